@@ -1,0 +1,93 @@
+"""Locate verbatim quotes in source texts.
+
+Quotes are compared after folding runs of white space to one space and typographic
+quotes to straight ones; the offsets returned point into the original text, so that
+``text[start:end]`` is the quoted passage as the source has it.
+
+Examples
+--------
+>>> text = "He said \u201cmesa\u201d.\\n  Then   left."
+>>> locate("said \\"mesa\\". Then left", text)
+(3, 29)
+>>> locate("not there", text) is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Fold white space runs and typographic quotes; strip the ends."""
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
+@dataclass(frozen=True)
+class IndexedText:
+    """A source text with its normalised form and a map back to original offsets."""
+
+    original: str
+    normalized: str
+    offsets: tuple[int, ...]
+    """``offsets[i]`` is the index in ``original`` of ``normalized[i]``."""
+
+    @classmethod
+    def build(cls, text: str) -> IndexedText:
+        """Normalise ``text`` as :func:`normalize_text` does, keeping offsets."""
+        chars: list[str] = []
+        offsets: list[int] = []
+        translated = text.translate(_QUOTES)
+        in_space = False
+        for i, ch in enumerate(translated):
+            if ch.isspace():
+                if not in_space and chars:
+                    chars.append(" ")
+                    offsets.append(i)
+                in_space = True
+                continue
+            in_space = False
+            chars.append(ch)
+            offsets.append(i)
+        if chars and chars[-1] == " ":
+            chars.pop()
+            offsets.pop()
+        return cls(text, "".join(chars), tuple(offsets))
+
+    def locate(self, quote: str) -> tuple[int, int] | None:
+        """Offsets of the first occurrence of ``quote`` in the original text."""
+        needle = normalize_text(quote)
+        if not needle:
+            return None
+        at = self.normalized.find(needle)
+        if at < 0:
+            return None
+        last = at + len(needle) - 1
+        return self.offsets[at], self.offsets[last] + 1
+
+    def closest(self, quote: str) -> str:
+        """The passage of the text most like ``quote``, for error messages."""
+        needle = normalize_text(quote)
+        if not needle or not self.normalized:
+            return ""
+        found = fuzz.partial_ratio_alignment(needle, self.normalized)
+        if found is None or found.score < 50:
+            return ""
+        start, end = found.dest_start, found.dest_end
+        text = self.normalized
+        while start > 0 and text[start - 1] != " ":
+            start -= 1
+        while end < len(text) and text[end] != " ":
+            end += 1
+        return text[start:end]
+
+
+def locate(quote: str, text: str) -> tuple[int, int] | None:
+    """Offsets of ``quote`` in ``text`` (see the module examples), or None."""
+    return IndexedText.build(text).locate(quote)

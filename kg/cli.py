@@ -1,0 +1,172 @@
+"""The ``kg`` command: validate, stats, show, search, relate, serve."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from kg.errors import DataError, KGError
+from kg.explain import relate_answer, sentence
+from kg.graph import KnowledgeGraph
+from kg.load import load_graph
+from kg.paths import MAX_HOPS, MAX_LIMIT, relate
+from kg.search import resolve, search
+from kg.settings import Settings
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, width=88, initial_indent=indent, subsequent_indent=indent)
+
+
+def _graph(args: argparse.Namespace) -> KnowledgeGraph:
+    return load_graph(args.data or Settings().data_dir)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    graph = load_graph(args.dir or Settings().data_dir)
+    s = graph.stats()
+    print(f"ok: {s['concepts']} concepts, {s['relations']} relations, "
+          f"{s['citations']} citations, {s['sources']} sources")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    graph = _graph(args)
+    for key, value in graph.stats().items():
+        print(f"{key:10} {value}")
+    kinds: dict[str, int] = {}
+    for c in graph.concepts.values():
+        kinds[c.kind] = kinds.get(c.kind, 0) + 1
+    print("by kind:   " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    graph = _graph(args)
+    c = resolve(graph, args.id)
+    print(f"{c.label}  ({c.kind}, id {c.id})")
+    if c.aliases:
+        print(_wrap("also: " + ", ".join(c.aliases)))
+    print()
+    print(_wrap(c.definition))
+    print()
+    print("Sources:")
+    for cit in c.citations:
+        print(_wrap(f'"{" ".join(cit.quote.split())}"', "  "))
+        print(f"    -- {graph.sources[cit.source].title} [{cit.start}:{cit.end}]")
+    rels = graph.relations_of(c.id)
+    if rels:
+        print()
+        print("Relations:")
+        for rel in rels:
+            print(_wrap("- " + sentence(graph, rel, forward=rel.source == c.id), "  "))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    graph = _graph(args)
+    hits = search(graph, args.term, limit=args.limit, kind=args.kind)
+    if not hits:
+        print(f"nothing found for {args.term!r}")
+        return 1
+    for h in hits:
+        print(f"{h.score:5.2f}  {h.match:6}  {h.id:32}  {h.label}  (matched {h.matched!r})")
+    return 0
+
+
+def cmd_relate(args: argparse.Namespace) -> int:
+    graph = _graph(args)
+    result = relate(graph, args.x, args.y, max_hops=args.max_hops, limit=args.limit)
+    answer, _notes = relate_answer(graph, result)
+    print(answer)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.data:
+        os.environ["KG_DATA_DIR"] = str(Path(args.data).resolve())
+    settings = Settings()
+    graph = load_graph(settings.data_dir)  # refuse to start on bad data, with the report
+    s = graph.stats()
+    print(f"serving {s['concepts']} concepts and {s['relations']} relations from "
+          f"{settings.data_dir} on http://{args.host or settings.host}:"
+          f"{args.port if args.port is not None else settings.port}", flush=True)
+    uvicorn.run("api.app:create_app_from_env", factory=True,
+                host=args.host or settings.host,
+                port=args.port if args.port is not None else settings.port,
+                workers=args.workers or settings.workers, log_level=args.log_level)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="AI-alignment knowledge graph.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_: str, data: bool = True) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        if data:
+            sp.add_argument("--data", help="data directory (default: KG_DATA_DIR or bundled)")
+        return sp
+
+    sp = add("validate", "Check a data directory and list every problem.", data=False)
+    sp.add_argument("dir", nargs="?", help="data directory (default: the bundled data/)")
+    sp.set_defaults(func=cmd_validate)
+
+    add("stats", "Print counts of concepts, relations and citations.").set_defaults(
+        func=cmd_stats)
+
+    sp = add("show", "Show one concept: definition, quotes, relations.")
+    sp.add_argument("id", help="id, label or alias")
+    sp.set_defaults(func=cmd_show)
+
+    sp = add("search", "Search concepts by id, label or alias (prefix and fuzzy too).")
+    sp.add_argument("term")
+    sp.add_argument("--limit", type=int, default=10, choices=range(1, 51), metavar="1..50")
+    sp.add_argument("--kind")
+    sp.set_defaults(func=cmd_search)
+
+    sp = add("relate", "Explain how two concepts relate, with citations.")
+    sp.add_argument("x")
+    sp.add_argument("y")
+    sp.add_argument("--max-hops", type=int, default=4, choices=range(1, MAX_HOPS + 1),
+                    metavar=f"1..{MAX_HOPS}")
+    sp.add_argument("--limit", type=int, default=5, choices=range(1, MAX_LIMIT + 1),
+                    metavar=f"1..{MAX_LIMIT}")
+    sp.set_defaults(func=cmd_relate)
+
+    sp = add("serve", "Serve the HTTP API.")
+    sp.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    sp.add_argument("--port", type=int, help="port (default 8000)")
+    sp.add_argument("--workers", type=int, help="server processes (default 1)")
+    sp.add_argument("--log-level", default="info",
+                    choices=["critical", "error", "warning", "info", "debug"])
+    sp.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kg`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except DataError as e:
+        print(f"error: {len(e.problems)} problem(s) in the data", file=sys.stderr)
+        for problem in e.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except KGError as e:
+        print(f"error: {e.detail}", file=sys.stderr)
+        suggestions = getattr(e, "suggestions", None)
+        if suggestions:
+            print(f"  did you mean: {', '.join(suggestions)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

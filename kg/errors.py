@@ -1,0 +1,110 @@
+"""Domain errors of the knowledge graph.
+
+Each error carries its context as attributes so that callers (the CLI, the HTTP layer)
+can render it without parsing messages. HTTP status codes are *not* decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class KGError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    title = "Knowledge graph error"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ConceptNotFound(KGError):
+    """A term or id that resolves to no concept.
+
+    ``suggestions`` holds the ids of the nearest concepts, best first.
+    """
+
+    title = "Concept not found"
+
+    def __init__(self, term: str, suggestions: list[str] | None = None,
+                 param: str | None = None) -> None:
+        where = f" (parameter {param!r})" if param else ""
+        super().__init__(f"No concept matches {term!r}{where}.")
+        self.term = term
+        self.param = param
+        self.suggestions = suggestions or []
+
+
+class AmbiguousTerm(KGError):
+    """A term that matches several concepts equally well."""
+
+    title = "Ambiguous term"
+
+    def __init__(self, term: str, candidates: list[str], param: str | None = None) -> None:
+        where = f" (parameter {param!r})" if param else ""
+        super().__init__(
+            f"{term!r}{where} matches several concepts equally well: {', '.join(candidates)}."
+        )
+        self.term = term
+        self.param = param
+        self.suggestions = candidates
+
+
+class SourceNotFound(KGError):
+    """A source id that is not in sources.yaml."""
+
+    title = "Source not found"
+
+    def __init__(self, source_id: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(f"No source with id {source_id!r}.")
+        self.source_id = source_id
+        self.suggestions = suggestions or []
+
+
+class NoSourceText(KGError):
+    """A source that is known but whose text is not held (e.g. the 2019 paper)."""
+
+    title = "Source has no text"
+
+    def __init__(self, source_id: str) -> None:
+        super().__init__(f"Source {source_id!r} is known, but its text is not held here.")
+        self.source_id = source_id
+
+
+class InvalidQuery(KGError):
+    """A request that is well-formed but asks for something that cannot be answered."""
+
+    title = "Invalid query"
+
+
+class QueryRejected(KGError):
+    """A query refused for safety or resource reasons."""
+
+    title = "Query rejected"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem found in the data: where it is, what is wrong, and a hint."""
+
+    file: str
+    line: int
+    message: str
+    hint: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class DataError(KGError):
+    """The data directory is invalid; ``problems`` lists every problem found."""
+
+    title = "Invalid data"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        lines = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data:\n{lines}")

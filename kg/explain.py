@@ -1,0 +1,193 @@
+"""Sentences, markdown answers and numbered citations.
+
+Every statement is rendered as an English sentence in the direction it is read, and
+every claim in an answer carries footnote markers ``[^n]`` numbered in order of first
+use; :class:`Footnotes` keeps the numbering.
+
+Examples
+--------
+>>> from kg.load import load_graph
+>>> from pathlib import Path
+>>> g = load_graph(Path(__file__).parent.parent / "tests" / "data" / "good")
+>>> rel = g.relations_between("base-optimizer", "mesa-optimizer")[0]
+>>> sentence(g, rel)
+'The base optimizer produces the mesa-optimizer.'
+>>> sentence(g, rel, forward=False)
+'The mesa-optimizer is produced by the base optimizer.'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.graph import KnowledgeGraph
+from kg.model import Citation, Concept, Relation
+from kg.ontology import KINDS, RELATION_TYPES
+from kg.paths import RankedPath, Relatedness, SharedContext, Step
+
+
+def noun(concept: Concept, form: str = "definite") -> str:
+    """The label as it stands inside a sentence.
+
+    ``form`` is ``definite`` (with the article its kind or the concept asks for),
+    ``indefinite`` (a/an where the definite form has "the") or ``bare``.
+
+    >>> c = Concept(id="base-optimizer", label="base optimizer", kind="optimizer",
+    ...             definition="d", citations=())
+    >>> noun(c), noun(c, "indefinite"), noun(c, "bare")
+    ('the base optimizer', 'a base optimizer', 'base optimizer')
+    """
+    if form == "bare" or concept.plural:
+        return concept.label
+    article = concept.article if concept.article is not None else KINDS[concept.kind].article
+    if article and form == "indefinite":
+        article = "an" if concept.label[:1].lower() in "aeiou" else "a"
+    return f"{article} {concept.label}" if article else concept.label
+
+
+def _forms(prefix: str, concept: Concept) -> dict[str, str]:
+    return {prefix: noun(concept), f"{prefix}a": noun(concept, "indefinite"),
+            f"{prefix}b": noun(concept, "bare")}
+
+
+_PLURAL_VERBS = {"is": "are", "has": "have", "was": "were", "can": "can"}
+
+
+def _agree(text: str, subject: str) -> str:
+    """Make the verb after a plural ``subject`` at the start of ``text`` plural."""
+    rest = text[len(subject):].lstrip()
+    verb, _, tail = rest.partition(" ")
+    plural = _PLURAL_VERBS.get(verb, verb[:-1] if verb.endswith("s") else verb)
+    return f"{subject} {plural} {tail}".rstrip()
+
+
+def capitalize(text: str) -> str:
+    """Upper-case the first character only (``'mesa-optimizer'`` -> ``'Mesa-optimizer'``)."""
+    return text[:1].upper() + text[1:]
+
+
+def clause(graph: KnowledgeGraph, rel: Relation, forward: bool = True) -> str:
+    """The relation as a lower-case clause read from source (forward) or from target."""
+    rtype = RELATION_TYPES[rel.type]
+    src, tgt = graph.concepts[rel.source], graph.concepts[rel.target]
+    first, second = (src, tgt) if forward else (tgt, src)
+    template = rtype.forward if forward else rtype.inverse
+    text = template.format(**_forms("x", first), **_forms("y", second))
+    if first.plural and template.startswith("{x} "):
+        text = _agree(text, noun(first))
+    return text
+
+
+def sentence(graph: KnowledgeGraph, rel: Relation, forward: bool = True) -> str:
+    """The relation as a sentence, read from its source (forward) or from its target."""
+    return capitalize(clause(graph, rel, forward)) + "."
+
+
+def step_sentence(graph: KnowledgeGraph, step: Step) -> str:
+    """A path step as a sentence read in the direction travelled."""
+    return sentence(graph, step.relation, step.forward)
+
+
+def shared_how(graph: KnowledgeGraph, shared: SharedContext) -> str:
+    """How x and y share ``shared.concept``, e.g. ``'both pursue the base objective'``."""
+    z = graph.concepts[shared.concept]
+    if shared.type == "broader":
+        return f"both fall under {noun(z)}"
+    rtype = RELATION_TYPES[shared.type]
+    template = rtype.shared if shared.outgoing else rtype.shared_inverse
+    text = template.format(**_forms("z", z))
+    if z.plural and template.startswith("{z} "):
+        text = _agree(text, noun(z))
+    return text
+
+
+@dataclass
+class NumberedCitation:
+    """A citation with its footnote number and the title of its source."""
+
+    n: int
+    citation: Citation
+    title: str
+
+
+@dataclass
+class Footnotes:
+    """Numbers citations in order of first use; the same passage keeps its number."""
+
+    graph: KnowledgeGraph
+    items: list[NumberedCitation] = field(default_factory=list)
+    _seen: dict[tuple[str, int, int], int] = field(default_factory=dict)
+
+    def mark(self, citations: tuple[Citation, ...] | list[Citation]) -> str:
+        """Footnote markers for ``citations``, e.g. ``'[^1][^2]'``."""
+        marks = []
+        for c in citations:
+            key = (c.source, c.start, c.end)
+            if key not in self._seen:
+                n = len(self.items) + 1
+                self._seen[key] = n
+                self.items.append(NumberedCitation(n, c, self.graph.sources[c.source].title))
+            marks.append(f"[^{self._seen[key]}]")
+        return "".join(marks)
+
+    def markdown(self) -> str:
+        """The footnote definitions, one line each."""
+        return "\n".join(f'[^{i.n}]: "{" ".join(i.citation.quote.split())}" ({i.title})'
+                         for i in self.items)
+
+
+def _cited(graph: KnowledgeGraph, notes: Footnotes, rel: Relation, forward: bool) -> str:
+    return clause(graph, rel, forward) + notes.mark(rel.citations)
+
+
+def _join(clauses: list[str]) -> str:
+    if len(clauses) <= 2:
+        return ", and ".join(clauses)
+    return ", ".join(clauses[:-1]) + ", and " + clauses[-1]
+
+
+def path_sentence(graph: KnowledgeGraph, notes: Footnotes, path: RankedPath) -> str:
+    """A whole path as one sentence of joined, cited clauses."""
+    parts = [_cited(graph, notes, s.relation, s.forward) for s in path.steps]
+    return capitalize(_join(parts)) + "."
+
+
+def relate_answer(graph: KnowledgeGraph, r: Relatedness, others: int = 2) -> tuple[str, Footnotes]:
+    """A short markdown explanation of how ``r.x`` relates to ``r.y``, with footnotes."""
+    notes = Footnotes(graph)
+    x, y = f"**{r.x.label}**", f"**{r.y.label}**"
+    lines: list[str] = []
+    rest = list(r.paths)
+    if r.direct:
+        lines.append(f"{x} and {y} are directly related:")
+        lines.append("")
+        for rel in r.direct:
+            forward = rel.source == r.x.id
+            lines.append(f"- {capitalize(_cited(graph, notes, rel, forward))}.")
+    elif rest:
+        best = rest.pop(0)
+        lines.append(f"{x} and {y} are not directly related; they are connected in "
+                     f"{best.length} steps:")
+        lines.append("")
+        for i, step in enumerate(best.steps, 1):
+            lines.append(f"{i}. {capitalize(_cited(graph, notes, step.relation, step.forward))}.")
+    else:
+        lines.append(f"The graph records no connection between {x} and {y} within the hop "
+                     "limit.")
+    if rest[:others]:
+        lines.append("")
+        lines.append("Other connections:")
+        lines.append("")
+        for path in rest[:others]:
+            lines.append(f"- {path_sentence(graph, notes, path)}")
+    if r.shared:
+        lines.append("")
+        lines.append("What they have in common:")
+        lines.append("")
+        for s in r.shared[:3]:
+            cites = [c for rel in s.relations for c in rel.citations]
+            lines.append(f"- {capitalize(shared_how(graph, s))}.{notes.mark(cites)}")
+    if notes.items:
+        lines.append("")
+        lines.append(notes.markdown())
+    return "\n".join(lines), notes

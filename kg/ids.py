@@ -1,0 +1,124 @@
+"""Ids, term normalisation and nearest-name hints.
+
+A term is normalised so that the spellings people use for one concept meet:
+case, hyphens/underscores versus spaces, typographic quotes, British versus American
+spelling and plurals are all folded.
+
+Examples
+--------
+>>> normalize_term("Mesa-Optimisers")
+'mesa optimizer'
+>>> normalize_term("base  objectives")
+'base objective'
+>>> normalize_term("the behaviour of learned_algorithms")
+'the behavior of learned algorithm'
+>>> slugify("Risks from Learned Optimization!")
+'risks-from-learned-optimization'
+>>> is_slug("mesa-optimizer"), is_slug("Mesa optimizer")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# British -ise/-isation spellings of stems that occur in the field; a blanket -ise rule
+# would also rewrite words such as "otherwise", "promise" or "noise".
+_ISE = re.compile(
+    r"\b(optim|minim|maxim|general|misgeneral|internal|special|formal|recogn|real|organ|"
+    r"priorit|util|character|normal|visual|categor|summar|emphas|capital|author|standard|"
+    r"rational|synthes|memor|stabil|regular|parameter|personal|operational|conceptual|"
+    r"modular|initial|penal|central|global|local|final|symbol|theor|hypothes|anthropomorph|"
+    r"incentiv|apolog|special|vectoral|tokeni|agoni|jeopard|subsid|scrutin)is(e|es|ed|ing|"
+    r"er|ers|ation|ations|ational)\b"
+)
+_OUR = re.compile(r"\b(behavi|col|fav|hon|neighb|lab|hum|harb|rum|vap|flav|endeav)our(s|ed|"
+                  r"ing|al|ally|ism|ist|ists|ite|ites)?\b")
+_BRITISH_WORDS = {
+    "modelling": "modeling", "modelled": "modeled", "labelled": "labeled",
+    "labelling": "labeling", "travelled": "traveled", "centre": "center",
+    "centres": "centers", "programme": "program", "programmes": "programs",
+    "defence": "defense", "offence": "offense", "judgement": "judgment",
+    "analyse": "analyze", "analysed": "analyzed", "analysing": "analyzing",
+}
+_IRREGULAR_PLURALS = {
+    "analyses": "analysis", "hypotheses": "hypothesis", "criteria": "criterion",
+    "phenomena": "phenomenon", "mice": "mouse", "children": "child", "people": "person",
+    "data": "data", "species": "species", "series": "series",
+}
+_KEEP_S = ("ss", "us", "is", "ics", "ous", "as")
+
+
+def slugify(text: str) -> str:
+    """Turn a label into an id: lowercase words joined by hyphens."""
+    return "-".join(_WORD.findall(text.lower().replace("'", "")))
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a valid id (lowercase, digits, single hyphens)."""
+    return bool(_SLUG.match(text))
+
+
+def americanize(word: str) -> str:
+    """Rewrite one lower-case word in American spelling.
+
+    >>> americanize("optimisation"), americanize("behaviour"), americanize("otherwise")
+    ('optimization', 'behavior', 'otherwise')
+    """
+    if word in _BRITISH_WORDS:
+        return _BRITISH_WORDS[word]
+    word = _ISE.sub(r"\1iz\2", word)
+    return _OUR.sub(lambda m: f"{m.group(1)}or{m.group(2) or ''}", word)
+
+
+def singular(word: str) -> str:
+    """A crude singular of one lower-case English word, enough to fold plurals.
+
+    It need not be a real word; it only has to map a plural and its singular together.
+
+    >>> [singular(w) for w in ["optimizers", "heuristics", "policies", "boxes", "process"]]
+    ['optimizer', 'heuristics', 'policy', 'box', 'process']
+    """
+    if word in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[word]
+    if len(word) <= 3 or not word.endswith("s") or word.endswith(_KEEP_S):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+def tokens(term: str) -> list[str]:
+    """Normalised words of ``term``: lower case, American spelling, singular."""
+    text = term.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return [singular(americanize(w)) for w in _WORD.findall(text)]
+
+
+def normalize_term(term: str) -> str:
+    """The form under which a term is looked up (see the module examples)."""
+    return " ".join(tokens(term))
+
+
+def nearest(value: str, choices: Iterable[str], limit: int = 1,
+            cutoff: float = 60.0) -> list[str]:
+    """The valid names closest to a misspelt ``value``, best first.
+
+    >>> nearest("produce", ["produces", "requires", "is_a"])
+    ['produces']
+    """
+    found = process.extract(value, list(choices), scorer=fuzz.WRatio, limit=limit,
+                            score_cutoff=cutoff)
+    return [choice for choice, _score, _index in found]
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """A hint such as ``did you mean 'produces'?``, or ``''`` when nothing is close."""
+    best = nearest(value, choices)
+    return f"did you mean {best[0]!r}?" if best else ""

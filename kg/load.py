@@ -1,0 +1,461 @@
+"""Read a data directory into a validated :class:`~kg.graph.KnowledgeGraph`.
+
+Loading is strict and total: every problem in every file is collected (file, line,
+what is wrong, the nearest valid value) and raised at once as a
+:class:`~kg.errors.DataError`. A graph is only returned when there is no problem.
+
+Layout::
+
+    DIR/sources/sources.yaml     list of sources (id, title, kind, authors, url,
+                                 published, text)
+    DIR/sources/*.txt            source texts
+    DIR/concepts/<id>.yaml       one concept per file, relations stated on it
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeGuard
+
+import networkx as nx
+import yaml
+
+from kg.citations import IndexedText
+from kg.errors import DataError, Problem
+from kg.graph import KnowledgeGraph
+from kg.ids import did_you_mean, is_slug, normalize_term
+from kg.model import Citation, Concept, Relation, Source
+from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES, WORK_KIND
+
+SOURCE_FIELDS = {"id", "title", "kind", "authors", "url", "published", "text"}
+SOURCE_REQUIRED = {"id", "title", "kind"}
+CONCEPT_FIELDS = {"id", "label", "kind", "aliases", "definition", "citations", "relations",
+                  "article", "plural"}
+CONCEPT_REQUIRED = {"label", "kind", "definition", "citations"}
+CITATION_FIELDS = {"source", "quote"}
+RELATION_FIELDS = {"type", "target", "citations"}
+
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class _Doc:
+    """A parsed YAML file with the line of every key and list item."""
+
+    file: str
+    data: Any
+    lines: dict[Path_, int]
+
+    def line(self, path: Path_) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+@dataclass
+class _Collector:
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file: str, line: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(file, line, message, hint))
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int],
+          dupes: list[tuple[Path_, int]]) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                dupes.append((path + (key,), key_node.start_mark.line + 1))
+            seen.add(key)
+            _walk(value_node, path + (key,), lines, dupes)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), lines, dupes)
+
+
+def _read_yaml(path: Path, shown: str, out: _Collector) -> _Doc | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        out.add(shown, 1, f"cannot read file: {e}")
+        return None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(e, "problem", None) or str(e)
+        out.add(shown, line, f"invalid YAML: {reason}")
+        return None
+    lines: dict[Path_, int] = {}
+    dupes: list[tuple[Path_, int]] = []
+    if node is not None:
+        _walk(node, (), lines, dupes)
+    for dupe_path, line in dupes:
+        out.add(shown, line, f"duplicate key {dupe_path[-1]!r}; YAML keeps only the last one")
+    return _Doc(shown, data, lines)
+
+
+def _check_fields(doc: _Doc, path: Path_, value: dict[str, Any], allowed: set[str],
+                  required: set[str], what: str, out: _Collector) -> None:
+    for key in value:
+        if key not in allowed:
+            out.add(doc.file, doc.line(path + (key,)), f"unknown field {key!r} in {what}",
+                    did_you_mean(str(key), sorted(allowed)))
+    for key in sorted(required - set(value)):
+        out.add(doc.file, doc.line(path), f"{what} lacks required field {key!r}")
+
+
+def _is_str(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class _Sources:
+    sources: dict[str, Source]
+    texts: dict[str, IndexedText]
+
+
+def _load_sources(root: Path, out: _Collector) -> _Sources:
+    path = root / "sources" / "sources.yaml"
+    shown = _shown(path, root)
+    result = _Sources({}, {})
+    if not path.is_file():
+        out.add(shown, 1, "missing sources file")
+        return result
+    doc = _read_yaml(path, shown, out)
+    if doc is None:
+        return result
+    if not isinstance(doc.data, list):
+        out.add(shown, 1, "sources.yaml must be a list of sources")
+        return result
+    for i, item in enumerate(doc.data):
+        p: Path_ = (i,)
+        if not isinstance(item, dict):
+            out.add(shown, doc.line(p), "a source must be a mapping")
+            continue
+        _check_fields(doc, p, item, SOURCE_FIELDS, SOURCE_REQUIRED, "source", out)
+        sid = item.get("id")
+        if not _is_str(sid) or not is_slug(str(sid)):
+            out.add(shown, doc.line(p + ("id",)), f"source id {sid!r} is not a slug",
+                    "use lowercase words joined by hyphens")
+            continue
+        if sid in result.sources:
+            out.add(shown, doc.line(p + ("id",)), f"duplicate source id {sid!r}")
+            continue
+        for key in ("title", "kind"):
+            if key in item and not _is_str(item[key]):
+                out.add(shown, doc.line(p + (key,)), f"source field {key!r} must be a string")
+        authors = item.get("authors", [])
+        if not isinstance(authors, list) or not all(_is_str(a) for a in authors):
+            out.add(shown, doc.line(p + ("authors",)), "authors must be a list of names")
+            authors = []
+        text_file = item.get("text")
+        if text_file is not None:
+            if not _is_str(text_file) or "/" in text_file or "\\" in text_file:
+                out.add(shown, doc.line(p + ("text",)),
+                        f"text {text_file!r} must be a file name in the sources folder")
+                text_file = None
+            else:
+                text_path = root / "sources" / text_file
+                try:
+                    raw = text_path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as e:
+                    out.add(shown, doc.line(p + ("text",)), f"cannot read source text: {e}")
+                    text_file = None
+                else:
+                    result.texts[sid] = IndexedText.build(raw)
+        published = item.get("published")
+        try:
+            source = Source(
+                id=sid, title=str(item.get("title", "")), kind=str(item.get("kind", "")),
+                authors=tuple(authors), url=item.get("url"),
+                published=None if published is None else str(published), text_file=text_file,
+            )
+        except ValueError as e:
+            out.add(shown, doc.line(p), f"invalid source: {e}")
+            continue
+        result.sources[sid] = source
+    return result
+
+
+@dataclass
+class _RawRelation:
+    relation: Relation
+    file: str
+    line: int
+
+
+@dataclass
+class _State:
+    root: Path
+    sources: _Sources
+    out: _Collector
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    concept_files: dict[str, tuple[str, int]] = field(default_factory=dict)
+    raw_relations: list[_RawRelation] = field(default_factory=list)
+    term_lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    terms: dict[str, list[str]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+def _citations(doc: _Doc, path: Path_, value: Any, state: _State,
+               required: bool) -> tuple[Citation, ...]:
+    out = state.out
+    if value is None or value == []:
+        if required:
+            out.add(doc.file, doc.line(path), "no citation: at least one is required")
+        return ()
+    if not isinstance(value, list):
+        out.add(doc.file, doc.line(path), "citations must be a list")
+        return ()
+    found: list[Citation] = []
+    for i, item in enumerate(value):
+        p = path + (i,)
+        if not isinstance(item, dict):
+            out.add(doc.file, doc.line(p), "a citation must be a mapping with source and quote")
+            continue
+        _check_fields(doc, p, item, CITATION_FIELDS, CITATION_FIELDS, "citation", out)
+        sid, quote = item.get("source"), item.get("quote")
+        if not _is_str(sid) or not _is_str(quote):
+            if "source" in item and "quote" in item:
+                out.add(doc.file, doc.line(p), "citation source and quote must be strings")
+            continue
+        source = state.sources.sources.get(sid)
+        if source is None:
+            out.add(doc.file, doc.line(p + ("source",)), f"unknown source {sid!r}",
+                    did_you_mean(sid, state.sources.sources))
+            continue
+        text = state.sources.texts.get(sid)
+        if text is None:
+            out.add(doc.file, doc.line(p + ("source",)),
+                    f"source {sid!r} has no text, so it cannot be quoted",
+                    "cite a source with text; name the work with introduced_in")
+            continue
+        where = text.locate(quote)
+        if where is None:
+            near = text.closest(quote)
+            out.add(doc.file, doc.line(p + ("quote",)),
+                    f"quote not found in source {sid!r}: {quote.strip()!r}",
+                    f"closest passage: {near!r}" if near else "")
+            continue
+        start, end = where
+        found.append(Citation(source=sid, quote=text.original[start:end], start=start, end=end))
+    return tuple(found)
+
+
+def _load_concept(path: Path, state: _State) -> None:
+    out = state.out
+    shown = _shown(path, state.root)
+    cid = path.stem
+    doc = _read_yaml(path, shown, out)
+    if doc is None:
+        return
+    if not is_slug(cid):
+        out.add(shown, 1, f"file name {path.name!r} is not a valid id",
+                f"rename it to {cid.lower().replace('_', '-').replace(' ', '-')}.yaml")
+    data = doc.data
+    if not isinstance(data, dict):
+        out.add(shown, 1, "a concept file must be a mapping")
+        return
+    _check_fields(doc, (), data, CONCEPT_FIELDS, CONCEPT_REQUIRED, "concept", out)
+    if "id" in data and data["id"] != cid:
+        out.add(shown, doc.line(("id",)),
+                f"id {data['id']!r} differs from the file name {cid!r}",
+                "the file name is the id; drop the id field or rename the file")
+    if cid in state.concepts:
+        first = state.concept_files[cid]
+        out.add(shown, 1, f"duplicate id {cid!r}, first defined in {first[0]}")
+        return
+    kind: Any = data.get("kind")
+    if kind is not None and not isinstance(kind, str):
+        out.add(shown, doc.line(("kind",)), f"kind must be a name, not {kind!r}")
+        kind = None
+    elif kind is not None and kind not in KINDS:
+        out.add(shown, doc.line(("kind",)), f"unknown kind {kind!r}",
+                did_you_mean(str(kind), KINDS))
+    label = data.get("label")
+    if "label" in data and not _is_str(label):
+        out.add(shown, doc.line(("label",)), "label must be a non-empty string")
+    definition = data.get("definition")
+    if "definition" in data and not _is_str(definition):
+        out.add(shown, doc.line(("definition",)), "definition must be a non-empty string")
+    aliases = data.get("aliases") or []
+    if not isinstance(aliases, list) or not all(_is_str(a) for a in aliases):
+        out.add(shown, doc.line(("aliases",)), "aliases must be a list of strings")
+        aliases = []
+    state.terms[cid] = [cid, *([label.strip()] if _is_str(label) else []),
+                        *(a.strip() for a in aliases)]
+    if kind in KINDS:
+        state.kinds[cid] = kind
+    state.term_lines[(cid, str(label))] = doc.line(("label",))
+    for i, alias in enumerate(aliases):
+        state.term_lines[(cid, alias.strip())] = doc.line(("aliases", i))
+    article = data.get("article")
+    if article is not None and article not in ("", "the", "a", "an"):
+        out.add(shown, doc.line(("article",)),
+                f"article {article!r} must be '', 'the', 'a' or 'an'")
+        article = None
+    plural = data.get("plural", False)
+    if not isinstance(plural, bool):
+        out.add(shown, doc.line(("plural",)), f"plural must be true or false, not {plural!r}")
+        plural = False
+    citations = _citations(doc, ("citations",), data.get("citations"), state, required=True)
+    relations = data.get("relations") or []
+    if not isinstance(relations, list):
+        out.add(shown, doc.line(("relations",)), "relations must be a list")
+        relations = []
+    for i, rel in enumerate(relations):
+        p: Path_ = ("relations", i)
+        if not isinstance(rel, dict):
+            out.add(shown, doc.line(p), "a relation must be a mapping with type, target, citations")
+            continue
+        _check_fields(doc, p, rel, RELATION_FIELDS, RELATION_FIELDS, "relation", out)
+        rtype, target = rel.get("type"), rel.get("target")
+        ok = True
+        if "type" in rel and not isinstance(rtype, str):
+            out.add(shown, doc.line(p + ("type",)), f"relation type must be a name, not {rtype!r}")
+            ok = False
+        elif "type" in rel and rtype not in RELATION_TYPES:
+            out.add(shown, doc.line(p + ("type",)), f"unknown relation type {rtype!r}",
+                    did_you_mean(str(rtype), RELATION_TYPES))
+            ok = False
+        if "target" in rel and not _is_str(target):
+            out.add(shown, doc.line(p + ("target",)), "target must be a concept id")
+            ok = False
+        elif target == cid:
+            out.add(shown, doc.line(p + ("target",)), f"relation {rtype!r} from {cid!r} to itself")
+            ok = False
+        rel_cits = _citations(doc, p + ("citations",), rel.get("citations"), state, required=True)
+        if ok and rtype and target:
+            state.raw_relations.append(_RawRelation(
+                Relation(source=cid, type=rtype, target=target, citations=rel_cits),
+                shown, doc.line(p)))
+    complete = (_is_str(label) and _is_str(definition) and kind in KINDS and citations)
+    state.concept_files[cid] = (shown, 1)
+    if complete:
+        state.concepts[cid] = Concept(
+            id=cid, label=str(label).strip(), kind=str(kind),
+            aliases=tuple(a.strip() for a in aliases),
+            definition=" ".join(str(definition).split()), citations=citations, article=article,
+            plural=plural)
+
+
+def _check_terms(state: _State) -> None:
+    """Every label and alias must name one concept only, after normalisation."""
+    owner: dict[str, tuple[str, str]] = {}
+    for cid, terms in state.terms.items():
+        shown = state.concept_files[cid][0]
+        seen_here: set[str] = set()
+        for term in terms:
+            key = normalize_term(term)
+            if not key:
+                state.out.add(shown, state.term_lines.get((cid, term), 1),
+                              f"term {term!r} has no letters or digits")
+                continue
+            if key in seen_here:
+                continue
+            seen_here.add(key)
+            if key in owner and owner[key][0] != cid:
+                other, other_term = owner[key]
+                state.out.add(shown, state.term_lines.get((cid, term), 1),
+                              f"term {term!r} names both {cid!r} and {other!r} "
+                              f"(there as {other_term!r})",
+                              "a label or alias must name one concept only")
+            else:
+                owner.setdefault(key, (cid, term))
+
+
+def _check_relations(state: _State) -> list[Relation]:
+    out = state.out
+    known = state.concepts.keys() | state.concept_files.keys()
+    relations: list[Relation] = []
+    seen: dict[tuple[str, str, str], str] = {}
+    for raw in state.raw_relations:
+        rel = raw.relation
+        if rel.target not in known:
+            out.add(raw.file, raw.line, f"dangling target {rel.target!r}: no such concept",
+                    did_you_mean(rel.target, known))
+            continue
+        rtype = RELATION_TYPES[rel.type]
+        key = (rel.source, rel.type, rel.target)
+        if rtype.symmetric:
+            key = (min(rel.source, rel.target), rel.type, max(rel.source, rel.target))
+        if key in seen:
+            out.add(raw.file, raw.line,
+                    f"duplicate relation {rel.source} {rel.type} {rel.target}, "
+                    f"already stated in {seen[key]}")
+            continue
+        seen[key] = raw.file
+        target_kind = state.kinds.get(rel.target)
+        if rel.type == "introduced_in" and target_kind not in (None, WORK_KIND):
+            out.add(raw.file, raw.line,
+                    f"introduced_in must point at a work, but {rel.target!r} is a {target_kind}")
+        if rel.source in state.concepts and rel.target in state.concepts and rel.citations:
+            relations.append(rel)
+    hier = nx.DiGraph()
+    where: dict[tuple[str, str], _RawRelation] = {}
+    for raw in state.raw_relations:
+        if raw.relation.type in HIERARCHICAL_TYPES and raw.relation.target in known:
+            hier.add_edge(raw.relation.source, raw.relation.target)
+            where.setdefault((raw.relation.source, raw.relation.target), raw)
+    for found in nx.simple_cycles(hier):
+        at = found.index(min(found))  # report each cycle from the same place every time
+        cycle = found[at:] + found[:at]
+        first = where[(cycle[0], cycle[1 % len(cycle)])]
+        loop = " -> ".join([*cycle, cycle[0]])
+        out.add(first.file, first.line, f"cycle in is_a/part_of: {loop}")
+    return relations
+
+
+def _iter_concept_files(root: Path, out: _Collector) -> Iterator[Path]:
+    folder = root / "concepts"
+    if not folder.is_dir():
+        out.add(_shown(folder, root), 1, "missing concepts folder")
+        return
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            yield path
+        elif not path.name.startswith("."):
+            out.add(_shown(path, root), 1, "unexpected file in concepts/",
+                    "each concept is a .yaml file named after its id")
+
+
+def load_graph(data_dir: str | Path) -> KnowledgeGraph:
+    """Load and validate ``data_dir``; raise :class:`DataError` listing every problem.
+
+    >>> from pathlib import Path
+    >>> g = load_graph(Path(__file__).parent.parent / "tests" / "data" / "good")
+    >>> g.concept("mesa-optimizer").label
+    'mesa-optimizer'
+    """
+    root = Path(data_dir)
+    out = _Collector()
+    if not root.is_dir():
+        raise DataError([Problem(str(root), 1, "data directory does not exist")])
+    sources = _load_sources(root, out)
+    state = _State(root, sources, out)
+    for path in _iter_concept_files(root, out):
+        _load_concept(path, state)
+    _check_terms(state)
+    relations = _check_relations(state)
+    if out.problems:
+        raise DataError(out.problems)
+    texts = {sid: t.original for sid, t in sources.texts.items()}
+    return KnowledgeGraph(sources.sources, texts, state.concepts, relations)

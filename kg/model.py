@@ -1,0 +1,69 @@
+"""Pydantic models of the graph's parts: sources, citations, concepts and relations.
+
+Models are frozen: a loaded graph never changes, it is replaced.
+
+Examples
+--------
+>>> c = Citation(source="s", quote="an optimizer", start=3, end=15)
+>>> c.end - c.start
+12
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Source(_Frozen):
+    """A text (or bibliographic work) that quotes can come from."""
+
+    id: str
+    title: str
+    kind: str = Field(description="e.g. faq, blog-post, video-transcript, paper")
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+    published: str | None = Field(default=None, description="ISO date or year")
+    text_file: str | None = Field(default=None, description="file name under data/sources/")
+
+    @property
+    def has_text(self) -> bool:
+        """Whether quotes can be verified against a text of this source."""
+        return self.text_file is not None
+
+
+class Citation(_Frozen):
+    """A verbatim quote located in a source text: ``text[start:end]`` is the passage."""
+
+    source: str
+    quote: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Concept(_Frozen):
+    """A glossary concept."""
+
+    id: str
+    label: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    definition: str
+    citations: tuple[Citation, ...]
+    article: str | None = Field(
+        default=None,
+        description="article used before the label in sentences; None means the kind's default",
+    )
+    plural: bool = Field(default=False, description="the label is a plural noun (humans)")
+
+
+class Relation(_Frozen):
+    """A typed, cited relation, stored once in the direction it was stated."""
+
+    source: str
+    type: str
+    target: str
+    citations: tuple[Citation, ...]

@@ -1,0 +1,31 @@
+"""Service settings, read from the environment with the ``KG_`` prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def bundled_data_dir() -> Path:
+    """The data/ folder shipped next to the kg package."""
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with; each field has a default."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=bundled_data_dir,
+                           description="Data directory to serve (KG_DATA_DIR).")
+    base_iri: str = Field(default="https://w3id.org/alignment-kg/",
+                          description="Base of concept IRIs; ends with / (KG_BASE_IRI).")
+    host: str = Field(default="127.0.0.1", description="Interface `kg serve` binds to.")
+    port: int = Field(default=8000, ge=0, le=65535, description="Port `kg serve` binds to.")
+    workers: int = Field(default=1, ge=1, le=64, description="Server processes for `kg serve`.")
+
+    def concept_iri(self, cid: str) -> str:
+        """The stable IRI of concept ``cid``."""
+        return f"{self.base_iri}concept/{cid}"

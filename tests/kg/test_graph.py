@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import ConceptNotFound, NoSourceText, SourceNotFound
+from kg.graph import KnowledgeGraph
+
+
+@pytest.mark.parametrize(
+    ("term", "cid"),
+    [("mesa-optimizer", "mesa-optimizer"), ("Mesa Optimisers", "mesa-optimizer"),
+     ("learned optimizer", "mesa-optimizer"), ("natural selection", "evolution"),
+     ("human", "humans"), ("INNER ALIGNMENT PROBLEM", "inner-alignment")],
+)
+def test_lookup_by_any_name(good: KnowledgeGraph, term: str, cid: str) -> None:
+    found = good.lookup(term)
+    assert found is not None and found.id == cid
+
+
+def test_lookup_misses(good: KnowledgeGraph) -> None:
+    assert good.lookup("mesa") is None
+    assert good.lookup("") is None
+
+
+def test_unknown_concept_has_suggestions(good: KnowledgeGraph) -> None:
+    with pytest.raises(ConceptNotFound) as caught:
+        good.concept("mesa-optimiser-x")
+    assert caught.value.suggestions[0] == "mesa-optimizer"
+
+
+def test_relations_of_lists_both_directions(good: KnowledgeGraph) -> None:
+    rels = good.relations_of("mesa-optimizer")
+    outgoing = [(r.type, r.target) for r in rels if r.source == "mesa-optimizer"]
+    incoming = [(r.source, r.type) for r in rels if r.target == "mesa-optimizer"]
+    assert outgoing == [("is_a", "optimizer"), ("has_objective", "mesa-objective"),
+                        ("introduced_in", "the-paper")]
+    assert sorted(incoming) == [("base-optimizer", "produces"), ("humans", "example_of")]
+
+
+def test_neighbors_by_depth_and_type(good: KnowledgeGraph) -> None:
+    dist, rels = good.neighbors("humans", depth=1)
+    assert dist == {"humans": 0, "mesa-optimizer": 1, "evolution": 1, "optimization": 1}
+    assert len(rels) == 3
+    dist, rels = good.neighbors("humans", depth=2, types=frozenset({"example_of", "produces"}))
+    assert set(dist) == {"humans", "mesa-optimizer", "evolution", "base-optimizer"}
+    assert {r.type for r in rels} <= {"example_of", "produces"}
+
+
+def test_hierarchy(good: KnowledgeGraph) -> None:
+    up = good.hierarchy("base-optimizer", up=True)
+    assert [(s.concept, s.type, s.depth) for s in up] == [("optimizer", "is_a", 1)]
+    down = good.hierarchy("optimizer", up=False)
+    assert sorted(s.concept for s in down) == ["base-optimizer", "mesa-optimizer"]
+    assert good.ancestors("mesa-optimizer") == {"optimizer": 1}
+
+
+def test_sources(good: KnowledgeGraph) -> None:
+    assert good.source_text("primer").startswith("A primer for tests.")
+    with pytest.raises(NoSourceText):
+        good.source_text("the-paper")
+    with pytest.raises(SourceNotFound):
+        good.source("primr")
+
+
+def test_snapshot_is_read_only(good: KnowledgeGraph) -> None:
+    with pytest.raises(TypeError):
+        good.concepts["x"] = good.concepts["humans"]  # type: ignore[index]
+    with pytest.raises(ValueError):
+        good.concepts["humans"].label = "people"  # type: ignore[misc]
