@@ -1,0 +1,37 @@
+"""The FastAPI application: ``create_app(settings)`` builds it around one graph snapshot."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routers import concepts, health, ontology, relate, search, sources
+from kg.graph import KnowledgeGraph
+from kg.load import load_graph
+from kg.settings import Settings
+
+DESCRIPTION = """A glossary and knowledge graph of AI-alignment concepts (inner alignment,
+mesa-optimizers and their neighbours). Every definition and relation is backed by verbatim
+quotes located in the source texts. Errors are `application/problem+json`."""
+
+
+def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = None) -> FastAPI:
+    """Build the app; loads and validates the data unless a graph is given.
+
+    Raises :class:`kg.errors.DataError` when the data is invalid, so a bad data
+    directory is never served.
+    """
+    settings = settings or Settings()
+    graph = graph if graph is not None else load_graph(settings.data_dir)
+    app = FastAPI(title="Alignment knowledge graph", version="1", description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.graph = graph
+    errors.install(app)
+    for module in (health, concepts, sources, ontology, search, relate):
+        app.include_router(module.router)
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """App factory for uvicorn (``--factory``): settings from ``KG_*`` variables."""
+    return create_app(Settings())

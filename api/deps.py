@@ -1,0 +1,20 @@
+"""Dependencies handed to route handlers: the graph snapshot and the settings."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from kg.graph import KnowledgeGraph
+from kg.settings import Settings
+
+
+def get_graph(request: Request) -> KnowledgeGraph:
+    """The graph snapshot the app was created with."""
+    graph: KnowledgeGraph = request.app.state.graph
+    return graph
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings

@@ -1,0 +1,110 @@
+"""Every error leaves the API as application/problem+json; mapped here, once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kg.errors import (
+    AmbiguousTerm,
+    ConceptNotFound,
+    InvalidQuery,
+    KGError,
+    NoSourceText,
+    QueryRejected,
+    SourceNotFound,
+)
+from kg.graph import KnowledgeGraph
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("api")
+
+_STATUS: dict[type[KGError], tuple[int, str]] = {
+    ConceptNotFound: (404, "concept-not-found"),
+    AmbiguousTerm: (404, "ambiguous-term"),
+    SourceNotFound: (404, "source-not-found"),
+    NoSourceText: (404, "no-source-text"),
+    InvalidQuery: (400, "invalid-query"),
+    QueryRejected: (400, "query-rejected"),
+}
+
+_HTTP_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
+                406: "Not acceptable", 413: "Payload too large", 415: "Unsupported media type",
+                422: "Invalid request", 500: "Internal server error"}
+
+
+def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) -> JSONResponse:
+    """A problem+json response; ``kind`` names the problem type under /problems/."""
+    body: dict[str, Any] = {"type": f"/problems/{kind}" if kind else "about:blank",
+                            "title": title, "status": status, "detail": detail}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def _refs(graph: KnowledgeGraph | None, ids: list[str]) -> list[dict[str, str]]:
+    if graph is None:
+        return []
+    return [{"id": i, "label": graph.concepts[i].label, "kind": graph.concepts[i].kind}
+            for i in ids if i in graph.concepts]
+
+
+async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, KGError)
+    status, kind = next((v for t, v in _STATUS.items() if isinstance(exc, t)),
+                        (400, "bad-request"))
+    extra: dict[str, Any] = {}
+    if isinstance(exc, ConceptNotFound | AmbiguousTerm):
+        graph = getattr(request.app.state, "graph", None)
+        extra["suggestions"] = _refs(graph, exc.suggestions)
+        extra["term"] = exc.term
+        if exc.param:
+            extra["param"] = exc.param
+    return problem(status, exc.title, exc.detail, kind, **extra)
+
+
+def _where(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("query", "path", "body", "header"):
+        return f"{parts[0]} parameter {'.'.join(parts[1:]) or parts[0]!r}" if len(parts) > 1 \
+            else parts[0]
+    return ".".join(parts)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"where": _where(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
+              for e in exc.errors()]
+    detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors) or "invalid request"
+    return problem(422, "Invalid request", detail, "invalid-request", errors=errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    title = _HTTP_TITLES.get(exc.status_code, "Error")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"No endpoint at {request.url.path}."
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}."
+    response = problem(exc.status_code, title, detail)
+    for key, value in (exc.headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return problem(500, "Internal server error", "The server failed to answer this request.")
+
+
+def install(app: FastAPI) -> None:
+    """Map domain errors, validation errors and HTTP errors to problem+json."""
+    app.add_exception_handler(KGError, _kg_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import RedirectResponse
+
+from api.deps import get_graph, get_settings
+from api.routers import problems
+from api.schemas import (
+    ConceptDetail,
+    ConceptPage,
+    Hierarchy,
+    HierarchyStep,
+    NeighborNode,
+    Neighbors,
+    concept_detail,
+    ref,
+    statement,
+)
+from kg.errors import InvalidQuery
+from kg.graph import KnowledgeGraph
+from kg.ids import did_you_mean
+from kg.ontology import KINDS, RELATION_TYPES
+from kg.settings import Settings
+
+router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
+ConceptId = Annotated[str, Path(min_length=1, max_length=200, description="concept id")]
+MAX_PAGE = 500
+
+
+@router.get("", response_model=ConceptPage, responses=problems(400, 422))
+def list_concepts(
+    graph: KnowledgeGraph = Depends(get_graph),
+    kind: str | None = Query(None, max_length=50, description="only concepts of this kind"),
+    limit: int = Query(50, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0, le=1_000_000),
+) -> ConceptPage:
+    """Concepts in id order, a page at a time, optionally of one kind."""
+    if kind is not None and kind not in KINDS:
+        raise InvalidQuery(f"Unknown kind {kind!r}; kinds are {', '.join(KINDS)}. "
+                           f"{did_you_mean(kind, KINDS)}".strip())
+    items = [c for c in graph.concepts.values() if kind is None or c.kind == kind]
+    return ConceptPage(items=[ref(c) for c in items[offset:offset + limit]], total=len(items),
+                       limit=limit, offset=offset)
+
+
+@router.get("/{id}", response_model=ConceptDetail, responses={
+    **problems(404, 422),
+    307: {"description": "`id` is a label or alias: redirect to the concept's own id"}})
+def get_concept(id: ConceptId, graph: KnowledgeGraph = Depends(get_graph),
+                settings: Settings = Depends(get_settings)) -> ConceptDetail | RedirectResponse:
+    """One concept: definition, aliases, citations and its relations in both directions."""
+    if id not in graph.concepts:
+        named = graph.lookup(id)
+        if named is not None:
+            return RedirectResponse(f"/v1/concepts/{quote(named.id)}", status_code=307)
+    concept = graph.concept(id)
+    return concept_detail(graph, concept, settings.concept_iri(concept.id))
+
+
+@router.get("/{id}/neighbors", response_model=Neighbors, responses=problems(400, 404, 422))
+def neighbors(
+    id: ConceptId,
+    graph: KnowledgeGraph = Depends(get_graph),
+    depth: int = Query(1, ge=1, le=3, description="how many steps out"),
+    types: str | None = Query(None, max_length=500,
+                              description="comma-separated relation types to follow"),
+) -> Neighbors:
+    """Concepts within `depth` steps, with the statements that join them."""
+    wanted = None
+    if types:
+        wanted = frozenset(t.strip() for t in types.split(",") if t.strip())
+        unknown = sorted(wanted - RELATION_TYPES.keys())
+        if unknown:
+            raise InvalidQuery(f"Unknown relation type {unknown[0]!r}. "
+                               f"{did_you_mean(unknown[0], RELATION_TYPES)}".strip())
+    dist, rels = graph.neighbors(id, depth, wanted)
+    nodes = [NeighborNode(distance=d, **ref(graph.concepts[c]).model_dump())
+             for c, d in sorted(dist.items(), key=lambda kv: (kv[1], kv[0])) if c != id]
+    return Neighbors(concept=ref(graph.concepts[id]), depth=depth, nodes=nodes,
+                     statements=[statement(graph, r) for r in rels])
+
+
+@router.get("/{id}/hierarchy", response_model=Hierarchy, responses=problems(404, 422))
+def hierarchy(id: ConceptId, graph: KnowledgeGraph = Depends(get_graph)) -> Hierarchy:
+    """Broader and narrower concepts over is_a and part_of, nearest first."""
+    def steps(up: bool) -> list[HierarchyStep]:
+        return [HierarchyStep(concept=ref(graph.concepts[s.concept]), type=s.type, via=s.via,
+                              depth=s.depth) for s in graph.hierarchy(id, up)]
+    graph.concept(id)
+    return Hierarchy(concept=ref(graph.concepts[id]), broader=steps(True), narrower=steps(False))

@@ -1,0 +1,228 @@
+"""Response models of the HTTP API (the contract in API.md) and their builders."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from kg.explain import Footnotes, sentence
+from kg.graph import KnowledgeGraph
+from kg.model import Citation as KGCitation
+from kg.model import Concept, Relation, Source
+from kg.paths import RankedPath, Relatedness, Step
+
+
+class Problem(BaseModel):
+    """An error, as application/problem+json (RFC 9457)."""
+
+    type: str = Field(description="URI naming the kind of problem")
+    title: str
+    status: int
+    detail: str
+    suggestions: list[ConceptRef] | None = Field(
+        default=None, description="nearest concepts, where a term did not resolve")
+    errors: list[dict[str, object]] | None = Field(
+        default=None, description="each invalid parameter, where the request was malformed")
+
+
+class ConceptRef(BaseModel):
+    id: str
+    label: str
+    kind: str
+
+
+class Citation(BaseModel):
+    source: str = Field(description="source id")
+    quote: str = Field(description="the passage, verbatim")
+    start: int = Field(description="offset of the passage in /v1/sources/{source}/text")
+    end: int
+
+
+class NumberedCitation(Citation):
+    n: int = Field(description="footnote number used as [^n] in the answer")
+    title: str = Field(description="title of the source")
+
+
+class Statement(BaseModel):
+    source: ConceptRef
+    type: str = Field(description="relation type, read from source to target")
+    target: ConceptRef
+    sentence: str
+    citations: list[Citation]
+
+
+class ConceptDetail(BaseModel):
+    id: str
+    label: str
+    kind: str
+    uri: str
+    aliases: list[str]
+    definition: str
+    citations: list[Citation]
+    relations: list[Statement]
+
+
+class ConceptPage(BaseModel):
+    items: list[ConceptRef]
+    total: int
+    limit: int
+    offset: int
+
+
+class NeighborNode(ConceptRef):
+    distance: int = Field(description="steps from the concept asked about")
+
+
+class Neighbors(BaseModel):
+    concept: ConceptRef
+    depth: int
+    nodes: list[NeighborNode]
+    statements: list[Statement]
+
+
+class HierarchyStep(BaseModel):
+    concept: ConceptRef
+    type: str = Field(description="is_a or part_of")
+    via: str = Field(description="id of the concept this step was reached from")
+    depth: int
+
+
+class Hierarchy(BaseModel):
+    concept: ConceptRef
+    broader: list[HierarchyStep]
+    narrower: list[HierarchyStep]
+
+
+class SourceOut(BaseModel):
+    id: str
+    title: str
+    kind: str
+    url: str | None
+    authors: list[str]
+    published: str | None
+    has_text: bool
+
+
+class SourceList(BaseModel):
+    items: list[SourceOut]
+
+
+class KindOut(BaseModel):
+    name: str
+    description: str
+
+
+class RelationTypeOut(BaseModel):
+    name: str
+    description: str
+    forward: str = Field(description="sentence template read from source ({x}) to target ({y})")
+    inverse: str = Field(description="sentence template read from target ({x}) to source ({y})")
+    inverse_name: str
+    symmetric: bool
+    broader: bool = Field(description="part of the is_a/part_of hierarchy (skos:broader)")
+
+
+class Ontology(BaseModel):
+    kinds: list[KindOut]
+    relation_types: list[RelationTypeOut]
+
+
+class SearchResult(ConceptRef):
+    score: float
+    match: Literal["id", "label", "alias", "prefix", "fuzzy"]
+    matched: str = Field(description="the label, alias or id that matched")
+
+
+class SearchResults(BaseModel):
+    query: str
+    results: list[SearchResult]
+
+
+class PathStep(Statement):
+    direction: Literal["forward", "inverse"] = Field(
+        description="forward when travelled as stated; inverse when read from its target")
+
+
+class PathOut(BaseModel):
+    length: int
+    score: float = Field(description="higher is better; paths through hubs and vague "
+                                     "relations score lower")
+    steps: list[PathStep]
+
+
+class SharedOut(BaseModel):
+    concept: ConceptRef
+    how: str
+    citations: list[Citation]
+
+
+class RelateOut(BaseModel):
+    x: ConceptRef
+    y: ConceptRef
+    direct: list[Statement]
+    paths: list[PathOut]
+    shared: list[SharedOut]
+    answer: str = Field(description="markdown with footnote markers [^n]")
+    citations: list[NumberedCitation]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    concepts: int
+    relations: int
+    version: str
+
+
+# -- builders: kg objects -> response models
+def ref(c: Concept) -> ConceptRef:
+    return ConceptRef(id=c.id, label=c.label, kind=c.kind)
+
+
+def citation(c: KGCitation) -> Citation:
+    return Citation(source=c.source, quote=c.quote, start=c.start, end=c.end)
+
+
+def statement(g: KnowledgeGraph, rel: Relation) -> Statement:
+    return Statement(source=ref(g.concepts[rel.source]), type=rel.type,
+                     target=ref(g.concepts[rel.target]), sentence=sentence(g, rel),
+                     citations=[citation(c) for c in rel.citations])
+
+
+def path_step(g: KnowledgeGraph, step: Step) -> PathStep:
+    return PathStep(source=ref(g.concepts[step.from_id]), type=step.type,
+                    target=ref(g.concepts[step.to_id]),
+                    sentence=sentence(g, step.relation, step.forward),
+                    citations=[citation(c) for c in step.relation.citations],
+                    direction="forward" if step.forward else "inverse")
+
+
+def path(g: KnowledgeGraph, p: RankedPath) -> PathOut:
+    return PathOut(length=p.length, score=p.score, steps=[path_step(g, s) for s in p.steps])
+
+
+def concept_detail(g: KnowledgeGraph, c: Concept, uri: str) -> ConceptDetail:
+    return ConceptDetail(id=c.id, label=c.label, kind=c.kind, uri=uri, aliases=list(c.aliases),
+                         definition=c.definition, citations=[citation(x) for x in c.citations],
+                         relations=[statement(g, r) for r in g.relations_of(c.id)])
+
+
+def source_out(s: Source) -> SourceOut:
+    return SourceOut(id=s.id, title=s.title, kind=s.kind, url=s.url, authors=list(s.authors),
+                     published=s.published, has_text=s.has_text)
+
+
+def numbered(notes: Footnotes) -> list[NumberedCitation]:
+    return [NumberedCitation(n=i.n, title=i.title, **citation(i.citation).model_dump())
+            for i in notes.items]
+
+
+def relate_out(g: KnowledgeGraph, r: Relatedness, answer: str, notes: Footnotes,
+               shared_how: list[str]) -> RelateOut:
+    return RelateOut(
+        x=ref(r.x), y=ref(r.y), direct=[statement(g, rel) for rel in r.direct],
+        paths=[path(g, p) for p in r.paths],
+        shared=[SharedOut(concept=ref(g.concepts[s.concept]), how=how,
+                          citations=[citation(c) for rel in s.relations for c in rel.citations])
+                for s, how in zip(r.shared, shared_how, strict=True)],
+        answer=answer, citations=numbered(notes))
