@@ -30,7 +30,9 @@ def noun(concept: Concept, form: str = "definite") -> str:
     """The label as it stands inside a sentence.
 
     ``form`` is ``definite`` (with the article its kind or the concept asks for),
-    ``indefinite`` (a/an where the definite form has "the") or ``bare``.
+    ``indefinite`` (a/an where the definite form has "the"), ``bare``, or ``example``
+    (what an example illustrates: "the inner alignment problem" for a problem, else
+    the indefinite form).
 
     >>> c = Concept(id="base-optimizer", label="base optimizer", kind="optimizer",
     ...             definition="d", citations=())
@@ -39,6 +41,11 @@ def noun(concept: Concept, form: str = "definite") -> str:
     """
     if form == "bare" or concept.plural:
         return concept.label
+    if form == "example":
+        if concept.kind == "problem":
+            label = concept.label
+            return f"the {label}" if label.lower().endswith("problem") else f"the {label} problem"
+        form = "indefinite"
     article = concept.article if concept.article is not None else KINDS[concept.kind].article
     if article and form == "indefinite":
         article = "an" if concept.label[:1].lower() in "aeiou" else "a"
@@ -47,7 +54,7 @@ def noun(concept: Concept, form: str = "definite") -> str:
 
 def _forms(prefix: str, concept: Concept) -> dict[str, str]:
     return {prefix: noun(concept), f"{prefix}a": noun(concept, "indefinite"),
-            f"{prefix}b": noun(concept, "bare")}
+            f"{prefix}b": noun(concept, "bare"), f"{prefix}e": noun(concept, "example")}
 
 
 _PLURAL_VERBS = {"is": "are", "has": "have", "was": "were", "can": "can"}
@@ -99,6 +106,10 @@ def shared_how(graph: KnowledgeGraph, shared: SharedContext) -> str:
     if z.plural and template.startswith("{z} "):
         text = _agree(text, noun(z))
     return text
+
+
+OTHER_PATH_SLACK = 1.5
+"""An alternative path is shown in an answer when it costs at most this times the best."""
 
 
 @dataclass
@@ -155,7 +166,7 @@ def path_sentence(graph: KnowledgeGraph, notes: Footnotes, path: RankedPath) -> 
 def relate_answer(graph: KnowledgeGraph, r: Relatedness, others: int = 2) -> tuple[str, Footnotes]:
     """A short markdown explanation of how ``r.x`` relates to ``r.y``, with footnotes."""
     notes = Footnotes(graph)
-    x, y = f"**{r.x.label}**", f"**{r.y.label}**"
+    x, y = f"**{capitalize(r.x.label)}**", f"**{r.y.label}**"
     lines: list[str] = []
     rest = list(r.paths)
     if r.direct:
@@ -174,6 +185,9 @@ def relate_answer(graph: KnowledgeGraph, r: Relatedness, others: int = 2) -> tup
     else:
         lines.append(f"The graph records no connection between {x} and {y} within the hop "
                      "limit.")
+    # other routes are worth a reader's time only if they are not much worse than the best
+    worst = (r.paths[0].cost if r.paths else 0.0) * OTHER_PATH_SLACK
+    rest = [p for p in rest if p.cost <= worst or r.direct and p is r.paths[0]]
     if rest[:others]:
         lines.append("")
         lines.append("Other connections:")

@@ -14,6 +14,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 import networkx as nx
+from rapidfuzz import fuzz, process
 
 from kg.errors import ConceptNotFound, NoSourceText, SourceNotFound
 from kg.ids import nearest, normalize_term
@@ -112,15 +113,13 @@ class KnowledgeGraph:
         return self._concepts[cid] if cid else None
 
     def suggest(self, term: str, limit: int = 5) -> list[str]:
-        """Ids of the concepts whose names are closest to ``term``."""
-        names: dict[str, str] = {}
-        for key, cid in self._terms.items():
-            names.setdefault(key, cid)
-        hits = nearest(normalize_term(term) or term, list(names), limit=limit * 3, cutoff=50)
+        """Ids of the concepts whose names are closest to ``term``, best first."""
+        found = process.extract(normalize_term(term) or term, list(self._terms),
+                                scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60)
         out: list[str] = []
-        for hit in hits:
-            if names[hit] not in out:
-                out.append(names[hit])
+        for name, _score, _i in found:
+            if self._terms[name] not in out:
+                out.append(self._terms[name])
         return out[:limit]
 
     def terms(self) -> Mapping[str, str]:
@@ -224,6 +223,23 @@ class KnowledgeGraph:
                 steps.append(HierarchyStep(other, rel.type, node, d + 1))
                 queue.append((other, d + 1))
         return steps[:limit]
+
+    def chain_up(self, cid: str, ancestor: str) -> list[Relation]:
+        """The is_a/part_of relations of a shortest chain from ``cid`` up to ``ancestor``."""
+        parent: dict[str, Relation] = {}
+        queue = deque([cid])
+        while queue and ancestor not in parent:
+            node = queue.popleft()
+            for rel in self.broader(node):
+                if rel.target not in parent and rel.target != cid:
+                    parent[rel.target] = rel
+                    queue.append(rel.target)
+        chain: list[Relation] = []
+        node = ancestor
+        while node in parent:
+            chain.append(parent[node])
+            node = parent[node].source
+        return chain[::-1]
 
     def _walk(self, cid: str, up: bool) -> dict[str, int]:
         return {s.concept: s.depth for s in self.hierarchy(cid, up, limit=10_000)}

@@ -3,8 +3,10 @@
 This module is the only list of them. Templates use ``{x}`` for the concept the
 sentence starts from and ``{y}`` for the other one; the ``inverse`` template reads a
 stored relation ``s --type--> t`` from ``t``'s side, so ``{x}`` is ``t`` there.
-Each name comes in three forms: ``{x}`` with the definite article its kind takes,
-``{xa}`` with an indefinite one and ``{xb}`` bare (see :func:`kg.explain.noun`).
+Each name comes in four forms: ``{x}`` with the definite article its kind takes,
+``{xa}`` with an indefinite one, ``{xb}`` bare and ``{xe}`` as the thing an example
+illustrates ("the inner alignment problem", "a base optimizer"); see
+:func:`kg.explain.noun`.
 
 Examples
 --------
@@ -78,8 +80,8 @@ _TYPES = [
                  "{x} is part of {y}", "{x} includes {y}", "has_part",
                  "both are part of {z}", "{z} is part of both", "broader"),
     RelationType("example_of", "X is an example, analogy or instance of Y.",
-                 "{x} is an example of {ya}", "one example of {xa} is {y}", "has_example",
-                 "both are examples of {za}", "{z} is an example of both", "related",
+                 "{x} is an example of {ye}", "one example of {xe} is {y}", "has_example",
+                 "both are examples of {ze}", "{z} is an example of both", "related",
                  cost=1.1),
     RelationType("has_objective", "X pursues or is trained on the objective Y.",
                  "{x} pursues {y}", "{x} is what {y} pursues", "objective_of",

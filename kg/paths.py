@@ -193,9 +193,13 @@ def shared_context(graph: KnowledgeGraph, x: str, y: str,
                 out[(rel.type, True if symmetric else False, rel.source)] = rel
         return out
 
+    def order(key: tuple[str, bool, str]) -> tuple[bool, float, bool, str, str]:
+        rtype = RELATION_TYPES[key[0]]
+        return (not rtype.hierarchical, rtype.cost, not key[1], key[0], key[2])
+
     lx, ly = links(x), links(y)
     found: list[SharedContext] = []
-    for key in sorted(lx.keys() & ly.keys(), key=lambda k: (not k[1], k[0], k[2])):
+    for key in sorted(lx.keys() & ly.keys(), key=order):
         rtype, outgoing, other = key
         if other in (x, y):
             continue
@@ -208,5 +212,7 @@ def shared_context(graph: KnowledgeGraph, x: str, y: str,
               if not any(c in graph.ancestors(o) for o in common if o != c)]
     for c in sorted(lowest, key=lambda c: (common[c], c)):
         if c not in named:
-            found.append(SharedContext(c, "broader", True, ()))
+            chain = (*graph.chain_up(x, c), *graph.chain_up(y, c))
+            found.append(SharedContext(c, "broader", True, chain))
+    found.sort(key=lambda s: s.type not in ("is_a", "part_of", "broader"))
     return found[:limit]

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+
+
+def test_validate_ok(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(good_dir)]) == 0
+    assert capsys.readouterr().out == "ok: 11 concepts, 18 relations, 29 citations, 2 sources\n"
+
+
+def test_validate_lists_every_problem(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(good_dir.parent / "bad")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: 15 problem(s) in the data\n")
+    assert "  bad/concepts/mesa-optimizer.yaml:9: dangling target 'optimzer': no such concept " \
+           "(did you mean 'optimizer'?)" in err
+
+
+def test_validate_shipped_data_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("ok: ")
+
+
+def test_dangling_target_and_invented_quote(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
+    path = data / "concepts" / "base-optimizer.yaml"
+    text = path.read_text("utf-8").replace("target: mesa-optimizer", "target: mesa-optimiser", 1)
+    text = text.replace("citations:\n", "citations:\n  - source: what-is-inner-alignment\n"
+                        "    quote: SGD is the only optimizer that matters.\n", 1)
+    path.write_text(text, "utf-8")
+    assert main(["validate", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "data/concepts/base-optimizer.yaml:" in err
+    assert "dangling target 'mesa-optimiser'" in err and "did you mean 'mesa-optimizer'?" in err
+    assert "quote not found in source 'what-is-inner-alignment': " \
+           "'SGD is the only optimizer that matters.'" in err
+
+
+def test_show(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "--data", str(good_dir), "learned optimisers"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("mesa-optimizer  (optimizer, id mesa-optimizer)\n")
+    assert "The mesa-optimizer is produced by the base optimizer." in out
+    assert '"A mesa-optimizer is itself an optimizer."' in out
+
+
+def test_search(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "--data", str(good_dir), "mesa optimzer"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "fuzzy" in first and "mesa-optimizer" in first
+    assert main(["search", "--data", str(good_dir), "qqqqzzzz"]) == 1
+
+
+def test_relate(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["relate", "--data", str(good_dir), "natural selection", "mesa optimizer"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("**Evolution** and **mesa-optimizer** are not directly related")
+    assert '[^1]: "Evolution produced humans."' in out
+
+
+def test_unknown_term(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["relate", "--data", str(good_dir), "evolutoin thing", "humans"]) == 2
+    err = capsys.readouterr().err
+    assert "No concept matches 'evolutoin thing'" in err and "did you mean: evolution" in err
+
+
+def test_stats(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--data", str(good_dir)]) == 0
+    assert "concepts   11" in capsys.readouterr().out

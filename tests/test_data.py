@@ -1,0 +1,106 @@
+"""The shipped data: it validates, it is big enough, and it says what the sources say."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from kg.citations import normalize_text
+from kg.graph import KnowledgeGraph
+from kg.ids import normalize_term
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_SOURCES = ROOT.parent / "shared" / "sources"
+
+REQUIRED = [
+    "optimization", "optimizer", "base-optimizer", "base-objective", "mesa-optimizer",
+    "mesa-objective", "learned-algorithm", "behavioral-objective", "inner-alignment",
+    "outer-alignment", "pseudo-alignment", "robust-alignment", "deceptive-alignment",
+    "corrigible-alignment", "distributional-shift", "adversarial-training", "gradient-hacking",
+    "goal-misgeneralization", "stochastic-gradient-descent", "gradient-descent", "evolution",
+    "humans", "heuristics", "terminal-goal", "instrumental-goal", "instrumental-convergence",
+    "world-model", "reward-result-gap", "training-vs-deployment",
+    "risks-from-learned-optimization",
+]
+
+# the sources' examples and analogies, each by a name a reader would use
+EXAMPLES = ["maze with green apples", "strategy-game assistant", "birth control", "bottle cap",
+            "minimize the number of people who have cancer", "duckling imprinting",
+            "deceptive maze toy example"]
+
+TRUE_RELATIONS = [
+    ("base-optimizer", "has_objective", "base-objective"),
+    ("mesa-optimizer", "has_objective", "mesa-objective"),
+    ("base-optimizer", "produces", "mesa-optimizer"),
+    ("mesa-optimizer", "is_a", "learned-algorithm"),
+    ("mesa-optimizer", "is_a", "optimizer"),
+    ("deceptive-alignment", "part_of", "inner-alignment"),
+    ("inner-alignment", "contrasts_with", "outer-alignment"),
+    ("evolution", "example_of", "base-optimizer"),
+    ("humans", "example_of", "mesa-optimizer"),
+    ("adversarial-training", "mitigates", "distributional-shift"),
+    ("deceptive-alignment", "contrasts_with", "corrigible-alignment"),
+]
+
+
+def test_sizes(shipped: KnowledgeGraph) -> None:
+    stats = shipped.stats()
+    assert stats["concepts"] >= 45 and stats["relations"] >= 90
+
+
+@pytest.mark.parametrize("cid", REQUIRED)
+def test_required_concepts(shipped: KnowledgeGraph, cid: str) -> None:
+    concept = shipped.concepts[cid]
+    assert concept.citations and concept.definition
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_examples_are_example_concepts(shipped: KnowledgeGraph, name: str) -> None:
+    found = shipped.lookup(name)
+    assert found is not None and found.kind == "example"
+    # an example illustrates something, or shows what something is not
+    assert any(r.type in ("example_of", "contrasts_with") for r in shipped.relations_of(found.id))
+
+
+@pytest.mark.parametrize(("s", "t", "o"), TRUE_RELATIONS)
+def test_true_relations(shipped: KnowledgeGraph, s: str, t: str, o: str) -> None:
+    assert any(r.type == t for r in shipped.relations_between(s, o)
+               if r.source == s or t in ("contrasts_with", "analogous_to", "related_to"))
+
+
+def test_every_citation_points_at_its_quote(shipped: KnowledgeGraph) -> None:
+    cited = [c for x in shipped.concepts.values() for c in x.citations]
+    cited += [c for r in shipped.relations for c in r.citations]
+    for c in cited:
+        text = shipped.source_text(c.source)
+        assert normalize_text(text[c.start:c.end]) == normalize_text(c.quote)
+        assert len(c.quote) <= 300, f"quote too long to be one clause: {c.quote[:60]!r}"
+
+
+def test_every_concept_has_aliases_or_a_single_spelling(shipped: KnowledgeGraph) -> None:
+    for c in shipped.concepts.values():
+        assert c.aliases or c.kind in ("example", "work"), c.id
+
+
+def test_definitions_are_our_own_words(shipped: KnowledgeGraph) -> None:
+    """No definition repeats eight or more consecutive words of a source text."""
+    texts = [normalize_term(shipped.source_text(s)) for s in shipped.sources
+             if shipped.sources[s].has_text]
+    for c in shipped.concepts.values():
+        words = normalize_term(c.definition).split()
+        for i in range(len(words) - 7):
+            run = " ".join(words[i:i + 8])
+            assert not any(run in t for t in texts), (c.id, run)
+
+
+def test_related_to_is_rare(shipped: KnowledgeGraph) -> None:
+    vague = [r for r in shipped.relations if r.type == "related_to"]
+    assert len(vague) <= len(shipped.relations) // 10
+
+
+@pytest.mark.skipif(not SHARED_SOURCES.is_dir(), reason="shared/sources not beside the repo")
+def test_source_texts_are_unchanged_copies() -> None:
+    for original in SHARED_SOURCES.glob("*.txt"):
+        assert filecmp.cmp(original, ROOT / "data" / "sources" / original.name, shallow=False)
