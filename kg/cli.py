@@ -160,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) went away; that is not an error of ours
+        sys.stdout = open(os.devnull, "w")  # so the flush at exit does not fail again
+        return 0
     except KGError as e:
         print(f"error: {e.detail}", file=sys.stderr)
         suggestions = getattr(e, "suggestions", None)

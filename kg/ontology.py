@@ -115,7 +115,7 @@ _TYPES = [
     RelationType("introduced_in", "X (a term) was introduced in Y (a work).",
                  "the term {xb} was introduced in {y}", "{x} introduced the term {yb}",
                  "introduces", "both terms were introduced in {z}",
-                 "{z} was introduced in both", "related", cost=2.0),
+                 "{z} was introduced in both", "related", cost=3.0),
     RelationType("related_to", "X is related to Y; used only where nothing more specific is "
                  "true (symmetric).",
                  "{x} is related to {y}", "{x} is related to {y}", "related_to",
