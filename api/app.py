@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import concepts, health, ontology, relate, search, sources
+from api.routers import concepts, health, iris, ontology, rdf, relate, search, sources
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.settings import Settings
@@ -26,9 +26,11 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app = FastAPI(title="Alignment knowledge graph", version="1", description=DESCRIPTION)
     app.state.settings = settings
     app.state.graph = graph
+    app.state.cache = {}
     errors.install(app)
-    for module in (health, concepts, sources, ontology, search, relate):
+    for module in (health, concepts, sources, ontology, search, relate, rdf):
         app.include_router(module.router)
+    app.include_router(iris.make_router(settings.base_iri))
     return app
 
 

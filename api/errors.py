@@ -38,6 +38,14 @@ _HTTP_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
                 422: "Invalid request", 500: "Internal server error"}
 
 
+class NotAcceptable(Exception):
+    """The client's Accept header admits none of the offered media types."""
+
+    def __init__(self, offered: list[str]) -> None:
+        super().__init__(f"Acceptable types here: {', '.join(offered)}.")
+        self.offered = offered
+
+
 def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) -> JSONResponse:
     """A problem+json response; ``kind`` names the problem type under /problems/."""
     body: dict[str, Any] = {"type": f"/problems/{kind}" if kind else "about:blank",
@@ -97,6 +105,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _not_acceptable(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NotAcceptable)
+    response = problem(406, "Not acceptable", f"Cannot answer with any type the Accept header "
+                       f"allows. {exc}", "not-acceptable")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "Internal server error", "The server failed to answer this request.")
@@ -105,6 +121,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     """Map domain errors, validation errors and HTTP errors to problem+json."""
     app.add_exception_handler(KGError, _kg_error)
+    app.add_exception_handler(NotAcceptable, _not_acceptable)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

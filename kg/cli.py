@@ -1,4 +1,4 @@
-"""The ``kg`` command: validate, stats, show, search, relate, serve."""
+"""The ``kg`` command: validate, stats, show, search, relate, export, import, serve."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from kg.explain import relate_answer, sentence
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
+from kg.rdf import FORMATS, export, graph_from_rdf, rdf_format
 from kg.search import resolve, search
 from kg.settings import Settings
 
@@ -86,6 +87,39 @@ def cmd_relate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    fmt = rdf_format(args.format)
+    if fmt is None:
+        print(f"error: unknown format {args.format!r}; formats: {', '.join(FORMATS)}",
+              file=sys.stderr)
+        return 2
+    graph = _graph(args)
+    data = export(graph, fmt.name, args.base or Settings().base_iri)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {len(data):,} bytes of {fmt.name} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    fmt = rdf_format(args.format or path.suffix.lstrip(".") or "turtle")
+    if fmt is None:
+        print(f"error: cannot tell the format of {path.name}; use --format", file=sys.stderr)
+        return 2
+    graph = graph_from_rdf(path.read_bytes(), fmt.name, args.base or Settings().base_iri)
+    s = graph.stats()
+    print(f"ok: {s['concepts']} concepts, {s['relations']} relations, "
+          f"{s['citations']} citations, {s['sources']} sources read from {path}")
+    if args.compare:
+        same = graph.content() == load_graph(args.compare).content()
+        print(f"{'same as' if same else 'DIFFERS from'} {args.compare}")
+        return 0 if same else 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -139,6 +173,20 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--limit", type=int, default=5, choices=range(1, MAX_LIMIT + 1),
                     metavar=f"1..{MAX_LIMIT}")
     sp.set_defaults(func=cmd_relate)
+
+    sp = add("export", "Write the graph as RDF (Turtle, JSON-LD, N-Triples, RDF/XML).")
+    sp.add_argument("--format", default="turtle", help="turtle (ttl), jsonld, ntriples (nt), "
+                    "rdfxml (xml)")
+    sp.add_argument("-o", "--output", help="file to write (default: standard output)")
+    sp.add_argument("--base", help="base IRI (default: KG_BASE_IRI)")
+    sp.set_defaults(func=cmd_export)
+
+    sp = add("import", "Read an RDF export back, checking every quote.", data=False)
+    sp.add_argument("file")
+    sp.add_argument("--format", help="default: from the file extension")
+    sp.add_argument("--base", help="base IRI the export was written with (default: KG_BASE_IRI)")
+    sp.add_argument("--compare", metavar="DIR", help="exit 1 unless equal to this data directory")
+    sp.set_defaults(func=cmd_import)
 
     sp = add("serve", "Serve the HTTP API.")
     sp.add_argument("--host", help="interface to bind (default 127.0.0.1)")

@@ -84,6 +84,10 @@ class KnowledgeGraph:
         """Every stored relation, in the direction it was stated."""
         return self._relations
 
+    def content(self) -> tuple[object, ...]:
+        """Everything the snapshot holds, for comparing two snapshots for equality."""
+        return (dict(self._sources), dict(self._texts), dict(self._concepts), self._relations)
+
     def __len__(self) -> int:
         return len(self._concepts)
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kg.rdf import Namespaces, is_safe_base
 
 
 def bundled_data_dir() -> Path:
@@ -22,10 +24,17 @@ class Settings(BaseSettings):
                            description="Data directory to serve (KG_DATA_DIR).")
     base_iri: str = Field(default="https://w3id.org/alignment-kg/",
                           description="Base of concept IRIs; ends with / (KG_BASE_IRI).")
+
+    @field_validator("base_iri")
+    @classmethod
+    def _check_base(cls, value: str) -> str:
+        if not is_safe_base(value):
+            raise ValueError(f"KG_BASE_IRI {value!r} must be an absolute IRI ending in / or #")
+        return value
     host: str = Field(default="127.0.0.1", description="Interface `kg serve` binds to.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `kg serve` binds to.")
     workers: int = Field(default=1, ge=1, le=64, description="Server processes for `kg serve`.")
 
     def concept_iri(self, cid: str) -> str:
-        """The stable IRI of concept ``cid``."""
-        return f"{self.base_iri}concept/{cid}"
+        """The stable IRI of concept ``cid`` (as in the RDF export)."""
+        return Namespaces(self.base_iri).concept(cid)

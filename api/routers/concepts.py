@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api.deps import get_graph, get_settings
+from api.errors import NotAcceptable
+from api.negotiation import choose
 from api.routers import problems
 from api.schemas import (
     ConceptDetail,
@@ -23,6 +25,7 @@ from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS, RELATION_TYPES
+from kg.rdf import FORMATS, concept_description, serialize
 from kg.settings import Settings
 
 router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
@@ -47,16 +50,30 @@ def list_concepts(
 
 
 @router.get("/{id}", response_model=ConceptDetail, responses={
-    **problems(404, 422),
+    **problems(404, 406, 422),
+    200: {"description": "the concept; as RDF when the Accept header asks for it",
+          "content": {f.media_type: {} for f in FORMATS.values()}},
     307: {"description": "`id` is a label or alias: redirect to the concept's own id"}})
-def get_concept(id: ConceptId, graph: KnowledgeGraph = Depends(get_graph),
-                settings: Settings = Depends(get_settings)) -> ConceptDetail | RedirectResponse:
+def get_concept(id: ConceptId, request: Request, response: Response,
+                graph: KnowledgeGraph = Depends(get_graph),
+                settings: Settings = Depends(get_settings)) -> ConceptDetail | Response:
     """One concept: definition, aliases, citations and its relations in both directions."""
     if id not in graph.concepts:
         named = graph.lookup(id)
         if named is not None:
-            return RedirectResponse(f"/v1/concepts/{quote(named.id)}", status_code=307)
+            return RedirectResponse(f"/v1/concepts/{quote(named.id)}", status_code=307,
+                                    headers={"Vary": "Accept"})
     concept = graph.concept(id)
+    offered = ["application/json", *(f.media_type for f in FORMATS.values())]
+    media = choose(request.headers.get("accept"), offered)
+    if media is None:
+        raise NotAcceptable(offered)
+    response.headers["Vary"] = "Accept"
+    if media != "application/json":
+        fmt = next(f for f in FORMATS.values() if f.media_type == media)
+        body = serialize(concept_description(graph, concept.id, settings.base_iri), fmt.name,
+                         settings.base_iri)
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
     return concept_detail(graph, concept, settings.concept_iri(concept.id))
 
 

@@ -1,0 +1,52 @@
+"""The graph's IRIs dereference here: each redirects (303) to the resource describing it.
+
+Routes sit under the path of KG_BASE_IRI, so with KG_BASE_IRI pointing at this service
+(or at a redirector such as w3id.org that forwards to it), every IRI in the export
+resolves. The client's Accept header travels with the redirect, so a Linked Data client
+asking for Turtle gets Turtle.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlparse
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers={"Vary": "Accept"})
+
+
+def make_router(base_iri: str) -> APIRouter:
+    """Routes for ``{base}concept/{id}``, ``{base}source/{id}``, statements and the scheme."""
+    prefix = urlparse(base_iri).path.rstrip("/")
+    router = APIRouter(prefix=prefix, tags=["linked data"])
+
+    @router.get("/concept/{id}", status_code=303, response_class=RedirectResponse)
+    def concept_iri(id: str) -> RedirectResponse:
+        """A concept's IRI: see /v1/concepts/{id} (JSON, or RDF by Accept)."""
+        return _see_other(f"/v1/concepts/{quote(id, safe='')}")
+
+    @router.get("/source/{id}", status_code=303, response_class=RedirectResponse)
+    def source_iri(id: str) -> RedirectResponse:
+        """A source's IRI: see /v1/sources/{id}."""
+        return _see_other(f"/v1/sources/{quote(id, safe='')}")
+
+    @router.get("/statement/{subject}/{rest:path}", status_code=303,
+                response_class=RedirectResponse)
+    def statement_iri(subject: str, rest: str) -> RedirectResponse:
+        """A cited statement's IRI: it is described with its subject concept."""
+        return _see_other(f"/v1/concepts/{quote(subject, safe='')}")
+
+    @router.get("/scheme", status_code=303, response_class=RedirectResponse)
+    def scheme_iri() -> RedirectResponse:
+        """The concept scheme: the whole export."""
+        return _see_other("/v1/export")
+
+    @router.get("/ontology", status_code=303, response_class=RedirectResponse)
+    def ontology_iri() -> RedirectResponse:
+        """The vocabulary: described in /v1/ontology and in the export."""
+        return _see_other("/v1/ontology")
+
+    return router
