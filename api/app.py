@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from api import errors
-from api.routers import concepts, health, iris, ontology, rdf, relate, search, sources
+from api.routers import (
+    concepts,
+    health,
+    iris,
+    ontology,
+    rdf,
+    relate,
+    search,
+    sources,
+    sparql,
+)
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.settings import Settings
@@ -23,12 +36,20 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     """
     settings = settings or Settings()
     graph = graph if graph is not None else load_graph(settings.data_dir)
-    app = FastAPI(title="Alignment knowledge graph", version="1", description=DESCRIPTION)
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine = app.state.cache.get("sparql")
+        if engine is not None:
+            engine.close()  # the SPARQL worker process ends with the app
+
+    app = FastAPI(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
+                  lifespan=lifespan)
     app.state.settings = settings
     app.state.graph = graph
     app.state.cache = {}
     errors.install(app)
-    for module in (health, concepts, sources, ontology, search, relate, rdf):
+    for module in (health, concepts, sources, ontology, search, relate, rdf, sparql):
         app.include_router(module.router)
     app.include_router(iris.make_router(settings.base_iri))
     return app

@@ -46,6 +46,20 @@ class NotAcceptable(Exception):
         self.offered = offered
 
 
+class PayloadTooLarge(Exception):
+    """A request body over the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"The request body is larger than {limit:,} bytes.")
+
+
+class UnsupportedMediaType(Exception):
+    """A request body of a type the endpoint does not read."""
+
+    def __init__(self, accepted: list[str]) -> None:
+        super().__init__(f"Send the body as one of: {', '.join(accepted)}.")
+
+
 def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) -> JSONResponse:
     """A problem+json response; ``kind`` names the problem type under /problems/."""
     body: dict[str, Any] = {"type": f"/problems/{kind}" if kind else "about:blank",
@@ -113,6 +127,14 @@ async def _not_acceptable(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _too_large(request: Request, exc: Exception) -> JSONResponse:
+    return problem(413, "Payload too large", str(exc), "payload-too-large")
+
+
+async def _unsupported(request: Request, exc: Exception) -> JSONResponse:
+    return problem(415, "Unsupported media type", str(exc), "unsupported-media-type")
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "Internal server error", "The server failed to answer this request.")
@@ -122,6 +144,8 @@ def install(app: FastAPI) -> None:
     """Map domain errors, validation errors and HTTP errors to problem+json."""
     app.add_exception_handler(KGError, _kg_error)
     app.add_exception_handler(NotAcceptable, _not_acceptable)
+    app.add_exception_handler(PayloadTooLarge, _too_large)
+    app.add_exception_handler(UnsupportedMediaType, _unsupported)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

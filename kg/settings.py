@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Interface `kg serve` binds to.")
     port: int = Field(default=8000, ge=0, le=65535, description="Port `kg serve` binds to.")
     workers: int = Field(default=1, ge=1, le=64, description="Server processes for `kg serve`.")
+    sparql_timeout: float = Field(default=5.0, gt=0, le=300,
+                                  description="Seconds a SPARQL query may run before it stops.")
+    sparql_max_rows: int = Field(default=10_000, ge=1, le=1_000_000,
+                                 description="Most rows (or triples) a SPARQL result may hold.")
 
     def concept_iri(self, cid: str) -> str:
         """The stable IRI of concept ``cid`` (as in the RDF export)."""

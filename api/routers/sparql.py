@@ -1,0 +1,106 @@
+"""SPARQL 1.1 Protocol, query only (see kg/sparql.py for the sandbox)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import cached, get_graph, get_settings
+from api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
+from api.negotiation import choose
+from api.routers import problems
+from kg.errors import InvalidQuery, QueryRejected
+from kg.graph import KnowledgeGraph
+from kg.rdf import export
+from kg.settings import Settings
+from kg.sparql import GRAPH_TYPES, MAX_QUERY_CHARS, RESULT_TYPES, SparqlEngine, check_query
+
+router = APIRouter(prefix="/v1", tags=["sparql"])
+MAX_BODY = 4 * MAX_QUERY_CHARS
+RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml",
+                "text/csv", "text/tab-separated-values", "application/json", "application/xml"]
+GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/rdf+xml",
+               "application/ld+json"]
+RESPONSES = {**problems(400, 406, 413, 415, 422), 200: {
+    "description": "results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE)",
+    "content": {m: {} for m in [*RESULT_OFFER, *GRAPH_OFFER]}}}
+
+
+def _engine(request: Request, graph: KnowledgeGraph, settings: Settings) -> SparqlEngine:
+    return cached(request, "sparql", lambda: SparqlEngine(
+        export(graph, "ntriples", settings.base_iri), settings.base_iri,
+        timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows))
+
+
+async def _answer(request: Request, text: str | None, graph: KnowledgeGraph,
+                  settings: Settings) -> Response:
+    if text is None:
+        raise InvalidQuery("Give the query in the `query` parameter, or POST it as "
+                           "application/sparql-query.")
+    query = check_query(text)
+    offer = GRAPH_OFFER if query.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFER
+    media = choose(request.headers.get("accept"), offer)
+    if media is None:
+        raise NotAcceptable(offer)
+    fmt = GRAPH_TYPES.get(media) or RESULT_TYPES[media]
+    body = await run_in_threadpool(_engine(request, graph, settings).query, query, fmt)
+    return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+
+def _refuse_dataset_and_updates(fields: dict[str, list[str]]) -> None:
+    if "update" in fields:
+        raise QueryRejected("Updates are not allowed: this endpoint is read-only.")
+    if "default-graph-uri" in fields or "named-graph-uri" in fields:
+        raise QueryRejected("default-graph-uri and named-graph-uri are not allowed: queries "
+                            "run over this graph only.")
+
+
+@router.get("/sparql", response_class=Response, responses=RESPONSES)
+async def sparql_get(
+    request: Request,
+    query: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS,
+                                       description="SPARQL query (SELECT, ASK, CONSTRUCT, "
+                                                   "DESCRIBE)")] = None,
+    graph: KnowledgeGraph = Depends(get_graph),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    """Query the graph with SPARQL 1.1 (read-only; no SERVICE, FROM or updates)."""
+    _refuse_dataset_and_updates(parse_qs(request.url.query))
+    return await _answer(request, query, graph, settings)
+
+
+@router.post("/sparql", response_class=Response, responses=RESPONSES, openapi_extra={
+    "requestBody": {"content": {
+        "application/sparql-query": {"schema": {"type": "string"}},
+        "application/x-www-form-urlencoded": {"schema": {
+            "type": "object", "properties": {"query": {"type": "string"}}}}}}})
+async def sparql_post(
+    request: Request,
+    graph: KnowledgeGraph = Depends(get_graph),
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    """Query the graph with SPARQL 1.1 by POST (form-encoded or application/sparql-query)."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise PayloadTooLarge(MAX_BODY)
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        text = bytes(body).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidQuery("The request body is not UTF-8.") from None
+    if media == "application/sparql-update":
+        raise QueryRejected("Updates are not allowed: this endpoint is read-only.")
+    if media == "application/sparql-query":
+        _refuse_dataset_and_updates(parse_qs(request.url.query))
+        return await _answer(request, text, graph, settings)
+    if media == "application/x-www-form-urlencoded":
+        fields = parse_qs(text, keep_blank_values=True)
+        _refuse_dataset_and_updates(fields)
+        queries = fields.get("query")
+        return await _answer(request, queries[0] if queries else None, graph, settings)
+    raise UnsupportedMediaType(["application/sparql-query", "application/x-www-form-urlencoded"])

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kg.errors import InvalidQuery, QueryRejected
+from kg.graph import KnowledgeGraph
+from kg.rdf import export
+from kg.sparql import MAX_QUERY_CHARS, SparqlEngine, check_query
+
+BASE = "https://example.org/kg/"
+SKOS = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+
+
+@pytest.mark.parametrize(
+    ("query", "form"),
+    [("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "SELECT"), ("ASK { ?s ?p ?o }", "ASK"),
+     ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+     ("DESCRIBE <https://example.org/kg/concept/humans>", "DESCRIBE"),
+     (SKOS + "SELECT ?l WHERE { ?c skos:prefLabel ?l FILTER(CONTAINS(?l, 'from')) }",
+      "SELECT")],
+)
+def test_allowed(query: str, form: str) -> None:
+    assert check_query(query).form == form
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "Updates are not allowed"),
+        ("DELETE WHERE { ?s ?p ?o }", "Updates are not allowed"),
+        ("LOAD <http://127.0.0.1:9/data.ttl>", "Updates are not allowed"),
+        ("CLEAR ALL", "Updates are not allowed"),
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE"),
+        ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x.test/> { ?s ?q ?r } } }",
+         "SERVICE"),
+        ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://x.test/> { ?s ?p ?o } } }",
+         "SERVICE"),
+        ("SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://x.test/> { ?s ?p ?o } } } }",
+         "SERVICE"),
+        ("SELECT * WHERE { ?s ?p ?o . SeRvIcE <http://x.test/> { ?s ?p ?o } }", "SERVICE"),
+        ("SELECT * FROM <http://127.0.0.1:9/g.ttl> WHERE { ?s ?p ?o }", "FROM"),
+        ("SELECT * FROM NAMED <http://x.test/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
+        ("ASK FROM <http://x.test/g> { ?s ?p ?o }", "FROM"),
+        ("SELECT * WHERE { ?s ?p ?o } #" + "x" * MAX_QUERY_CHARS, "characters long"),
+    ],
+)
+def test_refused(query: str, reason: str) -> None:
+    with pytest.raises(QueryRejected) as caught:
+        check_query(query)
+    assert reason in caught.value.detail
+
+
+@pytest.mark.parametrize("query", ["SELECT WHERE", "", "   ", "SELECT * WHERE { ?s nope:p ?o }",
+                                   "this is not sparql"])
+def test_invalid(query: str) -> None:
+    with pytest.raises(InvalidQuery):
+        check_query(query)
+
+
+@pytest.fixture(scope="module")
+def engine(good: KnowledgeGraph) -> SparqlEngine:  # type: ignore[misc]
+    e = SparqlEngine(export(good, "ntriples", BASE), BASE, timeout=2, max_rows=50)
+    yield e
+    e.close()
+
+
+def test_select_ask_construct(engine: SparqlEngine) -> None:
+    q = check_query(SKOS + f"SELECT ?l WHERE {{ <{BASE}concept/humans> skos:prefLabel ?l }}")
+    assert engine.query(q, "json") == (b'{"head": {"vars": ["l"]}, "results": {"bindings": '
+                                        b'[{"l": {"type": "literal", "value": "humans", '
+                                        b'"xml:lang": "en"}}]}}')
+    assert engine.query(q, "csv") == b"l\r\nhumans\r\n"
+    assert engine.query(q, "tsv") == b'?l\n"humans"@en\n'
+    assert b"<literal xml:lang=\"en\">humans</literal>" in engine.query(q, "xml")
+    assert engine.query(check_query("ASK { ?s ?p ?o }"), "json") == \
+        b'{"head": {}, "boolean": true}'
+    ttl = engine.query(check_query(SKOS + "CONSTRUCT { ?c skos:broader ?b } WHERE "
+                                          "{ ?c skos:broader ?b }"), "turtle")
+    assert b"skos:broader" in ttl
+
+
+def test_row_cap(engine: SparqlEngine) -> None:
+    with pytest.raises(QueryRejected) as caught:
+        engine.query(check_query("SELECT * WHERE { ?s ?p ?o }"), "json")
+    assert "more than 50 rows" in caught.value.detail
+
+
+def test_a_runaway_query_is_stopped_and_the_engine_recovers(engine: SparqlEngine) -> None:
+    runaway = check_query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+                          "?j ?k ?l }")
+    started = time.monotonic()
+    with pytest.raises(QueryRejected) as caught:
+        engine.query(runaway, "json")
+    assert time.monotonic() - started < 2 + 1.5
+    assert "ran longer than 2 seconds" in caught.value.detail
+    assert engine.query(check_query("ASK { ?s ?p ?o }"), "json").endswith(b"true}")
