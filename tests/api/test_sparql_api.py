@@ -158,6 +158,13 @@ def test_refusals(live_server: str, body: bytes, content_type: str, status: int,
     assert text in answer
 
 
+def test_over_long_query_by_get(live_server: str) -> None:
+    query = urllib.parse.quote("ASK { ?s ?p ?o } #" + "x" * 10_000)
+    status, ctype, body = _get(live_server + "/v1/sparql?query=" + query)
+    assert (status, ctype) == (400, "application/problem+json")
+    assert "the limit is 10,000" in body
+
+
 def test_results_by_accept(live_server: str) -> None:
     q = urllib.parse.quote(SKOS + "SELECT ?l WHERE { ?c skos:prefLabel ?l } LIMIT 1")
     for accept, media in [("text/csv", "text/csv"),
