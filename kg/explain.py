@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from kg.graph import KnowledgeGraph
@@ -60,12 +61,24 @@ def _forms(prefix: str, concept: Concept) -> dict[str, str]:
 _PLURAL_VERBS = {"is": "are", "has": "have", "was": "were", "can": "can"}
 
 
+def _plural_verb(verb: str) -> str:
+    return _PLURAL_VERBS.get(verb, verb[:-1] if verb.endswith("s") else verb)
+
+
 def _agree(text: str, subject: str) -> str:
     """Make the verb after a plural ``subject`` at the start of ``text`` plural."""
     rest = text[len(subject):].lstrip()
     verb, _, tail = rest.partition(" ")
-    plural = _PLURAL_VERBS.get(verb, verb[:-1] if verb.endswith("s") else verb)
-    return f"{subject} {plural} {tail}".rstrip()
+    return f"{subject} {_plural_verb(verb)} {tail}".rstrip()
+
+
+def _agree_inside(text: str, template: str, subject: str) -> str:
+    """Make the verb after a plural ``{y}`` inside a sentence plural ("what humans pursue")."""
+    found = re.search(r"\{y\} (\w+)", template)
+    if not found:
+        return text
+    verb = found.group(1)
+    return text.replace(f"{subject} {verb}", f"{subject} {_plural_verb(verb)}", 1)
 
 
 def capitalize(text: str) -> str:
@@ -82,6 +95,8 @@ def clause(graph: KnowledgeGraph, rel: Relation, forward: bool = True) -> str:
     text = template.format(**_forms("x", first), **_forms("y", second))
     if first.plural and template.startswith("{x} "):
         text = _agree(text, noun(first))
+    if second.plural:
+        text = _agree_inside(text, template, noun(second))
     return text
 
 
