@@ -158,8 +158,8 @@ class Footnotes:
 
     def markdown(self) -> str:
         """The footnote definitions, one line each."""
-        return "\n".join(f'[^{i.n}]: "{" ".join(i.citation.quote.split())}" ({i.title})'
-                         for i in self.items)
+        return "\n".join(f'[^{i.n}]: \u201c{" ".join(i.citation.quote.split())}\u201d '
+                         f"({i.title})" for i in self.items)
 
 
 def _cited(graph: KnowledgeGraph, notes: Footnotes, rel: Relation, forward: bool) -> str:

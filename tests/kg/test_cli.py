@@ -62,7 +62,7 @@ def test_relate(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["relate", "--data", str(good_dir), "natural selection", "mesa optimizer"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("**Evolution** and **mesa-optimizer** are not directly related")
-    assert '[^1]: "Evolution produced humans."' in out
+    assert '[^1]: \u201cEvolution produced humans.\u201d' in out
 
 
 def test_unknown_term(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

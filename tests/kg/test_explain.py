@@ -71,7 +71,7 @@ def test_answer_footnotes_are_numbered_in_order_of_first_use(good: KnowledgeGrap
     for item in notes.items:
         c = item.citation
         assert good.source_text(c.source)[c.start:c.end] == c.quote
-        assert f'[^{item.n}]: "{" ".join(c.quote.split())}"' in answer
+        assert f'[^{item.n}]: \u201c{" ".join(c.quote.split())}\u201d' in answer
 
 
 def test_answer_for_direct_and_indirect(good: KnowledgeGraph) -> None:
