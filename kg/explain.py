@@ -153,7 +153,9 @@ class Footnotes:
                 n = len(self.items) + 1
                 self._seen[key] = n
                 self.items.append(NumberedCitation(n, c, self.graph.sources[c.source].title))
-            marks.append(f"[^{self._seen[key]}]")
+            mark = f"[^{self._seen[key]}]"
+            if mark not in marks:
+                marks.append(mark)
         return "".join(marks)
 
     def markdown(self) -> str:
@@ -202,7 +204,7 @@ def relate_answer(graph: KnowledgeGraph, r: Relatedness, others: int = 2) -> tup
                      "limit.")
     # other routes are worth a reader's time only if they are not much worse than the best
     worst = (r.paths[0].cost if r.paths else 0.0) * OTHER_PATH_SLACK
-    rest = [p for p in rest if p.cost <= worst or r.direct and p is r.paths[0]]
+    rest = [p for p in rest if p.cost <= worst]
     if rest[:others]:
         lines.append("")
         lines.append("Other connections:")

@@ -74,6 +74,13 @@ def test_answer_footnotes_are_numbered_in_order_of_first_use(good: KnowledgeGrap
         assert f'[^{item.n}]: \u201c{" ".join(c.quote.split())}\u201d' in answer
 
 
+def test_a_claim_cites_each_passage_once(shipped: KnowledgeGraph) -> None:
+    answer, _ = relate_answer(shipped, relate(shipped, "inner alignment", "goal misgeneralization"))
+    for line in answer.splitlines():
+        marks = re.findall(r"\[\^\d+\](?!:)", line)
+        assert len(marks) == len(set(marks)), line
+
+
 def test_answer_for_direct_and_indirect(good: KnowledgeGraph) -> None:
     direct, _ = relate_answer(good, relate(good, "inner alignment", "outer alignment"))
     assert direct.startswith("**Inner alignment** and **outer alignment** are directly related")
