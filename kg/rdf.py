@@ -297,9 +297,8 @@ def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[
     has_broader = any(r.source == cid and RELATION_TYPES[r.type].hierarchical
                       for r in graph.relations_of(cid))
     yield from concept_triples(ns, graph, concept, top=not has_broader)
-    index = {id(r): i for i, r in enumerate(graph.relations)}
-    for rel in graph.relations_of(cid):
-        yield from relation_triples(ns, graph, rel, index[id(rel)])
+    for position, rel in graph.numbered_relations_of(cid):
+        yield from relation_triples(ns, graph, rel, position)
 
 
 # -- serialisation
@@ -319,6 +318,9 @@ FORMATS = {
     "ntriples": RdfFormat("ntriples", "application/n-triples", "nt", ("nt", "n-triples")),
     "rdfxml": RdfFormat("rdfxml", "application/rdf+xml", "rdf", ("xml", "rdf", "rdf/xml")),
 }
+
+
+FORMATS_BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS.values()}
 
 
 def rdf_format(name: str) -> RdfFormat | None:

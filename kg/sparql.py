@@ -36,7 +36,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
 from kg.errors import InvalidQuery, QueryRejected
-from kg.rdf import serialize
+from kg.rdf import FORMATS_BY_MEDIA_TYPE, serialize
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 MAX_QUERY_CHARS = 10_000
@@ -48,8 +48,7 @@ RESULT_TYPES = {
     "application/sparql-results+xml": "xml", "application/xml": "xml",
     "text/csv": "csv", "text/tab-separated-values": "tsv",
 }
-GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "ntriples",
-               "application/rdf+xml": "rdfxml", "application/ld+json": "jsonld"}
+GRAPH_TYPES = {media: f.name for media, f in FORMATS_BY_MEDIA_TYPE.items()}
 
 
 @dataclass(frozen=True)

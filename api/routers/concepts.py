@@ -25,7 +25,7 @@ from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS, RELATION_TYPES
-from kg.rdf import FORMATS, concept_description, serialize
+from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, concept_description, serialize
 from kg.settings import Settings
 
 router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
@@ -70,8 +70,8 @@ def get_concept(id: ConceptId, request: Request, response: Response,
         raise NotAcceptable(offered)
     response.headers["Vary"] = "Accept"
     if media != "application/json":
-        fmt = next(f for f in FORMATS.values() if f.media_type == media)
-        body = serialize(concept_description(graph, concept.id, settings.base_iri), fmt.name,
+        body = serialize(concept_description(graph, concept.id, settings.base_iri),
+                         FORMATS_BY_MEDIA_TYPE[media].name,
                          settings.base_iri)
         return Response(body, media_type=media, headers={"Vary": "Accept"})
     return concept_detail(graph, concept, settings.concept_iri(concept.id))

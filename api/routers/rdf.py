@@ -11,7 +11,7 @@ from api.negotiation import choose
 from api.routers import problems
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
-from kg.rdf import FORMATS, json_ld_context, rdf_format
+from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, json_ld_context, rdf_format
 from kg.rdf import export as export_graph
 from kg.settings import Settings
 
@@ -40,7 +40,7 @@ def export(
         media = choose(request.headers.get("accept"), RDF_TYPES)
         if media is None:
             raise NotAcceptable(RDF_TYPES)
-        fmt = next(f for f in FORMATS.values() if f.media_type == media)
+        fmt = FORMATS_BY_MEDIA_TYPE[media]
     name = fmt.name
     body = cached(request, f"export:{name}",
                   lambda: export_graph(graph, name, settings.base_iri))

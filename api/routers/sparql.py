@@ -22,8 +22,7 @@ router = APIRouter(prefix="/v1", tags=["sparql"])
 MAX_BODY = 4 * MAX_QUERY_CHARS
 RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml",
                 "text/csv", "text/tab-separated-values", "application/json", "application/xml"]
-GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/rdf+xml",
-               "application/ld+json"]
+GRAPH_OFFER = list(GRAPH_TYPES)  # Turtle first: the default
 RESPONSES = {**problems(400, 406, 413, 415, 422), 200: {
     "description": "results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE)",
     "content": {m: {} for m in [*RESULT_OFFER, *GRAPH_OFFER]}}}
