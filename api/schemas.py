@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from kg.explain import Footnotes, sentence
+from kg.explain import Footnotes, sentence, shared_how
 from kg.graph import KnowledgeGraph
 from kg.model import Citation as KGCitation
 from kg.model import Concept, Relation, Source
@@ -217,12 +217,11 @@ def numbered(notes: Footnotes) -> list[NumberedCitation]:
             for i in notes.items]
 
 
-def relate_out(g: KnowledgeGraph, r: Relatedness, answer: str, notes: Footnotes,
-               shared_how: list[str]) -> RelateOut:
+def relate_out(g: KnowledgeGraph, r: Relatedness, answer: str, notes: Footnotes) -> RelateOut:
     return RelateOut(
         x=ref(r.x), y=ref(r.y), direct=[statement(g, rel) for rel in r.direct],
         paths=[path(g, p) for p in r.paths],
-        shared=[SharedOut(concept=ref(g.concepts[s.concept]), how=how,
+        shared=[SharedOut(concept=ref(g.concepts[s.concept]), how=shared_how(g, s),
                           citations=[citation(c) for rel in s.relations for c in rel.citations])
-                for s, how in zip(r.shared, shared_how, strict=True)],
+                for s in r.shared],
         answer=answer, citations=numbered(notes))

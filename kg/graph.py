@@ -156,8 +156,12 @@ class KnowledgeGraph:
 
     def relations_of(self, cid: str) -> list[Relation]:
         """Relations from and to ``cid``: outgoing first, each group in stored order."""
+        return [rel for _, rel in self.numbered_relations_of(cid)]
+
+    def numbered_relations_of(self, cid: str) -> list[tuple[int, Relation]]:
+        """Like :meth:`relations_of`, each with its position in :attr:`relations`."""
         self.concept(cid)
-        return [self._relations[k] for k in self._keys_of(cid)]
+        return [(k, self._relations[k]) for k in self._keys_of(cid)]
 
     def relations_between(self, a: str, b: str) -> list[Relation]:
         """Relations joining ``a`` and ``b`` in either direction."""

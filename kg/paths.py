@@ -208,8 +208,8 @@ def shared_context(graph: KnowledgeGraph, x: str, y: str,
     ax, ay = graph.ancestors(x), graph.ancestors(y)
     common = {c: ax[c] + ay[c] for c in ax.keys() & ay.keys() if c not in (x, y)}
     # keep only the lowest common ancestors: drop any that is above another one
-    lowest = [c for c in common
-              if not any(c in graph.ancestors(o) for o in common if o != c)]
+    above = {o: graph.ancestors(o) for o in common}
+    lowest = [c for c in common if not any(c in above[o] for o in common if o != c)]
     for c in sorted(lowest, key=lambda c: (common[c], c)):
         if c not in named:
             chain = (*graph.chain_up(x, c), *graph.chain_up(y, c))

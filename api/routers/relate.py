@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import get_graph
 from api.routers import problems
 from api.schemas import RelateOut, relate_out
-from kg.explain import relate_answer, shared_how
+from kg.explain import relate_answer
 from kg.graph import KnowledgeGraph
 from kg.paths import MAX_HOPS, MAX_LIMIT
 from kg.paths import relate as run_relate
@@ -24,4 +24,4 @@ def relate(
     """How x relates to y: direct statements, ranked paths, shared context and an answer."""
     result = run_relate(graph, x, y, max_hops=max_hops, limit=limit)
     answer, notes = relate_answer(graph, result)
-    return relate_out(graph, result, answer, notes, [shared_how(graph, s) for s in result.shared])
+    return relate_out(graph, result, answer, notes)
