@@ -27,7 +27,7 @@ REQUIRED = [
 
 # the sources' examples and analogies, each by a name a reader would use
 EXAMPLES = ["maze with green apples", "strategy-game assistant", "birth control", "bottle cap",
-            "minimize the number of people who have cancer", "duckling imprinting",
+            "cancer-minimizing objective", "duckling imprinting",
             "deceptive maze toy example"]
 
 TRUE_RELATIONS = [
