@@ -76,6 +76,50 @@ def americanize(word: str) -> str:
     return _OUR.sub(lambda m: f"{m.group(1)}or{m.group(2) or ''}", word)
 
 
+_AMERICAN_WORDS = {american: british for british, american in _BRITISH_WORDS.items()}
+
+
+def british_forms(word: str) -> set[str]:
+    """British spellings of one lower-case American word (empty when there are none).
+
+    Only spellings that :func:`americanize` folds back to ``word`` are offered.
+
+    >>> sorted(british_forms("optimizers")), sorted(british_forms("behavior"))
+    (['optimisers'], ['behaviour'])
+    >>> british_forms("horizon"), british_forms("modeling")
+    (set(), {'modelling'})
+    """
+    found = set()
+    if word in _AMERICAN_WORDS:
+        found.add(_AMERICAN_WORDS[word])
+    for american, british in (("iz", "is"), ("or", "our")):
+        for i in [m.start() for m in re.finditer(american, word)]:
+            candidate = word[:i] + british + word[i + len(american):]
+            if americanize(candidate) == word:
+                found.add(candidate)
+    return found
+
+
+def plural_forms(word: str) -> set[str]:
+    """The other number of one lower-case word: its plural, or its singular if plural.
+
+    >>> plural_forms("optimizer"), plural_forms("policy"), plural_forms("humans")
+    ({'optimizers'}, {'policies'}, {'human'})
+    >>> plural_forms("heuristics"), plural_forms("process")
+    (set(), {'processes'})
+    """
+    one = singular(word)
+    if one != word:
+        return {one}
+    if word.endswith("ics"):
+        return set()
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return {word + "es"}
+    if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
+        return {word[:-1] + "ies"}
+    return {word + "s"}
+
+
 def singular(word: str) -> str:
     """A crude singular of one lower-case English word, enough to fold plurals.
 
