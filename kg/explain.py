@@ -180,9 +180,9 @@ def path_sentence(graph: KnowledgeGraph, notes: Footnotes, path: RankedPath) -> 
     return capitalize(_join(parts)) + "."
 
 
-def relate_answer(graph: KnowledgeGraph, r: Relatedness, others: int = 2) -> tuple[str, Footnotes]:
-    """A short markdown explanation of how ``r.x`` relates to ``r.y``, with footnotes."""
-    notes = Footnotes(graph)
+def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
+                 others: int = 2) -> list[str]:
+    """Markdown lines explaining how ``r.x`` relates to ``r.y``; citations go to ``notes``."""
     x, y = f"**{capitalize(r.x.label)}**", f"**{r.y.label}**"
     lines: list[str] = []
     rest = list(r.paths)
@@ -218,7 +218,17 @@ def relate_answer(graph: KnowledgeGraph, r: Relatedness, others: int = 2) -> tup
         for s in r.shared[:3]:
             cites = [c for rel in s.relations for c in rel.citations]
             lines.append(f"- {capitalize(shared_how(graph, s))}.{notes.mark(cites)}")
+    return lines
+
+
+def with_footnotes(lines: list[str], notes: Footnotes) -> str:
+    """Join answer lines and append the footnote definitions, if any."""
     if notes.items:
-        lines.append("")
-        lines.append(notes.markdown())
-    return "\n".join(lines), notes
+        lines = [*lines, "", notes.markdown()]
+    return "\n".join(lines)
+
+
+def relate_answer(graph: KnowledgeGraph, r: Relatedness, others: int = 2) -> tuple[str, Footnotes]:
+    """A short markdown explanation of how ``r.x`` relates to ``r.y``, with footnotes."""
+    notes = Footnotes(graph)
+    return with_footnotes(relate_lines(graph, r, notes, others), notes), notes
