@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api.limits import BodyLimit
 from api.routers import (
     concepts,
+    faq,
     health,
     iris,
     ontology,
@@ -49,8 +51,9 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app.state.graph = graph
     app.state.cache = {}
     errors.install(app)
-    for module in (health, concepts, sources, ontology, search, relate, rdf, sparql):
+    for module in (health, concepts, sources, ontology, search, relate, faq, rdf, sparql):
         app.include_router(module.router)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(iris.make_router(settings.base_iri))
     return app
 

@@ -49,8 +49,9 @@ class NotAcceptable(Exception):
 class PayloadTooLarge(Exception):
     """A request body over the limit."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"The request body is larger than {limit:,} bytes.")
+    def __init__(self, limit: int, unit: str = "bytes") -> None:
+        what = "request body is larger" if unit == "bytes" else "text is longer"
+        super().__init__(f"The {what} than {limit:,} {unit}.")
 
 
 class UnsupportedMediaType(Exception):
@@ -99,7 +100,9 @@ def _where(loc: tuple[Any, ...] | list[Any]) -> str:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"where": _where(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
+    errors = [{"where": "body", "message": "The body is not valid JSON."}
+              if e.get("type") == "json_invalid" else
+              {"where": _where(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
               for e in exc.errors()]
     detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors) or "invalid request"
     return problem(422, "Invalid request", detail, "invalid-request", errors=errors)

@@ -167,6 +167,50 @@ class RelateOut(BaseModel):
     citations: list[NumberedCitation]
 
 
+class AnnotateIn(BaseModel):
+    text: str = Field(description="the text to annotate; offsets are into it as sent. "
+                                  "Longer than KG_ANNOTATE_MAX_CHARS (2,000,000 by default) "
+                                  "is a 413.", strict=True)
+    first_only: bool = Field(default=True, strict=True,
+                             description="mark each concept once, at its first occurrence")
+
+
+class Annotation(BaseModel):
+    start: int = Field(description="character offset where the term starts", ge=0)
+    end: int = Field(description="character offset just after the term", ge=0)
+    text: str = Field(description="the matched words as they appear in the text")
+    id: str = Field(description="the concept the words name")
+    label: str
+
+
+class AnnotateOut(BaseModel):
+    annotations: list[Annotation]
+
+
+class AskOut(BaseModel):
+    question: str = Field(description="the question as read, white space collapsed")
+    intent: Literal["define", "relate", "difference", "examples", "unknown"]
+    concepts: list[str] = Field(description="ids of the concepts the answer is about")
+    answer: str = Field(description="markdown; claims carry [^n] footnotes")
+    citations: list[NumberedCitation]
+    suggestions: list[str] = Field(description="other questions the graph can answer")
+    missing: list[str] = Field(description="phrases of the question that name nothing in "
+                                           "the graph")
+
+
+class GlossaryEntry(BaseModel):
+    alias: str = Field(description="the phrase as written")
+    term: str = Field(description="the concept's label")
+    pageid: str = Field(description="AISafety.info answer id; empty here")
+    contents: str = Field(description="the definition as HTML, escaped")
+    image: str = Field(description="image URL; empty here")
+
+
+class Glossary(BaseModel):
+    data: dict[str, GlossaryEntry] = Field(description="one entry per lower-cased phrase")
+    timestamp: str = Field(description="when this answer was made (ISO 8601, UTC)")
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     concepts: int

@@ -1,14 +1,18 @@
-"""The ``kg`` command: validate, stats, show, search, relate, export, import, serve."""
+"""The ``kg`` command: validate, stats, show, search, relate, ask, annotate, export, import,
+serve."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from kg.annotate import annotate
+from kg.ask import ask
 from kg.errors import DataError, KGError
 from kg.explain import relate_answer, sentence
 from kg.graph import KnowledgeGraph
@@ -84,6 +88,29 @@ def cmd_relate(args: argparse.Namespace) -> int:
     result = relate(graph, args.x, args.y, max_hops=args.max_hops, limit=args.limit)
     answer, _notes = relate_answer(graph, result)
     print(answer)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    graph = _graph(args)
+    answer = ask(graph, " ".join(args.question))
+    if args.json:
+        print(json.dumps({"question": answer.question, "intent": answer.intent,
+                          "concepts": answer.concepts, "answer": answer.answer,
+                          "suggestions": answer.suggestions, "missing": answer.missing},
+                         indent=2, ensure_ascii=False))
+    else:
+        print(f"[{answer.intent}: {', '.join(answer.concepts) or 'no concept'}]")
+        print()
+        print(answer.answer)
+    return 0 if answer.intent != "unknown" else 1
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    graph = _graph(args)
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else sys.stdin.read()
+    for a in annotate(graph, text, first_only=args.first_only):
+        print(f"{a.start}\t{a.end}\t{a.id}\t{a.text}")
     return 0
 
 
@@ -173,6 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--limit", type=int, default=5, choices=range(1, MAX_LIMIT + 1),
                     metavar=f"1..{MAX_LIMIT}")
     sp.set_defaults(func=cmd_relate)
+
+    sp = add("ask", "Answer a question from the graph, with cited quotes (exit 1 if it "
+                    "cannot).")
+    sp.add_argument("question", nargs="+", help="the question, quoted or as plain words")
+    sp.add_argument("--json", action="store_true", help="print the answer as JSON")
+    sp.set_defaults(func=cmd_ask)
+
+    sp = add("annotate", "List the glossary terms in a text (start, end, id, words).")
+    sp.add_argument("file", nargs="?", help="text file (default: standard input)")
+    sp.add_argument("--first-only", action="store_true", help="each concept once")
+    sp.set_defaults(func=cmd_annotate)
 
     sp = add("export", "Write the graph as RDF (Turtle, JSON-LD, N-Triples, RDF/XML).")
     sp.add_argument("--format", default="turtle", help="turtle (ttl), jsonld, ntriples (nt), "

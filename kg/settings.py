@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     sparql_max_rows: int = Field(default=10_000, ge=1, le=1_000_000,
                                  description="Most rows (or triples) a SPARQL result may hold.")
 
+    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024,
+                                description="Largest request body accepted; larger is a 413.")
+    annotate_max_chars: int = Field(default=2_000_000, ge=1,
+                                    description="Longest text /v1/annotate reads; longer is "
+                                                "a 413.")
+
     def concept_iri(self, cid: str) -> str:
         """The stable IRI of concept ``cid`` (as in the RDF export)."""
         return Namespaces(self.base_iri).concept(cid)

@@ -1,0 +1,63 @@
+"""What FAQ bots need: term annotation, grounded answers, and a glossary feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from api.deps import get_graph, get_settings
+from api.errors import PayloadTooLarge
+from api.routers import problems
+from api.schemas import (
+    AnnotateIn,
+    AnnotateOut,
+    Annotation,
+    AskOut,
+    Glossary,
+    GlossaryEntry,
+    numbered,
+)
+from kg.annotate import annotate as run_annotate
+from kg.ask import MAX_QUESTION
+from kg.ask import ask as run_ask
+from kg.glossary import glossary as build_glossary
+from kg.graph import KnowledgeGraph
+from kg.settings import Settings
+
+router = APIRouter(tags=["faq bots"])
+
+
+@router.post("/v1/annotate", response_model=AnnotateOut, responses=problems(413, 422))
+def annotate(
+    body: AnnotateIn,
+    graph: KnowledgeGraph = Depends(get_graph),
+    settings: Settings = Depends(get_settings),
+) -> AnnotateOut:
+    """Every glossary term in a text: whole words, any case, longest match, with offsets."""
+    if len(body.text) > settings.annotate_max_chars:
+        raise PayloadTooLarge(settings.annotate_max_chars, "characters")
+    found = run_annotate(graph, body.text, first_only=body.first_only)
+    return AnnotateOut(annotations=[Annotation(start=a.start, end=a.end, text=a.text, id=a.id,
+                                               label=a.label) for a in found])
+
+
+@router.get("/v1/ask", response_model=AskOut, responses=problems(400, 422))
+def ask(
+    graph: KnowledgeGraph = Depends(get_graph),
+    q: str = Query(..., min_length=1, max_length=MAX_QUESTION,
+                   description="a question in plain English"),
+) -> AskOut:
+    """Answer a question from the graph alone, every claim with a cited quote."""
+    a = run_ask(graph, q)
+    return AskOut(question=a.question, intent=a.intent, concepts=a.concepts, answer=a.answer,
+                  citations=numbered(a.notes), suggestions=a.suggestions, missing=a.missing)
+
+
+@router.get("/questions/glossary", response_model=Glossary)
+def glossary(response: Response, graph: KnowledgeGraph = Depends(get_graph)) -> Glossary:
+    """The glossary in the shape AISafety.info's site loads (one key per lower-cased alias)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return Glossary(data={k: GlossaryEntry(**v) for k, v in build_glossary(graph).items()},
+                    timestamp=now)
