@@ -74,3 +74,26 @@ def test_unknown_term(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_stats(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--data", str(good_dir)]) == 0
     assert "concepts   11" in capsys.readouterr().out
+
+
+def test_ask(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "what", "is", "a", "mesa", "optimiser"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("[define: mesa-optimizer]\n\n**Mesa-optimizer** (optimizer): ")
+    assert "\n[^1]: \u201c" in out
+
+
+def test_ask_json_and_unknown(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["ask", "--json", "What is reward hacking?"]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert (body["intent"], body["missing"]) == ("unknown", ["reward hacking"])
+
+
+def test_annotate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "text.txt"
+    path.write_text("Mesa-optimisers and the base objective; mesa optimizers.", "utf-8")
+    assert main(["annotate", str(path), "--first-only"]) == 0
+    assert capsys.readouterr().out == ("0\t15\tmesa-optimizer\tMesa-optimisers\n"
+                                       "24\t38\tbase-objective\tbase objective\n")
