@@ -39,7 +39,8 @@ def test_sentences_read_in_the_direction_asked(good: KnowledgeGraph, source: str
 def test_plural_subject_inside_a_sentence(shipped: KnowledgeGraph) -> None:
     (rel,) = [r for r in shipped.relations_between("humans", "pleasure-and-pain")
               if r.type == "has_objective"]
-    assert sentence(shipped, rel, forward=False) == "Pleasure and pain are what humans pursue."
+    assert sentence(shipped, rel, forward=False) == \
+        "Pleasure and the avoidance of pain are what humans pursue."
 
 
 def test_problems_are_named_as_problems_when_illustrated(good: KnowledgeGraph) -> None:
