@@ -1,18 +1,26 @@
 """Answer a question from the graph alone: intent, concepts, then a cited answer.
 
 No language model is involved and nothing is invented. The question's concepts are
-found by :mod:`kg.annotate` (labels, aliases, plurals, British spellings, "inner and
+found by :mod:`kg.annotate` (labels, aliases, plurals, British spellings; "inner and
 outer alignment" read as two concepts) and then by a strict fuzzy match for misspellings
-("psuedo alignment"). The intent comes from the words around them:
+("psuedo alignment"). Every other word must be a framing word (:mod:`kg.vocab`:
+function words, intent words, common verbs, context such as "in machine learning"). A
+word that is none of these names something the graph does not hold, and the question is
+answered as ``unknown`` rather than as a near miss: "What is the alignment tax?" is not
+answered with the alignment problem, nor "Is GPT-3 a mesa-optimizer?" with a definition.
 
-- ``define``: one concept ("What is a mesa-optimizer?");
-- ``relate``: two or more ("How does the base optimizer relate to the mesa-optimizer?");
+Intents:
+
+- ``define``: one concept ("What is a mesa-optimizer?"); verbs such as "causes" or
+  "produces" put the matching relations first ("What causes goal misgeneralization?");
+- ``relate``: two or more concepts ("How does the base optimizer relate to the
+  mesa-optimizer?"); a yes/no question answered by a chain of "is a kind of" / "is an
+  example of" gets a plain "Yes";
 - ``difference``: two or more with a word of contrast ("difference", "versus", ...);
 - ``examples``: one concept with a word such as "example" or "instance";
-- ``unknown``: the question names nothing the graph holds, or names something it does
-  not hold beside what it does ("What is the alignment tax?"). The answer then says what
-  is missing, offers the closest concepts the graph has, and suggests questions it can
-  answer. It never answers a near miss as if it were the question.
+- ``unknown``: the question names something the graph does not hold. The answer says
+  what is missing, gives what the graph holds on the rest of the question and the closest
+  concepts, and suggests questions it can answer.
 
 Every claim in an answer carries ``[^n]`` footnotes numbered in order of first use.
 
@@ -21,11 +29,12 @@ Examples
 >>> from kg.load import load_graph
 >>> from pathlib import Path
 >>> g = load_graph(Path(__file__).parent.parent / "tests" / "data" / "good")
->>> a = ask(g, "whats the difference between base and mesa optimisers")
+>>> a = ask(g, "whats the diffrence between base and mesa optimisers")
 >>> a.intent, a.concepts
 ('difference', ['base-optimizer', 'mesa-optimizer'])
->>> ask(g, "What is reward hacking?").intent
-'unknown'
+>>> a = ask(g, "What is reward hacking?")
+>>> a.intent, a.missing
+('unknown', ['reward hacking'])
 """
 
 from __future__ import annotations
@@ -49,8 +58,9 @@ from kg.explain import (
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
 from kg.model import Concept, Relation
-from kg.paths import relate
+from kg.paths import Relatedness, relate
 from kg.search import search
+from kg.vocab import correct_intent_word, focus_types, is_adjective, role
 
 Intent = Literal["define", "relate", "difference", "examples", "unknown"]
 INTENTS: tuple[Intent, ...] = ("define", "relate", "difference", "examples", "unknown")
@@ -62,57 +72,25 @@ MAX_CONCEPTS = 3
 """Most concepts one answer covers."""
 
 _DIFFERENCE = re.compile(
-    r"\b(differen\w*|differ|differs|distinguish\w*|distinction|versus|vs|compar\w*|"
+    r"\b(differen\w*|differ|differs|diff|distinguish\w*|distinction|versus|vs|compar\w*|"
     r"contrast\w*|same|similar\w*|unlike|opposite)\b")
-_EXAMPLES = re.compile(r"\b(examples?|instances?|illustrat\w*|e\.?g|cases?|analog\w*)\b")
-_RELATE = re.compile(
-    r"\b(relat\w*|connect\w*|link\w*|between|lead|leads|cause\w*|affect\w*|interact\w*|"
-    r"depend\w*|tied|role|influence\w*|produce\w*)\b")
-_ORIGIN = re.compile(r"\b(who|introduc\w*|coin\w*|origin\w*|come from|comes from|paper)\b")
-# "what is X", "define X", ... up to X; the subject then runs to a preposition or the end
-_SUBJECT = re.compile(
-    r"^\s*(?:so\s+|and\s+|but\s+|please\s+)?(?:what\s+is|what's|whats|what\s+are|what're|"
-    r"who\s+is|who\s+are|define|explain|describe|tell\s+me\s+about|"
-    r"what\s+do\s+you\s+mean\s+by|what\s+is\s+meant\s+by|what\s+does|what\s+do|"
-    r"meaning\s+of|definition\s+of)\s+"
-    r"(?:(?:the|a|an)\s+)?(?:(?:meaning|definition|concept|notion|idea|term)\s+of\s+)?"
-    r"(?:(?:the|a|an)\s+)?")
-_SUBJECT_END = re.compile(
-    r"\b(in|for|on|with|within|under|from|according|at|by|when|if|as|during|mean|means|"
-    r"stand|refer|refers|exactly|really|please|and|or|but|why|how|which|that|who|where|"
-    r"whose|vs|versus)\b|[,;:?!.]")
+_EXAMPLES = re.compile(r"\b(examples?|instances?|illustrat\w*|e\.?g|cases?)\b")
+_YES_NO = re.compile(r"^\s*(is|are|was|were|can|could|does|do|did|would|will|should)\b", re.I)
+_WHAT_IS = re.compile(
+    r"^\s*(?:(?:so|and|but|please|ok|okay)\s+)?(?:what\s+is|what's|whats|what\s+are|"
+    r"what're|which\s+is|who\s+is|define|explain|describe|tell\s+me\s+about)\s+"
+    r"(?:(?:the|a|an)\s+)?$", re.I)
+_OF_BETWEEN = re.compile(r"^\s*(?:'s\s*|\u2019s\s*)?(?:of|for|in|within|inside)\s+"
+                         r"(?:(?:the|a|an)\s+)?$|^\s*(?:'s|\u2019s)\s*$", re.I)
 _WORDS = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
-_BEFORE_SHARED_HEAD = re.compile(r"([^\W_]+)\s*(?:,|\band\b|\bor\b|\bvs\.?|\bversus\b|&|/)\s*$")
-
-STOP_WORDS = frozenset("""
-a about above after again all also am an and any anything are aren't as at be because been
-before being below between both but by can can't could couldn't did didn't do does doesn't
-doing don't down during each else ever every few for from further get gets give had hadn't
-has hasn't have haven't having he her here hers herself him himself his how however i i'm
-if in into is isn't it it's its itself just let let's like me more most much must my myself
-no nor not of off on once one only or other others our ours ourselves out over own please
-quite rather really same say says she should shouldn't simply so some such tell than that
-that's the their theirs them themselves then there there's these they this those through to
-too under until up us very was wasn't we were weren't what what's whats when where which
-while who who's whom why will with within without won't would wouldn't you you're your
-yours yourself yourselves hello hi hey thanks thank
-answer ask basically briefly concept concepts define defined definition describe described
-explain explained explanation exactly idea ideas know mean meaning meant means name notion
-question show simple term terms thing things understand word words versus vs
-difference differences different differ differs distinguish distinction compare compared
-comparison contrast contrasted similar similarity similarities unlike opposite
-relate relates related relation relations relationship relationships connect connected
-connection connections link linked links lead leads role affect affects interact
-example examples instance instances illustrate illustrates illustration case cases
-analogy analogies eg e.g kind kinds type types sort sorts mean way ways work works
-""".split())
-"""Words that carry no subject: function words and the words that express an intent."""
-
-GENERIC_HEADS = frozenset("""
-model models system systems agent agents ai ais policy policies problem problems phenomenon
-thing things case scenario scenarios process processes setting
-""".split())
-"""Nouns that may follow a term without changing what is asked ("deceptively aligned model")."""
+_SHARED_HEAD_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bvs\.?|\bversus\b|&|/)"
+                               r"\s*$", re.I)
+_PREDICATE_QUESTION = re.compile(
+    r"^\s*(?:why|how|in what way|is|are|was|were|can|could|would|will|does|do)\b", re.I)
+_LAST_WORD = re.compile(r"([^\W_]+)\s*$")
+_GENERIC_OBJECTIVE = frozenset({"goal", "goals", "objective", "objectives", "aim", "aims",
+                                "purpose"})
+"""Aliases of "objective function" that, beside another concept, ask for its objective."""
 
 
 @dataclass(frozen=True)
@@ -144,65 +122,106 @@ class _Word:
     text: str
     start: int
     end: int
+    role: str | None = None
+    """Function, intent, verb, context or generic; ``None`` for a content word."""
+    concept: bool = False
+    """Inside a concept's name."""
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower().replace("\u2019", "'")
+
+@dataclass
+class Reading:
+    """What a question was read as: its concepts, framing and leftover content."""
+
+    found: list[Found]
+    words: list[_Word]
+    missing: list[str]
+    """Runs of content words that name nothing in the graph (with any term they qualify)."""
+    framing: str
+    """The question with concept names blanked and misspelt intent words corrected."""
+    named: list[str] = field(default_factory=list)
+    """Like ``missing`` but counting verbs and generic nouns as content: what a question
+    that names no concept is about."""
 
 
-def find_concepts(graph: KnowledgeGraph, question: str) -> tuple[list[Found], list[str]]:
-    """The concepts named in ``question``, in order, and the content phrases left over.
+def read(graph: KnowledgeGraph, question: str) -> Reading:
+    """Read ``question``: concepts, the roles of the other words, and what is missing.
 
     >>> from kg.load import load_graph
     >>> from pathlib import Path
     >>> g = load_graph(Path(__file__).parent.parent / "tests" / "data" / "good")
-    >>> found, rest = find_concepts(g, "is inner allignment about the base objectve in AI?")
-    >>> [f.id for f in found], rest
+    >>> r = read(g, "is inner allignment about the base objectve in machine learning?")
+    >>> [f.id for f in r.found], r.missing
     (['inner-alignment', 'base-objective'], [])
+    >>> read(g, "what is the mesa-optimizer risk").missing
+    ['mesa-optimizer risk']
     """
     found: list[Found] = []
     for a in annotate(graph, question):
         found.append(Found(a.id, a.start, a.end, "term"))
-        found.extend(_shared_head(graph, question, a.start, a.end, a.text))
+        found.extend(_shared_heads(graph, question, a.start, a.text))
     words = [_Word(m.group(), m.start(), m.end()) for m in _WORDS.finditer(question)]
-    covered = [any(f.start <= w.start < f.end for f in found) for w in words]
-    found.extend(_fuzzy(graph, question, words, covered))
+    _mark(words, found)
+    found.extend(_fuzzy(graph, question, words))
+    _mark(words, found)
+    framing = _mask(question, found)
+    for w in words:
+        if w.concept:
+            continue
+        w.role = role(w.text)
+        if w.role is None and (corrected := correct_intent_word(w.text)):
+            w.role = "intent"
+            framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
     found.sort(key=lambda f: f.start)
-    rest = _leftover(question, words, covered)
-    return _unique(found), rest
+    found = _unique(found)
+    missing, kept = _missing(question, words, found)
+    loose, _ = _missing(question, words, found, loose=True)
+    return Reading(kept, words, missing, framing, loose)
 
 
-def _shared_head(graph: KnowledgeGraph, question: str, start: int, end: int,
-                 text: str) -> list[Found]:
-    """Read "inner and outer alignment" as naming inner alignment too."""
+def _mark(words: list[_Word], found: list[Found]) -> None:
+    for w in words:
+        w.concept = any(f.start <= w.start < f.end for f in found)
+
+
+def _shared_heads(graph: KnowledgeGraph, question: str, start: int, text: str) -> list[Found]:
+    """Read "inner and outer alignment" (or "corrigible, deceptive and internal alignment")
+    as naming each concept."""
     parts = re.split(r"([ -])", text, maxsplit=1)
     if len(parts) < 3:
         return []
     _first, sep, tail = parts
-    before = _BEFORE_SHARED_HEAD.search(question[:start])
-    if not before:
-        return []
-    for joiner in (sep, " ", "-"):
-        concept = graph.lookup(f"{before.group(1)}{joiner}{tail}")
-        if concept is not None:
-            return [Found(concept.id, before.start(1), before.end(1), "shared-head")]
-    return []
+    out: list[Found] = []
+    end = start
+    while True:
+        join = _SHARED_HEAD_JOIN.search(question[:end])
+        if not join:
+            break
+        word = _LAST_WORD.search(question[:join.start()])
+        if not word:
+            break
+        concept = next((c for j in (sep, " ", "-")
+                        if (c := graph.lookup(f"{word.group(1)}{j}{tail}")) is not None), None)
+        if concept is None:
+            break
+        out.append(Found(concept.id, word.start(1), word.end(1), "shared-head"))
+        end = word.start(1)
+    return out
 
 
-def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word],
-           covered: list[bool]) -> list[Found]:
+def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Found]:
     """Misspelt terms among the words no term covered; the longest phrases first."""
     terms = graph.terms()
     names = list(terms)
     found: list[Found] = []
+    covered = [w.concept for w in words]
     n = len(words)
     for size in range(min(6, n), 0, -1):
         for i in range(n - size + 1):
             span = words[i:i + size]
             if any(covered[i:i + size]):
                 continue
-            if span[0].lower in STOP_WORDS or span[-1].lower in STOP_WORDS:
-                continue
+            if role(span[0].text) is not None or role(span[-1].text) is not None:
+                continue  # a phrase starts and ends with a content word ("optimise" is a verb)
             if _crosses_punctuation(question, span):
                 continue
             phrase = normalize_term(question[span[0].start:span[-1].end])
@@ -223,28 +242,65 @@ def _crosses_punctuation(question: str, span: list[_Word]) -> bool:
                for a, b in zip(span, span[1:], strict=False))
 
 
-def _leftover(question: str, words: list[_Word], covered: list[bool]) -> list[str]:
-    """Runs of uncovered content words: what the question names that the graph lacks."""
-    runs: list[str] = []
-    current: list[_Word] = []
+def _missing(question: str, words: list[_Word], found: list[Found],
+             loose: bool = False) -> tuple[list[str], list[Found]]:
+    """Runs of content words, each widened over a concept name it is joined to.
 
-    def close() -> None:
-        while current and current[-1].lower in GENERIC_HEADS:
-            current.pop()
-        if current:
-            runs.append(question[current[0].start:current[-1].end])
-        current.clear()
-
-    for word, cov in zip(words, covered, strict=True):
-        content = not cov and word.lower not in STOP_WORDS
-        if content and current and _crosses_punctuation(question, [current[-1], word]):
-            close()
-        if content:
-            current.append(word)
+    A content word directly beside a concept's name (a space or hyphen apart) makes one
+    compound with it ("alignment tax", "mesa-optimizer risk"): the compound is what was
+    asked about, so the concept inside is dropped from what was found. ``loose`` counts
+    verbs and generic nouns as content too, to name what a question with no concept is
+    about ("treacherous turn").
+    """
+    predicate = _PREDICATE_QUESTION.match(question) is not None
+    runs: list[list[_Word]] = []
+    for i, w in enumerate(words):
+        joins_run = bool(runs) and _adjacent(question, runs[-1][-1], w)
+        # a verb or generic noun can carry on a name ("treacherous turn") but not start one
+        content = not w.concept and (w.role is None or loose and joins_run
+                                     and w.role in ("verb", "generic"))
+        if content and predicate and w.role is None and is_adjective(w.text):
+            w.role = "context"  # "why is deceptive alignment dangerous?", "how likely is"
+            continue
+        before = words[i - 1] if i else None
+        if content and not joins_run and before is not None and before.role == "context" \
+                and not before.concept and not before.text.isdigit() \
+                and _adjacent(question, before, w):
+            runs.append([before, w])  # "AI safety": the context word is part of the name
+            continue
+        if not content:
+            # "GPT-3", "large language models": a number or a generic noun closes the name
+            if joins_run and not w.concept and (w.text.isdigit() or w.role == "generic"):
+                runs[-1].append(w)
+            continue
+        if joins_run and not runs[-1][-1].concept:
+            runs[-1].append(w)
         else:
-            close()
-    close()
-    return runs
+            runs.append([w])
+    dropped: set[str] = set()
+    spans: list[list[int]] = []
+    for run in runs:
+        start, end = run[0].start, run[-1].end
+        for f in found:
+            joined = (f.end <= start and _joined(question[f.end:start])) or \
+                     (f.start >= end and _joined(question[end:f.start]))
+            if joined:
+                dropped.add(f.id)
+                start, end = min(start, f.start), max(end, f.end)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)  # two runs joined over one concept name
+        else:
+            spans.append([start, end])
+    phrases = [question[a:b] for a, b in spans]
+    return list(dict.fromkeys(phrases)), [f for f in found if f.id not in dropped]
+
+
+def _adjacent(question: str, a: _Word, b: _Word) -> bool:
+    return not re.search(r"[^\s\-'\u2019]", question[a.end:b.start])
+
+
+def _joined(between: str) -> bool:
+    return between in (" ", "-") or (bool(between) and not between.strip(" -"))
 
 
 def _unique(found: list[Found]) -> list[Found]:
@@ -265,34 +321,14 @@ def _mask(question: str, found: list[Found]) -> str:
     return "".join(chars)
 
 
-def _subject_gap(question: str, found: list[Found]) -> str | None:
-    """For "what is X?" questions: the part of X that names nothing, if any."""
-    m = _SUBJECT.match(question.lower())
-    if not m:
-        return None
-    end = _SUBJECT_END.search(question.lower(), m.end())
-    stop = end.start() if end else len(question)
-    words = [_Word(w.group(), w.start(), w.end())
-             for w in _WORDS.finditer(question, m.end(), stop)]
-    uncovered = [w for w in words
-                 if not any(f.start <= w.start < f.end for f in found)
-                 and w.lower not in STOP_WORDS and w.lower not in GENERIC_HEADS]
-    # the whole phrase was asked about, even where a known term sits inside it
-    # ("the alignment tax" is not the alignment problem)
-    return question[words[0].start:words[-1].end] if uncovered else None
-
-
-def detect_intent(question: str, found: list[Found], rest: list[str]) -> Intent:
-    """The intent of ``question`` given the concepts found in it (see the module notes)."""
-    text = _mask(question, found)
-    if not found:
+def detect_intent(reading: Reading) -> Intent:
+    """The intent of a question read by :func:`read` (see the module notes)."""
+    if not reading.found or reading.missing:
         return "unknown"
-    if len(found) >= 2:
-        return "difference" if _DIFFERENCE.search(text) else "relate"
-    if _EXAMPLES.search(text):
+    if len(reading.found) >= 2:
+        return "difference" if _DIFFERENCE.search(reading.framing) else "relate"
+    if _EXAMPLES.search(reading.framing):
         return "examples"
-    if rest and (_DIFFERENCE.search(text) or _RELATE.search(text)):
-        return "unknown"  # "how does X relate to <something the graph lacks>"
     return "define"
 
 
@@ -306,28 +342,51 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
         raise InvalidQuery("The question is empty.")
     if len(q) > MAX_QUESTION:
         raise InvalidQuery(f"The question is longer than {MAX_QUESTION} characters.")
-    found, rest = find_concepts(graph, q)
-    gap = _subject_gap(q, found)
-    if gap is not None:
-        # "what is the alignment tax": a term inside the phrase is not what was asked
-        at = q.find(gap)
-        outside = [f for f in found if not at <= f.start < at + len(gap)]
-        return _unknown(graph, q, [gap], [graph.concepts[f.id] for f in outside])
-    intent = detect_intent(q, found, rest)
+    reading = read(graph, q)
+    found = reading.found
+    focus = focus_types(reading.framing)
+    # "the goal of evolution", "what is the mesa-optimizer's objective": the generic alias
+    # asks for the other concept's objective, not for the concept "objective function"
+    generic = [f for f in found if f.id == "objective-function"
+               and q[f.start:f.end].lower() in _GENERIC_OBJECTIVE]
+    if generic and len(found) > 1:
+        found = [f for f in found if f not in generic]
+        focus = ["has_objective", *focus]
     concepts = [graph.concepts[f.id] for f in found][:MAX_CONCEPTS]
-    if intent == "unknown":
-        return _unknown(graph, q, rest, concepts)
+    if reading.missing or not concepts:
+        # with no concept at all, name the whole content, verbs too ("treacherous turn")
+        missing = (reading.named or reading.missing) if not concepts else reading.missing
+        return _unknown(graph, q, missing, concepts)
+    intent = detect_intent(Reading(found, reading.words, [], reading.framing, []))
+    if intent == "examples" and concepts[0].kind == "example":
+        intent = "define"  # "the bottle cap example": the example itself is asked about
+    toward: Concept | None = None
+    if intent in ("relate", "difference") and _asks_of(q, found) and intent == "relate":
+        # "what is the behavioural objective of a mesa-optimizer": define the first, with
+        # what links it to the second first
+        intent, toward = "define", concepts[1]
+        concepts = concepts[:1]
     notes = Footnotes(graph)
     if intent == "define":
-        lines = _define(graph, concepts[0], notes, origin=bool(_ORIGIN.search(q.lower())))
+        lines = _define(graph, concepts[0], notes, focus, toward)
+        if toward is not None:
+            concepts = [concepts[0], toward]
     elif intent == "examples":
         lines = _examples(graph, concepts[0], notes)
     elif intent == "difference":
         lines = _difference(graph, concepts, notes)
     else:
-        lines = _relate(graph, concepts, notes)
+        lines = _relate(graph, concepts, notes, yes_no=bool(_YES_NO.match(q)))
     return Answer(q, intent, [c.id for c in concepts], with_footnotes(lines, notes), notes,
                   _suggest(graph, concepts, intent))
+
+
+def _asks_of(q: str, found: list[Found]) -> bool:
+    """Whether the question reads "what is X of Y" (or "Y's X") for its first two concepts."""
+    if len(found) != 2:
+        return False
+    first, second = found
+    return bool(_WHAT_IS.match(q[:first.start]) and _OF_BETWEEN.match(q[first.end:second.start]))
 
 
 # -- answers
@@ -336,31 +395,38 @@ _DEFINE_ORDER = ("is_a", "part_of", "has_objective", "produces", "optimizes", "c
                  "contrasts_with", "causes", "requires", "mitigates", "example_of",
                  "analogous_to", "related_to", "introduced_in")
 DEFINE_FACTS = 4
-"""Most relations quoted under a definition."""
+"""Most relations quoted under a definition, beyond those the question asks about."""
+FOCUS_FACTS = 8
+"""Most relations of the kinds the question asks about."""
 
 
-def _facts(graph: KnowledgeGraph, c: Concept, origin: bool) -> list[tuple[Relation, bool]]:
-    """The relations that say most about ``c``, read from ``c``."""
-    def rank(rel: Relation) -> tuple[int, int, str]:
+def _facts(graph: KnowledgeGraph, c: Concept, focus: list[str],
+           toward: Concept | None) -> list[tuple[Relation, bool]]:
+    """The relations that say most about ``c``, read from ``c``; asked-for ones first."""
+    def rank(rel: Relation) -> tuple[int, int, int, str]:
         forward = rel.source == c.id
-        order = _DEFINE_ORDER.index(rel.type) if rel.type in _DEFINE_ORDER else 99
-        if origin and rel.type == "introduced_in":
-            order = -1
         other = graph.concepts[rel.target if forward else rel.source]
-        return order, 0 if forward else 1, other.label.lower()
+        order = _DEFINE_ORDER.index(rel.type) if rel.type in _DEFINE_ORDER else 99
+        asked = 0 if toward is not None and other.id == toward.id else \
+            1 + focus.index(rel.type) if rel.type in focus else 99
+        return asked, order, 0 if forward else 1, other.label.lower()
     rels = sorted(graph.relations_of(c.id), key=rank)
-    return [(r, r.source == c.id) for r in rels[:DEFINE_FACTS]]
+    asked = [r for r in rels if r.type in focus or (toward is not None and toward.id in
+                                                    (r.source, r.target))][:FOCUS_FACTS]
+    rest = [r for r in rels if r not in asked][:DEFINE_FACTS]
+    return [(r, r.source == c.id) for r in asked + rest]
 
 
 def _definition(c: Concept, notes: Footnotes) -> str:
     return f"{c.definition.strip()}{notes.mark(c.citations)}"
 
 
-def _define(graph: KnowledgeGraph, c: Concept, notes: Footnotes, origin: bool = False) -> list[str]:
+def _define(graph: KnowledgeGraph, c: Concept, notes: Footnotes, focus: list[str],
+            toward: Concept | None = None) -> list[str]:
     lines = [f"**{capitalize(c.label)}** ({c.kind.replace('_', ' ')}): {_definition(c, notes)}"]
     if c.aliases:
         lines += ["", "Also called: " + ", ".join(c.aliases) + "."]
-    facts = _facts(graph, c, origin)
+    facts = _facts(graph, c, focus, toward)
     if facts:
         lines += ["", "In the graph:", ""]
         lines += [f"- {capitalize(clause(graph, r, fwd))}.{notes.mark(r.citations)}"
@@ -368,12 +434,35 @@ def _define(graph: KnowledgeGraph, c: Concept, notes: Footnotes, origin: bool = 
     return lines
 
 
-def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) -> list[str]:
+_UPWARD = frozenset({"is_a", "example_of", "part_of"})
+
+
+def _yes_chain(r: Relatedness) -> list[Relation] | None:
+    """The relations of a chain x -> y that only goes up (is a kind of, is an example of,
+    is part of), if the direct relations or the best path is one."""
+    for rel in r.direct:
+        if rel.source == r.x.id and rel.type in _UPWARD:
+            return [rel]
+    if r.paths and all(s.forward and s.relation.type in _UPWARD for s in r.paths[0].steps):
+        return [s.relation for s in r.paths[0].steps]
+    return None
+
+
+def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
+            yes_no: bool = False) -> list[str]:
     lines: list[str] = []
     for a, b in zip(concepts, concepts[1:], strict=False):
         if lines:
             lines.append("")
-        lines += relate_lines(graph, relate(graph, a.id, b.id), notes)
+        r = relate(graph, a.id, b.id)
+        chain = _yes_chain(r) if yes_no else None
+        if chain is not None:
+            clauses = [clause(graph, rel) + notes.mark(rel.citations) for rel in chain]
+            lines.append(f"**Yes.** {capitalize(', and '.join(clauses))}.")
+            rest = relate_lines(graph, r, notes, main=False)
+            lines += ["", *rest] if rest else []
+        else:
+            lines += relate_lines(graph, r, notes)
     return lines
 
 
@@ -385,49 +474,77 @@ def _difference(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes
         r = relate(graph, a.id, b.id)
         lines.append("")
         lines += relate_lines(graph, r, notes)
-        if not r.shared:
+        if not r.shared and not r.direct:
             lines += ["", f"The graph records nothing that {noun(a)} and {noun(b)} share."]
     return lines
 
 
-def examples_of(graph: KnowledgeGraph, cid: str) -> list[tuple[Relation, str | None]]:
-    """Relations ``example_of`` into ``cid`` or into a kind of it, with that kind's id."""
-    out: list[tuple[Relation, str | None]] = []
-    for rel in graph.relations_of(cid):
-        if rel.type == "example_of" and rel.target == cid:
-            out.append((rel, None))
-    for kind_id in graph.descendants(cid):
-        for rel in graph.relations_of(kind_id):
-            if rel.type == "example_of" and rel.target == kind_id:
-                out.append((rel, kind_id))
-    return out
+@dataclass
+class Example:
+    """A concept that illustrates ``of``, and the relations that say so."""
+
+    concept: Concept
+    relations: list[Relation]
+    via: str | None
+    """The narrower concept it directly illustrates, when not ``of`` itself."""
+
+
+MAX_EXAMPLES = 8
+
+
+def examples_of(graph: KnowledgeGraph, cid: str) -> list[Example]:
+    """Examples of ``cid``: those of ``cid`` first, then those of narrower concepts; each
+    example once."""
+    out: dict[str, Example] = {}
+    targets = [cid, *sorted(graph.descendants(cid), key=lambda d: (graph.descendants(cid)[d],
+                                                                   d))]
+    for target in targets:
+        for rel in graph.relations_of(target):
+            if rel.type != "example_of" or rel.target != target or rel.source == cid:
+                continue
+            if rel.source not in out:
+                via = None if target == cid else target
+                out[rel.source] = Example(graph.concepts[rel.source], [rel], via)
+    return list(out.values())
+
+
+def _kinds_of(graph: KnowledgeGraph, cid: str) -> list[Relation]:
+    return [r for r in graph.narrower(cid) if r.type == "is_a"]
 
 
 def _examples(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
-    found = examples_of(graph, c.id)
+    found = examples_of(graph, c.id)[:MAX_EXAMPLES]
     lines: list[str] = []
     if found:
-        lines.append(f"Examples of {noun(c, 'example')} in the graph:")
-        lines.append("")
-        for rel, via in found:
-            ex = graph.concepts[rel.source]
-            how = capitalize(clause(graph, rel)) + "."
-            if via is not None:
-                how = how[:-1] + f", which is a kind of {noun(c)}."
-            lines.append(f"- **{capitalize(ex.label)}**: {how}{notes.mark(rel.citations)} "
-                         f"{_definition(ex, notes)}")
+        lines += [f"Examples of {noun(c, 'example')} in the graph:", ""]
+        for ex in found:
+            rel = ex.relations[0]
+            how = capitalize(clause(graph, rel)) + notes.mark(rel.citations)
+            if ex.via is not None:
+                chain = graph.chain_up(ex.via, c.id)
+                link = "part of" if chain and chain[0].type == "part_of" else "a kind of"
+                target = noun(c) if link == "part of" else noun(c, "bare")
+                how += f", which is {link} {target}" + notes.mark(
+                    [x for r in chain for x in r.citations])
+            lines.append(f"- **{capitalize(ex.concept.label)}**: {how}. "
+                         f"{_definition(ex.concept, notes)}")
+    kinds = _kinds_of(graph, c.id)
+    if kinds:
+        if lines:
+            lines.append("")
+        lines += [f"Kinds of {noun(c, 'bare')}:", ""]
+        lines += [f"- **{capitalize(graph.concepts[r.source].label)}**: "
+                  f"{capitalize(clause(graph, r))}.{notes.mark(r.citations)}" for r in kinds]
     own = [r for r in graph.relations_of(c.id) if r.type == "example_of" and r.source == c.id]
     if own:
         if lines:
             lines.append("")
-        lines.append(f"**{capitalize(c.label)}** is itself an example:")
-        lines.append("")
-        for rel in own:
-            lines.append(f"- {capitalize(clause(graph, rel))}.{notes.mark(rel.citations)}")
+        lines += [f"**{capitalize(c.label)}** is itself an example:", ""]
+        lines += [f"- {capitalize(clause(graph, r))}.{notes.mark(r.citations)}" for r in own]
         lines += ["", _definition(c, notes)]
     if not lines:
-        lines.append(f"The graph records no examples of {noun(c)}.")
-        lines += ["", f"**{capitalize(c.label)}**: {_definition(c, notes)}"]
+        lines += [f"The graph records no examples of {noun(c)}.", "",
+                  f"**{capitalize(c.label)}**: {_definition(c, notes)}"]
     return lines
 
 
@@ -435,20 +552,30 @@ def _examples(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
 
 CLOSEST_RATIO = 60.0
 """Least rapidfuzz ratio for a fuzzy search hit to be offered as close to a missing phrase."""
+STEM = 6
+"""Letters a missing word must share at the start with a term's word to count as close
+("corrigibility" and "corrigible")."""
 
 
 def _closest(graph: KnowledgeGraph, phrases: list[str], exclude: list[Concept]) -> list[Concept]:
     """Concepts whose names come close to ``phrases``; weak fuzzy hits are left out."""
     out: list[Concept] = []
+
+    def offer(c: Concept) -> None:
+        if c not in out and c not in exclude:
+            out.append(c)
+
     for phrase in phrases:
         wanted = normalize_term(phrase)
-        hits = [h for h in search(graph, phrase, limit=5)
-                if h.match != "fuzzy"
-                or fuzz.ratio(wanted, normalize_term(h.matched)) >= CLOSEST_RATIO]
-        for hit in hits:
-            c = graph.concepts[hit.id]
-            if c not in out and c not in exclude:
-                out.append(c)
+        for hit in search(graph, phrase, limit=5):
+            if hit.match != "fuzzy" or fuzz.ratio(wanted, normalize_term(hit.matched)) >= \
+                    CLOSEST_RATIO:
+                offer(graph.concepts[hit.id])
+        stems = {w[:STEM] for w in wanted.split() if len(w) >= STEM and role(w) is None}
+        if stems:
+            for term, cid in graph.terms().items():
+                if any(w[:STEM] in stems for w in term.split()):
+                    offer(graph.concepts[cid])
     return out[:3]
 
 
@@ -499,7 +626,7 @@ def _suggest(graph: KnowledgeGraph, concepts: list[Concept], intent: Intent) -> 
     for c in concepts[:3]:
         if intent != "define" or c is not concepts[0]:
             out.append(f"What {'are' if c.plural else 'is'} {_named(c)}?")
-        if intent != "examples" and examples_of(graph, c.id):
+        if intent != "examples" and c.kind != "example" and examples_of(graph, c.id):
             out.append(f"What is an example of {noun(c, 'example')}?")
         contrasts = [r for r in graph.relations_of(c.id) if r.type == "contrasts_with"]
         for r in contrasts[:1]:

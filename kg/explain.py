@@ -180,13 +180,41 @@ def path_sentence(graph: KnowledgeGraph, notes: Footnotes, path: RankedPath) -> 
     return capitalize(_join(parts)) + "."
 
 
+def misleading(path: RankedPath) -> bool:
+    """Whether a path suggests more than its steps support, so that it is not worth showing
+    beside a better one.
+
+    That is: a longer path through a contrast ("plants are contrasted with an optimizer"),
+    two siblings of one parent ("humans are produced by evolution, evolution produces
+    plants"), or a remedy handed down to a subtype ("adversarial training helps against
+    pseudo-alignment, one kind of which is deceptive alignment").
+    """
+    steps = path.steps
+    if len(steps) > 1 and any(s.relation.type == "contrasts_with" for s in steps):
+        return True
+    for a, b in zip(steps, steps[1:], strict=False):
+        symmetric = RELATION_TYPES[a.relation.type].symmetric
+        if a.relation.type == b.relation.type and not symmetric and not a.forward and b.forward:
+            return True
+        if a.relation.type == "mitigates" and a.forward and b.relation.type == "is_a" \
+                and not b.forward:
+            return True
+    return False
+
+
 def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
-                 others: int = 2) -> list[str]:
-    """Markdown lines explaining how ``r.x`` relates to ``r.y``; citations go to ``notes``."""
+                 others: int = 2, main: bool = True) -> list[str]:
+    """Markdown lines explaining how ``r.x`` relates to ``r.y``; citations go to ``notes``.
+
+    With ``main`` false the direct relations or best path are left out (the caller has
+    stated them), leaving the other connections and what the two share.
+    """
     x, y = f"**{capitalize(r.x.label)}**", f"**{r.y.label}**"
     lines: list[str] = []
     rest = list(r.paths)
-    if r.direct:
+    if not main:
+        rest = rest[1:] if not r.direct else rest
+    elif r.direct:
         lines.append(f"{x} and {y} are directly related:")
         lines.append("")
         for rel in r.direct:
@@ -204,15 +232,17 @@ def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
                      "limit.")
     # other routes are worth a reader's time only if they are not much worse than the best
     worst = (r.paths[0].cost if r.paths else 0.0) * OTHER_PATH_SLACK
-    rest = [p for p in rest if p.cost <= worst]
+    rest = [p for p in rest if p.cost <= worst and not misleading(p)]
     if rest[:others]:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append("Other connections:")
         lines.append("")
         for path in rest[:others]:
             lines.append(f"- {path_sentence(graph, notes, path)}")
     if r.shared:
-        lines.append("")
+        if lines:
+            lines.append("")
         lines.append("What they have in common:")
         lines.append("")
         for s in r.shared[:3]:

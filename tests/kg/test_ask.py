@@ -56,7 +56,25 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("give me an example of a mesa-optimiser", "examples", ["mesa-optimizer"]),
     ("examples of deceptive alignment", "examples", ["deceptive-alignment"]),
     ("Can you give an instance of a base optimizer?", "examples", ["base-optimizer"]),
+    ("what causes goal misgeneralization", "define", ["goal-misgeneralization"]),
+    ("what is the objective of evolution", "define", ["evolution"]),
+    ("what is the mesa-optimizer's goal", "define", ["mesa-optimizer"]),
+    ("what do humans optimise for", "define", ["humans"]),
+    ("explain deceptive alignment like im five", "define", ["deceptive-alignment"]),
+    ("What is the main difference between inner and outer alignment?", "difference",
+     ["inner-alignment", "outer-alignment"]),
+    ("whats the diffrence between a mesa optimiser and a meta optimiser", "difference",
+     ["mesa-optimizer", "meta-optimizer"]),
+    ("corrigible vs deceptive vs internal alignment", "difference",
+     ["corrigible-alignment", "deceptive-alignment", "internal-alignment"]),
+    ("is a human an optimizer", "relate", ["humans", "optimizer"]),
+    ("what is the bottlecap example about", "define", ["bottle-cap"]),
+    ("Why is deceptive alignment dangerous?", "define", ["deceptive-alignment"]),
     ("What is reward hacking?", "unknown", []),
+    ("mesa-optimizer risk", "unknown", []),
+    ("is GPT-3 a mesa optimizer", "unknown", ["mesa-optimizer"]),
+    ("what is outer alignment in RLHF", "unknown", ["outer-alignment"]),
+    ("is a thermostat an optimizer", "unknown", ["optimizer"]),
     ("What is the alignment tax?", "unknown", []),
     ("What is RLHF", "unknown", []),
     ("hello", "unknown", []),
@@ -87,3 +105,43 @@ def test_there_are_at_least_thirty_questions() -> None:
     assert len(QUESTIONS) >= 30
     assert {i for _q, i, _c in QUESTIONS} == {"define", "relate", "difference", "examples",
                                               "unknown"}
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("What is the alignment tax?", ["alignment tax"]),
+    ("mesa-optimizer risk", ["mesa-optimizer risk"]),
+    ("is GPT-3 a mesa optimizer", ["GPT-3"]),
+    ("what is the inner alignment problem in large language models", ["large language models"]),
+    ("What is reward hacking?", ["reward hacking"]),
+])
+def test_unknown_names_what_is_missing(shipped: KnowledgeGraph, question: str,
+                                       missing: list[str]) -> None:
+    a = ask(shipped, question)
+    assert a.missing == missing
+    assert a.answer.startswith(f"The graph has no entry for \u201c{missing[0]}\u201d")
+    assert a.suggestions
+
+
+def test_yes_no_question_answered_by_a_chain_up(shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "is a human an optimizer")
+    assert a.answer.startswith("**Yes.** Humans are an example of a mesa-optimizer")
+    assert "connected in" not in a.answer  # the chain is not told twice
+
+
+def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "what causes goal misgeneralization")
+    facts = a.answer.split("In the graph:\n\n")[1].splitlines()
+    assert facts[0].startswith("- Goal misgeneralization can be caused by ")
+
+
+def test_the_objective_of_a_concept_is_its_has_objective_relation(
+        shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "what is the objective of evolution")
+    facts = a.answer.split("In the graph:\n\n")[1].splitlines()
+    assert facts[0].startswith("- Evolution pursues genetic fitness.")
+
+
+def test_examples_list_each_example_once(shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "inner misalignment examples")
+    names = re.findall(r"^- \*\*(.+?)\*\*", a.answer, flags=re.M)
+    assert names and len(names) == len(set(names))

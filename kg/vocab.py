@@ -1,0 +1,176 @@
+"""The words of a question that are not concept names, sorted by what they tell.
+
+:mod:`kg.ask` must tell a word that names something the graph lacks ("What is the
+alignment *tax*?") from one that only frames the question ("what", "exactly", "in simple
+terms", "arise"). These lists hold the framing words: function words, the words of each
+intent, common verbs, and context words that do not change what is asked.
+
+Examples
+--------
+>>> role("optimising"), role("Difference"), role("machine"), role("thermostat")
+('verb', 'intent', 'context', None)
+>>> focus_types("what causes distributional shift?")
+['causes']
+>>> correct_intent_word("diffrence")
+'difference'
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from kg.ids import americanize
+
+FUNCTION_WORDS = frozenset("""
+a about above after again all also am an and any anything are aren't as at be because been
+before being below both but by can can't could couldn't did didn't do does doesn't doing
+don't down during each else ever every few for from further had hadn't has hasn't have
+haven't having he her here hers herself him himself his how however i i'd i'm if in into is
+isn't it it's its itself just let let's me more most much must my myself no nor not of off
+on once one only or other others our ours ourselves out over own quite rather really same
+she should shouldn't simply so some such than that that's the their theirs them themselves
+then there there's these they this those through to too under until up us very was wasn't
+we were weren't what what's whats when where which while who who's whom why will with
+within without won't would wouldn't you you're your yours yourself yourselves
+hello hi hey thanks thank please ok okay yes between among amongst against via per onto
+upon toward towards across around beyond behind beside besides despite inside outside
+versus whether though although unless since till like unlike instead either neither
+whose whatever whichever whoever anybody everything nothing somebody everyone according
+""".split())
+
+INTENT_WORDS = frozenset("""
+answer ask concept concepts define defined definition describe described explain explained
+explanation idea ideas mean meaning meant means name notion question term terms word words
+difference differences different differ differs distinguish distinction diff compare
+compared comparison contrast contrasted similar similarity similarities unlike opposite
+versus vs relate relates related relation relations relationship relationships connect
+connected connection connections link linked links role example examples instance
+instances illustrate illustrates illustration case cases analogy analogies eg kind kinds
+type types sort sorts way ways
+""".split())
+"""Words that express what is asked rather than what it is about."""
+
+_VERB_STEMS = """
+act address affect aim align apply arise ask avoid be become begin behave believe break
+coin invent introduce propose publish write name label dub discover define
+bring call care cause change choose claim come compare concern connect consider contain
+count create deal deceive decide define depend deploy describe detect develop die differ
+do emerge end ensure evolve exist expect explain fail feel find fit fix follow form
+generalize generalise get give go grow guarantee handle happen have help hide hold imply
+improve include increase influence involve keep know lead learn let like look lose make
+matter mean measure minimize minimise mitigate modify move need notice occur optimize
+optimise pass play point pose predict prefer prevent produce prove pursue put reach reduce
+refer reflect relate remain represent require resist result run say search see seem select
+show shut solve stand start stay stop succeed suggest take talk teach tell tend test think
+train trust try turn understand update use want work worry
+""".split()
+
+CONTEXT_WORDS = frozenset("""
+ai ais artificial intelligence machine learning ml deep dl field research literature area
+context sense nutshell simple plain english layman laymans layperson eli5 five im
+main key basic exact general actual core important fundamental primary precise technical
+short brief briefly detail details detailed summary overview actually exactly basically
+essentially really truly generally usually typically commonly often always sometimes
+anyway also again please now today currently still even ever just probably possibly
+lot lots bit little thing things stuff something someone anyone people person guy
+""".split())
+"""Words that set the scene but do not change what the question is about."""
+
+GENERIC_HEADS = frozenset("""
+model models system systems agent agents policy policies problem problems phenomenon
+process processes setting scenario scenarios algorithm algorithms method methods technique
+techniques approach approaches
+""".split())
+"""Nouns that may follow a term without changing what is asked ("deceptively aligned model")."""
+
+# a verb or noun of the question -> the relation types an answer should lead with
+_FOCUS = [
+    (r"caus\w*|lead|leads|led|result\w*|why|reasons?|trigger\w*", "causes"),
+    (r"produc\w*|creat\w*|select\w*|mak\w+|gives? rise|arise\w*|emerg\w*", "produces"),
+    (r"requir\w*|needs?|depend\w*|prerequisites?|conditions?", "requires"),
+    (r"fix\w*|prevent\w*|mitigat\w*|help\w*|solv\w*|stop\w*|counter\w*|address\w*|cure\w*",
+     "mitigates"),
+    (r"pursu\w*|wants?|goals?|objectives?|aims?|trying|tries|values?", "has_objective"),
+    (r"optimi[sz]\w*|search\w*|adjust\w*|trains?|training", "optimizes"),
+    (r"kinds?|types?|sorts?|forms?|categor\w*", "is_a"),
+    (r"parts?|sub-?problems?|components?", "part_of"),
+    (r"who|introduc\w*|coin\w*|origin\w*|paper|invent\w*|named", "introduced_in"),
+    (r"analog\w*|similar|like|parallel\w*", "analogous_to"),
+    (r"opposite|contrast\w*|versus|vs|differ\w*|unlike", "contrasts_with"),
+]
+
+Role = Literal["function", "intent", "verb", "context", "generic"]
+
+_ADJECTIVE = re.compile(r"^(?:\w+(?:ous|ful|ive|able|ible|less|ical|ic|ent|ant)|bad|good|hard|"
+                        r"easy|safe|unsafe|likely|unlikely|real|possible|common|rare|true|"
+                        r"false|wrong|right|new|old|big|serious|risky|scary|worse|worst|"
+                        r"better|best|inevitable|solvable|unsolved|open)$")
+
+
+def is_adjective(word: str) -> bool:
+    """Whether ``word`` looks like an adjective ("dangerous", "likely"); a rough test.
+
+    >>> is_adjective("dangerous"), is_adjective("likely"), is_adjective("tax")
+    (True, True, False)
+    """
+    return bool(_ADJECTIVE.match(word.lower()))
+
+
+@cache
+def _verbs() -> frozenset[str]:
+    """The verb stems with their -s, -ed and -ing forms, American and British."""
+    forms: set[str] = set()
+    for stem in _VERB_STEMS:
+        base = stem[:-1] if stem.endswith("e") else stem
+        forms |= {stem, stem + "s", stem + "es", base + "ed", base + "ing", stem + "d"}
+        if stem.endswith("y") and stem[-2:-1] not in "aeiou":
+            forms |= {stem[:-1] + "ies", stem[:-1] + "ied"}
+        if len(stem) <= 4 and stem[-1] not in "aeiouywx" and stem[-2:-1] in "aeiou":
+            forms |= {stem + stem[-1] + "ed", stem + stem[-1] + "ing"}  # stop -> stopped
+    forms |= {"did", "done", "made", "went", "gone", "got", "gotten", "knew", "known",
+              "thought", "led", "ran", "said", "saw", "seen", "took", "taken", "told",
+              "became", "began", "begun", "brought", "chose", "chosen", "felt", "found",
+              "gave", "given", "grew", "grown", "held", "hid", "hidden", "kept", "lost",
+              "meant", "put", "shut", "stood", "taught", "understood", "arose", "arisen",
+              "learnt", "are", "were", "been", "came", "wrote", "written", "drew", "drawn",
+              "fell", "fallen", "broke", "broken", "spoke", "spoken"}
+    return frozenset(forms | {americanize(f) for f in forms})
+
+
+def role(word: str) -> Role | None:
+    """What a word does in a question, or ``None`` if it may name something."""
+    w = word.lower().replace("\u2019", "'")
+    if w in FUNCTION_WORDS:
+        return "function"
+    if w in INTENT_WORDS:
+        return "intent"
+    if w in _verbs() or americanize(w) in _verbs():
+        return "verb"
+    if w in CONTEXT_WORDS or w.isdigit():
+        return "context"
+    if w in GENERIC_HEADS:
+        return "generic"
+    return None
+
+
+def correct_intent_word(word: str) -> str | None:
+    """The intent word a misspelt ``word`` stands for ("diffrence"), if clearly one."""
+    w = word.lower()
+    if len(w) < 5 or w in INTENT_WORDS:
+        return None
+    best = process.extractOne(w, INTENT_WORDS, scorer=fuzz.ratio, score_cutoff=85)
+    return str(best[0]) if best else None
+
+
+def focus_types(text: str) -> list[str]:
+    """Relation types that the wording of a question asks about, in order of mention."""
+    found: list[tuple[int, str]] = []
+    for pattern, rtype in _FOCUS:
+        m = re.search(rf"\b(?:{pattern})\b", text.lower())
+        if m:
+            found.append((m.start(), rtype))
+    return [t for _at, t in sorted(found)]
