@@ -431,7 +431,35 @@ def _define(graph: KnowledgeGraph, c: Concept, notes: Footnotes, focus: list[str
         lines += ["", "In the graph:", ""]
         lines += [f"- {capitalize(clause(graph, r, fwd))}.{notes.mark(r.citations)}"
                   for r, fwd in facts]
+    asked = focus[0] if focus else None
+    if asked in _NONE_RECORDED and not any(r.type == asked for r, _fwd in facts):
+        lines += ["", f"The graph records no {_NONE_RECORDED[asked]} for {noun(c)}."]
+    if asked == "mitigates":
+        lines += _side_effects(graph, c, notes)
     return lines
+
+
+_NONE_RECORDED = {"causes": "causes or effects", "mitigates": "remedies",
+                  "requires": "requirements", "produces": "origin or products",
+                  "has_objective": "objective", "part_of": "parts",
+                  "introduced_in": "origin in a published work", "is_a": "kinds"}
+"""What is missing, named for an answer whose question asked for it and found none."""
+
+
+def _side_effects(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
+    """What a remedy also brings about, and what needs that: the caveat to "X helps"."""
+    lines: list[str] = []
+    for rel in graph.relations_of(c.id):
+        if rel.type != "causes" or rel.source != c.id:
+            continue
+        effect = f"{capitalize(clause(graph, rel))}{notes.mark(rel.citations)}"
+        needs = [r for r in graph.relations_of(rel.target)
+                 if r.type == "requires" and r.target == rel.target]
+        for need in needs:
+            effect += f"; {clause(graph, need)}{notes.mark(need.citations)}"
+        lines.append(f"- {effect}.")
+    return ["", f"But the graph also records what {noun(c)} brings about:", "", *lines] \
+        if lines else []
 
 
 _UPWARD = frozenset({"is_a", "example_of", "part_of"})
@@ -463,6 +491,8 @@ def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
             lines += ["", *rest] if rest else []
         else:
             lines += relate_lines(graph, r, notes)
+        if any(rel.type == "mitigates" and rel.source == a.id for rel in r.direct):
+            lines += _side_effects(graph, a, notes)
     return lines
 
 

@@ -145,3 +145,16 @@ def test_examples_list_each_example_once(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "inner misalignment examples")
     names = re.findall(r"^- \*\*(.+?)\*\*", a.answer, flags=re.M)
     assert names and len(names) == len(set(names))
+
+
+def test_a_remedy_comes_with_what_else_it_brings_about(shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "does adversarial training fix pseudo alignment")
+    assert "helps against pseudo-alignment" in a.answer
+    caveat = a.answer.split("also records what adversarial training brings about:")[1]
+    assert "deceptive alignment requires modeling the base objective" in caveat
+
+
+def test_asked_for_relations_that_are_missing_are_said_to_be(shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "how can we prevent deceptive alignment")
+    assert (a.intent, a.concepts) == ("define", ["deceptive-alignment"])
+    assert "The graph records no remedies for deceptive alignment." in a.answer
