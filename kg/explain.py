@@ -202,6 +202,35 @@ def misleading(path: RankedPath) -> bool:
     return False
 
 
+def shown_paths(r: Relatedness, others: int = 2) -> list[RankedPath]:
+    """The paths an answer about ``r`` tells: the best (unless there are direct relations,
+    which come first), and up to ``others`` more that are not much worse than the best and
+    not misleading."""
+    if not r.paths:
+        return []
+    worst = r.paths[0].cost * OTHER_PATH_SLACK
+    candidates = r.paths if r.direct else r.paths[1:]
+    rest = [p for p in candidates if p.cost <= worst and not misleading(p)][:others]
+    return rest if r.direct else [r.paths[0], *rest]
+
+
+def _main_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
+                shown: list[RankedPath]) -> list[str]:
+    """The direct relations, or else the best path, or else that there is none."""
+    x, y = f"**{capitalize(r.x.label)}**", f"**{r.y.label}**"
+    if r.direct:
+        return [f"{x} and {y} are directly related:", "",
+                *(f"- {capitalize(_cited(graph, notes, rel, rel.source == r.x.id))}."
+                  for rel in r.direct)]
+    if shown:
+        best = shown[0]
+        return [f"{x} and {y} are not directly related; they are connected in "
+                f"{best.length} steps:", "",
+                *(f"{i}. {capitalize(_cited(graph, notes, s.relation, s.forward))}."
+                  for i, s in enumerate(best.steps, 1))]
+    return [f"The graph records no connection between {x} and {y} within the hop limit."]
+
+
 def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
                  others: int = 2, main: bool = True) -> list[str]:
     """Markdown lines explaining how ``r.x`` relates to ``r.y``; citations go to ``notes``.
@@ -209,36 +238,17 @@ def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
     With ``main`` false the direct relations or best path are left out (the caller has
     stated them), leaving the other connections and what the two share.
     """
-    x, y = f"**{capitalize(r.x.label)}**", f"**{r.y.label}**"
     lines: list[str] = []
-    rest = list(r.paths)
-    if not main:
-        rest = rest[1:] if not r.direct else rest
-    elif r.direct:
-        lines.append(f"{x} and {y} are directly related:")
-        lines.append("")
-        for rel in r.direct:
-            forward = rel.source == r.x.id
-            lines.append(f"- {capitalize(_cited(graph, notes, rel, forward))}.")
-    elif rest:
-        best = rest.pop(0)
-        lines.append(f"{x} and {y} are not directly related; they are connected in "
-                     f"{best.length} steps:")
-        lines.append("")
-        for i, step in enumerate(best.steps, 1):
-            lines.append(f"{i}. {capitalize(_cited(graph, notes, step.relation, step.forward))}.")
-    else:
-        lines.append(f"The graph records no connection between {x} and {y} within the hop "
-                     "limit.")
-    # other routes are worth a reader's time only if they are not much worse than the best
-    worst = (r.paths[0].cost if r.paths else 0.0) * OTHER_PATH_SLACK
-    rest = [p for p in rest if p.cost <= worst and not misleading(p)]
-    if rest[:others]:
+    shown = shown_paths(r, others)
+    rest = shown if r.direct else shown[1:]
+    if main:
+        lines += _main_lines(graph, r, notes, shown)
+    if rest:
         if lines:
             lines.append("")
         lines.append("Other connections:")
         lines.append("")
-        for path in rest[:others]:
+        for path in rest:
             lines.append(f"- {path_sentence(graph, notes, path)}")
     if r.shared:
         if lines:
