@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodyLimit
@@ -20,11 +22,13 @@ from api.routers import (
     search,
     sources,
     sparql,
+    web,
 )
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.settings import Settings
 
+STATIC = Path(__file__).resolve().parent / "static"
 DESCRIPTION = """A glossary and knowledge graph of AI-alignment concepts (inner alignment,
 mesa-optimizers and their neighbours). Every definition and relation is backed by verbatim
 quotes located in the source texts. Errors are `application/problem+json`."""
@@ -51,8 +55,9 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app.state.graph = graph
     app.state.cache = {}
     errors.install(app)
-    for module in (health, concepts, sources, ontology, search, relate, faq, rdf, sparql):
+    for module in (health, concepts, sources, ontology, search, relate, faq, rdf, sparql, web):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(iris.make_router(settings.base_iri))
     return app

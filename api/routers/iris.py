@@ -10,12 +10,22 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlparse
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+
+from api.negotiation import choose
+from kg.rdf import FORMATS
+
+_DATA_TYPES = ["application/json", *(f.media_type for f in FORMATS.values())]
 
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers={"Vary": "Accept"})
+
+
+def _wants_html(request: Request) -> bool:
+    """A browser: its Accept header prefers HTML to JSON and every RDF format."""
+    return choose(request.headers.get("accept"), [*_DATA_TYPES, "text/html"]) == "text/html"
 
 
 def make_router(base_iri: str) -> APIRouter:
@@ -24,13 +34,18 @@ def make_router(base_iri: str) -> APIRouter:
     router = APIRouter(prefix=prefix, tags=["linked data"])
 
     @router.get("/concept/{id}", status_code=303, response_class=RedirectResponse)
-    def concept_iri(id: str) -> RedirectResponse:
-        """A concept's IRI: see /v1/concepts/{id} (JSON, or RDF by Accept)."""
+    def concept_iri(id: str, request: Request) -> RedirectResponse:
+        """A concept's IRI: see /v1/concepts/{id} (JSON, or RDF by Accept), or its web page
+        for a browser."""
+        if _wants_html(request):
+            return _see_other(f"/concepts/{quote(id, safe='')}")
         return _see_other(f"/v1/concepts/{quote(id, safe='')}")
 
     @router.get("/source/{id}", status_code=303, response_class=RedirectResponse)
-    def source_iri(id: str) -> RedirectResponse:
-        """A source's IRI: see /v1/sources/{id}."""
+    def source_iri(id: str, request: Request) -> RedirectResponse:
+        """A source's IRI: see /v1/sources/{id}, or its web page for a browser."""
+        if _wants_html(request):
+            return _see_other(f"/sources/{quote(id, safe='')}")
         return _see_other(f"/v1/sources/{quote(id, safe='')}")
 
     @router.get("/statement/{subject}/{rest:path}", status_code=303,

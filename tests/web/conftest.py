@@ -1,0 +1,84 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live server.
+
+Chromium comes from Debian (``apt-get install chromium``); when it is missing, the first
+browser test installs it if it can (root with apt-get). Where it cannot, the browser
+tests are skipped with the reason. Screenshots of every page are written to
+``test-artifacts/screenshots/`` (or ``$KG_TEST_ARTIFACTS/screenshots``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _install_chromium() -> str | None:
+    """Install Debian's Chromium; returns why it could not, or None."""
+    if not shutil.which("apt-get"):
+        return "apt-get is not available"
+    if os.geteuid() != 0:
+        return "installing it needs root"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for attempt in range(2):
+        done = subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], env=env,
+                              capture_output=True, text=True, timeout=900, check=False)
+        if done.returncode == 0 and CHROMIUM.exists():
+            return None
+        if attempt == 0:  # the package lists may be missing on a fresh machine
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True,
+                           timeout=600, check=False)
+    return f"apt-get install chromium failed: {done.stderr.strip()[-300:]}"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    if not CHROMIUM.exists():
+        why = _install_chromium()
+        if why:
+            pytest.skip(f"browser tests need Chromium at {CHROMIUM}: {why}")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    base = Path(os.environ.get("KG_TEST_ARTIFACTS", ROOT / "test-artifacts"))
+    folder = base / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    # a page may itself be a 404 on purpose; its scripts, styles and fetches may not fail
+    pg.on("console", lambda m: errors.append(m.text)
+          if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    pg.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+          if r.status >= 400 and r.request.resource_type != "document" else None)
+    yield pg
+    context.close()
+    assert not errors, f"the page logged errors: {errors}"
