@@ -2,7 +2,8 @@
 
 Chromium comes from Debian (``apt-get install chromium``); when it is missing, the first
 browser test installs it if it can (root with apt-get). Where it cannot, the browser
-tests are skipped with the reason. Screenshots of every page are written to
+tests are skipped with the reason, unless ``KG_REQUIRE_BROWSER`` is set (CI sets it),
+which makes that a failure. Screenshots of every page are written to
 ``test-artifacts/screenshots/`` (or ``$KG_TEST_ARTIFACTS/screenshots``).
 """
 
@@ -46,7 +47,10 @@ def chromium() -> str:
     if not CHROMIUM.exists():
         why = _install_chromium()
         if why:
-            pytest.skip(f"browser tests need Chromium at {CHROMIUM}: {why}")
+            message = f"browser tests need Chromium at {CHROMIUM}: {why}"
+            if os.environ.get("KG_REQUIRE_BROWSER"):
+                pytest.fail(message)  # CI sets this: there, a skip would hide a failure
+            pytest.skip(message)
     return str(CHROMIUM)
 
 
