@@ -49,6 +49,7 @@ def _kind_title(kind: str) -> str:
     return kind.replace("_", " ")
 
 
+_SUGGESTIONS = re.compile(r"\n\nQuestions it can answer:\n\n(?:- [^\n]*(?:\n|$))+")
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)\.\s+(?=[A-Z'\"(])")
 
 
@@ -98,7 +99,8 @@ def search_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
         return RedirectResponse(concept_url(hits[0].id), status_code=303)
     return _page(request, "search.html", title="Search", query=q, hits=[
         {"url": concept_url(h.id), "label": h.label, "kind": _kind_title(h.kind),
-         "matched": h.matched, "summary": _summary(graph.concepts[h.id].definition)}
+         "matched": h.matched if h.matched not in (h.label, h.id) else None,
+         "summary": _summary(graph.concepts[h.id].definition)}
         for h in hits])
 
 
@@ -166,8 +168,10 @@ def ask_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
         return _page(request, "ask.html", title="Ask", q=q)
     a = run_ask(graph, q)
     concepts = [{"url": concept_url(i), "label": graph.concepts[i].label} for i in a.concepts]
+    # the page lists the suggested questions as links below the answer
+    text = _SUGGESTIONS.sub("", a.answer)
     return _page(request, "ask.html", title=a.question, q=a.question, a=a,
-                 answer=markdown(a.answer), notes=footnotes(a.notes), concepts=concepts,
+                 answer=markdown(text), notes=footnotes(a.notes), concepts=concepts,
                  suggestions=a.suggestions)
 
 

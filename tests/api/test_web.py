@@ -156,6 +156,11 @@ def test_ask_page(live: TestClient) -> None:
     assert "difference" in text and "Inner alignment" in text
     assert any(link.startswith("/sources/") for link in page.links)
     get_page(live, "/ask")
+    unknown = live.get("/ask?q=what is the alignment tax").text
+    assert "no entry for \u201calignment tax\u201d" in unknown
+    # the suggested questions are offered once, as links
+    assert unknown.count("What is the alignment problem?") == 1
+    assert '<a href="/ask?q=What%20is%20the%20alignment%20problem%3F">' in unknown
 
 
 def test_source_page_highlights_every_quote(live: TestClient, shipped: KnowledgeGraph) -> None:
