@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.cache import ReadCache
 from api.limits import BodyLimit
 from api.routers import (
     concepts,
@@ -59,6 +60,9 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    if settings.cache_max_bytes:
+        # outermost, so that a cached answer skips everything else
+        app.add_middleware(ReadCache, max_bytes=settings.cache_max_bytes)
     app.include_router(iris.make_router(settings.base_iri))
     return app
 

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
                                     description="Longest text /v1/annotate reads; longer is "
                                                 "a 413.")
 
+    cache_max_bytes: int = Field(default=128 * 1024 * 1024, ge=0,
+                                 description="Memory for read answers served with ETags; 0 "
+                                             "turns the cache off.")
+
     def concept_iri(self, cid: str) -> str:
         """The stable IRI of concept ``cid`` (as in the RDF export)."""
         return Namespaces(self.base_iri).concept(cid)

@@ -1,0 +1,151 @@
+"""Serve read answers from memory with strong ETags.
+
+The graph is an immutable snapshot, so the answer to a GET of the read API depends only
+on the URL and the Accept header. The first request renders it; later ones are served
+from memory without touching routing, validation or serialisation, with a strong ETag
+(a hash of the bytes) and ``Cache-Control``, and a ``304 Not Modified`` when the client
+already holds those bytes (``If-None-Match``). When the app is handed a new graph (a
+reload), everything cached for the old one is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CACHEABLE = ("/v1/concepts", "/v1/relate", "/v1/search", "/v1/ask", "/v1/sources",
+             "/v1/ontology", "/v1/context.jsonld", "/v1/export")
+"""Path prefixes whose GET answers depend only on the graph, the URL and Accept."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cached answer."""
+
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    etag: bytes
+
+
+def etag_of(body: bytes) -> bytes:
+    """A strong entity tag for ``body``: a quoted hash of its bytes."""
+    return b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
+
+
+def matches(if_none_match: bytes, etag: bytes) -> bool:
+    """Whether an If-None-Match header names ``etag`` (weak comparison, RFC 9110 13.1.2)."""
+    value = if_none_match.strip()
+    if value == b"*":
+        return True
+    tags = [t.strip().removeprefix(b"W/") for t in value.split(b",")]
+    return etag in tags
+
+
+class ReadCache:
+    """ASGI middleware caching 200 answers to cacheable GETs (see the module notes)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = 128 * 1024 * 1024,
+                 max_entry: int = 4 * 1024 * 1024, max_age: int = 60) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.max_entry = min(max_entry, max_bytes)
+        self.cache_control = f"public, max-age={max_age}".encode()
+        self.entries: OrderedDict[tuple[bytes, bytes, bytes], Entry] = OrderedDict()
+        self.size = 0
+        self.graph: object = None
+        self.hits = self.misses = 0
+
+    def clear(self) -> None:
+        """Forget every cached answer."""
+        self.entries.clear()
+        self.size = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") \
+                or not scope["path"].startswith(CACHEABLE):
+            await self.app(scope, receive, send)
+            return
+        graph = getattr(scope["app"].state, "graph", None) if "app" in scope else None
+        if graph is not self.graph:  # a new snapshot: nothing cached is true of it
+            self.clear()
+            self.graph = graph
+        headers = dict(scope["headers"])
+        key = (scope["path"].encode(), scope["query_string"], headers.get(b"accept", b""))
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            await self._answer(entry, scope["method"] == "HEAD",
+                               headers.get(b"if-none-match"), send)
+            return
+        self.misses += 1
+        if scope["method"] == "HEAD":  # a HEAD answer has no body to keep
+            await self.app(scope, receive, send)
+            return
+        await self._render(scope, receive, send, key, headers.get(b"if-none-match"))
+
+    async def _answer(self, entry: Entry, head: bool, if_none_match: bytes | None,
+                      send: Send) -> None:
+        if if_none_match is not None and matches(if_none_match, entry.etag):
+            keep = [(k, v) for k, v in entry.headers if k in (b"etag", b"cache-control",
+                                                                b"vary")]
+            await send({"type": "http.response.start", "status": 304, "headers": keep})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
+        await send({"type": "http.response.body", "body": b"" if head else entry.body})
+
+    async def _render(self, scope: Scope, receive: Receive, send: Send,
+                      key: tuple[bytes, bytes, bytes], if_none_match: bytes | None) -> None:
+        start: Message | None = None
+        chunks: list[bytes] = []
+        size = 0
+        passing = False  # the answer is not cached: forward it as it comes
+
+        async def capture(message: Message) -> None:
+            nonlocal start, size, passing
+            if passing:
+                await send(message)
+                return
+            if message["type"] == "http.response.start":
+                start = message
+                if message["status"] != 200:
+                    passing = True
+                    await send(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_entry:  # too big to keep: send what we hold, then stream
+                passing = True
+                assert start is not None
+                await send(start)
+                await send({"type": "http.response.body", "body": b"".join(chunks),
+                            "more_body": message.get("more_body", False)})
+                return
+            if not message.get("more_body", False):
+                assert start is not None
+                body = b"".join(chunks)
+                entry = self._store(key, start, body)
+                await self._answer(entry, False, if_none_match, send)
+
+        await self.app(scope, receive, capture)
+
+    def _store(self, key: tuple[bytes, bytes, bytes], start: Message, body: bytes) -> Entry:
+        etag = etag_of(body)
+        headers = [(k, v) for k, v in start.get("headers", [])
+                   if k.lower() not in (b"etag", b"cache-control", b"content-length")]
+        headers += [(b"content-length", str(len(body)).encode()), (b"etag", etag),
+                    (b"cache-control", self.cache_control)]
+        entry = Entry(headers, body, etag)
+        self.entries[key] = entry
+        self.size += len(body)
+        while self.size > self.max_bytes and self.entries:
+            _key, old = self.entries.popitem(last=False)
+            self.size -= len(old.body)
+        return entry

@@ -1,0 +1,104 @@
+"""Read answers served from memory with strong ETags, 304s and Cache-Control."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.cache import ReadCache, etag_of, matches
+from kg.graph import KnowledgeGraph
+from kg.load import load_graph
+from kg.settings import Settings
+
+
+def _cache_of(app: FastAPI) -> ReadCache:
+    node = app.middleware_stack
+    while node is not None and not isinstance(node, ReadCache):
+        node = getattr(node, "app", None)
+    assert isinstance(node, ReadCache)
+    return node
+
+
+def _client(graph: KnowledgeGraph, **settings: object) -> tuple[TestClient, FastAPI]:
+    app = create_app(Settings(**settings), graph=graph)  # type: ignore[arg-type]
+    return TestClient(app), app
+
+
+def test_second_answer_comes_from_memory_with_the_same_bytes(shipped: KnowledgeGraph) -> None:
+    client, app = _client(shipped)
+    first = client.get("/v1/relate?x=evolution&y=mesa-optimizer")
+    second = client.get("/v1/relate?x=evolution&y=mesa-optimizer")
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content
+    assert first.headers["etag"] == second.headers["etag"] == etag_of(first.content).decode()
+    assert first.headers["cache-control"] == "public, max-age=60"
+    assert int(second.headers["content-length"]) == len(second.content)
+    cache = _cache_of(app)
+    assert (cache.hits, cache.misses) == (1, 1)
+
+
+def test_if_none_match_gets_304(shipped: KnowledgeGraph) -> None:
+    client, _app = _client(shipped)
+    tag = client.get("/v1/concepts/mesa-optimizer").headers["etag"]
+    for header in (tag, f"W/{tag}", f'"nope", {tag}', "*"):
+        r = client.get("/v1/concepts/mesa-optimizer", headers={"if-none-match": header})
+        assert r.status_code == 304 and r.content == b"" and r.headers["etag"] == tag, header
+    r = client.get("/v1/concepts/mesa-optimizer", headers={"if-none-match": '"other"'})
+    assert r.status_code == 200 and r.headers["etag"] == tag
+    # the first, uncached request honours If-None-Match too
+    r = client.get("/v1/search?q=mesa", headers={"if-none-match": etag_of(
+        client.get("/v1/search?q=mesa").content).decode()})
+    assert r.status_code == 304
+
+
+def test_accept_is_part_of_the_key(shipped: KnowledgeGraph) -> None:
+    client, _app = _client(shipped)
+    as_json = client.get("/v1/concepts/mesa-optimizer")
+    as_turtle = client.get("/v1/concepts/mesa-optimizer", headers={"accept": "text/turtle"})
+    assert as_turtle.headers["content-type"].startswith("text/turtle")
+    assert as_json.headers["etag"] != as_turtle.headers["etag"]
+    again = client.get("/v1/concepts/mesa-optimizer", headers={"accept": "text/turtle"})
+    assert again.content == as_turtle.content
+
+
+def test_head_and_errors_and_writes_are_not_cached(shipped: KnowledgeGraph) -> None:
+    client, app = _client(shipped)
+    missing = client.get("/v1/concepts/nothing-here")
+    assert missing.status_code == 404 and "etag" not in missing.headers
+    client.get("/v1/concepts/mesa-optimizer")
+    head = client.head("/v1/concepts/mesa-optimizer")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
+    post = client.post("/v1/annotate", json={"text": "mesa-optimizer"})
+    assert post.status_code == 200 and "etag" not in post.headers
+    assert "etag" not in client.get("/questions/glossary").headers  # its timestamp moves
+
+
+def test_large_answers_stream_past_and_memory_stays_bounded(shipped: KnowledgeGraph) -> None:
+    client, app = _client(shipped, cache_max_bytes=20_000)
+    export = client.get("/v1/export?format=turtle")
+    assert export.status_code == 200 and len(export.content) > 20_000
+    assert "etag" not in export.headers
+    for cid in list(shipped.concepts)[:40]:
+        assert client.get(f"/v1/concepts/{cid}").status_code == 200
+    cache = _cache_of(app)
+    assert 0 < cache.size <= 20_000 and len(cache.entries) < 40
+
+
+def test_a_new_graph_empties_the_cache(shipped: KnowledgeGraph, good_dir: Path) -> None:
+    client, app = _client(shipped)
+    before = client.get("/v1/concepts").json()["total"]
+    app.state.graph = load_graph(good_dir)  # what a reload does
+    after = client.get("/v1/concepts").json()["total"]
+    assert before == len(shipped.concepts) and after == 11
+
+
+def test_cache_can_be_turned_off(shipped: KnowledgeGraph) -> None:
+    client, _app = _client(shipped, cache_max_bytes=0)
+    assert "etag" not in client.get("/v1/concepts/mesa-optimizer").headers
+
+
+def test_matches() -> None:
+    assert matches(b'"a", W/"b"', b'"b"') and not matches(b'"a"', b'"b"') and matches(b"*", b'"x"')
