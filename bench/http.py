@@ -1,0 +1,170 @@
+"""The HTTP read path against its ceiling: ``python -m bench.http [--data DIR]``.
+
+Starts the service (``kg serve``, ``--workers`` processes, 1 by default) and a bare
+ASGI app (:mod:`bench.bare`) that answers the same URLs with the same recorded bytes and
+headers on the same server (uvicorn, same settings), then loads each with wrk in
+alternating rounds, so that noise on a shared machine hits both alike. Two workloads:
+one concept lookup, and relate over twenty varied pairs. Prints one JSON line: requests
+per second of each (median over the rounds), their ratio, and wrk's error counts. Needs
+``wrk`` (Debian: ``apt-get install wrk``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kg.load import load_graph
+from kg.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def server(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
+    """Run a server until the block ends; yields its base URL once it answers."""
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break  # it answers, if only with an error
+            except OSError as e:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    said = proc.stderr.read() if proc.stderr else ""
+                    raise RuntimeError(f"server did not start: {said}") from e
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def record(base: str, urls: list[str]) -> dict[str, dict[str, Any]]:
+    """The service's answer to each URL: headers and body, as the bare app will replay."""
+    out: dict[str, dict[str, Any]] = {}
+    for url in urls:
+        with urllib.request.urlopen(base + url, timeout=30) as r:
+            body = r.read()
+            headers = [(k.lower(), v) for k, v in r.getheaders()
+                       if k.lower() not in ("date", "server", "transfer-encoding", "connection")]
+        out[url] = {"headers": headers, "body": base64.b64encode(body).decode()}
+    return out
+
+
+LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def wrk(base: str, urls: list[str], seconds: int, connections: int) -> dict[str, float]:
+    """One wrk run over ``urls`` in turn: requests/s and error counts."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(LUA % ", ".join(json.dumps(u) for u in urls))
+        script = f.name
+    try:
+        done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script,
+                               base + urls[0]], capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(script)
+    text = done.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                        text)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if sockets:
+        errors += sum(int(g) for g in sockets.groups())
+    return {"rps": rps, "errors": errors}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="data directory (default: the shipped data)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=1, help="server processes, for both")
+    args = parser.parse_args(argv)
+    data = Path(args.data) if args.data else Settings().data_dir
+    graph = load_graph(data)
+    rng = random.Random(args.seed)
+    ids = sorted(graph.concepts)
+    lookup = ["/v1/concepts/" + urllib.parse.quote(rng.choice(ids))]
+    pairs: set[tuple[str, str]] = set()
+    while len(pairs) < 20:
+        x, y = rng.sample(ids, 2)
+        pairs.add((x, y))
+    relate = [f"/v1/relate?x={urllib.parse.quote(x)}&y={urllib.parse.quote(y)}"
+              for x, y in sorted(pairs)]
+    env = {**os.environ, "KG_DATA_DIR": str(data.resolve())}
+    real_port, bare_port = free_port(), free_port()
+    figures: dict[str, Any] = {"bench": "http", "concepts": len(graph), "workers": args.workers,
+                               "rounds": args.rounds,
+                               "seconds": args.seconds, "connections": args.connections}
+    with server([sys.executable, "-m", "kg.cli", "serve", "--port", str(real_port),
+                 "--workers", str(args.workers), "--log-level", "warning"], real_port,
+                env) as real:
+        recorded = record(real, lookup + relate)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(recorded, f)
+            responses = f.name
+        try:
+            with server([sys.executable, "-m", "bench.bare", responses, "--port",
+                         str(bare_port), "--workers", str(args.workers)], bare_port,
+                        env) as bare:
+                for name, urls in (("lookup", lookup), ("relate", relate)):
+                    runs: dict[str, list[dict[str, float]]] = {"service": [], "bare": []}
+                    wrk(real, urls, 1, args.connections)  # warm both
+                    wrk(bare, urls, 1, args.connections)
+                    for _ in range(args.rounds):
+                        runs["service"].append(wrk(real, urls, args.seconds, args.connections))
+                        runs["bare"].append(wrk(bare, urls, args.seconds, args.connections))
+                    service = statistics.median(r["rps"] for r in runs["service"])
+                    ceiling = statistics.median(r["rps"] for r in runs["bare"])
+                    figures[f"{name}_rps"] = round(service)
+                    figures[f"{name}_bare_rps"] = round(ceiling)
+                    figures[f"{name}_ratio"] = round(service / ceiling, 3)
+                    figures[f"{name}_errors"] = int(sum(r["errors"] for r in runs["service"]))
+        finally:
+            os.unlink(responses)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
