@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -44,3 +46,50 @@ def test_refuses_bad_data(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 1
     assert "missing sources file" in done.stderr
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry.name))
+    return kids
+
+
+def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port),
+                             "--workers", "2", "--log-level", "warning"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline:
+            try:
+                if _get(base + "/v1/health")[0] == 200:
+                    workers = [k for k in _children(proc.pid)
+                               if "spawn_main" in Path(f"/proc/{k}/cmdline").read_text()]
+                    if len(workers) == 2:
+                        break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        assert len(workers) == 2, "two worker processes serve the app"
+        # many separate connections: every one is answered, whichever worker takes it
+        statuses = [_get(base + f"/v1/concepts/{cid}")[0] for cid in
+                    ("mesa-optimizer", "evolution", "inner-alignment") * 10]
+        assert statuses == [200] * 30
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
