@@ -7,13 +7,13 @@ after normalisation (:func:`kg.ids.normalize_term`).
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
-import networkx as nx
 from rapidfuzz import fuzz, process
 
 from kg.errors import ConceptNotFound, NoSourceText, SourceNotFound
@@ -62,11 +62,16 @@ class KnowledgeGraph:
         for cid, concept in self._concepts.items():
             for term in (concept.label, *concept.aliases, cid):
                 self._terms.setdefault(normalize_term(term), cid)
-        index = nx.MultiDiGraph()
-        index.add_nodes_from(self._concepts)
+        self._out: dict[str, list[int]] = {cid: [] for cid in self._concepts}
+        self._in: dict[str, list[int]] = {cid: [] for cid in self._concepts}
+        self._up: dict[str, list[Relation]] = {}
+        self._down: dict[str, list[Relation]] = {}
         for i, rel in enumerate(self._relations):
-            index.add_edge(rel.source, rel.target, key=i, type=rel.type)
-        self._index = index
+            self._out[rel.source].append(i)
+            self._in[rel.target].append(i)
+            if rel.type in HIERARCHICAL_TYPES:
+                self._up.setdefault(rel.source, []).append(rel)
+                self._down.setdefault(rel.target, []).append(rel)
 
     # -- sizes and iteration
     @property
@@ -147,12 +152,10 @@ class KnowledgeGraph:
     # -- structure
     def degree(self, cid: str) -> int:
         """Number of relations touching ``cid`` (both directions)."""
-        return int(self._index.degree(cid))
+        return len(self._out[cid]) + len(self._in[cid])
 
     def _keys_of(self, cid: str) -> list[int]:
-        out = sorted(k for _, _, k in self._index.out_edges(cid, keys=True))
-        inc = sorted(k for _, _, k in self._index.in_edges(cid, keys=True))
-        return out + inc
+        return self._out[cid] + self._in[cid]
 
     def relations_of(self, cid: str) -> list[Relation]:
         """Relations from and to ``cid``: outgoing first, each group in stored order."""
@@ -165,10 +168,12 @@ class KnowledgeGraph:
 
     def relations_between(self, a: str, b: str) -> list[Relation]:
         """Relations joining ``a`` and ``b`` in either direction."""
-        keys: list[int] = []
-        for u, v in ((a, b), (b, a)):
-            if self._index.has_edge(u, v):
-                keys.extend(self._index[u][v])
+        if a not in self._out or b not in self._out:
+            return []
+        if self.degree(b) < self.degree(a):
+            a, b = b, a
+        keys = [k for k in self._keys_of(a)
+                if {self._relations[k].source, self._relations[k].target} == {a, b}]
         return [self._relations[k] for k in sorted(keys)]
 
     def neighbors(self, cid: str, depth: int = 1,
@@ -199,13 +204,13 @@ class KnowledgeGraph:
 
     def broader(self, cid: str) -> list[Relation]:
         """The is_a/part_of relations from ``cid`` upward."""
-        return [r for r in self.relations_of(cid)
-                if r.source == cid and r.type in HIERARCHICAL_TYPES]
+        self.concept(cid)
+        return list(self._up.get(cid, ()))
 
     def narrower(self, cid: str) -> list[Relation]:
         """The is_a/part_of relations pointing at ``cid`` from below."""
-        return [r for r in self.relations_of(cid)
-                if r.target == cid and r.type in HIERARCHICAL_TYPES]
+        self.concept(cid)
+        return list(self._down.get(cid, ()))
 
     def ancestors(self, cid: str) -> dict[str, int]:
         """Every concept above ``cid`` in the hierarchy, with its distance."""
@@ -215,6 +220,17 @@ class KnowledgeGraph:
         """Every concept below ``cid`` in the hierarchy, with its distance."""
         return self._walk(cid, up=False)
 
+    def above(self, cids: Iterable[str]) -> set[str]:
+        """Every concept strictly above at least one of ``cids`` in the hierarchy."""
+        seen: set[str] = set()
+        queue = deque(cids)
+        while queue:
+            for rel in self._up.get(queue.popleft(), ()):
+                if rel.target not in seen:
+                    seen.add(rel.target)
+                    queue.append(rel.target)
+        return seen
+
     def hierarchy(self, cid: str, up: bool, limit: int = 200) -> list[HierarchyStep]:
         """Breadth-first steps up (broader) or down (narrower) from ``cid``."""
         self.concept(cid)
@@ -223,7 +239,7 @@ class KnowledgeGraph:
         queue = deque([(cid, 0)])
         while queue and len(steps) < limit:
             node, d = queue.popleft()
-            for rel in (self.broader(node) if up else self.narrower(node)):
+            for rel in (self._up if up else self._down).get(node, ()):
                 other = rel.target if up else rel.source
                 if other in seen:
                     continue
@@ -238,7 +254,7 @@ class KnowledgeGraph:
         queue = deque([cid])
         while queue and ancestor not in parent:
             node = queue.popleft()
-            for rel in self.broader(node):
+            for rel in self._up.get(node, ()):
                 if rel.target not in parent and rel.target != cid:
                     parent[rel.target] = rel
                     queue.append(rel.target)
@@ -253,13 +269,23 @@ class KnowledgeGraph:
         return {s.concept: s.depth for s in self.hierarchy(cid, up, limit=10_000)}
 
     @cached_property
-    def undirected(self) -> nx.Graph:
-        """Undirected view for path finding; each edge keeps its cheapest relation."""
-        view = nx.Graph()
-        view.add_nodes_from(self._concepts)
+    def node_costs(self) -> Mapping[str, float]:
+        """How generic each concept is for path ranking: log2(1 + degree)."""
+        return MappingProxyType({cid: math.log2(1 + self.degree(cid)) for cid in self._concepts})
+
+    @cached_property
+    def adjacency(self) -> Mapping[str, Mapping[str, Relation]]:
+        """Every concept's neighbours, each with the cheapest relation joining them.
+
+        The undirected view that paths are searched over, as plain dictionaries (fast to
+        walk and to intersect); of equally cheap relations the first stored is kept.
+        """
+        adj: dict[str, dict[str, Relation]] = {cid: {} for cid in self._concepts}
+        cost = {name: t.cost for name, t in RELATION_TYPES.items()}
         for rel in self._relations:
-            cost = RELATION_TYPES[rel.type].cost
-            current = view.get_edge_data(rel.source, rel.target)
-            if current is None or cost < current["cost"]:
-                view.add_edge(rel.source, rel.target, cost=cost, relation=rel)
-        return view
+            a, b = rel.source, rel.target
+            current = adj[a].get(b)
+            if current is None or cost[rel.type] < cost[current.type]:
+                adj[a][b] = rel
+                adj[b][a] = rel
+        return MappingProxyType(adj)

@@ -1,7 +1,7 @@
 """How two concepts relate: direct relations, ranked paths and shared context.
 
-Paths are searched over the undirected view of the graph, k cheapest first (Yen's
-algorithm on the part of the graph that can hold a path of at most ``max_hops``).
+Paths are searched over the undirected view of the graph (:attr:`KnowledgeGraph.adjacency`),
+k cheapest first, by a best-first search with a lower bound of the cost still to go.
 The cost of a path is the sum over its steps of the relation type's cost (vague types
 such as ``related_to`` cost most) plus, for every concept passed through, the log of its
 degree, so that answers do not route through generic hubs.
@@ -18,11 +18,10 @@ Examples
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice
-
-import networkx as nx
 
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
@@ -34,8 +33,7 @@ MAX_HOPS = 6
 MAX_LIMIT = 20
 HUB_WEIGHT = 1.0
 """Weight of log2(1 + degree) of each concept a path passes through."""
-CANDIDATES_PER_PATH = 8
-"""How many candidate paths Yen's algorithm may yield per path asked for."""
+STEP_COST = {name: t.cost for name, t in RELATION_TYPES.items()}
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,7 @@ class Relatedness:
 
 def node_cost(graph: KnowledgeGraph, cid: str) -> float:
     """How generic a concept is: log2 of (1 + its degree), weighted."""
-    return HUB_WEIGHT * math.log2(1 + graph.degree(cid))
+    return HUB_WEIGHT * graph.node_costs[cid]
 
 
 def relate(graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4,
@@ -129,49 +127,100 @@ def relate(graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4,
     return Relatedness(cx, cy, direct, paths, tuple(shared_context(graph, cx.id, cy.id)))
 
 
-def _candidate_graph(graph: KnowledgeGraph, x: str, y: str, max_hops: int) -> nx.Graph:
-    """The part of the undirected view that lies on some path of at most max_hops."""
-    view = graph.undirected
-    from_x = nx.single_source_shortest_path_length(view, x, cutoff=max_hops)
-    if y not in from_x:
-        return nx.Graph()
-    from_y = nx.single_source_shortest_path_length(view, y, cutoff=max_hops)
-    keep = [n for n, d in from_x.items() if n in from_y and d + from_y[n] <= max_hops]
-    return view.subgraph(keep)
-
-
 def rank_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4,
                limit: int = 5) -> list[RankedPath]:
     """The ``limit`` cheapest indirect paths (2 to ``max_hops`` steps) from x to y.
 
     A direct relation is not repeated here: :func:`relate` reports it in ``direct``.
+    Equally cheap paths come shorter first, then in the order of their concept ids.
     """
-    if max_hops < 2:
+    if max_hops < 2 or x == y or x not in graph.adjacency or y not in graph.adjacency:
         return []
-    sub = _candidate_graph(graph, x, y, max_hops)
-    if x not in sub or y not in sub:
-        return []
-    costs = {n: node_cost(graph, n) for n in sub}
+    # search from the end with fewer relations: the first steps fan out, the last
+    # ones are set intersections (see _cheapest_paths); costs are the same both ways
+    backward = graph.degree(y) < graph.degree(x)
+    found = []
+    for cost, nodes, rels in _cheapest_paths(graph, *((y, x) if backward else (x, y)),
+                                             max_hops, limit):
+        if backward:
+            nodes, rels = nodes[::-1], rels[::-1]
+        found.append((round(cost, 9), len(rels), nodes, rels))
+    found.sort(key=lambda f: f[:3])
+    return [RankedPath(tuple(Step(rel, forward=rel.source == u)
+                             for u, rel in zip(nodes, rels, strict=False)), round(cost, 4))
+            for cost, _, nodes, rels in found]
 
-    def weight(u: str, v: str, data: dict[str, object]) -> float:
-        return float(data["cost"]) + (costs[u] + costs[v]) / 2  # type: ignore[arg-type]
 
-    found: list[RankedPath] = []
-    candidates = nx.shortest_simple_paths(sub, x, y, weight=weight)
-    for nodes in islice(candidates, limit * CANDIDATES_PER_PATH + 1):
-        hops = len(nodes) - 1
-        if hops < 2 or hops > max_hops:
+def _cheapest_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int,
+                    limit: int) -> list[tuple[float, tuple[str, ...], tuple[Relation, ...]]]:
+    """Best-first search over simple paths from x, cheapest first (A*).
+
+    A step from u to v costs the relation type's cost plus half of each end's
+    :func:`node_cost`, so a path pays its type costs, every concept it passes through in
+    full and half of x and y. A partial path ending at v is ranked by its cost plus a
+    lower bound of what reaching y from v still costs: the step to y if v touches y,
+    else (two steps at least) half of v's cost, the cheapest step of all, then the
+    cheapest way into y from one of its neighbours (that neighbour's cost in full) and
+    half of y's. Because the bound never overestimates,
+    whole paths leave the queue cheapest first and the search stops after ``limit``.
+    Three steps from the end only concepts within two steps of y are kept, and two steps
+    from the end only neighbours of y, found by intersecting neighbour sets, so a hub
+    near the end costs one set operation rather than a walk over its neighbours.
+    """
+    adj = graph.adjacency
+    around_y = adj[y]
+    node: Mapping[str, float] = graph.node_costs
+    if HUB_WEIGHT != 1.0:
+        node = {cid: HUB_WEIGHT * c for cid, c in node.items()}
+    half_y = node[y] / 2
+    cheapest_step = min(STEP_COST.values())
+    # the cheapest last step into y, paying for the concept it comes from in full
+    into_y = min((STEP_COST[rel.type] + node[b] for b, rel in around_y.items()),
+                 default=math.inf)
+    two_steps = cheapest_step + into_y + half_y
+    near_y: set[str] | None = None  # y, its neighbours and theirs, computed when needed
+
+    def to_go(v: str, hops_left: int) -> float:
+        rel = around_y.get(v)
+        best = math.inf if rel is None else STEP_COST[rel.type] + node[v] / 2 + half_y
+        if hops_left >= 2:
+            best = min(best, node[v] / 2 + two_steps)
+        return best
+
+    found: list[tuple[float, tuple[str, ...], tuple[Relation, ...]]] = []
+    # entries: (estimate, hops, nodes, cost so far, relations)
+    queue: list[tuple[float, int, tuple[str, ...], float, tuple[Relation, ...]]]
+    queue = [(to_go(x, max_hops), 0, (x,), 0.0, ())]
+    while queue and len(found) < limit:
+        _, hops, nodes, cost, steps = heapq.heappop(queue)
+        here = nodes[-1]
+        if here == y:
+            found.append((cost, nodes, steps))
             continue
-        steps = []
-        cost = 0.0
-        for u, v in zip(nodes, nodes[1:], strict=False):
-            data = sub.get_edge_data(u, v)
-            rel: Relation = data["relation"]
-            steps.append(Step(rel, forward=rel.source == u))
-            cost += weight(u, v, data)
-        found.append(RankedPath(tuple(steps), round(cost, 4)))
-        if len(found) == limit:
-            break
+        left = max_hops - hops
+        near = adj[here]
+        nexts: Iterable[str]
+        if left == 1:
+            nexts = (y,) if y in near else ()
+        elif left == 2:
+            nexts = near.keys() & around_y.keys()
+            if y in near:
+                nexts.add(y)
+        elif left == 3:
+            if near_y is None:
+                near_y = set(around_y).union(*(adj[b].keys() for b in around_y))
+            nexts = near.keys() & near_y
+        else:
+            nexts = near
+        half_here = node[here] / 2
+        for v in nexts:
+            if v in nodes or (v == y and hops == 0):
+                continue
+            rel = near[v]
+            spent = cost + STEP_COST[rel.type] + half_here + node[v] / 2
+            estimate = spent if v == y else spent + to_go(v, left - 1)
+            heapq.heappush(queue, (estimate, hops + 1, nodes + (v,), spent,
+                                   steps + (rel,)))
     return found
 
 
@@ -208,8 +257,8 @@ def shared_context(graph: KnowledgeGraph, x: str, y: str,
     ax, ay = graph.ancestors(x), graph.ancestors(y)
     common = {c: ax[c] + ay[c] for c in ax.keys() & ay.keys() if c not in (x, y)}
     # keep only the lowest common ancestors: drop any that is above another one
-    above = {o: graph.ancestors(o) for o in common}
-    lowest = [c for c in common if not any(c in above[o] for o in common if o != c)]
+    above = graph.above(common)
+    lowest = [c for c in common if c not in above]
     for c in sorted(lowest, key=lambda c: (common[c], c)):
         if c not in named:
             chain = (*graph.chain_up(x, c), *graph.chain_up(y, c))
