@@ -65,8 +65,11 @@ class _Collector:
 
 
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int],
-          dupes: list[tuple[Path_, int]]) -> None:
+          dupes: list[tuple[Path_, int]], inside: frozenset[int] = frozenset()) -> None:
     lines[path] = node.start_mark.line + 1
+    if id(node) in inside:  # an alias of a node that holds it: one round is enough
+        return
+    inside = inside | {id(node)}
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -74,26 +77,75 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int],
             if key in seen:
                 dupes.append((path + (key,), key_node.start_mark.line + 1))
             seen.add(key)
-            _walk(value_node, path + (key,), lines, dupes)
+            _walk(value_node, path + (key,), lines, dupes, inside)
             lines[path + (key,)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, dupes)
+            _walk(item, path + (i,), lines, dupes, inside)
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML was built with it (about ten times faster), else PyYAML's."""
+_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{t}" for t in ("str", "map", "seq"))
 
 
-def _parse(text: str) -> tuple[yaml.Node | None, Any]:
-    """The node tree (for line numbers) and the data, from one parse of ``text``."""
+class _Unusual(Exception):
+    """A node the fast construction leaves to PyYAML (tags, merge keys, odd keys)."""
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int],
+           dupes: list[tuple[Path_, int]], loader: Any) -> Any:
+    """The value of ``node``, noting the line of every key and item on the way.
+
+    Plain strings, mappings and lists, which is all a data file normally holds, are
+    built here; other scalars (numbers, booleans, dates) by PyYAML's safe constructor.
+    """
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (
+                    _STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:null",
+                    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float"):
+                raise _Unusual
+            key = (key_node.value if key_node.tag == _STR
+                   else loader.construct_object(key_node, deep=True))
+            at = path + (key if isinstance(key, str | int) else str(key),)
+            if key in out:
+                dupes.append((at, key_node.start_mark.line + 1))
+            out[key] = _build(value_node, at, lines, dupes, loader)
+            lines[at] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        return [_build(item, path + (i,), lines, dupes, loader)
+                for i, item in enumerate(node.value)]
+    raise _Unusual
+
+
+def _parse(text: str) -> tuple[Any, dict[Path_, int], list[tuple[Path_, int]]]:
+    """The data of ``text``, the line of every key and item, and duplicate keys.
+
+    One parse; the data is built from the node tree alongside the line numbers, by
+    PyYAML's own constructor when the tree holds something unusual.
+    """
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        lines: dict[Path_, int] = {}
+        dupes: list[tuple[Path_, int]] = []
+        if node is None:
+            return None, lines, dupes
+        try:
+            data = _build(node, (), lines, dupes, loader)
+        except (_Unusual, RecursionError):
+            lines, dupes = {}, []
+            _walk(node, (), lines, dupes)
+            data = loader.construct_document(node)
+        return data, lines, dupes
     finally:
         loader.dispose()
-    return node, data
 
 
 def _read_yaml(path: Path, shown: str, out: _Collector) -> _Doc | None:
@@ -103,17 +155,13 @@ def _read_yaml(path: Path, shown: str, out: _Collector) -> _Doc | None:
         out.add(shown, 1, f"cannot read file: {e}")
         return None
     try:
-        node, data = _parse(text)
+        data, lines, dupes = _parse(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         reason = getattr(e, "problem", None) or str(e)
         out.add(shown, line, f"invalid YAML: {reason}")
         return None
-    lines: dict[Path_, int] = {}
-    dupes: list[tuple[Path_, int]] = []
-    if node is not None:
-        _walk(node, (), lines, dupes)
     for dupe_path, line in dupes:
         out.add(shown, line, f"duplicate key {dupe_path[-1]!r}; YAML keeps only the last one")
     return _Doc(shown, data, lines)

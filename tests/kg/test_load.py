@@ -4,9 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kg.errors import DataError
-from kg.load import load_graph
+from kg.load import _parse, load_graph
 
 EXPECTED_BAD = [
     ("bad/concepts/Bad_Name.yaml", 1, "file name 'Bad_Name.yaml' is not a valid id"),
@@ -180,3 +181,50 @@ def test_values_of_the_wrong_type_are_problems_not_crashes(
         load_graph(copy_of_good)
     except DataError as e:
         assert e.problems
+
+
+PARSE_CASES = [
+    "label: a\nkind: concept\n",
+    "a: &x [1, 2]\nb: *x\n",
+    "base: &b {k: 1}\nmerged:\n  <<: *b\n  j: 2\n",
+    "2: one\ntrue: yes\nnull: ~\n1.5: f\n",
+    "when: 2020-01-02\nn: 0x1F\nf: .inf\nq: 'x''y'\n",
+    "s: !!set {a, b}\n",
+    "o: !!omap [{a: 1}, {b: 2}]\n",
+    "- a\n- [b, {c: d}]\n",
+    "",
+    "just a string\n",
+]
+
+
+@pytest.mark.parametrize("text", PARSE_CASES)
+def test_one_pass_parse_gives_what_safe_load_gives(text: str) -> None:
+    data, lines, dupes = _parse(text)
+    assert data == yaml.safe_load(text)
+    assert dupes == []
+    if isinstance(data, dict):
+        for key in data:
+            assert (key,) in lines or (str(key),) in lines
+
+
+def test_one_pass_parse_notes_lines_and_duplicate_keys() -> None:
+    text = "label: a\nrelations:\n  - type: causes\n    target: b\n  - type: x\nlabel: c\n"
+    data, lines, dupes = _parse(text)
+    assert data["label"] == "c"
+    assert lines[("relations", 1, "type")] == 5
+    assert lines[("relations", 0, "target")] == 4
+    assert dupes == [(("label",), 6)]
+
+
+def test_a_recursive_alias_is_built_by_pyyaml() -> None:
+    data, _, _ = _parse("a: &x [1, *x]\n")
+    assert data["a"][1] is data["a"]
+
+
+def test_a_recursive_alias_in_a_data_file_is_a_problem_not_a_crash(copy_of_good: Path) -> None:
+    _edit(copy_of_good / "concepts" / "mesa-optimizer.yaml",
+          "aliases: [mesa optimizer, learned optimizer]", "aliases: &a [mesa optimizer, *a]")
+    with pytest.raises(DataError) as caught:
+        load_graph(copy_of_good)
+    assert [(p.file, p.line, p.message) for p in caught.value.problems] == [
+        ("data/concepts/mesa-optimizer.yaml", 3, "aliases must be a list of strings")]
