@@ -23,7 +23,7 @@ Examples
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 from weakref import WeakKeyDictionary
@@ -74,38 +74,56 @@ class SearchIndex:
             entries.extend(_Entry(normalize_term(a), cid, "alias", a) for a in concept.aliases)
             entries.append(_Entry(normalize_term(cid), cid, "id", cid))
         self.entries = entries
-        self.forms = [e.form for e in entries]
         self.exact: dict[str, list[_Entry]] = {}
         for e in entries:
             self.exact.setdefault(e.form, []).append(e)
-        # sorted (text, entry index) pairs, for prefix look-ups by bisection: whole forms,
-        # and the tails of forms that start at a later word
-        self.heads = sorted((e.form, i) for i, e in enumerate(entries))
-        self.tails = sorted((e.form[j + 1:], i) for i, e in enumerate(entries)
-                            for j, ch in enumerate(e.form) if ch == " ")
+        # each distinct form once, for fuzzy matching, with the entries that have it
+        self.forms = list(self.exact)
+        self.form_entries = list(self.exact.values())
+        # token_sort_ratio is ratio on words put in order: order them once here; a form
+        # already in order needs no second look unless the query is out of order
+        self.sorted_forms = [_in_order(f) for f in self.forms]
+        self.reordered = [i for i, (f, s) in enumerate(zip(self.forms, self.sorted_forms,
+                                                             strict=True)) if f != s]
+        self.reordered_forms = [self.sorted_forms[i] for i in self.reordered]
+        # for prefix look-ups by bisection: (text, entry index) pairs, sorted, of whole
+        # forms and of the tails of forms that start at a later word, in buckets by the
+        # length of the whole form (a prefix hit scores higher the shorter its form, so
+        # the buckets are read shortest first and reading stops once enough are found)
+        self.heads = _by_length((e.form, i, len(e.form)) for i, e in enumerate(entries))
+        self.tails = _by_length((e.form[j + 1:], i, len(e.form)) for i, e in enumerate(entries)
+                                for j, ch in enumerate(e.form) if ch == " ")
 
     @staticmethod
-    def _starting(pairs: list[tuple[str, int]], q: str) -> Iterator[int]:
-        at = bisect_left(pairs, (q, -1))
-        while at < len(pairs) and pairs[at][0].startswith(q):
-            yield pairs[at][1]
-            at += 1
+    def _starting(buckets: list[tuple[int, list[tuple[str, int]]]], q: str,
+                  enough: Callable[[], bool]) -> Iterator[int]:
+        """Entries whose text starts with ``q``, shortest form first, one length of form
+        at a time until ``enough()`` says so."""
+        for length, pairs in buckets:
+            if length < len(q):
+                continue
+            at = bisect_left(pairs, (q, -1))
+            while at < len(pairs) and pairs[at][0].startswith(q):
+                yield pairs[at][1]
+                at += 1
+            if enough():
+                return
 
     def search(self, query: str, limit: int = 10, kind: str | None = None) -> list[SearchHit]:
         """Concepts for ``query``, best first; see the module docstring."""
         q = normalize_term(query)
         if not q:
             return []
-        best: dict[str, SearchHit] = {}
+        concepts = self.graph.concepts
+        best: dict[str, tuple[float, Match, str]] = {}
 
-        def offer(entry: _Entry, score: float, match: Match) -> None:
-            concept = self.graph.concepts[entry.cid]
-            if kind is not None and concept.kind != kind:
-                return
+        def offer(entry: _Entry, score: float, match: Match) -> bool:
+            if kind is not None and concepts[entry.cid].kind != kind:
+                return False
             old = best.get(entry.cid)
-            if old is None or score > old.score:
-                best[entry.cid] = SearchHit(entry.cid, concept.label, concept.kind,
-                                            round(score, 4), match, entry.surface)
+            if old is None or score > old[0]:
+                best[entry.cid] = (score, match, entry.surface)
+            return True
 
         raw = query.strip()
         # the label is named before an alias or an id that spell the same
@@ -114,22 +132,60 @@ class SearchIndex:
                 offer(entry, 1.0 if raw == entry.cid else 0.97, "id")
             else:
                 offer(entry, 1.0 if entry.what == "label" else 0.98, entry.what)
-        # prefix: the query begins the term, or begins one of its later words
-        for i in self._starting(self.heads, q):
+        # prefix: the query begins the term, or begins one of its later words; the best
+        # ``limit`` concepts overall are among the best ``limit`` of each way
+        heads: set[str] = set()
+        for i in self._starting(self.heads, q, lambda: len(heads) >= limit):
             entry = self.entries[i]
-            if entry.form != q:
-                offer(entry, 0.6 + 0.3 * len(q) / len(entry.form), "prefix")
+            if entry.form != q and offer(entry, 0.6 + 0.3 * len(q) / len(entry.form),
+                                         "prefix"):
+                heads.add(entry.cid)
         if len(q) >= 3:
-            for i in self._starting(self.tails, q):
+            tails: set[str] = set()
+            for i in self._starting(self.tails, q, lambda: len(tails) >= limit):
                 entry = self.entries[i]
-                offer(entry, 0.55 + 0.2 * len(q) / len(entry.form), "prefix")
-            for scorer, weight in ((fuzz.ratio, 1.0), (fuzz.token_sort_ratio, 0.95)):
-                found = process.extract(q, self.forms, scorer=scorer, limit=limit * 4,
-                                        score_cutoff=FUZZY_CUTOFF / weight)
-                for _form, score, i in found:
-                    offer(self.entries[i], 0.5 * weight * score / 100 - 0.0001, "fuzzy")
-        ranked = sorted(best.values(), key=lambda h: (-h.score, len(h.label), h.label))
-        return ranked[:limit]
+                if offer(entry, 0.55 + 0.2 * len(q) / len(entry.form), "prefix"):
+                    tails.add(entry.cid)
+            # a fuzzy score stays below 0.5, under every exact and prefix score: with
+            # ``limit`` concepts found already, no fuzzy hit could make the list
+            if len(best) < limit:
+                for score, i in self._fuzzy(q, limit * 4):
+                    for entry in self.form_entries[i]:
+                        offer(entry, 0.5 * score / 100 - 0.0001, "fuzzy")
+        hits = [SearchHit(cid, concepts[cid].label, concepts[cid].kind, round(score, 4), match,
+                          surface) for cid, (score, match, surface) in best.items()]
+        hits.sort(key=lambda h: (-h.score, len(h.label), h.label))
+        return hits[:limit]
+
+
+    def _fuzzy(self, q: str, limit: int) -> list[tuple[float, int]]:
+        """Forms like ``q``: (score, form index), the better of the plain ratio and
+        0.95 times the ratio with words in order (rapidfuzz's token_sort_ratio)."""
+        best: dict[int, float] = {}
+        for _form, score, i in process.extract(q, self.forms, scorer=fuzz.ratio, limit=limit,
+                                               score_cutoff=FUZZY_CUTOFF):
+            best[i] = score
+        sorted_q = _in_order(q)
+        # when neither side changes on ordering, the second score is 0.95 of the first
+        choices, where = ((self.sorted_forms, None) if sorted_q != q
+                          else (self.reordered_forms, self.reordered))
+        for _form, score, j in process.extract(sorted_q, choices, scorer=fuzz.ratio,
+                                               limit=limit, score_cutoff=FUZZY_CUTOFF / 0.95):
+            i = j if where is None else where[j]
+            best[i] = max(best.get(i, 0.0), 0.95 * score)
+        return sorted(((score, i) for i, score in best.items()), key=lambda f: -f[0])
+
+
+def _by_length(items: Iterable[tuple[str, int, int]]) -> list[tuple[int, list[tuple[str, int]]]]:
+    """(text, entry, form length) triples as sorted (text, entry) lists, by form length."""
+    buckets: dict[int, list[tuple[str, int]]] = {}
+    for text, i, length in items:
+        buckets.setdefault(length, []).append((text, i))
+    return [(length, sorted(buckets[length])) for length in sorted(buckets)]
+
+
+def _in_order(form: str) -> str:
+    return " ".join(sorted(form.split()))
 
 
 _INDEXES: WeakKeyDictionary[KnowledgeGraph, SearchIndex] = WeakKeyDictionary()
