@@ -16,7 +16,7 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -37,6 +37,9 @@ class IndexedText:
     normalized: str
     offsets: tuple[int, ...]
     """``offsets[i]`` is the index in ``original`` of ``normalized[i]``."""
+    _found: dict[str, tuple[int, int] | None] = field(default_factory=dict, compare=False,
+                                                       repr=False)
+    """Quotes located so far: data quotes the same passage many times over."""
 
     @classmethod
     def build(cls, text: str) -> IndexedText:
@@ -62,6 +65,12 @@ class IndexedText:
 
     def locate(self, quote: str) -> tuple[int, int] | None:
         """Offsets of the first occurrence of ``quote`` in the original text."""
+        if quote in self._found:
+            return self._found[quote]
+        where = self._found[quote] = self._locate(quote)
+        return where
+
+    def _locate(self, quote: str) -> tuple[int, int] | None:
         needle = normalize_text(quote)
         if not needle:
             return None

@@ -41,19 +41,54 @@ RELATION_FIELDS = {"type", "target", "citations"}
 Path_ = tuple[str | int, ...]
 
 
+class _Lines:
+    """The line of every key and list item of one file, found only when first asked
+    for (a file without problems never needs them) by reading and parsing it again."""
+
+    def __init__(self, disk: Path) -> None:
+        self.disk = disk
+        self._lines: dict[Path_, int] | None = None
+
+    def of(self, path: Path_) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        if self._lines is None:
+            self._lines = {}
+            try:
+                _parse(self.disk.read_text(encoding="utf-8"), self._lines)
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                pass  # changed since it was read: every line becomes 1
+        while path and path not in self._lines:
+            path = path[:-1]
+        return self._lines.get(path, 1)
+
+
+@dataclass(frozen=True)
+class _Where:
+    """A place in a data file, its line looked up when needed."""
+
+    file: str
+    lines: _Lines
+    path: Path_
+
+    @property
+    def line(self) -> int:
+        return self.lines.of(self.path)
+
+
 @dataclass
 class _Doc:
-    """A parsed YAML file with the line of every key and list item."""
+    """A parsed YAML file."""
 
     file: str
     data: Any
-    lines: dict[Path_, int]
+    lines: _Lines
 
     def line(self, path: Path_) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
-        while path and path not in self.lines:
-            path = path[:-1]
-        return self.lines.get(path, 1)
+        return self.lines.of(path)
+
+    def where(self, path: Path_) -> _Where:
+        return _Where(self.file, self.lines, path)
 
 
 @dataclass
@@ -84,39 +119,63 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int],
             _walk(item, path + (i,), lines, dupes, inside)
 
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when PyYAML was built with it (about ten times faster), else PyYAML's."""
 _STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{t}" for t in ("str", "map", "seq"))
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser when PyYAML was built with it (about ten times faster), else
+    PyYAML's, with the tag resolution the parser calls for every node cut to what safe
+    loading needs (no path resolvers)."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # a plain scalar may be a number, a boolean, null, a date...
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return str(tag)
+                for tag, regexp in self.yaml_implicit_resolvers.get(None, ()):
+                    if regexp.match(value):  # pragma: no cover - none registered by default
+                        return str(tag)
+            return _STR
+        return _MAP if kind is yaml.MappingNode else _SEQ
 
 
 class _Unusual(Exception):
     """A node the fast construction leaves to PyYAML (tags, merge keys, odd keys)."""
 
 
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int],
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int] | None,
            dupes: list[tuple[Path_, int]], loader: Any) -> Any:
-    """The value of ``node``, noting the line of every key and item on the way.
+    """The value of ``node``; the line of every key and item goes in ``lines`` if given.
 
     Plain strings, mappings and lists, which is all a data file normally holds, are
     built here; other scalars (numbers, booleans, dates) by PyYAML's safe constructor.
     """
-    lines[path] = node.start_mark.line + 1
+    if lines is not None:
+        lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (
-                    _STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:null",
-                    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:float"):
+            if key_node.tag == _STR:
+                key = key_node.value
+            elif isinstance(key_node, yaml.ScalarNode) and key_node.tag in _KEY_TAGS:
+                key = loader.construct_object(key_node, deep=True)
+            else:
                 raise _Unusual
-            key = (key_node.value if key_node.tag == _STR
-                   else loader.construct_object(key_node, deep=True))
             at = path + (key if isinstance(key, str | int) else str(key),)
             if key in out:
                 dupes.append((at, key_node.start_mark.line + 1))
             out[key] = _build(value_node, at, lines, dupes, loader)
-            lines[at] = key_node.start_mark.line + 1
+            if lines is not None:
+                lines[at] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
         return [_build(item, path + (i,), lines, dupes, loader)
@@ -124,26 +183,33 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int],
     raise _Unusual
 
 
-def _parse(text: str) -> tuple[Any, dict[Path_, int], list[tuple[Path_, int]]]:
-    """The data of ``text``, the line of every key and item, and duplicate keys.
+_KEY_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "null", "bool", "float"))
 
-    One parse; the data is built from the node tree alongside the line numbers, by
-    PyYAML's own constructor when the tree holds something unusual.
+
+def _parse(text: str, lines: dict[Path_, int] | None = None,
+           ) -> tuple[Any, list[tuple[Path_, int]]]:
+    """The data of ``text`` and its duplicate keys; the line of every key and item goes
+    in ``lines`` if given.
+
+    One parse; the data is built from the node tree, by PyYAML's own constructor when
+    the tree holds something unusual.
     """
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        lines: dict[Path_, int] = {}
         dupes: list[tuple[Path_, int]] = []
         if node is None:
-            return None, lines, dupes
+            return None, dupes
         try:
             data = _build(node, (), lines, dupes, loader)
         except (_Unusual, RecursionError):
-            lines, dupes = {}, []
-            _walk(node, (), lines, dupes)
+            dupes = []
+            found: dict[Path_, int] = {}
+            _walk(node, (), found, dupes)
+            if lines is not None:
+                lines.update(found)
             data = loader.construct_document(node)
-        return data, lines, dupes
+        return data, dupes
     finally:
         loader.dispose()
 
@@ -155,7 +221,7 @@ def _read_yaml(path: Path, shown: str, out: _Collector) -> _Doc | None:
         out.add(shown, 1, f"cannot read file: {e}")
         return None
     try:
-        data, lines, dupes = _parse(text)
+        data, dupes = _parse(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -164,7 +230,7 @@ def _read_yaml(path: Path, shown: str, out: _Collector) -> _Doc | None:
         return None
     for dupe_path, line in dupes:
         out.add(shown, line, f"duplicate key {dupe_path[-1]!r}; YAML keeps only the last one")
-    return _Doc(shown, data, lines)
+    return _Doc(shown, data, _Lines(path))
 
 
 def _check_fields(doc: _Doc, path: Path_, value: dict[str, Any], allowed: set[str],
@@ -260,8 +326,15 @@ def _load_sources(root: Path, out: _Collector) -> _Sources:
 @dataclass
 class _RawRelation:
     relation: Relation
-    file: str
-    line: int
+    where: _Where
+
+    @property
+    def file(self) -> str:
+        return self.where.file
+
+    @property
+    def line(self) -> int:
+        return self.where.line
 
 
 @dataclass
@@ -272,7 +345,7 @@ class _State:
     concepts: dict[str, Concept] = field(default_factory=dict)
     concept_files: dict[str, tuple[str, int]] = field(default_factory=dict)
     raw_relations: list[_RawRelation] = field(default_factory=list)
-    term_lines: dict[tuple[str, str], int] = field(default_factory=dict)
+    term_lines: dict[tuple[str, str], _Where] = field(default_factory=dict)
     terms: dict[str, list[str]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
 
@@ -366,9 +439,9 @@ def _load_concept(path: Path, state: _State) -> None:
                         *(a.strip() for a in aliases)]
     if kind in KINDS:
         state.kinds[cid] = kind
-    state.term_lines[(cid, str(label))] = doc.line(("label",))
+    state.term_lines[(cid, str(label))] = doc.where(("label",))
     for i, alias in enumerate(aliases):
-        state.term_lines[(cid, alias.strip())] = doc.line(("aliases", i))
+        state.term_lines[(cid, alias.strip())] = doc.where(("aliases", i))
     article = data.get("article")
     if article is not None and article not in ("", "the", "a", "an"):
         out.add(shown, doc.line(("article",)),
@@ -408,7 +481,7 @@ def _load_concept(path: Path, state: _State) -> None:
         if ok and rtype and target:
             state.raw_relations.append(_RawRelation(
                 Relation(source=cid, type=rtype, target=target, citations=rel_cits),
-                shown, doc.line(p)))
+                doc.where(p)))
     complete = (_is_str(label) and _is_str(definition) and kind in KINDS and citations)
     state.concept_files[cid] = (shown, 1)
     if complete:
@@ -428,7 +501,7 @@ def _check_terms(state: _State) -> None:
         for term in terms:
             key = normalize_term(term)
             if not key:
-                state.out.add(shown, state.term_lines.get((cid, term), 1),
+                state.out.add(shown, _line(state.term_lines.get((cid, term))),
                               f"term {term!r} has no letters or digits")
                 continue
             if key in seen_here:
@@ -436,12 +509,16 @@ def _check_terms(state: _State) -> None:
             seen_here.add(key)
             if key in owner and owner[key][0] != cid:
                 other, other_term = owner[key]
-                state.out.add(shown, state.term_lines.get((cid, term), 1),
+                state.out.add(shown, _line(state.term_lines.get((cid, term))),
                               f"term {term!r} names both {cid!r} and {other!r} "
                               f"(there as {other_term!r})",
                               "a label or alias must name one concept only")
             else:
                 owner.setdefault(key, (cid, term))
+
+
+def _line(where: _Where | None) -> int:
+    return 1 if where is None else where.line
 
 
 def _check_relations(state: _State) -> list[Relation]:

@@ -199,8 +199,10 @@ PARSE_CASES = [
 
 @pytest.mark.parametrize("text", PARSE_CASES)
 def test_one_pass_parse_gives_what_safe_load_gives(text: str) -> None:
-    data, lines, dupes = _parse(text)
+    lines: dict[tuple[str | int, ...], int] = {}
+    data, dupes = _parse(text, lines)
     assert data == yaml.safe_load(text)
+    assert _parse(text)[0] == data
     assert dupes == []
     if isinstance(data, dict):
         for key in data:
@@ -209,7 +211,8 @@ def test_one_pass_parse_gives_what_safe_load_gives(text: str) -> None:
 
 def test_one_pass_parse_notes_lines_and_duplicate_keys() -> None:
     text = "label: a\nrelations:\n  - type: causes\n    target: b\n  - type: x\nlabel: c\n"
-    data, lines, dupes = _parse(text)
+    lines: dict[tuple[str | int, ...], int] = {}
+    data, dupes = _parse(text, lines)
     assert data["label"] == "c"
     assert lines[("relations", 1, "type")] == 5
     assert lines[("relations", 0, "target")] == 4
@@ -217,7 +220,7 @@ def test_one_pass_parse_notes_lines_and_duplicate_keys() -> None:
 
 
 def test_a_recursive_alias_is_built_by_pyyaml() -> None:
-    data, _, _ = _parse("a: &x [1, *x]\n")
+    data, _ = _parse("a: &x [1, *x]\n")
     assert data["a"][1] is data["a"]
 
 
