@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ from api.routers import (
 )
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
+from kg.search import index_for
 from kg.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -45,6 +47,12 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     graph = graph if graph is not None else load_graph(settings.data_dir)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # build the look-up structures now rather than in the first request, then keep
+        # the garbage collector away from the snapshot: it never changes, and scanning
+        # its millions of objects would stall a request for seconds on a large graph
+        app.state.graph.prepare()
+        index_for(app.state.graph)
+        gc.freeze()
         yield
         engine = app.state.cache.get("sparql")
         if engine is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -212,21 +212,52 @@ class KnowledgeGraph:
         self.concept(cid)
         return list(self._down.get(cid, ()))
 
-    def ancestors(self, cid: str) -> dict[str, int]:
-        """Every concept above ``cid`` in the hierarchy, with its distance."""
-        return self._walk(cid, up=True)
+    def ancestors(self, cid: str, max_depth: int | None = None) -> dict[str, int]:
+        """Every concept above ``cid`` in the hierarchy (up to ``max_depth`` steps), with
+        its distance."""
+        return {c: depth for c, (depth, _) in self.up_tree(cid, max_depth).items()}
+
+    def up_tree(self, cid: str, max_depth: int | None = None,
+                ) -> dict[str, tuple[int, Relation]]:
+        """Every concept above ``cid`` (up to ``max_depth`` steps) with its distance and
+        the relation a shortest chain reaches it by (see :meth:`chain_in`)."""
+        self.concept(cid)
+        tree: dict[str, tuple[int, Relation]] = {}
+        queue = deque([(cid, 0)])
+        while queue:
+            node, d = queue.popleft()
+            if max_depth is not None and d >= max_depth:
+                break  # breadth first: every later node is as deep or deeper
+            for rel in self._up.get(node, ()):
+                if rel.target not in tree and rel.target != cid:
+                    tree[rel.target] = (d + 1, rel)
+                    queue.append((rel.target, d + 1))
+        return tree
+
+    @staticmethod
+    def chain_in(tree: Mapping[str, tuple[int, Relation]], ancestor: str) -> list[Relation]:
+        """The chain of relations from the root of ``tree`` (see :meth:`up_tree`) up to
+        ``ancestor``, bottom first."""
+        chain: list[Relation] = []
+        node = ancestor
+        while node in tree:
+            rel = tree[node][1]
+            chain.append(rel)
+            node = rel.source
+        return chain[::-1]
 
     def descendants(self, cid: str) -> dict[str, int]:
         """Every concept below ``cid`` in the hierarchy, with its distance."""
         return self._walk(cid, up=False)
 
-    def above(self, cids: Iterable[str]) -> set[str]:
-        """Every concept strictly above at least one of ``cids`` in the hierarchy."""
+    def above(self, cids: Iterable[str], within: Container[str] | None = None) -> set[str]:
+        """Every concept strictly above at least one of ``cids`` in the hierarchy, going
+        only through concepts ``within`` when given."""
         seen: set[str] = set()
         queue = deque(cids)
         while queue:
             for rel in self._up.get(queue.popleft(), ()):
-                if rel.target not in seen:
+                if rel.target not in seen and (within is None or rel.target in within):
                     seen.add(rel.target)
                     queue.append(rel.target)
         return seen
@@ -267,6 +298,11 @@ class KnowledgeGraph:
 
     def _walk(self, cid: str, up: bool) -> dict[str, int]:
         return {s.concept: s.depth for s in self.hierarchy(cid, up, limit=10_000)}
+
+    def prepare(self) -> None:
+        """Build now what path finding builds on first use (a server does this at start)."""
+        for built in (self.adjacency, self.node_costs):
+            assert built is not None
 
     @cached_property
     def node_costs(self) -> Mapping[str, float]:

@@ -22,6 +22,7 @@ import heapq
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
@@ -33,6 +34,14 @@ MAX_HOPS = 6
 MAX_LIMIT = 20
 HUB_WEIGHT = 1.0
 """Weight of log2(1 + degree) of each concept a path passes through."""
+EAGER_DEGREE = 32
+"""Concepts with more neighbours than this hand them to the search one at a time,
+cheapest first, rather than all at once."""
+NEAR_Y_MAX = 20_000
+"""Most neighbours of neighbours of y to gather for pruning the search (see
+_cheapest_paths)."""
+SHARED_DEPTH = 4
+"""How far up the is_a/part_of hierarchy common ancestors are looked for."""
 STEP_COST = {name: t.cost for name, t in RELATION_TYPES.items()}
 
 
@@ -163,9 +172,12 @@ def _cheapest_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int,
     cheapest way into y from one of its neighbours (that neighbour's cost in full) and
     half of y's. Because the bound never overestimates,
     whole paths leave the queue cheapest first and the search stops after ``limit``.
-    Three steps from the end only concepts within two steps of y are kept, and two steps
-    from the end only neighbours of y, found by intersecting neighbour sets, so a hub
-    near the end costs one set operation rather than a walk over its neighbours.
+    Two steps from the end only neighbours of y are taken, found by intersecting
+    neighbour sets, so a hub there costs one set operation rather than a walk over its
+    neighbours; three steps from the end, only concepts within two steps of y, when that
+    set is small enough to gather. A concept with many neighbours hands them over one at
+    a time, cheapest first (a cursor in the queue ranked by the next one's bound), so a
+    hub passed early costs a few queue entries, not one per neighbour.
     """
     adj = graph.adjacency
     around_y = adj[y]
@@ -178,57 +190,108 @@ def _cheapest_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int,
     into_y = min((STEP_COST[rel.type] + node[b] for b, rel in around_y.items()),
                  default=math.inf)
     two_steps = cheapest_step + into_y + half_y
-    near_y: set[str] | None = None  # y, its neighbours and theirs, computed when needed
-
-    def to_go(v: str, hops_left: int) -> float:
-        rel = around_y.get(v)
-        best = math.inf if rel is None else STEP_COST[rel.type] + node[v] / 2 + half_y
-        if hops_left >= 2:
-            best = min(best, node[v] / 2 + two_steps)
-        return best
+    # three steps from the end, only concepts within two steps of y can still reach it:
+    # worth knowing when that set is cheap to make, as it is unless y's neighbours are hubs
+    near_y: set[str] | None = None
+    if max_hops >= 3 and sum(len(adj[b]) for b in around_y) <= NEAR_Y_MAX:
+        near_y = set(around_y).union(*(adj[b].keys() for b in around_y))
 
     found: list[tuple[float, tuple[str, ...], tuple[Relation, ...]]] = []
-    # entries: (estimate, hops, nodes, cost so far, relations)
-    queue: list[tuple[float, int, tuple[str, ...], float, tuple[Relation, ...]]]
-    queue = [(to_go(x, max_hops), 0, (x,), 0.0, ())]
+    # entries: (estimate, hops, nodes, what, cost, relations, at); what is _PATH for the
+    # path ``nodes`` of that cost, or _NEXT for the neighbours of its last concept from
+    # position ``at`` of their cheapest-first order, ``cost`` then counting half of it
+    queue: list[tuple[float, int, tuple[str, ...], int, float, tuple[Relation, ...], int]]
+    queue = [(0.0, 0, (x,), _PATH, 0.0, (), 0)]
+    push, pop = heapq.heappush, heapq.heappop
     while queue and len(found) < limit:
-        _, hops, nodes, cost, steps = heapq.heappop(queue)
+        _, hops, nodes, what, cost, steps, at = pop(queue)
         here = nodes[-1]
+        if what == _NEXT:
+            # the cheapest neighbour from ``at`` on not taken yet, and a cursor past it
+            order = _cheapest_first(graph, here)
+            left = max_hops - hops + 1
+            while at < len(order):
+                key, v, rel = order[at]
+                at += 1
+                if (v in nodes or v in around_y or v == y
+                        or (left == 3 and near_y is not None and v not in near_y)):
+                    continue
+                spent = cost + STEP_COST[rel.type] + node[v] / 2
+                push(queue, (cost + key + two_steps, hops, nodes + (v,), _PATH, spent,
+                             steps + (rel,), 0))
+                break
+            if at < len(order):
+                push(queue, (cost + order[at][0] + two_steps, hops, nodes, _NEXT, cost, steps,
+                             at))
+            continue
         if here == y:
             found.append((cost, nodes, steps))
             continue
         left = max_hops - hops
         near = adj[here]
         nexts: Iterable[str]
+        lazy = left > 2 and len(near) > EAGER_DEGREE
         if left == 1:
             nexts = (y,) if y in near else ()
-        elif left == 2:
+        elif left == 2 or lazy:
+            # the neighbours of y; with many neighbours, the others come from a cursor
             nexts = near.keys() & around_y.keys()
             if y in near:
                 nexts.add(y)
-        elif left == 3:
-            if near_y is None:
-                near_y = set(around_y).union(*(adj[b].keys() for b in around_y))
+        elif left == 3 and near_y is not None:
             nexts = near.keys() & near_y
         else:
             nexts = near
-        half_here = node[here] / 2
+        cost += node[here] / 2
+        if lazy:
+            key = _cheapest_first(graph, here)[0][0]
+            push(queue, (cost + key + two_steps, hops + 1, nodes, _NEXT, cost, steps, 0))
         for v in nexts:
-            if v in nodes or (v == y and hops == 0):
+            if v in nodes:
                 continue
             rel = near[v]
-            spent = cost + STEP_COST[rel.type] + half_here + node[v] / 2
-            estimate = spent if v == y else spent + to_go(v, left - 1)
-            heapq.heappush(queue, (estimate, hops + 1, nodes + (v,), spent,
-                                   steps + (rel,)))
+            half_v = node[v] / 2
+            spent = cost + STEP_COST[rel.type] + half_v
+            if v == y:
+                if hops:  # the direct relation is not a path
+                    push(queue, (spent, hops + 1, nodes + (v,), _PATH, spent, steps + (rel,), 0))
+                continue
+            # the least that reaching y from v can still cost
+            last = around_y.get(v)
+            to_go = math.inf if last is None else STEP_COST[last.type] + half_v + half_y
+            if left > 2 and half_v + two_steps < to_go:
+                to_go = half_v + two_steps
+            push(queue, (spent + to_go, hops + 1, nodes + (v,), _PATH, spent, steps + (rel,), 0))
     return found
+
+
+_PATH, _NEXT = 0, 1
+_ORDERS: WeakKeyDictionary[KnowledgeGraph, dict[str, list[tuple[float, str, Relation]]]]
+_ORDERS = WeakKeyDictionary()
+
+
+def _cheapest_first(graph: KnowledgeGraph,
+                    cid: str) -> list[tuple[float, str, Relation]]:
+    """The neighbours of ``cid`` as (step cost + neighbour's node cost, neighbour,
+    relation), cheapest first; made once per concept and graph."""
+    orders = _ORDERS.get(graph)
+    if orders is None:
+        orders = _ORDERS[graph] = {}
+    order = orders.get(cid)
+    if order is None:
+        cost = graph.node_costs
+        order = orders[cid] = sorted(
+            ((STEP_COST[rel.type] + HUB_WEIGHT * cost[v], v, rel)
+             for v, rel in graph.adjacency[cid].items()), key=lambda e: (e[0], e[1]))
+    return order
 
 
 def shared_context(graph: KnowledgeGraph, x: str, y: str,
                    limit: int = 10) -> list[SharedContext]:
     """Concepts x and y share: same relation to the same concept, common ancestors.
 
-    ``related_to`` is left out: it says too little to be worth showing.
+    ``related_to`` is left out: it says too little to be worth showing. Common
+    ancestors are the lowest ones within :data:`SHARED_DEPTH` steps up from each.
     """
     def links(cid: str) -> dict[tuple[str, bool, str], Relation]:
         out: dict[tuple[str, bool, str], Relation] = {}
@@ -254,14 +317,14 @@ def shared_context(graph: KnowledgeGraph, x: str, y: str,
             continue
         found.append(SharedContext(other, rtype, outgoing, (lx[key], ly[key])))
     named = {s.concept for s in found}
-    ax, ay = graph.ancestors(x), graph.ancestors(y)
-    common = {c: ax[c] + ay[c] for c in ax.keys() & ay.keys() if c not in (x, y)}
+    ax, ay = graph.up_tree(x, SHARED_DEPTH), graph.up_tree(y, SHARED_DEPTH)
+    common = {c: ax[c][0] + ay[c][0] for c in ax.keys() & ay.keys() if c not in (x, y)}
     # keep only the lowest common ancestors: drop any that is above another one
-    above = graph.above(common)
+    above = graph.above(common, within=ax.keys() | ay.keys())
     lowest = [c for c in common if c not in above]
     for c in sorted(lowest, key=lambda c: (common[c], c)):
         if c not in named:
-            chain = (*graph.chain_up(x, c), *graph.chain_up(y, c))
+            chain = (*graph.chain_in(ax, c), *graph.chain_in(ay, c))
             found.append(SharedContext(c, "broader", True, chain))
     found.sort(key=lambda s: s.type not in ("is_a", "part_of", "broader"))
     return found[:limit]

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+import random
+import tempfile
+from pathlib import Path
+from weakref import WeakKeyDictionary
+
+import networkx as nx
 import pytest
 
+from kg import paths
 from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery
 from kg.graph import KnowledgeGraph
+from kg.load import load_graph
 from kg.model import Citation, Concept, Relation
-from kg.paths import rank_paths, relate, shared_context
+from kg.ontology import RELATION_TYPES
+from kg.paths import node_cost, rank_paths, relate, shared_context
 
 CITE = (Citation(source="s", quote="q", start=0, end=1),)
 
@@ -106,3 +115,53 @@ def test_relate_errors(good: KnowledgeGraph, x: str, y: str, error: type[Excepti
 def test_relate_bounds(good: KnowledgeGraph, max_hops: int, limit: int) -> None:
     with pytest.raises(InvalidQuery):
         relate(good, "evolution", "humans", max_hops=max_hops, limit=limit)
+
+
+@pytest.fixture(scope="module")
+def generated() -> KnowledgeGraph:
+    from bench.generate import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return load_graph(generate(Path(tmp) / "data", 120, 700, seed=5))
+
+
+def _all_costs(graph: KnowledgeGraph, x: str, y: str, max_hops: int) -> list[float]:
+    """The cost of every simple path of 2 to max_hops steps, cheapest first, by listing
+    them all: what the search must agree with."""
+    view = nx.Graph()
+    for a, around in graph.adjacency.items():
+        for b in around:
+            view.add_edge(a, b)
+    costs = []
+    for nodes in nx.all_simple_paths(view, x, y, cutoff=max_hops):
+        if len(nodes) < 3:
+            continue
+        cost = 0.0
+        for u, v in zip(nodes, nodes[1:], strict=False):
+            rel = graph.adjacency[u][v]
+            cost += RELATION_TYPES[rel.type].cost + (node_cost(graph, u) + node_cost(graph, v)) / 2
+        costs.append(cost)
+    return sorted(costs)
+
+
+@pytest.mark.parametrize(("eager", "near"), [(32, 20_000), (2, 20_000), (2, 0), (1000, 0)])
+def test_ranked_paths_are_the_cheapest_of_all(generated: KnowledgeGraph, eager: int, near: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(paths, "EAGER_DEGREE", eager)
+    monkeypatch.setattr(paths, "NEAR_Y_MAX", near)
+    monkeypatch.setattr(paths, "_ORDERS", WeakKeyDictionary())
+    rng = random.Random(eager + near)
+    ids = sorted(generated.concepts)
+    checked = 0
+    for _ in range(25):
+        x, y = rng.sample(ids, 2)
+        max_hops, limit = rng.choice([(2, 5), (3, 5), (3, 12), (4, 5)])
+        want = _all_costs(generated, x, y, max_hops)[:limit]
+        got = rank_paths(generated, x, y, max_hops, limit)
+        assert [p.cost for p in got] == pytest.approx([round(c, 4) for c in want], abs=2e-4)
+        for p in got:
+            route = _route(p)
+            assert route[0] == x and route[-1] == y and len(set(route)) == len(route)
+            assert 2 <= p.length <= max_hops
+        checked += bool(want)
+    assert checked >= 10
