@@ -346,6 +346,7 @@ class _State:
     concept_files: dict[str, tuple[str, int]] = field(default_factory=dict)
     raw_relations: list[_RawRelation] = field(default_factory=list)
     term_lines: dict[tuple[str, str], _Where] = field(default_factory=dict)
+    cited: dict[tuple[str, tuple[int, int]], Citation] = field(default_factory=dict)
     terms: dict[str, list[str]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
 
@@ -390,8 +391,13 @@ def _citations(doc: _Doc, path: Path_, value: Any, state: _State,
                     f"quote not found in source {sid!r}: {quote.strip()!r}",
                     f"closest passage: {near!r}" if near else "")
             continue
-        start, end = where
-        found.append(Citation(source=sid, quote=text.original[start:end], start=start, end=end))
+        # citations are frozen: one object per passage, however often it is cited
+        cited = state.cited.get((sid, where))
+        if cited is None:
+            start, end = where
+            cited = state.cited[(sid, where)] = Citation(
+                source=sid, quote=text.original[start:end], start=start, end=end)
+        found.append(cited)
     return tuple(found)
 
 
