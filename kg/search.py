@@ -22,7 +22,8 @@ Examples
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -80,12 +81,16 @@ class SearchIndex:
         # each distinct form once, for fuzzy matching, with the entries that have it
         self.forms = list(self.exact)
         self.form_entries = list(self.exact.values())
-        # token_sort_ratio is ratio on words put in order: order them once here; a form
-        # already in order needs no second look unless the query is out of order
-        self.sorted_forms = [_in_order(f) for f in self.forms]
-        self.reordered = [i for i, (f, s) in enumerate(zip(self.forms, self.sorted_forms,
-                                                             strict=True)) if f != s]
-        self.reordered_forms = [self.sorted_forms[i] for i in self.reordered]
+        # fuzzy matching scans forms of a length that could still score (see _fuzzy),
+        # so they are kept shortest first; token_sort_ratio is ratio on words put in order:
+        # order them once here (the length stays); a form already in order needs no
+        # second look unless the query is out of order
+        by_length = sorted(range(len(self.forms)), key=lambda i: len(self.forms[i]))
+        self.plain = _Scan([self.forms[i] for i in by_length], by_length)
+        in_order = [_in_order(self.forms[i]) for i in by_length]
+        self.ordered = _Scan(in_order, by_length)
+        changed = [j for j, i in enumerate(by_length) if in_order[j] != self.forms[i]]
+        self.reordered = _Scan([in_order[j] for j in changed], [by_length[j] for j in changed])
         # for prefix look-ups by bisection: (text, entry index) pairs, sorted, of whole
         # forms and of the tails of forms that start at a later word, in buckets by the
         # length of the whole form (a prefix hit scores higher the shorter its form, so
@@ -162,18 +167,38 @@ class SearchIndex:
         """Forms like ``q``: (score, form index), the better of the plain ratio and
         0.95 times the ratio with words in order (rapidfuzz's token_sort_ratio)."""
         best: dict[int, float] = {}
-        for _form, score, i in process.extract(q, self.forms, scorer=fuzz.ratio, limit=limit,
-                                               score_cutoff=FUZZY_CUTOFF):
+        for score, i in self.plain.extract(q, limit, FUZZY_CUTOFF):
             best[i] = score
         sorted_q = _in_order(q)
         # when neither side changes on ordering, the second score is 0.95 of the first
-        choices, where = ((self.sorted_forms, None) if sorted_q != q
-                          else (self.reordered_forms, self.reordered))
-        for _form, score, j in process.extract(sorted_q, choices, scorer=fuzz.ratio,
-                                               limit=limit, score_cutoff=FUZZY_CUTOFF / 0.95):
-            i = j if where is None else where[j]
+        scan = self.ordered if sorted_q != q else self.reordered
+        for score, i in scan.extract(sorted_q, limit, FUZZY_CUTOFF / 0.95):
             best[i] = max(best.get(i, 0.0), 0.95 * score)
         return sorted(((score, i) for i, score in best.items()), key=lambda f: -f[0])
+
+
+class _Scan:
+    """Strings shortest first, each with the index it stands for, for fuzzy matching."""
+
+    def __init__(self, texts: list[str], index: list[int]) -> None:
+        self.texts = texts
+        self.index = index
+        self.lengths = [len(t) for t in texts]
+
+    def extract(self, q: str, limit: int, cutoff: float) -> Iterator[tuple[float, int]]:
+        """(score, index) of the ``limit`` texts with the best ratio to ``q`` from
+        ``cutoff`` (0-100) up. A ratio of r needs lengths within a factor of
+        (200 - r) / r of each other, so only that window of lengths is scanned."""
+        n = len(q)
+        factor = (200 - cutoff) / cutoff
+        lo = bisect_left(self.lengths, math.ceil(n / factor - 1e-9))
+        hi = bisect_right(self.lengths, math.floor(n * factor + 1e-9))
+        if lo >= hi:
+            return
+        found = process.extract(q, self.texts[lo:hi], scorer=fuzz.ratio, limit=limit,
+                                score_cutoff=cutoff)
+        for _text, score, j in found:
+            yield score, self.index[lo + j]
 
 
 def _by_length(items: Iterable[tuple[str, int, int]]) -> list[tuple[int, list[tuple[str, int]]]]:
