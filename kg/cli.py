@@ -18,7 +18,7 @@ from kg.explain import relate_answer, sentence
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
-from kg.rdf import FORMATS, export, graph_from_rdf, rdf_format
+from kg.rdf import FORMATS, export_to, graph_from_rdf, rdf_format
 from kg.search import resolve, search
 from kg.settings import Settings
 
@@ -121,12 +121,31 @@ def cmd_export(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     graph = _graph(args)
-    data = export(graph, fmt.name, args.base or Settings().base_iri)
+    base = args.base or Settings().base_iri
+    # streamed: a large graph's export (a GB at 50,000 concepts) is never held in memory
     if args.output in (None, "-"):
-        sys.stdout.buffer.write(data)
-    else:
-        Path(args.output).write_bytes(data)
-        print(f"wrote {len(data):,} bytes of {fmt.name} to {args.output}", file=sys.stderr)
+        export_to(graph, fmt.name, base, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return 0
+    path = Path(args.output)
+    # into a side file, then renamed, so that a failure leaves no half-written export;
+    # straight into what is not a regular file (/dev/stdout, a pipe)
+    direct = path.exists() and not path.is_file()
+    partial = path if direct else path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(partial, "wb") as out:
+            export_to(graph, fmt.name, base, out)
+        size = None if direct else partial.stat().st_size
+        if not direct:
+            os.replace(partial, path)
+    except OSError as e:
+        print(f"error: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    finally:
+        if not direct:
+            partial.unlink(missing_ok=True)
+    written = "" if size is None else f"{size:,} bytes of "
+    print(f"wrote {written}{fmt.name} to {args.output}", file=sys.stderr)
     return 0
 
 

@@ -22,10 +22,14 @@ IRIs are stable: ``{base}concept/{id}``, ``{base}source/{id}``,
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from itertools import chain, count
+from pathlib import Path
+from typing import IO, Any
 
 import pyoxigraph as ox
 import rdflib
@@ -103,41 +107,114 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-_TYPE = _n(f"{RDF}type")
+class _Terms:
+    """The IRIs every export repeats, as NamedNodes made once per base IRI.
+
+    Making a NamedNode parses its IRI, which cost more than the rest of a triple when it
+    was done for every triple; these are shared by all the triples (and exports) that
+    use them. Built on first use (:func:`_terms`), not when the module is imported.
+    """
+
+    def __init__(self, base: str) -> None:
+        n = ox.NamedNode
+        ns = Namespaces(base)
+        v = ns.vocab
+        self.ns = ns
+        self.integer, self.boolean = n(f"{XSD}integer"), n(f"{XSD}boolean")
+        self.true = ox.Literal("true", datatype=self.boolean)
+        self.type, self.first, self.rest, self.nil = (
+            n(f"{RDF}{name}") for name in ("type", "first", "rest", "nil"))
+        self.statement, self.subject, self.predicate, self.object = (
+            n(f"{RDF}{name}") for name in ("Statement", "subject", "predicate", "object"))
+        (self.concept, self.concept_scheme, self.in_scheme, self.top_concept_of,
+         self.has_top_concept, self.pref_label, self.alt_label, self.definition, self.broader,
+         self.narrower, self.related) = (
+            n(f"{SKOS}{name}") for name in (
+                "Concept", "ConceptScheme", "inScheme", "topConceptOf", "hasTopConcept",
+                "prefLabel", "altLabel", "definition", "broader", "narrower", "related"))
+        (self.defined_term, self.in_defined_term_set, self.name, self.description,
+         self.creative_work, self.url) = (
+            n(f"{SCHEMA}{name}") for name in (
+                "DefinedTerm", "inDefinedTermSet", "name", "description", "CreativeWork", "url"))
+        (self.bibliographic_resource, self.identifier, self.title, self.dc_type, self.creator,
+         self.date) = (
+            n(f"{DCT}{name}") for name in (
+                "BibliographicResource", "identifier", "title", "type", "creator", "date"))
+        self.was_derived_from = n(f"{PROV}wasDerivedFrom")
+        (self.specific_resource, self.has_source, self.has_selector, self.text_quote_selector,
+         self.exact, self.prefix, self.suffix, self.text_position_selector, self.start,
+         self.end) = (
+            n(f"{OA}{name}") for name in (
+                "SpecificResource", "hasSource", "hasSelector", "TextQuoteSelector", "exact",
+                "prefix", "suffix", "TextPositionSelector", "start", "end"))
+        (self.position, self.aliases, self.authors, self.article, self.plural, self.text,
+         self.text_file) = (
+            n(v + name) for name in (
+                "position", "aliases", "authors", "article", "plural", "text", "textFile"))
+        self.scheme = n(ns.scheme)
+        self.kind_classes = {k: n(v + kind_class(k)) for k in KINDS}
+        self.properties = {t: n(v + type_property(t)) for t in RELATION_TYPES}
+        self.hierarchical = frozenset(t for t, r in RELATION_TYPES.items() if r.hierarchical)
+
+
+@functools.lru_cache(maxsize=8)
+def _terms(base: str) -> _Terms:
+    return _Terms(base)
+
+
+class _Nodes(dict[str, ox.NamedNode]):
+    """``prefix + key`` as a NamedNode, made on first use and then shared."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, key: str) -> ox.NamedNode:
+        node = self[key] = ox.NamedNode(self.prefix + key)
+        return node
+
+
+class _Integers(dict[int, ox.Literal]):
+    """``xsd:integer`` literals, made on first use and then shared."""
+
+    def __init__(self, integer: ox.NamedNode) -> None:
+        super().__init__()
+        self.integer = integer
+
+    def __missing__(self, key: int) -> ox.Literal:
+        literal = self[key] = ox.Literal(str(key), datatype=self.integer)
+        return literal
 
 
 def _text(value: str, lang: bool = False) -> ox.Literal:
     return ox.Literal(value, language=LANG) if lang else ox.Literal(value)
 
 
-def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_n(f"{XSD}integer"))
-
-
 def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
     """The classes and properties the export uses, with labels and SKOS parents."""
     t = ox.Triple
     v = ns.vocab
+    a = _terms(ns.base).type
     onto = _n(v.rstrip("#"))
-    yield t(onto, _TYPE, _n(f"{OWL}Ontology"))
+    yield t(onto, a, _n(f"{OWL}Ontology"))
     yield t(onto, _n(f"{RDFS}label"), _text("Alignment knowledge graph vocabulary", True))
     for kind in KINDS.values():
         cls = _n(v + kind_class(kind.name))
-        yield t(cls, _TYPE, _n(f"{OWL}Class"))
+        yield t(cls, a, _n(f"{OWL}Class"))
         yield t(cls, _n(f"{RDFS}subClassOf"), _n(f"{SKOS}Concept"))
         yield t(cls, _n(f"{RDFS}label"), _text(kind.name.replace("_", " "), True))
         yield t(cls, _n(f"{RDFS}comment"), _text(kind.description, True))
     for rtype in RELATION_TYPES.values():
         prop = _n(v + type_property(rtype.name))
-        yield t(prop, _TYPE, _n(f"{OWL}ObjectProperty"))
+        yield t(prop, a, _n(f"{OWL}ObjectProperty"))
         yield t(prop, _n(f"{RDFS}subPropertyOf"), _n(SKOS + rtype.skos))
         yield t(prop, _n(f"{RDFS}label"), _text(rtype.name.replace("_", " "), True))
         yield t(prop, _n(f"{RDFS}comment"), _text(rtype.description, True))
         if rtype.symmetric:
-            yield t(prop, _TYPE, _n(f"{OWL}SymmetricProperty"))
+            yield t(prop, a, _n(f"{OWL}SymmetricProperty"))
         else:
             inverse = _n(v + type_property(rtype.inverse_name))
-            yield t(inverse, _TYPE, _n(f"{OWL}ObjectProperty"))
+            yield t(inverse, a, _n(f"{OWL}ObjectProperty"))
             yield t(inverse, _n(f"{OWL}inverseOf"), prop)
             yield t(inverse, _n(f"{RDFS}label"), _text(rtype.inverse_name.replace("_", " "), True))
             narrower = "narrower" if rtype.hierarchical else "related"
@@ -151,155 +228,167 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
                           ("aliases", "A concept's aliases in their curated order (an rdf:List)."
                            )]:
         prop = _n(v + name)
-        yield t(prop, _TYPE, _n(f"{OWL}DatatypeProperty" if name not in ("authors", "aliases")
-                                 else f"{OWL}ObjectProperty"))
+        yield t(prop, a, _n(f"{OWL}DatatypeProperty" if name not in ("authors", "aliases")
+                            else f"{OWL}ObjectProperty"))
         yield t(prop, _n(f"{RDFS}comment"), _text(comment, True))
 
 
-def _citations(ns: Namespaces, graph: KnowledgeGraph, statement: ox.NamedNode,
-               citations: Iterable[Citation]) -> Iterator[ox.Triple]:
-    t = ox.Triple
-    for i, c in enumerate(citations):
-        ann = _n(f"{statement.value}/citation/{i}")
-        quote_sel = _n(f"{ann.value}/quote")
-        pos_sel = _n(f"{ann.value}/position")
-        text = graph.source_text(c.source)
-        yield t(statement, _n(f"{PROV}wasDerivedFrom"), ann)
-        yield t(ann, _TYPE, _n(f"{OA}SpecificResource"))
-        yield t(ann, _n(f"{OA}hasSource"), _n(ns.source(c.source)))
-        yield t(ann, _n(f"{ns.vocab}position"), _int(i))
-        yield t(ann, _n(f"{OA}hasSelector"), quote_sel)
-        yield t(ann, _n(f"{OA}hasSelector"), pos_sel)
-        yield t(quote_sel, _TYPE, _n(f"{OA}TextQuoteSelector"))
-        yield t(quote_sel, _n(f"{OA}exact"), _text(c.quote))
-        yield t(quote_sel, _n(f"{OA}prefix"), _text(text[max(0, c.start - CONTEXT_CHARS):c.start]))
-        yield t(quote_sel, _n(f"{OA}suffix"), _text(text[c.end:c.end + CONTEXT_CHARS]))
-        yield t(pos_sel, _TYPE, _n(f"{OA}TextPositionSelector"))
-        yield t(pos_sel, _n(f"{OA}start"), _int(c.start))
-        yield t(pos_sel, _n(f"{OA}end"), _int(c.end))
+class _Triples:
+    """The triples of one graph under one base IRI, a list per source, concept or relation.
 
+    Each concept's and source's IRI is made once and shared by every triple naming it.
+    Lists rather than nested generators: ``itertools.chain`` walks them without a Python
+    frame per triple, which matters at millions of triples.
+    """
 
-def _list(subject: ox.NamedNode, prop: ox.NamedNode, items: Iterable[str]) -> Iterator[ox.Triple]:
-    """``subject prop ( items... )`` as an rdf:List of plain literals, keeping the order."""
-    head: ox.NamedNode | ox.BlankNode = _n(f"{RDF}nil")
-    for item in reversed(list(items)):
-        cell = ox.BlankNode()
-        yield ox.Triple(cell, _n(f"{RDF}first"), _text(item))
-        yield ox.Triple(cell, _n(f"{RDF}rest"), head)
-        head = cell
-    yield ox.Triple(subject, prop, head)
+    def __init__(self, graph: KnowledgeGraph, base: str) -> None:
+        self.graph = graph
+        self.terms = _terms(base)
+        self.concepts = _Nodes(f"{base}concept/")
+        self.sources = _Nodes(f"{base}source/")
+        self.statements = f"{base}statement/"
+        self.texts: dict[str, str] = {}
+        k = self.terms
+        self.numbers = _Integers(k.integer)  # positions of citations: a handful of values
+        self._citation_terms = (
+            k.was_derived_from, k.type, k.specific_resource, k.has_source, k.position,
+            k.has_selector, k.text_quote_selector, k.exact, k.prefix, k.suffix,
+            k.text_position_selector, k.start, k.end, k.integer)
 
+    def header(self) -> list[ox.Triple]:
+        k = self.terms
+        return [ox.Triple(k.scheme, k.type, k.concept_scheme),
+                ox.Triple(k.scheme, k.title, _text("AI-alignment glossary", True))]
 
-def _statement(statement: ox.NamedNode, subject: ox.NamedNode, predicate: ox.NamedNode,
-               obj: ox.NamedNode | ox.Literal) -> Iterator[ox.Triple]:
-    t = ox.Triple
-    yield t(statement, _TYPE, _n(f"{RDF}Statement"))
-    yield t(statement, _n(f"{RDF}subject"), subject)
-    yield t(statement, _n(f"{RDF}predicate"), predicate)
-    yield t(statement, _n(f"{RDF}object"), obj)
+    def _list(self, out: list[ox.Triple], subject: ox.NamedNode, prop: ox.NamedNode,
+              items: Iterable[str]) -> None:
+        """``subject prop ( items... )`` as an rdf:List of plain literals, in order."""
+        t, k = ox.Triple, self.terms
+        head: ox.NamedNode | ox.BlankNode = k.nil
+        for item in reversed(list(items)):
+            cell = ox.BlankNode()
+            out.append(t(cell, k.first, ox.Literal(item)))
+            out.append(t(cell, k.rest, head))
+            head = cell
+        out.append(t(subject, prop, head))
 
+    def _citations(self, out: list[ox.Triple], statement: ox.NamedNode, iri: str,
+                   citations: Iterable[Citation]) -> None:
+        t, n, lit = ox.Triple, ox.NamedNode, ox.Literal
+        (derived, a, specific, has_source, position, has_selector, quote_class, exact, prefix,
+         suffix, position_class, start_p, end_p, integer) = self._citation_terms
+        texts, sources, numbers = self.texts, self.sources, self.numbers
+        for i, c in enumerate(citations):
+            ann_iri = f"{iri}/citation/{i}"
+            ann, quote_sel, pos_sel = n(ann_iri), n(f"{ann_iri}/quote"), n(f"{ann_iri}/position")
+            text = texts.get(c.source)
+            if text is None:
+                text = texts[c.source] = self.graph.source_text(c.source)
+            start, end = c.start, c.end
+            out += (
+                t(statement, derived, ann),
+                t(ann, a, specific),
+                t(ann, has_source, sources[c.source]),
+                t(ann, position, numbers[i]),
+                t(ann, has_selector, quote_sel),
+                t(ann, has_selector, pos_sel),
+                t(quote_sel, a, quote_class),
+                t(quote_sel, exact, lit(c.quote)),
+                t(quote_sel, prefix, lit(text[start - CONTEXT_CHARS if start > CONTEXT_CHARS
+                                              else 0:start])),
+                t(quote_sel, suffix, lit(text[end:end + CONTEXT_CHARS])),
+                t(pos_sel, a, position_class),
+                t(pos_sel, start_p, lit(str(start), datatype=integer)),
+                t(pos_sel, end_p, lit(str(end), datatype=integer)),
+            )
 
-def source_triples(ns: Namespaces, graph: KnowledgeGraph, source: Source) -> Iterator[ox.Triple]:
-    """The description of one source, with its text."""
-    t = ox.Triple
-    s = _n(ns.source(source.id))
-    yield t(s, _TYPE, _n(f"{DCT}BibliographicResource"))
-    yield t(s, _TYPE, _n(f"{SCHEMA}CreativeWork"))
-    yield t(s, _n(f"{DCT}identifier"), _text(source.id))
-    yield t(s, _n(f"{DCT}title"), _text(source.title))
-    yield t(s, _n(f"{DCT}type"), _text(source.kind))
-    for author in source.authors:
-        yield t(s, _n(f"{DCT}creator"), _text(author))
-    yield from _list(s, _n(f"{ns.vocab}authors"), source.authors)
-    if source.url:
-        yield t(s, _n(f"{SCHEMA}url"), _n(source.url))
-    if source.published:
-        yield t(s, _n(f"{DCT}date"), _text(source.published))
-    if source.text_file:
-        yield t(s, _n(f"{ns.vocab}textFile"), _text(source.text_file))
-        yield t(s, _n(f"{ns.vocab}text"), _text(graph.source_text(source.id)))
+    def source(self, source: Source) -> list[ox.Triple]:
+        """The description of one source, with its text."""
+        t, k = ox.Triple, self.terms
+        s = self.sources[source.id]
+        out = [t(s, k.type, k.bibliographic_resource), t(s, k.type, k.creative_work),
+               t(s, k.identifier, ox.Literal(source.id)), t(s, k.title, ox.Literal(source.title)),
+               t(s, k.dc_type, ox.Literal(source.kind))]
+        out += (t(s, k.creator, ox.Literal(author)) for author in source.authors)
+        self._list(out, s, k.authors, source.authors)
+        if source.url:
+            out.append(t(s, k.url, _n(source.url)))
+        if source.published:
+            out.append(t(s, k.date, ox.Literal(source.published)))
+        if source.text_file:
+            out.append(t(s, k.text_file, ox.Literal(source.text_file)))
+            out.append(t(s, k.text, ox.Literal(self.graph.source_text(source.id))))
+        return out
 
+    def concept(self, concept: Concept, top: bool) -> list[ox.Triple]:
+        """A concept: its types, labels, definition and cited definition statement."""
+        t, k = ox.Triple, self.terms
+        c, scheme = self.concepts[concept.id], k.scheme
+        cls = k.kind_classes.get(concept.kind) or _n(k.ns.vocab + kind_class(concept.kind))
+        out = [t(c, k.type, k.concept), t(c, k.type, k.defined_term), t(c, k.type, cls),
+               t(c, k.in_scheme, scheme), t(c, k.in_defined_term_set, scheme)]
+        if top:
+            out += (t(c, k.top_concept_of, scheme), t(scheme, k.has_top_concept, c))
+        label = _text(concept.label, True)
+        out += (t(c, k.identifier, ox.Literal(concept.id)), t(c, k.pref_label, label),
+                t(c, k.name, label))
+        out += (t(c, k.alt_label, _text(alias, True)) for alias in concept.aliases
+                if alias != concept.label)  # SKOS S13: a label is preferred or alternative
+        self._list(out, c, k.aliases, concept.aliases)
+        definition = _text(concept.definition, True)
+        out += (t(c, k.definition, definition), t(c, k.description, definition))
+        if concept.article is not None:
+            out.append(t(c, k.article, ox.Literal(concept.article)))
+        if concept.plural:
+            out.append(t(c, k.plural, k.true))
+        iri = f"{self.statements}{concept.id}/definition"
+        st = ox.NamedNode(iri)
+        out += (t(st, k.type, k.statement), t(st, k.subject, c),
+                t(st, k.predicate, k.definition), t(st, k.object, definition))
+        self._citations(out, st, iri, concept.citations)
+        return out
 
-def concept_triples(ns: Namespaces, graph: KnowledgeGraph, concept: Concept,
-                    top: bool) -> Iterator[ox.Triple]:
-    """A concept: its types, labels, definition and cited definition statement."""
-    t = ox.Triple
-    c = _n(ns.concept(concept.id))
-    scheme = _n(ns.scheme)
-    yield t(c, _TYPE, _n(f"{SKOS}Concept"))
-    yield t(c, _TYPE, _n(f"{SCHEMA}DefinedTerm"))
-    yield t(c, _TYPE, _n(ns.vocab + kind_class(concept.kind)))
-    yield t(c, _n(f"{SKOS}inScheme"), scheme)
-    yield t(c, _n(f"{SCHEMA}inDefinedTermSet"), scheme)
-    if top:
-        yield t(c, _n(f"{SKOS}topConceptOf"), scheme)
-        yield t(scheme, _n(f"{SKOS}hasTopConcept"), c)
-    yield t(c, _n(f"{DCT}identifier"), _text(concept.id))
-    yield t(c, _n(f"{SKOS}prefLabel"), _text(concept.label, True))
-    yield t(c, _n(f"{SCHEMA}name"), _text(concept.label, True))
-    for alias in concept.aliases:
-        if alias != concept.label:  # SKOS S13: a label is either preferred or alternative
-            yield t(c, _n(f"{SKOS}altLabel"), _text(alias, True))
-    yield from _list(c, _n(f"{ns.vocab}aliases"), concept.aliases)
-    definition = _text(concept.definition, True)
-    yield t(c, _n(f"{SKOS}definition"), definition)
-    yield t(c, _n(f"{SCHEMA}description"), definition)
-    if concept.article is not None:
-        yield t(c, _n(f"{ns.vocab}article"), _text(concept.article))
-    if concept.plural:
-        yield t(c, _n(f"{ns.vocab}plural"),
-                ox.Literal("true", datatype=_n(f"{XSD}boolean")))
-    st = _n(ns.definition(concept.id))
-    yield from _statement(st, c, _n(f"{SKOS}definition"), definition)
-    yield from _citations(ns, graph, st, concept.citations)
-
-
-def relation_triples(ns: Namespaces, graph: KnowledgeGraph, rel: Relation,
-                     position: int) -> Iterator[ox.Triple]:
-    """A relation: its own property, the SKOS links both ways, and the cited statement."""
-    t = ox.Triple
-    s, o = _n(ns.concept(rel.source)), _n(ns.concept(rel.target))
-    rtype = RELATION_TYPES[rel.type]
-    prop = _n(ns.vocab + type_property(rel.type))
-    yield t(s, prop, o)
-    if rtype.hierarchical:
-        yield t(s, _n(f"{SKOS}broader"), o)
-        yield t(o, _n(f"{SKOS}narrower"), s)
-    else:
-        yield t(s, _n(f"{SKOS}related"), o)
-        yield t(o, _n(f"{SKOS}related"), s)
-    st = _n(ns.relation(rel))
-    yield from _statement(st, s, prop, o)
-    yield t(st, _n(f"{ns.vocab}position"), _int(position))
-    yield from _citations(ns, graph, st, rel.citations)
+    def relation(self, rel: Relation, position: int) -> list[ox.Triple]:
+        """A relation: its own property, the SKOS links both ways, and the cited statement."""
+        t, k = ox.Triple, self.terms
+        s, o = self.concepts[rel.source], self.concepts[rel.target]
+        prop = k.properties[rel.type]
+        if rel.type in k.hierarchical:
+            out = [t(s, prop, o), t(s, k.broader, o), t(o, k.narrower, s)]
+        else:
+            out = [t(s, prop, o), t(s, k.related, o), t(o, k.related, s)]
+        iri = f"{self.statements}{rel.source}/{rel.type}/{rel.target}"
+        st = ox.NamedNode(iri)
+        out += (t(st, k.type, k.statement), t(st, k.subject, s), t(st, k.predicate, prop),
+                t(st, k.object, o),
+                t(st, k.position, ox.Literal(str(position), datatype=k.integer)))
+        self._citations(out, st, iri, rel.citations)
+        return out
 
 
 def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
     """Every triple of the export of ``graph`` with IRIs under ``base``."""
-    ns = Namespaces(base)
-    scheme = _n(ns.scheme)
-    yield ox.Triple(scheme, _TYPE, _n(f"{SKOS}ConceptScheme"))
-    yield ox.Triple(scheme, _n(f"{DCT}title"), _text("AI-alignment glossary", True))
-    yield from vocabulary(ns)
-    for source in graph.sources.values():
-        yield from source_triples(ns, graph, source)
-    has_broader = {r.source for r in graph.relations if RELATION_TYPES[r.type].hierarchical}
-    for concept in graph.concepts.values():
-        yield from concept_triples(ns, graph, concept, top=concept.id not in has_broader)
-    for i, rel in enumerate(graph.relations):
-        yield from relation_triples(ns, graph, rel, i)
+    b = _Triples(graph, base)
+    hierarchical = b.terms.hierarchical
+    has_broader = {r.source for r in graph.relations if r.type in hierarchical}
+    return chain(
+        b.header(), vocabulary(b.terms.ns),
+        chain.from_iterable(map(b.source, graph.sources.values())),
+        chain.from_iterable(b.concept(c, c.id not in has_broader)
+                            for c in graph.concepts.values()),
+        chain.from_iterable(map(b.relation, graph.relations, count())))
 
 
 def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
     """The triples about one concept: itself, its relations both ways, their citations."""
-    ns = Namespaces(base)
+    b = _Triples(graph, base)
     concept = graph.concept(cid)
-    has_broader = any(r.source == cid and RELATION_TYPES[r.type].hierarchical
+    hierarchical = b.terms.hierarchical
+    has_broader = any(r.source == cid and r.type in hierarchical
                       for r in graph.relations_of(cid))
-    yield from concept_triples(ns, graph, concept, top=not has_broader)
+    yield from b.concept(concept, top=not has_broader)
     for position, rel in graph.numbered_relations_of(cid):
-        yield from relation_triples(ns, graph, rel, position)
-
+        yield from b.relation(rel, position)
 
 # -- serialisation
 @dataclass(frozen=True)
@@ -357,6 +446,10 @@ def json_ld_context(base: str) -> dict[str, Any]:
     return {"@context": ctx}
 
 
+Output = IO[bytes] | str | os.PathLike[str]
+"""Where :func:`write` and :func:`export_to` can write: a binary file object or a path."""
+
+
 def serialize(triples: Iterable[ox.Triple], fmt: str, base: str) -> bytes:
     """Serialise ``triples`` in format ``fmt`` (a key of :data:`FORMATS`).
 
@@ -364,21 +457,54 @@ def serialize(triples: Iterable[ox.Triple], fmt: str, base: str) -> bytes:
     reads as plain JSON; rdflib does the compaction, Oxigraph everything else.
     """
     if fmt == "jsonld":
-        nt = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
-        assert nt is not None
-        graph = rdflib.Graph()
-        graph.parse(data=nt, format="nt")
-        context = json_ld_context(base)["@context"]
-        return graph.serialize(format="json-ld", context=context, auto_compact=True,
-                               indent=1).encode("utf-8")
+        return _json_ld(triples, base)
     data = ox.serialize(triples, None, _OX[fmt], prefixes=Namespaces(base).prefixes())
     assert data is not None
     return data
 
 
+def _json_ld(triples: Iterable[ox.Triple], base: str) -> bytes:
+    nt = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
+    assert nt is not None
+    graph = rdflib.Graph()
+    graph.parse(data=nt, format="nt")
+    context = json_ld_context(base)["@context"]
+    return graph.serialize(format="json-ld", context=context, auto_compact=True,
+                           indent=1).encode("utf-8")
+
+
+def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> None:
+    """Like :func:`serialize`, but written to ``output`` as the triples come.
+
+    Only Oxigraph's write buffer is held, never the whole text, so memory does not grow
+    with the graph (except for JSON-LD: rdflib compacts it in memory).
+
+    >>> import io
+    >>> out = io.BytesIO()
+    >>> x = ox.NamedNode("https://example.org/kg/concept/x")
+    >>> write([ox.Triple(x, ox.NamedNode(f"{SKOS}prefLabel"), ox.Literal("x"))], "turtle",
+    ...       "https://example.org/kg/", out)
+    >>> out.getvalue().splitlines()[-1]
+    b'kg:x skos:prefLabel "x" .'
+    """
+    if fmt == "jsonld":
+        data = _json_ld(triples, base)
+        if isinstance(output, str | os.PathLike):
+            Path(output).write_bytes(data)
+        else:
+            output.write(data)
+        return
+    ox.serialize(triples, output, _OX[fmt], prefixes=Namespaces(base).prefixes())
+
+
 def export(graph: KnowledgeGraph, fmt: str, base: str) -> bytes:
     """The whole graph in format ``fmt``."""
     return serialize(graph_triples(graph, base), fmt, base)
+
+
+def export_to(graph: KnowledgeGraph, fmt: str, base: str, output: Output) -> None:
+    """Write the whole graph in format ``fmt`` to ``output`` without holding it in memory."""
+    write(graph_triples(graph, base), fmt, base, output)
 
 
 # -- reading an export back

@@ -1,23 +1,76 @@
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import tempfile
+import threading
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
-from api.deps import cached, get_graph, get_settings
+from api.deps import get_graph, get_settings
 from api.errors import NotAcceptable
 from api.negotiation import choose
 from api.routers import problems
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
-from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, json_ld_context, rdf_format
-from kg.rdf import export as export_graph
+from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, export_to, json_ld_context, rdf_format
 from kg.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["rdf"])
 RDF_TYPES = [f.media_type for f in FORMATS.values()]
 _RDF_CONTENT: dict[str, dict[str, object]] = {f.media_type: {} for f in FORMATS.values()}
+CHUNK = 1024 * 1024
+"""Bytes of a rendered export read and sent at a time."""
+_RENDERING = threading.Lock()  # one render per snapshot and format, even when asked at once
+
+
+@dataclass(eq=False)
+class Rendered:
+    """An export of one graph snapshot in one format, in a temporary file.
+
+    The file goes when the last holder of this object does: the app's cache (which keeps
+    one per format, replaced when the graph is) and any response still sending it.
+    """
+
+    graph: KnowledgeGraph
+    path: str
+    size: int
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def render(graph: KnowledgeGraph, fmt: str, extension: str, base: str) -> Rendered:
+    """Write the export of ``graph`` in ``fmt`` to a temporary file, streaming.
+
+    A large graph's export (a GB of Turtle at 50,000 concepts) is then neither held in
+    memory nor copied on its way out, as a ``bytes`` body would be.
+    """
+    fd, path = tempfile.mkstemp(prefix="kg-export-", suffix=f".{extension}")
+    try:
+        with open(fd, "wb") as out:
+            export_to(graph, fmt, base, out)
+    except BaseException:
+        _remove(path)
+        raise
+    rendered = Rendered(graph, path, os.path.getsize(path))
+    weakref.finalize(rendered, _remove, path)
+    return rendered
+
+
+def _chunks(rendered: Rendered) -> Iterator[bytes]:
+    # holds ``rendered``, so that its file outlives a reload while it is being sent
+    with open(rendered.path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            yield chunk
 
 
 @router.get("/export", response_class=Response, responses={
@@ -41,11 +94,14 @@ def export(
         if media is None:
             raise NotAcceptable(RDF_TYPES)
         fmt = FORMATS_BY_MEDIA_TYPE[media]
-    name = fmt.name
-    body = cached(request, f"export:{name}",
-                  lambda: export_graph(graph, name, settings.base_iri))
-    return Response(body, media_type=fmt.media_type, headers={
-        "Vary": "Accept",
+    store: dict[str, object] = request.app.state.cache
+    key = f"export:{fmt.name}"
+    with _RENDERING:
+        rendered = store.get(key)
+        if not isinstance(rendered, Rendered) or rendered.graph is not graph:
+            rendered = store[key] = render(graph, fmt.name, fmt.extension, settings.base_iri)
+    return StreamingResponse(_chunks(rendered), media_type=fmt.media_type, headers={
+        "Vary": "Accept", "Content-Length": str(rendered.size),
         "Content-Disposition": f'inline; filename="alignment-kg.{fmt.extension}"'})
 
 

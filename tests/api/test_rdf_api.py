@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,9 @@ import rdflib
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.routers.rdf import Rendered
+from kg.load import load_graph
+from kg.rdf import graph_from_rdf
 from kg.settings import Settings
 
 BASE = "http://testserver/"
@@ -109,3 +113,25 @@ def test_context(ld: TestClient) -> None:
 def test_bad_base_iri_is_refused() -> None:
     with pytest.raises(ValueError):
         Settings(base_iri="not an iri")
+
+
+def test_export_is_rendered_once_per_graph_into_a_file_that_goes_with_it(
+        good_dir: Path) -> None:
+    app = create_app(Settings(data_dir=good_dir, base_iri=BASE, cache_max_bytes=0))
+    client = TestClient(app)
+    first = client.get("/v1/export?format=nt")
+    rendered = app.state.cache["export:ntriples"]
+    assert isinstance(rendered, Rendered) and Path(rendered.path).is_file()
+    again = client.get("/v1/export?format=nt")
+    assert again.content == first.content  # the same file, blank nodes and all
+    assert int(first.headers["content-length"]) == len(first.content) == rendered.size
+    assert first.headers["content-disposition"] == 'inline; filename="alignment-kg.nt"'
+    path = Path(rendered.path)
+    del rendered
+    app.state.graph = load_graph(good_dir)  # a reload: the old export must not be served
+    assert client.get("/v1/export?format=nt").content != first.content  # new blank nodes
+    assert app.state.cache["export:ntriples"].graph is app.state.graph
+    gc.collect()
+    assert not path.exists()
+    assert graph_from_rdf(first.content, "ntriples", BASE).content() == \
+        app.state.graph.content()

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.cli import main
+from kg.load import load_graph
+from kg.rdf import graph_from_rdf
 
 
 def test_validate_ok(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -97,3 +100,37 @@ def test_annotate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["annotate", str(path), "--first-only"]) == 0
     assert capsys.readouterr().out == ("0\t15\tmesa-optimizer\tMesa-optimisers\n"
                                        "24\t38\tbase-objective\tbase objective\n")
+
+
+def test_export_to_a_file_and_to_standard_output(good_dir: Path, tmp_path: Path,
+                                                 capsysbinary: pytest.CaptureFixture[bytes]
+                                                 ) -> None:
+    base = "https://example.org/kg/"
+    out = tmp_path / "kg.ttl"
+    assert main(["export", "--data", str(good_dir), "--base", base, "-o", str(out)]) == 0
+    assert capsysbinary.readouterr().err == \
+        f"wrote {out.stat().st_size:,} bytes of turtle to {out}\n".encode()
+    assert list(tmp_path.iterdir()) == [out]  # the side file was renamed
+    assert main(["export", "--data", str(good_dir), "--base", base, "--format", "nt"]) == 0
+    nt = capsysbinary.readouterr().out
+    content = load_graph(good_dir).content()
+    assert graph_from_rdf(out.read_bytes(), "turtle", base).content() == content
+    assert graph_from_rdf(nt, "ntriples", base).content() == content
+
+
+@pytest.mark.parametrize("where", ["a directory", "a failed rename"])
+def test_export_that_cannot_be_written_leaves_nothing_behind(
+        where: str, good_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "kg.ttl"
+    if where == "a directory":
+        target.mkdir()
+    else:  # the export is written in full, then cannot take its place
+
+        def refuse(src: object, dst: object) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(os, "replace", refuse)
+    assert main(["export", "--data", str(good_dir), "-o", str(target)]) == 1
+    assert capsys.readouterr().err.startswith(f"error: cannot write {target}: ")
+    assert list(tmp_path.iterdir()) == ([target] if target.exists() else [])

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,10 +14,20 @@ from rdflib.compare import isomorphic
 from kg.citations import normalize_text
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
-from kg.rdf import FORMATS, export, graph_from_rdf
+from kg.model import Citation, Concept, Relation, Source
+from kg.rdf import (
+    FORMATS,
+    Namespaces,
+    concept_description,
+    export,
+    export_to,
+    graph_from_rdf,
+    graph_triples,
+)
 
 BASE = "https://example.org/kg/"
 SHAPES = Path(__file__).resolve().parents[2] / "kg" / "shapes.ttl"
+SMALL_EXPORT = Path(__file__).resolve().parents[1] / "data" / "rdf" / "small-graph.txt"
 RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
 
 
@@ -126,3 +139,115 @@ def test_import_rejects_a_quote_that_is_not_at_its_offsets(turtle: bytes) -> Non
 def test_import_rejects_garbage() -> None:
     with pytest.raises(DataError):
         graph_from_rdf(b"this is not turtle", "turtle", BASE)
+
+
+# -- the exact triples, and streaming
+TEXT = ('A mesa-optimizer is a learned model that is itself an optimizer. '
+        'Humans are "mesa-optimizers" of evolution \\ natural selection.\nThey say: «plan ahead».')
+
+
+def _cite(quote: str) -> Citation:
+    start = TEXT.index(quote)
+    return Citation(source="primer", quote=quote, start=start, end=start + len(quote))
+
+
+@pytest.fixture(scope="module")
+def small() -> KnowledgeGraph:
+    """Every branch of the export: lists, a label among the aliases, article, plural, a
+    source without text, hierarchical and symmetric relations, several citations, quotes
+    at the start of the text and with characters that need escaping."""
+    sources = {"primer": Source(id="primer", title="A primer", kind="faq", authors=("Ann", "Bo"),
+                                url="https://example.org/primer", published="2021",
+                                text_file="primer.txt"),
+               "paper": Source(id="paper", title="Risks", kind="paper")}
+    concepts = {
+        "optimizer": Concept(id="optimizer", label="optimizer", kind="optimizer",
+                             definition="Something that searches.",
+                             citations=(_cite("itself an optimizer"),)),
+        "mesa-optimizer": Concept(id="mesa-optimizer", label="mesa-optimizer", kind="optimizer",
+                                  aliases=("mesa-optimiser", "mesa-optimizer"), article="a",
+                                  definition='A learned "optimizer".',
+                                  citations=(_cite("A mesa-optimizer is a learned model"),
+                                             _cite("«plan ahead»"))),
+        "humans": Concept(id="humans", label="humans", kind="example", plural=True,
+                          definition="People.",
+                          citations=(_cite('Humans are "mesa-optimizers"'),)),
+    }
+    relations = [
+        Relation(source="mesa-optimizer", type="is_a", target="optimizer", citations=(
+            _cite("A mesa-optimizer is a learned model that is itself an optimizer."),)),
+        Relation(source="humans", type="example_of", target="mesa-optimizer", citations=(
+            _cite('Humans are "mesa-optimizers" of evolution \\ natural selection.\nThey'),
+            _cite("Humans"))),
+        Relation(source="humans", type="contrasts_with", target="optimizer",
+                 citations=(_cite("evolution"),)),
+    ]
+    return KnowledgeGraph(sources, {"primer": TEXT}, concepts, relations)
+
+
+def _lines(triples: Iterable[ox.Triple]) -> list[str]:
+    """The triples in order, IRIs shortened by the export's prefixes, blank nodes numbered
+    by first use, the vocabulary left out."""
+    prefixes = sorted(((ns, p) for p, ns in Namespaces(BASE).prefixes().items()),
+                      key=lambda np: -len(np[0]))
+    blanks: dict[str, int] = {}
+
+    def short(match: re.Match[str]) -> str:
+        iri = match.group(1)
+        return next((f"{p}:{iri[len(ns):]}" for ns, p in prefixes if iri.startswith(ns)),
+                    match.group(0))
+
+    def term(t: object) -> str:
+        if isinstance(t, ox.BlankNode):
+            return f"_:b{blanks.setdefault(t.value, len(blanks))}"
+        return re.sub(r"<([^>]*)>", short, str(t))
+
+    return [" ".join(term(x) for x in (t.subject, t.predicate, t.object))
+            for t in triples if not str(t.subject).startswith(f"<{BASE}ontology")]
+
+
+def test_export_of_a_small_graph_is_exactly_the_reviewed_triples(small: KnowledgeGraph) -> None:
+    # The export as it was before the triples were built for speed, in order. After a
+    # deliberate change of the model, write _lines(graph_triples(small, BASE)) to the file
+    # and review its diff.
+    expected = SMALL_EXPORT.read_text("utf-8").splitlines()
+    assert _lines(graph_triples(small, BASE)) == expected
+
+
+def test_concept_description_is_the_export_about_one_concept(small: KnowledgeGraph) -> None:
+    def named(triples: Iterable[ox.Triple]) -> set[str]:
+        return {str(t) for t in triples if not isinstance(t.subject, ox.BlankNode)
+                and not isinstance(t.object, ox.BlankNode)}
+
+    everything = named(graph_triples(small, BASE))
+    about = named(concept_description(small, "humans", BASE))
+    assert about < everything
+    subjects = {t.split(" ")[0] for t in about}
+    assert f"<{BASE}concept/humans>" in subjects
+    assert {s for s in subjects if "/statement/" in s and "/citation/" not in s} == {
+        f"<{BASE}statement/humans/{end}>" for end in (
+            "definition", "example_of/mesa-optimizer", "contrasts_with/optimizer")}
+
+
+def _unblank(data: bytes) -> bytes:
+    names: dict[bytes, int] = {}
+    return re.sub(rb"(_:|nodeID=\")([A-Za-z0-9]+)",
+                  lambda m: m.group(1) + b"b%d" % names.setdefault(m.group(2), len(names)), data)
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_export_to_writes_what_export_returns(small: KnowledgeGraph, fmt: str,
+                                              tmp_path: Path) -> None:
+    whole = export(small, fmt, BASE)
+    buffer = io.BytesIO()
+    export_to(small, fmt, BASE, buffer)
+    export_to(small, fmt, BASE, tmp_path / "out")
+    if fmt == "jsonld":
+        def parsed(data: bytes) -> rdflib.Graph:
+            return rdflib.Graph().parse(data=data, format="json-ld")
+
+        assert isomorphic(parsed(buffer.getvalue()), parsed(whole))
+        assert isomorphic(parsed((tmp_path / "out").read_bytes()), parsed(whole))
+    else:
+        assert _unblank(buffer.getvalue()) == _unblank(whole)
+        assert _unblank((tmp_path / "out").read_bytes()) == _unblank(whole)
