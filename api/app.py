@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from api import errors
 from api.cache import ReadCache
@@ -37,6 +38,23 @@ mesa-optimizers and their neighbours). Every definition and relation is backed b
 quotes located in the source texts. Errors are `application/problem+json`."""
 
 
+class KgApp(FastAPI):
+    """The FastAPI app, with the read cache (if any) in front of everything else, so a
+    cached answer skips even Starlette's own middleware (a third of a cached request's
+    time)."""
+
+    read_cache: ReadCache | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.read_cache is not None:
+            await self.read_cache(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = None) -> FastAPI:
     """Build the app; loads and validates the data unless a graph is given.
 
@@ -58,8 +76,8 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
         if engine is not None:
             engine.close()  # the SPARQL worker process ends with the app
 
-    app = FastAPI(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
-                  lifespan=lifespan)
+    app = KgApp(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
+                lifespan=lifespan)
     app.state.settings = settings
     app.state.graph = graph
     app.state.cache = {}
@@ -69,8 +87,8 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.cache_max_bytes:
-        # outermost, so that a cached answer skips everything else
-        app.add_middleware(ReadCache, max_bytes=settings.cache_max_bytes)
+        app.read_cache = ReadCache(app._serve, max_bytes=settings.cache_max_bytes,
+                                   graph_of=lambda: app.state.graph)
     app.include_router(iris.make_router(settings.base_iri))
     return app
 

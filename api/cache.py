@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -48,8 +49,11 @@ class ReadCache:
     """ASGI middleware caching 200 answers to cacheable GETs (see the module notes)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int = 128 * 1024 * 1024,
-                 max_entry: int = 4 * 1024 * 1024, max_age: int = 60) -> None:
+                 max_entry: int = 4 * 1024 * 1024, max_age: int = 60,
+                 graph_of: Callable[[], object] | None = None) -> None:
         self.app = app
+        self.graph_of = graph_of
+        """The graph being served (when not given, that of the Starlette app in scope)."""
         self.max_bytes = max_bytes
         self.max_entry = min(max_entry, max_bytes)
         self.cache_control = f"public, max-age={max_age}".encode()
@@ -68,7 +72,10 @@ class ReadCache:
                 or not scope["path"].startswith(CACHEABLE):
             await self.app(scope, receive, send)
             return
-        graph = getattr(scope["app"].state, "graph", None) if "app" in scope else None
+        if self.graph_of is not None:
+            graph = self.graph_of()
+        else:
+            graph = getattr(scope["app"].state, "graph", None) if "app" in scope else None
         if graph is not self.graph:  # a new snapshot: nothing cached is true of it
             self.clear()
             self.graph = graph

@@ -15,11 +15,9 @@ from kg.settings import Settings
 
 
 def _cache_of(app: FastAPI) -> ReadCache:
-    node = app.middleware_stack
-    while node is not None and not isinstance(node, ReadCache):
-        node = getattr(node, "app", None)
-    assert isinstance(node, ReadCache)
-    return node
+    cache = getattr(app, "read_cache", None)
+    assert isinstance(cache, ReadCache)
+    return cache
 
 
 def _client(graph: KnowledgeGraph, **settings: object) -> tuple[TestClient, FastAPI]:
