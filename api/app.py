@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
+import signal
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import errors
+from api import errors, reload
 from api.cache import ReadCache
-from api.limits import BodyLimit
+from api.limits import BodyLimit, RateLimit, UrlLimit
+from api.observe import Metrics, Observe
+from api.reload import Reloader, listen_for_hangup
 from api.routers import (
     concepts,
     faq,
@@ -29,7 +35,6 @@ from api.routers import (
 )
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
-from kg.search import index_for
 from kg.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -39,20 +44,26 @@ quotes located in the source texts. Errors are `application/problem+json`."""
 
 
 class KgApp(FastAPI):
-    """The FastAPI app, with the read cache (if any) in front of everything else, so a
-    cached answer skips even Starlette's own middleware (a third of a cached request's
-    time)."""
+    """The FastAPI app, with request ids, metrics, limits and the read cache in front of
+    everything else, so that a cached answer skips even Starlette's own middleware (two
+    thirds of a cached request's time)."""
 
-    read_cache: ReadCache | None = None
+    front: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.read_cache is not None:
-            await self.read_cache(scope, receive, send)
+        if self.front is not None:
+            await self.front(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
+
+    @property
+    def read_cache(self) -> ReadCache | None:
+        """The read cache, when there is one."""
+        cache: ReadCache | None = self.state.read_cache
+        return cache
 
 
 def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = None) -> FastAPI:
@@ -63,36 +74,61 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     """
     settings = settings or Settings()
     graph = graph if graph is not None else load_graph(settings.data_dir)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # build the look-up structures now rather than in the first request, then keep
         # the garbage collector away from the snapshot: it never changes, and scanning
         # its millions of objects would stall a request for seconds on a large graph
-        app.state.graph.prepare()
-        index_for(app.state.graph)
+        reload.prepare(app.state.graph)
         gc.freeze()
-        yield
-        engine = app.state.cache.get("sparql")
-        if engine is not None:
-            engine.close()  # the SPARQL worker process ends with the app
+        reloader = app.state.reloader
+        listen_for_hangup(reloader)
+        task = asyncio.create_task(reloader.run())
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            engine = app.state.cache.get("sparql")
+            if engine is not None:
+                engine.close()  # the SPARQL worker process ends with the app
 
     app = KgApp(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
                 lifespan=lifespan)
     app.state.settings = settings
     app.state.graph = graph
+    app.state.loaded_at = time.time()
     app.state.cache = {}
+    app.state.ready = False
+    app.state.metrics = Metrics()
+    app.state.reloader = Reloader(app, settings.data_dir, settings.reload_interval)
     errors.install(app)
     for module in (health, concepts, sources, ontology, search, relate, faq, rdf, sparql, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    if settings.cache_max_bytes:
-        app.read_cache = ReadCache(app._serve, max_bytes=settings.cache_max_bytes,
-                                   graph_of=lambda: app.state.graph)
     app.include_router(iris.make_router(settings.base_iri))
+    # in front of Starlette, outermost first: ids, log and metrics; URL length; rate;
+    # answers from memory
+    front: ASGIApp = app._serve
+    app.state.read_cache = None
+    if settings.cache_max_bytes:
+        front = app.state.read_cache = ReadCache(front, max_bytes=settings.cache_max_bytes,
+                                                 graph_of=lambda: app.state.graph)
+    if settings.rate_limit:
+        front = RateLimit(front, settings.rate_limit, settings.rate_burst)
+    front = UrlLimit(front, settings.max_url_bytes)
+    app.front = Observe(front, app.state.metrics)
     return app
 
 
 def create_app_from_env() -> FastAPI:
     """App factory for uvicorn (``--factory``): settings from ``KG_*`` variables."""
+    # a SIGHUP before the app listens for it (a worker still starting) must not kill it
+    with contextlib.suppress(ValueError, AttributeError):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     return create_app(Settings())

@@ -29,6 +29,8 @@ class Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: bytes
+    route: str | None = None
+    """The path template of the route that rendered it (for metrics and logs)."""
 
 
 def etag_of(body: bytes) -> bytes:
@@ -85,6 +87,7 @@ class ReadCache:
         if entry is not None:
             self.hits += 1
             self.entries.move_to_end(key)
+            scope["kg.route"] = entry.route
             await self._answer(entry, scope["method"] == "HEAD",
                                headers.get(b"if-none-match"), send)
             return
@@ -138,18 +141,19 @@ class ReadCache:
             if not message.get("more_body", False):
                 assert start is not None
                 body = b"".join(chunks)
-                entry = self._store(key, start, body)
+                entry = self._store(key, start, body, getattr(scope.get("route"), "path", None))
                 await self._answer(entry, False, if_none_match, send)
 
         await self.app(scope, receive, capture)
 
-    def _store(self, key: tuple[bytes, bytes, bytes], start: Message, body: bytes) -> Entry:
+    def _store(self, key: tuple[bytes, bytes, bytes], start: Message, body: bytes,
+               route: str | None = None) -> Entry:
         etag = etag_of(body)
         headers = [(k, v) for k, v in start.get("headers", [])
                    if k.lower() not in (b"etag", b"cache-control", b"content-length")]
         headers += [(b"content-length", str(len(body)).encode()), (b"etag", etag),
                     (b"cache-control", self.cache_control)]
-        entry = Entry(headers, body, etag)
+        entry = Entry(headers, body, etag, route)
         self.entries[key] = entry
         self.size += len(body)
         while self.size > self.max_bytes and self.entries:

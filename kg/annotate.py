@@ -103,7 +103,9 @@ class Annotator:
     """An automaton over every term of a graph; build once per graph snapshot."""
 
     def __init__(self, graph: KnowledgeGraph) -> None:
-        self.graph = graph
+        # the concepts only, not the graph: kept in a WeakKeyDictionary keyed by the
+        # graph, a reference back to it would keep every old snapshot alive
+        self.concepts = graph.concepts
         # surface form -> (rank, concept id); a term as written outranks a derived form
         best: dict[str, tuple[int, str]] = {}
         for concept in graph.concepts.values():
@@ -154,7 +156,7 @@ class Annotator:
             if runs:
                 start = start + shifts[bisect_left(runs, start)]
                 end = end + shifts[bisect_left(runs, end)]
-            concept = self.graph.concepts[cid]
+            concept = self.concepts[cid]
             out.append(Annotation(start, end, text[start:end], cid, concept.label))
         return out
 

@@ -4,12 +4,16 @@ serve."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import copy
 import json
 import os
+import signal
 import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kg.annotate import annotate
 from kg.ask import ask
@@ -177,11 +181,61 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"serving {s['concepts']} concepts and {s['relations']} relations from "
           f"{settings.data_dir} on http://{args.host or settings.host}:"
           f"{args.port if args.port is not None else settings.port}", flush=True)
-    uvicorn.run("api.app:create_app_from_env", factory=True,
-                host=args.host or settings.host,
-                port=args.port if args.port is not None else settings.port,
-                workers=args.workers or settings.workers, log_level=args.log_level)
-    return 0
+    if args.reload_on_change:
+        os.environ["KG_RELOAD_INTERVAL"] = str(max(0.1, args.reload_interval))
+    config = uvicorn.Config(
+        "api.app:create_app_from_env", factory=True, host=args.host or settings.host,
+        port=args.port if args.port is not None else settings.port,
+        workers=args.workers or settings.workers, log_level=args.log_level,
+        log_config=log_config(args.log_level,
+                              not args.no_access_log and args.log_level in ("info", "debug")),
+        access_log=False,  # the app writes its own, as JSON with a request id
+        timeout_graceful_shutdown=GRACE_SECONDS)
+    if config.workers > 1:
+        _workers(config)
+        return 0
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 3
+
+
+def _workers(config: Any) -> None:
+    """Run ``config.workers`` worker processes under uvicorn's supervisor, except that a
+    SIGHUP is passed on to every worker, which reloads its data itself (keeping its old
+    data if the new is bad), instead of uvicorn's rolling restart, which gives up the
+    service when the new data is bad."""
+    from uvicorn.supervisors.multiprocess import Multiprocess
+
+    class Workers(Multiprocess):
+        def handle_hup(self) -> None:
+            for worker in self.processes:
+                if worker.process.pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(worker.process.pid, signal.SIGHUP)
+
+    Workers(config, sockets=[config.bind_socket()]).run()
+
+
+GRACE_SECONDS = 10
+"""On SIGTERM or SIGINT, requests under way get this long to finish before the workers
+stop; new connections are refused from the start."""
+
+
+def log_config(level: str, access: bool) -> dict[str, object]:
+    """Uvicorn's logging, plus the app's ``kg.*`` loggers (reloads, and the JSON access
+    log on standard output unless ``access`` is False)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["json_line"] = {"format": "%(message)s"}
+    config["handlers"]["kg_access"] = {"class": "logging.StreamHandler",
+                                       "formatter": "json_line", "stream": "ext://sys.stdout"}
+    config["loggers"]["kg"] = {"handlers": ["default"], "level": level.upper(),
+                               "propagate": False}
+    config["loggers"]["kg.access"] = {"handlers": ["kg_access"] if access else [],
+                                      "level": "INFO" if access else "CRITICAL",
+                                      "propagate": False}
+    return config
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -251,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--workers", type=int, help="server processes (default 1)")
     sp.add_argument("--log-level", default="info",
                     choices=["critical", "error", "warning", "info", "debug"])
+    sp.add_argument("--reload-on-change", action="store_true",
+                    help="check the data directory for changes and serve them once valid "
+                         "(a bad edit is refused and logged; the old data keeps serving)")
+    sp.add_argument("--reload-interval", type=float, default=2.0,
+                    help="seconds between checks with --reload-on-change (default 2)")
+    sp.add_argument("--no-access-log", action="store_true",
+                    help="do not write the JSON access log line of each request (it is "
+                         "written at log levels info and debug)")
     sp.set_defaults(func=cmd_serve)
     return p
 

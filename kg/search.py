@@ -68,7 +68,9 @@ class SearchIndex:
     """Every id, label and alias of a graph in normalised form."""
 
     def __init__(self, graph: KnowledgeGraph) -> None:
-        self.graph = graph
+        # the concepts only, not the graph: kept in a WeakKeyDictionary keyed by the
+        # graph, a reference back to it would keep every old snapshot alive
+        self.concepts = graph.concepts
         entries: list[_Entry] = []
         for cid, concept in graph.concepts.items():
             entries.append(_Entry(normalize_term(concept.label), cid, "label", concept.label))
@@ -119,7 +121,7 @@ class SearchIndex:
         q = normalize_term(query)
         if not q:
             return []
-        concepts = self.graph.concepts
+        concepts = self.concepts
         best: dict[str, tuple[float, Match, str]] = {}
 
         def offer(entry: _Entry, score: float, match: Match) -> bool:

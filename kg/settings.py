@@ -45,6 +45,20 @@ class Settings(BaseSettings):
                                     description="Longest text /v1/annotate reads; longer is "
                                                 "a 413.")
 
+    max_url_bytes: int = Field(default=32_768, ge=256,
+                               description="Longest path or query string accepted; longer "
+                                           "is a 414.")
+    rate_limit: int = Field(default=0, ge=0,
+                            description="Requests a minute one client address may make; "
+                                        "over it, a 429 with Retry-After. 0 turns it off.")
+    rate_burst: int = Field(default=60, ge=1,
+                            description="Requests one client may make at once before the "
+                                        "rate limit applies.")
+    reload_interval: float = Field(default=0.0, ge=0,
+                                   description="Seconds between checks of the data directory "
+                                               "for changes, reloaded when valid; 0 turns "
+                                               "it off (SIGHUP still reloads).")
+
     cache_max_bytes: int = Field(default=128 * 1024 * 1024, ge=0,
                                  description="Memory for read answers served with ETags; 0 "
                                              "turns the cache off.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -93,3 +94,109 @@ def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _wait_for(check: object, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def _label(base: str) -> object:
+    return _get(base + "/v1/concepts/mesa-optimizer")[1]["label"]
+
+
+def test_sighup_reloads_every_worker_and_a_bad_edit_leaves_the_old_data_serving(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
+    concept = data / "concepts" / "mesa-optimizer.yaml"
+    original = concept.read_text("utf-8")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--data", str(data),
+                             "--port", str(port), "--workers", "2", "--no-access-log"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    said: list[str] = []
+
+    def log_has(text: str, times: int) -> bool:
+        return sum(text in line for line in said) >= times
+
+    try:
+        assert proc.stderr is not None
+        os.set_blocking(proc.stderr.fileno(), False)
+
+        def read_log() -> bool:
+            said.extend(proc.stderr.readlines())  # type: ignore[union-attr]
+            return False
+
+        _wait_for(lambda: read_log() or log_has("Application startup complete", 2))
+        assert _label(base) == "mesa-optimizer"
+
+        # a bad edit: every worker refuses it and keeps serving what it had
+        concept.write_text(original.replace("kind: optimizer", "kind: optimiser"), "utf-8")
+        proc.send_signal(signal.SIGHUP)
+        _wait_for(lambda: read_log() or log_has("reload rejected", 2))
+        for _ in range(6):
+            status, health = _get(base + "/v1/health")
+            assert status == 200 and _label(base) == "mesa-optimizer"
+            assert health["reload_problems"] == [
+                "data/concepts/mesa-optimizer.yaml:2: unknown kind 'optimiser' "
+                "(did you mean 'optimizer'?)"]
+        assert proc.poll() is None
+
+        # a good edit: served by every worker once they have reloaded
+        concept.write_text(original.replace("label: 'mesa-optimizer'",
+                                            "label: 'mesa-optimizer (learned)'"), "utf-8")
+        proc.send_signal(signal.SIGHUP)
+        _wait_for(lambda: read_log() or log_has("reloaded 62 concepts", 2))
+        labels = {_label(base) for _ in range(8)}
+        assert labels == {"mesa-optimizer (learned)"}
+        assert _get(base + "/v1/health")[1]["reload_problems"] == []
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    assert code == 0, "SIGTERM is a graceful stop"
+
+
+def test_access_log_is_one_json_line_per_request_with_its_id(tmp_path: Path) -> None:
+    port = free_port()
+    log, err = tmp_path / "out.log", tmp_path / "err.log"
+    with log.open("w") as out, err.open("w") as errors:
+        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port)],
+                                stdout=out, stderr=errors)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(lambda: _get(base + "/v1/ready")[0] == 200)
+            request = urllib.request.Request(base + "/v1/concepts/evolution?x=1",
+                                             headers={"X-Request-ID": "trace-42"})
+            with urllib.request.urlopen(request, timeout=10) as r:
+                assert r.headers["x-request-id"] == "trace-42"
+
+            def logged() -> list[dict[str, object]]:
+                lines = [json.loads(line) for line in log.read_text().splitlines()
+                         if line.startswith("{")]
+                return [e for e in lines if e["request_id"] == "trace-42"]
+
+            _wait_for(lambda: logged())
+            (entry,) = logged()
+            assert entry["method"] == "GET" and entry["path"] == "/v1/concepts/evolution"
+            assert entry["query"] == "x=1" and entry["status"] == 200
+            assert entry["route"] == "/v1/concepts/{id}" and int(entry["bytes"]) > 100  # type: ignore[call-overload]
+            assert float(entry["duration_ms"]) >= 0  # type: ignore[arg-type]
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=30)
+    # uvicorn stops gracefully, then ends by the signal it caught
+    assert code in (0, -signal.SIGTERM)
+    assert "Application shutdown complete" in err.read_text()

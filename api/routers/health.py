@@ -1,14 +1,22 @@
+"""Liveness, readiness and metrics: what operators and load balancers poll."""
+
 from __future__ import annotations
 
+import datetime as dt
 from importlib.metadata import PackageNotFoundError, version
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
 
 from api.deps import get_graph
+from api.errors import PROBLEM_JSON, problem
 from api.schemas import Health
 from kg.graph import KnowledgeGraph
 
-router = APIRouter(prefix="/v1", tags=["health"])
+router = APIRouter(tags=["health"])
+
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def _version() -> str:
@@ -18,9 +26,62 @@ def _version() -> str:
         return "unknown"
 
 
-@router.get("/health", response_model=Health)
-def health(graph: KnowledgeGraph = Depends(get_graph)) -> Health:
-    """Service status and the size of the graph being served."""
+class HealthReport(Health):
+    loaded_at: dt.datetime | None = Field(
+        None, description="When the data being served was loaded (UTC).")
+    reload_problems: list[str] = Field(
+        default_factory=list,
+        description="The validation report of the last rejected reload, one problem per "
+                    "item (file:line: message); empty when the last reload succeeded. The "
+                    "previous data keeps serving meanwhile.")
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="`ready`.")
+    concepts: int = Field(ge=0)
+    relations: int = Field(ge=0)
+
+
+def _loaded_at(request: Request) -> dt.datetime | None:
+    at = getattr(request.app.state, "loaded_at", None)
+    return None if at is None else dt.datetime.fromtimestamp(at, dt.UTC)
+
+
+@router.get("/v1/health", response_model=HealthReport)
+def health(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HealthReport:
+    """Liveness: service status and the size of the graph being served."""
     s = graph.stats()
-    return Health(status="ok", concepts=s["concepts"], relations=s["relations"],
-                  version=_version())
+    reloader = getattr(request.app.state, "reloader", None)
+    return HealthReport(status="ok", concepts=s["concepts"], relations=s["relations"],
+                        version=_version(), loaded_at=_loaded_at(request),
+                        reload_problems=list(reloader.problems) if reloader else [])
+
+
+@router.get("/v1/ready", response_model=Readiness, responses={
+    503: {"description": "Starting or stopping: send traffic elsewhere.",
+          "content": {PROBLEM_JSON: {}}}})
+def ready(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> Readiness | JSONResponse:
+    """Readiness: 200 once the data is loaded and prepared, 503 while shutting down."""
+    if not getattr(request.app.state, "ready", False):
+        return problem(503, "Not ready", "The service is starting or shutting down.",
+                       "not-ready")
+    s = graph.stats()
+    return Readiness(status="ready", concepts=s["concepts"], relations=s["relations"])
+
+
+@router.get("/metrics", response_class=PlainTextResponse, responses={
+    200: {"content": {METRICS_TYPE: {}},
+          "description": "Prometheus text format, version 0.0.4."}})
+def metrics(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> PlainTextResponse:
+    """Request counts and latency by route, reloads, and the graph's size (this process)."""
+    s = graph.stats()
+    cache = getattr(request.app, "read_cache", None)
+    gauges = {
+        "kg_graph_concepts": ("Concepts in the graph being served.", float(s["concepts"])),
+        "kg_graph_relations": ("Relations in the graph being served.", float(s["relations"])),
+    }
+    if cache is not None:
+        gauges["kg_read_cache_entries"] = ("Answers held by the read cache.",
+                                           float(len(cache.entries)))
+        gauges["kg_read_cache_bytes"] = ("Bytes held by the read cache.", float(cache.size))
+    return PlainTextResponse(request.app.state.metrics.render(gauges), media_type=METRICS_TYPE)

@@ -1,0 +1,159 @@
+"""Request ids, a structured access log and Prometheus metrics.
+
+:class:`Observe` sits in front of everything else (the read cache included), so every
+answer, cached or not, gets an ``X-Request-ID`` header, one JSON line in the ``kg.access``
+log and a place in the metrics served at ``/metrics``:
+
+- ``kg_requests_total{method, route, status}``: answers given;
+- ``kg_request_duration_seconds{route}``: a histogram of the time to answer;
+- ``kg_graph_concepts``, ``kg_graph_relations``: the snapshot being served;
+- ``kg_reloads_total{result}``: data reloads, ``ok`` or ``rejected``.
+
+``route`` is the route's path template (``/v1/concepts/{cid}``), never the raw path, so
+the number of series stays bounded; requests that match no route count as ``unmatched``.
+Figures are per process: with ``--workers N`` each worker counts its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+ACCESS_LOG = logging.getLogger("kg.access")
+REQUEST_ID = b"x-request-id"
+_GOOD_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+"""Upper bounds (seconds) of the latency histogram's buckets."""
+
+
+def request_id(scope: Scope) -> str:
+    """The client's ``X-Request-ID`` if it is a sane token, else a new random one."""
+    for name, value in scope.get("headers", ()):
+        if name == REQUEST_ID and _GOOD_ID.fullmatch(value):
+            return value.decode("ascii")
+    return uuid.uuid4().hex
+
+
+def route_of(scope: Scope) -> str:
+    """The path template of the route that answered, or ``unmatched``."""
+    route = scope.get("route")
+    path = getattr(route, "path", None) or scope.get("kg.route")
+    return str(path) if path else "unmatched"
+
+
+class Metrics:
+    """Counters and latency histograms, written in Prometheus' text format."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.requests: defaultdict[tuple[str, str, int], int] = defaultdict(int)
+        self.buckets: defaultdict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
+        self.sums: defaultdict[str, float] = defaultdict(float)
+        self.counts: defaultdict[str, int] = defaultdict(int)
+        self.reloads: defaultdict[str, int] = defaultdict(int)
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        with self._lock:
+            self.requests[(method, route, status)] += 1
+            counts = self.buckets[route]
+            for i, bound in enumerate(BUCKETS):
+                if seconds <= bound:
+                    counts[i] += 1
+            self.sums[route] += seconds
+            self.counts[route] += 1
+
+    def reloaded(self, result: str) -> None:
+        with self._lock:
+            self.reloads[result] += 1
+
+    def render(self, gauges: dict[str, tuple[str, float]]) -> str:
+        """Everything counted so far, plus ``gauges`` (name: (help, value))."""
+        out: list[str] = []
+        with self._lock:
+            out += ["# HELP kg_requests_total Answers given, by method, route and status.",
+                    "# TYPE kg_requests_total counter"]
+            for (method, route, status), n in sorted(self.requests.items()):
+                out.append(f"kg_requests_total{{method={_q(method)},route={_q(route)},"
+                           f"status=\"{status}\"}} {n}")
+            out += ["# HELP kg_request_duration_seconds Time to answer, by route.",
+                    "# TYPE kg_request_duration_seconds histogram"]
+            for route in sorted(self.counts):
+                label = f"route={_q(route)}"
+                for bound, n in zip(BUCKETS, self.buckets[route], strict=True):
+                    out.append(f"kg_request_duration_seconds_bucket{{{label},le=\"{bound}\"}} {n}")
+                out.append(f"kg_request_duration_seconds_bucket{{{label},le=\"+Inf\"}} "
+                           f"{self.counts[route]}")
+                out.append(f"kg_request_duration_seconds_sum{{{label}}} {self.sums[route]:.6f}")
+                out.append(f"kg_request_duration_seconds_count{{{label}}} {self.counts[route]}")
+            out += ["# HELP kg_reloads_total Data reloads, by result.",
+                    "# TYPE kg_reloads_total counter"]
+            for result in ("ok", "rejected"):
+                out.append(f"kg_reloads_total{{result=\"{result}\"}} {self.reloads[result]}")
+        for name, (help_, value) in gauges.items():
+            out += [f"# HELP {name} {help_}", f"# TYPE {name} gauge", f"{name} {value:g}"]
+        return "\n".join(out) + "\n"
+
+
+def _q(value: str) -> str:
+    """A label value, quoted and escaped for the text format."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+class Observe:
+    """ASGI middleware: request id, access log line and metrics for every HTTP request."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = request_id(scope)
+        scope["kg.request_id"] = rid
+        started = time.perf_counter()
+        status = 500
+        sent = 0
+
+        async def tagged(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []),
+                                      (REQUEST_ID, rid.encode("ascii"))]
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tagged)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = route_of(scope)
+            self.metrics.observe(scope["method"], route, status, elapsed)
+            if ACCESS_LOG.isEnabledFor(logging.INFO):
+                ACCESS_LOG.info(access_line(scope, rid, route, status, sent, elapsed))
+
+
+def access_line(scope: Scope, rid: str, route: str, status: int, sent: int,
+                elapsed: float) -> str:
+    """One JSON object describing an answered request."""
+    client = scope.get("client")
+    line: dict[str, Any] = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "request_id": rid, "method": scope["method"], "path": scope["path"],
+        "query": scope.get("query_string", b"").decode("latin-1")[:1000],
+        "route": route, "status": status, "bytes": sent,
+        "duration_ms": round(elapsed * 1000, 2),
+        "client": client[0] if client else None,
+    }
+    return json.dumps(line, separators=(",", ":"))

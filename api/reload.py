@@ -1,0 +1,149 @@
+"""Serving new data without a restart, and never serving bad data.
+
+A reload loads and validates the data directory in a worker thread, exactly as at
+start. Only a graph that passes every check replaces the one being served, in one
+assignment, so a request sees the old snapshot or the new one, never a mix. A bad edit is
+rejected: its validation report (every problem, with file and line) goes to the log and
+to ``/v1/health``, and the old graph keeps serving.
+
+Reloads happen on SIGHUP (one process; with ``--workers N`` uvicorn's supervisor turns
+SIGHUP into a rolling restart of the workers, and a worker that cannot load the data
+never replaces a running one) and, with ``KG_RELOAD_INTERVAL`` > 0 (``kg serve
+--reload-on-change``), whenever the files of the data directory change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+import os
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import DataError
+from kg.graph import KnowledgeGraph
+from kg.load import load_graph
+from kg.search import index_for
+
+LOG = logging.getLogger("kg.reload")
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def fingerprint(data_dir: Path) -> Fingerprint:
+    """Name, size and modification time of every file under ``data_dir``."""
+    def walk(folder: str) -> Iterator[tuple[str, int, int]]:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from walk(entry.path)
+            else:
+                with contextlib.suppress(OSError):
+                    st = entry.stat()
+                    yield entry.path, st.st_size, st.st_mtime_ns
+    return tuple(sorted(walk(str(data_dir))))
+
+
+def prepare(graph: KnowledgeGraph) -> None:
+    """Build what requests would otherwise build on first use."""
+    graph.prepare()
+    index_for(graph)
+
+
+def install(app: Any, graph: KnowledgeGraph) -> None:
+    """Serve ``graph`` from now on (it must be prepared); values made for the old graph
+    are dropped, and the garbage collector is told to leave the new one alone."""
+    old_cache = app.state.cache
+    app.state.cache = {}
+    app.state.graph = graph
+    app.state.loaded_at = time.time()
+    engine = old_cache.get("sparql")
+    if engine is not None:
+        engine.close()
+    # objects frozen with the old snapshot go back to the collector, so it can free them
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+@dataclass
+class Reloader:
+    """Reloads ``app``'s data on request, or when the files change."""
+
+    app: Any
+    data_dir: Path
+    interval: float = 0.0
+    seen: Fingerprint = ()
+    problems: list[str] = field(default_factory=list)
+    """The report of the last rejected reload (empty once a reload succeeds)."""
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def request(self) -> None:
+        """Ask for a reload as soon as possible (a signal handler may call this)."""
+        self._wake.set()
+
+    async def reload(self) -> bool:
+        """Load, check and install the data now; False (and the old graph kept) if bad."""
+        async with self._lock:
+            seen = await asyncio.to_thread(fingerprint, self.data_dir)
+            started = time.perf_counter()
+            try:
+                graph = await asyncio.to_thread(load_graph, self.data_dir)
+            except DataError as e:
+                self.seen = seen
+                self.problems = [str(p) for p in e.problems]
+                self.app.state.metrics.reloaded("rejected")
+                LOG.error("reload rejected: %d problem(s) in %s; still serving the previous "
+                          "data\n%s", len(e.problems), self.data_dir, "\n".join(self.problems))
+                return False
+            await asyncio.to_thread(prepare, graph)
+            install(self.app, graph)
+            self.seen = seen
+            self.problems = []
+            self.app.state.metrics.reloaded("ok")
+            s = graph.stats()
+            LOG.info("reloaded %d concepts and %d relations from %s in %.1f s",
+                     s["concepts"], s["relations"], self.data_dir,
+                     time.perf_counter() - started)
+            return True
+
+    async def run(self) -> None:
+        """Reload on request, and on change when polling; runs until cancelled."""
+        if self.interval and not self.seen:
+            self.seen = await asyncio.to_thread(fingerprint, self.data_dir)
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.interval or None)
+            except TimeoutError:
+                pass
+            asked = self._wake.is_set()
+            self._wake.clear()
+            if not asked:
+                now = await asyncio.to_thread(fingerprint, self.data_dir)
+                if now == self.seen:
+                    continue
+            try:
+                await self.reload()
+            except Exception:  # never let one failed reload stop the next
+                LOG.exception("reload failed; still serving the previous data")
+
+
+def listen_for_hangup(reloader: Reloader) -> bool:
+    """Reload on SIGHUP; False where the event loop cannot take signals."""
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reloader.request)
+    except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+        return False
+    return True
