@@ -19,7 +19,7 @@ from api import errors, reload
 from api.cache import ReadCache
 from api.limits import BodyLimit, RateLimit, UrlLimit
 from api.observe import Metrics, Observe
-from api.reload import Reloader, listen_for_hangup
+from api.reload import Reloader, fingerprint, listen_for_hangup
 from api.routers import (
     concepts,
     faq,
@@ -73,6 +73,9 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     directory is never served.
     """
     settings = settings or Settings()
+    # what the data directory looked like before loading: a change from here on is
+    # picked up by the next check for changes
+    seen = fingerprint(settings.data_dir) if settings.reload_interval else ()
     graph = graph if graph is not None else load_graph(settings.data_dir)
 
     @asynccontextmanager
@@ -105,7 +108,7 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app.state.cache = {}
     app.state.ready = False
     app.state.metrics = Metrics()
-    app.state.reloader = Reloader(app, settings.data_dir, settings.reload_interval)
+    app.state.reloader = Reloader(app, settings.data_dir, settings.reload_interval, seen)
     errors.install(app)
     for module in (health, concepts, sources, ontology, search, relate, faq, rdf, sparql, web):
         app.include_router(module.router)

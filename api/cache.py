@@ -11,6 +11,7 @@ reload), everything cached for the old one is dropped.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,22 @@ class Entry:
     etag: bytes
     route: str | None = None
     """The path template of the route that rendered it (for metrics and logs)."""
+    cost: int = 0
+    """The memory it takes, as counted against the cache's limit (see :func:`cost_of`)."""
+
+
+ENTRY_OVERHEAD = 400
+"""Bytes of an entry beyond its body, key and headers: the entry object, its place in
+the ordered dict, the tuples holding key and headers."""
+
+
+def cost_of(key: tuple[bytes, ...], headers: list[tuple[bytes, bytes]], body: bytes) -> int:
+    """The memory an entry takes: body, key, headers and bookkeeping (on a 64-bit build a
+    small answer's bookkeeping outweighs its body, so counting bodies alone would let
+    the cache grow well past its limit)."""
+    return (sys.getsizeof(body) + sum(sys.getsizeof(part) for part in key)
+            + sum(sys.getsizeof(k) + sys.getsizeof(v) + 56 for k, v in headers)
+            + ENTRY_OVERHEAD)
 
 
 def etag_of(body: bytes) -> bytes:
@@ -153,10 +170,13 @@ class ReadCache:
                    if k.lower() not in (b"etag", b"cache-control", b"content-length")]
         headers += [(b"content-length", str(len(body)).encode()), (b"etag", etag),
                     (b"cache-control", self.cache_control)]
-        entry = Entry(headers, body, etag, route)
+        entry = Entry(headers, body, etag, route, cost_of(key, headers, body))
+        replaced = self.entries.pop(key, None)  # two requests rendered it at once
+        if replaced is not None:
+            self.size -= replaced.cost
         self.entries[key] = entry
-        self.size += len(body)
+        self.size += entry.cost
         while self.size > self.max_bytes and self.entries:
             _key, old = self.entries.popitem(last=False)
-            self.size -= len(old.body)
+            self.size -= old.cost
         return entry
