@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors, reload
 from api.cache import ReadCache
+from api.deps import close_all
 from api.limits import BodyLimit, RateLimit, UrlLimit
 from api.observe import Metrics, Observe
 from api.reload import Reloader, fingerprint, listen_for_hangup
@@ -96,9 +97,7 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            engine = app.state.cache.get("sparql")
-            if engine is not None:
-                engine.close()  # the SPARQL worker process ends with the app
+            close_all(app.state.cache)  # the SPARQL worker process ends with the app
 
     app = KgApp(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
                 lifespan=lifespan)

@@ -12,8 +12,11 @@ from kg.settings import Settings
 
 
 def get_graph(request: Request) -> KnowledgeGraph:
-    """The graph snapshot the app was created with."""
-    graph: KnowledgeGraph = request.app.state.graph
+    """The graph snapshot being served (the same one for the whole request, even if a
+    reload replaces it meanwhile)."""
+    graph: KnowledgeGraph | None = getattr(request.state, "graph", None)
+    if graph is None:
+        graph = request.state.graph = request.app.state.graph
     return graph
 
 
@@ -27,8 +30,33 @@ T = TypeVar("T")
 
 
 def cached(request: Request, key: str, make: Callable[[], T]) -> T:
-    """A value computed once per app; the graph is immutable, so it never goes stale."""
-    store: dict[str, object] = request.app.state.cache
-    if key not in store:
-        store[key] = make()
-    return store[key]  # type: ignore[return-value]
+    """A value computed once per graph snapshot from this request's graph.
+
+    Kept in the app's store with the graph it was made from, so a value made from a
+    snapshot that a reload has since replaced is never handed to a later request.
+    """
+    graph = get_graph(request)
+    store: dict[str, tuple[KnowledgeGraph, object]] = request.app.state.cache
+    entry = store.get(key)
+    if entry is not None and entry[0] is graph:
+        return entry[1]  # type: ignore[return-value]
+    value = make()
+    if graph is request.app.state.graph:
+        old = store.get(key)
+        store[key] = (graph, value)
+        if old is not None:
+            close(old[1])
+    return value
+
+
+def close(value: object) -> None:
+    """Release what a cached value holds (a SPARQL worker process), if anything."""
+    shut = getattr(value, "close", None)
+    if callable(shut):
+        shut()
+
+
+def close_all(store: dict[str, object]) -> None:
+    """Release everything an app's store of per-graph values holds."""
+    for entry in store.values():
+        close(entry[1] if isinstance(entry, tuple) and len(entry) == 2 else entry)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from api.deps import close_all
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
@@ -68,9 +69,7 @@ def install(app: Any, graph: KnowledgeGraph) -> None:
     app.state.cache = {}
     app.state.graph = graph
     app.state.loaded_at = time.time()
-    engine = old_cache.get("sparql")
-    if engine is not None:
-        engine.close()
+    close_all(old_cache)
     # objects frozen with the old snapshot go back to the collector, so it can free them
     gc.unfreeze()
     gc.collect()

@@ -176,3 +176,37 @@ def test_changes_are_picked_up_when_polling(data: Path) -> None:
         while c.get("/v1/concepts/mesa-optimizer").json()["label"] != "mesa optimiser proper":
             assert time.monotonic() < deadline, "the change was not picked up"
             time.sleep(0.1)
+
+
+def test_sparql_answers_from_the_reloaded_graph(client: TestClient, data: Path) -> None:
+    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { "
+             "<https://w3id.org/alignment-kg/concept/mesa-optimizer> skos:prefLabel ?l }")
+
+    def label() -> str:
+        r = client.get("/v1/sparql", params={"query": query},
+                       headers={"accept": "application/sparql-results+json"})
+        assert r.status_code == 200
+        return str(r.json()["results"]["bindings"][0]["l"]["value"])
+
+    assert label() == "mesa-optimizer"
+    _edit(data / "concepts" / "mesa-optimizer.yaml", "label: 'mesa-optimizer'",
+          "label: 'mesa-optimizer (learned)'")
+    reloader = client.app.state.reloader  # type: ignore[attr-defined]
+    assert client.portal.call(reloader.reload) is True  # type: ignore[union-attr]
+    assert label() == "mesa-optimizer (learned)"
+
+
+def test_a_value_made_from_a_replaced_graph_is_not_kept(client: TestClient,
+                                                        shipped: object) -> None:
+    from starlette.requests import Request
+
+    from api.deps import cached
+
+    app = client.app
+    request = Request({"type": "http", "app": app, "headers": [], "state": {}})
+    request.state.graph = shipped  # this request began before a reload
+    assert cached(request, "thing", lambda: "old") == "old"
+    assert "thing" not in app.state.cache  # type: ignore[attr-defined]
+    fresh = Request({"type": "http", "app": app, "headers": [], "state": {}})
+    assert cached(fresh, "thing", lambda: "new") == "new"
+    assert cached(fresh, "thing", lambda: "again") == "new"
