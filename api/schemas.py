@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -10,43 +10,67 @@ from kg.explain import Footnotes, sentence, shared_how
 from kg.graph import KnowledgeGraph
 from kg.model import Citation as KGCitation
 from kg.model import Concept, Relation, Source
-from kg.paths import RankedPath, Relatedness, Step
+from kg.ontology import KINDS, RELATION_TYPES
+from kg.paths import MAX_HOPS, RankedPath, Relatedness, Step
+
+# Closed vocabularies are enums in the OpenAPI schema (so that clients and fuzzers know
+# them) but plain strings in Python: an unknown kind or relation type in a *request* is
+# answered by the handler with a 400 naming the nearest, not by a bare 422.
+KIND_NAMES = list(KINDS)
+RELATION_NAMES = list(RELATION_TYPES)
+TRAVELLED_NAMES = list(dict.fromkeys(
+    [*RELATION_TYPES, *(t.inverse_name for t in RELATION_TYPES.values())]))
+KindName = Annotated[str, Field(description="kind of concept (see /v1/ontology)",
+                                json_schema_extra={"enum": KIND_NAMES})]
+RelationName = Annotated[str, Field(description="relation type, read from source to target",
+                                    json_schema_extra={"enum": RELATION_NAMES})]
+Offset = Annotated[int, Field(ge=0)]
+MAX_PAGE = 500
+"""Most concepts in one page of /v1/concepts."""
+
+
+class ProblemError(BaseModel):
+    where: str = Field(description="the parameter, e.g. \"query parameter 'limit'\", or body")
+    message: str
 
 
 class Problem(BaseModel):
     """An error, as application/problem+json (RFC 9457)."""
 
-    type: str = Field(description="URI naming the kind of problem")
+    type: str = Field(description="URI naming the kind of problem: /problems/{kind}, or "
+                                  "about:blank", json_schema_extra={"format": "uri-reference"})
     title: str
-    status: int
+    status: int = Field(ge=400, le=599, description="the HTTP status, repeated")
     detail: str
     suggestions: list[ConceptRef] | None = Field(
         default=None, description="nearest concepts, where a term did not resolve")
-    errors: list[dict[str, object]] | None = Field(
+    term: str | None = Field(default=None, description="the term that did not resolve")
+    param: str | None = Field(default=None, description="the parameter that held it")
+    errors: list[ProblemError] | None = Field(
         default=None, description="each invalid parameter, where the request was malformed")
 
 
 class ConceptRef(BaseModel):
     id: str
     label: str
-    kind: str
+    kind: KindName
 
 
 class Citation(BaseModel):
     source: str = Field(description="source id")
     quote: str = Field(description="the passage, verbatim")
-    start: int = Field(description="offset of the passage in /v1/sources/{source}/text")
-    end: int
+    start: int = Field(ge=0, description="offset of the passage in /v1/sources/{source}/text")
+    end: int = Field(ge=0, description="offset just after the passage")
 
 
 class NumberedCitation(Citation):
-    n: int = Field(description="footnote number used as [^n] in the answer")
+    n: int = Field(ge=1, description="footnote number used as [^n] in the answer")
     title: str = Field(description="title of the source")
 
 
 class Statement(BaseModel):
     source: ConceptRef
-    type: str = Field(description="relation type, read from source to target")
+    type: RelationName
     target: ConceptRef
     sentence: str
     citations: list[Citation]
@@ -55,8 +79,9 @@ class Statement(BaseModel):
 class ConceptDetail(BaseModel):
     id: str
     label: str
-    kind: str
-    uri: str
+    kind: KindName
+    uri: str = Field(description="the concept's IRI, as in the RDF export",
+                     json_schema_extra={"format": "uri"})
     aliases: list[str]
     definition: str
     citations: list[Citation]
@@ -65,27 +90,27 @@ class ConceptDetail(BaseModel):
 
 class ConceptPage(BaseModel):
     items: list[ConceptRef]
-    total: int
-    limit: int
-    offset: int
+    total: Offset
+    limit: int = Field(ge=1, le=MAX_PAGE)
+    offset: Offset
 
 
 class NeighborNode(ConceptRef):
-    distance: int = Field(description="steps from the concept asked about")
+    distance: int = Field(ge=1, le=3, description="steps from the concept asked about")
 
 
 class Neighbors(BaseModel):
     concept: ConceptRef
-    depth: int
+    depth: int = Field(ge=1, le=3)
     nodes: list[NeighborNode]
     statements: list[Statement]
 
 
 class HierarchyStep(BaseModel):
     concept: ConceptRef
-    type: str = Field(description="is_a or part_of")
+    type: Literal["is_a", "part_of"]
     via: str = Field(description="id of the concept this step was reached from")
-    depth: int
+    depth: int = Field(ge=1, description="steps from the concept asked about")
 
 
 class Hierarchy(BaseModel):
@@ -98,9 +123,9 @@ class SourceOut(BaseModel):
     id: str
     title: str
     kind: str
-    url: str | None
+    url: str | None = Field(json_schema_extra={"format": "uri"})
     authors: list[str]
-    published: str | None
+    published: str | None = Field(description="ISO date or year")
     has_text: bool
 
 
@@ -109,12 +134,12 @@ class SourceList(BaseModel):
 
 
 class KindOut(BaseModel):
-    name: str
+    name: KindName
     description: str
 
 
 class RelationTypeOut(BaseModel):
-    name: str
+    name: RelationName
     description: str
     forward: str = Field(description="sentence template read from source ({x}) to target ({y})")
     inverse: str = Field(description="sentence template read from target ({x}) to source ({y})")
@@ -129,7 +154,7 @@ class Ontology(BaseModel):
 
 
 class SearchResult(ConceptRef):
-    score: float
+    score: float = Field(ge=0, le=1, description="1 for an exact label or id")
     match: Literal["id", "label", "alias", "prefix", "fuzzy"]
     matched: str = Field(description="the label, alias or id that matched")
 
@@ -140,15 +165,18 @@ class SearchResults(BaseModel):
 
 
 class PathStep(Statement):
+    type: str = Field(description="relation type as read in the direction travelled (its "
+                                  "inverse name when travelled backwards)",
+                      json_schema_extra={"enum": list(TRAVELLED_NAMES)})
     direction: Literal["forward", "inverse"] = Field(
         description="forward when travelled as stated; inverse when read from its target")
 
 
 class PathOut(BaseModel):
-    length: int
+    length: int = Field(ge=1, le=MAX_HOPS)
     score: float = Field(description="higher is better; paths through hubs and vague "
                                      "relations score lower")
-    steps: list[PathStep]
+    steps: list[PathStep] = Field(min_length=1)
 
 
 class SharedOut(BaseModel):
@@ -208,13 +236,14 @@ class GlossaryEntry(BaseModel):
 
 class Glossary(BaseModel):
     data: dict[str, GlossaryEntry] = Field(description="one entry per lower-cased phrase")
-    timestamp: str = Field(description="when this answer was made (ISO 8601, UTC)")
+    timestamp: str = Field(description="when this answer was made (ISO 8601, UTC)",
+                           json_schema_extra={"format": "date-time"})
 
 
 class Health(BaseModel):
     status: Literal["ok"]
-    concepts: int
-    relations: int
+    concepts: Offset
+    relations: Offset
     version: str
 
 

@@ -11,6 +11,9 @@ from api.errors import NotAcceptable
 from api.negotiation import choose
 from api.routers import problems
 from api.schemas import (
+    KIND_NAMES,
+    MAX_PAGE,
+    RELATION_NAMES,
     ConceptDetail,
     ConceptPage,
     Hierarchy,
@@ -30,13 +33,17 @@ from kg.settings import Settings
 
 router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
 ConceptId = Annotated[str, Path(min_length=1, max_length=200, description="concept id")]
-MAX_PAGE = 500
+_TYPE = f"(?:{'|'.join(RELATION_NAMES)})"
+TYPES_PATTERN = f"^ *(?:{_TYPE} *)?(?:, *(?:{_TYPE} *)?)*$"
+"""Comma-separated relation types (blanks between commas are skipped). Declared in the
+schema only: the handler answers any other word with a 400 naming the nearest type."""
 
 
 @router.get("", response_model=ConceptPage, responses=problems(400, 422))
 def list_concepts(
     graph: KnowledgeGraph = Depends(get_graph),
-    kind: str | None = Query(None, max_length=50, description="only concepts of this kind"),
+    kind: str | None = Query(None, max_length=50, description="only concepts of this kind",
+                             json_schema_extra={"enum": KIND_NAMES}),
     limit: int = Query(50, ge=1, le=MAX_PAGE),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> ConceptPage:
@@ -52,8 +59,11 @@ def list_concepts(
 @router.get("/{id}", response_model=ConceptDetail, responses={
     **problems(404, 406, 422),
     200: {"description": "the concept; as RDF when the Accept header asks for it",
-          "content": {f.media_type: {} for f in FORMATS.values()}},
-    307: {"description": "`id` is a label or alias: redirect to the concept's own id"}})
+          "content": {f.media_type: {"schema": {"type": "object"} if f.name == "jsonld"
+                                     else {"type": "string"}} for f in FORMATS.values()}},
+    307: {"description": "`id` is a label or alias: redirect to the concept's own id",
+          "headers": {"Location": {"description": "/v1/concepts/{the concept's id}",
+                                   "schema": {"type": "string"}}}}})
 def get_concept(id: ConceptId, request: Request, response: Response,
                 graph: KnowledgeGraph = Depends(get_graph),
                 settings: Settings = Depends(get_settings)) -> ConceptDetail | Response:
@@ -83,7 +93,8 @@ def neighbors(
     graph: KnowledgeGraph = Depends(get_graph),
     depth: int = Query(1, ge=1, le=3, description="how many steps out"),
     types: str | None = Query(None, max_length=500,
-                              description="comma-separated relation types to follow"),
+                              description="comma-separated relation types to follow",
+                              json_schema_extra={"pattern": TYPES_PATTERN}),
 ) -> Neighbors:
     """Concepts within `depth` steps, with the statements that join them."""
     wanted = None

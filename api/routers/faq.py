@@ -28,7 +28,7 @@ from kg.settings import Settings
 router = APIRouter(tags=["faq bots"])
 
 
-@router.post("/v1/annotate", response_model=AnnotateOut, responses=problems(413, 422))
+@router.post("/v1/annotate", response_model=AnnotateOut, responses=problems(400, 413, 422))
 def annotate(
     body: AnnotateIn,
     graph: KnowledgeGraph = Depends(get_graph),

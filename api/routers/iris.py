@@ -8,15 +8,21 @@ asking for Turtle gets Turtle.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote, urlparse
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from api.negotiation import choose
+from api.routers import problems
 from kg.rdf import FORMATS
 
 _DATA_TYPES = ["application/json", *(f.media_type for f in FORMATS.values())]
+_SEE_OTHER: dict[int | str, dict[str, Any]] = {303: {
+    "description": "the resource that describes this IRI",
+    "headers": {"Location": {"description": "where it is described",
+                             "schema": {"type": "string"}}}}}
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -33,7 +39,8 @@ def make_router(base_iri: str) -> APIRouter:
     prefix = urlparse(base_iri).path.rstrip("/")
     router = APIRouter(prefix=prefix, tags=["linked data"])
 
-    @router.get("/concept/{id}", status_code=303, response_class=RedirectResponse)
+    @router.get("/concept/{id}", status_code=303, response_class=RedirectResponse,
+                responses={**_SEE_OTHER, **problems(404, 422)})
     def concept_iri(id: str, request: Request) -> RedirectResponse:
         """A concept's IRI: see /v1/concepts/{id} (JSON, or RDF by Accept), or its web page
         for a browser."""
@@ -41,7 +48,8 @@ def make_router(base_iri: str) -> APIRouter:
             return _see_other(f"/concepts/{quote(id, safe='')}")
         return _see_other(f"/v1/concepts/{quote(id, safe='')}")
 
-    @router.get("/source/{id}", status_code=303, response_class=RedirectResponse)
+    @router.get("/source/{id}", status_code=303, response_class=RedirectResponse,
+                responses={**_SEE_OTHER, **problems(404, 422)})
     def source_iri(id: str, request: Request) -> RedirectResponse:
         """A source's IRI: see /v1/sources/{id}, or its web page for a browser."""
         if _wants_html(request):
@@ -49,17 +57,19 @@ def make_router(base_iri: str) -> APIRouter:
         return _see_other(f"/v1/sources/{quote(id, safe='')}")
 
     @router.get("/statement/{subject}/{rest:path}", status_code=303,
-                response_class=RedirectResponse)
+                response_class=RedirectResponse, responses={**_SEE_OTHER, **problems(404, 422)})
     def statement_iri(subject: str, rest: str) -> RedirectResponse:
         """A cited statement's IRI: it is described with its subject concept."""
         return _see_other(f"/v1/concepts/{quote(subject, safe='')}")
 
-    @router.get("/scheme", status_code=303, response_class=RedirectResponse)
+    @router.get("/scheme", status_code=303, response_class=RedirectResponse,
+                responses=_SEE_OTHER)
     def scheme_iri() -> RedirectResponse:
         """The concept scheme: the whole export."""
         return _see_other("/v1/export")
 
-    @router.get("/ontology", status_code=303, response_class=RedirectResponse)
+    @router.get("/ontology", status_code=303, response_class=RedirectResponse,
+                responses=_SEE_OTHER)
     def ontology_iri() -> RedirectResponse:
         """The vocabulary: described in /v1/ontology and in the export."""
         return _see_other("/v1/ontology")

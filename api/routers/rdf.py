@@ -24,7 +24,11 @@ from kg.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["rdf"])
 RDF_TYPES = [f.media_type for f in FORMATS.values()]
-_RDF_CONTENT: dict[str, dict[str, object]] = {f.media_type: {} for f in FORMATS.values()}
+_RDF_CONTENT: dict[str, dict[str, object]] = {
+    f.media_type: {"schema": {"type": "object"} if f.name == "jsonld" else {"type": "string"}}
+    for f in FORMATS.values()}
+FORMAT_NAMES = list(dict.fromkeys(n for f in FORMATS.values() for n in (f.name, *f.aliases)))
+"""Every name ``format`` takes (any case); declared as the parameter's enum."""
 CHUNK = 1024 * 1024
 """Bytes of a rendered export read and sent at a time."""
 _RENDERING = threading.Lock()  # one render per snapshot and format, even when asked at once
@@ -81,7 +85,8 @@ def export(
     graph: KnowledgeGraph = Depends(get_graph),
     settings: Settings = Depends(get_settings),
     format: Annotated[str | None, Query(max_length=20, description=(
-        "turtle, jsonld, ntriples or rdfxml; without it the Accept header decides"))] = None,
+        "turtle, jsonld, ntriples or rdfxml; without it the Accept header decides"),
+        json_schema_extra={"enum": FORMAT_NAMES})] = None,
 ) -> Response:
     """The whole graph as RDF (SKOS, cited statements, sources with their texts)."""
     if format is not None:
@@ -106,7 +111,10 @@ def export(
 
 
 @router.get("/context.jsonld", response_class=Response, responses={
-    200: {"description": "JSON-LD context", "content": {"application/ld+json": {}}}})
+    200: {"description": "JSON-LD context",
+          "content": {"application/ld+json": {"schema": {
+              "type": "object", "required": ["@context"],
+              "properties": {"@context": {"type": "object"}}}}}}})
 def context(settings: Settings = Depends(get_settings)) -> Response:
     """The JSON-LD context for the export's vocabulary."""
     return Response(json.dumps(json_ld_context(settings.base_iri), indent=1),

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import get_graph
 from api.routers import problems
-from api.schemas import SearchResult, SearchResults
+from api.schemas import KIND_NAMES, SearchResult, SearchResults
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
@@ -19,7 +19,8 @@ def search(
     graph: KnowledgeGraph = Depends(get_graph),
     q: str = Query(..., min_length=1, max_length=200, description="term to look for"),
     limit: int = Query(10, ge=1, le=50),
-    kind: str | None = Query(None, max_length=50, description="only concepts of this kind"),
+    kind: str | None = Query(None, max_length=50, description="only concepts of this kind",
+                             json_schema_extra={"enum": KIND_NAMES}),
 ) -> SearchResults:
     """Concepts by id, label or alias: exact first, then prefix (autocomplete), then fuzzy."""
     if kind is not None and kind not in KINDS:

@@ -23,9 +23,20 @@ MAX_BODY = 4 * MAX_QUERY_CHARS
 RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml",
                 "text/csv", "text/tab-separated-values", "application/json", "application/xml"]
 GRAPH_OFFER = list(GRAPH_TYPES)  # Turtle first: the default
+_RESULTS_JSON = {"type": "object", "required": ["head"],
+                 "properties": {"head": {"type": "object"}, "boolean": {"type": "boolean"},
+                                "results": {"type": "object", "required": ["bindings"],
+                                            "properties": {"bindings": {"type": "array"}}}}}
+_CONTENT = {m: {"schema": _RESULTS_JSON if m.endswith("json") and m in RESULT_OFFER
+                else {"type": "object"} if m.endswith("json") else {"type": "string"}}
+            for m in [*RESULT_OFFER, *GRAPH_OFFER]}
 RESPONSES = {**problems(400, 406, 413, 415, 422), 200: {
     "description": "results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE)",
-    "content": {m: {} for m in [*RESULT_OFFER, *GRAPH_OFFER]}}}
+    "content": _CONTENT}}
+QUERY_BOUNDS = {"minLength": 1, "maxLength": MAX_QUERY_CHARS}
+QUERY_SCHEMA = {"type": "string", **QUERY_BOUNDS}
+"""A query as the schema declares it; the handler itself answers an empty or over-long
+one with 400 (the SPARQL protocol's status for a refused query), not 422."""
 
 
 def _engine(request: Request, graph: KnowledgeGraph, settings: Settings) -> SparqlEngine:
@@ -57,12 +68,13 @@ def _refuse_dataset_and_updates(fields: dict[str, list[str]]) -> None:
                             "run over this graph only.")
 
 
-@router.get("/sparql", response_class=Response, responses=RESPONSES)
+@router.get("/sparql", response_class=Response, responses={**RESPONSES, **problems(414)})
 async def sparql_get(
     request: Request,
     query: Annotated[str | None, Query(description="SPARQL query (SELECT, ASK, CONSTRUCT, "
                                                    "DESCRIBE); over-long ones are refused "
-                                                   "with 400")] = None,
+                                                   "with 400",
+                                       json_schema_extra=QUERY_BOUNDS)] = None,
     graph: KnowledgeGraph = Depends(get_graph),
     settings: Settings = Depends(get_settings),
 ) -> Response:
@@ -72,10 +84,10 @@ async def sparql_get(
 
 
 @router.post("/sparql", response_class=Response, responses=RESPONSES, openapi_extra={
-    "requestBody": {"content": {
-        "application/sparql-query": {"schema": {"type": "string"}},
+    "requestBody": {"required": True, "content": {
+        "application/sparql-query": {"schema": QUERY_SCHEMA},
         "application/x-www-form-urlencoded": {"schema": {
-            "type": "object", "properties": {"query": {"type": "string"}}}}}}})
+            "type": "object", "required": ["query"], "properties": {"query": QUERY_SCHEMA}}}}}})
 async def sparql_post(
     request: Request,
     graph: KnowledgeGraph = Depends(get_graph),

@@ -27,7 +27,8 @@ from api.render import (
     linked_sentence,
     markdown,
 )
-from api.routers import problems
+from api.routers import html_errors, merged, problems
+from api.routers.concepts import ConceptId
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
 from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery, KGError
@@ -41,6 +42,13 @@ from kg.svg import KIND_COLOURS, concept_svg, relate_svg
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 SVG = "image/svg+xml"
+SVG_CONTENT = {SVG: {"schema": {"type": "string"}}}
+
+
+def _redirect(status: int, what: str) -> dict[int | str, dict[str, Any]]:
+    return {status: {"description": what, "headers": {
+        "Location": {"description": "where to go", "schema": {"type": "string"}}}}}
+
 
 router = APIRouter(include_in_schema=True)
 
@@ -89,7 +97,8 @@ def home(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLRe
     return _page(request, "home.html", title="Glossary", groups=groups, stats=graph.stats())
 
 
-@router.get("/search", response_class=HTMLResponse, tags=["web pages"], response_model=None)
+@router.get("/search", response_class=HTMLResponse, tags=["web pages"], response_model=None,
+            responses={**problems(422), **_redirect(303, "an exact match: its concept page")})
 def search_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
                 q: Annotated[str, Query(max_length=200)] = "") -> Response:
     """Search results; an exact match goes straight to its concept page."""
@@ -105,7 +114,9 @@ def search_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
 
 
 @router.get("/concepts/{id}", response_class=HTMLResponse, tags=["web pages"],
-            response_model=None)
+            response_model=None, responses=merged(
+                html_errors(404), problems(404, 422),
+                _redirect(307, "`id` is a label or alias: the concept's own page")))
 def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_graph),
                  settings: Settings = Depends(get_settings),
                  depth: Annotated[int, Query(ge=1, le=2)] = 1) -> Response:
@@ -130,7 +141,8 @@ def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_
                  svg=svg, depth=depth, iri=settings.concept_iri(c.id), notes=footnotes(notes))
 
 
-@router.get("/relate", response_class=HTMLResponse, tags=["web pages"])
+@router.get("/relate", response_class=HTMLResponse, tags=["web pages"],
+            responses={**html_errors(400, 404), **problems(422)})
 def relate_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
                 x: Annotated[str, Query(max_length=200)] = "",
                 y: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
@@ -160,7 +172,7 @@ def relate_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
     return _page(request, "relate.html", **context)
 
 
-@router.get("/ask", response_class=HTMLResponse, tags=["web pages"])
+@router.get("/ask", response_class=HTMLResponse, tags=["web pages"], responses=problems(422))
 def ask_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
              q: Annotated[str, Query(max_length=MAX_QUESTION)] = "") -> HTMLResponse:
     """Ask a question; the answer comes from the graph, every claim with its source."""
@@ -181,7 +193,8 @@ def sources_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -
     return _page(request, "sources.html", title="Sources", sources=list(graph.sources.values()))
 
 
-@router.get("/sources/{id}", response_class=HTMLResponse, tags=["web pages"])
+@router.get("/sources/{id}", response_class=HTMLResponse, tags=["web pages"],
+            responses=merged(html_errors(404), problems(404, 422)))
 def source_page(request: Request, id: str,
                 graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
     """A source text with every quoted passage highlighted and linked to its concepts."""
@@ -195,9 +208,9 @@ def source_page(request: Request, id: str,
 # -- pictures for bots
 
 @router.get("/v1/concepts/{id}/graph.svg", tags=["pictures"], response_class=Response,
-            responses={**problems(404, 422), 200: {"content": {SVG: {}},
+            responses={**problems(404, 422), 200: {"content": SVG_CONTENT,
                                                   "description": "an SVG picture"}})
-def concept_picture(id: str, graph: KnowledgeGraph = Depends(get_graph),
+def concept_picture(id: ConceptId, graph: KnowledgeGraph = Depends(get_graph),
                     depth: Annotated[int, Query(ge=1, le=2)] = 1,
                     max_nodes: Annotated[int, Query(ge=2, le=30)] = 30) -> Response:
     """The neighbourhood of a concept as an SVG picture, coloured by kind."""
@@ -206,7 +219,7 @@ def concept_picture(id: str, graph: KnowledgeGraph = Depends(get_graph),
 
 
 @router.get("/v1/relate.svg", tags=["pictures"], response_class=Response,
-            responses={**problems(400, 404, 422), 200: {"content": {SVG: {}},
+            responses={**problems(400, 404, 422), 200: {"content": SVG_CONTENT,
                                                        "description": "an SVG picture"}})
 def relate_picture(x: Annotated[str, Query(min_length=1, max_length=200)],
                    y: Annotated[str, Query(min_length=1, max_length=200)],
