@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from api.deps import get_graph
-from api.errors import PROBLEM_JSON, problem
+from api.errors import problem
+from api.routers import problems
 from api.schemas import Health
 from kg.graph import KnowledgeGraph
 
@@ -57,9 +58,7 @@ def health(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> Heal
                         reload_problems=list(reloader.problems) if reloader else [])
 
 
-@router.get("/v1/ready", response_model=Readiness, responses={
-    503: {"description": "Starting or stopping: send traffic elsewhere.",
-          "content": {PROBLEM_JSON: {}}}})
+@router.get("/v1/ready", response_model=Readiness, responses=problems(503))
 def ready(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> Readiness | JSONResponse:
     """Readiness: 200 once the data is loaded and prepared, 503 while shutting down."""
     if not getattr(request.app.state, "ready", False):
