@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -22,6 +23,7 @@ from api.limits import BodyLimit, RateLimit, UrlLimit
 from api.observe import Metrics, Observe
 from api.reload import Reloader, fingerprint, listen_for_hangup
 from api.routers import (
+    add_problem_schema,
     concepts,
     faq,
     health,
@@ -114,6 +116,14 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(iris.make_router(settings.base_iri))
+    build_document = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_problem_schema(build_document())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     # in front of Starlette, outermost first: ids, log and metrics; URL length; rate;
     # answers from memory
     front: ASGIApp = app._serve

@@ -13,32 +13,22 @@ _TEXT = {400: "Bad request", 404: "Not found", 406: "Not acceptable: the Accept 
          422: "Invalid parameters"}
 
 
-def _inline(schema: dict[str, Any]) -> dict[str, Any]:
-    """``schema`` with its local ``$defs`` references replaced by what they name.
-
-    A response declared through FastAPI's ``model`` is put under the route's own media
-    type (application/json), never application/problem+json; inlined, the problem schema
-    can sit under the media type the errors really have.
-    """
-    defs = schema.get("$defs", {})
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                return walk({**defs[ref.removeprefix("#/$defs/")],
-                             **{k: v for k, v in node.items() if k != "$ref"}})
-            return {k: walk(v) for k, v in node.items() if k != "$defs"}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    inlined: dict[str, Any] = walk(schema)
-    return inlined
+PROBLEM_REF = "#/components/schemas/Problem"
+PROBLEM_SCHEMA = {"$ref": PROBLEM_REF}
+"""The JSON schema of every error body (RFC 9457 problem details): one component,
+added to the document by :func:`add_problem_schema` (FastAPI would only put a response
+``model`` under the route's own media type, not application/problem+json)."""
 
 
-PROBLEM_SCHEMA = _inline(Problem.model_json_schema(mode="serialization"))
-"""The JSON schema of every error body (RFC 9457 problem details)."""
+def add_problem_schema(document: dict[str, Any]) -> dict[str, Any]:
+    """Put the problem model (and the models it uses) among the document's components."""
+    schema = Problem.model_json_schema(mode="serialization",
+                                       ref_template="#/components/schemas/{model}")
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for name, definition in schema.pop("$defs", {}).items():
+        components.setdefault(name, definition)
+    components["Problem"] = schema
+    return document
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:

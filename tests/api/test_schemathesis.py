@@ -139,4 +139,6 @@ def test_errors_are_declared_as_problem_json() -> None:
                     assert set(content) <= {"application/problem+json", "text/html"}, where
                     if "application/problem+json" in content:
                         problem = content["application/problem+json"]["schema"]
-                        assert {"type", "title", "status", "detail"} <= set(problem["required"])
+                        assert problem == {"$ref": "#/components/schemas/Problem"}, where
+    problem = spec["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail"} <= set(problem["required"])
