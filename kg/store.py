@@ -1,0 +1,266 @@
+"""A durable store of the data directory's files, with an append-only revision log.
+
+The YAML layout of ``data/`` stays the format of record: the store holds every file of
+it byte for byte (concept files, ``sources/sources.yaml``, the source texts), so that a
+graph is built from the store exactly as from the directory (:func:`kg.load.load_graph`
+on a copy) and :meth:`SqliteStore.dump` writes the directory back with every file that
+was not changed identical to what was imported. Each committed change appends one
+revision per file it touches, with the file's bytes before and after, who made it and
+when; nothing in the log is ever rewritten.
+
+:class:`SqliteStore` keeps everything in one SQLite file in WAL mode with full
+synchronisation, so a commit that returned is on disk and survives the process being
+killed. :class:`Store` is the interface a server needs, which another database (several
+replicas on PostgreSQL) can implement.
+
+Examples
+--------
+>>> import tempfile
+>>> from pathlib import Path
+>>> good = Path(__file__).parent.parent / "tests" / "data" / "good"
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     store = SqliteStore.create(Path(tmp) / "kg.sqlite3", good)
+...     entry = store.history("concepts/evolution.yaml")[0]
+...     (entry.action, entry.author, entry.after == (good / "concepts/evolution.yaml").read_bytes())
+...     store.close()
+('import', 'import', True)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    content BLOB NOT NULL,
+    revision INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS revisions (
+    revision INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    path TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('import', 'create', 'update', 'delete')),
+    before BLOB,
+    after BLOB
+);
+CREATE INDEX IF NOT EXISTS revisions_by_path ON revisions (path, revision);
+"""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One entry of the revision log: a file as one change left it."""
+
+    revision: int
+    at: str
+    author: str
+    path: str
+    action: str
+    before: bytes | None
+    after: bytes | None
+
+
+class StaleWrite(Exception):
+    """A write expected a file at a revision it is no longer at (someone wrote first)."""
+
+    def __init__(self, path: str, expected: int | None, current: int | None) -> None:
+        super().__init__(f"{path} is at revision {current}, not {expected}")
+        self.path, self.expected, self.current = path, expected, current
+
+
+class Store(Protocol):
+    """What a server needs of a store of the data files."""
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """Every file (path relative to the data directory, bytes), in path order."""
+        ...
+
+    def read(self, path: str) -> tuple[bytes, int] | None:
+        """A file's bytes and the revision that last wrote it, or None."""
+        ...
+
+    def commit(self, writes: dict[str, bytes | None], author: str,
+               expected: dict[str, int | None] | None = None) -> int:
+        """Write (bytes) or delete (None) files in one transaction; the new revision.
+
+        Raises :class:`StaleWrite` if a file in ``expected`` is not at that revision
+        (None: must not exist).
+        """
+        ...
+
+    def history(self, path: str) -> list[Revision]:
+        """Every revision of ``path``, oldest first."""
+        ...
+
+    def changes(self, since: int = 0, limit: int = 1000) -> list[Revision]:
+        """Revisions after ``since``, oldest first."""
+        ...
+
+
+def data_files(data_dir: Path) -> Iterator[tuple[str, bytes]]:
+    """Every file of a data directory that the layout knows, as (relative path, bytes)."""
+    for folder in ("sources", "concepts"):
+        base = data_dir / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                yield f"{folder}/{path.name}", path.read_bytes()
+
+
+class SqliteStore:
+    """The files of a data directory and their revisions, in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.executescript(SCHEMA)
+        self._lock = threading.RLock()  # one connection, used by one thread at a time
+
+    @classmethod
+    def create(cls, path: Path, data_dir: Path) -> SqliteStore:
+        """Open the store at ``path``, importing ``data_dir`` if it is new or empty."""
+        store = cls(path)
+        if store.db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0:
+            store._import(data_dir)
+        return store
+
+    def _import(self, data_dir: Path) -> None:
+        now = _now()
+        with self._transaction():
+            for rel, content in data_files(data_dir):
+                revision = self._log(now, "import", rel, "import", None, content)
+                self.db.execute("INSERT INTO files VALUES (?, ?, ?)", (rel, content, revision))
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        with self._lock:
+            rows = self.db.execute("SELECT path, content FROM files ORDER BY path").fetchall()
+        for rel, content in rows:
+            yield rel, bytes(content)
+
+    def read(self, path: str) -> tuple[bytes, int] | None:
+        with self._lock:
+            row = self.db.execute("SELECT content, revision FROM files WHERE path = ?",
+                                  (path,)).fetchone()
+        return None if row is None else (bytes(row[0]), int(row[1]))
+
+    def commit(self, writes: dict[str, bytes | None], author: str,
+               expected: dict[str, int | None] | None = None) -> int:
+        now = _now()
+        last = 0
+        with self._transaction():
+            for path, want in (expected or {}).items():
+                current = self.read(path)
+                at = None if current is None else current[1]
+                if at != want:
+                    raise StaleWrite(path, want, at)
+            for path, content in sorted(writes.items()):
+                current = self.read(path)
+                before = None if current is None else current[0]
+                if content is None:
+                    if current is None:
+                        continue
+                    last = self._log(now, author, path, "delete", before, None)
+                    self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+                    continue
+                action = "create" if current is None else "update"
+                last = self._log(now, author, path, action, before, content)
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
+                                (path, content, last))
+        return last
+
+    def history(self, path: str) -> list[Revision]:
+        with self._lock:
+            rows = self.db.execute("SELECT * FROM revisions WHERE path = ? ORDER BY revision",
+                                   (path,)).fetchall()
+        return [_revision(r) for r in rows]
+
+    def changes(self, since: int = 0, limit: int = 1000) -> list[Revision]:
+        with self._lock:
+            rows = self.db.execute("SELECT * FROM revisions WHERE revision > ? ORDER BY "
+                                   "revision LIMIT ?", (since, limit)).fetchall()
+        return [_revision(r) for r in rows]
+
+    def dump(self, out_dir: Path) -> int:
+        """Write every file into ``out_dir`` (the data layout), removing concept files
+        the store no longer has; returns how many files were written or removed."""
+        wanted = dict(self.files())
+        touched = 0
+        for folder in ("sources", "concepts"):
+            base = out_dir / folder
+            if base.is_dir():
+                for path in base.iterdir():
+                    if path.is_file() and f"{folder}/{path.name}" not in wanted \
+                            and not path.name.startswith("."):
+                        path.unlink()
+                        touched += 1
+        for rel, content in wanted.items():
+            target = out_dir / rel
+            if target.is_file() and target.read_bytes() == content:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp")
+            temporary.write_bytes(content)
+            os.replace(temporary, target)
+            touched += 1
+        return touched
+
+    def _log(self, at: str, author: str, path: str, action: str, before: bytes | None,
+             after: bytes | None) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO revisions (at, author, path, action, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (at, author, path, action, before, after))
+        assert cursor.lastrowid is not None
+        return int(cursor.lastrowid)
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.db, self._lock)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on an exception, holding the lock."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self.db = db
+        self.lock = lock
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        try:
+            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        finally:
+            self.lock.release()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _revision(row: tuple[int, str, str, str, str, bytes | None, bytes | None]) -> Revision:
+    revision, at, author, path, action, before, after = row
+    return Revision(int(revision), at, author, path, action,
+                    None if before is None else bytes(before),
+                    None if after is None else bytes(after))

@@ -1,0 +1,147 @@
+"""The SQLite store: import, byte-identical dump, revisions, stale writes, durability."""
+
+from __future__ import annotations
+
+import filecmp
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.load import load_graph
+from kg.store import SqliteStore, StaleWrite, data_files
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA = ROOT / "data"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteStore]:
+    s = SqliteStore.create(tmp_path / "kg.sqlite3", DATA)
+    yield s
+    s.close()
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    return dict(data_files(a)) == dict(data_files(b))
+
+
+def test_dump_of_an_imported_directory_is_byte_identical(store: SqliteStore,
+                                                          tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert store.dump(out) == len(list(data_files(DATA)))
+    assert _same_tree(DATA, out)
+    for rel, _ in data_files(DATA):
+        assert filecmp.cmp(DATA / rel, out / rel, shallow=False), rel
+    assert load_graph(out).content() == load_graph(DATA).content()
+    assert store.dump(out) == 0  # nothing to do the second time
+
+
+def test_commits_are_logged_and_dumped(store: SqliteStore, tmp_path: Path) -> None:
+    rel = "concepts/evolution.yaml"
+    body, at = store.read(rel)  # type: ignore[misc]
+    changed = body.replace(b"label: 'evolution'", b"label: 'biological evolution'")
+    assert changed != body
+    rev = store.commit({rel: changed, "concepts/new-thing.yaml": b"label: x\n"}, "alice",
+                       expected={rel: at, "concepts/new-thing.yaml": None})
+    assert store.read(rel) == (changed, store.read(rel)[1])  # type: ignore[index]
+    history = store.history(rel)
+    assert [(h.action, h.author) for h in history] == [("import", "import"),
+                                                       ("update", "alice")]
+    assert history[-1].before == body and history[-1].after == changed
+    assert rev == max(h.revision for h in store.changes(0))
+    store.commit({"concepts/new-thing.yaml": None}, "bob")
+    # files of one commit are logged in path order
+    assert [c.action for c in store.changes(rev - 2)][-3:] == ["update", "create", "delete"]
+    out = tmp_path / "out"
+    store.dump(out)
+    assert (out / rel).read_bytes() == changed and not (out / "concepts/new-thing.yaml").exists()
+    # every other file as imported
+    unchanged = [r for r, _ in data_files(DATA) if r != rel]
+    assert all((out / r).read_bytes() == (DATA / r).read_bytes() for r in unchanged)
+
+
+def test_a_stale_write_is_refused_and_changes_nothing(store: SqliteStore) -> None:
+    rel = "concepts/evolution.yaml"
+    body, at = store.read(rel)  # type: ignore[misc]
+    store.commit({rel: body + b"\n"}, "first", expected={rel: at})
+    before = store.changes(0)
+    with pytest.raises(StaleWrite) as caught:
+        store.commit({rel: body + b"\n\n", "concepts/other.yaml": b"x"}, "second",
+                     expected={rel: at})
+    assert caught.value.expected == at and caught.value.current != at
+    assert store.changes(0) == before and store.read("concepts/other.yaml") is None
+
+
+def test_reopening_keeps_everything_and_does_not_import_again(tmp_path: Path) -> None:
+    path = tmp_path / "kg.sqlite3"
+    first = SqliteStore.create(path, DATA)
+    first.commit({"concepts/evolution.yaml": b"changed\n"}, "alice")
+    count = len(first.changes(0))
+    first.close()
+    again = SqliteStore.create(path, DATA)
+    assert again.read("concepts/evolution.yaml")[0] == b"changed\n"  # type: ignore[index]
+    assert len(again.changes(0)) == count
+    assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    again.close()
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from kg.store import SqliteStore
+    store = SqliteStore.create(Path(sys.argv[1]), Path(sys.argv[2]))
+    i = 0
+    while True:
+        i += 1
+        body = (f"write {i}\\n" * 50).encode()
+        rev = store.commit({f"concepts/w-{i % 7}.yaml": body, "concepts/log.yaml": body},
+                           "writer")
+        print(i, rev, flush=True)  # acknowledged
+""")
+
+
+def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
+    path = tmp_path / "kg.sqlite3"
+    SqliteStore.create(path, DATA).close()
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(DATA)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    acknowledged: list[tuple[int, int]] = []
+    deadline = time.monotonic() + 60
+    while len(acknowledged) < 200 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line:
+            i, rev = line.split()
+            acknowledged.append((int(i), int(rev)))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert len(acknowledged) >= 200
+    store = SqliteStore.create(path, DATA)
+    try:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        last_i, last_rev = acknowledged[-1]
+        body, _ = store.read("concepts/log.yaml")  # type: ignore[misc]
+        written = int(body.split()[1])
+        assert written >= last_i  # every acknowledged write is there (maybe one more)
+        assert body == (f"write {written}\n" * 50).encode()  # never half a file
+        revisions = {c.revision for c in store.changes(0, limit=100_000)}
+        assert all(rev in revisions for _, rev in acknowledged)
+        # a write is its files together: the two files of the last write agree
+        other, _ = store.read(f"concepts/w-{written % 7}.yaml")  # type: ignore[misc]
+        assert other == body
+    finally:
+        store.close()
+
+
+def test_a_broken_file_is_not_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "kg.sqlite3"
+    path.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(sqlite3.DatabaseError):
+        SqliteStore.create(path, DATA)
