@@ -222,14 +222,22 @@ class KnowledgeGraph:
         """Every concept above ``cid`` (up to ``max_depth`` steps) with its distance and
         the relation a shortest chain reaches it by (see :meth:`chain_in`)."""
         self.concept(cid)
+        tree = self._upward([cid], max_depth)
+        tree.pop(cid, None)  # only in a cycle, which the loader refuses
+        return tree
+
+    def _upward(self, starts: Iterable[str], max_depth: int | None = None,
+                within: Container[str] | None = None) -> dict[str, tuple[int, Relation]]:
+        """Breadth-first walk up from ``starts`` (through concepts ``within`` only, when
+        given): each concept reached, with its distance and the relation it was reached by."""
         tree: dict[str, tuple[int, Relation]] = {}
-        queue = deque([(cid, 0)])
+        queue = deque((start, 0) for start in starts)
         while queue:
             node, d = queue.popleft()
             if max_depth is not None and d >= max_depth:
                 break  # breadth first: every later node is as deep or deeper
             for rel in self._up.get(node, ()):
-                if rel.target not in tree and rel.target != cid:
+                if rel.target not in tree and (within is None or rel.target in within):
                     tree[rel.target] = (d + 1, rel)
                     queue.append((rel.target, d + 1))
         return tree
@@ -253,14 +261,7 @@ class KnowledgeGraph:
     def above(self, cids: Iterable[str], within: Container[str] | None = None) -> set[str]:
         """Every concept strictly above at least one of ``cids`` in the hierarchy, going
         only through concepts ``within`` when given."""
-        seen: set[str] = set()
-        queue = deque(cids)
-        while queue:
-            for rel in self._up.get(queue.popleft(), ()):
-                if rel.target not in seen and (within is None or rel.target in within):
-                    seen.add(rel.target)
-                    queue.append(rel.target)
-        return seen
+        return set(self._upward(cids, within=within))
 
     def hierarchy(self, cid: str, up: bool, limit: int = 200) -> list[HierarchyStep]:
         """Breadth-first steps up (broader) or down (narrower) from ``cid``."""
@@ -281,20 +282,7 @@ class KnowledgeGraph:
 
     def chain_up(self, cid: str, ancestor: str) -> list[Relation]:
         """The is_a/part_of relations of a shortest chain from ``cid`` up to ``ancestor``."""
-        parent: dict[str, Relation] = {}
-        queue = deque([cid])
-        while queue and ancestor not in parent:
-            node = queue.popleft()
-            for rel in self._up.get(node, ()):
-                if rel.target not in parent and rel.target != cid:
-                    parent[rel.target] = rel
-                    queue.append(rel.target)
-        chain: list[Relation] = []
-        node = ancestor
-        while node in parent:
-            chain.append(parent[node])
-            node = parent[node].source
-        return chain[::-1]
+        return self.chain_in(self.up_tree(cid), ancestor)
 
     def _walk(self, cid: str, up: bool) -> dict[str, int]:
         return {s.concept: s.depth for s in self.hierarchy(cid, up, limit=10_000)}
