@@ -129,8 +129,8 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     front: ASGIApp = app._serve
     app.state.read_cache = None
     if settings.cache_max_bytes:
-        front = app.state.read_cache = ReadCache(front, max_bytes=settings.cache_max_bytes,
-                                                 graph_of=lambda: app.state.graph)
+        front = app.state.read_cache = ReadCache(front, lambda: app.state.graph,
+                                                 max_bytes=settings.cache_max_bytes)
     if settings.rate_limit:
         front = RateLimit(front, settings.rate_limit, settings.rate_burst)
     front = UrlLimit(front, settings.max_url_bytes)

@@ -67,12 +67,12 @@ def matches(if_none_match: bytes, etag: bytes) -> bool:
 class ReadCache:
     """ASGI middleware caching 200 answers to cacheable GETs (see the module notes)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = 128 * 1024 * 1024,
-                 max_entry: int = 4 * 1024 * 1024, max_age: int = 60,
-                 graph_of: Callable[[], object] | None = None) -> None:
+    def __init__(self, app: ASGIApp, graph_of: Callable[[], object],
+                 max_bytes: int = 128 * 1024 * 1024, max_entry: int = 4 * 1024 * 1024,
+                 max_age: int = 60) -> None:
         self.app = app
         self.graph_of = graph_of
-        """The graph being served (when not given, that of the Starlette app in scope)."""
+        """The graph being served: answers cached for another one are dropped."""
         self.max_bytes = max_bytes
         self.max_entry = min(max_entry, max_bytes)
         self.cache_control = f"public, max-age={max_age}".encode()
@@ -91,10 +91,7 @@ class ReadCache:
                 or not scope["path"].startswith(CACHEABLE):
             await self.app(scope, receive, send)
             return
-        if self.graph_of is not None:
-            graph = self.graph_of()
-        else:
-            graph = getattr(scope["app"].state, "graph", None) if "app" in scope else None
+        graph = self.graph_of()
         if graph is not self.graph:  # a new snapshot: nothing cached is true of it
             self.clear()
             self.graph = graph

@@ -120,8 +120,6 @@ class Reloader:
 
     async def run(self) -> None:
         """Reload on request, and on change when polling; runs until cancelled."""
-        if self.interval and not self.seen:
-            self.seen = await asyncio.to_thread(fingerprint, self.data_dir)
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), self.interval or None)

@@ -164,7 +164,6 @@ class SearchIndex:
         hits.sort(key=lambda h: (-h.score, len(h.label), h.label))
         return hits[:limit]
 
-
     def _fuzzy(self, q: str, limit: int) -> list[tuple[float, int]]:
         """Forms like ``q``: (score, form index), the better of the plain ratio and
         0.95 times the ratio with words in order (rapidfuzz's token_sort_ratio)."""
