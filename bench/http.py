@@ -42,31 +42,39 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
-    """Run a server until the block ends; yields its base URL once it answers."""
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)
-                break
-            except urllib.error.HTTPError:
-                break  # it answers, if only with an error
-            except OSError as e:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    said = proc.stderr.read() if proc.stderr else ""
-                    raise RuntimeError(f"server did not start: {said}") from e
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGINT)
+def server(command: list[str], port: int, env: dict[str, str],
+           wait: float = 120) -> Iterator[str]:
+    """Run a server until the block ends; yields its base URL once it answers.
+
+    Its output goes to a temporary file (a pipe nobody reads would stall it once full)
+    and is shown if it does not start within ``wait`` seconds. It is stopped with
+    SIGINT, then killed if it has not stopped 15 seconds later.
+    """
+    with tempfile.TemporaryFile("w+") as said:
+        proc = subprocess.Popen(command, env=env, stdout=said, stderr=subprocess.STDOUT,
+                                text=True)
+        base = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/", timeout=1)
+                    break
+                except urllib.error.HTTPError:
+                    break  # it answers, if only with an error
+                except OSError as e:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        said.seek(0)
+                        raise RuntimeError(f"server did not start: {said.read()}") from e
+                    time.sleep(0.2)
+            yield base
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def record(base: str, urls: list[str]) -> dict[str, dict[str, Any]]:

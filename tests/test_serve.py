@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import free_port
+from bench.http import free_port
 
 
 def _get(url: str) -> tuple[int, dict[str, object]]:
