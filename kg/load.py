@@ -4,6 +4,12 @@ Loading is strict and total: every problem in every file is collected (file, lin
 what is wrong, the nearest valid value) and raised at once as a
 :class:`~kg.errors.DataError`. A graph is only returned when there is no problem.
 
+The files are read from a directory (:func:`load_graph`) or from a mapping of their
+paths to their bytes (:func:`load_files`, for a server that keeps them in a database,
+:mod:`kg.store`); both run the same checks through the same code, which reads files
+only through a :class:`_Files`. :class:`LoadCache` lets :func:`load_files` reuse the
+parse of every file that did not change since the last call.
+
 Layout::
 
     DIR/sources/sources.yaml     list of sources (id, title, kind, authors, url,
@@ -14,10 +20,13 @@ Layout::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import errno
+import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeGuard
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any, NoReturn, TypeGuard
 
 import networkx as nx
 import yaml
@@ -43,10 +52,14 @@ Path_ = tuple[str | int, ...]
 
 class _Lines:
     """The line of every key and list item of one file, found only when first asked
-    for (a file without problems never needs them) by reading and parsing it again."""
+    for (a file without problems never needs them) by reading and parsing it again.
 
-    def __init__(self, disk: Path) -> None:
-        self.disk = disk
+    ``read`` reads the file's text again: from the disk, or from the bytes it was
+    given in memory.
+    """
+
+    def __init__(self, read: Callable[[], str]) -> None:
+        self.read = read
         self._lines: dict[Path_, int] | None = None
 
     def of(self, path: Path_) -> int:
@@ -54,7 +67,7 @@ class _Lines:
         if self._lines is None:
             self._lines = {}
             try:
-                _parse(self.disk.read_text(encoding="utf-8"), self._lines)
+                _parse(self.read(), self._lines)
             except (OSError, UnicodeDecodeError, yaml.YAMLError):
                 pass  # changed since it was read: every line becomes 1
         while path and path not in self._lines:
@@ -214,23 +227,259 @@ def _parse(text: str, lines: dict[Path_, int] | None = None,
         loader.dispose()
 
 
-def _read_yaml(path: Path, shown: str, out: _Collector) -> _Doc | None:
+@dataclass(frozen=True, eq=False)
+class _Parsed:
+    """What reading and parsing one YAML file gave: its data and duplicate keys, or the
+    line and message of why it could not be read or parsed.
+
+    A pure function of the file's text, so :class:`LoadCache` can keep it; nothing
+    the loader does changes ``data``.
+    """
+
+    data: Any
+    dupes: tuple[tuple[Path_, int], ...]
+    lines: _Lines
+    error: tuple[int, str] | None = None
+
+
+def _parse_file(read: Callable[[], str]) -> _Parsed:
+    lines = _Lines(read)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read()
     except (OSError, UnicodeDecodeError) as e:
-        out.add(shown, 1, f"cannot read file: {e}")
-        return None
+        return _Parsed(None, (), lines, (1, f"cannot read file: {e}"))
     try:
         data, dupes = _parse(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         reason = getattr(e, "problem", None) or str(e)
-        out.add(shown, line, f"invalid YAML: {reason}")
+        return _Parsed(None, (), lines, (line, f"invalid YAML: {reason}"))
+    return _Parsed(data, tuple(dupes), lines)
+
+
+class _Files:
+    """Where the loader reads the data files from (a directory, or a mapping).
+
+    Files are named by their path relative to the data directory, with ``/``
+    (``sources/sources.yaml``, ``concepts/x.yaml``). Subclasses say how to read one
+    file's text, which names a folder holds and how a file is shown in problems;
+    parsing is the same for all, and may be cached by a subclass.
+    """
+
+    def shown(self, rel: str) -> str:
+        """How a problem names the file ``rel``."""
+        raise NotImplementedError
+
+    def is_file(self, rel: str) -> bool:
+        """Whether ``rel`` is a file."""
+        raise NotImplementedError
+
+    def listing(self, folder: str) -> list[str] | None:
+        """The names in ``folder``, sorted, or None if there is no such folder."""
+        raise NotImplementedError
+
+    def reader(self, rel: str) -> Callable[[], str]:
+        """A function that reads the text of ``rel`` as UTF-8 with universal newlines,
+        raising :class:`OSError` or :class:`UnicodeDecodeError` as
+        :meth:`pathlib.Path.read_text` does."""
+        raise NotImplementedError
+
+    def parsed(self, rel: str) -> _Parsed:
+        """The YAML file ``rel``, read and parsed."""
+        return _parse_file(self.reader(rel))
+
+    def indexed(self, rel: str) -> IndexedText:
+        """The source text ``rel``, read and indexed; raises as :meth:`reader` does."""
+        return IndexedText.build(self.reader(rel)())
+
+
+class _DiskFiles(_Files):
+    """The files of a data directory on disk, shown relative to its parent."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def shown(self, rel: str) -> str:
+        return _shown(self.root / rel, self.root)
+
+    def is_file(self, rel: str) -> bool:
+        return (self.root / rel).is_file()
+
+    def listing(self, folder: str) -> list[str] | None:
+        path = self.root / folder
+        if not path.is_dir():
+            return None
+        return [p.name for p in sorted(path.iterdir())]
+
+    def reader(self, rel: str) -> Callable[[], str]:
+        return partial((self.root / rel).read_text, encoding="utf-8")
+
+
+def _decode(content: bytes) -> str:
+    """``content`` as :meth:`pathlib.Path.read_text` reads it: UTF-8 (a byte order
+    mark is kept, as there) with every line break made ``\\n``."""
+    text = content.decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _fail(error: OSError) -> NoReturn:
+    raise error
+
+
+class _MemoryFiles(_Files):
+    """Files held in memory: relative path to bytes, shown as ``name/path``."""
+
+    def __init__(self, files: Mapping[str, bytes], name: str, cache: LoadCache | None) -> None:
+        self.files = dict(files)
+        self.name = name
+        self.cache = cache
+
+    def shown(self, rel: str) -> str:
+        return f"{self.name}/{rel}" if self.name else rel
+
+    def is_file(self, rel: str) -> bool:
+        return rel in self.files
+
+    def listing(self, folder: str) -> list[str] | None:
+        prefix = folder + "/"
+        names = {rel[len(prefix):].split("/", 1)[0] for rel in self.files
+                 if rel.startswith(prefix)}
+        return sorted(names) if names else None
+
+    def _key(self, rel: str) -> str:
+        """``rel`` as a path on disk would spell it (``sources/.`` is ``sources``)."""
+        return str(PurePosixPath(rel))
+
+    def _missing(self, key: str) -> OSError:
+        """The error opening ``key`` gives on disk: it is a folder, or nothing."""
+        prefix = key + "/"
+        kind: type[OSError] = FileNotFoundError
+        code = errno.ENOENT
+        if PurePosixPath(key).name in ("", "..") or any(rel.startswith(prefix)
+                                                        for rel in self.files):
+            kind, code = IsADirectoryError, errno.EISDIR
+        return kind(code, os.strerror(code), self.shown(key))
+
+    def reader(self, rel: str) -> Callable[[], str]:
+        key = self._key(rel)
+        content = self.files.get(key)
+        if content is None:
+            return partial(_fail, self._missing(key))
+        return partial(_decode, content)  # holds the bytes, not the whole mapping
+
+    def parsed(self, rel: str) -> _Parsed:
+        content = self.files.get(rel)
+        if self.cache is None or content is None:
+            return super().parsed(rel)
+        read = super().parsed
+        return self.cache._reuse_parsed(rel, content, lambda: read(rel))
+
+    def indexed(self, rel: str) -> IndexedText:
+        key = self._key(rel)
+        content = self.files.get(key)
+        if self.cache is None or content is None:
+            return super().indexed(rel)
+        build = super().indexed
+        return self.cache._reuse_indexed(key, content, lambda: build(rel))
+
+
+class LoadCache:
+    """What :func:`load_files` can reuse from one call to the next.
+
+    For every file it read, by path, the cache keeps the file's bytes and what was
+    made of them: the parse of a YAML file (its data, duplicate keys, or why it is
+    invalid, and the line of every key once a problem needed one) and the
+    :class:`~kg.citations.IndexedText` of a source text (with the quotes located in
+    it so far). A call that gets the same bytes for a path reuses that work; a
+    changed file replaces its entry, and the entries of paths a call was not given
+    are dropped, so the cache holds at most one version of each file of the last
+    call. It also keeps the normalised form (:func:`kg.ids.normalize_term`) of every
+    label and alias of the last call. Results are the same with and without a cache.
+
+    A cache is not thread-safe: use it from one caller at a time (a lock around the
+    :func:`load_files` call, or one cache per thread).
+
+    Attributes
+    ----------
+    hits, misses : int
+        Files whose work was reused, and files read afresh, over the cache's life.
+
+    Examples
+    --------
+    >>> from kg.store import data_files
+    >>> from pathlib import Path
+    >>> files = dict(data_files(Path(__file__).parent.parent / "tests" / "data" / "good"))
+    >>> cache = LoadCache()
+    >>> _ = load_files(files, cache=cache)
+    >>> cache.hits, cache.misses
+    (0, 13)
+    >>> _ = load_files(files, cache=cache)
+    >>> cache.hits, cache.misses
+    (13, 13)
+    """
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, tuple[bytes, _Parsed]] = {}
+        self._indexed: dict[str, tuple[bytes, IndexedText]] = {}
+        self._terms: dict[str, str] = {}
+        self._next_terms: dict[str, str] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def _reuse_parsed(self, rel: str, content: bytes,
+                      parse: Callable[[], _Parsed]) -> _Parsed:
+        """The parse of ``rel`` if its bytes are still ``content``, else ``parse()``."""
+        entry = self._parsed.get(rel)
+        if entry is not None and entry[0] == content:
+            self.hits += 1
+            return entry[1]
+        self.misses += 1
+        result = parse()
+        self._parsed[rel] = (bytes(content), result)
+        return result
+
+    def _reuse_indexed(self, rel: str, content: bytes,
+                       build: Callable[[], IndexedText]) -> IndexedText:
+        """The indexed text of ``rel`` if its bytes are still ``content``, else ``build()``."""
+        entry = self._indexed.get(rel)
+        if entry is not None and entry[0] == content:
+            self.hits += 1
+            return entry[1]
+        self.misses += 1
+        result = build()  # a text that cannot be decoded raises, and is not kept
+        self._indexed[rel] = (bytes(content), result)
+        return result
+
+    def _normalized(self, term: str) -> str:
+        """:func:`kg.ids.normalize_term` of ``term``, remembered."""
+        key = self._terms.get(term)
+        if key is None:
+            key = normalize_term(term)
+        self._next_terms[term] = key
+        return key
+
+    def _finish(self, paths: Mapping[str, object]) -> None:
+        """End a call: forget every file whose path is not in ``paths``, and every term
+        the call did not normalise."""
+        for table in (self._parsed, self._indexed):
+            for rel in [rel for rel in table if rel not in paths]:
+                del table[rel]
+        self._terms, self._next_terms = self._next_terms, {}
+
+
+def _read_yaml(files: _Files, rel: str, out: _Collector) -> _Doc | None:
+    shown = files.shown(rel)
+    parsed = files.parsed(rel)
+    if parsed.error is not None:
+        line, message = parsed.error
+        out.add(shown, line, message)
         return None
-    for dupe_path, line in dupes:
+    for dupe_path, line in parsed.dupes:
         out.add(shown, line, f"duplicate key {dupe_path[-1]!r}; YAML keeps only the last one")
-    return _Doc(shown, data, _Lines(path))
+    return _Doc(shown, parsed.data, parsed.lines)
 
 
 def _check_fields(doc: _Doc, path: Path_, value: dict[str, Any], allowed: set[str],
@@ -260,14 +509,14 @@ class _Sources:
     texts: dict[str, IndexedText]
 
 
-def _load_sources(root: Path, out: _Collector) -> _Sources:
-    path = root / "sources" / "sources.yaml"
-    shown = _shown(path, root)
+def _load_sources(files: _Files, out: _Collector) -> _Sources:
+    rel = "sources/sources.yaml"
+    shown = files.shown(rel)
     result = _Sources({}, {})
-    if not path.is_file():
+    if not files.is_file(rel):
         out.add(shown, 1, "missing sources file")
         return result
-    doc = _read_yaml(path, shown, out)
+    doc = _read_yaml(files, rel, out)
     if doc is None:
         return result
     if not isinstance(doc.data, list):
@@ -301,14 +550,11 @@ def _load_sources(root: Path, out: _Collector) -> _Sources:
                         f"text {text_file!r} must be a file name in the sources folder")
                 text_file = None
             else:
-                text_path = root / "sources" / text_file
                 try:
-                    raw = text_path.read_text(encoding="utf-8")
+                    result.texts[sid] = files.indexed(f"sources/{text_file}")
                 except (OSError, UnicodeDecodeError) as e:
                     out.add(shown, doc.line(p + ("text",)), f"cannot read source text: {e}")
                     text_file = None
-                else:
-                    result.texts[sid] = IndexedText.build(raw)
         published = item.get("published")
         try:
             source = Source(
@@ -339,9 +585,10 @@ class _RawRelation:
 
 @dataclass
 class _State:
-    root: Path
+    files: _Files
     sources: _Sources
     out: _Collector
+    normalize: Callable[[str], str]
     concepts: dict[str, Concept] = field(default_factory=dict)
     concept_files: dict[str, tuple[str, int]] = field(default_factory=dict)
     raw_relations: list[_RawRelation] = field(default_factory=list)
@@ -401,15 +648,16 @@ def _citations(doc: _Doc, path: Path_, value: Any, state: _State,
     return tuple(found)
 
 
-def _load_concept(path: Path, state: _State) -> None:
+def _load_concept(name: str, state: _State) -> None:
     out = state.out
-    shown = _shown(path, state.root)
-    cid = path.stem
-    doc = _read_yaml(path, shown, out)
+    rel = f"concepts/{name}"
+    shown = state.files.shown(rel)
+    cid = PurePosixPath(name).stem
+    doc = _read_yaml(state.files, rel, out)
     if doc is None:
         return
     if not is_slug(cid):
-        out.add(shown, 1, f"file name {path.name!r} is not a valid id",
+        out.add(shown, 1, f"file name {name!r} is not a valid id",
                 f"rename it to {cid.lower().replace('_', '-').replace(' ', '-')}.yaml")
     data = doc.data
     if not isinstance(data, dict):
@@ -505,7 +753,7 @@ def _check_terms(state: _State) -> None:
         shown = state.concept_files[cid][0]
         seen_here: set[str] = set()
         for term in terms:
-            key = normalize_term(term)
+            key = state.normalize(term)
             if not key:
                 state.out.add(shown, _line(state.term_lines.get((cid, term))),
                               f"term {term!r} has no letters or digits")
@@ -569,16 +817,18 @@ def _check_relations(state: _State) -> list[Relation]:
     return relations
 
 
-def _iter_concept_files(root: Path, out: _Collector) -> Iterator[Path]:
-    folder = root / "concepts"
-    if not folder.is_dir():
-        out.add(_shown(folder, root), 1, "missing concepts folder")
+def _iter_concept_files(files: _Files, out: _Collector) -> Iterator[str]:
+    """The names of the concept files, in order; anything else in concepts/ is a problem."""
+    names = files.listing("concepts")
+    if names is None:
+        out.add(files.shown("concepts"), 1, "missing concepts folder")
         return
-    for path in sorted(folder.iterdir()):
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            yield path
-        elif not path.name.startswith("."):
-            out.add(_shown(path, root), 1, "unexpected file in concepts/",
+    for name in names:
+        rel = f"concepts/{name}"
+        if PurePosixPath(name).suffix in (".yaml", ".yml") and files.is_file(rel):
+            yield name
+        elif not name.startswith("."):
+            out.add(files.shown(rel), 1, "unexpected file in concepts/",
                     "each concept is a .yaml file named after its id")
 
 
@@ -591,13 +841,75 @@ def load_graph(data_dir: str | Path) -> KnowledgeGraph:
     'mesa-optimizer'
     """
     root = Path(data_dir)
-    out = _Collector()
     if not root.is_dir():
         raise DataError([Problem(str(root), 1, "data directory does not exist")])
-    sources = _load_sources(root, out)
-    state = _State(root, sources, out)
-    for path in _iter_concept_files(root, out):
-        _load_concept(path, state)
+    return _validate(_DiskFiles(root))
+
+
+def load_files(files: Mapping[str, bytes], name: str = "data",
+               cache: LoadCache | None = None) -> KnowledgeGraph:
+    """Load and validate data files held in memory, exactly as :func:`load_graph`
+    validates a directory holding them; raise :class:`DataError` listing every problem.
+
+    Parameters
+    ----------
+    files
+        Every file of the data directory: its path relative to the directory, with
+        ``/`` (``sources/sources.yaml``, ``sources/primer.txt``, ``concepts/x.yaml``),
+        to its bytes, as :func:`kg.store.data_files` yields them. A folder exists when
+        a path is in it: without any ``concepts/...`` path, the concepts folder is
+        missing.
+    name
+        The name of the data directory: problems name files ``name/path``, as
+        :func:`load_graph` names the files of a directory called ``name`` (an empty
+        name shows the bare path).
+    cache
+        Work kept from earlier calls, reused for files whose bytes did not change (see
+        :class:`LoadCache`); the result is the same without it. One caller at a time.
+
+    Returns
+    -------
+    KnowledgeGraph
+        The graph, when there is no problem.
+
+    Raises
+    ------
+    DataError
+        With the same problems :func:`load_graph` finds in a directory of these files;
+        a message that names a file that cannot be opened names ``name/path``.
+
+    Examples
+    --------
+    >>> files = {"sources/sources.yaml": b"- {id: s, title: S, kind: note, text: s.txt}\\n",
+    ...          "sources/s.txt": b"An optimizer searches.",
+    ...          "concepts/optimizer.yaml": b"label: optimizer\\nkind: optimizer\\n"
+    ...              b"definition: A searcher.\\n"
+    ...              b"citations: [{source: s, quote: An optimizer searches}]\\n"}
+    >>> load_files(files).concept("optimizer").citations[0].end
+    21
+    >>> bad = files["concepts/optimizer.yaml"].replace(b"kind: optimizer", b"kind: optimiser")
+    >>> load_files({**files, "concepts/optimizer.yaml": bad}, name="store")
+    Traceback (most recent call last):
+    ...
+    kg.errors.DataError: 1 problem in the data:
+    store/concepts/optimizer.yaml:2: unknown kind 'optimiser' (did you mean 'optimizer'?)
+    """
+    reading = _MemoryFiles(files, name, cache)
+    try:
+        return _validate(reading, normalize_term if cache is None else cache._normalized)
+    finally:
+        if cache is not None:
+            cache._finish(reading.files)
+
+
+def _validate(files: _Files,
+              normalize: Callable[[str], str] = normalize_term) -> KnowledgeGraph:
+    """Every check, on files read through ``files``; terms folded by ``normalize``."""
+    out = _Collector()
+    sources = _load_sources(files, out)
+    state = _State(files, sources, out, normalize)
+    for name in _iter_concept_files(files, out):
+        _load_concept(name, state)
     _check_terms(state)
     relations = _check_relations(state)
     if out.problems:

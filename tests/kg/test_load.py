@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import copy
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
+import kg.load
+from kg.citations import IndexedText
 from kg.errors import DataError
-from kg.load import _parse, load_graph
+from kg.graph import KnowledgeGraph
+from kg.load import LoadCache, _parse, load_files, load_graph
+from kg.store import data_files
 
 EXPECTED_BAD = [
     ("bad/concepts/Bad_Name.yaml", 1, "file name 'Bad_Name.yaml' is not a valid id"),
@@ -76,40 +82,40 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
-@pytest.mark.parametrize(
-    ("file", "old", "new", "message"),
-    [
-        ("concepts/humans.yaml", "aliases: [human]", "aliases: [natural selection]",
-         "term 'natural selection' names both"),
-        ("concepts/humans.yaml", "plural: true", "plural: yes please",
-         "plural must be true or false"),
-        ("concepts/humans.yaml", "kind: example", "kind: [example]", "kind must be a name"),
-        ("concepts/the-paper.yaml", "label: A Paper", "label: ''\nx: A Paper",
-         "label must be a non-empty string"),
-        ("concepts/optimizer.yaml", "definition: Something", "definitions: Something",
-         "unknown field 'definitions' in concept"),
-        ("concepts/optimizer.yaml", "definition: Something", "definitions: Something",
-         "concept lacks required field 'definition'"),
-        ("concepts/evolution.yaml", "type: example_of", "type: example",
-         "unknown relation type 'example'"),
-        ("concepts/evolution.yaml", "  - type: produces\n    target: humans",
-         "  - type: example_of\n    target: base-optimizer", "duplicate relation"),
-        ("concepts/outer-alignment.yaml", "relations:", "relations:\n  - type: contrasts_with\n"
-         "    target: inner-alignment\n    citations:\n      - {source: primer, quote: "
-         "Inner alignment is contrasted with outer alignment.}\n",
-         "duplicate relation"),
-        ("concepts/base-objective.yaml", "label: base objective",
-         "id: base-objectives\nlabel: base objective", "id 'base-objectives' differs"),
-        ("sources/sources.yaml", "text: primer.txt", "text: missing.txt",
-         "cannot read source text"),
-        ("sources/sources.yaml", "text: primer.txt", "text: ../primer.txt",
-         "text '../primer.txt' must be a file name"),
-        ("sources/sources.yaml", "- id: the-paper", "- id: The Paper", "source id 'The Paper'"),
-        ("sources/sources.yaml", "- id: the-paper", "- id: primer", "duplicate source id"),
-        ("sources/sources.yaml", "  kind: paper", "  kind: paper\n  year: 2019",
-         "unknown field 'year' in source"),
-    ],
-)
+REJECTIONS = [
+    ("concepts/humans.yaml", "aliases: [human]", "aliases: [natural selection]",
+     "term 'natural selection' names both"),
+    ("concepts/humans.yaml", "plural: true", "plural: yes please",
+     "plural must be true or false"),
+    ("concepts/humans.yaml", "kind: example", "kind: [example]", "kind must be a name"),
+    ("concepts/the-paper.yaml", "label: A Paper", "label: ''\nx: A Paper",
+     "label must be a non-empty string"),
+    ("concepts/optimizer.yaml", "definition: Something", "definitions: Something",
+     "unknown field 'definitions' in concept"),
+    ("concepts/optimizer.yaml", "definition: Something", "definitions: Something",
+     "concept lacks required field 'definition'"),
+    ("concepts/evolution.yaml", "type: example_of", "type: example",
+     "unknown relation type 'example'"),
+    ("concepts/evolution.yaml", "  - type: produces\n    target: humans",
+     "  - type: example_of\n    target: base-optimizer", "duplicate relation"),
+    ("concepts/outer-alignment.yaml", "relations:", "relations:\n  - type: contrasts_with\n"
+     "    target: inner-alignment\n    citations:\n      - {source: primer, quote: "
+     "Inner alignment is contrasted with outer alignment.}\n",
+     "duplicate relation"),
+    ("concepts/base-objective.yaml", "label: base objective",
+     "id: base-objectives\nlabel: base objective", "id 'base-objectives' differs"),
+    ("sources/sources.yaml", "text: primer.txt", "text: missing.txt",
+     "cannot read source text"),
+    ("sources/sources.yaml", "text: primer.txt", "text: ../primer.txt",
+     "text '../primer.txt' must be a file name"),
+    ("sources/sources.yaml", "- id: the-paper", "- id: The Paper", "source id 'The Paper'"),
+    ("sources/sources.yaml", "- id: the-paper", "- id: primer", "duplicate source id"),
+    ("sources/sources.yaml", "  kind: paper", "  kind: paper\n  year: 2019",
+     "unknown field 'year' in source"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), REJECTIONS)
 def test_each_rejection(copy_of_good: Path, file: str, old: str, new: str, message: str) -> None:
     _edit(copy_of_good / file, old, new)
     with pytest.raises(DataError) as caught:
@@ -231,3 +237,292 @@ def test_a_recursive_alias_in_a_data_file_is_a_problem_not_a_crash(copy_of_good:
         load_graph(copy_of_good)
     assert [(p.file, p.line, p.message) for p in caught.value.problems] == [
         ("data/concepts/mesa-optimizer.yaml", 3, "aliases must be a list of strings")]
+
+
+# -- load_files: the same checks on files held in memory
+
+FIXTURES = Path(__file__).resolve().parent.parent / "data"
+SHIPPED = FIXTURES.parent.parent / "data"
+DATA_DIRS = [*sorted(p for p in FIXTURES.iterdir() if p.is_dir()), SHIPPED]
+
+Outcome = tuple[str, object]
+
+
+def _outcome(load: Callable[[], KnowledgeGraph]) -> Outcome:
+    """The graph's content, or every problem with its hint."""
+    try:
+        graph = load()
+    except DataError as e:
+        return "problems", [(p.file, p.line, p.message, p.hint) for p in e.problems]
+    return "graph", graph.content()
+
+
+def _on_disk_and_in_memory(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                           cache: LoadCache | None = None) -> tuple[Outcome, Outcome]:
+    """load_graph on the directory, named relative to the working directory as the CLI
+    would (so that messages quoting a path on disk quote the same path), and load_files
+    on what data_files reads from it."""
+    monkeypatch.chdir(data_dir.parent)
+    on_disk = _outcome(lambda: load_graph(Path(data_dir.name)))
+    files = dict(data_files(data_dir))
+    in_memory = _outcome(lambda: load_files(files, name=data_dir.name, cache=cache))
+    return on_disk, in_memory
+
+
+@pytest.mark.parametrize("data_dir", DATA_DIRS, ids=lambda p: p.name)
+def test_load_files_finds_what_load_graph_finds(data_dir: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    on_disk, in_memory = _on_disk_and_in_memory(data_dir, monkeypatch)
+    assert in_memory == on_disk
+    want = "problems" if data_dir.name in ("bad", "rdf") else "graph"
+    assert on_disk[0] == want
+    cache = LoadCache()
+    for _ in range(2):  # cold, then every file from the cache
+        assert _on_disk_and_in_memory(data_dir, monkeypatch, cache)[1] == on_disk
+
+
+def test_the_bad_fixture_in_memory_names_files_by_the_name_given(good_dir: Path) -> None:
+    files = dict(data_files(good_dir.parent / "bad"))
+    with pytest.raises(DataError) as caught:
+        load_files(files, name="store")
+    got = [(p.file, p.line) for p in caught.value.problems]
+    assert got == [("store/" + file.removeprefix("bad/"), line)
+                   for file, line, _message in EXPECTED_BAD]
+    with pytest.raises(DataError) as caught:
+        load_files(files, name="")
+    assert caught.value.problems[0].file == "concepts/Bad_Name.yaml"
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), REJECTIONS)
+def test_each_rejection_in_memory_as_on_disk(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
+                                             file: str, old: str, new: str,
+                                             message: str) -> None:
+    _edit(copy_of_good / file, old, new)
+    on_disk, in_memory = _on_disk_and_in_memory(copy_of_good, monkeypatch)
+    assert in_memory == on_disk
+    assert on_disk[0] == "problems"
+    problems = on_disk[1]
+    assert isinstance(problems, list)
+    assert any(m.startswith(message) for _f, _l, m, _h in problems)
+
+
+def _crlf(root: Path) -> None:
+    for path in [*root.glob("concepts/*.yaml"), *root.glob("sources/*")]:
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    text = root / "sources" / "primer.txt"
+    text.write_bytes(text.read_bytes().replace(b"\r\n", b"\r", 1))  # and one old Mac break
+
+
+def _append(rel: str, content: bytes) -> Callable[[Path], object]:
+    def change(root: Path) -> None:
+        path = root / rel
+        path.write_bytes(path.read_bytes() + content)
+    return change
+
+
+def _write(rel: str, content: bytes) -> Callable[[Path], object]:
+    def change(root: Path) -> None:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(content)
+    return change
+
+
+def _rename(rel: str, to: str) -> Callable[[Path], object]:
+    return lambda root: (root / rel).rename(root / to)
+
+
+def _copy(rel: str, to: str) -> Callable[[Path], object]:
+    return lambda root: shutil.copyfile(root / rel, root / to)
+
+
+def _text_file(name: str) -> Callable[[Path], object]:
+    return lambda root: _edit(root / "sources/sources.yaml", "text: primer.txt", f"text: '{name}'")
+
+
+FILE_CHANGES: dict[str, tuple[Callable[[Path], object], str]] = {
+    "windows and old Mac line breaks": (_crlf, "graph"),
+    "byte order mark": (lambda root: _write("concepts/humans.yaml", b"\xef\xbb\xbf" + (
+        root / "concepts/humans.yaml").read_bytes())(root), "graph"),
+    "concept not UTF-8": (_append("concepts/humans.yaml", b"# caf\xe9\n"), "problems"),
+    "source text not UTF-8": (_append("sources/primer.txt", b"\xff"), "problems"),
+    "sources.yaml not UTF-8": (_append("sources/sources.yaml", b"\xc3"), "problems"),
+    "sources.yaml not YAML": (_append("sources/sources.yaml", b"- [\n"), "problems"),
+    "sources.yaml not a list": (_write("sources/sources.yaml", b"id: primer\n"), "problems"),
+    "source text missing": (lambda root: (root / "sources/primer.txt").unlink(), "problems"),
+    "source text is the sources folder": (_text_file("."), "problems"),
+    "source text is the data folder": (_text_file(".."), "problems"),
+    "source text is sources.yaml": (_text_file("sources.yaml"), "problems"),
+    "no sources.yaml": (lambda root: (root / "sources/sources.yaml").unlink(), "problems"),
+    "no concepts folder": (lambda root: shutil.rmtree(root / "concepts"), "problems"),
+    "stray file": (_write("concepts/notes.txt", b"hello"), "problems"),
+    "hidden file": (_write("concepts/.notes", b"hello"), "graph"),
+    ".yml": (_rename("concepts/humans.yaml", "concepts/humans.yml"), "graph"),
+    "same id twice": (_copy("concepts/humans.yaml", "concepts/humans.yml"), "problems"),
+    "empty concept file": (_write("concepts/empty.yaml", b""), "problems"),
+    "recursive alias": (lambda root: _edit(
+        root / "concepts/mesa-optimizer.yaml", "aliases: [mesa optimizer, learned optimizer]",
+        "aliases: &a [mesa optimizer, *a]"), "problems"),
+}
+
+
+@pytest.mark.parametrize("change", FILE_CHANGES)
+def test_files_read_in_memory_as_on_disk(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
+                                         change: str) -> None:
+    apply, want = FILE_CHANGES[change]
+    apply(copy_of_good)
+    on_disk, in_memory = _on_disk_and_in_memory(copy_of_good, monkeypatch)
+    assert in_memory == on_disk
+    assert on_disk[0] == want, on_disk
+
+
+@pytest.mark.parametrize("rel", ["concepts/more/x.yaml", "concepts/x.yaml/y"])
+def test_a_path_below_a_folder_in_concepts_is_a_folder_there(
+        copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
+    # data_files skips folders, but a mapping may hold such a path: it reads as on disk
+    _write(rel, b"label: x\n")(copy_of_good)
+    monkeypatch.chdir(copy_of_good.parent)
+    on_disk = _outcome(lambda: load_graph(Path("data")))
+    files = {**dict(data_files(copy_of_good)), rel: b"label: x\n"}
+    assert _outcome(lambda: load_files(files)) == on_disk
+    assert on_disk[1] == [("data/" + rel.rsplit("/", 1)[0], 1, "unexpected file in concepts/",
+                           "each concept is a .yaml file named after its id")]
+
+
+def test_a_missing_source_text_names_the_path_in_memory(good_dir: Path) -> None:
+    files = dict(data_files(good_dir))
+    del files["sources/primer.txt"]
+    with pytest.raises(DataError) as caught:
+        load_files(files, name="store")
+    assert [str(p) for p in caught.value.problems if p.file == "store/sources/sources.yaml"] == [
+        "store/sources/sources.yaml:5: cannot read source text: [Errno 2] No such file or "
+        "directory: 'store/sources/primer.txt'"]
+
+
+def test_missing_files_in_memory() -> None:
+    def problems(files: dict[str, bytes]) -> list[tuple[str, int, str]]:
+        with pytest.raises(DataError) as caught:
+            load_files(files)
+        return [(p.file, p.line, p.message) for p in caught.value.problems]
+
+    assert problems({}) == [("data/concepts", 1, "missing concepts folder"),
+                            ("data/sources/sources.yaml", 1, "missing sources file")]
+    sources = {"sources/sources.yaml": b"- {id: s, title: S, kind: note, text: s.txt}\n",
+               "sources/s.txt": b"An optimizer searches."}
+    assert problems(sources) == [("data/concepts", 1, "missing concepts folder")]
+    concept = {"concepts/x.yaml": b"label: x\nkind: concept\ndefinition: X.\n"
+                                  b"citations: [{source: s, quote: An optimizer searches}]\n"}
+    assert problems(concept) == [("data/concepts/x.yaml", 4, "unknown source 's'"),
+                                 ("data/sources/sources.yaml", 1, "missing sources file")]
+    assert len(load_files({**sources, **concept})) == 1
+    assert problems({**sources, **concept, "concepts/y.yaml": b"label: \xff\n"}) == [
+        ("data/concepts/y.yaml", 1, "cannot read file: 'utf-8' codec can't decode byte 0xff "
+                                    "in position 7: invalid start byte")]
+    assert problems({**sources, **concept, "concepts/y.json": b"{}"}) == [
+        ("data/concepts/y.json", 1, "unexpected file in concepts/")]
+
+
+# -- LoadCache
+
+GOOD_FILES = dict(data_files(FIXTURES / "good"))
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count YAML parses and text indexings the loader makes."""
+    calls = {"parse": 0, "index": 0}
+    parse, build = kg.load._parse, IndexedText.build
+
+    def counted_parse(*args: object, **kwargs: object) -> object:
+        calls["parse"] += 1
+        return parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_build(text: str) -> IndexedText:
+        calls["index"] += 1
+        return build(text)
+
+    monkeypatch.setattr(kg.load, "_parse", counted_parse)
+    monkeypatch.setattr(IndexedText, "build", counted_build)
+    return calls
+
+
+def test_the_cache_reparses_only_the_file_that_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = LoadCache()
+    first = load_files(GOOD_FILES, cache=cache)
+    assert first.content() == load_graph(FIXTURES / "good").content()
+    calls = _counting(monkeypatch)
+    files = dict(GOOD_FILES)
+    files["concepts/evolution.yaml"] = files["concepts/evolution.yaml"].replace(
+        b"The process that selects organisms", b"The blind process that selects organisms")
+    second = load_files(files, cache=cache)
+    assert calls == {"parse": 1, "index": 0}
+    assert second.concept("evolution").definition.startswith("The blind process")
+    assert second.content() == load_files(files).content()
+    assert second.content() != first.content()
+    assert (cache.hits, cache.misses) == (12, 14)
+
+
+def test_a_file_that_turns_invalid_is_reported_at_its_line() -> None:
+    cache = LoadCache()
+    load_files(GOOD_FILES, cache=cache)
+    files = dict(GOOD_FILES)
+    text = files["concepts/evolution.yaml"].decode()
+    files["concepts/evolution.yaml"] = text.replace("type: produces", "type: produce").encode()
+    line = text.splitlines().index("  - type: produces") + 1
+    with pytest.raises(DataError) as caught:
+        load_files(files, cache=cache)
+    assert [(p.file, p.line, p.message, p.hint) for p in caught.value.problems] == [
+        ("data/concepts/evolution.yaml", line, "unknown relation type 'produce'",
+         "did you mean 'produces'?")]
+    with pytest.raises(DataError) as again:  # the same problems from a fresh load
+        load_files(files)
+    assert again.value.problems == caught.value.problems
+    # and back: valid again, as a fresh load
+    assert load_files(GOOD_FILES, cache=cache).content() == load_files(GOOD_FILES).content()
+
+
+def test_a_problem_in_a_file_the_cache_kept_has_its_line() -> None:
+    cache = LoadCache()
+    load_files(GOOD_FILES, cache=cache)
+    files = dict(GOOD_FILES)
+    files["sources/sources.yaml"] = files["sources/sources.yaml"].replace(
+        b"- id: primer", b"- id: primer-notes")
+    with pytest.raises(DataError) as caught:
+        load_files(files, cache=cache)
+    (evolution,) = [p for p in caught.value.problems if p.file == "data/concepts/evolution.yaml"
+                    and p.line == 7]
+    assert evolution.message == "unknown source 'primer'"
+    assert evolution.hint == "did you mean 'primer-notes'?"
+    with pytest.raises(DataError) as fresh:
+        load_files(files)
+    assert [(p.file, p.line, p.message, p.hint) for p in caught.value.problems] == \
+        [(p.file, p.line, p.message, p.hint) for p in fresh.value.problems]
+
+
+def test_the_loader_never_changes_what_the_cache_holds(good_dir: Path) -> None:
+    cache = LoadCache()
+    bad = {k: v for k, v in data_files(good_dir.parent / "bad") if k.startswith("concepts/")}
+    mixed = {**GOOD_FILES, **bad}  # valid files, and every kind of problem
+    for files in (GOOD_FILES, mixed, mixed):
+        try:
+            load_files(files, cache=cache)
+        except DataError:
+            pass
+        parsed_files = 0
+        for rel, (content, parsed) in cache._parsed.items():
+            if parsed.error is None:
+                assert parsed.data == _parse(content.decode("utf-8"))[0], rel
+                parsed_files += 1
+        assert parsed_files >= len(GOOD_FILES) - 1
+    snapshot = copy.deepcopy({rel: parsed.data for rel, (_c, parsed) in cache._parsed.items()})
+    with pytest.raises(DataError):
+        load_files(mixed, cache=cache)
+    assert {rel: parsed.data for rel, (_c, parsed) in cache._parsed.items()} == snapshot
+
+
+def test_the_cache_keeps_only_the_files_of_the_last_call() -> None:
+    cache = LoadCache()
+    with pytest.raises(DataError):
+        load_files({**GOOD_FILES, "concepts/extra.yaml": b"label: extra\n"}, cache=cache)
+    assert "concepts/extra.yaml" in cache._parsed
+    load_files(GOOD_FILES, cache=cache)
+    assert set(cache._parsed) == {k for k in GOOD_FILES if k.endswith(".yaml")}
+    assert set(cache._indexed) == {"sources/primer.txt"}
