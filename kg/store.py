@@ -29,7 +29,10 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -53,7 +56,19 @@ CREATE TABLE IF NOT EXISTS revisions (
     after BLOB
 );
 CREATE INDEX IF NOT EXISTS revisions_by_path ON revisions (path, revision);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    created TEXT NOT NULL,
+    revoked TEXT
+);
 """
+
+TOKEN_PREFIX = "kgt"
+"""Tokens read ``kgt_<id>_<secret>``: the id finds the row, the secret is checked against
+its SHA-256 digest (a random 256-bit secret needs no slow hash)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,25 @@ class StaleWrite(Exception):
         self.path, self.expected, self.current = path, expected, current
 
 
+class Moved(Exception):
+    """The store has changed since the revision a commit was checked against."""
+
+    def __init__(self, base: int, head: int) -> None:
+        super().__init__(f"the store is at revision {head}, not {base}")
+        self.base, self.head = base, head
+
+
+@dataclass(frozen=True)
+class Token:
+    """A bearer token's record (its secret is never stored, only a digest of it)."""
+
+    id: str
+    name: str
+    scopes: tuple[str, ...]
+    created: str
+    revoked: str | None
+
+
 class Store(Protocol):
     """What a server needs of a store of the data files."""
 
@@ -88,12 +122,17 @@ class Store(Protocol):
         """A file's bytes and the revision that last wrote it, or None."""
         ...
 
+    def head(self) -> int:
+        """The latest revision (0 for an empty store)."""
+        ...
+
     def commit(self, writes: dict[str, bytes | None], author: str,
-               expected: dict[str, int | None] | None = None) -> int:
+               expected: dict[str, int | None] | None = None, base: int | None = None) -> int:
         """Write (bytes) or delete (None) files in one transaction; the new revision.
 
         Raises :class:`StaleWrite` if a file in ``expected`` is not at that revision
-        (None: must not exist).
+        (None: must not exist), and :class:`Moved` if ``base`` is given and the store's
+        head is past it (the change was checked against a state that is gone).
         """
         ...
 
@@ -103,6 +142,26 @@ class Store(Protocol):
 
     def changes(self, since: int = 0, limit: int = 1000) -> list[Revision]:
         """Revisions after ``since``, oldest first."""
+        ...
+
+    def revision(self, number: int) -> Revision | None:
+        """One entry of the log, or None."""
+        ...
+
+    def create_token(self, name: str, scopes: tuple[str, ...]) -> tuple[Token, str]:
+        """A new token's record and its secret string (shown once, never stored)."""
+        ...
+
+    def check_token(self, secret: str) -> Token | None:
+        """The live token whose secret string this is, or None."""
+        ...
+
+    def tokens(self) -> list[Token]:
+        """Every token, revoked ones too, oldest first."""
+        ...
+
+    def revoke_token(self, token_id: str) -> bool:
+        """Revoke a token; False if there is no live token with that id."""
         ...
 
 
@@ -133,13 +192,16 @@ class SqliteStore:
     def create(cls, path: Path, data_dir: Path) -> SqliteStore:
         """Open the store at ``path``, importing ``data_dir`` if it is new or empty."""
         store = cls(path)
-        if store.db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 0:
-            store._import(data_dir)
+        store._import(data_dir)
         return store
 
     def _import(self, data_dir: Path) -> None:
         now = _now()
         with self._transaction():
+            # checked inside the write transaction: of two processes opening a new store
+            # at once, only the first imports
+            if self.db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]:
+                return
             for rel, content in data_files(data_dir):
                 revision = self._log(now, "import", rel, "import", None, content)
                 self.db.execute("INSERT INTO files VALUES (?, ?, ?)", (rel, content, revision))
@@ -160,11 +222,20 @@ class SqliteStore:
                                   (path,)).fetchone()
         return None if row is None else (bytes(row[0]), int(row[1]))
 
+    def head(self) -> int:
+        with self._lock:
+            row = self.db.execute("SELECT MAX(revision) FROM revisions").fetchone()
+        return int(row[0] or 0)
+
     def commit(self, writes: dict[str, bytes | None], author: str,
-               expected: dict[str, int | None] | None = None) -> int:
+               expected: dict[str, int | None] | None = None, base: int | None = None) -> int:
         now = _now()
         last = 0
         with self._transaction():
+            if base is not None:
+                head = self.head()
+                if head != base:
+                    raise Moved(base, head)
             for path, want in (expected or {}).items():
                 current = self.read(path)
                 at = None if current is None else current[1]
@@ -196,6 +267,45 @@ class SqliteStore:
             rows = self.db.execute("SELECT * FROM revisions WHERE revision > ? ORDER BY "
                                    "revision LIMIT ?", (since, limit)).fetchall()
         return [_revision(r) for r in rows]
+
+    def revision(self, number: int) -> Revision | None:
+        with self._lock:
+            row = self.db.execute("SELECT * FROM revisions WHERE revision = ?",
+                                  (number,)).fetchone()
+        return None if row is None else _revision(row)
+
+    def create_token(self, name: str, scopes: tuple[str, ...]) -> tuple[Token, str]:
+        token_id = secrets.token_hex(8)
+        secret = secrets.token_urlsafe(32)
+        token = Token(token_id, name, tuple(sorted(set(scopes))), _now(), None)
+        with self._transaction():
+            self.db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, NULL)",
+                            (token.id, name, _digest(secret), " ".join(token.scopes),
+                             token.created))
+        return token, f"{TOKEN_PREFIX}_{token_id}_{secret}"
+
+    def check_token(self, secret: str) -> Token | None:
+        prefix, _, rest = secret.partition("_")
+        token_id, _, key = rest.partition("_")
+        if prefix != TOKEN_PREFIX or not token_id or not key:
+            return None
+        with self._lock:
+            row = self.db.execute("SELECT * FROM tokens WHERE id = ? AND revoked IS NULL",
+                                  (token_id,)).fetchone()
+        if row is None or not hmac.compare_digest(row[2], _digest(key)):
+            return None
+        return _token(row)
+
+    def tokens(self) -> list[Token]:
+        with self._lock:
+            rows = self.db.execute("SELECT * FROM tokens ORDER BY created, id").fetchall()
+        return [_token(r) for r in rows]
+
+    def revoke_token(self, token_id: str) -> bool:
+        with self._transaction():
+            cursor = self.db.execute("UPDATE tokens SET revoked = ? WHERE id = ? AND "
+                                     "revoked IS NULL", (_now(), token_id))
+        return cursor.rowcount == 1
 
     def dump(self, out_dir: Path) -> int:
         """Write every file into ``out_dir`` (the data layout), removing concept files
@@ -257,6 +367,15 @@ class _Transaction:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _token(row: tuple[str, str, str, str, str, str | None]) -> Token:
+    token_id, name, _, scopes, created, revoked = row
+    return Token(token_id, name, tuple(scopes.split()), created, revoked)
 
 
 def _revision(row: tuple[int, str, str, str, str, bytes | None, bytes | None]) -> Revision:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg.load import load_graph
-from kg.store import SqliteStore, StaleWrite, data_files
+from kg.store import Moved, SqliteStore, StaleWrite, data_files
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data"
@@ -145,3 +145,39 @@ def test_a_broken_file_is_not_a_store(tmp_path: Path) -> None:
     path.write_bytes(b"not a database at all" * 100)
     with pytest.raises(sqlite3.DatabaseError):
         SqliteStore.create(path, DATA)
+
+
+def test_tokens_are_kept_as_digests_only(store: SqliteStore) -> None:
+    token, secret = store.create_token("alice", ("relations:write", "concepts:write"))
+    assert token.scopes == ("concepts:write", "relations:write")
+    assert store.check_token(secret) == token
+    key = secret.split("_", 2)[2]
+    dumped = "\n".join(store.db.iterdump())
+    assert key not in dumped and token.id in dumped
+    for wrong in (secret[:-1], secret + "x", f"kgt_{token.id}_", "kgt__" + key, key, ""):
+        assert store.check_token(wrong) is None, wrong
+    assert store.revoke_token(token.id) and not store.revoke_token(token.id)
+    assert store.check_token(secret) is None
+    assert [t.revoked is not None for t in store.tokens()] == [True]
+
+
+def test_a_commit_checked_against_an_old_head_is_refused(store: SqliteStore) -> None:
+    head = store.head()
+    store.commit({"concepts/a.yaml": b"x"}, "alice", base=head)
+    with pytest.raises(Moved):
+        store.commit({"concepts/b.yaml": b"y"}, "bob", base=head)
+    assert store.read("concepts/b.yaml") is None and store.head() == head + 1
+
+
+def test_two_processes_opening_a_new_store_import_once(tmp_path: Path) -> None:
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from kg.store import SqliteStore
+        SqliteStore.create(Path({str(tmp_path / 's.db')!r}), Path({str(DATA)!r})).close()
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT) for _ in range(4)]
+    assert [p.wait(timeout=60) for p in procs] == [0] * 4
+    opened = SqliteStore(tmp_path / "s.db")
+    assert len(opened.changes(0, 10_000)) == len(list(data_files(DATA)))
+    opened.close()
