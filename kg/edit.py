@@ -1,0 +1,260 @@
+"""Concepts as curators edit them: records, canonical YAML, and edits as new file bytes.
+
+A *record* is the editable form of one concept file: what a curator writes, with
+quotes as written and only the relations stated on the concept (inverses are derived,
+so they are edited on the other concept). It is a plain dict with the keys of the YAML
+file: ``label``, ``kind``, ``article``, ``plural``, ``aliases``, ``definition``,
+``citations`` (``source``, ``quote``) and ``relations`` (``type``, ``target``,
+``citations``).
+
+:func:`to_yaml` writes a record in the one layout the curated files use, so an edited
+concept reads like its neighbours and a dump shows a small diff. Whether a record is
+*valid* is not decided here: edited files are checked by :func:`kg.load.load_files`,
+exactly as files on disk are.
+
+Examples
+--------
+>>> text = to_yaml({"label": "toy", "kind": "concept", "definition": "A toy.",
+...                 "citations": [{"source": "s", "quote": "it's a toy"}]})
+>>> print(text.decode(), end="")
+label: 'toy'
+kind: concept
+definition: >-
+  A toy.
+citations:
+  - source: s
+    quote: 'it''s a toy'
+>>> record_of(text)["citations"][0]["quote"]
+"it's a toy"
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import textwrap
+from typing import Any
+
+import yaml
+
+from kg.load import _parse
+from kg.ontology import KINDS, RELATION_TYPES
+
+Record = dict[str, Any]
+
+FIELDS = ("label", "kind", "article", "plural", "aliases", "definition", "citations",
+          "relations")
+"""The keys of a concept file, in the order they are written."""
+
+ARTICLES = ("the", "a", "an")
+
+WIDTH = 90
+"""Folded definitions are wrapped to this many columns, indent included."""
+
+_PLAIN = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*")
+_PRINTABLE = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*")
+
+
+def concept_path(cid: str) -> str:
+    """The path of concept ``cid``'s file in the data layout."""
+    return f"concepts/{cid}.yaml"
+
+
+def concept_id(path: str) -> str | None:
+    """The concept id of a data-layout path, or None for any other file."""
+    folder, _, name = path.partition("/")
+    if folder != "concepts" or not name.endswith((".yaml", ".yml")):
+        return None
+    return name.rsplit(".", 1)[0]
+
+
+def record_of(content: bytes) -> Record:
+    """The record of a (valid) concept file's bytes: its fields, with the definition's
+    white space collapsed as the loader does, and absent lists as empty ones."""
+    data = yaml.load(content.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader",
+                                                              yaml.SafeLoader))
+    if not isinstance(data, dict):
+        raise ValueError("a concept file must be a mapping")
+    record: Record = {key: data[key] for key in FIELDS if key in data}
+    record.setdefault("aliases", [])
+    record.setdefault("relations", [])
+    for rel in record["relations"]:
+        if isinstance(rel, dict):
+            rel.setdefault("citations", [])
+    if isinstance(record.get("definition"), str):
+        record["definition"] = " ".join(record["definition"].split())
+    return record
+
+
+def to_yaml(record: Record) -> bytes:
+    """The canonical bytes of a concept file for ``record``.
+
+    Keys come in :data:`FIELDS` order (anything else in the record is kept after them,
+    so that the loader reports it); empty aliases and relations are left out. Strings
+    are single-quoted, ids and vocabulary names plain, the definition folded.
+    """
+    out: list[str] = []
+    extra = [k for k in record if k not in FIELDS]
+    for key in [*FIELDS, *extra]:
+        if key not in record:
+            continue
+        value = record[key]
+        if key == "aliases" and value == []:
+            continue
+        if key == "kind":
+            out.append(f"kind: {_name(value, KINDS)}")
+        elif key == "article" and value == "":
+            out.append('article: ""')
+        elif key == "article":
+            out.append(f"article: {_name(value, ARTICLES)}")
+        elif key == "definition" and isinstance(value, str) and _foldable(value):
+            out.append("definition: >-")
+            out.extend(textwrap.wrap(" ".join(value.split()), width=WIDTH,
+                                     initial_indent="  ", subsequent_indent="  ",
+                                     break_long_words=False, break_on_hyphens=False))
+        elif key == "aliases" and isinstance(value, list):
+            out.append(f"aliases: [{', '.join(_scalar(a) for a in value)}]")
+        elif key == "citations":
+            out.extend(_citations("citations", value, ""))
+        elif key == "relations" and isinstance(value, list) and value:
+            out.append("relations:")
+            for rel in value:
+                if not isinstance(rel, dict):
+                    out.append(f"  - {_scalar(rel)}")
+                    continue
+                keys = [k for k in ("type", "target", "citations") if k in rel]
+                keys += [k for k in rel if k not in ("type", "target", "citations")]
+                for i, k in enumerate(keys):
+                    lead = "  - " if i == 0 else "    "
+                    if k == "citations":
+                        lines = _citations("citations", rel[k], "    ")
+                        out.append(lead + lines[0].lstrip())
+                        out.extend(lines[1:])
+                    elif k == "type":
+                        out.append(f"{lead}type: {_name(rel[k], RELATION_TYPES)}")
+                    elif k == "target":
+                        out.append(f"{lead}target: {_id(rel[k])}")
+                    else:
+                        out.append(f"{lead}{_key(k)}: {_scalar(rel[k])}")
+                if not keys:
+                    out.append("  - {}")
+        else:
+            out.append(f"{_key(key)}: {_scalar(value)}")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _citations(key: str, value: Any, indent: str) -> list[str]:
+    if not isinstance(value, list):
+        return [f"{indent}{key}: {_scalar(value)}"]
+    if not value:
+        return [f"{indent}{key}: []"]
+    lines = [f"{indent}{key}:"]
+    for cit in value:
+        if not isinstance(cit, dict) or not cit:
+            lines.append(f"{indent}  - {_scalar(cit)}")
+            continue
+        keys = [k for k in ("source", "quote") if k in cit]
+        keys += [k for k in cit if k not in ("source", "quote")]
+        for i, k in enumerate(keys):
+            lead = f"{indent}  - " if i == 0 else f"{indent}    "
+            text = _id(cit[k]) if k == "source" else _scalar(cit[k])
+            lines.append(f"{lead}{_key(k)}: {text}")
+    return lines
+
+
+def _foldable(text: str) -> bool:
+    return bool(text.strip()) and _PRINTABLE.fullmatch(text) is not None
+
+
+def _name(value: Any, names: object) -> str:
+    return value if isinstance(value, str) and value in names else _scalar(value)  # type: ignore[operator]
+
+
+def _id(value: Any) -> str:
+    """A slug plain (as the curated files have them), anything else quoted."""
+    if isinstance(value, str) and _PLAIN.fullmatch(value) and _reads_back(value):
+        return value
+    return _scalar(value)
+
+
+def _key(key: Any) -> str:
+    return key if isinstance(key, str) and _PLAIN.fullmatch(key) and _reads_back(key) \
+        else _scalar(key)
+
+
+def _reads_back(text: str) -> bool:
+    """Whether ``text`` written plain reads back as the same string (not as a number,
+    a boolean or null)."""
+    try:
+        return bool(yaml.safe_load(text) == text)
+    except yaml.YAMLError:
+        return False
+
+
+def _scalar(value: Any) -> str:
+    """One value on one line: strings single-quoted (double-quoted with escapes when
+    they hold line breaks or control characters), everything else as JSON, which YAML
+    reads back as the same value."""
+    if isinstance(value, str):
+        if _PRINTABLE.fullmatch(value) and "\n" not in value and "\r" not in value:
+            return "'" + value.replace("'", "''") + "'"
+        return json.dumps(value, ensure_ascii=True)
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)
+    return json.dumps(value, ensure_ascii=True, default=str)
+
+
+def pointers(content: bytes) -> dict[int, str]:
+    """For each line of a concept file, the JSON Pointer (RFC 6901) into its record of
+    what starts on that line: the field or list item, or, where several do (a flow
+    list, a list item and its first key), the one that holds them all.
+
+    >>> pointers(to_yaml({"label": "x", "aliases": ["y", "z"],
+    ...                   "citations": [{"source": "s", "quote": "q"}]}))
+    {1: '/label', 2: '/aliases', 3: '/citations', 4: '/citations/0', 5: '/citations/0/quote'}
+    """
+    lines: dict[tuple[str | int, ...], int] = {}
+    try:
+        _parse(content.decode("utf-8"), lines)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    common: dict[int, tuple[str | int, ...]] = {}
+    for path, line in lines.items():
+        if not path:
+            continue
+        held = common.get(line)
+        if held is None:
+            common[line] = path
+            continue
+        n = 0
+        while n < min(len(held), len(path)) and held[n] == path[n]:
+            n += 1
+        common[line] = held[:n]
+    return {line: "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+            for line, path in sorted(common.items()) if path}
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """``target`` changed by a JSON Merge Patch (RFC 7396); neither is modified.
+
+    >>> merge_patch({"a": 1, "b": {"c": 2}}, {"b": {"c": None, "d": 3}, "e": [1]})
+    {'a': 1, 'b': {'d': 3}, 'e': [1]}
+    """
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def find_relation(record: Record, rtype: str, target: str) -> int | None:
+    """Where the relation ``rtype`` to ``target`` is in the record's list, or None."""
+    for i, rel in enumerate(record.get("relations") or []):
+        if isinstance(rel, dict) and rel.get("type") == rtype and rel.get("target") == target:
+            return i
+    return None
