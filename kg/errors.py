@@ -108,3 +108,30 @@ class DataError(KGError):
         count = len(self.problems)
         lines = "\n".join(str(p) for p in self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data:\n{lines}")
+
+
+class NotFound(KGError):
+    """An edit names a concept or relation that the store does not hold."""
+
+    title = "Not found"
+
+
+class Conflict(KGError):
+    """An edit that cannot apply to the current state: creating what exists, reverting
+    a concept to a revision of another file."""
+
+    title = "Conflict"
+
+
+class EditRefused(DataError):
+    """An edit that would leave problems in the data; nothing was committed.
+
+    ``file`` is the edited file as the problems name it and ``content`` the bytes the
+    edit would have written there (None for a deletion), so that a problem in it can be
+    traced back to the field of the request that caused it.
+    """
+
+    def __init__(self, problems: list[Problem], file: str, content: bytes | None) -> None:
+        super().__init__(problems)
+        self.file = file
+        self.content = content

@@ -1,0 +1,197 @@
+"""Edits to the knowledge graph, checked like files on disk and committed to a store.
+
+A :class:`Curator` keeps a copy of the store's files (brought up to date from the
+store's revision log, so other processes' commits are seen) and turns each edit into
+new file bytes. Before anything is committed, the whole data set with the edit applied
+is validated by :func:`kg.load.load_files`, the same checks as ``kg validate``: a quote
+that is not in its source, a dangling target, an alias claimed twice, a cycle in is_a
+are refused with every problem listed, and the store is left as it was.
+
+A commit is conditional twice over: on the revision of each file the client last saw
+(its ETag; a stale one raises :class:`~kg.store.StaleWrite`), and on the store not
+having moved since the edit was validated (if another process committed meanwhile, the
+edit is validated again on the new state). So the store only ever holds data that
+loads, and no commit silently overwrites another.
+
+The graph built while validating is exactly the committed state; it is returned with
+the revision so that the caller can serve it at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kg.edit import Record, concept_id, concept_path, find_relation, record_of, to_yaml
+from kg.errors import DataError, EditRefused, NotFound
+from kg.graph import KnowledgeGraph
+from kg.load import LoadCache, load_files
+from kg.store import Moved, Revision, StaleWrite, Store
+
+SCOPES = {"concepts:write": "create, change, delete and revert concepts",
+          "relations:write": "create, change and delete relations"}
+"""What each token scope allows; reading needs no token."""
+
+ANY = -1
+"""``expected`` of an unconditional change (revisions start at 1)."""
+
+RETRIES = 20
+"""How often an edit is validated again when other processes keep committing first."""
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What a successful edit left: the new revision of the file, and the graph of the
+    whole store after it."""
+
+    revision: int
+    graph: KnowledgeGraph
+    head: int
+    content: bytes | None
+
+
+Edit = Callable[[bytes | None], bytes | None]
+"""From the current bytes of a file (None: it does not exist) to the new ones (None:
+delete it)."""
+
+
+class Curator:
+    """Validated, conditional edits of a store's files; one edit at a time per process."""
+
+    def __init__(self, store: Store, name: str = "data") -> None:
+        self.store = store
+        self.name = name
+        self.files: dict[str, tuple[bytes, int]] = {}
+        self.head = 0
+        self._cache = LoadCache()
+        self._lock = threading.Lock()
+
+    def load(self) -> tuple[KnowledgeGraph, int]:
+        """The graph of the store as it is now, and the revision it is at.
+
+        Raises :class:`kg.errors.DataError` if the stored data does not load.
+        """
+        with self._lock:
+            self._sync()
+            return self._build(self._contents()), self.head
+
+    def moved(self) -> bool:
+        """Whether the store has revisions this curator has not seen (cheap)."""
+        return self.store.head() != self.head
+
+    def read(self, path: str) -> tuple[bytes, int] | None:
+        """A file's bytes and revision as of the latest sync."""
+        with self._lock:
+            self._sync()
+            return self.files.get(path)
+
+    def change(self, path: str, edit: Edit, author: str, expected: int | None = ANY,
+               ) -> Committed:
+        """Apply ``edit`` to the file at ``path`` and commit it if the result loads.
+
+        ``expected`` is the revision the client last saw (None: the file must not exist;
+        :data:`ANY`: no condition). Raises :class:`StaleWrite`, :class:`kg.errors.DataError`
+        (the edit would not load; nothing is committed), or what ``edit`` raises.
+        """
+        with self._lock:
+            for _ in range(RETRIES):
+                self._sync()
+                current = self.files.get(path)
+                at = None if current is None else current[1]
+                if expected != ANY and expected != at:
+                    raise StaleWrite(path, expected, at)
+                after = edit(None if current is None else current[0])
+                if after is None and current is None:
+                    raise NotFound(f"There is no {path} to delete.")
+                contents = self._contents()
+                if after is None:
+                    del contents[path]
+                else:
+                    contents[path] = after
+                try:
+                    graph = self._build(contents)
+                except DataError as e:
+                    raise EditRefused(e.problems, f"{self.name}/{path}", after) from None
+                try:
+                    revision = self.store.commit({path: after}, author, expected={path: at},
+                                                 base=self.head)
+                except (Moved, StaleWrite):
+                    continue  # another process committed first: check again on its state
+                self._sync()
+                return Committed(revision, graph, self.head, after)
+            raise StaleWrite(path, None, None)
+
+    def history(self, path: str) -> list[Revision]:
+        return self.store.history(path)
+
+    def _contents(self) -> dict[str, bytes]:
+        return {rel: content for rel, (content, _) in self.files.items()}
+
+    def _build(self, contents: dict[str, bytes]) -> KnowledgeGraph:
+        return load_files(contents, name=self.name, cache=self._cache)
+
+    def _sync(self) -> None:
+        """Bring the copy of the files up to the store's head."""
+        while True:
+            batch = self.store.changes(self.head, limit=10_000)
+            if not batch:
+                return
+            for entry in batch:
+                if entry.after is None:
+                    self.files.pop(entry.path, None)
+                else:
+                    self.files[entry.path] = (entry.after, entry.revision)
+                self.head = entry.revision
+
+
+# -- edits of concept files --------------------------------------------------------
+
+def put_concept(record: Record) -> Edit:
+    """Write the concept as ``record`` (created if new)."""
+    content = to_yaml(record)
+    return lambda _: content
+
+
+def delete_file(current: bytes | None) -> bytes | None:
+    """Remove the file."""
+    return None
+
+
+def patch_concept(cid: str, change: Callable[[Record], Record]) -> Edit:
+    """Change the concept's record with ``change`` (404 if there is no such concept)."""
+    def edit(current: bytes | None) -> bytes | None:
+        if current is None:
+            raise NotFound(f"There is no concept {cid!r}.")
+        return to_yaml(change(record_of(current)))
+    return edit
+
+
+def relation_edit(cid: str, rtype: str, target: str,
+                  change: Callable[[dict[str, Any] | None], dict[str, Any] | None],
+                  ) -> Edit:
+    """Change the relation ``rtype`` to ``target`` stated on ``cid``: ``change`` gets the
+    relation (None: there is none) and gives the new one (None: remove it)."""
+    def edit(current: bytes | None) -> bytes | None:
+        if current is None:
+            raise NotFound(f"There is no concept {cid!r}.")
+        record = record_of(current)
+        relations: list[Any] = list(record.get("relations") or [])
+        at = find_relation(record, rtype, target)
+        new = change(None if at is None else relations[at])
+        if new is None:
+            if at is None:
+                raise NotFound(f"{cid!r} states no {rtype} relation to {target!r}.")
+            del relations[at]
+        elif at is None:
+            relations.append(new)
+        else:
+            relations[at] = new
+        record["relations"] = relations
+        return to_yaml(record)
+    return edit
+
+
+__all__ = ["ANY", "SCOPES", "Committed", "Curator", "concept_id", "concept_path", "delete_file",
+           "patch_concept", "put_concept", "relation_edit"]
