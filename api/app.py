@@ -25,6 +25,7 @@ from api.reload import Reloader, fingerprint, listen_for_hangup
 from api.routers import (
     add_problem_schema,
     concepts,
+    curate,
     faq,
     health,
     iris,
@@ -36,9 +37,11 @@ from api.routers import (
     sparql,
     web,
 )
+from kg.curate import Curator
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.settings import Settings
+from kg.store import SqliteStore
 
 STATIC = Path(__file__).resolve().parent / "static"
 DESCRIPTION = """A glossary and knowledge graph of AI-alignment concepts (inner alignment,
@@ -79,6 +82,11 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     # what the data directory looked like before loading: a change from here on is
     # picked up by the next check for changes
     seen = fingerprint(settings.data_dir) if settings.reload_interval else ()
+    curator: Curator | None = None
+    head = 0
+    if settings.store_path is not None:
+        curator = Curator(SqliteStore.create(settings.store_path, settings.data_dir))
+        graph, head = curator.load()
     graph = graph if graph is not None else load_graph(settings.data_dir)
 
     @asynccontextmanager
@@ -109,9 +117,13 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app.state.cache = {}
     app.state.ready = False
     app.state.metrics = Metrics()
-    app.state.reloader = Reloader(app, settings.data_dir, settings.reload_interval, seen)
+    app.state.curator = curator
+    app.state.head = head
+    interval = settings.store_poll_interval if curator else settings.reload_interval
+    app.state.reloader = Reloader(app, settings.data_dir, interval, seen, curator)
     errors.install(app)
-    for module in (health, concepts, sources, ontology, search, relate, faq, rdf, sparql, web):
+    for module in (health, curate, concepts, sources, ontology, search, relate, faq, rdf,
+                   sparql, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
@@ -120,7 +132,11 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_problem_schema(build_document())
+            document = add_problem_schema(build_document())
+            document["components"]["securitySchemes"] = {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "A token made with `kg token create`; writes only."}}
+            app.openapi_schema = document
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -22,6 +22,10 @@ CACHEABLE = ("/v1/concepts", "/v1/relate", "/v1/search", "/v1/ask", "/v1/sources
              "/v1/ontology", "/v1/context.jsonld", "/v1/export")
 """Path prefixes whose GET answers depend only on the graph, the URL and Accept."""
 
+FROM_STORE = frozenset({"record", "history"})
+"""Under /v1/concepts/{id}/, answers read from the store (its ETags and revision log),
+which may be ahead of this worker's graph: never cached."""
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -88,7 +92,8 @@ class ReadCache:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") \
-                or not scope["path"].startswith(CACHEABLE):
+                or not scope["path"].startswith(CACHEABLE) \
+                or FROM_STORE.intersection(scope["path"].split("/")[4:5]):
             await self.app(scope, receive, send)
             return
         graph = self.graph_of()

@@ -10,12 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kg.edit import pointers
 from kg.errors import (
     AmbiguousTerm,
     ConceptNotFound,
+    Conflict,
+    DataError,
+    EditRefused,
     InvalidQuery,
     KGError,
     NoSourceText,
+    NotFound,
     QueryRejected,
     SourceNotFound,
 )
@@ -31,9 +36,14 @@ _STATUS: dict[type[KGError], tuple[int, str]] = {
     NoSourceText: (404, "no-source-text"),
     InvalidQuery: (400, "invalid-query"),
     QueryRejected: (400, "query-rejected"),
+    NotFound: (404, "not-found"),
+    Conflict: (409, "conflict"),
+    DataError: (422, "invalid-data"),
 }
 
-_HTTP_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
+_HTTP_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+                405: "Method not allowed", 409: "Conflict", 412: "Precondition failed",
+                428: "Precondition required",
                 406: "Not acceptable", 413: "Payload too large", 415: "Unsupported media type",
                 422: "Invalid request", 500: "Internal server error"}
 
@@ -52,6 +62,55 @@ class PayloadTooLarge(Exception):
     def __init__(self, limit: int, unit: str = "bytes") -> None:
         what = "request body is larger" if unit == "bytes" else "text is longer"
         super().__init__(f"The {what} than {limit:,} {unit}.")
+
+
+class Unauthorized(Exception):
+    """A write without a valid bearer token."""
+
+    def __init__(self, detail: str, error: str | None = None) -> None:
+        super().__init__(detail)
+        self.error = error
+
+
+class Forbidden(Exception):
+    """A valid token without the scope the write needs."""
+
+    def __init__(self, scope: str, scopes: tuple[str, ...]) -> None:
+        held = ", ".join(scopes) or "none"
+        super().__init__(f"This needs a token with the scope {scope!r}; this one has: {held}.")
+        self.scope = scope
+
+
+class ReadOnly(Exception):
+    """A write to a server started without a store."""
+
+    def __init__(self) -> None:
+        super().__init__("This server serves its data read-only; writes need a server "
+                         "started with a store (kg serve --store).")
+
+
+class PreconditionFailed(Exception):
+    """An If-Match / If-None-Match condition that does not hold (a stale write)."""
+
+    def __init__(self, detail: str, current: str | None) -> None:
+        super().__init__(detail)
+        self.current = current
+
+
+class PreconditionRequired(Exception):
+    """A change of something that exists, sent without If-Match."""
+
+    def __init__(self) -> None:
+        super().__init__("Send If-Match with the ETag you read, so that an edit made "
+                         "meanwhile is not overwritten.")
+
+
+class InvalidBody(Exception):
+    """A request body of the wrong shape, found after the request was parsed."""
+
+    def __init__(self, errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(f"{e['where']}: {e['message']}" for e in errors))
+        self.errors = errors
 
 
 class UnsupportedMediaType(Exception):
@@ -81,6 +140,18 @@ async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
     status, kind = next((v for t, v in _STATUS.items() if isinstance(exc, t)),
                         (400, "bad-request"))
     extra: dict[str, Any] = {}
+    if isinstance(exc, DataError):
+        where = {}
+        if isinstance(exc, EditRefused) and exc.content is not None:
+            where = pointers(exc.content)
+        extra["problems"] = [{"file": p.file, "line": p.line, "message": p.message,
+                              "hint": p.hint,
+                              **({"pointer": where[p.line]} if isinstance(exc, EditRefused)
+                                 and p.file == exc.file and p.line in where else {})}
+                             for p in exc.problems]
+        return problem(422, "Invalid data", f"The change was not made: it would leave "
+                       f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} "
+                       f"in the data.", kind, **extra)
     if isinstance(exc, ConceptNotFound | AmbiguousTerm):
         graph = getattr(request.app.state, "graph", None)
         extra["suggestions"] = _refs(graph, exc.suggestions)
@@ -138,6 +209,48 @@ async def _unsupported(request: Request, exc: Exception) -> JSONResponse:
     return problem(415, "Unsupported media type", str(exc), "unsupported-media-type")
 
 
+async def _unauthorized(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Unauthorized)
+    response = problem(401, "Unauthorized", str(exc), "unauthorized")
+    challenge = 'Bearer realm="kg"'
+    if exc.error:
+        challenge += f', error="{exc.error}"'
+    response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
+async def _forbidden(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Forbidden)
+    response = problem(403, "Forbidden", str(exc), "forbidden", scope=exc.scope)
+    response.headers["WWW-Authenticate"] = (f'Bearer realm="kg", error="insufficient_scope", '
+                                            f'scope="{exc.scope}"')
+    return response
+
+
+async def _read_only(request: Request, exc: Exception) -> JSONResponse:
+    response = problem(405, "Method not allowed", str(exc), "read-only")
+    response.headers["Allow"] = "GET, HEAD"
+    return response
+
+
+async def _precondition_failed(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PreconditionFailed)
+    response = problem(412, "Precondition failed", str(exc), "precondition-failed",
+                       etag=exc.current)
+    if exc.current:
+        response.headers["ETag"] = exc.current
+    return response
+
+
+async def _precondition_required(request: Request, exc: Exception) -> JSONResponse:
+    return problem(428, "Precondition required", str(exc), "precondition-required")
+
+
+async def _invalid_body(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidBody)
+    return problem(422, "Invalid request", str(exc), "invalid-request", errors=exc.errors)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "Internal server error", "The server failed to answer this request.")
@@ -149,6 +262,12 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotAcceptable, _not_acceptable)
     app.add_exception_handler(PayloadTooLarge, _too_large)
     app.add_exception_handler(UnsupportedMediaType, _unsupported)
+    app.add_exception_handler(Unauthorized, _unauthorized)
+    app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(ReadOnly, _read_only)
+    app.add_exception_handler(PreconditionFailed, _precondition_failed)
+    app.add_exception_handler(PreconditionRequired, _precondition_required)
+    app.add_exception_handler(InvalidBody, _invalid_body)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

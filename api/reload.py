@@ -10,6 +10,10 @@ Reloads happen on SIGHUP (one process; with ``--workers N`` uvicorn's supervisor
 SIGHUP into a rolling restart of the workers, and a worker that cannot load the data
 never replaces a running one) and, with ``KG_RELOAD_INTERVAL`` > 0 (``kg serve
 --reload-on-change``), whenever the files of the data directory change.
+
+With a store (``kg serve --store``), the data comes from the store instead: a write
+installs the graph it validated itself, and the other worker processes see the store's
+head move (polled every ``KG_STORE_POLL_INTERVAL`` seconds) and take the new revisions up.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from api.deps import close_all
+from kg.curate import Curator
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
@@ -76,6 +81,16 @@ def install(app: Any, graph: KnowledgeGraph) -> None:
     gc.freeze()
 
 
+def install_newer(app: Any, graph: KnowledgeGraph, head: int) -> bool:
+    """Install ``graph``, the store's state at revision ``head``, unless the app serves
+    a later state already (two writes may finish in either order)."""
+    if head <= app.state.head:
+        return False
+    install(app, graph)
+    app.state.head = head
+    return True
+
+
 @dataclass
 class Reloader:
     """Reloads ``app``'s data on request, or when the files change."""
@@ -84,6 +99,9 @@ class Reloader:
     data_dir: Path
     interval: float = 0.0
     seen: Fingerprint = ()
+    curator: Curator | None = None
+    """With a store, the data comes from it: a reload takes up the revisions other
+    processes committed, and polling watches the store's head instead of the files."""
     problems: list[str] = field(default_factory=list)
     """The report of the last rejected reload (empty once a reload succeeds)."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -96,6 +114,8 @@ class Reloader:
     async def reload(self) -> bool:
         """Load, check and install the data now; False (and the old graph kept) if bad."""
         async with self._lock:
+            if self.curator is not None:
+                return await self._from_store(self.curator)
             seen = await asyncio.to_thread(fingerprint, self.data_dir)
             started = time.perf_counter()
             try:
@@ -118,6 +138,29 @@ class Reloader:
                      time.perf_counter() - started)
             return True
 
+    async def _from_store(self, curator: Curator) -> bool:
+        try:
+            graph, head = await asyncio.to_thread(curator.load)
+        except DataError as e:  # only if something other than this service wrote the store
+            self.problems = [str(p) for p in e.problems]
+            self.app.state.metrics.reloaded("rejected")
+            LOG.error("the store does not load; still serving revision %d\n%s",
+                      self.app.state.head, "\n".join(self.problems))
+            return False
+        if head > self.app.state.head:
+            await asyncio.to_thread(prepare, graph)
+            if install_newer(self.app, graph, head):
+                self.app.state.metrics.reloaded("ok")
+                LOG.info("serving revision %d of the store", head)
+        self.problems = []
+        return True
+
+    async def _changed(self) -> bool:
+        if self.curator is not None:
+            head = await asyncio.to_thread(self.curator.store.head)
+            return bool(head > self.app.state.head)
+        return await asyncio.to_thread(fingerprint, self.data_dir) != self.seen
+
     async def run(self) -> None:
         """Reload on request, and on change when polling; runs until cancelled."""
         while True:
@@ -127,10 +170,8 @@ class Reloader:
                 pass
             asked = self._wake.is_set()
             self._wake.clear()
-            if not asked:
-                now = await asyncio.to_thread(fingerprint, self.data_dir)
-                if now == self.seen:
-                    continue
+            if not asked and not await self._changed():
+                continue
             try:
                 await self.reload()
             except Exception:  # never let one failed reload stop the next

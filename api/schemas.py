@@ -34,6 +34,16 @@ class ProblemError(BaseModel):
     message: str
 
 
+class DataProblem(BaseModel):
+    file: str = Field(description="the file in the data layout the problem is in")
+    line: int = Field(ge=1)
+    message: str
+    hint: str = Field(description="how to fix it, or empty")
+    pointer: str | None = Field(default=None, description="where a problem in the edited "
+                                "concept is in its record, as a JSON Pointer (RFC 6901), "
+                                "e.g. /citations/0/quote")
+
+
 class Problem(BaseModel):
     """An error, as application/problem+json (RFC 9457)."""
 
@@ -48,6 +58,13 @@ class Problem(BaseModel):
     param: str | None = Field(default=None, description="the parameter that held it")
     errors: list[ProblemError] | None = Field(
         default=None, description="each invalid parameter, where the request was malformed")
+    problems: list[DataProblem] | None = Field(
+        default=None, description="every problem a refused edit would have left in the "
+                                  "data, as `kg validate` reports them")
+    etag: str | None = Field(default=None, description="the current ETag, where a "
+                                                       "condition failed")
+    scope: str | None = Field(default=None, description="the scope a write needs, where "
+                                                        "the token lacks it")
 
 
 class ConceptRef(BaseModel):

@@ -59,6 +59,14 @@ class Settings(BaseSettings):
                                                "for changes, reloaded when valid; 0 turns "
                                                "it off (SIGHUP still reloads).")
 
+    store_path: Path | None = Field(
+        default=None, description="SQLite file of the curation store (KG_STORE_PATH); "
+                                  "created from data_dir on first start. Unset: the data "
+                                  "directory is served read-only.")
+    store_poll_interval: float = Field(
+        default=1.0, gt=0, le=3600, description="Seconds between checks of the store for "
+                                               "revisions committed by other processes.")
+
     cache_max_bytes: int = Field(default=128 * 1024 * 1024, ge=0,
                                  description="Memory for read answers served with ETags; 0 "
                                              "turns the cache off.")

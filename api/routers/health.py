@@ -35,6 +35,9 @@ class HealthReport(Health):
         description="The validation report of the last rejected reload, one problem per "
                     "item (file:line: message); empty when the last reload succeeded. The "
                     "previous data keeps serving meanwhile.")
+    revision: int | None = Field(
+        None, description="With a store: the revision of the store being served (compare "
+                          "with /v1/changes' head); null when serving a data directory.")
 
 
 class Readiness(BaseModel):
@@ -55,7 +58,9 @@ def health(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> Heal
     reloader = getattr(request.app.state, "reloader", None)
     return HealthReport(status="ok", concepts=s["concepts"], relations=s["relations"],
                         version=_version(), loaded_at=_loaded_at(request),
-                        reload_problems=list(reloader.problems) if reloader else [])
+                        reload_problems=list(reloader.problems) if reloader else [],
+                        revision=request.app.state.head
+                        if getattr(request.app.state, "curator", None) else None)
 
 
 @router.get("/v1/ready", response_model=Readiness, responses=problems(503))

@@ -102,8 +102,11 @@ def test_unknown_route_and_method(client: TestClient) -> None:
     assert _problem(client, "GET", "/v1/nothing-here", 404) == {
         "type": "about:blank", "title": "Not found", "status": 404,
         "detail": "No endpoint at /v1/nothing-here."}
-    assert _problem(client, "DELETE", "/v1/concepts/humans", 405)["detail"] == \
-        "DELETE is not allowed on /v1/concepts/humans."
+    assert _problem(client, "DELETE", "/v1/search", 405)["detail"] == \
+        "DELETE is not allowed on /v1/search."
+    # a write route of a server without a store says why it cannot write
+    assert _problem(client, "DELETE", "/v1/concepts/humans", 405)["type"] == \
+        "/problems/read-only"
 
 
 def test_still_healthy_after_bad_input(client: TestClient) -> None:

@@ -1,0 +1,141 @@
+"""Request and response models of the curation (write) API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Text = Annotated[str, Field(max_length=20_000)]
+Name = Annotated[str, Field(max_length=200)]
+Etag = Annotated[str, Field(description="the ETag a conditional write sends back in If-Match")]
+
+
+class CitationIn(BaseModel):
+    """A quote as a curator writes it: verbatim from the source's text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Name = Field(description="source id (see /v1/sources)")
+    quote: Text = Field(description="the passage, verbatim (white space and typographic "
+                                    "quotes may differ)")
+
+
+class RelationIn(BaseModel):
+    """A relation stated on a concept (its source)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: Name = Field(description="relation type (see /v1/ontology); inverses are derived")
+    target: Name = Field(description="id of the concept it points at")
+    citations: list[CitationIn] = Field(default_factory=list, max_length=100,
+                                        description="at least one quote supporting it")
+
+
+class ConceptFields(BaseModel):
+    """The editable fields of a concept: what its YAML file holds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: Name
+    kind: Name = Field(description="kind of concept (see /v1/ontology)")
+    article: Literal["", "the", "a", "an"] | None = Field(
+        default=None, description="article used before the label in sentences")
+    plural: bool = Field(default=False, description="whether the label is a plural noun")
+    aliases: list[Name] = Field(default_factory=list, max_length=200)
+    definition: Text = Field(description="one to three sentences in our own words")
+    citations: list[CitationIn] = Field(default_factory=list, max_length=100,
+                                        description="at least one quote supporting the "
+                                                    "definition")
+    relations: list[RelationIn] = Field(default_factory=list, max_length=2000,
+                                        description="relations stated on this concept")
+
+    def record(self) -> dict[str, Any]:
+        """The record written to the concept's file."""
+        data = self.model_dump(exclude={"id"}, exclude_none=True)
+        if not data.get("plural"):
+            data.pop("plural", None)
+        return data
+
+
+class ConceptIn(ConceptFields):
+    """A concept to write; ``id`` is required when creating with POST."""
+
+    id: Name | None = Field(default=None, description="the id (a slug); with PUT it may be "
+                                                      "left out, or must equal the path's")
+
+
+class ConceptRecord(ConceptFields):
+    """A concept as stored, with the revision that last wrote it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    revision: int = Field(ge=1, description="revision of the concept's file")
+    etag: Etag
+
+
+class RelationCreate(RelationIn):
+    """A relation to add: it is stated on (written into) the ``source`` concept."""
+
+    source: Name = Field(description="id of the concept it starts from")
+
+
+class RelationRecord(BaseModel):
+    """A relation as stored on its source concept."""
+
+    source: str
+    type: str
+    target: str
+    citations: list[CitationIn]
+    etag: Etag
+
+
+class RelationCitations(BaseModel):
+    """The new citations of a relation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    citations: list[CitationIn] = Field(max_length=100)
+
+
+class RevisionOut(BaseModel):
+    """One entry of the revision log."""
+
+    revision: int = Field(ge=1)
+    at: str = Field(description="when, UTC, ISO 8601", json_schema_extra={"format": "date-time"})
+    author: str = Field(description="the name of the token that made it, or 'import'")
+    action: Literal["import", "create", "update", "delete"]
+    path: str = Field(description="the file in the data layout")
+    concept: str | None = Field(description="the concept whose file it is")
+
+
+class History(BaseModel):
+    """A concept's revisions, newest first."""
+
+    id: str
+    items: list[RevisionOut]
+
+
+class RevisionDetail(RevisionOut):
+    """One revision of a concept, with the concept as it left it."""
+
+    record: ConceptFields | None = Field(description="the concept after this revision "
+                                                     "(null: deleted)")
+    yaml: str | None = Field(description="the file after this revision (null: deleted)")
+
+
+class RevertIn(BaseModel):
+    """Which revision to go back to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    revision: int = Field(ge=1, le=2**62, description="a revision from the concept's history")
+
+
+class Changes(BaseModel):
+    """Revisions after ``since``, oldest first."""
+
+    items: list[RevisionOut]
+    head: int = Field(ge=0, description="the latest revision of the store")
+    next: int | None = Field(description="pass as since= for the next page; null at the end")
