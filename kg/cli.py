@@ -1,5 +1,5 @@
 """The ``kg`` command: validate, stats, show, search, relate, ask, annotate, export, import,
-serve."""
+serve, token, dump."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import Any
 
 from kg.annotate import annotate
 from kg.ask import ask
+from kg.curate import SCOPES, Curator
 from kg.errors import DataError, KGError
 from kg.explain import relate_answer, sentence
 from kg.graph import KnowledgeGraph
@@ -25,6 +26,7 @@ from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.rdf import FORMATS, export_to, graph_from_rdf, rdf_format
 from kg.search import resolve, search
 from kg.settings import Settings
+from kg.store import SqliteStore
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -170,16 +172,77 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(args: argparse.Namespace) -> SqliteStore:
+    """The store named by --store or KG_STORE_PATH, created from the data directory if
+    it is new."""
+    settings = Settings()
+    path = Path(args.store) if args.store else settings.store_path
+    if path is None:
+        raise KGError("name the store: --store PATH or KG_STORE_PATH")
+    return SqliteStore.create(path, Path(args.data) if args.data else settings.data_dir)
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        if args.action == "create":
+            unknown = sorted(set(args.scope or ()) - set(SCOPES))
+            if unknown or not args.name:
+                print(f"error: {'unknown scope ' + unknown[0] if unknown else 'give a name'}"
+                      f"; scopes are {', '.join(SCOPES)}", file=sys.stderr)
+                return 2
+            token, secret = store.create_token(args.name, tuple(args.scope or SCOPES))
+            print(f"created token {token.id} for {token.name} with scopes "
+                  f"{', '.join(token.scopes)}; it is shown only now:", file=sys.stderr)
+            print(secret)
+        elif args.action == "list":
+            for token in store.tokens():
+                state = f"revoked {token.revoked}" if token.revoked else "live"
+                print(f"{token.id}  {token.name:20} {' '.join(token.scopes):32} "
+                      f"created {token.created}  {state}")
+        else:
+            if not args.name or not store.revoke_token(args.name):
+                print(f"error: no live token with id {args.name!r}", file=sys.stderr)
+                return 1
+            print(f"revoked {args.name}", file=sys.stderr)
+        return 0
+    finally:
+        store.close()
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        out = Path(args.dir)
+        changed = store.dump(out)
+        load_graph(out)  # what was written loads, or the problems are listed
+        print(f"wrote {changed} changed file(s) to {out} (revision {store.head()})",
+              file=sys.stderr)
+        return 0
+    finally:
+        store.close()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     if args.data:
         os.environ["KG_DATA_DIR"] = str(Path(args.data).resolve())
+    if args.store:
+        os.environ["KG_STORE_PATH"] = str(Path(args.store).resolve())
     settings = Settings()
-    graph = load_graph(settings.data_dir)  # refuse to start on bad data, with the report
+    if settings.store_path is not None:
+        # refuse to start on a store that does not load; create it now, in one process
+        store = SqliteStore.create(settings.store_path, settings.data_dir)
+        graph, head = Curator(store).load()
+        store.close()
+        origin = f"the store {settings.store_path} (revision {head})"
+    else:
+        graph = load_graph(settings.data_dir)  # refuse to start on bad data, with the report
+        origin = str(settings.data_dir)
     s = graph.stats()
     print(f"serving {s['concepts']} concepts and {s['relations']} relations from "
-          f"{settings.data_dir} on http://{args.host or settings.host}:"
+          f"{origin} on http://{args.host or settings.host}:"
           f"{args.port if args.port is not None else settings.port}", flush=True)
     if args.reload_on_change:
         os.environ["KG_RELOAD_INTERVAL"] = str(max(0.1, args.reload_interval))
@@ -310,10 +373,28 @@ def build_parser() -> argparse.ArgumentParser:
                          "(a bad edit is refused and logged; the old data keeps serving)")
     sp.add_argument("--reload-interval", type=float, default=2.0,
                     help="seconds between checks with --reload-on-change (default 2)")
+    sp.add_argument("--store", nargs="?", const="kg.sqlite3", metavar="PATH",
+                    help="serve from (and take writes into) this SQLite store, created from "
+                         "the data directory on first start (default path kg.sqlite3)")
     sp.add_argument("--no-access-log", action="store_true",
                     help="do not write the JSON access log line of each request (it is "
                          "written at log levels info and debug)")
     sp.set_defaults(func=cmd_serve)
+
+    sp = add("token", "Create, list or revoke the bearer tokens that may write.")
+    sp.add_argument("action", choices=["create", "list", "revoke"])
+    sp.add_argument("name", nargs="?", help="create: who the token is for (recorded as the "
+                                            "author of its edits); revoke: the token's id")
+    sp.add_argument("--scope", action="append", choices=sorted(SCOPES),
+                    help="what it may do (repeat; default: every scope)")
+    sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
+    sp.set_defaults(func=cmd_token)
+
+    sp = add("dump", "Write the store back as a data directory (unchanged files stay "
+                     "byte-identical), for review and commit.")
+    sp.add_argument("dir", help="directory to write (e.g. data)")
+    sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
+    sp.set_defaults(func=cmd_dump)
     return p
 
 

@@ -9,6 +9,7 @@ import pytest
 from kg.cli import main
 from kg.load import load_graph
 from kg.rdf import graph_from_rdf
+from kg.store import SqliteStore, data_files
 
 
 def test_validate_ok(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,3 +135,50 @@ def test_export_that_cannot_be_written_leaves_nothing_behind(
     assert main(["export", "--data", str(good_dir), "-o", str(target)]) == 1
     assert capsys.readouterr().err.startswith(f"error: cannot write {target}: ")
     assert list(tmp_path.iterdir()) == ([target] if target.exists() else [])
+
+
+def test_tokens_are_created_listed_and_revoked(good_dir: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "kg.sqlite3")
+    assert main(["token", "create", "alice", "--store", store, "--data", str(good_dir),
+                 "--scope", "relations:write"]) == 0
+    secret = capsys.readouterr().out.strip()
+    assert secret.startswith("kgt_")
+    assert main(["token", "list", "--store", store]) == 0
+    listed = capsys.readouterr().out
+    token_id = secret.split("_")[1]
+    assert listed.startswith(token_id) and "alice" in listed and "relations:write" in listed
+    assert "concepts:write" not in listed and secret.split("_")[2] not in listed
+    opened = SqliteStore(Path(store))
+    assert opened.check_token(secret) is not None
+    assert main(["token", "revoke", token_id, "--store", store]) == 0
+    assert opened.check_token(secret) is None
+    assert main(["token", "revoke", token_id, "--store", store]) == 1
+    assert "no live token" in capsys.readouterr().err
+    assert main(["token", "list", "--store", store]) == 0
+    assert "revoked 20" in capsys.readouterr().out
+    opened.close()
+
+
+def test_token_needs_a_store(monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("KG_STORE_PATH", raising=False)
+    assert main(["token", "list"]) == 2
+    assert "name the store" in capsys.readouterr().err
+
+
+def test_dump_writes_the_store_back(good_dir: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "kg.sqlite3"
+    opened = SqliteStore.create(store, good_dir)
+    rel = "concepts/evolution.yaml"
+    content, at = opened.read(rel)  # type: ignore[misc]
+    opened.commit({rel: content.replace(b"evolution", b"evolution", 1) + b"# edited\n"},
+                  "alice", expected={rel: at})
+    opened.close()
+    out = tmp_path / "out"
+    shutil.copytree(good_dir, out)
+    assert main(["dump", str(out), "--store", str(store)]) == 0
+    assert "wrote 1 changed file(s)" in capsys.readouterr().err
+    assert (out / rel).read_bytes().endswith(b"# edited\n")
+    assert dict(data_files(out)).keys() == dict(data_files(good_dir)).keys()
