@@ -69,12 +69,19 @@ def server(command: list[str], port: int, env: dict[str, str],
                     time.sleep(0.2)
             yield base
         finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc, 15)
+
+
+def stop(proc: subprocess.Popen[Any], grace: float) -> None:
+    """Stop a server as Ctrl-C would; kill it if it has not stopped after ``grace`` s."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def record(base: str, urls: list[str]) -> dict[str, dict[str, Any]]:

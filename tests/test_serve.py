@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.http import free_port
+from bench.http import free_port, stop
 
 
 def _get(url: str) -> tuple[int, dict[str, object]]:
@@ -88,12 +88,7 @@ def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
                     ("mesa-optimizer", "evolution", "inner-alignment") * 10]
         assert statuses == [200] * 30
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc, 20)
 
 
 def _wait_for(check: object, seconds: float = 60) -> None:
