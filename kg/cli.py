@@ -26,7 +26,7 @@ from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.rdf import FORMATS, export_to, graph_from_rdf, rdf_format
 from kg.search import resolve, search
 from kg.settings import Settings
-from kg.store import SqliteStore
+from kg.store import SqliteStore, data_files
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -223,6 +223,26 @@ def cmd_dump(args: argparse.Namespace) -> int:
         store.close()
 
 
+def cmd_store_import(args: argparse.Namespace) -> int:
+    store = _store(args)
+    try:
+        source = Path(args.dir)
+        if not source.is_dir():
+            raise KGError(f"{source} is not a directory")
+        before = store.head()
+        done = Curator(store).replace_all(dict(data_files(source)), args.author)
+        if done is None:
+            print(f"the store holds {source} already (revision {before})", file=sys.stderr)
+        else:
+            count = len(store.changes(before, 1_000_000))
+            print(f"committed {count} changed file(s) of {source} as revisions "
+                  f"{before + 1}-{done.revision}; running servers take them up within "
+                  f"KG_STORE_POLL_INTERVAL", file=sys.stderr)
+        return 0
+    finally:
+        store.close()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -395,6 +415,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("dir", help="directory to write (e.g. data)")
     sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
     sp.set_defaults(func=cmd_dump)
+
+    sp = add("store-import", "Commit a data directory's changes (say, after a git pull) "
+                             "into the store, validated, as revisions; every file that "
+                             "differs, in one step.")
+    sp.add_argument("dir", help="the data directory to take in")
+    sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
+    sp.add_argument("--author", default="store-import",
+                    help="recorded as the author of the revisions (default store-import)")
+    sp.set_defaults(func=cmd_store_import)
     return p
 
 

@@ -77,10 +77,6 @@ class Curator:
             self._sync()
             return self._build(self._contents()), self.head
 
-    def moved(self) -> bool:
-        """Whether the store has revisions this curator has not seen (cheap)."""
-        return self.store.head() != self.head
-
     def read(self, path: str) -> tuple[bytes, int] | None:
         """A file's bytes and revision as of the latest sync."""
         with self._lock:
@@ -92,8 +88,9 @@ class Curator:
         """Apply ``edit`` to the file at ``path`` and commit it if the result loads.
 
         ``expected`` is the revision the client last saw (None: the file must not exist;
-        :data:`ANY`: no condition). Raises :class:`StaleWrite`, :class:`kg.errors.DataError`
-        (the edit would not load; nothing is committed), or what ``edit`` raises.
+        :data:`ANY`: no condition). Raises :class:`StaleWrite`,
+        :class:`kg.errors.EditRefused` (the edit would not load; nothing is committed), or
+        what ``edit`` raises.
         """
         with self._lock:
             for _ in range(RETRIES):
@@ -122,6 +119,34 @@ class Curator:
                 self._sync()
                 return Committed(revision, graph, self.head, after)
             raise StaleWrite(path, None, None)
+
+    def replace_all(self, files: dict[str, bytes], author: str) -> Committed | None:
+        """Make the store hold exactly ``files`` (a data directory's, after a git pull),
+        as one commit of the files that differ; None if none does.
+
+        Raises :class:`kg.errors.DataError` if ``files`` do not load; nothing is
+        committed then.
+        """
+        graph = None
+        with self._lock:
+            for _ in range(RETRIES):
+                self._sync()
+                writes: dict[str, bytes | None] = {
+                    rel: content for rel, content in files.items()
+                    if self.files.get(rel, (None,))[0] != content}
+                writes.update({rel: None for rel in self.files if rel not in files})
+                if not writes:
+                    return None
+                graph = graph or self._build(dict(files))
+                expected = {rel: self.files[rel][1] if rel in self.files else None
+                            for rel in writes}
+                try:
+                    revision = self.store.commit(writes, author, expected, base=self.head)
+                except (Moved, StaleWrite):
+                    continue
+                self._sync()
+                return Committed(revision, graph, self.head, None)
+            raise StaleWrite("", None, None)
 
     def history(self, path: str) -> list[Revision]:
         return self.store.history(path)

@@ -182,3 +182,27 @@ def test_dump_writes_the_store_back(good_dir: Path, tmp_path: Path,
     assert "wrote 1 changed file(s)" in capsys.readouterr().err
     assert (out / rel).read_bytes().endswith(b"# edited\n")
     assert dict(data_files(out)).keys() == dict(data_files(good_dir)).keys()
+
+
+def test_store_import_commits_what_a_directory_changed(good_dir: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       ) -> None:
+    store = tmp_path / "kg.sqlite3"
+    SqliteStore.create(store, good_dir).close()
+    pulled = tmp_path / "pulled"
+    shutil.copytree(good_dir, pulled)
+    evolution = pulled / "concepts" / "evolution.yaml"
+    evolution.write_bytes(evolution.read_bytes() + b"# reviewed\n")
+    assert main(["store-import", str(pulled), "--store", str(store), "--author", "git"]) == 0
+    assert "committed 1 changed file(s)" in capsys.readouterr().err
+    opened = SqliteStore(store)
+    assert opened.history("concepts/evolution.yaml")[-1].author == "git"
+    head = opened.head()
+    assert main(["store-import", str(pulled), "--store", str(store)]) == 0
+    assert "holds" in capsys.readouterr().err and opened.head() == head
+    # a directory that does not load is refused whole
+    (pulled / "concepts" / "broken.yaml").write_text("label: x\n")
+    (pulled / "concepts" / "evolution.yaml").unlink()
+    assert main(["store-import", str(pulled), "--store", str(store)]) == 1
+    assert "lacks required field" in capsys.readouterr().err and opened.head() == head
+    opened.close()

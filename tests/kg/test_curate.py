@@ -11,7 +11,7 @@ from kg.curate import ANY, Curator, delete_file, patch_concept, put_concept, rel
 from kg.edit import concept_path, record_of
 from kg.errors import DataError, NotFound
 from kg.load import load_graph
-from kg.store import SqliteStore, StaleWrite
+from kg.store import SqliteStore, StaleWrite, data_files
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data"
@@ -115,3 +115,18 @@ def test_a_store_that_does_not_load_is_reported(path: Path) -> None:
         Curator(store).load()
     assert caught.value.problems[0].file == "data/concepts/broken.yaml"
     store.close()
+
+
+def test_replace_all_takes_in_a_directory_as_one_commit(two: tuple[Curator, Curator]) -> None:
+    a, b = two
+    a.change(concept_path("toy"), put_concept(TOY), "alice", expected=None)
+    files = dict(data_files(DATA))
+    rel = concept_path("evolution")
+    files[rel] = files[rel] + b"# reviewed\n"
+    head = a.store.head()
+    done = b.replace_all(files, "git")  # b has not seen alice's toy: it is removed all the same
+    assert done is not None and "toy" not in done.graph.concepts
+    assert [(c.path, c.action) for c in a.store.changes(head)] == [
+        ("concepts/evolution.yaml", "update"), ("concepts/toy.yaml", "delete")]
+    assert dict(a.store.files()) == files
+    assert b.replace_all(files, "git") is None
