@@ -107,6 +107,9 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            settling = getattr(app.state, "settling", None)
+            if settling is not None:
+                settling.cancel()
             close_all(app.state.cache)  # the SPARQL worker process ends with the app
 
     app = KgApp(title="Alignment knowledge graph", version="1", description=DESCRIPTION,

@@ -67,18 +67,51 @@ def prepare(graph: KnowledgeGraph) -> None:
     index_for(graph)
 
 
-def install(app: Any, graph: KnowledgeGraph) -> None:
+def install(app: Any, graph: KnowledgeGraph, settle: bool = True) -> None:
     """Serve ``graph`` from now on (it must be prepared); values made for the old graph
-    are dropped, and the garbage collector is told to leave the new one alone."""
+    are dropped, and the garbage collector is told to leave the new one alone (at once,
+    or with ``settle`` False, once installs have paused: see :func:`settle_later`)."""
     old_cache = app.state.cache
     app.state.cache = {}
     app.state.graph = graph
     app.state.loaded_at = time.time()
     close_all(old_cache)
+    if settle:
+        _settle()
+    else:
+        settle_later(app)
+
+
+def _settle() -> None:
     # objects frozen with the old snapshot go back to the collector, so it can free them
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+SETTLE_AFTER = 2.0
+"""Seconds without a new install after which the collector is settled (see below)."""
+
+
+def settle_later(app: Any) -> None:
+    """Settle the collector once no install has come for :data:`SETTLE_AFTER` seconds.
+
+    A full collection costs tens of milliseconds even on the shipped data, two thirds
+    of a write's time, and a curator's writes come in bursts; until it runs, the new
+    graph is simply tracked by the collector like any other object.
+    """
+    pending = getattr(app.state, "settling", None)
+    if pending is not None:
+        pending.cancel()
+
+    async def settle() -> None:
+        await asyncio.sleep(SETTLE_AFTER)
+        _settle()
+
+    try:
+        app.state.settling = asyncio.get_running_loop().create_task(settle())
+    except RuntimeError:  # no event loop (a direct call): settle now
+        _settle()
 
 
 def install_newer(app: Any, graph: KnowledgeGraph, head: int) -> bool:
@@ -86,7 +119,7 @@ def install_newer(app: Any, graph: KnowledgeGraph, head: int) -> bool:
     a later state already (two writes may finish in either order)."""
     if head <= app.state.head:
         return False
-    install(app, graph)
+    install(app, graph, settle=False)
     app.state.head = head
     return True
 

@@ -418,3 +418,28 @@ def test_the_read_api_is_the_same_when_served_from_a_store(cur: Curation) -> Non
             for url in (f"/v1/concepts/{cid}", f"/v1/concepts/{cid}/neighbors?depth=2",
                         f"/v1/relate?x={cid}&y=mesa-optimizer"):
                 assert cur.client.get(url).json() == plain.get(url).json(), url
+
+
+def test_the_collector_is_settled_once_writes_pause(cur: Curation,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import time
+    import weakref
+
+    from api import reload
+    monkeypatch.setattr(reload, "SETTLE_AFTER", 0.2)
+    app: Any = cur.client.app
+    old = weakref.ref(app.state.graph)
+    for n in range(3):
+        _, etag = cur.record("evolution")
+        r = cur.client.patch("/v1/concepts/evolution", json={"definition": f"Edit {n}."},
+                             headers=cur.auth(**{"If-Match": etag}))
+        assert r.status_code == 200
+    frozen = gc.get_freeze_count()  # as the start left it: writes do not stop for the gc
+    deadline = time.monotonic() + 10
+    while not app.state.settling.done():
+        assert time.monotonic() < deadline, "the collector was never settled"
+        time.sleep(0.05)
+    # settled: the old objects were collected and the new graph frozen
+    assert old() is None
+    assert gc.get_freeze_count() != frozen
