@@ -42,7 +42,7 @@ def main() -> None:
         app = create_app(Settings(store_path=Path(tmp) / "kg.sqlite3", data_dir=data))
         rng = random.Random(7)
         with TestClient(app) as client:
-            ids = [c for c in app.state.graph.concepts]
+            ids = list(app.state.graph.concepts)
             times = []
             for n in range(args.writes):
                 cid = rng.choice(ids)
