@@ -114,7 +114,7 @@ class ReadCache:
         if scope["method"] == "HEAD":  # a HEAD answer has no body to keep
             await self.app(scope, receive, send)
             return
-        await self._render(scope, receive, send, key, headers.get(b"if-none-match"))
+        await self._render(scope, receive, send, key, headers.get(b"if-none-match"), graph)
 
     async def _answer(self, entry: Entry, head: bool, if_none_match: bytes | None,
                       send: Send) -> None:
@@ -128,7 +128,8 @@ class ReadCache:
         await send({"type": "http.response.body", "body": b"" if head else entry.body})
 
     async def _render(self, scope: Scope, receive: Receive, send: Send,
-                      key: tuple[bytes, bytes, bytes], if_none_match: bytes | None) -> None:
+                      key: tuple[bytes, bytes, bytes], if_none_match: bytes | None,
+                      graph: object) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
@@ -160,19 +161,25 @@ class ReadCache:
             if not message.get("more_body", False):
                 assert start is not None
                 body = b"".join(chunks)
-                entry = self._store(key, start, body, getattr(scope.get("route"), "path", None))
+                entry = self._entry(key, start, body, getattr(scope.get("route"), "path", None))
+                # kept only if no new snapshot came while it was made: it could be of
+                # the old one, and a later request has cleared the cache already
+                if self.graph is graph and self.graph_of() is graph:
+                    self._keep(key, entry)
                 await self._answer(entry, False, if_none_match, send)
 
         await self.app(scope, receive, capture)
 
-    def _store(self, key: tuple[bytes, bytes, bytes], start: Message, body: bytes,
+    def _entry(self, key: tuple[bytes, bytes, bytes], start: Message, body: bytes,
                route: str | None = None) -> Entry:
         etag = etag_of(body)
         headers = [(k, v) for k, v in start.get("headers", [])
                    if k.lower() not in (b"etag", b"cache-control", b"content-length")]
         headers += [(b"content-length", str(len(body)).encode()), (b"etag", etag),
                     (b"cache-control", self.cache_control)]
-        entry = Entry(headers, body, etag, route, cost_of(key, headers, body))
+        return Entry(headers, body, etag, route, cost_of(key, headers, body))
+
+    def _keep(self, key: tuple[bytes, bytes, bytes], entry: Entry) -> None:
         replaced = self.entries.pop(key, None)  # two requests rendered it at once
         if replaced is not None:
             self.size -= replaced.cost
@@ -181,4 +188,3 @@ class ReadCache:
         while self.size > self.max_bytes and self.entries:
             _key, old = self.entries.popitem(last=False)
             self.size -= old.cost
-        return entry

@@ -100,3 +100,43 @@ def test_cache_can_be_turned_off(shipped: KnowledgeGraph) -> None:
 
 def test_matches() -> None:
     assert matches(b'"a", W/"b"', b'"b"') and not matches(b'"a"', b'"b"') and matches(b"*", b'"x"')
+
+
+def test_an_answer_made_from_a_replaced_graph_is_not_kept() -> None:
+    import asyncio
+
+    from starlette.types import Message, Receive, Scope, Send
+
+    state = {"graph": "G1"}
+    go_on = asyncio.Event()
+
+    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
+        made_of = state["graph"]
+        if scope["query_string"] == b"slow":
+            await go_on.wait()  # a new graph is installed while this answer is made
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": made_of.encode()})
+
+    cache = ReadCache(inner, lambda: state["graph"])
+
+    async def get(query: bytes = b"") -> bytes:
+        sent: list[Message] = []
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/v1/concepts/x",
+                 "query_string": query, "headers": []}
+        await cache(scope, None, send)  # type: ignore[arg-type]
+        return b"".join(m.get("body", b"") for m in sent)
+
+    async def scenario() -> list[bytes]:
+        slow = asyncio.create_task(get(b"slow"))
+        await asyncio.sleep(0)
+        state["graph"] = "G2"
+        assert await get(b"other") == b"G2"  # the cache sees G2 and is cleared
+        go_on.set()
+        assert await slow == b"G1"  # made of G1 when it started: answered, not kept
+        return [await get(b"slow"), await get(b"slow")]
+
+    assert asyncio.run(scenario()) == [b"G2", b"G2"]
