@@ -31,7 +31,6 @@ citations:
 from __future__ import annotations
 
 import copy
-import json
 import re
 import textwrap
 from typing import Any
@@ -53,7 +52,9 @@ WIDTH = 90
 """Folded definitions are wrapped to this many columns, indent included."""
 
 _PLAIN = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*")
-_PRINTABLE = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]*")
+_PRINTABLE = re.compile("[\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                        "\U00010000-\U0010ffff]*")
+"""What YAML prints as it is, less line breaks (and the byte-order mark)."""
 
 
 def concept_path(cid: str) -> str:
@@ -193,16 +194,15 @@ def _reads_back(text: str) -> bool:
 
 
 def _scalar(value: Any) -> str:
-    """One value on one line: strings single-quoted (double-quoted with escapes when
-    they hold line breaks or control characters), everything else as JSON, which YAML
-    reads back as the same value."""
-    if isinstance(value, str):
-        if _PRINTABLE.fullmatch(value) and "\n" not in value and "\r" not in value:
-            return "'" + value.replace("'", "''") + "'"
-        return json.dumps(value, ensure_ascii=True)
-    if value is None or isinstance(value, bool | int | float):
-        return json.dumps(value)
-    return json.dumps(value, ensure_ascii=True, default=str)
+    """One value on one line: a string single-quoted when it can be (printable, no line
+    breaks), else double-quoted with escapes; anything else in flow style, as YAML reads
+    it back."""
+    if isinstance(value, str) and _PRINTABLE.fullmatch(value):
+        return "'" + value.replace("'", "''") + "'"
+    text = yaml.safe_dump(value, default_style='"' if isinstance(value, str) else None,
+                          default_flow_style=True, allow_unicode=False, sort_keys=False,
+                          width=float("inf"))
+    return text.removesuffix("\n").removesuffix("\n...")
 
 
 def pointers(content: bytes) -> dict[int, str]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.edit import concept_id, concept_path, merge_patch, record_of, to_yaml
 from kg.load import load_graph
@@ -98,3 +100,21 @@ def test_paths_and_ids() -> None:
     assert concept_id("concepts/x.yml") == "x"
     assert concept_id("sources/sources.yaml") is None
     assert concept_id("concepts/readme.txt") is None
+
+
+@given(st.text(max_size=40), st.lists(st.text(max_size=10), max_size=3))
+@settings(max_examples=2000, deadline=None, derandomize=True, database=None)
+def test_every_string_round_trips(value: str, more: list[str]) -> None:
+    record: dict[str, Any] = {"label": value, "kind": value, "aliases": [value, *more],
+                              "definition": value,
+                              "citations": [{"source": value, "quote": value}],
+                              "relations": [{"type": value, "target": value,
+                                             "citations": [{"source": value,
+                                                            "quote": value}]}]}
+    text = to_yaml(record)
+    back = yaml.safe_load(text.decode("utf-8"))
+    assert back["label"] == back["kind"] == value
+    assert back["aliases"] == [value, *more]
+    assert back["citations"] == [{"source": value, "quote": value}]
+    assert back["relations"][0]["type"] == back["relations"][0]["target"] == value
+    assert " ".join(str(back["definition"]).split()) == " ".join(value.split())
