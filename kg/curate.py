@@ -22,13 +22,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kg.edit import Record, concept_id, concept_path, find_relation, record_of, to_yaml
-from kg.errors import DataError, EditRefused, NotFound
+from kg.errors import Busy, DataError, EditRefused, NotFound
 from kg.graph import KnowledgeGraph
 from kg.load import LoadCache, load_files
-from kg.store import Moved, Revision, StaleWrite, Store
+from kg.store import Moved, Revision, SqliteStore, StaleWrite, Store
 
 SCOPES = {"concepts:write": "create, change, delete and revert concepts",
           "relations:write": "create, change and delete relations"}
@@ -47,7 +48,8 @@ class Committed:
     whole store after it."""
 
     revision: int
-    graph: KnowledgeGraph
+    graph: KnowledgeGraph | None
+    """None when the edit changed nothing (no revision was made)."""
     head: int
     content: bytes | None
 
@@ -78,10 +80,9 @@ class Curator:
             return self._build(self._contents()), self.head
 
     def read(self, path: str) -> tuple[bytes, int] | None:
-        """A file's bytes and revision as of the latest sync."""
-        with self._lock:
-            self._sync()
-            return self.files.get(path)
+        """A file's bytes and revision as the store has them now (without waiting for
+        an edit under way)."""
+        return self.store.read(path)
 
     def change(self, path: str, edit: Edit, author: str, expected: int | None = ANY,
                ) -> Committed:
@@ -102,6 +103,8 @@ class Curator:
                 after = edit(None if current is None else current[0])
                 if after is None and current is None:
                     raise NotFound(f"There is no {path} to delete.")
+                if current is not None and after == current[0]:
+                    return Committed(current[1], None, self.head, after)  # nothing to do
                 contents = self._contents()
                 if after is None:
                     del contents[path]
@@ -117,8 +120,10 @@ class Curator:
                 except (Moved, StaleWrite):
                     continue  # another process committed first: check again on its state
                 self._sync()
-                return Committed(revision, graph, self.head, after)
-            raise StaleWrite(path, None, None)
+                # the commit was checked against the head the graph was built from, so
+                # the graph is the store at ``revision``, whatever came after it
+                return Committed(revision, graph, revision, after)
+            raise Busy()
 
     def replace_all(self, files: dict[str, bytes], author: str) -> Committed | None:
         """Make the store hold exactly ``files`` (a data directory's, after a git pull),
@@ -145,8 +150,8 @@ class Curator:
                 except (Moved, StaleWrite):
                     continue
                 self._sync()
-                return Committed(revision, graph, self.head, None)
-            raise StaleWrite("", None, None)
+                return Committed(revision, graph, revision, None)
+            raise Busy()
 
     def history(self, path: str) -> list[Revision]:
         return self.store.history(path)
@@ -169,6 +174,12 @@ class Curator:
                 else:
                     self.files[entry.path] = (entry.after, entry.revision)
                 self.head = entry.revision
+
+
+def open_store(path: Path, data_dir: Path) -> SqliteStore:
+    """The SQLite store at ``path``; a new one is filled from ``data_dir``, which must
+    load (else :class:`kg.errors.DataError` and the store stays empty)."""
+    return SqliteStore.create(path, data_dir, check=lambda files: load_files(files))
 
 
 # -- edits of concept files --------------------------------------------------------

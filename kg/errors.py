@@ -135,3 +135,12 @@ class EditRefused(DataError):
         super().__init__(problems)
         self.file = file
         self.content = content
+
+
+class Busy(KGError):
+    """An edit that kept losing the race to other writers' commits; try again."""
+
+    title = "Busy"
+
+    def __init__(self) -> None:
+        super().__init__("Other edits kept landing first; try again in a moment.")

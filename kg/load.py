@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -492,6 +493,10 @@ def _check_fields(doc: _Doc, path: Path_, value: dict[str, Any], allowed: set[st
         out.add(doc.file, doc.line(path), f"{what} lacks required field {key!r}")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no label, alias or definition may hold (they break XML and YAML)."""
+
+
 def _is_str(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
@@ -689,6 +694,14 @@ def _load_concept(name: str, state: _State) -> None:
     if not isinstance(aliases, list) or not all(_is_str(a) for a in aliases):
         out.add(shown, doc.line(("aliases",)), "aliases must be a list of strings")
         aliases = []
+    for path_, text in [(("label",), label), (("definition",), definition),
+                        *((("aliases", i), a) for i, a in enumerate(aliases))]:
+        bad = _CONTROL.search(text) if isinstance(text, str) else None
+        if bad is not None:
+            field_ = "alias" if path_[0] == "aliases" else path_[0]
+            out.add(shown, doc.line(path_), f"{field_} {text!r} holds the character "
+                    f"U+{ord(bad.group()):04X}, which text may not hold",
+                    "no control characters, lone surrogates or noncharacters")
     state.terms[cid] = [cid, *([label.strip()] if _is_str(label) else []),
                         *(a.strip() for a in aliases)]
     if kind in KINDS:

@@ -35,7 +35,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -189,20 +189,35 @@ class SqliteStore:
         self._lock = threading.RLock()  # one connection, used by one thread at a time
 
     @classmethod
-    def create(cls, path: Path, data_dir: Path) -> SqliteStore:
-        """Open the store at ``path``, importing ``data_dir`` if it is new or empty."""
+    def create(cls, path: Path, data_dir: Path,
+               check: Callable[[dict[str, bytes]], object] | None = None) -> SqliteStore:
+        """Open the store at ``path``, importing ``data_dir`` if it is new or empty.
+
+        ``check`` is given the files before they are imported and may refuse them by
+        raising; the store then stays empty (and the next open tries again).
+        """
         store = cls(path)
-        store._import(data_dir)
+        try:
+            store._import(data_dir, check)
+        except BaseException:
+            store.close()
+            raise
         return store
 
-    def _import(self, data_dir: Path) -> None:
+    def _import(self, data_dir: Path,
+                check: Callable[[dict[str, bytes]], object] | None) -> None:
+        if self.head():
+            return
+        files = dict(data_files(data_dir))
+        if check is not None:
+            check(files)
         now = _now()
         with self._transaction():
-            # checked inside the write transaction: of two processes opening a new store
-            # at once, only the first imports
+            # checked again inside the write transaction: of two processes opening a new
+            # store at once, only the first imports
             if self.db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]:
                 return
-            for rel, content in data_files(data_dir):
+            for rel, content in files.items():
                 revision = self._log(now, "import", rel, "import", None, content)
                 self.db.execute("INSERT INTO files VALUES (?, ?, ?)", (rel, content, revision))
 
@@ -360,7 +375,17 @@ class _Transaction:
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         try:
-            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+            if kind is None:
+                try:
+                    self.db.execute("COMMIT")
+                except sqlite3.Error:
+                    # a failed COMMIT (disk full, I/O error) leaves the transaction open;
+                    # end it, or every later BEGIN fails too
+                    if self.db.in_transaction:
+                        self.db.execute("ROLLBACK")
+                    raise
+            else:
+                self.db.execute("ROLLBACK")
         finally:
             self.lock.release()
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kg.curate import ANY, Curator, delete_file, patch_concept, put_concept, relation_edit
+from kg.curate import (
+    ANY,
+    Curator,
+    delete_file,
+    open_store,
+    patch_concept,
+    put_concept,
+    relation_edit,
+)
 from kg.edit import concept_path, record_of
 from kg.errors import DataError, NotFound
 from kg.load import load_graph
@@ -130,3 +139,44 @@ def test_replace_all_takes_in_a_directory_as_one_commit(two: tuple[Curator, Cura
         ("concepts/evolution.yaml", "update"), ("concepts/toy.yaml", "delete")]
     assert dict(a.store.files()) == files
     assert b.replace_all(files, "git") is None
+
+
+def test_the_graph_of_a_commit_is_of_its_revision_even_if_another_lands_next(
+        two: tuple[Curator, Curator]) -> None:
+    a, b = two
+    b.load()
+    commit = b.store.commit
+
+    def commit_then_another(*args: object, **kwargs: object) -> int:
+        revision = commit(*args, **kwargs)  # type: ignore[arg-type]
+        a.change(concept_path("toy"), put_concept(TOY), "alice", expected=None)
+        return revision
+
+    b.store.commit = commit_then_another  # type: ignore[method-assign]
+    done = b.change(concept_path("evolution"), patch_concept(
+        "evolution", lambda r: {**r, "aliases": ["natural selection"]}), "bob")
+    assert done.graph is not None and "toy" not in done.graph.concepts
+    # the graph is of the store at done.revision; a server serving it must see that
+    # the store has moved past it, and load again
+    assert done.head == done.revision < a.store.head()
+
+
+def test_an_edit_that_changes_nothing_makes_no_revision(two: tuple[Curator, Curator]) -> None:
+    a, _ = two
+    head = a.store.head()
+    at = a.read(concept_path("evolution"))[1]  # type: ignore[index]
+    done = a.change(concept_path("evolution"), patch_concept("evolution", lambda r: r),
+                    "alice", expected=at)
+    assert (done.revision, done.graph) == (at, None) and a.store.head() == head
+
+
+def test_a_data_directory_that_does_not_load_is_not_imported(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "concepts" / "zzz.yaml").write_text("label: z\n")
+    with pytest.raises(DataError):
+        open_store(tmp_path / "kg.sqlite3", data)
+    (data / "concepts" / "zzz.yaml").unlink()  # fixed: the next start imports it
+    store = open_store(tmp_path / "kg.sqlite3", data)
+    assert Curator(store).load()[0].content() == load_graph(DATA).content()
+    store.close()
