@@ -37,11 +37,10 @@ from api.routers import (
     sparql,
     web,
 )
-from kg.curate import Curator
+from kg.curate import Curator, open_store
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.settings import Settings
-from kg.store import SqliteStore
 
 STATIC = Path(__file__).resolve().parent / "static"
 DESCRIPTION = """A glossary and knowledge graph of AI-alignment concepts (inner alignment,
@@ -85,7 +84,7 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     curator: Curator | None = None
     head = 0
     if settings.store_path is not None:
-        curator = Curator(SqliteStore.create(settings.store_path, settings.data_dir))
+        curator = Curator(open_store(settings.store_path, settings.data_dir))
         graph, head = curator.load()
     graph = graph if graph is not None else load_graph(settings.data_dir)
 

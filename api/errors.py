@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kg.edit import pointers
 from kg.errors import (
     AmbiguousTerm,
+    Busy,
     ConceptNotFound,
     Conflict,
     DataError,
@@ -37,6 +39,7 @@ _STATUS: dict[type[KGError], tuple[int, str]] = {
     InvalidQuery: (400, "invalid-query"),
     QueryRejected: (400, "query-rejected"),
     NotFound: (404, "not-found"),
+    Busy: (503, "busy"),
     Conflict: (409, "conflict"),
     DataError: (422, "invalid-data"),
 }
@@ -141,13 +144,14 @@ async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
                         (400, "bad-request"))
     extra: dict[str, Any] = {}
     if isinstance(exc, DataError):
-        where = {}
+        where: dict[int, str] = {}
         if isinstance(exc, EditRefused) and exc.content is not None:
             where = pointers(exc.content)
+        edited = exc.file if isinstance(exc, EditRefused) else None
         extra["problems"] = [{"file": p.file, "line": p.line, "message": p.message,
                               "hint": p.hint,
-                              **({"pointer": where[p.line]} if isinstance(exc, EditRefused)
-                                 and p.file == exc.file and p.line in where else {})}
+                              **({"pointer": where[p.line]} if p.file == edited
+                                 and p.line in where else {})}
                              for p in exc.problems]
         return problem(422, "Invalid data", f"The change was not made: it would leave "
                        f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} "
@@ -158,7 +162,10 @@ async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
         extra["term"] = exc.term
         if exc.param:
             extra["param"] = exc.param
-    return problem(status, exc.title, exc.detail, kind, **extra)
+    response = problem(status, exc.title, exc.detail, kind, **extra)
+    if isinstance(exc, Busy):
+        response.headers["Retry-After"] = "1"
+    return response
 
 
 def _where(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -251,6 +258,15 @@ async def _invalid_body(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid request", str(exc), "invalid-request", errors=exc.errors)
 
 
+async def _store_failed(request: Request, exc: Exception) -> JSONResponse:
+    log.error("the store failed on %s %s: %s", request.method, request.url.path, exc)
+    response = problem(503, "Service unavailable", "The store could not take this request "
+                       "now (it is locked or failing); nothing was changed. Try again.",
+                       "store-unavailable")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem(500, "Internal server error", "The server failed to answer this request.")
@@ -268,6 +284,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(PreconditionFailed, _precondition_failed)
     app.add_exception_handler(PreconditionRequired, _precondition_required)
     app.add_exception_handler(InvalidBody, _invalid_body)
+    app.add_exception_handler(sqlite3.Error, _store_failed)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)

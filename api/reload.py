@@ -24,6 +24,7 @@ import gc
 import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,7 +76,8 @@ def install(app: Any, graph: KnowledgeGraph, settle: bool = True) -> None:
     app.state.cache = {}
     app.state.graph = graph
     app.state.loaded_at = time.time()
-    close_all(old_cache)
+    if old_cache:  # a SPARQL engine waits for its query to end: not on the event loop
+        threading.Thread(target=close_all, args=(old_cache,), daemon=True).start()
     if settle:
         _settle()
     else:

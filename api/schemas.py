@@ -40,8 +40,9 @@ class DataProblem(BaseModel):
     message: str
     hint: str = Field(description="how to fix it, or empty")
     pointer: str | None = Field(default=None, description="where a problem in the edited "
-                                "concept is in its record, as a JSON Pointer (RFC 6901), "
-                                "e.g. /citations/0/quote")
+                                "concept's file is in its record (as GET "
+                                "/v1/concepts/{id}/record shows it), as a JSON Pointer (RFC "
+                                "6901), e.g. /citations/0/quote or /relations/2")
 
 
 class Problem(BaseModel):

@@ -27,6 +27,7 @@ from api.curation_schemas import (
     History,
     RelationCitations,
     RelationCreate,
+    RelationIn,
     RelationRecord,
     RevertIn,
     RevisionDetail,
@@ -65,7 +66,7 @@ RelationType = Annotated[str, Path(min_length=1, max_length=50, description="rel
                                     json_schema_extra={"enum": RELATION_NAMES})]
 MERGE_PATCH = "application/merge-patch+json"
 
-WRITE_ERRORS = problems(400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428)
+WRITE_ERRORS = problems(400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 503)
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
@@ -134,19 +135,18 @@ def expected_revision(request: Request, current: int | None, required: bool) -> 
         if current is None:
             raise PreconditionFailed("It does not exist (If-Match: *).", None)
         return current
-    for tag in tags:
-        if tag.startswith('"rev-') and tag.endswith('"') and tag[5:-1].isdigit():
-            if current is not None and int(tag[5:-1]) == current:
-                return current
+    if current is not None and etag_of_revision(current) in tags:  # strong comparison
+        return current
     raise PreconditionFailed("It has changed since that ETag was issued.",
                              None if current is None else etag_of_revision(current))
 
 
 async def _publish(request: Request, done: Committed) -> None:
     """Serve the graph of the committed state from this worker before answering."""
-    app = request.app
+    if done.graph is None:  # the edit changed nothing
+        return
     await asyncio.to_thread(reload.prepare, done.graph)
-    reload.install_newer(app, done.graph, done.head)
+    reload.install_newer(request.app, done.graph, done.head)
 
 
 async def _commit(request: Request, curator: Curator, path: str,
@@ -196,13 +196,16 @@ def _check_id(cid: str) -> None:
 # -- concepts ------------------------------------------------------------------------
 
 @router.get("/concepts/{id}/record", response_model=ConceptRecord,
-            responses=problems(404, 405, 422))
-def get_record(id: ConceptId, request: Request) -> JSONResponse:
+            responses={**problems(404, 405, 422), 304: {"description": "not modified"}})
+def get_record(id: ConceptId, request: Request) -> Response:
     """The editable form of a concept (its file's fields) with the ETag to write it back."""
     curator = _curator(request)
     found = curator.read(concept_path(id))
     if found is None:
         raise NotFound(f"There is no concept {id!r}.")
+    etag = etag_of_revision(found[1])
+    if etag in _tags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers={"ETag": etag})
     return _record_response(id, *found)
 
 
@@ -308,7 +311,8 @@ def revision_detail(id: ConceptId, request: Request,
 
 
 @router.post("/concepts/{id}/revert", response_model=ConceptRecord, responses={
-    **WRITE_ERRORS, 204: {"description": "reverted to a deletion: the concept is gone"}},
+    **WRITE_ERRORS, 201: {"description": "a deleted concept brought back"},
+    204: {"description": "reverted to a deletion: the concept is gone"}},
     openapi_extra={"security": SECURITY})
 async def revert(id: ConceptId, request: Request, body: RevertIn,
                  author: str = Depends(writer("concepts:write"))) -> Response:
@@ -480,6 +484,10 @@ async def patch_relation(source: ConceptId, type: RelationType, target: ConceptI
             raise NotFound(f"{source!r} states no {type} relation to {target!r}.")
         check(current)
         new = merge_patch(current, patch)
+        try:
+            new = RelationIn.model_validate(new).model_dump()
+        except ValidationError as e:
+            raise InvalidBody(_errors(e)) from e
         result.append(new)
         return new
 
@@ -545,8 +553,8 @@ async def _json_object(request: Request) -> dict[str, Any]:
         raise UnsupportedMediaType([MERGE_PATCH, "application/json"])
     try:
         value = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError) as e:
-        raise InvalidQuery("The body is not valid JSON.") from e
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise InvalidQuery("The body is not valid JSON (or is nested too deeply).") from e
     if not isinstance(value, dict):
         raise InvalidQuery("A merge patch is a JSON object.")
     return value
@@ -558,5 +566,9 @@ def _checked(record: Record) -> Record:
     try:
         return ConceptFields.model_validate(fields).record()
     except ValidationError as e:
-        raise InvalidBody([{"where": ".".join(["body", *(str(p) for p in err["loc"])]),
-                            "message": err["msg"]} for err in e.errors()]) from e
+        raise InvalidBody(_errors(e)) from e
+
+
+def _errors(e: ValidationError) -> list[dict[str, str]]:
+    return [{"where": ".".join(["body", *(str(p) for p in err["loc"])]), "message": err["msg"]}
+            for err in e.errors()]

@@ -443,3 +443,83 @@ def test_the_collector_is_settled_once_writes_pause(cur: Curation,
     # settled: the old objects were collected and the new graph frozen
     assert old() is None
     assert gc.get_freeze_count() != frozen
+
+
+# -- found in review -----------------------------------------------------------------
+
+def test_reads_of_the_store_do_not_wait_for_an_edit_under_way(cur: Curation) -> None:
+    import threading
+
+    app: Any = cur.client.app
+    answers: list[int] = []
+    with app.state.curator._lock:  # as while a large edit is being validated
+        reader = threading.Thread(target=lambda: answers.append(
+            cur.client.get("/v1/concepts/evolution/record").status_code))
+        reader.start()
+        reader.join(timeout=10)
+        assert not reader.is_alive() and answers == [200]
+
+
+@pytest.mark.parametrize("pattern", [b'"rev-\xb2"', b'"rev-00%d"', b'W/"rev-%d"', b"rev-%d",
+                                     b'"rev-%d'])
+def test_if_match_is_a_strong_exact_comparison(cur: Curation, pattern: bytes) -> None:
+    record, etag = cur.record("evolution")
+    tag = pattern % record["revision"] if b"%d" in pattern else pattern
+    r = cur.client.delete("/v1/concepts/evolution",
+                          headers=[(b"authorization", cur.auth()["Authorization"].encode()),
+                                   (b"if-match", tag)])
+    assert r.status_code == 412 and r.json()["etag"] == etag
+
+
+def test_deeply_nested_json_is_a_400(cur: Curation) -> None:
+    _, etag = cur.record("evolution")
+    for url in ("/v1/concepts/evolution", "/v1/relations/evolution/produces/humans"):
+        r = cur.client.patch(url, content=b"[" * 100_000, headers=cur.auth(**{
+            "If-Match": etag, "Content-Type": "application/merge-patch+json"}))
+        assert r.status_code == 400, url
+
+
+def test_text_with_control_characters_is_refused(cur: Curation) -> None:
+    r = cur.client.post("/v1/concepts", json=toy(aliases=["toy\x00optimizer"]),
+                        headers=cur.auth())
+    assert r.status_code == 422
+    [problem] = r.json()["problems"]
+    assert problem["message"] == "alias 'toy\\x00optimizer' holds the character U+0000, " \
+                                 "which text may not hold"
+    assert problem["pointer"] == "/aliases"
+    r = cur.client.post("/v1/concepts", json=toy(aliases=["toy 😀 optimizer"]),
+                        headers=cur.auth())
+    assert r.status_code == 201  # any printable text is fine, astral characters too
+    assert cur.client.get("/v1/concepts/toy-optimizer").json()["aliases"] == \
+        ["toy 😀 optimizer"]
+
+
+def test_an_edit_that_changes_nothing_keeps_the_etag(cur: Curation) -> None:
+    _, etag = cur.record("evolution")
+    head = cur.head()
+    r = cur.client.patch("/v1/concepts/evolution", json={},
+                         headers=cur.auth(**{"If-Match": etag}))
+    assert r.status_code == 200 and r.headers["etag"] == etag and cur.head() == head
+
+
+def test_a_failing_store_is_a_503(cur: Curation, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    app: Any = cur.client.app
+
+    def locked(*args: object, **kwargs: object) -> int:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(app.state.curator.store, "commit", locked)
+    _, etag = cur.record("evolution")
+    r = cur.client.patch("/v1/concepts/evolution", json={"label": "evolution by selection"},
+                         headers=cur.auth(**{"If-Match": etag}))
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert r.json()["type"] == "/problems/store-unavailable"
+    assert cur.client.get("/v1/concepts/evolution").json()["label"] == "evolution"
+
+
+def test_the_record_answers_304_to_its_etag(cur: Curation) -> None:
+    _, etag = cur.record("evolution")
+    r = cur.client.get("/v1/concepts/evolution/record", headers={"If-None-Match": etag})
+    assert r.status_code == 304 and r.headers["etag"] == etag
