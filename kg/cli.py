@@ -8,7 +8,9 @@ import contextlib
 import copy
 import json
 import os
+import re
 import signal
+import sqlite3
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -17,7 +19,7 @@ from typing import Any
 
 from kg.annotate import annotate
 from kg.ask import ask
-from kg.curate import SCOPES, Curator
+from kg.curate import SCOPES, Curator, open_store
 from kg.errors import DataError, KGError
 from kg.explain import relate_answer, sentence
 from kg.graph import KnowledgeGraph
@@ -172,25 +174,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(args: argparse.Namespace) -> SqliteStore:
-    """The store named by --store or KG_STORE_PATH, created from the data directory if
-    it is new."""
+def _store(args: argparse.Namespace, create: bool = False) -> SqliteStore:
+    """The store named by --store or KG_STORE_PATH; with ``create``, made from the data
+    directory if it does not exist yet (which must then load)."""
     settings = Settings()
     path = Path(args.store) if args.store else settings.store_path
     if path is None:
         raise KGError("name the store: --store PATH or KG_STORE_PATH")
-    return SqliteStore.create(path, Path(args.data) if args.data else settings.data_dir)
+    if not create and not path.is_file():
+        raise KGError(f"there is no store at {path} (kg serve --store or kg token create "
+                      "makes one)")
+    return open_store(path, Path(args.data) if args.data else settings.data_dir)
+
+
+TOKEN_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
+"""A token's name: one line of up to 100 characters (it is the author in the history)."""
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    store = _store(args)
+    if args.action == "create" and not TOKEN_NAME.fullmatch(args.name or ""):
+        raise KGError("give the token a name: one line of up to 100 characters")
+    store = _store(args, create=args.action == "create")
     try:
         if args.action == "create":
-            unknown = sorted(set(args.scope or ()) - set(SCOPES))
-            if unknown or not args.name:
-                print(f"error: {'unknown scope ' + unknown[0] if unknown else 'give a name'}"
-                      f"; scopes are {', '.join(SCOPES)}", file=sys.stderr)
-                return 2
             token, secret = store.create_token(args.name, tuple(args.scope or SCOPES))
             print(f"created token {token.id} for {token.name} with scopes "
                   f"{', '.join(token.scopes)}; it is shown only now:", file=sys.stderr)
@@ -214,9 +220,10 @@ def cmd_dump(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
         out = Path(args.dir)
+        head = store.head()
         changed = store.dump(out)
         load_graph(out)  # what was written loads, or the problems are listed
-        print(f"wrote {changed} changed file(s) to {out} (revision {store.head()})",
+        print(f"wrote {changed} changed file(s) to {out} (revision {head} or later)",
               file=sys.stderr)
         return 0
     finally:
@@ -224,7 +231,7 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_store_import(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = _store(args, create=True)
     try:
         source = Path(args.dir)
         if not source.is_dir():
@@ -253,7 +260,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings()
     if settings.store_path is not None:
         # refuse to start on a store that does not load; create it now, in one process
-        store = SqliteStore.create(settings.store_path, settings.data_dir)
+        store = open_store(settings.store_path, settings.data_dir)
         graph, head = Curator(store).load()
         store.close()
         origin = f"the store {settings.store_path} (revision {head})"
@@ -441,6 +448,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader (e.g. `| head`) went away; that is not an error of ours
         sys.stdout = open(os.devnull, "w")  # so the flush at exit does not fail again
         return 0
+    except (sqlite3.Error, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     except KGError as e:
         print(f"error: {e.detail}", file=sys.stderr)
         suggestions = getattr(e, "suggestions", None)

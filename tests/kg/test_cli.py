@@ -206,3 +206,21 @@ def test_store_import_commits_what_a_directory_changed(good_dir: Path, tmp_path:
     assert main(["store-import", str(pulled), "--store", str(store)]) == 1
     assert "lacks required field" in capsys.readouterr().err and opened.head() == head
     opened.close()
+
+
+def test_store_commands_fail_cleanly(good_dir: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    missing = str(tmp_path / "none" / "kg.sqlite3")
+    assert main(["token", "list", "--store", missing]) == 2
+    assert "there is no store at" in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()  # listing made no store
+    store = str(tmp_path / "kg.sqlite3")
+    assert main(["token", "create", "two\nlines", "--store", store,
+                 "--data", str(good_dir)]) == 2
+    assert "one line" in capsys.readouterr().err
+    assert main(["token", "create", "ok", "--store", store, "--data", str(good_dir)]) == 0
+    capsys.readouterr()
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    assert main(["dump", str(a_file), "--store", store]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
