@@ -148,7 +148,8 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app.state.read_cache = None
     if settings.cache_max_bytes:
         front = app.state.read_cache = ReadCache(front, lambda: app.state.graph,
-                                                 max_bytes=settings.cache_max_bytes)
+                                                 max_bytes=settings.cache_max_bytes,
+                                                 max_age=0 if curator else 60)
     if settings.rate_limit:
         front = RateLimit(front, settings.rate_limit, settings.rate_burst)
     front = UrlLimit(front, settings.max_url_bytes)

@@ -79,7 +79,10 @@ class ReadCache:
         """The graph being served: answers cached for another one are dropped."""
         self.max_bytes = max_bytes
         self.max_entry = min(max_entry, max_bytes)
-        self.cache_control = f"public, max-age={max_age}".encode()
+        # max_age 0: clients keep the answer but ask again each time (a 304 when it is
+        # unchanged), as data taking writes may change at any moment
+        self.cache_control = (f"public, max-age={max_age}" if max_age
+                              else "public, no-cache").encode()
         self.entries: OrderedDict[tuple[bytes, bytes, bytes], Entry] = OrderedDict()
         self.size = 0
         self.graph: object = None

@@ -519,6 +519,14 @@ def test_a_failing_store_is_a_503(cur: Curation, monkeypatch: pytest.MonkeyPatch
     assert cur.client.get("/v1/concepts/evolution").json()["label"] == "evolution"
 
 
+def test_read_answers_of_a_store_are_revalidated_not_kept(cur: Curation) -> None:
+    # a write may change them at any moment: clients keep them but ask again (a cheap 304)
+    r = cur.client.get("/v1/concepts/evolution")
+    assert r.headers["cache-control"] == "public, no-cache"
+    again = cur.client.get("/v1/concepts/evolution", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304
+
+
 def test_the_record_answers_304_to_its_etag(cur: Curation) -> None:
     _, etag = cur.record("evolution")
     r = cur.client.get("/v1/concepts/evolution/record", headers={"If-None-Match": etag})
