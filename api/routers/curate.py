@@ -195,7 +195,8 @@ def _check_id(cid: str) -> None:
 
 # -- concepts ------------------------------------------------------------------------
 
-@router.get("/concepts/{id}/record", response_model=ConceptRecord,
+@router.get("/concepts/{id}/record", summary="Read a concept for editing",
+            response_model=ConceptRecord,
             responses={**problems(404, 405, 422), 304: {"description": "not modified"}})
 def get_record(id: ConceptId, request: Request) -> Response:
     """The editable form of a concept (its file's fields) with the ETag to write it back."""
@@ -209,7 +210,7 @@ def get_record(id: ConceptId, request: Request) -> Response:
     return _record_response(id, *found)
 
 
-@router.post("/concepts", status_code=201, response_model=ConceptRecord,
+@router.post("/concepts", summary="Create a concept", status_code=201, response_model=ConceptRecord,
              responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
 async def create_concept(request: Request, body: ConceptIn,
                          author: str = Depends(writer("concepts:write"))) -> JSONResponse:
@@ -229,7 +230,8 @@ async def create_concept(request: Request, body: ConceptIn,
     return _record_response(body.id, done.content, done.revision, 201)
 
 
-@router.put("/concepts/{id}", response_model=ConceptRecord, responses={
+@router.put("/concepts/{id}", summary="Create or replace a concept",
+            response_model=ConceptRecord, responses={
     **WRITE_ERRORS, 201: {"description": "created"}}, openapi_extra={"security": SECURITY})
 async def put_concept_route(id: ConceptId, request: Request, body: ConceptIn,
                             author: str = Depends(writer("concepts:write"))) -> JSONResponse:
@@ -247,7 +249,8 @@ async def put_concept_route(id: ConceptId, request: Request, body: ConceptIn,
     return _record_response(id, done.content, done.revision, 201 if found is None else 200)
 
 
-@router.patch("/concepts/{id}", response_model=ConceptRecord, responses=WRITE_ERRORS,
+@router.patch("/concepts/{id}", summary="Change a concept",
+              response_model=ConceptRecord, responses=WRITE_ERRORS,
               openapi_extra={"security": SECURITY, "requestBody": {
                   "required": True, "content": {
                       MERGE_PATCH: {"schema": {"type": "object"}},
@@ -274,7 +277,8 @@ async def patch_concept_route(id: ConceptId, request: Request,
     return _record_response(id, done.content, done.revision)
 
 
-@router.delete("/concepts/{id}", status_code=204, response_class=Response,
+@router.delete("/concepts/{id}", summary="Delete a concept",
+               status_code=204, response_class=Response,
                responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
 async def delete_concept(id: ConceptId, request: Request,
                          author: str = Depends(writer("concepts:write"))) -> Response:
@@ -286,7 +290,8 @@ async def delete_concept(id: ConceptId, request: Request,
     return Response(status_code=204)
 
 
-@router.get("/concepts/{id}/history", response_model=History, responses=problems(404, 405, 422))
+@router.get("/concepts/{id}/history", summary="A concept's revisions",
+            response_model=History, responses=problems(404, 405, 422))
 def history(id: ConceptId, request: Request,
             limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9),
             ) -> History:
@@ -298,7 +303,8 @@ def history(id: ConceptId, request: Request,
     return History(id=id, items=[_revision_out(e) for e in newest])
 
 
-@router.get("/concepts/{id}/history/{revision}", response_model=RevisionDetail,
+@router.get("/concepts/{id}/history/{revision}", summary="One revision of a concept",
+            response_model=RevisionDetail,
             responses=problems(404, 405, 422))
 def revision_detail(id: ConceptId, request: Request,
                     revision: int = Path(ge=1, le=2**62)) -> JSONResponse:
@@ -310,7 +316,8 @@ def revision_detail(id: ConceptId, request: Request,
         "yaml": None if entry.after is None else entry.after.decode()})
 
 
-@router.post("/concepts/{id}/revert", response_model=ConceptRecord, responses={
+@router.post("/concepts/{id}/revert", summary="Revert a concept",
+             response_model=ConceptRecord, responses={
     **WRITE_ERRORS, 201: {"description": "a deleted concept brought back"},
     204: {"description": "reverted to a deletion: the concept is gone"}},
     openapi_extra={"security": SECURITY})
@@ -399,7 +406,8 @@ def _known_type(rtype: str) -> None:
                            f"{did_you_mean(rtype, RELATION_TYPES)}".strip())
 
 
-@router.get("/relations/{source}/{type}/{target}", response_model=RelationRecord,
+@router.get("/relations/{source}/{type}/{target}", summary="Read a relation",
+            response_model=RelationRecord,
             responses=problems(400, 404, 405, 422))
 def get_relation(source: ConceptId, type: RelationType, target: ConceptId,
                  request: Request) -> JSONResponse:
@@ -416,7 +424,8 @@ def get_relation(source: ConceptId, type: RelationType, target: ConceptId,
     return _relation_response(source, rel)
 
 
-@router.post("/relations", status_code=201, response_model=RelationRecord,
+@router.post("/relations", summary="Create a relation",
+             status_code=201, response_model=RelationRecord,
              responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
 async def create_relation(request: Request, body: RelationCreate,
                           author: str = Depends(writer("relations:write"))) -> JSONResponse:
@@ -435,7 +444,8 @@ async def create_relation(request: Request, body: RelationCreate,
     return _relation_response(body.source, new, 201)
 
 
-@router.put("/relations/{source}/{type}/{target}", response_model=RelationRecord,
+@router.put("/relations/{source}/{type}/{target}", summary="Create a relation or set its citations",
+            response_model=RelationRecord,
             responses={**WRITE_ERRORS, 201: {"description": "created"}},
             openapi_extra={"security": SECURITY})
 async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
@@ -459,7 +469,8 @@ async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
     return _relation_response(source, new, 200 if existed[-1] else 201)
 
 
-@router.patch("/relations/{source}/{type}/{target}", response_model=RelationRecord,
+@router.patch("/relations/{source}/{type}/{target}", summary="Change a relation",
+              response_model=RelationRecord,
               responses=WRITE_ERRORS, openapi_extra={"security": SECURITY, "requestBody": {
                   "required": True, "content": {
                       MERGE_PATCH: {"schema": {"type": "object"}},
@@ -501,7 +512,7 @@ async def patch_relation(source: ConceptId, type: RelationType, target: ConceptI
     return response
 
 
-@router.delete("/relations/{source}/{type}/{target}", status_code=204,
+@router.delete("/relations/{source}/{type}/{target}", summary="Delete a relation", status_code=204,
                response_class=Response, responses=WRITE_ERRORS,
                openapi_extra={"security": SECURITY})
 async def delete_relation(source: ConceptId, type: RelationType, target: ConceptId,
@@ -525,7 +536,8 @@ async def delete_relation(source: ConceptId, type: RelationType, target: Concept
 
 # -- the change feed -----------------------------------------------------------------
 
-@router.get("/changes", response_model=Changes, responses=problems(405, 422))
+@router.get("/changes", summary="The change feed",
+            response_model=Changes, responses=problems(405, 422))
 def changes(request: Request,
             since: int = Query(0, ge=0, le=2**62, description="the last revision already "
                                                              "seen (0: from the start)"),
