@@ -97,6 +97,17 @@ def writer(scope: str) -> Callable[[Request], str]:
     return check
 
 
+WRITE_CONCEPTS = writer("concepts:write")
+WRITE_RELATIONS = writer("relations:write")
+
+
+def json_only(request: Request) -> None:
+    """A body the route reads as JSON must say it is JSON (else 415, not a 422)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise UnsupportedMediaType(["application/json"])
+
+
 def etag_of_revision(revision: int) -> str:
     return f'"rev-{revision}"'
 
@@ -211,9 +222,10 @@ def get_record(id: ConceptId, request: Request) -> Response:
 
 
 @router.post("/concepts", summary="Create a concept", status_code=201, response_model=ConceptRecord,
-             responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
+             responses=WRITE_ERRORS, openapi_extra={"security": SECURITY},
+             dependencies=[Depends(WRITE_CONCEPTS), Depends(json_only)])
 async def create_concept(request: Request, body: ConceptIn,
-                         author: str = Depends(writer("concepts:write"))) -> JSONResponse:
+                         author: str = Depends(WRITE_CONCEPTS)) -> JSONResponse:
     """Create a concept (409 if the id is taken); validated like a data file."""
     if body.id is None:
         raise InvalidQuery("Give the new concept's id (a slug) in the body.")
@@ -232,9 +244,10 @@ async def create_concept(request: Request, body: ConceptIn,
 
 @router.put("/concepts/{id}", summary="Create or replace a concept",
             response_model=ConceptRecord, responses={
-    **WRITE_ERRORS, 201: {"description": "created"}}, openapi_extra={"security": SECURITY})
+    **WRITE_ERRORS, 201: {"description": "created"}}, openapi_extra={"security": SECURITY},
+    dependencies=[Depends(WRITE_CONCEPTS), Depends(json_only)])
 async def put_concept_route(id: ConceptId, request: Request, body: ConceptIn,
-                            author: str = Depends(writer("concepts:write"))) -> JSONResponse:
+                            author: str = Depends(WRITE_CONCEPTS)) -> JSONResponse:
     """Create or replace a concept; replacing needs If-Match with its ETag."""
     _check_id(id)
     if body.id is not None and body.id != id:
@@ -256,7 +269,7 @@ async def put_concept_route(id: ConceptId, request: Request, body: ConceptIn,
                       MERGE_PATCH: {"schema": {"type": "object"}},
                       "application/json": {"schema": {"type": "object"}}}}})
 async def patch_concept_route(id: ConceptId, request: Request,
-                              author: str = Depends(writer("concepts:write"))
+                              author: str = Depends(WRITE_CONCEPTS)
                               ) -> JSONResponse:
     """Change some fields of a concept (JSON Merge Patch, RFC 7396); needs If-Match."""
     patch = await _json_object(request)
@@ -281,7 +294,7 @@ async def patch_concept_route(id: ConceptId, request: Request,
                status_code=204, response_class=Response,
                responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
 async def delete_concept(id: ConceptId, request: Request,
-                         author: str = Depends(writer("concepts:write"))) -> Response:
+                         author: str = Depends(WRITE_CONCEPTS)) -> Response:
     """Delete a concept; refused (422) while other concepts' relations point at it."""
     curator = _curator(request)
     path, at = _existing(curator, id)
@@ -320,9 +333,10 @@ def revision_detail(id: ConceptId, request: Request,
              response_model=ConceptRecord, responses={
     **WRITE_ERRORS, 201: {"description": "a deleted concept brought back"},
     204: {"description": "reverted to a deletion: the concept is gone"}},
-    openapi_extra={"security": SECURITY})
+    openapi_extra={"security": SECURITY},
+    dependencies=[Depends(WRITE_CONCEPTS), Depends(json_only)])
 async def revert(id: ConceptId, request: Request, body: RevertIn,
-                 author: str = Depends(writer("concepts:write"))) -> Response:
+                 author: str = Depends(WRITE_CONCEPTS)) -> Response:
     """Put the concept back as a revision of its history left it (validated; a new
     revision); needs If-Match while the concept exists."""
     curator = _curator(request)
@@ -426,9 +440,10 @@ def get_relation(source: ConceptId, type: RelationType, target: ConceptId,
 
 @router.post("/relations", summary="Create a relation",
              status_code=201, response_model=RelationRecord,
-             responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
+             responses=WRITE_ERRORS, openapi_extra={"security": SECURITY},
+             dependencies=[Depends(WRITE_RELATIONS), Depends(json_only)])
 async def create_relation(request: Request, body: RelationCreate,
-                          author: str = Depends(writer("relations:write"))) -> JSONResponse:
+                          author: str = Depends(WRITE_RELATIONS)) -> JSONResponse:
     """State a new relation on its source concept (409 if it is stated already)."""
     curator = _curator(request)
     new = body.model_dump(exclude={"source"})
@@ -447,10 +462,11 @@ async def create_relation(request: Request, body: RelationCreate,
 @router.put("/relations/{source}/{type}/{target}", summary="Create a relation or set its citations",
             response_model=RelationRecord,
             responses={**WRITE_ERRORS, 201: {"description": "created"}},
-            openapi_extra={"security": SECURITY})
+            openapi_extra={"security": SECURITY},
+            dependencies=[Depends(WRITE_RELATIONS), Depends(json_only)])
 async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
                        request: Request, body: RelationCitations,
-                       author: str = Depends(writer("relations:write"))) -> JSONResponse:
+                       author: str = Depends(WRITE_RELATIONS)) -> JSONResponse:
     """Create a relation or replace its citations; replacing needs If-Match."""
     _known_type(type)
     curator = _curator(request)
@@ -477,7 +493,7 @@ async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
                       "application/json": {"schema": {"type": "object"}}}}})
 async def patch_relation(source: ConceptId, type: RelationType, target: ConceptId,
                          request: Request,
-                         author: str = Depends(writer("relations:write"))) -> JSONResponse:
+                         author: str = Depends(WRITE_RELATIONS)) -> JSONResponse:
     """Change a relation's type, target or citations (JSON Merge Patch); needs If-Match.
     A new type or target moves the relation: its new URL is in Location."""
     _known_type(type)
@@ -517,7 +533,7 @@ async def patch_relation(source: ConceptId, type: RelationType, target: ConceptI
                openapi_extra={"security": SECURITY})
 async def delete_relation(source: ConceptId, type: RelationType, target: ConceptId,
                           request: Request,
-                          author: str = Depends(writer("relations:write"))) -> Response:
+                          author: str = Depends(WRITE_RELATIONS)) -> Response:
     """Remove a relation from its source concept; needs If-Match."""
     _known_type(type)
     curator = _curator(request)

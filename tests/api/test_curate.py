@@ -531,3 +531,19 @@ def test_the_record_answers_304_to_its_etag(cur: Curation) -> None:
     _, etag = cur.record("evolution")
     r = cur.client.get("/v1/concepts/evolution/record", headers={"If-None-Match": etag})
     assert r.status_code == 304 and r.headers["etag"] == etag
+
+
+def test_a_body_that_is_not_json_is_a_415(cur: Curation) -> None:
+    r = cur.client.post("/v1/concepts", content=b"label: toy", headers=cur.auth(**{
+        "Content-Type": "application/yaml"}))
+    assert r.status_code == 415 and r.json()["type"] == "/problems/unsupported-media-type"
+    r = cur.client.post("/v1/concepts", content=b"label: toy", headers=cur.auth())
+    assert r.status_code == 415  # no Content-Type at all
+
+
+def test_the_token_is_checked_before_the_body(cur: Curation) -> None:
+    r = cur.client.post("/v1/concepts", content=b"label: toy",
+                        headers={"Content-Type": "application/yaml"})
+    assert r.status_code == 401
+    r = cur.client.post("/v1/relations", json={"source": 5}, headers=cur.auth("revoked"))
+    assert r.status_code == 401
