@@ -271,7 +271,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"serving {s['concepts']} concepts and {s['relations']} relations from "
           f"{origin} on http://{args.host or settings.host}:"
           f"{args.port if args.port is not None else settings.port}", flush=True)
-    if args.reload_on_change:
+    if args.reload_on_change and settings.store_path is not None:
+        print("note: with a store the data comes from the store, so --reload-on-change "
+              "is ignored; take in edits of the data directory with kg store-import",
+              file=sys.stderr)
+    elif args.reload_on_change:
         os.environ["KG_RELOAD_INTERVAL"] = str(max(0.1, args.reload_interval))
     config = uvicorn.Config(
         "api.app:create_app_from_env", factory=True, host=args.host or settings.host,
