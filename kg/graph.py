@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -40,6 +40,9 @@ class KnowledgeGraph:
     ----------
     sources, texts, concepts, relations
         Validated parts; normally produced by :func:`kg.load.load_graph`.
+    normalize
+        :func:`kg.ids.normalize_term`, or a function that gives the same results (the
+        loader passes one that remembers the terms it has already folded).
 
     Examples
     --------
@@ -53,7 +56,8 @@ class KnowledgeGraph:
     """
 
     def __init__(self, sources: Mapping[str, Source], texts: Mapping[str, str],
-                 concepts: Mapping[str, Concept], relations: Iterable[Relation]) -> None:
+                 concepts: Mapping[str, Concept], relations: Iterable[Relation],
+                 normalize: Callable[[str], str] = normalize_term) -> None:
         self._sources = MappingProxyType(dict(sources))
         self._texts = MappingProxyType(dict(texts))
         self._concepts = MappingProxyType(dict(sorted(concepts.items())))
@@ -61,7 +65,7 @@ class KnowledgeGraph:
         self._terms: dict[str, str] = {}
         for cid, concept in self._concepts.items():
             for term in (concept.label, *concept.aliases, cid):
-                self._terms.setdefault(normalize_term(term), cid)
+                self._terms.setdefault(normalize(term), cid)
         self._out: dict[str, list[int]] = {cid: [] for cid in self._concepts}
         self._in: dict[str, list[int]] = {cid: [] for cid in self._concepts}
         self._up: dict[str, list[Relation]] = {}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -294,6 +294,11 @@ class _Files:
         """The source text ``rel``, read and indexed; raises as :meth:`reader` does."""
         return IndexedText.build(self.reader(rel)())
 
+    def concept(self, rel: str, read: Callable[[], _ConceptFile]) -> _ConceptFile:
+        """What the concept file ``rel`` adds to the load: ``read()``, or what it gave
+        before for the same file and sources, when a subclass keeps that."""
+        return read()
+
 
 class _DiskFiles(_Files):
     """The files of a data directory on disk, shown relative to its parent."""
@@ -386,6 +391,12 @@ class _MemoryFiles(_Files):
         build = super().indexed
         return self.cache._reuse_indexed(key, content, lambda: build(rel))
 
+    def concept(self, rel: str, read: Callable[[], _ConceptFile]) -> _ConceptFile:
+        content = self.files.get(rel)
+        if self.cache is None or content is None:
+            return read()
+        return self.cache._reuse_concept(rel, content, read)
+
 
 class LoadCache:
     """What :func:`load_files` can reuse from one call to the next.
@@ -398,7 +409,15 @@ class LoadCache:
     changed file replaces its entry, and the entries of paths a call was not given
     are dropped, so the cache holds at most one version of each file of the last
     call. It also keeps the normalised form (:func:`kg.ids.normalize_term`) of every
-    label and alias of the last call. Results are the same with and without a cache.
+    label and alias of the last call.
+
+    For a concept file it also keeps all the file adds to the load (its concept,
+    relations, terms and problems, checked against the sources), as long as the name
+    of the data and every file in ``sources/`` stay byte for byte as they were: a call
+    replays that instead of checking the file again. Only the checks across files (a
+    second file for one id, terms naming two concepts, relations' targets, duplicates
+    and cycles) run again on every call. Results are the same with and without a
+    cache.
 
     A cache is not thread-safe: use it from one caller at a time (a lock around the
     :func:`load_files` call, or one cache per thread).
@@ -425,6 +444,9 @@ class LoadCache:
     def __init__(self) -> None:
         self._parsed: dict[str, tuple[bytes, _Parsed]] = {}
         self._indexed: dict[str, tuple[bytes, IndexedText]] = {}
+        self._concepts: dict[str, tuple[bytes, _ConceptFile]] = {}
+        self._cited: dict[tuple[str, tuple[int, int]], Citation] = {}
+        self._context: tuple[str, dict[str, bytes]] | None = None
         self._terms: dict[str, str] = {}
         self._next_terms: dict[str, str] = {}
         self.hits = 0
@@ -440,6 +462,28 @@ class LoadCache:
         self.misses += 1
         result = parse()
         self._parsed[rel] = (bytes(content), result)
+        return result
+
+    def _begin(self, name: str, files: Mapping[str, bytes]) -> None:
+        """Start a call on ``files`` named ``name``: forget what was made of the concept
+        files unless the name and every file of the sources folder are as they were."""
+        context = (name, {rel: content for rel, content in files.items()
+                          if rel.startswith("sources/") or rel == "sources"})
+        if context != self._context:
+            self._concepts.clear()
+            self._cited.clear()
+            self._context = context
+
+    def _reuse_concept(self, rel: str, content: bytes,
+                       read: Callable[[], _ConceptFile]) -> _ConceptFile:
+        """What the concept file ``rel`` adds to a load, if its bytes are still
+        ``content`` (and the sources as they were: see :meth:`_begin`), else ``read()``."""
+        entry = self._concepts.get(rel)
+        if entry is not None and entry[0] == content:
+            self.hits += 1
+            return entry[1]
+        result = read()  # counts its parse as a hit or a miss
+        self._concepts[rel] = (bytes(content), result)
         return result
 
     def _reuse_indexed(self, rel: str, content: bytes,
@@ -465,7 +509,8 @@ class LoadCache:
     def _finish(self, paths: Mapping[str, object]) -> None:
         """End a call: forget every file whose path is not in ``paths``, and every term
         the call did not normalise."""
-        for table in (self._parsed, self._indexed):
+        tables: tuple[dict[str, Any], ...] = (self._parsed, self._indexed, self._concepts)
+        for table in tables:
             for rel in [rel for rel in table if rel not in paths]:
                 del table[rel]
         self._terms, self._next_terms = self._next_terms, {}
@@ -594,18 +639,18 @@ class _State:
     sources: _Sources
     out: _Collector
     normalize: Callable[[str], str]
+    cited: dict[tuple[str, tuple[int, int]], Citation]
     concepts: dict[str, Concept] = field(default_factory=dict)
     concept_files: dict[str, tuple[str, int]] = field(default_factory=dict)
     raw_relations: list[_RawRelation] = field(default_factory=list)
     term_lines: dict[tuple[str, str], _Where] = field(default_factory=dict)
-    cited: dict[tuple[str, tuple[int, int]], Citation] = field(default_factory=dict)
-    terms: dict[str, list[str]] = field(default_factory=dict)
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
 
 
-def _citations(doc: _Doc, path: Path_, value: Any, state: _State,
+def _citations(doc: _Doc, path: Path_, value: Any, sources: _Sources,
+               cited: dict[tuple[str, tuple[int, int]], Citation], out: _Collector,
                required: bool) -> tuple[Citation, ...]:
-    out = state.out
     if value is None or value == []:
         if required:
             out.add(doc.file, doc.line(path), "no citation: at least one is required")
@@ -625,12 +670,12 @@ def _citations(doc: _Doc, path: Path_, value: Any, state: _State,
             if "source" in item and "quote" in item:
                 out.add(doc.file, doc.line(p), "citation source and quote must be strings")
             continue
-        source = state.sources.sources.get(sid)
+        source = sources.sources.get(sid)
         if source is None:
             out.add(doc.file, doc.line(p + ("source",)), f"unknown source {sid!r}",
-                    did_you_mean(sid, state.sources.sources))
+                    did_you_mean(sid, sources.sources))
             continue
-        text = state.sources.texts.get(sid)
+        text = sources.texts.get(sid)
         if text is None:
             out.add(doc.file, doc.line(p + ("source",)),
                     f"source {sid!r} has no text, so it cannot be quoted",
@@ -644,39 +689,64 @@ def _citations(doc: _Doc, path: Path_, value: Any, state: _State,
                     f"closest passage: {near!r}" if near else "")
             continue
         # citations are frozen: one object per passage, however often it is cited
-        cited = state.cited.get((sid, where))
-        if cited is None:
+        passage = cited.get((sid, where))
+        if passage is None:
             start, end = where
-            cited = state.cited[(sid, where)] = Citation(
+            passage = cited[(sid, where)] = Citation(
                 source=sid, quote=text.original[start:end], start=start, end=end)
-        found.append(cited)
+        found.append(passage)
     return tuple(found)
 
 
-def _load_concept(name: str, state: _State) -> None:
-    out = state.out
+@dataclass(frozen=True, eq=False)
+class _ConceptFile:
+    """All that one concept file adds to a load, given the sources: a pure function of
+    its name, its text, the sources and how files are shown, so :class:`LoadCache` can
+    keep it while none of these changes.
+
+    The only check that depends on other concept files, whether an earlier file (``x.yaml``
+    before ``x.yml``) already defined the id, is left to :func:`_add_concept`, between
+    the problems found before it (``head``) and the rest.
+    """
+
+    cid: str
+    shown: str
+    head: tuple[Problem, ...]
+    checked: bool
+    """Whether the file got as far as the duplicate-id check (it is a mapping)."""
+    problems: tuple[Problem, ...] = ()
+    terms: tuple[str, ...] = ()
+    kind: str | None = None
+    """The kind, when it is a known one."""
+    term_lines: tuple[tuple[tuple[str, str], _Where], ...] = ()
+    relations: tuple[_RawRelation, ...] = ()
+    concept: Concept | None = None
+
+
+def _read_concept(name: str, files: _Files, sources: _Sources,
+                  cited: dict[tuple[str, tuple[int, int]], Citation]) -> _ConceptFile:
+    """What the concept file ``name`` adds to a load (see :class:`_ConceptFile`)."""
+    out = _Collector()
     rel = f"concepts/{name}"
-    shown = state.files.shown(rel)
+    shown = files.shown(rel)
     cid = PurePosixPath(name).stem
-    doc = _read_yaml(state.files, rel, out)
+    doc = _read_yaml(files, rel, out)
     if doc is None:
-        return
+        return _ConceptFile(cid, shown, tuple(out.problems), False)
     if not is_slug(cid):
         out.add(shown, 1, f"file name {name!r} is not a valid id",
                 f"rename it to {cid.lower().replace('_', '-').replace(' ', '-')}.yaml")
     data = doc.data
     if not isinstance(data, dict):
         out.add(shown, 1, "a concept file must be a mapping")
-        return
+        return _ConceptFile(cid, shown, tuple(out.problems), False)
     _check_fields(doc, (), data, CONCEPT_FIELDS, CONCEPT_REQUIRED, "concept", out)
     if "id" in data and data["id"] != cid:
         out.add(shown, doc.line(("id",)),
                 f"id {data['id']!r} differs from the file name {cid!r}",
                 "the file name is the id; drop the id field or rename the file")
-    if cid in state.concepts:
-        first = state.concept_files[cid]
-        out.add(shown, 1, f"duplicate id {cid!r}, first defined in {first[0]}")
-        return
+    head = tuple(out.problems)
+    out = _Collector()
     kind: Any = data.get("kind")
     if kind is not None and not isinstance(kind, str):
         out.add(shown, doc.line(("kind",)), f"kind must be a name, not {kind!r}")
@@ -702,13 +772,10 @@ def _load_concept(name: str, state: _State) -> None:
             out.add(shown, doc.line(path_), f"{field_} {text!r} holds the character "
                     f"U+{ord(bad.group()):04X}, which text may not hold",
                     "no control characters, lone surrogates or noncharacters")
-    state.terms[cid] = [cid, *([label.strip()] if _is_str(label) else []),
-                        *(a.strip() for a in aliases)]
-    if kind in KINDS:
-        state.kinds[cid] = kind
-    state.term_lines[(cid, str(label))] = doc.where(("label",))
-    for i, alias in enumerate(aliases):
-        state.term_lines[(cid, alias.strip())] = doc.where(("aliases", i))
+    terms = (cid, *([label.strip()] if _is_str(label) else []), *(a.strip() for a in aliases))
+    term_lines = [((cid, str(label)), doc.where(("label",))),
+                  *(((cid, alias.strip()), doc.where(("aliases", i)))
+                    for i, alias in enumerate(aliases))]
     article = data.get("article")
     if article is not None and article not in ("", "the", "a", "an"):
         out.add(shown, doc.line(("article",)),
@@ -718,45 +785,79 @@ def _load_concept(name: str, state: _State) -> None:
     if not isinstance(plural, bool):
         out.add(shown, doc.line(("plural",)), f"plural must be true or false, not {plural!r}")
         plural = False
-    citations = _citations(doc, ("citations",), data.get("citations"), state, required=True)
+    citations = _citations(doc, ("citations",), data.get("citations"), sources, cited, out,
+                           required=True)
     relations = data.get("relations") or []
     if not isinstance(relations, list):
         out.add(shown, doc.line(("relations",)), "relations must be a list")
         relations = []
-    for i, rel in enumerate(relations):
+    raw_relations: list[_RawRelation] = []
+    for i, rel_ in enumerate(relations):
         p: Path_ = ("relations", i)
-        if not isinstance(rel, dict):
+        if not isinstance(rel_, dict):
             out.add(shown, doc.line(p), "a relation must be a mapping with type, target, citations")
             continue
-        _check_fields(doc, p, rel, RELATION_FIELDS, RELATION_FIELDS, "relation", out)
-        rtype, target = rel.get("type"), rel.get("target")
+        _check_fields(doc, p, rel_, RELATION_FIELDS, RELATION_FIELDS, "relation", out)
+        rtype, target = rel_.get("type"), rel_.get("target")
         ok = True
-        if "type" in rel and not isinstance(rtype, str):
+        if "type" in rel_ and not isinstance(rtype, str):
             out.add(shown, doc.line(p + ("type",)), f"relation type must be a name, not {rtype!r}")
             ok = False
-        elif "type" in rel and rtype not in RELATION_TYPES:
+        elif "type" in rel_ and rtype not in RELATION_TYPES:
             out.add(shown, doc.line(p + ("type",)), f"unknown relation type {rtype!r}",
                     did_you_mean(str(rtype), RELATION_TYPES))
             ok = False
-        if "target" in rel and not _is_str(target):
+        if "target" in rel_ and not _is_str(target):
             out.add(shown, doc.line(p + ("target",)), "target must be a concept id")
             ok = False
         elif target == cid:
             out.add(shown, doc.line(p + ("target",)), f"relation {rtype!r} from {cid!r} to itself")
             ok = False
-        rel_cits = _citations(doc, p + ("citations",), rel.get("citations"), state, required=True)
+        rel_cits = _citations(doc, p + ("citations",), rel_.get("citations"), sources, cited,
+                              out, required=True)
         if ok and rtype and target:
-            state.raw_relations.append(_RawRelation(
+            raw_relations.append(_RawRelation(
                 Relation(source=cid, type=rtype, target=target, citations=rel_cits),
                 doc.where(p)))
     complete = (_is_str(label) and _is_str(definition) and kind in KINDS and citations)
-    state.concept_files[cid] = (shown, 1)
+    concept = None
     if complete:
-        state.concepts[cid] = Concept(
+        concept = Concept(
             id=cid, label=str(label).strip(), kind=str(kind),
             aliases=tuple(a.strip() for a in aliases),
             definition=" ".join(str(definition).split()), citations=citations, article=article,
             plural=plural)
+    return _ConceptFile(cid, shown, head, True, tuple(out.problems), terms,
+                        kind if kind in KINDS else None, tuple(term_lines),
+                        tuple(raw_relations), concept)
+
+
+def _add_concept(found: _ConceptFile, state: _State) -> None:
+    """Add what one concept file holds to the load, unless an earlier file defined its id."""
+    cid = found.cid
+    state.out.problems.extend(found.head)
+    if not found.checked:
+        return
+    if cid in state.concepts:
+        first = state.concept_files[cid]
+        state.out.add(found.shown, 1, f"duplicate id {cid!r}, first defined in {first[0]}")
+        return
+    state.out.problems.extend(found.problems)
+    state.terms[cid] = found.terms
+    if found.kind is not None:
+        state.kinds[cid] = found.kind
+    state.term_lines.update(found.term_lines)
+    state.raw_relations.extend(found.relations)
+    state.concept_files[cid] = (found.shown, 1)
+    if found.concept is not None:
+        state.concepts[cid] = found.concept
+
+
+def _load_concept(name: str, state: _State) -> None:
+    rel = f"concepts/{name}"
+    found = state.files.concept(rel, lambda: _read_concept(name, state.files, state.sources,
+                                                           state.cited))
+    _add_concept(found, state)
 
 
 def _check_terms(state: _State) -> None:
@@ -788,46 +889,80 @@ def _line(where: _Where | None) -> int:
     return 1 if where is None else where.line
 
 
+_SYMMETRIC = frozenset(name for name, t in RELATION_TYPES.items() if t.symmetric)
+
+
 def _check_relations(state: _State) -> list[Relation]:
     out = state.out
-    known = state.concepts.keys() | state.concept_files.keys()
+    concepts, kinds = state.concepts, state.kinds
+    known = concepts.keys() | state.concept_files.keys()
     relations: list[Relation] = []
-    seen: dict[tuple[str, str, str], str] = {}
+    seen: dict[tuple[str, str, str], _RawRelation] = {}
+    hier: dict[tuple[str, str], _RawRelation] = {}  # each is_a/part_of edge, first stated
     for raw in state.raw_relations:
         rel = raw.relation
-        if rel.target not in known:
-            out.add(raw.file, raw.line, f"dangling target {rel.target!r}: no such concept",
-                    did_you_mean(rel.target, known))
+        source, type_, target = rel.source, rel.type, rel.target
+        if target not in known:
+            out.add(raw.file, raw.line, f"dangling target {target!r}: no such concept",
+                    did_you_mean(target, known))
             continue
-        rtype = RELATION_TYPES[rel.type]
-        key = (rel.source, rel.type, rel.target)
-        if rtype.symmetric:
-            key = (min(rel.source, rel.target), rel.type, max(rel.source, rel.target))
-        if key in seen:
+        if type_ in HIERARCHICAL_TYPES:
+            hier.setdefault((source, target), raw)
+        key = (source, type_, target)
+        if type_ in _SYMMETRIC and target < source:
+            key = (target, type_, source)
+        first = seen.get(key)
+        if first is not None:
             out.add(raw.file, raw.line,
-                    f"duplicate relation {rel.source} {rel.type} {rel.target}, "
-                    f"already stated in {seen[key]}")
+                    f"duplicate relation {source} {type_} {target}, "
+                    f"already stated in {first.file}")
             continue
-        seen[key] = raw.file
-        target_kind = state.kinds.get(rel.target)
-        if rel.type == "introduced_in" and target_kind not in (None, WORK_KIND):
-            out.add(raw.file, raw.line,
-                    f"introduced_in must point at a work, but {rel.target!r} is a {target_kind}")
-        if rel.source in state.concepts and rel.target in state.concepts and rel.citations:
+        seen[key] = raw
+        if type_ == "introduced_in":
+            target_kind = kinds.get(target)
+            if target_kind not in (None, WORK_KIND):
+                out.add(raw.file, raw.line,
+                        f"introduced_in must point at a work, but {target!r} is a {target_kind}")
+        if source in concepts and target in concepts and rel.citations:
             relations.append(rel)
-    hier = nx.DiGraph()
-    where: dict[tuple[str, str], _RawRelation] = {}
-    for raw in state.raw_relations:
-        if raw.relation.type in HIERARCHICAL_TYPES and raw.relation.target in known:
-            hier.add_edge(raw.relation.source, raw.relation.target)
-            where.setdefault((raw.relation.source, raw.relation.target), raw)
-    for found in nx.simple_cycles(hier):
-        at = found.index(min(found))  # report each cycle from the same place every time
-        cycle = found[at:] + found[:at]
-        first = where[(cycle[0], cycle[1 % len(cycle)])]
+    for cycle in _cycles(hier):
+        first = hier[(cycle[0], cycle[1 % len(cycle)])]
         loop = " -> ".join([*cycle, cycle[0]])
         out.add(first.file, first.line, f"cycle in is_a/part_of: {loop}")
     return relations
+
+
+def _cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Every elementary cycle of the directed graph of ``edges``, each once, starting
+    at its smallest node.
+
+    Nodes that no edge enters are taken off, and the edges that leave them, until none
+    is left: what remains holds every cycle (a node on one always keeps the edge from
+    the one before it), and is empty when there is none, as in valid data, so the
+    cycles are only searched for (by :func:`networkx.simple_cycles`) when there are some.
+    """
+    following: dict[str, list[str]] = {}
+    entering: dict[str, int] = {}
+    for a, b in edges:
+        following.setdefault(a, []).append(b)
+        entering.setdefault(a, 0)
+        entering[b] = entering.get(b, 0) + 1
+    free = [node for node, count in entering.items() if count == 0]
+    while free:
+        for b in following.get(free.pop(), ()):
+            entering[b] -= 1
+            if not entering[b]:
+                free.append(b)
+    left = {node for node, count in entering.items() if count}
+    if not left:
+        return []
+    graph = nx.DiGraph()
+    graph.add_edges_from((a, b) for a in left for b in following.get(a, ()) if b in left)
+    cycles = []
+    for found in nx.simple_cycles(graph):
+        at = found.index(min(found))  # report each cycle from the same place every time
+        cycles.append(found[at:] + found[:at])
+    return cycles
 
 
 def _iter_concept_files(files: _Files, out: _Collector) -> Iterator[str]:
@@ -908,19 +1043,25 @@ def load_files(files: Mapping[str, bytes], name: str = "data",
     store/concepts/optimizer.yaml:2: unknown kind 'optimiser' (did you mean 'optimizer'?)
     """
     reading = _MemoryFiles(files, name, cache)
+    if cache is None:
+        return _validate(reading)
+    cache._begin(name, reading.files)
     try:
-        return _validate(reading, normalize_term if cache is None else cache._normalized)
+        return _validate(reading, cache._normalized, cache._cited)
     finally:
         if cache is not None:
             cache._finish(reading.files)
 
 
-def _validate(files: _Files,
-              normalize: Callable[[str], str] = normalize_term) -> KnowledgeGraph:
-    """Every check, on files read through ``files``; terms folded by ``normalize``."""
+def _validate(files: _Files, normalize: Callable[[str], str] = normalize_term,
+              cited: dict[tuple[str, tuple[int, int]], Citation] | None = None,
+              ) -> KnowledgeGraph:
+    """Every check, on files read through ``files``; terms folded by ``normalize``;
+    ``cited`` holds the citation of every passage cited so far, when the sources are
+    those of an earlier call."""
     out = _Collector()
     sources = _load_sources(files, out)
-    state = _State(files, sources, out, normalize)
+    state = _State(files, sources, out, normalize, {} if cited is None else cited)
     for name in _iter_concept_files(files, out):
         _load_concept(name, state)
     _check_terms(state)
@@ -928,4 +1069,4 @@ def _validate(files: _Files,
     if out.problems:
         raise DataError(out.problems)
     texts = {sid: t.original for sid, t in sources.texts.items()}
-    return KnowledgeGraph(sources.sources, texts, state.concepts, relations)
+    return KnowledgeGraph(sources.sources, texts, state.concepts, relations, normalize)

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import copy
+import random
 import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import yaml
 
@@ -12,7 +15,7 @@ import kg.load
 from kg.citations import IndexedText
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
-from kg.load import LoadCache, _parse, load_files, load_graph
+from kg.load import LoadCache, _cycles, _parse, load_files, load_graph
 from kg.store import data_files
 
 EXPECTED_BAD = [
@@ -526,3 +529,161 @@ def test_the_cache_keeps_only_the_files_of_the_last_call() -> None:
     load_files(GOOD_FILES, cache=cache)
     assert set(cache._parsed) == {k for k in GOOD_FILES if k.endswith(".yaml")}
     assert set(cache._indexed) == {"sources/primer.txt"}
+
+
+# -- a warm cache on edited files: what a fresh load finds, problems and lines included
+
+def _warm_then_edited(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
+                      apply: Callable[[Path], object]) -> None:
+    """A cache warmed on the data, then used on the data changed by ``apply`` and on the
+    data as it was: each time the outcome of a fresh load, on disk and in memory."""
+    monkeypatch.chdir(copy_of_good.parent)
+    before = dict(data_files(copy_of_good))
+    cache = LoadCache()
+    assert _outcome(lambda: load_files(before, cache=cache)) == \
+        _outcome(lambda: load_graph(Path("data")))
+    apply(copy_of_good)
+    on_disk, in_memory = _on_disk_and_in_memory(copy_of_good, monkeypatch, cache)
+    assert in_memory == on_disk
+    after = dict(data_files(copy_of_good))
+    assert _outcome(lambda: load_files(after, cache=cache)) == on_disk  # all from the cache
+    assert _outcome(lambda: load_files(before, cache=cache)) == _outcome(
+        lambda: load_files(before))
+
+
+@pytest.mark.parametrize("change", FILE_CHANGES)
+def test_a_warm_cache_finds_what_a_fresh_load_finds_after_a_change(
+        copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    _warm_then_edited(copy_of_good, monkeypatch, FILE_CHANGES[change][0])
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), REJECTIONS)
+def test_a_warm_cache_finds_each_rejection(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
+                                           file: str, old: str, new: str,
+                                           message: str) -> None:
+    _warm_then_edited(copy_of_good, monkeypatch, lambda root: _edit(root / file, old, new))
+
+
+MORE_CHANGES: dict[str, Callable[[Path], object]] = {
+    "concept removed, others point at it": lambda root: (root / "concepts/humans.yaml").unlink(),
+    "concept added": _write("concepts/new-one.yaml", b"label: new one\nkind: optimizer\n"
+                            b"definition: New.\ncitations:\n  - {source: primer, quote: "
+                            b"A mesa-optimizer is itself an optimizer.}\n"),
+    "incomplete first, then .yml": lambda root: (
+        _copy("concepts/humans.yaml", "concepts/humans.yml")(root),
+        _edit(root / "concepts/humans.yaml", "kind: example", "kind: exampel")),
+    "quote no longer in the text": lambda root: _edit(
+        root / "sources/primer.txt", "Humans are an example of mesa-optimizers.",
+        "Humans are one example of mesa-optimizers."),
+    "source renamed": lambda root: _edit(root / "sources/sources.yaml", "- id: primer",
+                                         "- id: primer-notes"),
+    "source loses its text": lambda root: _edit(root / "sources/sources.yaml",
+                                                "  text: primer.txt\n", ""),
+    "straight quotes in the text, at the same offsets": lambda root: _edit(
+        root / "sources/primer.txt", "\u201cthe paper\u201d", '"the paper"'),
+    "text moved in front": lambda root: _write("sources/primer.txt", b"A new first line.\n" + (
+        root / "sources/primer.txt").read_bytes())(root),
+    "every concept changed": lambda root: [
+        _append(f"concepts/{p.name}", b"# edited\n")(root)
+        for p in (root / "concepts").iterdir()],
+}
+
+
+@pytest.mark.parametrize("change", MORE_CHANGES)
+def test_a_warm_cache_after_more_changes(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
+                                         change: str) -> None:
+    _warm_then_edited(copy_of_good, monkeypatch, MORE_CHANGES[change])
+
+
+@pytest.mark.parametrize("data_dir", DATA_DIRS, ids=lambda p: p.name)
+def test_one_cache_through_a_series_of_edits(data_dir: Path) -> None:
+    """Each concept file in turn broken, then mended, then renamed .yml beside a copy,
+    one cache throughout, under two names: every outcome that of a fresh load."""
+    files = dict(data_files(data_dir))
+    concepts = sorted(rel for rel in files if rel.startswith("concepts/"))
+    cache = LoadCache()
+    versions: list[dict[str, bytes]] = [files]
+    for rel in concepts[:6]:
+        broken = files[rel].replace(b"type: ", b"type: x", 1).replace(b"quote: ", b"quote: x", 1)
+        yml = rel.rsplit(".", 1)[0] + ".yml"
+        versions += [{**files, rel: broken}, files, {**files, yml: files[rel]},
+                     {k: v for k, v in files.items() if k != rel}]
+    sources = [rel for rel in files if rel.startswith("sources/") and rel.endswith(".txt")]
+    for rel in sources:
+        versions += [{**files, rel: files[rel].replace(b".", b";", 3)}, files]
+    for i, version in enumerate(versions):
+        name = "data" if i % 3 else "store"
+        assert _outcome(partial(load_files, version, name=name, cache=cache)) == \
+            _outcome(partial(load_files, version, name=name)), i
+
+
+def test_a_warm_cache_shares_one_citation_per_passage() -> None:
+    cache = LoadCache()
+    load_files(GOOD_FILES, cache=cache)
+    files = dict(GOOD_FILES)
+    files["concepts/humans.yaml"] += b"# edited\n"
+    graph = load_files(files, cache=cache)
+    by_passage: dict[tuple[str, int, int], object] = {}
+    cited = [c for concept in graph.concepts.values() for c in concept.citations]
+    cited += [c for rel in graph.relations for c in rel.citations]
+    for c in cited:
+        assert by_passage.setdefault((c.source, c.start, c.end), c) is c
+    assert len(by_passage) < len(cited)
+
+
+# -- cycles in is_a/part_of
+
+SOURCE_FILES = {"sources/sources.yaml": b"- {id: s, title: S, kind: note, text: s.txt}\n",
+                "sources/s.txt": b"Everything here is cited."}
+
+
+def _concept(cid: str, *relations: tuple[str, str]) -> tuple[str, bytes]:
+    cite = "citations: [{source: s, quote: Everything here is cited.}]"
+    lines = [f"label: {cid}", "kind: optimizer", "definition: D.", cite, "relations:"]
+    lines += [f"  - {{type: {type_}, target: {target}, {cite}}}" for type_, target in relations]
+    return f"concepts/{cid}.yaml", ("\n".join(lines) + "\n").encode()
+
+
+CYCLIC = dict([
+    _concept("a", ("is_a", "b")), _concept("b", ("part_of", "a")),  # two
+    _concept("c", ("is_a", "d")), _concept("d", ("is_a", "e")), _concept("e", ("is_a", "c")),
+    # two cycles through p and q, reported from p's one relation to q
+    _concept("p", ("is_a", "z"), ("is_a", "q")), _concept("q", ("is_a", "p"), ("part_of", "r")),
+    _concept("r", ("is_a", "p")),
+    # on the way into and out of cycles, in none
+    _concept("x", ("is_a", "a"), ("is_a", "c")), _concept("z"),
+    _concept("y", ("is_a", "x"), ("part_of", "z"), ("is_a", "p")),
+])
+
+
+def test_each_cycle_is_reported_once_from_its_smallest_id() -> None:
+    with pytest.raises(DataError) as caught:
+        load_files({**SOURCE_FILES, **CYCLIC})
+    assert [(p.file, p.line, p.message) for p in caught.value.problems] == [
+        ("data/concepts/a.yaml", 6, "cycle in is_a/part_of: a -> b -> a"),
+        ("data/concepts/c.yaml", 6, "cycle in is_a/part_of: c -> d -> e -> c"),
+        ("data/concepts/p.yaml", 7, "cycle in is_a/part_of: p -> q -> p"),
+        ("data/concepts/p.yaml", 7, "cycle in is_a/part_of: p -> q -> r -> p"),
+    ]
+    cache = LoadCache()  # and with a cache, after q leaves both cycles through p
+    for files in ({**SOURCE_FILES, **CYCLIC}, {**SOURCE_FILES, **CYCLIC, **dict([_concept("q")])}):
+        assert _outcome(partial(load_files, files, cache=cache)) == \
+            _outcome(partial(load_files, files))
+
+
+def _every_cycle(edges: list[tuple[str, str]]) -> list[list[str]]:
+    """The cycles networkx finds in the whole graph, each from its smallest node."""
+    found = []
+    for cycle in nx.simple_cycles(nx.DiGraph(edges)):
+        at = cycle.index(min(cycle))
+        found.append(cycle[at:] + cycle[:at])
+    return sorted(found)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_cycles_are_those_networkx_finds_in_the_whole_graph(seed: int) -> None:
+    rng = random.Random(seed)
+    nodes = [f"n{i}" for i in range(rng.randint(2, 12))]
+    edges = list({(rng.choice(nodes), rng.choice(nodes))
+                  for _ in range(rng.randint(1, 2 * len(nodes)))})
+    assert sorted(_cycles(edges)) == _every_cycle(edges)
