@@ -619,10 +619,16 @@ def _load_sources(files: _Files, out: _Collector) -> _Sources:
     return result
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _RawRelation:
+    """A relation as a concept file states it, with what the checks across files look at
+    worked out once (a cached concept file keeps it)."""
+
     relation: Relation
     where: _Where
+    target: str
+    symmetric: bool
+    hierarchical: bool
 
     @property
     def file(self) -> str:
@@ -818,7 +824,7 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
         if ok and rtype and target:
             raw_relations.append(_RawRelation(
                 Relation(source=cid, type=rtype, target=target, citations=rel_cits),
-                doc.where(p)))
+                doc.where(p), target, rtype in _SYMMETRIC, rtype in HIERARCHICAL_TYPES))
     complete = (_is_str(label) and _is_str(definition) and kind in KINDS and citations)
     concept = None
     if complete:
@@ -900,30 +906,29 @@ def _check_relations(state: _State) -> list[Relation]:
     seen: dict[tuple[str, str, str], _RawRelation] = {}
     hier: dict[tuple[str, str], _RawRelation] = {}  # each is_a/part_of edge, first stated
     for raw in state.raw_relations:
-        rel = raw.relation
-        source, type_, target = rel.source, rel.type, rel.target
+        target = raw.target
         if target not in known:
             out.add(raw.file, raw.line, f"dangling target {target!r}: no such concept",
                     did_you_mean(target, known))
             continue
-        if type_ in HIERARCHICAL_TYPES:
+        rel = raw.relation
+        source, type_ = rel.source, rel.type
+        if raw.hierarchical:
             hier.setdefault((source, target), raw)
-        key = (source, type_, target)
-        if type_ in _SYMMETRIC and target < source:
-            key = (target, type_, source)
-        first = seen.get(key)
-        if first is not None:
+        key = (target, type_, source) if raw.symmetric and target < source else (
+            source, type_, target)
+        first = seen.setdefault(key, raw)
+        if first is not raw:
             out.add(raw.file, raw.line,
                     f"duplicate relation {source} {type_} {target}, "
                     f"already stated in {first.file}")
             continue
-        seen[key] = raw
         if type_ == "introduced_in":
             target_kind = kinds.get(target)
             if target_kind not in (None, WORK_KIND):
                 out.add(raw.file, raw.line,
                         f"introduced_in must point at a work, but {target!r} is a {target_kind}")
-        if source in concepts and target in concepts and rel.citations:
+        if target in concepts and source in concepts and rel.citations:
             relations.append(rel)
     for cycle in _cycles(hier):
         first = hier[(cycle[0], cycle[1 % len(cycle)])]
@@ -965,6 +970,14 @@ def _cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
     return cycles
 
 
+def _suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix``, without making a path of a plain name."""
+    if "/" in name:
+        return PurePosixPath(name).suffix
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def _iter_concept_files(files: _Files, out: _Collector) -> Iterator[str]:
     """The names of the concept files, in order; anything else in concepts/ is a problem."""
     names = files.listing("concepts")
@@ -973,7 +986,7 @@ def _iter_concept_files(files: _Files, out: _Collector) -> Iterator[str]:
         return
     for name in names:
         rel = f"concepts/{name}"
-        if PurePosixPath(name).suffix in (".yaml", ".yml") and files.is_file(rel):
+        if _suffix(name) in (".yaml", ".yml") and files.is_file(rel):
             yield name
         elif not name.startswith("."):
             out.add(files.shown(rel), 1, "unexpected file in concepts/",

@@ -5,7 +5,7 @@ import random
 import shutil
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import networkx as nx
 import pytest
@@ -15,7 +15,7 @@ import kg.load
 from kg.citations import IndexedText
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
-from kg.load import LoadCache, _cycles, _parse, load_files, load_graph
+from kg.load import LoadCache, _cycles, _parse, _suffix, load_files, load_graph
 from kg.store import data_files
 
 EXPECTED_BAD = [
@@ -687,3 +687,10 @@ def test_cycles_are_those_networkx_finds_in_the_whole_graph(seed: int) -> None:
     edges = list({(rng.choice(nodes), rng.choice(nodes))
                   for _ in range(rng.randint(1, 2 * len(nodes)))})
     assert sorted(_cycles(edges)) == _every_cycle(edges)
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "x", "x.yaml", ".yaml", "..yaml", "a.b.yml",
+                                  "a.", "a..", "...", ".a.yaml", "x.yaml ", "x.YAML",
+                                  "a\\b.yaml", "d/x.yaml", "x.yaml/", "d.yml/x", "\u00e9.yml"])
+def test_a_file_names_suffix_is_the_one_pathlib_gives(name: str) -> None:
+    assert _suffix(name) == PurePosixPath(name).suffix
