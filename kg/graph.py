@@ -63,9 +63,12 @@ class KnowledgeGraph:
         self._concepts = MappingProxyType(dict(sorted(concepts.items())))
         self._relations = tuple(relations)
         self._terms: dict[str, str] = {}
+        self._forms: dict[str, tuple[str, ...]] = {}
         for cid, concept in self._concepts.items():
-            for term in (concept.label, *concept.aliases, cid):
-                self._terms.setdefault(normalize(term), cid)
+            forms = self._forms[cid] = tuple(map(normalize, (concept.label, *concept.aliases,
+                                                             cid)))
+            for form in forms:
+                self._terms.setdefault(form, cid)
         self._out: dict[str, list[int]] = {cid: [] for cid in self._concepts}
         self._in: dict[str, list[int]] = {cid: [] for cid in self._concepts}
         self._up: dict[str, list[Relation]] = {}
@@ -138,6 +141,11 @@ class KnowledgeGraph:
     def terms(self) -> Mapping[str, str]:
         """Normalised term -> concept id, for every id, label and alias."""
         return MappingProxyType(self._terms)
+
+    def forms(self, cid: str) -> tuple[str, ...]:
+        """The normalised forms (:func:`kg.ids.normalize_term`) of the label, each alias
+        and the id of ``cid``, in that order: folded once, when the graph was built."""
+        return self._forms[cid]
 
     def source(self, sid: str) -> Source:
         """The source with id ``sid``."""

@@ -72,10 +72,12 @@ class SearchIndex:
         # graph, a reference back to it would keep every old snapshot alive
         self.concepts = graph.concepts
         entries: list[_Entry] = []
-        for cid, concept in graph.concepts.items():
-            entries.append(_Entry(normalize_term(concept.label), cid, "label", concept.label))
-            entries.extend(_Entry(normalize_term(a), cid, "alias", a) for a in concept.aliases)
-            entries.append(_Entry(normalize_term(cid), cid, "id", cid))
+        for cid, concept in graph.concepts.items():  # folded when the graph was built
+            label, *aliases, id_ = graph.forms(cid)
+            entries.append(_Entry(label, cid, "label", concept.label))
+            entries.extend(_Entry(form, cid, "alias", a)
+                           for form, a in zip(aliases, concept.aliases, strict=True))
+            entries.append(_Entry(id_, cid, "id", cid))
         self.entries = entries
         self.exact: dict[str, list[_Entry]] = {}
         for e in entries:

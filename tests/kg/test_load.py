@@ -15,6 +15,7 @@ import kg.load
 from kg.citations import IndexedText
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
+from kg.ids import normalize_term
 from kg.load import LoadCache, _cycles, _parse, _suffix, load_files, load_graph
 from kg.store import data_files
 
@@ -694,3 +695,15 @@ def test_cycles_are_those_networkx_finds_in_the_whole_graph(seed: int) -> None:
                                   "a\\b.yaml", "d/x.yaml", "x.yaml/", "d.yml/x", "\u00e9.yml"])
 def test_a_file_names_suffix_is_the_one_pathlib_gives(name: str) -> None:
     assert _suffix(name) == PurePosixPath(name).suffix
+
+
+@pytest.mark.parametrize("data_dir", [FIXTURES / "good", SHIPPED], ids=lambda p: p.name)
+def test_the_graph_folds_its_terms_as_normalize_term_does(data_dir: Path) -> None:
+    files = dict(data_files(data_dir))
+    cache = LoadCache()
+    for graph in (load_graph(data_dir), load_files(files, cache=cache),
+                  load_files(files, cache=cache)):
+        for cid, concept in graph.concepts.items():
+            assert graph.forms(cid) == tuple(
+                normalize_term(t) for t in (concept.label, *concept.aliases, cid))
+        assert graph.terms() == load_graph(data_dir).terms()
