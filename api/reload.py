@@ -193,7 +193,8 @@ class Reloader:
     async def _changed(self) -> bool:
         if self.curator is not None:
             head = await asyncio.to_thread(self.curator.store.head)
-            return bool(head > self.app.state.head)
+            # a graph this process built is served, or about to be (a write in flight)
+            return bool(head > max(self.app.state.head, self.curator.built))
         return await asyncio.to_thread(fingerprint, self.data_dir) != self.seen
 
     async def run(self) -> None:

@@ -67,6 +67,8 @@ class Curator:
         self.name = name
         self.files: dict[str, tuple[bytes, int]] = {}
         self.head = 0
+        self.built = 0
+        """The revision of the last graph this curator built (loaded or committed)."""
         self._cache = LoadCache()
         self._lock = threading.Lock()
 
@@ -77,7 +79,9 @@ class Curator:
         """
         with self._lock:
             self._sync()
-            return self._build(self._contents()), self.head
+            graph = self._build(self._contents())
+            self.built = self.head
+            return graph, self.head
 
     def read(self, path: str) -> tuple[bytes, int] | None:
         """A file's bytes and revision as the store has them now (without waiting for
@@ -122,6 +126,7 @@ class Curator:
                 self._sync()
                 # the commit was checked against the head the graph was built from, so
                 # the graph is the store at ``revision``, whatever came after it
+                self.built = revision
                 return Committed(revision, graph, revision, after)
             raise Busy()
 
@@ -150,6 +155,7 @@ class Curator:
                 except (Moved, StaleWrite):
                     continue
                 self._sync()
+                self.built = revision
                 return Committed(revision, graph, revision, None)
             raise Busy()
 

@@ -547,3 +547,24 @@ def test_the_token_is_checked_before_the_body(cur: Curation) -> None:
     assert r.status_code == 401
     r = cur.client.post("/v1/relations", json={"source": 5}, headers=cur.auth("revoked"))
     assert r.status_code == 401
+
+
+def test_a_worker_reloads_for_other_processes_writes_only(cur: Curation) -> None:
+    import asyncio
+
+    from kg.curate import Curator, patch_concept, put_concept
+
+    app: Any = cur.client.app
+    changed = app.state.reloader._changed
+    # a write of this process, committed but not yet installed: no reload for it
+    app.state.curator.change("concepts/evolution.yaml", patch_concept(
+        "evolution", lambda r: {**r, "label": "evolution by selection"}), "ed")
+    assert asyncio.run(changed()) is False
+    other = SqliteStore(cur.path)  # another process writes
+    body = {k: v for k, v in toy().items() if k != "id"}
+    Curator(other).change("concepts/toy-optimizer.yaml", put_concept(body), "other", None)
+    other.close()
+    assert asyncio.run(changed()) is True
+    assert asyncio.run(app.state.reloader.reload()) is True
+    assert cur.client.get("/v1/concepts/toy-optimizer").status_code == 200
+    assert asyncio.run(changed()) is False
