@@ -20,7 +20,7 @@ from api import errors, reload
 from api.cache import ReadCache
 from api.deps import close_all
 from api.limits import BodyLimit, RateLimit, UrlLimit
-from api.observe import Metrics, Observe
+from api.observe import HeadAsGet, Metrics, Observe
 from api.reload import Reloader, fingerprint, listen_for_hangup
 from api.routers import (
     add_problem_schema,
@@ -143,8 +143,8 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
 
     app.openapi = openapi  # type: ignore[method-assign]
     # in front of Starlette, outermost first: ids, log and metrics; URL length; rate;
-    # answers from memory
-    front: ASGIApp = app._serve
+    # answers from memory; HEAD as a GET without its body
+    front: ASGIApp = HeadAsGet(app._serve)
     app.state.read_cache = None
     if settings.cache_max_bytes:
         front = app.state.read_cache = ReadCache(front, lambda: app.state.graph,

@@ -157,3 +157,28 @@ def access_line(scope: Scope, rid: str, route: str, status: int, sent: int,
         "client": client[0] if client else None,
     }
     return json.dumps(line, separators=(",", ":"))
+
+
+class HeadAsGet:
+    """Answer HEAD wherever GET is answered: the GET's status and headers, no body.
+
+    FastAPI routes declared for GET do not take HEAD (Starlette's own routes do), so a
+    client checking a URL with HEAD got a 405.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)

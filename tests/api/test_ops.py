@@ -210,3 +210,20 @@ def test_a_value_made_from_a_replaced_graph_is_not_kept(client: TestClient,
     fresh = Request({"type": "http", "app": app, "headers": [], "state": {}})
     assert cached(fresh, "thing", lambda: "new") == "new"
     assert cached(fresh, "thing", lambda: "again") == "new"
+
+
+def test_head_is_answered_wherever_get_is() -> None:
+    from kg.load import load_graph
+    from kg.settings import Settings
+    from tests.conftest import ROOT
+
+    app = create_app(Settings(cache_max_bytes=0), graph=load_graph(ROOT / "data"))
+    with TestClient(app) as client:
+        for url in ("/v1/health", "/v1/concepts/evolution", "/", "/concepts/evolution",
+                    "/v1/sources/what-is-inner-alignment/text"):
+            get, head = client.get(url), client.head(url)
+            assert head.status_code == get.status_code == 200, url
+            assert head.content == b"" and head.headers["content-type"] == \
+                get.headers["content-type"], url
+        assert client.head("/v1/concepts/no-such-thing").status_code == 404
+        assert client.head("/v1/annotate").status_code == 405  # a POST-only route
