@@ -92,6 +92,15 @@ class ReadOnly(Exception):
                          "started with a store (kg serve --store).")
 
 
+class NoStore(Exception):
+    """A read of revisions, records or the change feed on a server without a store."""
+
+    def __init__(self) -> None:
+        super().__init__("This server serves a data directory read-only, so it keeps no "
+                         "revisions or editable records; a server started with a store "
+                         "(kg serve --store) does.")
+
+
 class PreconditionFailed(Exception):
     """An If-Match / If-None-Match condition that does not hold (a stale write)."""
 
@@ -240,6 +249,10 @@ async def _read_only(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _no_store(request: Request, exc: Exception) -> JSONResponse:
+    return problem(404, "Not found", str(exc), "no-store")
+
+
 async def _precondition_failed(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PreconditionFailed)
     response = problem(412, "Precondition failed", str(exc), "precondition-failed",
@@ -281,6 +294,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Unauthorized, _unauthorized)
     app.add_exception_handler(Forbidden, _forbidden)
     app.add_exception_handler(ReadOnly, _read_only)
+    app.add_exception_handler(NoStore, _no_store)
     app.add_exception_handler(PreconditionFailed, _precondition_failed)
     app.add_exception_handler(PreconditionRequired, _precondition_required)
     app.add_exception_handler(InvalidBody, _invalid_body)

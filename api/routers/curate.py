@@ -36,6 +36,7 @@ from api.curation_schemas import (
 from api.errors import (
     Forbidden,
     InvalidBody,
+    NoStore,
     PreconditionFailed,
     PreconditionRequired,
     ReadOnly,
@@ -73,6 +74,8 @@ SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 def _curator(request: Request) -> Curator:
     curator: Curator | None = getattr(request.app.state, "curator", None)
     if curator is None:
+        if request.method in ("GET", "HEAD"):
+            raise NoStore()
         raise ReadOnly()
     return curator
 
@@ -208,7 +211,7 @@ def _check_id(cid: str) -> None:
 
 @router.get("/concepts/{id}/record", summary="Read a concept for editing",
             response_model=ConceptRecord,
-            responses={**problems(404, 405, 422), 304: {"description": "not modified"}})
+            responses={**problems(404, 422), 304: {"description": "not modified"}})
 def get_record(id: ConceptId, request: Request) -> Response:
     """The editable form of a concept (its file's fields) with the ETag to write it back."""
     curator = _curator(request)
@@ -304,7 +307,7 @@ async def delete_concept(id: ConceptId, request: Request,
 
 
 @router.get("/concepts/{id}/history", summary="A concept's revisions",
-            response_model=History, responses=problems(404, 405, 422))
+            response_model=History, responses=problems(404, 422))
 def history(id: ConceptId, request: Request,
             limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9),
             ) -> History:
@@ -318,7 +321,7 @@ def history(id: ConceptId, request: Request,
 
 @router.get("/concepts/{id}/history/{revision}", summary="One revision of a concept",
             response_model=RevisionDetail,
-            responses=problems(404, 405, 422))
+            responses=problems(404, 422))
 def revision_detail(id: ConceptId, request: Request,
                     revision: int = Path(ge=1, le=2**62)) -> JSONResponse:
     """One revision of a concept: who, when, and the concept as it left it."""
@@ -422,7 +425,7 @@ def _known_type(rtype: str) -> None:
 
 @router.get("/relations/{source}/{type}/{target}", summary="Read a relation",
             response_model=RelationRecord,
-            responses=problems(400, 404, 405, 422))
+            responses=problems(400, 404, 422))
 def get_relation(source: ConceptId, type: RelationType, target: ConceptId,
                  request: Request) -> JSONResponse:
     """A relation as stated on its source concept, with the ETag to change it."""
@@ -553,7 +556,7 @@ async def delete_relation(source: ConceptId, type: RelationType, target: Concept
 # -- the change feed -----------------------------------------------------------------
 
 @router.get("/changes", summary="The change feed",
-            response_model=Changes, responses=problems(405, 422))
+            response_model=Changes, responses=problems(404, 422))
 def changes(request: Request,
             since: int = Query(0, ge=0, le=2**62, description="the last revision already "
                                                              "seen (0: from the start)"),

@@ -116,7 +116,9 @@ def test_a_server_without_a_store_refuses_writes_with_405() -> None:
         assert r.status_code == 405
         assert r.headers["allow"] == "GET, HEAD"
         assert r.json()["type"] == "/problems/read-only"
-        assert client.get("/v1/changes").status_code == 405
+        r = client.get("/v1/changes")  # nothing to read either: no revisions are kept
+        assert r.status_code == 404 and r.json()["type"] == "/problems/no-store"
+        assert client.get("/v1/concepts/evolution/history").status_code == 404
 
 
 # -- creating, and validation exactly as the loader does it ---------------------------
