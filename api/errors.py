@@ -44,56 +44,93 @@ _STATUS: dict[type[KGError], tuple[int, str]] = {
     DataError: (422, "invalid-data"),
 }
 
-_HTTP_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-                405: "Method not allowed", 409: "Conflict", 412: "Precondition failed",
-                428: "Precondition required",
+_HTTP_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
                 406: "Not acceptable", 413: "Payload too large", 415: "Unsupported media type",
                 422: "Invalid request", 500: "Internal server error"}
 
 
-class NotAcceptable(Exception):
+class ApiProblem(Exception):
+    """An error of the HTTP layer, answered as the problem it describes: ``status``,
+    ``title`` and ``kind`` (the type under /problems/) per class; the detail, fields to
+    add to the body and headers per error."""
+
+    status = 400
+    title = "Bad request"
+    kind = ""
+
+    def __init__(self, detail: str, headers: dict[str, str] | None = None,
+                 **extra: Any) -> None:
+        super().__init__(detail)
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class NotAcceptable(ApiProblem):
     """The client's Accept header admits none of the offered media types."""
 
+    status, title, kind = 406, "Not acceptable", "not-acceptable"
+
     def __init__(self, offered: list[str]) -> None:
-        super().__init__(f"Acceptable types here: {', '.join(offered)}.")
+        super().__init__(f"Cannot answer with any type the Accept header allows. "
+                         f"Acceptable types here: {', '.join(offered)}.", {"Vary": "Accept"})
         self.offered = offered
 
 
-class PayloadTooLarge(Exception):
+class PayloadTooLarge(ApiProblem):
     """A request body over the limit."""
+
+    status, title, kind = 413, "Payload too large", "payload-too-large"
 
     def __init__(self, limit: int, unit: str = "bytes") -> None:
         what = "request body is larger" if unit == "bytes" else "text is longer"
         super().__init__(f"The {what} than {limit:,} {unit}.")
 
 
-class Unauthorized(Exception):
+class UnsupportedMediaType(ApiProblem):
+    """A request body of a type the endpoint does not read."""
+
+    status, title, kind = 415, "Unsupported media type", "unsupported-media-type"
+
+    def __init__(self, accepted: list[str]) -> None:
+        super().__init__(f"Send the body as one of: {', '.join(accepted)}.")
+
+
+class Unauthorized(ApiProblem):
     """A write without a valid bearer token."""
 
+    status, title, kind = 401, "Unauthorized", "unauthorized"
+
     def __init__(self, detail: str, error: str | None = None) -> None:
-        super().__init__(detail)
-        self.error = error
+        challenge = 'Bearer realm="kg"' + (f', error="{error}"' if error else "")
+        super().__init__(detail, {"WWW-Authenticate": challenge})
 
 
-class Forbidden(Exception):
+class Forbidden(ApiProblem):
     """A valid token without the scope the write needs."""
+
+    status, title, kind = 403, "Forbidden", "forbidden"
 
     def __init__(self, scope: str, scopes: tuple[str, ...]) -> None:
         held = ", ".join(scopes) or "none"
-        super().__init__(f"This needs a token with the scope {scope!r}; this one has: {held}.")
-        self.scope = scope
+        super().__init__(f"This needs a token with the scope {scope!r}; this one has: {held}.",
+                         {"WWW-Authenticate": f'Bearer realm="kg", error="insufficient_scope", '
+                                              f'scope="{scope}"'}, scope=scope)
 
 
-class ReadOnly(Exception):
+class ReadOnly(ApiProblem):
     """A write to a server started without a store."""
+
+    status, title, kind = 405, "Method not allowed", "read-only"
 
     def __init__(self) -> None:
         super().__init__("This server serves its data read-only; writes need a server "
-                         "started with a store (kg serve --store).")
+                         "started with a store (kg serve --store).", {"Allow": "GET, HEAD"})
 
 
-class NoStore(Exception):
+class NoStore(ApiProblem):
     """A read of revisions, records or the change feed on a server without a store."""
+
+    status, title, kind = 404, "Not found", "no-store"
 
     def __init__(self) -> None:
         super().__init__("This server serves a data directory read-only, so it keeps no "
@@ -101,35 +138,33 @@ class NoStore(Exception):
                          "(kg serve --store) does.")
 
 
-class PreconditionFailed(Exception):
+class PreconditionFailed(ApiProblem):
     """An If-Match / If-None-Match condition that does not hold (a stale write)."""
 
+    status, title, kind = 412, "Precondition failed", "precondition-failed"
+
     def __init__(self, detail: str, current: str | None) -> None:
-        super().__init__(detail)
-        self.current = current
+        super().__init__(detail, {"ETag": current} if current else None, etag=current)
 
 
-class PreconditionRequired(Exception):
+class PreconditionRequired(ApiProblem):
     """A change of something that exists, sent without If-Match."""
+
+    status, title, kind = 428, "Precondition required", "precondition-required"
 
     def __init__(self) -> None:
         super().__init__("Send If-Match with the ETag you read, so that an edit made "
                          "meanwhile is not overwritten.")
 
 
-class InvalidBody(Exception):
+class InvalidBody(ApiProblem):
     """A request body of the wrong shape, found after the request was parsed."""
 
+    status, title, kind = 422, "Invalid request", "invalid-request"
+
     def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("; ".join(f"{e['where']}: {e['message']}" for e in errors))
-        self.errors = errors
-
-
-class UnsupportedMediaType(Exception):
-    """A request body of a type the endpoint does not read."""
-
-    def __init__(self, accepted: list[str]) -> None:
-        super().__init__(f"Send the body as one of: {', '.join(accepted)}.")
+        super().__init__("; ".join(f"{e['where']}: {e['message']}" for e in errors),
+                         errors=errors)
 
 
 def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) -> JSONResponse:
@@ -209,66 +244,11 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _not_acceptable(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, NotAcceptable)
-    response = problem(406, "Not acceptable", f"Cannot answer with any type the Accept header "
-                       f"allows. {exc}", "not-acceptable")
-    response.headers["Vary"] = "Accept"
+async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    response = problem(exc.status, exc.title, str(exc), exc.kind, **exc.extra)
+    response.headers.update(exc.headers)
     return response
-
-
-async def _too_large(request: Request, exc: Exception) -> JSONResponse:
-    return problem(413, "Payload too large", str(exc), "payload-too-large")
-
-
-async def _unsupported(request: Request, exc: Exception) -> JSONResponse:
-    return problem(415, "Unsupported media type", str(exc), "unsupported-media-type")
-
-
-async def _unauthorized(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Unauthorized)
-    response = problem(401, "Unauthorized", str(exc), "unauthorized")
-    challenge = 'Bearer realm="kg"'
-    if exc.error:
-        challenge += f', error="{exc.error}"'
-    response.headers["WWW-Authenticate"] = challenge
-    return response
-
-
-async def _forbidden(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Forbidden)
-    response = problem(403, "Forbidden", str(exc), "forbidden", scope=exc.scope)
-    response.headers["WWW-Authenticate"] = (f'Bearer realm="kg", error="insufficient_scope", '
-                                            f'scope="{exc.scope}"')
-    return response
-
-
-async def _read_only(request: Request, exc: Exception) -> JSONResponse:
-    response = problem(405, "Method not allowed", str(exc), "read-only")
-    response.headers["Allow"] = "GET, HEAD"
-    return response
-
-
-async def _no_store(request: Request, exc: Exception) -> JSONResponse:
-    return problem(404, "Not found", str(exc), "no-store")
-
-
-async def _precondition_failed(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, PreconditionFailed)
-    response = problem(412, "Precondition failed", str(exc), "precondition-failed",
-                       etag=exc.current)
-    if exc.current:
-        response.headers["ETag"] = exc.current
-    return response
-
-
-async def _precondition_required(request: Request, exc: Exception) -> JSONResponse:
-    return problem(428, "Precondition required", str(exc), "precondition-required")
-
-
-async def _invalid_body(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, InvalidBody)
-    return problem(422, "Invalid request", str(exc), "invalid-request", errors=exc.errors)
 
 
 async def _store_failed(request: Request, exc: Exception) -> JSONResponse:
@@ -288,16 +268,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 def install(app: FastAPI) -> None:
     """Map domain errors, validation errors and HTTP errors to problem+json."""
     app.add_exception_handler(KGError, _kg_error)
-    app.add_exception_handler(NotAcceptable, _not_acceptable)
-    app.add_exception_handler(PayloadTooLarge, _too_large)
-    app.add_exception_handler(UnsupportedMediaType, _unsupported)
-    app.add_exception_handler(Unauthorized, _unauthorized)
-    app.add_exception_handler(Forbidden, _forbidden)
-    app.add_exception_handler(ReadOnly, _read_only)
-    app.add_exception_handler(NoStore, _no_store)
-    app.add_exception_handler(PreconditionFailed, _precondition_failed)
-    app.add_exception_handler(PreconditionRequired, _precondition_required)
-    app.add_exception_handler(InvalidBody, _invalid_body)
+    app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(sqlite3.Error, _store_failed)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
