@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any, NoReturn, TypeGuard
+from typing import Any, NoReturn, TypeGuard, TypeVar
 
 import networkx as nx
 import yaml
@@ -49,6 +49,7 @@ RELATION_FIELDS = {"type", "target", "citations"}
 
 
 Path_ = tuple[str | int, ...]
+T = TypeVar("T")
 
 
 class _Lines:
@@ -381,7 +382,7 @@ class _MemoryFiles(_Files):
         if self.cache is None or content is None:
             return super().parsed(rel)
         read = super().parsed
-        return self.cache._reuse_parsed(rel, content, lambda: read(rel))
+        return self.cache._reuse(self.cache._parsed, rel, content, lambda: read(rel))
 
     def indexed(self, rel: str) -> IndexedText:
         key = self._key(rel)
@@ -389,13 +390,14 @@ class _MemoryFiles(_Files):
         if self.cache is None or content is None:
             return super().indexed(rel)
         build = super().indexed
-        return self.cache._reuse_indexed(key, content, lambda: build(rel))
+        return self.cache._reuse(self.cache._indexed, key, content, lambda: build(rel))
 
     def concept(self, rel: str, read: Callable[[], _ConceptFile]) -> _ConceptFile:
         content = self.files.get(rel)
         if self.cache is None or content is None:
             return read()
-        return self.cache._reuse_concept(rel, content, read)
+        # read() counts its parse as a hit or a miss
+        return self.cache._reuse(self.cache._concepts, rel, content, read, count=False)
 
 
 class LoadCache:
@@ -452,16 +454,19 @@ class LoadCache:
         self.hits = 0
         self.misses = 0
 
-    def _reuse_parsed(self, rel: str, content: bytes,
-                      parse: Callable[[], _Parsed]) -> _Parsed:
-        """The parse of ``rel`` if its bytes are still ``content``, else ``parse()``."""
-        entry = self._parsed.get(rel)
+    def _reuse(self, table: dict[str, tuple[bytes, T]], rel: str, content: bytes,
+               make: Callable[[], T], count: bool = True) -> T:
+        """What ``table`` holds for ``rel`` if its bytes are still ``content``, else
+        ``make()``, kept for next time (counted as a miss if ``count``). A ``make`` that
+        raises keeps nothing (a text that cannot be decoded)."""
+        entry = table.get(rel)
         if entry is not None and entry[0] == content:
             self.hits += 1
             return entry[1]
-        self.misses += 1
-        result = parse()
-        self._parsed[rel] = (bytes(content), result)
+        if count:
+            self.misses += 1
+        result = make()
+        table[rel] = (bytes(content), result)
         return result
 
     def _begin(self, name: str, files: Mapping[str, bytes]) -> None:
@@ -473,30 +478,6 @@ class LoadCache:
             self._concepts.clear()
             self._cited.clear()
             self._context = context
-
-    def _reuse_concept(self, rel: str, content: bytes,
-                       read: Callable[[], _ConceptFile]) -> _ConceptFile:
-        """What the concept file ``rel`` adds to a load, if its bytes are still
-        ``content`` (and the sources as they were: see :meth:`_begin`), else ``read()``."""
-        entry = self._concepts.get(rel)
-        if entry is not None and entry[0] == content:
-            self.hits += 1
-            return entry[1]
-        result = read()  # counts its parse as a hit or a miss
-        self._concepts[rel] = (bytes(content), result)
-        return result
-
-    def _reuse_indexed(self, rel: str, content: bytes,
-                       build: Callable[[], IndexedText]) -> IndexedText:
-        """The indexed text of ``rel`` if its bytes are still ``content``, else ``build()``."""
-        entry = self._indexed.get(rel)
-        if entry is not None and entry[0] == content:
-            self.hits += 1
-            return entry[1]
-        self.misses += 1
-        result = build()  # a text that cannot be decoded raises, and is not kept
-        self._indexed[rel] = (bytes(content), result)
-        return result
 
     def _normalized(self, term: str) -> str:
         """:func:`kg.ids.normalize_term` of ``term``, remembered."""
