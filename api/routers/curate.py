@@ -44,6 +44,7 @@ from api.errors import (
     UnsupportedMediaType,
 )
 from api.routers import problems
+from api.routers.concepts import ConceptId
 from api.schemas import RELATION_NAMES
 from kg.curate import (
     ANY,
@@ -62,7 +63,6 @@ from kg.store import Revision, StaleWrite
 
 router = APIRouter(prefix="/v1", tags=["curation"])
 
-ConceptId = Annotated[str, Path(min_length=1, max_length=200, description="concept id")]
 RelationType = Annotated[str, Path(min_length=1, max_length=50, description="relation type",
                                     json_schema_extra={"enum": RELATION_NAMES})]
 MERGE_PATCH = "application/merge-patch+json"
