@@ -45,12 +45,11 @@ RETRIES = 20
 @dataclass(frozen=True)
 class Committed:
     """What a successful edit left: the new revision of the file, and the graph of the
-    whole store after it."""
+    whole store at that revision (later commits of other processes are not in it)."""
 
     revision: int
     graph: KnowledgeGraph | None
     """None when the edit changed nothing (no revision was made)."""
-    head: int
     content: bytes | None
 
 
@@ -108,7 +107,7 @@ class Curator:
                 if after is None and current is None:
                     raise NotFound(f"There is no {path} to delete.")
                 if current is not None and after == current[0]:
-                    return Committed(current[1], None, self.head, after)  # nothing to do
+                    return Committed(current[1], None, after)  # nothing to do
                 contents = self._contents()
                 if after is None:
                     del contents[path]
@@ -127,7 +126,7 @@ class Curator:
                 # the commit was checked against the head the graph was built from, so
                 # the graph is the store at ``revision``, whatever came after it
                 self.built = revision
-                return Committed(revision, graph, revision, after)
+                return Committed(revision, graph, after)
             raise Busy()
 
     def replace_all(self, files: dict[str, bytes], author: str) -> Committed | None:
@@ -156,7 +155,7 @@ class Curator:
                     continue
                 self._sync()
                 self.built = revision
-                return Committed(revision, graph, revision, None)
+                return Committed(revision, graph, None)
             raise Busy()
 
     def history(self, path: str) -> list[Revision]:

@@ -160,7 +160,7 @@ async def _publish(request: Request, done: Committed) -> None:
     if done.graph is None:  # the edit changed nothing
         return
     await asyncio.to_thread(reload.prepare, done.graph)
-    reload.install_newer(request.app, done.graph, done.head)
+    reload.install_newer(request.app, done.graph, done.revision)
 
 
 async def _commit(request: Request, curator: Curator, path: str,
