@@ -73,8 +73,7 @@ def concept_id(path: str) -> str | None:
 def record_of(content: bytes) -> Record:
     """The record of a (valid) concept file's bytes: its fields, with the definition's
     white space collapsed as the loader does, and absent lists as empty ones."""
-    data = yaml.load(content.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader",
-                                                              yaml.SafeLoader))
+    data, _ = _parse(content.decode("utf-8"))  # read as the loader reads it
     if not isinstance(data, dict):
         raise ValueError("a concept file must be a mapping")
     record: Record = {key: data[key] for key in FIELDS if key in data}
