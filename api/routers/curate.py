@@ -124,35 +124,34 @@ def _tags(header: str) -> list[str]:
     return [t.strip() for t in header.split(",") if t.strip()]
 
 
-def expected_revision(request: Request, current: int | None, required: bool) -> int | None:
-    """The revision a conditional write expects, from If-Match / If-None-Match.
-
-    None means "must not exist"; :data:`kg.curate.ANY`, no condition. Raises 428 when
-    ``required`` and the file exists but no condition was sent, 412 when the condition
-    names another revision than ``current``.
-    """
+def check_condition(request: Request, current: str | None) -> None:
+    """Check If-Match / If-None-Match against ``current``, the ETag of what the write
+    would change (None: it does not exist). Raises 428 when it exists and no condition
+    was sent, 412 when the condition does not hold (strong comparison)."""
     if_match = request.headers.get("if-match")
     if_none = request.headers.get("if-none-match")
     if if_none is not None:
         if _tags(if_none) != ["*"]:
             raise InvalidQuery("If-None-Match on a write may only be *.")
         if current is not None:
-            raise PreconditionFailed("It exists already (If-None-Match: *).",
-                                     etag_of_revision(current))
-        return None
+            raise PreconditionFailed("It exists already (If-None-Match: *).", current)
+        return
     if if_match is None:
-        if required and current is not None:
+        if current is not None:
             raise PreconditionRequired()
-        return None if current is None else ANY
+        return
     tags = _tags(if_match)
-    if tags == ["*"]:
-        if current is None:
-            raise PreconditionFailed("It does not exist (If-Match: *).", None)
-        return current
-    if current is not None and etag_of_revision(current) in tags:  # strong comparison
-        return current
-    raise PreconditionFailed("It has changed since that ETag was issued.",
-                             None if current is None else etag_of_revision(current))
+    if current is None:
+        raise PreconditionFailed("It does not exist (If-Match).", None)
+    if tags != ["*"] and current not in tags:
+        raise PreconditionFailed("It has changed since that ETag was issued.", current)
+
+
+def expected_revision(request: Request, current: int | None) -> int | None:
+    """The revision of a concept file a conditional write expects (None: the file must
+    not exist), after :func:`check_condition` on its ETag."""
+    check_condition(request, None if current is None else etag_of_revision(current))
+    return current
 
 
 async def _publish(request: Request, done: Committed) -> None:
@@ -258,7 +257,7 @@ async def put_concept_route(id: ConceptId, request: Request, body: ConceptIn,
     curator = _curator(request)
     path = concept_path(id)
     found = curator.read(path)
-    expected = expected_revision(request, None if found is None else found[1], True)
+    expected = expected_revision(request, None if found is None else found[1])
     done = await _commit(request, curator, path, put_concept(body.record()), author,
                          expected)
     assert done.content is not None
@@ -282,7 +281,7 @@ async def patch_concept_route(id: ConceptId, request: Request,
     patch.pop("id", None)
     curator = _curator(request)
     path, at = _existing(curator, id)
-    expected = expected_revision(request, at, True)
+    expected = expected_revision(request, at)
 
     def change(record: Record) -> Record:
         merged = merge_patch(record, patch)
@@ -301,7 +300,7 @@ async def delete_concept(id: ConceptId, request: Request,
     """Delete a concept; refused (422) while other concepts' relations point at it."""
     curator = _curator(request)
     path, at = _existing(curator, id)
-    expected = expected_revision(request, at, True)
+    expected = expected_revision(request, at)
     await _commit(request, curator, path, delete_file, author, expected)
     return Response(status_code=204)
 
@@ -348,7 +347,7 @@ async def revert(id: ConceptId, request: Request, body: RevertIn,
     found = curator.read(path)
     if found is None and entry.after is None:
         raise Conflict(f"Concept {id!r} is deleted already.")
-    expected = expected_revision(request, None if found is None else found[1], True)
+    expected = expected_revision(request, None if found is None else found[1])
     content = entry.after
     done = await _commit(request, curator, path, lambda _: content, author, expected)
     if done.content is None:
@@ -390,30 +389,11 @@ def _stated(curator: Curator, source: str, rtype: str, target: str,
     return None if at is None else dict(record["relations"][at])
 
 
-def _relation_condition(request: Request, required: bool) -> Callable[[dict[str, Any] | None],
-                                                                      None]:
+def _relation_condition(request: Request) -> Callable[[dict[str, Any] | None], None]:
     """The check of If-Match / If-None-Match against the relation as it is when the
     edit applies (so an edit of another relation of the same concept is no conflict)."""
-    if_match = request.headers.get("if-match")
-    if_none = request.headers.get("if-none-match")
-    if if_none is not None and _tags(if_none) != ["*"]:
-        raise InvalidQuery("If-None-Match on a write may only be *.")
-
     def check(current: dict[str, Any] | None) -> None:
-        etag = None if current is None else etag_of_relation(current)
-        if if_none is not None:
-            if current is not None:
-                raise PreconditionFailed("It exists already (If-None-Match: *).", etag)
-            return
-        if if_match is None:
-            if required and current is not None:
-                raise PreconditionRequired()
-            return
-        tags = _tags(if_match)
-        if current is None or not (tags == ["*"] or etag in tags):
-            raise PreconditionFailed("The relation has changed since that ETag was issued."
-                                     if current is not None else "There is no such relation "
-                                     "(If-Match).", etag)
+        check_condition(request, None if current is None else etag_of_relation(current))
     return check
 
 
@@ -473,7 +453,7 @@ async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
     """Create a relation or replace its citations; replacing needs If-Match."""
     _known_type(type)
     curator = _curator(request)
-    check = _relation_condition(request, required=True)
+    check = _relation_condition(request)
     new = {"type": type, "target": target,
            "citations": [c.model_dump() for c in body.citations]}
     existed: list[bool] = []
@@ -506,7 +486,7 @@ async def patch_relation(source: ConceptId, type: RelationType, target: ConceptI
         raise InvalidQuery(f"A relation has no field {unknown[0]!r}; it has type, target "
                            "and citations.")
     curator = _curator(request)
-    check = _relation_condition(request, required=True)
+    check = _relation_condition(request)
     result: list[dict[str, Any]] = []
 
     def change(current: dict[str, Any] | None) -> dict[str, Any]:
@@ -540,7 +520,7 @@ async def delete_relation(source: ConceptId, type: RelationType, target: Concept
     """Remove a relation from its source concept; needs If-Match."""
     _known_type(type)
     curator = _curator(request)
-    check = _relation_condition(request, required=True)
+    check = _relation_condition(request)
 
     def change(current: dict[str, Any] | None) -> None:
         if current is None:
