@@ -6,8 +6,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kg.ontology import NOTE_MAX, Modality
+
 Text = Annotated[str, Field(max_length=20_000)]
 Name = Annotated[str, Field(max_length=200)]
+Note = Annotated[str, Field(max_length=NOTE_MAX)]
 Etag = Annotated[str, Field(description="the ETag a conditional write sends back in If-Match")]
 
 
@@ -28,6 +31,12 @@ class RelationIn(BaseModel):
 
     type: Name = Field(description="relation type (see /v1/ontology); inverses are derived")
     target: Name = Field(description="id of the concept it points at")
+    modality: Modality | None = Field(
+        default=None, description="can, may or does_not, where the source hedges or denies "
+                                  "the relation; only those its type lists in /v1/ontology")
+    note: Note | None = Field(
+        default=None, description="one or two sentences, in our own words, saying why or "
+                                  "how the relation holds")
     citations: list[CitationIn] = Field(default_factory=list, max_length=100,
                                         description="at least one quote supporting it")
 
@@ -87,16 +96,21 @@ class RelationRecord(BaseModel):
     source: str
     type: str
     target: str
+    modality: Modality | None = None
+    note: str | None = None
     citations: list[CitationIn]
     etag: Etag
 
 
 class RelationCitations(BaseModel):
-    """The new citations of a relation."""
+    """The new citations of a relation, and optionally its note and modality (left as
+    they are when not sent; ``null`` removes them)."""
 
     model_config = ConfigDict(extra="forbid")
 
     citations: list[CitationIn] = Field(max_length=100)
+    modality: Modality | None = Field(default=None, description="as in RelationIn")
+    note: Note | None = Field(default=None, description="as in RelationIn")
 
 
 class RevisionOut(BaseModel):

@@ -92,6 +92,13 @@ class Statement(BaseModel):
     target: ConceptRef
     sentence: str
     citations: list[Citation]
+    modality: Literal["can", "may", "does_not"] | None = Field(
+        default=None, description="how the source qualifies the relation: can, may, or "
+                                  "does_not (a denial: the sentence says what is not so); "
+                                  "null when stated plainly")
+    note: str | None = Field(default=None, description="why or how the relation holds, in "
+                                                       "the curators' words; null when its "
+                                                       "type says enough")
 
 
 class ConceptDetail(BaseModel):
@@ -164,6 +171,14 @@ class RelationTypeOut(BaseModel):
     inverse_name: str
     symmetric: bool
     broader: bool = Field(description="part of the is_a/part_of hierarchy (skos:broader)")
+    modalities: dict[str, ModalTemplates] = Field(
+        default_factory=dict, description="the modalities a relation of this type may carry "
+                                          "(can, may, does_not), each with its templates")
+
+
+class ModalTemplates(BaseModel):
+    forward: str
+    inverse: str
 
 
 class Ontology(BaseModel):
@@ -277,7 +292,8 @@ def citation(c: KGCitation) -> Citation:
 def statement(g: KnowledgeGraph, rel: Relation) -> Statement:
     return Statement(source=ref(g.concepts[rel.source]), type=rel.type,
                      target=ref(g.concepts[rel.target]), sentence=sentence(g, rel),
-                     citations=[citation(c) for c in rel.citations])
+                     citations=[citation(c) for c in rel.citations], modality=rel.modality,
+                     note=rel.note)
 
 
 def path_step(g: KnowledgeGraph, step: Step) -> PathStep:
@@ -285,7 +301,8 @@ def path_step(g: KnowledgeGraph, step: Step) -> PathStep:
                     target=ref(g.concepts[step.to_id]),
                     sentence=sentence(g, step.relation, step.forward),
                     citations=[citation(c) for c in step.relation.citations],
-                    direction="forward" if step.forward else "inverse")
+                    direction="forward" if step.forward else "inverse",
+                    modality=step.relation.modality, note=step.relation.note)
 
 
 def path(g: KnowledgeGraph, p: RankedPath) -> PathOut:

@@ -1,5 +1,5 @@
-"""The ``kg`` command: validate, stats, show, search, relate, ask, annotate, export, import,
-serve, token, dump."""
+"""The ``kg`` command: validate, stats, coverage, show, search, relate, ask, annotate,
+export, import, serve, token, dump."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from typing import Any
 
 from kg.annotate import annotate
 from kg.ask import ask
+from kg.coverage import EXEMPT_FILE, coverage, load_exemptions, report_lines
 from kg.curate import SCOPES, Curator, open_store
 from kg.errors import DataError, KGError
 from kg.explain import relate_answer, sentence
@@ -55,6 +56,24 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for c in graph.concepts.values():
         kinds[c.kind] = kinds.get(c.kind, 0) + 1
     print("by kind:   " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    root = Path(args.data or Settings().data_dir)
+    graph = load_graph(root)
+    exemptions = load_exemptions(root / EXEMPT_FILE, graph)
+    reports = coverage(graph, exemptions)
+    if args.source:
+        reports = [r for r in reports if r.source == args.source]
+        if not reports:
+            print(f"error: no source with a text called {args.source!r}", file=sys.stderr)
+            return 2
+    titles = {sid: s.title for sid, s in graph.sources.items()}
+    for line in report_lines(reports, titles, show=not args.quiet):
+        print(line)
+    if args.strict and any(r.uncovered for r in reports):
+        return 1
     return 0
 
 
@@ -348,6 +367,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("stats", "Print counts of concepts, relations and citations.").set_defaults(
         func=cmd_stats)
+
+    sp = add("coverage", "For each source, which sentences back a definition or relation.")
+    sp.add_argument("--source", help="report on this source only")
+    sp.add_argument("--quiet", action="store_true", help="figures only, no sentences")
+    sp.add_argument("--strict", action="store_true",
+                    help="exit 1 when a sentence with a claim is not covered")
+    sp.set_defaults(func=cmd_coverage)
 
     sp = add("show", "Show one concept: definition, quotes, relations.")
     sp.add_argument("id", help="id, label or alias")

@@ -4,8 +4,8 @@ A *record* is the editable form of one concept file: what a curator writes, with
 quotes as written and only the relations stated on the concept (inverses are derived,
 so they are edited on the other concept). It is a plain dict with the keys of the YAML
 file: ``label``, ``kind``, ``article``, ``plural``, ``aliases``, ``definition``,
-``citations`` (``source``, ``quote``) and ``relations`` (``type``, ``target``,
-``citations``).
+``citations`` (``source``, ``quote``) and ``relations`` (``type``, ``target``, and
+optionally ``modality`` and ``note``, then ``citations``).
 
 :func:`to_yaml` writes a record in the one layout the curated files use, so an edited
 concept reads like its neighbours and a dump shows a small diff. Whether a record is
@@ -38,13 +38,16 @@ from typing import Any
 import yaml
 
 from kg.load import _parse
-from kg.ontology import KINDS, RELATION_TYPES
+from kg.ontology import KINDS, MODALITIES, RELATION_TYPES
 
 Record = dict[str, Any]
 
 FIELDS = ("label", "kind", "article", "plural", "aliases", "definition", "citations",
           "relations")
 """The keys of a concept file, in the order they are written."""
+
+RELATION_KEYS = ("type", "target", "modality", "note", "citations")
+"""The keys of a relation, in the order they are written."""
 
 ARTICLES = ("the", "a", "an")
 
@@ -82,6 +85,8 @@ def record_of(content: bytes) -> Record:
     for rel in record["relations"]:
         if isinstance(rel, dict):
             rel.setdefault("citations", [])
+            if isinstance(rel.get("note"), str):
+                rel["note"] = " ".join(rel["note"].split())
     if isinstance(record.get("definition"), str):
         record["definition"] = " ".join(record["definition"].split())
     return record
@@ -110,9 +115,7 @@ def to_yaml(record: Record) -> bytes:
             out.append(f"article: {_name(value, ARTICLES)}")
         elif key == "definition" and isinstance(value, str) and _foldable(value):
             out.append("definition: >-")
-            out.extend(textwrap.wrap(" ".join(value.split()), width=WIDTH,
-                                     initial_indent="  ", subsequent_indent="  ",
-                                     break_long_words=False, break_on_hyphens=False))
+            out.extend(_fold(value, "  "))
         elif key == "aliases" and isinstance(value, list):
             out.append(f"aliases: [{', '.join(_scalar(a) for a in value)}]")
         elif key == "citations":
@@ -123,8 +126,8 @@ def to_yaml(record: Record) -> bytes:
                 if not isinstance(rel, dict):
                     out.append(f"  - {_scalar(rel)}")
                     continue
-                keys = [k for k in ("type", "target", "citations") if k in rel]
-                keys += [k for k in rel if k not in ("type", "target", "citations")]
+                keys = [k for k in RELATION_KEYS if k in rel]
+                keys += [k for k in rel if k not in RELATION_KEYS]
                 for i, k in enumerate(keys):
                     lead = "  - " if i == 0 else "    "
                     if k == "citations":
@@ -135,6 +138,11 @@ def to_yaml(record: Record) -> bytes:
                         out.append(f"{lead}type: {_name(rel[k], RELATION_TYPES)}")
                     elif k == "target":
                         out.append(f"{lead}target: {_id(rel[k])}")
+                    elif k == "modality":
+                        out.append(f"{lead}modality: {_name(rel[k], MODALITIES)}")
+                    elif k == "note" and isinstance(rel[k], str) and _foldable(rel[k]):
+                        out.append(f"{lead}note: >-")
+                        out.extend(_fold(rel[k], "      "))
                     else:
                         out.append(f"{lead}{_key(k)}: {_scalar(rel[k])}")
                 if not keys:
@@ -161,6 +169,13 @@ def _citations(key: str, value: Any, indent: str) -> list[str]:
             text = _id(cit[k]) if k == "source" else _scalar(cit[k])
             lines.append(f"{lead}{_key(k)}: {text}")
     return lines
+
+
+def _fold(text: str, indent: str) -> list[str]:
+    """``text`` as the lines of a folded block scalar (``>-``) indented by ``indent``."""
+    return textwrap.wrap(" ".join(text.split()), width=WIDTH, initial_indent=indent,
+                         subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False)
 
 
 def _foldable(text: str) -> bool:

@@ -58,11 +58,17 @@ def _forms(prefix: str, concept: Concept) -> dict[str, str]:
             f"{prefix}b": noun(concept, "bare"), f"{prefix}e": noun(concept, "example")}
 
 
-_PLURAL_VERBS = {"is": "are", "has": "have", "was": "were", "can": "can"}
+_PLURAL_VERBS = {"is": "are", "has": "have", "was": "were", "does": "do", "can": "can",
+                 "may": "may"}
 
 
 def _plural_verb(verb: str) -> str:
-    return _PLURAL_VERBS.get(verb, verb[:-1] if verb.endswith("s") else verb)
+    """The plural of a verb in the third person singular ("relies" -> "rely")."""
+    if verb in _PLURAL_VERBS:
+        return _PLURAL_VERBS[verb]
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    return verb[:-1] if verb.endswith("s") else verb
 
 
 def _agree(text: str, subject: str) -> str:
@@ -91,7 +97,7 @@ def clause(graph: KnowledgeGraph, rel: Relation, forward: bool = True) -> str:
     rtype = RELATION_TYPES[rel.type]
     src, tgt = graph.concepts[rel.source], graph.concepts[rel.target]
     first, second = (src, tgt) if forward else (tgt, src)
-    template = rtype.forward if forward else rtype.inverse
+    template = rtype.template(forward, rel.modality)
     text = template.format(**_forms("x", first), **_forms("y", second))
     if first.plural and template.startswith("{x} "):
         text = _agree(text, noun(first))

@@ -76,7 +76,7 @@ class KnowledgeGraph:
         for i, rel in enumerate(self._relations):
             self._out[rel.source].append(i)
             self._in[rel.target].append(i)
-            if rel.type in HIERARCHICAL_TYPES:
+            if rel.type in HIERARCHICAL_TYPES and not rel.negated:
                 self._up.setdefault(rel.source, []).append(rel)
                 self._down.setdefault(rel.target, []).append(rel)
 
@@ -314,11 +314,15 @@ class KnowledgeGraph:
         """Every concept's neighbours, each with the cheapest relation joining them.
 
         The undirected view that paths are searched over, as plain dictionaries (fast to
-        walk and to intersect); of equally cheap relations the first stored is kept.
+        walk and to intersect); of equally cheap relations the first stored is kept. A
+        relation that denies something ("humans do not pursue genetic fitness") joins
+        nothing: a path through it would chain a denial as if it were a link.
         """
         adj: dict[str, dict[str, Relation]] = {cid: {} for cid in self._concepts}
         cost = {name: t.cost for name, t in RELATION_TYPES.items()}
         for rel in self._relations:
+            if rel.negated:
+                continue
             a, b = rel.source, rel.target
             current = adj[a].get(b)
             if current is None or cost[rel.type] < cost[current.type]:

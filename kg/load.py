@@ -37,7 +37,14 @@ from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean, is_slug, normalize_term
 from kg.model import Citation, Concept, Relation, Source
-from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES, WORK_KIND
+from kg.ontology import (
+    HIERARCHICAL_TYPES,
+    KINDS,
+    MODALITIES,
+    NOTE_MAX,
+    RELATION_TYPES,
+    WORK_KIND,
+)
 
 SOURCE_FIELDS = {"id", "title", "kind", "authors", "url", "published", "text"}
 SOURCE_REQUIRED = {"id", "title", "kind"}
@@ -45,7 +52,8 @@ CONCEPT_FIELDS = {"id", "label", "kind", "aliases", "definition", "citations", "
                   "article", "plural"}
 CONCEPT_REQUIRED = {"label", "kind", "definition", "citations"}
 CITATION_FIELDS = {"source", "quote"}
-RELATION_FIELDS = {"type", "target", "citations"}
+RELATION_FIELDS = {"type", "target", "citations", "note", "modality"}
+RELATION_REQUIRED = {"type", "target", "citations"}
 
 
 Path_ = tuple[str | int, ...]
@@ -784,7 +792,7 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
         if not isinstance(rel_, dict):
             out.add(shown, doc.line(p), "a relation must be a mapping with type, target, citations")
             continue
-        _check_fields(doc, p, rel_, RELATION_FIELDS, RELATION_FIELDS, "relation", out)
+        _check_fields(doc, p, rel_, RELATION_FIELDS, RELATION_REQUIRED, "relation", out)
         rtype, target = rel_.get("type"), rel_.get("target")
         ok = True
         if "type" in rel_ and not isinstance(rtype, str):
@@ -802,10 +810,14 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
             ok = False
         rel_cits = _citations(doc, p + ("citations",), rel_.get("citations"), sources, cited,
                               out, required=True)
+        note = _note(doc, p, rel_, out)
+        modality = _modality(doc, p, rel_, rtype if ok else None, out)
         if ok and rtype and target:
             raw_relations.append(_RawRelation(
-                Relation(source=cid, type=rtype, target=target, citations=rel_cits),
-                doc.where(p), target, rtype in _SYMMETRIC, rtype in HIERARCHICAL_TYPES))
+                Relation(source=cid, type=rtype, target=target, citations=rel_cits,
+                         note=note, modality=modality),
+                doc.where(p), target, rtype in _SYMMETRIC,
+                rtype in HIERARCHICAL_TYPES and modality != "does_not"))
     complete = (_is_str(label) and _is_str(definition) and kind in KINDS and citations)
     concept = None
     if complete:
@@ -817,6 +829,52 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
     return _ConceptFile(cid, shown, head, True, tuple(out.problems), terms,
                         kind if kind in KINDS else None, tuple(term_lines),
                         tuple(raw_relations), concept)
+
+
+def _note(doc: _Doc, p: Path_, rel: dict[str, Any], out: _Collector) -> str | None:
+    """A relation's note: one or two sentences of plain text, or None."""
+    if "note" not in rel or rel["note"] is None:
+        return None
+    note = rel["note"]
+    where = doc.line(p + ("note",))
+    if not _is_str(note):
+        out.add(doc.file, where, "note must be a non-empty string",
+                "one or two sentences saying why or how the relation holds")
+        return None
+    text = " ".join(note.split())
+    bad = _CONTROL.search(note)
+    if bad is not None:
+        out.add(doc.file, where, f"note holds the character U+{ord(bad.group()):04X}, which "
+                "text may not hold", "no control characters, lone surrogates or noncharacters")
+        return None
+    if len(text) > NOTE_MAX:
+        out.add(doc.file, where, f"note is {len(text)} characters long, more than {NOTE_MAX}",
+                "one or two sentences; the cited passage says the rest")
+        return None
+    return text
+
+
+def _modality(doc: _Doc, p: Path_, rel: dict[str, Any], rtype: str | None,
+              out: _Collector) -> Any:
+    """A relation's modality, if it has one that its type allows; else None."""
+    modality = rel.get("modality")
+    if modality is None:
+        return None
+    where = doc.line(p + ("modality",))
+    if not isinstance(modality, str) or modality not in MODALITIES:
+        out.add(doc.file, where, f"unknown modality {modality!r}",
+                did_you_mean(str(modality), MODALITIES) or
+                f"one of {', '.join(MODALITIES)}")
+        return None
+    if rtype is None:
+        return None
+    allowed = RELATION_TYPES[rtype].modal
+    if modality not in allowed:
+        hint = (f"{rtype} allows {', '.join(allowed)}" if allowed else
+                f"{rtype} takes no modality")
+        out.add(doc.file, where, f"modality {modality!r} is not allowed on {rtype}", hint)
+        return None
+    return modality
 
 
 def _add_concept(found: _ConceptFile, state: _State) -> None:

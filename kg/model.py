@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kg.ontology import Modality
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -67,3 +69,13 @@ class Relation(_Frozen):
     type: str
     target: str
     citations: tuple[Citation, ...]
+    note: str | None = Field(
+        default=None, description="why or how the relation holds, in our own words")
+    modality: Modality | None = Field(
+        default=None, description="can, may or does_not where the source hedges or denies")
+
+    @property
+    def negated(self) -> bool:
+        """Whether the relation states that something is *not* so (``does_not``): shown
+        with its citation, but never part of the hierarchy, a path or shared context."""
+        return self.modality == "does_not"

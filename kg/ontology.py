@@ -18,7 +18,8 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
@@ -32,6 +33,13 @@ class Kind:
     article: str = "the"
     """Article before a label of this kind inside a sentence: "the" for countable
     kinds, "" for kinds whose labels read as names or mass nouns."""
+
+
+MODALITIES = ("can", "may", "does_not")
+"""How a relation may be qualified where its source hedges or denies it: X *can* produce
+Y, X *may* cause Y, X *does not* pursue Y. A relation without one is asserted as it is."""
+
+Modality = Literal["can", "may", "does_not"]
 
 
 @dataclass(frozen=True)
@@ -51,11 +59,25 @@ class RelationType:
     symmetric: bool = False
     cost: float = 1.0
     """Cost of one step over this type when ranking paths; vaguer types cost more."""
+    modal: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """For each modality this type allows, its forward and inverse templates; a relation
+    may carry a modality only where its type has templates for it."""
 
     @property
     def hierarchical(self) -> bool:
         """True for types that build the broader/narrower hierarchy."""
         return self.skos == "broader"
+
+    def template(self, forward: bool, modality: str | None = None) -> str:
+        """The sentence template read forward or from the target, with ``modality``.
+
+        >>> RELATION_TYPES["produces"].template(True, "can")
+        '{x} can produce {y}'
+        """
+        if modality is None:
+            return self.forward if forward else self.inverse
+        pair = self.modal[modality]
+        return pair[0] if forward else pair[1]
 
 
 _KINDS = [
@@ -72,38 +94,102 @@ _KINDS = [
     Kind("person", "A person, such as an author.", article=""),
 ]
 
+
+def _modal(**pairs: tuple[str, str]) -> dict[str, tuple[str, str]]:
+    return pairs
+
+
 _TYPES = [
     RelationType("is_a", "X is a more specific kind of Y.",
                  "{x} is a kind of {yb}", "one kind of {xb} is {y}", "has_kind",
-                 "both are kinds of {zb}", "{z} is a kind of both", "broader"),
+                 "both are kinds of {zb}", "{z} is a kind of both", "broader",
+                 modal=_modal(does_not=("{x} is not a kind of {yb}",
+                                        "{y} is not a kind of {xb}"))),
     RelationType("part_of", "X is a sub-problem or component of Y.",
                  "{x} is part of {y}", "{x} includes {y}", "has_part",
                  "both are part of {z}", "{z} is part of both", "broader"),
     RelationType("example_of", "X is an example, analogy or instance of Y.",
                  "{x} is an example of {ye}", "one example of {xe} is {y}", "has_example",
                  "both are examples of {ze}", "{z} is an example of both", "related",
-                 cost=1.1),
+                 cost=1.1,
+                 modal=_modal(does_not=("{x} is not an example of {ye}",
+                                        "{y} is not an example of {xe}"))),
     RelationType("has_objective", "X pursues or is trained on the objective Y.",
                  "{x} pursues {y}", "{x} is what {y} pursues", "objective_of",
-                 "both pursue {z}", "{z} pursues both", "related"),
+                 "both pursue {z}", "{z} pursues both", "related",
+                 modal=_modal(can=("{x} can pursue {y}", "{x} is what {y} can pursue"),
+                              may=("{x} may pursue {y}", "{x} is what {y} may pursue"),
+                              does_not=("{x} does not pursue {y}",
+                                        "{x} is not what {y} pursues"))),
     RelationType("produces", "X produces, selects or creates Y.",
                  "{x} produces {y}", "{x} is produced by {y}", "produced_by",
-                 "both produce {z}", "both are produced by {z}", "related"),
+                 "both produce {z}", "both are produced by {z}", "related",
+                 modal=_modal(can=("{x} can produce {y}", "{x} can be produced by {y}"),
+                              may=("{x} may produce {y}", "{x} may be produced by {y}"),
+                              does_not=("{x} does not produce {y}",
+                                        "{x} is not produced by {y}"))),
     RelationType("optimizes", "X adjusts, searches over or optimizes Y.",
                  "{x} optimizes {y}", "{x} is optimized by {y}", "optimized_by",
-                 "both optimize {z}", "both are optimized by {z}", "related"),
+                 "both optimize {z}", "both are optimized by {z}", "related",
+                 modal=_modal(can=("{x} can optimize {y}", "{x} can be optimized by {y}"),
+                              does_not=("{x} does not optimize {y}",
+                                        "{x} is not optimized by {y}"))),
     RelationType("concerns", "X (a problem or notion) is about Y.",
                  "{x} is about {y}", "{x} is a concern of {y}", "concern_of",
                  "both are about {z}", "{z} is about both", "related"),
     RelationType("requires", "X requires or presupposes Y.",
                  "{x} requires {y}", "{x} is required by {y}", "required_by",
-                 "both require {z}", "{z} requires both", "related"),
-    RelationType("causes", "X can cause or reveal Y.",
-                 "{x} can cause {y}", "{x} can be caused by {y}", "caused_by",
-                 "both can cause {z}", "both can be caused by {z}", "related"),
+                 "both require {z}", "{z} requires both", "related",
+                 modal=_modal(may=("{x} may require {y}", "{x} may be required by {y}"),
+                              does_not=("{x} does not require {y}",
+                                        "{x} is not required by {y}"))),
+    RelationType("relies_on", "X works by means of Y, or depends on it in practice.",
+                 "{x} relies on {y}", "{x} is relied on by {y}", "relied_on_by",
+                 "both rely on {z}", "{z} relies on both", "related",
+                 modal=_modal(can=("{x} can rely on {y}", "{x} can be relied on by {y}"),
+                              does_not=("{x} does not rely on {y}",
+                                        "{x} is not relied on by {y}"))),
+    RelationType("causes", "X brings about Y.",
+                 "{x} causes {y}", "{x} is caused by {y}", "caused_by",
+                 "both cause {z}", "both are caused by {z}", "related",
+                 modal=_modal(can=("{x} can cause {y}", "{x} can be caused by {y}"),
+                              may=("{x} may cause {y}", "{x} may be caused by {y}"),
+                              does_not=("{x} does not cause {y}",
+                                        "{x} is not caused by {y}"))),
+    RelationType("makes_likely", "X makes Y more likely (favours or selects for it).",
+                 "{x} makes {y} more likely", "{x} is made more likely by {y}",
+                 "made_likely_by", "both make {z} more likely",
+                 "both are made more likely by {z}", "related"),
+    RelationType("exacerbates", "X makes the problem Y worse.",
+                 "{x} makes {y} worse", "{x} is made worse by {y}", "exacerbated_by",
+                 "both make {z} worse", "both are made worse by {z}", "related",
+                 modal=_modal(can=("{x} can make {y} worse", "{x} can be made worse by {y}"))),
+    RelationType("reveals", "X makes Y observable: where Y was hidden, X brings it out.",
+                 "{x} reveals {y}", "{x} is revealed by {y}", "revealed_by",
+                 "both reveal {z}", "both are revealed by {z}", "related",
+                 modal=_modal(can=("{x} can reveal {y}", "{x} can be revealed by {y}"))),
     RelationType("mitigates", "X helps against Y.",
                  "{x} helps against {y}", "{x} is mitigated by {y}", "mitigated_by",
-                 "both help against {z}", "{z} helps against both", "related"),
+                 "both help against {z}", "{z} helps against both", "related",
+                 modal=_modal(can=("{x} can help against {y}", "{x} can be mitigated by {y}"),
+                              may=("{x} may help against {y}", "{x} may be mitigated by {y}"),
+                              does_not=("{x} does not help against {y}",
+                                        "{x} is not mitigated by {y}"))),
+    RelationType("insufficient_against", "X does not rule out Y: a limit of a remedy or a "
+                 "test, where Y can survive or hide from X.",
+                 "{x} does not rule out {y}", "{x} is not ruled out by {y}", "not_ruled_out_by",
+                 "neither rules out {z}", "{z} rules out neither", "related", cost=1.3),
+    RelationType("outperforms", "X does better than Y at the task in question.",
+                 "{x} outperforms {y}", "{x} is outperformed by {y}", "outperformed_by",
+                 "both outperform {z}", "both are outperformed by {z}", "related", cost=1.2),
+    RelationType("failure_of", "X is a way in which Y (an aim or problem) fails.",
+                 "{x} is a failure of {y}", "{x} can fail as {y}", "fails_as",
+                 "both are failures of {zb}", "{z} is a failure of both", "related"),
+    RelationType("fails_together", "X and Y (problems or aims) can fail at the same time, in "
+                 "one system (symmetric).",
+                 "{xb} and {yb} can fail together", "{xb} and {yb} can fail together",
+                 "fails_together", "both can fail together with {zb}",
+                 "both can fail together with {zb}", "related", symmetric=True, cost=1.5),
     RelationType("contrasts_with", "X is contrasted with Y (symmetric).",
                  "{x} is contrasted with {y}", "{x} is contrasted with {y}", "contrasts_with",
                  "both are contrasted with {z}", "both are contrasted with {z}", "related",
@@ -132,3 +218,5 @@ INVERSE_NAMES: MappingProxyType[str, str] = MappingProxyType(
 )
 HIERARCHICAL_TYPES = frozenset(t.name for t in _TYPES if t.hierarchical)
 WORK_KIND = "work"
+NOTE_MAX = 600
+"""Longest note a relation may carry, in characters: one or two sentences."""

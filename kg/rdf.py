@@ -148,9 +148,10 @@ class _Terms:
                 "SpecificResource", "hasSource", "hasSelector", "TextQuoteSelector", "exact",
                 "prefix", "suffix", "TextPositionSelector", "start", "end"))
         (self.position, self.aliases, self.authors, self.article, self.plural, self.text,
-         self.text_file) = (
+         self.text_file, self.note, self.modality) = (
             n(v + name) for name in (
-                "position", "aliases", "authors", "article", "plural", "text", "textFile"))
+                "position", "aliases", "authors", "article", "plural", "text", "textFile",
+                "note", "modality"))
         self.scheme = n(ns.scheme)
         self.kind_classes = {k: n(v + kind_class(k)) for k in KINDS}
         self.properties = {t: n(v + type_property(t)) for t in RELATION_TYPES}
@@ -226,6 +227,11 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
                           ("textFile", "File name of a source's text in the data directory."),
                           ("authors", "Authors of a source, in order (an rdf:List)."),
                           ("aliases", "A concept's aliases in their curated order (an rdf:List)."
+                           ),
+                          ("note", "Why or how a stated relation holds, in the curators' words."),
+                          ("modality", "How a stated relation is qualified where its source "
+                           "hedges or denies it: can, may or does_not. A does_not statement "
+                           "is not asserted: neither its property nor a SKOS link is written."
                            )]:
         prop = _n(v + name)
         yield t(prop, a, _n(f"{OWL}DatatypeProperty" if name not in ("authors", "aliases")
@@ -353,7 +359,9 @@ class _Triples:
         t, k = ox.Triple, self.terms
         s, o = self.concepts[rel.source], self.concepts[rel.target]
         prop = k.properties[rel.type]
-        if rel.type in k.hierarchical:
+        if rel.negated:
+            out = []  # the statement below records the denial; nothing asserts the triple
+        elif rel.type in k.hierarchical:
             out = [t(s, prop, o), t(s, k.broader, o), t(o, k.narrower, s)]
         else:
             out = [t(s, prop, o), t(s, k.related, o), t(o, k.related, s)]
@@ -362,6 +370,10 @@ class _Triples:
         out += (t(st, k.type, k.statement), t(st, k.subject, s), t(st, k.predicate, prop),
                 t(st, k.object, o),
                 t(st, k.position, ox.Literal(str(position), datatype=k.integer)))
+        if rel.modality is not None:
+            out.append(t(st, k.modality, ox.Literal(rel.modality)))
+        if rel.note is not None:
+            out.append(t(st, k.note, _text(rel.note, True)))
         self._citations(out, st, iri, rel.citations)
         return out
 
@@ -370,7 +382,7 @@ def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
     """Every triple of the export of ``graph`` with IRIs under ``base``."""
     b = _Triples(graph, base)
     hierarchical = b.terms.hierarchical
-    has_broader = {r.source for r in graph.relations if r.type in hierarchical}
+    has_broader = {r.source for r in graph.relations if r.type in hierarchical and not r.negated}
     return chain(
         b.header(), vocabulary(b.terms.ns),
         chain.from_iterable(map(b.source, graph.sources.values())),
@@ -384,7 +396,7 @@ def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[
     b = _Triples(graph, base)
     concept = graph.concept(cid)
     hierarchical = b.terms.hierarchical
-    has_broader = any(r.source == cid and r.type in hierarchical
+    has_broader = any(r.source == cid and r.type in hierarchical and not r.negated
                       for r in graph.relations_of(cid))
     yield from b.concept(concept, top=not has_broader)
     for position, rel in graph.numbered_relations_of(cid):
@@ -631,8 +643,15 @@ class _Reader:
             if source is None or target is None:
                 self.fail(st.value, "statement lacks its subject or object concept")
                 continue
+            note = self.one(st, f"{self.ns.vocab}note")
+            modality = self.one(st, f"{self.ns.vocab}modality")
+            if modality is not None and _value(modality) not in RELATION_TYPES[rtype].modal:
+                self.fail(st.value, f"modality {_value(modality)!r} is not one {rtype} allows")
+                continue
             rel = Relation(source=source, type=rtype, target=target,
-                           citations=self.citations(st, texts))
+                           citations=self.citations(st, texts),
+                           note=_value(note) if note is not None else None,
+                           modality=_value(modality) if modality is not None else None)
             found.append((int(_value(position)) if position else len(found), rel))
         return [r for _, r in sorted(found, key=lambda pr: pr[0])]
 

@@ -65,14 +65,37 @@ RELATION_LABELS: dict[str, str] = {
     "optimizes": "optimizes",
     "concerns": "is about",
     "requires": "requires",
-    "causes": "can cause",
+    "relies_on": "relies on",
+    "causes": "causes",
+    "makes_likely": "makes likelier",
+    "exacerbates": "makes worse",
+    "reveals": "reveals",
     "mitigates": "helps against",
+    "insufficient_against": "does not rule out",
+    "outperforms": "outperforms",
+    "failure_of": "is a failure of",
+    "fails_together": "can fail together with",
     "contrasts_with": "contrasts with",
     "analogous_to": "analogous to",
     "introduced_in": "introduced in",
     "related_to": "related to",
 }
 """The short label written on an edge, read from the relation's source to its target."""
+
+
+def edge_label(rel: Relation) -> str:
+    """The label of ``rel``'s edge: the short label, or for a relation with a modality its
+    verb as the forward sentence has it ("can produce", "does not pursue").
+
+    >>> edge_label(Relation(source="a", type="produces", target="b", citations=(),
+    ...                     modality="can"))
+    'can produce'
+    """
+    rtype = RELATION_TYPES.get(rel.type)
+    if rel.modality is None or rtype is None or rel.modality not in rtype.modal:
+        return RELATION_LABELS.get(rel.type, rel.type.replace("_", " "))
+    words = rtype.template(True, rel.modality).split()
+    return " ".join(w for w in words if not w.startswith("{"))
 
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', sans-serif"
 FONT_SIZE = 13
@@ -226,7 +249,7 @@ class _Edge:
     label_h: float = 15.0
 
     def __post_init__(self) -> None:
-        self.label = RELATION_LABELS.get(self.rel.type, self.rel.type.replace("_", " "))
+        self.label = edge_label(self.rel)
         self.label_w = math.ceil(text_width(self.label, EDGE_FONT_SIZE) + 8)
 
     @property
@@ -529,7 +552,7 @@ def _edge_svg(edge: _Edge, ident: str, arrow: str) -> str:
     else:
         d = f"M{_num(s[0])},{_num(s[1])} L{_num(e[0])},{_num(e[1])}"
     extra = "" if symmetric else f' marker-end="url(#{arrow})"'
-    if edge.rel.type == "related_to":
+    if edge.rel.type == "related_to" or edge.rel.negated:
         extra += ' stroke-dasharray="5 4"'
     x0, y0, _, _ = edge.label_box()
     lx, ly = edge.label_at
@@ -615,7 +638,7 @@ def _side(cid: str, rels: list[Relation]) -> int:
     (what the centre points at), 2 below (narrower, examples), 3 left (the rest)."""
     sides = []
     for rel in rels:
-        if rel.source == cid and rel.type in HIERARCHICAL_TYPES:
+        if rel.source == cid and rel.type in HIERARCHICAL_TYPES and not rel.negated:
             sides.append(0)
         elif rel.target == cid and (rel.type in HIERARCHICAL_TYPES or rel.type == "example_of"):
             sides.append(2)

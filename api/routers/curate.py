@@ -372,6 +372,7 @@ def _relation_url(source: str, rtype: str, target: str) -> str:
 def _relation_response(source: str, rel: dict[str, Any], status: int = 200) -> JSONResponse:
     etag = etag_of_relation(rel)
     body = {"source": source, "type": rel["type"], "target": rel["target"],
+            "modality": rel.get("modality"), "note": rel.get("note"),
             "citations": rel.get("citations") or [], "etag": etag}
     headers = {"ETag": etag}
     if status == 201:
@@ -429,7 +430,7 @@ async def create_relation(request: Request, body: RelationCreate,
                           author: str = Depends(WRITE_RELATIONS)) -> JSONResponse:
     """State a new relation on its source concept (409 if it is stated already)."""
     curator = _curator(request)
-    new = body.model_dump(exclude={"source"})
+    new = body.model_dump(exclude={"source"}, exclude_none=True)
 
     def change(current: dict[str, Any] | None) -> dict[str, Any]:
         if current is not None:
@@ -454,18 +455,26 @@ async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
     _known_type(type)
     curator = _curator(request)
     check = _relation_condition(request)
-    new = {"type": type, "target": target,
-           "citations": [c.model_dump() for c in body.citations]}
+    # a field not sent keeps its value (a client that only knows citations loses nothing)
+    sent: dict[str, Any] = {k: getattr(body, k) for k in ("modality", "note")
+                            if k in body.model_fields_set}
+    result: list[dict[str, Any]] = []
     existed: list[bool] = []
 
     def change(current: dict[str, Any] | None) -> dict[str, Any]:
         check(current)
+        kept: dict[str, Any] = {k: current[k] for k in ("modality", "note")
+                                if current and k in current}
+        new: dict[str, Any] = {"type": type, "target": target, **kept, **sent,
+                               "citations": [c.model_dump() for c in body.citations]}
+        new = {k: v for k, v in new.items() if v is not None}
+        result.append(new)
         existed.append(current is not None)
         return new
 
     await _commit(request, curator, concept_path(source),
                   relation_edit(source, type, target, change), author, ANY)
-    return _relation_response(source, new, 200 if existed[-1] else 201)
+    return _relation_response(source, result[-1], 200 if existed[-1] else 201)
 
 
 @router.patch("/relations/{source}/{type}/{target}", summary="Change a relation",
@@ -477,14 +486,14 @@ async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
 async def patch_relation(source: ConceptId, type: RelationType, target: ConceptId,
                          request: Request,
                          author: str = Depends(WRITE_RELATIONS)) -> JSONResponse:
-    """Change a relation's type, target or citations (JSON Merge Patch); needs If-Match.
-    A new type or target moves the relation: its new URL is in Location."""
+    """Change a relation's type, target, modality, note or citations (JSON Merge Patch);
+    needs If-Match. A new type or target moves the relation: its new URL is in Location."""
     _known_type(type)
     patch = await _json_object(request)
-    unknown = sorted(set(patch) - {"type", "target", "citations"})
+    unknown = sorted(set(patch) - {"type", "target", "modality", "note", "citations"})
     if unknown:
-        raise InvalidQuery(f"A relation has no field {unknown[0]!r}; it has type, target "
-                           "and citations.")
+        raise InvalidQuery(f"A relation has no field {unknown[0]!r}; it has type, target, "
+                           "modality, note and citations.")
     curator = _curator(request)
     check = _relation_condition(request)
     result: list[dict[str, Any]] = []
@@ -495,7 +504,7 @@ async def patch_relation(source: ConceptId, type: RelationType, target: ConceptI
         check(current)
         new = merge_patch(current, patch)
         try:
-            new = RelationIn.model_validate(new).model_dump()
+            new = RelationIn.model_validate(new).model_dump(exclude_none=True)
         except ValidationError as e:
             raise InvalidBody(_errors(e)) from e
         result.append(new)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.schemas import KindOut, Ontology, RelationTypeOut
+from api.schemas import KindOut, ModalTemplates, Ontology, RelationTypeOut
 from kg.ontology import KINDS, RELATION_TYPES
 
 router = APIRouter(prefix="/v1", tags=["ontology"])
@@ -16,5 +16,7 @@ def ontology() -> Ontology:
         relation_types=[RelationTypeOut(name=t.name, description=t.description,
                                         forward=t.forward, inverse=t.inverse,
                                         inverse_name=t.inverse_name, symmetric=t.symmetric,
-                                        broader=t.hierarchical)
+                                        broader=t.hierarchical,
+                                        modalities={m: ModalTemplates(forward=f, inverse=i)
+                                                    for m, (f, i) in t.modal.items()})
                         for t in RELATION_TYPES.values()])

@@ -381,6 +381,43 @@ def test_relation_errors(cur: Curation) -> None:
     assert r.status_code == 404
 
 
+def test_a_relation_carries_its_note_and_modality(cur: Curation) -> None:
+    rel = {"source": "evolution", "type": "causes", "target": "world-model",
+           "modality": "may", "note": "A note saying why, in our own words.",
+           "citations": [{"source": SOURCE, "quote": QUOTE}]}
+    r = cur.client.post("/v1/relations", json=rel, headers=cur.auth("linker"))
+    assert r.status_code == 201, r.text
+    assert (r.json()["modality"], r.json()["note"]) == ("may", rel["note"])
+    url = "/v1/relations/evolution/causes/world-model"
+    direct = cur.client.get("/v1/relate?x=evolution&y=world-model").json()["direct"]
+    assert [(s["modality"], s["note"], s["sentence"]) for s in direct] == \
+        [("may", rel["note"], "Evolution may cause the world model.")]
+    record, _ = cur.record("evolution")
+    stated = next(x for x in record["relations"] if x["target"] == "world-model")
+    assert stated["modality"] == "may" and stated["note"] == rel["note"]
+    # PUT of citations alone keeps the note and modality: older clients lose nothing
+    etag = cur.client.get(url).headers["etag"]
+    r = cur.client.put(url, json={"citations": rel["citations"]},
+                       headers=cur.auth("linker", **{"If-Match": etag}))
+    assert r.status_code == 200 and r.json()["note"] == rel["note"], r.text
+    # PATCH changes the modality and drops the note with null
+    r = cur.client.patch(url, json={"modality": "can", "note": None},
+                         headers=cur.auth("linker", **{"If-Match": r.json()["etag"]}))
+    assert r.status_code == 200, r.text
+    assert (r.json()["modality"], r.json()["note"]) == ("can", None)
+    assert cur.client.get(url).json()["modality"] == "can"
+    # a modality the type does not allow is refused like any invalid data
+    r = cur.client.patch(url, json={"type": "contrasts_with"},
+                         headers=cur.auth("linker", **{"If-Match": r.json()["etag"]}))
+    assert r.status_code == 422
+    assert r.json()["problems"][0]["message"] == \
+        "modality 'can' is not allowed on contrasts_with"
+    r = cur.client.post("/v1/relations", json={**rel, "target": "optimizer",
+                                                "modality": "perhaps"},
+                        headers=cur.auth("linker"))
+    assert r.status_code == 422 and "modality" in r.text
+
+
 # -- the change feed and the dump ----------------------------------------------------
 
 def test_the_change_feed_pages_through_every_revision(cur: Curation) -> None:

@@ -74,6 +74,10 @@ def test_ontology(client: TestClient) -> None:
     produces = next(t for t in body["relation_types"] if t["name"] == "produces")
     assert produces["inverse_name"] == "produced_by" and not produces["symmetric"]
     assert [t["name"] for t in body["relation_types"] if t["broader"]] == ["is_a", "part_of"]
+    assert produces["modalities"]["can"] == {"forward": "{x} can produce {y}",
+                                             "inverse": "{x} can be produced by {y}"}
+    limit = next(t for t in body["relation_types"] if t["name"] == "insufficient_against")
+    assert limit["forward"] == "{x} does not rule out {y}" and limit["modalities"] == {}
 
 
 def test_search(client: TestClient) -> None:
