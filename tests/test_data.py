@@ -42,12 +42,62 @@ TRUE_RELATIONS = [
     ("humans", "example_of", "mesa-optimizer"),
     ("adversarial-training", "mitigates", "distributional-shift"),
     ("deceptive-alignment", "contrasts_with", "corrigible-alignment"),
+    ("adversarial-training", "insufficient_against", "deceptive-alignment"),
+    ("humans", "has_objective", "genetic-fitness"),
+    ("inner-misalignment", "failure_of", "inner-alignment"),
+    ("mesa-optimizer", "exacerbates", "distributional-shift"),
+    ("distributional-shift", "reveals", "pseudo-alignment"),
+    ("inner-alignment", "fails_together", "outer-alignment"),
 ]
+
+# what the sources hedge or deny must be stated so, not flatly
+MODAL_RELATIONS = [
+    ("base-optimizer", "produces", "mesa-optimizer", "can"),
+    ("humans", "has_objective", "genetic-fitness", "does_not"),
+    ("animals", "has_objective", "genetic-fitness", "does_not"),
+    ("plants", "is_a", "optimizer", "does_not"),
+    ("adversarial-training", "mitigates", "pseudo-alignment", "may"),
+]
+
+
+@pytest.mark.parametrize(("s", "t", "o", "modality"), MODAL_RELATIONS)
+def test_hedges_and_denials(shipped: KnowledgeGraph, s: str, t: str, o: str,
+                            modality: str) -> None:
+    found = [r for r in shipped.relations_between(s, o) if r.source == s and r.type == t]
+    assert [r.modality for r in found] == [modality]
+
+
+@pytest.mark.parametrize(("cid", "alias"), [
+    ("inner-alignment", "inner misalignment"), ("inner-alignment", "inner alignment failure"),
+    ("mesa-optimizer", "mesa-optimization"), ("search-algorithm", "A*"),
+    ("search-algorithm", "Dijkstra's algorithm")])
+def test_aliases_that_are_not_synonyms_are_gone(shipped: KnowledgeGraph, cid: str,
+                                                alias: str) -> None:
+    found = shipped.lookup(alias)
+    assert found is None or found.id != cid
 
 
 def test_sizes(shipped: KnowledgeGraph) -> None:
     stats = shipped.stats()
-    assert stats["concepts"] >= 45 and stats["relations"] >= 90
+    assert stats["concepts"] >= 45 and stats["relations"] >= 220
+
+
+def test_every_relation_says_why_it_holds(shipped: KnowledgeGraph) -> None:
+    """Only "the term X was introduced in the paper" goes without a note: its type says all."""
+    for r in shipped.relations:
+        assert r.citations, (r.source, r.type, r.target)
+        if r.type != "introduced_in":
+            assert r.note and len(r.note) >= 40, (r.source, r.type, r.target)
+
+
+def _copied_run(text: str, sources: list[str], n: int = 8) -> str | None:
+    """The first run of ``n`` consecutive words of ``text`` found in one of ``sources``."""
+    words = normalize_term(text).split()
+    for i in range(len(words) - n + 1):
+        run = " ".join(words[i:i + n])
+        if any(run in t for t in sources):
+            return run
+    return None
 
 
 @pytest.mark.parametrize("cid", REQUIRED)
@@ -84,15 +134,14 @@ def test_every_concept_has_aliases_or_a_single_spelling(shipped: KnowledgeGraph)
         assert c.aliases or c.kind in ("example", "work"), c.id
 
 
-def test_definitions_are_our_own_words(shipped: KnowledgeGraph) -> None:
-    """No definition repeats eight or more consecutive words of a source text."""
+def test_definitions_and_notes_are_our_own_words(shipped: KnowledgeGraph) -> None:
+    """No definition or note repeats eight or more consecutive words of a source text."""
     texts = [normalize_term(shipped.source_text(s)) for s in shipped.sources
              if shipped.sources[s].has_text]
     for c in shipped.concepts.values():
-        words = normalize_term(c.definition).split()
-        for i in range(len(words) - 7):
-            run = " ".join(words[i:i + 8])
-            assert not any(run in t for t in texts), (c.id, run)
+        assert _copied_run(c.definition, texts) is None, c.id
+    for r in shipped.relations:
+        assert r.note is None or _copied_run(r.note, texts) is None, (r.source, r.target)
 
 
 def test_related_to_is_rare(shipped: KnowledgeGraph) -> None:

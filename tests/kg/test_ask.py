@@ -131,7 +131,7 @@ def test_yes_no_question_answered_by_a_chain_up(shipped: KnowledgeGraph) -> None
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what causes goal misgeneralization")
     facts = a.answer.split("In the graph:\n\n")[1].splitlines()
-    assert facts[0].startswith("- Goal misgeneralization is caused by ")
+    assert facts[0].startswith("- Goal misgeneralization can be caused by ")
 
 
 def test_the_objective_of_a_concept_is_its_has_objective_relation(

@@ -109,8 +109,8 @@ PREFIX kg: <https://example.org/kg/concept/>
          "prefLabel"),
         ("INSERT DATA { kg:mesa-optimizer skos:related kg:optimizer }", "S27"),
         # the transitive case: related to a concept two broader steps up
-        ("INSERT DATA { kg:corrigible-alignment skos:related kg:alignment-problem . "
-         "kg:robust-alignment skos:broader kg:alignment-problem }", "S27"),
+        ("INSERT DATA { kg:goal-misgeneralization skos:related kg:alignment-problem . "
+         "kg:inner-misalignment skos:broader kg:alignment-problem }", "S27"),
         ("INSERT DATA { kg:optimizer skos:broader kg:mesa-optimizer }", "cycle"),
         ("DELETE { ?s prov:wasDerivedFrom ?a } WHERE { ?s prov:wasDerivedFrom ?a . "
          "FILTER(STRENDS(STR(?s), '/produces/mesa-optimizer')) }", "cited"),
