@@ -48,7 +48,7 @@ def noun(concept: Concept, form: str = "definite") -> str:
             return f"the {label}" if label.lower().endswith("problem") else f"the {label} problem"
         form = "indefinite"
     article = concept.article if concept.article is not None else KINDS[concept.kind].article
-    if article and form == "indefinite":
+    if article in ("a", "an") or (article and form == "indefinite"):
         article = "an" if concept.label[:1].lower() in "aeiou" else "a"
     return f"{article} {concept.label}" if article else concept.label
 
@@ -120,6 +120,11 @@ def shared_how(graph: KnowledgeGraph, shared: SharedContext) -> str:
     """How x and y share ``shared.concept``, e.g. ``'both pursue the base objective'``."""
     z = graph.concepts[shared.concept]
     if shared.type == "broader":
+        types = {rel.type for rel in shared.relations}
+        if types == {"is_a"}:
+            return f"both are kinds of {noun(z, 'bare')}"
+        if types == {"part_of"}:
+            return f"both are part of {noun(z)}"
         return f"both fall under {noun(z)}"
     rtype = RELATION_TYPES[shared.type]
     template = rtype.shared if shared.outgoing else rtype.shared_inverse
@@ -174,16 +179,74 @@ def _cited(graph: KnowledgeGraph, notes: Footnotes, rel: Relation, forward: bool
     return clause(graph, rel, forward) + notes.mark(rel.citations)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c(])")
+
+
+def cited_text(text: str, citations: tuple[Citation, ...], notes: Footnotes) -> str:
+    """``text`` (our words) with the footnote markers of ``citations`` after each of its
+    sentences: the passages back every sentence, so every sentence shows its source."""
+    mark = notes.mark(citations)
+    text = text.strip()
+    if text[-1] not in ".!?":
+        text += "."
+    return " ".join(f"{part}{mark}" for part in _SENTENCE_END.split(text))
+
+
+def cited_note(rel: Relation, notes: Footnotes) -> str:
+    """The note of ``rel`` cited sentence by sentence (:func:`cited_text`), or ``''``."""
+    return cited_text(rel.note, rel.citations, notes) if rel.note else ""
+
+
+def defined(concept: Concept, notes: Footnotes) -> str:
+    """A concept's definition, cited sentence by sentence."""
+    return cited_text(concept.definition, concept.citations, notes)
+
+
+@dataclass
+class Told:
+    """What an answer has said already, so that no relation or note is told twice."""
+
+    relations: set[Relation] = field(default_factory=set)
+    explained: set[Relation] = field(default_factory=set)
+
+    def note(self, rel: Relation, notes: Footnotes) -> str:
+        """The cited note of ``rel`` the first time it is asked for, then ``''``."""
+        if rel in self.explained:
+            return ""
+        self.explained.add(rel)
+        return cited_note(rel, notes)
+
+
+def explained(graph: KnowledgeGraph, notes: Footnotes, rel: Relation, forward: bool = True,
+              told: Told | None = None, lead: str = "") -> str:
+    """A relation as a cited sentence followed by its cited note: "X can produce Y.[^1]
+    Why it holds.[^1]". ``lead`` goes before the sentence ("But ")."""
+    told = told if told is not None else Told()
+    told.relations.add(rel)
+    text = clause(graph, rel, forward)
+    text = f"{lead}{text}" if lead else capitalize(text)
+    note = told.note(rel, notes)
+    return f"{text}.{notes.mark(rel.citations)}" + (f" {note}" if note else "")
+
+
 def _join(clauses: list[str]) -> str:
     if len(clauses) <= 2:
         return ", and ".join(clauses)
     return ", ".join(clauses[:-1]) + ", and " + clauses[-1]
 
 
-def path_sentence(graph: KnowledgeGraph, notes: Footnotes, path: RankedPath) -> str:
-    """A whole path as one sentence of joined, cited clauses."""
+def path_sentence(graph: KnowledgeGraph, notes: Footnotes, path: RankedPath,
+                  told: Told | None = None) -> str:
+    """A whole path as one sentence of joined, cited clauses, then the notes of its steps
+    not explained yet."""
     parts = [_cited(graph, notes, s.relation, s.forward) for s in path.steps]
-    return capitalize(_join(parts)) + "."
+    text = capitalize(_join(parts)) + "."
+    if told is not None:
+        told.relations.update(s.relation for s in path.steps)
+        why = [n for s in path.steps if (n := told.note(s.relation, notes))]
+        if why:
+            text += " " + " ".join(why)
+    return text
 
 
 def misleading(path: RankedPath) -> bool:
@@ -220,48 +283,139 @@ def shown_paths(r: Relatedness, others: int = 2) -> list[RankedPath]:
     return rest if r.direct else [r.paths[0], *rest]
 
 
+LIMITS = frozenset({"insufficient_against"})
+"""Relation types that state a limit: in an answer they follow what the other relations
+grant, introduced by "But"."""
+
+_DIRECT_ORDER = ("is_a", "part_of", "failure_of", "example_of", "has_objective", "produces",
+                 "causes", "makes_likely", "exacerbates", "reveals", "mitigates", "requires",
+                 "relies_on", "optimizes", "concerns", "outperforms", "fails_together",
+                 "contrasts_with", "analogous_to", "introduced_in", "related_to",
+                 "insufficient_against")
+
+
+def limiting(rel: Relation) -> bool:
+    """Whether ``rel`` states a limit or a denial rather than a link."""
+    return rel.negated or rel.type in LIMITS
+
+
+def ordered_direct(r: Relatedness) -> list[Relation]:
+    """The direct relations of ``r`` as an answer tells them: what links the two first
+    (the most specific type first), then limits and denials."""
+    def rank(rel: Relation) -> tuple[bool, int, int]:
+        order = _DIRECT_ORDER.index(rel.type) if rel.type in _DIRECT_ORDER else 99
+        return limiting(rel), order, 0 if rel.source == r.x.id else 1
+    return sorted(r.direct, key=rank)
+
+
+def direct_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
+                 told: Told) -> list[str]:
+    """One paragraph per direct relation, read from x: its sentence and its note; a limit
+    after a link begins with "But"."""
+    lines: list[str] = []
+    granted = any(not limiting(rel) for rel in r.direct if rel in told.relations)
+    for rel in ordered_direct(r):
+        if rel in told.relations:
+            continue
+        lead = "But " if granted and limiting(rel) else ""
+        granted = granted or not limiting(rel)
+        if lines:
+            lines.append("")
+        lines.append(explained(graph, notes, rel, rel.source == r.x.id, told, lead))
+    return lines
+
+
+def _through(graph: KnowledgeGraph, path: RankedPath) -> str:
+    names = [noun(graph.concepts[s.to_id]) for s in path.steps[:-1]]
+    return _join(names).replace(", and ", " and ") if len(names) <= 2 else _join(names)
+
+
 def _main_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
-                shown: list[RankedPath]) -> list[str]:
-    """The direct relations, or else the best path, or else that there is none."""
-    x, y = f"**{capitalize(r.x.label)}**", f"**{r.y.label}**"
+                shown: list[RankedPath], told: Told) -> list[str]:
+    """The direct relations, or else the best path step by step, or else that there is
+    none (with what each concept is)."""
     if r.direct:
-        return [f"{x} and {y} are directly related:", "",
-                *(f"- {capitalize(_cited(graph, notes, rel, rel.source == r.x.id))}."
-                  for rel in r.direct)]
+        return direct_lines(graph, r, notes, told)
+    x, y = f"**{capitalize(noun(r.x))}**", f"**{noun(r.y)}**"
     if shown:
         best = shown[0]
-        return [f"{x} and {y} are not directly related; they are connected in "
-                f"{best.length} steps:", "",
-                *(f"{i}. {capitalize(_cited(graph, notes, s.relation, s.forward))}."
-                  for i, s in enumerate(best.steps, 1))]
-    return [f"The graph records no connection between {x} and {y} within the hop limit."]
+        also = " also" if told.relations else ""
+        lines = [f"{x} and {y} are{also} linked through {_through(graph, best)}:", ""]
+        for i, s in enumerate(best.steps, 1):
+            lines.append(f"{i}. {explained(graph, notes, s.relation, s.forward, told)}")
+        return lines
+    return [f"The graph records no connection between {x} and {y} within the hop limit.", "",
+            f"- **{capitalize(r.x.label)}**: {defined(r.x, notes)}",
+            f"- **{capitalize(r.y.label)}**: {defined(r.y, notes)}"]
+
+
+def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
+                 told: Told) -> list[str]:
+    """Denials that part x from what y is (or y from what x is): "the bottle cap is not an
+    example of an optimizer, while the mesa-optimizer is a kind of optimizer". Paths never
+    run through a denial, so without these an answer would miss the point."""
+    lines: list[str] = []
+    for a, b in ((r.x, r.y), (r.y, r.x)):
+        above = graph.up_tree(b.id)
+        for rel in graph.relations_of(a.id):
+            if not rel.negated or rel.source != a.id or rel.target not in above \
+                    or rel in told.relations:
+                continue
+            chain = graph.chain_in(above, rel.target)
+            told.relations.update([rel, *chain])
+            head = capitalize(_cited(graph, notes, rel, True))  # numbered first: read first
+            links = ", and ".join(_cited(graph, notes, c, True) for c in chain)
+            text = f"{head}, while {links}."
+            note = told.note(rel, notes)
+            lines.append(f"{text} {note}".rstrip())
+    return lines
 
 
 def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
-                 others: int = 2, main: bool = True) -> list[str]:
+                 others: int = 2, main: bool = True, told: Told | None = None) -> list[str]:
     """Markdown lines explaining how ``r.x`` relates to ``r.y``; citations go to ``notes``.
 
-    With ``main`` false the direct relations or best path are left out (the caller has
-    stated them), leaving the other connections and what the two share.
+    The answer leads with the direct relations and their notes (or the best path, each
+    step with its note); other paths follow, then what the two share that no path has
+    shown. With ``main`` false the lead is left out (the caller has stated it); ``told``
+    carries what the caller has said already, so nothing is told twice.
     """
+    told = told if told is not None else Told()
     lines: list[str] = []
     shown = shown_paths(r, others)
     rest = shown if r.direct else shown[1:]
+    apart: list[str] = []
+    if main and not r.direct:
+        # what parts them is the point ("the bottle cap is not an optimizer"): it leads
+        for line in _apart_lines(graph, r, notes, told):
+            lines += [line, ""]
     if main:
-        lines += _main_lines(graph, r, notes, shown)
+        lines += _main_lines(graph, r, notes, shown, told)
+    elif not r.direct and shown:
+        rest = shown
+    if r.direct or not main:
+        apart = [f"- {line}" for line in _apart_lines(graph, r, notes, told)]
+    rest = [p for p in rest if not all(s.relation in told.relations for s in p.steps)]
     if rest:
         if lines:
             lines.append("")
         lines.append("Other connections:")
         lines.append("")
         for path in rest:
-            lines.append(f"- {path_sentence(graph, notes, path)}")
-    if r.shared:
+            lines.append(f"- {path_sentence(graph, notes, path, told)}")
+    if apart:
+        if lines:
+            lines.append("")
+        lines += ["What sets them apart:", "", *apart]
+    through = {s.to_id for p in shown for s in p.steps[:-1]}
+    shared = [s for s in r.shared if s.concept not in through
+              and not all(rel in told.relations for rel in s.relations)]
+    if shared:
         if lines:
             lines.append("")
         lines.append("What they have in common:")
         lines.append("")
-        for s in r.shared[:3]:
+        for s in shared[:3]:
             cites = [c for rel in s.relations for c in rel.citations]
             lines.append(f"- {capitalize(shared_how(graph, s))}.{notes.mark(cites)}")
     return lines

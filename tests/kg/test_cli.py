@@ -65,7 +65,7 @@ def test_search(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_relate(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["relate", "--data", str(good_dir), "natural selection", "mesa optimizer"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("**Evolution** and **mesa-optimizer** are not directly related")
+    assert out.startswith("**Evolution** and **the mesa-optimizer** are linked through humans")
     assert '[^1]: \u201cEvolution produced humans.\u201d' in out
 
 

@@ -77,21 +77,74 @@ def test_answer_footnotes_are_numbered_in_order_of_first_use(good: KnowledgeGrap
 
 def test_a_claim_cites_each_passage_once(shipped: KnowledgeGraph) -> None:
     answer, _ = relate_answer(shipped, relate(shipped, "inner alignment", "goal misgeneralization"))
-    for line in answer.splitlines():
-        marks = re.findall(r"\[\^\d+\](?!:)", line)
-        assert len(marks) == len(set(marks)), line
+    for cluster in re.findall(r"(?:\[\^\d+\](?!:))+", answer):
+        marks = re.findall(r"\[\^\d+\]", cluster)
+        assert len(marks) == len(set(marks)), cluster
+
+
+def test_every_sentence_of_an_answer_that_makes_a_claim_is_cited(
+        shipped: KnowledgeGraph) -> None:
+    """Sentences end in footnotes; only headings ending in ':' carry none."""
+    for x, y in [("adversarial training", "deceptive alignment"), ("evolution", "mesa-optimizer"),
+                 ("bottle cap", "mesa-optimizer"), ("humans", "genetic fitness")]:
+        answer, _ = relate_answer(shipped, relate(shipped, x, y))
+        body = answer.split("\n[^1]:")[0]
+        for line in filter(None, body.splitlines()):
+            if line.endswith(":"):
+                continue
+            for part in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.lstrip("-0123456789. ")):
+                assert re.search(r"\[\^\d+\]$", part.rstrip(".")) or \
+                    re.search(r"\[\^\d+\]\.?$", part), (x, y, part)
 
 
 def test_answer_for_direct_and_indirect(good: KnowledgeGraph) -> None:
     direct, _ = relate_answer(good, relate(good, "inner alignment", "outer alignment"))
-    assert direct.startswith("**Inner alignment** and **outer alignment** are directly related")
-    assert "- Inner alignment is contrasted with outer alignment[^1]." in direct
+    assert direct.startswith("Inner alignment is contrasted with outer alignment.[^1]\n")
+    assert "directly" not in direct
     indirect, _ = relate_answer(good, relate(good, "evolution", "mesa-optimizer"))
-    assert "not directly related; they are connected in 2 steps" in indirect
-    assert "1. Evolution produces humans[^1]." in indirect
+    assert indirect.startswith("**Evolution** and **the mesa-optimizer** are linked through "
+                               "humans:\n\n1. Evolution produces humans.[^1]\n")
+
+
+def test_a_direct_relation_leads_with_its_note_and_a_limit_follows_with_but(
+        shipped: KnowledgeGraph) -> None:
+    answer, _ = relate_answer(shipped, relate(shipped, "adversarial training",
+                                              "pseudo-alignment"))
+    first, second = answer.split("\n\n")[:2]
+    rel = next(r for r in shipped.relations_between("adversarial-training", "pseudo-alignment")
+               if r.type == "reveals")
+    assert first.startswith("Adversarial training can reveal pseudo-alignment.[^1] ")
+    assert rel.note is not None and rel.note.split(";")[0] in first
+    assert second.startswith("Adversarial training may help against pseudo-alignment.")
+    # a limit after a link reads "But ..."
+    limit, _ = relate_answer(shipped, relate(shipped, "outer alignment", "inner misalignment"))
+    assert limit.startswith("Outer alignment does not rule out inner misalignment.")
+
+
+def test_a_denial_that_parts_two_concepts_leads_the_answer(shipped: KnowledgeGraph) -> None:
+    answer, _ = relate_answer(shipped, relate(shipped, "bottle cap", "mesa-optimizer"))
+    assert answer.startswith("The bottle cap is not an example of an optimizer[^1][^2], while the "
+                             "mesa-optimizer is a kind of optimizer[^3].")
+
+
+def test_other_connections_and_what_they_share_never_repeat(shipped: KnowledgeGraph) -> None:
+    for x, y in [("evolution", "mesa-optimizer"), ("plants", "humans"),
+                 ("outer alignment", "mesa-objective"), ("gradient descent", "evolution")]:
+        answer, _ = relate_answer(shipped, relate(shipped, x, y))
+        bullets = [b for b in answer.split("\n") if b.startswith("- ")]
+        sentences = [re.sub(r"\[\^\d+\]", "", b).split(".")[0] for b in bullets]
+        assert len(sentences) == len(set(sentences)), (x, y)
+        r = relate(shipped, x, y)
+        through = {s.to_id for p in r.paths[:3] for s in p.steps[:-1]}
+        if "What they have in common:" in answer and "Other connections:" in answer:
+            common = answer.split("What they have in common:")[1]
+            for cid in through:
+                assert f"both produce {shipped.concepts[cid].label}" not in common
 
 
 def test_answer_when_nothing_connects(good: KnowledgeGraph) -> None:
     r = relate(good, "the-paper", "base objective", max_hops=1)
     answer, notes = relate_answer(good, r)
-    assert "records no connection" in answer and not notes.items
+    assert "records no connection" in answer
+    # what each of them is, cited, so the answer still says something true
+    assert "- **A Paper on Learned Optimization**: " in answer and len(notes.items) == 2
