@@ -250,8 +250,18 @@ class AnnotateOut(BaseModel):
 
 class AskOut(BaseModel):
     question: str = Field(description="the question as read, white space collapsed")
-    intent: Literal["define", "relate", "difference", "examples", "unknown"]
-    concepts: list[str] = Field(description="ids of the concepts the answer is about")
+    intent: Literal["define", "relate", "difference", "examples", "yes_no", "which", "why",
+                    "how", "what_happens", "unknown"] = Field(
+        description="what the question asks: define, relate, difference, examples; yes_no "
+                    "(the answer opens with its verdict), which (it names the right option "
+                    "first), why (reasons, premises first), how (the mechanism), "
+                    "what_happens (effects); unknown when it names something the graph "
+                    "does not hold")
+    verdict: Literal["yes", "no", "partly", "not_necessarily", "possibly", "unknown"] | None = \
+        Field(default=None, description="for a yes_no question, the verdict the answer's first "
+                                        "sentence gives; null for other intents")
+    concepts: list[str] = Field(description="ids of the concepts the answer is about; for "
+                                            "which, the subject, then the option chosen")
     answer: str = Field(description="markdown; claims carry [^n] footnotes")
     citations: list[NumberedCitation]
     suggestions: list[str] = Field(description="other questions the graph can answer")

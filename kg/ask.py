@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
@@ -49,8 +50,11 @@ from kg.annotate import annotate
 from kg.errors import InvalidQuery
 from kg.explain import (
     Footnotes,
+    Told,
     capitalize,
     clause,
+    defined,
+    explained,
     noun,
     relate_lines,
     with_footnotes,
@@ -58,12 +62,15 @@ from kg.explain import (
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
 from kg.model import Concept, Relation
-from kg.paths import Relatedness, relate
+from kg.paths import relate
+from kg.reasoning import Verdict, how, what_happens, whether, which, why
 from kg.search import search
 from kg.vocab import correct_intent_word, focus_types, is_adjective, role
 
-Intent = Literal["define", "relate", "difference", "examples", "unknown"]
-INTENTS: tuple[Intent, ...] = ("define", "relate", "difference", "examples", "unknown")
+Intent = Literal["define", "relate", "difference", "examples", "yes_no", "which", "why", "how",
+                 "what_happens", "unknown"]
+INTENTS: tuple[Intent, ...] = ("define", "relate", "difference", "examples", "yes_no", "which",
+                               "why", "how", "what_happens", "unknown")
 MAX_QUESTION = 500
 """Longest question, in characters, that is read."""
 FUZZY_CUTOFF = 88.0
@@ -84,10 +91,23 @@ _OF_BETWEEN = re.compile(r"^\s*(?:'s\s*|\u2019s\s*)?(?:of|for|in|within|inside)\
                          r"(?:(?:the|a|an)\s+)?$|^\s*(?:'s|\u2019s)\s*$", re.I)
 _WORDS = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 _SHARED_HEAD_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bvs\.?|\bversus\b|&|/)"
-                               r"\s*$", re.I)
+                               r"\s*(?:(?:the|a|an)\s+)?$", re.I)
 _PREDICATE_QUESTION = re.compile(
     r"^\s*(?:why|how|in what way|is|are|was|were|can|could|would|will|does|do)\b", re.I)
 _LAST_WORD = re.compile(r"([^\W_]+)\s*$")
+_LEAD = re.compile(r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+)*", re.I)
+_WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)", re.I)
+_WHAT_HAPPENS = re.compile(
+    r"(?:what\s+(?:happens|would\s+happen|will\s+happen|could\s+happen|can\s+happen|goes\s+"
+    r"wrong|can\s+go\s+wrong|could\s+go\s+wrong|does\s+\S+(?:\s+\S+)?\s+lead\s+to|are\s+the\s+"
+    r"(?:effects|consequences|results|outcomes)|is\s+the\s+(?:effect|consequence|result|outcome)))"
+    r"\b", re.I)
+_HOW = re.compile(r"how\s+(?:does|do|did|can|could|would|will|is|are|might)\b", re.I)
+_WHICH = re.compile(r"\b(?:which|whether)\b|\bor\b", re.I)
+_JUDGING = re.compile(r"\b(?:dangerous|bad|worrying|concerning|worse|worst|risky|scary|"
+                      r"harmful|problem|problems|problematic|matter|matters|important|hard|"
+                      r"difficult|enough|insufficient|fail|fails)\b", re.I)
+"""Words by which a why-question asks why something is bad or matters, not why it happens."""
 _GENERIC_OBJECTIVE = frozenset({"goal", "goals", "objective", "objectives", "aim", "aims",
                                 "purpose"})
 """Aliases of "objective function" that, beside another concept, ask for its objective."""
@@ -100,7 +120,7 @@ class Found:
     id: str
     start: int
     end: int
-    how: Literal["term", "shared-head", "fuzzy"]
+    how: Literal["term", "shared-head", "adjective", "fuzzy"]
 
 
 @dataclass
@@ -115,6 +135,9 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     """Phrases of the question that name nothing in the graph."""
+    verdict: Verdict | None = None
+    """For a yes/no question: yes, no, partly, not_necessarily, possibly or unknown, as the
+    first sentence of the answer says it."""
 
 
 @dataclass
@@ -161,6 +184,8 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         found.extend(_shared_heads(graph, question, a.start, a.text))
     words = [_Word(m.group(), m.start(), m.end()) for m in _WORDS.finditer(question)]
     _mark(words, found)
+    found.extend(_adjectives(graph, words))
+    _mark(words, found)
     found.extend(_fuzzy(graph, question, words))
     _mark(words, found)
     framing = _mask(question, found)
@@ -206,6 +231,34 @@ def _shared_heads(graph: KnowledgeGraph, question: str, start: int, text: str) -
         out.append(Found(concept.id, word.start(1), word.end(1), "shared-head"))
         end = word.start(1)
     return out
+
+
+_ADJECTIVE_FORMS: WeakKeyDictionary[KnowledgeGraph, dict[str, str]] = WeakKeyDictionary()
+
+
+def adjective_terms(graph: KnowledgeGraph) -> dict[str, str]:
+    """Adjectives that name an alignment mode in a question ("would it be *deceptive*", "a
+    *corrigible* model"): the first word of a label "<word> alignment", and its -ly form.
+    Only questions read them: in running text "deceptive" alone is not a glossary term."""
+    found = _ADJECTIVE_FORMS.get(graph)
+    if found is None:
+        found = {}
+        for c in graph.concepts.values():
+            m = re.fullmatch(r"(\w{5,})[ -]alignment", c.label.lower())
+            if c.kind != "alignment_mode" or m is None:
+                continue
+            word = m.group(1)
+            for form in (word, word + "ly", word[:-1] + "ly" if word.endswith("e") else ""):
+                if form and graph.lookup(form) is None:
+                    found.setdefault(form, c.id)
+        _ADJECTIVE_FORMS[graph] = found
+    return found
+
+
+def _adjectives(graph: KnowledgeGraph, words: list[_Word]) -> list[Found]:
+    terms = adjective_terms(graph)
+    return [Found(terms[w.text.lower()], w.start, w.end, "adjective") for w in words
+            if not w.concept and w.text.lower() in terms]
 
 
 def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Found]:
@@ -325,11 +378,47 @@ def detect_intent(reading: Reading) -> Intent:
     """The intent of a question read by :func:`read` (see the module notes)."""
     if not reading.found or reading.missing:
         return "unknown"
-    if len(reading.found) >= 2:
-        return "difference" if _DIFFERENCE.search(reading.framing) else "relate"
-    if _EXAMPLES.search(reading.framing):
+    framing = reading.framing
+    opening = framing[_LEAD.match(framing).end():]  # type: ignore[union-attr]
+    two = len(reading.found) >= 2
+    if _WHY.match(opening):
+        return "why"
+    if _WHAT_HAPPENS.match(opening):
+        return "what_happens"
+    if _HOW.match(opening) and not _RELATE_WORDS.search(framing) \
+            and not _DIFFERENCE.search(framing):
+        return "how"
+    if len(reading.found) >= 3 and _options(reading) is not None:
+        return "which"
+    if _YES_NO.match(opening) and two and not _RELATE_WORDS.search(framing):
+        if _options(reading) is not None:
+            return "which"
+        asked = [t for t in focus_types(framing) if t != "contrasts_with"]
+        if not _DIFFERENCE.search(framing) or re.search(r"\bsame\b", framing) or asked:
+            return "yes_no"
+    if two:
+        return "difference" if _DIFFERENCE.search(framing) else "relate"
+    if _EXAMPLES.search(framing):
         return "examples"
     return "define"
+
+
+_RELATE_WORDS = re.compile(r"\b(?:relat\w*|connect\w*|link\w*|relationship)\b")
+
+
+def _options(reading: Reading) -> tuple[Found, Found, Found] | None:
+    """For "Is S the A or the B?" (or "Which is S, A or B?"): S and the two options joined
+    by "or"; None when the question offers no such choice."""
+    found = reading.found
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        between = reading.framing[a.end:b.start]
+        if not re.fullmatch(r"[\s,]*or\s+(?:(?:the|a|an)\s+)?", between):
+            continue
+        rest = [f for f in found if f not in (a, b)]
+        if rest:
+            return rest[0], a, b
+    return None
 
 
 def ask(graph: KnowledgeGraph, question: str) -> Answer:
@@ -350,8 +439,14 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
     generic = [f for f in found if f.id == "objective-function"
                and q[f.start:f.end].lower() in _GENERIC_OBJECTIVE]
     if generic and len(found) > 1:
+        owner = _objective_of(graph, q, found, generic[0])
         found = [f for f in found if f not in generic]
         focus = ["has_objective", *focus]
+        if owner is not None and len(found) > 1 and _YES_NO.match(q):
+            # "do humans care about the objective of evolution?": asks about the objective
+            # itself, genetic fitness, not about evolution
+            found = [Found(owner[1], f.start, f.end, f.how) if f.id == owner[0] else f
+                     for f in found]
     concepts = [graph.concepts[f.id] for f in found][:MAX_CONCEPTS]
     if reading.missing or not concepts:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
@@ -367,7 +462,27 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
         intent, toward = "define", concepts[1]
         concepts = concepts[:1]
     notes = Footnotes(graph)
-    if intent == "define":
+    verdict: Verdict | None = None
+    if intent == "which":
+        picked = _options(Reading(found, reading.words, [], reading.framing, []))
+        assert picked is not None
+        subject, a, b = (graph.concepts[f.id] for f in picked)
+        lines, choice = which(graph, subject, [a, b], notes)
+        if not lines:
+            intent = "relate"
+            lines = _relate(graph, [subject, a, b], notes)
+        concepts = [subject, a, b] if choice is None else [subject, choice.chosen, choice.other]
+    elif intent == "yes_no":
+        lines, verdict = whether(graph, concepts[0], concepts[1], focus, notes,
+                                 framing=reading.framing[_LEAD.match(  # type: ignore[union-attr]
+                                     reading.framing).end():])
+    elif intent == "why":
+        lines = why(graph, concepts, notes, judging=bool(_JUDGING.search(reading.framing)))
+    elif intent == "how":
+        lines = how(graph, concepts, focus, notes)
+    elif intent == "what_happens":
+        lines = what_happens(graph, concepts, notes)
+    elif intent == "define":
         lines = _define(graph, concepts[0], notes, focus, toward)
         if toward is not None:
             concepts = [concepts[0], toward]
@@ -376,9 +491,25 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
     elif intent == "difference":
         lines = _difference(graph, concepts, notes)
     else:
-        lines = _relate(graph, concepts, notes, yes_no=bool(_YES_NO.match(q)))
+        lines = _relate(graph, concepts, notes)
     return Answer(q, intent, [c.id for c in concepts], with_footnotes(lines, notes), notes,
-                  _suggest(graph, concepts, intent))
+                  _suggest(graph, concepts, intent), verdict=verdict)
+
+
+def _objective_of(graph: KnowledgeGraph, q: str, found: list[Found],
+                  generic: Found) -> tuple[str, str] | None:
+    """For "the objective of Y" (or "Y's goal"): Y and the one objective the graph says Y
+    pursues, when it says so plainly; else None."""
+    after = [f for f in found if f.start > generic.end
+             and _OF_BETWEEN.match(q[generic.end:f.start])]
+    before = [f for f in found if f.end <= generic.start
+              and re.fullmatch(r"\s*(?:'s|\u2019s)\s*", q[f.end:generic.start])]
+    for owner in after[:1] or before[-1:]:
+        targets = [r.target for r in graph.relations_of(owner.id) if r.source == owner.id
+                   and r.type == "has_objective" and r.modality is None]
+        if len(targets) == 1:
+            return owner.id, targets[0]
+    return None
 
 
 def _asks_of(q: str, found: list[Found]) -> bool:
@@ -418,7 +549,7 @@ def _facts(graph: KnowledgeGraph, c: Concept, focus: list[str],
 
 
 def _definition(c: Concept, notes: Footnotes) -> str:
-    return f"{c.definition.strip()}{notes.mark(c.citations)}"
+    return defined(c, notes)
 
 
 def _define(graph: KnowledgeGraph, c: Concept, notes: Footnotes, focus: list[str],
@@ -429,8 +560,9 @@ def _define(graph: KnowledgeGraph, c: Concept, notes: Footnotes, focus: list[str
     facts = _facts(graph, c, focus, toward)
     if facts:
         lines += ["", "In the graph:", ""]
-        lines += [f"- {capitalize(clause(graph, r, fwd))}.{notes.mark(r.citations)}"
-                  for r, fwd in facts]
+        # each fact with its reason: the note says why it holds
+        told = Told()
+        lines += [f"- {explained(graph, notes, r, fwd, told)}" for r, fwd in facts]
     asked = focus[0] if focus else None
     if asked in _NONE_RECORDED and not any(r.type == asked for r, _fwd in facts):
         lines += ["", f"The graph records no {_NONE_RECORDED[asked]} for {noun(c)}."]
@@ -462,35 +594,13 @@ def _side_effects(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[s
         if lines else []
 
 
-_UPWARD = frozenset({"is_a", "example_of", "part_of"})
-
-
-def _yes_chain(r: Relatedness) -> list[Relation] | None:
-    """The relations of a chain x -> y that only goes up (is a kind of, is an example of,
-    is part of), if the direct relations or the best path is one."""
-    for rel in r.direct:
-        if rel.source == r.x.id and rel.type in _UPWARD:
-            return [rel]
-    if r.paths and all(s.forward and s.relation.type in _UPWARD for s in r.paths[0].steps):
-        return [s.relation for s in r.paths[0].steps]
-    return None
-
-
-def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
-            yes_no: bool = False) -> list[str]:
+def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) -> list[str]:
     lines: list[str] = []
     for a, b in zip(concepts, concepts[1:], strict=False):
         if lines:
             lines.append("")
         r = relate(graph, a.id, b.id)
-        chain = _yes_chain(r) if yes_no else None
-        if chain is not None:
-            clauses = [clause(graph, rel) + notes.mark(rel.citations) for rel in chain]
-            lines.append(f"**Yes.** {capitalize(', and '.join(clauses))}.")
-            rest = relate_lines(graph, r, notes, main=False)
-            lines += ["", *rest] if rest else []
-        else:
-            lines += relate_lines(graph, r, notes)
+        lines += relate_lines(graph, r, notes)
         if any(rel.type == "mitigates" and rel.source == a.id for rel in r.direct):
             lines += _side_effects(graph, a, notes)
     return lines
@@ -503,7 +613,7 @@ def _difference(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes
     for a, b in zip(concepts, concepts[1:], strict=False):
         r = relate(graph, a.id, b.id)
         lines.append("")
-        lines += relate_lines(graph, r, notes)
+        lines += relate_lines(graph, r, notes, others=1)
         if not r.shared and not r.direct:
             lines += ["", f"The graph records nothing that {noun(a)} and {noun(b)} share."]
     return lines

@@ -123,6 +123,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     answer = ask(graph, " ".join(args.question))
     if args.json:
         print(json.dumps({"question": answer.question, "intent": answer.intent,
+                          "verdict": answer.verdict,
                           "concepts": answer.concepts, "answer": answer.answer,
                           "suggestions": answer.suggestions, "missing": answer.missing},
                          indent=2, ensure_ascii=False))

@@ -11,7 +11,7 @@ Examples
 >>> g = load_graph(Path(__file__).parent.parent / "tests" / "data" / "good")
 >>> rel = g.relations_between("base-optimizer", "mesa-optimizer")[0]
 >>> sentence(g, rel)
-'The base optimizer produces the mesa-optimizer.'
+'The base optimizer produces a mesa-optimizer.'
 >>> sentence(g, rel, forward=False)
 'The mesa-optimizer is produced by the base optimizer.'
 """
@@ -289,8 +289,8 @@ grant, introduced by "But"."""
 
 _DIRECT_ORDER = ("is_a", "part_of", "failure_of", "example_of", "has_objective", "produces",
                  "causes", "makes_likely", "exacerbates", "reveals", "mitigates", "requires",
-                 "relies_on", "optimizes", "concerns", "outperforms", "fails_together",
-                 "contrasts_with", "analogous_to", "introduced_in", "related_to",
+                 "relies_on", "optimizes", "contrasts_with", "concerns", "outperforms",
+                 "fails_together", "analogous_to", "introduced_in", "related_to",
                  "insufficient_against")
 
 
@@ -358,8 +358,19 @@ def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
     for a, b in ((r.x, r.y), (r.y, r.x)):
         above = graph.up_tree(b.id)
         for rel in graph.relations_of(a.id):
-            if not rel.negated or rel.source != a.id or rel.target not in above \
-                    or rel in told.relations:
+            if not rel.negated or rel.source != a.id or rel in told.relations:
+                continue
+            same = [s for s in graph.relations_between(b.id, rel.target)
+                    if s.source == b.id and s.type == rel.type and s.modality is None]
+            if same and rel.target not in above:
+                # "humans do not pursue genetic fitness, while evolution pursues it"
+                told.relations.update([rel, *same])
+                head = capitalize(_cited(graph, notes, rel, True))
+                text = f"{head}, while {_cited(graph, notes, same[0], True)}."
+                note = told.note(rel, notes)
+                lines.append(f"{text} {note}".rstrip())
+                continue
+            if rel.target not in above:
                 continue
             chain = graph.chain_in(above, rel.target)
             told.relations.update([rel, *chain])
@@ -372,7 +383,8 @@ def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
 
 
 def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
-                 others: int = 2, main: bool = True, told: Told | None = None) -> list[str]:
+                 others: int = 2, main: bool = True, told: Told | None = None,
+                 common: bool = True) -> list[str]:
     """Markdown lines explaining how ``r.x`` relates to ``r.y``; citations go to ``notes``.
 
     The answer leads with the direct relations and their notes (or the best path, each
@@ -395,6 +407,10 @@ def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
         rest = shown
     if r.direct or not main:
         apart = [f"- {line}" for line in _apart_lines(graph, r, notes, told)]
+    if apart:  # what parts them matters more than further links
+        if lines:
+            lines.append("")
+        lines += ["What sets them apart:", "", *apart]
     rest = [p for p in rest if not all(s.relation in told.relations for s in p.steps)]
     if rest:
         if lines:
@@ -403,12 +419,8 @@ def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
         lines.append("")
         for path in rest:
             lines.append(f"- {path_sentence(graph, notes, path, told)}")
-    if apart:
-        if lines:
-            lines.append("")
-        lines += ["What sets them apart:", "", *apart]
     through = {s.to_id for p in shown for s in p.steps[:-1]}
-    shared = [s for s in r.shared if s.concept not in through
+    shared = [s for s in r.shared if common and s.concept not in through
               and not all(rel in told.relations for rel in s.relations)]
     if shared:
         if lines:

@@ -12,6 +12,8 @@ Examples
 --------
 >>> RELATION_TYPES["produces"].inverse.format(x="the mesa-optimizer", y="the base optimizer")
 'the mesa-optimizer is produced by the base optimizer'
+>>> RELATION_TYPES["produces"].forward.format(x="the base optimizer", ya="a mesa-optimizer")
+'the base optimizer produces a mesa-optimizer'
 >>> RELATION_TYPES["contrasts_with"].symmetric
 True
 """
@@ -72,7 +74,7 @@ class RelationType:
         """The sentence template read forward or from the target, with ``modality``.
 
         >>> RELATION_TYPES["produces"].template(True, "can")
-        '{x} can produce {y}'
+        '{x} can produce {ya}'
         """
         if modality is None:
             return self.forward if forward else self.inverse
@@ -122,11 +124,11 @@ _TYPES = [
                               does_not=("{x} does not pursue {y}",
                                         "{x} is not what {y} pursues"))),
     RelationType("produces", "X produces, selects or creates Y.",
-                 "{x} produces {y}", "{x} is produced by {y}", "produced_by",
-                 "both produce {z}", "both are produced by {z}", "related",
-                 modal=_modal(can=("{x} can produce {y}", "{x} can be produced by {y}"),
-                              may=("{x} may produce {y}", "{x} may be produced by {y}"),
-                              does_not=("{x} does not produce {y}",
+                 "{x} produces {ya}", "{x} is produced by {y}", "produced_by",
+                 "both produce {za}", "both are produced by {z}", "related",
+                 modal=_modal(can=("{x} can produce {ya}", "{x} can be produced by {y}"),
+                              may=("{x} may produce {ya}", "{x} may be produced by {y}"),
+                              does_not=("{x} does not produce {ya}",
                                         "{x} is not produced by {y}"))),
     RelationType("optimizes", "X adjusts, searches over or optimizes Y.",
                  "{x} optimizes {y}", "{x} is optimized by {y}", "optimized_by",
@@ -135,20 +137,20 @@ _TYPES = [
                               does_not=("{x} does not optimize {y}",
                                         "{x} is not optimized by {y}"))),
     RelationType("concerns", "X (a problem or notion) is about Y.",
-                 "{x} is about {y}", "{x} is a concern of {y}", "concern_of",
+                 "{x} is about {y}", "{y} is about {x}", "concern_of",
                  "both are about {z}", "{z} is about both", "related"),
     RelationType("requires", "X requires or presupposes Y.",
-                 "{x} requires {y}", "{x} is required by {y}", "required_by",
+                 "{x} requires {y}", "{y} requires {x}", "required_by",
                  "both require {z}", "{z} requires both", "related",
-                 modal=_modal(may=("{x} may require {y}", "{x} may be required by {y}"),
+                 modal=_modal(may=("{x} may require {y}", "{y} may require {x}"),
                               does_not=("{x} does not require {y}",
-                                        "{x} is not required by {y}"))),
+                                        "{y} does not require {x}"))),
     RelationType("relies_on", "X works by means of Y, or depends on it in practice.",
-                 "{x} relies on {y}", "{x} is relied on by {y}", "relied_on_by",
+                 "{x} relies on {y}", "{x} is what {y} relies on", "relied_on_by",
                  "both rely on {z}", "{z} relies on both", "related",
-                 modal=_modal(can=("{x} can rely on {y}", "{x} can be relied on by {y}"),
+                 modal=_modal(can=("{x} can rely on {y}", "{x} is what {y} can rely on"),
                               does_not=("{x} does not rely on {y}",
-                                        "{x} is not relied on by {y}"))),
+                                        "{x} is not what {y} relies on"))),
     RelationType("causes", "X brings about Y.",
                  "{x} causes {y}", "{x} is caused by {y}", "caused_by",
                  "both cause {z}", "both are caused by {z}", "related",

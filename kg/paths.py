@@ -296,7 +296,8 @@ def shared_context(graph: KnowledgeGraph, x: str, y: str,
     def links(cid: str) -> dict[tuple[str, bool, str], Relation]:
         out: dict[tuple[str, bool, str], Relation] = {}
         for rel in graph.relations_of(cid):
-            if rel.type == "related_to" or rel.negated:
+            # a possibility ("may pursue") is not something two concepts share
+            if rel.type == "related_to" or rel.modality is not None:
                 continue
             symmetric = RELATION_TYPES[rel.type].symmetric
             if rel.source == cid:

@@ -40,6 +40,7 @@ hello hi hey thanks thank please ok okay yes between among amongst against via p
 upon toward towards across around beyond behind beside besides despite inside outside
 versus whether though although unless since till like unlike instead either neither
 whose whatever whichever whoever anybody everything nothing somebody everyone according
+together enough sufficient insufficient instead anymore otherwise
 """.split())
 
 INTENT_WORDS = frozenset("""
@@ -50,7 +51,8 @@ compared comparison contrast contrasted similar similarity similarities unlike o
 versus vs relate relates related relation relations relationship relationships connect
 connected connection connections link linked links role example examples instance
 instances illustrate illustrates illustration case cases analogy analogies eg kind kinds
-type types sort sorts way ways
+type types sort sorts way ways failure failures outcome outcomes effect effects consequence
+consequences reason reasons
 """.split())
 """Words that express what is asked rather than what it is about."""
 
@@ -67,6 +69,9 @@ optimise pass play point pose predict prefer prevent produce prove pursue put re
 refer reflect relate remain represent require resist result run say search see seem select
 show shut solve stand start stay stop succeed suggest take talk teach tell tend test think
 train trust try turn understand update use want work worry
+catch detect expose reveal rule fool pass beat outperform favor favour worsen defect pretend
+face meet encounter deploy specify specifies
+fake adopt internalize internalise imprint solve guarantee remove eliminate protect preserve
 """.split()
 
 CONTEXT_WORDS = frozenset("""
@@ -77,6 +82,9 @@ short brief briefly detail details detailed summary overview actually exactly ba
 essentially really truly generally usually typically commonly often always sometimes
 anyway also again please now today currently still even ever just probably possibly
 lot lots bit little thing things stuff something someone anyone people person guy
+deployment deployed training trained analogy picture story scenario
+programmer programmers designer designers developer developers engineer engineers
+researcher researchers user users human humans
 """.split())
 """Words that set the scene but do not change what the question is about."""
 
@@ -89,15 +97,24 @@ techniques approach approaches
 
 # a verb or noun of the question -> the relation types an answer should lead with
 _FOCUS = [
+    (r"catch\w*|caught|detect\w*|expos\w*|reveal\w*|notic\w*|spot\w*|uncover\w*", "reveals"),
+    (r"rule\s+out|rules\s+out|ruled\s+out|enough|sufficient|suffice\w*|guarantee\w*|"
+     r"eliminat\w*|remov\w*", "insufficient_against"),
+    (r"wors\w*|exacerbat\w*|amplif\w*|aggravat\w*", "exacerbates"),
+    (r"likel\w*|favou?r\w*|encourag\w*|incentiv\w*|push\w*", "makes_likely"),
+    (r"outperform\w*|better|beat\w*|advantage\w*", "outperforms"),
+    (r"rel(?:y|ies|ied|ying)\s+on|work\w*\s+by|relies", "relies_on"),
     (r"caus\w*|lead|leads|led|result\w*|why|reasons?|trigger\w*", "causes"),
     (r"produc\w*|creat\w*|select\w*|mak\w+|gives? rise|arise\w*|emerg\w*", "produces"),
     (r"requir\w*|needs?|depend\w*|prerequisites?|conditions?", "requires"),
     (r"fix\w*|prevent\w*|mitigat\w*|help\w*|solv\w*|stop\w*|counter\w*|address\w*|cure\w*",
      "mitigates"),
-    (r"pursu\w*|wants?|goals?|objectives?|aims?|trying|tries|values?", "has_objective"),
+    (r"pursu\w*|wants?|goals?|objectives?|aims?|trying|tries|values?|care\w*", "has_objective"),
     (r"optimi[sz]\w*|search\w*|adjust\w*|trains?|training", "optimizes"),
     (r"kinds?|types?|sorts?|forms?|categor\w*", "is_a"),
     (r"parts?|sub-?problems?|components?", "part_of"),
+    (r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*", "fails_together"),
+    (r"failures?\s+of|fails?\b|failing", "failure_of"),
     (r"who|introduc\w*|coin\w*|origin\w*|paper|invent\w*|named", "introduced_in"),
     (r"analog\w*|similar|like|parallel\w*", "analogous_to"),
     (r"opposite|contrast\w*|versus|vs|differ\w*|unlike", "contrasts_with"),
@@ -137,7 +154,7 @@ def _verbs() -> frozenset[str]:
               "gave", "given", "grew", "grown", "held", "hid", "hidden", "kept", "lost",
               "meant", "put", "shut", "stood", "taught", "understood", "arose", "arisen",
               "learnt", "are", "were", "been", "came", "wrote", "written", "drew", "drawn",
-              "fell", "fallen", "broke", "broken", "spoke", "spoken"}
+              "fell", "fallen", "broke", "broken", "spoke", "spoken", "caught", "beaten"}
     return frozenset(forms | {americanize(f) for f in forms})
 
 

@@ -50,8 +50,9 @@ def ask(
 ) -> AskOut:
     """Answer a question from the graph alone, every claim with a cited quote."""
     a = run_ask(graph, q)
-    return AskOut(question=a.question, intent=a.intent, concepts=a.concepts, answer=a.answer,
-                  citations=numbered(a.notes), suggestions=a.suggestions, missing=a.missing)
+    return AskOut(question=a.question, intent=a.intent, verdict=a.verdict, concepts=a.concepts,
+                  answer=a.answer, citations=numbered(a.notes), suggestions=a.suggestions,
+                  missing=a.missing)
 
 
 @router.get("/questions/glossary", response_model=Glossary)

@@ -36,7 +36,7 @@ def test_concept_detail(client: TestClient) -> None:
     assert ("mesa-optimizer", "is_a", "optimizer") in triples
     produced = next(s for s in body["relations"] if s["type"] == "produces")
     assert produced["source"] == BASE and produced["target"] == MESA
-    assert produced["sentence"] == "The base optimizer produces the mesa-optimizer."
+    assert produced["sentence"] == "The base optimizer produces a mesa-optimizer."
 
 
 def test_neighbors(client: TestClient) -> None:
@@ -74,7 +74,7 @@ def test_ontology(client: TestClient) -> None:
     produces = next(t for t in body["relation_types"] if t["name"] == "produces")
     assert produces["inverse_name"] == "produced_by" and not produces["symmetric"]
     assert [t["name"] for t in body["relation_types"] if t["broader"]] == ["is_a", "part_of"]
-    assert produces["modalities"]["can"] == {"forward": "{x} can produce {y}",
+    assert produces["modalities"]["can"] == {"forward": "{x} can produce {ya}",
                                              "inverse": "{x} can be produced by {y}"}
     limit = next(t for t in body["relation_types"] if t["name"] == "insufficient_against")
     assert limit["forward"] == "{x} does not rule out {y}" and limit["modalities"] == {}

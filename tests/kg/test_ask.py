@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kg.ask import ask
+from kg.ask import INTENTS, ask
 from kg.graph import KnowledgeGraph
 
 # (question, intent, concepts the answer must be about, in order)
@@ -32,13 +32,13 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("How does the base optimizer relate to the mesa-optimizer?", "relate",
      ["base-optimizer", "mesa-optimizer"]),
     ("how is evolution related to humans", "relate", ["evolution", "humans"]),
-    ("Is deceptive alignment a kind of pseudo-alignment?", "relate",
+    ("Is deceptive alignment a kind of pseudo-alignment?", "yes_no",
      ["deceptive-alignment", "pseudo-alignment"]),
-    ("How does distributional shift cause pseudo-alignment?", "relate",
+    ("How does distributional shift cause pseudo-alignment?", "how",
      ["distributional-shift", "pseudo-alignment"]),
     ("what connects gradient descent and mesa optimizers", "relate",
      ["gradient-descent", "mesa-optimizer"]),
-    ("Is gradient descent an optimizer?", "relate", ["gradient-descent", "optimizer"]),
+    ("Is gradient descent an optimizer?", "yes_no", ["gradient-descent", "optimizer"]),
     ("What is the difference between a base optimizer and a mesa-optimizer?", "difference",
      ["base-optimizer", "mesa-optimizer"]),
     ("whats the difference between inner and outer alignment", "difference",
@@ -46,7 +46,7 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("What is the difference between corrigible and deceptive alignment?", "difference",
      ["corrigible-alignment", "deceptive-alignment"]),
     ("inner alignment vs outer alignment", "difference", ["inner-alignment", "outer-alignment"]),
-    ("Is the mesa-objective the same as the base objective?", "difference",
+    ("Is the mesa-objective the same as the base objective?", "yes_no",
      ["mesa-objective", "base-objective"]),
     ("compare internal and corrigible alignment", "difference",
      ["internal-alignment", "corrigible-alignment"]),
@@ -67,9 +67,15 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
      ["mesa-optimizer", "meta-optimizer"]),
     ("corrigible vs deceptive vs internal alignment", "difference",
      ["corrigible-alignment", "deceptive-alignment", "internal-alignment"]),
-    ("is a human an optimizer", "relate", ["humans", "optimizer"]),
+    ("is a human an optimizer", "yes_no", ["humans", "optimizer"]),
     ("what is the bottlecap example about", "define", ["bottle-cap"]),
-    ("Why is deceptive alignment dangerous?", "define", ["deceptive-alignment"]),
+    ("Why is deceptive alignment dangerous?", "why", ["deceptive-alignment"]),
+    ("Why would a mesa-optimizer be deceptive?", "why", ["mesa-optimizer", "deceptive-alignment"]),
+    ("Are humans the base or the mesa-optimizer in the evolution analogy?", "which",
+     ["humans", "mesa-optimizer", "base-optimizer"]),
+    ("What happens under distributional shift?", "what_happens", ["distributional-shift"]),
+    ("Will adversarial training catch a deceptive model?", "yes_no",
+     ["adversarial-training", "deceptive-alignment"]),
     ("What is reward hacking?", "unknown", []),
     ("mesa-optimizer risk", "unknown", []),
     ("is GPT-3 a mesa optimizer", "unknown", ["mesa-optimizer"]),
@@ -103,8 +109,7 @@ def test_question(shipped: KnowledgeGraph, question: str, intent: str,
 
 def test_there_are_at_least_thirty_questions() -> None:
     assert len(QUESTIONS) >= 30
-    assert {i for _q, i, _c in QUESTIONS} == {"define", "relate", "difference", "examples",
-                                              "unknown"}
+    assert {i for _q, i, _c in QUESTIONS} == set(INTENTS)
 
 
 @pytest.mark.parametrize(("question", "missing"), [
@@ -124,8 +129,8 @@ def test_unknown_names_what_is_missing(shipped: KnowledgeGraph, question: str,
 
 def test_yes_no_question_answered_by_a_chain_up(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "is a human an optimizer")
-    assert a.answer.startswith("**Yes.** Humans are an example of a mesa-optimizer")
-    assert "connected in" not in a.answer  # the chain is not told twice
+    assert a.verdict == "yes"
+    assert a.answer.startswith("**Yes.** Humans are an example of an optimizer.")
 
 
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
@@ -147,14 +152,16 @@ def test_examples_list_each_example_once(shipped: KnowledgeGraph) -> None:
     assert names and len(names) == len(set(names))
 
 
-def test_a_remedy_comes_with_what_else_it_brings_about(shipped: KnowledgeGraph) -> None:
+def test_a_remedy_with_a_limit_is_not_a_plain_yes(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "does adversarial training fix pseudo alignment")
-    assert "helps against pseudo-alignment" in a.answer
-    caveat = a.answer.split("also records what adversarial training brings about:")[1]
-    assert "deceptive alignment requires modeling the base objective" in caveat
+    assert (a.intent, a.verdict) == ("yes_no", "not_necessarily")
+    assert a.answer.startswith("**Not necessarily.** Adversarial training does not rule out "
+                               "deceptive alignment.")
+    assert "may help against pseudo-alignment" in a.answer
 
 
 def test_asked_for_relations_that_are_missing_are_said_to_be(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "how can we prevent deceptive alignment")
-    assert (a.intent, a.concepts) == ("define", ["deceptive-alignment"])
-    assert "The graph records no remedies for deceptive alignment." in a.answer
+    assert (a.intent, a.concepts) == ("how", ["deceptive-alignment"])
+    assert a.answer.startswith("The graph records no remedies for deceptive alignment.")
+    assert "- Adversarial training does not rule out deceptive alignment." in a.answer

@@ -14,7 +14,7 @@ from kg.paths import relate
     ("source", "target", "forward", "text"),
     [
         ("base-optimizer", "mesa-optimizer", True,
-         "The base optimizer produces the mesa-optimizer."),
+         "The base optimizer produces a mesa-optimizer."),
         ("base-optimizer", "mesa-optimizer", False,
          "The mesa-optimizer is produced by the base optimizer."),
         ("humans", "mesa-optimizer", True, "Humans are an example of a mesa-optimizer."),

@@ -1,0 +1,755 @@
+"""Answers that reason: whether (yes/no), which of two, why, how and what happens.
+
+Every answer is built from the graph alone, as :mod:`kg.ask` builds the others: each
+claim is a relation read as a sentence with its footnotes, followed by its note (our
+reading of the cited passage). What these answers add is order and a verdict:
+
+- :func:`whether` opens with Yes, No, Partly, Not necessarily or Possibly and the relation
+  that decides it. A limit ("does not rule out") or a denial ("does not pursue") answers
+  No or Not necessarily; a chain up the hierarchy answers Yes; two concepts that play
+  different parts (evolution produces the mesa-optimizers; it is not one) answer No.
+- :func:`which` names the option the graph supports first, then who plays the other.
+- :func:`why` gives the reasons as an argument, premises first: what the thing requires,
+  the chain of causes and incentives from the subject to it, then an example.
+- :func:`how` leads with the relations the question's verb asks about and their notes;
+  :func:`what_happens` lists the effects, and what helps against them.
+
+Examples
+--------
+>>> from kg.load import load_graph
+>>> from pathlib import Path
+>>> g = load_graph(Path(__file__).parent.parent / "tests" / "data" / "good")
+>>> from kg.explain import Footnotes
+>>> lines, verdict = whether(g, g.concepts["humans"], g.concepts["mesa-optimizer"], [],
+...                          Footnotes(g))
+>>> verdict, lines[0][:45]
+('yes', '**Yes.** Humans are an example of a mesa-opti')
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from kg.explain import (
+    Footnotes,
+    Told,
+    capitalize,
+    clause,
+    defined,
+    explained,
+    limiting,
+    noun,
+    path_sentence,
+    relate_lines,
+)
+from kg.graph import KnowledgeGraph
+from kg.model import Concept, Relation
+from kg.paths import RankedPath, Relatedness, Step, relate
+
+Verdict = Literal["yes", "no", "partly", "not_necessarily", "possibly", "unknown"]
+VERDICTS: tuple[Verdict, ...] = ("yes", "no", "partly", "not_necessarily", "possibly",
+                                 "unknown")
+_SAY: dict[Verdict, str] = {
+    "yes": "Yes.", "no": "No.", "partly": "Partly.", "not_necessarily": "Not necessarily.",
+    "possibly": "Possibly.", "unknown": "The graph does not say so."}
+
+UPWARD = frozenset({"is_a", "example_of", "part_of"})
+"""Types that climb from a thing to what it is: a chain of them answers "Is X a Y?"."""
+REMEDY = frozenset({"mitigates", "insufficient_against", "reveals"})
+"""Types that say whether something fixes, catches or rules out something."""
+CAUSAL = frozenset({"causes", "produces", "makes_likely", "exacerbates", "reveals"})
+"""Types that say something brings about, favours or worsens something."""
+ROLES = frozenset({"produces", "optimizes"})
+"""Types that give two concepts different parts: the producer is not what it produces."""
+PREMISES = ("requires", "relies_on")
+"""What must hold for a thing: told first in a why-answer."""
+REASONS = ("causes", "makes_likely", "exacerbates")
+"""What brings a thing about or favours it: told after the premises."""
+EFFECTS = ("causes", "makes_likely", "exacerbates", "reveals", "produces", "insufficient_against",
+           "mitigates", "relies_on", "requires", "optimizes")
+"""What a thing does or brings about, in the order a what-happens answer tells them."""
+WORKINGS = ("relies_on", "requires", "optimizes", "produces", "causes", "reveals", "mitigates",
+            "insufficient_against", "makes_likely", "exacerbates", "outperforms")
+"""What a thing works by and does, in the order a how-does-it-work answer tells them."""
+MAX_CLIMB = 3
+"""Most steps of a chain up (is a kind of / is an example of / is part of)."""
+MAX_REASONS = 5
+"""Most further reasons or effects one answer lists."""
+
+
+# -- the structure the answers read
+
+
+def _climb(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
+    """Every concept ``start`` reaches over positive upward relations within
+    :data:`MAX_CLIMB` steps, with the (shortest) chain of relations that reaches it."""
+    chains: dict[str, list[Relation]] = {start: []}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if len(chains[node]) >= MAX_CLIMB:
+            continue
+        for rel in graph.relations_of(node):
+            if rel.source != node or rel.type not in UPWARD or rel.modality is not None:
+                continue
+            if rel.target not in chains:
+                chains[rel.target] = [*chains[node], rel]
+                queue.append(rel.target)
+    return chains
+
+
+def _scope(graph: KnowledgeGraph, cid: str) -> set[str]:
+    """``cid`` and what falls under it: its narrower concepts and its failures ("inner
+    misalignment is a failure of inner alignment"), with theirs."""
+    scope = {cid, *graph.descendants(cid)}
+    for rel in graph.relations_of(cid):
+        if rel.type == "failure_of" and rel.target == cid and not rel.negated:
+            scope |= {rel.source, *graph.descendants(rel.source)}
+    return scope
+
+
+def _from(graph: KnowledgeGraph, source: str, targets: set[str],
+          types: frozenset[str]) -> list[Relation]:
+    return [r for r in graph.relations_of(source)
+            if r.source == source and r.target in targets and r.type in types]
+
+
+def _between(graph: KnowledgeGraph, a: str, b: str, types: Iterable[str]) -> list[Relation]:
+    wanted = set(types)
+    return [r for r in graph.relations_between(a, b) if r.type in wanted]
+
+
+def _chain_text(graph: KnowledgeGraph, notes: Footnotes, chain: list[Relation],
+                told: Told, lead: str = "") -> str:
+    """A chain of relations as one cited sentence ("X is a Y[^1], and Y is a Z[^2].")
+    followed by the notes of its steps; one relation reads as :func:`explained` does.
+    ``lead`` goes before the sentence, which then starts in lower case."""
+    if len(chain) == 1:
+        return explained(graph, notes, chain[0], True, told, lead)
+    told.relations.update(chain)
+    parts = [clause(graph, r) + notes.mark(r.citations) for r in chain]
+    joined = ", and ".join(parts)
+    text = f"{lead}{joined}." if lead else capitalize(joined) + "."
+    why = [n for r in chain if (n := told.note(r, notes))]
+    return " ".join([text, *why])
+
+
+def _verdict_line(verdict: Verdict, reason: str) -> str:
+    return f"**{_SAY[verdict]}** {reason}".rstrip()
+
+
+def _rest(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+          told: Told) -> list[str]:
+    """What else the graph holds on x and y, after the lines that decided the answer."""
+    untold = [rel for rel in graph.relations_between(x.id, y.id) if rel not in told.relations]
+    lines = [f"- {explained(graph, notes, rel, rel.source == x.id, told)}" for rel in untold]
+    if lines:
+        lines = ["Also:", "", *lines]
+    more = relate_lines(graph, relate(graph, x.id, y.id), notes, others=1, main=False,
+                        told=told, common=False)
+    if more:
+        lines += [""] if lines else []
+        lines += more
+    return lines
+
+
+# -- whether: yes/no questions
+
+Asked = Literal["remedy", "causal", "objective", "requirement", "identity", "same", "other"]
+
+
+def asked_kind(focus: list[str], framing: str) -> Asked:
+    """What a yes/no question asks of its two concepts, from the relation types its words
+    point at (:func:`kg.vocab.focus_types`) and its framing (the question with the concept
+    names blanked)."""
+    words = set(framing.replace("?", " ").split())
+    if words & {"same", "identical", "equal", "equivalent"}:
+        return "same"
+    for rtype in focus:
+        if rtype in ("mitigates", "insufficient_against", "reveals"):
+            return "remedy"
+        if rtype in ("causes", "produces", "makes_likely", "exacerbates"):
+            return "causal"
+        if rtype == "has_objective":
+            return "objective"
+        if rtype in ("requires", "relies_on"):
+            return "requirement"
+    copula = framing.split()[:1] in (["is"], ["are"], ["was"], ["were"])
+    return "identity" if copula else "other"
+
+
+def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
+            notes: Footnotes, framing: str = "is") -> tuple[list[str], Verdict]:
+    """A yes/no answer about ``x`` and ``y``: the verdict and its reason first, then what
+    else the graph holds on the two."""
+    told = Told()
+    kind = asked_kind(focus, framing)
+    decide = {"remedy": _remedy, "causal": _causal, "objective": _objective,
+              "requirement": _requirement, "same": _same}.get(kind, _identity)
+    lines: list[str] = []
+    verdict: Verdict = "unknown"
+    if kind in ("identity", "other"):
+        # "can they fail together?", "does X outperform Y?": the relation asked about decides
+        lines, verdict = _asked_directly(graph, x, y, focus, notes, told)
+    if not lines:
+        lines, verdict = decide(graph, x, y, notes, told)
+    if not lines and decide is not _identity:
+        lines, verdict = _identity(graph, x, y, notes, told)
+    if not lines and kind in ("remedy", "causal"):
+        lines, verdict = _limits_near(graph, x, y, notes, told)
+    if not lines:
+        lines, verdict = _undecided(graph, x, y, notes, told)
+    rest = _rest(graph, x, y, notes, told)
+    return (lines + [""] + rest if rest else lines), verdict
+
+
+def _limits_near(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+                 told: Told) -> tuple[list[str], Verdict]:
+    """Will x bring about (or fix) something about y, where no relation says so directly,
+    but x is known not to rule out a failure next to y ("will adversarial training make a
+    model adopt the base objective?": it does not rule out inner misalignment)? Then the
+    honest verdict is Not necessarily, with the limits."""
+    near, _ = graph.neighbors(y.id, depth=2)
+    limits = [r for r in graph.relations_of(x.id) if r.source == x.id and limiting(r)
+              and r.target in near]
+    if not limits:
+        return [], "unknown"
+    limits.sort(key=lambda r: (near[r.target], r.target))
+    return _say(graph, notes, told, "not_necessarily", limits[:2], x), "not_necessarily"
+
+
+def _asked_directly(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
+                    notes: Footnotes, told: Told) -> tuple[list[str], Verdict]:
+    """A direct relation of a type the question's words ask about ("can they fail
+    together?", "does it outperform?") decides by its modality."""
+    asked = [r for r in graph.relations_between(x.id, y.id) if r.type in focus]
+    if not asked:
+        return [], "unknown"
+    verdict = "no" if limiting(asked[0]) else _MODAL_VERDICT[asked[0].modality]
+    return _say(graph, notes, told, verdict, asked, x), verdict
+
+
+def _say(graph: KnowledgeGraph, notes: Footnotes, told: Told, verdict: Verdict,
+         rels: list[Relation], x: Concept) -> list[str]:
+    """The verdict, then each deciding relation with its note (read from x)."""
+    first, *others = rels
+    lines = [_verdict_line(verdict, explained(graph, notes, first, first.source == x.id, told))]
+    for rel in others:
+        lines += ["", explained(graph, notes, rel, rel.source == x.id, told)]
+    return lines
+
+
+_MODAL_VERDICT: dict[str | None, Verdict] = {None: "yes", "can": "yes", "may": "possibly",
+                                             "does_not": "no"}
+
+
+def _remedy(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+            told: Told) -> tuple[list[str], Verdict]:
+    """Does x fix, catch or rule out y? A limit on y or on what falls under it answers No
+    (nothing helps) or Not necessarily (something does); help alone answers Yes or Partly."""
+    scope = _scope(graph, y.id)
+    found = _from(graph, x.id, scope, REMEDY)
+    limits = [r for r in found if limiting(r)]
+    helps = [r for r in found if not limiting(r)]
+    if not found:
+        return [], "unknown"
+    # the relation on y itself first, then on what falls under it
+    limits.sort(key=lambda r: r.target != y.id)
+    helps.sort(key=lambda r: (r.target != y.id, r.modality is not None))
+    if limits:
+        verdict: Verdict = "not_necessarily" if helps else "no"
+        lines = _say(graph, notes, told, verdict, limits, x)
+        if helps:
+            lines += ["", "What it can do:", ""]
+            lines += [f"- {explained(graph, notes, r, True, told)}" for r in helps]
+        return lines, verdict
+    on_y = [r for r in helps if r.target == y.id]
+    verdict = _MODAL_VERDICT[on_y[0].modality] if on_y else "partly"
+    return _say(graph, notes, told, verdict, helps, x), verdict
+
+
+def _direct_or_chain(graph: KnowledgeGraph, x: Concept, y: Concept, types: frozenset[str],
+                     notes: Footnotes, told: Told) -> tuple[list[str], Verdict]:
+    """Relations of ``types`` from x to y decide by their modality; else a chain of them
+    from x to y answers "Yes, indirectly"; the same the other way round answers No."""
+    direct = _from(graph, x.id, {y.id}, types)
+    if direct:
+        direct.sort(key=lambda r: (r.modality is not None, r.modality == "does_not"))
+        return _say(graph, notes, told, _MODAL_VERDICT[direct[0].modality], direct, x), \
+            _MODAL_VERDICT[direct[0].modality]
+    chain = _forward_chain(graph, x.id, y.id, types)
+    if chain is not None:
+        modal = any(r.modality == "may" for r in chain)
+        verdict: Verdict = "possibly" if modal else "yes"
+        text = _chain_text(graph, notes, chain, told)
+        return [f"**{'Possibly' if modal else 'Yes'}, indirectly.** {text}"], verdict
+    back = _from(graph, y.id, {x.id}, types)
+    if back:
+        reason = explained(graph, notes, back[0], True, told, lead="It is the other way round: ")
+        return [_verdict_line("no", reason)], "no"
+    return [], "unknown"
+
+
+def _forward_chain(graph: KnowledgeGraph, x: str, y: str, types: frozenset[str],
+                   max_steps: int = 3) -> list[Relation] | None:
+    """A shortest chain x -> ... -> y over positive relations of ``types`` read forward."""
+    chains: dict[str, list[Relation]] = {x: []}
+    queue = deque([x])
+    while queue:
+        node = queue.popleft()
+        if len(chains[node]) >= max_steps:
+            continue
+        for rel in graph.relations_of(node):
+            if rel.source != node or rel.type not in types or rel.negated:
+                continue
+            if rel.target not in chains:
+                chains[rel.target] = [*chains[node], rel]
+                if rel.target == y:
+                    return chains[y]
+                queue.append(rel.target)
+    return None
+
+
+def _causal(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+            told: Told) -> tuple[list[str], Verdict]:
+    return _direct_or_chain(graph, x, y, CAUSAL, notes, told)
+
+
+def _objective(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+               told: Told) -> tuple[list[str], Verdict]:
+    return _direct_or_chain(graph, x, y, frozenset({"has_objective"}), notes, told)
+
+
+def _requirement(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+                 told: Told) -> tuple[list[str], Verdict]:
+    return _direct_or_chain(graph, x, y, frozenset({"requires", "relies_on"}), notes, told)
+
+
+def _same(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+          told: Told) -> tuple[list[str], Verdict]:
+    """Is x the same as y? A contrast says they can differ; a chain up says one is a kind
+    of the other, not the same."""
+    contrast = _between(graph, x.id, y.id, ("contrasts_with",))
+    if contrast:
+        return _say(graph, notes, told, "not_necessarily", contrast, x), "not_necessarily"
+    up = _climb(graph, x.id).get(y.id) or _climb(graph, y.id).get(x.id)
+    if up:
+        return [_verdict_line("no", "One is a kind of the other: "
+                              + _chain_text(graph, notes, up, told))], "no"
+    return [], "unknown"
+
+
+def _identity(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+              told: Told) -> tuple[list[str], Verdict]:
+    """Is x a y? Yes along a chain up; No where x (or what it is) is denied to be y (or
+    what y is), where the two are contrasted, or where they play different parts."""
+    up_x = _climb(graph, x.id)
+    if y.id in up_x and up_x[y.id]:
+        return [_verdict_line("yes", _chain_text(graph, notes, up_x[y.id], told))], "yes"
+    up_y = _climb(graph, y.id)
+    for a, chain_a in up_x.items():
+        for rel in graph.relations_of(a):
+            if rel.source == a and rel.negated and rel.type in UPWARD and rel.target in up_y:
+                text = _chain_text(graph, notes, [*chain_a, rel], told)
+                tail = up_y[rel.target]
+                if tail:
+                    text += " " + _while(graph, notes, tail, told)
+                return [_verdict_line("no", text)], "no"
+    # what x *is* explains a No best ("evolution is an example of a base optimizer"), so
+    # pairs reached by climbing from x come before x itself
+    for a, chain_a in sorted(up_x.items(), key=lambda kv: (not kv[1], len(kv[1]))):
+        for b, chain_b in sorted(up_y.items(), key=lambda kv: len(kv[1])):
+            links = [r for r in graph.relations_between(a, b)
+                     if r.type == "contrasts_with" or (r.type in ROLES and not r.negated)]
+            if not links:
+                continue
+            rel = links[0]
+            lines = [_verdict_line("no", _chain_text(graph, notes, [*chain_a, rel], told)
+                                   if chain_a else explained(graph, notes, rel,
+                                                             rel.source == a, told))]
+            if chain_b:
+                lines[0] += " " + _while(graph, notes, chain_b, told)
+            player = _who_plays(graph, x, y, notes, told) if rel.type in ROLES else []
+            return lines + player, "no"
+    return [], "unknown"
+
+
+def _while(graph: KnowledgeGraph, notes: Footnotes, chain: list[Relation], told: Told) -> str:
+    """What the other concept is, after a denial or a difference of roles: "By contrast,
+    the mesa-optimizer is a kind of optimizer.[^3]"."""
+    told.relations.update(chain)
+    parts = [clause(graph, r) + notes.mark(r.citations) for r in chain[:-1]]
+    last = chain[-1]
+    parts.append(clause(graph, last))
+    return "By contrast, " + ", and ".join(parts) + "." + notes.mark(last.citations)
+
+
+def _who_plays(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+               told: Told) -> list[str]:
+    """Who is the y, where x produces it: "evolution produces humans, and humans are an
+    example of a mesa-optimizer"."""
+    for rel in graph.relations_of(x.id):
+        if rel.source != x.id or rel.type not in ROLES or rel.negated:
+            continue
+        chain = _climb(graph, rel.target).get(y.id)
+        if chain:
+            verb = "produce" if rel.type == "produces" else "optimize"
+            return ["", _chain_text(graph, notes, [rel, *chain], told,
+                                    lead=f"What it does {verb}: ")]
+    return []
+
+
+def _undecided(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+               told: Told) -> tuple[list[str], Verdict]:
+    """No relation decides: say what the graph holds instead, and that it does not say."""
+    r = relate(graph, x.id, y.id)
+    lines = [f"**{_SAY['unknown']}** What it holds on {noun(x)} and {noun(y)}:", ""]
+    lines += relate_lines(graph, r, notes, told=told)
+    return lines, "unknown"
+
+
+# -- which of two
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The option a which-question's answer names, and the relations that decide it."""
+
+    chosen: Concept
+    other: Concept
+    relations: list[Relation]
+
+
+def which(graph: KnowledgeGraph, subject: Concept, options: list[Concept],
+          notes: Footnotes) -> tuple[list[str], Choice | None]:
+    """Which of ``options`` the ``subject`` is (or has, or does): the option with a chain
+    up from the subject (or from the option to the subject) wins, then one with a direct
+    relation other than a contrast; the answer names it first, then who plays the other."""
+    told = Told()
+    ranked: list[tuple[int, int, Concept, list[Relation]]] = []
+    for i, option in enumerate(options):
+        found = sorted(_support(graph, subject, option), key=lambda sr: sr[0])
+        if found:
+            ranked.append((found[0][0], i, option, found[0][1]))
+    if not ranked:
+        return [], None
+    ranked.sort(key=lambda e: (e[0], e[1]))
+    if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
+        # both options are tied to the subject as closely: the graph does not choose, and
+        # picking the first named would make the answer depend on the order of the words
+        lines = [f"The graph does not decide between {noun(ranked[0][2])} and "
+                 f"{noun(ranked[1][2])}; it relates {noun(subject)} to both:", ""]
+        lines += [f"- {_chain_text(graph, notes, rels, told)}" for _, _, _, rels in ranked]
+        return lines, None
+    _, _, chosen, rels = ranked[0]
+    other = next(o for o in options if o.id != chosen.id)
+    lines = [f"**{capitalize(noun(chosen))}.** {_chain_text(graph, notes, rels, told)}"]
+    player = _player(graph, subject, other, chosen) if rels[-1].type in UPWARD else None
+    if player is not None:
+        who, chain = player
+        verb = "are" if who.plural else "is"
+        lines += ["", _chain_text(graph, notes, chain, told,
+                                  lead=f"{capitalize(noun(who))} {verb} {noun(other)}: ")]
+    return lines, Choice(chosen, other, rels)
+
+
+def _support(graph: KnowledgeGraph, s: Concept, o: Concept) -> list[tuple[int, list[Relation]]]:
+    found: list[tuple[int, list[Relation]]] = []
+    up = _climb(graph, s.id).get(o.id)
+    if up:
+        found.append((len(up), up))
+    down = _climb(graph, o.id).get(s.id)
+    if down:
+        found.append((len(down), down))
+    for rel in graph.relations_between(s.id, o.id):
+        if rel.type != "contrasts_with" and not limiting(rel):
+            found.append((2, [rel]))
+    return found
+
+
+def _player(graph: KnowledgeGraph, subject: Concept, other: Concept,
+            chosen: Concept) -> tuple[Concept, list[Relation]] | None:
+    """A concept next to the subject that is the other option ("evolution is the base
+    optimizer"), with the chain up that says so."""
+    near, _ = graph.neighbors(subject.id, depth=1)
+    for cid in sorted(near, key=lambda c: (near[c], c)):
+        if cid in (subject.id, other.id, chosen.id):
+            continue
+        chain = _climb(graph, cid).get(other.id)
+        if chain and len(chain) == 1:  # plays the part itself, not through a story
+            return graph.concepts[cid], chain
+    return None
+
+
+# -- why
+
+
+def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
+        judging: bool = False) -> list[str]:
+    """The reasons for the last concept, as an argument: the chain of causes and
+    incentives from the first concept (the subject) to it leads, as one sentence with the
+    notes of its steps; then, premises first, what else it rests on (what it requires)
+    and what else brings it about; then how it works and an example. When a relation
+    between the two is itself what is asked ("why do optimizers outperform heuristics"),
+    it leads with its note, and the connections that bear on it follow. With ``judging``
+    ("why is X dangerous?") the answer is why the first concept matters: what it leads to
+    and what does not rule it out."""
+    told = Told()
+    target = concepts[-1]
+    subject = concepts[0] if len(concepts) > 1 else None
+    lines: list[str] = []
+    if judging and subject is None:
+        lines += _judged(graph, target, notes, told)
+    explains_relation = False
+    on_chain: set[str] = set()
+    if subject is not None:
+        target, r = _closest_target(graph, subject, target)
+        direct = sorted(r.direct, key=lambda d: (limiting(d), d.type not in CAUSAL,
+                                                 d.modality is not None))
+        explains_relation = any(d.type not in CAUSAL and d.type not in UPWARD
+                                and d.type != "contrasts_with" for d in direct)
+        for d in direct:
+            lead = "But " if limiting(d) and lines else ""
+            lines += [explained(graph, notes, d, d.source == subject.id, told, lead), ""]
+        chain = None if explains_relation else _explaining_path(r.paths)
+        if chain is not None:
+            lines += [path_sentence(graph, notes, chain, told), ""]
+            on_chain = {s.to_id for s in chain.steps} | {subject.id}
+        else:
+            on_chain = {subject.id}
+        if explains_relation or (direct and chain is None):
+            lines += relate_lines(graph, r, notes, others=2, main=False, told=told,
+                                  common=False)
+            lines.append("")
+    premises = _incoming(graph, target, ("requires",), told, outgoing=True)
+    reasons = [] if explains_relation else _incoming(graph, target, REASONS, told)
+    steps = [(p, True) for p in premises] + [(c, False) for c in reasons][:MAX_REASONS]
+    if steps:
+        heading = "What it rests on, premises first:" if premises else "What brings it about:"
+        if not lines:
+            heading = "The argument, premises first:" if premises else "The reasons:"
+        lines += [heading, ""]
+        lines += [f"{i}. {explained(graph, notes, rel, forward, told)}"
+                  for i, (rel, forward) in enumerate(steps, 1)]
+        lines.append("")
+    works = [] if explains_relation else _incoming(graph, target, ("relies_on",), told,
+                                                   outgoing=True)
+    if works:
+        lines += [explained(graph, notes, r, True, told, lead="How it works: ") for r in works]
+        lines.append("")
+    example = None if explains_relation else _an_example(graph, target, told)
+    if example is not None and subject is not None and not any(
+            {r.source, r.target} & on_chain - {target.id}
+            for r in graph.relations_of(example.source)):
+        example = None  # an example of the target that shows nothing of the subject's part
+    if example is not None:
+        lines += [explained(graph, notes, example, True, told, lead="For example, "), ""]
+    if not lines:
+        lines = [f"The graph records no reasons for {noun(target)}.", "",
+                 f"**{capitalize(target.label)}**: {defined(target, notes)}"]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _closest_target(graph: KnowledgeGraph, subject: Concept,
+                    target: Concept) -> tuple[Concept, Relatedness]:
+    """The target a why-question is about: the one named, unless only a narrower concept
+    is directly related to the subject ("why would gradient descent produce optimizers":
+    it produces mesa-optimizers)."""
+    r = relate(graph, subject.id, target.id, limit=10)
+    if any(d.type not in UPWARD for d in r.direct):
+        return target, r
+    for cid in sorted(graph.descendants(target.id), key=lambda c: graph.descendants(
+            target.id)[c]):
+        if cid == subject.id:
+            continue
+        if any(d.type not in UPWARD and not limiting(d)
+               for d in graph.relations_between(subject.id, cid)):
+            narrower = graph.concepts[cid]
+            return narrower, relate(graph, subject.id, cid, limit=10)
+    return target, r
+
+
+def _explaining_path(paths: Iterable[RankedPath]) -> RankedPath | None:
+    """The first path whose every step explains (a cause, an incentive, a requirement or
+    what something is), read in the direction travelled, and at least one of them a cause
+    or an incentive: a chain of "is a kind of" explains nothing."""
+    explaining = set(CAUSAL) | set(PREMISES) | {"has_objective", "outperforms", "failure_of"} \
+        | UPWARD
+    for path in paths:
+        if all(s.forward and s.relation.type in explaining and not s.relation.negated
+               for s in path.steps) and any(s.relation.type not in UPWARD | {"failure_of"}
+                                            for s in path.steps):
+            return path
+    return None
+
+
+def _incoming(graph: KnowledgeGraph, target: Concept, types: Iterable[str], told: Told,
+              outgoing: bool = False) -> list[Relation]:
+    """Relations of ``types`` into ``target`` (or, with ``outgoing``, out of it: what it
+    requires), not told yet, in the order of ``types``."""
+    order = list(types)
+    found = [r for r in graph.relations_of(target.id)
+             if r.type in order and r not in told.relations and not r.negated
+             and (r.source == target.id if outgoing else r.target == target.id)]
+    return sorted(found, key=lambda r: (order.index(r.type), r.modality is not None))
+
+
+def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes,
+            told: Told) -> list[str]:
+    """Why a thing matters: what it brings about, and what does not rule it out."""
+    effects = [r for r in graph.relations_of(target.id) if r.source == target.id
+               and r.type in ("causes", "makes_likely", "exacerbates")
+               and r not in told.relations]
+    limits = [r for r in graph.relations_of(target.id) if r.target == target.id
+              and r.type == "insufficient_against" and r not in told.relations]
+    fails = [r for r in graph.relations_of(target.id) if r.source == target.id
+             and limiting(r) and r not in told.relations]
+    lines: list[str] = []
+    if fails:
+        lines += ["What it does not rule out:", ""]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in fails[:MAX_REASONS]]
+        lines.append("")
+    if effects:
+        lines += ["What it leads to:", ""]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in effects[:MAX_REASONS]]
+        lines.append("")
+    if limits:
+        lines += ["What does not rule it out:", ""]
+        lines += [f"- {explained(graph, notes, r, False, told)}" for r in limits[:MAX_REASONS]]
+        lines.append("")
+    return lines
+
+
+def _an_example(graph: KnowledgeGraph, target: Concept, told: Told) -> Relation | None:
+    for rel in graph.relations_of(target.id):
+        if rel.type == "example_of" and rel.target == target.id and not rel.negated \
+                and rel not in told.relations:
+            return rel
+    return None
+
+
+# -- how and what happens
+
+
+def _two_steps(first: Relation, second: Relation) -> RankedPath:
+    """x -> z (first, read forward) and z <- y (second, read from its target)."""
+    return RankedPath((Step(first, True), Step(second, False)), 0.0)
+
+
+def how(graph: KnowledgeGraph, concepts: list[Concept], focus: list[str],
+        notes: Footnotes) -> list[str]:
+    """How x does something to y: the relations the question's verb asks about first,
+    each with its note (the mechanism), then the paths. With one concept: what it does and
+    what it works by."""
+    told = Told()
+    if len(concepts) >= 2:
+        x, y = concepts[0], concepts[1]
+        r = relate(graph, x.id, y.id)
+        asked = [rel for rel in r.direct if rel.type in focus]
+        lines: list[str] = []
+        for rel in sorted(asked, key=lambda d: focus.index(d.type)):
+            lines += [explained(graph, notes, rel, rel.source == x.id, told), ""]
+        if not r.direct:
+            # no relation says how x bears on y: what x does is the mechanism to tell first
+            own = [rel for rel in graph.relations_of(x.id) if rel.source == x.id
+                   and rel.type in EFFECTS + ("outperforms",) and not rel.negated]
+            own.sort(key=lambda d: (d.type not in focus, d.type == "requires"))
+            if own:
+                lines += [f"What {noun(x)} does:", ""]
+                lines += [f"- {explained(graph, notes, rel, True, told)}"
+                          for rel in own[:MAX_REASONS - 2]]
+                lines.append("")
+        lines += relate_lines(graph, r, notes, others=1, told=told)
+        return lines
+    if set(focus) & REMEDY:
+        return remedies(graph, concepts[0], notes, told)
+    return _workings(graph, concepts[0], notes, told)
+
+
+def remedies(graph: KnowledgeGraph, c: Concept, notes: Footnotes,
+             told: Told | None = None) -> list[str]:
+    """What helps against ``c`` or brings it to light, and what does not rule it out; says
+    so when the graph records no remedy."""
+    told = told if told is not None else Told()
+    into = [r for r in graph.relations_of(c.id) if r.target == c.id and r not in told.relations]
+    helps = [r for r in into if r.type in ("mitigates", "reveals") and not r.negated]
+    limits = [r for r in into if limiting(r)]
+    lines: list[str] = []
+    if helps:
+        lines += [f"What helps against {noun(c)} or brings it to light:", ""]
+        lines += [f"- {explained(graph, notes, r, False, told)}" for r in helps[:MAX_REASONS]]
+    else:
+        lines.append(f"The graph records no remedies for {noun(c)}.")
+    if limits:
+        lines += ["", f"What does not rule out {noun(c)}:", ""]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in limits[:MAX_REASONS]]
+    lines += ["", f"**{capitalize(c.label)}**: {defined(c, notes)}"]
+    return lines
+
+
+def _workings(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> list[str]:
+    lines = [f"**{capitalize(c.label)}**: {defined(c, notes)}"]
+    found = [r for r in graph.relations_of(c.id) if r.source == c.id and r.type in WORKINGS]
+    found.sort(key=lambda r: WORKINGS.index(r.type))
+    if found:
+        lines += ["", "How it works and what it does:", ""]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found[:MAX_REASONS + 2]]
+    return lines
+
+
+def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) -> list[str]:
+    """What a thing brings about (its effects, each with its note), and what helps against
+    it; with two concepts, how they bear on each other first."""
+    told = Told()
+    lines: list[str] = []
+    if len(concepts) >= 2:
+        x, y = concepts[0], concepts[1]
+        # y's effects that x makes likelier: what happens when the two meet
+        for effect in [r for r in graph.relations_of(y.id) if r.source == y.id
+                       and r.type in CAUSAL and not r.negated]:
+            via = [r for r in graph.relations_between(x.id, effect.target)
+                   if r.source == x.id and r.type in ("makes_likely", "causes")]
+            for rel in via:
+                lines += [path_sentence(graph, notes, _two_steps(rel, effect), told), ""]
+        for rel in graph.relations_between(x.id, y.id):
+            if rel not in told.relations:
+                lines += [explained(graph, notes, rel, rel.source == x.id, told), ""]
+    else:
+        c = concepts[0]
+        lines += [f"**{capitalize(c.label)}**: {defined(c, notes)}", ""]
+    for c in concepts[-1:] if len(concepts) < 2 else concepts[:2]:
+        effects = [r for r in graph.relations_of(c.id) if r.source == c.id
+                   and r.type in EFFECTS and r.type != "mitigates" and not r.negated
+                   and r not in told.relations]
+        effects.sort(key=lambda r: (EFFECTS.index(r.type), r.target))
+        helps = [r for r in graph.relations_of(c.id) if r.target == c.id
+                 and r.type == "mitigates" and not r.negated and r not in told.relations]
+        if effects:
+            lines += [f"What {noun(c)} brings about or rests on:" if any(
+                r.type in PREMISES for r in effects) else f"What {noun(c)} can lead to:", ""]
+            for effect in effects[:MAX_REASONS]:
+                line = f"- {explained(graph, notes, effect, True, told)}"
+                # which systems make this outcome likelier ("heuristics make failing to
+                # generalize more likely"): the difference between outcomes
+                for m in graph.relations_of(effect.target):
+                    if m.type == "makes_likely" and m.target == effect.target \
+                            and m.source != c.id and m not in told.relations:
+                        line += " " + explained(graph, notes, m, True, told)
+                lines.append(line)
+            lines.append("")
+        about = [r for r in graph.relations_of(c.id) if r.target == c.id
+                 and r.type == "concerns" and r not in told.relations
+                 and graph.concepts[r.source].kind not in ("example", "work", "problem")]
+        if helps or about:
+            lines += [f"What can go right, or help against {noun(c)}:", ""]
+            lines += [f"- {explained(graph, notes, r, True, told)}"
+                      for r in [*about, *helps][:MAX_REASONS]]
+            lines.append("")
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
