@@ -32,7 +32,15 @@ from api.routers.concepts import ConceptId
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
 from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery, KGError
-from kg.explain import Footnotes, capitalize, relate_answer, sentence, shown_paths
+from kg.explain import (
+    Footnotes,
+    capitalize,
+    cited_note,
+    defined,
+    relate_answer,
+    sentence,
+    shown_paths,
+)
 from kg.graph import KnowledgeGraph
 from kg.ontology import KINDS
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
@@ -128,13 +136,14 @@ def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_
         return RedirectResponse(concept_url(found.id), status_code=307)
     c = graph.concepts[id]
     notes = Footnotes(graph)
-    definition = inline(c.definition.strip() + notes.mark(c.citations))
+    definition = inline(defined(c, notes))
     relations = []
     for rel in graph.relations_of(c.id):
         forward = rel.source == c.id
         other = graph.concepts[rel.target if forward else rel.source]
         relations.append({"html": linked_sentence(sentence(graph, rel, forward), other),
-                          "marks": inline(notes.mark(rel.citations))})
+                          "marks": inline(notes.mark(rel.citations)),
+                          "note": inline(cited_note(rel, notes)) if rel.note else None})
     svg = Markup(concept_svg(graph, c.id, depth=depth, href=concept_url))
     return _page(request, "concept.html", title=c.label, c=c, kind=_kind_title(c.kind),
                  colour=KIND_COLOURS[c.kind], definition=definition, relations=relations,

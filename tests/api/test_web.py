@@ -108,6 +108,12 @@ def test_concept_page_content(live: TestClient, shipped: KnowledgeGraph) -> None
     assert re.search(r'<g class="node"[^>]*data-id="mesa-objective"', html)
     assert "The mesa-optimizer pursues <a href=\"/concepts/mesa-objective\">the mesa-objective" \
         "</a>" in html
+    # each relation says why it holds, cited like the sentence it explains
+    rel = next(r for r in shipped.relations_between("mesa-optimizer", "mesa-objective")
+               if r.type == "has_objective")
+    assert rel.note is not None
+    first = html.index('<span class="note">', html.index('href="/concepts/mesa-objective">'))
+    assert html[first:first + 200].startswith(f'<span class="note">{rel.note.split(".")[0]}')
 
 
 def test_label_redirects_and_unknown_is_a_404_page(live: TestClient) -> None:
