@@ -277,10 +277,23 @@ class GlossaryEntry(BaseModel):
     image: str = Field(description="image URL; empty here")
 
 
+class GlossaryOmission(BaseModel):
+    alias: str = Field(description="a label, alias or form of one left out of data")
+    term: str = Field(description="the concept's label")
+    why: str = Field(description="why a literal matcher cannot use it")
+
+
 class Glossary(BaseModel):
-    data: dict[str, GlossaryEntry] = Field(description="one entry per lower-cased phrase")
+    data: dict[str, GlossaryEntry] = Field(
+        description="one entry per surface form (label, alias, and their plural, British, "
+                    "hyphen and space forms), keyed by the form lower-cased; each alias is "
+                    "plain text a regular expression matches as itself")
     timestamp: str = Field(description="when this answer was made (ISO 8601, UTC)",
                            json_schema_extra={"format": "date-time"})
+    omitted: list[GlossaryOmission] = Field(
+        default_factory=list, description="phrases left out of data because a regular "
+                                          "expression would read them as more than text "
+                                          "(AISafety.info's site ignores this field)")
 
 
 class Health(BaseModel):

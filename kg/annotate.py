@@ -115,8 +115,12 @@ class Annotator:
                     rank = (0 if form == written else 1, concept.id)
                     if form not in best or rank < best[form]:
                         best[form] = rank
+        self.owners: dict[str, str] = {form: cid for form, (_rank, cid) in sorted(best.items())}
+        """Every surface form the automaton knows, with the concept it names: what a
+        client that matches literally needs as its list of phrases (see
+        :mod:`kg.glossary`)."""
         self.automaton = ahocorasick.Automaton()
-        for form, (_rank, cid) in best.items():
+        for form, cid in self.owners.items():
             self.automaton.add_word(form, (len(form), cid))
         if best:
             self.automaton.make_automaton()

@@ -105,9 +105,11 @@ def plural_forms(word: str) -> set[str]:
 
     >>> plural_forms("optimizer"), plural_forms("policy"), plural_forms("humans")
     ({'optimizers'}, {'policies'}, {'human'})
-    >>> plural_forms("heuristics"), plural_forms("process")
-    (set(), {'processes'})
+    >>> plural_forms("heuristics"), plural_forms("process"), plural_forms("2019")
+    (set(), {'processes'}, set())
     """
+    if not word[-1:].isalpha():
+        return set()  # "Hubinger et al. 2019" has no plural
     one = singular(word)
     if one != word:
         return {one}

@@ -530,6 +530,10 @@ def _check_fields(doc: _Doc, path: Path_, value: dict[str, Any], allowed: set[st
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 """Characters no label, alias or definition may hold (they break XML and YAML)."""
 
+_MARKUP = re.compile("[<>&]")
+"""Characters no label or alias may hold: clients such as AISafety.info's site write
+names into a page as HTML, unescaped (see :mod:`kg.glossary`)."""
+
 
 def _is_str(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
@@ -762,11 +766,17 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
     for path_, text in [(("label",), label), (("definition",), definition),
                         *((("aliases", i), a) for i, a in enumerate(aliases))]:
         bad = _CONTROL.search(text) if isinstance(text, str) else None
+        field_ = "alias" if path_[0] == "aliases" else path_[0]
         if bad is not None:
-            field_ = "alias" if path_[0] == "aliases" else path_[0]
             out.add(shown, doc.line(path_), f"{field_} {text!r} holds the character "
                     f"U+{ord(bad.group()):04X}, which text may not hold",
                     "no control characters, lone surrogates or noncharacters")
+        markup = _MARKUP.search(text) if isinstance(text, str) and path_[0] != "definition" \
+            else None
+        if markup is not None:
+            out.add(shown, doc.line(path_), f"{field_} {text!r} holds {markup.group()!r}, "
+                    "which a page that shows names as HTML would read as markup",
+                    "write the name without <, > and & (for example 'and' for '&')")
     terms = (cid, *([label.strip()] if _is_str(label) else []), *(a.strip() for a in aliases))
     term_lines = [((cid, str(label)), doc.where(("label",))),
                   *(((cid, alias.strip()), doc.where(("aliases", i)))

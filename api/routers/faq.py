@@ -16,6 +16,7 @@ from api.schemas import (
     AskOut,
     Glossary,
     GlossaryEntry,
+    GlossaryOmission,
     numbered,
 )
 from kg.annotate import annotate as run_annotate
@@ -60,5 +61,6 @@ def glossary(response: Response, graph: KnowledgeGraph = Depends(get_graph)) -> 
     """The glossary in the shape AISafety.info's site loads (one key per lower-cased alias)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return Glossary(data={k: GlossaryEntry(**v) for k, v in build_glossary(graph).items()},
-                    timestamp=now)
+    entries, omitted = build_glossary(graph)
+    return Glossary(data={k: GlossaryEntry(**v) for k, v in entries.items()}, timestamp=now,
+                    omitted=[GlossaryOmission(**o) for o in omitted])

@@ -533,6 +533,26 @@ def test_text_with_control_characters_is_refused(cur: Curation) -> None:
         ["toy 😀 optimizer"]
 
 
+@pytest.mark.parametrize(("change", "pointer", "char"), [
+    ({"label": "toy <b>optimizer</b>"}, "/label", "<"),
+    ({"aliases": ["toy & optimizer"]}, "/aliases", "&"),
+    ({"aliases": ["x", "toy -> optimizer"]}, "/aliases", ">"),  # a flow list is one line
+])
+def test_names_that_a_page_would_read_as_markup_are_refused(
+        cur: Curation, change: dict[str, Any], pointer: str, char: str) -> None:
+    """A label or alias reaches AISafety.info's pages as HTML, unescaped: no <, > or &."""
+    r = cur.client.post("/v1/concepts", json=toy(**change), headers=cur.auth())
+    assert r.status_code == 422
+    [problem] = r.json()["problems"]
+    assert f"holds {char!r}, which a page that shows names as HTML would read as markup" \
+        in problem["message"]
+    assert problem["pointer"] == pointer
+    # a definition is escaped wherever it is shown, so it may hold them
+    r = cur.client.post("/v1/concepts", json=toy(definition="A toy: x < y & y > z."),
+                        headers=cur.auth())
+    assert r.status_code == 201
+
+
 def test_an_edit_that_changes_nothing_keeps_the_etag(cur: Curation) -> None:
     _, etag = cur.record("evolution")
     head = cur.head()
