@@ -61,6 +61,7 @@ from kg.explain import (
 )
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
+from kg.lexicon import Lexicon, fold_word, lexicon
 from kg.model import Concept, Relation
 from kg.paths import relate
 from kg.reasoning import Verdict, how, what_happens, whether, which, why
@@ -120,7 +121,7 @@ class Found:
     id: str
     start: int
     end: int
-    how: Literal["term", "shared-head", "adjective", "fuzzy"]
+    how: Literal["term", "shared-head", "adjective", "fuzzy", "keyword"]
 
 
 @dataclass
@@ -196,9 +197,23 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         if w.role is None and (corrected := correct_intent_word(w.text)):
             w.role = "intent"
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
+    lex = lexicon(graph)
     found.sort(key=lambda f: f.start)
     found = _unique(found)
-    missing, kept = _missing(question, words, found)
+    missing, kept = _missing(question, words, found, lex=lex)
+    offered = len(kept) == 2 and re.search(r"\bor\b", _mask(question, kept))
+    if not missing and (len(kept) < 2 or offered):
+        # a word of the sources that only one concept's name holds points at that concept
+        # when the question names no other: "troops", "brotherhood", "mother"
+        named = {f.id for f in kept}
+        for w in words:
+            cid = lex.keywords.get(fold_word(w.text)) if not w.concept and w.role is None \
+                else None
+            if cid is not None and cid not in named:
+                kept.append(Found(cid, w.start, w.end, "keyword"))
+                named.add(cid)
+                w.concept = True
+        kept.sort(key=lambda f: f.start)
     loose, _ = _missing(question, words, found, loose=True)
     return Reading(kept, words, missing, framing, loose)
 
@@ -296,14 +311,15 @@ def _crosses_punctuation(question: str, span: list[_Word]) -> bool:
 
 
 def _missing(question: str, words: list[_Word], found: list[Found],
-             loose: bool = False) -> tuple[list[str], list[Found]]:
+             loose: bool = False, lex: Lexicon | None = None) -> tuple[list[str], list[Found]]:
     """Runs of content words, each widened over a concept name it is joined to.
 
     A content word directly beside a concept's name (a space or hyphen apart) makes one
     compound with it ("alignment tax", "mesa-optimizer risk"): the compound is what was
     asked about, so the concept inside is dropped from what was found. ``loose`` counts
     verbs and generic nouns as content too, to name what a question with no concept is
-    about ("treacherous turn").
+    about ("treacherous turn"). With ``lex``, a run the sources themselves use ("apple",
+    "green apples", a maze-solving network) names nothing missing (see :func:`_known`).
     """
     predicate = _PREDICATE_QUESTION.match(question) is not None
     runs: list[list[_Word]] = []
@@ -317,8 +333,8 @@ def _missing(question: str, words: list[_Word], found: list[Found],
             continue
         before = words[i - 1] if i else None
         if content and not joins_run and before is not None and before.role == "context" \
-                and not before.concept and not before.text.isdigit() \
-                and _adjacent(question, before, w):
+                and role(before.text) == "context" and not before.concept \
+                and not before.text.isdigit() and _adjacent(question, before, w):
             runs.append([before, w])  # "AI safety": the context word is part of the name
             continue
         if not content:
@@ -333,6 +349,8 @@ def _missing(question: str, words: list[_Word], found: list[Found],
     dropped: set[str] = set()
     spans: list[list[int]] = []
     for run in runs:
+        if lex is not None and _known(question, run, found, lex):
+            continue
         start, end = run[0].start, run[-1].end
         for f in found:
             joined = (f.end <= start and _joined(question[f.end:start])) or \
@@ -346,6 +364,22 @@ def _missing(question: str, words: list[_Word], found: list[Found],
             spans.append([start, end])
     phrases = [question[a:b] for a, b in spans]
     return list(dict.fromkeys(phrases)), [f for f in found if f.id not in dropped]
+
+
+def _known(question: str, run: list[_Word], found: list[Found], lex: Lexicon) -> bool:
+    """Whether a run of content words is the sources' own, so that it names nothing the
+    graph lacks. Not so for a run with a number ("GPT-3"), one led by a word of context
+    ("AI safety"), or one that is the head of a name a concept only qualifies
+    ("mesa-optimizer risk", "alignment tax"), unless the sources use that whole name."""
+    texts = [w.text for w in run]
+    if any(ch.isdigit() for t in texts for ch in t) or run[0].role == "context":
+        return False
+    head_of = [f for f in found if f.end <= run[0].start
+               and _joined(question[f.end:run[0].start])]
+    if head_of:
+        f = head_of[-1]
+        return lex.known(_WORDS.findall(question[f.start:f.end]) + texts)
+    return lex.known(texts)
 
 
 def _adjacent(question: str, a: _Word, b: _Word) -> bool:
@@ -404,6 +438,20 @@ def detect_intent(reading: Reading) -> Intent:
 
 
 _RELATE_WORDS = re.compile(r"\b(?:relat\w*|connect\w*|link\w*|relationship)\b")
+_WHY_IS = re.compile(r"^\s*why\s+(?:is|are|was|were|'s)\b", re.I)
+_DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
+_INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|than|over)\b", re.I)
+
+
+def _after(graph: KnowledgeGraph, q: str, found: list[Found],
+           marker: re.Pattern[str]) -> Concept | None:
+    """The concept a question names right after ``marker`` ("even if the base objective
+    ...", "instead of heuristics"), read only if nothing but a few words come between."""
+    m = marker.search(q)
+    if m is None:
+        return None
+    later = [f for f in found if f.start >= m.end() and len(q[m.end():f.start].split()) <= 3]
+    return graph.concepts[later[0].id] if later else None
 
 
 def _options(reading: Reading) -> tuple[Found, Found, Found] | None:
@@ -473,11 +521,26 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
             lines = _relate(graph, [subject, a, b], notes)
         concepts = [subject, a, b] if choice is None else [subject, choice.chosen, choice.other]
     elif intent == "yes_no":
-        lines, verdict = whether(graph, concepts[0], concepts[1], focus, notes,
+        despite = _after(graph, q, found, _DESPITE)
+        x, y = [c for c in concepts if c is not despite][:2] if despite is not None \
+            and len(concepts) > 2 else concepts[:2]
+        lines, verdict = whether(graph, x, y, focus, notes,
                                  framing=reading.framing[_LEAD.match(  # type: ignore[union-attr]
-                                     reading.framing).end():])
+                                     reading.framing).end():], despite=despite)
     elif intent == "why":
-        lines = why(graph, concepts, notes, judging=bool(_JUDGING.search(reading.framing)))
+        contrast = _after(graph, q, found, _INSTEAD)
+        if contrast is not None and len(concepts) > 2:
+            concepts = [c for c in concepts if c is not contrast]
+        else:
+            contrast = None
+        if _WHY_IS.match(reading.framing) and len(concepts) > 1:
+            # "why is deception the best strategy for a mesa-optimizer": the first is what
+            # is explained, the last the one it is explained for
+            concepts = concepts[::-1]
+        lines = why(graph, concepts, notes, judging=bool(_JUDGING.search(reading.framing)),
+                    contrast=contrast)
+        if contrast is not None:
+            concepts = [*concepts, contrast]
     elif intent == "how":
         lines = how(graph, concepts, focus, notes)
     elif intent == "what_happens":

@@ -161,9 +161,16 @@ class Footnotes:
         for c in citations:
             key = (c.source, c.start, c.end)
             if key not in self._seen:
-                n = len(self.items) + 1
-                self._seen[key] = n
-                self.items.append(NumberedCitation(n, c, self.graph.sources[c.source].title))
+                # a passage inside one already cited is that footnote again, not a new one
+                within = next((i.n for i in self.items if i.citation.source == c.source
+                               and i.citation.start <= c.start and c.end <= i.citation.end),
+                              None)
+                if within is not None:
+                    self._seen[key] = within
+                else:
+                    n = len(self.items) + 1
+                    self._seen[key] = n
+                    self.items.append(NumberedCitation(n, c, self.graph.sources[c.source].title))
             mark = f"[^{self._seen[key]}]"
             if mark not in marks:
                 marks.append(mark)

@@ -28,9 +28,11 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from kg.explain import (
@@ -181,22 +183,38 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
     return "identity" if copula else "other"
 
 
+Decider = Callable[[KnowledgeGraph, Concept, Concept, Footnotes, Told],
+                   tuple[list[str], Verdict]]
+
+_STRONG = re.compile(r"\b(?:solv\w*|fix\w*|cur(?:e|es|ed|ing)|rul\w* out|prevent\w*|"
+                     r"eliminat\w*|guarantee\w*|stop\w*|catch\w*|caught|detect\w*|"
+                     r"remov\w*|get rid)\b")
+"""Verbs by which a question asks whether something is settled, not merely helped."""
+
+
 def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
-            notes: Footnotes, framing: str = "is") -> tuple[list[str], Verdict]:
+            notes: Footnotes, framing: str = "is",
+            despite: Concept | None = None) -> tuple[list[str], Verdict]:
     """A yes/no answer about ``x`` and ``y``: the verdict and its reason first, then what
-    else the graph holds on the two."""
+    else the graph holds on the two. With ``despite`` ("can X end up Y even if the base
+    objective is perfect?"), what does not rule y out although ``despite`` holds decides."""
     told = Told()
     kind = asked_kind(focus, framing)
-    decide = {"remedy": _remedy, "causal": _causal, "objective": _objective,
-              "requirement": _requirement, "same": _same}.get(kind, _identity)
+    strong = bool(_STRONG.search(framing))
+    deciders: dict[str, Decider] = {
+        "remedy": partial(_remedy, strong=strong), "causal": _causal, "objective": _objective,
+        "requirement": _requirement, "same": _same}
+    decide = deciders.get(kind, _identity)
     lines: list[str] = []
     verdict: Verdict = "unknown"
-    if kind in ("identity", "other"):
+    if despite is not None:
+        lines, verdict = _despite(graph, y, despite, notes, told)
+    if not lines and kind in ("identity", "other"):
         # "can they fail together?", "does X outperform Y?": the relation asked about decides
         lines, verdict = _asked_directly(graph, x, y, focus, notes, told)
     if not lines:
         lines, verdict = decide(graph, x, y, notes, told)
-    if not lines and decide is not _identity:
+    if not lines and kind not in ("identity", "other"):
         lines, verdict = _identity(graph, x, y, notes, told)
     if not lines and kind in ("remedy", "causal"):
         lines, verdict = _limits_near(graph, x, y, notes, told)
@@ -246,10 +264,29 @@ _MODAL_VERDICT: dict[str | None, Verdict] = {None: "yes", "can": "yes", "may": "
                                              "does_not": "no"}
 
 
+def _despite(graph: KnowledgeGraph, y: Concept, despite: Concept, notes: Footnotes,
+             told: Told) -> tuple[list[str], Verdict]:
+    """Can y happen even if ``despite`` holds? Yes, where the graph says that ``despite``,
+    or a problem about it (outer alignment is about the base objective), does not rule out
+    y or what falls under it."""
+    guards = {despite.id} | {r.source for r in graph.relations_of(despite.id)
+                             if r.type == "concerns" and r.target == despite.id}
+    scope = _scope(graph, y.id)
+    limits = [r for g in sorted(guards) for r in graph.relations_of(g)
+              if r.source == g and r.type == "insufficient_against" and r.target in scope]
+    if not limits:
+        return [], "unknown"
+    limits.sort(key=lambda r: (r.target != y.id, r.source != despite.id))
+    first = limits[0]
+    return _say(graph, notes, told, "yes", limits, graph.concepts[first.source]), "yes"
+
+
 def _remedy(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-            told: Told) -> tuple[list[str], Verdict]:
+            told: Told, strong: bool = False) -> tuple[list[str], Verdict]:
     """Does x fix, catch or rule out y? A limit on y or on what falls under it answers No
-    (nothing helps) or Not necessarily (something does); help alone answers Yes or Partly."""
+    when the question asks whether x settles y ("solve", "fix", "catch") or when nothing
+    helps, else Not necessarily; help alone answers Yes, or Partly where it covers only
+    part of y."""
     scope = _scope(graph, y.id)
     found = _from(graph, x.id, scope, REMEDY)
     limits = [r for r in found if limiting(r)]
@@ -260,7 +297,7 @@ def _remedy(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
     limits.sort(key=lambda r: r.target != y.id)
     helps.sort(key=lambda r: (r.target != y.id, r.modality is not None))
     if limits:
-        verdict: Verdict = "not_necessarily" if helps else "no"
+        verdict: Verdict = "not_necessarily" if helps and not strong else "no"
         lines = _say(graph, notes, told, verdict, limits, x)
         if helps:
             lines += ["", "What it can do:", ""]
@@ -449,10 +486,8 @@ def which(graph: KnowledgeGraph, subject: Concept, options: list[Concept],
     lines = [f"**{capitalize(noun(chosen))}.** {_chain_text(graph, notes, rels, told)}"]
     player = _player(graph, subject, other, chosen) if rels[-1].type in UPWARD else None
     if player is not None:
-        who, chain = player
-        verb = "are" if who.plural else "is"
-        lines += ["", _chain_text(graph, notes, chain, told,
-                                  lead=f"{capitalize(noun(who))} {verb} {noun(other)}: ")]
+        _who, chain = player
+        lines += ["", _chain_text(graph, notes, chain, told, lead="By contrast, ")]
     return lines, Choice(chosen, other, rels)
 
 
@@ -488,7 +523,7 @@ def _player(graph: KnowledgeGraph, subject: Concept, other: Concept,
 
 
 def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
-        judging: bool = False) -> list[str]:
+        judging: bool = False, contrast: Concept | None = None) -> list[str]:
     """The reasons for the last concept, as an argument: the chain of causes and
     incentives from the first concept (the subject) to it leads, as one sentence with the
     notes of its steps; then, premises first, what else it rests on (what it requires)
@@ -496,7 +531,8 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
     between the two is itself what is asked ("why do optimizers outperform heuristics"),
     it leads with its note, and the connections that bear on it follow. With ``judging``
     ("why is X dangerous?") the answer is why the first concept matters: what it leads to
-    and what does not rule it out."""
+    and what does not rule it out. With ``contrast`` ("... instead of heuristics"), what
+    sets the target (or what it is a kind of) against it follows."""
     told = Told()
     target = concepts[-1]
     subject = concepts[0] if len(concepts) > 1 else None
@@ -535,6 +571,16 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
         lines += [f"{i}. {explained(graph, notes, rel, forward, told)}"
                   for i, (rel, forward) in enumerate(steps, 1)]
         lines.append("")
+    if contrast is not None:
+        against = list(dict.fromkeys(
+            r for a in _climb(graph, target.id) for r in graph.relations_between(a, contrast.id)
+            if r not in told.relations and not limiting(r)))
+        against.sort(key=lambda r: r.type == "contrasts_with")
+        if against:
+            lines += [f"Why not {noun(contrast)}:", ""]
+            lines += [f"- {explained(graph, notes, r, r.target == contrast.id, told)}"
+                      for r in against[:MAX_REASONS]]
+            lines.append("")
     works = [] if explains_relation else _incoming(graph, target, ("relies_on",), told,
                                                    outgoing=True)
     if works:
@@ -547,9 +593,19 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
         example = None  # an example of the target that shows nothing of the subject's part
     if example is not None:
         lines += [explained(graph, notes, example, True, told, lead="For example, "), ""]
-    if not lines:
-        lines = [f"The graph records no reasons for {noun(target)}.", "",
-                 f"**{capitalize(target.label)}**: {defined(target, notes)}"]
+    while lines and not lines[-1]:
+        lines.pop()
+    if sum(1 for line in lines if line) <= 1:
+        # no reasons recorded: what the sources say of the target is the best explanation
+        lines += [] if not lines else [""]
+        if not lines:
+            lines += [f"The graph records no reasons for {noun(target)}.", ""]
+        lines += [f"**{capitalize(target.label)}**: {defined(target, notes)}"]
+        shows = [r for r in graph.relations_of(target.id) if r.source == target.id
+                 and r.type in ("example_of", "concerns") and r.note and not r.negated
+                 and r not in told.relations][:3]
+        if shows:
+            lines += ["", *(f"- {explained(graph, notes, r, True, told)}" for r in shows)]
     while lines and not lines[-1]:
         lines.pop()
     return lines

@@ -41,6 +41,7 @@ upon toward towards across around beyond behind beside besides despite inside ou
 versus whether though although unless since till like unlike instead either neither
 whose whatever whichever whoever anybody everything nothing somebody everyone according
 together enough sufficient insufficient instead anymore otherwise
+didnt doesnt dont isnt arent wasnt werent cant couldnt wouldnt wont shouldnt hasnt havent
 """.split())
 
 INTENT_WORDS = frozenset("""
@@ -71,6 +72,8 @@ show shut solve stand start stay stop succeed suggest take talk teach tell tend 
 train trust try turn understand update use want work worry
 catch detect expose reveal rule fool pass beat outperform favor favour worsen defect pretend
 face meet encounter deploy specify specifies
+attack destroy launch fight build gather win lose kill cure heal hatch imprint
+maximize maximise minimize minimise copy care solve remove
 fake adopt internalize internalise imprint solve guarantee remove eliminate protect preserve
 """.split()
 

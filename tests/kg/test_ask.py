@@ -153,11 +153,15 @@ def test_examples_list_each_example_once(shipped: KnowledgeGraph) -> None:
 
 
 def test_a_remedy_with_a_limit_is_not_a_plain_yes(shipped: KnowledgeGraph) -> None:
+    # asked whether it settles the problem: a limit makes it a No, with what it can do
     a = ask(shipped, "does adversarial training fix pseudo alignment")
-    assert (a.intent, a.verdict) == ("yes_no", "not_necessarily")
-    assert a.answer.startswith("**Not necessarily.** Adversarial training does not rule out "
+    assert (a.intent, a.verdict) == ("yes_no", "no")
+    assert a.answer.startswith("**No.** Adversarial training does not rule out "
                                "deceptive alignment.")
     assert "may help against pseudo-alignment" in a.answer
+    # asked whether it helps: it helps with part of it, and not with the rest
+    a = ask(shipped, "does adversarial training help against pseudo alignment")
+    assert (a.intent, a.verdict) == ("yes_no", "not_necessarily")
 
 
 def test_asked_for_relations_that_are_missing_are_said_to_be(shipped: KnowledgeGraph) -> None:

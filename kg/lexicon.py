@@ -1,0 +1,84 @@
+"""The words of the sources and of the concepts' names, as question reading needs them.
+
+A question may use any word the sources use ("does a mesa-optimizer go for the *apple*
+while in training?") without naming something the graph lacks; what the graph lacks is a
+word or phrase the sources never use ("alignment tax", "reward hacking", "RLHF"). And a
+word that only one concept's name holds ("troops", "brotherhood", "mother") points at
+that concept when the question names no other.
+
+Words are compared folded: lower case, American spelling, singular.
+
+Examples
+--------
+>>> from kg.load import load_graph
+>>> from pathlib import Path
+>>> g = load_graph(Path(__file__).parent.parent / "tests" / "data" / "good")
+>>> lex = lexicon(g)
+>>> lex.known(["searches"]), lex.known(["thermostat"]), lex.known(["base", "optimizers"])
+(True, False, True)
+>>> lex.known(["optimizer", "base"])
+False
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from kg.graph import KnowledgeGraph
+from kg.ids import americanize, singular
+
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+MIN_KEYWORD = 4
+"""Shortest word of a name that points at its concept on its own."""
+
+
+def fold_word(word: str) -> str:
+    """A word folded for comparison: lower case, American spelling, singular.
+
+    >>> fold_word("Optimisers"), fold_word("Brotherhood")
+    ('optimizer', 'brotherhood')
+    """
+    return singular(americanize(word.lower().replace("\u2019", "'")))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The folded words and running text of a graph's sources, and the words that point
+    at exactly one concept."""
+
+    words: frozenset[str]
+    text: str
+    """Every source text as folded words joined by single spaces, with spaces at both
+    ends, so that a phrase is found by `` {phrase} `` in it."""
+    keywords: dict[str, str]
+
+    def known(self, words: list[str]) -> bool:
+        """Whether ``words`` are the sources' own: one word they use, or a phrase of
+        several they use as it stands."""
+        folded = [fold_word(w) for w in words]
+        if len(folded) == 1:
+            return folded[0] in self.words
+        return f" {' '.join(folded)} " in self.text
+
+
+_LEXICONS: WeakKeyDictionary[KnowledgeGraph, Lexicon] = WeakKeyDictionary()
+
+
+def lexicon(graph: KnowledgeGraph) -> Lexicon:
+    """The lexicon of ``graph``, made on first use and kept with the graph."""
+    found = _LEXICONS.get(graph)
+    if found is None:
+        texts = [graph.source_text(sid) for sid, s in graph.sources.items() if s.has_text]
+        folded = [fold_word(w) for text in texts for w in _WORD.findall(text)]
+        owners: dict[str, set[str]] = {}
+        for c in graph.concepts.values():
+            for name in (c.label, *c.aliases):
+                for w in _WORD.findall(name):
+                    if len(w) >= MIN_KEYWORD and not any(ch.isdigit() for ch in w):
+                        owners.setdefault(fold_word(w), set()).add(c.id)
+        keywords = {w: next(iter(ids)) for w, ids in owners.items() if len(ids) == 1}
+        found = _LEXICONS[graph] = Lexicon(frozenset(folded), f" {' '.join(folded)} ",
+                                           keywords)
+    return found
