@@ -64,7 +64,7 @@ from kg.ids import normalize_term
 from kg.lexicon import Lexicon, fold_word, lexicon
 from kg.model import Concept, Relation
 from kg.paths import relate
-from kg.reasoning import Verdict, how, what_happens, whether, which, why
+from kg.reasoning import UPWARD, Choice, Verdict, how, what_happens, whether, which, why
 from kg.search import search
 from kg.vocab import correct_intent_word, focus_types, is_adjective, role
 
@@ -99,8 +99,8 @@ _LAST_WORD = re.compile(r"([^\W_]+)\s*$")
 _LEAD = re.compile(r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+)*", re.I)
 _WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)", re.I)
 _WHAT_HAPPENS = re.compile(
-    r"(?:what\s+(?:happens|would\s+happen|will\s+happen|could\s+happen|can\s+happen|goes\s+"
-    r"wrong|can\s+go\s+wrong|could\s+go\s+wrong|does\s+\S+(?:\s+\S+)?\s+lead\s+to|are\s+the\s+"
+    r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
+    r"went\s+wrong|goes\s+wrong|can\s+go\s+wrong|could\s+go\s+wrong|does\s+\S+(?:\s+\S+)?\s+lead\s+to|are\s+the\s+"
     r"(?:effects|consequences|results|outcomes)|is\s+the\s+(?:effect|consequence|result|outcome)))"
     r"\b", re.I)
 _HOW = re.compile(r"how\s+(?:does|do|did|can|could|would|will|is|are|might)\b", re.I)
@@ -165,6 +165,9 @@ class Reading:
     named: list[str] = field(default_factory=list)
     """Like ``missing`` but counting verbs and generic nouns as content: what a question
     that names no concept is about."""
+    occurrences: list[Found] = field(default_factory=list)
+    """Every place a concept is named, in order, the same concept perhaps more than once
+    ("the evolution analogy ...: evolution or humans?")."""
 
 
 def read(graph: KnowledgeGraph, question: str) -> Reading:
@@ -199,6 +202,7 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
     lex = lexicon(graph)
     found.sort(key=lambda f: f.start)
+    occurrences = list(found)
     found = _unique(found)
     missing, kept = _missing(question, words, found, lex=lex)
     offered = len(kept) == 2 and re.search(r"\bor\b", _mask(question, kept))
@@ -214,8 +218,12 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
                 named.add(cid)
                 w.concept = True
         kept.sort(key=lambda f: f.start)
+        occurrences = sorted([*occurrences, *(f for f in kept if f.how == "keyword")],
+                             key=lambda f: f.start)
     loose, _ = _missing(question, words, found, loose=True)
-    return Reading(kept, words, missing, framing, loose)
+    ids = {f.id for f in kept}
+    return Reading(kept, words, missing, framing, loose,
+                   [f for f in occurrences if f.id in ids])
 
 
 def _mark(words: list[_Word], found: list[Found]) -> None:
@@ -330,6 +338,9 @@ def _missing(question: str, words: list[_Word], found: list[Found],
                                      and w.role in ("verb", "generic"))
         if content and predicate and w.role is None and is_adjective(w.text):
             w.role = "context"  # "why is deceptive alignment dangerous?", "how likely is"
+            continue
+        if content and w.role is None and len(w.text) > 4 and w.text.lower().endswith("ly"):
+            w.role = "context"  # an adverb is no name ("specify it perfectly")
             continue
         before = words[i - 1] if i else None
         if content and not joins_run and before is not None and before.role == "context" \
@@ -454,18 +465,19 @@ def _after(graph: KnowledgeGraph, q: str, found: list[Found],
     return graph.concepts[later[0].id] if later else None
 
 
-def _options(reading: Reading) -> tuple[Found, Found, Found] | None:
-    """For "Is S the A or the B?" (or "Which is S, A or B?"): S and the two options joined
-    by "or"; None when the question offers no such choice."""
-    found = reading.found
-    for i in range(len(found) - 1):
-        a, b = found[i], found[i + 1]
+def _options(reading: Reading) -> tuple[list[Found], Found, Found] | None:
+    """For "Is S the A or the B?" (or "Which is S, A or B?"): the other concepts named
+    (the subjects, S first) and the two options joined by "or"; None when the question
+    offers no such choice."""
+    places = reading.occurrences or reading.found
+    for i in range(len(places) - 1):
+        a, b = places[i], places[i + 1]
         between = reading.framing[a.end:b.start]
-        if not re.fullmatch(r"[\s,]*or\s+(?:(?:the|a|an)\s+)?", between):
+        if a.id == b.id or not re.fullmatch(r"[\s,]*or\s+(?:(?:the|a|an)\s+)?", between):
             continue
-        rest = [f for f in found if f not in (a, b)]
+        rest = [f for f in reading.found if f.id not in (a.id, b.id)]
         if rest:
-            return rest[0], a, b
+            return rest, a, b
     return None
 
 
@@ -479,7 +491,7 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
         raise InvalidQuery("The question is empty.")
     if len(q) > MAX_QUESTION:
         raise InvalidQuery(f"The question is longer than {MAX_QUESTION} characters.")
-    reading = read(graph, q)
+    reading = read(graph, _unwrapped(graph, q))
     found = reading.found
     focus = focus_types(reading.framing)
     # "the goal of evolution", "what is the mesa-optimizer's objective": the generic alias
@@ -500,7 +512,8 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
         missing = (reading.named or reading.missing) if not concepts else reading.missing
         return _unknown(graph, q, missing, concepts)
-    intent = detect_intent(Reading(found, reading.words, [], reading.framing, []))
+    intent = detect_intent(Reading(found, reading.words, [], reading.framing, [],
+                                   reading.occurrences))
     if intent == "examples" and concepts[0].kind == "example":
         intent = "define"  # "the bottle cap example": the example itself is asked about
     toward: Concept | None = None
@@ -512,10 +525,11 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
     notes = Footnotes(graph)
     verdict: Verdict | None = None
     if intent == "which":
-        picked = _options(Reading(found, reading.words, [], reading.framing, []))
+        picked = _options(reading)
         assert picked is not None
-        subject, a, b = (graph.concepts[f.id] for f in picked)
-        lines, choice = which(graph, subject, [a, b], notes)
+        subjects = [graph.concepts[f.id] for f in picked[0]]
+        a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
+        lines, choice, subject = _which(graph, subjects, [a, b], focus, notes)
         if not lines:
             intent = "relate"
             lines = _relate(graph, [subject, a, b], notes)
@@ -555,6 +569,9 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
         lines = _difference(graph, concepts, notes)
     else:
         lines = _relate(graph, concepts, notes)
+    if not any(lines):
+        # an intent that found nothing to say must not leave the reader with nothing
+        lines = _define(graph, concepts[-1], notes, focus)
     return Answer(q, intent, [c.id for c in concepts], with_footnotes(lines, notes), notes,
                   _suggest(graph, concepts, intent), verdict=verdict)
 
@@ -573,6 +590,52 @@ def _objective_of(graph: KnowledgeGraph, q: str, found: list[Found],
         if len(targets) == 1:
             return owner.id, targets[0]
     return None
+
+
+_PREAMBLE = re.compile(r"^([^:?]{1,60}):\s+(?=\S)")
+_QUOTED = re.compile(r"^[\"\u201c'\u2018](.+)[\"\u201d'\u2019]\s*$")
+
+
+def _unwrapped(graph: KnowledgeGraph, q: str) -> str:
+    """The question without a preamble that names no concept ("Skeptic here:", "FAQ bot
+    forwarding:") and without the quotes around a forwarded question; blanked rather
+    than cut, so that offsets still point into the question as asked."""
+    m = _PREAMBLE.match(q)
+    if m and not annotate(graph, m.group(1)):
+        q = " " * m.end() + q[m.end():]
+    body = q.strip()
+    quoted = _QUOTED.match(body)
+    if quoted:
+        at = q.index(body)
+        q = q[:at] + " " + quoted.group(1) + " " * (len(body) - len(quoted.group(1)) - 1)
+    return q
+
+
+def _which(graph: KnowledgeGraph, subjects: list[Concept], options: list[Concept],
+           focus: list[str], notes: Footnotes) -> tuple[list[str], Choice | None, Concept]:
+    """A which-question with one or more subjects. "Which is the base optimizer and which
+    the mesa-optimizer: evolution or humans?" names two, each decided on its own; "Under
+    distributional shift, which is more likely to fail to generalize: heuristics or a
+    mesa-optimizer?" names a setting and a predicate, and the subject that decides the
+    choice by the relation the question asks about is the one answered."""
+    decided: list[tuple[Concept, Choice]] = []
+    for subject in subjects[:2]:
+        _trial, choice = which(graph, subject, options, Footnotes(graph), focus)
+        if choice is not None:
+            decided.append((subject, choice))
+    if len(decided) == 2 and decided[0][1].chosen != decided[1][1].chosen and all(
+            all(r.type in UPWARD for r in d[1].relations) for d in decided):
+        # each subject takes one option: say both, under one set of footnotes
+        lines: list[str] = []
+        for subject, _choice in decided:
+            more, _ = which(graph, subject, options, notes, focus, player=False,
+                            second=bool(lines))
+            lines += ["", *more] if lines else more
+        return lines, decided[0][1], decided[0][0]
+    asked = [d for d in decided if any(r.type in focus for r in d[1].relations)]
+    subject = (asked or decided)[0][0] if decided else subjects[0]
+    lines, choice = which(graph, subject, options, notes, focus)
+    return lines, choice, subject
 
 
 def _asks_of(q: str, found: list[Found]) -> bool:

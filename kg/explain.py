@@ -22,9 +22,11 @@ import re
 from dataclasses import dataclass, field
 
 from kg.graph import KnowledgeGraph
+from kg.lexicon import fold_word
 from kg.model import Citation, Concept, Relation
 from kg.ontology import KINDS, RELATION_TYPES
 from kg.paths import RankedPath, Relatedness, SharedContext, Step
+from kg.vocab import FUNCTION_WORDS
 
 
 def noun(concept: Concept, form: str = "definite") -> str:
@@ -157,7 +159,7 @@ class Footnotes:
 
     def mark(self, citations: tuple[Citation, ...] | list[Citation]) -> str:
         """Footnote markers for ``citations``, e.g. ``'[^1][^2]'``."""
-        marks = []
+        marks: list[int] = []
         for c in citations:
             key = (c.source, c.start, c.end)
             if key not in self._seen:
@@ -171,10 +173,9 @@ class Footnotes:
                     n = len(self.items) + 1
                     self._seen[key] = n
                     self.items.append(NumberedCitation(n, c, self.graph.sources[c.source].title))
-            mark = f"[^{self._seen[key]}]"
-            if mark not in marks:
-                marks.append(mark)
-        return "".join(marks)
+            if self._seen[key] not in marks:
+                marks.append(self._seen[key])
+        return "".join(f"[^{n}]" for n in sorted(marks))
 
     def markdown(self) -> str:
         """The footnote definitions, one line each."""
@@ -190,13 +191,37 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"\u201c(])")
 
 
 def cited_text(text: str, citations: tuple[Citation, ...], notes: Footnotes) -> str:
-    """``text`` (our words) with the footnote markers of ``citations`` after each of its
-    sentences: the passages back every sentence, so every sentence shows its source."""
-    mark = notes.mark(citations)
+    """``text`` (our words) with footnote markers after each of its sentences: the
+    passages that share most words with that sentence, or all of ``citations`` when none
+    stands out, so every sentence shows the source it rests on."""
     text = text.strip()
     if text[-1] not in ".!?":
         text += "."
-    return " ".join(f"{part}{mark}" for part in _SENTENCE_END.split(text))
+    parts = _SENTENCE_END.split(text)
+    backing = [_backing(part, citations) for part in parts]
+    # a passage no sentence stands out for still backs the text: it goes with the last one
+    used = {c for cs in backing for c in cs}
+    backing[-1] = (*backing[-1], *(c for c in citations if c not in used))
+    return " ".join(f"{part}{notes.mark(cs)}" for part, cs in zip(parts, backing, strict=True))
+
+
+def _content_words(text: str) -> set[str]:
+    return {fold_word(w) for w in re.findall(r"[^\W_]+", text)
+            if w.lower() not in FUNCTION_WORDS and len(w) > 2}
+
+
+def _backing(sentence: str, citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
+    """The citations that back ``sentence`` most closely: those sharing at least two
+    content words with it and at least half as many as the closest; all of them when no
+    citation shares two."""
+    if len(citations) < 2:
+        return citations
+    words = _content_words(sentence)
+    shared = [len(words & _content_words(c.quote)) for c in citations]
+    best = max(shared)
+    if best < 2:
+        return citations
+    return tuple(c for c, n in zip(citations, shared, strict=True) if n >= max(2, best / 2))
 
 
 def cited_note(rel: Relation, notes: Footnotes) -> str:
@@ -232,8 +257,9 @@ def explained(graph: KnowledgeGraph, notes: Footnotes, rel: Relation, forward: b
     told.relations.add(rel)
     text = clause(graph, rel, forward)
     text = f"{lead}{text}" if lead else capitalize(text)
+    marks = notes.mark(rel.citations)  # numbered first: the sentence is read first
     note = told.note(rel, notes)
-    return f"{text}.{notes.mark(rel.citations)}" + (f" {note}" if note else "")
+    return f"{text}.{marks}" + (f" {note}" if note else "")
 
 
 def _join(clauses: list[str]) -> str:

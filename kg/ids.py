@@ -45,6 +45,7 @@ _BRITISH_WORDS = {
     "centres": "centers", "programme": "program", "programmes": "programs",
     "defence": "defense", "offence": "offense", "judgement": "judgment",
     "analyse": "analyze", "analysed": "analyzed", "analysing": "analyzing",
+    "grey": "gray", "greys": "grays",
 }
 _IRREGULAR_PLURALS = {
     "analyses": "analysis", "hypotheses": "hypothesis", "criteria": "criterion",

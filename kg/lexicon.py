@@ -16,8 +16,8 @@ Examples
 >>> lex = lexicon(g)
 >>> lex.known(["searches"]), lex.known(["thermostat"]), lex.known(["base", "optimizers"])
 (True, False, True)
->>> lex.known(["optimizer", "base"])
-False
+>>> lex.known(["optimizer", "base"]), lex.known(["thermostat", "base"])
+(True, False)
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from kg.graph import KnowledgeGraph
 from kg.ids import americanize, singular
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 MIN_KEYWORD = 4
 """Shortest word of a name that points at its concept on its own."""
 
@@ -53,14 +54,20 @@ class Lexicon:
     """Every source text as folded words joined by single spaces, with spaces at both
     ends, so that a phrase is found by `` {phrase} `` in it."""
     keywords: dict[str, str]
+    sentences: tuple[frozenset[str], ...]
+    """The folded words of each sentence of the sources."""
 
     def known(self, words: list[str]) -> bool:
-        """Whether ``words`` are the sources' own: one word they use, or a phrase of
-        several they use as it stands."""
+        """Whether ``words`` are the sources' own: one word they use, or several that one
+        sentence of theirs uses together ("crowded barracks": "your barracks are crowded";
+        not "reward hacking", whose words no sentence holds together)."""
         folded = [fold_word(w) for w in words]
         if len(folded) == 1:
             return folded[0] in self.words
-        return f" {' '.join(folded)} " in self.text
+        if f" {' '.join(folded)} " in self.text:
+            return True
+        wanted = set(folded)
+        return any(wanted <= sentence for sentence in self.sentences)
 
 
 _LEXICONS: WeakKeyDictionary[KnowledgeGraph, Lexicon] = WeakKeyDictionary()
@@ -79,6 +86,8 @@ def lexicon(graph: KnowledgeGraph) -> Lexicon:
                     if len(w) >= MIN_KEYWORD and not any(ch.isdigit() for ch in w):
                         owners.setdefault(fold_word(w), set()).add(c.id)
         keywords = {w: next(iter(ids)) for w, ids in owners.items() if len(ids) == 1}
+        sentences = tuple(frozenset(fold_word(w) for w in _WORD.findall(part))
+                          for text in texts for part in _SENTENCE.split(text))
         found = _LEXICONS[graph] = Lexicon(frozenset(folded), f" {' '.join(folded)} ",
-                                           keywords)
+                                           keywords, sentences)
     return found

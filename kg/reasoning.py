@@ -461,14 +461,16 @@ class Choice:
 
 
 def which(graph: KnowledgeGraph, subject: Concept, options: list[Concept],
-          notes: Footnotes) -> tuple[list[str], Choice | None]:
+          notes: Footnotes, focus: list[str] | None = None,
+          player: bool = True, second: bool = False) -> tuple[list[str], Choice | None]:
     """Which of ``options`` the ``subject`` is (or has, or does): the option with a chain
     up from the subject (or from the option to the subject) wins, then one with a direct
-    relation other than a contrast; the answer names it first, then who plays the other."""
+    relation other than a contrast; the answer names it first, then who plays the other.
+    With ``second`` the choice is told as the counterpart of another ("By contrast, ...")."""
     told = Told()
     ranked: list[tuple[int, int, Concept, list[Relation]]] = []
     for i, option in enumerate(options):
-        found = sorted(_support(graph, subject, option), key=lambda sr: sr[0])
+        found = sorted(_support(graph, subject, option, focus or []), key=lambda sr: sr[0])
         if found:
             ranked.append((found[0][0], i, option, found[0][1]))
     if not ranked:
@@ -483,15 +485,21 @@ def which(graph: KnowledgeGraph, subject: Concept, options: list[Concept],
         return lines, None
     _, _, chosen, rels = ranked[0]
     other = next(o for o in options if o.id != chosen.id)
-    lines = [f"**{capitalize(noun(chosen))}.** {_chain_text(graph, notes, rels, told)}"]
-    player = _player(graph, subject, other, chosen) if rels[-1].type in UPWARD else None
-    if player is not None:
-        _who, chain = player
+    lines = [_chain_text(graph, notes, rels, told, lead="By contrast, ") if second
+             else f"**{capitalize(noun(chosen))}.** {_chain_text(graph, notes, rels, told)}"]
+    found_player = _player(graph, subject, other, chosen) \
+        if player and rels[-1].type in UPWARD else None
+    if found_player is not None:
+        _who, chain = found_player
         lines += ["", _chain_text(graph, notes, chain, told, lead="By contrast, ")]
     return lines, Choice(chosen, other, rels)
 
 
-def _support(graph: KnowledgeGraph, s: Concept, o: Concept) -> list[tuple[int, list[Relation]]]:
+def _support(graph: KnowledgeGraph, s: Concept, o: Concept,
+             focus: list[str]) -> list[tuple[int, list[Relation]]]:
+    """How closely option ``o`` is tied to subject ``s``, lower first: a relation of the
+    kind the question asks about ("more likely" asks for makes_likely) first, then a chain
+    up, then another direct relation."""
     found: list[tuple[int, list[Relation]]] = []
     up = _climb(graph, s.id).get(o.id)
     if up:
@@ -501,7 +509,7 @@ def _support(graph: KnowledgeGraph, s: Concept, o: Concept) -> list[tuple[int, l
         found.append((len(down), down))
     for rel in graph.relations_between(s.id, o.id):
         if rel.type != "contrasts_with" and not limiting(rel):
-            found.append((2, [rel]))
+            found.append((0 if rel.type in focus else 2, [rel]))
     return found
 
 
@@ -581,6 +589,15 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
             lines += [f"- {explained(graph, notes, r, r.target == contrast.id, told)}"
                       for r in against[:MAX_REASONS]]
             lines.append("")
+    if subject is None and not judging:
+        # what it is an instance of says why it arises too ("a convergent instrumental goal")
+        kinds = [r for r in graph.relations_of(target.id) if r.source == target.id
+                 and r.type in ("is_a", "example_of") and r.modality is None
+                 and r not in told.relations]
+        if kinds:
+            lines += ["What it is an instance of:", ""]
+            lines += [f"- {explained(graph, notes, r, True, told)}" for r in kinds[:3]]
+            lines.append("")
     works = [] if explains_relation else _incoming(graph, target, ("relies_on",), told,
                                                    outgoing=True)
     if works:
@@ -598,8 +615,6 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
     if sum(1 for line in lines if line) <= 1:
         # no reasons recorded: what the sources say of the target is the best explanation
         lines += [] if not lines else [""]
-        if not lines:
-            lines += [f"The graph records no reasons for {noun(target)}.", ""]
         lines += [f"**{capitalize(target.label)}**: {defined(target, notes)}"]
         shows = [r for r in graph.relations_of(target.id) if r.source == target.id
                  and r.type in ("example_of", "concerns") and r.note and not r.negated
@@ -710,7 +725,9 @@ def how(graph: KnowledgeGraph, concepts: list[Concept], focus: list[str],
         lines: list[str] = []
         for rel in sorted(asked, key=lambda d: focus.index(d.type)):
             lines += [explained(graph, notes, rel, rel.source == x.id, told), ""]
-        if not r.direct:
+        if not r.direct and x.kind == "example":
+            lines += [*shows(graph, x, notes, told), ""]
+        elif not r.direct:
             # no relation says how x bears on y: what x does is the mechanism to tell first
             own = [rel for rel in graph.relations_of(x.id) if rel.source == x.id
                    and rel.type in EFFECTS + ("outperforms",) and not rel.negated]
@@ -748,6 +765,19 @@ def remedies(graph: KnowledgeGraph, c: Concept, notes: Footnotes,
     return lines
 
 
+def shows(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> list[str]:
+    """An example's story and what it is an example of, each with why: what an example
+    brings about is its story."""
+    lines = [f"**{capitalize(c.label)}**: {defined(c, notes)}"]
+    found = [r for r in graph.relations_of(c.id) if r.source == c.id and not r.negated
+             and r.type in ("example_of", "concerns", "contrasts_with") and r.note]
+    found.sort(key=lambda r: ("example_of", "concerns", "contrasts_with").index(r.type))
+    if found:
+        lines += ["", "What it shows:", ""]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found[:MAX_REASONS]]
+    return lines
+
+
 def _workings(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> list[str]:
     lines = [f"**{capitalize(c.label)}**: {defined(c, notes)}"]
     found = [r for r in graph.relations_of(c.id) if r.source == c.id and r.type in WORKINGS]
@@ -763,6 +793,13 @@ def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnote
     it; with two concepts, how they bear on each other first."""
     told = Told()
     lines: list[str] = []
+    story = [c for c in concepts if c.kind == "example"]
+    if story:
+        # "what went wrong when the assistant was trained to maximise troops": the example
+        # the question names is the story to tell, the narrowest first
+        parts = [c for c in story if any(r.type == "part_of" and r.source == c.id
+                                         for r in graph.relations_of(c.id))]
+        return shows(graph, (parts or story)[-1], notes, told)
     if len(concepts) >= 2:
         x, y = concepts[0], concepts[1]
         # y's effects that x makes likelier: what happens when the two meet

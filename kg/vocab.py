@@ -40,7 +40,7 @@ hello hi hey thanks thank please ok okay yes between among amongst against via p
 upon toward towards across around beyond behind beside besides despite inside outside
 versus whether though although unless since till like unlike instead either neither
 whose whatever whichever whoever anybody everything nothing somebody everyone according
-together enough sufficient insufficient instead anymore otherwise
+together enough sufficient insufficient instead anymore otherwise well
 didnt doesnt dont isnt arent wasnt werent cant couldnt wouldnt wont shouldnt hasnt havent
 """.split())
 
