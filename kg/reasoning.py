@@ -85,22 +85,33 @@ MAX_REASONS = 5
 # -- the structure the answers read
 
 
-def _climb(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
-    """Every concept ``start`` reaches over positive upward relations within
-    :data:`MAX_CLIMB` steps, with the (shortest) chain of relations that reaches it."""
+def _chains(graph: KnowledgeGraph, start: str, types: frozenset[str], max_steps: int,
+            follows: Callable[[Relation], bool], goal: str | None = None,
+            ) -> dict[str, list[Relation]]:
+    """Every concept ``start`` reaches forward over relations of ``types`` that
+    ``follows`` accepts, within ``max_steps``, with the shortest chain that reaches it.
+    With a ``goal`` the search stops as soon as the goal is reached."""
     chains: dict[str, list[Relation]] = {start: []}
     queue = deque([start])
     while queue:
         node = queue.popleft()
-        if len(chains[node]) >= MAX_CLIMB:
+        if len(chains[node]) >= max_steps:
             continue
         for rel in graph.relations_of(node):
-            if rel.source != node or rel.type not in UPWARD or rel.modality is not None:
+            if rel.source != node or rel.type not in types or not follows(rel):
                 continue
             if rel.target not in chains:
                 chains[rel.target] = [*chains[node], rel]
+                if rel.target == goal:
+                    return chains
                 queue.append(rel.target)
     return chains
+
+
+def _climb(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
+    """Every concept ``start`` reaches over definite (unqualified) upward relations
+    within :data:`MAX_CLIMB` steps, with the (shortest) chain of relations that reaches it."""
+    return _chains(graph, start, UPWARD, MAX_CLIMB, lambda rel: rel.modality is None)
 
 
 def _scope(graph: KnowledgeGraph, cid: str) -> set[str]:
@@ -333,21 +344,7 @@ def _direct_or_chain(graph: KnowledgeGraph, x: Concept, y: Concept, types: froze
 def _forward_chain(graph: KnowledgeGraph, x: str, y: str, types: frozenset[str],
                    max_steps: int = 3) -> list[Relation] | None:
     """A shortest chain x -> ... -> y over positive relations of ``types`` read forward."""
-    chains: dict[str, list[Relation]] = {x: []}
-    queue = deque([x])
-    while queue:
-        node = queue.popleft()
-        if len(chains[node]) >= max_steps:
-            continue
-        for rel in graph.relations_of(node):
-            if rel.source != node or rel.type not in types or rel.negated:
-                continue
-            if rel.target not in chains:
-                chains[rel.target] = [*chains[node], rel]
-                if rel.target == y:
-                    return chains[y]
-                queue.append(rel.target)
-    return None
+    return _chains(graph, x, types, max_steps, lambda rel: not rel.negated, goal=y).get(y)
 
 
 def _causal(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
