@@ -83,7 +83,8 @@ _DIFFERENCE = re.compile(
     r"\b(differen\w*|differ|differs|diff|distinguish\w*|distinction|versus|vs|compar\w*|"
     r"contrast\w*|same|similar\w*|unlike|opposite)\b")
 _EXAMPLES = re.compile(r"\b(examples?|instances?|illustrat\w*|e\.?g|cases?)\b")
-_YES_NO = re.compile(r"^\s*(is|are|was|were|can|could|does|do|did|would|will|should)\b", re.I)
+_YES_NO = re.compile(r"^\s*(is|are|was|were|can|could|does|do|did|would|will|should|must|"
+                     r"might|may|has|have|had|need|needs)\b", re.I)
 _WHAT_IS = re.compile(
     r"^\s*(?:(?:so|and|but|please|ok|okay)\s+)?(?:what\s+is|what's|whats|what\s+are|"
     r"what're|which\s+is|who\s+is|define|explain|describe|tell\s+me\s+about)\s+"
@@ -107,8 +108,10 @@ _HOW = re.compile(r"how\s+(?:does|do|did|can|could|would|will|is|are|might)\b", 
 _WHICH = re.compile(r"\b(?:which|whether)\b|\bor\b", re.I)
 _JUDGING = re.compile(r"\b(?:dangerous|bad|worrying|concerning|worse|worst|risky|scary|"
                       r"harmful|problem|problems|problematic|matter|matters|important|hard|"
-                      r"difficult|enough|insufficient|fail|fails)\b", re.I)
-"""Words by which a why-question asks why something is bad or matters, not why it happens."""
+                      r"difficult|enough|insufficient|fail|fails|not|cannot|never)\b"
+                      r"|n[’']t\b", re.I)
+"""Words by which a why-question asks why something is bad or matters, or why it falls
+short ("why doesn't adversarial training show ..."), not why it happens."""
 _GENERIC_OBJECTIVE = frozenset({"goal", "goals", "objective", "objectives", "aim", "aims",
                                 "purpose"})
 """Aliases of "objective function" that, beside another concept, ask for its objective."""
@@ -121,7 +124,7 @@ class Found:
     id: str
     start: int
     end: int
-    how: Literal["term", "shared-head", "adjective", "fuzzy", "keyword"]
+    how: Literal["term", "shared-head", "adjective", "fuzzy", "keyword", "verbal"]
 
 
 @dataclass
@@ -187,6 +190,7 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         found.append(Found(a.id, a.start, a.end, "term"))
         found.extend(_shared_heads(graph, question, a.start, a.text))
     words = [_Word(m.group(), m.start(), m.end()) for m in _WORDS.finditer(question)]
+    found = _verbal(graph, question, words, found)
     _mark(words, found)
     found.extend(_adjectives(graph, words))
     _mark(words, found)
@@ -200,6 +204,13 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         if w.role is None and (corrected := correct_intent_word(w.text)):
             w.role = "intent"
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
+    for before, w, after in zip(words, words[1:], words[2:], strict=False):
+        if w.role is None and not w.concept and w.text.isalpha() and before.concept \
+                and (after.text.lower() in _DETERMINERS or after.concept) \
+                and _adjacent(question, w, after):
+            # a word between a name and "a"/"the" or another name is a verb, not a
+            # compound's head: "can adversarial training *leave* a deceptive model in place?"
+            w.role = "verb"
     lex = lexicon(graph)
     found.sort(key=lambda f: f.start)
     occurrences = list(found)
@@ -224,6 +235,36 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
     ids = {f.id for f in kept}
     return Reading(kept, words, missing, framing, loose,
                    [f for f in occurrences if f.id in ids])
+
+
+_DETERMINERS = frozenset({"a", "an", "the", "its", "their", "this", "that", "these",
+                          "those", "it", "them", "his", "her", "our", "your", "any", "every"})
+_VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what))*\s+$", re.I)
+
+
+def _verbal(graph: KnowledgeGraph, question: str, words: list[_Word],
+            found: list[Found]) -> list[Found]:
+    """Read a verb before a term as the concept its gerund names, where the graph has one:
+    "does it *understand the base objective*" names "understanding the base objective",
+    not the base objective itself."""
+    out: list[Found] = []
+    for f in found:
+        before = [w for w in words if w.end <= f.start]
+        for verb in reversed(before[-4:]):
+            lead = _VERB_LEAD.fullmatch(question[verb.end:f.start])
+            if lead is None:
+                continue
+            stem = verb.text.lower()
+            stems = {st for st in (stem, stem[:-1] if stem.endswith("s") else stem)
+                     if len(st) >= 3 and st.isalpha()}
+            rest = question[verb.end:f.end]
+            hit = next((c for st in sorted(stems) for form in (st + "ing", st + st[-1] + "ing")
+                        if (c := graph.lookup(form + rest)) is not None and c.id != f.id), None)
+            if hit is not None:
+                f = Found(hit.id, verb.start, f.end, "verbal")
+                break
+        out.append(f)
+    return out
 
 
 def _mark(words: list[_Word], found: list[Found]) -> None:
@@ -494,6 +535,10 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
     reading = read(graph, _unwrapped(graph, q))
     found = reading.found
     focus = focus_types(reading.framing)
+    if any(f.how == "verbal" for f in found):
+        # "does a deceptive model understand the base objective?": whether it needs that
+        # understanding is what the verb asks
+        focus = [*focus, "requires", "relies_on"]
     # "the goal of evolution", "what is the mesa-optimizer's objective": the generic alias
     # asks for the other concept's objective, not for the concept "objective function"
     generic = [f for f in found if f.id == "objective-function"
@@ -536,8 +581,15 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
         concepts = [subject, a, b] if choice is None else [subject, choice.chosen, choice.other]
     elif intent == "yes_no":
         despite = _after(graph, q, found, _DESPITE)
-        x, y = [c for c in concepts if c is not despite][:2] if despite is not None \
-            and len(concepts) > 2 else concepts[:2]
+        others = [c for c in concepts if c is not despite]
+        if despite is not None and len(concepts) > 2:
+            x, y = others[:2]
+        elif despite is not None and len(concepts) == 2:
+            # "can a model be misaligned even if the base objective is perfect?": what may
+            # happen is the other concept; the rest of the answer relates the two
+            x, y = despite, others[0]
+        else:
+            x, y = concepts[:2]
         lines, verdict = whether(graph, x, y, focus, notes,
                                  framing=reading.framing[_LEAD.match(  # type: ignore[union-attr]
                                      reading.framing).end():], despite=despite)

@@ -203,6 +203,33 @@ _STRONG = re.compile(r"\b(?:solv\w*|fix\w*|cur(?:e|es|ed|ing)|rul\w* out|prevent
 """Verbs by which a question asks whether something is settled, not merely helped."""
 
 
+_SLIPS = re.compile(r"\b(?:leav\w*|left|miss\w*|let\w*|allow\w*|permit\w*|slip\w*|"
+                   r"surviv\w*|escap\w*|evad\w*|get\w*\s+(?:past|through|away|by)|"
+                   r"got\s+(?:past|through|away|by)|pass\w*|fool\w*|trick\w*)\b")
+"""Verbs by which a question asks whether something gets through a safeguard ("can
+adversarial training *leave* a deceptive model in place?", "can it *fool* adversarial
+training?"), so that a limit on the safeguard answers Yes rather than No."""
+
+
+def _slips_through(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+                   told: Told) -> tuple[list[str], Verdict]:
+    """Can y get past x (or x past y)? Yes, where one of them does not rule out the
+    other or what falls under it."""
+    for guard, failure in ((x, y), (y, x)):
+        limits = _from(graph, guard.id, _scope(graph, failure.id),
+                       frozenset({"insufficient_against"}))
+        if limits:
+            limits.sort(key=lambda r: r.target != failure.id)
+            lines = _say(graph, notes, told, "yes", limits, guard, within=failure)
+            helps = [r for r in _from(graph, guard.id, {failure.id}, REMEDY)
+                     if not limiting(r)]
+            if helps and limits[0].target != failure.id:
+                lines += ["", "What it can do:", ""]
+                lines += [f"- {explained(graph, notes, r, True, told)}" for r in helps]
+            return lines, "yes"
+    return [], "unknown"
+
+
 def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
             notes: Footnotes, framing: str = "is",
             despite: Concept | None = None) -> tuple[list[str], Verdict]:
@@ -220,6 +247,8 @@ def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
     verdict: Verdict = "unknown"
     if despite is not None:
         lines, verdict = _despite(graph, y, despite, notes, told)
+    if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
+        lines, verdict = _slips_through(graph, x, y, notes, told)
     if not lines and kind in ("identity", "other"):
         # "can they fail together?", "does X outperform Y?": the relation asked about decides
         lines, verdict = _asked_directly(graph, x, y, focus, notes, told)
@@ -262,17 +291,46 @@ def _asked_directly(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[s
 
 
 def _say(graph: KnowledgeGraph, notes: Footnotes, told: Told, verdict: Verdict,
-         rels: list[Relation], x: Concept) -> list[str]:
-    """The verdict, then each deciding relation with its note (read from x)."""
+         rels: list[Relation], x: Concept, within: Concept | None = None) -> list[str]:
+    """The verdict, then each deciding relation with its note (read from x). With
+    ``within``, a relation on something that falls under it is followed by how it does
+    ("deceptive alignment is a kind of pseudo-alignment"), so the verdict reads as an
+    answer about ``within``."""
     first, *others = rels
     lines = [_verdict_line(verdict, explained(graph, notes, first, first.source == x.id, told))]
+    if within is not None and first.target != within.id:
+        bridge = _under(graph, first.target, within.id)
+        if bridge:
+            lines[0] += " " + _chain_text(graph, notes, bridge, told)
     for rel in others:
         lines += ["", explained(graph, notes, rel, rel.source == x.id, told)]
     return lines
 
 
+def _under(graph: KnowledgeGraph, narrow: str, broad: str) -> list[Relation]:
+    """How ``narrow`` falls under ``broad`` (see :func:`_scope`): a chain up the hierarchy,
+    or a failure of it (with the chain up to the failure); empty if it does not."""
+    up = _climb(graph, narrow)
+    if broad in up:
+        return up[broad]
+    for rel in graph.relations_of(broad):
+        if rel.type == "failure_of" and rel.target == broad and not rel.negated:
+            if rel.source == narrow:
+                return [rel]
+            if rel.source in up:
+                return [*up[rel.source], rel]
+    return []
+
+
 _MODAL_VERDICT: dict[str | None, Verdict] = {None: "yes", "can": "yes", "may": "possibly",
                                              "does_not": "no"}
+
+
+def _guards(graph: KnowledgeGraph, cid: str) -> list[str]:
+    """``cid`` and the problems about it (outer alignment is about the base objective):
+    what, if settled, might be thought to rule a failure out."""
+    return [cid, *sorted({r.source for r in graph.relations_of(cid)
+                          if r.type == "concerns" and r.target == cid})]
 
 
 def _despite(graph: KnowledgeGraph, y: Concept, despite: Concept, notes: Footnotes,
@@ -280,16 +338,15 @@ def _despite(graph: KnowledgeGraph, y: Concept, despite: Concept, notes: Footnot
     """Can y happen even if ``despite`` holds? Yes, where the graph says that ``despite``,
     or a problem about it (outer alignment is about the base objective), does not rule out
     y or what falls under it."""
-    guards = {despite.id} | {r.source for r in graph.relations_of(despite.id)
-                             if r.type == "concerns" and r.target == despite.id}
     scope = _scope(graph, y.id)
-    limits = [r for g in sorted(guards) for r in graph.relations_of(g)
+    limits = [r for g in _guards(graph, despite.id) for r in graph.relations_of(g)
               if r.source == g and r.type == "insufficient_against" and r.target in scope]
     if not limits:
         return [], "unknown"
     limits.sort(key=lambda r: (r.target != y.id, r.source != despite.id))
     first = limits[0]
-    return _say(graph, notes, told, "yes", limits, graph.concepts[first.source]), "yes"
+    return _say(graph, notes, told, "yes", limits, graph.concepts[first.source],
+                within=y), "yes"
 
 
 def _remedy(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
@@ -309,7 +366,7 @@ def _remedy(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
     helps.sort(key=lambda r: (r.target != y.id, r.modality is not None))
     if limits:
         verdict: Verdict = "not_necessarily" if helps and not strong else "no"
-        lines = _say(graph, notes, told, verdict, limits, x)
+        lines = _say(graph, notes, told, verdict, limits, x, within=y)
         if helps:
             lines += ["", "What it can do:", ""]
             lines += [f"- {explained(graph, notes, r, True, told)}" for r in helps]
@@ -839,6 +896,16 @@ def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnote
             lines += [f"What can go right, or help against {noun(c)}:", ""]
             lines += [f"- {explained(graph, notes, r, True, told)}"
                       for r in [*about, *helps][:MAX_REASONS]]
+            lines.append("")
+        # "what happens if the base objective is perfect?": what neither it nor the
+        # problem about it (outer alignment) rules out can still go wrong
+        limits = [r for g in _guards(graph, c.id) for r in graph.relations_of(g)
+                  if r.source == g and r.type == "insufficient_against"
+                  and r not in told.relations]
+        if limits:
+            lines += ["What can still go wrong:", ""]
+            lines += [f"- {explained(graph, notes, r, True, told)}"
+                      for r in limits[:MAX_REASONS]]
             lines.append("")
     while lines and not lines[-1]:
         lines.pop()
