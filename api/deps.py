@@ -11,7 +11,7 @@ from kg.graph import KnowledgeGraph
 from kg.settings import Settings
 
 
-def get_graph(request: Request) -> KnowledgeGraph:
+def graph_of(request: Request) -> KnowledgeGraph:
     """The graph snapshot being served (the same one for the whole request, even if a
     reload replaces it meanwhile)."""
     graph: KnowledgeGraph | None = getattr(request.state, "graph", None)
@@ -20,7 +20,15 @@ def get_graph(request: Request) -> KnowledgeGraph:
     return graph
 
 
-def get_settings(request: Request) -> Settings:
+# The dependencies are coroutines so that FastAPI runs them on the event loop: a plain
+# function would take a worker thread for every request, and when slow requests hold all
+# the threads, even a health check would wait for one.
+async def get_graph(request: Request) -> KnowledgeGraph:
+    """:func:`graph_of` as a dependency."""
+    return graph_of(request)
+
+
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -35,7 +43,7 @@ def cached(request: Request, key: str, make: Callable[[], T]) -> T:
     Kept in the app's store with the graph it was made from, so a value made from a
     snapshot that a reload has since replaced is never handed to a later request.
     """
-    graph = get_graph(request)
+    graph = graph_of(request)
     store: dict[str, tuple[KnowledgeGraph, object]] = request.app.state.cache
     entry = store.get(key)
     if entry is not None and entry[0] is graph:

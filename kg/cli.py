@@ -304,7 +304,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_config=log_config(args.log_level,
                               not args.no_access_log and args.log_level in ("info", "debug")),
         access_log=False,  # the app writes its own, as JSON with a request id
-        timeout_graceful_shutdown=GRACE_SECONDS)
+        timeout_graceful_shutdown=GRACE_SECONDS,
+        # uvicorn's httptools protocol, with a bound on the request head and deadlines
+        # for slow clients (see api/protocol.py)
+        http="api.protocol:BoundedHttpToolsProtocol",
+        timeout_keep_alive=settings.keepalive_timeout)
+    config.kg_bounds = {"max_head": settings.max_header_bytes,  # type: ignore[attr-defined]
+                        "head_timeout": settings.header_timeout,
+                        "body_timeout": settings.body_timeout}
     if config.workers > 1:
         _workers(config)
         return 0

@@ -64,6 +64,7 @@ class KnowledgeGraph:
         self._relations = tuple(relations)
         self._terms: dict[str, str] = {}
         self._forms: dict[str, tuple[str, ...]] = {}
+        self._stats: dict[str, int] | None = None
         for cid, concept in self._concepts.items():
             forms = self._forms[cid] = tuple(map(normalize, (concept.label, *concept.aliases,
                                                              cid)))
@@ -107,11 +108,15 @@ class KnowledgeGraph:
         return cid in self._concepts
 
     def stats(self) -> dict[str, int]:
-        """Counts of concepts, relations, citations and sources."""
-        citations = sum(len(c.citations) for c in self._concepts.values())
-        citations += sum(len(r.citations) for r in self._relations)
-        return {"concepts": len(self._concepts), "relations": len(self._relations),
-                "citations": citations, "sources": len(self._sources)}
+        """Counts of concepts, relations, citations and sources (counted once: the graph
+        never changes, and health checks ask for them all the time)."""
+        if self._stats is None:
+            citations = sum(len(c.citations) for c in self._concepts.values())
+            citations += sum(len(r.citations) for r in self._relations)
+            self._stats = {"concepts": len(self._concepts),
+                           "relations": len(self._relations),
+                           "citations": citations, "sources": len(self._sources)}
+        return dict(self._stats)
 
     # -- lookups
     def concept(self, cid: str) -> Concept:

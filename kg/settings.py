@@ -38,6 +38,31 @@ class Settings(BaseSettings):
                                   description="Seconds a SPARQL query may run before it stops.")
     sparql_max_rows: int = Field(default=10_000, ge=1, le=1_000_000,
                                  description="Most rows (or triples) a SPARQL result may hold.")
+    sparql_max_bytes: int = Field(default=4 * 1024 * 1024, ge=1024, le=1024 ** 3,
+                                  description="Largest serialised SPARQL result; larger is "
+                                              "refused with 413.")
+    sparql_max_memory: int = Field(default=1024 * 1024 * 1024, ge=64 * 1024 * 1024,
+                                   description="Address space of the SPARQL worker process, "
+                                               "in bytes; a query that needs more is stopped "
+                                               "and the worker replaced.")
+    sparql_queue: int = Field(default=4, ge=1, le=1000,
+                              description="SPARQL queries one server process holds at once, "
+                                          "running or waiting; more get 503 with "
+                                          "Retry-After.")
+
+    max_header_bytes: int = Field(default=16_384, ge=1024, le=1024 * 1024,
+                                  description="Longest request line plus headers; longer is "
+                                              "answered 431 and the connection closed.")
+    header_timeout: float = Field(default=10.0, gt=0, le=600,
+                                  description="Seconds a client has to send a request's line "
+                                              "and headers, counted from its first byte or "
+                                              "from the connection's opening.")
+    body_timeout: float = Field(default=30.0, gt=0, le=3600,
+                                description="Seconds a client has to send a request body "
+                                            "once the headers are in.")
+    keepalive_timeout: int = Field(default=5, ge=1, le=600,
+                                     description="Seconds an idle keep-alive connection is "
+                                                 "kept open.")
 
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024,
                                 description="Largest request body accepted; larger is a 413.")

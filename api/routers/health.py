@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter, Depends, Request
@@ -20,6 +21,7 @@ router = APIRouter(tags=["health"])
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
+@cache
 def _version() -> str:
     try:
         return version("alignment-kg")
@@ -52,7 +54,8 @@ def _loaded_at(request: Request) -> dt.datetime | None:
 
 
 @router.get("/v1/health", response_model=HealthReport)
-def health(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HealthReport:
+async def health(request: Request,
+                 graph: KnowledgeGraph = Depends(get_graph)) -> HealthReport:
     """Liveness: service status and the size of the graph being served."""
     s = graph.stats()
     reloader = getattr(request.app.state, "reloader", None)
@@ -64,7 +67,8 @@ def health(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> Heal
 
 
 @router.get("/v1/ready", response_model=Readiness, responses=problems(503))
-def ready(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> Readiness | JSONResponse:
+async def ready(request: Request,
+                graph: KnowledgeGraph = Depends(get_graph)) -> Readiness | JSONResponse:
     """Readiness: 200 once the data is loaded and prepared, 503 while shutting down."""
     if not getattr(request.app.state, "ready", False):
         return problem(503, "Not ready", "The service is starting or shutting down.",
