@@ -26,6 +26,7 @@ from api.routers import (
     add_problem_schema,
     concepts,
     curate,
+    docs,
     faq,
     health,
     iris,
@@ -37,6 +38,7 @@ from api.routers import (
     sparql,
     web,
 )
+from api.security import SecurityHeaders
 from kg.curate import Curator, open_store
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
@@ -49,9 +51,9 @@ quotes located in the source texts. Errors are `application/problem+json`."""
 
 
 class KgApp(FastAPI):
-    """The FastAPI app, with request ids, metrics, limits and the read cache in front of
-    everything else, so that a cached answer skips even Starlette's own middleware (two
-    thirds of a cached request's time)."""
+    """The FastAPI app, with security headers, request ids, metrics, limits and the read
+    cache in front of everything else, so that a cached answer skips even Starlette's own
+    middleware (two thirds of a cached request's time)."""
 
     front: ASGIApp | None = None
 
@@ -111,8 +113,10 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
                 settling.cancel()
             close_all(app.state.cache)  # the SPARQL worker process ends with the app
 
+    # /docs and /redoc are served by api.routers.docs, from files of this app
     app = KgApp(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
-                lifespan=lifespan)
+                lifespan=lifespan, docs_url=None, redoc_url=None,
+                swagger_ui_oauth2_redirect_url=None)
     app.state.settings = settings
     app.state.graph = graph
     app.state.loaded_at = time.time()
@@ -125,8 +129,9 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     app.state.reloader = Reloader(app, settings.data_dir, interval, seen, curator)
     errors.install(app)
     for module in (health, curate, concepts, sources, ontology, search, relate, faq, rdf,
-                   sparql, web):
+                   sparql, web, docs):
         app.include_router(module.router)
+    app.mount("/static/docs", StaticFiles(directory=docs.ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(iris.make_router(settings.base_iri))
@@ -142,8 +147,8 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    # in front of Starlette, outermost first: ids, log and metrics; URL length; rate;
-    # answers from memory; HEAD as a GET without its body
+    # in front of Starlette, outermost first: security headers; ids, log and metrics; URL
+    # length; rate; answers from memory; HEAD as a GET without its body
     front: ASGIApp = HeadAsGet(app._serve)
     app.state.read_cache = None
     if settings.cache_max_bytes:
@@ -153,7 +158,7 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     if settings.rate_limit:
         front = RateLimit(front, settings.rate_limit, settings.rate_burst)
     front = UrlLimit(front, settings.max_url_bytes)
-    app.front = Observe(front, app.state.metrics)
+    app.front = SecurityHeaders(Observe(front, app.state.metrics))
     return app
 
 
