@@ -111,3 +111,55 @@ def test_keyboard_only_reader_reaches_search_first(page: Any, live_server: str) 
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.closest('main') !== null")
     assert focused
+
+
+def _csp_reports(page: Any) -> list[str]:
+    """Every Content-Security-Policy violation the page reports, as they come."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(m.text)
+            if "Content Security Policy" in m.text else None)
+    return found
+
+
+def test_pages_and_docs_run_under_their_policy(page: Any, live_server: str,
+                                               shots: Path) -> None:
+    violations = _csp_reports(page)
+    page.goto(live_server + "/concepts/mesa-optimizer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("mesa-optimizer")
+    expect(page.locator("figure svg g.node").first).to_be_visible()
+    expect(page.locator("p.kind svg.swatch")).to_be_visible()  # the kind's colour
+    # the page's one script runs: the search field suggests concepts
+    page.get_by_label("Search the glossary").press_sequentially("inner", delay=40)
+    expect(page.get_by_role("option").first).to_be_visible()
+    # /docs: Swagger UI renders from this server's files and calls the API from the page
+    page.goto(live_server + "/docs#/search/search_v1_search_get")
+    operation = page.locator("#operations-search-search_v1_search_get")
+    expect(operation).to_be_visible()
+    operation.get_by_role("button", name="Try it out").click()
+    operation.locator("input[placeholder=q]").fill("mesa")
+    operation.get_by_role("button", name="Execute").click()
+    expect(operation.locator(".live-responses-table tbody .response-col_status").first
+           ).to_have_text("200")
+    page.screenshot(path=str(shots / "docs.png"))
+    assert not violations, violations
+
+
+def test_redoc_renders_and_fetches_nothing_from_outside(browser: Any, live_server: str,
+                                                        shots: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    violations = _csp_reports(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    outside: list[str] = []
+    page.on("requestfinished", lambda r: outside.append(r.url)
+            if not r.url.startswith((live_server, "blob:", "data:")) else None)
+    page.goto(live_server + "/redoc")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Alignment knowledge graph")
+    expect(page.get_by_text("/v1/relate").first).to_be_attached()
+    page.screenshot(path=str(shots / "redoc.png"))
+    context.close()
+    assert not errors and not outside, (errors, outside)
+    # ReDoc's sidebar asks for its maker's logo from a CDN; the policy refuses it, and
+    # that is the only thing it refuses
+    assert all("img-src" in v and "cdn.redoc.ly" in v for v in violations), violations
