@@ -17,8 +17,8 @@ the answer's media type, and each set is built once:
 - anything else (JSON, RDF, text, CSS, scripts, redirects): :data:`DATA_POLICY`, which
   allows nothing, and ``X-Frame-Options: DENY``.
 
-A header the app set itself is kept: the API documentation pages (``/docs``, ``/redoc``)
-send the policies their viewers need (:data:`DOCS_POLICY`, :data:`REDOC_POLICY`). A
+A header the app set itself is kept: ``/redoc`` sends the policy ReDoc needs
+(:data:`REDOC_POLICY`). A
 ``304 Not Modified`` carries only the headers every answer has: a browser copies a 304's
 headers onto the answer it holds, which keeps its own policy (a picture stays embeddable).
 """
@@ -42,23 +42,20 @@ def policy(**directives: str) -> str:
 
 PAGE_POLICY = policy(
     default_src="'none'", script_src="'self'", style_src="'self'",
-    img_src="'self' data:",  # data: for the empty favicon, which spares a request
-    connect_src="'self'",  # autocomplete asks /v1/search
+    # data: for the empty favicon, which spares a request, and Swagger UI's icons
+    img_src="'self' data:",
+    # autocomplete asks /v1/search; Swagger UI fetches the OpenAPI document and tries
+    # operations out
+    connect_src="'self'",
     form_action="'self'", base_uri="'none'", frame_ancestors="'none'")
-"""The pages: scripts, styles and requests from this origin only, never inline."""
+"""The pages, ``/docs`` among them: scripts, styles and requests from this origin only,
+never inline."""
 
 PICTURE_POLICY = policy(default_src="'none'")
 """An SVG picture opened on its own may load and run nothing; it may be framed anywhere."""
 
 DATA_POLICY = policy(default_src="'none'", frame_ancestors="'none'")
 """Answers that are not pages: nothing to load or run, and never framed."""
-
-DOCS_POLICY = policy(
-    default_src="'none'", script_src="'self'", style_src="'self'",
-    img_src="'self' data:",  # Swagger UI's icons are data: URLs in its stylesheet
-    connect_src="'self'",  # the OpenAPI document, and "Try it out"
-    base_uri="'none'", form_action="'self'", frame_ancestors="'none'")
-"""``/docs``: Swagger UI, its files served from here and started by a script file."""
 
 REDOC_POLICY = policy(
     default_src="'none'", script_src="'self'",

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.routers.web import TEMPLATES
-from api.security import CSP, DOCS_POLICY, REDOC_POLICY
+from api.security import CSP, REDOC_POLICY
 
 ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 """Swagger UI's and ReDoc's files (``swagger-ui-bundle.js``, ``swagger-ui.css``,
@@ -25,20 +25,21 @@ ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 router = APIRouter(include_in_schema=False)
 
 
-def _viewer(request: Request, template: str, csp: str) -> HTMLResponse:
-    response = TEMPLATES.TemplateResponse(request, template, {
+def _viewer(request: Request, template: str) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, template, {
         "title": request.app.title, "openapi_url": request.app.openapi_url})
-    response.headers[CSP.decode()] = csp
-    return response
 
 
 @router.get("/docs")
 def swagger_ui(request: Request) -> HTMLResponse:
-    """The OpenAPI description in Swagger UI, where each operation can be tried."""
-    return _viewer(request, "docs.html", DOCS_POLICY)
+    """The OpenAPI description in Swagger UI, where each operation can be tried; under the
+    pages' own policy."""
+    return _viewer(request, "docs.html")
 
 
 @router.get("/redoc")
 def redoc(request: Request) -> HTMLResponse:
     """The OpenAPI description in ReDoc, as one long reference page."""
-    return _viewer(request, "redoc.html", REDOC_POLICY)
+    response = _viewer(request, "redoc.html")
+    response.headers[CSP.decode()] = REDOC_POLICY
+    return response
