@@ -24,6 +24,9 @@ from kg.errors import (
     NoSourceText,
     NotFound,
     QueryRejected,
+    QueryTimeout,
+    QueryTooExpensive,
+    ResultTooLarge,
     SourceNotFound,
 )
 from kg.graph import KnowledgeGraph
@@ -40,6 +43,9 @@ _STATUS: dict[type[KGError], tuple[int, str]] = {
     QueryRejected: (400, "query-rejected"),
     NotFound: (404, "not-found"),
     Busy: (503, "busy"),
+    QueryTimeout: (422, "query-timeout"),
+    QueryTooExpensive: (422, "query-too-expensive"),
+    ResultTooLarge: (413, "result-too-large"),
     Conflict: (409, "conflict"),
     DataError: (422, "invalid-data"),
 }
@@ -167,12 +173,20 @@ class InvalidBody(ApiProblem):
                          errors=errors)
 
 
-def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) -> JSONResponse:
-    """A problem+json response; ``kind`` names the problem type under /problems/."""
+def problem_body(status: int, title: str, detail: str, kind: str = "",
+                 **extra: Any) -> dict[str, Any]:
+    """The members of a problem+json answer; ``kind`` names the problem type under
+    /problems/."""
     body: dict[str, Any] = {"type": f"/problems/{kind}" if kind else "about:blank",
                             "title": title, "status": status, "detail": detail}
     body.update({k: v for k, v in extra.items() if v is not None})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    return body
+
+
+def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) -> JSONResponse:
+    """A problem+json response (see :func:`problem_body`)."""
+    return JSONResponse(problem_body(status, title, detail, kind, **extra),
+                        status_code=status, media_type=PROBLEM_JSON)
 
 
 def _refs(graph: KnowledgeGraph | None, ids: list[str]) -> list[dict[str, str]]:
@@ -208,7 +222,7 @@ async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
             extra["param"] = exc.param
     response = problem(status, exc.title, exc.detail, kind, **extra)
     if isinstance(exc, Busy):
-        response.headers["Retry-After"] = "1"
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 

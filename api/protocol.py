@@ -26,7 +26,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-PROBLEM_JSON = "application/problem+json"
+from api.errors import PROBLEM_JSON, problem_body
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,7 @@ class Bounds:
 def problem_bytes(status: int, title: str, detail: str, kind: str) -> bytes:
     """A complete HTTP/1.1 answer carrying a problem+json body, that closes the
     connection; for answers given before (or instead of) the app."""
-    body = json.dumps({"type": f"/problems/{kind}", "title": title, "status": status,
-                       "detail": detail}).encode()
+    body = json.dumps(problem_body(status, title, detail, kind)).encode()
     head = [STATUS_LINE[status], b"content-type: ", PROBLEM_JSON.encode(), b"\r\n",
             b"content-length: ", str(len(body)).encode(), b"\r\n",
             b"connection: close\r\n\r\n"]

@@ -138,9 +138,30 @@ class EditRefused(DataError):
 
 
 class Busy(KGError):
-    """An edit that kept losing the race to other writers' commits; try again."""
+    """Work that cannot be taken on now (an edit that kept losing the race to other
+    writers' commits, a query queue that is full); try again in ``retry_after`` seconds."""
 
     title = "Busy"
 
-    def __init__(self) -> None:
-        super().__init__("Other edits kept landing first; try again in a moment.")
+    def __init__(self, detail: str = "Other edits kept landing first; try again in a "
+                                     "moment.", retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
+class QueryTimeout(KGError):
+    """A query that ran past its time limit and was stopped."""
+
+    title = "Query timeout"
+
+
+class QueryTooExpensive(KGError):
+    """A query that needed more memory than the engine may use; it was stopped."""
+
+    title = "Query too expensive"
+
+
+class ResultTooLarge(KGError):
+    """A query whose answer would be larger than the byte limit."""
+
+    title = "Result too large"

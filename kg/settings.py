@@ -42,8 +42,9 @@ class Settings(BaseSettings):
                                   description="Largest serialised SPARQL result; larger is "
                                               "refused with 413.")
     sparql_max_memory: int = Field(default=1024 * 1024 * 1024, ge=64 * 1024 * 1024,
-                                   description="Address space of the SPARQL worker process, "
-                                               "in bytes; a query that needs more is stopped "
+                                   description="Bytes of address space the SPARQL worker "
+                                               "may add, once it holds the graph, to run a "
+                                               "query; a query that needs more is stopped "
                                                "and the worker replaced.")
     sparql_queue: int = Field(default=4, ge=1, le=1000,
                               description="SPARQL queries one server process holds at once, "

@@ -1,11 +1,13 @@
 """Read-only, sandboxed SPARQL over the RDF export.
 
-A query is first parsed and translated to SPARQL algebra by rdflib; the algebra is
-walked and anything that could reach outside the graph (SERVICE, FROM, FROM NAMED) is
-refused, as is every update. Only then is it run, by Oxigraph, in a separate worker
-process that holds the export in memory: a query that runs past the time limit is
-stopped by killing that process (a thread could not be stopped), and a fresh worker is
-started for the next query. Results are capped at a number of rows.
+Everything a query costs happens in a separate worker process that holds the export in
+memory. There the query is first parsed and translated to SPARQL algebra by rdflib; the
+algebra is walked and anything that could reach outside the graph (SERVICE, FROM, FROM
+NAMED) is refused, as is every update. Only then is it run, by Oxigraph. A query that runs
+past the time limit, parsing included, is stopped by killing that process (a thread could
+not be stopped), and a fresh worker is started for the next query; the worker's address
+space is capped, so a query that needs too much memory ends only its worker. Answers are
+capped in rows and in bytes, and the number of queries held at once is bounded.
 
 Examples
 --------
@@ -22,7 +24,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import multiprocessing as mp
+import resource
+import signal
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,12 +41,21 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
-from kg.errors import InvalidQuery, QueryRejected
+from kg.errors import (
+    Busy,
+    InvalidQuery,
+    KGError,
+    QueryRejected,
+    QueryTimeout,
+    QueryTooExpensive,
+    ResultTooLarge,
+)
 from kg.rdf import FORMATS_BY_MEDIA_TYPE, serialize
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 MAX_QUERY_CHARS = 10_000
 MAX_ROWS = 10_000
+MAX_BYTES = 4 * 1024 * 1024
 TIMEOUT_SECONDS = 5.0
 
 RESULT_TYPES = {
@@ -72,17 +87,29 @@ def _walk(node: Any, depth: int = 0) -> Iterator[Any]:
             yield from _walk(value, depth + 1)
 
 
+def check_length(text: str) -> None:
+    """Refuse a query over :data:`MAX_QUERY_CHARS` (:class:`QueryRejected`)."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRejected(f"The query is {len(text):,} characters long; the limit is "
+                            f"{MAX_QUERY_CHARS:,}.")
+
+
 def check_query(text: str) -> CheckedQuery:
     """Parse ``text`` and refuse what a public read-only endpoint must not run.
 
     Raises :class:`QueryRejected` for updates, SERVICE, FROM / FROM NAMED and over-long
     queries, and :class:`InvalidQuery` for syntax errors.
     """
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryRejected(f"The query is {len(text):,} characters long; the limit is "
-                            f"{MAX_QUERY_CHARS:,}.")
+    check_length(text)
     if not text.strip():
         raise InvalidQuery("The query is empty.")
+    try:
+        return _check(text)
+    except RecursionError:
+        raise InvalidQuery("The query is nested too deeply to be read.") from None
+
+
+def _check(text: str) -> CheckedQuery:
     try:
         parsed = parseQuery(text)
     except ParseException as e:
@@ -93,6 +120,8 @@ def check_query(text: str) -> CheckedQuery:
         raise QueryRejected("Updates are not allowed: this endpoint is read-only.") from None
     try:
         algebra = translateQuery(parsed).algebra
+    except RecursionError:
+        raise
     except Exception as e:  # rdflib raises plain Exceptions, e.g. for unknown prefixes
         raise InvalidQuery(f"SPARQL error: {e}") from None
     for node in _walk(algebra):
@@ -112,7 +141,7 @@ def check_query(text: str) -> CheckedQuery:
     return CheckedQuery(text, form)
 
 
-# -- results, written here so that the row cap applies while they are read
+# -- results, written here so that the row and byte caps apply while they are read
 def _term_json(term: Any) -> dict[str, str]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -145,31 +174,51 @@ def _term_tsv(term: Any) -> str:
     return text.replace("\t", "\\t").replace("\n", "\\n")
 
 
-def write_solutions(variables: list[str], rows: list[list[Any]], fmt: str) -> bytes:
-    """SELECT results in SPARQL JSON, XML, CSV or TSV."""
+def _csv_line(values: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(values)
+    return buffer.getvalue()
+
+
+def solution_chunks(variables: list[str], rows: Iterable[list[Any]], fmt: str) -> Iterator[str]:
+    """SELECT results in SPARQL JSON, XML, CSV or TSV, a piece at a time (the head, each
+    row, the end), so that a size limit can stop the writing early."""
     if fmt == "json":
-        bindings = [{v: _term_json(t) for v, t in zip(variables, row, strict=True)
-                     if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables},
-                           "results": {"bindings": bindings}}).encode()
-    if fmt == "xml":
+        yield '{"head": {"vars": ' + json.dumps(variables) + '}, "results": {"bindings": ['
+        for i, row in enumerate(rows):
+            binding = {v: _term_json(t) for v, t in zip(variables, row, strict=True)
+                       if t is not None}
+            yield (", " if i else "") + json.dumps(binding)
+        yield "]}}"
+    elif fmt == "xml":
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
-        body = "".join(
-            "<result>" + "".join(f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
-                                 for v, t in zip(variables, row, strict=True) if t is not None)
-            + "</result>" for row in rows)
-        return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head>{head}</head><results>{body}</results></sparql>").encode()
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(variables)
+        yield (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+               f"<head>{head}</head><results>")
         for row in rows:
-            writer.writerow(["" if t is None else t.value for t in row])
-        return buffer.getvalue().encode()
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join(_term_tsv(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode()
+            yield ("<result>" + "".join(f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
+                                        for v, t in zip(variables, row, strict=True)
+                                        if t is not None) + "</result>")
+        yield "</results></sparql>"
+    elif fmt == "csv":
+        yield _csv_line(variables)
+        for row in rows:
+            yield _csv_line(["" if t is None else t.value for t in row])
+    else:
+        yield "\t".join(f"?{v}" for v in variables) + "\n"
+        for row in rows:
+            yield "\t".join(_term_tsv(t) for t in row) + "\n"
+
+
+def write_solutions(variables: list[str], rows: Iterable[list[Any]], fmt: str,
+                    max_bytes: int | None = None) -> bytes:
+    """SELECT results in SPARQL JSON, XML, CSV or TSV; raises :class:`ResultTooLarge` as
+    soon as they pass ``max_bytes``."""
+    out = bytearray()
+    for chunk in solution_chunks(variables, rows, fmt):
+        out += chunk.encode()
+        if max_bytes is not None and len(out) > max_bytes:
+            raise _too_large(max_bytes)
+    return bytes(out)
 
 
 def write_boolean(value: bool, fmt: str) -> bytes:
@@ -182,51 +231,150 @@ def write_boolean(value: bool, fmt: str) -> bytes:
     return f"{str(value).lower()}\n".encode()
 
 
-def _capped(items: Iterable[Any], max_rows: int) -> list[Any]:
-    out: list[Any] = []
-    for item in items:
-        if len(out) == max_rows:
+def _too_large(max_bytes: int) -> ResultTooLarge:
+    return ResultTooLarge(f"The result is larger than {max_bytes:,} bytes; select fewer or "
+                          "shorter values, or add a LIMIT.")
+
+
+def _capped(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
+    for count, item in enumerate(items):
+        if count == max_rows:
             raise QueryRejected(f"The result has more than {max_rows:,} rows; add a LIMIT.")
-        out.append(item)
-    return out
+        yield item
 
 
-def run_query(store: ox.Store, query: CheckedQuery, fmt: str, max_rows: int,
-              base: str) -> bytes:
-    """Run a checked query on ``store`` and serialise the result in ``fmt``."""
+def run_query(store: ox.Store, query: CheckedQuery, fmt: str, max_rows: int, base: str,
+              max_bytes: int | None = None) -> bytes:
+    """Run a checked query on ``store`` and serialise the result in ``fmt``, within
+    ``max_rows`` rows (or triples) and ``max_bytes`` bytes."""
     result = store.query(query.text)
     if query.form == "ASK":
         return write_boolean(bool(result), fmt)
     if query.form == "SELECT":
         assert isinstance(result, ox.QuerySolutions)
         variables = [v.value for v in result.variables]
-        rows = [[solution[v] for v in variables] for solution in _capped(result, max_rows)]
-        return write_solutions(variables, rows, fmt)
+        rows = ([solution[v] for v in variables] for solution in _capped(result, max_rows))
+        return write_solutions(variables, rows, fmt, max_bytes)
     assert isinstance(result, ox.QueryTriples)
-    triples = _capped(result, max_rows)
-    return serialize(triples, fmt, base)
+    triples: list[Any] = []
+    size = 0
+    for triple in _capped(result, max_rows):
+        size += len(str(triple))  # its N-Triples form: about what any format writes
+        if max_bytes is not None and size > max_bytes:
+            raise _too_large(max_bytes)
+        triples.append(triple)
+    body = serialize(triples, fmt, base)
+    if max_bytes is not None and len(body) > max_bytes:
+        raise _too_large(max_bytes)
+    return body
 
 
 # -- the worker process
-def _worker(conn: Connection, ntriples: bytes, base: str) -> None:
+@dataclass(frozen=True)
+class Job:
+    """A query for the worker: its text, the format to write a SELECT or ASK answer in
+    and the format for a CONSTRUCT or DESCRIBE graph (None: the client accepts none),
+    and the caps."""
+
+    text: str
+    results: str | None
+    graph: str | None
+    max_rows: int
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a query gave: its form, and the serialised answer, or None when the client
+    accepts no format for that form."""
+
+    form: Form
+    body: bytes | None
+
+
+_FAILURES: dict[str, type[KGError]] = {
+    "invalid": InvalidQuery, "rejected": QueryRejected, "too_large": ResultTooLarge,
+    "memory": QueryTooExpensive}
+
+
+def _handle(store: ox.Store, job: Job, base: str) -> tuple[str, Any]:
+    """One job, as the worker answers it: ("ok", Answer) or (failure, detail)."""
+    try:
+        query = check_query(job.text)
+        fmt = job.results if query.form in ("SELECT", "ASK") else job.graph
+        if fmt is None:
+            return "ok", Answer(query.form, None)
+        return "ok", Answer(query.form, run_query(store, query, fmt, job.max_rows, base,
+                                                  job.max_bytes))
+    except InvalidQuery as e:
+        return "invalid", e.detail
+    except QueryRejected as e:
+        return "rejected", e.detail
+    except ResultTooLarge as e:
+        return "too_large", e.detail
+    except (OSError, SyntaxError, ValueError, TypeError) as e:
+        return "invalid", f"SPARQL error: {e}"
+
+
+def _address_space() -> int | None:
+    """This process's address space in bytes (Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def _limit_memory(allowance: int) -> None:
+    """Let this process grow by at most ``allowance`` bytes of address space from now on,
+    so that a query that would take all the machine's memory fails here instead (an
+    allocation fails; the worker ends and is replaced)."""
+    now = _address_space()
+    if allowance > 0 and now is not None:
+        cap = now + allowance
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def _worker(conn: Connection, base: str, max_memory: int) -> None:
     store = ox.Store()
-    store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
+    data = conn.recv_bytes()  # through the pipe, not as an argument: it can be freed
+    store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+    del data
+    _limit_memory(max_memory)
+    sys.setrecursionlimit(RECURSION_LIMIT)
     conn.send(("ready", None))
     while True:
         try:
-            text, form, fmt, max_rows = conn.recv()
+            job = conn.recv()
         except EOFError:
             return
         try:
-            conn.send(("ok", run_query(store, CheckedQuery(text, form), fmt, max_rows, base)))
-        except QueryRejected as e:
-            conn.send(("rejected", e.detail))
-        except (OSError, SyntaxError, ValueError, TypeError) as e:
-            conn.send(("invalid", str(e)))
+            conn.send(_handle(store, job, base))
+        except MemoryError:
+            conn.send(("memory", None))
+            return  # what is left of this process is not to be trusted: a new one starts
+
+
+RECURSION_LIMIT = 3000
+"""Python's recursion limit in the worker: rdflib's parser and algebra recurse once per
+nesting level and per triple pattern; deeper queries are refused as too deeply nested."""
+
+MAX_MEMORY = 1024 * 1024 * 1024
+QUEUE = 4
 
 
 class SparqlEngine:
-    """Runs checked queries in a killable worker process, one query at a time.
+    """Checks and runs queries in a killable worker process, one query at a time.
+
+    Everything a query costs happens in the worker: parsing and checking (rdflib), the
+    query itself (Oxigraph) and writing the answer; the caller only waits on a pipe. The
+    worker is replaced when a query runs past ``timeout`` (it is killed: a running query
+    cannot be stopped otherwise) or needs more than ``max_memory`` bytes of address
+    space. At most ``queue`` queries are held at once, running or waiting their turn;
+    more are refused at once with :class:`Busy`.
 
     Parameters
     ----------
@@ -235,33 +383,50 @@ class SparqlEngine:
     base
         Base IRI of the graph, for prefixes in RDF results.
     timeout
-        Seconds a query may run before its worker is killed.
+        Seconds a query may take, parsing included, before its worker is killed.
     max_rows
         Most result rows (or triples) a query may return.
+    max_bytes
+        Largest serialised answer.
+    max_memory
+        Address space the worker may add, once it holds the graph, for running queries
+        (0: no cap).
+    queue
+        Queries held at once, running or waiting.
     """
 
     def __init__(self, ntriples: bytes, base: str, timeout: float = TIMEOUT_SECONDS,
-                 max_rows: int = MAX_ROWS) -> None:
+                 max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES,
+                 max_memory: int = MAX_MEMORY, queue: int = QUEUE) -> None:
         self.ntriples = ntriples
         self.base = base
         self.timeout = timeout
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
+        self.max_memory = max_memory
+        self.queue = queue
         self._lock = threading.Lock()
+        self._held = 0
+        self._held_lock = threading.Lock()
         self._proc: Any = None
         self._conn: Connection | None = None
 
     def _start(self) -> Connection:
         ctx = mp.get_context("spawn")  # no fork: the server process has threads
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(child, self.ntriples, self.base),
-                           daemon=True,
-                           name="kg-sparql")
+        proc = ctx.Process(target=_worker, args=(child, self.base, self.max_memory),
+                           daemon=True, name="kg-sparql")
         proc.start()
         child.close()
+        parent.send_bytes(self.ntriples)
         if not parent.poll(60):
             proc.kill()
             raise QueryRejected("The query engine did not start.")
-        parent.recv()
+        try:
+            parent.recv()
+        except EOFError:
+            proc.join(5)
+            raise QueryTooExpensive("The query engine did not start.") from None
         self._proc, self._conn = proc, parent
         return parent
 
@@ -278,28 +443,65 @@ class SparqlEngine:
         with self._lock:
             self._stop()
 
-    def query(self, query: CheckedQuery, fmt: str) -> bytes:
-        """Run ``query`` and return its result serialised in ``fmt``."""
-        if not self._lock.acquire(timeout=self.timeout):
-            raise QueryRejected("The query engine is busy; try again shortly.")
+    def _busy(self) -> Busy:
+        return Busy(f"{self.queue} SPARQL queries are already running or waiting; try "
+                    "again shortly.", retry_after=max(1, math.ceil(self.timeout)))
+
+    def query(self, text: str, results: str | None = "json",
+              graph: str | None = "turtle") -> Answer:
+        """Check and run the query ``text``: a SELECT or ASK answer is written in format
+        ``results``, a CONSTRUCT or DESCRIBE graph in ``graph`` (None: not acceptable,
+        and the answer's body is None).
+
+        Raises :class:`InvalidQuery` or :class:`QueryRejected` for a query that cannot
+        or may not run, :class:`QueryTimeout`, :class:`QueryTooExpensive` and
+        :class:`ResultTooLarge` past a bound, and :class:`Busy` when the queue is full.
+        """
+        check_length(text)  # refused without a trip to the worker
+        with self._held_lock:
+            if self._held >= self.queue:
+                raise self._busy()
+            self._held += 1
         try:
-            conn = self._conn
-            if conn is None or self._proc is None or not self._proc.is_alive():
-                self._stop()
-                conn = self._start()
-            conn.send((query.text, query.form, fmt, self.max_rows))
+            # each query ahead may take the full time limit
+            if not self._lock.acquire(timeout=self.timeout * self.queue):
+                raise self._busy()
+            try:
+                return self._run(Job(text, results, graph, self.max_rows, self.max_bytes))
+            finally:
+                self._lock.release()
+        finally:
+            with self._held_lock:
+                self._held -= 1
+
+    def _run(self, job: Job) -> Answer:
+        conn = self._conn
+        if conn is None or self._proc is None or not self._proc.is_alive():
+            self._stop()
+            conn = self._start()
+        try:
+            conn.send(job)
             if not conn.poll(self.timeout):
                 self._stop()  # the only way to stop a running query is to end its process
-                raise QueryRejected(f"The query ran longer than {self.timeout:g} seconds and "
-                                    "was stopped.")
+                raise QueryTimeout(f"The query ran longer than {self.timeout:g} seconds "
+                                   "and was stopped.")
             status, payload = conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
+            self._proc.join(5)
+            code = self._proc.exitcode
             self._stop()
-            raise QueryRejected("The query stopped the query engine.") from None
-        finally:
-            self._lock.release()
+            if code == -signal.SIGABRT:  # how an allocation that fails ends Oxigraph
+                raise QueryTooExpensive(self._memory_detail()) from None
+            raise QueryTooExpensive("The query stopped the query engine (exit status "
+                                    f"{code}); it was replaced.") from None
         if status == "ok":
-            return bytes(payload)
-        if status == "rejected":
-            raise QueryRejected(str(payload))
-        raise InvalidQuery(f"SPARQL error: {payload}")
+            assert isinstance(payload, Answer)
+            return payload
+        if status == "memory":
+            self._stop()
+            payload = self._memory_detail()
+        raise _FAILURES[status](str(payload))
+
+    def _memory_detail(self) -> str:
+        return (f"The query needed more memory than a query may use ({self.max_memory:,} "
+                "bytes, KG_SPARQL_MAX_MEMORY) and was stopped.")

@@ -16,7 +16,7 @@ from kg.errors import InvalidQuery, QueryRejected
 from kg.graph import KnowledgeGraph
 from kg.rdf import export
 from kg.settings import Settings
-from kg.sparql import GRAPH_TYPES, MAX_QUERY_CHARS, RESULT_TYPES, SparqlEngine, check_query
+from kg.sparql import GRAPH_TYPES, MAX_QUERY_CHARS, RESULT_TYPES, SparqlEngine
 
 router = APIRouter(prefix="/v1", tags=["sparql"])
 MAX_BODY = 4 * MAX_QUERY_CHARS
@@ -30,7 +30,7 @@ _RESULTS_JSON = {"type": "object", "required": ["head"],
 _CONTENT = {m: {"schema": _RESULTS_JSON if m.endswith("json") and m in RESULT_OFFER
                 else {"type": "object"} if m.endswith("json") else {"type": "string"}}
             for m in [*RESULT_OFFER, *GRAPH_OFFER]}
-RESPONSES = {**problems(400, 406, 413, 415, 422), 200: {
+RESPONSES = {**problems(400, 406, 413, 415, 422, 503), 200: {
     "description": "results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE)",
     "content": _CONTENT}}
 QUERY_BOUNDS = {"minLength": 1, "maxLength": MAX_QUERY_CHARS}
@@ -42,7 +42,9 @@ one with 400 (the SPARQL protocol's status for a refused query), not 422."""
 def _engine(request: Request, graph: KnowledgeGraph, settings: Settings) -> SparqlEngine:
     return cached(request, "sparql", lambda: SparqlEngine(
         export(graph, "ntriples", settings.base_iri), settings.base_iri,
-        timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows))
+        timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
+        max_bytes=settings.sparql_max_bytes, max_memory=settings.sparql_max_memory,
+        queue=settings.sparql_queue))
 
 
 async def _answer(request: Request, text: str | None, graph: KnowledgeGraph,
@@ -50,14 +52,18 @@ async def _answer(request: Request, text: str | None, graph: KnowledgeGraph,
     if text is None:
         raise InvalidQuery("Give the query in the `query` parameter, or POST it as "
                            "application/sparql-query.")
-    query = check_query(text)
-    offer = GRAPH_OFFER if query.form in ("CONSTRUCT", "DESCRIBE") else RESULT_OFFER
-    media = choose(request.headers.get("accept"), offer)
-    if media is None:
-        raise NotAcceptable(offer)
-    fmt = GRAPH_TYPES.get(media) or RESULT_TYPES[media]
-    body = await run_in_threadpool(_engine(request, graph, settings).query, query, fmt)
-    return Response(body, media_type=media, headers={"Vary": "Accept"})
+    accept = request.headers.get("accept")
+    results, graphs = choose(accept, RESULT_OFFER), choose(accept, GRAPH_OFFER)
+    if results is None and graphs is None:
+        raise NotAcceptable(RESULT_OFFER + GRAPH_OFFER)
+    # the query is read, checked and run in the engine's worker process, not here
+    answer = await run_in_threadpool(
+        _engine(request, graph, settings).query, text,
+        RESULT_TYPES[results] if results else None, GRAPH_TYPES[graphs] if graphs else None)
+    media = results if answer.form in ("SELECT", "ASK") else graphs
+    if answer.body is None or media is None:
+        raise NotAcceptable(RESULT_OFFER if answer.form in ("SELECT", "ASK") else GRAPH_OFFER)
+    return Response(answer.body, media_type=media, headers={"Vary": "Accept"})
 
 
 def _refuse_dataset_and_updates(fields: dict[str, list[str]]) -> None:
