@@ -27,6 +27,7 @@ from typing import Any
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from api.errors import PROBLEM_JSON, problem_body
+from api.security import DATA
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ def problem_bytes(status: int, title: str, detail: str, kind: str) -> bytes:
     connection; for answers given before (or instead of) the app."""
     body = json.dumps(problem_body(status, title, detail, kind)).encode()
     head = [STATUS_LINE[status], b"content-type: ", PROBLEM_JSON.encode(), b"\r\n",
-            b"content-length: ", str(len(body)).encode(), b"\r\n",
-            b"connection: close\r\n\r\n"]
+            b"content-length: ", str(len(body)).encode(), b"\r\n"]
+    head += [name + b": " + value + b"\r\n" for name, value in DATA]  # as the app's own
+    head.append(b"connection: close\r\n\r\n")
     return b"".join(head) + body
 
 

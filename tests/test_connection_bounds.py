@@ -80,6 +80,7 @@ def test_an_oversized_head_is_refused_at_once_and_others_are_served(
     status, body, head = _problem(answer)
     assert status == 431 and body["type"] == "/problems/headers-too-large"
     assert b"application/problem+json" in head and b"connection: close" in head
+    assert b"x-content-type-options: nosniff" in head  # as every answer of the app
     assert f"{HEAD_LIMIT:,}" in str(body["detail"])
     assert sent < 64, "the server read the whole 4 MiB head instead of stopping"
     assert took < 5
