@@ -2,7 +2,9 @@
 
 A term is normalised so that the spellings people use for one concept meet:
 case, hyphens/underscores versus spaces, typographic quotes, British versus American
-spelling and plurals are all folded.
+spelling and plurals are all folded. Terms that only *look* alike (a Cyrillic letter for
+a Latin one, ``rn`` for ``m``) meet under :func:`look_alike_key`, built on the confusable
+skeleton of Unicode Technical Standard #39 (:func:`skeleton`).
 
 Examples
 --------
@@ -20,9 +22,11 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
+import icu
 from rapidfuzz import fuzz, process
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -151,6 +155,68 @@ def tokens(term: str) -> list[str]:
 def normalize_term(term: str) -> str:
     """The form under which a term is looked up (see the module examples)."""
     return " ".join(tokens(term))
+
+
+def _char_class(pattern: str) -> str:
+    """A regular-expression character class holding the ICU set ``pattern``."""
+    ranges = icu.UnicodeSet(pattern).ranges()
+    return "[" + "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}"
+                         for a, b in ranges) + "]"
+
+
+INVISIBLE = re.compile(_char_class("[[:Cf:][:Default_Ignorable_Code_Point:]]"))
+"""Invisible format characters, which no name may hold: bidi controls (U+202A-U+202E,
+U+2066-U+2069, the marks U+200E, U+200F and U+061C), zero-width space, joiners and
+non-joiner, word joiner, byte order mark, soft hyphen, variation selectors, tag
+characters, and the rest of Unicode's format (Cf) and default-ignorable characters.
+They show as nothing, so a name holding one passes for another or hides what it says."""
+
+_SPOOF = icu.SpoofChecker()
+_LOOK_WORD = re.compile(_char_class("[[:L:][:M:][:N:]]") + "+")
+
+
+def skeleton(text: str) -> str:
+    """The confusable skeleton of ``text`` (Unicode Technical Standard #39, section 4):
+    two strings that look alike have the same skeleton. ICU's, from Unicode's
+    confusables data: each character becomes the prototype it can be mistaken for,
+    and default-ignorable characters are dropped.
+
+    >>> skeleton("m\u0435sa"), skeleton("mesa"), skeleton("rnesa")  # Cyrillic \u0435
+    ('rnesa', 'rnesa', 'rnesa')
+    >>> skeleton("AI") == skeleton("Al")
+    True
+    """
+    result: str = _SPOOF.getSkeleton(0, text)
+    return result
+
+
+def look_alike_key(term: str) -> str:
+    """The form under which terms that look alike meet: the confusable :func:`skeleton`,
+    with what :func:`normalize_term` folds also folded (case, separators, British
+    spelling, plurals), so that a look-alike of any spelling of a name meets it.
+
+    Letters of every script are kept (:func:`normalize_term` keeps only ``a-z``). The
+    skeleton is taken again after case folding, since lower-case letters have
+    prototypes of their own; it writes ``m`` as ``rn``, which is turned back into ``m``
+    (no skeleton holds an ``m``, so this keeps skeletons apart that were apart) so that
+    British spellings such as "optimise" are still recognised (not so where the word has
+    an ``rn`` of its own: "internalise" is kept apart from "internalize").
+
+    >>> look_alike_key("M\u0435sa-Optimisers") == look_alike_key("mesa optimizer")
+    True
+    >>> look_alike_key("rnesa-optimizer"), look_alike_key("AI"), look_alike_key("Al")
+    ('mesa optimizer', 'al', 'al')
+    >>> look_alike_key("L\u00f6b's theorem") == look_alike_key("Lob's theorem")
+    False
+    """
+    folded = skeleton(skeleton(term).casefold()).casefold().replace("rn", "m")
+    return " ".join(map(_folded_word, _LOOK_WORD.findall(folded)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _folded_word(word: str) -> str:
+    """One word in American spelling and singular; remembered, as names share words."""
+    return singular(americanize(word))
 
 
 def nearest(value: str, choices: Iterable[str], limit: int = 1,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,7 +36,7 @@ import yaml
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
-from kg.ids import did_you_mean, is_slug, normalize_term
+from kg.ids import INVISIBLE, did_you_mean, is_slug, look_alike_key, normalize_term
 from kg.model import Citation, Concept, Relation, Source
 from kg.ontology import (
     HIERARCHICAL_TYPES,
@@ -535,6 +536,11 @@ _MARKUP = re.compile("[<>&]")
 names into a page as HTML, unescaped (see :mod:`kg.glossary`)."""
 
 
+def _char(ch: str) -> str:
+    """A character as a reader can find it: ``U+202E RIGHT-TO-LEFT OVERRIDE``."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+
+
 def _is_str(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
@@ -644,6 +650,7 @@ class _State:
     raw_relations: list[_RawRelation] = field(default_factory=list)
     term_lines: dict[tuple[str, str], _Where] = field(default_factory=dict)
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    looks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
 
 
@@ -715,6 +722,9 @@ class _ConceptFile:
     """Whether the file got as far as the duplicate-id check (it is a mapping)."""
     problems: tuple[Problem, ...] = ()
     terms: tuple[str, ...] = ()
+    looks: tuple[str, ...] = ()
+    """The :func:`kg.ids.look_alike_key` of each term ("" for one with an invisible
+    character, refused as such)."""
     kind: str | None = None
     """The kind, when it is a known one."""
     term_lines: tuple[tuple[tuple[str, str], _Where], ...] = ()
@@ -765,18 +775,27 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
         aliases = []
     for path_, text in [(("label",), label), (("definition",), definition),
                         *((("aliases", i), a) for i, a in enumerate(aliases))]:
-        bad = _CONTROL.search(text) if isinstance(text, str) else None
+        if not isinstance(text, str):
+            continue
+        bad = _CONTROL.search(text)
         field_ = "alias" if path_[0] == "aliases" else path_[0]
         if bad is not None:
             out.add(shown, doc.line(path_), f"{field_} {text!r} holds the character "
                     f"U+{ord(bad.group()):04X}, which text may not hold",
                     "no control characters, lone surrogates or noncharacters")
-        markup = _MARKUP.search(text) if isinstance(text, str) and path_[0] != "definition" \
-            else None
+        if path_[0] == "definition":
+            continue
+        markup = _MARKUP.search(text)
         if markup is not None:
             out.add(shown, doc.line(path_), f"{field_} {text!r} holds {markup.group()!r}, "
                     "which a page that shows names as HTML would read as markup",
                     "write the name without <, > and & (for example 'and' for '&')")
+        hidden = INVISIBLE.search(text)
+        if hidden is not None:
+            out.add(shown, doc.line(path_), f"{field_} {text!r} holds {_char(hidden.group())}, "
+                    "an invisible format character",
+                    "no bidi controls, zero-width characters, soft hyphens or other invisible "
+                    "characters in a name: they let it pass for another or hide what it says")
     terms = (cid, *([label.strip()] if _is_str(label) else []), *(a.strip() for a in aliases))
     term_lines = [((cid, str(label)), doc.where(("label",))),
                   *(((cid, alias.strip()), doc.where(("aliases", i)))
@@ -837,8 +856,9 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
             definition=" ".join(str(definition).split()), citations=citations, article=article,
             plural=plural)
     return _ConceptFile(cid, shown, head, True, tuple(out.problems), terms,
-                        kind if kind in KINDS else None, tuple(term_lines),
-                        tuple(raw_relations), concept)
+                        tuple("" if INVISIBLE.search(t) else look_alike_key(t) for t in terms),
+                        kind if kind in KINDS else None,
+                        tuple(term_lines), tuple(raw_relations), concept)
 
 
 def _note(doc: _Doc, p: Path_, rel: dict[str, Any], out: _Collector) -> str | None:
@@ -899,6 +919,7 @@ def _add_concept(found: _ConceptFile, state: _State) -> None:
         return
     state.out.problems.extend(found.problems)
     state.terms[cid] = found.terms
+    state.looks[cid] = found.looks
     if found.kind is not None:
         state.kinds[cid] = found.kind
     state.term_lines.update(found.term_lines)
@@ -916,12 +937,15 @@ def _load_concept(name: str, state: _State) -> None:
 
 
 def _check_terms(state: _State) -> None:
-    """Every label and alias must name one concept only, after normalisation."""
+    """Every label and alias must name one concept only, after normalisation, and no
+    term may look like another (the same :func:`kg.ids.look_alike_key`) without being
+    the same term (the same normalised form)."""
     owner: dict[str, tuple[str, str]] = {}
+    first_look: dict[str, tuple[str, str, str]] = {}  # look -> concept, term, normalised
     for cid, terms in state.terms.items():
         shown = state.concept_files[cid][0]
         seen_here: set[str] = set()
-        for term in terms:
+        for term, look in zip(terms, state.looks[cid], strict=True):
             key = state.normalize(term)
             if not key:
                 state.out.add(shown, _line(state.term_lines.get((cid, term))),
@@ -930,6 +954,11 @@ def _check_terms(state: _State) -> None:
             if key in seen_here:
                 continue
             seen_here.add(key)
+            if look:
+                other, other_term, other_key = first_look.setdefault(look, (cid, term, key))
+                if other_key != key:
+                    _look_alike(state, (cid, term), (other, other_term))
+                    continue
             if key in owner and owner[key][0] != cid:
                 other, other_term = owner[key]
                 state.out.add(shown, _line(state.term_lines.get((cid, term))),
@@ -938,6 +967,33 @@ def _check_terms(state: _State) -> None:
                               "a label or alias must name one concept only")
             else:
                 owner.setdefault(key, (cid, term))
+
+
+def _look_alike(state: _State, one: tuple[str, str], other: tuple[str, str]) -> None:
+    """Report that two names (concept, term) look alike, at the one holding characters
+    beyond ASCII if only one does (the look-alike of a plain name), else at ``one``."""
+    if one[1].isascii() and not other[1].isascii():
+        one, other = other, one
+    (cid, term), (other_cid, other_term) = one, other
+    whose = "another name of the same concept" if other_cid == cid else \
+        f"a name of {other_cid!r}"
+    state.out.add(state.concept_files[cid][0], _line(state.term_lines.get(one)),
+                  f"term {term!r} looks like {other_term!r}, {whose}"
+                  f"{_unlike(term, other_term)}",
+                  "a name may not pass for another through look-alike characters "
+                  "(Unicode's confusables); use the name there, or one that reads "
+                  "differently")
+
+
+def _unlike(term: str, other: str) -> str:
+    """The characters beyond ASCII that one of two look-alike names has and the other
+    has not, for a reader who cannot see the difference: `` (this one holds U+0435
+    CYRILLIC SMALL LETTER IE)``, or ``""``."""
+    said = [f"{which} holds {', '.join(map(_char, chars))}" for which, chars in (
+        ("this one", sorted({ch for ch in term if not ch.isascii()} - set(other))),
+        ("that one", sorted({ch for ch in other if not ch.isascii()} - set(term))))
+        if chars]
+    return f" ({'; '.join(said)})" if said else ""
 
 
 def _line(where: _Where | None) -> int:

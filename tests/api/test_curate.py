@@ -553,6 +553,32 @@ def test_names_that_a_page_would_read_as_markup_are_refused(
     assert r.status_code == 201
 
 
+@pytest.mark.parametrize(("change", "pointer", "message"), [
+    ({"label": "toy\u202eoptimizer"}, "/label",
+     "label 'toy\\u202eoptimizer' holds U+202E RIGHT-TO-LEFT OVERRIDE, an invisible format "
+     "character"),
+    ({"aliases": ["toy\u200boptimiser"]}, "/aliases",
+     "alias 'toy\\u200boptimiser' holds U+200B ZERO WIDTH SPACE, an invisible format "
+     "character"),
+    ({"aliases": ["m\u0435sa-optimizer"]}, "/aliases",
+     "term 'm\u0435sa-optimizer' looks like 'mesa-optimizer', a name of 'mesa-optimizer' "
+     "(this one holds U+0435 CYRILLIC SMALL LETTER IE)"),
+    ({"aliases": ["t\u043ey optimizer"]}, "/aliases",
+     "term 't\u043ey optimizer' looks like 'toy-optimizer', another name of the same concept "
+     "(this one holds U+043E CYRILLIC SMALL LETTER O)"),
+])
+def test_names_that_hide_characters_or_pass_for_others_are_refused(
+        cur: Curation, change: dict[str, Any], pointer: str, message: str) -> None:
+    """The write API refuses them as `kg validate` does, pointing at the field."""
+    head = cur.head()
+    r = cur.client.post("/v1/concepts", json=toy(**change), headers=cur.auth())
+    assert r.status_code == 422 and r.json()["type"] == "/problems/invalid-data"
+    [problem] = r.json()["problems"]
+    assert problem["message"] == message
+    assert problem["pointer"] == pointer
+    assert cur.head() == head
+
+
 def test_an_edit_that_changes_nothing_keeps_the_etag(cur: Curation) -> None:
     _, etag = cur.record("evolution")
     head = cur.head()

@@ -15,7 +15,7 @@ import kg.load
 from kg.citations import IndexedText
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
-from kg.ids import normalize_term
+from kg.ids import normalize_term, skeleton
 from kg.load import LoadCache, _cycles, _parse, _suffix, load_files, load_graph
 from kg.store import data_files
 
@@ -116,6 +116,32 @@ REJECTIONS = [
     ("sources/sources.yaml", "- id: the-paper", "- id: primer", "duplicate source id"),
     ("sources/sources.yaml", "  kind: paper", "  kind: paper\n  year: 2019",
      "unknown field 'year' in source"),
+    # invisible characters in names
+    ("concepts/humans.yaml", "aliases: [human]", 'aliases: [human, "hu\\u202Emans"]',
+     "alias 'hu\\u202emans' holds U+202E RIGHT-TO-LEFT OVERRIDE, an invisible format "
+     "character"),
+    ("concepts/humans.yaml", "label: humans", 'label: "hu\\u200Bmans"',
+     "label 'hu\\u200bmans' holds U+200B ZERO WIDTH SPACE, an invisible format character"),
+    ("concepts/humans.yaml", "aliases: [human]", 'aliases: ["hu\\u00ADman"]',
+     "alias 'hu\\xadman' holds U+00AD SOFT HYPHEN, an invisible format character"),
+    ("concepts/humans.yaml", "aliases: [human]", 'aliases: ["\\u2066human\\u2069"]',
+     "alias '\\u2066human\\u2069' holds U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ("concepts/humans.yaml", "aliases: [human]", 'aliases: ["human\\uFEFF"]',
+     "alias 'human\\ufeff' holds U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    # names that look like other names (Unicode TS #39 confusables)
+    ("concepts/humans.yaml", "aliases: [human]", "aliases: [human, m\u0435sa-optimizer]",
+     "term 'm\u0435sa-optimizer' looks like 'mesa-optimizer', a name of 'mesa-optimizer' "
+     "(this one holds U+0435 CYRILLIC SMALL LETTER IE)"),
+    ("concepts/humans.yaml", "aliases: [human]", "aliases: [M\u0435sa Optimisers]",
+     "term 'M\u0435sa Optimisers' looks like 'mesa-optimizer', a name of 'mesa-optimizer'"),
+    # between two plain (ASCII) names, as with duplicates, the later file is told
+    ("concepts/humans.yaml", "aliases: [human]", "aliases: [rnesa-optimizer]",
+     "term 'mesa-optimizer' looks like 'rnesa-optimizer', a name of 'humans'"),
+    ("concepts/humans.yaml", "aliases: [human]", "aliases: [human, hum\u0430ns]",
+     "term 'hum\u0430ns' looks like 'humans', another name of the same concept (this one "
+     "holds U+0430 CYRILLIC SMALL LETTER A)"),
+    ("concepts/optimizer.yaml", "label: optimizer", "label: \u03bfptimizer",
+     "term '\u03bfptimizer' looks like 'optimizer', another name of the same concept"),
 ]
 
 
@@ -707,3 +733,28 @@ def test_the_graph_folds_its_terms_as_normalize_term_does(data_dir: Path) -> Non
             assert graph.forms(cid) == tuple(
                 normalize_term(t) for t in (concept.label, *concept.aliases, cid))
         assert graph.terms() == load_graph(data_dir).terms()
+
+
+@pytest.mark.parametrize("aliases", [
+    '["Mesa Optimizer", mesa_optimizers, mesa-optimiser, MESA OPTIMISERS]',
+    '["L\\u00f6b\'s theorem", "Lob\'s theorem"]',  # a diacritic shows
+    '[naive optimizer, "na\\u00efve optimizer"]',
+    "[GPT-2, GPT-3, learned optimizer, learnt optimizer]",
+])
+def test_names_that_differ_visibly_or_only_in_spelling_are_kept(copy_of_good: Path,
+                                                                 aliases: str) -> None:
+    _edit(copy_of_good / "concepts/mesa-optimizer.yaml",
+          "aliases: [mesa optimizer, learned optimizer]", f"aliases: {aliases}")
+    assert load_graph(copy_of_good).concept("mesa-optimizer").aliases
+
+
+def test_no_two_shipped_concepts_have_names_with_one_skeleton() -> None:
+    """Unicode TS #39: names of different concepts never look alike, and names of one
+    concept that do are spellings of one term."""
+    named: dict[str, set[tuple[str, str]]] = {}
+    for concept in load_graph(SHIPPED).concepts.values():
+        for term in (concept.id, concept.label, *concept.aliases):
+            named.setdefault(skeleton(term), set()).add((concept.id, normalize_term(term)))
+    assert len(named) > 250
+    assert all(len(owners) == 1 for owners in named.values()), \
+        [owners for owners in named.values() if len(owners) > 1]
