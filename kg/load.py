@@ -529,7 +529,11 @@ def _check_fields(doc: _Doc, path: Path_, value: dict[str, Any], allowed: set[st
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-"""Characters no label, alias or definition may hold (they break XML and YAML)."""
+"""Characters no text that the RDF export carries may hold: labels, aliases,
+definitions, notes, sources' titles, kinds, authors, dates and texts (whose passages
+quotes are). XML 1.0 cannot carry the C0 controls but tab, line feed and carriage return
+(the RDF/XML writer escapes CR: :data:`kg.rdf.XML_CR`), nor U+FFFE, U+FFFF or a lone
+surrogate, which UTF-8 cannot encode; the C1 controls break YAML."""
 
 _MARKUP = re.compile("[<>&]")
 """Characters no label or alias may hold: clients such as AISafety.info's site write
@@ -539,6 +543,16 @@ names into a page as HTML, unescaped (see :mod:`kg.glossary`)."""
 def _char(ch: str) -> str:
     """A character as a reader can find it: ``U+202E RIGHT-TO-LEFT OVERRIDE``."""
     return f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+
+
+def _check_text(shown: str, text: str, out: _Collector) -> None:
+    """A source text may hold no :data:`_CONTROL` character: the export carries it."""
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        out.add(shown, text.count("\n", 0, bad.start()) + 1,
+                f"source text holds the character U+{ord(bad.group()):04X}, which text may "
+                "not hold", "no control characters but tab and line breaks, lone "
+                "surrogates or noncharacters: XML, so the RDF/XML export, cannot carry them")
 
 
 def _is_str(value: Any) -> TypeGuard[str]:
@@ -592,6 +606,14 @@ def _load_sources(files: _Files, out: _Collector) -> _Sources:
         if not isinstance(authors, list) or not all(_is_str(a) for a in authors):
             out.add(shown, doc.line(p + ("authors",)), "authors must be a list of names")
             authors = []
+        for path_, value in [*(((key,), item[key]) for key in ("title", "kind", "published")
+                               if key in item),
+                             *((("authors", i), a) for i, a in enumerate(authors))]:
+            bad = _CONTROL.search(str(value))
+            if bad is not None:
+                out.add(shown, doc.line(p + path_), f"source field {path_[0]!r} holds the "
+                        f"character U+{ord(bad.group()):04X}, which text may not hold",
+                        "no control characters, lone surrogates or noncharacters")
         text_file = item.get("text")
         if text_file is not None:
             if not _is_str(text_file) or "/" in text_file or "\\" in text_file:
@@ -600,10 +622,12 @@ def _load_sources(files: _Files, out: _Collector) -> _Sources:
                 text_file = None
             else:
                 try:
-                    result.texts[sid] = files.indexed(f"sources/{text_file}")
+                    result.texts[sid] = indexed = files.indexed(f"sources/{text_file}")
                 except (OSError, UnicodeDecodeError) as e:
                     out.add(shown, doc.line(p + ("text",)), f"cannot read source text: {e}")
                     text_file = None
+                else:
+                    _check_text(files.shown(f"sources/{text_file}"), indexed.original, out)
         published = item.get("published")
         try:
             source = Source(

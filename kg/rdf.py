@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 import rdflib
@@ -461,6 +461,28 @@ def json_ld_context(base: str) -> dict[str, Any]:
 Output = IO[bytes] | str | os.PathLike[str]
 """Where :func:`write` and :func:`export_to` can write: a binary file object or a path."""
 
+XML_CR = "&#13;"
+"""How XML must write a carriage return: XML parsers read a raw one (or CR LF) as a line
+feed (XML 1.0, section 2.11), and Oxigraph's RDF/XML writer leaves CR raw. The other
+controls XML 1.0 cannot carry at all never reach a literal: the loader refuses them in
+every text the export carries (``_CONTROL`` in :mod:`kg.load`)."""
+
+
+class _XmlCarriageReturns:
+    """A binary output that writes each CR of RDF/XML as :data:`XML_CR`. The writer
+    puts no CR in markup, and in UTF-8 the byte is never part of another character,
+    so every CR it writes is one of a literal."""
+
+    def __init__(self, output: IO[bytes]) -> None:
+        self.output = output
+
+    def write(self, data: bytes) -> int:
+        self.output.write(data.replace(b"\r", XML_CR.encode()))
+        return len(data)
+
+    def flush(self) -> None:
+        self.output.flush()
+
 
 def serialize(triples: Iterable[ox.Triple], fmt: str, base: str) -> bytes:
     """Serialise ``triples`` in format ``fmt`` (a key of :data:`FORMATS`).
@@ -472,7 +494,7 @@ def serialize(triples: Iterable[ox.Triple], fmt: str, base: str) -> bytes:
         return _json_ld(triples, base)
     data = ox.serialize(triples, None, _OX[fmt], prefixes=Namespaces(base).prefixes())
     assert data is not None
-    return data
+    return data.replace(b"\r", XML_CR.encode()) if fmt == "rdfxml" else data
 
 
 def _json_ld(triples: Iterable[ox.Triple], base: str) -> bytes:
@@ -506,7 +528,15 @@ def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> 
         else:
             output.write(data)
         return
-    ox.serialize(triples, output, _OX[fmt], prefixes=Namespaces(base).prefixes())
+    prefixes = Namespaces(base).prefixes()
+    if fmt != "rdfxml":
+        ox.serialize(triples, output, _OX[fmt], prefixes=prefixes)
+    elif isinstance(output, str | os.PathLike):
+        with open(output, "wb") as out:
+            write(triples, fmt, base, out)
+    else:
+        escaped = cast(IO[bytes], _XmlCarriageReturns(output))
+        ox.serialize(triples, escaped, _OX[fmt], prefixes=prefixes)
 
 
 def export(graph: KnowledgeGraph, fmt: str, base: str) -> bytes:

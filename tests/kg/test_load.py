@@ -142,6 +142,16 @@ REJECTIONS = [
      "holds U+0430 CYRILLIC SMALL LETTER A)"),
     ("concepts/optimizer.yaml", "label: optimizer", "label: \u03bfptimizer",
      "term '\u03bfptimizer' looks like 'optimizer', another name of the same concept"),
+    # control characters in texts the export carries
+    ("sources/primer.txt", "An optimizer searches", "An optimizer\x0c searches",
+     "source text holds the character U+000C, which text may not hold"),
+    ("sources/primer.txt", "An optimizer searches", "An optimizer\x01 searches",
+     "source text holds the character U+0001"),
+    ("sources/sources.yaml", "title: A tiny primer written for the tests",
+     'title: "A tiny\\x01primer"',
+     "source field 'title' holds the character U+0001, which text may not hold"),
+    ("sources/sources.yaml", "authors: [The test suite]", 'authors: ["The test\\x85suite"]',
+     "source field 'authors' holds the character U+0085"),
 ]
 
 
@@ -733,6 +743,16 @@ def test_the_graph_folds_its_terms_as_normalize_term_does(data_dir: Path) -> Non
             assert graph.forms(cid) == tuple(
                 normalize_term(t) for t in (concept.label, *concept.aliases, cid))
         assert graph.terms() == load_graph(data_dir).terms()
+
+
+def test_a_control_character_in_a_source_text_is_told_at_its_line(copy_of_good: Path) -> None:
+    _edit(copy_of_good / "sources/primer.txt", "A mesa-optimizer is itself",
+          "A mesa-optimizer\x0b is itself")
+    with pytest.raises(DataError) as caught:
+        load_graph(copy_of_good)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line) == ("data/sources/primer.txt", 5)
+    assert "RDF/XML" in problem.hint
 
 
 @pytest.mark.parametrize("aliases", [

@@ -251,3 +251,48 @@ def test_export_to_writes_what_export_returns(small: KnowledgeGraph, fmt: str,
     else:
         assert _unblank(buffer.getvalue()) == _unblank(whole)
         assert _unblank((tmp_path / "out").read_bytes()) == _unblank(whole)
+
+
+CONTROL_TEXT = "A primer,\r\nwritten\twith a CR\rhere and\na line feed.\r\n"
+
+
+def _controls() -> tuple[KnowledgeGraph, set[str]]:
+    """A graph with a carriage return, a tab and a line feed (and CR LF) in every kind of
+    literal that can hold them, and the literals it must read back as."""
+    def cite(quote: str) -> Citation:
+        start = CONTROL_TEXT.index(quote)
+        return Citation(source="primer", quote=quote, start=start, end=start + len(quote))
+
+    sources = {"primer": Source(id="primer", title="A\rprimer\tin\nparts", kind="faq",
+                                authors=("Ann\r\nBo",), text_file="primer.txt")}
+    concepts = {
+        "x": Concept(id="x", label="ex\rone", kind="optimizer", aliases=("ex\tone", "ex\none"),
+                     definition="Defined\rwith\r\na CR.",
+                     citations=(cite("written\twith a CR\rhere"),)),
+        "y": Concept(id="y", label="why", kind="optimizer", definition="Y.",
+                     citations=(cite("A primer,\r\nwritten"),))}
+    relations = [Relation(source="x", type="is_a", target="y", note="Noted\r\n\there.",
+                          citations=(cite("here and\na line feed.\r\n"),))]
+    expected = {CONTROL_TEXT, "A\rprimer\tin\nparts", "Ann\r\nBo", "ex\rone", "ex\tone",
+                "ex\none", "Defined\rwith\r\na CR.", "Noted\r\n\there.",
+                "written\twith a CR\rhere", "A primer,\r\nwritten", "here and\na line feed.\r\n",
+                "A primer,\r\nwritten\twith a CR\r", " and\na line feed.\r\n"}  # oa:prefix, suffix
+    return KnowledgeGraph(sources, {"primer": CONTROL_TEXT}, concepts, relations), expected
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_carriage_returns_tabs_and_line_feeds_read_back_exactly(fmt: str,
+                                                                tmp_path: Path) -> None:
+    """XML parsers read a raw CR as a line feed: RDF/XML writes it as &#13;, and every
+    format, read by rdflib, gives back each literal exactly."""
+    graph, expected = _controls()
+    buffer = io.BytesIO()
+    export_to(graph, fmt, BASE, buffer)
+    export_to(graph, fmt, BASE, tmp_path / "out")
+    for data in (export(graph, fmt, BASE), buffer.getvalue(), (tmp_path / "out").read_bytes()):
+        parsed = rdflib.Graph().parse(data=data, format=RDFLIB_FORMAT[fmt])
+        literals = {str(o) for o in parsed.objects() if isinstance(o, rdflib.Literal)}
+        assert expected <= literals, expected - literals
+        if fmt == "rdfxml":
+            assert b"\r" not in data and b"&#13;" in data
+        assert graph_from_rdf(data, fmt, BASE).content() == graph.content()
