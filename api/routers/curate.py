@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import ValidationError
+from pydantic_core import from_json
 
 from api import reload
 from api.curation_schemas import (
@@ -61,7 +63,52 @@ from kg.ids import did_you_mean, is_slug
 from kg.ontology import RELATION_TYPES
 from kg.store import Revision, StaleWrite
 
-router = APIRouter(prefix="/v1", tags=["curation"])
+# -- request bodies ------------------------------------------------------------------
+
+def read_json(body: bytes) -> Any:
+    """A write's body as JSON, read by pydantic-core's parser, which refuses to nest
+    deeper than 200 levels where Python's would recurse until it failed; a body that is
+    not JSON, or nests deeper, is an :class:`~api.errors.InvalidBody` (422)."""
+    try:
+        return from_json(body)
+    except ValueError as e:
+        raise InvalidBody([{"where": "body", "message": f"The body is not valid JSON ({e})."}]
+                          ) from e
+
+
+class _JsonBody(Request):
+    """A request whose JSON body is read by :func:`read_json`, once."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json_body"):
+            self._json_body = read_json(await self.body())
+        return self._json_body
+
+
+def _is_json(request: Request) -> bool:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+class WriteRoute(APIRoute):
+    """A route whose JSON body is read (by :func:`read_json`) before FastAPI reads it,
+    so that a body that is not JSON, or nests too deeply, is answered as the write
+    problem it is: FastAPI itself would answer it as a generic 400, or a parse inside
+    the handler as whatever that raises."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def read_body_first(request: Request) -> Response:
+            request = _JsonBody(request.scope, request.receive)
+            if request.method in ("POST", "PUT", "PATCH") and _is_json(request):
+                await request.json()
+            return await handle(request)
+
+        return read_body_first
+
+
+router = APIRouter(prefix="/v1", tags=["curation"], route_class=WriteRoute)
 
 RelationType = Annotated[str, Path(min_length=1, max_length=50, description="relation type",
                                     json_schema_extra={"enum": RELATION_NAMES})]
@@ -106,8 +153,7 @@ WRITE_RELATIONS = writer("relations:write")
 
 def json_only(request: Request) -> None:
     """A body the route reads as JSON must say it is JSON (else 415, not a 422)."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "application/json" and not media.endswith("+json"):
+    if not _is_json(request):
         raise UnsupportedMediaType(["application/json"])
 
 
@@ -206,6 +252,10 @@ def _check_id(cid: str) -> None:
                            "hyphens.")
 
 
+def _bad_body(where: str, message: str) -> InvalidBody:
+    return InvalidBody([{"where": where, "message": message}])
+
+
 # -- concepts ------------------------------------------------------------------------
 
 @router.get("/concepts/{id}/record", summary="Read a concept for editing",
@@ -230,8 +280,10 @@ async def create_concept(request: Request, body: ConceptIn,
                          author: str = Depends(WRITE_CONCEPTS)) -> JSONResponse:
     """Create a concept (409 if the id is taken); validated like a data file."""
     if body.id is None:
-        raise InvalidQuery("Give the new concept's id (a slug) in the body.")
-    _check_id(body.id)
+        raise _bad_body("body.id", "Give the new concept's id (a slug) in the body.")
+    if not is_slug(body.id):
+        raise _bad_body("body.id", f"{body.id!r} is not a concept id: use lowercase words "
+                        "joined by hyphens.")
     path = concept_path(body.id)
     try:
         done = await asyncio.to_thread(_curator(request).change, path,
@@ -253,7 +305,8 @@ async def put_concept_route(id: ConceptId, request: Request, body: ConceptIn,
     """Create or replace a concept; replacing needs If-Match with its ETag."""
     _check_id(id)
     if body.id is not None and body.id != id:
-        raise InvalidQuery(f"The body's id {body.id!r} differs from the path's {id!r}.")
+        raise _bad_body("body.id", f"The body's id {body.id!r} differs from the path's "
+                        f"{id!r}.")
     curator = _curator(request)
     path = concept_path(id)
     found = curator.read(path)
@@ -276,8 +329,8 @@ async def patch_concept_route(id: ConceptId, request: Request,
     """Change some fields of a concept (JSON Merge Patch, RFC 7396); needs If-Match."""
     patch = await _json_object(request)
     if "id" in patch and patch["id"] != id:
-        raise InvalidQuery("A concept's id cannot be changed: create the new one and delete "
-                           "the old.")
+        raise _bad_body("body.id", "A concept's id cannot be changed: create the new one "
+                        "and delete the old.")
     patch.pop("id", None)
     curator = _curator(request)
     path, at = _existing(curator, id)
@@ -492,8 +545,8 @@ async def patch_relation(source: ConceptId, type: RelationType, target: ConceptI
     patch = await _json_object(request)
     unknown = sorted(set(patch) - {"type", "target", "modality", "note", "citations"})
     if unknown:
-        raise InvalidQuery(f"A relation has no field {unknown[0]!r}; it has type, target, "
-                           "modality, note and citations.")
+        raise _bad_body(f"body.{unknown[0]}", f"A relation has no field {unknown[0]!r}; it "
+                        "has type, target, modality, note and citations.")
     curator = _curator(request)
     check = _relation_condition(request)
     result: list[dict[str, Any]] = []
@@ -565,18 +618,15 @@ def _revision_out(entry: Revision) -> RevisionOut:
                        path=entry.path, concept=concept_id(entry.path))
 
 
-# -- request bodies ------------------------------------------------------------------
+# -- merge patches -------------------------------------------------------------------
 
 async def _json_object(request: Request) -> dict[str, Any]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in (MERGE_PATCH, "application/json"):
         raise UnsupportedMediaType([MERGE_PATCH, "application/json"])
-    try:
-        value = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError, RecursionError) as e:
-        raise InvalidQuery("The body is not valid JSON (or is nested too deeply).") from e
+    value = await request.json()  # read by read_json (see WriteRoute)
     if not isinstance(value, dict):
-        raise InvalidQuery("A merge patch is a JSON object.")
+        raise _bad_body("body", "A merge patch is a JSON object.")
     return value
 
 

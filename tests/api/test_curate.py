@@ -183,8 +183,8 @@ def test_an_alias_taken_by_another_concept_is_refused(cur: Curation) -> None:
 
 
 @pytest.mark.parametrize("change, status", [
-    ({"id": "Toy Optimizer"}, 400),
-    ({"id": None}, 400),
+    ({"id": "Toy Optimizer"}, 422),
+    ({"id": None}, 422),
     ({"kind": 5}, 422),
     ({"surprise": "field"}, 422),
     ({"citations": [{"source": SOURCE}]}, 422),
@@ -236,7 +236,9 @@ def test_put_of_a_new_id_creates_it(cur: Curation) -> None:
     assert r.status_code == 201
     r = cur.client.put("/v1/concepts/toy-optimizer", json={**body, "id": "other"},
                        headers=cur.auth())
-    assert r.status_code == 400
+    assert r.status_code == 422 and r.json()["type"] == "/problems/invalid-request"
+    assert r.json()["errors"] == [{"where": "body.id", "message": "The body's id 'other' "
+                                   "differs from the path's 'toy-optimizer'."}]
 
 
 def test_patch_is_a_merge_patch(cur: Curation) -> None:
@@ -510,12 +512,61 @@ def test_if_match_is_a_strong_exact_comparison(cur: Curation, pattern: bytes) ->
     assert r.status_code == 412 and r.json()["etag"] == etag
 
 
-def test_deeply_nested_json_is_a_400(cur: Curation) -> None:
-    _, etag = cur.record("evolution")
-    for url in ("/v1/concepts/evolution", "/v1/relations/evolution/produces/humans"):
-        r = cur.client.patch(url, content=b"[" * 100_000, headers=cur.auth(**{
-            "If-Match": etag, "Content-Type": "application/merge-patch+json"}))
-        assert r.status_code == 400, url
+WRITES = [("POST", "/v1/concepts"), ("PUT", "/v1/concepts/evolution"),
+          ("PATCH", "/v1/concepts/evolution"), ("POST", "/v1/relations"),
+          ("PUT", "/v1/relations/evolution/produces/humans"),
+          ("PATCH", "/v1/relations/evolution/produces/humans"),
+          ("POST", "/v1/concepts/evolution/revert")]
+
+
+@pytest.mark.parametrize("body", [b"[" * 10_000 + b"]" * 10_000,
+                                  b'{"label": ' * 10_000 + b"1" + b"}" * 10_000,
+                                  b"[" * 100_000, b'{"label": "x",}', b"\xff"],
+                         ids=["arrays", "objects", "unclosed", "trailing-comma", "not-utf8"])
+@pytest.mark.parametrize("method, url", WRITES)
+def test_a_body_that_is_not_json_or_nests_too_deeply_is_a_write_problem(
+        cur: Curation, method: str, url: str, body: bytes) -> None:
+    """Not a query problem (400 invalid-query) nor FastAPI's generic 400: the body is
+    the write's, and nothing is written."""
+    head = cur.head()
+    for media in ("application/json", "application/merge-patch+json"):
+        if media != "application/json" and method != "PATCH":
+            continue
+        r = cur.client.request(method, url, content=body, headers=cur.auth(**{
+            "If-Match": "*", "Content-Type": media}))
+        assert r.status_code == 422, r.text
+        assert r.headers["content-type"] == "application/problem+json"
+        problem = r.json()
+        assert problem["type"] == "/problems/invalid-request"
+        [error] = problem["errors"]
+        assert error["where"] == "body"
+        assert error["message"].startswith("The body is not valid JSON (")
+    assert cur.head() == head
+
+
+def test_json_nested_as_deep_as_a_parser_allows_is_judged_as_a_body(cur: Curation) -> None:
+    """Two hundred levels are read, and then refused for their shape, with no 5xx."""
+    nested: Any = "x"
+    for _ in range(190):
+        nested = {"a": nested}
+    for method, url in WRITES:
+        r = cur.client.request(method, url, json={"definition": nested},
+                               headers=cur.auth(**{"If-Match": "*"}))
+        assert r.status_code == 422 and r.json()["type"] == "/problems/invalid-request", \
+            (method, url, r.text)
+
+
+@pytest.mark.parametrize("method, url, body, where", [
+    ("PATCH", "/v1/concepts/evolution", [], "body"),
+    ("PATCH", "/v1/concepts/evolution", {"id": "natural-selection"}, "body.id"),
+    ("PATCH", "/v1/relations/evolution/produces/humans", {"colour": "red"}, "body.colour"),
+    ("POST", "/v1/concepts", toy(id="Toy Optimizer"), "body.id"),
+])
+def test_other_unacceptable_bodies_are_write_problems(cur: Curation, method: str, url: str,
+                                                      body: Any, where: str) -> None:
+    r = cur.client.request(method, url, json=body, headers=cur.auth(**{"If-Match": "*"}))
+    assert r.status_code == 422 and r.json()["type"] == "/problems/invalid-request", r.text
+    assert [e["where"] for e in r.json()["errors"]] == [where]
 
 
 def test_text_with_control_characters_is_refused(cur: Curation) -> None:
@@ -577,6 +628,15 @@ def test_names_that_hide_characters_or_pass_for_others_are_refused(
     assert problem["message"] == message
     assert problem["pointer"] == pointer
     assert cur.head() == head
+
+
+def test_an_id_with_an_invisible_character_is_refused(cur: Curation) -> None:
+    r = cur.client.post("/v1/concepts", json=toy(id="toy-optimizer\u200b"), headers=cur.auth())
+    assert r.status_code == 422 and r.json()["errors"][0]["where"] == "body.id"
+    r = cur.client.put("/v1/concepts/toy\u202eoptimizer", json=toy(id=None),
+                       headers=cur.auth())
+    assert 400 <= r.status_code < 500
+    assert cur.client.get("/v1/concepts/toy-optimizer").status_code == 404
 
 
 def test_an_edit_that_changes_nothing_keeps_the_etag(cur: Curation) -> None:
