@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import signal
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -45,6 +46,7 @@ from kg.load import load_graph
 from kg.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
+SWITCH_INTERVAL = 0.001
 DESCRIPTION = """A glossary and knowledge graph of AI-alignment concepts (inner alignment,
 mesa-optimizers and their neighbours). Every definition and relation is backed by verbatim
 quotes located in the source texts. Errors are `application/problem+json`."""
@@ -97,6 +99,9 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
         # its millions of objects would stall a request for seconds on a large graph
         reload.prepare(app.state.graph)
         gc.freeze()
+        # hand the interpreter to the event loop sooner when worker threads compute (an
+        # annotation of a megabyte): 1 ms instead of 5 between switches
+        sys.setswitchinterval(SWITCH_INTERVAL)
         reloader = app.state.reloader
         listen_for_hangup(reloader)
         task = asyncio.create_task(reloader.run())

@@ -21,11 +21,13 @@ kg.errors.QueryRejected: SERVICE is not allowed: this endpoint never makes outbo
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
 import multiprocessing as mp
+import os
 import resource
 import signal
 import sys
@@ -155,16 +157,22 @@ def _term_json(term: Any) -> dict[str, str]:
     return out
 
 
+def _text_xml(value: str) -> str:
+    # a raw CR would be read back as a line feed: XML parsers normalise line ends
+    return escape(value, {"\r": "&#13;"})
+
+
 def _term_xml(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_text_xml(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_text_xml(term.value)}</bnode>"
+    value = _text_xml(term.value)
     if term.language:
-        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        return f"<literal xml:lang={quoteattr(term.language)}>{value}</literal>"
     if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-    return f"<literal>{escape(term.value)}</literal>"
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{value}</literal>"
+    return f"<literal>{value}</literal>"
 
 
 def _term_tsv(term: Any) -> str:
@@ -339,6 +347,10 @@ def _limit_memory(allowance: int) -> None:
 
 
 def _worker(conn: Connection, base: str, max_memory: int) -> None:
+    # below the server in the scheduler's eyes: when cores are scarce, the requests the
+    # server answers itself (health above all) go first, and a query waits
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     store = ox.Store()
     data = conn.recv_bytes()  # through the pipe, not as an argument: it can be freed
     store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
@@ -363,6 +375,7 @@ RECURSION_LIMIT = 3000
 nesting level and per triple pattern; deeper queries are refused as too deeply nested."""
 
 MAX_MEMORY = 1024 * 1024 * 1024
+WORKER_NICENESS = 10
 QUEUE = 4
 
 

@@ -34,13 +34,16 @@ def annotate(
     body: AnnotateIn,
     graph: KnowledgeGraph = Depends(get_graph),
     settings: Settings = Depends(get_settings),
-) -> AnnotateOut:
+) -> Response:
     """Every glossary term in a text: whole words, any case, longest match, with offsets."""
     if len(body.text) > settings.annotate_max_chars:
         raise PayloadTooLarge(settings.annotate_max_chars, "characters")
     found = run_annotate(graph, body.text, first_only=body.first_only)
-    return AnnotateOut(annotations=[Annotation(start=a.start, end=a.end, text=a.text, id=a.id,
-                                               label=a.label) for a in found])
+    out = AnnotateOut(annotations=[Annotation(start=a.start, end=a.end, text=a.text, id=a.id,
+                                              label=a.label) for a in found])
+    # written here, in the worker thread: rendering thousands of annotations on the event
+    # loop would hold up every other request meanwhile
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.get("/v1/ask", response_model=AskOut, responses=problems(400, 422))

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import time
+import xml.etree.ElementTree as ET
 
+import pyoxigraph as ox
 import pytest
 
 from kg.errors import InvalidQuery, QueryRejected, QueryTimeout
 from kg.graph import KnowledgeGraph
 from kg.rdf import export
-from kg.sparql import MAX_QUERY_CHARS, Answer, SparqlEngine, check_query
+from kg.sparql import MAX_QUERY_CHARS, Answer, SparqlEngine, check_query, write_solutions
 
 BASE = "https://example.org/kg/"
 SKOS = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
@@ -104,3 +106,9 @@ def test_a_runaway_query_is_stopped_and_the_engine_recovers(engine: SparqlEngine
     assert time.monotonic() - started < 2 + 1.5
     assert "ran longer than 2 seconds" in caught.value.detail
     assert (engine.query("ASK { ?s ?p ?o }", "json").body or b"").endswith(b"true}")
+
+
+def test_xml_results_keep_a_carriage_return() -> None:
+    body = write_solutions(["v"], [[ox.Literal("a\r\nb\tc")]], "xml")
+    literal = ET.fromstring(body).find(".//{http://www.w3.org/2005/sparql-results#}literal")
+    assert literal is not None and literal.text == "a\r\nb\tc"
