@@ -61,10 +61,22 @@ from kg.explain import (
 )
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
-from kg.lexicon import Lexicon, fold_word, lexicon
+from kg.lexicon import Lexicon, content_stems, fold_word, lexicon
 from kg.model import Concept, Relation
 from kg.paths import relate
-from kg.reasoning import UPWARD, Choice, Verdict, how, what_happens, whether, which, why
+from kg.reasoning import (
+    SUFFICES,
+    UPWARD,
+    Choice,
+    Verdict,
+    asked_kind,
+    how,
+    what_happens,
+    whether,
+    whether_enough,
+    which,
+    why,
+)
 from kg.search import search
 from kg.vocab import correct_intent_word, focus_types, is_adjective, role
 
@@ -108,10 +120,12 @@ _HOW = re.compile(r"how\s+(?:does|do|did|can|could|would|will|is|are|might)\b", 
 _WHICH = re.compile(r"\b(?:which|whether)\b|\bor\b", re.I)
 _JUDGING = re.compile(r"\b(?:dangerous|bad|worrying|concerning|worse|worst|risky|scary|"
                       r"harmful|problem|problems|problematic|matter|matters|important|hard|"
-                      r"difficult|enough|insufficient|fail|fails|not|cannot|never)\b"
-                      r"|n[’']t\b", re.I)
-"""Words by which a why-question asks why something is bad or matters, or why it falls
-short ("why doesn't adversarial training show ..."), not why it happens."""
+                      r"difficult|enough|insufficient|fail|fails)\b", re.I)
+"""Words by which a why-question asks why something is bad or matters, not why it
+happens."""
+_NEGATED = re.compile(r"\b(?:not|cannot|never)\b|n[’']t\b", re.I)
+"""Words by which a question asks why something falls short ("why doesn't adversarial
+training show ...")."""
 _GENERIC_OBJECTIVE = frozenset({"goal", "goals", "objective", "objectives", "aim", "aims",
                                 "purpose"})
 """Aliases of "objective function" that, beside another concept, ask for its objective."""
@@ -191,6 +205,8 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         found.extend(_shared_heads(graph, question, a.start, a.text))
     words = [_Word(m.group(), m.start(), m.end()) for m in _WORDS.finditer(question)]
     found = _verbal(graph, question, words, found)
+    _mark(words, found)
+    found.extend(_participles(graph, question, found))
     _mark(words, found)
     found.extend(_adjectives(graph, words))
     _mark(words, found)
@@ -319,6 +335,26 @@ def adjective_terms(graph: KnowledgeGraph) -> dict[str, str]:
     return found
 
 
+_PARTICIPLE = re.compile(r"\b(?:([^\W\d_]+)[\s-]+)?(mis)?aligned\b", re.I)
+
+
+def _participles(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Found]:
+    """"Inner misaligned", "outer aligned", "pseudo-aligned", "misaligned": the concept
+    named "<word> (mis)alignment" or "misalignment", where the question names none there."""
+    out: list[Found] = []
+    for m in _PARTICIPLE.finditer(question):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        word, mis = (m.group(1) or "").lower(), m.group(2) or ""
+        concept = graph.lookup(f"{word} {mis}alignment") if word else None
+        start = m.start()
+        if concept is None and mis:
+            concept, start = graph.lookup("misalignment"), m.start(2)
+        if concept is not None:
+            out.append(Found(concept.id, start, m.end(), "adjective"))
+    return out
+
+
 def _adjectives(graph: KnowledgeGraph, words: list[_Word]) -> list[Found]:
     terms = adjective_terms(graph)
     return [Found(terms[w.text.lower()], w.start, w.end, "adjective") for w in words
@@ -371,13 +407,23 @@ def _missing(question: str, words: list[_Word], found: list[Found],
     "green apples", a maze-solving network) names nothing missing (see :func:`_known`).
     """
     predicate = _PREDICATE_QUESTION.match(question) is not None
+    attributive: set[int] = set()
+    for i, (article, w, after) in enumerate(zip(words, words[1:], words[2:], strict=False)):
+        if article.text.lower() in ("the", "a", "an") and not w.concept and w.role is None \
+                and is_adjective(w.text) and not after.concept \
+                and after.role in (None, "verb") and _adjacent(question, w, after):
+            # "the treacherous turn": an adjective between an article and a word is part
+            # of a name, and so is that word, though it may look like a verb
+            after.role = None
+            attributive.add(i + 1)
     runs: list[list[_Word]] = []
     for i, w in enumerate(words):
         joins_run = bool(runs) and _adjacent(question, runs[-1][-1], w)
         # a verb or generic noun can carry on a name ("treacherous turn") but not start one
         content = not w.concept and (w.role is None or loose and joins_run
                                      and w.role in ("verb", "generic"))
-        if content and predicate and w.role is None and is_adjective(w.text):
+        if content and predicate and w.role is None and is_adjective(w.text) \
+                and i not in attributive:
             w.role = "context"  # "why is deceptive alignment dangerous?", "how likely is"
             continue
         if content and w.role is None and len(w.text) > 4 and w.text.lower().endswith("ly"):
@@ -400,22 +446,44 @@ def _missing(question: str, words: list[_Word], found: list[Found],
             runs.append([w])
     dropped: set[str] = set()
     spans: list[list[int]] = []
+    anchored = len({f.id for f in found}) >= 2
     for run in runs:
         if lex is not None and _known(question, run, found, lex):
             continue
         start, end = run[0].start, run[-1].end
-        for f in found:
-            joined = (f.end <= start and _joined(question[f.end:start])) or \
-                     (f.start >= end and _joined(question[end:f.start]))
-            if joined:
-                dropped.add(f.id)
-                start, end = min(start, f.start), max(end, f.end)
+        joins = [f for f in found
+                 if (f.end <= start and _joined(question[f.end:start]))
+                 or (f.start >= end and _joined(question[end:f.start]))]
+        if lex is not None and anchored and not joins and len(run) == 1 \
+                and _modifier(run[0].text):
+            # a lone verb form or adverb, in a question that names two concepts, says how
+            # they are asked about ("the assistant that *filled* the barracks", "goes
+            # *straight* for its mesa-objective"), not what is asked about; a name the
+            # graph lacks is a noun ("corrigibility", "wireheading"), a compound ("alignment
+            # tax"), a capitalised word or an acronym ("Goodhart", "RLHF")
+            continue
+        for f in joins:
+            dropped.add(f.id)
+            start, end = min(start, f.start), max(end, f.end)
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)  # two runs joined over one concept name
         else:
             spans.append([start, end])
     phrases = [question[a:b] for a, b in spans]
     return list(dict.fromkeys(phrases)), [f for f in found if f.id not in dropped]
+
+
+_ADVERBS = frozenset("""straight right back away directly fully completely entirely already
+somehow merely mostly partly largely instantly immediately eventually suddenly secretly
+openly quietly slowly quickly""".split())
+
+
+def _modifier(word: str) -> bool:
+    """Whether a lower-case word looks like a past participle or an adverb ("filled",
+    "straight", "secretly"), which a question may use without naming anything."""
+    w = word.lower()
+    return word.isalpha() and word.islower() and (
+        w in _ADVERBS or (len(w) > 4 and w.endswith(("ed", "ly"))))
 
 
 def _known(question: str, run: list[_Word], found: list[Found], lex: Lexicon) -> bool:
@@ -482,6 +550,8 @@ def detect_intent(reading: Reading) -> Intent:
         asked = [t for t in focus_types(framing) if t != "contrasts_with"]
         if not _DIFFERENCE.search(framing) or re.search(r"\bsame\b", framing) or asked:
             return "yes_no"
+    if _YES_NO.match(opening) and not two and SUFFICES.search(framing):
+        return "yes_no"  # "does solving outer alignment guarantee an aligned system?"
     if two:
         return "difference" if _DIFFERENCE.search(framing) else "relate"
     if _EXAMPLES.search(framing):
@@ -491,6 +561,7 @@ def detect_intent(reading: Reading) -> Intent:
 
 _RELATE_WORDS = re.compile(r"\b(?:relat\w*|connect\w*|link\w*|relationship)\b")
 _WHY_IS = re.compile(r"^\s*why\s+(?:is|are|was|were|'s)\b", re.I)
+_CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
 _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
 _INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|than|over)\b", re.I)
 
@@ -579,6 +650,8 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
             intent = "relate"
             lines = _relate(graph, [subject, a, b], notes)
         concepts = [subject, a, b] if choice is None else [subject, choice.chosen, choice.other]
+    elif intent == "yes_no" and len(concepts) == 1:
+        lines, verdict = whether_enough(graph, concepts[0], notes)
     elif intent == "yes_no":
         despite = _after(graph, q, found, _DESPITE)
         others = [c for c in concepts if c is not despite]
@@ -590,9 +663,27 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
             x, y = despite, others[0]
         else:
             x, y = concepts[:2]
-        lines, verdict = whether(graph, x, y, focus, notes,
-                                 framing=reading.framing[_LEAD.match(  # type: ignore[union-attr]
-                                     reading.framing).end():], despite=despite)
+            # "does using birth control mean humans are inner misaligned?": what the
+            # question predicates comes last; the first concept the graph relates to it
+            # directly is what it is predicated of
+            last = concepts[-1]
+            asked = [c for c in concepts[:-1] if any(
+                r.type in focus for r in graph.relations_between(c.id, last.id))]
+            related = [c for c in concepts[:-1] if graph.relations_between(c.id, last.id)]
+            if len(concepts) > 2 and asked:
+                # "do humans care about evolution's objective of genetic fitness?": the
+                # relation asked about ("care": an objective) joins humans and the last
+                x, y = asked[0], last
+            elif len(concepts) > 2 and related and not graph.relations_between(x.id, y.id):
+                x, y = related[0], last
+        framing = reading.framing[_LEAD.match(reading.framing).end():]  # type: ignore[union-attr]
+        within = None
+        if despite is None and len(concepts) == 3 and asked_kind(focus, framing) == "same":
+            # "does inner alignment require the mesa-objective to be identical to the base
+            # objective?": whether the last two are the same, as inner alignment has it
+            within, (x, y) = concepts[0], concepts[1:]
+        lines, verdict = whether(graph, x, y, focus, notes, framing=framing, despite=despite,
+                                 within=within)
     elif intent == "why":
         contrast = _after(graph, q, found, _INSTEAD)
         if contrast is not None and len(concepts) > 2:
@@ -603,14 +694,24 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
             # "why is deception the best strategy for a mesa-optimizer": the first is what
             # is explained, the last the one it is explained for
             concepts = concepts[::-1]
-        lines = why(graph, concepts, notes, judging=bool(_JUDGING.search(reading.framing)),
-                    contrast=contrast)
+        negative = bool(_NEGATED.search(reading.framing))
+        lines = why(graph, concepts, notes,
+                    judging=negative or bool(_JUDGING.search(reading.framing)),
+                    contrast=contrast, negative=negative,
+                    asked=content_stems(reading.framing))
         if contrast is not None:
             concepts = [*concepts, contrast]
     elif intent == "how":
-        lines = how(graph, concepts, focus, notes)
+        lines = how(graph, concepts, focus, notes, asked=content_stems(reading.framing))
     elif intent == "what_happens":
-        lines = what_happens(graph, concepts, notes)
+        condition = _CONDITION.search(q)
+        later = [graph.concepts[f.id] for f in found
+                 if condition is not None and f.start >= condition.end()]
+        if later and later[0] is not concepts[0]:
+            # "what happens to its objective when the objective is a pointer to its world
+            # model?": what happens follows from the condition
+            concepts = [later[0], *(c for c in concepts if c is not later[0])]
+        lines = what_happens(graph, concepts, notes, asked=content_stems(reading.framing))
     elif intent == "define":
         lines = _define(graph, concepts[0], notes, focus, toward)
         if toward is not None:

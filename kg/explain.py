@@ -427,7 +427,12 @@ def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
     """
     told = told if told is not None else Told()
     lines: list[str] = []
-    shown = shown_paths(r, others)
+    # a path none of whose steps the caller has told leads: a path told step by step
+    # must not tell again what the answer has said
+    shown = sorted(shown_paths(r, others),
+                   key=lambda p: any(s.relation in told.relations for s in p.steps))
+    if not r.direct and shown and any(s.relation in told.relations for s in shown[0].steps):
+        main = False
     rest = shown if r.direct else shown[1:]
     apart: list[str] = []
     if main and not r.direct:

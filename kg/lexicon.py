@@ -28,6 +28,7 @@ from weakref import WeakKeyDictionary
 
 from kg.graph import KnowledgeGraph
 from kg.ids import americanize, singular
+from kg.vocab import FUNCTION_WORDS, INTENT_WORDS
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
@@ -44,6 +45,36 @@ def fold_word(word: str) -> str:
     return singular(americanize(word.lower().replace("\u2019", "'")))
 
 
+_SUFFIXES = ("ingly", "edly", "ing", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A folded word without its inflection, so that "seeks" meets the sources' "seeking"
+    and "stopped" their "stop"; rough, and only ever compared with other stems.
+
+    >>> stem("seeks"), stem("seeking"), stem("stopped"), stem("stop"), stem("thing")
+    ('seek', 'seek', 'stop', 'stop', 'thing')
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[:-len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]
+    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+
+
+def content_stems(text: str) -> frozenset[str]:
+    """The stems of the words of ``text`` that carry content (not "the", "why", "does"),
+    to tell which of several notes speaks of what a question mentions.
+
+    >>> sorted(content_stems("Why can't it tell green things from the exit?"))
+    ['exit', 'green', 'tell', 'thing']
+    """
+    return frozenset(stem(fold_word(w)) for w in _WORD.findall(text)
+                     if w.lower() not in FUNCTION_WORDS and w.lower() not in INTENT_WORDS)
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The folded words and running text of a graph's sources, and the words that point
@@ -55,18 +86,21 @@ class Lexicon:
     ends, so that a phrase is found by `` {phrase} `` in it."""
     keywords: dict[str, str]
     sentences: tuple[frozenset[str], ...]
-    """The folded words of each sentence of the sources."""
+    """The stems (:func:`stem`) of the folded words of each sentence of the sources."""
+    stems: frozenset[str]
+    """The stems of every folded word of the sources."""
 
     def known(self, words: list[str]) -> bool:
-        """Whether ``words`` are the sources' own: one word they use, or several that one
-        sentence of theirs uses together ("crowded barracks": "your barracks are crowded";
-        not "reward hacking", whose words no sentence holds together)."""
+        """Whether ``words`` are the sources' own: one word they use (in any inflection:
+        "seeks" for their "seeking"), or several that one sentence of theirs uses together
+        ("crowded barracks": "your barracks are crowded"; not "reward hacking", whose
+        words no sentence holds together)."""
         folded = [fold_word(w) for w in words]
         if len(folded) == 1:
-            return folded[0] in self.words
+            return folded[0] in self.words or stem(folded[0]) in self.stems
         if f" {' '.join(folded)} " in self.text:
             return True
-        wanted = set(folded)
+        wanted = {stem(w) for w in folded}
         return any(wanted <= sentence for sentence in self.sentences)
 
 
@@ -86,8 +120,9 @@ def lexicon(graph: KnowledgeGraph) -> Lexicon:
                     if len(w) >= MIN_KEYWORD and not any(ch.isdigit() for ch in w):
                         owners.setdefault(fold_word(w), set()).add(c.id)
         keywords = {w: next(iter(ids)) for w, ids in owners.items() if len(ids) == 1}
-        sentences = tuple(frozenset(fold_word(w) for w in _WORD.findall(part))
+        sentences = tuple(frozenset(stem(fold_word(w)) for w in _WORD.findall(part))
                           for text in texts for part in _SENTENCE.split(text))
-        found = _LEXICONS[graph] = Lexicon(frozenset(folded), f" {' '.join(folded)} ",
-                                           keywords, sentences)
+        words = frozenset(folded)
+        found = _LEXICONS[graph] = Lexicon(words, f" {' '.join(folded)} ", keywords,
+                                           sentences, frozenset(map(stem, words)))
     return found

@@ -48,6 +48,7 @@ from kg.explain import (
     relate_lines,
 )
 from kg.graph import KnowledgeGraph
+from kg.lexicon import content_stems
 from kg.model import Concept, Relation
 from kg.paths import RankedPath, Relatedness, Step, relate
 
@@ -106,6 +107,25 @@ def _chains(graph: KnowledgeGraph, start: str, types: frozenset[str], max_steps:
                     return chains
                 queue.append(rel.target)
     return chains
+
+
+def _overlap(rel: Relation, asked: frozenset[str]) -> int:
+    """How many of the question's own words (``asked``, stems) the relation's note uses:
+    of two relations otherwise alike, the one whose reason speaks of what the question
+    mentions ("green things", "the exit") is the one to tell first."""
+    return len(asked & content_stems(rel.note)) if rel.note and asked else 0
+
+
+def _among(graph: KnowledgeGraph, concepts: list[Concept], told: Told) -> list[Relation]:
+    """The relations between any two of ``concepts``, not told yet, positive first."""
+    ids = [c.id for c in concepts]
+    found: dict[Relation, None] = {}
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            for rel in graph.relations_between(a, b):
+                if rel not in told.relations:
+                    found[rel] = None
+    return sorted(found, key=limiting)
 
 
 def _climb(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
@@ -230,12 +250,35 @@ def _slips_through(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnot
     return [], "unknown"
 
 
+SUFFICES = re.compile(r"\b(?:guarantee\w*|ensur\w*|enough|suffic\w*|solv\w*|fix\w*|"
+                      r"rul\w* out|prevent\w*|make sure)\b", re.I)
+"""Words by which a yes/no question about one thing asks whether it settles the matter
+("does solving outer alignment *guarantee* an aligned system?")."""
+
+
+def whether_enough(graph: KnowledgeGraph, x: Concept,
+                   notes: Footnotes) -> tuple[list[str], Verdict]:
+    """Does x settle the matter on its own? No, where the graph records what x does not
+    rule out; otherwise the graph does not say, and what it holds on x follows."""
+    told = Told()
+    limits = [r for r in graph.relations_of(x.id) if r.source == x.id and limiting(r)]
+    limits.sort(key=lambda r: (r.type != "insufficient_against", r.target))
+    if limits:
+        return _say(graph, notes, told, "no", limits[:MAX_REASONS], x), "no"
+    return [_verdict_line("unknown", f"What it holds on {noun(x)}:"), "",
+            f"**{capitalize(x.label)}**: {defined(x, notes)}"], "unknown"
+
+
 def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
             notes: Footnotes, framing: str = "is",
-            despite: Concept | None = None) -> tuple[list[str], Verdict]:
+            despite: Concept | None = None,
+            within: Concept | None = None) -> tuple[list[str], Verdict]:
     """A yes/no answer about ``x`` and ``y``: the verdict and its reason first, then what
     else the graph holds on the two. With ``despite`` ("can X end up Y even if the base
-    objective is perfect?"), what does not rule y out although ``despite`` holds decides."""
+    objective is perfect?"), what does not rule y out although ``despite`` holds decides.
+    With ``within`` ("does inner alignment require the mesa-objective to be identical to
+    the base objective?"), what ``within``'s relations say of x and y together follows
+    the verdict."""
     told = Told()
     kind = asked_kind(focus, framing)
     strong = bool(_STRONG.search(framing))
@@ -260,8 +303,21 @@ def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
         lines, verdict = _limits_near(graph, x, y, notes, told)
     if not lines:
         lines, verdict = _undecided(graph, x, y, notes, told)
+    if within is not None:
+        lines += _speaking_of(graph, within, (x, y), notes, told)
     rest = _rest(graph, x, y, notes, told)
     return (lines + [""] + rest if rest else lines), verdict
+
+
+def _speaking_of(graph: KnowledgeGraph, c: Concept, named: tuple[Concept, ...],
+                 notes: Footnotes, told: Told) -> list[str]:
+    """The one of ``c``'s relations whose note speaks of every concept in ``named`` (a
+    contrast last), as a paragraph; none if no note does."""
+    speaking = [rel for rel in graph.relations_of(c.id)
+                if rel.source == c.id and rel not in told.relations and rel.note
+                and all(n.label.lower() in rel.note.lower() for n in named)]
+    speaking.sort(key=lambda rel: rel.type == "contrasts_with")
+    return ["", explained(graph, notes, speaking[0], True, told)] if speaking else []
 
 
 def _limits_near(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
@@ -297,14 +353,22 @@ def _say(graph: KnowledgeGraph, notes: Footnotes, told: Told, verdict: Verdict,
     ("deceptive alignment is a kind of pseudo-alignment"), so the verdict reads as an
     answer about ``within``."""
     first, *others = rels
-    lines = [_verdict_line(verdict, explained(graph, notes, first, first.source == x.id, told))]
-    if within is not None and first.target != within.id:
-        bridge = _under(graph, first.target, within.id)
-        if bridge:
-            lines[0] += " " + _chain_text(graph, notes, bridge, told)
+    lines = [_verdict_line(verdict, _bridged(graph, notes, told, first, x, within))]
     for rel in others:
         lines += ["", explained(graph, notes, rel, rel.source == x.id, told)]
     return lines
+
+
+def _bridged(graph: KnowledgeGraph, notes: Footnotes, told: Told, rel: Relation,
+             x: Concept, within: Concept | None) -> str:
+    """``rel`` read from x with its note; with ``within``, followed by how the relation's
+    target falls under it, when it is not ``within`` itself."""
+    text = explained(graph, notes, rel, rel.source == x.id, told)
+    if within is not None and rel.target != within.id:
+        bridge = _under(graph, rel.target, within.id)
+        if bridge:
+            text += " " + _chain_text(graph, notes, bridge, told)
+    return text
 
 
 def _under(graph: KnowledgeGraph, narrow: str, broad: str) -> list[Relation]:
@@ -585,13 +649,17 @@ def _player(graph: KnowledgeGraph, subject: Concept, other: Concept,
 
 
 def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
-        judging: bool = False, contrast: Concept | None = None) -> list[str]:
+        judging: bool = False, contrast: Concept | None = None,
+        negative: bool = False, asked: frozenset[str] = frozenset()) -> list[str]:
     """The reasons for the last concept, as an argument: the chain of causes and
     incentives from the first concept (the subject) to it leads, as one sentence with the
     notes of its steps; then, premises first, what else it rests on (what it requires)
     and what else brings it about; then how it works and an example. When a relation
     between the two is itself what is asked ("why do optimizers outperform heuristics"),
-    it leads with its note, and the connections that bear on it follow. With ``judging``
+    it leads with its note, and the connections that bear on it follow. With ``negative``
+    ("why doesn't adversarial training solve inner alignment?"), what the subject does not
+    rule out of the target leads (or, if nothing of the target, the subject's limits whose
+    reasons use the question's words, ``asked``). With ``judging``
     ("why is X dangerous?") the answer is why the first concept matters: what it leads to
     and what does not rule it out. With ``contrast`` ("... instead of heuristics"), what
     sets the target (or what it is a kind of) against it follows."""
@@ -601,6 +669,18 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
     lines: list[str] = []
     if judging and subject is None:
         lines += _judged(graph, target, notes, told)
+    if negative and subject is not None:
+        scope = _scope(graph, target.id)
+        own = [r for r in graph.relations_of(subject.id) if r.source == subject.id
+               and limiting(r)]
+        limits = [r for r in own if r.target in scope]
+        limits.sort(key=lambda r: (r.target != target.id, r.target))
+        if not limits:
+            # "why can't gradient descent tell a green-seeker from an exit-seeker?"
+            limits = sorted((r for r in own if _overlap(r, asked)),
+                            key=lambda r: -_overlap(r, asked))[:1]
+        for rel in limits[:MAX_REASONS]:
+            lines += [_bridged(graph, notes, told, rel, subject, target), ""]
     explains_relation = False
     on_chain: set[str] = set()
     if subject is not None:
@@ -666,6 +746,13 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
         lines += [explained(graph, notes, example, True, told, lead="For example, "), ""]
     while lines and not lines[-1]:
         lines.pop()
+    if not any(lines) and subject is not None and not negative:
+        # nothing explains the subject's bearing on the target ("why would a deceptively
+        # aligned model pursue the base objective in training?"): why the subject is as it
+        # is explains it
+        instead = why(graph, [subject], notes, asked=asked)
+        if sum(1 for line in instead if line) > 1:
+            return instead
     if sum(1 for line in lines if line) <= 1:
         # no reasons recorded: what the sources say of the target is the best explanation
         lines += [] if not lines else [""]
@@ -767,31 +854,41 @@ def _two_steps(first: Relation, second: Relation) -> RankedPath:
 
 
 def how(graph: KnowledgeGraph, concepts: list[Concept], focus: list[str],
-        notes: Footnotes) -> list[str]:
-    """How x does something to y: the relations the question's verb asks about first,
-    each with its note (the mechanism), then the paths. With one concept: what it does and
-    what it works by."""
+        notes: Footnotes, asked: frozenset[str] = frozenset()) -> list[str]:
+    """How x does something to y: an example the question names tells its story first;
+    then the relations among the concepts named, those the question's verb asks about
+    first, each with its note (the mechanism); then the paths. Where nothing relates them,
+    what x does, the effects whose reasons use the question's words (``asked``) first.
+    With one concept: what it does and what it works by."""
     told = Told()
     if len(concepts) >= 2:
-        x, y = concepts[0], concepts[1]
+        story = next((c for c in concepts if c.kind == "example"), None)
+        others = [c for c in concepts if c is not story]
+        x, y = (others + [story])[:2] if story is not None and len(others) == 1 \
+            else others[:2]
         r = relate(graph, x.id, y.id)
-        asked = [rel for rel in r.direct if rel.type in focus]
         lines: list[str] = []
-        for rel in sorted(asked, key=lambda d: focus.index(d.type)):
-            lines += [explained(graph, notes, rel, rel.source == x.id, told), ""]
-        if not r.direct and x.kind == "example":
-            lines += [*shows(graph, x, notes, told), ""]
-        elif not r.direct:
+        if story is not None:
+            lines += [*shows(graph, story, notes, told), ""]
+        among = _among(graph, others, told)
+        among.sort(key=lambda d: (d.type not in focus,
+                                  focus.index(d.type) if d.type in focus else 0,
+                                  limiting(d), -_overlap(d, asked)))
+        for rel in among[:MAX_REASONS]:
+            lines += [explained(graph, notes, rel, True, told), ""]
+        if not among and story is None:
             # no relation says how x bears on y: what x does is the mechanism to tell first
             own = [rel for rel in graph.relations_of(x.id) if rel.source == x.id
                    and rel.type in EFFECTS + ("outperforms",) and not rel.negated]
-            own.sort(key=lambda d: (d.type not in focus, d.type == "requires"))
+            own.sort(key=lambda d: (d.type not in focus, -_overlap(d, asked),
+                                    d.type == "requires"))
             if own:
                 lines += [f"What {noun(x)} does:", ""]
                 lines += [f"- {explained(graph, notes, rel, True, told)}"
                           for rel in own[:MAX_REASONS - 2]]
                 lines.append("")
-        lines += relate_lines(graph, r, notes, others=1, told=told)
+        if story is None:
+            lines += relate_lines(graph, r, notes, others=1, told=told)
         return lines
     if set(focus) & REMEDY:
         return remedies(graph, concepts[0], notes, told)
@@ -842,9 +939,11 @@ def _workings(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -
     return lines
 
 
-def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) -> list[str]:
+def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
+                 asked: frozenset[str] = frozenset()) -> list[str]:
     """What a thing brings about (its effects, each with its note), and what helps against
-    it; with two concepts, how they bear on each other first."""
+    it; with two or more concepts, how they bear on each other first (the relations whose
+    reasons use the question's words, ``asked``, first)."""
     told = Told()
     lines: list[str] = []
     story = [c for c in concepts if c.kind == "example"]
@@ -863,9 +962,10 @@ def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnote
                    if r.source == x.id and r.type in ("makes_likely", "causes")]
             for rel in via:
                 lines += [path_sentence(graph, notes, _two_steps(rel, effect), told), ""]
-        for rel in graph.relations_between(x.id, y.id):
-            if rel not in told.relations:
-                lines += [explained(graph, notes, rel, rel.source == x.id, told), ""]
+        among = _among(graph, concepts, told)
+        among.sort(key=lambda d: (limiting(d), -_overlap(d, asked)))
+        for rel in among[:MAX_REASONS]:
+            lines += [explained(graph, notes, rel, True, told), ""]
     else:
         c = concepts[0]
         lines += [f"**{capitalize(c.label)}**: {defined(c, notes)}", ""]

@@ -88,8 +88,11 @@ lot lots bit little thing things stuff something someone anyone people person gu
 deployment deployed training trained analogy picture story scenario
 programmer programmers designer designers developer developers engineer engineers
 researcher researchers user users human humans
+lol lmao haha hmm um uh huh idk tbh imo btw pls plz thx confused confusing wondering
+curious guys dude folks deal
 """.split())
-"""Words that set the scene but do not change what the question is about."""
+"""Words that set the scene but do not change what the question is about (the casual
+ones too: "is a plant a mesa optimiser?? confused", "... inner misaligned lol")."""
 
 GENERIC_HEADS = frozenset("""
 model models system systems agent agents policy policies problem problems phenomenon
@@ -110,8 +113,8 @@ _FOCUS = [
     (r"caus\w*|lead|leads|led|result\w*|why|reasons?|trigger\w*", "causes"),
     (r"produc\w*|creat\w*|select\w*|mak\w+|gives? rise|arise\w*|emerg\w*", "produces"),
     (r"requir\w*|needs?|depend\w*|prerequisites?|conditions?", "requires"),
-    (r"fix\w*|prevent\w*|mitigat\w*|help\w*|solv\w*|stop\w*|counter\w*|address\w*|cure\w*",
-     "mitigates"),
+    (r"fix\w*|prevent\w*|mitigat\w*|help\w*|solv\w*|stop\w*|counter\w*|address\w*|cure\w*|"
+     r"correct\w*", "mitigates"),
     (r"pursu\w*|wants?|goals?|objectives?|aims?|trying|tries|values?|care\w*", "has_objective"),
     (r"optimi[sz]\w*|search\w*|adjust\w*|trains?|training", "optimizes"),
     (r"kinds?|types?|sorts?|forms?|categor\w*", "is_a"),
