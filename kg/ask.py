@@ -40,7 +40,7 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from weakref import WeakKeyDictionary
 
@@ -78,7 +78,14 @@ from kg.reasoning import (
     why,
 )
 from kg.search import search
-from kg.vocab import correct_intent_word, focus_types, is_adjective, role
+from kg.vocab import (
+    FIELD_WORDS,
+    correct_intent_word,
+    focus_types,
+    is_adjective,
+    is_common,
+    role,
+)
 
 Intent = Literal["define", "relate", "difference", "examples", "yes_no", "which", "why", "how",
                  "what_happens", "unknown"]
@@ -123,7 +130,7 @@ _JUDGING = re.compile(r"\b(?:dangerous|bad|worrying|concerning|worse|worst|risky
                       r"difficult|enough|insufficient|fail|fails)\b", re.I)
 """Words by which a why-question asks why something is bad or matters, not why it
 happens."""
-_NEGATED = re.compile(r"\b(?:not|cannot|never)\b|n[’']t\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|cannot|never|fail|fails|failed|failing)\b|n[’']t\b", re.I)
 """Words by which a question asks why something falls short ("why doesn't adversarial
 training show ...")."""
 _GENERIC_OBJECTIVE = frozenset({"goal", "goals", "objective", "objectives", "aim", "aims",
@@ -221,11 +228,14 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
             w.role = "intent"
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
     for before, w, after in zip(words, words[1:], words[2:], strict=False):
+        third_person = w.text.endswith("s") and not w.text.endswith("ss") \
+            and after.role == "function"
         if w.role is None and not w.concept and w.text.isalpha() and before.concept \
-                and (after.text.lower() in _DETERMINERS or after.concept) \
+                and (after.text.lower() in _DETERMINERS or after.concept or third_person) \
                 and _adjacent(question, w, after):
-            # a word between a name and "a"/"the" or another name is a verb, not a
-            # compound's head: "can adversarial training *leave* a deceptive model in place?"
+            # a word between a name and "a"/"the" or another name, or one in -s before a
+            # function word, is a verb, not a compound's head: "can adversarial training
+            # *leave* a deceptive model in place?", "deception *pays* off"
             w.role = "verb"
     lex = lexicon(graph)
     found.sort(key=lambda f: f.start)
@@ -431,7 +441,7 @@ def _missing(question: str, words: list[_Word], found: list[Found],
             continue
         before = words[i - 1] if i else None
         if content and not joins_run and before is not None and before.role == "context" \
-                and role(before.text) == "context" and not before.concept \
+                and before.text.lower() in FIELD_WORDS and not before.concept \
                 and not before.text.isdigit() and _adjacent(question, before, w):
             runs.append([before, w])  # "AI safety": the context word is part of the name
             continue
@@ -446,7 +456,7 @@ def _missing(question: str, words: list[_Word], found: list[Found],
             runs.append([w])
     dropped: set[str] = set()
     spans: list[list[int]] = []
-    anchored = len({f.id for f in found}) >= 2
+    anchored = bool(found)
     for run in runs:
         if lex is not None and _known(question, run, found, lex):
             continue
@@ -455,12 +465,13 @@ def _missing(question: str, words: list[_Word], found: list[Found],
                  if (f.end <= start and _joined(question[f.end:start]))
                  or (f.start >= end and _joined(question[end:f.start]))]
         if lex is not None and anchored and not joins and len(run) == 1 \
-                and _modifier(run[0].text):
-            # a lone verb form or adverb, in a question that names two concepts, says how
-            # they are asked about ("the assistant that *filled* the barracks", "goes
-            # *straight* for its mesa-objective"), not what is asked about; a name the
-            # graph lacks is a noun ("corrigibility", "wireheading"), a compound ("alignment
-            # tax"), a capitalised word or an acronym ("Goodhart", "RLHF")
+                and run[0].text.isalpha() and run[0].text.islower() \
+                and is_common(run[0].text):
+            # one everyday word on its own, in a question that names a concept, says how
+            # it is asked about ("the assistant that *filled* the barracks", "goes
+            # *straight* for", "does its *job* well"), not what is asked about; a name the
+            # graph lacks is a term of art ("corrigibility", "wireheading"), a compound
+            # ("alignment tax"), a capitalised word or an acronym ("Goodhart", "RLHF")
             continue
         for f in joins:
             dropped.add(f.id)
@@ -471,19 +482,6 @@ def _missing(question: str, words: list[_Word], found: list[Found],
             spans.append([start, end])
     phrases = [question[a:b] for a, b in spans]
     return list(dict.fromkeys(phrases)), [f for f in found if f.id not in dropped]
-
-
-_ADVERBS = frozenset("""straight right back away directly fully completely entirely already
-somehow merely mostly partly largely instantly immediately eventually suddenly secretly
-openly quietly slowly quickly""".split())
-
-
-def _modifier(word: str) -> bool:
-    """Whether a lower-case word looks like a past participle or an adverb ("filled",
-    "straight", "secretly"), which a question may use without naming anything."""
-    w = word.lower()
-    return word.isalpha() and word.islower() and (
-        w in _ADVERBS or (len(w) > 4 and w.endswith(("ed", "ly"))))
 
 
 def _known(question: str, run: list[_Word], found: list[Found], lex: Lexicon) -> bool:
@@ -550,8 +548,11 @@ def detect_intent(reading: Reading) -> Intent:
         asked = [t for t in focus_types(framing) if t != "contrasts_with"]
         if not _DIFFERENCE.search(framing) or re.search(r"\bsame\b", framing) or asked:
             return "yes_no"
-    if _YES_NO.match(opening) and not two and SUFFICES.search(framing):
-        return "yes_no"  # "does solving outer alignment guarantee an aligned system?"
+    if _YES_NO.match(opening) and not two and (SUFFICES.search(framing)
+                                               or _UNIVERSAL.search(framing)):
+        # "does solving outer alignment guarantee an aligned system?", "does a system
+        # that does its job well have to be an optimizer?"
+        return "yes_no"
     if two:
         return "difference" if _DIFFERENCE.search(framing) else "relate"
     if _EXAMPLES.search(framing):
@@ -561,6 +562,8 @@ def detect_intent(reading: Reading) -> Intent:
 
 _RELATE_WORDS = re.compile(r"\b(?:relat\w*|connect\w*|link\w*|relationship)\b")
 _WHY_IS = re.compile(r"^\s*why\s+(?:is|are|was|were|'s)\b", re.I)
+_UNIVERSAL = re.compile(r"\b(?:necessarily|always|automatically|inevitably|must|"
+                        r"ha(?:ve|s) to)\b", re.I)
 _CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
 _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
 _INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|than|over)\b", re.I)
@@ -603,6 +606,26 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
         raise InvalidQuery("The question is empty.")
     if len(q) > MAX_QUESTION:
         raise InvalidQuery(f"The question is longer than {MAX_QUESTION} characters.")
+    answer = _ask(graph, _condition_last(q))
+    return replace(answer, question=q)
+
+
+_LEADING_IF = re.compile(r"^\s*if\s+([^,?]+),\s*(.+?)\s*$", re.I)
+
+
+def _condition_last(q: str) -> str:
+    """"If X, is Y?" read as "is Y even if X?" (and "If X, what happens?" as "what
+    happens if X?"): the question comes first, as the readers of questions expect."""
+    m = _LEADING_IF.match(q)
+    if m is None:
+        return q
+    main, condition = m.group(2), m.group(1)
+    joint = "even if" if _YES_NO.match(main) else "if"
+    end = "?" if main.endswith("?") else ""
+    return f"{main.rstrip('?').rstrip()} {joint} {condition}{end}"
+
+
+def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     reading = read(graph, _unwrapped(graph, q))
     found = reading.found
     focus = focus_types(reading.framing)
@@ -651,7 +674,9 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
             lines = _relate(graph, [subject, a, b], notes)
         concepts = [subject, a, b] if choice is None else [subject, choice.chosen, choice.other]
     elif intent == "yes_no" and len(concepts) == 1:
-        lines, verdict = whether_enough(graph, concepts[0], notes)
+        universal = content_stems(reading.framing) if _UNIVERSAL.search(reading.framing) \
+            else None
+        lines, verdict = whether_enough(graph, concepts[0], notes, universal)
     elif intent == "yes_no":
         despite = _after(graph, q, found, _DESPITE)
         others = [c for c in concepts if c is not despite]
@@ -682,8 +707,9 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
             # "does inner alignment require the mesa-objective to be identical to the base
             # objective?": whether the last two are the same, as inner alignment has it
             within, (x, y) = concepts[0], concepts[1:]
+        universal = content_stems(reading.framing) if _UNIVERSAL.search(framing) else None
         lines, verdict = whether(graph, x, y, focus, notes, framing=framing, despite=despite,
-                                 within=within)
+                                 within=within, universal=universal)
     elif intent == "why":
         contrast = _after(graph, q, found, _INSTEAD)
         if contrast is not None and len(concepts) > 2:

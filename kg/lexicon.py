@@ -81,12 +81,14 @@ class Lexicon:
     at exactly one concept."""
 
     words: frozenset[str]
+    """The folded words of the sources and of the graph's definitions and notes."""
     text: str
     """Every source text as folded words joined by single spaces, with spaces at both
     ends, so that a phrase is found by `` {phrase} `` in it."""
     keywords: dict[str, str]
     sentences: tuple[frozenset[str], ...]
-    """The stems (:func:`stem`) of the folded words of each sentence of the sources."""
+    """The stems (:func:`stem`) of the folded words of each sentence of the sources and
+    of the graph's definitions and notes."""
     stems: frozenset[str]
     """The stems of every folded word of the sources."""
 
@@ -113,6 +115,11 @@ def lexicon(graph: KnowledgeGraph) -> Lexicon:
     if found is None:
         texts = [graph.source_text(sid) for sid, s in graph.sources.items() if s.has_text]
         folded = [fold_word(w) for text in texts for w in _WORD.findall(text)]
+        # the graph's own words (definitions, notes) are words a question may use too
+        # ("a *bundle* of heuristics", "the gap they *close*")
+        own = [c.definition for c in graph.concepts.values()]
+        own += [r.note for r in graph.relations if r.note]
+        ours = {fold_word(w) for text in own for w in _WORD.findall(text)}
         owners: dict[str, set[str]] = {}
         for c in graph.concepts.values():
             for name in (c.label, *c.aliases):
@@ -121,8 +128,8 @@ def lexicon(graph: KnowledgeGraph) -> Lexicon:
                         owners.setdefault(fold_word(w), set()).add(c.id)
         keywords = {w: next(iter(ids)) for w, ids in owners.items() if len(ids) == 1}
         sentences = tuple(frozenset(stem(fold_word(w)) for w in _WORD.findall(part))
-                          for text in texts for part in _SENTENCE.split(text))
-        words = frozenset(folded)
+                          for text in [*texts, *own] for part in _SENTENCE.split(text))
+        words = frozenset(folded) | ours
         found = _LEXICONS[graph] = Lexicon(words, f" {' '.join(folded)} ", keywords,
                                            sentences, frozenset(map(stem, words)))
     return found

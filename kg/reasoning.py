@@ -116,6 +116,24 @@ def _overlap(rel: Relation, asked: frozenset[str]) -> int:
     return len(asked & content_stems(rel.note)) if rel.note and asked else 0
 
 
+def _story(graph: KnowledgeGraph, concepts: list[Concept],
+           asked: frozenset[str]) -> Concept | None:
+    """The example a question is about: the one it names, unless another example's own
+    words match the question's words clearly better ("the green-seeking maze solver
+    deployed where the apples are green" is the green-apple maze, though "maze solver"
+    names the video's first maze)."""
+    named = [c for c in concepts if c.kind == "example"]
+    if not named or not asked:
+        return named[0] if named else None
+
+    def fit(c: Concept) -> int:
+        return len(asked & content_stems(c.definition))
+
+    first = max(named, key=fit)  # the first of the best named
+    best = max((c for c in graph.concepts.values() if c.kind == "example"), key=fit)
+    return best if fit(best) >= fit(first) + 2 else first
+
+
 def _among(graph: KnowledgeGraph, concepts: list[Concept], told: Told) -> list[Relation]:
     """The relations between any two of ``concepts``, not told yet, positive first."""
     ids = [c.id for c in concepts]
@@ -250,21 +268,34 @@ def _slips_through(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnot
     return [], "unknown"
 
 
+_APART = re.compile(r"\b(?:apart|separate\w*|dichotom\w*)\b", re.I)
+"""Words by which a question asks whether two things can be told apart."""
+
 SUFFICES = re.compile(r"\b(?:guarantee\w*|ensur\w*|enough|suffic\w*|solv\w*|fix\w*|"
                       r"rul\w* out|prevent\w*|make sure)\b", re.I)
 """Words by which a yes/no question about one thing asks whether it settles the matter
 ("does solving outer alignment *guarantee* an aligned system?")."""
 
 
-def whether_enough(graph: KnowledgeGraph, x: Concept,
-                   notes: Footnotes) -> tuple[list[str], Verdict]:
-    """Does x settle the matter on its own? No, where the graph records what x does not
-    rule out; otherwise the graph does not say, and what it holds on x follows."""
+def whether_enough(graph: KnowledgeGraph, x: Concept, notes: Footnotes,
+                   universal: frozenset[str] | None = None) -> tuple[list[str], Verdict]:
+    """Does x settle the matter on its own? No, where the graph records what x, or the
+    problem about x (outer alignment for the base objective), does not rule out; with
+    ``universal`` ("does a system that does its job well have to be an optimizer?"), Not
+    necessarily where a case is denied x (see :func:`_counterexample`); otherwise the
+    graph does not say, and what it holds on x follows."""
     told = Told()
-    limits = [r for r in graph.relations_of(x.id) if r.source == x.id and limiting(r)]
-    limits.sort(key=lambda r: (r.type != "insufficient_against", r.target))
+    if universal is not None:
+        lines, verdict = _counterexample(graph, x, universal, notes, told)
+        if lines:
+            return lines, verdict
+    guards = _guards(graph, x.id)  # a perfect base objective: outer alignment solved
+    limits = [r for g in guards for r in graph.relations_of(g)
+              if r.source == g and limiting(r)]
+    limits.sort(key=lambda r: (r.source != x.id, r.type != "insufficient_against", r.target))
     if limits:
-        return _say(graph, notes, told, "no", limits[:MAX_REASONS], x), "no"
+        return _say(graph, notes, told, "no", limits[:MAX_REASONS],
+                    graph.concepts[limits[0].source]), "no"
     return [_verdict_line("unknown", f"What it holds on {noun(x)}:"), "",
             f"**{capitalize(x.label)}**: {defined(x, notes)}"], "unknown"
 
@@ -272,13 +303,16 @@ def whether_enough(graph: KnowledgeGraph, x: Concept,
 def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
             notes: Footnotes, framing: str = "is",
             despite: Concept | None = None,
-            within: Concept | None = None) -> tuple[list[str], Verdict]:
+            within: Concept | None = None,
+            universal: frozenset[str] | None = None) -> tuple[list[str], Verdict]:
     """A yes/no answer about ``x`` and ``y``: the verdict and its reason first, then what
     else the graph holds on the two. With ``despite`` ("can X end up Y even if the base
     objective is perfect?"), what does not rule y out although ``despite`` holds decides.
     With ``within`` ("does inner alignment require the mesa-objective to be identical to
     the base objective?"), what ``within``'s relations say of x and y together follows
-    the verdict."""
+    the verdict. With ``universal`` (the question's words, when it asks whether something
+    is *necessarily* y), a case the graph says is not y and whose reason uses those words
+    answers Not necessarily ("a bottle cap does its task well yet is no optimizer")."""
     told = Told()
     kind = asked_kind(focus, framing)
     strong = bool(_STRONG.search(framing))
@@ -290,11 +324,16 @@ def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
     verdict: Verdict = "unknown"
     if despite is not None:
         lines, verdict = _despite(graph, y, despite, notes, told)
+    if not lines and universal is not None:
+        lines, verdict = _counterexample(graph, y, universal, notes, told)
+    if not lines and universal is not None and x.id in _climb(graph, y.id):
+        lines, verdict = _one_kind(graph, x, y, notes, told), "not_necessarily"
     if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
         lines, verdict = _slips_through(graph, x, y, notes, told)
     if not lines and kind in ("identity", "other"):
         # "can they fail together?", "does X outperform Y?": the relation asked about decides
-        lines, verdict = _asked_directly(graph, x, y, focus, notes, told)
+        lines, verdict = _asked_directly(graph, x, y, focus, notes, told,
+                                         apart=bool(_APART.search(framing)))
     if not lines:
         lines, verdict = decide(graph, x, y, notes, told)
     if not lines and kind not in ("identity", "other"):
@@ -307,6 +346,32 @@ def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
         lines += _speaking_of(graph, within, (x, y), notes, told)
     rest = _rest(graph, x, y, notes, told)
     return (lines + [""] + rest if rest else lines), verdict
+
+
+def _counterexample(graph: KnowledgeGraph, y: Concept, asked: frozenset[str],
+                    notes: Footnotes, told: Told) -> tuple[list[str], Verdict]:
+    """Is whatever the question describes necessarily y? Not necessarily, where the graph
+    denies y of a case whose reason shares the most of the question's words."""
+    denials = [r for r in graph.relations_of(y.id)
+               if r.target == y.id and r.negated and _overlap(r, asked)]
+    if not denials:
+        return [], "unknown"
+    best = max(denials, key=lambda r: _overlap(r, asked))
+    return _say(graph, notes, told, "not_necessarily", [best],
+                graph.concepts[best.source]), "not_necessarily"
+
+
+def _one_kind(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
+              told: Told) -> list[str]:
+    """"Is every x a y?" where y is one kind of x: Not necessarily, with the other kinds."""
+    lines = [_verdict_line("not_necessarily",
+                           _chain_text(graph, notes, _climb(graph, y.id)[x.id], told))]
+    others = [r for r in graph.relations_of(x.id) if r.target == x.id and r.source != y.id
+              and r.type in UPWARD and r.modality is None]
+    if others:
+        lines += ["", f"Other kinds or examples of {noun(x)}:", ""]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in others[:MAX_REASONS]]
+    return lines
 
 
 def _speaking_of(graph: KnowledgeGraph, c: Concept, named: tuple[Concept, ...],
@@ -336,14 +401,27 @@ def _limits_near(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes
 
 
 def _asked_directly(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
-                    notes: Footnotes, told: Told) -> tuple[list[str], Verdict]:
+                    notes: Footnotes, told: Told,
+                    apart: bool = False) -> tuple[list[str], Verdict]:
     """A direct relation of a type the question's words ask about ("can they fail
-    together?", "does it outperform?") decides by its modality."""
-    asked = [r for r in graph.relations_between(x.id, y.id) if r.type in focus]
+    together?", "does it outperform?") decides by its modality; between x and y, or
+    between what they are failures of ("inner and outer alignment failures" fail
+    together as inner and outer alignment do). Asked whether the two can be told apart,
+    failing together answers Not necessarily."""
+    asked = [r for a in _failed(graph, x) for b in _failed(graph, y)
+             for r in graph.relations_between(a, b) if r.type in focus]
     if not asked:
         return [], "unknown"
     verdict = "no" if limiting(asked[0]) else _MODAL_VERDICT[asked[0].modality]
+    if asked[0].type == "fails_together" and apart:
+        verdict = "not_necessarily"
     return _say(graph, notes, told, verdict, asked, x), verdict
+
+
+def _failed(graph: KnowledgeGraph, c: Concept) -> list[str]:
+    """``c`` and what it is a failure of."""
+    return [c.id, *(r.target for r in graph.relations_of(c.id)
+                    if r.type == "failure_of" and r.source == c.id and not r.negated)]
 
 
 def _say(graph: KnowledgeGraph, notes: Footnotes, told: Told, verdict: Verdict,
@@ -759,7 +837,8 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
         lines += [f"**{capitalize(target.label)}**: {defined(target, notes)}"]
         shows = [r for r in graph.relations_of(target.id) if r.source == target.id
                  and r.type in ("example_of", "concerns") and r.note and not r.negated
-                 and r not in told.relations][:3]
+                 and r not in told.relations]
+        shows = sorted(shows, key=lambda r: -_overlap(r, asked))[:3]
         if shows:
             lines += ["", *(f"- {explained(graph, notes, r, True, told)}" for r in shows)]
     while lines and not lines[-1]:
@@ -862,20 +941,28 @@ def how(graph: KnowledgeGraph, concepts: list[Concept], focus: list[str],
     With one concept: what it does and what it works by."""
     told = Told()
     if len(concepts) >= 2:
-        story = next((c for c in concepts if c.kind == "example"), None)
-        others = [c for c in concepts if c is not story]
+        named = next((c for c in concepts if c.kind == "example"), None)
+        story = _story(graph, concepts, asked)
+        others = [c for c in concepts if c is not named]
         x, y = (others + [story])[:2] if story is not None and len(others) == 1 \
             else others[:2]
         r = relate(graph, x.id, y.id)
         lines: list[str] = []
-        if story is not None:
-            lines += [*shows(graph, story, notes, told), ""]
         among = _among(graph, others, told)
         among.sort(key=lambda d: (d.type not in focus,
                                   focus.index(d.type) if d.type in focus else 0,
                                   limiting(d), -_overlap(d, asked)))
         for rel in among[:MAX_REASONS]:
             lines += [explained(graph, notes, rel, True, told), ""]
+            if rel.type == "mitigates" and not rel.negated:
+                # what it helps against is half the story; what it does not rule out, the
+                # other half ("Problem solved, right? Well, no.")
+                but = [b for b in graph.relations_of(rel.source) if b.source == rel.source
+                       and b.type == "insufficient_against" and b not in told.relations]
+                for b in but[:2]:
+                    lines += [explained(graph, notes, b, True, told, lead="But "), ""]
+        if story is not None:
+            lines += [*shows(graph, story, notes, told), ""]
         if not among and story is None:
             # no relation says how x bears on y: what x does is the mechanism to tell first
             own = [rel for rel in graph.relations_of(x.id) if rel.source == x.id
@@ -952,7 +1039,9 @@ def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnote
         # the question names is the story to tell, the narrowest first
         parts = [c for c in story if any(r.type == "part_of" and r.source == c.id
                                          for r in graph.relations_of(c.id))]
-        return shows(graph, (parts or story)[-1], notes, told)
+        chosen = _story(graph, (parts or story)[::-1], asked)
+        assert chosen is not None
+        return shows(graph, chosen, notes, told)
     if len(concepts) >= 2:
         x, y = concepts[0], concepts[1]
         # y's effects that x makes likelier: what happens when the two meet
@@ -973,7 +1062,7 @@ def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnote
         effects = [r for r in graph.relations_of(c.id) if r.source == c.id
                    and r.type in EFFECTS and r.type != "mitigates" and not r.negated
                    and r not in told.relations]
-        effects.sort(key=lambda r: (EFFECTS.index(r.type), r.target))
+        effects.sort(key=lambda r: (-_overlap(r, asked), EFFECTS.index(r.type), r.target))
         helps = [r for r in graph.relations_of(c.id) if r.target == c.id
                  and r.type == "mitigates" and not r.negated and r not in told.relations]
         if effects:

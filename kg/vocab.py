@@ -94,6 +94,10 @@ curious guys dude folks deal
 """Words that set the scene but do not change what the question is about (the casual
 ones too: "is a plant a mesa optimiser?? confused", "... inner misaligned lol")."""
 
+FIELD_WORDS = frozenset("ai ais artificial machine ml deep dl".split())
+"""Context words that, before another word, make a name with it ("AI safety", "machine
+ethics"), unlike the other context words ("a *short* time")."""
+
 GENERIC_HEADS = frozenset("""
 model models system systems agent agents policy policies problem problems phenomenon
 process processes setting scenario scenarios algorithm algorithms method methods technique
@@ -119,7 +123,8 @@ _FOCUS = [
     (r"optimi[sz]\w*|search\w*|adjust\w*|trains?|training", "optimizes"),
     (r"kinds?|types?|sorts?|forms?|categor\w*", "is_a"),
     (r"parts?|sub-?problems?|components?", "part_of"),
-    (r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*", "fails_together"),
+    (r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*|apart|dichotom\w*",
+     "fails_together"),
     (r"failures?\s+of|fails?\b|failing", "failure_of"),
     (r"who|introduc\w*|coin\w*|origin\w*|paper|invent\w*|named", "introduced_in"),
     (r"analog\w*|similar|like|parallel\w*", "analogous_to"),
@@ -132,6 +137,23 @@ _ADJECTIVE = re.compile(r"^(?:\w+(?:ous|ful|ive|able|ible|less|ical|ic|ent|ant)|
                         r"easy|safe|unsafe|likely|unlikely|real|possible|common|rare|true|"
                         r"false|wrong|right|new|old|big|serious|risky|scary|worse|worst|"
                         r"better|best|inevitable|solvable|unsolved|open)$")
+
+
+COMMON_ZIPF = 3.5
+"""Least Zipf frequency (wordfreq's scale: 3 is once per million words) of an everyday
+English word."""
+
+
+def is_common(word: str) -> bool:
+    """Whether ``word`` is everyday English ("job", "close", "weakest"), not a term of
+    art ("corrigibility", "wireheading", "RLHF").
+
+    >>> is_common("job"), is_common("corrigibility")
+    (True, False)
+    """
+    from wordfreq import zipf_frequency  # its word lists load on first use
+
+    return zipf_frequency(word, "en") >= COMMON_ZIPF
 
 
 def is_adjective(word: str) -> bool:
