@@ -176,6 +176,19 @@ class HealthPoll:
             self.ms.append((time.perf_counter() - start) * 1000)
             self.stop.wait(0.05)
 
+    def __enter__(self) -> HealthPoll:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(30)
+
+    @property
+    def worst(self) -> float:
+        """The slowest answer so far, in seconds."""
+        return max(self.ms, default=0.0) / 1000
+
     def figures(self) -> dict[str, Any]:
         ms = sorted(self.ms)
 
@@ -202,15 +215,13 @@ def run_round(base: str, attacks: list[tuple[str, Attack, int]],
 
     threads = [threading.Thread(target=loop, args=(name, attack, i))
                for name, attack, count in attacks for i in range(count)]
-    health.thread.start()
-    for t in threads:
-        t.start()
-    time.sleep(seconds)
-    stop.set()
-    for t in threads:
-        t.join(90)
-    health.stop.set()
-    health.thread.join(30)
+    with health:
+        for t in threads:
+            t.start()
+        time.sleep(seconds)
+        stop.set()
+        for t in threads:
+            t.join(90)
     return {"health": health.figures(),
             **{name: {"requests": r.requests, "bytes_written": r.bytes_sent,
                       "got": dict(sorted(r.got.items()))} for name, r in rounds.items()}}
