@@ -1,4 +1,4 @@
-"""Response models of the HTTP API (the contract in API.md) and their builders."""
+"""Response models of the HTTP API (the contract in docs/http-api.md) and their builders."""
 
 from __future__ import annotations
 
