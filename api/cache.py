@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.headers import none_match as matches
+
 CACHEABLE = ("/v1/concepts", "/v1/relate", "/v1/search", "/v1/ask", "/v1/sources",
              "/v1/ontology", "/v1/context.jsonld", "/v1/export")
 """Path prefixes whose GET answers depend only on the graph, the URL and Accept."""
@@ -57,15 +59,6 @@ def cost_of(key: tuple[bytes, ...], headers: list[tuple[bytes, bytes]], body: by
 def etag_of(body: bytes) -> bytes:
     """A strong entity tag for ``body``: a quoted hash of its bytes."""
     return b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
-
-
-def matches(if_none_match: bytes, etag: bytes) -> bool:
-    """Whether an If-None-Match header names ``etag`` (weak comparison, RFC 9110 13.1.2)."""
-    value = if_none_match.strip()
-    if value == b"*":
-        return True
-    tags = [t.strip().removeprefix(b"W/") for t in value.split(b",")]
-    return etag in tags
 
 
 class ReadCache:

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from api.deps import get_graph, get_settings
 from api.errors import NotAcceptable
-from api.negotiation import choose
+from api.headers import choose
 from api.routers import problems
 from api.schemas import (
     KIND_NAMES,

@@ -40,11 +40,11 @@ from api.errors import (
     InvalidBody,
     NoStore,
     PreconditionFailed,
-    PreconditionRequired,
     ReadOnly,
     Unauthorized,
     UnsupportedMediaType,
 )
+from api.headers import check_condition, entity_tags, is_json, media_type
 from api.routers import problems
 from api.routers.concepts import ConceptId
 from api.schemas import RELATION_NAMES
@@ -86,8 +86,7 @@ class _JsonBody(Request):
 
 
 def _is_json(request: Request) -> bool:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
+    return is_json(media_type(request.headers.get("content-type")))
 
 
 class WriteRoute(APIRoute):
@@ -166,37 +165,10 @@ def etag_of_relation(rel: dict[str, Any]) -> str:
     return f'"rel-{hashlib.sha256(canonical).hexdigest()[:20]}"'
 
 
-def _tags(header: str) -> list[str]:
-    return [t.strip() for t in header.split(",") if t.strip()]
-
-
-def check_condition(request: Request, current: str | None) -> None:
-    """Check If-Match / If-None-Match against ``current``, the ETag of what the write
-    would change (None: it does not exist). Raises 428 when it exists and no condition
-    was sent, 412 when the condition does not hold (strong comparison)."""
-    if_match = request.headers.get("if-match")
-    if_none = request.headers.get("if-none-match")
-    if if_none is not None:
-        if _tags(if_none) != ["*"]:
-            raise InvalidQuery("If-None-Match on a write may only be *.")
-        if current is not None:
-            raise PreconditionFailed("It exists already (If-None-Match: *).", current)
-        return
-    if if_match is None:
-        if current is not None:
-            raise PreconditionRequired()
-        return
-    tags = _tags(if_match)
-    if current is None:
-        raise PreconditionFailed("It does not exist (If-Match).", None)
-    if tags != ["*"] and current not in tags:
-        raise PreconditionFailed("It has changed since that ETag was issued.", current)
-
-
 def expected_revision(request: Request, current: int | None) -> int | None:
     """The revision of a concept file a conditional write expects (None: the file must
     not exist), after :func:`check_condition` on its ETag."""
-    check_condition(request, None if current is None else etag_of_revision(current))
+    check_condition(request.headers, None if current is None else etag_of_revision(current))
     return current
 
 
@@ -268,7 +240,7 @@ def get_record(id: ConceptId, request: Request) -> Response:
     if found is None:
         raise NotFound(f"There is no concept {id!r}.")
     etag = etag_of_revision(found[1])
-    if etag in _tags(request.headers.get("if-none-match", "")):
+    if etag in entity_tags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers={"ETag": etag})
     return _record_response(id, *found)
 
@@ -447,7 +419,8 @@ def _relation_condition(request: Request) -> Callable[[dict[str, Any] | None], N
     """The check of If-Match / If-None-Match against the relation as it is when the
     edit applies (so an edit of another relation of the same concept is no conflict)."""
     def check(current: dict[str, Any] | None) -> None:
-        check_condition(request, None if current is None else etag_of_relation(current))
+        check_condition(request.headers,
+                        None if current is None else etag_of_relation(current))
     return check
 
 
@@ -621,7 +594,7 @@ def _revision_out(entry: Revision) -> RevisionOut:
 # -- merge patches -------------------------------------------------------------------
 
 async def _json_object(request: Request) -> dict[str, Any]:
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media = media_type(request.headers.get("content-type"))
     if media not in (MERGE_PATCH, "application/json"):
         raise UnsupportedMediaType([MERGE_PATCH, "application/json"])
     value = await request.json()  # read by read_json (see WriteRoute)

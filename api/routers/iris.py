@@ -14,7 +14,7 @@ from urllib.parse import quote, urlparse
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
-from api.negotiation import choose
+from api.headers import choose
 from api.routers import problems
 from kg.rdf import FORMATS
 

@@ -15,7 +15,7 @@ from fastapi.responses import StreamingResponse
 
 from api.deps import get_graph, get_settings
 from api.errors import NotAcceptable
-from api.negotiation import choose
+from api.headers import choose
 from api.routers import problems
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
