@@ -1,12 +1,16 @@
-"""Dependencies handed to route handlers: the graph snapshot and the settings."""
+"""Dependencies handed to route handlers: the graph snapshot, the settings, the curation
+store and who may write to it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 
+from api.errors import Forbidden, NoStore, ReadOnly, Unauthorized, UnsupportedMediaType
+from api.headers import content_type, is_json
+from kg.curate import Curator
 from kg.graph import KnowledgeGraph
 from kg.settings import Settings
 
@@ -68,3 +72,54 @@ def close_all(store: dict[str, object]) -> None:
     """Release everything an app's store of per-graph values holds."""
     for entry in store.values():
         close(entry[1] if isinstance(entry, tuple) and len(entry) == 2 else entry)
+
+
+# -- curation ------------------------------------------------------------------------
+
+def curator_of(request: Request) -> Curator:
+    """The curator of the store the server was started with. Without a store, a read of
+    what only a store keeps is a 404 (:class:`~api.errors.NoStore`) and a write a 405
+    (:class:`~api.errors.ReadOnly`)."""
+    curator: Curator | None = getattr(request.app.state, "curator", None)
+    if curator is None:
+        if request.method in ("GET", "HEAD"):
+            raise NoStore()
+        raise ReadOnly()
+    return curator
+
+
+def writer(scope: str) -> Callable[[Request], str]:
+    """A dependency that admits a bearer token with ``scope`` and gives its name."""
+    def check(request: Request) -> str:
+        curator = curator_of(request)
+        header = request.headers.get("authorization", "")
+        kind, _, secret = header.strip().partition(" ")
+        if not header:
+            raise Unauthorized("Writing needs a token: send Authorization: Bearer <token> "
+                               "(made with `kg token create`).")
+        if kind.lower() != "bearer" or not secret.strip():
+            raise Unauthorized("Send the token as Authorization: Bearer <token>.")
+        token = curator.store.check_token(secret.strip())
+        if token is None:
+            raise Unauthorized("The token is not known or has been revoked.", "invalid_token")
+        if scope not in token.scopes:
+            raise Forbidden(scope, token.scopes)
+        return token.name
+    return check
+
+
+ConceptWriter = Annotated[str, Depends(writer("concepts:write"))]
+"""The name of a token that may write concepts: the author of the write."""
+RelationWriter = Annotated[str, Depends(writer("relations:write"))]
+"""The name of a token that may write relations: the author of the write."""
+
+
+def json_only(request: Request) -> None:
+    """A body the route reads as JSON must say it is JSON (else 415, not a 422)."""
+    if not is_json(content_type(request.headers)):
+        raise UnsupportedMediaType(["application/json"])
+
+
+JsonOnly = Annotated[None, Depends(json_only)]
+"""A route's body must be sent as JSON. Declared after the writer, so that a request
+without a token is a 401 whatever its body."""

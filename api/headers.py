@@ -1,9 +1,9 @@
 """Reading HTTP headers: media types (Content-Type, Accept) and entity tags (ETag,
 If-Match, If-None-Match), for every part of the API that reads them.
 
-- :func:`media_type` is the media type of a Content-Type value, :func:`is_json` says
-  whether it is JSON, :func:`parse_accept` and :func:`choose` negotiate on Accept
-  (RFC 9110, section 12.5.1);
+- :func:`media_type` is the media type of a Content-Type value (:func:`content_type`
+  of a request's headers), :func:`is_json` says whether it is JSON, and
+  :func:`parse_accept` and :func:`choose` negotiate on Accept (RFC 9110, 12.5.1);
 - :func:`entity_tags` lists the tags of an If-Match or If-None-Match value,
   :func:`none_match` compares them as a GET's If-None-Match does (weakly, ``*`` matching
   anything; RFC 9110, 13.1.2), and :func:`check_condition` judges a write's If-Match or
@@ -48,8 +48,14 @@ def media_type(content_type: str | None) -> str:
     return media_range(content_type or "")[0]
 
 
+def content_type(headers: Mapping[str, str]) -> str:
+    """The media type of a request's body, as its Content-Type says (see
+    :func:`media_type`)."""
+    return media_type(headers.get("content-type"))
+
+
 def is_json(media: str) -> bool:
-    """Whether ``media`` (see :func:`media_type`) is JSON: application/json or a
+    """Whether ``media`` (see :func:`content_type`) is JSON: application/json or a
     ``+json`` type such as application/merge-patch+json."""
     return media == "application/json" or media.endswith("+json")
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
@@ -35,16 +35,13 @@ from api.curation_schemas import (
     RevisionDetail,
     RevisionOut,
 )
+from api.deps import ConceptWriter, JsonOnly, RelationWriter, curator_of
 from api.errors import (
-    Forbidden,
     InvalidBody,
-    NoStore,
     PreconditionFailed,
-    ReadOnly,
-    Unauthorized,
     UnsupportedMediaType,
 )
-from api.headers import check_condition, entity_tags, is_json, media_type
+from api.headers import check_condition, content_type, entity_tags, is_json
 from api.routers import problems
 from api.routers.concepts import ConceptId
 from api.schemas import RELATION_NAMES
@@ -86,7 +83,7 @@ class _JsonBody(Request):
 
 
 def _is_json(request: Request) -> bool:
-    return is_json(media_type(request.headers.get("content-type")))
+    return is_json(content_type(request.headers))
 
 
 class WriteRoute(APIRoute):
@@ -115,45 +112,6 @@ MERGE_PATCH = "application/merge-patch+json"
 
 WRITE_ERRORS = problems(400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 503)
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
-
-
-def _curator(request: Request) -> Curator:
-    curator: Curator | None = getattr(request.app.state, "curator", None)
-    if curator is None:
-        if request.method in ("GET", "HEAD"):
-            raise NoStore()
-        raise ReadOnly()
-    return curator
-
-
-def writer(scope: str) -> Callable[[Request], str]:
-    """A dependency that admits a bearer token with ``scope`` and gives its name."""
-    def check(request: Request) -> str:
-        curator = _curator(request)
-        header = request.headers.get("authorization", "")
-        kind, _, secret = header.strip().partition(" ")
-        if not header:
-            raise Unauthorized("Writing needs a token: send Authorization: Bearer <token> "
-                               "(made with `kg token create`).")
-        if kind.lower() != "bearer" or not secret.strip():
-            raise Unauthorized("Send the token as Authorization: Bearer <token>.")
-        token = curator.store.check_token(secret.strip())
-        if token is None:
-            raise Unauthorized("The token is not known or has been revoked.", "invalid_token")
-        if scope not in token.scopes:
-            raise Forbidden(scope, token.scopes)
-        return token.name
-    return check
-
-
-WRITE_CONCEPTS = writer("concepts:write")
-WRITE_RELATIONS = writer("relations:write")
-
-
-def json_only(request: Request) -> None:
-    """A body the route reads as JSON must say it is JSON (else 415, not a 422)."""
-    if not _is_json(request):
-        raise UnsupportedMediaType(["application/json"])
 
 
 def etag_of_revision(revision: int) -> str:
@@ -235,7 +193,7 @@ def _bad_body(where: str, message: str) -> InvalidBody:
             responses={**problems(404, 422), 304: {"description": "not modified"}})
 def get_record(id: ConceptId, request: Request) -> Response:
     """The editable form of a concept (its file's fields) with the ETag to write it back."""
-    curator = _curator(request)
+    curator = curator_of(request)
     found = curator.read(concept_path(id))
     if found is None:
         raise NotFound(f"There is no concept {id!r}.")
@@ -246,10 +204,9 @@ def get_record(id: ConceptId, request: Request) -> Response:
 
 
 @router.post("/concepts", summary="Create a concept", status_code=201, response_model=ConceptRecord,
-             responses=WRITE_ERRORS, openapi_extra={"security": SECURITY},
-             dependencies=[Depends(WRITE_CONCEPTS), Depends(json_only)])
-async def create_concept(request: Request, body: ConceptIn,
-                         author: str = Depends(WRITE_CONCEPTS)) -> JSONResponse:
+             responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
+async def create_concept(author: ConceptWriter, _json: JsonOnly, request: Request,
+                         body: ConceptIn) -> JSONResponse:
     """Create a concept (409 if the id is taken); validated like a data file."""
     if body.id is None:
         raise _bad_body("body.id", "Give the new concept's id (a slug) in the body.")
@@ -258,7 +215,7 @@ async def create_concept(request: Request, body: ConceptIn,
                         "joined by hyphens.")
     path = concept_path(body.id)
     try:
-        done = await asyncio.to_thread(_curator(request).change, path,
+        done = await asyncio.to_thread(curator_of(request).change, path,
                                        put_concept(body.record()), author, None)
     except StaleWrite as e:
         raise Conflict(f"There is a concept {body.id!r} already; change it with PUT or "
@@ -270,16 +227,15 @@ async def create_concept(request: Request, body: ConceptIn,
 
 @router.put("/concepts/{id}", summary="Create or replace a concept",
             response_model=ConceptRecord, responses={
-    **WRITE_ERRORS, 201: {"description": "created"}}, openapi_extra={"security": SECURITY},
-    dependencies=[Depends(WRITE_CONCEPTS), Depends(json_only)])
-async def put_concept_route(id: ConceptId, request: Request, body: ConceptIn,
-                            author: str = Depends(WRITE_CONCEPTS)) -> JSONResponse:
+    **WRITE_ERRORS, 201: {"description": "created"}}, openapi_extra={"security": SECURITY})
+async def put_concept_route(author: ConceptWriter, _json: JsonOnly, id: ConceptId,
+                            request: Request, body: ConceptIn) -> JSONResponse:
     """Create or replace a concept; replacing needs If-Match with its ETag."""
     _check_id(id)
     if body.id is not None and body.id != id:
         raise _bad_body("body.id", f"The body's id {body.id!r} differs from the path's "
                         f"{id!r}.")
-    curator = _curator(request)
+    curator = curator_of(request)
     path = concept_path(id)
     found = curator.read(path)
     expected = expected_revision(request, None if found is None else found[1])
@@ -295,8 +251,7 @@ async def put_concept_route(id: ConceptId, request: Request, body: ConceptIn,
                   "required": True, "content": {
                       MERGE_PATCH: {"schema": {"type": "object"}},
                       "application/json": {"schema": {"type": "object"}}}}})
-async def patch_concept_route(id: ConceptId, request: Request,
-                              author: str = Depends(WRITE_CONCEPTS)
+async def patch_concept_route(author: ConceptWriter, id: ConceptId, request: Request,
                               ) -> JSONResponse:
     """Change some fields of a concept (JSON Merge Patch, RFC 7396); needs If-Match."""
     patch = await _json_object(request)
@@ -304,7 +259,7 @@ async def patch_concept_route(id: ConceptId, request: Request,
         raise _bad_body("body.id", "A concept's id cannot be changed: create the new one "
                         "and delete the old.")
     patch.pop("id", None)
-    curator = _curator(request)
+    curator = curator_of(request)
     path, at = _existing(curator, id)
     expected = expected_revision(request, at)
 
@@ -320,10 +275,9 @@ async def patch_concept_route(id: ConceptId, request: Request,
 @router.delete("/concepts/{id}", summary="Delete a concept",
                status_code=204, response_class=Response,
                responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
-async def delete_concept(id: ConceptId, request: Request,
-                         author: str = Depends(WRITE_CONCEPTS)) -> Response:
+async def delete_concept(author: ConceptWriter, id: ConceptId, request: Request) -> Response:
     """Delete a concept; refused (422) while other concepts' relations point at it."""
-    curator = _curator(request)
+    curator = curator_of(request)
     path, at = _existing(curator, id)
     expected = expected_revision(request, at)
     await _commit(request, curator, path, delete_file, author, expected)
@@ -336,7 +290,7 @@ def history(id: ConceptId, request: Request,
             limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9),
             ) -> History:
     """Every revision of the concept's file, newest first (a deleted concept's too)."""
-    entries = _curator(request).history(concept_path(id))
+    entries = curator_of(request).history(concept_path(id))
     if not entries:
         raise NotFound(f"There is no concept {id!r}, and never was.")
     newest = list(reversed(entries))[offset:offset + limit]
@@ -349,7 +303,7 @@ def history(id: ConceptId, request: Request,
 def revision_detail(id: ConceptId, request: Request,
                     revision: int = Path(ge=1, le=2**62)) -> JSONResponse:
     """One revision of a concept: who, when, and the concept as it left it."""
-    entry = _revision_of(_curator(request), id, revision)
+    entry = _revision_of(curator_of(request), id, revision)
     return JSONResponse({
         **_revision_out(entry).model_dump(),
         "record": None if entry.after is None else record_of(entry.after),
@@ -360,13 +314,12 @@ def revision_detail(id: ConceptId, request: Request,
              response_model=ConceptRecord, responses={
     **WRITE_ERRORS, 201: {"description": "a deleted concept brought back"},
     204: {"description": "reverted to a deletion: the concept is gone"}},
-    openapi_extra={"security": SECURITY},
-    dependencies=[Depends(WRITE_CONCEPTS), Depends(json_only)])
-async def revert(id: ConceptId, request: Request, body: RevertIn,
-                 author: str = Depends(WRITE_CONCEPTS)) -> Response:
+    openapi_extra={"security": SECURITY})
+async def revert(author: ConceptWriter, _json: JsonOnly, id: ConceptId, request: Request,
+                 body: RevertIn) -> Response:
     """Put the concept back as a revision of its history left it (validated; a new
     revision); needs If-Match while the concept exists."""
-    curator = _curator(request)
+    curator = curator_of(request)
     entry = _revision_of(curator, id, body.revision)
     path = concept_path(id)
     found = curator.read(path)
@@ -436,7 +389,7 @@ def _known_type(rtype: str) -> None:
 def get_relation(source: ConceptId, type: RelationType, target: ConceptId,
                  request: Request) -> JSONResponse:
     """A relation as stated on its source concept, with the ETag to change it."""
-    curator = _curator(request)
+    curator = curator_of(request)
     _known_type(type)
     rel = _stated(curator, source, type, target)
     if rel is None:
@@ -450,12 +403,11 @@ def get_relation(source: ConceptId, type: RelationType, target: ConceptId,
 
 @router.post("/relations", summary="Create a relation",
              status_code=201, response_model=RelationRecord,
-             responses=WRITE_ERRORS, openapi_extra={"security": SECURITY},
-             dependencies=[Depends(WRITE_RELATIONS), Depends(json_only)])
-async def create_relation(request: Request, body: RelationCreate,
-                          author: str = Depends(WRITE_RELATIONS)) -> JSONResponse:
+             responses=WRITE_ERRORS, openapi_extra={"security": SECURITY})
+async def create_relation(author: RelationWriter, _json: JsonOnly, request: Request,
+                          body: RelationCreate) -> JSONResponse:
     """State a new relation on its source concept (409 if it is stated already)."""
-    curator = _curator(request)
+    curator = curator_of(request)
     new = body.model_dump(exclude={"source"}, exclude_none=True)
 
     def change(current: dict[str, Any] | None) -> dict[str, Any]:
@@ -472,14 +424,13 @@ async def create_relation(request: Request, body: RelationCreate,
 @router.put("/relations/{source}/{type}/{target}", summary="Create a relation or set its citations",
             response_model=RelationRecord,
             responses={**WRITE_ERRORS, 201: {"description": "created"}},
-            openapi_extra={"security": SECURITY},
-            dependencies=[Depends(WRITE_RELATIONS), Depends(json_only)])
-async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
-                       request: Request, body: RelationCitations,
-                       author: str = Depends(WRITE_RELATIONS)) -> JSONResponse:
+            openapi_extra={"security": SECURITY})
+async def put_relation(author: RelationWriter, _json: JsonOnly, source: ConceptId,
+                       type: RelationType, target: ConceptId, request: Request,
+                       body: RelationCitations) -> JSONResponse:
     """Create a relation or replace its citations; replacing needs If-Match."""
     _known_type(type)
-    curator = _curator(request)
+    curator = curator_of(request)
     check = _relation_condition(request)
     # a field not sent keeps its value (a client that only knows citations loses nothing)
     sent: dict[str, Any] = {k: getattr(body, k) for k in ("modality", "note")
@@ -509,9 +460,8 @@ async def put_relation(source: ConceptId, type: RelationType, target: ConceptId,
                   "required": True, "content": {
                       MERGE_PATCH: {"schema": {"type": "object"}},
                       "application/json": {"schema": {"type": "object"}}}}})
-async def patch_relation(source: ConceptId, type: RelationType, target: ConceptId,
-                         request: Request,
-                         author: str = Depends(WRITE_RELATIONS)) -> JSONResponse:
+async def patch_relation(author: RelationWriter, source: ConceptId, type: RelationType,
+                         target: ConceptId, request: Request) -> JSONResponse:
     """Change a relation's type, target, modality, note or citations (JSON Merge Patch);
     needs If-Match. A new type or target moves the relation: its new URL is in Location."""
     _known_type(type)
@@ -520,7 +470,7 @@ async def patch_relation(source: ConceptId, type: RelationType, target: ConceptI
     if unknown:
         raise _bad_body(f"body.{unknown[0]}", f"A relation has no field {unknown[0]!r}; it "
                         "has type, target, modality, note and citations.")
-    curator = _curator(request)
+    curator = curator_of(request)
     check = _relation_condition(request)
     result: list[dict[str, Any]] = []
 
@@ -549,12 +499,11 @@ async def patch_relation(source: ConceptId, type: RelationType, target: ConceptI
 @router.delete("/relations/{source}/{type}/{target}", summary="Delete a relation", status_code=204,
                response_class=Response, responses=WRITE_ERRORS,
                openapi_extra={"security": SECURITY})
-async def delete_relation(source: ConceptId, type: RelationType, target: ConceptId,
-                          request: Request,
-                          author: str = Depends(WRITE_RELATIONS)) -> Response:
+async def delete_relation(author: RelationWriter, source: ConceptId, type: RelationType,
+                          target: ConceptId, request: Request) -> Response:
     """Remove a relation from its source concept; needs If-Match."""
     _known_type(type)
-    curator = _curator(request)
+    curator = curator_of(request)
     check = _relation_condition(request)
 
     def change(current: dict[str, Any] | None) -> None:
@@ -577,7 +526,7 @@ def changes(request: Request,
                                                              "seen (0: from the start)"),
             limit: int = Query(100, ge=1, le=1000)) -> Changes:
     """Every revision after `since`, oldest first: poll it to follow the edits."""
-    store = _curator(request).store
+    store = curator_of(request).store
     head = store.head()
     entries = store.changes(since, limit)
     more = bool(entries) and entries[-1].revision < head
@@ -594,7 +543,7 @@ def _revision_out(entry: Revision) -> RevisionOut:
 # -- merge patches -------------------------------------------------------------------
 
 async def _json_object(request: Request) -> dict[str, Any]:
-    media = media_type(request.headers.get("content-type"))
+    media = content_type(request.headers)
     if media not in (MERGE_PATCH, "application/json"):
         raise UnsupportedMediaType([MERGE_PATCH, "application/json"])
     value = await request.json()  # read by read_json (see WriteRoute)

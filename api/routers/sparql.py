@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import cached, get_graph, get_settings
 from api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
-from api.headers import choose, media_type
+from api.headers import choose, content_type
 from api.routers import problems
 from kg.errors import InvalidQuery, QueryRejected
 from kg.graph import KnowledgeGraph
@@ -105,7 +105,7 @@ async def sparql_post(
         body += chunk
         if len(body) > MAX_BODY:
             raise PayloadTooLarge(MAX_BODY)
-    media = media_type(request.headers.get("content-type"))
+    media = content_type(request.headers)
     try:
         text = bytes(body).decode("utf-8")
     except UnicodeDecodeError:
