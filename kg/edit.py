@@ -37,8 +37,8 @@ from typing import Any
 
 import yaml
 
-from kg.load import _parse
 from kg.ontology import KINDS, MODALITIES, RELATION_TYPES
+from kg.yamlread import YamlPath, parse_yaml
 
 Record = dict[str, Any]
 
@@ -76,7 +76,7 @@ def concept_id(path: str) -> str | None:
 def record_of(content: bytes) -> Record:
     """The record of a (valid) concept file's bytes: its fields, with the definition's
     white space collapsed as the loader does, and absent lists as empty ones."""
-    data, _ = _parse(content.decode("utf-8"))  # read as the loader reads it
+    data, _ = parse_yaml(content.decode("utf-8"))  # read as the loader reads it
     if not isinstance(data, dict):
         raise ValueError("a concept file must be a mapping")
     record: Record = {key: data[key] for key in FIELDS if key in data}
@@ -228,12 +228,12 @@ def pointers(content: bytes) -> dict[int, str]:
     ...                   "citations": [{"source": "s", "quote": "q"}]}))
     {1: '/label', 2: '/aliases', 3: '/citations', 4: '/citations/0', 5: '/citations/0/quote'}
     """
-    lines: dict[tuple[str | int, ...], int] = {}
+    lines: dict[YamlPath, int] = {}
     try:
-        _parse(content.decode("utf-8"), lines)
+        parse_yaml(content.decode("utf-8"), lines)
     except (UnicodeDecodeError, yaml.YAMLError):
         return {}
-    common: dict[int, tuple[str | int, ...]] = {}
+    common: dict[int, YamlPath] = {}
     for path, line in lines.items():
         if not path:
             continue

@@ -33,6 +33,7 @@ from typing import Any, NoReturn, TypeGuard, TypeVar
 import networkx as nx
 import yaml
 
+from kg import yamlread
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
@@ -46,6 +47,7 @@ from kg.ontology import (
     RELATION_TYPES,
     WORK_KIND,
 )
+from kg.yamlread import Lines, YamlPath
 
 SOURCE_FIELDS = {"id", "title", "kind", "authors", "url", "published", "text"}
 SOURCE_REQUIRED = {"id", "title", "kind"}
@@ -57,33 +59,7 @@ RELATION_FIELDS = {"type", "target", "citations", "note", "modality"}
 RELATION_REQUIRED = {"type", "target", "citations"}
 
 
-Path_ = tuple[str | int, ...]
 T = TypeVar("T")
-
-
-class _Lines:
-    """The line of every key and list item of one file, found only when first asked
-    for (a file without problems never needs them) by reading and parsing it again.
-
-    ``read`` reads the file's text again: from the disk, or from the bytes it was
-    given in memory.
-    """
-
-    def __init__(self, read: Callable[[], str]) -> None:
-        self.read = read
-        self._lines: dict[Path_, int] | None = None
-
-    def of(self, path: Path_) -> int:
-        """The line of ``path``, or of its nearest ancestor that has one."""
-        if self._lines is None:
-            self._lines = {}
-            try:
-                _parse(self.read(), self._lines)
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                pass  # changed since it was read: every line becomes 1
-        while path and path not in self._lines:
-            path = path[:-1]
-        return self._lines.get(path, 1)
 
 
 @dataclass(frozen=True)
@@ -91,8 +67,8 @@ class _Where:
     """A place in a data file, its line looked up when needed."""
 
     file: str
-    lines: _Lines
-    path: Path_
+    lines: Lines
+    path: YamlPath
 
     @property
     def line(self) -> int:
@@ -105,13 +81,13 @@ class _Doc:
 
     file: str
     data: Any
-    lines: _Lines
+    lines: Lines
 
-    def line(self, path: Path_) -> int:
+    def line(self, path: YamlPath) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
         return self.lines.of(path)
 
-    def where(self, path: Path_) -> _Where:
+    def where(self, path: YamlPath) -> _Where:
         return _Where(self.file, self.lines, path)
 
 
@@ -121,121 +97,6 @@ class _Collector:
 
     def add(self, file: str, line: int, message: str, hint: str = "") -> None:
         self.problems.append(Problem(file, line, message, hint))
-
-
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int],
-          dupes: list[tuple[Path_, int]], inside: frozenset[int] = frozenset()) -> None:
-    lines[path] = node.start_mark.line + 1
-    if id(node) in inside:  # an alias of a node that holds it: one round is enough
-        return
-    inside = inside | {id(node)}
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in seen:
-                dupes.append((path + (key,), key_node.start_mark.line + 1))
-            seen.add(key)
-            _walk(value_node, path + (key,), lines, dupes, inside)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, dupes, inside)
-
-
-_STR, _MAP, _SEQ = (f"tag:yaml.org,2002:{t}" for t in ("str", "map", "seq"))
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's parser when PyYAML was built with it (about ten times faster), else
-    PyYAML's, with the tag resolution the parser calls for every node cut to what safe
-    loading needs (no path resolvers)."""
-
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        pass
-
-    def ascend_resolver(self) -> None:
-        pass
-
-    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0]:  # a plain scalar may be a number, a boolean, null, a date...
-                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                    if regexp.match(value):
-                        return str(tag)
-                for tag, regexp in self.yaml_implicit_resolvers.get(None, ()):
-                    if regexp.match(value):  # pragma: no cover - none registered by default
-                        return str(tag)
-            return _STR
-        return _MAP if kind is yaml.MappingNode else _SEQ
-
-
-class _Unusual(Exception):
-    """A node the fast construction leaves to PyYAML (tags, merge keys, odd keys)."""
-
-
-def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int] | None,
-           dupes: list[tuple[Path_, int]], loader: Any) -> Any:
-    """The value of ``node``; the line of every key and item goes in ``lines`` if given.
-
-    Plain strings, mappings and lists, which is all a data file normally holds, are
-    built here; other scalars (numbers, booleans, dates) by PyYAML's safe constructor.
-    """
-    if lines is not None:
-        lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _STR:
-                key = key_node.value
-            elif isinstance(key_node, yaml.ScalarNode) and key_node.tag in _KEY_TAGS:
-                key = loader.construct_object(key_node, deep=True)
-            else:
-                raise _Unusual
-            at = path + (key if isinstance(key, str | int) else str(key),)
-            if key in out:
-                dupes.append((at, key_node.start_mark.line + 1))
-            out[key] = _build(value_node, at, lines, dupes, loader)
-            if lines is not None:
-                lines[at] = key_node.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_build(item, path + (i,), lines, dupes, loader)
-                for i, item in enumerate(node.value)]
-    raise _Unusual
-
-
-_KEY_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "null", "bool", "float"))
-
-
-def _parse(text: str, lines: dict[Path_, int] | None = None,
-           ) -> tuple[Any, list[tuple[Path_, int]]]:
-    """The data of ``text`` and its duplicate keys; the line of every key and item goes
-    in ``lines`` if given.
-
-    One parse; the data is built from the node tree, by PyYAML's own constructor when
-    the tree holds something unusual.
-    """
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        dupes: list[tuple[Path_, int]] = []
-        if node is None:
-            return None, dupes
-        try:
-            data = _build(node, (), lines, dupes, loader)
-        except (_Unusual, RecursionError):
-            dupes = []
-            found: dict[Path_, int] = {}
-            _walk(node, (), found, dupes)
-            if lines is not None:
-                lines.update(found)
-            data = loader.construct_document(node)
-        return data, dupes
-    finally:
-        loader.dispose()
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,19 +109,19 @@ class _Parsed:
     """
 
     data: Any
-    dupes: tuple[tuple[Path_, int], ...]
-    lines: _Lines
+    dupes: tuple[tuple[YamlPath, int], ...]
+    lines: Lines
     error: tuple[int, str] | None = None
 
 
 def _parse_file(read: Callable[[], str]) -> _Parsed:
-    lines = _Lines(read)
+    lines = Lines(read)
     try:
         text = read()
     except (OSError, UnicodeDecodeError) as e:
         return _Parsed(None, (), lines, (1, f"cannot read file: {e}"))
     try:
-        data, dupes = _parse(text)
+        data, dupes = yamlread.parse_yaml(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -518,7 +379,7 @@ def _read_yaml(files: _Files, rel: str, out: _Collector) -> _Doc | None:
     return _Doc(shown, parsed.data, parsed.lines)
 
 
-def _check_fields(doc: _Doc, path: Path_, value: dict[str, Any], allowed: set[str],
+def _check_fields(doc: _Doc, path: YamlPath, value: dict[str, Any], allowed: set[str],
                   required: set[str], what: str, out: _Collector) -> None:
     for key in value:
         if key not in allowed:
@@ -586,7 +447,7 @@ def _load_sources(files: _Files, out: _Collector) -> _Sources:
         out.add(shown, 1, "sources.yaml must be a list of sources")
         return result
     for i, item in enumerate(doc.data):
-        p: Path_ = (i,)
+        p: YamlPath = (i,)
         if not isinstance(item, dict):
             out.add(shown, doc.line(p), "a source must be a mapping")
             continue
@@ -678,7 +539,7 @@ class _State:
     kinds: dict[str, str] = field(default_factory=dict)
 
 
-def _citations(doc: _Doc, path: Path_, value: Any, sources: _Sources,
+def _citations(doc: _Doc, path: YamlPath, value: Any, sources: _Sources,
                cited: dict[tuple[str, tuple[int, int]], Citation], out: _Collector,
                required: bool) -> tuple[Citation, ...]:
     if value is None or value == []:
@@ -841,7 +702,7 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
         relations = []
     raw_relations: list[_RawRelation] = []
     for i, rel_ in enumerate(relations):
-        p: Path_ = ("relations", i)
+        p: YamlPath = ("relations", i)
         if not isinstance(rel_, dict):
             out.add(shown, doc.line(p), "a relation must be a mapping with type, target, citations")
             continue
@@ -885,7 +746,7 @@ def _read_concept(name: str, files: _Files, sources: _Sources,
                         tuple(term_lines), tuple(raw_relations), concept)
 
 
-def _note(doc: _Doc, p: Path_, rel: dict[str, Any], out: _Collector) -> str | None:
+def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str | None:
     """A relation's note: one or two sentences of plain text, or None."""
     if "note" not in rel or rel["note"] is None:
         return None
@@ -908,7 +769,7 @@ def _note(doc: _Doc, p: Path_, rel: dict[str, Any], out: _Collector) -> str | No
     return text
 
 
-def _modality(doc: _Doc, p: Path_, rel: dict[str, Any], rtype: str | None,
+def _modality(doc: _Doc, p: YamlPath, rel: dict[str, Any], rtype: str | None,
               out: _Collector) -> Any:
     """A relation's modality, if it has one that its type allows; else None."""
     modality = rel.get("modality")

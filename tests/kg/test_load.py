@@ -11,13 +11,14 @@ import networkx as nx
 import pytest
 import yaml
 
-import kg.load
+import kg.yamlread
 from kg.citations import IndexedText
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term, skeleton
-from kg.load import LoadCache, _cycles, _parse, _suffix, load_files, load_graph
+from kg.load import LoadCache, _cycles, _suffix, load_files, load_graph
 from kg.store import data_files
+from kg.yamlread import parse_yaml
 
 EXPECTED_BAD = [
     ("bad/concepts/Bad_Name.yaml", 1, "file name 'Bad_Name.yaml' is not a valid id"),
@@ -246,9 +247,9 @@ PARSE_CASES = [
 @pytest.mark.parametrize("text", PARSE_CASES)
 def test_one_pass_parse_gives_what_safe_load_gives(text: str) -> None:
     lines: dict[tuple[str | int, ...], int] = {}
-    data, dupes = _parse(text, lines)
+    data, dupes = parse_yaml(text, lines)
     assert data == yaml.safe_load(text)
-    assert _parse(text)[0] == data
+    assert parse_yaml(text)[0] == data
     assert dupes == []
     if isinstance(data, dict):
         for key in data:
@@ -258,7 +259,7 @@ def test_one_pass_parse_gives_what_safe_load_gives(text: str) -> None:
 def test_one_pass_parse_notes_lines_and_duplicate_keys() -> None:
     text = "label: a\nrelations:\n  - type: causes\n    target: b\n  - type: x\nlabel: c\n"
     lines: dict[tuple[str | int, ...], int] = {}
-    data, dupes = _parse(text, lines)
+    data, dupes = parse_yaml(text, lines)
     assert data["label"] == "c"
     assert lines[("relations", 1, "type")] == 5
     assert lines[("relations", 0, "target")] == 4
@@ -266,7 +267,7 @@ def test_one_pass_parse_notes_lines_and_duplicate_keys() -> None:
 
 
 def test_a_recursive_alias_is_built_by_pyyaml() -> None:
-    data, _ = _parse("a: &x [1, *x]\n")
+    data, _ = parse_yaml("a: &x [1, *x]\n")
     assert data["a"][1] is data["a"]
 
 
@@ -469,7 +470,7 @@ GOOD_FILES = dict(data_files(FIXTURES / "good"))
 def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Count YAML parses and text indexings the loader makes."""
     calls = {"parse": 0, "index": 0}
-    parse, build = kg.load._parse, IndexedText.build
+    parse, build = kg.yamlread.parse_yaml, IndexedText.build
 
     def counted_parse(*args: object, **kwargs: object) -> object:
         calls["parse"] += 1
@@ -479,7 +480,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         calls["index"] += 1
         return build(text)
 
-    monkeypatch.setattr(kg.load, "_parse", counted_parse)
+    monkeypatch.setattr(kg.yamlread, "parse_yaml", counted_parse)
     monkeypatch.setattr(IndexedText, "build", counted_build)
     return calls
 
@@ -549,7 +550,7 @@ def test_the_loader_never_changes_what_the_cache_holds(good_dir: Path) -> None:
         parsed_files = 0
         for rel, (content, parsed) in cache._parsed.items():
             if parsed.error is None:
-                assert parsed.data == _parse(content.decode("utf-8"))[0], rel
+                assert parsed.data == parse_yaml(content.decode("utf-8"))[0], rel
                 parsed_files += 1
         assert parsed_files >= len(GOOD_FILES) - 1
     snapshot = copy.deepcopy({rel: parsed.data for rel, (_c, parsed) in cache._parsed.items()})
