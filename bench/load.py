@@ -67,12 +67,12 @@ from typing import Any
 import httpx
 
 from bench.http import free_port, server
+from kg.rdf import SKOS
 from kg.settings import Settings
 
 WEIGHTS = {"lookup": 18, "by_name": 6, "list": 2, "search": 16, "relate": 14, "ask": 12,
            "annotate": 8, "sparql": 8, "export": 2, "health": 6, "bad": 6}
 ROUTES = tuple(WEIGHTS)
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 DETAILS = 300
 """Most concept details fetched to learn labels, aliases and IRIs."""
 SAMPLES_PER_ROUTE = 5
@@ -356,13 +356,13 @@ class Mix:
         iri = rng.choice(w.iris)
         n = rng.randint(1, 100)
         query = rng.choice((
-            f"PREFIX skos: <{SKOS}> SELECT ?c ?label WHERE {{ ?c skos:prefLabel ?label }} "
+            f"PREFIX skos: <{SKOS.iri}> SELECT ?c ?label WHERE {{ ?c skos:prefLabel ?label }} "
             f"LIMIT {n}",
             f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} LIMIT {n}",
             f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {n}",
-            f"PREFIX skos: <{SKOS}> SELECT ?b WHERE {{ <{iri}> skos:broader ?b }} LIMIT 10",
-            f"PREFIX skos: <{SKOS}> ASK {{ <{iri}> skos:prefLabel ?l }}",
-            f"PREFIX skos: <{SKOS}> SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a skos:Concept }} "
+            f"PREFIX skos: <{SKOS.iri}> SELECT ?b WHERE {{ <{iri}> skos:broader ?b }} LIMIT 10",
+            f"PREFIX skos: <{SKOS.iri}> ASK {{ <{iri}> skos:prefLabel ?l }}",
+            f"PREFIX skos: <{SKOS.iri}> SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a skos:Concept }} "
             "LIMIT 1"))
         return Request("sparql", "GET", "/v1/sparql?query=" + _q(query))
 

@@ -18,11 +18,16 @@ The model (see DESIGN.md):
 
 IRIs are stable: ``{base}concept/{id}``, ``{base}source/{id}``,
 ``{base}statement/{subject}/{type}/{object}`` and the vocabulary ``{base}ontology#``.
+
+Every term the export writes or reads is declared once, in a closed :class:`Vocabulary`:
+:data:`RDF`, :data:`SKOS`, :data:`OA` ... for the standard ones, :class:`Ontology` for
+the graph's own, which hangs from the base IRI (``Namespaces(base).ontology``).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -38,21 +43,157 @@ from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
 from kg.model import Citation, Concept, Relation, Source
-from kg.ontology import KINDS, RELATION_TYPES
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-OA = "http://www.w3.org/ns/oa#"
-SCHEMA = "https://schema.org/"
+from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES
 
 CONTEXT_CHARS = 32
 """How many characters of text around a quote go into oa:prefix and oa:suffix."""
 LANG = "en"
+
+
+# -- vocabularies
+class Vocabulary:
+    """A closed RDF vocabulary: the terms its class declares, as NamedNodes under one IRI.
+
+    In the manner of rdflib's ``DefinedNamespace``, a subclass declares each of its terms
+    as an annotated attribute (``prefLabel: ox.NamedNode``), so that a misspelt term is an
+    error for mypy and an ``AttributeError`` when run; ``vocabulary["prefLabel"]`` looks a
+    term up by a name known only when run, with a ``KeyError`` for one not declared.
+
+    Each term's NamedNode is made once, with the vocabulary, and shared by every triple
+    that uses it: making a NamedNode parses its IRI, which cost more than the rest of a
+    triple when it was done for every triple.
+
+    >>> SKOS.prefLabel
+    <NamedNode value=http://www.w3.org/2004/02/skos/core#prefLabel>
+    >>> SKOS["prefLable"]
+    Traceback (most recent call last):
+    ...
+    KeyError: "'prefLable' is not a term of <http://www.w3.org/2004/02/skos/core#>"
+    """
+
+    iri: str
+    """The namespace IRI every term's IRI starts with."""
+    _declared: tuple[str, ...] = ()
+    _terms: dict[str, ox.NamedNode]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        own = tuple(inspect.get_annotations(cls))
+        taken = [name for name in own
+                 if hasattr(Vocabulary, name) or name in inspect.get_annotations(Vocabulary)]
+        if taken:
+            raise TypeError(f"{cls.__name__} declares {taken}, which Vocabulary itself uses")
+        cls._declared = (*cls._declared, *own)
+
+    def __init__(self, iri: str) -> None:
+        self.iri = iri
+        self._terms = {name: ox.NamedNode(iri + name) for name in self.names()}
+        for name in self._declared:
+            setattr(self, name, self._terms[name])
+
+    @classmethod
+    def names(cls) -> list[str]:
+        """The local name of every term of the vocabulary."""
+        return list(cls._declared)
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        try:
+            return self._terms[name]
+        except KeyError:
+            raise KeyError(f"{name!r} is not a term of <{self.iri}>") from None
+
+
+class _Rdf(Vocabulary):
+    type: ox.NamedNode
+    first: ox.NamedNode
+    rest: ox.NamedNode
+    nil: ox.NamedNode
+    Statement: ox.NamedNode
+    subject: ox.NamedNode
+    predicate: ox.NamedNode
+    object: ox.NamedNode
+
+
+class _Rdfs(Vocabulary):
+    label: ox.NamedNode
+    comment: ox.NamedNode
+    subClassOf: ox.NamedNode
+    subPropertyOf: ox.NamedNode
+
+
+class _Owl(Vocabulary):
+    Ontology: ox.NamedNode
+    Class: ox.NamedNode
+    ObjectProperty: ox.NamedNode
+    DatatypeProperty: ox.NamedNode
+    SymmetricProperty: ox.NamedNode
+    inverseOf: ox.NamedNode
+
+
+class _Xsd(Vocabulary):
+    string: ox.NamedNode
+    integer: ox.NamedNode
+    boolean: ox.NamedNode
+
+
+class _Skos(Vocabulary):
+    Concept: ox.NamedNode
+    ConceptScheme: ox.NamedNode
+    inScheme: ox.NamedNode
+    topConceptOf: ox.NamedNode
+    hasTopConcept: ox.NamedNode
+    prefLabel: ox.NamedNode
+    altLabel: ox.NamedNode
+    definition: ox.NamedNode
+    broader: ox.NamedNode
+    narrower: ox.NamedNode
+    related: ox.NamedNode
+
+
+class _Dcterms(Vocabulary):
+    BibliographicResource: ox.NamedNode
+    identifier: ox.NamedNode
+    title: ox.NamedNode
+    type: ox.NamedNode
+    creator: ox.NamedNode
+    date: ox.NamedNode
+
+
+class _Prov(Vocabulary):
+    wasDerivedFrom: ox.NamedNode
+
+
+class _Oa(Vocabulary):
+    SpecificResource: ox.NamedNode
+    hasSource: ox.NamedNode
+    hasSelector: ox.NamedNode
+    TextQuoteSelector: ox.NamedNode
+    exact: ox.NamedNode
+    prefix: ox.NamedNode
+    suffix: ox.NamedNode
+    TextPositionSelector: ox.NamedNode
+    start: ox.NamedNode
+    end: ox.NamedNode
+
+
+class _Schema(Vocabulary):
+    DefinedTerm: ox.NamedNode
+    inDefinedTermSet: ox.NamedNode
+    name: ox.NamedNode
+    description: ox.NamedNode
+    CreativeWork: ox.NamedNode
+    url: ox.NamedNode
+
+
+RDF = _Rdf("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = _Rdfs("http://www.w3.org/2000/01/rdf-schema#")
+OWL = _Owl("http://www.w3.org/2002/07/owl#")
+XSD = _Xsd("http://www.w3.org/2001/XMLSchema#")
+SKOS = _Skos("http://www.w3.org/2004/02/skos/core#")
+DCT = _Dcterms("http://purl.org/dc/terms/")
+PROV = _Prov("http://www.w3.org/ns/prov#")
+OA = _Oa("http://www.w3.org/ns/oa#")
+SCHEMA = _Schema("https://schema.org/")
 
 
 def _camel(name: str, upper: bool = False) -> str:
@@ -71,6 +212,51 @@ def type_property(rtype: str) -> str:
     return _camel(rtype)
 
 
+class Ontology(Vocabulary):
+    """The graph's own vocabulary (``kgo:``) under one base IRI: the properties declared
+    here, and a class per kind and a property per relation type and per inverse, as
+    :mod:`kg.ontology` lists them.
+
+    >>> kgo = Namespaces("https://example.org/kg/").ontology
+    >>> kgo.note
+    <NamedNode value=https://example.org/kg/ontology#note>
+    >>> kgo.property_of_type["is_a"]
+    <NamedNode value=https://example.org/kg/ontology#isA>
+    >>> kgo["Mesa"]
+    Traceback (most recent call last):
+    ...
+    KeyError: "'Mesa' is not a term of <https://example.org/kg/ontology#>"
+    """
+
+    article: ox.NamedNode
+    plural: ox.NamedNode
+    position: ox.NamedNode
+    text: ox.NamedNode
+    textFile: ox.NamedNode
+    authors: ox.NamedNode
+    aliases: ox.NamedNode
+    note: ox.NamedNode
+    modality: ox.NamedNode
+
+    def __init__(self, iri: str) -> None:
+        super().__init__(iri)
+        self.class_of_kind = {kind: self[kind_class(kind)] for kind in KINDS}
+        """The class of each kind, by kind."""
+        self.property_of_type = {t: self[type_property(t)] for t in RELATION_TYPES}
+        """The property of each relation type, by type."""
+
+    @classmethod
+    def names(cls) -> list[str]:
+        inverses = (t.inverse_name for t in RELATION_TYPES.values() if not t.symmetric)
+        return [*super().names(), *map(kind_class, KINDS),
+                *map(type_property, chain(RELATION_TYPES, inverses))]
+
+
+@functools.lru_cache(maxsize=8)
+def _ontology(iri: str) -> Ontology:
+    return Ontology(iri)
+
+
 @dataclass(frozen=True)
 class Namespaces:
     """The IRIs of one export, all under ``base``."""
@@ -82,14 +268,29 @@ class Namespaces:
         return f"{self.base}ontology#"
 
     @property
+    def ontology(self) -> Ontology:
+        """The terms of :attr:`vocab`, made once per base IRI and then shared."""
+        return _ontology(self.vocab)
+
+    @property
     def scheme(self) -> str:
         return f"{self.base}scheme"
 
+    @property
+    def concepts(self) -> str:
+        """What every concept's IRI starts with."""
+        return f"{self.base}concept/"
+
+    @property
+    def sources(self) -> str:
+        """What every source's IRI starts with."""
+        return f"{self.base}source/"
+
     def concept(self, cid: str) -> str:
-        return f"{self.base}concept/{cid}"
+        return f"{self.concepts}{cid}"
 
     def source(self, sid: str) -> str:
-        return f"{self.base}source/{sid}"
+        return f"{self.sources}{sid}"
 
     def relation(self, rel: Relation) -> str:
         return f"{self.base}statement/{rel.source}/{rel.type}/{rel.target}"
@@ -98,69 +299,13 @@ class Namespaces:
         return f"{self.base}statement/{cid}/definition"
 
     def prefixes(self) -> dict[str, str]:
-        return {"kg": f"{self.base}concept/", "kgo": self.vocab, "kgs": f"{self.base}source/",
-                "skos": SKOS, "dcterms": DCT, "prov": PROV, "oa": OA, "schema": SCHEMA,
-                "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD}
+        return {"kg": self.concepts, "kgo": self.vocab, "kgs": self.sources,
+                "skos": SKOS.iri, "dcterms": DCT.iri, "prov": PROV.iri, "oa": OA.iri,
+                "schema": SCHEMA.iri, "rdf": RDF.iri, "rdfs": RDFS.iri, "owl": OWL.iri,
+                "xsd": XSD.iri}
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
-class _Terms:
-    """The IRIs every export repeats, as NamedNodes made once per base IRI.
-
-    Making a NamedNode parses its IRI, which cost more than the rest of a triple when it
-    was done for every triple; these are shared by all the triples (and exports) that
-    use them. Built on first use (:func:`_terms`), not when the module is imported.
-    """
-
-    def __init__(self, base: str) -> None:
-        n = ox.NamedNode
-        ns = Namespaces(base)
-        v = ns.vocab
-        self.ns = ns
-        self.integer, self.boolean = n(f"{XSD}integer"), n(f"{XSD}boolean")
-        self.true = ox.Literal("true", datatype=self.boolean)
-        self.type, self.first, self.rest, self.nil = (
-            n(f"{RDF}{name}") for name in ("type", "first", "rest", "nil"))
-        self.statement, self.subject, self.predicate, self.object = (
-            n(f"{RDF}{name}") for name in ("Statement", "subject", "predicate", "object"))
-        (self.concept, self.concept_scheme, self.in_scheme, self.top_concept_of,
-         self.has_top_concept, self.pref_label, self.alt_label, self.definition, self.broader,
-         self.narrower, self.related) = (
-            n(f"{SKOS}{name}") for name in (
-                "Concept", "ConceptScheme", "inScheme", "topConceptOf", "hasTopConcept",
-                "prefLabel", "altLabel", "definition", "broader", "narrower", "related"))
-        (self.defined_term, self.in_defined_term_set, self.name, self.description,
-         self.creative_work, self.url) = (
-            n(f"{SCHEMA}{name}") for name in (
-                "DefinedTerm", "inDefinedTermSet", "name", "description", "CreativeWork", "url"))
-        (self.bibliographic_resource, self.identifier, self.title, self.dc_type, self.creator,
-         self.date) = (
-            n(f"{DCT}{name}") for name in (
-                "BibliographicResource", "identifier", "title", "type", "creator", "date"))
-        self.was_derived_from = n(f"{PROV}wasDerivedFrom")
-        (self.specific_resource, self.has_source, self.has_selector, self.text_quote_selector,
-         self.exact, self.prefix, self.suffix, self.text_position_selector, self.start,
-         self.end) = (
-            n(f"{OA}{name}") for name in (
-                "SpecificResource", "hasSource", "hasSelector", "TextQuoteSelector", "exact",
-                "prefix", "suffix", "TextPositionSelector", "start", "end"))
-        (self.position, self.aliases, self.authors, self.article, self.plural, self.text,
-         self.text_file, self.note, self.modality) = (
-            n(v + name) for name in (
-                "position", "aliases", "authors", "article", "plural", "text", "textFile",
-                "note", "modality"))
-        self.scheme = n(ns.scheme)
-        self.kind_classes = {k: n(v + kind_class(k)) for k in KINDS}
-        self.properties = {t: n(v + type_property(t)) for t in RELATION_TYPES}
-        self.hierarchical = frozenset(t for t, r in RELATION_TYPES.items() if r.hierarchical)
-
-
-@functools.lru_cache(maxsize=8)
-def _terms(base: str) -> _Terms:
-    return _Terms(base)
+_TRUE = ox.Literal("true", datatype=XSD.boolean)
 
 
 class _Nodes(dict[str, ox.NamedNode]):
@@ -178,12 +323,8 @@ class _Nodes(dict[str, ox.NamedNode]):
 class _Integers(dict[int, ox.Literal]):
     """``xsd:integer`` literals, made on first use and then shared."""
 
-    def __init__(self, integer: ox.NamedNode) -> None:
-        super().__init__()
-        self.integer = integer
-
     def __missing__(self, key: int) -> ox.Literal:
-        literal = self[key] = ox.Literal(str(key), datatype=self.integer)
+        literal = self[key] = ox.Literal(str(key), datatype=XSD.integer)
         return literal
 
 
@@ -194,49 +335,47 @@ def _text(value: str, lang: bool = False) -> ox.Literal:
 def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
     """The classes and properties the export uses, with labels and SKOS parents."""
     t = ox.Triple
-    v = ns.vocab
-    a = _terms(ns.base).type
-    onto = _n(v.rstrip("#"))
-    yield t(onto, a, _n(f"{OWL}Ontology"))
-    yield t(onto, _n(f"{RDFS}label"), _text("Alignment knowledge graph vocabulary", True))
+    kgo = ns.ontology
+    a = RDF.type
+    onto = ox.NamedNode(kgo.iri.rstrip("#"))
+    yield t(onto, a, OWL.Ontology)
+    yield t(onto, RDFS.label, _text("Alignment knowledge graph vocabulary", True))
     for kind in KINDS.values():
-        cls = _n(v + kind_class(kind.name))
-        yield t(cls, a, _n(f"{OWL}Class"))
-        yield t(cls, _n(f"{RDFS}subClassOf"), _n(f"{SKOS}Concept"))
-        yield t(cls, _n(f"{RDFS}label"), _text(kind.name.replace("_", " "), True))
-        yield t(cls, _n(f"{RDFS}comment"), _text(kind.description, True))
+        cls = kgo.class_of_kind[kind.name]
+        yield t(cls, a, OWL.Class)
+        yield t(cls, RDFS.subClassOf, SKOS.Concept)
+        yield t(cls, RDFS.label, _text(kind.name.replace("_", " "), True))
+        yield t(cls, RDFS.comment, _text(kind.description, True))
     for rtype in RELATION_TYPES.values():
-        prop = _n(v + type_property(rtype.name))
-        yield t(prop, a, _n(f"{OWL}ObjectProperty"))
-        yield t(prop, _n(f"{RDFS}subPropertyOf"), _n(SKOS + rtype.skos))
-        yield t(prop, _n(f"{RDFS}label"), _text(rtype.name.replace("_", " "), True))
-        yield t(prop, _n(f"{RDFS}comment"), _text(rtype.description, True))
+        prop = kgo.property_of_type[rtype.name]
+        yield t(prop, a, OWL.ObjectProperty)
+        yield t(prop, RDFS.subPropertyOf, SKOS[rtype.skos])
+        yield t(prop, RDFS.label, _text(rtype.name.replace("_", " "), True))
+        yield t(prop, RDFS.comment, _text(rtype.description, True))
         if rtype.symmetric:
-            yield t(prop, a, _n(f"{OWL}SymmetricProperty"))
+            yield t(prop, a, OWL.SymmetricProperty)
         else:
-            inverse = _n(v + type_property(rtype.inverse_name))
-            yield t(inverse, a, _n(f"{OWL}ObjectProperty"))
-            yield t(inverse, _n(f"{OWL}inverseOf"), prop)
-            yield t(inverse, _n(f"{RDFS}label"), _text(rtype.inverse_name.replace("_", " "), True))
-            narrower = "narrower" if rtype.hierarchical else "related"
-            yield t(inverse, _n(f"{RDFS}subPropertyOf"), _n(SKOS + narrower))
-    for name, comment in [("article", "Article used before the label in generated sentences."),
-                          ("plural", "Whether the label is a plural noun."),
-                          ("position", "Order of a statement or citation in the source data."),
-                          ("text", "The full text of a source; citation offsets count in it."),
-                          ("textFile", "File name of a source's text in the data directory."),
-                          ("authors", "Authors of a source, in order (an rdf:List)."),
-                          ("aliases", "A concept's aliases in their curated order (an rdf:List)."
-                           ),
-                          ("note", "Why or how a stated relation holds, in the curators' words."),
-                          ("modality", "How a stated relation is qualified where its source "
-                           "hedges or denies it: can, may or does_not. A does_not statement "
-                           "is not asserted: neither its property nor a SKOS link is written."
-                           )]:
-        prop = _n(v + name)
-        yield t(prop, a, _n(f"{OWL}DatatypeProperty" if name not in ("authors", "aliases")
-                            else f"{OWL}ObjectProperty"))
-        yield t(prop, _n(f"{RDFS}comment"), _text(comment, True))
+            inverse = kgo[type_property(rtype.inverse_name)]
+            yield t(inverse, a, OWL.ObjectProperty)
+            yield t(inverse, OWL.inverseOf, prop)
+            yield t(inverse, RDFS.label, _text(rtype.inverse_name.replace("_", " "), True))
+            yield t(inverse, RDFS.subPropertyOf,
+                    SKOS.narrower if rtype.hierarchical else SKOS.related)
+    for prop, comment in [
+            (kgo.article, "Article used before the label in generated sentences."),
+            (kgo.plural, "Whether the label is a plural noun."),
+            (kgo.position, "Order of a statement or citation in the source data."),
+            (kgo.text, "The full text of a source; citation offsets count in it."),
+            (kgo.textFile, "File name of a source's text in the data directory."),
+            (kgo.authors, "Authors of a source, in order (an rdf:List)."),
+            (kgo.aliases, "A concept's aliases in their curated order (an rdf:List)."),
+            (kgo.note, "Why or how a stated relation holds, in the curators' words."),
+            (kgo.modality, "How a stated relation is qualified where its source hedges or "
+             "denies it: can, may or does_not. A does_not statement is not asserted: "
+             "neither its property nor a SKOS link is written.")]:
+        lists = prop in (kgo.authors, kgo.aliases)
+        yield t(prop, a, OWL.ObjectProperty if lists else OWL.DatatypeProperty)
+        yield t(prop, RDFS.comment, _text(comment, True))
 
 
 class _Triples:
@@ -249,40 +388,40 @@ class _Triples:
 
     def __init__(self, graph: KnowledgeGraph, base: str) -> None:
         self.graph = graph
-        self.terms = _terms(base)
-        self.concepts = _Nodes(f"{base}concept/")
-        self.sources = _Nodes(f"{base}source/")
-        self.statements = f"{base}statement/"
+        self.ns = Namespaces(base)
+        self.kgo = self.ns.ontology
+        self.scheme = ox.NamedNode(self.ns.scheme)
+        self.concepts = _Nodes(self.ns.concepts)
+        self.sources = _Nodes(self.ns.sources)
         self.texts: dict[str, str] = {}
-        k = self.terms
-        self.numbers = _Integers(k.integer)  # positions of citations: a handful of values
-        self._citation_terms = (
-            k.was_derived_from, k.type, k.specific_resource, k.has_source, k.position,
-            k.has_selector, k.text_quote_selector, k.exact, k.prefix, k.suffix,
-            k.text_position_selector, k.start, k.end, k.integer)
+        self.numbers = _Integers()  # positions of citations: a handful of values
 
     def header(self) -> list[ox.Triple]:
-        k = self.terms
-        return [ox.Triple(k.scheme, k.type, k.concept_scheme),
-                ox.Triple(k.scheme, k.title, _text("AI-alignment glossary", True))]
+        return [ox.Triple(self.scheme, RDF.type, SKOS.ConceptScheme),
+                ox.Triple(self.scheme, DCT.title, _text("AI-alignment glossary", True))]
 
     def _list(self, out: list[ox.Triple], subject: ox.NamedNode, prop: ox.NamedNode,
               items: Iterable[str]) -> None:
         """``subject prop ( items... )`` as an rdf:List of plain literals, in order."""
-        t, k = ox.Triple, self.terms
-        head: ox.NamedNode | ox.BlankNode = k.nil
+        t = ox.Triple
+        head: ox.NamedNode | ox.BlankNode = RDF.nil
         for item in reversed(list(items)):
             cell = ox.BlankNode()
-            out.append(t(cell, k.first, ox.Literal(item)))
-            out.append(t(cell, k.rest, head))
+            out.append(t(cell, RDF.first, ox.Literal(item)))
+            out.append(t(cell, RDF.rest, head))
             head = cell
         out.append(t(subject, prop, head))
 
     def _citations(self, out: list[ox.Triple], statement: ox.NamedNode, iri: str,
                    citations: Iterable[Citation]) -> None:
         t, n, lit = ox.Triple, ox.NamedNode, ox.Literal
-        (derived, a, specific, has_source, position, has_selector, quote_class, exact, prefix,
-         suffix, position_class, start_p, end_p, integer) = self._citation_terms
+        # locals: this loop makes most of the triples of an export
+        derived, a, specific, has_source, has_selector = (
+            PROV.wasDerivedFrom, RDF.type, OA.SpecificResource, OA.hasSource, OA.hasSelector)
+        quote_class, exact, prefix, suffix = (
+            OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix)
+        position_class, start_p, end_p = OA.TextPositionSelector, OA.start, OA.end
+        position, integer = self.kgo.position, XSD.integer
         texts, sources, numbers = self.texts, self.sources, self.numbers
         for i, c in enumerate(citations):
             ann_iri = f"{iri}/citation/{i}"
@@ -310,70 +449,73 @@ class _Triples:
 
     def source(self, source: Source) -> list[ox.Triple]:
         """The description of one source, with its text."""
-        t, k = ox.Triple, self.terms
+        t, kgo = ox.Triple, self.kgo
         s = self.sources[source.id]
-        out = [t(s, k.type, k.bibliographic_resource), t(s, k.type, k.creative_work),
-               t(s, k.identifier, ox.Literal(source.id)), t(s, k.title, ox.Literal(source.title)),
-               t(s, k.dc_type, ox.Literal(source.kind))]
-        out += (t(s, k.creator, ox.Literal(author)) for author in source.authors)
-        self._list(out, s, k.authors, source.authors)
+        out = [t(s, RDF.type, DCT.BibliographicResource), t(s, RDF.type, SCHEMA.CreativeWork),
+               t(s, DCT.identifier, ox.Literal(source.id)),
+               t(s, DCT.title, ox.Literal(source.title)), t(s, DCT.type, ox.Literal(source.kind))]
+        out += (t(s, DCT.creator, ox.Literal(author)) for author in source.authors)
+        self._list(out, s, kgo.authors, source.authors)
         if source.url:
-            out.append(t(s, k.url, _n(source.url)))
+            out.append(t(s, SCHEMA.url, ox.NamedNode(source.url)))
         if source.published:
-            out.append(t(s, k.date, ox.Literal(source.published)))
+            out.append(t(s, DCT.date, ox.Literal(source.published)))
         if source.text_file:
-            out.append(t(s, k.text_file, ox.Literal(source.text_file)))
-            out.append(t(s, k.text, ox.Literal(self.graph.source_text(source.id))))
+            out.append(t(s, kgo.textFile, ox.Literal(source.text_file)))
+            out.append(t(s, kgo.text, ox.Literal(self.graph.source_text(source.id))))
         return out
 
     def concept(self, concept: Concept, top: bool) -> list[ox.Triple]:
         """A concept: its types, labels, definition and cited definition statement."""
-        t, k = ox.Triple, self.terms
-        c, scheme = self.concepts[concept.id], k.scheme
-        cls = k.kind_classes.get(concept.kind) or _n(k.ns.vocab + kind_class(concept.kind))
-        out = [t(c, k.type, k.concept), t(c, k.type, k.defined_term), t(c, k.type, cls),
-               t(c, k.in_scheme, scheme), t(c, k.in_defined_term_set, scheme)]
+        t, kgo = ox.Triple, self.kgo
+        c, scheme = self.concepts[concept.id], self.scheme
+        # a graph built in code may have a kind kg.ontology lacks: its class is named alike
+        cls = kgo.class_of_kind.get(concept.kind) or ox.NamedNode(
+            kgo.iri + kind_class(concept.kind))
+        out = [t(c, RDF.type, SKOS.Concept), t(c, RDF.type, SCHEMA.DefinedTerm),
+               t(c, RDF.type, cls), t(c, SKOS.inScheme, scheme),
+               t(c, SCHEMA.inDefinedTermSet, scheme)]
         if top:
-            out += (t(c, k.top_concept_of, scheme), t(scheme, k.has_top_concept, c))
+            out += (t(c, SKOS.topConceptOf, scheme), t(scheme, SKOS.hasTopConcept, c))
         label = _text(concept.label, True)
-        out += (t(c, k.identifier, ox.Literal(concept.id)), t(c, k.pref_label, label),
-                t(c, k.name, label))
-        out += (t(c, k.alt_label, _text(alias, True)) for alias in concept.aliases
+        out += (t(c, DCT.identifier, ox.Literal(concept.id)), t(c, SKOS.prefLabel, label),
+                t(c, SCHEMA.name, label))
+        out += (t(c, SKOS.altLabel, _text(alias, True)) for alias in concept.aliases
                 if alias != concept.label)  # SKOS S13: a label is preferred or alternative
-        self._list(out, c, k.aliases, concept.aliases)
+        self._list(out, c, kgo.aliases, concept.aliases)
         definition = _text(concept.definition, True)
-        out += (t(c, k.definition, definition), t(c, k.description, definition))
+        out += (t(c, SKOS.definition, definition), t(c, SCHEMA.description, definition))
         if concept.article is not None:
-            out.append(t(c, k.article, ox.Literal(concept.article)))
+            out.append(t(c, kgo.article, ox.Literal(concept.article)))
         if concept.plural:
-            out.append(t(c, k.plural, k.true))
-        iri = f"{self.statements}{concept.id}/definition"
+            out.append(t(c, kgo.plural, _TRUE))
+        iri = self.ns.definition(concept.id)
         st = ox.NamedNode(iri)
-        out += (t(st, k.type, k.statement), t(st, k.subject, c),
-                t(st, k.predicate, k.definition), t(st, k.object, definition))
+        out += (t(st, RDF.type, RDF.Statement), t(st, RDF.subject, c),
+                t(st, RDF.predicate, SKOS.definition), t(st, RDF.object, definition))
         self._citations(out, st, iri, concept.citations)
         return out
 
     def relation(self, rel: Relation, position: int) -> list[ox.Triple]:
         """A relation: its own property, the SKOS links both ways, and the cited statement."""
-        t, k = ox.Triple, self.terms
+        t, kgo = ox.Triple, self.kgo
         s, o = self.concepts[rel.source], self.concepts[rel.target]
-        prop = k.properties[rel.type]
+        prop = kgo.property_of_type[rel.type]
         if rel.negated:
             out = []  # the statement below records the denial; nothing asserts the triple
-        elif rel.type in k.hierarchical:
-            out = [t(s, prop, o), t(s, k.broader, o), t(o, k.narrower, s)]
+        elif rel.type in HIERARCHICAL_TYPES:
+            out = [t(s, prop, o), t(s, SKOS.broader, o), t(o, SKOS.narrower, s)]
         else:
-            out = [t(s, prop, o), t(s, k.related, o), t(o, k.related, s)]
-        iri = f"{self.statements}{rel.source}/{rel.type}/{rel.target}"
+            out = [t(s, prop, o), t(s, SKOS.related, o), t(o, SKOS.related, s)]
+        iri = self.ns.relation(rel)
         st = ox.NamedNode(iri)
-        out += (t(st, k.type, k.statement), t(st, k.subject, s), t(st, k.predicate, prop),
-                t(st, k.object, o),
-                t(st, k.position, ox.Literal(str(position), datatype=k.integer)))
+        out += (t(st, RDF.type, RDF.Statement), t(st, RDF.subject, s),
+                t(st, RDF.predicate, prop), t(st, RDF.object, o),
+                t(st, kgo.position, ox.Literal(str(position), datatype=XSD.integer)))
         if rel.modality is not None:
-            out.append(t(st, k.modality, ox.Literal(rel.modality)))
+            out.append(t(st, kgo.modality, ox.Literal(rel.modality)))
         if rel.note is not None:
-            out.append(t(st, k.note, _text(rel.note, True)))
+            out.append(t(st, kgo.note, _text(rel.note, True)))
         self._citations(out, st, iri, rel.citations)
         return out
 
@@ -381,10 +523,10 @@ class _Triples:
 def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
     """Every triple of the export of ``graph`` with IRIs under ``base``."""
     b = _Triples(graph, base)
-    hierarchical = b.terms.hierarchical
-    has_broader = {r.source for r in graph.relations if r.type in hierarchical and not r.negated}
+    has_broader = {r.source for r in graph.relations
+                   if r.type in HIERARCHICAL_TYPES and not r.negated}
     return chain(
-        b.header(), vocabulary(b.terms.ns),
+        b.header(), vocabulary(b.ns),
         chain.from_iterable(map(b.source, graph.sources.values())),
         chain.from_iterable(b.concept(c, c.id not in has_broader)
                             for c in graph.concepts.values()),
@@ -395,8 +537,7 @@ def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[
     """The triples about one concept: itself, its relations both ways, their citations."""
     b = _Triples(graph, base)
     concept = graph.concept(cid)
-    hierarchical = b.terms.hierarchical
-    has_broader = any(r.source == cid and r.type in hierarchical and not r.negated
+    has_broader = any(r.source == cid and r.type in HIERARCHICAL_TYPES and not r.negated
                       for r in graph.relations_of(cid))
     yield from b.concept(concept, top=not has_broader)
     for position, rel in graph.numbered_relations_of(cid):
@@ -437,24 +578,31 @@ _OX = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
 def json_ld_context(base: str) -> dict[str, Any]:
     """The JSON-LD context published with the export."""
     ns = Namespaces(base)
-    ctx: dict[str, Any] = dict(ns.prefixes())
+    prefixes = ns.prefixes()
+
+    def compact(term: ox.NamedNode) -> str:
+        """``term`` as ``prefix:name``, by the longest namespace it starts with."""
+        label, iri = max(((label, iri) for label, iri in prefixes.items()
+                          if term.value.startswith(iri)), key=lambda li: len(li[1]))
+        return f"{label}:{term.value[len(iri):]}"
+
+    ctx: dict[str, Any] = dict(prefixes)
     ctx.update({
         "id": "@id", "type": "@type",
-        "prefLabel": {"@id": "skos:prefLabel", "@language": LANG},
-        "altLabel": {"@id": "skos:altLabel", "@language": LANG, "@container": "@set"},
-        "definition": {"@id": "skos:definition", "@language": LANG},
-        "broader": {"@id": "skos:broader", "@type": "@id"},
-        "narrower": {"@id": "skos:narrower", "@type": "@id"},
-        "related": {"@id": "skos:related", "@type": "@id"},
-        "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
-        "exact": "oa:exact", "prefix": "oa:prefix", "suffix": "oa:suffix",
-        "hasSource": {"@id": "oa:hasSource", "@type": "@id"},
-        "hasSelector": {"@id": "oa:hasSelector", "@type": "@id"},
-        "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+        "prefLabel": {"@id": compact(SKOS.prefLabel), "@language": LANG},
+        "altLabel": {"@id": compact(SKOS.altLabel), "@language": LANG, "@container": "@set"},
+        "definition": {"@id": compact(SKOS.definition), "@language": LANG},
+        "broader": {"@id": compact(SKOS.broader), "@type": "@id"},
+        "narrower": {"@id": compact(SKOS.narrower), "@type": "@id"},
+        "related": {"@id": compact(SKOS.related), "@type": "@id"},
+        "inScheme": {"@id": compact(SKOS.inScheme), "@type": "@id"},
+        "exact": compact(OA.exact), "prefix": compact(OA.prefix), "suffix": compact(OA.suffix),
+        "hasSource": {"@id": compact(OA.hasSource), "@type": "@id"},
+        "hasSelector": {"@id": compact(OA.hasSelector), "@type": "@id"},
+        "wasDerivedFrom": {"@id": compact(PROV.wasDerivedFrom), "@type": "@id"},
     })
-    for rtype in RELATION_TYPES.values():
-        name = type_property(rtype.name)
-        ctx[name] = {"@id": f"kgo:{name}", "@type": "@id"}
+    for rtype, prop in ns.ontology.property_of_type.items():
+        ctx[type_property(rtype)] = {"@id": compact(prop), "@type": "@id"}
     return {"@context": ctx}
 
 
@@ -516,7 +664,7 @@ def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> 
     >>> import io
     >>> out = io.BytesIO()
     >>> x = ox.NamedNode("https://example.org/kg/concept/x")
-    >>> write([ox.Triple(x, ox.NamedNode(f"{SKOS}prefLabel"), ox.Literal("x"))], "turtle",
+    >>> write([ox.Triple(x, SKOS.prefLabel, ox.Literal("x"))], "turtle",
     ...       "https://example.org/kg/", out)
     >>> out.getvalue().splitlines()[-1]
     b'kg:x skos:prefLabel "x" .'
@@ -562,17 +710,18 @@ class _Reader:
     def __init__(self, store: ox.Store, base: str) -> None:
         self.store = store
         self.ns = Namespaces(base)
+        self.kgo = self.ns.ontology
         self.problems: list[Problem] = []
 
-    def objects(self, s: Any, p: str) -> list[Any]:
-        return [q.object for q in self.store.quads_for_pattern(s, _n(p), None)]
+    def objects(self, s: Any, p: ox.NamedNode) -> list[Any]:
+        return [q.object for q in self.store.quads_for_pattern(s, p, None)]
 
-    def one(self, s: Any, p: str) -> Any | None:
+    def one(self, s: Any, p: ox.NamedNode) -> Any | None:
         found = self.objects(s, p)
         return found[0] if found else None
 
-    def subjects(self, p: str, o: Any) -> list[Any]:
-        return [q.subject for q in self.store.quads_for_pattern(None, _n(p), o)]
+    def subjects(self, p: ox.NamedNode, o: Any) -> list[Any]:
+        return [q.subject for q in self.store.quads_for_pattern(None, p, o)]
 
     def fail(self, where: str, message: str) -> None:
         self.problems.append(Problem(where, 0, message))
@@ -582,29 +731,27 @@ class _Reader:
 
     def items(self, head: Any) -> list[str]:
         names: list[str] = []
-        while head is not None and not (isinstance(head, ox.NamedNode)
-                                        and head.value == f"{RDF}nil"):
-            first = self.one(head, f"{RDF}first")
+        while head is not None and not (isinstance(head, ox.NamedNode) and head == RDF.nil):
+            first = self.one(head, RDF.first)
             if first is None or len(names) > 1000:
                 break
             names.append(_value(first))
-            head = self.one(head, f"{RDF}rest")
+            head = self.one(head, RDF.rest)
         return names
 
     def sources(self) -> tuple[dict[str, Source], dict[str, str]]:
         sources: dict[str, Source] = {}
         texts: dict[str, str] = {}
-        for s in self.subjects(f"{RDF}type", _n(f"{DCT}BibliographicResource")):
-            sid = self.local(s.value, f"{self.ns.base}source/")
+        for s in self.subjects(RDF.type, DCT.BibliographicResource):
+            sid = self.local(s.value, self.ns.sources)
             if sid is None:
                 continue
-            url, date = self.one(s, f"{SCHEMA}url"), self.one(s, f"{DCT}date")
-            text_file, text = self.one(s, f"{self.ns.vocab}textFile"), \
-                self.one(s, f"{self.ns.vocab}text")
+            url, date = self.one(s, SCHEMA.url), self.one(s, DCT.date)
+            text_file, text = self.one(s, self.kgo.textFile), self.one(s, self.kgo.text)
             sources[sid] = Source(
-                id=sid, title=_value(self.one(s, f"{DCT}title") or ox.Literal("")),
-                kind=_value(self.one(s, f"{DCT}type") or ox.Literal("")),
-                authors=tuple(self.items(self.one(s, f"{self.ns.vocab}authors"))),
+                id=sid, title=_value(self.one(s, DCT.title) or ox.Literal("")),
+                kind=_value(self.one(s, DCT.type) or ox.Literal("")),
+                authors=tuple(self.items(self.one(s, self.kgo.authors))),
                 url=_value(url) if url else None, published=_value(date) if date else None,
                 text_file=_value(text_file) if text_file else None)
             if text is not None:
@@ -613,15 +760,15 @@ class _Reader:
 
     def citations(self, statement: Any, texts: dict[str, IndexedText]) -> tuple[Citation, ...]:
         found: list[tuple[int, Citation]] = []
-        for ann in self.objects(statement, f"{PROV}wasDerivedFrom"):
-            source = self.one(ann, f"{OA}hasSource")
-            sid = self.local(source.value, f"{self.ns.base}source/") if source else None
+        for ann in self.objects(statement, PROV.wasDerivedFrom):
+            source = self.one(ann, OA.hasSource)
+            sid = self.local(source.value, self.ns.sources) if source else None
             exact = start = end = None
-            for sel in self.objects(ann, f"{OA}hasSelector"):
-                exact = exact or self.one(sel, f"{OA}exact")
-                start = start or self.one(sel, f"{OA}start")
-                end = end or self.one(sel, f"{OA}end")
-            position = self.one(ann, f"{self.ns.vocab}position")
+            for sel in self.objects(ann, OA.hasSelector):
+                exact = exact or self.one(sel, OA.exact)
+                start = start or self.one(sel, OA.start)
+                end = end or self.one(sel, OA.end)
+            position = self.one(ann, self.kgo.position)
             if sid is None or sid not in texts or exact is None or start is None or end is None:
                 self.fail(ann.value, "citation lacks a source with text, a quote or offsets")
                 continue
@@ -636,45 +783,45 @@ class _Reader:
 
     def concepts(self, texts: dict[str, IndexedText]) -> dict[str, Concept]:
         concepts: dict[str, Concept] = {}
-        for c in self.subjects(f"{RDF}type", _n(f"{SKOS}Concept")):
-            cid = self.local(c.value, f"{self.ns.base}concept/")
+        for c in self.subjects(RDF.type, SKOS.Concept):
+            cid = self.local(c.value, self.ns.concepts)
             if cid is None:
                 continue
-            kinds = [k for cls in self.objects(c, f"{RDF}type")
-                     if (k := _KIND_OF_CLASS.get(self.local(cls.value, self.ns.vocab) or ""))]
-            label, definition = self.one(c, f"{SKOS}prefLabel"), self.one(c, f"{SKOS}definition")
+            kinds = [k for cls in self.objects(c, RDF.type)
+                     if (k := _KIND_OF_CLASS.get(self.local(cls.value, self.kgo.iri) or ""))]
+            label, definition = self.one(c, SKOS.prefLabel), self.one(c, SKOS.definition)
             if len(kinds) != 1 or label is None or definition is None:
                 self.fail(c.value, "concept needs one kind, a prefLabel and a definition")
                 continue
-            article = self.one(c, f"{self.ns.vocab}article")
-            plural = self.one(c, f"{self.ns.vocab}plural")
+            article = self.one(c, self.kgo.article)
+            plural = self.one(c, self.kgo.plural)
             concepts[cid] = Concept(
                 id=cid, label=_value(label), kind=kinds[0],
-                aliases=tuple(self.items(self.one(c, f"{self.ns.vocab}aliases"))
-                              or sorted(_value(a) for a in self.objects(c, f"{SKOS}altLabel"))),
+                aliases=tuple(self.items(self.one(c, self.kgo.aliases))
+                              or sorted(_value(a) for a in self.objects(c, SKOS.altLabel))),
                 definition=_value(definition),
-                citations=self.citations(_n(self.ns.definition(cid)), texts),
+                citations=self.citations(ox.NamedNode(self.ns.definition(cid)), texts),
                 article=_value(article) if article is not None else None,
                 plural=plural is not None and _value(plural) == "true")
         return concepts
 
     def relations(self, texts: dict[str, IndexedText]) -> list[Relation]:
         found: list[tuple[int, Relation]] = []
-        for st in self.subjects(f"{RDF}type", _n(f"{RDF}Statement")):
-            pred = self.one(st, f"{RDF}predicate")
-            rtype = _TYPE_OF_PROPERTY.get(self.local(pred.value, self.ns.vocab) or "") \
+        for st in self.subjects(RDF.type, RDF.Statement):
+            pred = self.one(st, RDF.predicate)
+            rtype = _TYPE_OF_PROPERTY.get(self.local(pred.value, self.kgo.iri) or "") \
                 if isinstance(pred, ox.NamedNode) else None
             if rtype is None:
                 continue
-            s, o = self.one(st, f"{RDF}subject"), self.one(st, f"{RDF}object")
-            source = self.local(s.value, f"{self.ns.base}concept/") if s else None
-            target = self.local(o.value, f"{self.ns.base}concept/") if o else None
-            position = self.one(st, f"{self.ns.vocab}position")
+            s, o = self.one(st, RDF.subject), self.one(st, RDF.object)
+            source = self.local(s.value, self.ns.concepts) if s else None
+            target = self.local(o.value, self.ns.concepts) if o else None
+            position = self.one(st, self.kgo.position)
             if source is None or target is None:
                 self.fail(st.value, "statement lacks its subject or object concept")
                 continue
-            note = self.one(st, f"{self.ns.vocab}note")
-            modality = self.one(st, f"{self.ns.vocab}modality")
+            note = self.one(st, self.kgo.note)
+            modality = self.one(st, self.kgo.modality)
             if modality is not None and _value(modality) not in RELATION_TYPES[rtype].modal:
                 self.fail(st.value, f"modality {_value(modality)!r} is not one {rtype} allows")
                 continue

@@ -52,7 +52,7 @@ from kg.errors import (
     QueryTooExpensive,
     ResultTooLarge,
 )
-from kg.rdf import FORMATS_BY_MEDIA_TYPE, serialize
+from kg.rdf import FORMATS_BY_MEDIA_TYPE, XSD, serialize
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 MAX_QUERY_CHARS = 10_000
@@ -152,7 +152,7 @@ def _term_json(term: Any) -> dict[str, str]:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype != XSD.string:
         out["datatype"] = term.datatype.value
     return out
 
@@ -170,7 +170,7 @@ def _term_xml(term: Any) -> str:
     value = _text_xml(term.value)
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{value}</literal>"
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    if term.datatype != XSD.string:
         return f"<literal datatype={quoteattr(term.datatype.value)}>{value}</literal>"
     return f"<literal>{value}</literal>"
 
