@@ -94,6 +94,21 @@ def test_export_conforms_to_the_shapes(turtle: bytes) -> None:
     assert conforms, report
 
 
+def test_the_shapes_declare_the_namespaces_of_the_export() -> None:
+    # shapes.ttl is standalone Turtle, so it declares its own prefixes; kg.rdf is where
+    # each namespace IRI is written, and the shapes must agree with it
+    prefixes = Namespaces(BASE).prefixes()
+    declared = dict(re.findall(r"^@prefix\s+(\w+):\s+<([^>]*)>", SHAPES.read_text("utf-8"),
+                               re.MULTILINE))
+    ours = {p: iri for p, iri in declared.items() if p not in ("sh", "kgsh")}
+    assert ours and ours == {p: prefixes[p] for p in ours}
+    shapes = rdflib.Graph().parse(SHAPES, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    sparql = {str(shapes.value(d, sh.prefix)): str(shapes.value(d, sh.namespace))
+              for d in shapes.objects(None, sh.declare)}
+    assert sparql and sparql == {p: prefixes[p] for p in sparql}
+
+
 PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
