@@ -25,7 +25,7 @@ from kg.graph import KnowledgeGraph
 from kg.lexicon import fold_word
 from kg.model import Citation, Concept, Relation
 from kg.ontology import KINDS, RELATION_TYPES
-from kg.paths import RankedPath, Relatedness, SharedContext, Step
+from kg.paths import RankedPath, Relatedness, SharedContext
 from kg.vocab import FUNCTION_WORDS
 
 
@@ -111,11 +111,6 @@ def clause(graph: KnowledgeGraph, rel: Relation, forward: bool = True) -> str:
 def sentence(graph: KnowledgeGraph, rel: Relation, forward: bool = True) -> str:
     """The relation as a sentence, read from its source (forward) or from its target."""
     return capitalize(clause(graph, rel, forward)) + "."
-
-
-def step_sentence(graph: KnowledgeGraph, step: Step) -> str:
-    """A path step as a sentence read in the direction travelled."""
-    return sentence(graph, step.relation, step.forward)
 
 
 def shared_how(graph: KnowledgeGraph, shared: SharedContext) -> str:

@@ -266,10 +266,6 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _inside(p: Point, b: Box) -> bool:
-    return b[0] < p[0] < b[2] and b[1] < p[1] < b[3]
-
-
 def _any_overlap(nodes: list[_Node]) -> bool:
     boxes = [n.box(NODE_GAP / 2) for n in nodes]
     return any(_overlaps(boxes[i], boxes[j])
@@ -546,11 +542,11 @@ def _node_svg(node: _Node, ident: str, href: Callable[[str], str] | None) -> str
 def _edge_svg(edge: _Edge, ident: str, arrow: str) -> str:
     rtype = RELATION_TYPES.get(edge.rel.type)
     symmetric = rtype.symmetric if rtype else False
-    s, c, e = edge.start, edge.ctrl, edge.end
+    (sx, sy), (cx, cy), (ex, ey) = edge.start, edge.ctrl, edge.end
     if edge.curved:
-        d = f"M{_num(s[0])},{_num(s[1])} Q{_num(c[0])},{_num(c[1])} {_num(e[0])},{_num(e[1])}"
+        path = f"M{_num(sx)},{_num(sy)} Q{_num(cx)},{_num(cy)} {_num(ex)},{_num(ey)}"
     else:
-        d = f"M{_num(s[0])},{_num(s[1])} L{_num(e[0])},{_num(e[1])}"
+        path = f"M{_num(sx)},{_num(sy)} L{_num(ex)},{_num(ey)}"
     extra = "" if symmetric else f' marker-end="url(#{arrow})"'
     if edge.rel.type == "related_to" or edge.rel.negated:
         extra += ' stroke-dasharray="5 4"'
@@ -559,7 +555,7 @@ def _edge_svg(edge: _Edge, ident: str, arrow: str) -> str:
     return (f'<g class="edge" id="{ident}" data-source="{_esc(edge.rel.source)}" '
             f'data-target="{_esc(edge.rel.target)}" data-type="{_esc(edge.rel.type)}">'
             f"<title>{_esc(edge.text)}</title>"
-            f'<path d="{d}" fill="none" stroke="{_EDGE}" stroke-width="1.5"{extra}/>'
+            f'<path d="{path}" fill="none" stroke="{_EDGE}" stroke-width="1.5"{extra}/>'
             f'<rect x="{_num(x0)}" y="{_num(y0)}" width="{_num(edge.label_w)}" '
             f'height="{_num(edge.label_h)}" rx="3" ry="3" fill="#ffffff"/>'
             f'<text x="{_num(lx)}" y="{_num(ly + EDGE_FONT_SIZE * 0.35)}" '
@@ -763,6 +759,197 @@ def _select(graph: KnowledgeGraph, cid: str, dist: dict[str, int], rels: list[Re
     return first, children
 
 
+def _inner_order(graph: KnowledgeGraph, cid: str, inner: list[str], drawn: list[Relation],
+                 sides: dict[str, int]) -> list[str]:
+    """The inner ring in drawing order: by side, then by the first relation type (in
+    :data:`RELATION_TYPES` order) joining each to the centre ``cid``, then by label."""
+    def key(n: str) -> tuple[int, int, str]:
+        types = [r.type for r in drawn if n in (r.source, r.target) and cid in (r.source,
+                                                                               r.target)]
+        first_type = min(list(RELATION_TYPES).index(t) if t in RELATION_TYPES else 99
+                         for t in types)
+        return (sides[n], first_type, graph.concepts[n].label.lower())
+
+    return sorted(inner, key=key)
+
+
+def _tree_and_extra(graph: KnowledgeGraph, drawn: list[Relation], ring_of: dict[str, int],
+                    parent_of: dict[str, str]) -> tuple[list[_Edge], list[_Edge]]:
+    """The ``drawn`` relations as edges, each read outward from the centre: those joining
+    a concept to the one it hangs from (the tree, always drawn), and the others."""
+    tree: list[_Edge] = []
+    extra: list[_Edge] = []
+    for rel in drawn:
+        edge = _Edge(rel, sentence(graph, rel, ring_of[rel.source] <= ring_of[rel.target]))
+        if parent_of.get(rel.source) == rel.target or parent_of.get(rel.target) == rel.source:
+            tree.append(edge)
+        else:
+            extra.append(edge)
+    return tree, extra
+
+
+def _neighbourhood_desc(centre: Concept, depth: int, cut: int, shown: list[str],
+                        drawn: list[Relation], edges: list[_Edge]) -> str:
+    """The ``<desc>``: what is drawn, what is not (``cut`` concepts, relations of
+    ``drawn`` without an edge), and every edge as a sentence."""
+    left_out = len(drawn) - len(edges)
+    desc = f"The neighbourhood of {centre.label}: {len(shown)} concepts and {len(edges)} relations"
+    if cut:
+        desc += f"; {cut} more concepts within {depth} steps are not shown"
+    if left_out:
+        desc += f"; {left_out} relations among those shown are left out for clarity"
+    return desc + ". " + " ".join(e.text for e in edges)
+
+
+def _outer_ideal(graph: KnowledgeGraph, inner: list[str], inner_ideal: list[float],
+                 children: dict[str, list[str]]) -> tuple[list[str], list[float]]:
+    """The outer ring in angle order, and the angle each would take: its parent's,
+    siblings spread a little in label order."""
+    wanted: list[tuple[float, str]] = []
+    for n, angle in zip(inner, inner_ideal, strict=True):
+        kids = sorted(children[n], key=lambda k: graph.concepts[k].label.lower())
+        wanted += [(angle + (i - (len(kids) - 1) / 2) * 1e-3, k) for i, k in enumerate(kids)]
+    wanted.sort(key=lambda t: (t[0] % (2 * math.pi), t[1]))
+    return [k for _, k in wanted], [angle % (2 * math.pi) for angle, _ in wanted]
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where the rings of a neighbourhood go, on ellipses ``aspect`` times wider than high:
+    the inner ring's half-height and angles, and each outer concept's half-height and
+    angle."""
+
+    aspect: float
+    inner_radius: float
+    outer_radii: list[float]
+    inner_angles: list[float]
+    outer_angles: list[float]
+
+    def scaled(self, scale: float) -> _Placement:
+        return _Placement(self.aspect, self.inner_radius * scale,
+                          [r * scale for r in self.outer_radii], self.inner_angles,
+                          self.outer_angles)
+
+
+_ASPECTS = (1.0, 1.25, 1.5, 1.75, 2.0)
+"""Width-to-height ratios of the rings tried for a neighbourhood."""
+
+
+class _RingLayout:
+    """The concepts around ``centre`` on two rings: ``inner`` (the neighbours, wanting
+    the angles ``inner_ideal``) and ``outer`` (their neighbours, wanting ``outer_ideal``);
+    ``tree`` are the edges from the centre to the inner ring and from each outer concept
+    to its parent, the ones that must fit."""
+
+    def __init__(self, nodes: dict[str, _Node], centre: str, inner: list[str],
+                 inner_ideal: list[float], outer: list[str], outer_ideal: list[float],
+                 tree: list[_Edge]) -> None:
+        self.nodes = nodes
+        self.centre = centre
+        self.inner = inner
+        self.inner_ideal = inner_ideal
+        self.outer = outer
+        self.outer_ideal = outer_ideal
+        self.tree = tree
+        self.spokes = [e for e in tree if centre in (e.rel.source, e.rel.target)]
+        self.inner_nodes = [nodes[centre], *(nodes[n] for n in inner)]
+        self.all_nodes = list(nodes.values())
+        self.inner_sizes = [(nodes[n].w, nodes[n].h) for n in inner]
+        self.outer_sizes = [(nodes[n].w, nodes[n].h) for n in outer]
+
+    def place(self, at: _Placement) -> None:
+        """Move the nodes to ``at`` (outer concepts only as far as it gives radii)."""
+        nodes, aspect = self.nodes, at.aspect
+        for n, angle in zip(self.inner, at.inner_angles, strict=True):
+            nodes[n].x = aspect * at.inner_radius * math.cos(angle)
+            nodes[n].y = at.inner_radius * math.sin(angle)
+        for n, radius, angle in zip(self.outer, at.outer_radii, at.outer_angles, strict=False):
+            nodes[n].x, nodes[n].y = aspect * radius * math.cos(angle), radius * math.sin(angle)
+
+    def _fit_inner(self, aspect: float) -> tuple[float, list[float]]:
+        """The inner ring's half-height and angles: grown until its boxes and the centre
+        do not touch and every spoke has room for its label."""
+        nodes = self.nodes
+        radius = (nodes[self.centre].h + max((nodes[n].h for n in self.inner), default=0)) \
+            / 2 + NODE_GAP
+        for _ in range(_GROWTH_LIMIT):
+            angles = _pack(self.inner_ideal, self.inner_sizes, aspect, radius)
+            if angles is not None:
+                self.place(_Placement(aspect, radius, [], angles, []))
+                if not _any_overlap(self.inner_nodes) and not _too_short(nodes, self.spokes):
+                    break
+            radius *= 1.04
+        return radius, angles if angles is not None else list(self.inner_ideal)
+
+    def _fit_outer(self, aspect: float, inner_radius: float,
+                   inner_angles: list[float]) -> tuple[float, list[float]]:
+        """The outer ring's half-height and angles: grown until no boxes touch and every
+        tree edge has room for its label."""
+        nodes = self.nodes
+        radius = inner_radius + max((n.h for n in self.all_nodes), default=0) + NODE_GAP
+        for _ in range(_GROWTH_LIMIT):
+            angles = _pack(self.outer_ideal, self.outer_sizes, aspect, radius)
+            if angles is not None:
+                self.place(_Placement(aspect, inner_radius, [radius] * len(self.outer),
+                                      inner_angles, angles))
+                if not _any_overlap(self.all_nodes) and not _too_short(nodes, self.tree):
+                    break
+            radius += 0.04 * inner_radius
+        return radius, angles if angles is not None else list(self.outer_ideal)
+
+    def _pull_in(self, aspect: float, inner_radius: float, inner_angles: list[float],
+                 outer_radius: float, outer_angles: list[float]) -> list[float]:
+        """Each outer concept's half-height, pulled in from the outer ring as far as it
+        goes without touching anything."""
+        radii = [outer_radius] * len(self.outer)
+        for i, n in enumerate(self.outer):
+            mine = [e for e in self.tree if n in (e.rel.source, e.rel.target)]
+            for fraction in (0.2, 0.4, 0.6, 0.8):
+                radii[i] = inner_radius + fraction * (outer_radius - inner_radius)
+                self.place(_Placement(aspect, inner_radius, radii, inner_angles, outer_angles))
+                if not _any_overlap(self.all_nodes) and not _too_short(self.nodes, mine):
+                    break
+            else:
+                radii[i] = outer_radius
+        return radii
+
+    def best(self) -> _Placement:
+        """For each aspect, the rings fitted and then grown until every label fits; of
+        them all, the placement with the fewest collisions and then the smallest drawing
+        (with legend and margins, as it best fits a 1400 x 1000 screen)."""
+        best: tuple[tuple[int, float], _Placement] | None = None
+        for aspect in _ASPECTS:
+            inner_radius, inner_angles = self._fit_inner(aspect)
+            outer_radius, outer_angles = self._fit_outer(aspect, inner_radius, inner_angles)
+            radii = self._pull_in(aspect, inner_radius, inner_angles, outer_radius,
+                                  outer_angles)
+            fitted = _Placement(aspect, inner_radius, radii, inner_angles, outer_angles)
+            for step in range(10):
+                placement = fitted.scaled(1.08 ** step)
+                self.place(placement)
+                problems = _route(self.nodes, self.tree)
+                x0, y0, x1, y1 = _extent(self.all_nodes, self.tree)
+                key = (problems, max((x1 - x0 + 2 * MARGIN) / 1.4, y1 - y0 + 2 * MARGIN + 40))
+                if best is None or key < best[0]:
+                    best = (key, placement)
+                if not problems:
+                    break
+        assert best is not None
+        return best[1]
+
+
+def _with_extra(nodes: dict[str, _Node], tree: list[_Edge], extra: list[_Edge]) -> list[_Edge]:
+    """The routed ``tree`` edges and those of ``extra`` that fit among them, cheapest
+    relations first, none longer than the longest tree edge."""
+    edges = list(tree)
+    longest = max((math.hypot(nodes[e.rel.source].x - nodes[e.rel.target].x,
+                              nodes[e.rel.source].y - nodes[e.rel.target].y) for e in tree),
+                  default=0.0)
+    for edge in sorted(extra, key=lambda e: _cost(e.rel)):
+        _try_extra(nodes, edges, edge, longest)
+    return edges
+
+
 def concept_svg(graph: KnowledgeGraph, cid: str, depth: int = 1, max_nodes: int = 30,
                 href: Callable[[str], str] | None = None) -> str:
     """The neighbourhood of concept ``cid`` as an SVG picture.
@@ -821,122 +1008,30 @@ def concept_svg(graph: KnowledgeGraph, cid: str, depth: int = 1, max_nodes: int 
         raise InvalidQuery(f"depth must be 1 or 2, not {depth}.")
     if max_nodes < 1:
         raise InvalidQuery(f"max_nodes must be at least 1, not {max_nodes}.")
-    dist, rels = graph.neighbors(cid, depth)
-    first, children = _select(graph, cid, dist, rels, max_nodes)
-    ring = {cid: 0, **dict.fromkeys(first, 1)}
+    distance, relations = graph.neighbors(cid, depth)
+    inner, children = _select(graph, cid, distance, relations, max_nodes)
+    ring_of = {cid: 0, **dict.fromkeys(inner, 1)}
     for kids in children.values():
-        ring.update(dict.fromkeys(kids, 2))
-    drawn = [r for r in rels if r.source in ring and r.target in ring]
+        ring_of.update(dict.fromkeys(kids, 2))
+    drawn = [r for r in relations if r.source in ring_of and r.target in ring_of]
     sides = {n: _side(cid, [r for r in drawn if cid in (r.source, r.target)
-                            and n in (r.source, r.target)]) for n in first}
-
-    def order(n: str) -> tuple[int, int, str]:
-        types = [r.type for r in drawn if n in (r.source, r.target) and cid in (r.source,
-                                                                               r.target)]
-        first_type = min(list(RELATION_TYPES).index(t) if t in RELATION_TYPES else 99
-                         for t in types)
-        return (sides[n], first_type, graph.concepts[n].label.lower())
-
-    first = sorted(first, key=order)
-    nodes = {n: _Node(graph.concepts[n], n == cid) for n in ring}
-    parent = dict.fromkeys(first, cid)
-    parent.update({k: n for n, kids in children.items() for k in kids})
-    tree: list[_Edge] = []
-    extra: list[_Edge] = []
-    for rel in drawn:
-        edge = _Edge(rel, sentence(graph, rel, ring[rel.source] <= ring[rel.target]))
-        if parent.get(rel.source) == rel.target or parent.get(rel.target) == rel.source:
-            tree.append(edge)
-        else:
-            extra.append(edge)
+                            and n in (r.source, r.target)]) for n in inner}
+    inner = _inner_order(graph, cid, inner, drawn, sides)
+    nodes = {n: _Node(graph.concepts[n], n == cid) for n in ring_of}
+    parent_of = dict.fromkeys(inner, cid)
+    parent_of.update({k: n for n, kids in children.items() for k in kids})
+    tree, extra = _tree_and_extra(graph, drawn, ring_of, parent_of)
     # a neighbour with many outer concepts gets a wider sector, so they stay near it
-    weights = [max(1.0, float(len(children[n]))) for n in first]
-    a1 = _ring_angles(weights, [sides[n] for n in first]) if first else []
-    # an outer concept wants the angle of its parent; siblings in label order
-    wanted: list[tuple[float, str]] = []
-    for n, angle in zip(first, a1, strict=True):
-        kids = sorted(children[n], key=lambda k: graph.concepts[k].label.lower())
-        wanted += [(angle + (i - (len(kids) - 1) / 2) * 1e-3, k) for i, k in enumerate(kids)]
-    wanted.sort(key=lambda t: (t[0] % (2 * math.pi), t[1]))
-    outer = [k for _, k in wanted]
-    ideal2 = [a % (2 * math.pi) for a, _ in wanted]
-
-    def place(aspect: float, r1: float, r2: list[float], angles1: list[float],
-              angles2: list[float]) -> None:
-        for n, angle in zip(first, angles1, strict=True):
-            nodes[n].x, nodes[n].y = aspect * r1 * math.cos(angle), r1 * math.sin(angle)
-        for n, radius, angle in zip(outer, r2, angles2, strict=False):
-            nodes[n].x, nodes[n].y = aspect * radius * math.cos(angle), radius * math.sin(angle)
-
-    inner = [nodes[cid], *(nodes[n] for n in first)]
-    everything = list(nodes.values())
-    sizes1 = [(nodes[n].w, nodes[n].h) for n in first]
-    sizes2 = [(nodes[n].w, nodes[n].h) for n in outer]
-    spokes = [e for e in tree if cid in (e.rel.source, e.rel.target)]
-    Layout = tuple[float, float, list[float], list[float], list[float]]
-    best: tuple[tuple[int, float], Layout] | None = None
-    for aspect in (1.0, 1.25, 1.5, 1.75, 2.0):
-        r1 = (nodes[cid].h + max((nodes[n].h for n in first), default=0)) / 2 + NODE_GAP
-        for _ in range(_GROWTH_LIMIT):
-            angles1 = _pack(a1, sizes1, aspect, r1)
-            if angles1 is not None:
-                place(aspect, r1, [], angles1, [])
-                if not _any_overlap(inner) and not _too_short(nodes, spokes):
-                    break
-            r1 *= 1.04
-        angles1 = angles1 if angles1 is not None else list(a1)
-        r2 = r1 + max((nodes[n].h for n in ring), default=0) + NODE_GAP
-        for _ in range(_GROWTH_LIMIT):
-            angles2 = _pack(ideal2, sizes2, aspect, r2)
-            if angles2 is not None:
-                place(aspect, r1, [r2] * len(outer), angles1, angles2)
-                if not _any_overlap(everything) and not _too_short(nodes, tree):
-                    break
-            r2 += 0.04 * r1
-        angles2 = angles2 if angles2 is not None else list(ideal2)
-        # then pull each outer concept in as far as it goes without touching anything
-        radii = [r2] * len(outer)
-        for i, n in enumerate(outer):
-            mine = [e for e in tree if n in (e.rel.source, e.rel.target)]
-            for f in (0.2, 0.4, 0.6, 0.8):
-                radii[i] = r1 + f * (r2 - r1)
-                place(aspect, r1, radii, angles1, angles2)
-                if not _any_overlap(everything) and not _too_short(nodes, mine):
-                    break
-            else:
-                radii[i] = r2
-        # grow until every label fits; keep the smallest drawing with the fewest collisions
-        for step in range(10):
-            scale = 1.08 ** step
-            layout = (aspect, r1 * scale, [r * scale for r in radii], angles1, angles2)
-            place(*layout)
-            problems = _route(nodes, tree)
-            x0, y0, x1, y1 = _extent(everything, tree)
-            # the drawing with legend and margins should best fit a 1400 x 1000 screen
-            key = (problems, max((x1 - x0 + 2 * MARGIN) / 1.4, y1 - y0 + 2 * MARGIN + 40))
-            if best is None or key < best[0]:
-                best = (key, layout)
-            if not problems:
-                break
-    assert best is not None
-    place(*best[1])
+    weights = [max(1.0, float(len(children[n]))) for n in inner]
+    inner_ideal = _ring_angles(weights, [sides[n] for n in inner]) if inner else []
+    outer, outer_ideal = _outer_ideal(graph, inner, inner_ideal, children)
+    layout = _RingLayout(nodes, cid, inner, inner_ideal, outer, outer_ideal, tree)
+    layout.place(layout.best())
     _route(nodes, tree)
-    edges = list(tree)
-    longest = max((math.hypot(nodes[e.rel.source].x - nodes[e.rel.target].x,
-                              nodes[e.rel.source].y - nodes[e.rel.target].y) for e in tree),
-                  default=0.0)
-    for edge in sorted(extra, key=lambda e: _cost(e.rel)):
-        _try_extra(nodes, edges, edge, longest)
+    edges = _with_extra(nodes, tree, extra)
     edges.sort(key=lambda e: drawn.index(e.rel))
-    shown = [cid, *first, *outer]
-    cut = len(dist) - len(shown)
-    left_out = len(drawn) - len(edges)
-    desc = f"The neighbourhood of {centre.label}: {len(shown)} concepts and {len(edges)} relations"
-    if cut:
-        desc += f"; {cut} more concepts within {depth} steps are not shown"
-    if left_out:
-        desc += f"; {left_out} relations among those shown are left out for clarity"
-    desc += ". " + " ".join(e.text for e in edges)
+    shown = [cid, *inner, *outer]
+    desc = _neighbourhood_desc(centre, depth, len(distance) - len(shown), shown, drawn, edges)
     return _document(_prefix("concept", cid, depth, max_nodes), f"Neighbourhood of "
                      f"{centre.label}", desc, [nodes[n] for n in shown], edges, href, "concept")
 
