@@ -134,20 +134,21 @@ def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_
         if found is None:
             return _error(request, ConceptNotFound(id, graph.suggest(id)))
         return RedirectResponse(concept_url(found.id), status_code=307)
-    c = graph.concepts[id]
+    concept = graph.concepts[id]
     notes = Footnotes(graph)
-    definition = inline(defined(c, notes))
+    definition = inline(defined(concept, notes))
     relations = []
-    for rel in graph.relations_of(c.id):
-        forward = rel.source == c.id
+    for rel in graph.relations_of(concept.id):
+        forward = rel.source == concept.id
         other = graph.concepts[rel.target if forward else rel.source]
         relations.append({"html": linked_sentence(sentence(graph, rel, forward), other),
                           "marks": inline(notes.mark(rel.citations)),
                           "note": inline(cited_note(rel, notes)) if rel.note else None})
-    svg = Markup(concept_svg(graph, c.id, depth=depth, href=concept_url))
-    return _page(request, "concept.html", title=c.label, c=c, kind=_kind_title(c.kind),
-                 colour=KIND_COLOURS[c.kind], definition=definition, relations=relations,
-                 svg=svg, depth=depth, iri=settings.concept_iri(c.id), notes=footnotes(notes))
+    svg = Markup(concept_svg(graph, concept.id, depth=depth, href=concept_url))
+    return _page(request, "concept.html", title=concept.label, concept=concept,
+                 kind=_kind_title(concept.kind), colour=KIND_COLOURS[concept.kind],
+                 definition=definition, relations=relations, svg=svg, depth=depth,
+                 iri=settings.concept_iri(concept.id), notes=footnotes(notes))
 
 
 @router.get("/relate", response_class=HTMLResponse, tags=["web pages"],
@@ -173,7 +174,7 @@ def relate_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
     ids = [r.x.id, *(s.to_id for p in drawn.paths for s in p.steps), r.y.id]
     context["drawn"] = [{"id": i, "url": concept_url(i), "label": graph.concepts[i].label}
                         for i in dict.fromkeys(ids)]
-    context.update(xc=r.x, yc=r.y, answer=markdown(answer), notes=footnotes(notes),
+    context.update(x_concept=r.x, y_concept=r.y, answer=markdown(answer), notes=footnotes(notes),
                    heading=f"{capitalize(r.x.label)} and {r.y.label}",
                    svg=Markup(relate_svg(graph, drawn, href=concept_url)),
                    svg_url=f"/v1/relate.svg?x={quote(r.x.id)}&y={quote(r.y.id)}")
