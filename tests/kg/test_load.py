@@ -16,7 +16,8 @@ from kg.citations import IndexedText
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term, skeleton
-from kg.load import LoadCache, _cycles, _suffix, load_files, load_graph
+from kg.load import LoadCache, load_files, load_graph
+from kg.rules import _cycles, _suffix
 from kg.store import data_files
 from kg.yamlread import parse_yaml
 

@@ -1,0 +1,180 @@
+"""Where the loader reads a data directory's files from: a directory on disk
+(:class:`DiskFiles`) or a mapping of paths to bytes (:class:`MemoryFiles`, for a server
+that keeps them in a database, :mod:`kg.store`).
+
+Both read a file the same way (UTF-8, universal newlines, the same errors) and name it
+by its path relative to the data directory, with ``/``; the checks (:mod:`kg.rules`)
+read files only through a :class:`Files`, so a directory and a mapping holding the
+same files give the same graph and the same problems. :mod:`kg.loadcache` keeps what
+was made of each file between loads.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path, PurePosixPath
+from typing import Any, NoReturn, TypeVar
+
+import yaml
+
+from kg import yamlread
+from kg.citations import IndexedText
+from kg.yamlread import Lines, YamlPath
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Parsed:
+    """What reading and parsing one YAML file gave: its data and duplicate keys, or the
+    line and message of why it could not be read or parsed.
+
+    A pure function of the file's text, so a :class:`~kg.loadcache.LoadCache` can keep
+    it; nothing the loader does changes ``data``.
+    """
+
+    data: Any
+    dupes: tuple[tuple[YamlPath, int], ...]
+    lines: Lines
+    error: tuple[int, str] | None = None
+
+
+def parse_file(read: Callable[[], str]) -> Parsed:
+    lines = Lines(read)
+    try:
+        text = read()
+    except (OSError, UnicodeDecodeError) as e:
+        return Parsed(None, (), lines, (1, f"cannot read file: {e}"))
+    try:
+        data, dupes = yamlread.parse_yaml(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(e, "problem", None) or str(e)
+        return Parsed(None, (), lines, (line, f"invalid YAML: {reason}"))
+    return Parsed(data, tuple(dupes), lines)
+
+
+class Files:
+    """Where the loader reads the data files from (a directory, or a mapping).
+
+    Files are named by their path relative to the data directory, with ``/``
+    (``sources/sources.yaml``, ``concepts/x.yaml``). Subclasses say how to read one
+    file's text, which names a folder holds and how a file is shown in problems;
+    parsing is the same for all, and may be cached by a subclass.
+    """
+
+    def shown(self, rel: str) -> str:
+        """How a problem names the file ``rel``."""
+        raise NotImplementedError
+
+    def is_file(self, rel: str) -> bool:
+        """Whether ``rel`` is a file."""
+        raise NotImplementedError
+
+    def listing(self, folder: str) -> list[str] | None:
+        """The names in ``folder``, sorted, or None if there is no such folder."""
+        raise NotImplementedError
+
+    def reader(self, rel: str) -> Callable[[], str]:
+        """A function that reads the text of ``rel`` as UTF-8 with universal newlines,
+        raising :class:`OSError` or :class:`UnicodeDecodeError` as
+        :meth:`pathlib.Path.read_text` does."""
+        raise NotImplementedError
+
+    def parsed(self, rel: str) -> Parsed:
+        """The YAML file ``rel``, read and parsed."""
+        return parse_file(self.reader(rel))
+
+    def indexed(self, rel: str) -> IndexedText:
+        """The source text ``rel``, read and indexed; raises as :meth:`reader` does."""
+        return IndexedText.build(self.reader(rel)())
+
+    def concept(self, rel: str, read: Callable[[], T]) -> T:
+        """What the concept file ``rel`` adds to the load: ``read()``, or what it gave
+        before for the same file and sources, when a subclass keeps that."""
+        return read()
+
+
+class DiskFiles(Files):
+    """The files of a data directory on disk, shown relative to its parent."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def shown(self, rel: str) -> str:
+        path = self.root / rel
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def is_file(self, rel: str) -> bool:
+        return (self.root / rel).is_file()
+
+    def listing(self, folder: str) -> list[str] | None:
+        path = self.root / folder
+        if not path.is_dir():
+            return None
+        return [p.name for p in sorted(path.iterdir())]
+
+    def reader(self, rel: str) -> Callable[[], str]:
+        return partial((self.root / rel).read_text, encoding="utf-8")
+
+
+def _decode(content: bytes) -> str:
+    """``content`` as :meth:`pathlib.Path.read_text` reads it: UTF-8 (a byte order
+    mark is kept, as there) with every line break made ``\\n``."""
+    text = content.decode("utf-8")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _fail(error: OSError) -> NoReturn:
+    raise error
+
+
+class MemoryFiles(Files):
+    """Files held in memory: relative path to bytes, shown as ``name/path``."""
+
+    def __init__(self, files: Mapping[str, bytes], name: str) -> None:
+        self.files = dict(files)
+        self.name = name
+
+    def shown(self, rel: str) -> str:
+        return f"{self.name}/{rel}" if self.name else rel
+
+    def is_file(self, rel: str) -> bool:
+        return rel in self.files
+
+    def listing(self, folder: str) -> list[str] | None:
+        prefix = folder + "/"
+        names = {rel[len(prefix):].split("/", 1)[0] for rel in self.files
+                 if rel.startswith(prefix)}
+        return sorted(names) if names else None
+
+    def _key(self, rel: str) -> str:
+        """``rel`` as a path on disk would spell it (``sources/.`` is ``sources``)."""
+        return str(PurePosixPath(rel))
+
+    def _missing(self, key: str) -> OSError:
+        """The error opening ``key`` gives on disk: it is a folder, or nothing."""
+        prefix = key + "/"
+        kind: type[OSError] = FileNotFoundError
+        code = errno.ENOENT
+        if PurePosixPath(key).name in ("", "..") or any(rel.startswith(prefix)
+                                                        for rel in self.files):
+            kind, code = IsADirectoryError, errno.EISDIR
+        return kind(code, os.strerror(code), self.shown(key))
+
+    def reader(self, rel: str) -> Callable[[], str]:
+        key = self._key(rel)
+        content = self.files.get(key)
+        if content is None:
+            return partial(_fail, self._missing(key))
+        return partial(_decode, content)  # holds the bytes, not the whole mapping

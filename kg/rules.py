@@ -1,0 +1,711 @@
+"""The checks a data directory must pass, and the graph it gives when it passes them.
+
+:func:`validate` reads the files through a :class:`~kg.files.Files` (from a directory
+or from memory), checks each against the fields it may hold and the vocabulary
+(:mod:`kg.ontology`), then makes the checks across files (one file per id, one concept
+per name, no look-alike names, relations' targets, duplicates and cycles), and collects
+every problem with its file and line. What a concept file adds to a load is
+worked out by :func:`_read_concept` as a pure function of the file and the sources, so
+a :class:`~kg.loadcache.LoadCache` can keep it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, TypeGuard
+
+import networkx as nx
+
+from kg.citations import IndexedText
+from kg.errors import DataError, Problem
+from kg.files import Files
+from kg.graph import KnowledgeGraph
+from kg.ids import INVISIBLE, did_you_mean, is_slug, look_alike_key, normalize_term
+from kg.model import Citation, Concept, Relation, Source
+from kg.ontology import (
+    HIERARCHICAL_TYPES,
+    KINDS,
+    MODALITIES,
+    NOTE_MAX,
+    RELATION_TYPES,
+    WORK_KIND,
+)
+from kg.yamlread import Lines, YamlPath
+
+SOURCE_FIELDS = {"id", "title", "kind", "authors", "url", "published", "text"}
+SOURCE_REQUIRED = {"id", "title", "kind"}
+CONCEPT_FIELDS = {"id", "label", "kind", "aliases", "definition", "citations", "relations",
+                  "article", "plural"}
+CONCEPT_REQUIRED = {"label", "kind", "definition", "citations"}
+CITATION_FIELDS = {"source", "quote"}
+RELATION_FIELDS = {"type", "target", "citations", "note", "modality"}
+RELATION_REQUIRED = {"type", "target", "citations"}
+
+
+@dataclass(frozen=True)
+class _Where:
+    """A place in a data file, its line looked up when needed."""
+
+    file: str
+    lines: Lines
+    path: YamlPath
+
+    @property
+    def line(self) -> int:
+        return self.lines.of(self.path)
+
+
+@dataclass
+class _Doc:
+    """A parsed YAML file."""
+
+    file: str
+    data: Any
+    lines: Lines
+
+    def line(self, path: YamlPath) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        return self.lines.of(path)
+
+    def where(self, path: YamlPath) -> _Where:
+        return _Where(self.file, self.lines, path)
+
+
+@dataclass
+class _Collector:
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, file: str, line: int, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(file, line, message, hint))
+
+def _read_yaml(files: Files, rel: str, out: _Collector) -> _Doc | None:
+    shown = files.shown(rel)
+    parsed = files.parsed(rel)
+    if parsed.error is not None:
+        line, message = parsed.error
+        out.add(shown, line, message)
+        return None
+    for dupe_path, line in parsed.dupes:
+        out.add(shown, line, f"duplicate key {dupe_path[-1]!r}; YAML keeps only the last one")
+    return _Doc(shown, parsed.data, parsed.lines)
+
+
+def _check_fields(doc: _Doc, path: YamlPath, value: dict[str, Any], allowed: set[str],
+                  required: set[str], what: str, out: _Collector) -> None:
+    for key in value:
+        if key not in allowed:
+            out.add(doc.file, doc.line(path + (key,)), f"unknown field {key!r} in {what}",
+                    did_you_mean(str(key), sorted(allowed)))
+    for key in sorted(required - set(value)):
+        out.add(doc.file, doc.line(path), f"{what} lacks required field {key!r}")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters no text that the RDF export carries may hold: labels, aliases,
+definitions, notes, sources' titles, kinds, authors, dates and texts (whose passages
+quotes are). XML 1.0 cannot carry the C0 controls but tab, line feed and carriage return
+(the RDF/XML writer escapes CR: :data:`kg.rdf.XML_CR`), nor U+FFFE, U+FFFF or a lone
+surrogate, which UTF-8 cannot encode; the C1 controls break YAML."""
+
+_MARKUP = re.compile("[<>&]")
+"""Characters no label or alias may hold: clients such as AISafety.info's site write
+names into a page as HTML, unescaped (see :mod:`kg.glossary`)."""
+
+
+def _char(ch: str) -> str:
+    """A character as a reader can find it: ``U+202E RIGHT-TO-LEFT OVERRIDE``."""
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+
+
+def _check_text(shown: str, text: str, out: _Collector) -> None:
+    """A source text may hold no :data:`_CONTROL` character: the export carries it."""
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        out.add(shown, text.count("\n", 0, bad.start()) + 1,
+                f"source text holds the character U+{ord(bad.group()):04X}, which text may "
+                "not hold", "no control characters but tab and line breaks, lone "
+                "surrogates or noncharacters: XML, so the RDF/XML export, cannot carry them")
+
+
+def _is_str(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value.strip())
+
+
+@dataclass
+class _Sources:
+    sources: dict[str, Source]
+    texts: dict[str, IndexedText]
+
+
+def _load_sources(files: Files, out: _Collector) -> _Sources:
+    rel = "sources/sources.yaml"
+    shown = files.shown(rel)
+    result = _Sources({}, {})
+    if not files.is_file(rel):
+        out.add(shown, 1, "missing sources file")
+        return result
+    doc = _read_yaml(files, rel, out)
+    if doc is None:
+        return result
+    if not isinstance(doc.data, list):
+        out.add(shown, 1, "sources.yaml must be a list of sources")
+        return result
+    for i, item in enumerate(doc.data):
+        p: YamlPath = (i,)
+        if not isinstance(item, dict):
+            out.add(shown, doc.line(p), "a source must be a mapping")
+            continue
+        _check_fields(doc, p, item, SOURCE_FIELDS, SOURCE_REQUIRED, "source", out)
+        sid = item.get("id")
+        if not _is_str(sid) or not is_slug(str(sid)):
+            out.add(shown, doc.line(p + ("id",)), f"source id {sid!r} is not a slug",
+                    "use lowercase words joined by hyphens")
+            continue
+        if sid in result.sources:
+            out.add(shown, doc.line(p + ("id",)), f"duplicate source id {sid!r}")
+            continue
+        for key in ("title", "kind"):
+            if key in item and not _is_str(item[key]):
+                out.add(shown, doc.line(p + (key,)), f"source field {key!r} must be a string")
+        authors = item.get("authors", [])
+        if not isinstance(authors, list) or not all(_is_str(a) for a in authors):
+            out.add(shown, doc.line(p + ("authors",)), "authors must be a list of names")
+            authors = []
+        for path_, value in [*(((key,), item[key]) for key in ("title", "kind", "published")
+                               if key in item),
+                             *((("authors", i), a) for i, a in enumerate(authors))]:
+            bad = _CONTROL.search(str(value))
+            if bad is not None:
+                out.add(shown, doc.line(p + path_), f"source field {path_[0]!r} holds the "
+                        f"character U+{ord(bad.group()):04X}, which text may not hold",
+                        "no control characters, lone surrogates or noncharacters")
+        text_file = item.get("text")
+        if text_file is not None:
+            if not _is_str(text_file) or "/" in text_file or "\\" in text_file:
+                out.add(shown, doc.line(p + ("text",)),
+                        f"text {text_file!r} must be a file name in the sources folder")
+                text_file = None
+            else:
+                try:
+                    result.texts[sid] = indexed = files.indexed(f"sources/{text_file}")
+                except (OSError, UnicodeDecodeError) as e:
+                    out.add(shown, doc.line(p + ("text",)), f"cannot read source text: {e}")
+                    text_file = None
+                else:
+                    _check_text(files.shown(f"sources/{text_file}"), indexed.original, out)
+        published = item.get("published")
+        try:
+            source = Source(
+                id=sid, title=str(item.get("title", "")), kind=str(item.get("kind", "")),
+                authors=tuple(authors), url=item.get("url"),
+                published=None if published is None else str(published), text_file=text_file,
+            )
+        except ValueError as e:
+            out.add(shown, doc.line(p), f"invalid source: {e}")
+            continue
+        result.sources[sid] = source
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class _RawRelation:
+    """A relation as a concept file states it, with what the checks across files look at
+    worked out once (a cached concept file keeps it)."""
+
+    relation: Relation
+    where: _Where
+    target: str
+    symmetric: bool
+    hierarchical: bool
+
+    @property
+    def file(self) -> str:
+        return self.where.file
+
+    @property
+    def line(self) -> int:
+        return self.where.line
+
+
+@dataclass
+class _State:
+    files: Files
+    sources: _Sources
+    out: _Collector
+    normalize: Callable[[str], str]
+    cited: dict[tuple[str, tuple[int, int]], Citation]
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    concept_files: dict[str, tuple[str, int]] = field(default_factory=dict)
+    raw_relations: list[_RawRelation] = field(default_factory=list)
+    term_lines: dict[tuple[str, str], _Where] = field(default_factory=dict)
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    looks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+def _citations(doc: _Doc, path: YamlPath, value: Any, sources: _Sources,
+               cited: dict[tuple[str, tuple[int, int]], Citation], out: _Collector,
+               required: bool) -> tuple[Citation, ...]:
+    if value is None or value == []:
+        if required:
+            out.add(doc.file, doc.line(path), "no citation: at least one is required")
+        return ()
+    if not isinstance(value, list):
+        out.add(doc.file, doc.line(path), "citations must be a list")
+        return ()
+    found: list[Citation] = []
+    for i, item in enumerate(value):
+        p = path + (i,)
+        if not isinstance(item, dict):
+            out.add(doc.file, doc.line(p), "a citation must be a mapping with source and quote")
+            continue
+        _check_fields(doc, p, item, CITATION_FIELDS, CITATION_FIELDS, "citation", out)
+        sid, quote = item.get("source"), item.get("quote")
+        if not _is_str(sid) or not _is_str(quote):
+            if "source" in item and "quote" in item:
+                out.add(doc.file, doc.line(p), "citation source and quote must be strings")
+            continue
+        source = sources.sources.get(sid)
+        if source is None:
+            out.add(doc.file, doc.line(p + ("source",)), f"unknown source {sid!r}",
+                    did_you_mean(sid, sources.sources))
+            continue
+        text = sources.texts.get(sid)
+        if text is None:
+            out.add(doc.file, doc.line(p + ("source",)),
+                    f"source {sid!r} has no text, so it cannot be quoted",
+                    "cite a source with text; name the work with introduced_in")
+            continue
+        where = text.locate(quote)
+        if where is None:
+            near = text.closest(quote)
+            out.add(doc.file, doc.line(p + ("quote",)),
+                    f"quote not found in source {sid!r}: {quote.strip()!r}",
+                    f"closest passage: {near!r}" if near else "")
+            continue
+        # citations are frozen: one object per passage, however often it is cited
+        passage = cited.get((sid, where))
+        if passage is None:
+            start, end = where
+            passage = cited[(sid, where)] = Citation(
+                source=sid, quote=text.original[start:end], start=start, end=end)
+        found.append(passage)
+    return tuple(found)
+
+
+@dataclass(frozen=True, eq=False)
+class _ConceptFile:
+    """All that one concept file adds to a load, given the sources: a pure function of
+    its name, its text, the sources and how files are shown, so a
+    :class:`~kg.loadcache.LoadCache` can keep it while none of these changes.
+
+    The only check that depends on other concept files, whether an earlier file (``x.yaml``
+    before ``x.yml``) already defined the id, is left to :func:`_add_concept`, between
+    the problems found before it (``head``) and the rest.
+    """
+
+    cid: str
+    shown: str
+    head: tuple[Problem, ...]
+    checked: bool
+    """Whether the file got as far as the duplicate-id check (it is a mapping)."""
+    problems: tuple[Problem, ...] = ()
+    terms: tuple[str, ...] = ()
+    looks: tuple[str, ...] = ()
+    """The :func:`kg.ids.look_alike_key` of each term ("" for one with an invisible
+    character, refused as such)."""
+    kind: str | None = None
+    """The kind, when it is a known one."""
+    term_lines: tuple[tuple[tuple[str, str], _Where], ...] = ()
+    relations: tuple[_RawRelation, ...] = ()
+    concept: Concept | None = None
+
+
+def _read_concept(name: str, files: Files, sources: _Sources,
+                  cited: dict[tuple[str, tuple[int, int]], Citation]) -> _ConceptFile:
+    """What the concept file ``name`` adds to a load (see :class:`_ConceptFile`)."""
+    out = _Collector()
+    rel = f"concepts/{name}"
+    shown = files.shown(rel)
+    cid = PurePosixPath(name).stem
+    doc = _read_yaml(files, rel, out)
+    if doc is None:
+        return _ConceptFile(cid, shown, tuple(out.problems), False)
+    if not is_slug(cid):
+        out.add(shown, 1, f"file name {name!r} is not a valid id",
+                f"rename it to {cid.lower().replace('_', '-').replace(' ', '-')}.yaml")
+    data = doc.data
+    if not isinstance(data, dict):
+        out.add(shown, 1, "a concept file must be a mapping")
+        return _ConceptFile(cid, shown, tuple(out.problems), False)
+    _check_fields(doc, (), data, CONCEPT_FIELDS, CONCEPT_REQUIRED, "concept", out)
+    if "id" in data and data["id"] != cid:
+        out.add(shown, doc.line(("id",)),
+                f"id {data['id']!r} differs from the file name {cid!r}",
+                "the file name is the id; drop the id field or rename the file")
+    head = tuple(out.problems)
+    out = _Collector()
+    kind: Any = data.get("kind")
+    if kind is not None and not isinstance(kind, str):
+        out.add(shown, doc.line(("kind",)), f"kind must be a name, not {kind!r}")
+        kind = None
+    elif kind is not None and kind not in KINDS:
+        out.add(shown, doc.line(("kind",)), f"unknown kind {kind!r}",
+                did_you_mean(str(kind), KINDS))
+    label = data.get("label")
+    if "label" in data and not _is_str(label):
+        out.add(shown, doc.line(("label",)), "label must be a non-empty string")
+    definition = data.get("definition")
+    if "definition" in data and not _is_str(definition):
+        out.add(shown, doc.line(("definition",)), "definition must be a non-empty string")
+    aliases = data.get("aliases") or []
+    if not isinstance(aliases, list) or not all(_is_str(a) for a in aliases):
+        out.add(shown, doc.line(("aliases",)), "aliases must be a list of strings")
+        aliases = []
+    for path_, text in [(("label",), label), (("definition",), definition),
+                        *((("aliases", i), a) for i, a in enumerate(aliases))]:
+        if not isinstance(text, str):
+            continue
+        bad = _CONTROL.search(text)
+        field_ = "alias" if path_[0] == "aliases" else path_[0]
+        if bad is not None:
+            out.add(shown, doc.line(path_), f"{field_} {text!r} holds the character "
+                    f"U+{ord(bad.group()):04X}, which text may not hold",
+                    "no control characters, lone surrogates or noncharacters")
+        if path_[0] == "definition":
+            continue
+        markup = _MARKUP.search(text)
+        if markup is not None:
+            out.add(shown, doc.line(path_), f"{field_} {text!r} holds {markup.group()!r}, "
+                    "which a page that shows names as HTML would read as markup",
+                    "write the name without <, > and & (for example 'and' for '&')")
+        hidden = INVISIBLE.search(text)
+        if hidden is not None:
+            out.add(shown, doc.line(path_), f"{field_} {text!r} holds {_char(hidden.group())}, "
+                    "an invisible format character",
+                    "no bidi controls, zero-width characters, soft hyphens or other invisible "
+                    "characters in a name: they let it pass for another or hide what it says")
+    terms = (cid, *([label.strip()] if _is_str(label) else []), *(a.strip() for a in aliases))
+    term_lines = [((cid, str(label)), doc.where(("label",))),
+                  *(((cid, alias.strip()), doc.where(("aliases", i)))
+                    for i, alias in enumerate(aliases))]
+    article = data.get("article")
+    if article is not None and article not in ("", "the", "a", "an"):
+        out.add(shown, doc.line(("article",)),
+                f"article {article!r} must be '', 'the', 'a' or 'an'")
+        article = None
+    plural = data.get("plural", False)
+    if not isinstance(plural, bool):
+        out.add(shown, doc.line(("plural",)), f"plural must be true or false, not {plural!r}")
+        plural = False
+    citations = _citations(doc, ("citations",), data.get("citations"), sources, cited, out,
+                           required=True)
+    relations = data.get("relations") or []
+    if not isinstance(relations, list):
+        out.add(shown, doc.line(("relations",)), "relations must be a list")
+        relations = []
+    raw_relations: list[_RawRelation] = []
+    for i, rel_ in enumerate(relations):
+        p: YamlPath = ("relations", i)
+        if not isinstance(rel_, dict):
+            out.add(shown, doc.line(p), "a relation must be a mapping with type, target, citations")
+            continue
+        _check_fields(doc, p, rel_, RELATION_FIELDS, RELATION_REQUIRED, "relation", out)
+        rtype, target = rel_.get("type"), rel_.get("target")
+        ok = True
+        if "type" in rel_ and not isinstance(rtype, str):
+            out.add(shown, doc.line(p + ("type",)), f"relation type must be a name, not {rtype!r}")
+            ok = False
+        elif "type" in rel_ and rtype not in RELATION_TYPES:
+            out.add(shown, doc.line(p + ("type",)), f"unknown relation type {rtype!r}",
+                    did_you_mean(str(rtype), RELATION_TYPES))
+            ok = False
+        if "target" in rel_ and not _is_str(target):
+            out.add(shown, doc.line(p + ("target",)), "target must be a concept id")
+            ok = False
+        elif target == cid:
+            out.add(shown, doc.line(p + ("target",)), f"relation {rtype!r} from {cid!r} to itself")
+            ok = False
+        rel_cits = _citations(doc, p + ("citations",), rel_.get("citations"), sources, cited,
+                              out, required=True)
+        note = _note(doc, p, rel_, out)
+        modality = _modality(doc, p, rel_, rtype if ok else None, out)
+        if ok and rtype and target:
+            raw_relations.append(_RawRelation(
+                Relation(source=cid, type=rtype, target=target, citations=rel_cits,
+                         note=note, modality=modality),
+                doc.where(p), target, rtype in _SYMMETRIC,
+                rtype in HIERARCHICAL_TYPES and modality != "does_not"))
+    complete = (_is_str(label) and _is_str(definition) and kind in KINDS and citations)
+    concept = None
+    if complete:
+        concept = Concept(
+            id=cid, label=str(label).strip(), kind=str(kind),
+            aliases=tuple(a.strip() for a in aliases),
+            definition=" ".join(str(definition).split()), citations=citations, article=article,
+            plural=plural)
+    return _ConceptFile(cid, shown, head, True, tuple(out.problems), terms,
+                        tuple("" if INVISIBLE.search(t) else look_alike_key(t) for t in terms),
+                        kind if kind in KINDS else None,
+                        tuple(term_lines), tuple(raw_relations), concept)
+
+
+def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str | None:
+    """A relation's note: one or two sentences of plain text, or None."""
+    if "note" not in rel or rel["note"] is None:
+        return None
+    note = rel["note"]
+    where = doc.line(p + ("note",))
+    if not _is_str(note):
+        out.add(doc.file, where, "note must be a non-empty string",
+                "one or two sentences saying why or how the relation holds")
+        return None
+    text = " ".join(note.split())
+    bad = _CONTROL.search(note)
+    if bad is not None:
+        out.add(doc.file, where, f"note holds the character U+{ord(bad.group()):04X}, which "
+                "text may not hold", "no control characters, lone surrogates or noncharacters")
+        return None
+    if len(text) > NOTE_MAX:
+        out.add(doc.file, where, f"note is {len(text)} characters long, more than {NOTE_MAX}",
+                "one or two sentences; the cited passage says the rest")
+        return None
+    return text
+
+
+def _modality(doc: _Doc, p: YamlPath, rel: dict[str, Any], rtype: str | None,
+              out: _Collector) -> Any:
+    """A relation's modality, if it has one that its type allows; else None."""
+    modality = rel.get("modality")
+    if modality is None:
+        return None
+    where = doc.line(p + ("modality",))
+    if not isinstance(modality, str) or modality not in MODALITIES:
+        out.add(doc.file, where, f"unknown modality {modality!r}",
+                did_you_mean(str(modality), MODALITIES) or
+                f"one of {', '.join(MODALITIES)}")
+        return None
+    if rtype is None:
+        return None
+    allowed = RELATION_TYPES[rtype].modal
+    if modality not in allowed:
+        hint = (f"{rtype} allows {', '.join(allowed)}" if allowed else
+                f"{rtype} takes no modality")
+        out.add(doc.file, where, f"modality {modality!r} is not allowed on {rtype}", hint)
+        return None
+    return modality
+
+
+def _add_concept(found: _ConceptFile, state: _State) -> None:
+    """Add what one concept file holds to the load, unless an earlier file defined its id."""
+    cid = found.cid
+    state.out.problems.extend(found.head)
+    if not found.checked:
+        return
+    if cid in state.concepts:
+        first = state.concept_files[cid]
+        state.out.add(found.shown, 1, f"duplicate id {cid!r}, first defined in {first[0]}")
+        return
+    state.out.problems.extend(found.problems)
+    state.terms[cid] = found.terms
+    state.looks[cid] = found.looks
+    if found.kind is not None:
+        state.kinds[cid] = found.kind
+    state.term_lines.update(found.term_lines)
+    state.raw_relations.extend(found.relations)
+    state.concept_files[cid] = (found.shown, 1)
+    if found.concept is not None:
+        state.concepts[cid] = found.concept
+
+
+def _load_concept(name: str, state: _State) -> None:
+    rel = f"concepts/{name}"
+    found = state.files.concept(rel, lambda: _read_concept(name, state.files, state.sources,
+                                                           state.cited))
+    _add_concept(found, state)
+
+
+def _check_terms(state: _State) -> None:
+    """Every label and alias must name one concept only, after normalisation, and no
+    term may look like another (the same :func:`kg.ids.look_alike_key`) without being
+    the same term (the same normalised form)."""
+    owner: dict[str, tuple[str, str]] = {}
+    first_look: dict[str, tuple[str, str, str]] = {}  # look -> concept, term, normalised
+    for cid, terms in state.terms.items():
+        shown = state.concept_files[cid][0]
+        seen_here: set[str] = set()
+        for term, look in zip(terms, state.looks[cid], strict=True):
+            key = state.normalize(term)
+            if not key:
+                state.out.add(shown, _line(state.term_lines.get((cid, term))),
+                              f"term {term!r} has no letters or digits")
+                continue
+            if key in seen_here:
+                continue
+            seen_here.add(key)
+            if look:
+                other, other_term, other_key = first_look.setdefault(look, (cid, term, key))
+                if other_key != key:
+                    _look_alike(state, (cid, term), (other, other_term))
+                    continue
+            if key in owner and owner[key][0] != cid:
+                other, other_term = owner[key]
+                state.out.add(shown, _line(state.term_lines.get((cid, term))),
+                              f"term {term!r} names both {cid!r} and {other!r} "
+                              f"(there as {other_term!r})",
+                              "a label or alias must name one concept only")
+            else:
+                owner.setdefault(key, (cid, term))
+
+
+def _look_alike(state: _State, one: tuple[str, str], other: tuple[str, str]) -> None:
+    """Report that two names (concept, term) look alike, at the one holding characters
+    beyond ASCII if only one does (the look-alike of a plain name), else at ``one``."""
+    if one[1].isascii() and not other[1].isascii():
+        one, other = other, one
+    (cid, term), (other_cid, other_term) = one, other
+    whose = "another name of the same concept" if other_cid == cid else \
+        f"a name of {other_cid!r}"
+    state.out.add(state.concept_files[cid][0], _line(state.term_lines.get(one)),
+                  f"term {term!r} looks like {other_term!r}, {whose}"
+                  f"{_unlike(term, other_term)}",
+                  "a name may not pass for another through look-alike characters "
+                  "(Unicode's confusables); use the name there, or one that reads "
+                  "differently")
+
+
+def _unlike(term: str, other: str) -> str:
+    """The characters beyond ASCII that one of two look-alike names has and the other
+    has not, for a reader who cannot see the difference: `` (this one holds U+0435
+    CYRILLIC SMALL LETTER IE)``, or ``""``."""
+    said = [f"{which} holds {', '.join(map(_char, chars))}" for which, chars in (
+        ("this one", sorted({ch for ch in term if not ch.isascii()} - set(other))),
+        ("that one", sorted({ch for ch in other if not ch.isascii()} - set(term))))
+        if chars]
+    return f" ({'; '.join(said)})" if said else ""
+
+
+def _line(where: _Where | None) -> int:
+    return 1 if where is None else where.line
+
+
+_SYMMETRIC = frozenset(name for name, t in RELATION_TYPES.items() if t.symmetric)
+
+
+def _check_relations(state: _State) -> list[Relation]:
+    out = state.out
+    concepts, kinds = state.concepts, state.kinds
+    known = concepts.keys() | state.concept_files.keys()
+    relations: list[Relation] = []
+    seen: dict[tuple[str, str, str], _RawRelation] = {}
+    hier: dict[tuple[str, str], _RawRelation] = {}  # each is_a/part_of edge, first stated
+    for raw in state.raw_relations:
+        target = raw.target
+        if target not in known:
+            out.add(raw.file, raw.line, f"dangling target {target!r}: no such concept",
+                    did_you_mean(target, known))
+            continue
+        rel = raw.relation
+        source, type_ = rel.source, rel.type
+        if raw.hierarchical:
+            hier.setdefault((source, target), raw)
+        key = (target, type_, source) if raw.symmetric and target < source else (
+            source, type_, target)
+        first = seen.setdefault(key, raw)
+        if first is not raw:
+            out.add(raw.file, raw.line,
+                    f"duplicate relation {source} {type_} {target}, "
+                    f"already stated in {first.file}")
+            continue
+        if type_ == "introduced_in":
+            target_kind = kinds.get(target)
+            if target_kind not in (None, WORK_KIND):
+                out.add(raw.file, raw.line,
+                        f"introduced_in must point at a work, but {target!r} is a {target_kind}")
+        if target in concepts and source in concepts and rel.citations:
+            relations.append(rel)
+    for cycle in _cycles(hier):
+        first = hier[(cycle[0], cycle[1 % len(cycle)])]
+        loop = " -> ".join([*cycle, cycle[0]])
+        out.add(first.file, first.line, f"cycle in is_a/part_of: {loop}")
+    return relations
+
+
+def _cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Every elementary cycle of the directed graph of ``edges``, each once, starting
+    at its smallest node.
+
+    Nodes that no edge enters are taken off, and the edges that leave them, until none
+    is left: what remains holds every cycle (a node on one always keeps the edge from
+    the one before it), and is empty when there is none, as in valid data, so the
+    cycles are only searched for (by :func:`networkx.simple_cycles`) when there are some.
+    """
+    following: dict[str, list[str]] = {}
+    entering: dict[str, int] = {}
+    for a, b in edges:
+        following.setdefault(a, []).append(b)
+        entering.setdefault(a, 0)
+        entering[b] = entering.get(b, 0) + 1
+    free = [node for node, count in entering.items() if count == 0]
+    while free:
+        for b in following.get(free.pop(), ()):
+            entering[b] -= 1
+            if not entering[b]:
+                free.append(b)
+    left = {node for node, count in entering.items() if count}
+    if not left:
+        return []
+    graph = nx.DiGraph()
+    graph.add_edges_from((a, b) for a in left for b in following.get(a, ()) if b in left)
+    cycles = []
+    for found in nx.simple_cycles(graph):
+        at = found.index(min(found))  # report each cycle from the same place every time
+        cycles.append(found[at:] + found[:at])
+    return cycles
+
+
+def _suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix``, without making a path of a plain name."""
+    if "/" in name:
+        return PurePosixPath(name).suffix
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _iter_concept_files(files: Files, out: _Collector) -> Iterator[str]:
+    """The names of the concept files, in order; anything else in concepts/ is a problem."""
+    names = files.listing("concepts")
+    if names is None:
+        out.add(files.shown("concepts"), 1, "missing concepts folder")
+        return
+    for name in names:
+        rel = f"concepts/{name}"
+        if _suffix(name) in (".yaml", ".yml") and files.is_file(rel):
+            yield name
+        elif not name.startswith("."):
+            out.add(files.shown(rel), 1, "unexpected file in concepts/",
+                    "each concept is a .yaml file named after its id")
+
+
+
+def validate(files: Files, normalize: Callable[[str], str] = normalize_term,
+              cited: dict[tuple[str, tuple[int, int]], Citation] | None = None,
+              ) -> KnowledgeGraph:
+    """Every check, on files read through ``files``; terms folded by ``normalize``;
+    ``cited`` holds the citation of every passage cited so far, when the sources are
+    those of an earlier call."""
+    out = _Collector()
+    sources = _load_sources(files, out)
+    state = _State(files, sources, out, normalize, {} if cited is None else cited)
+    for name in _iter_concept_files(files, out):
+        _load_concept(name, state)
+    _check_terms(state)
+    relations = _check_relations(state)
+    if out.problems:
+        raise DataError(out.problems)
+    texts = {sid: t.original for sid, t in sources.texts.items()}
+    return KnowledgeGraph(sources.sources, texts, state.concepts, relations, normalize)
