@@ -1,4 +1,9 @@
-"""Request and response models of the curation (write) API."""
+"""Request and response models of the curation (write) API.
+
+The fields of a concept, a relation and a citation, and their bounds, are those
+:mod:`kg.schema` declares for the data files (``tests/api/test_curation_schemas.py``
+holds the models to it).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kg.ontology import NOTE_MAX, Modality
+from kg.ontology import Modality
+from kg.schema import CITATION, CONCEPT, RELATION, Article, Schema
 
-Text = Annotated[str, Field(max_length=20_000)]
-Name = Annotated[str, Field(max_length=200)]
-Note = Annotated[str, Field(max_length=NOTE_MAX)]
+
+def _chars(schema: Schema, name: str) -> Any:
+    """Pydantic's bound on the string field ``name`` of ``schema`` (or on each string of
+    the list it is), as :mod:`kg.schema` declares it."""
+    return Field(max_length=schema[name].max_chars)
+
+
+def _items(schema: Schema, name: str) -> int | None:
+    """The most items of the list field ``name`` of ``schema``."""
+    return schema[name].max_items
+
+
 Etag = Annotated[str, Field(description="the ETag a conditional write sends back in If-Match")]
 
 
@@ -19,9 +34,10 @@ class CitationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    source: Name = Field(description="source id (see /v1/sources)")
-    quote: Text = Field(description="the passage, verbatim (white space and typographic "
-                                    "quotes may differ)")
+    source: Annotated[str, _chars(CITATION, "source")] = Field(
+        description="source id (see /v1/sources)")
+    quote: Annotated[str, _chars(CITATION, "quote")] = Field(
+        description="the passage, verbatim (white space and typographic quotes may differ)")
 
 
 class RelationIn(BaseModel):
@@ -29,15 +45,18 @@ class RelationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: Name = Field(description="relation type (see /v1/ontology); inverses are derived")
-    target: Name = Field(description="id of the concept it points at")
+    type: Annotated[str, _chars(RELATION, "type")] = Field(
+        description="relation type (see /v1/ontology); inverses are derived")
+    target: Annotated[str, _chars(RELATION, "target")] = Field(
+        description="id of the concept it points at")
     modality: Modality | None = Field(
         default=None, description="can, may or does_not, where the source hedges or denies "
                                   "the relation; only those its type lists in /v1/ontology")
-    note: Note | None = Field(
+    note: Annotated[str, _chars(RELATION, "note")] | None = Field(
         default=None, description="one or two sentences, in our own words, saying why or "
                                   "how the relation holds")
-    citations: list[CitationIn] = Field(default_factory=list, max_length=100,
+    citations: list[CitationIn] = Field(default_factory=list,
+                                        max_length=_items(RELATION, "citations"),
                                         description="at least one quote supporting it")
 
 
@@ -46,17 +65,22 @@ class ConceptFields(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    label: Name
-    kind: Name = Field(description="kind of concept (see /v1/ontology)")
-    article: Literal["", "the", "a", "an"] | None = Field(
+    label: Annotated[str, _chars(CONCEPT, "label")]
+    kind: Annotated[str, _chars(CONCEPT, "kind")] = Field(
+        description="kind of concept (see /v1/ontology)")
+    article: Article | None = Field(
         default=None, description="article used before the label in sentences")
     plural: bool = Field(default=False, description="whether the label is a plural noun")
-    aliases: list[Name] = Field(default_factory=list, max_length=200)
-    definition: Text = Field(description="one to three sentences in our own words")
-    citations: list[CitationIn] = Field(default_factory=list, max_length=100,
+    aliases: list[Annotated[str, _chars(CONCEPT, "aliases")]] = Field(
+        default_factory=list, max_length=_items(CONCEPT, "aliases"))
+    definition: Annotated[str, _chars(CONCEPT, "definition")] = Field(
+        description="one to three sentences in our own words")
+    citations: list[CitationIn] = Field(default_factory=list,
+                                        max_length=_items(CONCEPT, "citations"),
                                         description="at least one quote supporting the "
                                                     "definition")
-    relations: list[RelationIn] = Field(default_factory=list, max_length=2000,
+    relations: list[RelationIn] = Field(default_factory=list,
+                                        max_length=_items(CONCEPT, "relations"),
                                         description="relations stated on this concept")
 
     def record(self) -> dict[str, Any]:
@@ -70,8 +94,9 @@ class ConceptFields(BaseModel):
 class ConceptIn(ConceptFields):
     """A concept to write; ``id`` is required when creating with POST."""
 
-    id: Name | None = Field(default=None, description="the id (a slug); with PUT it may be "
-                                                      "left out, or must equal the path's")
+    id: Annotated[str, _chars(CONCEPT, "id")] | None = Field(
+        default=None, description="the id (a slug); with PUT it may be left out, or must "
+                                  "equal the path's")
 
 
 class ConceptRecord(ConceptFields):
@@ -87,7 +112,8 @@ class ConceptRecord(ConceptFields):
 class RelationCreate(RelationIn):
     """A relation to add: it is stated on (written into) the ``source`` concept."""
 
-    source: Name = Field(description="id of the concept it starts from")
+    source: Annotated[str, _chars(CONCEPT, "id")] = Field(
+        description="id of the concept it starts from")
 
 
 class RelationRecord(BaseModel):
@@ -108,9 +134,10 @@ class RelationCitations(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    citations: list[CitationIn] = Field(max_length=100)
+    citations: list[CitationIn] = Field(max_length=_items(RELATION, "citations"))
     modality: Modality | None = Field(default=None, description="as in RelationIn")
-    note: Note | None = Field(default=None, description="as in RelationIn")
+    note: Annotated[str, _chars(RELATION, "note")] | None = Field(
+        default=None, description="as in RelationIn")
 
 
 class RevisionOut(BaseModel):

@@ -3,9 +3,9 @@
 A *record* is the editable form of one concept file: what a curator writes, with
 quotes as written and only the relations stated on the concept (inverses are derived,
 so they are edited on the other concept). It is a plain dict with the keys of the YAML
-file: ``label``, ``kind``, ``article``, ``plural``, ``aliases``, ``definition``,
-``citations`` (``source``, ``quote``) and ``relations`` (``type``, ``target``, and
-optionally ``modality`` and ``note``, then ``citations``).
+file, as :mod:`kg.schema` declares them: ``label``, ``kind``, ``article``, ``plural``,
+``aliases``, ``definition``, ``citations`` (``source``, ``quote``) and ``relations``
+(``type``, ``target``, and optionally ``modality`` and ``note``, then ``citations``).
 
 :func:`to_yaml` writes a record in the one layout the curated files use, so an edited
 concept reads like its neighbours and a dump shows a small diff. Whether a record is
@@ -38,18 +38,17 @@ from typing import Any
 import yaml
 
 from kg.ontology import KINDS, MODALITIES, RELATION_TYPES
+from kg.schema import ARTICLES, CITATION, CONCEPT, RELATION
 from kg.yamlread import YamlPath, parse_yaml
 
 Record = dict[str, Any]
 
-FIELDS = ("label", "kind", "article", "plural", "aliases", "definition", "citations",
-          "relations")
-"""The keys of a concept file, in the order they are written."""
+FIELDS = CONCEPT.written
+"""The keys of a concept file, in the order they are written (:data:`kg.schema.CONCEPT`;
+the id is the file's name)."""
 
-RELATION_KEYS = ("type", "target", "modality", "note", "citations")
-"""The keys of a relation, in the order they are written."""
-
-ARTICLES = ("the", "a", "an")
+RELATION_KEYS = RELATION.names
+"""The keys of a relation, in the order they are written (:data:`kg.schema.RELATION`)."""
 
 WIDTH = 90
 """Folded definitions are wrapped to this many columns, indent included."""
@@ -162,8 +161,8 @@ def _citations(key: str, value: Any, indent: str) -> list[str]:
         if not isinstance(cit, dict) or not cit:
             lines.append(f"{indent}  - {_scalar(cit)}")
             continue
-        keys = [k for k in ("source", "quote") if k in cit]
-        keys += [k for k in cit if k not in ("source", "quote")]
+        keys = [k for k in CITATION.names if k in cit]
+        keys += [k for k in cit if k not in CITATION.names]
         for i, k in enumerate(keys):
             lead = f"{indent}  - " if i == 0 else f"{indent}    "
             text = _id(cit[k]) if k == "source" else _scalar(cit[k])

@@ -12,7 +12,8 @@ reuse the parse of every file that did not change since the last call.
 
 This module is the loader's front: the parts are :mod:`kg.yamlread` (YAML with the line
 of every key), :mod:`kg.files` (reading a directory or a mapping), :mod:`kg.loadcache`
-(work kept between calls) and :mod:`kg.rules` (the checks).
+(work kept between calls), :mod:`kg.schema` (the fields each file may hold) and
+:mod:`kg.rules` (the checks).
 
 Layout::
 

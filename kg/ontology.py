@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,10 @@ class Kind:
     kinds, "" for kinds whose labels read as names or mass nouns."""
 
 
-MODALITIES = ("can", "may", "does_not")
+Modality = Literal["can", "may", "does_not"]
+MODALITIES: tuple[Modality, ...] = get_args(Modality)
 """How a relation may be qualified where its source hedges or denies it: X *can* produce
 Y, X *may* cause Y, X *does not* pursue Y. A relation without one is asserted as it is."""
-
-Modality = Literal["can", "may", "does_not"]
 
 
 @dataclass(frozen=True)
@@ -222,5 +221,3 @@ INVERSE_NAMES: MappingProxyType[str, str] = MappingProxyType(
 )
 HIERARCHICAL_TYPES = frozenset(t.name for t in _TYPES if t.hierarchical)
 WORK_KIND = "work"
-NOTE_MAX = 600
-"""Longest note a relation may carry, in characters: one or two sentences."""

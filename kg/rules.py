@@ -1,8 +1,8 @@
 """The checks a data directory must pass, and the graph it gives when it passes them.
 
 :func:`validate` reads the files through a :class:`~kg.files.Files` (from a directory
-or from memory), checks each against the fields it may hold and the vocabulary
-(:mod:`kg.ontology`), then makes the checks across files (one file per id, one concept
+or from memory), checks each against the data files' schema (:mod:`kg.schema`) and the
+vocabulary (:mod:`kg.ontology`), then makes the checks across files (one file per id, one concept
 per name, no look-alike names, relations' targets, duplicates and cycles), and collects
 every problem with its file and line. What a concept file adds to a load is
 worked out by :func:`_read_concept` as a pure function of the file and the sources, so
@@ -30,20 +30,11 @@ from kg.ontology import (
     HIERARCHICAL_TYPES,
     KINDS,
     MODALITIES,
-    NOTE_MAX,
     RELATION_TYPES,
     WORK_KIND,
 )
+from kg.schema import ARTICLES, CITATION, CONCEPT, NOTE_MAX, RELATION, SOURCE, Schema
 from kg.yamlread import Lines, YamlPath
-
-SOURCE_FIELDS = {"id", "title", "kind", "authors", "url", "published", "text"}
-SOURCE_REQUIRED = {"id", "title", "kind"}
-CONCEPT_FIELDS = {"id", "label", "kind", "aliases", "definition", "citations", "relations",
-                  "article", "plural"}
-CONCEPT_REQUIRED = {"label", "kind", "definition", "citations"}
-CITATION_FIELDS = {"source", "quote"}
-RELATION_FIELDS = {"type", "target", "citations", "note", "modality"}
-RELATION_REQUIRED = {"type", "target", "citations"}
 
 
 @dataclass(frozen=True)
@@ -94,8 +85,11 @@ def _read_yaml(files: Files, rel: str, out: _Collector) -> _Doc | None:
     return _Doc(shown, parsed.data, parsed.lines)
 
 
-def _check_fields(doc: _Doc, path: YamlPath, value: dict[str, Any], allowed: set[str],
-                  required: set[str], what: str, out: _Collector) -> None:
+def _check_fields(doc: _Doc, path: YamlPath, value: dict[str, Any], schema: Schema,
+                  out: _Collector) -> None:
+    """Every field of ``value`` must be one ``schema`` declares, and every required one
+    there."""
+    allowed, required, what = schema.allowed, schema.required, schema.what
     for key in value:
         if key not in allowed:
             out.add(doc.file, doc.line(path + (key,)), f"unknown field {key!r} in {what}",
@@ -135,6 +129,12 @@ def _is_str(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _either(names: tuple[str, ...]) -> str:
+    """``'', 'the', 'a' or 'an'``: the names quoted, the last after "or"."""
+    quoted = [repr(n) for n in names]
+    return f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
 @dataclass
 class _Sources:
     sources: dict[str, Source]
@@ -159,7 +159,7 @@ def _load_sources(files: Files, out: _Collector) -> _Sources:
         if not isinstance(item, dict):
             out.add(shown, doc.line(p), "a source must be a mapping")
             continue
-        _check_fields(doc, p, item, SOURCE_FIELDS, SOURCE_REQUIRED, "source", out)
+        _check_fields(doc, p, item, SOURCE, out)
         sid = item.get("id")
         if not _is_str(sid) or not is_slug(str(sid)):
             out.add(shown, doc.line(p + ("id",)), f"source id {sid!r} is not a slug",
@@ -263,7 +263,7 @@ def _citations(doc: _Doc, path: YamlPath, value: Any, sources: _Sources,
         if not isinstance(item, dict):
             out.add(doc.file, doc.line(p), "a citation must be a mapping with source and quote")
             continue
-        _check_fields(doc, p, item, CITATION_FIELDS, CITATION_FIELDS, "citation", out)
+        _check_fields(doc, p, item, CITATION, out)
         sid, quote = item.get("source"), item.get("quote")
         if not _is_str(sid) or not _is_str(quote):
             if "source" in item and "quote" in item:
@@ -342,7 +342,7 @@ def _read_concept(name: str, files: Files, sources: _Sources,
     if not isinstance(data, dict):
         out.add(shown, 1, "a concept file must be a mapping")
         return _ConceptFile(cid, shown, tuple(out.problems), False)
-    _check_fields(doc, (), data, CONCEPT_FIELDS, CONCEPT_REQUIRED, "concept", out)
+    _check_fields(doc, (), data, CONCEPT, out)
     if "id" in data and data["id"] != cid:
         out.add(shown, doc.line(("id",)),
                 f"id {data['id']!r} differs from the file name {cid!r}",
@@ -394,9 +394,9 @@ def _read_concept(name: str, files: Files, sources: _Sources,
                   *(((cid, alias.strip()), doc.where(("aliases", i)))
                     for i, alias in enumerate(aliases))]
     article = data.get("article")
-    if article is not None and article not in ("", "the", "a", "an"):
+    if article is not None and article not in ARTICLES:
         out.add(shown, doc.line(("article",)),
-                f"article {article!r} must be '', 'the', 'a' or 'an'")
+                f"article {article!r} must be {_either(ARTICLES)}")
         article = None
     plural = data.get("plural", False)
     if not isinstance(plural, bool):
@@ -414,7 +414,7 @@ def _read_concept(name: str, files: Files, sources: _Sources,
         if not isinstance(rel_, dict):
             out.add(shown, doc.line(p), "a relation must be a mapping with type, target, citations")
             continue
-        _check_fields(doc, p, rel_, RELATION_FIELDS, RELATION_REQUIRED, "relation", out)
+        _check_fields(doc, p, rel_, RELATION, out)
         rtype, target = rel_.get("type"), rel_.get("target")
         ok = True
         if "type" in rel_ and not isinstance(rtype, str):

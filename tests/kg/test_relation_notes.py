@@ -11,9 +11,10 @@ from kg.errors import DataError
 from kg.explain import sentence
 from kg.graph import KnowledgeGraph
 from kg.load import load_files
-from kg.ontology import MODALITIES, NOTE_MAX, RELATION_TYPES
+from kg.ontology import MODALITIES, RELATION_TYPES
 from kg.paths import relate, shared_context
 from kg.rdf import concept_description, export, graph_from_rdf
+from kg.schema import NOTE_MAX
 from kg.store import data_files
 from kg.svg import edge_label
 
