@@ -1,12 +1,12 @@
 """The checks a data directory must pass, and the graph it gives when it passes them.
 
 :func:`validate` reads the files through a :class:`~kg.files.Files` (from a directory
-or from memory), checks each against the data files' schema (:mod:`kg.schema`) and the
-vocabulary (:mod:`kg.ontology`), then makes the checks across files (one file per id, one concept
-per name, no look-alike names, relations' targets, duplicates and cycles), and collects
-every problem with its file and line. What a concept file adds to a load is
-worked out by :func:`_read_concept` as a pure function of the file and the sources, so
-a :class:`~kg.loadcache.LoadCache` can keep it.
+or from memory), checks each against the data files' schema (:mod:`kg.schema`) and
+the vocabulary (:mod:`kg.ontology`), then makes the checks across files (one file per
+id, one concept per name, no look-alike names, relations' targets, duplicates and
+cycles), and collects every problem with its file and line. What a concept file adds
+to a load is worked out by :func:`_read_concept` as a pure function of the file and
+the sources, so a :class:`~kg.loadcache.LoadCache` can keep it.
 """
 
 from __future__ import annotations
