@@ -613,7 +613,7 @@ XML_CR = "&#13;"
 """How XML must write a carriage return: XML parsers read a raw one (or CR LF) as a line
 feed (XML 1.0, section 2.11), and Oxigraph's RDF/XML writer leaves CR raw. The other
 controls XML 1.0 cannot carry at all never reach a literal: the loader refuses them in
-every text the export carries (``_CONTROL`` in :mod:`kg.load`)."""
+every text the export carries (``_CONTROL`` in :mod:`kg.rules`)."""
 
 
 class _XmlCarriageReturns:
