@@ -25,8 +25,9 @@ from api.observe import HeadAsGet, Metrics, Observe
 from api.reload import Reloader, fingerprint, listen_for_hangup
 from api.routers import (
     add_problem_schema,
+    changes,
+    concept_writes,
     concepts,
-    curate,
     docs,
     faq,
     health,
@@ -34,6 +35,7 @@ from api.routers import (
     ontology,
     rdf,
     relate,
+    relation_writes,
     search,
     sources,
     sparql,
@@ -133,8 +135,8 @@ def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = 
     interval = settings.store_poll_interval if curator else settings.reload_interval
     app.state.reloader = Reloader(app, settings.data_dir, interval, seen, curator)
     errors.install(app)
-    for module in (health, curate, concepts, sources, ontology, search, relate, faq, rdf,
-                   sparql, web, docs):
+    for module in (health, concept_writes, relation_writes, changes, concepts, sources,
+                   ontology, search, relate, faq, rdf, sparql, web, docs):
         app.include_router(module.router)
     app.mount("/static/docs", StaticFiles(directory=docs.ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
