@@ -89,7 +89,9 @@ def curator_of(request: Request) -> Curator:
 
 
 def writer(scope: str) -> Callable[[Request], str]:
-    """A dependency that admits a bearer token with ``scope`` and gives its name."""
+    """A dependency that admits a bearer token with ``scope`` and gives its name. A plain
+    function, unlike the others: checking the token reads the store, so FastAPI runs it
+    in a worker thread."""
     def check(request: Request) -> str:
         curator = curator_of(request)
         header = request.headers.get("authorization", "")
