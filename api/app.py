@@ -42,10 +42,10 @@ from api.routers import (
     web,
 )
 from api.security import SecurityHeaders
+from api.settings import ServerSettings
 from kg.curate import Curator, open_store
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
-from kg.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
 SWITCH_INTERVAL = 0.001
@@ -77,13 +77,14 @@ class KgApp(FastAPI):
         return cache
 
 
-def create_app(settings: Settings | None = None, graph: KnowledgeGraph | None = None) -> FastAPI:
+def create_app(settings: ServerSettings | None = None,
+               graph: KnowledgeGraph | None = None) -> FastAPI:
     """Build the app; loads and validates the data unless a graph is given.
 
     Raises :class:`kg.errors.DataError` when the data is invalid, so a bad data
     directory is never served.
     """
-    settings = settings or Settings()
+    settings = settings or ServerSettings()
     # what the data directory looked like before loading: a change from here on is
     # picked up by the next check for changes
     seen = fingerprint(settings.data_dir) if settings.reload_interval else ()
@@ -174,4 +175,4 @@ def create_app_from_env() -> FastAPI:
     # a SIGHUP before the app listens for it (a worker still starting) must not kill it
     with contextlib.suppress(ValueError, AttributeError):
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    return create_app(Settings())
+    return create_app(ServerSettings())

@@ -10,9 +10,9 @@ from fastapi import Depends, Request
 
 from api.errors import Forbidden, NoStore, ReadOnly, Unauthorized, UnsupportedMediaType
 from api.headers import content_type, is_json
+from api.settings import ServerSettings
 from kg.curate import Curator
 from kg.graph import KnowledgeGraph
-from kg.settings import Settings
 
 
 def graph_of(request: Request) -> KnowledgeGraph:
@@ -32,9 +32,9 @@ async def get_graph(request: Request) -> KnowledgeGraph:
     return graph_of(request)
 
 
-async def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> ServerSettings:
     """The settings the app was created with."""
-    settings: Settings = request.app.state.settings
+    settings: ServerSettings = request.app.state.settings
     return settings
 
 

@@ -54,15 +54,15 @@ def problem_bytes(status: int, title: str, detail: str, kind: str) -> bytes:
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
     """Uvicorn's httptools protocol with a head size bound and head/body deadlines.
 
-    The bounds come from ``config.kg_bounds`` (the fields of :class:`Bounds` as a dict;
-    the defaults otherwise), set by ``kg serve``; the config travels to worker processes
+    The bounds come from ``config.kg_bounds`` (a :class:`Bounds`; the defaults
+    otherwise), set by :func:`api.serve.serve`; the config travels to worker processes
     with it.
     """
 
     def __init__(self, config: Any, server_state: Any, app_state: dict[str, Any],
                  _loop: asyncio.AbstractEventLoop | None = None) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        self.bounds = Bounds(**getattr(config, "kg_bounds", {}))
+        self.bounds: Bounds = getattr(config, "kg_bounds", None) or Bounds()
         self.in_head = True  # reading a request line and headers (or waiting for one)
         self.head_bytes = 0
         self.deadline: asyncio.TimerHandle | None = None

@@ -21,8 +21,9 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import ServerSettings
 from bench.generate import generate
-from kg.settings import Settings, bundled_data_dir
+from kg.settings import bundled_data_dir
 from kg.store import SqliteStore
 
 
@@ -39,7 +40,7 @@ def main() -> None:
         store = SqliteStore.create(Path(tmp) / "kg.sqlite3", data)
         auth = {"Authorization": "Bearer " + store.create_token("bench", ("concepts:write",))[1]}
         store.close()
-        app = create_app(Settings(store_path=Path(tmp) / "kg.sqlite3", data_dir=data))
+        app = create_app(ServerSettings(store_path=Path(tmp) / "kg.sqlite3", data_dir=data))
         rng = random.Random(7)
         with TestClient(app) as client:
             ids = list(app.state.graph.concepts)

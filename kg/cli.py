@@ -1,21 +1,20 @@
 """The ``kg`` command: validate, stats, coverage, show, search, relate, ask, annotate,
-export, import, serve, token, dump."""
+export, import, serve, token, dump, store-import. ``serve`` is the HTTP service's
+(:data:`SERVER`); the others are the library's."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import copy
+import importlib
 import json
 import os
 import re
-import signal
 import sqlite3
 import sys
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Protocol, cast
 
 from kg.annotate import annotate
 from kg.ask import ask
@@ -270,93 +269,37 @@ def cmd_store_import(args: argparse.Namespace) -> int:
         store.close()
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    if args.data:
-        os.environ["KG_DATA_DIR"] = str(Path(args.data).resolve())
-    if args.store:
-        os.environ["KG_STORE_PATH"] = str(Path(args.store).resolve())
-    settings = Settings()
-    if settings.store_path is not None:
-        # refuse to start on a store that does not load; create it now, in one process
-        store = open_store(settings.store_path, settings.data_dir)
-        graph, head = Curator(store).load()
-        store.close()
-        origin = f"the store {settings.store_path} (revision {head})"
-    else:
-        graph = load_graph(settings.data_dir)  # refuse to start on bad data, with the report
-        origin = str(settings.data_dir)
-    s = graph.stats()
-    print(f"serving {s['concepts']} concepts and {s['relations']} relations from "
-          f"{origin} on http://{args.host or settings.host}:"
-          f"{args.port if args.port is not None else settings.port}", flush=True)
-    if args.reload_on_change and settings.store_path is not None:
-        print("note: with a store the data comes from the store, so --reload-on-change "
-              "is ignored; take in edits of the data directory with kg store-import",
-              file=sys.stderr)
-    elif args.reload_on_change:
-        os.environ["KG_RELOAD_INTERVAL"] = str(max(0.1, args.reload_interval))
-    config = uvicorn.Config(
-        "api.app:create_app_from_env", factory=True, host=args.host or settings.host,
-        port=args.port if args.port is not None else settings.port,
-        workers=args.workers or settings.workers, log_level=args.log_level,
-        log_config=log_config(args.log_level,
-                              not args.no_access_log and args.log_level in ("info", "debug")),
-        access_log=False,  # the app writes its own, as JSON with a request id
-        timeout_graceful_shutdown=GRACE_SECONDS,
-        # uvicorn's httptools protocol, with a bound on the request head and deadlines
-        # for slow clients (see api/protocol.py)
-        http="api.protocol:BoundedHttpToolsProtocol",
-        timeout_keep_alive=settings.keepalive_timeout)
-    config.kg_bounds = {"max_head": settings.max_header_bytes,  # type: ignore[attr-defined]
-                        "head_timeout": settings.header_timeout,
-                        "body_timeout": settings.body_timeout}
-    if config.workers > 1:
-        _workers(config)
-        return 0
-    server = uvicorn.Server(config)
-    server.run()
-    return 0 if server.started else 3
+SERVER = "api.serve"
+"""The module that implements ``kg serve``. The HTTP service is a layer built on this
+library, and the library never imports it (tests/test_quality.py holds kg/ to that): the
+command names it here, in this one place, and imports it by name when the parser is
+built. What it must provide is :class:`ServeCommand`, which ``api/serve.py`` is checked
+against by mypy."""
 
 
-def _workers(config: Any) -> None:
-    """Run ``config.workers`` worker processes under uvicorn's supervisor, except that a
-    SIGHUP is passed on to every worker, which reloads its data itself (keeping its old
-    data if the new is bad), instead of uvicorn's rolling restart, which gives up the
-    service when the new data is bad."""
-    from uvicorn.supervisors.multiprocess import Multiprocess
+class ServeCommand(Protocol):
+    """What ``kg serve`` takes from :data:`SERVER`."""
 
-    class Workers(Multiprocess):
-        def handle_hup(self) -> None:
-            for worker in self.processes:
-                if worker.process.pid is not None:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(worker.process.pid, signal.SIGHUP)
+    HELP: str
+    """The command's one-line description."""
 
-    Workers(config, sockets=[config.bind_socket()]).run()
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Add the command's options (``--data`` is added already)."""
+
+    def serve(self, args: argparse.Namespace) -> int:
+        """Serve until stopped; the exit status."""
 
 
-GRACE_SECONDS = 10
-"""On SIGTERM or SIGINT, requests under way get this long to finish before the workers
-stop; new connections are refused from the start."""
-
-
-def log_config(level: str, access: bool) -> dict[str, object]:
-    """Uvicorn's logging, plus the app's ``kg.*`` loggers (reloads, and the JSON access
-    log on standard output unless ``access`` is False)."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
-    config["formatters"]["json_line"] = {"format": "%(message)s"}
-    config["handlers"]["kg_access"] = {"class": "logging.StreamHandler",
-                                       "formatter": "json_line", "stream": "ext://sys.stdout"}
-    config["loggers"]["kg"] = {"handlers": ["default"], "level": level.upper(),
-                               "propagate": False}
-    config["loggers"]["kg.access"] = {"handlers": ["kg_access"] if access else [],
-                                      "level": "INFO" if access else "CRITICAL",
-                                      "propagate": False}
-    return config
+def serve_command() -> ServeCommand | None:
+    """The ``kg serve`` implementation, or None where the library is installed without
+    the HTTP service (the other commands work all the same)."""
+    try:
+        module = importlib.import_module(SERVER)
+    except ModuleNotFoundError as e:
+        if e.name not in ("api", SERVER):
+            raise  # the service is there but lacks something it needs: say so
+        return None
+    return cast(ServeCommand, module)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -427,24 +370,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--compare", metavar="DIR", help="exit 1 unless equal to this data directory")
     sp.set_defaults(func=cmd_import)
 
-    sp = add("serve", "Serve the HTTP API.")
-    sp.add_argument("--host", help="interface to bind (default 127.0.0.1)")
-    sp.add_argument("--port", type=int, help="port (default 8000)")
-    sp.add_argument("--workers", type=int, help="server processes (default 1)")
-    sp.add_argument("--log-level", default="info",
-                    choices=["critical", "error", "warning", "info", "debug"])
-    sp.add_argument("--reload-on-change", action="store_true",
-                    help="check the data directory for changes and serve them once valid "
-                         "(a bad edit is refused and logged; the old data keeps serving)")
-    sp.add_argument("--reload-interval", type=float, default=2.0,
-                    help="seconds between checks with --reload-on-change (default 2)")
-    sp.add_argument("--store", nargs="?", const="kg.sqlite3", metavar="PATH",
-                    help="serve from (and take writes into) this SQLite store, created from "
-                         "the data directory on first start (default path kg.sqlite3)")
-    sp.add_argument("--no-access-log", action="store_true",
-                    help="do not write the JSON access log line of each request (it is "
-                         "written at log levels info and debug)")
-    sp.set_defaults(func=cmd_serve)
+    server = serve_command()
+    if server is not None:
+        sp = add("serve", server.HELP)
+        server.add_arguments(sp)
+        sp.set_defaults(func=server.serve)
 
     sp = add("token", "Create, list or revoke the bearer tokens that may write.")
     sp.add_argument("action", choices=["create", "list", "revoke"])

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from api.app import create_app
+from api.settings import ServerSettings
 from kg.cli import build_parser
 from kg.graph import KnowledgeGraph
-from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -74,8 +74,8 @@ def repo_paths(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def app(shipped: KnowledgeGraph) -> FastAPI:
     # the default base IRI, so that the IRI routes sit under /alignment-kg as documented
-    base = Settings.model_fields["base_iri"].default
-    return create_app(Settings(base_iri=base, store_path=None), graph=shipped)
+    base = ServerSettings.model_fields["base_iri"].default
+    return create_app(ServerSettings(base_iri=base, store_path=None), graph=shipped)
 
 
 def test_every_route_of_the_schema_is_in_the_http_api_doc(app: FastAPI) -> None:

@@ -24,12 +24,12 @@ from api.schemas import (
     ref,
     statement,
 )
+from api.settings import ServerSettings
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS, RELATION_TYPES
 from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, concept_description, serialize
-from kg.settings import Settings
 
 router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
 ConceptId = Annotated[str, Path(min_length=1, max_length=200, description="concept id")]
@@ -66,7 +66,7 @@ def list_concepts(
                                    "schema": {"type": "string"}}}}})
 def get_concept(id: ConceptId, request: Request, response: Response,
                 graph: KnowledgeGraph = Depends(get_graph),
-                settings: Settings = Depends(get_settings)) -> ConceptDetail | Response:
+                settings: ServerSettings = Depends(get_settings)) -> ConceptDetail | Response:
     """One concept: definition, aliases, citations and its relations in both directions."""
     if id not in graph.concepts:
         named = graph.lookup(id)

@@ -19,12 +19,12 @@ from api.schemas import (
     GlossaryOmission,
     numbered,
 )
+from api.settings import ServerSettings
 from kg.annotate import annotate as run_annotate
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
 from kg.glossary import glossary as build_glossary
 from kg.graph import KnowledgeGraph
-from kg.settings import Settings
 
 router = APIRouter(tags=["faq bots"])
 
@@ -33,7 +33,7 @@ router = APIRouter(tags=["faq bots"])
 def annotate(
     body: AnnotateIn,
     graph: KnowledgeGraph = Depends(get_graph),
-    settings: Settings = Depends(get_settings),
+    settings: ServerSettings = Depends(get_settings),
 ) -> Response:
     """Every glossary term in a text: whole words, any case, longest match, with offsets."""
     if len(body.text) > settings.annotate_max_chars:

@@ -17,10 +17,10 @@ from api.deps import get_graph, get_settings
 from api.errors import NotAcceptable
 from api.headers import choose
 from api.routers import problems
+from api.settings import ServerSettings
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, export_to, json_ld_context, rdf_format
-from kg.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["rdf"])
 RDF_TYPES = [f.media_type for f in FORMATS.values()]
@@ -83,7 +83,7 @@ def _chunks(rendered: Rendered) -> Iterator[bytes]:
 def export(
     request: Request,
     graph: KnowledgeGraph = Depends(get_graph),
-    settings: Settings = Depends(get_settings),
+    settings: ServerSettings = Depends(get_settings),
     format: Annotated[str | None, Query(max_length=20, description=(
         "turtle, jsonld, ntriples or rdfxml; without it the Accept header decides"),
         json_schema_extra={"enum": FORMAT_NAMES})] = None,
@@ -115,7 +115,7 @@ def export(
           "content": {"application/ld+json": {"schema": {
               "type": "object", "required": ["@context"],
               "properties": {"@context": {"type": "object"}}}}}}})
-def context(settings: Settings = Depends(get_settings)) -> Response:
+def context(settings: ServerSettings = Depends(get_settings)) -> Response:
     """The JSON-LD context for the export's vocabulary."""
     return Response(json.dumps(json_ld_context(settings.base_iri), indent=1),
                     media_type="application/ld+json")

@@ -12,10 +12,10 @@ from api.deps import cached, get_graph, get_settings
 from api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from api.headers import choose, content_type
 from api.routers import problems
+from api.settings import ServerSettings
 from kg.errors import InvalidQuery, QueryRejected
 from kg.graph import KnowledgeGraph
 from kg.rdf import export
-from kg.settings import Settings
 from kg.sparql import GRAPH_TYPES, MAX_QUERY_CHARS, RESULT_TYPES, SparqlEngine
 
 router = APIRouter(prefix="/v1", tags=["sparql"])
@@ -39,7 +39,7 @@ QUERY_SCHEMA = {"type": "string", **QUERY_BOUNDS}
 one with 400 (the SPARQL protocol's status for a refused query), not 422."""
 
 
-def _engine(request: Request, graph: KnowledgeGraph, settings: Settings) -> SparqlEngine:
+def _engine(request: Request, graph: KnowledgeGraph, settings: ServerSettings) -> SparqlEngine:
     return cached(request, "sparql", lambda: SparqlEngine(
         export(graph, "ntriples", settings.base_iri), settings.base_iri,
         timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
@@ -48,7 +48,7 @@ def _engine(request: Request, graph: KnowledgeGraph, settings: Settings) -> Spar
 
 
 async def _answer(request: Request, text: str | None, graph: KnowledgeGraph,
-                  settings: Settings) -> Response:
+                  settings: ServerSettings) -> Response:
     if text is None:
         raise InvalidQuery("Give the query in the `query` parameter, or POST it as "
                            "application/sparql-query.")
@@ -82,7 +82,7 @@ async def sparql_get(
                                                    "with 400",
                                        json_schema_extra=QUERY_BOUNDS)] = None,
     graph: KnowledgeGraph = Depends(get_graph),
-    settings: Settings = Depends(get_settings),
+    settings: ServerSettings = Depends(get_settings),
 ) -> Response:
     """Query the graph with SPARQL 1.1 (read-only; no SERVICE, FROM or updates)."""
     _refuse_dataset_and_updates(parse_qs(request.url.query))
@@ -97,7 +97,7 @@ async def sparql_get(
 async def sparql_post(
     request: Request,
     graph: KnowledgeGraph = Depends(get_graph),
-    settings: Settings = Depends(get_settings),
+    settings: ServerSettings = Depends(get_settings),
 ) -> Response:
     """Query the graph with SPARQL 1.1 by POST (form-encoded or application/sparql-query)."""
     body = bytearray()

@@ -29,6 +29,7 @@ from api.render import (
 )
 from api.routers import html_errors, merged, problems
 from api.routers.concepts import ConceptId
+from api.settings import ServerSettings
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
 from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery, KGError
@@ -45,7 +46,6 @@ from kg.graph import KnowledgeGraph
 from kg.ontology import KINDS
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.search import search
-from kg.settings import Settings
 from kg.svg import KIND_COLOURS, concept_svg, relate_svg
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -126,7 +126,7 @@ def search_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
                 html_errors(404), problems(404, 422),
                 _redirect(307, "`id` is a label or alias: the concept's own page")))
 def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_graph),
-                 settings: Settings = Depends(get_settings),
+                 settings: ServerSettings = Depends(get_settings),
                  depth: Annotated[int, Query(ge=1, le=2)] = 1) -> Response:
     """A concept: definition, aliases, relations as sentences, quotes, and a picture."""
     if id not in graph.concepts:

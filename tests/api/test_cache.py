@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.cache import ReadCache, etag_of, matches
+from api.settings import ServerSettings
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
-from kg.settings import Settings
 
 
 def _cache_of(app: FastAPI) -> ReadCache:
@@ -21,7 +21,7 @@ def _cache_of(app: FastAPI) -> ReadCache:
 
 
 def _client(graph: KnowledgeGraph, **settings: object) -> tuple[TestClient, FastAPI]:
-    app = create_app(Settings(**settings), graph=graph)  # type: ignore[arg-type]
+    app = create_app(ServerSettings(**settings), graph=graph)  # type: ignore[arg-type]
     return TestClient(app), app
 
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import ServerSettings
 from kg.load import load_graph
-from kg.settings import Settings
 from kg.store import SqliteStore, data_files
 from tests.conftest import ROOT
 
@@ -51,7 +51,7 @@ def cur(tmp_path: Path) -> Iterator[Curation]:
     }
     assert store.revoke_token(store.tokens()[-1].id)
     store.close()
-    with TestClient(create_app(Settings(store_path=path, data_dir=DATA))) as client:
+    with TestClient(create_app(ServerSettings(store_path=path, data_dir=DATA))) as client:
         yield Curation(client, path, tokens)
 
 
@@ -111,7 +111,7 @@ def test_reading_needs_no_token(cur: Curation) -> None:
 
 
 def test_a_server_without_a_store_refuses_writes_with_405() -> None:
-    with TestClient(create_app(Settings(data_dir=DATA))) as client:
+    with TestClient(create_app(ServerSettings(data_dir=DATA))) as client:
         r = client.post("/v1/concepts", json=toy(), headers={"Authorization": "Bearer x"})
         assert r.status_code == 405
         assert r.headers["allow"] == "GET, HEAD"
@@ -454,7 +454,7 @@ def test_dump_keeps_unchanged_files_byte_identical(cur: Curation, tmp_path: Path
 
 
 def test_the_read_api_is_the_same_when_served_from_a_store(cur: Curation) -> None:
-    with TestClient(create_app(Settings(data_dir=DATA))) as plain:
+    with TestClient(create_app(ServerSettings(data_dir=DATA))) as plain:
         for cid in sorted(load_graph(DATA).concepts):
             for url in (f"/v1/concepts/{cid}", f"/v1/concepts/{cid}/neighbors?depth=2",
                         f"/v1/relate?x={cid}&y=mesa-optimizer"):

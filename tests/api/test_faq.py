@@ -10,10 +10,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import ServerSettings
 from kg.annotate import annotator_for
 from kg.glossary import REGEXP_META
 from kg.graph import KnowledgeGraph
-from kg.settings import Settings
 
 PROBLEM = "application/problem+json"
 TEXT = ("A mesa-optimizer pursues its own mesa-objective; inner alignment asks whether that "
@@ -66,7 +66,7 @@ def test_annotate_bad_bodies(live: TestClient, body: str, where: str) -> None:
 
 
 def test_annotate_text_over_the_limit_is_413(shipped: KnowledgeGraph) -> None:
-    small = TestClient(create_app(Settings(annotate_max_chars=100, max_body_bytes=4096),
+    small = TestClient(create_app(ServerSettings(annotate_max_chars=100, max_body_bytes=4096),
                                   graph=shipped))
     r = small.post("/v1/annotate", json={"text": "x" * 101})
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
@@ -80,7 +80,7 @@ def test_annotate_text_over_the_limit_is_413(shipped: KnowledgeGraph) -> None:
 
 
 def test_body_limit_applies_to_streamed_bodies_without_length(shipped: KnowledgeGraph) -> None:
-    small = TestClient(create_app(Settings(max_body_bytes=1024), graph=shipped))
+    small = TestClient(create_app(ServerSettings(max_body_bytes=1024), graph=shipped))
 
     def chunks() -> object:
         yield b'{"text": "'

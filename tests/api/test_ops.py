@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.limits import RateLimit
 from api.observe import access_line
+from api.settings import ServerSettings
 from kg.graph import KnowledgeGraph
-from kg.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -30,7 +30,7 @@ def data(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(data: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(data_dir=data))) as c:
+    with TestClient(create_app(ServerSettings(data_dir=data))) as c:
         yield c
 
 
@@ -98,13 +98,13 @@ def test_ready_and_health(client: TestClient, shipped: KnowledgeGraph) -> None:
 
 
 def test_not_ready_outside_the_lifespan(data: Path) -> None:
-    c = TestClient(create_app(Settings(data_dir=data)))  # no startup has run
+    c = TestClient(create_app(ServerSettings(data_dir=data)))  # no startup has run
     r = c.get("/v1/ready")
     assert r.status_code == 503 and r.headers["content-type"] == "application/problem+json"
 
 
 def test_long_urls_get_414(data: Path) -> None:
-    with TestClient(create_app(Settings(data_dir=data, max_url_bytes=300))) as c:
+    with TestClient(create_app(ServerSettings(data_dir=data, max_url_bytes=300))) as c:
         assert c.get("/v1/search?q=" + "a" * 200).status_code == 200
         r = c.get("/v1/search?q=" + "a" * 400)
         assert r.status_code == 414 and r.headers["content-type"] == "application/problem+json"
@@ -113,13 +113,13 @@ def test_long_urls_get_414(data: Path) -> None:
 
 
 def test_rate_limit_answers_429_with_retry_after(data: Path) -> None:
-    with TestClient(create_app(Settings(data_dir=data, rate_limit=60, rate_burst=3))) as c:
+    with TestClient(create_app(ServerSettings(data_dir=data, rate_limit=60, rate_burst=3))) as c:
         codes = [c.get("/v1/concepts/evolution").status_code for _ in range(3)]
         assert codes == [200, 200, 200]
         r = c.get("/v1/concepts/evolution")
         assert r.status_code == 429 and r.headers["content-type"] == "application/problem+json"
         assert r.headers["retry-after"] == "1"
-    with TestClient(create_app(Settings(data_dir=data))) as c:  # off by default
+    with TestClient(create_app(ServerSettings(data_dir=data))) as c:  # off by default
         assert {c.get("/v1/health").status_code for _ in range(100)} == {200}
 
 
@@ -172,7 +172,7 @@ def test_a_bad_reload_keeps_the_old_graph_and_a_good_one_replaces_it(
 
 
 def test_changes_are_picked_up_when_polling(data: Path) -> None:
-    with TestClient(create_app(Settings(data_dir=data, reload_interval=0.1))) as c:
+    with TestClient(create_app(ServerSettings(data_dir=data, reload_interval=0.1))) as c:
         _edit(data / "concepts" / "mesa-optimizer.yaml", "label: 'mesa-optimizer'",
               "label: 'mesa optimiser proper'")
         deadline = time.monotonic() + 20
@@ -216,11 +216,11 @@ def test_a_value_made_from_a_replaced_graph_is_not_kept(client: TestClient,
 
 
 def test_head_is_answered_wherever_get_is() -> None:
+    from api.settings import ServerSettings
     from kg.load import load_graph
-    from kg.settings import Settings
     from tests.conftest import ROOT
 
-    app = create_app(Settings(cache_max_bytes=0), graph=load_graph(ROOT / "data"))
+    app = create_app(ServerSettings(cache_max_bytes=0), graph=load_graph(ROOT / "data"))
     with TestClient(app) as client:
         for url in ("/v1/health", "/v1/concepts/evolution", "/", "/concepts/evolution",
                     "/v1/sources/what-is-inner-alignment/text"):

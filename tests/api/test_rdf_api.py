@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.routers.rdf import Rendered
+from api.settings import ServerSettings
 from kg.load import load_graph
 from kg.rdf import graph_from_rdf
-from kg.settings import Settings
 
 BASE = "http://testserver/"
 
@@ -19,7 +19,7 @@ BASE = "http://testserver/"
 @pytest.fixture(scope="module")
 def ld(good_dir: Path) -> TestClient:
     """IRIs under the test server itself, so that they dereference."""
-    return TestClient(create_app(Settings(data_dir=good_dir, base_iri=BASE)))
+    return TestClient(create_app(ServerSettings(data_dir=good_dir, base_iri=BASE)))
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_iris_dereference(ld: TestClient) -> None:
 
 
 def test_iris_under_a_base_path(good_dir: Path) -> None:
-    client = TestClient(create_app(Settings(data_dir=good_dir,
+    client = TestClient(create_app(ServerSettings(data_dir=good_dir,
                                             base_iri="https://w3id.org/alignment-kg/")))
     r = client.get("/alignment-kg/concept/humans", follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (303, "/v1/concepts/humans")
@@ -112,12 +112,12 @@ def test_context(ld: TestClient) -> None:
 
 def test_bad_base_iri_is_refused() -> None:
     with pytest.raises(ValueError):
-        Settings(base_iri="not an iri")
+        ServerSettings(base_iri="not an iri")
 
 
 def test_export_is_rendered_once_per_graph_into_a_file_that_goes_with_it(
         good_dir: Path) -> None:
-    app = create_app(Settings(data_dir=good_dir, base_iri=BASE, cache_max_bytes=0))
+    app = create_app(ServerSettings(data_dir=good_dir, base_iri=BASE, cache_max_bytes=0))
     client = TestClient(app)
     first = client.get("/v1/export?format=nt")
     rendered = app.state.cache["export:ntriples"]

@@ -27,13 +27,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.app import create_app
+from api.settings import ServerSettings
 from kg.load import load_graph
 from kg.rdf import FORMATS
-from kg.settings import Settings
 from tests.conftest import ROOT
 
 GRAPH = load_graph(ROOT / "data")
-APP = create_app(Settings(), graph=GRAPH)
+APP = create_app(ServerSettings(), graph=GRAPH)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 schemathesis.serializer.alias("application/sparql-query", "text/plain")  # a query is text
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

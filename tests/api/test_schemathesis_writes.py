@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from api.settings import ServerSettings
 from kg.curate import Curator
 from kg.load import load_graph
-from kg.settings import Settings
 from kg.store import SqliteStore
 from tests.api.test_schemathesis import CHECKS, _with
 from tests.conftest import ROOT
@@ -30,7 +30,7 @@ STORE = Path(_HOME.name) / "kg.sqlite3"
 _store = SqliteStore.create(STORE, DATA)
 TOKEN = _store.create_token("fuzzer", ("concepts:write", "relations:write"))[1]
 _store.close()
-APP = create_app(Settings(store_path=STORE, data_dir=DATA))
+APP = create_app(ServerSettings(store_path=STORE, data_dir=DATA))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(tag="curation")
 
 GRAPH = load_graph(DATA)

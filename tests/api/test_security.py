@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.settings import ServerSettings
 from kg.graph import KnowledgeGraph
-from kg.settings import Settings
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "templates"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -106,7 +106,7 @@ def test_not_modified_keeps_the_stored_answers_policy(client: TestClient) -> Non
 
 
 def test_an_answer_during_a_rate_limit_carries_the_headers(good_dir: Path) -> None:
-    limited = TestClient(create_app(Settings(data_dir=good_dir, rate_limit=1, rate_burst=1)))
+    limited = TestClient(create_app(ServerSettings(data_dir=good_dir, rate_limit=1, rate_burst=1)))
     assert limited.get("/v1/health").status_code == 200
     refused = limited.get("/v1/health")
     assert refused.status_code == 429

@@ -1,0 +1,156 @@
+"""``kg serve``: the HTTP service under uvicorn, one process or several.
+
+The ``kg`` command is the library's (:mod:`kg.cli`), and the library never imports this
+layer; it finds this module by name (``kg.cli.SERVER``) and takes from it what
+:class:`kg.cli.ServeCommand` lists: :data:`HELP`, :func:`add_arguments` and
+:func:`serve`. Only light modules are imported here at first, since every ``kg`` command
+builds the parser; uvicorn and the app come in when the server starts.
+
+Settings reach each server process through the environment: uvicorn starts the app
+from :data:`APP`, a factory that reads ``KG_*`` variables in every worker, so the
+options that name the data (``--data``, ``--store``, ``--reload-on-change``) are written
+there first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from api.settings import ServerSettings
+from kg.curate import Curator, open_store
+from kg.load import load_graph
+
+HELP = "Serve the HTTP API."
+APP = "api.app:create_app_from_env"
+"""The app factory each server process runs (uvicorn needs it by name for workers)."""
+PROTOCOL = "api.protocol:BoundedHttpToolsProtocol"
+"""Uvicorn's httptools protocol, with a bound on the request head and deadlines for slow
+clients (see :mod:`api.protocol`)."""
+GRACE_SECONDS = 10
+"""On SIGTERM or SIGINT, requests under way get this long to finish before the workers
+stop; new connections are refused from the start."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``kg serve`` (``--data`` is every command's, added by kg.cli)."""
+    parser.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default 8000)")
+    parser.add_argument("--workers", type=int, help="server processes (default 1)")
+    parser.add_argument("--log-level", default="info",
+                        choices=["critical", "error", "warning", "info", "debug"])
+    parser.add_argument("--reload-on-change", action="store_true",
+                        help="check the data directory for changes and serve them once "
+                             "valid (a bad edit is refused and logged; the old data keeps "
+                             "serving)")
+    parser.add_argument("--reload-interval", type=float, default=2.0,
+                        help="seconds between checks with --reload-on-change (default 2)")
+    parser.add_argument("--store", nargs="?", const="kg.sqlite3", metavar="PATH",
+                        help="serve from (and take writes into) this SQLite store, created "
+                             "from the data directory on first start (default path "
+                             "kg.sqlite3)")
+    parser.add_argument("--no-access-log", action="store_true",
+                        help="do not write the JSON access log line of each request (it is "
+                             "written at log levels info and debug)")
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Check the data, then serve it until stopped; 3 if the server could not start.
+
+    Raises :class:`kg.errors.DataError` when the data (or the store) does not load, so
+    bad data is never served.
+    """
+    import uvicorn
+
+    from api.protocol import Bounds
+
+    if args.data:
+        os.environ["KG_DATA_DIR"] = str(Path(args.data).resolve())
+    if args.store:
+        os.environ["KG_STORE_PATH"] = str(Path(args.store).resolve())
+    settings = ServerSettings()
+    if settings.store_path is not None:
+        # refuse to start on a store that does not load; create it now, in one process
+        store = open_store(settings.store_path, settings.data_dir)
+        graph, head = Curator(store).load()
+        store.close()
+        origin = f"the store {settings.store_path} (revision {head})"
+    else:
+        graph = load_graph(settings.data_dir)  # refuse to start on bad data, with the report
+        origin = str(settings.data_dir)
+    host = args.host or settings.host
+    port = args.port if args.port is not None else settings.port
+    s = graph.stats()
+    print(f"serving {s['concepts']} concepts and {s['relations']} relations from "
+          f"{origin} on http://{host}:{port}", flush=True)
+    if args.reload_on_change and settings.store_path is not None:
+        print("note: with a store the data comes from the store, so --reload-on-change "
+              "is ignored; take in edits of the data directory with kg store-import",
+              file=sys.stderr)
+    elif args.reload_on_change:
+        os.environ["KG_RELOAD_INTERVAL"] = str(max(0.1, args.reload_interval))
+    config = uvicorn.Config(
+        APP, factory=True, host=host, port=port,
+        workers=args.workers or settings.workers, log_level=args.log_level,
+        log_config=log_config(args.log_level,
+                              not args.no_access_log and args.log_level in ("info", "debug")),
+        access_log=False,  # the app writes its own, as JSON with a request id
+        timeout_graceful_shutdown=GRACE_SECONDS, http=PROTOCOL,
+        timeout_keep_alive=settings.keepalive_timeout)
+    # read by api.protocol in every worker (the config travels to them)
+    config.kg_bounds = Bounds(  # type: ignore[attr-defined]
+        max_head=settings.max_header_bytes, head_timeout=settings.header_timeout,
+        body_timeout=settings.body_timeout)
+    if config.workers > 1:
+        _workers(config)
+        return 0
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 3
+
+
+def _workers(config: Any) -> None:
+    """Run ``config.workers`` worker processes under uvicorn's supervisor, except that a
+    SIGHUP is passed on to every worker, which reloads its data itself (keeping its old
+    data if the new is bad), instead of uvicorn's rolling restart, which gives up the
+    service when the new data is bad."""
+    from uvicorn.supervisors.multiprocess import Multiprocess
+
+    class Workers(Multiprocess):
+        def handle_hup(self) -> None:
+            for worker in self.processes:
+                if worker.process.pid is not None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(worker.process.pid, signal.SIGHUP)
+
+    Workers(config, sockets=[config.bind_socket()]).run()
+
+
+def log_config(level: str, access: bool) -> dict[str, object]:
+    """Uvicorn's logging, plus the app's ``kg.*`` loggers (reloads, and the JSON access
+    log on standard output unless ``access`` is False)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["json_line"] = {"format": "%(message)s"}
+    config["handlers"]["kg_access"] = {"class": "logging.StreamHandler",
+                                       "formatter": "json_line", "stream": "ext://sys.stdout"}
+    config["loggers"]["kg"] = {"handlers": ["default"], "level": level.upper(),
+                               "propagate": False}
+    config["loggers"]["kg.access"] = {"handlers": ["kg_access"] if access else [],
+                                      "level": "INFO" if access else "CRITICAL",
+                                      "propagate": False}
+    return config
+
+
+if TYPE_CHECKING:  # mypy holds this module to the interface kg.cli expects of it
+    import api.serve
+    from kg.cli import ServeCommand
+
+    _command: ServeCommand = api.serve
