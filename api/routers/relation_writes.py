@@ -36,6 +36,7 @@ from kg.edit import concept_path, find_relation, merge_patch, record_of
 from kg.errors import Conflict, InvalidQuery, NotFound
 from kg.ids import did_you_mean
 from kg.ontology import RELATION_TYPES
+from kg.schema import RELATION
 
 router = curation_router()
 
@@ -93,14 +94,14 @@ async def put_relation(author: RelationWriter, _json: JsonOnly, source: ConceptI
     curator = curator_of(request)
     check = _condition(request)
     # a field not sent keeps its value (a client that only knows citations loses nothing)
-    sent: dict[str, Any] = {k: getattr(body, k) for k in ("modality", "note")
+    sent: dict[str, Any] = {k: getattr(body, k) for k in RELATION.optional
                             if k in body.model_fields_set}
     result: list[dict[str, Any]] = []
     existed: list[bool] = []
 
     def change(current: dict[str, Any] | None) -> dict[str, Any]:
         check(current)
-        kept: dict[str, Any] = {k: current[k] for k in ("modality", "note")
+        kept: dict[str, Any] = {k: current[k] for k in RELATION.optional
                                 if current and k in current}
         new: dict[str, Any] = {"type": type, "target": target, **kept, **sent,
                                "citations": [c.model_dump() for c in body.citations]}
@@ -122,10 +123,11 @@ async def patch_relation(author: RelationWriter, source: ConceptId, type: Relati
     needs If-Match. A new type or target moves the relation: its new URL is in Location."""
     _known_type(type)
     patch = await json_object(request)
-    unknown = sorted(set(patch) - {"type", "target", "modality", "note", "citations"})
+    unknown = sorted(set(patch) - RELATION.allowed)
     if unknown:
+        *fields, last = RELATION.names
         raise bad_body(f"body.{unknown[0]}", f"A relation has no field {unknown[0]!r}; it "
-                       "has type, target, modality, note and citations.")
+                       f"has {', '.join(fields)} and {last}.")
     curator = curator_of(request)
     check = _condition(request)
     result: list[dict[str, Any]] = []
