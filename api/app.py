@@ -7,7 +7,6 @@ import contextlib
 import gc
 import signal
 import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,9 +18,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors, reload
 from api.cache import ReadCache
+from api.context import AppContext
 from api.deps import close_all
 from api.limits import BodyLimit, RateLimit, UrlLimit
-from api.observe import HeadAsGet, Metrics, Observe
+from api.observe import HeadAsGet, Observe
 from api.reload import Reloader, fingerprint, listen_for_hangup
 from api.routers import (
     add_problem_schema,
@@ -70,12 +70,6 @@ class KgApp(FastAPI):
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         await super().__call__(scope, receive, send)
 
-    @property
-    def read_cache(self) -> ReadCache | None:
-        """The read cache, when there is one."""
-        cache: ReadCache | None = self.state.read_cache
-        return cache
-
 
 def create_app(settings: ServerSettings | None = None,
                graph: KnowledgeGraph | None = None) -> FastAPI:
@@ -95,46 +89,38 @@ def create_app(settings: ServerSettings | None = None,
         graph, head = curator.load()
     graph = graph if graph is not None else load_graph(settings.data_dir)
 
+    context = AppContext(settings=settings, graph=graph, curator=curator, head=head)
+    context.reloader = Reloader(context, seen)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # build the look-up structures now rather than in the first request, then keep
         # the garbage collector away from the snapshot: it never changes, and scanning
         # its millions of objects would stall a request for seconds on a large graph
-        reload.prepare(app.state.graph)
+        reload.prepare(context.graph)
         gc.freeze()
         # hand the interpreter to the event loop sooner when worker threads compute (an
         # annotation of a megabyte): 1 ms instead of 5 between switches
         sys.setswitchinterval(SWITCH_INTERVAL)
-        reloader = app.state.reloader
-        listen_for_hangup(reloader)
-        task = asyncio.create_task(reloader.run())
-        app.state.ready = True
+        listen_for_hangup(context.reloader)
+        task = asyncio.create_task(context.reloader.run())
+        context.ready = True
         try:
             yield
         finally:
-            app.state.ready = False
+            context.ready = False
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            settling = getattr(app.state, "settling", None)
-            if settling is not None:
-                settling.cancel()
-            close_all(app.state.cache)  # the SPARQL worker process ends with the app
+            if context.settling is not None:
+                context.settling.cancel()
+            close_all(context.cache)  # the SPARQL worker process ends with the app
 
     # /docs and /redoc are served by api.routers.docs, from files of this app
     app = KgApp(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
                 lifespan=lifespan, docs_url=None, redoc_url=None,
                 swagger_ui_oauth2_redirect_url=None)
-    app.state.settings = settings
-    app.state.graph = graph
-    app.state.loaded_at = time.time()
-    app.state.cache = {}
-    app.state.ready = False
-    app.state.metrics = Metrics()
-    app.state.curator = curator
-    app.state.head = head
-    interval = settings.store_poll_interval if curator else settings.reload_interval
-    app.state.reloader = Reloader(app, settings.data_dir, interval, seen, curator)
+    app.state.context = context  # the only thing kept on app.state: see api.context
     errors.install(app)
     for module in (health, concept_writes, relation_writes, changes, concepts, sources,
                    ontology, search, relate, faq, rdf, sparql, web, docs):
@@ -158,15 +144,14 @@ def create_app(settings: ServerSettings | None = None,
     # in front of Starlette, outermost first: security headers; ids, log and metrics; URL
     # length; rate; answers from memory; HEAD as a GET without its body
     front: ASGIApp = HeadAsGet(app._serve)
-    app.state.read_cache = None
     if settings.cache_max_bytes:
-        front = app.state.read_cache = ReadCache(front, lambda: app.state.graph,
-                                                 max_bytes=settings.cache_max_bytes,
-                                                 max_age=0 if curator else 60)
+        front = context.read_cache = ReadCache(front, lambda: context.graph,
+                                               max_bytes=settings.cache_max_bytes,
+                                               max_age=0 if curator else 60)
     if settings.rate_limit:
         front = RateLimit(front, settings.rate_limit, settings.rate_burst)
     front = UrlLimit(front, settings.max_url_bytes)
-    app.front = SecurityHeaders(Observe(front, app.state.metrics))
+    app.front = SecurityHeaders(Observe(front, context.metrics))
     return app
 
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from pydantic_core import from_json
 
 from api import reload
+from api.context import context_of
 from api.errors import InvalidBody, PreconditionFailed, UnsupportedMediaType
 from api.headers import check_condition, content_type, is_json
 from api.routers import problems
@@ -141,7 +142,7 @@ async def publish(request: Request, done: Committed) -> None:
     if done.graph is None:  # the edit changed nothing
         return
     await asyncio.to_thread(reload.prepare, done.graph)
-    reload.install_newer(request.app, done.graph, done.revision)
+    reload.install_newer(context_of(request.app), done.graph, done.revision)
 
 
 async def commit(request: Request, curator: Curator, path: str,

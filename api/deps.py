@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
+from api.context import context_of
 from api.errors import Forbidden, NoStore, ReadOnly, Unauthorized, UnsupportedMediaType
 from api.headers import content_type, is_json
 from api.settings import ServerSettings
@@ -20,7 +21,7 @@ def graph_of(request: Request) -> KnowledgeGraph:
     reload replaces it meanwhile)."""
     graph: KnowledgeGraph | None = getattr(request.state, "graph", None)
     if graph is None:
-        graph = request.state.graph = request.app.state.graph
+        graph = request.state.graph = context_of(request.app).graph
     return graph
 
 
@@ -34,8 +35,7 @@ async def get_graph(request: Request) -> KnowledgeGraph:
 
 async def get_settings(request: Request) -> ServerSettings:
     """The settings the app was created with."""
-    settings: ServerSettings = request.app.state.settings
-    return settings
+    return context_of(request.app).settings
 
 
 T = TypeVar("T")
@@ -48,15 +48,16 @@ def cached(request: Request, key: str, make: Callable[[], T]) -> T:
     snapshot that a reload has since replaced is never handed to a later request.
     """
     graph = graph_of(request)
-    store: dict[str, tuple[KnowledgeGraph, object]] = request.app.state.cache
+    context = context_of(request.app)
+    store = context.cache
     entry = store.get(key)
-    if entry is not None and entry[0] is graph:
-        return entry[1]  # type: ignore[return-value]
+    if isinstance(entry, tuple) and entry[0] is graph:
+        return entry[1]
     value = make()
-    if graph is request.app.state.graph:
+    if graph is context.graph:
         old = store.get(key)
         store[key] = (graph, value)
-        if old is not None:
+        if isinstance(old, tuple):
             close(old[1])
     return value
 
@@ -80,7 +81,7 @@ def curator_of(request: Request) -> Curator:
     """The curator of the store the server was started with. Without a store, a read of
     what only a store keeps is a 404 (:class:`~api.errors.NoStore`) and a write a 405
     (:class:`~api.errors.ReadOnly`)."""
-    curator: Curator | None = getattr(request.app.state, "curator", None)
+    curator = context_of(request.app).curator
     if curator is None:
         if request.method in ("GET", "HEAD"):
             raise NoStore()

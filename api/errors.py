@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.context import context_of
 from kg.edit import pointers
 from kg.errors import (
     AmbiguousTerm,
@@ -189,9 +190,7 @@ def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) 
                         status_code=status, media_type=PROBLEM_JSON)
 
 
-def _refs(graph: KnowledgeGraph | None, ids: list[str]) -> list[dict[str, str]]:
-    if graph is None:
-        return []
+def _refs(graph: KnowledgeGraph, ids: list[str]) -> list[dict[str, str]]:
     return [{"id": i, "label": graph.concepts[i].label, "kind": graph.concepts[i].kind}
             for i in ids if i in graph.concepts]
 
@@ -215,8 +214,7 @@ async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
                        f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} "
                        f"in the data.", kind, **extra)
     if isinstance(exc, ConceptNotFound | AmbiguousTerm):
-        graph = getattr(request.app.state, "graph", None)
-        extra["suggestions"] = _refs(graph, exc.suggestions)
+        extra["suggestions"] = _refs(context_of(request.app).graph, exc.suggestions)
         extra["term"] = exc.term
         if exc.param:
             extra["param"] = exc.param

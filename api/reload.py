@@ -6,9 +6,9 @@ assignment, so a request sees the old snapshot or the new one, never a mix. A ba
 rejected: its validation report (every problem, with file and line) goes to the log and
 to ``/v1/health``, and the old graph keeps serving.
 
-Reloads happen on SIGHUP (one process; with ``--workers N`` uvicorn's supervisor turns
-SIGHUP into a rolling restart of the workers, and a worker that cannot load the data
-never replaces a running one) and, with ``KG_RELOAD_INTERVAL`` > 0 (``kg serve
+Reloads happen on SIGHUP (with ``--workers N``, the supervisor of :mod:`api.serve`
+passes it on to every worker, and each reloads on its own, keeping its data if the new
+is bad) and, with ``KG_RELOAD_INTERVAL`` > 0 (``kg serve
 --reload-on-change``), whenever the files of the data directory change.
 
 With a store (``kg serve --store``), the data comes from the store instead: a write
@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from api.deps import close_all
 from kg.curate import Curator
@@ -37,6 +37,9 @@ from kg.errors import DataError
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.search import index_for
+
+if TYPE_CHECKING:
+    from api.context import AppContext
 
 LOG = logging.getLogger("kg.reload")
 
@@ -68,20 +71,20 @@ def prepare(graph: KnowledgeGraph) -> None:
     index_for(graph)
 
 
-def install(app: Any, graph: KnowledgeGraph, settle: bool = True) -> None:
+def install(context: AppContext, graph: KnowledgeGraph, settle: bool = True) -> None:
     """Serve ``graph`` from now on (it must be prepared); values made for the old graph
     are dropped, and the garbage collector is told to leave the new one alone (at once,
     or with ``settle`` False, once installs have paused: see :func:`settle_later`)."""
-    old_cache = app.state.cache
-    app.state.cache = {}
-    app.state.graph = graph
-    app.state.loaded_at = time.time()
+    old_cache = context.cache
+    context.cache = {}
+    context.graph = graph
+    context.loaded_at = time.time()
     if old_cache:  # a SPARQL engine waits for its query to end: not on the event loop
         threading.Thread(target=close_all, args=(old_cache,), daemon=True).start()
     if settle:
         _settle()
     else:
-        settle_later(app)
+        settle_later(context)
 
 
 def _settle() -> None:
@@ -95,52 +98,68 @@ SETTLE_AFTER = 2.0
 """Seconds without a new install after which the collector is settled (see below)."""
 
 
-def settle_later(app: Any) -> None:
+def settle_later(context: AppContext) -> None:
     """Settle the collector once no install has come for :data:`SETTLE_AFTER` seconds.
 
     A full collection costs tens of milliseconds even on the shipped data, two thirds
     of a write's time, and a curator's writes come in bursts; until it runs, the new
     graph is simply tracked by the collector like any other object.
     """
-    pending = getattr(app.state, "settling", None)
-    if pending is not None:
-        pending.cancel()
+    if context.settling is not None:
+        context.settling.cancel()
 
     async def settle() -> None:
         await asyncio.sleep(SETTLE_AFTER)
         _settle()
 
     try:
-        app.state.settling = asyncio.get_running_loop().create_task(settle())
+        context.settling = asyncio.get_running_loop().create_task(settle())
     except RuntimeError:  # no event loop (a direct call): settle now
         _settle()
 
 
-def install_newer(app: Any, graph: KnowledgeGraph, head: int) -> bool:
+def install_newer(context: AppContext, graph: KnowledgeGraph, head: int) -> bool:
     """Install ``graph``, the store's state at revision ``head``, unless the app serves
     a later state already (two writes may finish in either order)."""
-    if head <= app.state.head:
+    if head <= context.head:
         return False
-    install(app, graph, settle=False)
-    app.state.head = head
+    install(context, graph, settle=False)
+    context.head = head
     return True
 
 
 @dataclass
 class Reloader:
-    """Reloads ``app``'s data on request, or when the files change."""
+    """Reloads the data of the app of ``context`` on request, or when the files change.
 
-    app: Any
-    data_dir: Path
-    interval: float = 0.0
+    With a store (the context's curator), the data comes from it: a reload takes up the
+    revisions other processes committed, and polling watches the store's head instead of
+    the files.
+    """
+
+    context: AppContext
     seen: Fingerprint = ()
-    curator: Curator | None = None
-    """With a store, the data comes from it: a reload takes up the revisions other
-    processes committed, and polling watches the store's head instead of the files."""
+    """The data directory as it was when the graph being served was loaded."""
     problems: list[str] = field(default_factory=list)
     """The report of the last rejected reload (empty once a reload succeeds)."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def data_dir(self) -> Path:
+        """The data directory, watched and loaded unless there is a store."""
+        return self.context.settings.data_dir
+
+    @property
+    def curator(self) -> Curator | None:
+        """The store's curator, if the data comes from a store."""
+        return self.context.curator
+
+    @property
+    def interval(self) -> float:
+        """Seconds between checks for changes (0: none, only on request)."""
+        settings = self.context.settings
+        return settings.store_poll_interval if self.curator else settings.reload_interval
 
     def request(self) -> None:
         """Ask for a reload as soon as possible (a signal handler may call this)."""
@@ -158,15 +177,15 @@ class Reloader:
             except DataError as e:
                 self.seen = seen
                 self.problems = [str(p) for p in e.problems]
-                self.app.state.metrics.reloaded("rejected")
+                self.context.metrics.reloaded("rejected")
                 LOG.error("reload rejected: %d problem(s) in %s; still serving the previous "
                           "data\n%s", len(e.problems), self.data_dir, "\n".join(self.problems))
                 return False
             await asyncio.to_thread(prepare, graph)
-            install(self.app, graph)
+            install(self.context, graph)
             self.seen = seen
             self.problems = []
-            self.app.state.metrics.reloaded("ok")
+            self.context.metrics.reloaded("ok")
             s = graph.stats()
             LOG.info("reloaded %d concepts and %d relations from %s in %.1f s",
                      s["concepts"], s["relations"], self.data_dir,
@@ -178,14 +197,14 @@ class Reloader:
             graph, head = await asyncio.to_thread(curator.load)
         except DataError as e:  # only if something other than this service wrote the store
             self.problems = [str(p) for p in e.problems]
-            self.app.state.metrics.reloaded("rejected")
+            self.context.metrics.reloaded("rejected")
             LOG.error("the store does not load; still serving revision %d\n%s",
-                      self.app.state.head, "\n".join(self.problems))
+                      self.context.head, "\n".join(self.problems))
             return False
-        if head > self.app.state.head:
+        if head > self.context.head:
             await asyncio.to_thread(prepare, graph)
-            if install_newer(self.app, graph, head):
-                self.app.state.metrics.reloaded("ok")
+            if install_newer(self.context, graph, head):
+                self.context.metrics.reloaded("ok")
                 LOG.info("serving revision %d of the store", head)
         self.problems = []
         return True
@@ -194,7 +213,7 @@ class Reloader:
         if self.curator is not None:
             head = await asyncio.to_thread(self.curator.store.head)
             # a graph this process built is served, or about to be (a write in flight)
-            return bool(head > max(self.app.state.head, self.curator.built))
+            return bool(head > max(self.context.head, self.curator.built))
         return await asyncio.to_thread(fingerprint, self.data_dir) != self.seen
 
     async def run(self) -> None:

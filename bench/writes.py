@@ -21,6 +21,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.context import context_of
 from api.settings import ServerSettings
 from bench.generate import generate
 from kg.settings import bundled_data_dir
@@ -43,7 +44,7 @@ def main() -> None:
         app = create_app(ServerSettings(store_path=Path(tmp) / "kg.sqlite3", data_dir=data))
         rng = random.Random(7)
         with TestClient(app) as client:
-            ids = list(app.state.graph.concepts)
+            ids = list(context_of(app).graph.concepts)
             times = []
             for n in range(args.writes):
                 cid = rng.choice(ids)

@@ -6,10 +6,11 @@ import datetime as dt
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
+from api.context import AppContext, get_context
 from api.deps import get_graph
 from api.errors import problem
 from api.routers import problems
@@ -48,29 +49,23 @@ class Readiness(BaseModel):
     relations: int = Field(ge=0)
 
 
-def _loaded_at(request: Request) -> dt.datetime | None:
-    at = getattr(request.app.state, "loaded_at", None)
-    return None if at is None else dt.datetime.fromtimestamp(at, dt.UTC)
-
-
 @router.get("/v1/health", response_model=HealthReport)
-async def health(request: Request,
+async def health(context: AppContext = Depends(get_context),
                  graph: KnowledgeGraph = Depends(get_graph)) -> HealthReport:
     """Liveness: service status and the size of the graph being served."""
     s = graph.stats()
-    reloader = getattr(request.app.state, "reloader", None)
     return HealthReport(status="ok", concepts=s["concepts"], relations=s["relations"],
-                        version=_version(), loaded_at=_loaded_at(request),
-                        reload_problems=list(reloader.problems) if reloader else [],
-                        revision=request.app.state.head
-                        if getattr(request.app.state, "curator", None) else None)
+                        version=_version(),
+                        loaded_at=dt.datetime.fromtimestamp(context.loaded_at, dt.UTC),
+                        reload_problems=list(context.reloader.problems),
+                        revision=context.head if context.curator else None)
 
 
 @router.get("/v1/ready", response_model=Readiness, responses=problems(503))
-async def ready(request: Request,
+async def ready(context: AppContext = Depends(get_context),
                 graph: KnowledgeGraph = Depends(get_graph)) -> Readiness | JSONResponse:
     """Readiness: 200 once the data is loaded and prepared, 503 while shutting down."""
-    if not getattr(request.app.state, "ready", False):
+    if not context.ready:
         return problem(503, "Not ready", "The service is starting or shutting down.",
                        "not-ready")
     s = graph.stats()
@@ -80,10 +75,11 @@ async def ready(request: Request,
 @router.get("/metrics", response_class=PlainTextResponse, responses={
     200: {"content": {METRICS_TYPE: {}},
           "description": "Prometheus text format, version 0.0.4."}})
-def metrics(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> PlainTextResponse:
+def metrics(context: AppContext = Depends(get_context),
+            graph: KnowledgeGraph = Depends(get_graph)) -> PlainTextResponse:
     """Request counts and latency by route, reloads, and the graph's size (this process)."""
     s = graph.stats()
-    cache = getattr(request.app, "read_cache", None)
+    cache = context.read_cache
     gauges = {
         "kg_graph_concepts": ("Concepts in the graph being served.", float(s["concepts"])),
         "kg_graph_relations": ("Relations in the graph being served.", float(s["relations"])),
@@ -92,4 +88,4 @@ def metrics(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> Pla
         gauges["kg_read_cache_entries"] = ("Answers held by the read cache.",
                                            float(len(cache.entries)))
         gauges["kg_read_cache_bytes"] = ("Bytes held by the read cache.", float(cache.size))
-    return PlainTextResponse(request.app.state.metrics.render(gauges), media_type=METRICS_TYPE)
+    return PlainTextResponse(context.metrics.render(gauges), media_type=METRICS_TYPE)

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from api.context import AppContext, get_context
 from api.deps import get_graph, get_settings
 from api.errors import NotAcceptable
 from api.headers import choose
@@ -82,6 +83,7 @@ def _chunks(rendered: Rendered) -> Iterator[bytes]:
     200: {"description": "the whole graph as RDF", "content": _RDF_CONTENT}})
 def export(
     request: Request,
+    context: AppContext = Depends(get_context),
     graph: KnowledgeGraph = Depends(get_graph),
     settings: ServerSettings = Depends(get_settings),
     format: Annotated[str | None, Query(max_length=20, description=(
@@ -99,7 +101,7 @@ def export(
         if media is None:
             raise NotAcceptable(RDF_TYPES)
         fmt = FORMATS_BY_MEDIA_TYPE[media]
-    store: dict[str, object] = request.app.state.cache
+    store = context.cache
     key = f"export:{fmt.name}"
     with _RENDERING:
         rendered = store.get(key)

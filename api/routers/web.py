@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from api.context import context_of
 from api.deps import get_graph, get_settings
 from api.render import (
     concept_url,
@@ -80,7 +81,7 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
 
 
 def _error(request: Request, exc: KGError, status: int = 404) -> HTMLResponse:
-    graph: KnowledgeGraph = request.app.state.graph
+    graph = context_of(request.app).graph
     ids = getattr(exc, "suggestions", []) or []
     suggestions = [{"url": concept_url(i), "label": graph.concepts[i].label}
                    for i in ids if i in graph.concepts]

@@ -9,13 +9,14 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.cache import ReadCache, etag_of, matches
+from api.context import context_of
 from api.settings import ServerSettings
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 
 
 def _cache_of(app: FastAPI) -> ReadCache:
-    cache = getattr(app, "read_cache", None)
+    cache = context_of(app).read_cache
     assert isinstance(cache, ReadCache)
     return cache
 
@@ -88,7 +89,7 @@ def test_large_answers_stream_past_and_memory_stays_bounded(shipped: KnowledgeGr
 def test_a_new_graph_empties_the_cache(shipped: KnowledgeGraph, good_dir: Path) -> None:
     client, app = _client(shipped)
     before = client.get("/v1/concepts").json()["total"]
-    app.state.graph = load_graph(good_dir)  # what a reload does
+    context_of(app).graph = load_graph(good_dir)  # what a reload does
     after = client.get("/v1/concepts").json()["total"]
     assert before == len(shipped.concepts) and after == 11
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.context import context_of
 from api.settings import ServerSettings
 from kg.load import load_graph
 from kg.store import SqliteStore, data_files
@@ -449,7 +450,7 @@ def test_dump_keeps_unchanged_files_byte_identical(cur: Curation, tmp_path: Path
     before, after = dict(data_files(DATA)), dict(data_files(out))
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
     assert changed == {"concepts/evolution.yaml", "concepts/toy-optimizer.yaml"}
-    served = cur.client.app.state.graph  # type: ignore[attr-defined]
+    served = context_of(cur.client.app).graph  # type: ignore[arg-type]
     assert load_graph(out).content() == served.content()
 
 
@@ -470,7 +471,7 @@ def test_the_collector_is_settled_once_writes_pause(cur: Curation,
     from api import reload
     monkeypatch.setattr(reload, "SETTLE_AFTER", 0.2)
     app: Any = cur.client.app
-    old = weakref.ref(app.state.graph)
+    old = weakref.ref(context_of(app).graph)
     for n in range(3):
         _, etag = cur.record("evolution")
         r = cur.client.patch("/v1/concepts/evolution", json={"definition": f"Edit {n}."},
@@ -478,7 +479,7 @@ def test_the_collector_is_settled_once_writes_pause(cur: Curation,
         assert r.status_code == 200
     frozen = gc.get_freeze_count()  # as the start left it: writes do not stop for the gc
     deadline = time.monotonic() + 10
-    while not app.state.settling.done():
+    while not context_of(app).settling.done():  # type: ignore[union-attr]
         assert time.monotonic() < deadline, "the collector was never settled"
         time.sleep(0.05)
     # settled: the old objects were collected and the new graph frozen
@@ -493,7 +494,8 @@ def test_reads_of_the_store_do_not_wait_for_an_edit_under_way(cur: Curation) -> 
 
     app: Any = cur.client.app
     answers: list[int] = []
-    with app.state.curator._lock:  # as while a large edit is being validated
+    # as while a large edit is being validated
+    with context_of(app).curator._lock:  # type: ignore[union-attr]
         reader = threading.Thread(target=lambda: answers.append(
             cur.client.get("/v1/concepts/evolution/record").status_code))
         reader.start()
@@ -655,7 +657,7 @@ def test_a_failing_store_is_a_503(cur: Curation, monkeypatch: pytest.MonkeyPatch
     def locked(*args: object, **kwargs: object) -> int:
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(app.state.curator.store, "commit", locked)
+    monkeypatch.setattr(context_of(app).curator.store, "commit", locked)  # type: ignore[union-attr]
     _, etag = cur.record("evolution")
     r = cur.client.patch("/v1/concepts/evolution", json={"label": "evolution by selection"},
                          headers=cur.auth(**{"If-Match": etag}))
@@ -700,9 +702,10 @@ def test_a_worker_reloads_for_other_processes_writes_only(cur: Curation) -> None
     from kg.curate import Curator, patch_concept, put_concept
 
     app: Any = cur.client.app
-    changed = app.state.reloader._changed
+    context = context_of(app)
+    changed = context.reloader._changed
     # a write of this process, committed but not yet installed: no reload for it
-    app.state.curator.change("concepts/evolution.yaml", patch_concept(
+    context.curator.change("concepts/evolution.yaml", patch_concept(  # type: ignore[union-attr]
         "evolution", lambda r: {**r, "label": "evolution by selection"}), "ed")
     assert asyncio.run(changed()) is False
     other = SqliteStore(cur.path)  # another process writes
@@ -710,6 +713,6 @@ def test_a_worker_reloads_for_other_processes_writes_only(cur: Curation) -> None
     Curator(other).change("concepts/toy-optimizer.yaml", put_concept(body), "other", None)
     other.close()
     assert asyncio.run(changed()) is True
-    assert asyncio.run(app.state.reloader.reload()) is True
+    assert asyncio.run(context.reloader.reload()) is True
     assert cur.client.get("/v1/concepts/toy-optimizer").status_code == 200
     assert asyncio.run(changed()) is False

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.context import context_of
 from api.limits import RateLimit
 from api.observe import access_line
 from api.settings import ServerSettings
@@ -140,14 +141,14 @@ def test_rate_limit_buckets_are_per_client_and_refill() -> None:
 def test_a_bad_reload_keeps_the_old_graph_and_a_good_one_replaces_it(
         client: TestClient, data: Path) -> None:
     app = client.app
-    reloader = app.state.reloader  # type: ignore[attr-defined]
-    before = app.state.graph  # type: ignore[attr-defined]
+    reloader = context_of(app).reloader  # type: ignore[arg-type]
+    before = context_of(app).graph  # type: ignore[arg-type]
     old_answer = client.get("/v1/concepts/mesa-optimizer").json()
     concept = data / "concepts" / "mesa-optimizer.yaml"
     _edit(concept, "kind: optimizer", "kind: optimiser")
     _edit(data / "concepts" / "evolution.yaml", "label:", "colour: red\nlabel:")
     assert client.portal.call(reloader.reload) is False  # type: ignore[union-attr]
-    assert app.state.graph is before  # type: ignore[attr-defined]
+    assert context_of(app).graph is before  # type: ignore[arg-type]
     assert client.get("/v1/concepts/mesa-optimizer").json() == old_answer
     problems = client.get("/v1/health").json()["reload_problems"]
     assert len(problems) == 2
@@ -194,7 +195,7 @@ def test_sparql_answers_from_the_reloaded_graph(client: TestClient, data: Path) 
     assert label() == "mesa-optimizer"
     _edit(data / "concepts" / "mesa-optimizer.yaml", "label: 'mesa-optimizer'",
           "label: 'mesa-optimizer (learned)'")
-    reloader = client.app.state.reloader  # type: ignore[attr-defined]
+    reloader = context_of(client.app).reloader  # type: ignore[arg-type]
     assert client.portal.call(reloader.reload) is True  # type: ignore[union-attr]
     assert label() == "mesa-optimizer (learned)"
 
@@ -209,7 +210,7 @@ def test_a_value_made_from_a_replaced_graph_is_not_kept(client: TestClient,
     request = Request({"type": "http", "app": app, "headers": [], "state": {}})
     request.state.graph = shipped  # this request began before a reload
     assert cached(request, "thing", lambda: "old") == "old"
-    assert "thing" not in app.state.cache  # type: ignore[attr-defined]
+    assert "thing" not in context_of(app).cache  # type: ignore[arg-type]
     fresh = Request({"type": "http", "app": app, "headers": [], "state": {}})
     assert cached(fresh, "thing", lambda: "new") == "new"
     assert cached(fresh, "thing", lambda: "again") == "new"

@@ -8,6 +8,7 @@ import rdflib
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.context import context_of
 from api.routers.rdf import Rendered
 from api.settings import ServerSettings
 from kg.load import load_graph
@@ -120,7 +121,8 @@ def test_export_is_rendered_once_per_graph_into_a_file_that_goes_with_it(
     app = create_app(ServerSettings(data_dir=good_dir, base_iri=BASE, cache_max_bytes=0))
     client = TestClient(app)
     first = client.get("/v1/export?format=nt")
-    rendered = app.state.cache["export:ntriples"]
+    context = context_of(app)
+    rendered = context.cache["export:ntriples"]
     assert isinstance(rendered, Rendered) and Path(rendered.path).is_file()
     again = client.get("/v1/export?format=nt")
     assert again.content == first.content  # the same file, blank nodes and all
@@ -128,10 +130,10 @@ def test_export_is_rendered_once_per_graph_into_a_file_that_goes_with_it(
     assert first.headers["content-disposition"] == 'inline; filename="alignment-kg.nt"'
     path = Path(rendered.path)
     del rendered
-    app.state.graph = load_graph(good_dir)  # a reload: the old export must not be served
+    context.graph = load_graph(good_dir)  # a reload: the old export must not be served
     assert client.get("/v1/export?format=nt").content != first.content  # new blank nodes
-    assert app.state.cache["export:ntriples"].graph is app.state.graph
+    assert context.cache["export:ntriples"].graph is context.graph  # type: ignore[attr-defined]
     gc.collect()
     assert not path.exists()
     assert graph_from_rdf(first.content, "ntriples", BASE).content() == \
-        app.state.graph.content()
+        context.graph.content()

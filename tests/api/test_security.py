@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.context import context_of
 from api.settings import ServerSettings
 from kg.graph import KnowledgeGraph
 
@@ -78,7 +79,8 @@ def test_every_kind_of_answer_carries_the_headers(client: TestClient, method: st
 
 
 def test_answers_from_the_read_cache_carry_the_headers(client: TestClient) -> None:
-    cache = client.app.read_cache  # type: ignore[attr-defined]
+    cache = context_of(client.app).read_cache  # type: ignore[arg-type]
+    assert cache is not None
     url = "/v1/concepts/mesa-optimizer/hierarchy"
     first = client.get(url)
     hits = cache.hits
