@@ -23,7 +23,7 @@ from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from api import reload
+from api import reload, urls
 from api.context import context_of
 from api.errors import InvalidBody, PreconditionFailed, UnsupportedMediaType
 from api.headers import check_condition, content_type, is_json
@@ -171,13 +171,8 @@ def record_response(cid: str, content: bytes, revision: int, status: int = 200,
             "plural": bool(record.get("plural", False))}
     headers = {"ETag": etag_of_revision(revision)}
     if status == 201:
-        headers["Location"] = f"/v1/concepts/{cid}"
+        headers["Location"] = urls.concept(cid)
     return JSONResponse(body, status_code=status, headers=headers)
-
-
-def relation_url(source: str, rtype: str, target: str) -> str:
-    """Where a relation stated on ``source`` is read and written."""
-    return f"/v1/relations/{source}/{rtype}/{target}"
 
 
 def relation_response(source: str, rel: dict[str, Any], status: int = 200) -> JSONResponse:
@@ -188,7 +183,7 @@ def relation_response(source: str, rel: dict[str, Any], status: int = 200) -> JS
             "citations": rel.get("citations") or [], "etag": etag}
     headers = {"ETag": etag}
     if status == 201:
-        headers["Location"] = relation_url(source, rel["type"], rel["target"])
+        headers["Location"] = urls.relation(source, rel["type"], rel["target"])
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -197,6 +192,6 @@ def revision_of(curator: Curator, cid: str, revision: int) -> Revision:
     entry = curator.store.revision(revision)
     if entry is None or entry.path != concept_path(cid):
         raise NotFound(f"Revision {revision} is not a revision of concept {cid!r}; see "
-                       f"/v1/concepts/{cid}/history.")
+                       f"{urls.concept_history(cid)}.")
     return entry
 

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import re
 from html import escape
-from urllib.parse import quote
 
 from markupsafe import Markup
 
+from api.urls import concept_page, quoted_passage
 from kg.explain import Footnotes, noun
 from kg.graph import KnowledgeGraph
-from kg.model import Citation, Concept
+from kg.model import Concept
 
 _FOOTNOTE_REF = re.compile(r"\[\^(\d+)\](?!:)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ORDERED = re.compile(r"^\d+\. ")
-
-
-def concept_url(cid: str) -> str:
-    """The page of a concept."""
-    return f"/concepts/{quote(cid, safe='')}"
-
-
-def quote_url(c: Citation) -> str:
-    """The place of a quoted passage in its source's page."""
-    return f"/sources/{quote(c.source, safe='')}#q-{c.start}-{c.end}"
 
 
 def _inline(text: str) -> str:
@@ -66,7 +56,7 @@ def markdown(text: str) -> Markup:
 def footnotes(notes: Footnotes) -> list[dict[str, object]]:
     """The numbered citations of an answer, ready for the footnote list of a page."""
     return [{"n": i.n, "quote": " ".join(i.citation.quote.split()), "title": i.title,
-             "url": quote_url(i.citation)} for i in notes.items]
+             "url": quoted_passage(i.citation)} for i in notes.items]
 
 
 def linked_sentence(sentence: str, other: Concept) -> Markup:
@@ -78,9 +68,9 @@ def linked_sentence(sentence: str, other: Concept) -> Markup:
         found = re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", sentence)
         if found:
             at = found.start()
-            return Markup(f"{escape(sentence[:at])}<a href=\"{concept_url(other.id)}\">"
+            return Markup(f"{escape(sentence[:at])}<a href=\"{concept_page(other.id)}\">"
                           f"{escape(form)}</a>{escape(sentence[at + len(form):])}")
-    return Markup(f'{escape(sentence)} (<a href="{concept_url(other.id)}">'
+    return Markup(f'{escape(sentence)} (<a href="{concept_page(other.id)}">'
                   f"{escape(other.label)}</a>)")
 
 
@@ -112,7 +102,7 @@ def highlighted_source(graph: KnowledgeGraph, sid: str) -> Markup:
         out.append(f"<mark>{piece}</mark>" if covered else piece)
         for span in sorted(ends.get(b, [])):
             ids = list(dict.fromkeys(cited[span]))
-            links = ", ".join(f'<a href="{concept_url(i)}">{escape(graph.concepts[i].label)}</a>'
+            links = ", ".join(f'<a href="{concept_page(i)}">{escape(graph.concepts[i].label)}</a>'
                               for i in ids)
             out.append(f'<sup class="cited-by">[{links}]</sup>')
     return Markup("".join(out))

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from api import urls
 from api.deps import get_graph, get_settings
 from api.errors import NotAcceptable
 from api.headers import choose
@@ -71,7 +71,7 @@ def get_concept(id: ConceptId, request: Request, response: Response,
     if id not in graph.concepts:
         named = graph.lookup(id)
         if named is not None:
-            return RedirectResponse(f"/v1/concepts/{quote(named.id)}", status_code=307,
+            return RedirectResponse(urls.concept(named.id), status_code=307,
                                     headers={"Vary": "Accept"})
     concept = graph.concept(id)
     offered = ["application/json", *(f.media_type for f in FORMATS.values())]

@@ -15,7 +15,7 @@ import fastapi_offline
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from api.routers.web import TEMPLATES
+from api.pages import TEMPLATES
 from api.security import CSP, REDOC_POLICY
 
 ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"

@@ -9,11 +9,12 @@ asking for Turtle gets Turtle.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from api import urls
 from api.headers import choose
 from api.routers import problems
 from kg.rdf import FORMATS
@@ -44,34 +45,30 @@ def make_router(base_iri: str) -> APIRouter:
     def concept_iri(id: str, request: Request) -> RedirectResponse:
         """A concept's IRI: see /v1/concepts/{id} (JSON, or RDF by Accept), or its web page
         for a browser."""
-        if _wants_html(request):
-            return _see_other(f"/concepts/{quote(id, safe='')}")
-        return _see_other(f"/v1/concepts/{quote(id, safe='')}")
+        return _see_other(urls.concept_page(id) if _wants_html(request) else urls.concept(id))
 
     @router.get("/source/{id}", status_code=303, response_class=RedirectResponse,
                 responses={**_SEE_OTHER, **problems(404, 422)})
     def source_iri(id: str, request: Request) -> RedirectResponse:
         """A source's IRI: see /v1/sources/{id}, or its web page for a browser."""
-        if _wants_html(request):
-            return _see_other(f"/sources/{quote(id, safe='')}")
-        return _see_other(f"/v1/sources/{quote(id, safe='')}")
+        return _see_other(urls.source_page(id) if _wants_html(request) else urls.source(id))
 
     @router.get("/statement/{subject}/{rest:path}", status_code=303,
                 response_class=RedirectResponse, responses={**_SEE_OTHER, **problems(404, 422)})
     def statement_iri(subject: str, rest: str) -> RedirectResponse:
         """A cited statement's IRI: it is described with its subject concept."""
-        return _see_other(f"/v1/concepts/{quote(subject, safe='')}")
+        return _see_other(urls.concept(subject))
 
     @router.get("/scheme", status_code=303, response_class=RedirectResponse,
                 responses=_SEE_OTHER)
     def scheme_iri() -> RedirectResponse:
         """The concept scheme: the whole export."""
-        return _see_other("/v1/export")
+        return _see_other(urls.export())
 
     @router.get("/ontology", status_code=303, response_class=RedirectResponse,
                 responses=_SEE_OTHER)
     def ontology_iri() -> RedirectResponse:
         """The vocabulary: described in /v1/ontology and in the export."""
-        return _see_other("/v1/ontology")
+        return _see_other(urls.ontology())
 
     return router

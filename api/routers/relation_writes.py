@@ -11,6 +11,7 @@ from fastapi import Path, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
+from api import urls
 from api.curation import (
     PATCH,
     WRITE,
@@ -22,7 +23,6 @@ from api.curation import (
     etag_of_relation,
     json_object,
     relation_response,
-    relation_url,
 )
 from api.curation_schemas import RelationCitations, RelationCreate, RelationIn, RelationRecord
 from api.deps import JsonOnly, RelationWriter, curator_of
@@ -57,7 +57,7 @@ def get_relation(source: ConceptId, type: RelationType, target: ConceptId,
         hint = ""
         if RELATION_TYPES[type].symmetric and curator.read(concept_path(target)) is not None \
                 and _stated(curator, target, type, source) is not None:
-            hint = f" It is stated on {target!r}: {relation_url(target, type, source)}."
+            hint = f" It is stated on {target!r}: {urls.relation(target, type, source)}."
         raise NotFound(f"{source!r} states no {type} relation to {target!r}.{hint}")
     return relation_response(source, rel)
 
@@ -150,7 +150,7 @@ async def patch_relation(author: RelationWriter, source: ConceptId, type: Relati
     moved = (new.get("type"), new.get("target")) != (type, target)
     response = relation_response(source, new)
     if moved:
-        response.headers["Location"] = relation_url(source, new["type"], new["target"])
+        response.headers["Location"] = urls.relation(source, new["type"], new["target"])
     return response
 
 

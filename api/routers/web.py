@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from api import urls
 from api.context import context_of
 from api.deps import get_graph, get_settings
+from api.pages import page
 from api.render import (
-    concept_url,
     footnotes,
     highlighted_source,
     inline,
@@ -49,7 +47,6 @@ from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.search import search
 from kg.svg import KIND_COLOURS, concept_svg, relate_svg
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 SVG = "image/svg+xml"
 SVG_CONTENT = {SVG: {"schema": {"type": "string"}}}
 
@@ -76,17 +73,13 @@ def _summary(text: str) -> str:
     return first + "."
 
 
-def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
-
-
 def _error(request: Request, exc: KGError, status: int = 404) -> HTMLResponse:
     graph = context_of(request.app).graph
     ids = getattr(exc, "suggestions", []) or []
-    suggestions = [{"url": concept_url(i), "label": graph.concepts[i].label}
+    suggestions = [{"url": urls.concept_page(i), "label": graph.concepts[i].label}
                    for i in ids if i in graph.concepts]
-    return _page(request, "error.html", status, title=exc.title, detail=exc.detail,
-                 suggestions=suggestions)
+    return page(request, "error.html", status, title=exc.title, detail=exc.detail,
+                suggestions=suggestions)
 
 
 # -- pages
@@ -101,9 +94,9 @@ def home(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLRe
         if members:
             groups.append({"kind": kind, "title": _kind_title(kind).capitalize(),
                            "colour": KIND_COLOURS[kind],
-                           "concepts": [{"url": concept_url(c.id), "label": c.label,
+                           "concepts": [{"url": urls.concept_page(c.id), "label": c.label,
                                          "summary": _summary(c.definition)} for c in members]})
-    return _page(request, "home.html", title="Glossary", groups=groups, stats=graph.stats())
+    return page(request, "home.html", title="Glossary", groups=groups, stats=graph.stats())
 
 
 @router.get("/search", response_class=HTMLResponse, tags=["web pages"], response_model=None,
@@ -114,9 +107,9 @@ def search_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
     q = q.strip()
     hits = search(graph, q, limit=20) if q else []
     if hits and hits[0].match in ("id", "label", "alias"):
-        return RedirectResponse(concept_url(hits[0].id), status_code=303)
-    return _page(request, "search.html", title="Search", query=q, hits=[
-        {"url": concept_url(h.id), "label": h.label, "kind": _kind_title(h.kind),
+        return RedirectResponse(urls.concept_page(hits[0].id), status_code=303)
+    return page(request, "search.html", title="Search", query=q, hits=[
+        {"url": urls.concept_page(h.id), "label": h.label, "kind": _kind_title(h.kind),
          "matched": h.matched if h.matched not in (h.label, h.id) else None,
          "summary": _summary(graph.concepts[h.id].definition)}
         for h in hits])
@@ -134,7 +127,7 @@ def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_
         found = graph.lookup(id)  # a label or alias, as the API redirects it
         if found is None:
             return _error(request, ConceptNotFound(id, graph.suggest(id)))
-        return RedirectResponse(concept_url(found.id), status_code=307)
+        return RedirectResponse(urls.concept_page(found.id), status_code=307)
     concept = graph.concepts[id]
     notes = Footnotes(graph)
     definition = inline(defined(concept, notes))
@@ -145,11 +138,11 @@ def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_
         relations.append({"html": linked_sentence(sentence(graph, rel, forward), other),
                           "marks": inline(notes.mark(rel.citations)),
                           "note": inline(cited_note(rel, notes)) if rel.note else None})
-    svg = Markup(concept_svg(graph, concept.id, depth=depth, href=concept_url))
-    return _page(request, "concept.html", title=concept.label, concept=concept,
-                 kind=_kind_title(concept.kind), colour=KIND_COLOURS[concept.kind],
-                 definition=definition, relations=relations, svg=svg, depth=depth,
-                 iri=settings.concept_iri(concept.id), notes=footnotes(notes))
+    svg = Markup(concept_svg(graph, concept.id, depth=depth, href=urls.concept_page))
+    return page(request, "concept.html", title=concept.label, concept=concept,
+                kind=_kind_title(concept.kind), colour=KIND_COLOURS[concept.kind],
+                definition=definition, relations=relations, svg=svg, depth=depth,
+                iri=settings.concept_iri(concept.id), notes=footnotes(notes))
 
 
 @router.get("/relate", response_class=HTMLResponse, tags=["web pages"],
@@ -160,27 +153,26 @@ def relate_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
     """Pick two concepts and see how they relate, with the paths drawn."""
     context: dict[str, Any] = {"title": "Relate", "x": x, "y": y}
     if not (x.strip() and y.strip()):
-        return _page(request, "relate.html", **context)
+        return page(request, "relate.html", **context)
     try:
         r = relate(graph, x, y)
     except (ConceptNotFound, AmbiguousTerm, InvalidQuery) as exc:
         ids = getattr(exc, "suggestions", []) or []
         context["error"] = exc.detail
-        context["suggestions"] = [{"url": concept_url(i), "label": graph.concepts[i].label}
+        context["suggestions"] = [{"url": urls.concept_page(i), "label": graph.concepts[i].label}
                                   for i in ids if i in graph.concepts]
         status = 400 if isinstance(exc, InvalidQuery) else 404
-        return _page(request, "relate.html", status, **context)
+        return page(request, "relate.html", status, **context)
     answer, notes = relate_answer(graph, r)
     drawn = replace(r, paths=tuple(shown_paths(r)))  # the picture shows what the text tells
     ids = [r.x.id, *(s.to_id for p in drawn.paths for s in p.steps), r.y.id]
-    context["drawn"] = [{"id": i, "url": concept_url(i), "label": graph.concepts[i].label}
+    context["drawn"] = [{"id": i, "url": urls.concept_page(i), "label": graph.concepts[i].label}
                         for i in dict.fromkeys(ids)]
     context.update(x_concept=r.x, y_concept=r.y, answer=markdown(answer), notes=footnotes(notes),
                    heading=f"{capitalize(r.x.label)} and {r.y.label}",
-                   svg=Markup(relate_svg(graph, drawn, href=concept_url)),
-                   svg_url=f"/v1/relate.svg?x={quote(r.x.id)}&y={quote(r.y.id)}")
+                   svg=Markup(relate_svg(graph, drawn, href=urls.concept_page)))
     context["title"] = f"{r.x.label} and {r.y.label}"
-    return _page(request, "relate.html", **context)
+    return page(request, "relate.html", **context)
 
 
 @router.get("/ask", response_class=HTMLResponse, tags=["web pages"], responses=problems(422))
@@ -188,20 +180,20 @@ def ask_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
              q: Annotated[str, Query(max_length=MAX_QUESTION)] = "") -> HTMLResponse:
     """Ask a question; the answer comes from the graph, every claim with its source."""
     if not q.strip():
-        return _page(request, "ask.html", title="Ask", q=q)
+        return page(request, "ask.html", title="Ask", q=q)
     a = run_ask(graph, q)
-    concepts = [{"url": concept_url(i), "label": graph.concepts[i].label} for i in a.concepts]
+    concepts = [{"url": urls.concept_page(i), "label": graph.concepts[i].label} for i in a.concepts]
     # the page lists the suggested questions as links below the answer
     text = _SUGGESTIONS.sub("", a.answer)
-    return _page(request, "ask.html", title=a.question, q=a.question, a=a,
-                 answer=markdown(text), notes=footnotes(a.notes), concepts=concepts,
-                 suggestions=a.suggestions)
+    return page(request, "ask.html", title=a.question, q=a.question, a=a,
+                answer=markdown(text), notes=footnotes(a.notes), concepts=concepts,
+                suggestions=a.suggestions)
 
 
 @router.get("/sources", response_class=HTMLResponse, tags=["web pages"])
 def sources_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
     """The sources the glossary quotes."""
-    return _page(request, "sources.html", title="Sources", sources=list(graph.sources.values()))
+    return page(request, "sources.html", title="Sources", sources=list(graph.sources.values()))
 
 
 @router.get("/sources/{id}", response_class=HTMLResponse, tags=["web pages"],
@@ -213,7 +205,7 @@ def source_page(request: Request, id: str,
         return _error(request, ConceptNotFound(id, []), 404)
     s = graph.sources[id]
     text = highlighted_source(graph, id) if s.has_text else None
-    return _page(request, "source.html", title=s.title, s=s, text=text)
+    return page(request, "source.html", title=s.title, s=s, text=text)
 
 
 # -- pictures for bots

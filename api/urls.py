@@ -1,0 +1,119 @@
+"""Every URL of this service that the app writes down, built in one place: the links
+and forms of the pages, the links in the pictures, ``Location`` headers, and the URLs
+named in problem details.
+
+A path segment is percent-encoded whole (a ``/`` in it too); a query value as the
+pages always encoded it (a ``/`` kept). Templates call these as ``url.<name>(...)``
+(see :mod:`api.pages`). tests/api/test_urls.py holds each to the route it names, so a
+route that moves and a builder that does not fail there.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from kg.model import Citation
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _with_query(path: str, **params: str | int | None) -> str:
+    query = "&".join(f"{name}={quote(str(value), safe='/')}"
+                     for name, value in params.items() if value is not None)
+    return f"{path}?{query}" if query else path
+
+
+# -- the pages
+
+def home(anchor: str | None = None) -> str:
+    """The glossary's front page (``anchor``: a place in it, such as ``index``)."""
+    return f"/#{anchor}" if anchor else "/"
+
+
+def search_page() -> str:
+    """The search page (a form's action: the query is the form's field)."""
+    return "/search"
+
+
+def concept_page(cid: str) -> str:
+    """The page of a concept."""
+    return f"/concepts/{_segment(cid)}"
+
+
+def relate_page(x: str | None = None, y: str | None = None) -> str:
+    """The relate page, with the concepts to relate filled in if given."""
+    return _with_query("/relate", x=x, y=y)
+
+
+def ask_page(q: str | None = None) -> str:
+    """The ask page, with a question asked if given."""
+    return _with_query("/ask", q=q)
+
+
+def sources_page() -> str:
+    """The list of sources."""
+    return "/sources"
+
+
+def source_page(sid: str) -> str:
+    """The page of a source: its text with the quoted passages marked."""
+    return f"/sources/{_segment(sid)}"
+
+
+def quoted_passage(citation: Citation) -> str:
+    """The place of a quoted passage in its source's page."""
+    return f"{source_page(citation.source)}#q-{citation.start}-{citation.end}"
+
+
+def api_docs() -> str:
+    """The API's documentation (Swagger UI)."""
+    return "/docs"
+
+
+def static(name: str) -> str:
+    """A file the pages use (``site.css``, ``docs/swagger-ui.css``)."""
+    return f"/static/{name}"
+
+
+# -- the API
+
+def concept(cid: str) -> str:
+    """A concept as JSON (or RDF, by Accept)."""
+    return f"/v1/concepts/{_segment(cid)}"
+
+
+def concept_history(cid: str) -> str:
+    """The revisions of a concept's file."""
+    return f"{concept(cid)}/history"
+
+
+def concept_picture(cid: str, depth: int | None = None) -> str:
+    """A concept's neighbourhood drawn as SVG."""
+    return _with_query(f"{concept(cid)}/graph.svg", depth=depth)
+
+
+def relate_picture(x: str, y: str) -> str:
+    """How two concepts relate, drawn as SVG."""
+    return _with_query("/v1/relate.svg", x=x, y=y)
+
+
+def source(sid: str) -> str:
+    """A source's metadata."""
+    return f"/v1/sources/{_segment(sid)}"
+
+
+def relation(source: str, rtype: str, target: str) -> str:
+    """Where a relation stated on ``source`` is read and written."""
+    return f"/v1/relations/{_segment(source)}/{_segment(rtype)}/{_segment(target)}"
+
+
+def export(format: str | None = None) -> str:
+    """The whole graph as RDF, in ``format`` (else by Accept)."""
+    return _with_query("/v1/export", format=format)
+
+
+def ontology() -> str:
+    """The kinds and relation types."""
+    return "/v1/ontology"
