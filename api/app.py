@@ -33,6 +33,7 @@ from api.routers import (
     health,
     iris,
     ontology,
+    pictures,
     rdf,
     relate,
     relation_writes,
@@ -123,7 +124,7 @@ def create_app(settings: ServerSettings | None = None,
     app.state.context = context  # the only thing kept on app.state: see api.context
     errors.install(app)
     for module in (health, concept_writes, relation_writes, changes, concepts, sources,
-                   ontology, search, relate, faq, rdf, sparql, web, docs):
+                   ontology, search, relate, faq, rdf, sparql, web, pictures, docs):
         app.include_router(module.router)
     app.mount("/static/docs", StaticFiles(directory=docs.ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

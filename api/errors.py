@@ -1,17 +1,21 @@
-"""Every error leaves the API as application/problem+json; mapped here, once."""
+"""Every error is answered here, once: as application/problem+json, or as an HTML error
+page when the request was for a web page (see :func:`respond`)."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.context import context_of
+from api.pages import error_page, is_page
 from kg.edit import pointers
 from kg.errors import (
     AmbiguousTerm,
@@ -190,12 +194,40 @@ def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) 
                         status_code=status, media_type=PROBLEM_JSON)
 
 
+@dataclass(frozen=True)
+class ProblemDetails:
+    """What an error is, before it is answered (RFC 9457's members): its ``status``,
+    ``title`` and ``detail``, ``kind`` (the type under /problems/), the members
+    ``extra`` adds to a problem+json body, and the ``headers`` of the answer."""
+
+    status: int
+    title: str
+    detail: str
+    kind: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def respond(request: Request, details: ProblemDetails) -> Response:
+    """The one way an error is answered: an HTML error page, with the same status and
+    headers, for a request routed to a web page (:func:`api.pages.is_page`), and
+    problem+json for everything else (the API, the IRIs, and paths no route matches)."""
+    if is_page(request):
+        response: Response = error_page(request, details.status, details.title,
+                                        details.detail, details.extra.get("suggestions", []))
+    else:
+        response = problem(details.status, details.title, details.detail, details.kind,
+                           **details.extra)
+    response.headers.update(details.headers)
+    return response
+
+
 def _refs(graph: KnowledgeGraph, ids: list[str]) -> list[dict[str, str]]:
     return [{"id": i, "label": graph.concepts[i].label, "kind": graph.concepts[i].kind}
             for i in ids if i in graph.concepts]
 
 
-async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
+def _kg_error(request: Request, exc: Exception) -> ProblemDetails:
     assert isinstance(exc, KGError)
     status, kind = next((v for t, v in _STATUS.items() if isinstance(exc, t)),
                         (400, "bad-request"))
@@ -210,18 +242,17 @@ async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
                               **({"pointer": where[p.line]} if p.file == edited
                                  and p.line in where else {})}
                              for p in exc.problems]
-        return problem(422, "Invalid data", f"The change was not made: it would leave "
-                       f"{len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''} "
-                       f"in the data.", kind, **extra)
+        return ProblemDetails(422, "Invalid data", f"The change was not made: it would leave "
+                              f"{len(exc.problems)} problem"
+                              f"{'s' if len(exc.problems) != 1 else ''} in the data.",
+                              kind, extra)
     if isinstance(exc, ConceptNotFound | AmbiguousTerm):
         extra["suggestions"] = _refs(context_of(request.app).graph, exc.suggestions)
         extra["term"] = exc.term
         if exc.param:
             extra["param"] = exc.param
-    response = problem(status, exc.title, exc.detail, kind, **extra)
-    if isinstance(exc, Busy):
-        response.headers["Retry-After"] = str(exc.retry_after)
-    return response
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else {}
+    return ProblemDetails(status, exc.title, exc.detail, kind, extra, headers)
 
 
 def _where(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -232,17 +263,18 @@ def _where(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts)
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+def _validation_error(request: Request, exc: Exception) -> ProblemDetails:
     assert isinstance(exc, RequestValidationError)
     errors = [{"where": "body", "message": "The body is not valid JSON."}
               if e.get("type") == "json_invalid" else
               {"where": _where(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
               for e in exc.errors()]
     detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors) or "invalid request"
-    return problem(422, "Invalid request", detail, "invalid-request", errors=errors)
+    return ProblemDetails(422, "Invalid request", detail, "invalid-request",
+                          {"errors": errors})
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> ProblemDetails:
     assert isinstance(exc, StarletteHTTPException)
     title = _HTTP_TITLES.get(exc.status_code, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
@@ -250,38 +282,39 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"No endpoint at {request.url.path}."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    response = problem(exc.status_code, title, detail)
-    for key, value in (exc.headers or {}).items():
-        response.headers[key] = value
-    return response
+    return ProblemDetails(exc.status_code, title, detail, headers=dict(exc.headers or {}))
 
 
-async def _api_problem(request: Request, exc: Exception) -> JSONResponse:
+def _api_problem(request: Request, exc: Exception) -> ProblemDetails:
     assert isinstance(exc, ApiProblem)
-    response = problem(exc.status, exc.title, str(exc), exc.kind, **exc.extra)
-    response.headers.update(exc.headers)
-    return response
+    return ProblemDetails(exc.status, exc.title, str(exc), exc.kind, exc.extra, exc.headers)
 
 
-async def _store_failed(request: Request, exc: Exception) -> JSONResponse:
+def _store_failed(request: Request, exc: Exception) -> ProblemDetails:
     log.error("the store failed on %s %s: %s", request.method, request.url.path, exc)
-    response = problem(503, "Service unavailable", "The store could not take this request "
-                       "now (it is locked or failing); nothing was changed. Try again.",
-                       "store-unavailable")
-    response.headers["Retry-After"] = "1"
-    return response
+    return ProblemDetails(503, "Service unavailable", "The store could not take this request "
+                          "now (it is locked or failing); nothing was changed. Try again.",
+                          "store-unavailable", headers={"Retry-After": "1"})
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+def _unexpected(request: Request, exc: Exception) -> ProblemDetails:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return problem(500, "Internal server error", "The server failed to answer this request.")
+    return ProblemDetails(500, "Internal server error",
+                          "The server failed to answer this request.")
+
+
+def _handler(describe: Callable[[Request, Exception], ProblemDetails],
+             ) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(request: Request, exc: Exception) -> Response:
+        return respond(request, describe(request, exc))
+    return handle
 
 
 def install(app: FastAPI) -> None:
-    """Map domain errors, validation errors and HTTP errors to problem+json."""
-    app.add_exception_handler(KGError, _kg_error)
-    app.add_exception_handler(ApiProblem, _api_problem)
-    app.add_exception_handler(sqlite3.Error, _store_failed)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
+    """Answer domain errors, validation errors, HTTP errors, a failing store and any
+    other exception through :func:`respond`."""
+    for error, describe in ((KGError, _kg_error), (ApiProblem, _api_problem),
+                            (sqlite3.Error, _store_failed),
+                            (RequestValidationError, _validation_error),
+                            (StarletteHTTPException, _http_error), (Exception, _unexpected)):
+        app.add_exception_handler(error, _handler(describe))

@@ -1,8 +1,11 @@
-"""The web pages: glossary index, concept pages, relate, ask, sources, and the pictures.
+"""The web pages: glossary index, concept pages, relate, ask and sources.
 
 Pages are rendered on the server and work without JavaScript; a small script adds
-autocomplete to the search fields. Pictures are SVG drawn by :mod:`kg.svg`, also served
-on their own for bots that embed them.
+autocomplete to the search fields. The pictures in them are SVG drawn by :mod:`kg.svg`,
+also served on their own (:mod:`api.routers.pictures`). Every route here is a
+:class:`~api.pages.PageRoute`, so its errors are answered as HTML error pages (see
+:func:`api.errors.respond`); the relate page alone shows its own, beside the form, so
+the reader can correct the terms.
 """
 
 from __future__ import annotations
@@ -16,9 +19,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from api import urls
-from api.context import context_of
 from api.deps import get_graph, get_settings
-from api.pages import page
+from api.pages import PageRoute, page
 from api.render import (
     footnotes,
     highlighted_source,
@@ -27,11 +29,10 @@ from api.render import (
     markdown,
 )
 from api.routers import html_errors, merged, problems
-from api.routers.concepts import ConceptId
 from api.settings import ServerSettings
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
-from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery, KGError
+from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery
 from kg.explain import (
     Footnotes,
     capitalize,
@@ -43,12 +44,9 @@ from kg.explain import (
 )
 from kg.graph import KnowledgeGraph
 from kg.ontology import KINDS
-from kg.paths import MAX_HOPS, MAX_LIMIT, relate
+from kg.paths import relate
 from kg.search import search
 from kg.svg import KIND_COLOURS, concept_svg, relate_svg
-
-SVG = "image/svg+xml"
-SVG_CONTENT = {SVG: {"schema": {"type": "string"}}}
 
 
 def _redirect(status: int, what: str) -> dict[int | str, dict[str, Any]]:
@@ -56,7 +54,7 @@ def _redirect(status: int, what: str) -> dict[int | str, dict[str, Any]]:
         "Location": {"description": "where to go", "schema": {"type": "string"}}}}}
 
 
-router = APIRouter(include_in_schema=True)
+router = APIRouter(include_in_schema=True, route_class=PageRoute)
 
 
 def _kind_title(kind: str) -> str:
@@ -71,15 +69,6 @@ def _summary(text: str) -> str:
     """The first sentence of a definition."""
     first = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0].rstrip(".")
     return first + "."
-
-
-def _error(request: Request, exc: KGError, status: int = 404) -> HTMLResponse:
-    graph = context_of(request.app).graph
-    ids = getattr(exc, "suggestions", []) or []
-    suggestions = [{"url": urls.concept_page(i), "label": graph.concepts[i].label}
-                   for i in ids if i in graph.concepts]
-    return page(request, "error.html", status, title=exc.title, detail=exc.detail,
-                suggestions=suggestions)
 
 
 # -- pages
@@ -100,7 +89,7 @@ def home(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLRe
 
 
 @router.get("/search", response_class=HTMLResponse, tags=["web pages"], response_model=None,
-            responses={**problems(422), **_redirect(303, "an exact match: its concept page")})
+            responses={**html_errors(422), **_redirect(303, "an exact match: its concept page")})
 def search_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
                 q: Annotated[str, Query(max_length=200)] = "") -> Response:
     """Search results; an exact match goes straight to its concept page."""
@@ -117,18 +106,16 @@ def search_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
 
 @router.get("/concepts/{id}", response_class=HTMLResponse, tags=["web pages"],
             response_model=None, responses=merged(
-                html_errors(404), problems(404, 422),
+                html_errors(404, 422), problems(404),
                 _redirect(307, "`id` is a label or alias: the concept's own page")))
 def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_graph),
                  settings: ServerSettings = Depends(get_settings),
                  depth: Annotated[int, Query(ge=1, le=2)] = 1) -> Response:
     """A concept: definition, aliases, relations as sentences, quotes, and a picture."""
-    if id not in graph.concepts:
-        found = graph.lookup(id)  # a label or alias, as the API redirects it
-        if found is None:
-            return _error(request, ConceptNotFound(id, graph.suggest(id)))
+    found = graph.lookup(id)  # a label or alias too, redirected as the API redirects it
+    if found is not None and found.id != id:
         return RedirectResponse(urls.concept_page(found.id), status_code=307)
-    concept = graph.concepts[id]
+    concept = graph.concept(id)  # else the error page, with suggestions
     notes = Footnotes(graph)
     definition = inline(defined(concept, notes))
     relations = []
@@ -146,7 +133,7 @@ def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_
 
 
 @router.get("/relate", response_class=HTMLResponse, tags=["web pages"],
-            responses={**html_errors(400, 404), **problems(422)})
+            responses=html_errors(400, 404, 422))
 def relate_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
                 x: Annotated[str, Query(max_length=200)] = "",
                 y: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
@@ -175,7 +162,8 @@ def relate_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
     return page(request, "relate.html", **context)
 
 
-@router.get("/ask", response_class=HTMLResponse, tags=["web pages"], responses=problems(422))
+@router.get("/ask", response_class=HTMLResponse, tags=["web pages"],
+            responses=html_errors(422))
 def ask_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
              q: Annotated[str, Query(max_length=MAX_QUESTION)] = "") -> HTMLResponse:
     """Ask a question; the answer comes from the graph, every claim with its source."""
@@ -197,39 +185,10 @@ def sources_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -
 
 
 @router.get("/sources/{id}", response_class=HTMLResponse, tags=["web pages"],
-            responses=merged(html_errors(404), problems(404, 422)))
+            responses=merged(html_errors(404, 422), problems(404)))
 def source_page(request: Request, id: str,
                 graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
     """A source text with every quoted passage highlighted and linked to its concepts."""
-    if id not in graph.sources:
-        return _error(request, ConceptNotFound(id, []), 404)
-    s = graph.sources[id]
+    s = graph.source(id)  # else the error page
     text = highlighted_source(graph, id) if s.has_text else None
     return page(request, "source.html", title=s.title, s=s, text=text)
-
-
-# -- pictures for bots
-
-@router.get("/v1/concepts/{id}/graph.svg", tags=["pictures"], response_class=Response,
-            responses={**problems(404, 422), 200: {"content": SVG_CONTENT,
-                                                  "description": "an SVG picture"}})
-def concept_picture(id: ConceptId, graph: KnowledgeGraph = Depends(get_graph),
-                    depth: Annotated[int, Query(ge=1, le=2)] = 1,
-                    max_nodes: Annotated[int, Query(ge=2, le=30)] = 30) -> Response:
-    """The neighbourhood of a concept as an SVG picture, coloured by kind."""
-    c = graph.concept(id) if id in graph.concepts else graph.lookup(id) or graph.concept(id)
-    return Response(concept_svg(graph, c.id, depth=depth, max_nodes=max_nodes), media_type=SVG)
-
-
-@router.get("/v1/relate.svg", tags=["pictures"], response_class=Response,
-            responses={**problems(400, 404, 422), 200: {"content": SVG_CONTENT,
-                                                       "description": "an SVG picture"}})
-def relate_picture(x: Annotated[str, Query(min_length=1, max_length=200)],
-                   y: Annotated[str, Query(min_length=1, max_length=200)],
-                   graph: KnowledgeGraph = Depends(get_graph),
-                   max_hops: Annotated[int, Query(ge=1, le=MAX_HOPS)] = 4,
-                   limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 3) -> Response:
-    """How x relates to y, drawn as an SVG diagram of the direct relations and best paths."""
-    r = relate(graph, x, y, max_hops=max_hops, limit=limit)
-    drawn = replace(r, paths=tuple(shown_paths(r, others=limit - 1)))
-    return Response(relate_svg(graph, drawn, max_paths=limit), media_type=SVG)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -114,3 +116,32 @@ def test_still_healthy_after_bad_input(client: TestClient) -> None:
                 "/v1/search?q=" + "(" * 150, "/v1/concepts/%20"]:
         assert client.get(url).status_code < 500
     assert client.get("/v1/health").status_code == 200
+
+
+@pytest.mark.parametrize(("method", "url", "status", "title"), [
+    ("GET", "/concepts/mesa-optimzer", 404, "Concept not found"),
+    ("GET", "/sources/no-such-source", 404, "Source not found"),
+    ("GET", "/concepts/mesa-optimizer?depth=3", 422, "Invalid request"),
+    ("GET", "/search?q=" + "a" * 201, 422, "Invalid request"),
+    ("POST", "/concepts/mesa-optimizer", 405, "Method not allowed"),
+])
+def test_an_error_of_a_page_is_an_html_page(client: TestClient, method: str, url: str,
+                                             status: int, title: str) -> None:
+    r = client.request(method, url)
+    assert r.status_code == status and r.headers["content-type"].startswith("text/html")
+    assert f"<title>{title} · " in r.text and f"<h1>{title}</h1>" in r.text
+    if "/sources/" in url:  # it used to say "Concept not found"
+        assert "No source with id 'no-such-source'" in unescape(r.text)
+        assert "oncept" not in r.text.split("<main", 1)[1]
+    if status == 405:
+        assert r.headers["allow"] == "GET"
+
+
+def test_the_api_and_paths_no_route_matches_answer_problems_whatever_the_accept(
+        client: TestClient) -> None:
+    browser = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    for url, status in [("/v1/concepts/mesa-optimzer", 404), ("/v1/sources/nope", 404),
+                        ("/concepts/a/b", 404), ("/nothing-here", 404),
+                        ("/v1/concepts?limit=0", 422)]:
+        r = client.get(url, headers=browser)
+        assert (r.status_code, r.headers["content-type"]) == (status, PROBLEM), url
