@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import errors, reload
 from api.cache import ReadCache
-from api.context import AppContext
+from api.context import AppContext, attach
 from api.deps import close_all
 from api.limits import BodyLimit, RateLimit, UrlLimit
 from api.observe import HeadAsGet, Observe
@@ -121,7 +121,7 @@ def create_app(settings: ServerSettings | None = None,
     app = KgApp(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
                 lifespan=lifespan, docs_url=None, redoc_url=None,
                 swagger_ui_oauth2_redirect_url=None)
-    app.state.context = context  # the only thing kept on app.state: see api.context
+    attach(app, context)
     errors.install(app)
     for module in (health, concept_writes, relation_writes, changes, concepts, sources,
                    ontology, search, relate, faq, rdf, sparql, web, pictures, docs):

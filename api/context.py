@@ -1,9 +1,9 @@
 """What the app holds while it runs, in one typed place.
 
-:func:`api.app.create_app` makes one :class:`AppContext` and keeps it on the app
-(``app.state.context``, Starlette's place for an app's own state); everything else
-reaches it through :func:`context_of` (or :func:`get_context`, the dependency), never
-through ``app.state`` itself.
+:func:`api.app.create_app` makes one :class:`AppContext` and keeps it on the app with
+:func:`attach` (in ``app.state``, Starlette's place for an app's own state); everything
+else reaches it through :func:`context_of` (or :func:`get_context`, the dependency),
+never through ``app.state`` itself.
 """
 
 from __future__ import annotations
@@ -53,6 +53,12 @@ class AppContext:
     """Set by :func:`api.app.create_app` right after the context is made."""
     settling: asyncio.Task[None] | None = None
     """A pending settle of the garbage collector (:func:`api.reload.settle_later`)."""
+
+
+def attach(app: Starlette, context: AppContext) -> None:
+    """Keep ``context`` on ``app``, where :func:`context_of` finds it (once, when the
+    app is made)."""
+    app.state.context = context
 
 
 def context_of(app: Starlette) -> AppContext:
