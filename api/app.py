@@ -72,8 +72,9 @@ class KgApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def create_app(settings: ServerSettings | None = None,
-               graph: KnowledgeGraph | None = None) -> FastAPI:
+def create_app(
+    settings: ServerSettings | None = None, graph: KnowledgeGraph | None = None
+) -> FastAPI:
     """Build the app; loads and validates the data unless a graph is given.
 
     Raises :class:`kg.errors.DataError` when the data is invalid, so a bad data
@@ -118,13 +119,34 @@ def create_app(settings: ServerSettings | None = None,
             close_all(context.cache)  # the SPARQL worker process ends with the app
 
     # /docs and /redoc are served by api.routers.docs, from files of this app
-    app = KgApp(title="Alignment knowledge graph", version="1", description=DESCRIPTION,
-                lifespan=lifespan, docs_url=None, redoc_url=None,
-                swagger_ui_oauth2_redirect_url=None)
+    app = KgApp(
+        title="Alignment knowledge graph",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
     attach(app, context)
     errors.install(app)
-    for module in (health, concept_writes, relation_writes, changes, concepts, sources,
-                   ontology, search, relate, faq, rdf, sparql, web, pictures, docs):
+    for module in (
+        health,
+        concept_writes,
+        relation_writes,
+        changes,
+        concepts,
+        sources,
+        ontology,
+        search,
+        relate,
+        faq,
+        rdf,
+        sparql,
+        web,
+        pictures,
+        docs,
+    ):
         app.include_router(module.router)
     app.mount("/static/docs", StaticFiles(directory=docs.ASSETS), name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -135,9 +157,13 @@ def create_app(settings: ServerSettings | None = None,
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             document = add_problem_schema(build_document())
-            document["components"]["securitySchemes"] = {"bearer": {
-                "type": "http", "scheme": "bearer",
-                "description": "A token made with `kg token create`; writes only."}}
+            document["components"]["securitySchemes"] = {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token made with `kg token create`; writes only.",
+                }
+            }
             app.openapi_schema = document
         return app.openapi_schema
 
@@ -146,9 +172,12 @@ def create_app(settings: ServerSettings | None = None,
     # length; rate; answers from memory; HEAD as a GET without its body
     front: ASGIApp = HeadAsGet(app._serve)
     if settings.cache_max_bytes:
-        front = context.read_cache = ReadCache(front, lambda: context.graph,
-                                               max_bytes=settings.cache_max_bytes,
-                                               max_age=0 if curator else 60)
+        front = context.read_cache = ReadCache(
+            front,
+            lambda: context.graph,
+            max_bytes=settings.cache_max_bytes,
+            max_age=0 if curator else 60,
+        )
     if settings.rate_limit:
         front = RateLimit(front, settings.rate_limit, settings.rate_burst)
     front = UrlLimit(front, settings.max_url_bytes)

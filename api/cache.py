@@ -20,8 +20,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.headers import none_match as matches
 
-CACHEABLE = ("/v1/concepts", "/v1/relate", "/v1/search", "/v1/ask", "/v1/sources",
-             "/v1/ontology", "/v1/context.jsonld", "/v1/export")
+CACHEABLE = (
+    "/v1/concepts",
+    "/v1/relate",
+    "/v1/search",
+    "/v1/ask",
+    "/v1/sources",
+    "/v1/ontology",
+    "/v1/context.jsonld",
+    "/v1/export",
+)
 """Path prefixes whose GET answers depend only on the graph, the URL and Accept."""
 
 FROM_STORE = frozenset({"record", "history"})
@@ -51,9 +59,12 @@ def cost_of(key: tuple[bytes, ...], headers: list[tuple[bytes, bytes]], body: by
     """The memory an entry takes: body, key, headers and bookkeeping (on a 64-bit build a
     small answer's bookkeeping outweighs its body, so counting bodies alone would let
     the cache grow well past its limit)."""
-    return (sys.getsizeof(body) + sum(sys.getsizeof(part) for part in key)
-            + sum(sys.getsizeof(k) + sys.getsizeof(v) + 56 for k, v in headers)
-            + ENTRY_OVERHEAD)
+    return (
+        sys.getsizeof(body)
+        + sum(sys.getsizeof(part) for part in key)
+        + sum(sys.getsizeof(k) + sys.getsizeof(v) + 56 for k, v in headers)
+        + ENTRY_OVERHEAD
+    )
 
 
 def etag_of(body: bytes) -> bytes:
@@ -64,9 +75,14 @@ def etag_of(body: bytes) -> bytes:
 class ReadCache:
     """ASGI middleware caching 200 answers to cacheable GETs (see the module notes)."""
 
-    def __init__(self, app: ASGIApp, graph_of: Callable[[], object],
-                 max_bytes: int = 128 * 1024 * 1024, max_entry: int = 4 * 1024 * 1024,
-                 max_age: int = 60) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        graph_of: Callable[[], object],
+        max_bytes: int = 128 * 1024 * 1024,
+        max_entry: int = 4 * 1024 * 1024,
+        max_age: int = 60,
+    ) -> None:
         self.app = app
         self.graph_of = graph_of
         """The graph being served: answers cached for another one are dropped."""
@@ -74,8 +90,9 @@ class ReadCache:
         self.max_entry = min(max_entry, max_bytes)
         # max_age 0: clients keep the answer but ask again each time (a 304 when it is
         # unchanged), as data taking writes may change at any moment
-        self.cache_control = (f"public, max-age={max_age}" if max_age
-                              else "public, no-cache").encode()
+        self.cache_control = (
+            f"public, max-age={max_age}" if max_age else "public, no-cache"
+        ).encode()
         self.entries: OrderedDict[tuple[bytes, bytes, bytes], Entry] = OrderedDict()
         self.size = 0
         self.graph: object = None
@@ -87,9 +104,12 @@ class ReadCache:
         self.size = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") \
-                or not scope["path"].startswith(CACHEABLE) \
-                or FROM_STORE.intersection(scope["path"].split("/")[4:5]):
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not scope["path"].startswith(CACHEABLE)
+            or FROM_STORE.intersection(scope["path"].split("/")[4:5])
+        ):
             await self.app(scope, receive, send)
             return
         graph = self.graph_of()
@@ -103,8 +123,9 @@ class ReadCache:
             self.hits += 1
             self.entries.move_to_end(key)
             scope["kg.route"] = entry.route
-            await self._answer(entry, scope["method"] == "HEAD",
-                               headers.get(b"if-none-match"), send)
+            await self._answer(
+                entry, scope["method"] == "HEAD", headers.get(b"if-none-match"), send
+            )
             return
         self.misses += 1
         if scope["method"] == "HEAD":  # a HEAD answer has no body to keep
@@ -112,20 +133,26 @@ class ReadCache:
             return
         await self._render(scope, receive, send, key, headers.get(b"if-none-match"), graph)
 
-    async def _answer(self, entry: Entry, head: bool, if_none_match: bytes | None,
-                      send: Send) -> None:
+    async def _answer(
+        self, entry: Entry, head: bool, if_none_match: bytes | None, send: Send
+    ) -> None:
         if if_none_match is not None and matches(if_none_match, entry.etag):
-            keep = [(k, v) for k, v in entry.headers if k in (b"etag", b"cache-control",
-                                                                b"vary")]
+            keep = [(k, v) for k, v in entry.headers if k in (b"etag", b"cache-control", b"vary")]
             await send({"type": "http.response.start", "status": 304, "headers": keep})
             await send({"type": "http.response.body", "body": b""})
             return
         await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
         await send({"type": "http.response.body", "body": b"" if head else entry.body})
 
-    async def _render(self, scope: Scope, receive: Receive, send: Send,
-                      key: tuple[bytes, bytes, bytes], if_none_match: bytes | None,
-                      graph: object) -> None:
+    async def _render(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: tuple[bytes, bytes, bytes],
+        if_none_match: bytes | None,
+        graph: object,
+    ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
@@ -151,8 +178,13 @@ class ReadCache:
                 passing = True
                 assert start is not None
                 await send(start)
-                await send({"type": "http.response.body", "body": b"".join(chunks),
-                            "more_body": message.get("more_body", False)})
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b"".join(chunks),
+                        "more_body": message.get("more_body", False),
+                    }
+                )
                 return
             if not message.get("more_body", False):
                 assert start is not None
@@ -166,13 +198,20 @@ class ReadCache:
 
         await self.app(scope, receive, capture)
 
-    def _entry(self, key: tuple[bytes, bytes, bytes], start: Message, body: bytes,
-               route: str | None = None) -> Entry:
+    def _entry(
+        self, key: tuple[bytes, bytes, bytes], start: Message, body: bytes, route: str | None = None
+    ) -> Entry:
         etag = etag_of(body)
-        headers = [(k, v) for k, v in start.get("headers", [])
-                   if k.lower() not in (b"etag", b"cache-control", b"content-length")]
-        headers += [(b"content-length", str(len(body)).encode()), (b"etag", etag),
-                    (b"cache-control", self.cache_control)]
+        headers = [
+            (k, v)
+            for k, v in start.get("headers", [])
+            if k.lower() not in (b"etag", b"cache-control", b"content-length")
+        ]
+        headers += [
+            (b"content-length", str(len(body)).encode()),
+            (b"etag", etag),
+            (b"cache-control", self.cache_control),
+        ]
         return Entry(headers, body, etag, route, cost_of(key, headers, body))
 
     def _keep(self, key: tuple[bytes, bytes, bytes], entry: Entry) -> None:

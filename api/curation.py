@@ -40,9 +40,16 @@ WRITE_ERRORS = problems(400, 401, 403, 404, 405, 409, 412, 413, 415, 422, 428, 5
 """The problems a write can answer with."""
 WRITE: dict[str, Any] = {"security": [{"bearer": []}]}
 """The OpenAPI extra of a write: it needs a bearer token."""
-PATCH: dict[str, Any] = {**WRITE, "requestBody": {"required": True, "content": {
-    MERGE_PATCH: {"schema": {"type": "object"}},
-    "application/json": {"schema": {"type": "object"}}}}}
+PATCH: dict[str, Any] = {
+    **WRITE,
+    "requestBody": {
+        "required": True,
+        "content": {
+            MERGE_PATCH: {"schema": {"type": "object"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    },
+}
 """The OpenAPI extra of a merge patch (read by :func:`json_object`, not by FastAPI)."""
 
 
@@ -53,8 +60,9 @@ def read_json(body: bytes) -> Any:
     try:
         return from_json(body)
     except ValueError as e:
-        raise InvalidBody([{"where": "body", "message": f"The body is not valid JSON ({e})."}]
-                          ) from e
+        raise InvalidBody(
+            [{"where": "body", "message": f"The body is not valid JSON ({e})."}]
+        ) from e
 
 
 class _JsonBody(Request):
@@ -78,7 +86,8 @@ class WriteRoute(APIRoute):
         async def read_body_first(request: Request) -> Response:
             request = _JsonBody(request.scope, request.receive)
             if request.method in ("POST", "PUT", "PATCH") and is_json(
-                    content_type(request.headers)):
+                content_type(request.headers)
+            ):
                 await request.json()
             return await handle(request)
 
@@ -92,6 +101,7 @@ def curation_router() -> APIRouter:
 
 
 # -- request bodies ------------------------------------------------------------------
+
 
 async def json_object(request: Request) -> dict[str, Any]:
     """A merge patch's body: a JSON object, sent as merge-patch+json or JSON."""
@@ -111,11 +121,14 @@ def bad_body(where: str, message: str) -> InvalidBody:
 
 def body_errors(e: ValidationError) -> list[dict[str, str]]:
     """A validation error of a body, as the ``errors`` of an :class:`InvalidBody`."""
-    return [{"where": ".".join(["body", *(str(p) for p in err["loc"])]), "message": err["msg"]}
-            for err in e.errors()]
+    return [
+        {"where": ".".join(["body", *(str(p) for p in err["loc"])]), "message": err["msg"]}
+        for err in e.errors()
+    ]
 
 
 # -- ETags ---------------------------------------------------------------------------
+
 
 def etag_of_revision(revision: int) -> str:
     """The ETag of a concept: the revision of its file."""
@@ -137,6 +150,7 @@ def expected_revision(request: Request, current: int | None) -> int | None:
 
 # -- committing ----------------------------------------------------------------------
 
+
 async def publish(request: Request, done: Committed) -> None:
     """Serve the graph of the committed state from this worker before answering."""
     if done.graph is None:  # the edit changed nothing
@@ -145,30 +159,45 @@ async def publish(request: Request, done: Committed) -> None:
     reload.install_newer(context_of(request.app), done.graph, done.revision)
 
 
-async def commit(request: Request, curator: Curator, path: str,
-                 edit: Callable[[bytes | None], bytes | None], author: str,
-                 expected: int | None) -> Committed:
+async def commit(
+    request: Request,
+    curator: Curator,
+    path: str,
+    edit: Callable[[bytes | None], bytes | None],
+    author: str,
+    expected: int | None,
+) -> Committed:
     """Commit ``edit`` of the file at ``path`` and publish it; 412 if the file is no
     longer at the ``expected`` revision."""
     try:
         done = await asyncio.to_thread(curator.change, path, edit, author, expected)
     except StaleWrite as e:
-        raise PreconditionFailed("Someone changed it first; read it again and redo the "
-                                 "edit on what is there now.",
-                                 None if e.current is None else etag_of_revision(e.current),
-                                 ) from e
+        raise PreconditionFailed(
+            "Someone changed it first; read it again and redo the edit on what is there now.",
+            None if e.current is None else etag_of_revision(e.current),
+        ) from e
     await publish(request, done)
     return done
 
 
 # -- answers -------------------------------------------------------------------------
 
-def record_response(cid: str, content: bytes, revision: int, status: int = 200,
-                    ) -> JSONResponse:
+
+def record_response(
+    cid: str,
+    content: bytes,
+    revision: int,
+    status: int = 200,
+) -> JSONResponse:
     """A concept's editable record, with its ETag (and Location, when created)."""
     record = record_of(content)
-    body = {"id": cid, "revision": revision, "etag": etag_of_revision(revision), **record,
-            "plural": bool(record.get("plural", False))}
+    body = {
+        "id": cid,
+        "revision": revision,
+        "etag": etag_of_revision(revision),
+        **record,
+        "plural": bool(record.get("plural", False)),
+    }
     headers = {"ETag": etag_of_revision(revision)}
     if status == 201:
         headers["Location"] = urls.concept(cid)
@@ -178,9 +207,15 @@ def record_response(cid: str, content: bytes, revision: int, status: int = 200,
 def relation_response(source: str, rel: dict[str, Any], status: int = 200) -> JSONResponse:
     """A relation as stated on ``source``, with its ETag (and Location, when created)."""
     etag = etag_of_relation(rel)
-    body = {"source": source, "type": rel["type"], "target": rel["target"],
-            "modality": rel.get("modality"), "note": rel.get("note"),
-            "citations": rel.get("citations") or [], "etag": etag}
+    body = {
+        "source": source,
+        "type": rel["type"],
+        "target": rel["target"],
+        "modality": rel.get("modality"),
+        "note": rel.get("note"),
+        "citations": rel.get("citations") or [],
+        "etag": etag,
+    }
     headers = {"ETag": etag}
     if status == 201:
         headers["Location"] = urls.relation(source, rel["type"], rel["target"])
@@ -191,7 +226,8 @@ def revision_of(curator: Curator, cid: str, revision: int) -> Revision:
     """Revision ``revision`` of concept ``cid``'s file; 404 if it is not one."""
     entry = curator.store.revision(revision)
     if entry is None or entry.path != concept_path(cid):
-        raise NotFound(f"Revision {revision} is not a revision of concept {cid!r}; see "
-                       f"{urls.concept_history(cid)}.")
+        raise NotFound(
+            f"Revision {revision} is not a revision of concept {cid!r}; see "
+            f"{urls.concept_history(cid)}."
+        )
     return entry
-

@@ -35,9 +35,11 @@ class CitationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source: Annotated[str, _chars(CITATION, "source")] = Field(
-        description="source id (see /v1/sources)")
+        description="source id (see /v1/sources)"
+    )
     quote: Annotated[str, _chars(CITATION, "quote")] = Field(
-        description="the passage, verbatim (white space and typographic quotes may differ)")
+        description="the passage, verbatim (white space and typographic quotes may differ)"
+    )
 
 
 class RelationIn(BaseModel):
@@ -46,18 +48,25 @@ class RelationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: Annotated[str, _chars(RELATION, "type")] = Field(
-        description="relation type (see /v1/ontology); inverses are derived")
+        description="relation type (see /v1/ontology); inverses are derived"
+    )
     target: Annotated[str, _chars(RELATION, "target")] = Field(
-        description="id of the concept it points at")
+        description="id of the concept it points at"
+    )
     modality: Modality | None = Field(
-        default=None, description="can, may or does_not, where the source hedges or denies "
-                                  "the relation; only those its type lists in /v1/ontology")
+        default=None,
+        description="can, may or does_not, where the source hedges or denies "
+        "the relation; only those its type lists in /v1/ontology",
+    )
     note: Annotated[str, _chars(RELATION, "note")] | None = Field(
-        default=None, description="one or two sentences, in our own words, saying why or "
-                                  "how the relation holds")
-    citations: list[CitationIn] = Field(default_factory=list,
-                                        max_length=_items(RELATION, "citations"),
-                                        description="at least one quote supporting it")
+        default=None,
+        description="one or two sentences, in our own words, saying why or how the relation holds",
+    )
+    citations: list[CitationIn] = Field(
+        default_factory=list,
+        max_length=_items(RELATION, "citations"),
+        description="at least one quote supporting it",
+    )
 
 
 class ConceptFields(BaseModel):
@@ -67,21 +76,28 @@ class ConceptFields(BaseModel):
 
     label: Annotated[str, _chars(CONCEPT, "label")]
     kind: Annotated[str, _chars(CONCEPT, "kind")] = Field(
-        description="kind of concept (see /v1/ontology)")
+        description="kind of concept (see /v1/ontology)"
+    )
     article: Article | None = Field(
-        default=None, description="article used before the label in sentences")
+        default=None, description="article used before the label in sentences"
+    )
     plural: bool = Field(default=False, description="whether the label is a plural noun")
     aliases: list[Annotated[str, _chars(CONCEPT, "aliases")]] = Field(
-        default_factory=list, max_length=_items(CONCEPT, "aliases"))
+        default_factory=list, max_length=_items(CONCEPT, "aliases")
+    )
     definition: Annotated[str, _chars(CONCEPT, "definition")] = Field(
-        description="one to three sentences in our own words")
-    citations: list[CitationIn] = Field(default_factory=list,
-                                        max_length=_items(CONCEPT, "citations"),
-                                        description="at least one quote supporting the "
-                                                    "definition")
-    relations: list[RelationIn] = Field(default_factory=list,
-                                        max_length=_items(CONCEPT, "relations"),
-                                        description="relations stated on this concept")
+        description="one to three sentences in our own words"
+    )
+    citations: list[CitationIn] = Field(
+        default_factory=list,
+        max_length=_items(CONCEPT, "citations"),
+        description="at least one quote supporting the definition",
+    )
+    relations: list[RelationIn] = Field(
+        default_factory=list,
+        max_length=_items(CONCEPT, "relations"),
+        description="relations stated on this concept",
+    )
 
     def record(self) -> dict[str, Any]:
         """The record written to the concept's file."""
@@ -95,8 +111,9 @@ class ConceptIn(ConceptFields):
     """A concept to write; ``id`` is required when creating with POST."""
 
     id: Annotated[str, _chars(CONCEPT, "id")] | None = Field(
-        default=None, description="the id (a slug); with PUT it may be left out, or must "
-                                  "equal the path's")
+        default=None,
+        description="the id (a slug); with PUT it may be left out, or must equal the path's",
+    )
 
 
 class ConceptRecord(ConceptFields):
@@ -113,7 +130,8 @@ class RelationCreate(RelationIn):
     """A relation to add: it is stated on (written into) the ``source`` concept."""
 
     source: Annotated[str, _chars(CONCEPT, "id")] = Field(
-        description="id of the concept it starts from")
+        description="id of the concept it starts from"
+    )
 
 
 class RelationRecord(BaseModel):
@@ -137,7 +155,8 @@ class RelationCitations(BaseModel):
     citations: list[CitationIn] = Field(max_length=_items(RELATION, "citations"))
     modality: Modality | None = Field(default=None, description="as in RelationIn")
     note: Annotated[str, _chars(RELATION, "note")] | None = Field(
-        default=None, description="as in RelationIn")
+        default=None, description="as in RelationIn"
+    )
 
 
 class RevisionOut(BaseModel):
@@ -161,8 +180,9 @@ class History(BaseModel):
 class RevisionDetail(RevisionOut):
     """One revision of a concept, with the concept as it left it."""
 
-    record: ConceptFields | None = Field(description="the concept after this revision "
-                                                     "(null: deleted)")
+    record: ConceptFields | None = Field(
+        description="the concept after this revision (null: deleted)"
+    )
     yaml: str | None = Field(description="the file after this revision (null: deleted)")
 
 

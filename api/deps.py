@@ -77,6 +77,7 @@ def close_all(store: dict[str, object]) -> None:
 
 # -- curation ------------------------------------------------------------------------
 
+
 def curator_of(request: Request) -> Curator:
     """The curator of the store the server was started with. Without a store, a read of
     what only a store keeps is a 404 (:class:`~api.errors.NoStore`) and a write a 405
@@ -93,13 +94,16 @@ def writer(scope: str) -> Callable[[Request], str]:
     """A dependency that admits a bearer token with ``scope`` and gives its name. A plain
     function, unlike the others: checking the token reads the store, so FastAPI runs it
     in a worker thread."""
+
     def check(request: Request) -> str:
         curator = curator_of(request)
         header = request.headers.get("authorization", "")
         kind, _, secret = header.strip().partition(" ")
         if not header:
-            raise Unauthorized("Writing needs a token: send Authorization: Bearer <token> "
-                               "(made with `kg token create`).")
+            raise Unauthorized(
+                "Writing needs a token: send Authorization: Bearer <token> "
+                "(made with `kg token create`)."
+            )
         if kind.lower() != "bearer" or not secret.strip():
             raise Unauthorized("Send the token as Authorization: Bearer <token>.")
         token = curator.store.check_token(secret.strip())
@@ -108,6 +112,7 @@ def writer(scope: str) -> Callable[[Request], str]:
         if scope not in token.scopes:
             raise Forbidden(scope, token.scopes)
         return token.name
+
     return check
 
 

@@ -55,9 +55,16 @@ _STATUS: dict[type[KGError], tuple[int, str]] = {
     DataError: (422, "invalid-data"),
 }
 
-_HTTP_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed",
-                406: "Not acceptable", 413: "Payload too large", 415: "Unsupported media type",
-                422: "Invalid request", 500: "Internal server error"}
+_HTTP_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid request",
+    500: "Internal server error",
+}
 
 
 class ApiProblem(Exception):
@@ -69,8 +76,7 @@ class ApiProblem(Exception):
     title = "Bad request"
     kind = ""
 
-    def __init__(self, detail: str, headers: dict[str, str] | None = None,
-                 **extra: Any) -> None:
+    def __init__(self, detail: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.headers = headers or {}
         self.extra = extra
@@ -82,8 +88,11 @@ class NotAcceptable(ApiProblem):
     status, title, kind = 406, "Not acceptable", "not-acceptable"
 
     def __init__(self, offered: list[str]) -> None:
-        super().__init__(f"Cannot answer with any type the Accept header allows. "
-                         f"Acceptable types here: {', '.join(offered)}.", {"Vary": "Accept"})
+        super().__init__(
+            f"Cannot answer with any type the Accept header allows. "
+            f"Acceptable types here: {', '.join(offered)}.",
+            {"Vary": "Accept"},
+        )
         self.offered = offered
 
 
@@ -123,9 +132,11 @@ class Forbidden(ApiProblem):
 
     def __init__(self, scope: str, scopes: tuple[str, ...]) -> None:
         held = ", ".join(scopes) or "none"
-        super().__init__(f"This needs a token with the scope {scope!r}; this one has: {held}.",
-                         {"WWW-Authenticate": f'Bearer realm="kg", error="insufficient_scope", '
-                                              f'scope="{scope}"'}, scope=scope)
+        super().__init__(
+            f"This needs a token with the scope {scope!r}; this one has: {held}.",
+            {"WWW-Authenticate": f'Bearer realm="kg", error="insufficient_scope", scope="{scope}"'},
+            scope=scope,
+        )
 
 
 class ReadOnly(ApiProblem):
@@ -134,8 +145,11 @@ class ReadOnly(ApiProblem):
     status, title, kind = 405, "Method not allowed", "read-only"
 
     def __init__(self) -> None:
-        super().__init__("This server serves its data read-only; writes need a server "
-                         "started with a store (kg serve --store).", {"Allow": "GET, HEAD"})
+        super().__init__(
+            "This server serves its data read-only; writes need a server "
+            "started with a store (kg serve --store).",
+            {"Allow": "GET, HEAD"},
+        )
 
 
 class NoStore(ApiProblem):
@@ -144,9 +158,11 @@ class NoStore(ApiProblem):
     status, title, kind = 404, "Not found", "no-store"
 
     def __init__(self) -> None:
-        super().__init__("This server serves a data directory read-only, so it keeps no "
-                         "revisions or editable records; a server started with a store "
-                         "(kg serve --store) does.")
+        super().__init__(
+            "This server serves a data directory read-only, so it keeps no "
+            "revisions or editable records; a server started with a store "
+            "(kg serve --store) does."
+        )
 
 
 class PreconditionFailed(ApiProblem):
@@ -164,8 +180,10 @@ class PreconditionRequired(ApiProblem):
     status, title, kind = 428, "Precondition required", "precondition-required"
 
     def __init__(self) -> None:
-        super().__init__("Send If-Match with the ETag you read, so that an edit made "
-                         "meanwhile is not overwritten.")
+        super().__init__(
+            "Send If-Match with the ETag you read, so that an edit made "
+            "meanwhile is not overwritten."
+        )
 
 
 class InvalidBody(ApiProblem):
@@ -174,24 +192,31 @@ class InvalidBody(ApiProblem):
     status, title, kind = 422, "Invalid request", "invalid-request"
 
     def __init__(self, errors: list[dict[str, str]]) -> None:
-        super().__init__("; ".join(f"{e['where']}: {e['message']}" for e in errors),
-                         errors=errors)
+        super().__init__("; ".join(f"{e['where']}: {e['message']}" for e in errors), errors=errors)
 
 
-def problem_body(status: int, title: str, detail: str, kind: str = "",
-                 **extra: Any) -> dict[str, Any]:
+def problem_body(
+    status: int, title: str, detail: str, kind: str = "", **extra: Any
+) -> dict[str, Any]:
     """The members of a problem+json answer; ``kind`` names the problem type under
     /problems/."""
-    body: dict[str, Any] = {"type": f"/problems/{kind}" if kind else "about:blank",
-                            "title": title, "status": status, "detail": detail}
+    body: dict[str, Any] = {
+        "type": f"/problems/{kind}" if kind else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
     body.update({k: v for k, v in extra.items() if v is not None})
     return body
 
 
 def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) -> JSONResponse:
     """A problem+json response (see :func:`problem_body`)."""
-    return JSONResponse(problem_body(status, title, detail, kind, **extra),
-                        status_code=status, media_type=PROBLEM_JSON)
+    return JSONResponse(
+        problem_body(status, title, detail, kind, **extra),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+    )
 
 
 @dataclass(frozen=True)
@@ -213,39 +238,57 @@ def respond(request: Request, details: ProblemDetails) -> Response:
     headers, for a request routed to a web page (:func:`api.pages.is_page`), and
     problem+json for everything else (the API, the IRIs, and paths no route matches)."""
     if is_page(request):
-        response: Response = error_page(request, details.status, details.title,
-                                        details.detail, details.extra.get("suggestions", []))
+        response: Response = error_page(
+            request,
+            details.status,
+            details.title,
+            details.detail,
+            details.extra.get("suggestions", []),
+        )
     else:
-        response = problem(details.status, details.title, details.detail, details.kind,
-                           **details.extra)
+        response = problem(
+            details.status, details.title, details.detail, details.kind, **details.extra
+        )
     response.headers.update(details.headers)
     return response
 
 
 def _refs(graph: KnowledgeGraph, ids: list[str]) -> list[dict[str, str]]:
-    return [{"id": i, "label": graph.concepts[i].label, "kind": graph.concepts[i].kind}
-            for i in ids if i in graph.concepts]
+    return [
+        {"id": i, "label": graph.concepts[i].label, "kind": graph.concepts[i].kind}
+        for i in ids
+        if i in graph.concepts
+    ]
 
 
 def _kg_error(request: Request, exc: Exception) -> ProblemDetails:
     assert isinstance(exc, KGError)
-    status, kind = next((v for t, v in _STATUS.items() if isinstance(exc, t)),
-                        (400, "bad-request"))
+    status, kind = next((v for t, v in _STATUS.items() if isinstance(exc, t)), (400, "bad-request"))
     extra: dict[str, Any] = {}
     if isinstance(exc, DataError):
         where: dict[int, str] = {}
         if isinstance(exc, EditRefused) and exc.content is not None:
             where = pointers(exc.content)
         edited = exc.file if isinstance(exc, EditRefused) else None
-        extra["problems"] = [{"file": p.file, "line": p.line, "message": p.message,
-                              "hint": p.hint,
-                              **({"pointer": where[p.line]} if p.file == edited
-                                 and p.line in where else {})}
-                             for p in exc.problems]
-        return ProblemDetails(422, "Invalid data", f"The change was not made: it would leave "
-                              f"{len(exc.problems)} problem"
-                              f"{'s' if len(exc.problems) != 1 else ''} in the data.",
-                              kind, extra)
+        extra["problems"] = [
+            {
+                "file": p.file,
+                "line": p.line,
+                "message": p.message,
+                "hint": p.hint,
+                **({"pointer": where[p.line]} if p.file == edited and p.line in where else {}),
+            }
+            for p in exc.problems
+        ]
+        return ProblemDetails(
+            422,
+            "Invalid data",
+            f"The change was not made: it would leave "
+            f"{len(exc.problems)} problem"
+            f"{'s' if len(exc.problems) != 1 else ''} in the data.",
+            kind,
+            extra,
+        )
     if isinstance(exc, ConceptNotFound | AmbiguousTerm):
         extra["suggestions"] = _refs(context_of(request.app).graph, exc.suggestions)
         extra["term"] = exc.term
@@ -258,20 +301,24 @@ def _kg_error(request: Request, exc: Exception) -> ProblemDetails:
 def _where(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("query", "path", "body", "header"):
-        return f"{parts[0]} parameter {'.'.join(parts[1:]) or parts[0]!r}" if len(parts) > 1 \
+        return (
+            f"{parts[0]} parameter {'.'.join(parts[1:]) or parts[0]!r}"
+            if len(parts) > 1
             else parts[0]
+        )
     return ".".join(parts)
 
 
 def _validation_error(request: Request, exc: Exception) -> ProblemDetails:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"where": "body", "message": "The body is not valid JSON."}
-              if e.get("type") == "json_invalid" else
-              {"where": _where(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
-              for e in exc.errors()]
+    errors = [
+        {"where": "body", "message": "The body is not valid JSON."}
+        if e.get("type") == "json_invalid"
+        else {"where": _where(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
+        for e in exc.errors()
+    ]
     detail = "; ".join(f"{e['where']}: {e['message']}" for e in errors) or "invalid request"
-    return ProblemDetails(422, "Invalid request", detail, "invalid-request",
-                          {"errors": errors})
+    return ProblemDetails(422, "Invalid request", detail, "invalid-request", {"errors": errors})
 
 
 def _http_error(request: Request, exc: Exception) -> ProblemDetails:
@@ -292,29 +339,39 @@ def _api_problem(request: Request, exc: Exception) -> ProblemDetails:
 
 def _store_failed(request: Request, exc: Exception) -> ProblemDetails:
     log.error("the store failed on %s %s: %s", request.method, request.url.path, exc)
-    return ProblemDetails(503, "Service unavailable", "The store could not take this request "
-                          "now (it is locked or failing); nothing was changed. Try again.",
-                          "store-unavailable", headers={"Retry-After": "1"})
+    return ProblemDetails(
+        503,
+        "Service unavailable",
+        "The store could not take this request "
+        "now (it is locked or failing); nothing was changed. Try again.",
+        "store-unavailable",
+        headers={"Retry-After": "1"},
+    )
 
 
 def _unexpected(request: Request, exc: Exception) -> ProblemDetails:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return ProblemDetails(500, "Internal server error",
-                          "The server failed to answer this request.")
+    return ProblemDetails(500, "Internal server error", "The server failed to answer this request.")
 
 
-def _handler(describe: Callable[[Request, Exception], ProblemDetails],
-             ) -> Callable[[Request, Exception], Awaitable[Response]]:
+def _handler(
+    describe: Callable[[Request, Exception], ProblemDetails],
+) -> Callable[[Request, Exception], Awaitable[Response]]:
     async def handle(request: Request, exc: Exception) -> Response:
         return respond(request, describe(request, exc))
+
     return handle
 
 
 def install(app: FastAPI) -> None:
     """Answer domain errors, validation errors, HTTP errors, a failing store and any
     other exception through :func:`respond`."""
-    for error, describe in ((KGError, _kg_error), (ApiProblem, _api_problem),
-                            (sqlite3.Error, _store_failed),
-                            (RequestValidationError, _validation_error),
-                            (StarletteHTTPException, _http_error), (Exception, _unexpected)):
+    for error, describe in (
+        (KGError, _kg_error),
+        (ApiProblem, _api_problem),
+        (sqlite3.Error, _store_failed),
+        (RequestValidationError, _validation_error),
+        (StarletteHTTPException, _http_error),
+        (Exception, _unexpected),
+    ):
         app.add_exception_handler(error, _handler(describe))

@@ -36,8 +36,9 @@ class BodyLimit:
                 if not declared.isdigit():
                     response = problem(400, "Bad request", "Content-Length is not a number.")
                 elif int(declared) > self.limit:
-                    response = problem(413, "Payload too large", self._detail(),
-                                       "payload-too-large")
+                    response = problem(
+                        413, "Payload too large", self._detail(), "payload-too-large"
+                    )
                 else:
                     break
                 await response(scope, receive, send)
@@ -66,11 +67,16 @@ class UrlLimit:
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (len(scope.get("query_string", b"")) > self.limit
-                                        or len(scope.get("raw_path") or b"") > self.limit):
-            response = problem(414, "URI too long",
-                               f"The path or the query string is longer than {self.limit:,} "
-                               "bytes.", "uri-too-long")
+        if scope["type"] == "http" and (
+            len(scope.get("query_string", b"")) > self.limit
+            or len(scope.get("raw_path") or b"") > self.limit
+        ):
+            response = problem(
+                414,
+                "URI too long",
+                f"The path or the query string is longer than {self.limit:,} bytes.",
+                "uri-too-long",
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -109,8 +115,11 @@ class RateLimit:
             return (1 - tokens) / self.rate
 
     def _sweep(self, now: float) -> None:
-        full = [c for c, (tokens, then) in self.buckets.items()
-                if tokens + (now - then) * self.rate >= self.burst]
+        full = [
+            c
+            for c, (tokens, then) in self.buckets.items()
+            if tokens + (now - then) * self.rate >= self.burst
+        ]
         for client in full:
             del self.buckets[client]
         self._swept = now
@@ -123,9 +132,13 @@ class RateLimit:
         wait = self.take(client[0] if client else "", time.monotonic())
         if wait > 0:
             retry = max(1, math.ceil(wait))
-            response = problem(429, "Too many requests",
-                               f"More than {self.rate * 60:g} requests a minute from this "
-                               f"client; try again in {retry} s.", "too-many-requests")
+            response = problem(
+                429,
+                "Too many requests",
+                f"More than {self.rate * 60:g} requests a minute from this "
+                f"client; try again in {retry} s.",
+                "too-many-requests",
+            )
             response.headers["retry-after"] = str(retry)
             await response(scope, receive, send)
             return

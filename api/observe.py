@@ -78,25 +78,34 @@ class Metrics:
         """Everything counted so far, plus ``gauges`` (name: (help, value))."""
         out: list[str] = []
         with self._lock:
-            out += ["# HELP kg_requests_total Answers given, by method, route and status.",
-                    "# TYPE kg_requests_total counter"]
+            out += [
+                "# HELP kg_requests_total Answers given, by method, route and status.",
+                "# TYPE kg_requests_total counter",
+            ]
             for (method, route, status), n in sorted(self.requests.items()):
-                out.append(f"kg_requests_total{{method={_q(method)},route={_q(route)},"
-                           f"status=\"{status}\"}} {n}")
-            out += ["# HELP kg_request_duration_seconds Time to answer, by route.",
-                    "# TYPE kg_request_duration_seconds histogram"]
+                out.append(
+                    f"kg_requests_total{{method={_q(method)},route={_q(route)},"
+                    f'status="{status}"}} {n}'
+                )
+            out += [
+                "# HELP kg_request_duration_seconds Time to answer, by route.",
+                "# TYPE kg_request_duration_seconds histogram",
+            ]
             for route in sorted(self.counts):
                 label = f"route={_q(route)}"
                 for bound, n in zip(BUCKETS, self.buckets[route], strict=True):
-                    out.append(f"kg_request_duration_seconds_bucket{{{label},le=\"{bound}\"}} {n}")
-                out.append(f"kg_request_duration_seconds_bucket{{{label},le=\"+Inf\"}} "
-                           f"{self.counts[route]}")
+                    out.append(f'kg_request_duration_seconds_bucket{{{label},le="{bound}"}} {n}')
+                out.append(
+                    f'kg_request_duration_seconds_bucket{{{label},le="+Inf"}} {self.counts[route]}'
+                )
                 out.append(f"kg_request_duration_seconds_sum{{{label}}} {self.sums[route]:.6f}")
                 out.append(f"kg_request_duration_seconds_count{{{label}}} {self.counts[route]}")
-            out += ["# HELP kg_reloads_total Data reloads, by result.",
-                    "# TYPE kg_reloads_total counter"]
+            out += [
+                "# HELP kg_reloads_total Data reloads, by result.",
+                "# TYPE kg_reloads_total counter",
+            ]
             for result in ("ok", "rejected"):
-                out.append(f"kg_reloads_total{{result=\"{result}\"}} {self.reloads[result]}")
+                out.append(f'kg_reloads_total{{result="{result}"}} {self.reloads[result]}')
         for name, (help_, value) in gauges.items():
             out += [f"# HELP {name} {help_}", f"# TYPE {name} gauge", f"{name} {value:g}"]
         return "\n".join(out) + "\n"
@@ -128,8 +137,10 @@ class Observe:
             nonlocal status, sent
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []),
-                                      (REQUEST_ID, rid.encode("ascii"))]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (REQUEST_ID, rid.encode("ascii")),
+                ]
             elif message["type"] == "http.response.body":
                 sent += len(message.get("body", b""))
             await send(message)
@@ -144,15 +155,18 @@ class Observe:
                 ACCESS_LOG.info(access_line(scope, rid, route, status, sent, elapsed))
 
 
-def access_line(scope: Scope, rid: str, route: str, status: int, sent: int,
-                elapsed: float) -> str:
+def access_line(scope: Scope, rid: str, route: str, status: int, sent: int, elapsed: float) -> str:
     """One JSON object describing an answered request."""
     client = scope.get("client")
     line: dict[str, Any] = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "request_id": rid, "method": scope["method"], "path": scope["path"],
+        "request_id": rid,
+        "method": scope["method"],
+        "path": scope["path"],
         "query": scope.get("query_string", b"").decode("latin-1")[:1000],
-        "route": route, "status": status, "bytes": sent,
+        "route": route,
+        "status": status,
+        "bytes": sent,
         "duration_ms": round(elapsed * 1000, 2),
         "client": client[0] if client else None,
     }

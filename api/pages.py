@@ -35,8 +35,9 @@ def is_page(request: Request) -> bool:
     return isinstance(request.scope.get("route"), PageRoute)
 
 
-def error_page(request: Request, status: int, title: str, detail: str,
-               suggestions: list[dict[str, str]]) -> HTMLResponse:
+def error_page(
+    request: Request, status: int, title: str, detail: str, suggestions: list[dict[str, str]]
+) -> HTMLResponse:
     """The HTML page of an error: its title and detail, and the concepts suggested
     (``{id, label}`` each) as links."""
     links = [{"url": urls.concept_page(s["id"]), "label": s["label"]} for s in suggestions]

@@ -44,8 +44,15 @@ def problem_bytes(status: int, title: str, detail: str, kind: str) -> bytes:
     """A complete HTTP/1.1 answer carrying a problem+json body, that closes the
     connection; for answers given before (or instead of) the app."""
     body = json.dumps(problem_body(status, title, detail, kind)).encode()
-    head = [STATUS_LINE[status], b"content-type: ", PROBLEM_JSON.encode(), b"\r\n",
-            b"content-length: ", str(len(body)).encode(), b"\r\n"]
+    head = [
+        STATUS_LINE[status],
+        b"content-type: ",
+        PROBLEM_JSON.encode(),
+        b"\r\n",
+        b"content-length: ",
+        str(len(body)).encode(),
+        b"\r\n",
+    ]
     head += [name + b": " + value + b"\r\n" for name, value in DATA]  # as the app's own
     head.append(b"connection: close\r\n\r\n")
     return b"".join(head) + body
@@ -59,8 +66,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     with it.
     """
 
-    def __init__(self, config: Any, server_state: Any, app_state: dict[str, Any],
-                 _loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(
+        self,
+        config: Any,
+        server_state: Any,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.bounds: Bounds = getattr(config, "kg_bounds", None) or Bounds()
         self.in_head = True  # reading a request line and headers (or waiting for one)
@@ -81,16 +93,23 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.deadline = None
         if self.transport is None or self.transport.is_closing():
             return
-        started = self.cycle is not None and not self.cycle.response_complete \
+        started = (
+            self.cycle is not None
+            and not self.cycle.response_complete
             and self.cycle.response_started
+        )
         if (what == "head" and self.head_bytes == 0) or started:
             # an idle connection, or one whose answer is under way: nothing to say
             self.transport.close()
             return
         seconds = self.bounds.head_timeout if what == "head" else self.bounds.body_timeout
-        self._refuse(408, "Request timeout",
-                     f"The request's {'headers' if what == 'head' else 'body'} did not "
-                     f"arrive within {seconds:g} seconds.", "request-timeout")
+        self._refuse(
+            408,
+            "Request timeout",
+            f"The request's {'headers' if what == 'head' else 'body'} did not "
+            f"arrive within {seconds:g} seconds.",
+            "request-timeout",
+        )
 
     def _refuse(self, status: int, title: str, detail: str, kind: str) -> None:
         self.logger.warning("%s: %s", title, detail)
@@ -122,9 +141,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             if piece:
                 super().data_received(piece)
             if self.in_head and data:
-                self._refuse(431, "Request header fields too large",
-                             f"The request line and headers are longer than "
-                             f"{self.bounds.max_head:,} bytes.", "headers-too-large")
+                self._refuse(
+                    431,
+                    "Request header fields too large",
+                    f"The request line and headers are longer than {self.bounds.max_head:,} bytes.",
+                    "headers-too-large",
+                )
                 return
 
     def send_400_response(self, msg: str) -> None:

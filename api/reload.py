@@ -48,6 +48,7 @@ Fingerprint = tuple[tuple[str, int, int], ...]
 
 def fingerprint(data_dir: Path) -> Fingerprint:
     """Name, size and modification time of every file under ``data_dir``."""
+
     def walk(folder: str) -> Iterator[tuple[str, int, int]]:
         try:
             entries = list(os.scandir(folder))
@@ -62,6 +63,7 @@ def fingerprint(data_dir: Path) -> Fingerprint:
                 with contextlib.suppress(OSError):
                     st = entry.stat()
                     yield entry.path, st.st_size, st.st_mtime_ns
+
     return tuple(sorted(walk(str(data_dir))))
 
 
@@ -178,8 +180,12 @@ class Reloader:
                 self.seen = seen
                 self.problems = [str(p) for p in e.problems]
                 self.context.metrics.reloaded("rejected")
-                LOG.error("reload rejected: %d problem(s) in %s; still serving the previous "
-                          "data\n%s", len(e.problems), self.data_dir, "\n".join(self.problems))
+                LOG.error(
+                    "reload rejected: %d problem(s) in %s; still serving the previous data\n%s",
+                    len(e.problems),
+                    self.data_dir,
+                    "\n".join(self.problems),
+                )
                 return False
             await asyncio.to_thread(prepare, graph)
             install(self.context, graph)
@@ -187,9 +193,13 @@ class Reloader:
             self.problems = []
             self.context.metrics.reloaded("ok")
             s = graph.stats()
-            LOG.info("reloaded %d concepts and %d relations from %s in %.1f s",
-                     s["concepts"], s["relations"], self.data_dir,
-                     time.perf_counter() - started)
+            LOG.info(
+                "reloaded %d concepts and %d relations from %s in %.1f s",
+                s["concepts"],
+                s["relations"],
+                self.data_dir,
+                time.perf_counter() - started,
+            )
             return True
 
     async def _from_store(self, curator: Curator) -> bool:
@@ -198,8 +208,11 @@ class Reloader:
         except DataError as e:  # only if something other than this service wrote the store
             self.problems = [str(p) for p in e.problems]
             self.context.metrics.reloaded("rejected")
-            LOG.error("the store does not load; still serving revision %d\n%s",
-                      self.context.head, "\n".join(self.problems))
+            LOG.error(
+                "the store does not load; still serving revision %d\n%s",
+                self.context.head,
+                "\n".join(self.problems),
+            )
             return False
         if head > self.context.head:
             await asyncio.to_thread(prepare, graph)

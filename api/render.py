@@ -20,8 +20,11 @@ _ORDERED = re.compile(r"^\d+\. ")
 def _inline(text: str) -> str:
     html = escape(text, quote=False)
     html = _BOLD.sub(r"<strong>\1</strong>", html)
-    return _FOOTNOTE_REF.sub(r'<sup class="fn"><a href="#fn-\1" aria-label="source \1">'
-                             r"[\1]</a></sup>", html)
+    return _FOOTNOTE_REF.sub(
+        r'<sup class="fn"><a href="#fn-\1" aria-label="source \1">'
+        r"[\1]</a></sup>",
+        html,
+    )
 
 
 def inline(text: str) -> Markup:
@@ -55,8 +58,15 @@ def markdown(text: str) -> Markup:
 
 def footnotes(notes: Footnotes) -> list[dict[str, object]]:
     """The numbered citations of an answer, ready for the footnote list of a page."""
-    return [{"n": i.n, "quote": " ".join(i.citation.quote.split()), "title": i.title,
-             "url": quoted_passage(i.citation)} for i in notes.items]
+    return [
+        {
+            "n": i.n,
+            "quote": " ".join(i.citation.quote.split()),
+            "title": i.title,
+            "url": quoted_passage(i.citation),
+        }
+        for i in notes.items
+    ]
 
 
 def linked_sentence(sentence: str, other: Concept) -> Markup:
@@ -68,10 +78,13 @@ def linked_sentence(sentence: str, other: Concept) -> Markup:
         found = re.search(rf"(?<![\w-]){re.escape(form)}(?![\w-])", sentence)
         if found:
             at = found.start()
-            return Markup(f"{escape(sentence[:at])}<a href=\"{concept_page(other.id)}\">"
-                          f"{escape(form)}</a>{escape(sentence[at + len(form):])}")
-    return Markup(f'{escape(sentence)} (<a href="{concept_page(other.id)}">'
-                  f"{escape(other.label)}</a>)")
+            return Markup(
+                f'{escape(sentence[:at])}<a href="{concept_page(other.id)}">'
+                f"{escape(form)}</a>{escape(sentence[at + len(form) :])}"
+            )
+    return Markup(
+        f'{escape(sentence)} (<a href="{concept_page(other.id)}">{escape(other.label)}</a>)'
+    )
 
 
 def highlighted_source(graph: KnowledgeGraph, sid: str) -> Markup:
@@ -102,7 +115,8 @@ def highlighted_source(graph: KnowledgeGraph, sid: str) -> Markup:
         out.append(f"<mark>{piece}</mark>" if covered else piece)
         for span in sorted(ends.get(b, [])):
             ids = list(dict.fromkeys(cited[span]))
-            links = ", ".join(f'<a href="{concept_page(i)}">{escape(graph.concepts[i].label)}</a>'
-                              for i in ids)
+            links = ", ".join(
+                f'<a href="{concept_page(i)}">{escape(graph.concepts[i].label)}</a>' for i in ids
+            )
             out.append(f'<sup class="cited-by">[{links}]</sup>')
     return Markup("".join(out))

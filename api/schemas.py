@@ -18,12 +18,20 @@ from kg.paths import MAX_HOPS, RankedPath, Relatedness, Step
 # answered by the handler with a 400 naming the nearest, not by a bare 422.
 KIND_NAMES = list(KINDS)
 RELATION_NAMES = list(RELATION_TYPES)
-TRAVELLED_NAMES = list(dict.fromkeys(
-    [*RELATION_TYPES, *(t.inverse_name for t in RELATION_TYPES.values())]))
-KindName = Annotated[str, Field(description="kind of concept (see /v1/ontology)",
-                                json_schema_extra={"enum": KIND_NAMES})]
-RelationName = Annotated[str, Field(description="relation type, read from source to target",
-                                    json_schema_extra={"enum": RELATION_NAMES})]
+TRAVELLED_NAMES = list(
+    dict.fromkeys([*RELATION_TYPES, *(t.inverse_name for t in RELATION_TYPES.values())])
+)
+KindName = Annotated[
+    str,
+    Field(description="kind of concept (see /v1/ontology)", json_schema_extra={"enum": KIND_NAMES}),
+]
+RelationName = Annotated[
+    str,
+    Field(
+        description="relation type, read from source to target",
+        json_schema_extra={"enum": RELATION_NAMES},
+    ),
+]
 Offset = Annotated[int, Field(ge=0)]
 MAX_PAGE = 500
 """Most concepts in one page of /v1/concepts."""
@@ -39,33 +47,42 @@ class DataProblem(BaseModel):
     line: int = Field(ge=1)
     message: str
     hint: str = Field(description="how to fix it, or empty")
-    pointer: str | None = Field(default=None, description="where a problem in the edited "
-                                "concept's file is in its record (as GET "
-                                "/v1/concepts/{id}/record shows it), as a JSON Pointer (RFC "
-                                "6901), e.g. /citations/0/quote or /relations/2")
+    pointer: str | None = Field(
+        default=None,
+        description="where a problem in the edited "
+        "concept's file is in its record (as GET "
+        "/v1/concepts/{id}/record shows it), as a JSON Pointer (RFC "
+        "6901), e.g. /citations/0/quote or /relations/2",
+    )
 
 
 class Problem(BaseModel):
     """An error, as application/problem+json (RFC 9457)."""
 
-    type: str = Field(description="URI naming the kind of problem: /problems/{kind}, or "
-                                  "about:blank", json_schema_extra={"format": "uri-reference"})
+    type: str = Field(
+        description="URI naming the kind of problem: /problems/{kind}, or about:blank",
+        json_schema_extra={"format": "uri-reference"},
+    )
     title: str
     status: int = Field(ge=400, le=599, description="the HTTP status, repeated")
     detail: str
     suggestions: list[ConceptRef] | None = Field(
-        default=None, description="nearest concepts, where a term did not resolve")
+        default=None, description="nearest concepts, where a term did not resolve"
+    )
     term: str | None = Field(default=None, description="the term that did not resolve")
     param: str | None = Field(default=None, description="the parameter that held it")
     errors: list[ProblemError] | None = Field(
-        default=None, description="each invalid parameter, where the request was malformed")
+        default=None, description="each invalid parameter, where the request was malformed"
+    )
     problems: list[DataProblem] | None = Field(
-        default=None, description="every problem a refused edit would have left in the "
-                                  "data, as `kg validate` reports them")
-    etag: str | None = Field(default=None, description="the current ETag, where a "
-                                                       "condition failed")
-    scope: str | None = Field(default=None, description="the scope a write needs, where "
-                                                        "the token lacks it")
+        default=None,
+        description="every problem a refused edit would have left in the "
+        "data, as `kg validate` reports them",
+    )
+    etag: str | None = Field(default=None, description="the current ETag, where a condition failed")
+    scope: str | None = Field(
+        default=None, description="the scope a write needs, where the token lacks it"
+    )
 
 
 class ConceptRef(BaseModel):
@@ -93,20 +110,26 @@ class Statement(BaseModel):
     sentence: str
     citations: list[Citation]
     modality: Literal["can", "may", "does_not"] | None = Field(
-        default=None, description="how the source qualifies the relation: can, may, or "
-                                  "does_not (a denial: the sentence says what is not so); "
-                                  "null when stated plainly")
-    note: str | None = Field(default=None, description="why or how the relation holds, in "
-                                                       "the curators' words; null when its "
-                                                       "type says enough")
+        default=None,
+        description="how the source qualifies the relation: can, may, or "
+        "does_not (a denial: the sentence says what is not so); "
+        "null when stated plainly",
+    )
+    note: str | None = Field(
+        default=None,
+        description="why or how the relation holds, in "
+        "the curators' words; null when its "
+        "type says enough",
+    )
 
 
 class ConceptDetail(BaseModel):
     id: str
     label: str
     kind: KindName
-    uri: str = Field(description="the concept's IRI, as in the RDF export",
-                     json_schema_extra={"format": "uri"})
+    uri: str = Field(
+        description="the concept's IRI, as in the RDF export", json_schema_extra={"format": "uri"}
+    )
     aliases: list[str]
     definition: str
     citations: list[Citation]
@@ -172,8 +195,10 @@ class RelationTypeOut(BaseModel):
     symmetric: bool
     broader: bool = Field(description="part of the is_a/part_of hierarchy (skos:broader)")
     modalities: dict[str, ModalTemplates] = Field(
-        default_factory=dict, description="the modalities a relation of this type may carry "
-                                          "(can, may, does_not), each with its templates")
+        default_factory=dict,
+        description="the modalities a relation of this type may carry "
+        "(can, may, does_not), each with its templates",
+    )
 
 
 class ModalTemplates(BaseModel):
@@ -198,17 +223,21 @@ class SearchResults(BaseModel):
 
 
 class PathStep(Statement):
-    type: str = Field(description="relation type as read in the direction travelled (its "
-                                  "inverse name when travelled backwards)",
-                      json_schema_extra={"enum": list(TRAVELLED_NAMES)})
+    type: str = Field(
+        description="relation type as read in the direction travelled (its "
+        "inverse name when travelled backwards)",
+        json_schema_extra={"enum": list(TRAVELLED_NAMES)},
+    )
     direction: Literal["forward", "inverse"] = Field(
-        description="forward when travelled as stated; inverse when read from its target")
+        description="forward when travelled as stated; inverse when read from its target"
+    )
 
 
 class PathOut(BaseModel):
     length: int = Field(ge=1, le=MAX_HOPS)
-    score: float = Field(description="higher is better; paths through hubs and vague "
-                                     "relations score lower")
+    score: float = Field(
+        description="higher is better; paths through hubs and vague relations score lower"
+    )
     steps: list[PathStep] = Field(min_length=1)
 
 
@@ -229,11 +258,15 @@ class RelateOut(BaseModel):
 
 
 class AnnotateIn(BaseModel):
-    text: str = Field(description="the text to annotate; offsets are into it as sent. "
-                                  "Longer than KG_ANNOTATE_MAX_CHARS (2,000,000 by default) "
-                                  "is a 413.", strict=True)
-    first_only: bool = Field(default=True, strict=True,
-                             description="mark each concept once, at its first occurrence")
+    text: str = Field(
+        description="the text to annotate; offsets are into it as sent. "
+        "Longer than KG_ANNOTATE_MAX_CHARS (2,000,000 by default) "
+        "is a 413.",
+        strict=True,
+    )
+    first_only: bool = Field(
+        default=True, strict=True, description="mark each concept once, at its first occurrence"
+    )
 
 
 class Annotation(BaseModel):
@@ -250,23 +283,39 @@ class AnnotateOut(BaseModel):
 
 class AskOut(BaseModel):
     question: str = Field(description="the question as read, white space collapsed")
-    intent: Literal["define", "relate", "difference", "examples", "yes_no", "which", "why",
-                    "how", "what_happens", "unknown"] = Field(
+    intent: Literal[
+        "define",
+        "relate",
+        "difference",
+        "examples",
+        "yes_no",
+        "which",
+        "why",
+        "how",
+        "what_happens",
+        "unknown",
+    ] = Field(
         description="what the question asks: define, relate, difference, examples; yes_no "
-                    "(the answer opens with its verdict), which (it names the right option "
-                    "first), why (reasons, premises first), how (the mechanism), "
-                    "what_happens (effects); unknown when it names something the graph "
-                    "does not hold")
-    verdict: Literal["yes", "no", "partly", "not_necessarily", "possibly", "unknown"] | None = \
-        Field(default=None, description="for a yes_no question, the verdict the answer's first "
-                                        "sentence gives; null for other intents")
-    concepts: list[str] = Field(description="ids of the concepts the answer is about; for "
-                                            "which, the subject, then the option chosen")
+        "(the answer opens with its verdict), which (it names the right option "
+        "first), why (reasons, premises first), how (the mechanism), "
+        "what_happens (effects); unknown when it names something the graph "
+        "does not hold"
+    )
+    verdict: Literal["yes", "no", "partly", "not_necessarily", "possibly", "unknown"] | None = (
+        Field(
+            default=None,
+            description="for a yes_no question, the verdict the answer's first "
+            "sentence gives; null for other intents",
+        )
+    )
+    concepts: list[str] = Field(
+        description="ids of the concepts the answer is about; for "
+        "which, the subject, then the option chosen"
+    )
     answer: str = Field(description="markdown; claims carry [^n] footnotes")
     citations: list[NumberedCitation]
     suggestions: list[str] = Field(description="other questions the graph can answer")
-    missing: list[str] = Field(description="phrases of the question that name nothing in "
-                                           "the graph")
+    missing: list[str] = Field(description="phrases of the question that name nothing in the graph")
 
 
 class GlossaryEntry(BaseModel):
@@ -286,14 +335,19 @@ class GlossaryOmission(BaseModel):
 class Glossary(BaseModel):
     data: dict[str, GlossaryEntry] = Field(
         description="one entry per surface form (label, alias, and their plural, British, "
-                    "hyphen and space forms), keyed by the form lower-cased; each alias is "
-                    "plain text a regular expression matches as itself")
-    timestamp: str = Field(description="when this answer was made (ISO 8601, UTC)",
-                           json_schema_extra={"format": "date-time"})
+        "hyphen and space forms), keyed by the form lower-cased; each alias is "
+        "plain text a regular expression matches as itself"
+    )
+    timestamp: str = Field(
+        description="when this answer was made (ISO 8601, UTC)",
+        json_schema_extra={"format": "date-time"},
+    )
     omitted: list[GlossaryOmission] = Field(
-        default_factory=list, description="phrases left out of data because a regular "
-                                          "expression would read them as more than text "
-                                          "(AISafety.info's site ignores this field)")
+        default_factory=list,
+        description="phrases left out of data because a regular "
+        "expression would read them as more than text "
+        "(AISafety.info's site ignores this field)",
+    )
 
 
 class Health(BaseModel):
@@ -313,19 +367,28 @@ def citation(c: KGCitation) -> Citation:
 
 
 def statement(g: KnowledgeGraph, rel: Relation) -> Statement:
-    return Statement(source=ref(g.concepts[rel.source]), type=rel.type,
-                     target=ref(g.concepts[rel.target]), sentence=sentence(g, rel),
-                     citations=[citation(c) for c in rel.citations], modality=rel.modality,
-                     note=rel.note)
+    return Statement(
+        source=ref(g.concepts[rel.source]),
+        type=rel.type,
+        target=ref(g.concepts[rel.target]),
+        sentence=sentence(g, rel),
+        citations=[citation(c) for c in rel.citations],
+        modality=rel.modality,
+        note=rel.note,
+    )
 
 
 def path_step(g: KnowledgeGraph, step: Step) -> PathStep:
-    return PathStep(source=ref(g.concepts[step.from_id]), type=step.type,
-                    target=ref(g.concepts[step.to_id]),
-                    sentence=sentence(g, step.relation, step.forward),
-                    citations=[citation(c) for c in step.relation.citations],
-                    direction="forward" if step.forward else "inverse",
-                    modality=step.relation.modality, note=step.relation.note)
+    return PathStep(
+        source=ref(g.concepts[step.from_id]),
+        type=step.type,
+        target=ref(g.concepts[step.to_id]),
+        sentence=sentence(g, step.relation, step.forward),
+        citations=[citation(c) for c in step.relation.citations],
+        direction="forward" if step.forward else "inverse",
+        modality=step.relation.modality,
+        note=step.relation.note,
+    )
 
 
 def path(g: KnowledgeGraph, p: RankedPath) -> PathOut:
@@ -333,26 +396,51 @@ def path(g: KnowledgeGraph, p: RankedPath) -> PathOut:
 
 
 def concept_detail(g: KnowledgeGraph, c: Concept, uri: str) -> ConceptDetail:
-    return ConceptDetail(id=c.id, label=c.label, kind=c.kind, uri=uri, aliases=list(c.aliases),
-                         definition=c.definition, citations=[citation(x) for x in c.citations],
-                         relations=[statement(g, r) for r in g.relations_of(c.id)])
+    return ConceptDetail(
+        id=c.id,
+        label=c.label,
+        kind=c.kind,
+        uri=uri,
+        aliases=list(c.aliases),
+        definition=c.definition,
+        citations=[citation(x) for x in c.citations],
+        relations=[statement(g, r) for r in g.relations_of(c.id)],
+    )
 
 
 def source_out(s: Source) -> SourceOut:
-    return SourceOut(id=s.id, title=s.title, kind=s.kind, url=s.url, authors=list(s.authors),
-                     published=s.published, has_text=s.has_text)
+    return SourceOut(
+        id=s.id,
+        title=s.title,
+        kind=s.kind,
+        url=s.url,
+        authors=list(s.authors),
+        published=s.published,
+        has_text=s.has_text,
+    )
 
 
 def numbered(notes: Footnotes) -> list[NumberedCitation]:
-    return [NumberedCitation(n=i.n, title=i.title, **citation(i.citation).model_dump())
-            for i in notes.items]
+    return [
+        NumberedCitation(n=i.n, title=i.title, **citation(i.citation).model_dump())
+        for i in notes.items
+    ]
 
 
 def relate_out(g: KnowledgeGraph, r: Relatedness, answer: str, notes: Footnotes) -> RelateOut:
     return RelateOut(
-        x=ref(r.x), y=ref(r.y), direct=[statement(g, rel) for rel in r.direct],
+        x=ref(r.x),
+        y=ref(r.y),
+        direct=[statement(g, rel) for rel in r.direct],
         paths=[path(g, p) for p in r.paths],
-        shared=[SharedOut(concept=ref(g.concepts[s.concept]), how=shared_how(g, s),
-                          citations=[citation(c) for rel in s.relations for c in rel.citations])
-                for s in r.shared],
-        answer=answer, citations=numbered(notes))
+        shared=[
+            SharedOut(
+                concept=ref(g.concepts[s.concept]),
+                how=shared_how(g, s),
+                citations=[citation(c) for rel in s.relations for c in rel.citations],
+            )
+            for s in r.shared
+        ],
+        answer=answer,
+        citations=numbered(notes),
+    )

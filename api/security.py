@@ -41,13 +41,18 @@ def policy(**directives: str) -> str:
 
 
 PAGE_POLICY = policy(
-    default_src="'none'", script_src="'self'", style_src="'self'",
+    default_src="'none'",
+    script_src="'self'",
+    style_src="'self'",
     # data: for the empty favicon, which spares a request, and Swagger UI's icons
     img_src="'self' data:",
     # autocomplete asks /v1/search; Swagger UI fetches the OpenAPI document and tries
     # operations out
     connect_src="'self'",
-    form_action="'self'", base_uri="'none'", frame_ancestors="'none'")
+    form_action="'self'",
+    base_uri="'none'",
+    frame_ancestors="'none'",
+)
 """The pages, ``/docs`` among them: scripts, styles and requests from this origin only,
 never inline."""
 
@@ -58,13 +63,18 @@ DATA_POLICY = policy(default_src="'none'", frame_ancestors="'none'")
 """Answers that are not pages: nothing to load or run, and never framed."""
 
 REDOC_POLICY = policy(
-    default_src="'none'", script_src="'self'",
+    default_src="'none'",
+    script_src="'self'",
     # ReDoc styles itself with <style> elements it writes at run time; scripts stay
     # same-origin only, so an injected style cannot become an injected script
     style_src="'self' 'unsafe-inline'",
-    img_src="'self' data:", connect_src="'self'",
+    img_src="'self' data:",
+    connect_src="'self'",
     worker_src="blob:",  # its search index runs in a worker it builds from a blob
-    base_uri="'none'", form_action="'none'", frame_ancestors="'none'")
+    base_uri="'none'",
+    form_action="'none'",
+    frame_ancestors="'none'",
+)
 """``/redoc``: ReDoc, served from here; the one page whose styles may be inline."""
 
 _EVERY = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]

@@ -43,21 +43,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 8000)")
     parser.add_argument("--workers", type=int, help="server processes (default 1)")
-    parser.add_argument("--log-level", default="info",
-                        choices=["critical", "error", "warning", "info", "debug"])
-    parser.add_argument("--reload-on-change", action="store_true",
-                        help="check the data directory for changes and serve them once "
-                             "valid (a bad edit is refused and logged; the old data keeps "
-                             "serving)")
-    parser.add_argument("--reload-interval", type=float, default=2.0,
-                        help="seconds between checks with --reload-on-change (default 2)")
-    parser.add_argument("--store", nargs="?", const="kg.sqlite3", metavar="PATH",
-                        help="serve from (and take writes into) this SQLite store, created "
-                             "from the data directory on first start (default path "
-                             "kg.sqlite3)")
-    parser.add_argument("--no-access-log", action="store_true",
-                        help="do not write the JSON access log line of each request (it is "
-                             "written at log levels info and debug)")
+    parser.add_argument(
+        "--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"]
+    )
+    parser.add_argument(
+        "--reload-on-change",
+        action="store_true",
+        help="check the data directory for changes and serve them once "
+        "valid (a bad edit is refused and logged; the old data keeps "
+        "serving)",
+    )
+    parser.add_argument(
+        "--reload-interval",
+        type=float,
+        default=2.0,
+        help="seconds between checks with --reload-on-change (default 2)",
+    )
+    parser.add_argument(
+        "--store",
+        nargs="?",
+        const="kg.sqlite3",
+        metavar="PATH",
+        help="serve from (and take writes into) this SQLite store, created "
+        "from the data directory on first start (default path "
+        "kg.sqlite3)",
+    )
+    parser.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="do not write the JSON access log line of each request (it is "
+        "written at log levels info and debug)",
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -87,26 +103,40 @@ def serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     s = graph.stats()
-    print(f"serving {s['concepts']} concepts and {s['relations']} relations from "
-          f"{origin} on http://{host}:{port}", flush=True)
+    print(
+        f"serving {s['concepts']} concepts and {s['relations']} relations from "
+        f"{origin} on http://{host}:{port}",
+        flush=True,
+    )
     if args.reload_on_change and settings.store_path is not None:
-        print("note: with a store the data comes from the store, so --reload-on-change "
-              "is ignored; take in edits of the data directory with kg store-import",
-              file=sys.stderr)
+        print(
+            "note: with a store the data comes from the store, so --reload-on-change "
+            "is ignored; take in edits of the data directory with kg store-import",
+            file=sys.stderr,
+        )
     elif args.reload_on_change:
         os.environ["KG_RELOAD_INTERVAL"] = str(max(0.1, args.reload_interval))
     config = uvicorn.Config(
-        APP, factory=True, host=host, port=port,
-        workers=args.workers or settings.workers, log_level=args.log_level,
-        log_config=log_config(args.log_level,
-                              not args.no_access_log and args.log_level in ("info", "debug")),
+        APP,
+        factory=True,
+        host=host,
+        port=port,
+        workers=args.workers or settings.workers,
+        log_level=args.log_level,
+        log_config=log_config(
+            args.log_level, not args.no_access_log and args.log_level in ("info", "debug")
+        ),
         access_log=False,  # the app writes its own, as JSON with a request id
-        timeout_graceful_shutdown=GRACE_SECONDS, http=PROTOCOL,
-        timeout_keep_alive=settings.keepalive_timeout)
+        timeout_graceful_shutdown=GRACE_SECONDS,
+        http=PROTOCOL,
+        timeout_keep_alive=settings.keepalive_timeout,
+    )
     # read by api.protocol in every worker (the config travels to them)
     config.kg_bounds = Bounds(  # type: ignore[attr-defined]
-        max_head=settings.max_header_bytes, head_timeout=settings.header_timeout,
-        body_timeout=settings.body_timeout)
+        max_head=settings.max_header_bytes,
+        head_timeout=settings.header_timeout,
+        body_timeout=settings.body_timeout,
+    )
     if config.workers > 1:
         _workers(config)
         return 0
@@ -139,13 +169,17 @@ def log_config(level: str, access: bool) -> dict[str, object]:
 
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
     config["formatters"]["json_line"] = {"format": "%(message)s"}
-    config["handlers"]["kg_access"] = {"class": "logging.StreamHandler",
-                                       "formatter": "json_line", "stream": "ext://sys.stdout"}
-    config["loggers"]["kg"] = {"handlers": ["default"], "level": level.upper(),
-                               "propagate": False}
-    config["loggers"]["kg.access"] = {"handlers": ["kg_access"] if access else [],
-                                      "level": "INFO" if access else "CRITICAL",
-                                      "propagate": False}
+    config["handlers"]["kg_access"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "json_line",
+        "stream": "ext://sys.stdout",
+    }
+    config["loggers"]["kg"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
+    config["loggers"]["kg.access"] = {
+        "handlers": ["kg_access"] if access else [],
+        "level": "INFO" if access else "CRITICAL",
+        "propagate": False,
+    }
     return config
 
 

@@ -20,12 +20,16 @@ def _segment(value: str) -> str:
 
 
 def _with_query(path: str, **params: str | int | None) -> str:
-    query = "&".join(f"{name}={quote(str(value), safe='/')}"
-                     for name, value in params.items() if value is not None)
+    query = "&".join(
+        f"{name}={quote(str(value), safe='/')}"
+        for name, value in params.items()
+        if value is not None
+    )
     return f"{path}?{query}" if query else path
 
 
 # -- the pages
+
 
 def home(anchor: str | None = None) -> str:
     """The glossary's front page (``anchor``: a place in it, such as ``index``)."""
@@ -78,6 +82,7 @@ def static(name: str) -> str:
 
 
 # -- the API
+
 
 def concept(cid: str) -> str:
     """A concept as JSON (or RDF, by Accept)."""

@@ -48,17 +48,25 @@ def main(argv: list[str] | None = None) -> None:
         times.append(time.perf_counter() - t0)
     best = min(times)
     size = len(text.encode("utf-8"))
-    figures = {"bench": "annotate", "bytes": size, "characters": len(text),
-               "annotations": len(found), "build_seconds": round(build, 4),
-               "best_seconds": round(best, 4),
-               "median_seconds": round(statistics.median(times), 4),
-               "mb_per_s": round(size / 1_000_000 / best, 1)}
+    figures = {
+        "bench": "annotate",
+        "bytes": size,
+        "characters": len(text),
+        "annotations": len(found),
+        "build_seconds": round(build, 4),
+        "best_seconds": round(best, 4),
+        "median_seconds": round(statistics.median(times), 4),
+        "mb_per_s": round(size / 1_000_000 / best, 1),
+    }
     if args.http:
         body = json.dumps({"text": text, "first_only": False}).encode("utf-8")
         trips = []
         for _ in range(max(1, args.rounds // 2)):
-            request = urllib.request.Request(f"{args.http.rstrip('/')}/v1/annotate", data=body,
-                                             headers={"content-type": "application/json"})
+            request = urllib.request.Request(
+                f"{args.http.rstrip('/')}/v1/annotate",
+                data=body,
+                headers={"content-type": "application/json"},
+            )
             t0 = time.perf_counter()
             with urllib.request.urlopen(request, timeout=60) as response:
                 marked = len(json.load(response)["annotations"])

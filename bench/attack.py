@@ -49,8 +49,10 @@ from bench.http import free_port, server
 
 PARSE_BOMB = "SELECT * WHERE { ?s ?p ?o FILTER(" + "+".join(["1"] * 4900) + ") }"
 CROSS = "SELECT * WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(100)) + " } LIMIT 1"
-HUGE = ("SELECT ?a ?b WHERE { ?x ?p ?a . ?y ?q ?b . "
-        "FILTER(isLiteral(?a) && STRLEN(STR(?a)) > 300) } LIMIT 9999")
+HUGE = (
+    "SELECT ?a ?b WHERE { ?x ?p ?a . ?y ?q ?b . "
+    "FILTER(isLiteral(?a) && STRLEN(STR(?a)) > 300) } LIMIT 9999"
+)
 SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
 
 
@@ -113,8 +115,10 @@ def headers_attack(base: str, stop: threading.Event, r: Round, mb: float) -> Non
 
 
 def slow_attack(base: str, stop: threading.Event, r: Round) -> None:
-    with socket.create_connection(_host(base), timeout=60) as s, \
-            socket.create_connection(_host(base), timeout=60) as idle:
+    with (
+        socket.create_connection(_host(base), timeout=60) as s,
+        socket.create_connection(_host(base), timeout=60) as idle,
+    ):
         sent = 0
         started = time.monotonic()
         try:
@@ -131,8 +135,9 @@ def slow_attack(base: str, stop: threading.Event, r: Round) -> None:
 
 
 def _post(base: str, path: str, body: bytes, ctype: str) -> str:
-    request = urllib.request.Request(base + path, data=body, method="POST",
-                                     headers={"Content-Type": ctype})
+    request = urllib.request.Request(
+        base + path, data=body, method="POST", headers={"Content-Type": ctype}
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as answer:
             answer.read()
@@ -146,8 +151,7 @@ def _post(base: str, path: str, body: bytes, ctype: str) -> str:
 
 def sparql_attack(base: str, stop: threading.Event, r: Round, i: int) -> None:
     query = (PARSE_BOMB, CROSS, HUGE)[i % 3]
-    r.record(_post(base, "/v1/sparql", query.encode(), "application/sparql-query"),
-             len(query))
+    r.record(_post(base, "/v1/sparql", query.encode(), "application/sparql-query"), len(query))
 
 
 def annotate_attack(base: str, stop: threading.Event, r: Round, text: str) -> None:
@@ -195,15 +199,19 @@ class HealthPoll:
         def pct(p: float) -> float:
             return round(ms[min(len(ms) - 1, int(p / 100 * len(ms)))], 1) if ms else 0.0
 
-        return {"polls": len(ms), "failures": self.failures, "p50_ms": pct(50),
-                "p99_ms": pct(99), "max_ms": round(ms[-1], 1) if ms else 0.0}
+        return {
+            "polls": len(ms),
+            "failures": self.failures,
+            "p50_ms": pct(50),
+            "p99_ms": pct(99),
+            "max_ms": round(ms[-1], 1) if ms else 0.0,
+        }
 
 
 Attack = Callable[[str, threading.Event, Round, int], None]
 
 
-def run_round(base: str, attacks: list[tuple[str, Attack, int]],
-              seconds: float) -> dict[str, Any]:
+def run_round(base: str, attacks: list[tuple[str, Attack, int]], seconds: float) -> dict[str, Any]:
     """Run each attack with its number of threads for ``seconds``, health polled."""
     stop = threading.Event()
     rounds = {name: Round() for name, _, _ in attacks}
@@ -213,8 +221,11 @@ def run_round(base: str, attacks: list[tuple[str, Attack, int]],
         while not stop.is_set():
             attack(base, stop, rounds[name], i)
 
-    threads = [threading.Thread(target=loop, args=(name, attack, i))
-               for name, attack, count in attacks for i in range(count)]
+    threads = [
+        threading.Thread(target=loop, args=(name, attack, i))
+        for name, attack, count in attacks
+        for i in range(count)
+    ]
     with health:
         for t in threads:
             t.start()
@@ -222,17 +233,29 @@ def run_round(base: str, attacks: list[tuple[str, Attack, int]],
         stop.set()
         for t in threads:
             t.join(90)
-    return {"health": health.figures(),
-            **{name: {"requests": r.requests, "bytes_written": r.bytes_sent,
-                      "got": dict(sorted(r.got.items()))} for name, r in rounds.items()}}
+    return {
+        "health": health.figures(),
+        **{
+            name: {
+                "requests": r.requests,
+                "bytes_written": r.bytes_sent,
+                "got": dict(sorted(r.got.items())),
+            }
+            for name, r in rounds.items()
+        },
+    }
 
 
 @contextmanager
 def started_server() -> Iterator[str]:
     """``kg serve`` as the README starts it, on a free loopback port."""
     port = free_port()
-    with server([sys.executable, "-m", "kg.cli", "serve", "--port", str(port)], port,
-                dict(os.environ), wait=60) as base:
+    with server(
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port)],
+        port,
+        dict(os.environ),
+        wait=60,
+    ) as base:
         yield base
 
 
@@ -240,10 +263,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10, help="length of each round")
     parser.add_argument("--base", help="attack this server (on 127.0.0.1) instead")
-    parser.add_argument("--header-mb", type=float, default=100,
-                        help="how far each oversized header may grow")
-    parser.add_argument("--only", nargs="*", choices=["headers", "slow", "sparql", "annotate"],
-                        help="run only these rounds (and not all at once)")
+    parser.add_argument(
+        "--header-mb", type=float, default=100, help="how far each oversized header may grow"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        choices=["headers", "slow", "sparql", "annotate"],
+        help="run only these rounds (and not all at once)",
+    )
     args = parser.parse_args(argv)
     text = " ".join(p.read_text() for p in sorted(SOURCES.glob("*.txt")))
     megabyte = (text * (1 + 1_000_000 // max(1, len(text))))[:1_000_000]
@@ -253,9 +281,11 @@ def main(argv: list[str] | None = None) -> int:
         "sparql": [("sparql", sparql_attack, 12)],
         "annotate": [("annotate", lambda b, s, r, i: annotate_attack(b, s, r, megabyte), 2)],
     }
-    figures: dict[str, Any] = {"bench": "attack", "seconds_per_round": args.seconds,
-                               "config": "given server" if args.base else
-                               "kg serve, defaults, access log on"}
+    figures: dict[str, Any] = {
+        "bench": "attack",
+        "seconds_per_round": args.seconds,
+        "config": "given server" if args.base else "kg serve, defaults, access log on",
+    }
     run = nullcontext(args.base.rstrip("/")) if args.base else started_server()
     with run as base:
         _host(base)
@@ -265,12 +295,17 @@ def main(argv: list[str] | None = None) -> int:
                 figures[name] = run_round(base, attacks, args.seconds)
         if not args.only:
             figures["all_at_once"] = run_round(
-                base, [a for attacks in plan.values() for a in attacks], args.seconds)
+                base, [a for attacks in plan.values() for a in attacks], args.seconds
+            )
     print(json.dumps(figures))
     rounds = [v for v in figures.values() if isinstance(v, dict)]
     failed = any(r["health"]["failures"] for r in rounds) or any(
         status.startswith("5") and status != "503"
-        for r in rounds for k, v in r.items() if k != "health" for status in v["got"])
+        for r in rounds
+        for k, v in r.items()
+        if k != "health"
+        for status in v["got"]
+    )
     return 1 if failed else 0
 
 

@@ -29,8 +29,13 @@ def make_app(responses: dict[str, dict[str, Any]]) -> Any:
         if scope["query_string"]:
             url += b"?" + scope["query_string"]
         headers, body = table.get(url, missing)
-        await send({"type": "http.response.start", "status": 200 if url in table else 404,
-                    "headers": headers})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200 if url in table else 404,
+                "headers": headers,
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
     return app
@@ -49,8 +54,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     os.environ["BENCH_RESPONSES"] = os.path.abspath(args.responses)
-    uvicorn.run("bench.bare:app_from_env", factory=True, host="127.0.0.1", port=args.port,
-                workers=args.workers, log_level="warning", access_log=False)
+    uvicorn.run(
+        "bench.bare:app_from_env",
+        factory=True,
+        host="127.0.0.1",
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

@@ -48,13 +48,32 @@ SOURCE_FILE = f"{SOURCE_ID}.txt"
 # Frequencies of the shipped data (62 concepts, 140 relations), so the mix is realistic;
 # a kind or type the ontology gains later is drawn with weight 1.
 _SHIPPED_KINDS: dict[str, float] = {
-    "example": 12, "objective": 12, "optimizer": 11, "concept": 10, "problem": 5,
-    "alignment_mode": 5, "failure_mode": 5, "technique": 3, "work": 2, "person": 1,
+    "example": 12,
+    "objective": 12,
+    "optimizer": 11,
+    "concept": 10,
+    "problem": 5,
+    "alignment_mode": 5,
+    "failure_mode": 5,
+    "technique": 3,
+    "work": 2,
+    "person": 1,
 }
 _SHIPPED_TYPES: dict[str, float] = {
-    "example_of": 30, "concerns": 18, "contrasts_with": 18, "is_a": 17, "causes": 10,
-    "part_of": 9, "requires": 9, "produces": 8, "introduced_in": 7, "has_objective": 6,
-    "mitigates": 3, "related_to": 3, "optimizes": 2, "analogous_to": 1,
+    "example_of": 30,
+    "concerns": 18,
+    "contrasts_with": 18,
+    "is_a": 17,
+    "causes": 10,
+    "part_of": 9,
+    "requires": 9,
+    "produces": 8,
+    "introduced_in": 7,
+    "has_objective": 6,
+    "mitigates": 3,
+    "related_to": 3,
+    "optimizes": 2,
+    "analogous_to": 1,
 }
 KIND_WEIGHTS = {k: _SHIPPED_KINDS.get(k, 1.0) for k in KINDS}
 TYPE_WEIGHTS = {t: _SHIPPED_TYPES.get(t, 1.0) for t in RELATION_TYPES}
@@ -72,17 +91,98 @@ DEGREE_EXPONENT = 1.0
 DEGREE_SHIFT = 50
 """Flattens the head of the law, so the biggest hub holds a few per cent of the relations."""
 
-_ONSETS = ("b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "t", "v", "w",
-           "z", "br", "cr", "dr", "gr", "pl", "tr", "st", "sk", "th", "sh", "ch", "qu", "fl")
+_ONSETS = (
+    "b",
+    "c",
+    "d",
+    "f",
+    "g",
+    "h",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "t",
+    "v",
+    "w",
+    "z",
+    "br",
+    "cr",
+    "dr",
+    "gr",
+    "pl",
+    "tr",
+    "st",
+    "sk",
+    "th",
+    "sh",
+    "ch",
+    "qu",
+    "fl",
+)
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "ou", "io", "y")
 _CODAS = ("", "", "", "n", "r", "l", "m", "x", "t", "k", "nd", "rt", "ng", "ck")
 FILLER = (
-    "the", "a", "of", "and", "to", "in", "that", "is", "it", "for", "as", "with", "by",
-    "model", "training", "agent", "objective", "system", "process", "behaviour", "goal",
-    "learned", "search", "policy", "reward", "environment", "data", "may", "can", "when",
-    "which", "its", "own", "not", "only", "even", "if", "this", "what", "we", "would",
-    "optimizer", "outer", "inner", "base", "selects", "pursues", "performs", "well",
-    "agent's", "model's", "world", "humans", "gradient", "descent", "alignment", "safety",
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "that",
+    "is",
+    "it",
+    "for",
+    "as",
+    "with",
+    "by",
+    "model",
+    "training",
+    "agent",
+    "objective",
+    "system",
+    "process",
+    "behaviour",
+    "goal",
+    "learned",
+    "search",
+    "policy",
+    "reward",
+    "environment",
+    "data",
+    "may",
+    "can",
+    "when",
+    "which",
+    "its",
+    "own",
+    "not",
+    "only",
+    "even",
+    "if",
+    "this",
+    "what",
+    "we",
+    "would",
+    "optimizer",
+    "outer",
+    "inner",
+    "base",
+    "selects",
+    "pursues",
+    "performs",
+    "well",
+    "agent's",
+    "model's",
+    "world",
+    "humans",
+    "gradient",
+    "descent",
+    "alignment",
+    "safety",
 )
 
 
@@ -183,8 +283,7 @@ def _quotes(rng: random.Random, cum: list[float], sentences: tuple[str, ...]) ->
     return tuple(sentences[int(rng.random() * len(sentences))] for _ in range(n))
 
 
-def build(concepts: int, relations: int, seed: int = 1,
-          sentences: int | None = None) -> Corpus:
+def build(concepts: int, relations: int, seed: int = 1, sentences: int | None = None) -> Corpus:
     """Generate a graph of ``concepts`` concepts and ``relations`` relations in memory.
 
     ``sentences`` is the number of sentences of the source text (every quote is one of
@@ -199,7 +298,7 @@ def build(concepts: int, relations: int, seed: int = 1,
     n_sentences = sentences or min(5000, max(200, concepts // 10))
     pool = names.vocab[:2000]
     sents = tuple(_sentence(rng, pool, 8, 22) for _ in range(n_sentences))
-    paragraphs = [" ".join(sents[i:i + 6]) for i in range(0, len(sents), 6)]
+    paragraphs = [" ".join(sents[i : i + 6]) for i in range(0, len(sents), 6)]
     text = "\n\n".join(paragraphs) + "\n"
 
     kind_names = tuple(KIND_WEIGHTS)
@@ -239,8 +338,9 @@ def build(concepts: int, relations: int, seed: int = 1,
     while count < relations:
         attempts += 1
         if attempts > 50 * relations + 10_000:
-            raise ValueError(f"cannot place {relations} distinct relations among "
-                             f"{concepts} concepts")
+            raise ValueError(
+                f"cannot place {relations} distinct relations among {concepts} concepts"
+            )
         rtype = _pick(rng, type_cum, type_names)
         u = bisect_right(weights, rng.random() * weights[-1])
         if rtype == "introduced_in":
@@ -299,12 +399,14 @@ def concept_yaml(concept: GeneratedConcept) -> str:
 
 def sources_yaml() -> str:
     """The file ``sources/sources.yaml``: the one synthetic source."""
-    return (f"# One generated text; every quote in concepts/ is a sentence of it.\n"
-            f"- id: {SOURCE_ID}\n"
-            f"  title: 'Synthetic corpus for scale benchmarks'\n"
-            f"  kind: synthetic\n"
-            f"  authors: ['bench.generate']\n"
-            f"  text: {SOURCE_FILE}\n")
+    return (
+        f"# One generated text; every quote in concepts/ is a sentence of it.\n"
+        f"- id: {SOURCE_ID}\n"
+        f"  title: 'Synthetic corpus for scale benchmarks'\n"
+        f"  kind: synthetic\n"
+        f"  authors: ['bench.generate']\n"
+        f"  text: {SOURCE_FILE}\n"
+    )
 
 
 def write(corpus: Corpus, out_dir: str | Path, force: bool = False) -> Path:
@@ -328,8 +430,14 @@ def write(corpus: Corpus, out_dir: str | Path, force: bool = False) -> Path:
     return root
 
 
-def generate(out_dir: str | Path, concepts: int, relations: int, seed: int = 1,
-             sentences: int | None = None, force: bool = False) -> Path:
+def generate(
+    out_dir: str | Path,
+    concepts: int,
+    relations: int,
+    seed: int = 1,
+    sentences: int | None = None,
+    force: bool = False,
+) -> Path:
     """Build and write a graph (see :func:`build` and :func:`write`)."""
     return write(build(concepts, relations, seed, sentences), out_dir, force)
 
@@ -344,22 +452,30 @@ def degree_summary(corpus: Corpus) -> dict[str, float]:
             degree[index[rel.target]] += 1
     ordered = sorted(degree)
     n = len(ordered)
-    return {"max_degree": ordered[-1], "median_degree": ordered[n // 2],
-            "mean_degree": round(sum(ordered) / n, 2),
-            "p99_degree": ordered[min(n - 1, math.ceil(0.99 * n) - 1)],
-            "share_degree_le_2": round(sum(1 for d in ordered if d <= 2) / n, 3)}
+    return {
+        "max_degree": ordered[-1],
+        "median_degree": ordered[n // 2],
+        "mean_degree": round(sum(ordered) / n, 2),
+        "p99_degree": ordered[min(n - 1, math.ceil(0.99 * n) - 1)],
+        "share_degree_le_2": round(sum(1 for d in ordered if d <= 2) / n, 3),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.generate",
-        description="Write a synthetic, valid data directory (see the module docstring).")
+        description="Write a synthetic, valid data directory (see the module docstring).",
+    )
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--concepts", type=int, required=True)
     parser.add_argument("--relations", type=int, required=True)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sentences", type=int, default=None,
-                        help="sentences in the source text (default: concepts/10, 200-5000)")
+    parser.add_argument(
+        "--sentences",
+        type=int,
+        default=None,
+        help="sentences in the source text (default: concepts/10, 200-5000)",
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing concepts/")
     parser.add_argument("--stats", action="store_true", help="also print the degree spread")
     args = parser.parse_args(argv)
@@ -372,9 +488,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 1
     t2 = time.perf_counter()
-    print(f"wrote {len(corpus.concepts)} concepts, {args.relations} relations, "
-          f"{len(corpus.sentences)} source sentences to {args.out_dir} "
-          f"(build {t1 - t0:.1f} s, write {t2 - t1:.1f} s)")
+    print(
+        f"wrote {len(corpus.concepts)} concepts, {args.relations} relations, "
+        f"{len(corpus.sentences)} source sentences to {args.out_dir} "
+        f"(build {t1 - t0:.1f} s, write {t2 - t1:.1f} s)"
+    )
     if args.stats:
         print(degree_summary(corpus))
     return 0

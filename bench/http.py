@@ -42,8 +42,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(command: list[str], port: int, env: dict[str, str],
-           wait: float = 120) -> Iterator[str]:
+def server(command: list[str], port: int, env: dict[str, str], wait: float = 120) -> Iterator[str]:
     """Run a server until the block ends; yields its base URL once it answers.
 
     Its output goes to a temporary file (a pipe nobody reads would stall it once full)
@@ -51,8 +50,7 @@ def server(command: list[str], port: int, env: dict[str, str],
     SIGINT, then killed if it has not stopped 15 seconds later.
     """
     with tempfile.TemporaryFile("w+") as said:
-        proc = subprocess.Popen(command, env=env, stdout=said, stderr=subprocess.STDOUT,
-                                text=True)
+        proc = subprocess.Popen(command, env=env, stdout=said, stderr=subprocess.STDOUT, text=True)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + wait
@@ -90,8 +88,11 @@ def record(base: str, urls: list[str]) -> dict[str, dict[str, Any]]:
     for url in urls:
         with urllib.request.urlopen(base + url, timeout=30) as r:
             body = r.read()
-            headers = [(k.lower(), v) for k, v in r.getheaders()
-                       if k.lower() not in ("date", "server", "transfer-encoding", "connection")]
+            headers = [
+                (k.lower(), v)
+                for k, v in r.getheaders()
+                if k.lower() not in ("date", "server", "transfer-encoding", "connection")
+            ]
         out[url] = {"headers": headers, "body": base64.b64encode(body).decode()}
     return out
 
@@ -112,15 +113,20 @@ def wrk(base: str, urls: list[str], seconds: int, connections: int) -> dict[str,
         f.write(LUA % ", ".join(json.dumps(u) for u in urls))
         script = f.name
     try:
-        done = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script,
-                               base + urls[0]], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script, base + urls[0]],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     finally:
         os.unlink(script)
     text = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                        text)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
     errors = int(non2xx.group(1)) if non2xx else 0
     if sockets:
         errors += sum(int(g) for g in sockets.groups())
@@ -145,24 +151,54 @@ def main(argv: list[str] | None = None) -> None:
     while len(pairs) < 20:
         x, y = rng.sample(ids, 2)
         pairs.add((x, y))
-    relate = [f"/v1/relate?x={urllib.parse.quote(x)}&y={urllib.parse.quote(y)}"
-              for x, y in sorted(pairs)]
+    relate = [
+        f"/v1/relate?x={urllib.parse.quote(x)}&y={urllib.parse.quote(y)}" for x, y in sorted(pairs)
+    ]
     env = {**os.environ, "KG_DATA_DIR": str(data.resolve())}
     real_port, bare_port = free_port(), free_port()
-    figures: dict[str, Any] = {"bench": "http", "concepts": len(graph), "workers": args.workers,
-                               "rounds": args.rounds,
-                               "seconds": args.seconds, "connections": args.connections}
-    with server([sys.executable, "-m", "kg.cli", "serve", "--port", str(real_port),
-                 "--workers", str(args.workers), "--log-level", "warning"], real_port,
-                env) as real:
+    figures: dict[str, Any] = {
+        "bench": "http",
+        "concepts": len(graph),
+        "workers": args.workers,
+        "rounds": args.rounds,
+        "seconds": args.seconds,
+        "connections": args.connections,
+    }
+    with server(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--port",
+            str(real_port),
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        real_port,
+        env,
+    ) as real:
         recorded = record(real, lookup + relate)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(recorded, f)
             responses = f.name
         try:
-            with server([sys.executable, "-m", "bench.bare", responses, "--port",
-                         str(bare_port), "--workers", str(args.workers)], bare_port,
-                        env) as bare:
+            with server(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.bare",
+                    responses,
+                    "--port",
+                    str(bare_port),
+                    "--workers",
+                    str(args.workers),
+                ],
+                bare_port,
+                env,
+            ) as bare:
                 for name, urls in (("lookup", lookup), ("relate", relate)):
                     runs: dict[str, list[dict[str, float]]] = {"service": [], "bare": []}
                     wrk(real, urls, 1, args.connections)  # warm both

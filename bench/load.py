@@ -70,8 +70,19 @@ from bench.http import free_port, server
 from kg.rdf import SKOS
 from kg.settings import Settings
 
-WEIGHTS = {"lookup": 18, "by_name": 6, "list": 2, "search": 16, "relate": 14, "ask": 12,
-           "annotate": 8, "sparql": 8, "export": 2, "health": 6, "bad": 6}
+WEIGHTS = {
+    "lookup": 18,
+    "by_name": 6,
+    "list": 2,
+    "search": 16,
+    "relate": 14,
+    "ask": 12,
+    "annotate": 8,
+    "sparql": 8,
+    "export": 2,
+    "health": 6,
+    "bad": 6,
+}
 ROUTES = tuple(WEIGHTS)
 DETAILS = 300
 """Most concept details fetched to learn labels, aliases and IRIs."""
@@ -80,6 +91,7 @@ SAMPLES_PER_ROUTE = 5
 
 # --- memory -------------------------------------------------------------------------
 
+
 def _stat_ppid(pid: int) -> int | None:
     try:
         with open(f"/proc/{pid}/stat") as f:
@@ -87,7 +99,7 @@ def _stat_ppid(pid: int) -> int | None:
     except OSError:
         return None
     # the command name, in parentheses, may hold spaces and parentheses
-    return int(text[text.rindex(")") + 2:].split()[1])
+    return int(text[text.rindex(")") + 2 :].split()[1])
 
 
 def children(pid: int) -> list[int]:
@@ -156,13 +168,15 @@ class Memory:
     cache_entries: int | None = None
 
     @classmethod
-    def read(cls, root: int, workers: int,
-             cache: tuple[float, int] | None = None) -> Memory:
+    def read(cls, root: int, workers: int, cache: tuple[float, int] | None = None) -> Memory:
         tree = {p: rss_kib(p) / 1024 for p in process_tree(root)}
-        return cls(serving_mb=sum(rss_kib(p) for p in serving(root, workers)) / 1024,
-                   tree_mb=sum(tree.values()), processes=tree,
-                   cache_mb=cache[0] if cache else None,
-                   cache_entries=cache[1] if cache else None)
+        return cls(
+            serving_mb=sum(rss_kib(p) for p in serving(root, workers)) / 1024,
+            tree_mb=sum(tree.values()),
+            processes=tree,
+            cache_mb=cache[0] if cache else None,
+            cache_entries=cache[1] if cache else None,
+        )
 
 
 def read_cache(client: httpx.Client) -> tuple[float, int] | None:
@@ -181,7 +195,7 @@ def read_cache(client: httpx.Client) -> tuple[float, int] | None:
                 found[name] = float(value)
     if len(found) < 2:
         return None
-    return found["kg_read_cache_bytes"] / 2 ** 20, int(found["kg_read_cache_entries"])
+    return found["kg_read_cache_bytes"] / 2**20, int(found["kg_read_cache_entries"])
 
 
 def growth_pct(start: float, end: float) -> float:
@@ -203,6 +217,7 @@ def find_server(port: int) -> int | None:
 
 
 # --- what the graph holds -----------------------------------------------------------
+
 
 @dataclass
 class World:
@@ -249,6 +264,7 @@ def discover(client: httpx.Client, rng: random.Random) -> World:
 
 # --- the mix ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Request:
     route: str
@@ -274,12 +290,12 @@ def typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(len(word) - 1)
     how = rng.randrange(4)
     if how == 0:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if how == 1:
         return word[:i] + word[i] + word[i:]
     if how == 2:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + rng.choice(string.ascii_lowercase) + word[i + 1:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + rng.choice(string.ascii_lowercase) + word[i + 1 :]
 
 
 class Mix:
@@ -290,12 +306,14 @@ class Mix:
         self.rng = rng
         self.first = list(ROUTES)
         rng.shuffle(self.first)
-        self.make: dict[str, Callable[[], Request]] = {
-            r: getattr(self, "_" + r) for r in ROUTES}
+        self.make: dict[str, Callable[[], Request]] = {r: getattr(self, "_" + r) for r in ROUTES}
 
     def next(self) -> Request:
-        route = self.first.pop() if self.first else \
-            self.rng.choices(ROUTES, weights=[WEIGHTS[r] for r in ROUTES])[0]
+        route = (
+            self.first.pop()
+            if self.first
+            else self.rng.choices(ROUTES, weights=[WEIGHTS[r] for r in ROUTES])[0]
+        )
         return self.make[route]()
 
     def _name(self) -> str:
@@ -318,7 +336,7 @@ class Mix:
         rng = self.rng
         name = self._name()
         if rng.random() < 0.5:
-            q = name[:rng.randint(min(2, len(name)), len(name))]
+            q = name[: rng.randint(min(2, len(name)), len(name))]
         else:
             q = typo(name, rng)
         if rng.random() < 0.5:
@@ -332,10 +350,17 @@ class Mix:
     def _ask(self) -> Request:
         rng = self.rng
         x, y = self._name(), self._name()
-        q = rng.choice((f"What is {x}?", f"what is {x.lower()}", f"What are examples of {x}?",
-                        f"How does {x} relate to {y}?", f"how is {x} related to {y}",
-                        f"What is the difference between {x} and {y}?",
-                        f"difference between {x.lower()} and {y.lower()}"))
+        q = rng.choice(
+            (
+                f"What is {x}?",
+                f"what is {x.lower()}",
+                f"What are examples of {x}?",
+                f"How does {x} relate to {y}?",
+                f"how is {x} related to {y}",
+                f"What is the difference between {x} and {y}?",
+                f"difference between {x.lower()} and {y.lower()}",
+            )
+        )
         return Request("ask", "GET", "/v1/ask?q=" + _q(q))
 
     def _annotate(self) -> Request:
@@ -347,23 +372,30 @@ class Mix:
             start = rng.randrange(max(1, len(text) - size))
             dot = text.find(". ", start)
             start = dot + 2 if 0 <= dot < start + size // 2 else start
-            parts.append(text[start:start + size])
-        return Request("annotate", "POST", "/v1/annotate",
-                       json={"text": "\n\n".join(parts), "first_only": rng.random() < 0.7})
+            parts.append(text[start : start + size])
+        return Request(
+            "annotate",
+            "POST",
+            "/v1/annotate",
+            json={"text": "\n\n".join(parts), "first_only": rng.random() < 0.7},
+        )
 
     def _sparql(self) -> Request:
         rng, w = self.rng, self.world
         iri = rng.choice(w.iris)
         n = rng.randint(1, 100)
-        query = rng.choice((
-            f"PREFIX skos: <{SKOS.iri}> SELECT ?c ?label WHERE {{ ?c skos:prefLabel ?label }} "
-            f"LIMIT {n}",
-            f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} LIMIT {n}",
-            f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {n}",
-            f"PREFIX skos: <{SKOS.iri}> SELECT ?b WHERE {{ <{iri}> skos:broader ?b }} LIMIT 10",
-            f"PREFIX skos: <{SKOS.iri}> ASK {{ <{iri}> skos:prefLabel ?l }}",
-            f"PREFIX skos: <{SKOS.iri}> SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a skos:Concept }} "
-            "LIMIT 1"))
+        query = rng.choice(
+            (
+                f"PREFIX skos: <{SKOS.iri}> SELECT ?c ?label WHERE {{ ?c skos:prefLabel ?label }} "
+                f"LIMIT {n}",
+                f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} LIMIT {n}",
+                f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT {n}",
+                f"PREFIX skos: <{SKOS.iri}> SELECT ?b WHERE {{ <{iri}> skos:broader ?b }} LIMIT 10",
+                f"PREFIX skos: <{SKOS.iri}> ASK {{ <{iri}> skos:prefLabel ?l }}",
+                f"PREFIX skos: <{SKOS.iri}> SELECT (COUNT(?c) AS ?n) WHERE {{ ?c a skos:Concept }} "
+                "LIMIT 1",
+            )
+        )
         return Request("sparql", "GET", "/v1/sparql?query=" + _q(query))
 
     def _export(self) -> Request:
@@ -377,20 +409,31 @@ class Mix:
         rng = self.rng
         junk = "".join(rng.choices("qxzjvk", k=12))
         cid = rng.choice(self.world.ids)
-        return rng.choice((
-            Request("bad", "GET", f"/v1/concepts/zz-{junk}", frozenset({404})),
-            Request("bad", "GET", f"/v1/relate?x={_q(cid)}&y={junk}", frozenset({404})),
-            Request("bad", "GET", f"/v1/relate?x={_q(cid)}&y={_q(cid)}&max_hops=99",
-                    frozenset({422})),
-            Request("bad", "GET", "/v1/search?q=", frozenset({422})),
-            Request("bad", "GET", "/v1/export?format=" + junk, frozenset({400})),
-            Request("bad", "GET", "/v1/sparql?query=" + _q("INSERT DATA { <a:b> <a:c> 1 }"),
-                    frozenset({400})),
-            Request("bad", "POST", "/v1/annotate", frozenset({422}), json={"txt": junk}),
-        ))
+        return rng.choice(
+            (
+                Request("bad", "GET", f"/v1/concepts/zz-{junk}", frozenset({404})),
+                Request("bad", "GET", f"/v1/relate?x={_q(cid)}&y={junk}", frozenset({404})),
+                Request(
+                    "bad",
+                    "GET",
+                    f"/v1/relate?x={_q(cid)}&y={_q(cid)}&max_hops=99",
+                    frozenset({422}),
+                ),
+                Request("bad", "GET", "/v1/search?q=", frozenset({422})),
+                Request("bad", "GET", "/v1/export?format=" + junk, frozenset({400})),
+                Request(
+                    "bad",
+                    "GET",
+                    "/v1/sparql?query=" + _q("INSERT DATA { <a:b> <a:c> 1 }"),
+                    frozenset({400}),
+                ),
+                Request("bad", "POST", "/v1/annotate", frozenset({422}), json={"txt": junk}),
+            )
+        )
 
 
 # --- running ------------------------------------------------------------------------
+
 
 @dataclass
 class Tally:
@@ -407,7 +450,7 @@ class Tally:
         self.errors += other.errors
         self.expected += other.expected
         self.redirects += other.redirects
-        self.samples += other.samples[:SAMPLES_PER_ROUTE - len(self.samples)]
+        self.samples += other.samples[: SAMPLES_PER_ROUTE - len(self.samples)]
 
 
 class Tickets:
@@ -448,20 +491,34 @@ def send(client: httpx.Client, req: Request, tally: Tally) -> None:
         outcome = {"status": r.status_code, "body": r.text[:300]}
     tally.errors += 1
     if len(tally.samples) < SAMPLES_PER_ROUTE:
-        tally.samples.append({"method": req.method, "url": req.url,
-                              **({"json": req.json} if req.json else {}), **outcome,
-                              "ms": round(ms, 1)})
+        tally.samples.append(
+            {
+                "method": req.method,
+                "url": req.url,
+                **({"json": req.json} if req.json else {}),
+                **outcome,
+                "ms": round(ms, 1),
+            }
+        )
 
 
-def drive(base: str, world: World, *, seconds: float, concurrency: int, max_requests: int,
-          seed: int, timeout: float, on_tick: Callable[[], None] | None = None,
-          tick: float = 10.0) -> tuple[dict[str, Tally], float, bool]:
+def drive(
+    base: str,
+    world: World,
+    *,
+    seconds: float,
+    concurrency: int,
+    max_requests: int,
+    seed: int,
+    timeout: float,
+    on_tick: Callable[[], None] | None = None,
+    tick: float = 10.0,
+) -> tuple[dict[str, Tally], float, bool]:
     """Run the mix; returns the tallies by route, the seconds taken and whether it was
     interrupted. ``on_tick`` runs every ``tick`` seconds in the calling thread."""
     stop = threading.Event()
     tickets = Tickets(max_requests)
-    per_thread: list[dict[str, Tally]] = [{r: Tally() for r in ROUTES}
-                                          for _ in range(concurrency)]
+    per_thread: list[dict[str, Tally]] = [{r: Tally() for r in ROUTES} for _ in range(concurrency)]
 
     def client_loop(i: int) -> None:
         mix = Mix(world, random.Random(f"{seed}/{i}"))
@@ -471,8 +528,9 @@ def drive(base: str, world: World, *, seconds: float, concurrency: int, max_requ
                 req = mix.next()
                 send(client, req, tallies[req.route])
 
-    threads = [threading.Thread(target=client_loop, args=(i,), daemon=True)
-               for i in range(concurrency)]
+    threads = [
+        threading.Thread(target=client_loop, args=(i,), daemon=True) for i in range(concurrency)
+    ]
     started = time.monotonic()
     end = started + seconds
     next_tick = started + tick
@@ -540,48 +598,93 @@ def started_server(data: Path, workers: int) -> Iterator[tuple[str, int | None]]
     # critical: bench.http.server leaves the server's stderr in a pipe nobody reads, so
     # logged tracebacks would fill it and stall the server; the failing requests are
     # reported here instead
-    with server([sys.executable, "-m", "kg.cli", "serve", "--host", "127.0.0.1", "--port",
-                 str(port), "--workers", str(workers), "--log-level", "critical"],
-                port, env) as base:
+    with server(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "critical",
+        ],
+        port,
+        env,
+    ) as base:
         yield base, find_server(port)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120, help="length of the run")
-    parser.add_argument("--max-requests", type=int, default=500_000,
-                        help="stop after this many requests even if time is left")
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=500_000,
+        help="stop after this many requests even if time is left",
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--data", help="data directory (default: the shipped data)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server processes (with --base: how many the server runs)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (with --base: how many the server runs)",
+    )
     parser.add_argument("--base", help="load this running server instead of starting one")
     parser.add_argument("--pid", type=int, help="with --base: the server's pid, to read RSS")
-    parser.add_argument("--warmup", type=float, default=5,
-                        help="seconds of the mix before memory is first read (not counted)")
-    parser.add_argument("--sample", type=float, default=10,
-                        help="seconds between memory readings during the run")
-    parser.add_argument("--max-growth", type=float, default=10.0,
-                        help="percent RSS growth above which the run fails")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=5,
+        help="seconds of the mix before memory is first read (not counted)",
+    )
+    parser.add_argument(
+        "--sample", type=float, default=10, help="seconds between memory readings during the run"
+    )
+    parser.add_argument(
+        "--max-growth",
+        type=float,
+        default=10.0,
+        help="percent RSS growth above which the run fails",
+    )
     parser.add_argument("--timeout", type=float, default=30, help="seconds per request")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     data = Path(args.data) if args.data else Settings().data_dir
 
-    figures: dict[str, Any] = {"bench": "load", "seconds": args.seconds,
-                               "concurrency": args.concurrency, "workers": args.workers,
-                               "max_requests": args.max_requests, "seed": args.seed}
-    run = nullcontext((args.base.rstrip("/"), args.pid)) if args.base \
+    figures: dict[str, Any] = {
+        "bench": "load",
+        "seconds": args.seconds,
+        "concurrency": args.concurrency,
+        "workers": args.workers,
+        "max_requests": args.max_requests,
+        "seed": args.seed,
+    }
+    run = (
+        nullcontext((args.base.rstrip("/"), args.pid))
+        if args.base
         else started_server(data, args.workers)
+    )
     with run as (base, pid):
         figures["base"] = base
         with httpx.Client(base_url=base, timeout=args.timeout) as client:
             world = discover(client, random.Random(args.seed))
         figures["concepts"] = len(world.ids)
-        warm, _, interrupted = drive(base, world, seconds=args.warmup,
-                                     concurrency=args.concurrency,
-                                     max_requests=args.max_requests, seed=args.seed + 1,
-                                     timeout=args.timeout)
+        warm, _, interrupted = drive(
+            base,
+            world,
+            seconds=args.warmup,
+            concurrency=args.concurrency,
+            max_requests=args.max_requests,
+            seed=args.seed + 1,
+            timeout=args.timeout,
+        )
         memory: list[Memory] = []
 
         def read() -> None:
@@ -591,14 +694,20 @@ def main(argv: list[str] | None = None) -> int:
                 memory.append(Memory.read(pid, args.workers, cache))
 
         if pid is None and not args.base:
-            print("bench.load: could not find the server process; RSS not read",
-                  file=sys.stderr)
+            print("bench.load: could not find the server process; RSS not read", file=sys.stderr)
         read()
         if not interrupted:
             tallies, elapsed, interrupted = drive(
-                base, world, seconds=args.seconds, concurrency=args.concurrency,
-                max_requests=args.max_requests, seed=args.seed, timeout=args.timeout,
-                on_tick=read, tick=args.sample)
+                base,
+                world,
+                seconds=args.seconds,
+                concurrency=args.concurrency,
+                max_requests=args.max_requests,
+                seed=args.seed,
+                timeout=args.timeout,
+                on_tick=read,
+                tick=args.sample,
+            )
         else:
             tallies, elapsed = {r: Tally() for r in ROUTES}, 0.0
         read()
@@ -608,27 +717,40 @@ def main(argv: list[str] | None = None) -> int:
     requests = sum(r["count"] for r in routes.values())
     errors = sum(r["errors"] for r in routes.values())
     figures.update(
-        elapsed_s=round(elapsed, 1), requests=requests,
-        rps=round(requests / elapsed, 1) if elapsed else 0.0, errors=errors,
-        expected_non_2xx=sum(sum(r.get("expected_non_2xx", {}).values())
-                             for r in routes.values()),
+        elapsed_s=round(elapsed, 1),
+        requests=requests,
+        rps=round(requests / elapsed, 1) if elapsed else 0.0,
+        errors=errors,
+        expected_non_2xx=sum(sum(r.get("expected_non_2xx", {}).values()) for r in routes.values()),
         warmup_requests=sum(r["count"] for r in warm_routes.values()),
         warmup_errors=sum(r["errors"] for r in warm_routes.values()),
-        routes=routes)
+        routes=routes,
+    )
     failed = errors > 0 or figures["warmup_errors"] > 0
     if memory:
         first, last = memory[0], memory[-1]
         figures.update(
-            rss_start_mb=round(first.serving_mb, 1), rss_end_mb=round(last.serving_mb, 1),
+            rss_start_mb=round(first.serving_mb, 1),
+            rss_end_mb=round(last.serving_mb, 1),
             rss_growth_pct=growth_pct(first.serving_mb, last.serving_mb),
-            rss_tree_start_mb=round(first.tree_mb, 1), rss_tree_end_mb=round(last.tree_mb, 1),
+            rss_tree_start_mb=round(first.tree_mb, 1),
+            rss_tree_end_mb=round(last.tree_mb, 1),
             rss_tree_growth_pct=growth_pct(first.tree_mb, last.tree_mb),
             rss_samples_mb=[round(m.serving_mb, 1) for m in memory],
-            **({"read_cache_samples_mb": [round(m.cache_mb, 1) for m in memory
-                                          if m.cache_mb is not None]}
-               if all(m.cache_mb is not None for m in memory) else {}),
-            processes={str(p): [round(first.processes.get(p, 0.0), 1), round(mb, 1)]
-                       for p, mb in last.processes.items()})
+            **(
+                {
+                    "read_cache_samples_mb": [
+                        round(m.cache_mb, 1) for m in memory if m.cache_mb is not None
+                    ]
+                }
+                if all(m.cache_mb is not None for m in memory)
+                else {}
+            ),
+            processes={
+                str(p): [round(first.processes.get(p, 0.0), 1), round(mb, 1)]
+                for p, mb in last.processes.items()
+            },
+        )
         judged = [figures["rss_growth_pct"], figures["rss_tree_growth_pct"]]
         if first.cache_mb is not None and last.cache_mb is not None:
             # what the read cache took is bounded (KG_CACHE_MAX_BYTES, which counts every
@@ -636,12 +758,16 @@ def main(argv: list[str] | None = None) -> int:
             cached = last.cache_mb - first.cache_mb
             figures["read_cache_entries_end"] = last.cache_entries
             figures["rss_growth_net_of_cache_pct"] = growth_pct(
-                first.serving_mb, last.serving_mb - cached)
-            judged = [figures["rss_growth_net_of_cache_pct"],
-                      growth_pct(first.tree_mb, last.tree_mb - cached)]
+                first.serving_mb, last.serving_mb - cached
+            )
+            judged = [
+                figures["rss_growth_net_of_cache_pct"],
+                growth_pct(first.tree_mb, last.tree_mb - cached),
+            ]
         failed |= max(judged) > args.max_growth
-    samples = [dict(route=r, **s) for r, t in tallies.items() for s in t.samples] + \
-        [dict(route=r, warmup=True, **s) for r, t in warm.items() for s in t.samples]
+    samples = [dict(route=r, **s) for r, t in tallies.items() for s in t.samples] + [
+        dict(route=r, warmup=True, **s) for r, t in warm.items() for s in t.samples
+    ]
     if samples:
         figures["error_samples"] = samples
     figures["interrupted"] = interrupted

@@ -75,31 +75,48 @@ def measure(data_dir: Path, rounds: int) -> dict[str, object]:
         seconds, cached = _timed(partial(load_files, edited, cache=cache))
         warm.append(seconds)
         misses = cache.misses - before
-        same = (same and in_memory.content() == on_disk.content()
-                and cached.content() == load_files(edited).content())
+        same = (
+            same
+            and in_memory.content() == on_disk.content()
+            and cached.content() == load_files(edited).content()
+        )
         sources = "sources/sources.yaml"
         edited = {**edited, sources: edited[sources] + f"# edited {round_}\n".encode()}
         seconds, cached = _timed(partial(load_files, edited, cache=cache))
         sources_changed.append(seconds)
         same = same and cached.content() == load_files(edited).content()
-    return {"files": len(files), "concepts": len(concepts), "relations": len(on_disk.relations),
-            "load_graph_s": round(min(disk), 3), "load_files_s": round(min(memory), 3),
-            "load_files_cold_cache_s": round(min(cold), 3),
-            "load_files_warm_cache_s": round(min(warm), 3),
-            "warm_misses": misses,
-            "load_files_sources_changed_s": round(min(sources_changed), 3),
-            "same_result": same}
+    return {
+        "files": len(files),
+        "concepts": len(concepts),
+        "relations": len(on_disk.relations),
+        "load_graph_s": round(min(disk), 3),
+        "load_files_s": round(min(memory), 3),
+        "load_files_cold_cache_s": round(min(cold), 3),
+        "load_files_warm_cache_s": round(min(warm), 3),
+        "warm_misses": misses,
+        "load_files_sources_changed_s": round(min(sources_changed), 3),
+        "same_result": same,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.revalidate",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.revalidate", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--concepts", type=int, default=5000, help="concepts to generate")
-    parser.add_argument("--relations", type=int, default=None,
-                        help="relations to generate (default: ten per concept)")
-    parser.add_argument("--data", type=Path, default=None,
-                        help="data directory: used as it is if it exists, else generated there "
-                             "and kept (default: a temporary directory)")
+    parser.add_argument(
+        "--relations",
+        type=int,
+        default=None,
+        help="relations to generate (default: ten per concept)",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data directory: used as it is if it exists, else generated there "
+        "and kept (default: a temporary directory)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=3, help="rounds (the best is kept)")
     args = parser.parse_args(argv)

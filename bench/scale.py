@@ -55,9 +55,21 @@ from kg.rdf import Namespaces, export_to, graph_triples
 from kg.search import index_for, search
 
 BASE_IRI = "https://w3id.org/alignment-kg/"
-KEYS = ("concepts", "relations", "load_validate_s", "peak_rss_mb", "relate_p50_ms",
-        "relate_p99_ms", "search_p99_ms", "annotate_mb_s", "turtle_export_s",
-        "oxigraph_dump_s", "export_ratio", "search_index_s", "annotator_s")
+KEYS = (
+    "concepts",
+    "relations",
+    "load_validate_s",
+    "peak_rss_mb",
+    "relate_p50_ms",
+    "relate_p99_ms",
+    "search_p99_ms",
+    "annotate_mb_s",
+    "turtle_export_s",
+    "oxigraph_dump_s",
+    "export_ratio",
+    "search_index_s",
+    "annotator_s",
+)
 """The figures every run reports (others are added for context)."""
 
 
@@ -102,16 +114,16 @@ def search_queries(graph: KnowledgeGraph, count: int, seed: int) -> list[str]:
         c = concepts[rng.randrange(len(concepts))]
         name = rng.choice((c.label, *c.aliases))
         if i % 2 == 0 or len(name) < 4:
-            queries.append(name[:rng.randint(min(3, len(name)), len(name))])
+            queries.append(name[: rng.randint(min(3, len(name)), len(name))])
             continue
         at = rng.randrange(1, len(name) - 1)
         typo = rng.randrange(3)
         if typo == 0:  # a wrong letter
-            queries.append(name[:at] + rng.choice(letters) + name[at + 1:])
+            queries.append(name[:at] + rng.choice(letters) + name[at + 1 :])
         elif typo == 1:  # a letter left out
-            queries.append(name[:at] + name[at + 1:])
+            queries.append(name[:at] + name[at + 1 :])
         else:  # two letters swapped
-            queries.append(name[:at - 1] + name[at] + name[at - 1] + name[at + 1:])
+            queries.append(name[: at - 1] + name[at] + name[at - 1] + name[at + 1 :])
     return queries
 
 
@@ -124,8 +136,11 @@ def annotation_text(graph: KnowledgeGraph, size: int, seed: int) -> str:
     while total < size:
         words = []
         for _ in range(rng.randint(8, 20)):
-            words.append(names[rng.randrange(len(names))] if rng.random() < 0.15
-                         else FILLER[rng.randrange(len(FILLER))])
+            words.append(
+                names[rng.randrange(len(names))]
+                if rng.random() < 0.15
+                else FILLER[rng.randrange(len(FILLER))]
+            )
         sentence = " ".join(words)
         sentence = sentence[0].upper() + sentence[1:] + "."
         sentences.append(sentence)
@@ -133,15 +148,20 @@ def annotation_text(graph: KnowledgeGraph, size: int, seed: int) -> str:
     return " ".join(sentences)
 
 
-def measure(data_dir: Path, pairs: int, seed: int, mb: float, rounds: int,
-            baseline: str = "serialize") -> dict[str, Any]:
+def measure(
+    data_dir: Path, pairs: int, seed: int, mb: float, rounds: int, baseline: str = "serialize"
+) -> dict[str, Any]:
     """Every figure of the module docstring for the data directory ``data_dir``."""
     out: dict[str, Any] = {}
     load_s, graph = _timed(lambda: load_graph(data_dir))
     stats = graph.stats()
-    out.update(concepts=stats["concepts"], relations=stats["relations"],
-               citations=stats["citations"], load_validate_s=round(load_s, 3),
-               rss_after_load_mb=peak_rss_mb())
+    out.update(
+        concepts=stats["concepts"],
+        relations=stats["relations"],
+        citations=stats["citations"],
+        load_validate_s=round(load_s, 3),
+        rss_after_load_mb=peak_rss_mb(),
+    )
     prepare_s, _ = _timed(graph.prepare)
     gc.freeze()
     out["prepare_s"] = round(prepare_s, 3)
@@ -154,10 +174,13 @@ def measure(data_dir: Path, pairs: int, seed: int, mb: float, rounds: int,
         t0 = time.perf_counter()
         relate(graph, x, y)
         times.append((time.perf_counter() - t0) * 1000)
-    out.update(pairs=pairs, relate_warmup_s=round(warm_s, 3),
-               relate_p50_ms=round(percentile(times, 50), 3),
-               relate_p99_ms=round(percentile(times, 99), 3),
-               relate_max_ms=round(max(times), 3))
+    out.update(
+        pairs=pairs,
+        relate_warmup_s=round(warm_s, 3),
+        relate_p50_ms=round(percentile(times, 50), 3),
+        relate_p99_ms=round(percentile(times, 99), 3),
+        relate_max_ms=round(max(times), 3),
+    )
 
     index_s, _ = _timed(lambda: index_for(graph))
     queries = search_queries(graph, pairs, seed)
@@ -166,8 +189,11 @@ def measure(data_dir: Path, pairs: int, seed: int, mb: float, rounds: int,
         t0 = time.perf_counter()
         search(graph, q)
         times.append((time.perf_counter() - t0) * 1000)
-    out.update(search_index_s=round(index_s, 3), search_p50_ms=round(percentile(times, 50), 3),
-               search_p99_ms=round(percentile(times, 99), 3))
+    out.update(
+        search_index_s=round(index_s, 3),
+        search_p50_ms=round(percentile(times, 50), 3),
+        search_p99_ms=round(percentile(times, 99), 3),
+    )
 
     annotator_s, annotator = _timed(lambda: annotator_for(graph))
     text = annotation_text(graph, int(mb * 1_000_000), seed)
@@ -177,55 +203,78 @@ def measure(data_dir: Path, pairs: int, seed: int, mb: float, rounds: int,
     for _ in range(rounds):
         elapsed, marks = _timed(lambda: annotate(graph, text))
         best, found = min(best, elapsed), len(marks)
-    out.update(annotator_s=round(annotator_s, 3), annotator_forms=annotator.forms,
-               annotate_bytes=size, annotations=found,
-               annotate_mb_s=round(size / 1_000_000 / best, 2))
+    out.update(
+        annotator_s=round(annotator_s, 3),
+        annotator_forms=annotator.forms,
+        annotate_bytes=size,
+        annotations=found,
+        annotate_mb_s=round(size / 1_000_000 / best, 2),
+    )
 
     with tempfile.TemporaryDirectory(prefix="kg-scale-export-") as tmp:
         path = Path(tmp) / "export.ttl"
         with path.open("wb") as f:
             export_s, _ = _timed(lambda: export_to(graph, "turtle", BASE_IRI, f))
-        out.update(turtle_export_s=round(export_s, 3),
-                   turtle_mb=round(path.stat().st_size / 1e6, 1))
+        out.update(
+            turtle_export_s=round(export_s, 3), turtle_mb=round(path.stat().st_size / 1e6, 1)
+        )
     out["peak_rss_mb"] = peak_rss_mb()
 
     prefixes = Namespaces(BASE_IRI).prefixes()
     if baseline == "store":
         store = ox.Store()
-        quads = (ox.Quad(t.subject, t.predicate, t.object)
-                 for t in graph_triples(graph, BASE_IRI))
+        quads = (ox.Quad(t.subject, t.predicate, t.object) for t in graph_triples(graph, BASE_IRI))
         prepare_s, _ = _timed(lambda: store.extend(quads))
         count = len(store)
-        dump_s, dumped = _timed(lambda: store.dump(format=ox.RdfFormat.TURTLE,
-                                                   from_graph=ox.DefaultGraph(),
-                                                   prefixes=prefixes))
+        dump_s, dumped = _timed(
+            lambda: store.dump(
+                format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes
+            )
+        )
     else:
         prepare_s, triples = _timed(lambda: list(graph_triples(graph, BASE_IRI)))
         count = len(triples)
-        dump_s, dumped = _timed(lambda: ox.serialize(triples, None, ox.RdfFormat.TURTLE,
-                                                     prefixes=prefixes))
-    out.update(triples=count, oxigraph_baseline=baseline, oxigraph_prepare_s=round(prepare_s, 3),
-               oxigraph_dump_s=round(dump_s, 3), oxigraph_turtle_mb=round(len(dumped) / 1e6, 1),
-               export_ratio=round(export_s / dump_s, 2), peak_rss_end_mb=peak_rss_mb())
+        dump_s, dumped = _timed(
+            lambda: ox.serialize(triples, None, ox.RdfFormat.TURTLE, prefixes=prefixes)
+        )
+    out.update(
+        triples=count,
+        oxigraph_baseline=baseline,
+        oxigraph_prepare_s=round(prepare_s, 3),
+        oxigraph_dump_s=round(dump_s, 3),
+        oxigraph_turtle_mb=round(len(dumped) / 1e6, 1),
+        export_ratio=round(export_s / dump_s, 2),
+        peak_rss_end_mb=peak_rss_mb(),
+    )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scale",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.scale", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--concepts", type=int, help="concepts to generate")
     parser.add_argument("--relations", type=int, help="relations to generate")
-    parser.add_argument("--data", type=Path, default=None,
-                        help="data directory: used as it is if it exists, else generated there "
-                             "and kept (default: a temporary directory)")
-    parser.add_argument("--pairs", type=int, default=200,
-                        help="relate pairs, and as many search queries")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data directory: used as it is if it exists, else generated there "
+        "and kept (default: a temporary directory)",
+    )
+    parser.add_argument(
+        "--pairs", type=int, default=200, help="relate pairs, and as many search queries"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--mb", type=float, default=1.0, help="size of the annotated text")
     parser.add_argument("--rounds", type=int, default=3, help="annotation rounds (best is kept)")
-    parser.add_argument("--baseline", choices=("serialize", "store"), default="serialize",
-                        help="Oxigraph floor: pyoxigraph.serialize of the triples (default) or "
-                             "Store.dump of an in-memory store holding them")
+    parser.add_argument(
+        "--baseline",
+        choices=("serialize", "store"),
+        default="serialize",
+        help="Oxigraph floor: pyoxigraph.serialize of the triples (default) or "
+        "Store.dump of an in-memory store holding them",
+    )
     args = parser.parse_args(argv)
     if args.pairs < 1:
         parser.error("--pairs must be at least 1")
@@ -235,12 +284,15 @@ def main(argv: list[str] | None = None) -> int:
         if not data_dir.exists():
             if args.concepts is None or args.relations is None:
                 parser.error("--concepts and --relations are needed to generate a graph")
-            generate_s, _ = _timed(lambda: generate(data_dir, args.concepts, args.relations,
-                                                    args.seed))
-        figures = measure(data_dir, args.pairs, args.seed, args.mb, args.rounds,
-                          args.baseline)
-    line = {"bench": "scale", "seed": args.seed,
-            "generate_s": None if generate_s is None else round(generate_s, 2)}
+            generate_s, _ = _timed(
+                lambda: generate(data_dir, args.concepts, args.relations, args.seed)
+            )
+        figures = measure(data_dir, args.pairs, args.seed, args.mb, args.rounds, args.baseline)
+    line = {
+        "bench": "scale",
+        "seed": args.seed,
+        "generate_s": None if generate_s is None else round(generate_s, 2),
+    }
     line.update({k: figures[k] for k in KEYS})
     line.update({k: v for k, v in figures.items() if k not in line})
     print(json.dumps(line))

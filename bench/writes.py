@@ -50,17 +50,26 @@ def main() -> None:
                 cid = rng.choice(ids)
                 etag = client.get(f"/v1/concepts/{cid}/record").headers["etag"]
                 started = time.perf_counter()
-                r = client.patch(f"/v1/concepts/{cid}", headers={**auth, "If-Match": etag},
-                                 json={"definition": f"Rewritten by the benchmark, {n}."})
+                r = client.patch(
+                    f"/v1/concepts/{cid}",
+                    headers={**auth, "If-Match": etag},
+                    json={"definition": f"Rewritten by the benchmark, {n}."},
+                )
                 times.append(time.perf_counter() - started)
                 assert r.status_code == 200, r.text
         times.sort()
-        print(json.dumps({
-            "concepts": len(ids), "writes": len(times),
-            "median_ms": round(statistics.median(times) * 1000, 1),
-            "p90_ms": round(times[int(0.9 * (len(times) - 1))] * 1000, 1),
-            "max_ms": round(times[-1] * 1000, 1),
-            "writes_per_s": round(len(times) / sum(times), 1)}))
+        print(
+            json.dumps(
+                {
+                    "concepts": len(ids),
+                    "writes": len(times),
+                    "median_ms": round(statistics.median(times) * 1000, 1),
+                    "p90_ms": round(times[int(0.9 * (len(times) - 1))] * 1000, 1),
+                    "max_ms": round(times[-1] * 1000, 1),
+                    "writes_per_s": round(len(times) / sum(times), 1),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

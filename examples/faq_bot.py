@@ -38,22 +38,30 @@ def ask(base: str, question: str, timeout: float = 10.0) -> dict[str, Any]:
 
 def render(answer: dict[str, Any], out: TextIO) -> None:
     """Print an answer: its text without the footnote block, then the numbered sources."""
-    body = "\n".join(line for line in answer["answer"].splitlines()
-                     if not line.startswith("[^"))
+    body = "\n".join(line for line in answer["answer"].splitlines() if not line.startswith("[^"))
     print(body.rstrip(), file=out)
     if answer["citations"]:
         print("\nSources:", file=out)
         for c in answer["citations"]:
             quote = " ".join(c["quote"].split())
-            print(textwrap.fill(f"[{c['n']}] \u201c{quote}\u201d \u2014 {c['title']} "
-                                f"(characters {c['start']}\u2013{c['end']})",
-                                width=88, subsequent_indent="    "), file=out)
+            print(
+                textwrap.fill(
+                    f"[{c['n']}] \u201c{quote}\u201d \u2014 {c['title']} "
+                    f"(characters {c['start']}\u2013{c['end']})",
+                    width=88,
+                    subsequent_indent="    ",
+                ),
+                file=out,
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="http://127.0.0.1:8000",
-                        help="where the service runs (default: %(default)s)")
+    parser.add_argument(
+        "--base",
+        default="http://127.0.0.1:8000",
+        help="where the service runs (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     status = 0
     for line in sys.stdin:

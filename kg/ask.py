@@ -87,10 +87,30 @@ from kg.vocab import (
     role,
 )
 
-Intent = Literal["define", "relate", "difference", "examples", "yes_no", "which", "why", "how",
-                 "what_happens", "unknown"]
-INTENTS: tuple[Intent, ...] = ("define", "relate", "difference", "examples", "yes_no", "which",
-                               "why", "how", "what_happens", "unknown")
+Intent = Literal[
+    "define",
+    "relate",
+    "difference",
+    "examples",
+    "yes_no",
+    "which",
+    "why",
+    "how",
+    "what_happens",
+    "unknown",
+]
+INTENTS: tuple[Intent, ...] = (
+    "define",
+    "relate",
+    "difference",
+    "examples",
+    "yes_no",
+    "which",
+    "why",
+    "how",
+    "what_happens",
+    "unknown",
+)
 MAX_QUESTION = 500
 """Longest question, in characters, that is read."""
 FUZZY_CUTOFF = 88.0
@@ -100,21 +120,34 @@ MAX_CONCEPTS = 3
 
 _DIFFERENCE = re.compile(
     r"\b(differen\w*|differ|differs|diff|distinguish\w*|distinction|versus|vs|compar\w*|"
-    r"contrast\w*|same|similar\w*|unlike|opposite)\b")
+    r"contrast\w*|same|similar\w*|unlike|opposite)\b"
+)
 _EXAMPLES = re.compile(r"\b(examples?|instances?|illustrat\w*|e\.?g|cases?)\b")
-_YES_NO = re.compile(r"^\s*(is|are|was|were|can|could|does|do|did|would|will|should|must|"
-                     r"might|may|has|have|had|need|needs)\b", re.I)
+_YES_NO = re.compile(
+    r"^\s*(is|are|was|were|can|could|does|do|did|would|will|should|must|"
+    r"might|may|has|have|had|need|needs)\b",
+    re.I,
+)
 _WHAT_IS = re.compile(
     r"^\s*(?:(?:so|and|but|please|ok|okay)\s+)?(?:what\s+is|what's|whats|what\s+are|"
     r"what're|which\s+is|who\s+is|define|explain|describe|tell\s+me\s+about)\s+"
-    r"(?:(?:the|a|an)\s+)?$", re.I)
-_OF_BETWEEN = re.compile(r"^\s*(?:'s\s*|\u2019s\s*)?(?:of|for|in|within|inside)\s+"
-                         r"(?:(?:the|a|an)\s+)?$|^\s*(?:'s|\u2019s)\s*$", re.I)
+    r"(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
+_OF_BETWEEN = re.compile(
+    r"^\s*(?:'s\s*|\u2019s\s*)?(?:of|for|in|within|inside)\s+"
+    r"(?:(?:the|a|an)\s+)?$|^\s*(?:'s|\u2019s)\s*$",
+    re.I,
+)
 _WORDS = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
-_SHARED_HEAD_JOIN = re.compile(r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bvs\.?|\bversus\b|&|/)"
-                               r"\s*(?:(?:the|a|an)\s+)?$", re.I)
+_SHARED_HEAD_JOIN = re.compile(
+    r"\s*(?:,\s*(?:and|or)?|\band\b|\bor\b|\bvs\.?|\bversus\b|&|/)"
+    r"\s*(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
 _PREDICATE_QUESTION = re.compile(
-    r"^\s*(?:why|how|in what way|is|are|was|were|can|could|would|will|does|do)\b", re.I)
+    r"^\s*(?:why|how|in what way|is|are|was|were|can|could|would|will|does|do)\b", re.I
+)
 _LAST_WORD = re.compile(r"([^\W_]+)\s*$")
 _LEAD = re.compile(r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+)*", re.I)
 _WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)", re.I)
@@ -122,19 +155,25 @@ _WHAT_HAPPENS = re.compile(
     r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
     r"went\s+wrong|goes\s+wrong|can\s+go\s+wrong|could\s+go\s+wrong|does\s+\S+(?:\s+\S+)?\s+lead\s+to|are\s+the\s+"
     r"(?:effects|consequences|results|outcomes)|is\s+the\s+(?:effect|consequence|result|outcome)))"
-    r"\b", re.I)
+    r"\b",
+    re.I,
+)
 _HOW = re.compile(r"how\s+(?:does|do|did|can|could|would|will|is|are|might)\b", re.I)
 _WHICH = re.compile(r"\b(?:which|whether)\b|\bor\b", re.I)
-_JUDGING = re.compile(r"\b(?:dangerous|bad|worrying|concerning|worse|worst|risky|scary|"
-                      r"harmful|problem|problems|problematic|matter|matters|important|hard|"
-                      r"difficult|enough|insufficient|fail|fails)\b", re.I)
+_JUDGING = re.compile(
+    r"\b(?:dangerous|bad|worrying|concerning|worse|worst|risky|scary|"
+    r"harmful|problem|problems|problematic|matter|matters|important|hard|"
+    r"difficult|enough|insufficient|fail|fails)\b",
+    re.I,
+)
 """Words by which a why-question asks why something is bad or matters, not why it
 happens."""
 _NEGATED = re.compile(r"\b(?:not|cannot|never|fail|fails|failed|failing)\b|n[’']t\b", re.I)
 """Words by which a question asks why something falls short ("why doesn't adversarial
 training show ...")."""
-_GENERIC_OBJECTIVE = frozenset({"goal", "goals", "objective", "objectives", "aim", "aims",
-                                "purpose"})
+_GENERIC_OBJECTIVE = frozenset(
+    {"goal", "goals", "objective", "objectives", "aim", "aims", "purpose"}
+)
 """Aliases of "objective function" that, beside another concept, ask for its objective."""
 
 
@@ -228,11 +267,17 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
             w.role = "intent"
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
     for before, w, after in zip(words, words[1:], words[2:], strict=False):
-        third_person = w.text.endswith("s") and not w.text.endswith("ss") \
-            and after.role == "function"
-        if w.role is None and not w.concept and w.text.isalpha() and before.concept \
-                and (after.text.lower() in _DETERMINERS or after.concept or third_person) \
-                and _adjacent(question, w, after):
+        third_person = (
+            w.text.endswith("s") and not w.text.endswith("ss") and after.role == "function"
+        )
+        if (
+            w.role is None
+            and not w.concept
+            and w.text.isalpha()
+            and before.concept
+            and (after.text.lower() in _DETERMINERS or after.concept or third_person)
+            and _adjacent(question, w, after)
+        ):
             # a word between a name and "a"/"the" or another name, or one in -s before a
             # function word, is a verb, not a compound's head: "can adversarial training
             # *leave* a deceptive model in place?", "deception *pays* off"
@@ -248,28 +293,47 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         # when the question names no other: "troops", "brotherhood", "mother"
         named = {f.id for f in kept}
         for w in words:
-            cid = lex.keywords.get(fold_word(w.text)) if not w.concept and w.role is None \
-                else None
+            cid = lex.keywords.get(fold_word(w.text)) if not w.concept and w.role is None else None
             if cid is not None and cid not in named:
                 kept.append(Found(cid, w.start, w.end, "keyword"))
                 named.add(cid)
                 w.concept = True
         kept.sort(key=lambda f: f.start)
-        occurrences = sorted([*occurrences, *(f for f in kept if f.how == "keyword")],
-                             key=lambda f: f.start)
+        occurrences = sorted(
+            [*occurrences, *(f for f in kept if f.how == "keyword")], key=lambda f: f.start
+        )
     loose, _ = _missing(question, words, found, loose=True)
     ids = {f.id for f in kept}
-    return Reading(kept, words, missing, framing, loose,
-                   [f for f in occurrences if f.id in ids])
+    return Reading(kept, words, missing, framing, loose, [f for f in occurrences if f.id in ids])
 
 
-_DETERMINERS = frozenset({"a", "an", "the", "its", "their", "this", "that", "these",
-                          "those", "it", "them", "his", "her", "our", "your", "any", "every"})
+_DETERMINERS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "its",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "them",
+        "his",
+        "her",
+        "our",
+        "your",
+        "any",
+        "every",
+    }
+)
 _VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what))*\s+$", re.I)
 
 
-def _verbal(graph: KnowledgeGraph, question: str, words: list[_Word],
-            found: list[Found]) -> list[Found]:
+def _verbal(
+    graph: KnowledgeGraph, question: str, words: list[_Word], found: list[Found]
+) -> list[Found]:
     """Read a verb before a term as the concept its gerund names, where the graph has one:
     "does it *understand the base objective*" names "understanding the base objective",
     not the base objective itself."""
@@ -277,15 +341,25 @@ def _verbal(graph: KnowledgeGraph, question: str, words: list[_Word],
     for f in found:
         before = [w for w in words if w.end <= f.start]
         for verb in reversed(before[-4:]):
-            lead = _VERB_LEAD.fullmatch(question[verb.end:f.start])
+            lead = _VERB_LEAD.fullmatch(question[verb.end : f.start])
             if lead is None:
                 continue
             stem = verb.text.lower()
-            stems = {st for st in (stem, stem[:-1] if stem.endswith("s") else stem)
-                     if len(st) >= 3 and st.isalpha()}
-            rest = question[verb.end:f.end]
-            hit = next((c for st in sorted(stems) for form in (st + "ing", st + st[-1] + "ing")
-                        if (c := graph.lookup(form + rest)) is not None and c.id != f.id), None)
+            stems = {
+                st
+                for st in (stem, stem[:-1] if stem.endswith("s") else stem)
+                if len(st) >= 3 and st.isalpha()
+            }
+            rest = question[verb.end : f.end]
+            hit = next(
+                (
+                    c
+                    for st in sorted(stems)
+                    for form in (st + "ing", st + st[-1] + "ing")
+                    if (c := graph.lookup(form + rest)) is not None and c.id != f.id
+                ),
+                None,
+            )
             if hit is not None:
                 f = Found(hit.id, verb.start, f.end, "verbal")
                 break
@@ -311,11 +385,17 @@ def _shared_heads(graph: KnowledgeGraph, question: str, start: int, text: str) -
         join = _SHARED_HEAD_JOIN.search(question[:end])
         if not join:
             break
-        word = _LAST_WORD.search(question[:join.start()])
+        word = _LAST_WORD.search(question[: join.start()])
         if not word:
             break
-        concept = next((c for j in (sep, " ", "-")
-                        if (c := graph.lookup(f"{word.group(1)}{j}{tail}")) is not None), None)
+        concept = next(
+            (
+                c
+                for j in (sep, " ", "-")
+                if (c := graph.lookup(f"{word.group(1)}{j}{tail}")) is not None
+            ),
+            None,
+        )
         if concept is None:
             break
         out.append(Found(concept.id, word.start(1), word.end(1), "shared-head"))
@@ -349,7 +429,7 @@ _PARTICIPLE = re.compile(r"\b(?:([^\W\d_]+)[\s-]+)?(mis)?aligned\b", re.I)
 
 
 def _participles(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Found]:
-    """"Inner misaligned", "outer aligned", "pseudo-aligned", "misaligned": the concept
+    """ "Inner misaligned", "outer aligned", "pseudo-aligned", "misaligned": the concept
     named "<word> (mis)alignment" or "misalignment", where the question names none there."""
     out: list[Found] = []
     for m in _PARTICIPLE.finditer(question):
@@ -367,8 +447,11 @@ def _participles(graph: KnowledgeGraph, question: str, found: list[Found]) -> li
 
 def _adjectives(graph: KnowledgeGraph, words: list[_Word]) -> list[Found]:
     terms = adjective_terms(graph)
-    return [Found(terms[w.text.lower()], w.start, w.end, "adjective") for w in words
-            if not w.concept and w.text.lower() in terms]
+    return [
+        Found(terms[w.text.lower()], w.start, w.end, "adjective")
+        for w in words
+        if not w.concept and w.text.lower() in terms
+    ]
 
 
 def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Found]:
@@ -380,18 +463,17 @@ def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Fou
     n = len(words)
     for size in range(min(6, n), 0, -1):
         for i in range(n - size + 1):
-            span = words[i:i + size]
-            if any(covered[i:i + size]):
+            span = words[i : i + size]
+            if any(covered[i : i + size]):
                 continue
             if role(span[0].text) is not None or role(span[-1].text) is not None:
                 continue  # a phrase starts and ends with a content word ("optimise" is a verb)
             if _crosses_punctuation(question, span):
                 continue
-            phrase = normalize_term(question[span[0].start:span[-1].end])
+            phrase = normalize_term(question[span[0].start : span[-1].end])
             if len(phrase) < 5:
                 continue
-            best = process.extractOne(phrase, names, scorer=fuzz.ratio,
-                                      score_cutoff=FUZZY_CUTOFF)
+            best = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if best is None:
                 continue
             found.append(Found(terms[best[0]], span[0].start, span[-1].end, "fuzzy"))
@@ -401,12 +483,19 @@ def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Fou
 
 
 def _crosses_punctuation(question: str, span: list[_Word]) -> bool:
-    return any(re.search(r"[^\s\-'\u2019]", question[a.end:b.start])
-               for a, b in zip(span, span[1:], strict=False))
+    return any(
+        re.search(r"[^\s\-'\u2019]", question[a.end : b.start])
+        for a, b in zip(span, span[1:], strict=False)
+    )
 
 
-def _missing(question: str, words: list[_Word], found: list[Found],
-             loose: bool = False, lex: Lexicon | None = None) -> tuple[list[str], list[Found]]:
+def _missing(
+    question: str,
+    words: list[_Word],
+    found: list[Found],
+    loose: bool = False,
+    lex: Lexicon | None = None,
+) -> tuple[list[str], list[Found]]:
     """Runs of content words, each widened over a concept name it is joined to.
 
     A content word directly beside a concept's name (a space or hyphen apart) makes one
@@ -419,9 +508,15 @@ def _missing(question: str, words: list[_Word], found: list[Found],
     predicate = _PREDICATE_QUESTION.match(question) is not None
     attributive: set[int] = set()
     for i, (article, w, after) in enumerate(zip(words, words[1:], words[2:], strict=False)):
-        if article.text.lower() in ("the", "a", "an") and not w.concept and w.role is None \
-                and is_adjective(w.text) and not after.concept \
-                and after.role in (None, "verb") and _adjacent(question, w, after):
+        if (
+            article.text.lower() in ("the", "a", "an")
+            and not w.concept
+            and w.role is None
+            and is_adjective(w.text)
+            and not after.concept
+            and after.role in (None, "verb")
+            and _adjacent(question, w, after)
+        ):
             # "the treacherous turn": an adjective between an article and a word is part
             # of a name, and so is that word, though it may look like a verb
             after.role = None
@@ -430,19 +525,32 @@ def _missing(question: str, words: list[_Word], found: list[Found],
     for i, w in enumerate(words):
         joins_run = bool(runs) and _adjacent(question, runs[-1][-1], w)
         # a verb or generic noun can carry on a name ("treacherous turn") but not start one
-        content = not w.concept and (w.role is None or loose and joins_run
-                                     and w.role in ("verb", "generic"))
-        if content and predicate and w.role is None and is_adjective(w.text) \
-                and i not in attributive:
+        content = not w.concept and (
+            w.role is None or loose and joins_run and w.role in ("verb", "generic")
+        )
+        if (
+            content
+            and predicate
+            and w.role is None
+            and is_adjective(w.text)
+            and i not in attributive
+        ):
             w.role = "context"  # "why is deceptive alignment dangerous?", "how likely is"
             continue
         if content and w.role is None and len(w.text) > 4 and w.text.lower().endswith("ly"):
             w.role = "context"  # an adverb is no name ("specify it perfectly")
             continue
         before = words[i - 1] if i else None
-        if content and not joins_run and before is not None and before.role == "context" \
-                and before.text.lower() in FIELD_WORDS and not before.concept \
-                and not before.text.isdigit() and _adjacent(question, before, w):
+        if (
+            content
+            and not joins_run
+            and before is not None
+            and before.role == "context"
+            and before.text.lower() in FIELD_WORDS
+            and not before.concept
+            and not before.text.isdigit()
+            and _adjacent(question, before, w)
+        ):
             runs.append([before, w])  # "AI safety": the context word is part of the name
             continue
         if not content:
@@ -461,12 +569,21 @@ def _missing(question: str, words: list[_Word], found: list[Found],
         if lex is not None and _known(question, run, found, lex):
             continue
         start, end = run[0].start, run[-1].end
-        joins = [f for f in found
-                 if (f.end <= start and _joined(question[f.end:start]))
-                 or (f.start >= end and _joined(question[end:f.start]))]
-        if lex is not None and anchored and not joins and len(run) == 1 \
-                and run[0].text.isalpha() and run[0].text.islower() \
-                and is_common(run[0].text):
+        joins = [
+            f
+            for f in found
+            if (f.end <= start and _joined(question[f.end : start]))
+            or (f.start >= end and _joined(question[end : f.start]))
+        ]
+        if (
+            lex is not None
+            and anchored
+            and not joins
+            and len(run) == 1
+            and run[0].text.isalpha()
+            and run[0].text.islower()
+            and is_common(run[0].text)
+        ):
             # one everyday word on its own, in a question that names a concept, says how
             # it is asked about ("the assistant that *filled* the barracks", "goes
             # *straight* for", "does its *job* well"), not what is asked about; a name the
@@ -492,16 +609,17 @@ def _known(question: str, run: list[_Word], found: list[Found], lex: Lexicon) ->
     texts = [w.text for w in run]
     if any(ch.isdigit() for t in texts for ch in t) or run[0].role == "context":
         return False
-    head_of = [f for f in found if f.end <= run[0].start
-               and _joined(question[f.end:run[0].start])]
+    head_of = [
+        f for f in found if f.end <= run[0].start and _joined(question[f.end : run[0].start])
+    ]
     if head_of:
         f = head_of[-1]
-        return lex.known(_WORDS.findall(question[f.start:f.end]) + texts)
+        return lex.known(_WORDS.findall(question[f.start : f.end]) + texts)
     return lex.known(texts)
 
 
 def _adjacent(question: str, a: _Word, b: _Word) -> bool:
-    return not re.search(r"[^\s\-'\u2019]", question[a.end:b.start])
+    return not re.search(r"[^\s\-'\u2019]", question[a.end : b.start])
 
 
 def _joined(between: str) -> bool:
@@ -522,7 +640,7 @@ def _mask(question: str, found: list[Found]) -> str:
     """The question lower-cased, with the named concepts blanked out."""
     chars = list(question.lower())
     for f in found:
-        chars[f.start:f.end] = " " * (f.end - f.start)
+        chars[f.start : f.end] = " " * (f.end - f.start)
     return "".join(chars)
 
 
@@ -531,14 +649,17 @@ def detect_intent(reading: Reading) -> Intent:
     if not reading.found or reading.missing:
         return "unknown"
     framing = reading.framing
-    opening = framing[_LEAD.match(framing).end():]  # type: ignore[union-attr]
+    opening = framing[_LEAD.match(framing).end() :]  # type: ignore[union-attr]
     two = len(reading.found) >= 2
     if _WHY.match(opening):
         return "why"
     if _WHAT_HAPPENS.match(opening):
         return "what_happens"
-    if _HOW.match(opening) and not _RELATE_WORDS.search(framing) \
-            and not _DIFFERENCE.search(framing):
+    if (
+        _HOW.match(opening)
+        and not _RELATE_WORDS.search(framing)
+        and not _DIFFERENCE.search(framing)
+    ):
         return "how"
     if len(reading.found) >= 3 and _options(reading) is not None:
         return "which"
@@ -548,8 +669,11 @@ def detect_intent(reading: Reading) -> Intent:
         asked = [t for t in focus_types(framing) if t != "contrasts_with"]
         if not _DIFFERENCE.search(framing) or re.search(r"\bsame\b", framing) or asked:
             return "yes_no"
-    if _YES_NO.match(opening) and not two and (SUFFICES.search(framing)
-                                               or _UNIVERSAL.search(framing)):
+    if (
+        _YES_NO.match(opening)
+        and not two
+        and (SUFFICES.search(framing) or _UNIVERSAL.search(framing))
+    ):
         # "does solving outer alignment guarantee an aligned system?", "does a system
         # that does its job well have to be an optimizer?"
         return "yes_no"
@@ -562,21 +686,25 @@ def detect_intent(reading: Reading) -> Intent:
 
 _RELATE_WORDS = re.compile(r"\b(?:relat\w*|connect\w*|link\w*|relationship)\b")
 _WHY_IS = re.compile(r"^\s*why\s+(?:is|are|was|were|'s)\b", re.I)
-_UNIVERSAL = re.compile(r"\b(?:necessarily|always|automatically|inevitably|must|"
-                        r"ha(?:ve|s) to)\b", re.I)
+_UNIVERSAL = re.compile(
+    r"\b(?:necessarily|always|automatically|inevitably|must|"
+    r"ha(?:ve|s) to)\b",
+    re.I,
+)
 _CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
 _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
 _INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|than|over)\b", re.I)
 
 
-def _after(graph: KnowledgeGraph, q: str, found: list[Found],
-           marker: re.Pattern[str]) -> Concept | None:
+def _after(
+    graph: KnowledgeGraph, q: str, found: list[Found], marker: re.Pattern[str]
+) -> Concept | None:
     """The concept a question names right after ``marker`` ("even if the base objective
     ...", "instead of heuristics"), read only if nothing but a few words come between."""
     m = marker.search(q)
     if m is None:
         return None
-    later = [f for f in found if f.start >= m.end() and len(q[m.end():f.start].split()) <= 3]
+    later = [f for f in found if f.start >= m.end() and len(q[m.end() : f.start].split()) <= 3]
     return graph.concepts[later[0].id] if later else None
 
 
@@ -587,7 +715,7 @@ def _options(reading: Reading) -> tuple[list[Found], Found, Found] | None:
     places = reading.occurrences or reading.found
     for i in range(len(places) - 1):
         a, b = places[i], places[i + 1]
-        between = reading.framing[a.end:b.start]
+        between = reading.framing[a.end : b.start]
         if a.id == b.id or not re.fullmatch(r"[\s,]*or\s+(?:(?:the|a|an)\s+)?", between):
             continue
         rest = [f for f in reading.found if f.id not in (a.id, b.id)]
@@ -614,7 +742,7 @@ _LEADING_IF = re.compile(r"^\s*if\s+([^,?]+),\s*(.+?)\s*$", re.I)
 
 
 def _condition_last(q: str) -> str:
-    """"If X, is Y?" read as "is Y even if X?" (and "If X, what happens?" as "what
+    """ "If X, is Y?" read as "is Y even if X?" (and "If X, what happens?" as "what
     happens if X?"): the question comes first, as the readers of questions expect."""
     m = _LEADING_IF.match(q)
     if m is None:
@@ -635,8 +763,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         focus = [*focus, "requires", "relies_on"]
     # "the goal of evolution", "what is the mesa-optimizer's objective": the generic alias
     # asks for the other concept's objective, not for the concept "objective function"
-    generic = [f for f in found if f.id == "objective-function"
-               and q[f.start:f.end].lower() in _GENERIC_OBJECTIVE]
+    generic = [
+        f
+        for f in found
+        if f.id == "objective-function" and q[f.start : f.end].lower() in _GENERIC_OBJECTIVE
+    ]
     if generic and len(found) > 1:
         owner = _objective_of(graph, q, found, generic[0])
         found = [f for f in found if f not in generic]
@@ -644,15 +775,17 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if owner is not None and len(found) > 1 and _YES_NO.match(q):
             # "do humans care about the objective of evolution?": asks about the objective
             # itself, genetic fitness, not about evolution
-            found = [Found(owner[1], f.start, f.end, f.how) if f.id == owner[0] else f
-                     for f in found]
+            found = [
+                Found(owner[1], f.start, f.end, f.how) if f.id == owner[0] else f for f in found
+            ]
     concepts = [graph.concepts[f.id] for f in found][:MAX_CONCEPTS]
     if reading.missing or not concepts:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
         missing = (reading.named or reading.missing) if not concepts else reading.missing
         return _unknown(graph, q, missing, concepts)
-    intent = detect_intent(Reading(found, reading.words, [], reading.framing, [],
-                                   reading.occurrences))
+    intent = detect_intent(
+        Reading(found, reading.words, [], reading.framing, [], reading.occurrences)
+    )
     if intent == "examples" and concepts[0].kind == "example":
         intent = "define"  # "the bottle cap example": the example itself is asked about
     toward: Concept | None = None
@@ -674,8 +807,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             lines = _relate(graph, [subject, a, b], notes)
         concepts = [subject, a, b] if choice is None else [subject, choice.chosen, choice.other]
     elif intent == "yes_no" and len(concepts) == 1:
-        universal = content_stems(reading.framing) if _UNIVERSAL.search(reading.framing) \
-            else None
+        universal = content_stems(reading.framing) if _UNIVERSAL.search(reading.framing) else None
         lines, verdict = whether_enough(graph, concepts[0], notes, universal)
     elif intent == "yes_no":
         despite = _after(graph, q, found, _DESPITE)
@@ -692,8 +824,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # question predicates comes last; the first concept the graph relates to it
             # directly is what it is predicated of
             last = concepts[-1]
-            asked = [c for c in concepts[:-1] if any(
-                r.type in focus for r in graph.relations_between(c.id, last.id))]
+            asked = [
+                c
+                for c in concepts[:-1]
+                if any(r.type in focus for r in graph.relations_between(c.id, last.id))
+            ]
             related = [c for c in concepts[:-1] if graph.relations_between(c.id, last.id)]
             if len(concepts) > 2 and asked:
                 # "do humans care about evolution's objective of genetic fitness?": the
@@ -701,15 +836,24 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 x, y = asked[0], last
             elif len(concepts) > 2 and related and not graph.relations_between(x.id, y.id):
                 x, y = related[0], last
-        framing = reading.framing[_LEAD.match(reading.framing).end():]  # type: ignore[union-attr]
+        framing = reading.framing[_LEAD.match(reading.framing).end() :]  # type: ignore[union-attr]
         within = None
         if despite is None and len(concepts) == 3 and asked_kind(focus, framing) == "same":
             # "does inner alignment require the mesa-objective to be identical to the base
             # objective?": whether the last two are the same, as inner alignment has it
             within, (x, y) = concepts[0], concepts[1:]
         universal = content_stems(reading.framing) if _UNIVERSAL.search(framing) else None
-        lines, verdict = whether(graph, x, y, focus, notes, framing=framing, despite=despite,
-                                 within=within, universal=universal)
+        lines, verdict = whether(
+            graph,
+            x,
+            y,
+            focus,
+            notes,
+            framing=framing,
+            despite=despite,
+            within=within,
+            universal=universal,
+        )
     elif intent == "why":
         contrast = _after(graph, q, found, _INSTEAD)
         if contrast is not None and len(concepts) > 2:
@@ -721,18 +865,26 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # is explained, the last the one it is explained for
             concepts = concepts[::-1]
         negative = bool(_NEGATED.search(reading.framing))
-        lines = why(graph, concepts, notes,
-                    judging=negative or bool(_JUDGING.search(reading.framing)),
-                    contrast=contrast, negative=negative,
-                    asked=content_stems(reading.framing))
+        lines = why(
+            graph,
+            concepts,
+            notes,
+            judging=negative or bool(_JUDGING.search(reading.framing)),
+            contrast=contrast,
+            negative=negative,
+            asked=content_stems(reading.framing),
+        )
         if contrast is not None:
             concepts = [*concepts, contrast]
     elif intent == "how":
         lines = how(graph, concepts, focus, notes, asked=content_stems(reading.framing))
     elif intent == "what_happens":
         condition = _CONDITION.search(q)
-        later = [graph.concepts[f.id] for f in found
-                 if condition is not None and f.start >= condition.end()]
+        later = [
+            graph.concepts[f.id]
+            for f in found
+            if condition is not None and f.start >= condition.end()
+        ]
         if later and later[0] is not concepts[0]:
             # "what happens to its objective when the objective is a pointer to its world
             # model?": what happens follows from the condition
@@ -751,21 +903,37 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     if not any(lines):
         # an intent that found nothing to say must not leave the reader with nothing
         lines = _define(graph, concepts[-1], notes, focus)
-    return Answer(q, intent, [c.id for c in concepts], with_footnotes(lines, notes), notes,
-                  _suggest(graph, concepts, intent), verdict=verdict)
+    return Answer(
+        q,
+        intent,
+        [c.id for c in concepts],
+        with_footnotes(lines, notes),
+        notes,
+        _suggest(graph, concepts, intent),
+        verdict=verdict,
+    )
 
 
-def _objective_of(graph: KnowledgeGraph, q: str, found: list[Found],
-                  generic: Found) -> tuple[str, str] | None:
+def _objective_of(
+    graph: KnowledgeGraph, q: str, found: list[Found], generic: Found
+) -> tuple[str, str] | None:
     """For "the objective of Y" (or "Y's goal"): Y and the one objective the graph says Y
     pursues, when it says so plainly; else None."""
-    after = [f for f in found if f.start > generic.end
-             and _OF_BETWEEN.match(q[generic.end:f.start])]
-    before = [f for f in found if f.end <= generic.start
-              and re.fullmatch(r"\s*(?:'s|\u2019s)\s*", q[f.end:generic.start])]
+    after = [
+        f for f in found if f.start > generic.end and _OF_BETWEEN.match(q[generic.end : f.start])
+    ]
+    before = [
+        f
+        for f in found
+        if f.end <= generic.start
+        and re.fullmatch(r"\s*(?:'s|\u2019s)\s*", q[f.end : generic.start])
+    ]
     for owner in after[:1] or before[-1:]:
-        targets = [r.target for r in graph.relations_of(owner.id) if r.source == owner.id
-                   and r.type == "has_objective" and r.modality is None]
+        targets = [
+            r.target
+            for r in graph.relations_of(owner.id)
+            if r.source == owner.id and r.type == "has_objective" and r.modality is None
+        ]
         if len(targets) == 1:
             return owner.id, targets[0]
     return None
@@ -781,7 +949,7 @@ def _unwrapped(graph: KnowledgeGraph, q: str) -> str:
     than cut, so that offsets still point into the question as asked."""
     m = _PREAMBLE.match(q)
     if m and not annotate(graph, m.group(1)):
-        q = " " * m.end() + q[m.end():]
+        q = " " * m.end() + q[m.end() :]
     body = q.strip()
     quoted = _QUOTED.match(body)
     if quoted:
@@ -790,8 +958,13 @@ def _unwrapped(graph: KnowledgeGraph, q: str) -> str:
     return q
 
 
-def _which(graph: KnowledgeGraph, subjects: list[Concept], options: list[Concept],
-           focus: list[str], notes: Footnotes) -> tuple[list[str], Choice | None, Concept]:
+def _which(
+    graph: KnowledgeGraph,
+    subjects: list[Concept],
+    options: list[Concept],
+    focus: list[str],
+    notes: Footnotes,
+) -> tuple[list[str], Choice | None, Concept]:
     """A which-question with one or more subjects. "Which is the base optimizer and which
     the mesa-optimizer: evolution or humans?" names two, each decided on its own; "Under
     distributional shift, which is more likely to fail to generalize: heuristics or a
@@ -802,13 +975,15 @@ def _which(graph: KnowledgeGraph, subjects: list[Concept], options: list[Concept
         _trial, choice = which(graph, subject, options, Footnotes(graph), focus)
         if choice is not None:
             decided.append((subject, choice))
-    if len(decided) == 2 and decided[0][1].chosen != decided[1][1].chosen and all(
-            all(r.type in UPWARD for r in d[1].relations) for d in decided):
+    if (
+        len(decided) == 2
+        and decided[0][1].chosen != decided[1][1].chosen
+        and all(all(r.type in UPWARD for r in d[1].relations) for d in decided)
+    ):
         # each subject takes one option: say both, under one set of footnotes
         lines: list[str] = []
         for subject, _choice in decided:
-            more, _ = which(graph, subject, options, notes, focus, player=False,
-                            second=bool(lines))
+            more, _ = which(graph, subject, options, notes, focus, player=False, second=bool(lines))
             lines += ["", *more] if lines else more
         return lines, decided[0][1], decided[0][0]
     asked = [d for d in decided if any(r.type in focus for r in d[1].relations)]
@@ -822,33 +997,57 @@ def _asks_of(q: str, found: list[Found]) -> bool:
     if len(found) != 2:
         return False
     first, second = found
-    return bool(_WHAT_IS.match(q[:first.start]) and _OF_BETWEEN.match(q[first.end:second.start]))
+    return bool(_WHAT_IS.match(q[: first.start]) and _OF_BETWEEN.match(q[first.end : second.start]))
 
 
 # -- answers
 
-_DEFINE_ORDER = ("is_a", "part_of", "has_objective", "produces", "optimizes", "concerns",
-                 "contrasts_with", "causes", "requires", "mitigates", "example_of",
-                 "analogous_to", "related_to", "introduced_in")
+_DEFINE_ORDER = (
+    "is_a",
+    "part_of",
+    "has_objective",
+    "produces",
+    "optimizes",
+    "concerns",
+    "contrasts_with",
+    "causes",
+    "requires",
+    "mitigates",
+    "example_of",
+    "analogous_to",
+    "related_to",
+    "introduced_in",
+)
 DEFINE_FACTS = 4
 """Most relations quoted under a definition, beyond those the question asks about."""
 FOCUS_FACTS = 8
 """Most relations of the kinds the question asks about."""
 
 
-def _facts(graph: KnowledgeGraph, c: Concept, focus: list[str],
-           toward: Concept | None) -> list[tuple[Relation, bool]]:
+def _facts(
+    graph: KnowledgeGraph, c: Concept, focus: list[str], toward: Concept | None
+) -> list[tuple[Relation, bool]]:
     """The relations that say most about ``c``, read from ``c``; asked-for ones first."""
+
     def rank(rel: Relation) -> tuple[int, int, int, str]:
         forward = rel.source == c.id
         other = graph.concepts[rel.target if forward else rel.source]
         order = _DEFINE_ORDER.index(rel.type) if rel.type in _DEFINE_ORDER else 99
-        asked = 0 if toward is not None and other.id == toward.id else \
-            1 + focus.index(rel.type) if rel.type in focus else 99
+        asked = (
+            0
+            if toward is not None and other.id == toward.id
+            else 1 + focus.index(rel.type)
+            if rel.type in focus
+            else 99
+        )
         return asked, order, 0 if forward else 1, other.label.lower()
+
     rels = sorted(graph.relations_of(c.id), key=rank)
-    asked = [r for r in rels if r.type in focus or (toward is not None and toward.id in
-                                                    (r.source, r.target))][:FOCUS_FACTS]
+    asked = [
+        r
+        for r in rels
+        if r.type in focus or (toward is not None and toward.id in (r.source, r.target))
+    ][:FOCUS_FACTS]
     rest = [r for r in rels if r not in asked][:DEFINE_FACTS]
     return [(r, r.source == c.id) for r in asked + rest]
 
@@ -857,8 +1056,13 @@ def _definition(c: Concept, notes: Footnotes) -> str:
     return defined(c, notes)
 
 
-def _define(graph: KnowledgeGraph, c: Concept, notes: Footnotes, focus: list[str],
-            toward: Concept | None = None) -> list[str]:
+def _define(
+    graph: KnowledgeGraph,
+    c: Concept,
+    notes: Footnotes,
+    focus: list[str],
+    toward: Concept | None = None,
+) -> list[str]:
     lines = [f"**{capitalize(c.label)}** ({c.kind.replace('_', ' ')}): {_definition(c, notes)}"]
     if c.aliases:
         lines += ["", "Also called: " + ", ".join(c.aliases) + "."]
@@ -876,10 +1080,16 @@ def _define(graph: KnowledgeGraph, c: Concept, notes: Footnotes, focus: list[str
     return lines
 
 
-_NONE_RECORDED = {"causes": "causes or effects", "mitigates": "remedies",
-                  "requires": "requirements", "produces": "origin or products",
-                  "has_objective": "objective", "part_of": "parts",
-                  "introduced_in": "origin in a published work", "is_a": "kinds"}
+_NONE_RECORDED = {
+    "causes": "causes or effects",
+    "mitigates": "remedies",
+    "requires": "requirements",
+    "produces": "origin or products",
+    "has_objective": "objective",
+    "part_of": "parts",
+    "introduced_in": "origin in a published work",
+    "is_a": "kinds",
+}
 """What is missing, named for an answer whose question asked for it and found none."""
 
 
@@ -890,13 +1100,19 @@ def _side_effects(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[s
         if rel.type != "causes" or rel.source != c.id:
             continue
         effect = f"{capitalize(clause(graph, rel))}{notes.mark(rel.citations)}"
-        needs = [r for r in graph.relations_of(rel.target)
-                 if r.type == "requires" and r.target == rel.target]
+        needs = [
+            r
+            for r in graph.relations_of(rel.target)
+            if r.type == "requires" and r.target == rel.target
+        ]
         for need in needs:
             effect += f"; {clause(graph, need)}{notes.mark(need.citations)}"
         lines.append(f"- {effect}.")
-    return ["", f"But the graph also records what {noun(c)} brings about:", "", *lines] \
-        if lines else []
+    return (
+        ["", f"But the graph also records what {noun(c)} brings about:", "", *lines]
+        if lines
+        else []
+    )
 
 
 def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) -> list[str]:
@@ -941,8 +1157,7 @@ def examples_of(graph: KnowledgeGraph, cid: str) -> list[Example]:
     """Examples of ``cid``: those of ``cid`` first, then those of narrower concepts; each
     example once."""
     out: dict[str, Example] = {}
-    targets = [cid, *sorted(graph.descendants(cid), key=lambda d: (graph.descendants(cid)[d],
-                                                                   d))]
+    targets = [cid, *sorted(graph.descendants(cid), key=lambda d: (graph.descendants(cid)[d], d))]
     for target in targets:
         for rel in graph.relations_of(target):
             if rel.type != "example_of" or rel.target != target or rel.source == cid:
@@ -970,16 +1185,21 @@ def _examples(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
                 link = "part of" if chain and chain[0].type == "part_of" else "a kind of"
                 target = noun(c) if link == "part of" else noun(c, "bare")
                 how += f", which is {link} {target}" + notes.mark(
-                    [x for r in chain for x in r.citations])
-            lines.append(f"- **{capitalize(ex.concept.label)}**: {how}. "
-                         f"{_definition(ex.concept, notes)}")
+                    [x for r in chain for x in r.citations]
+                )
+            lines.append(
+                f"- **{capitalize(ex.concept.label)}**: {how}. {_definition(ex.concept, notes)}"
+            )
     kinds = _kinds_of(graph, c.id)
     if kinds:
         if lines:
             lines.append("")
         lines += [f"Kinds of {noun(c, 'bare')}:", ""]
-        lines += [f"- **{capitalize(graph.concepts[r.source].label)}**: "
-                  f"{capitalize(clause(graph, r))}.{notes.mark(r.citations)}" for r in kinds]
+        lines += [
+            f"- **{capitalize(graph.concepts[r.source].label)}**: "
+            f"{capitalize(clause(graph, r))}.{notes.mark(r.citations)}"
+            for r in kinds
+        ]
     own = [r for r in graph.relations_of(c.id) if r.type == "example_of" and r.source == c.id]
     if own:
         if lines:
@@ -988,8 +1208,11 @@ def _examples(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
         lines += [f"- {capitalize(clause(graph, r))}.{notes.mark(r.citations)}" for r in own]
         lines += ["", _definition(c, notes)]
     if not lines:
-        lines += [f"The graph records no examples of {noun(c)}.", "",
-                  f"**{capitalize(c.label)}**: {_definition(c, notes)}"]
+        lines += [
+            f"The graph records no examples of {noun(c)}.",
+            "",
+            f"**{capitalize(c.label)}**: {_definition(c, notes)}",
+        ]
     return lines
 
 
@@ -1013,8 +1236,10 @@ def _closest(graph: KnowledgeGraph, phrases: list[str], exclude: list[Concept]) 
     for phrase in phrases:
         wanted = normalize_term(phrase)
         for hit in search(graph, phrase, limit=5):
-            if hit.match != "fuzzy" or fuzz.ratio(wanted, normalize_term(hit.matched)) >= \
-                    CLOSEST_RATIO:
+            if (
+                hit.match != "fuzzy"
+                or fuzz.ratio(wanted, normalize_term(hit.matched)) >= CLOSEST_RATIO
+            ):
                 offer(graph.concepts[hit.id])
         stems = {w[:STEM] for w in wanted.split() if len(w) >= STEM and role(w) is None}
         if stems:
@@ -1024,17 +1249,18 @@ def _closest(graph: KnowledgeGraph, phrases: list[str], exclude: list[Concept]) 
     return out[:3]
 
 
-def _unknown(graph: KnowledgeGraph, q: str, missing: list[str],
-             known: list[Concept]) -> Answer:
+def _unknown(graph: KnowledgeGraph, q: str, missing: list[str], known: list[Concept]) -> Answer:
     notes = Footnotes(graph)
     lines: list[str] = []
     named = ", ".join(f"\u201c{p}\u201d" for p in missing)
     if missing:
-        lines.append(f"The graph has no entry for {named}, so it cannot answer this "
-                     "question as asked.")
+        lines.append(
+            f"The graph has no entry for {named}, so it cannot answer this question as asked."
+        )
     else:
-        lines.append("The question names no concept the graph holds, so it cannot answer "
-                     "it as asked.")
+        lines.append(
+            "The question names no concept the graph holds, so it cannot answer it as asked."
+        )
     if known:
         lines += ["", "What it does hold on the rest of the question:", ""]
         lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in known]
@@ -1043,15 +1269,26 @@ def _unknown(graph: KnowledgeGraph, q: str, missing: list[str],
         lines += ["", f"Closest to {named} in the graph:", ""]
     elif not known:
         closest = central_concepts(graph, 3)
-        lines += ["", "The graph covers inner alignment, mesa-optimizers and the concepts "
-                      "around them; central ones are:", ""]
+        lines += [
+            "",
+            "The graph covers inner alignment, mesa-optimizers and the concepts "
+            "around them; central ones are:",
+            "",
+        ]
     lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in closest]
     suggestions = _suggest(graph, [*known, *closest], "unknown")
     if suggestions:
         lines += ["", "Questions it can answer:", ""]
         lines += [f"- {s}" for s in suggestions]
-    return Answer(q, "unknown", [c.id for c in known], with_footnotes(lines, notes), notes,
-                  suggestions, missing)
+    return Answer(
+        q,
+        "unknown",
+        [c.id for c in known],
+        with_footnotes(lines, notes),
+        notes,
+        suggestions,
+        missing,
+    )
 
 
 def central_concepts(graph: KnowledgeGraph, n: int) -> list[Concept]:

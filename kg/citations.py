@@ -37,8 +37,9 @@ class IndexedText:
     normalized: str
     offsets: tuple[int, ...]
     """``offsets[i]`` is the index in ``original`` of ``normalized[i]``."""
-    _found: dict[str, tuple[int, int] | None] = field(default_factory=dict, compare=False,
-                                                       repr=False)
+    _found: dict[str, tuple[int, int] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     """Quotes located so far: data quotes the same passage many times over."""
 
     @classmethod

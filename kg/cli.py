@@ -42,8 +42,10 @@ def _graph(args: argparse.Namespace) -> KnowledgeGraph:
 def cmd_validate(args: argparse.Namespace) -> int:
     graph = load_graph(args.dir or Settings().data_dir)
     s = graph.stats()
-    print(f"ok: {s['concepts']} concepts, {s['relations']} relations, "
-          f"{s['citations']} citations, {s['sources']} sources")
+    print(
+        f"ok: {s['concepts']} concepts, {s['relations']} relations, "
+        f"{s['citations']} citations, {s['sources']} sources"
+    )
     return 0
 
 
@@ -121,11 +123,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
     graph = _graph(args)
     answer = ask(graph, " ".join(args.question))
     if args.json:
-        print(json.dumps({"question": answer.question, "intent": answer.intent,
-                          "verdict": answer.verdict,
-                          "concepts": answer.concepts, "answer": answer.answer,
-                          "suggestions": answer.suggestions, "missing": answer.missing},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "question": answer.question,
+                    "intent": answer.intent,
+                    "verdict": answer.verdict,
+                    "concepts": answer.concepts,
+                    "answer": answer.answer,
+                    "suggestions": answer.suggestions,
+                    "missing": answer.missing,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         print(f"[{answer.intent}: {', '.join(answer.concepts) or 'no concept'}]")
         print()
@@ -144,8 +156,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = rdf_format(args.format)
     if fmt is None:
-        print(f"error: unknown format {args.format!r}; formats: {', '.join(FORMATS)}",
-              file=sys.stderr)
+        print(
+            f"error: unknown format {args.format!r}; formats: {', '.join(FORMATS)}", file=sys.stderr
+        )
         return 2
     graph = _graph(args)
     base = args.base or Settings().base_iri
@@ -184,8 +197,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     graph = graph_from_rdf(path.read_bytes(), fmt.name, args.base or Settings().base_iri)
     s = graph.stats()
-    print(f"ok: {s['concepts']} concepts, {s['relations']} relations, "
-          f"{s['citations']} citations, {s['sources']} sources read from {path}")
+    print(
+        f"ok: {s['concepts']} concepts, {s['relations']} relations, "
+        f"{s['citations']} citations, {s['sources']} sources read from {path}"
+    )
     if args.compare:
         same = graph.content() == load_graph(args.compare).content()
         print(f"{'same as' if same else 'DIFFERS from'} {args.compare}")
@@ -201,8 +216,9 @@ def _store(args: argparse.Namespace, create: bool = False) -> SqliteStore:
     if path is None:
         raise KGError("name the store: --store PATH or KG_STORE_PATH")
     if not create and not path.is_file():
-        raise KGError(f"there is no store at {path} (kg serve --store or kg token create "
-                      "makes one)")
+        raise KGError(
+            f"there is no store at {path} (kg serve --store or kg token create makes one)"
+        )
     return open_store(path, Path(args.data) if args.data else settings.data_dir)
 
 
@@ -217,14 +233,19 @@ def cmd_token(args: argparse.Namespace) -> int:
     try:
         if args.action == "create":
             token, secret = store.create_token(args.name, tuple(args.scope or SCOPES))
-            print(f"created token {token.id} for {token.name} with scopes "
-                  f"{', '.join(token.scopes)}; it is shown only now:", file=sys.stderr)
+            print(
+                f"created token {token.id} for {token.name} with scopes "
+                f"{', '.join(token.scopes)}; it is shown only now:",
+                file=sys.stderr,
+            )
             print(secret)
         elif args.action == "list":
             for token in store.tokens():
                 state = f"revoked {token.revoked}" if token.revoked else "live"
-                print(f"{token.id}  {token.name:20} {' '.join(token.scopes):32} "
-                      f"created {token.created}  {state}")
+                print(
+                    f"{token.id}  {token.name:20} {' '.join(token.scopes):32} "
+                    f"created {token.created}  {state}"
+                )
         else:
             if not args.name or not store.revoke_token(args.name):
                 print(f"error: no live token with id {args.name!r}", file=sys.stderr)
@@ -242,8 +263,9 @@ def cmd_dump(args: argparse.Namespace) -> int:
         head = store.head()
         changed = store.dump(out)
         load_graph(out)  # what was written loads, or the problems are listed
-        print(f"wrote {changed} changed file(s) to {out} (revision {head} or later)",
-              file=sys.stderr)
+        print(
+            f"wrote {changed} changed file(s) to {out} (revision {head} or later)", file=sys.stderr
+        )
         return 0
     finally:
         store.close()
@@ -261,9 +283,12 @@ def cmd_store_import(args: argparse.Namespace) -> int:
             print(f"the store holds {source} already (revision {before})", file=sys.stderr)
         else:
             count = len(store.changes(before, 1_000_000))
-            print(f"committed {count} changed file(s) of {source} as revisions "
-                  f"{before + 1}-{done.revision}; running servers take them up within "
-                  f"KG_STORE_POLL_INTERVAL", file=sys.stderr)
+            print(
+                f"committed {count} changed file(s) of {source} as revisions "
+                f"{before + 1}-{done.revision}; running servers take them up within "
+                f"KG_STORE_POLL_INTERVAL",
+                file=sys.stderr,
+            )
         return 0
     finally:
         store.close()
@@ -316,14 +341,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("dir", nargs="?", help="data directory (default: the bundled data/)")
     sp.set_defaults(func=cmd_validate)
 
-    add("stats", "Print counts of concepts, relations and citations.").set_defaults(
-        func=cmd_stats)
+    add("stats", "Print counts of concepts, relations and citations.").set_defaults(func=cmd_stats)
 
     sp = add("coverage", "For each source, which sentences back a definition or relation.")
     sp.add_argument("--source", help="report on this source only")
     sp.add_argument("--quiet", action="store_true", help="figures only, no sentences")
-    sp.add_argument("--strict", action="store_true",
-                    help="exit 1 when a sentence with a claim is not covered")
+    sp.add_argument(
+        "--strict", action="store_true", help="exit 1 when a sentence with a claim is not covered"
+    )
     sp.set_defaults(func=cmd_coverage)
 
     sp = add("show", "Show one concept: definition, quotes, relations.")
@@ -339,14 +364,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("relate", "Explain how two concepts relate, with citations.")
     sp.add_argument("x")
     sp.add_argument("y")
-    sp.add_argument("--max-hops", type=int, default=4, choices=range(1, MAX_HOPS + 1),
-                    metavar=f"1..{MAX_HOPS}")
-    sp.add_argument("--limit", type=int, default=5, choices=range(1, MAX_LIMIT + 1),
-                    metavar=f"1..{MAX_LIMIT}")
+    sp.add_argument(
+        "--max-hops", type=int, default=4, choices=range(1, MAX_HOPS + 1), metavar=f"1..{MAX_HOPS}"
+    )
+    sp.add_argument(
+        "--limit", type=int, default=5, choices=range(1, MAX_LIMIT + 1), metavar=f"1..{MAX_LIMIT}"
+    )
     sp.set_defaults(func=cmd_relate)
 
-    sp = add("ask", "Answer a question from the graph, with cited quotes (exit 1 if it "
-                    "cannot).")
+    sp = add("ask", "Answer a question from the graph, with cited quotes (exit 1 if it cannot).")
     sp.add_argument("question", nargs="+", help="the question, quoted or as plain words")
     sp.add_argument("--json", action="store_true", help="print the answer as JSON")
     sp.set_defaults(func=cmd_ask)
@@ -357,8 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=cmd_annotate)
 
     sp = add("export", "Write the graph as RDF (Turtle, JSON-LD, N-Triples, RDF/XML).")
-    sp.add_argument("--format", default="turtle", help="turtle (ttl), jsonld, ntriples (nt), "
-                    "rdfxml (xml)")
+    sp.add_argument(
+        "--format", default="turtle", help="turtle (ttl), jsonld, ntriples (nt), rdfxml (xml)"
+    )
     sp.add_argument("-o", "--output", help="file to write (default: standard output)")
     sp.add_argument("--base", help="base IRI (default: KG_BASE_IRI)")
     sp.set_defaults(func=cmd_export)
@@ -378,26 +405,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("token", "Create, list or revoke the bearer tokens that may write.")
     sp.add_argument("action", choices=["create", "list", "revoke"])
-    sp.add_argument("name", nargs="?", help="create: who the token is for (recorded as the "
-                                            "author of its edits); revoke: the token's id")
-    sp.add_argument("--scope", action="append", choices=sorted(SCOPES),
-                    help="what it may do (repeat; default: every scope)")
+    sp.add_argument(
+        "name",
+        nargs="?",
+        help="create: who the token is for (recorded as the "
+        "author of its edits); revoke: the token's id",
+    )
+    sp.add_argument(
+        "--scope",
+        action="append",
+        choices=sorted(SCOPES),
+        help="what it may do (repeat; default: every scope)",
+    )
     sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
     sp.set_defaults(func=cmd_token)
 
-    sp = add("dump", "Write the store back as a data directory (unchanged files stay "
-                     "byte-identical), for review and commit.")
+    sp = add(
+        "dump",
+        "Write the store back as a data directory (unchanged files stay "
+        "byte-identical), for review and commit.",
+    )
     sp.add_argument("dir", help="directory to write (e.g. data)")
     sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
     sp.set_defaults(func=cmd_dump)
 
-    sp = add("store-import", "Commit a data directory's changes (say, after a git pull) "
-                             "into the store, validated, as revisions; every file that "
-                             "differs, in one step.")
+    sp = add(
+        "store-import",
+        "Commit a data directory's changes (say, after a git pull) "
+        "into the store, validated, as revisions; every file that "
+        "differs, in one step.",
+    )
     sp.add_argument("dir", help="the data directory to take in")
     sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
-    sp.add_argument("--author", default="store-import",
-                    help="recorded as the author of the revisions (default store-import)")
+    sp.add_argument(
+        "--author",
+        default="store-import",
+        help="recorded as the author of the revisions (default store-import)",
+    )
     sp.set_defaults(func=cmd_store_import)
     return p
 

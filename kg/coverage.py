@@ -125,15 +125,24 @@ def load_exemptions(path: Path, graph: KnowledgeGraph) -> list[Exemption]:
             continue
         text = IndexedText.build(graph.source_text(sid))
         for item in items or []:
-            if not isinstance(item, dict) or not isinstance(item.get("quote"), str) \
-                    or not isinstance(item.get("why"), str) or not item["why"].strip():
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("quote"), str)
+                or not isinstance(item.get("why"), str)
+                or not item["why"].strip()
+            ):
                 problems.append(Problem(shown, 1, f"{sid}: each entry needs a quote and a why"))
                 continue
             where = text.locate(item["quote"])
             if where is None:
-                problems.append(Problem(shown, 1, f"{sid}: passage not found: "
-                                                  f"{item['quote'][:80]!r}",
-                                        f"closest passage: {text.closest(item['quote'])!r}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        1,
+                        f"{sid}: passage not found: {item['quote'][:80]!r}",
+                        f"closest passage: {text.closest(item['quote'])!r}",
+                    )
+                )
                 continue
             found.append(Exemption(sid, item["quote"], item["why"].strip(), *where))
     if problems:
@@ -169,8 +178,9 @@ def coverage(graph: KnowledgeGraph, exemptions: list[Exemption]) -> list[SourceC
             if any(_overlap((s.start, s.end), span) >= need for span in cited):
                 report.covered.append(s)
                 continue
-            why = next((e.why for e in exempt if _overlap((s.start, s.end), (e.start, e.end))),
-                       None)
+            why = next(
+                (e.why for e in exempt if _overlap((s.start, s.end), (e.start, e.end))), None
+            )
             if why is not None:
                 report.exempt.append((s, why))
             else:
@@ -179,20 +189,25 @@ def coverage(graph: KnowledgeGraph, exemptions: list[Exemption]) -> list[SourceC
     return out
 
 
-def report_lines(reports: list[SourceCoverage], titles: Mapping[str, str],
-                 show: bool = True) -> Iterator[str]:
+def report_lines(
+    reports: list[SourceCoverage], titles: Mapping[str, str], show: bool = True
+) -> Iterator[str]:
     """A plain-text report: per source the figures, then (with ``show``) each sentence
     that is neither covered nor exempt."""
     for r in reports:
-        yield (f"{r.source}: {len(r.covered)} of {r.total} sentences covered "
-               f"({r.share:.0%}); {len(r.exempt)} carry no claim; "
-               f"{len(r.covered)} of {r.substantive} with a claim covered "
-               f"({r.substantive_share:.0%})")
+        yield (
+            f"{r.source}: {len(r.covered)} of {r.total} sentences covered "
+            f"({r.share:.0%}); {len(r.exempt)} carry no claim; "
+            f"{len(r.covered)} of {r.substantive} with a claim covered "
+            f"({r.substantive_share:.0%})"
+        )
         if show:
             for s in r.uncovered:
                 yield f"  uncovered @{s.start}: {s.text}"
     covered = sum(len(r.covered) for r in reports)
     substantive = sum(r.substantive for r in reports)
     total = sum(r.total for r in reports)
-    yield (f"all sources: {covered} of {total} sentences covered; {covered} of {substantive} "
-           f"with a claim ({covered / substantive if substantive else 1:.0%})")
+    yield (
+        f"all sources: {covered} of {total} sentences covered; {covered} of {substantive} "
+        f"with a claim ({covered / substantive if substantive else 1:.0%})"
+    )

@@ -31,8 +31,10 @@ from kg.graph import KnowledgeGraph
 from kg.load import LoadCache, load_files
 from kg.store import Moved, Revision, SqliteStore, StaleWrite, Store
 
-SCOPES = {"concepts:write": "create, change, delete and revert concepts",
-          "relations:write": "create, change and delete relations"}
+SCOPES = {
+    "concepts:write": "create, change, delete and revert concepts",
+    "relations:write": "create, change and delete relations",
+}
 """What each token scope allows; reading needs no token."""
 
 ANY = -1
@@ -87,8 +89,13 @@ class Curator:
         an edit under way)."""
         return self.store.read(path)
 
-    def change(self, path: str, edit: Edit, author: str, expected: int | None = ANY,
-               ) -> Committed:
+    def change(
+        self,
+        path: str,
+        edit: Edit,
+        author: str,
+        expected: int | None = ANY,
+    ) -> Committed:
         """Apply ``edit`` to the file at ``path`` and commit it if the result loads.
 
         ``expected`` is the revision the client last saw (None: the file must not exist;
@@ -118,8 +125,9 @@ class Curator:
                 except DataError as e:
                     raise EditRefused(e.problems, f"{self.name}/{path}", after) from None
                 try:
-                    revision = self.store.commit({path: after}, author, expected={path: at},
-                                                 base=self.head)
+                    revision = self.store.commit(
+                        {path: after}, author, expected={path: at}, base=self.head
+                    )
                 except (Moved, StaleWrite):
                     continue  # another process committed first: check again on its state
                 self._sync()
@@ -141,14 +149,17 @@ class Curator:
             for _ in range(RETRIES):
                 self._sync()
                 writes: dict[str, bytes | None] = {
-                    rel: content for rel, content in files.items()
-                    if self.files.get(rel, (None,))[0] != content}
+                    rel: content
+                    for rel, content in files.items()
+                    if self.files.get(rel, (None,))[0] != content
+                }
                 writes.update({rel: None for rel in self.files if rel not in files})
                 if not writes:
                     return None
                 graph = graph or self._build(dict(files))
-                expected = {rel: self.files[rel][1] if rel in self.files else None
-                            for rel in writes}
+                expected = {
+                    rel: self.files[rel][1] if rel in self.files else None for rel in writes
+                }
                 try:
                     revision = self.store.commit(writes, author, expected, base=self.head)
                 except (Moved, StaleWrite):
@@ -189,6 +200,7 @@ def open_store(path: Path, data_dir: Path) -> SqliteStore:
 
 # -- edits of concept files --------------------------------------------------------
 
+
 def put_concept(record: Record) -> Edit:
     """Write the concept as ``record`` (created if new)."""
     content = to_yaml(record)
@@ -202,18 +214,24 @@ def delete_file(current: bytes | None) -> bytes | None:
 
 def patch_concept(cid: str, change: Callable[[Record], Record]) -> Edit:
     """Change the concept's record with ``change`` (404 if there is no such concept)."""
+
     def edit(current: bytes | None) -> bytes | None:
         if current is None:
             raise NotFound(f"There is no concept {cid!r}.")
         return to_yaml(change(record_of(current)))
+
     return edit
 
 
-def relation_edit(cid: str, rtype: str, target: str,
-                  change: Callable[[dict[str, Any] | None], dict[str, Any] | None],
-                  ) -> Edit:
+def relation_edit(
+    cid: str,
+    rtype: str,
+    target: str,
+    change: Callable[[dict[str, Any] | None], dict[str, Any] | None],
+) -> Edit:
     """Change the relation ``rtype`` to ``target`` stated on ``cid``: ``change`` gets the
     relation (None: there is none) and gives the new one (None: remove it)."""
+
     def edit(current: bytes | None) -> bytes | None:
         if current is None:
             raise NotFound(f"There is no concept {cid!r}.")
@@ -231,8 +249,19 @@ def relation_edit(cid: str, rtype: str, target: str,
             relations[at] = new
         record["relations"] = relations
         return to_yaml(record)
+
     return edit
 
 
-__all__ = ["ANY", "SCOPES", "Committed", "Curator", "concept_id", "concept_path", "delete_file",
-           "patch_concept", "put_concept", "relation_edit"]
+__all__ = [
+    "ANY",
+    "SCOPES",
+    "Committed",
+    "Curator",
+    "concept_id",
+    "concept_path",
+    "delete_file",
+    "patch_concept",
+    "put_concept",
+    "relation_edit",
+]

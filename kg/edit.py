@@ -54,8 +54,9 @@ WIDTH = 90
 """Folded definitions are wrapped to this many columns, indent included."""
 
 _PLAIN = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*")
-_PRINTABLE = re.compile("[\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-                        "\U00010000-\U0010ffff]*")
+_PRINTABLE = re.compile(
+    "[\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
 """What YAML prints as it is, less line breaks (and the byte-order mark)."""
 
 
@@ -172,9 +173,14 @@ def _citations(key: str, value: Any, indent: str) -> list[str]:
 
 def _fold(text: str, indent: str) -> list[str]:
     """``text`` as the lines of a folded block scalar (``>-``) indented by ``indent``."""
-    return textwrap.wrap(" ".join(text.split()), width=WIDTH, initial_indent=indent,
-                         subsequent_indent=indent, break_long_words=False,
-                         break_on_hyphens=False)
+    return textwrap.wrap(
+        " ".join(text.split()),
+        width=WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _foldable(text: str) -> bool:
@@ -193,8 +199,9 @@ def _id(value: Any) -> str:
 
 
 def _key(key: Any) -> str:
-    return key if isinstance(key, str) and _PLAIN.fullmatch(key) and _reads_back(key) \
-        else _scalar(key)
+    return (
+        key if isinstance(key, str) and _PLAIN.fullmatch(key) and _reads_back(key) else _scalar(key)
+    )
 
 
 def _reads_back(text: str) -> bool:
@@ -212,9 +219,14 @@ def _scalar(value: Any) -> str:
     it back."""
     if isinstance(value, str) and _PRINTABLE.fullmatch(value):
         return "'" + value.replace("'", "''") + "'"
-    text = yaml.safe_dump(value, default_style='"' if isinstance(value, str) else None,
-                          default_flow_style=True, allow_unicode=False, sort_keys=False,
-                          width=float("inf"))
+    text = yaml.safe_dump(
+        value,
+        default_style='"' if isinstance(value, str) else None,
+        default_flow_style=True,
+        allow_unicode=False,
+        sort_keys=False,
+        width=float("inf"),
+    )
     return text.removesuffix("\n").removesuffix("\n...")
 
 
@@ -244,8 +256,11 @@ def pointers(content: bytes) -> dict[int, str]:
         while n < min(len(held), len(path)) and held[n] == path[n]:
             n += 1
         common[line] = held[:n]
-    return {line: "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
-            for line, path in sorted(common.items()) if path}
+    return {
+        line: "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+        for line, path in sorted(common.items())
+        if path
+    }
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

@@ -27,8 +27,9 @@ class ConceptNotFound(KGError):
 
     title = "Concept not found"
 
-    def __init__(self, term: str, suggestions: list[str] | None = None,
-                 param: str | None = None) -> None:
+    def __init__(
+        self, term: str, suggestions: list[str] | None = None, param: str | None = None
+    ) -> None:
         where = f" (parameter {param!r})" if param else ""
         super().__init__(f"No concept matches {term!r}{where}.")
         self.term = term
@@ -143,8 +144,11 @@ class Busy(KGError):
 
     title = "Busy"
 
-    def __init__(self, detail: str = "Other edits kept landing first; try again in a "
-                                     "moment.", retry_after: int = 1) -> None:
+    def __init__(
+        self,
+        detail: str = "Other edits kept landing first; try again in a moment.",
+        retry_after: int = 1,
+    ) -> None:
         super().__init__(detail)
         self.retry_after = retry_after
 

@@ -56,12 +56,22 @@ def noun(concept: Concept, form: str = "definite") -> str:
 
 
 def _forms(prefix: str, concept: Concept) -> dict[str, str]:
-    return {prefix: noun(concept), f"{prefix}a": noun(concept, "indefinite"),
-            f"{prefix}b": noun(concept, "bare"), f"{prefix}e": noun(concept, "example")}
+    return {
+        prefix: noun(concept),
+        f"{prefix}a": noun(concept, "indefinite"),
+        f"{prefix}b": noun(concept, "bare"),
+        f"{prefix}e": noun(concept, "example"),
+    }
 
 
-_PLURAL_VERBS = {"is": "are", "has": "have", "was": "were", "does": "do", "can": "can",
-                 "may": "may"}
+_PLURAL_VERBS = {
+    "is": "are",
+    "has": "have",
+    "was": "were",
+    "does": "do",
+    "can": "can",
+    "may": "may",
+}
 
 
 def _plural_verb(verb: str) -> str:
@@ -75,7 +85,7 @@ def _plural_verb(verb: str) -> str:
 
 def _agree(text: str, subject: str) -> str:
     """Make the verb after a plural ``subject`` at the start of ``text`` plural."""
-    rest = text[len(subject):].lstrip()
+    rest = text[len(subject) :].lstrip()
     verb, _, tail = rest.partition(" ")
     return f"{subject} {_plural_verb(verb)} {tail}".rstrip()
 
@@ -159,9 +169,16 @@ class Footnotes:
             key = (c.source, c.start, c.end)
             if key not in self._seen:
                 # a passage inside one already cited is that footnote again, not a new one
-                within = next((i.n for i in self.items if i.citation.source == c.source
-                               and i.citation.start <= c.start and c.end <= i.citation.end),
-                              None)
+                within = next(
+                    (
+                        i.n
+                        for i in self.items
+                        if i.citation.source == c.source
+                        and i.citation.start <= c.start
+                        and c.end <= i.citation.end
+                    ),
+                    None,
+                )
                 if within is not None:
                     self._seen[key] = within
                 else:
@@ -174,8 +191,10 @@ class Footnotes:
 
     def markdown(self) -> str:
         """The footnote definitions, one line each."""
-        return "\n".join(f'[^{i.n}]: \u201c{" ".join(i.citation.quote.split())}\u201d '
-                         f"({i.title})" for i in self.items)
+        return "\n".join(
+            f"[^{i.n}]: \u201c{' '.join(i.citation.quote.split())}\u201d ({i.title})"
+            for i in self.items
+        )
 
 
 def _cited(graph: KnowledgeGraph, notes: Footnotes, rel: Relation, forward: bool) -> str:
@@ -201,8 +220,11 @@ def cited_text(text: str, citations: tuple[Citation, ...], notes: Footnotes) -> 
 
 
 def _content_words(text: str) -> set[str]:
-    return {fold_word(w) for w in re.findall(r"[^\W_]+", text)
-            if w.lower() not in FUNCTION_WORDS and len(w) > 2}
+    return {
+        fold_word(w)
+        for w in re.findall(r"[^\W_]+", text)
+        if w.lower() not in FUNCTION_WORDS and len(w) > 2
+    }
 
 
 def _backing(sentence: str, citations: tuple[Citation, ...]) -> tuple[Citation, ...]:
@@ -244,8 +266,14 @@ class Told:
         return cited_note(rel, notes)
 
 
-def explained(graph: KnowledgeGraph, notes: Footnotes, rel: Relation, forward: bool = True,
-              told: Told | None = None, lead: str = "") -> str:
+def explained(
+    graph: KnowledgeGraph,
+    notes: Footnotes,
+    rel: Relation,
+    forward: bool = True,
+    told: Told | None = None,
+    lead: str = "",
+) -> str:
     """A relation as a cited sentence followed by its cited note: "X can produce Y.[^1]
     Why it holds.[^1]". ``lead`` goes before the sentence ("But ")."""
     told = told if told is not None else Told()
@@ -263,8 +291,9 @@ def _join(clauses: list[str]) -> str:
     return ", ".join(clauses[:-1]) + ", and " + clauses[-1]
 
 
-def path_sentence(graph: KnowledgeGraph, notes: Footnotes, path: RankedPath,
-                  told: Told | None = None) -> str:
+def path_sentence(
+    graph: KnowledgeGraph, notes: Footnotes, path: RankedPath, told: Told | None = None
+) -> str:
     """A whole path as one sentence of joined, cited clauses, then the notes of its steps
     not explained yet."""
     parts = [_cited(graph, notes, s.relation, s.forward) for s in path.steps]
@@ -293,8 +322,12 @@ def misleading(path: RankedPath) -> bool:
         symmetric = RELATION_TYPES[a.relation.type].symmetric
         if a.relation.type == b.relation.type and not symmetric and not a.forward and b.forward:
             return True
-        if a.relation.type == "mitigates" and a.forward and b.relation.type == "is_a" \
-                and not b.forward:
+        if (
+            a.relation.type == "mitigates"
+            and a.forward
+            and b.relation.type == "is_a"
+            and not b.forward
+        ):
             return True
     return False
 
@@ -315,11 +348,30 @@ LIMITS = frozenset({"insufficient_against"})
 """Relation types that state a limit: in an answer they follow what the other relations
 grant, introduced by "But"."""
 
-_DIRECT_ORDER = ("is_a", "part_of", "failure_of", "example_of", "has_objective", "produces",
-                 "causes", "makes_likely", "exacerbates", "reveals", "mitigates", "requires",
-                 "relies_on", "optimizes", "contrasts_with", "concerns", "outperforms",
-                 "fails_together", "analogous_to", "introduced_in", "related_to",
-                 "insufficient_against")
+_DIRECT_ORDER = (
+    "is_a",
+    "part_of",
+    "failure_of",
+    "example_of",
+    "has_objective",
+    "produces",
+    "causes",
+    "makes_likely",
+    "exacerbates",
+    "reveals",
+    "mitigates",
+    "requires",
+    "relies_on",
+    "optimizes",
+    "contrasts_with",
+    "concerns",
+    "outperforms",
+    "fails_together",
+    "analogous_to",
+    "introduced_in",
+    "related_to",
+    "insufficient_against",
+)
 
 
 def limiting(rel: Relation) -> bool:
@@ -330,14 +382,15 @@ def limiting(rel: Relation) -> bool:
 def ordered_direct(r: Relatedness) -> list[Relation]:
     """The direct relations of ``r`` as an answer tells them: what links the two first
     (the most specific type first), then limits and denials."""
+
     def rank(rel: Relation) -> tuple[bool, int, int]:
         order = _DIRECT_ORDER.index(rel.type) if rel.type in _DIRECT_ORDER else 99
         return limiting(rel), order, 0 if rel.source == r.x.id else 1
+
     return sorted(r.direct, key=rank)
 
 
-def direct_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
-                 told: Told) -> list[str]:
+def direct_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes, told: Told) -> list[str]:
     """One paragraph per direct relation, read from x: its sentence and its note; a limit
     after a link begins with "But"."""
     lines: list[str] = []
@@ -358,8 +411,9 @@ def _through(graph: KnowledgeGraph, path: RankedPath) -> str:
     return _join(names).replace(", and ", " and ") if len(names) <= 2 else _join(names)
 
 
-def _main_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
-                shown: list[RankedPath], told: Told) -> list[str]:
+def _main_lines(
+    graph: KnowledgeGraph, r: Relatedness, notes: Footnotes, shown: list[RankedPath], told: Told
+) -> list[str]:
     """The direct relations, or else the best path step by step, or else that there is
     none (with what each concept is)."""
     if r.direct:
@@ -372,13 +426,15 @@ def _main_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
         for i, s in enumerate(best.steps, 1):
             lines.append(f"{i}. {explained(graph, notes, s.relation, s.forward, told)}")
         return lines
-    return [f"The graph records no connection between {x} and {y} within the hop limit.", "",
-            f"- **{capitalize(r.x.label)}**: {defined(r.x, notes)}",
-            f"- **{capitalize(r.y.label)}**: {defined(r.y, notes)}"]
+    return [
+        f"The graph records no connection between {x} and {y} within the hop limit.",
+        "",
+        f"- **{capitalize(r.x.label)}**: {defined(r.x, notes)}",
+        f"- **{capitalize(r.y.label)}**: {defined(r.y, notes)}",
+    ]
 
 
-def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
-                 told: Told) -> list[str]:
+def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes, told: Told) -> list[str]:
     """Denials that part x from what y is (or y from what x is): "the bottle cap is not an
     example of an optimizer, while the mesa-optimizer is a kind of optimizer". Paths never
     run through a denial, so without these an answer would miss the point."""
@@ -388,8 +444,11 @@ def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
         for rel in graph.relations_of(a.id):
             if not rel.negated or rel.source != a.id or rel in told.relations:
                 continue
-            same = [s for s in graph.relations_between(b.id, rel.target)
-                    if s.source == b.id and s.type == rel.type and s.modality is None]
+            same = [
+                s
+                for s in graph.relations_between(b.id, rel.target)
+                if s.source == b.id and s.type == rel.type and s.modality is None
+            ]
             if same and rel.target not in above:
                 # "humans do not pursue genetic fitness, while evolution pursues it"
                 told.relations.update([rel, *same])
@@ -410,9 +469,15 @@ def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
     return lines
 
 
-def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
-                 others: int = 2, main: bool = True, told: Told | None = None,
-                 common: bool = True) -> list[str]:
+def relate_lines(
+    graph: KnowledgeGraph,
+    r: Relatedness,
+    notes: Footnotes,
+    others: int = 2,
+    main: bool = True,
+    told: Told | None = None,
+    common: bool = True,
+) -> list[str]:
     """Markdown lines explaining how ``r.x`` relates to ``r.y``; citations go to ``notes``.
 
     The answer leads with the direct relations and their notes (or the best path, each
@@ -424,8 +489,9 @@ def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
     lines: list[str] = []
     # a path none of whose steps the caller has told leads: a path told step by step
     # must not tell again what the answer has said
-    shown = sorted(shown_paths(r, others),
-                   key=lambda p: any(s.relation in told.relations for s in p.steps))
+    shown = sorted(
+        shown_paths(r, others), key=lambda p: any(s.relation in told.relations for s in p.steps)
+    )
     if not r.direct and shown and any(s.relation in told.relations for s in shown[0].steps):
         main = False
     rest = shown if r.direct else shown[1:]
@@ -453,8 +519,13 @@ def relate_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes,
         for path in rest:
             lines.append(f"- {path_sentence(graph, notes, path, told)}")
     through = {s.to_id for p in shown for s in p.steps[:-1]}
-    shared = [s for s in r.shared if common and s.concept not in through
-              and not all(rel in told.relations for rel in s.relations)]
+    shared = [
+        s
+        for s in r.shared
+        if common
+        and s.concept not in through
+        and not all(rel in told.relations for rel in s.relations)
+    ]
     if shared:
         if lines:
             lines.append("")

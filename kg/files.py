@@ -154,8 +154,9 @@ class MemoryFiles(Files):
 
     def listing(self, folder: str) -> list[str] | None:
         prefix = folder + "/"
-        names = {rel[len(prefix):].split("/", 1)[0] for rel in self.files
-                 if rel.startswith(prefix)}
+        names = {
+            rel[len(prefix) :].split("/", 1)[0] for rel in self.files if rel.startswith(prefix)
+        }
         return sorted(names) if names else None
 
     def _key(self, rel: str) -> str:
@@ -167,8 +168,9 @@ class MemoryFiles(Files):
         prefix = key + "/"
         kind: type[OSError] = FileNotFoundError
         code = errno.ENOENT
-        if PurePosixPath(key).name in ("", "..") or any(rel.startswith(prefix)
-                                                        for rel in self.files):
+        if PurePosixPath(key).name in ("", "..") or any(
+            rel.startswith(prefix) for rel in self.files
+        ):
             kind, code = IsADirectoryError, errno.EISDIR
         return kind(code, os.strerror(code), self.shown(key))
 

@@ -54,8 +54,9 @@ def contents_html(graph: KnowledgeGraph, concept: Concept) -> str:
             continue
         titles.append(source.title)
         title = escape(source.title)
-        links.append(f'<a href="{escape(source.url, quote=True)}">{title}</a>' if source.url
-                     else title)
+        links.append(
+            f'<a href="{escape(source.url, quote=True)}">{title}</a>' if source.url else title
+        )
     if links:
         html += f"<p>Source: {'; '.join(links)}</p>"
     return html
@@ -81,12 +82,22 @@ def glossary(graph: KnowledgeGraph) -> tuple[dict[str, Entry], list[Entry]]:
         alias = written.get(form, form)
         if REGEXP_META.search(form):
             chars = "".join(dict.fromkeys(REGEXP_META.findall(form)))
-            omitted.append({"alias": alias, "term": concept.label,
-                            "why": f"holds {chars!r}, which a regular expression reads "
-                                   "as more than the character"})
+            omitted.append(
+                {
+                    "alias": alias,
+                    "term": concept.label,
+                    "why": f"holds {chars!r}, which a regular expression reads "
+                    "as more than the character",
+                }
+            )
             continue
         if cid not in html:
             html[cid] = contents_html(graph, concept)
-        out[form] = {"alias": alias, "term": concept.label, "pageid": "",
-                     "contents": html[cid], "image": ""}
+        out[form] = {
+            "alias": alias,
+            "term": concept.label,
+            "pageid": "",
+            "contents": html[cid],
+            "image": "",
+        }
     return out, omitted

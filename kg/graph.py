@@ -55,9 +55,14 @@ class KnowledgeGraph:
     ['produces']
     """
 
-    def __init__(self, sources: Mapping[str, Source], texts: Mapping[str, str],
-                 concepts: Mapping[str, Concept], relations: Iterable[Relation],
-                 normalize: Callable[[str], str] = normalize_term) -> None:
+    def __init__(
+        self,
+        sources: Mapping[str, Source],
+        texts: Mapping[str, str],
+        concepts: Mapping[str, Concept],
+        relations: Iterable[Relation],
+        normalize: Callable[[str], str] = normalize_term,
+    ) -> None:
         self._sources = MappingProxyType(dict(sources))
         self._texts = MappingProxyType(dict(texts))
         self._concepts = MappingProxyType(dict(sorted(concepts.items())))
@@ -66,8 +71,7 @@ class KnowledgeGraph:
         self._forms: dict[str, tuple[str, ...]] = {}
         self._stats: dict[str, int] | None = None
         for cid, concept in self._concepts.items():
-            forms = self._forms[cid] = tuple(map(normalize, (concept.label, *concept.aliases,
-                                                             cid)))
+            forms = self._forms[cid] = tuple(map(normalize, (concept.label, *concept.aliases, cid)))
             for form in forms:
                 self._terms.setdefault(form, cid)
         self._out: dict[str, list[int]] = {cid: [] for cid in self._concepts}
@@ -113,9 +117,12 @@ class KnowledgeGraph:
         if self._stats is None:
             citations = sum(len(c.citations) for c in self._concepts.values())
             citations += sum(len(r.citations) for r in self._relations)
-            self._stats = {"concepts": len(self._concepts),
-                           "relations": len(self._relations),
-                           "citations": citations, "sources": len(self._sources)}
+            self._stats = {
+                "concepts": len(self._concepts),
+                "relations": len(self._relations),
+                "citations": citations,
+                "sources": len(self._sources),
+            }
         return dict(self._stats)
 
     # -- lookups
@@ -135,8 +142,13 @@ class KnowledgeGraph:
 
     def suggest(self, term: str, limit: int = 5) -> list[str]:
         """Ids of the concepts whose names are closest to ``term``, best first."""
-        found = process.extract(normalize_term(term) or term, list(self._terms),
-                                scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60)
+        found = process.extract(
+            normalize_term(term) or term,
+            list(self._terms),
+            scorer=fuzz.ratio,
+            limit=limit * 3,
+            score_cutoff=60,
+        )
         out: list[str] = []
         for name, _score, _i in found:
             if self._terms[name] not in out:
@@ -189,12 +201,16 @@ class KnowledgeGraph:
             return []
         if self.degree(b) < self.degree(a):
             a, b = b, a
-        keys = [k for k in self._keys_of(a)
-                if {self._relations[k].source, self._relations[k].target} == {a, b}]
+        keys = [
+            k
+            for k in self._keys_of(a)
+            if {self._relations[k].source, self._relations[k].target} == {a, b}
+        ]
         return [self._relations[k] for k in sorted(keys)]
 
-    def neighbors(self, cid: str, depth: int = 1,
-                  types: frozenset[str] | None = None) -> tuple[dict[str, int], list[Relation]]:
+    def neighbors(
+        self, cid: str, depth: int = 1, types: frozenset[str] | None = None
+    ) -> tuple[dict[str, int], list[Relation]]:
         """Concepts within ``depth`` steps of ``cid`` (either direction) and the relations used.
 
         Returns the reached concept ids with their distance, and every relation whose two
@@ -234,8 +250,11 @@ class KnowledgeGraph:
         its distance."""
         return {c: depth for c, (depth, _) in self.up_tree(cid, max_depth).items()}
 
-    def up_tree(self, cid: str, max_depth: int | None = None,
-                ) -> dict[str, tuple[int, Relation]]:
+    def up_tree(
+        self,
+        cid: str,
+        max_depth: int | None = None,
+    ) -> dict[str, tuple[int, Relation]]:
         """Every concept above ``cid`` (up to ``max_depth`` steps) with its distance and
         the relation a shortest chain reaches it by (see :meth:`chain_in`)."""
         self.concept(cid)
@@ -243,8 +262,12 @@ class KnowledgeGraph:
         tree.pop(cid, None)  # only in a cycle, which the loader refuses
         return tree
 
-    def _upward(self, starts: Iterable[str], max_depth: int | None = None,
-                within: Container[str] | None = None) -> dict[str, tuple[int, Relation]]:
+    def _upward(
+        self,
+        starts: Iterable[str],
+        max_depth: int | None = None,
+        within: Container[str] | None = None,
+    ) -> dict[str, tuple[int, Relation]]:
         """Breadth-first walk up from ``starts`` (through concepts ``within`` only, when
         given): each concept reached, with its distance and the relation it was reached by."""
         tree: dict[str, tuple[int, Relation]] = {}

@@ -41,20 +41,40 @@ _ISE = re.compile(
     r"incentiv|apolog|special|vectoral|tokeni|agoni|jeopard|subsid|scrutin)is(e|es|ed|ing|"
     r"er|ers|ation|ations|ational)\b"
 )
-_OUR = re.compile(r"\b(behavi|col|fav|hon|neighb|lab|hum|harb|rum|vap|flav|endeav)our(s|ed|"
-                  r"ing|al|ally|ism|ist|ists|ite|ites)?\b")
+_OUR = re.compile(
+    r"\b(behavi|col|fav|hon|neighb|lab|hum|harb|rum|vap|flav|endeav)our(s|ed|"
+    r"ing|al|ally|ism|ist|ists|ite|ites)?\b"
+)
 _BRITISH_WORDS = {
-    "modelling": "modeling", "modelled": "modeled", "labelled": "labeled",
-    "labelling": "labeling", "travelled": "traveled", "centre": "center",
-    "centres": "centers", "programme": "program", "programmes": "programs",
-    "defence": "defense", "offence": "offense", "judgement": "judgment",
-    "analyse": "analyze", "analysed": "analyzed", "analysing": "analyzing",
-    "grey": "gray", "greys": "grays",
+    "modelling": "modeling",
+    "modelled": "modeled",
+    "labelled": "labeled",
+    "labelling": "labeling",
+    "travelled": "traveled",
+    "centre": "center",
+    "centres": "centers",
+    "programme": "program",
+    "programmes": "programs",
+    "defence": "defense",
+    "offence": "offense",
+    "judgement": "judgment",
+    "analyse": "analyze",
+    "analysed": "analyzed",
+    "analysing": "analyzing",
+    "grey": "gray",
+    "greys": "grays",
 }
 _IRREGULAR_PLURALS = {
-    "analyses": "analysis", "hypotheses": "hypothesis", "criteria": "criterion",
-    "phenomena": "phenomenon", "mice": "mouse", "children": "child", "people": "person",
-    "data": "data", "species": "species", "series": "series",
+    "analyses": "analysis",
+    "hypotheses": "hypothesis",
+    "criteria": "criterion",
+    "phenomena": "phenomenon",
+    "mice": "mouse",
+    "children": "child",
+    "people": "person",
+    "data": "data",
+    "species": "species",
+    "series": "series",
 }
 _KEEP_S = ("ss", "us", "is", "ics", "ous", "as")
 
@@ -99,7 +119,7 @@ def british_forms(word: str) -> set[str]:
         found.add(_AMERICAN_WORDS[word])
     for american, british in (("iz", "is"), ("or", "our")):
         for i in [m.start() for m in re.finditer(american, word)]:
-            candidate = word[:i] + british + word[i + len(american):]
+            candidate = word[:i] + british + word[i + len(american) :]
             if americanize(candidate) == word:
                 found.add(candidate)
     return found
@@ -160,8 +180,11 @@ def normalize_term(term: str) -> str:
 def _char_class(pattern: str) -> str:
     """A regular-expression character class holding the ICU set ``pattern``."""
     ranges = icu.UnicodeSet(pattern).ranges()
-    return "[" + "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}"
-                         for a, b in ranges) + "]"
+    return (
+        "["
+        + "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}" for a, b in ranges)
+        + "]"
+    )
 
 
 INVISIBLE = re.compile(_char_class("[[:Cf:][:Default_Ignorable_Code_Point:]]"))
@@ -219,15 +242,15 @@ def _folded_word(word: str) -> str:
     return singular(americanize(word))
 
 
-def nearest(value: str, choices: Iterable[str], limit: int = 1,
-            cutoff: float = 60.0) -> list[str]:
+def nearest(value: str, choices: Iterable[str], limit: int = 1, cutoff: float = 60.0) -> list[str]:
     """The valid names closest to a misspelt ``value``, best first.
 
     >>> nearest("produce", ["produces", "requires", "is_a"])
     ['produces']
     """
-    found = process.extract(value, list(choices), scorer=fuzz.WRatio, limit=limit,
-                            score_cutoff=cutoff)
+    found = process.extract(
+        value, list(choices), scorer=fuzz.WRatio, limit=limit, score_cutoff=cutoff
+    )
     return [choice for choice, _score, _index in found]
 
 

@@ -57,7 +57,7 @@ def stem(word: str) -> str:
     """
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[:-len(suffix)]
+            word = word[: -len(suffix)]
             break
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
         word = word[:-1]
@@ -71,8 +71,11 @@ def content_stems(text: str) -> frozenset[str]:
     >>> sorted(content_stems("Why can't it tell green things from the exit?"))
     ['exit', 'green', 'tell', 'thing']
     """
-    return frozenset(stem(fold_word(w)) for w in _WORD.findall(text)
-                     if w.lower() not in FUNCTION_WORDS and w.lower() not in INTENT_WORDS)
+    return frozenset(
+        stem(fold_word(w))
+        for w in _WORD.findall(text)
+        if w.lower() not in FUNCTION_WORDS and w.lower() not in INTENT_WORDS
+    )
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,13 @@ def lexicon(graph: KnowledgeGraph) -> Lexicon:
                     if len(w) >= MIN_KEYWORD and not any(ch.isdigit() for ch in w):
                         owners.setdefault(fold_word(w), set()).add(c.id)
         keywords = {w: next(iter(ids)) for w, ids in owners.items() if len(ids) == 1}
-        sentences = tuple(frozenset(stem(fold_word(w)) for w in _WORD.findall(part))
-                          for text in [*texts, *own] for part in _SENTENCE.split(text))
+        sentences = tuple(
+            frozenset(stem(fold_word(w)) for w in _WORD.findall(part))
+            for text in [*texts, *own]
+            for part in _SENTENCE.split(text)
+        )
         words = frozenset(folded) | ours
-        found = _LEXICONS[graph] = Lexicon(words, f" {' '.join(folded)} ", keywords,
-                                           sentences, frozenset(map(stem, words)))
+        found = _LEXICONS[graph] = Lexicon(
+            words, f" {' '.join(folded)} ", keywords, sentences, frozenset(map(stem, words))
+        )
     return found

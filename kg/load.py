@@ -51,8 +51,9 @@ def load_graph(data_dir: str | Path) -> KnowledgeGraph:
     return validate(DiskFiles(root))
 
 
-def load_files(files: Mapping[str, bytes], name: str = "data",
-               cache: LoadCache | None = None) -> KnowledgeGraph:
+def load_files(
+    files: Mapping[str, bytes], name: str = "data", cache: LoadCache | None = None
+) -> KnowledgeGraph:
     """Load and validate data files held in memory, exactly as :func:`load_graph`
     validates a directory holding them; raise :class:`DataError` listing every problem.
 

@@ -84,8 +84,14 @@ class LoadCache:
         finally:
             self._finish(reading.files)
 
-    def _reuse(self, table: dict[str, tuple[bytes, T]], rel: str, content: bytes,
-               make: Callable[[], T], count: bool = True) -> T:
+    def _reuse(
+        self,
+        table: dict[str, tuple[bytes, T]],
+        rel: str,
+        content: bytes,
+        make: Callable[[], T],
+        count: bool = True,
+    ) -> T:
         """What ``table`` holds for ``rel`` if its bytes are still ``content``, else
         ``make()``, kept for next time (counted as a miss if ``count``). A ``make`` that
         raises keeps nothing (a text that cannot be decoded)."""
@@ -102,8 +108,14 @@ class LoadCache:
     def _begin(self, name: str, files: Mapping[str, bytes]) -> None:
         """Start a call on ``files`` named ``name``: forget what was made of the concept
         files unless the name and every file of the sources folder are as they were."""
-        context = (name, {rel: content for rel, content in files.items()
-                          if rel.startswith("sources/") or rel == "sources"})
+        context = (
+            name,
+            {
+                rel: content
+                for rel, content in files.items()
+                if rel.startswith("sources/") or rel == "sources"
+            },
+        )
         if context != self._context:
             self._concepts.clear()
             self._cited.clear()

@@ -70,9 +70,11 @@ class Relation(_Frozen):
     target: str
     citations: tuple[Citation, ...]
     note: str | None = Field(
-        default=None, description="why or how the relation holds, in our own words")
+        default=None, description="why or how the relation holds, in our own words"
+    )
     modality: Modality | None = Field(
-        default=None, description="can, may or does_not where the source hedges or denies")
+        default=None, description="can, may or does_not where the source hedges or denies"
+    )
 
     @property
     def negated(self) -> bool:

@@ -116,8 +116,7 @@ def node_cost(graph: KnowledgeGraph, cid: str) -> float:
     return HUB_WEIGHT * graph.node_costs[cid]
 
 
-def relate(graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4,
-           limit: int = 5) -> Relatedness:
+def relate(graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4, limit: int = 5) -> Relatedness:
     """Relate terms ``x`` and ``y`` (ids, labels or aliases).
 
     Raises :class:`~kg.errors.ConceptNotFound` for an unknown term and
@@ -136,8 +135,9 @@ def relate(graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4,
     return Relatedness(cx, cy, direct, paths, tuple(shared_context(graph, cx.id, cy.id)))
 
 
-def rank_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4,
-               limit: int = 5) -> list[RankedPath]:
+def rank_paths(
+    graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4, limit: int = 5
+) -> list[RankedPath]:
     """The ``limit`` cheapest indirect paths (2 to ``max_hops`` steps) from x to y.
 
     A direct relation is not repeated here: :func:`relate` reports it in ``direct``.
@@ -149,19 +149,25 @@ def rank_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int = 4,
     # ones are set intersections (see _cheapest_paths); costs are the same both ways
     backward = graph.degree(y) < graph.degree(x)
     found = []
-    for cost, nodes, rels in _cheapest_paths(graph, *((y, x) if backward else (x, y)),
-                                             max_hops, limit):
+    for cost, nodes, rels in _cheapest_paths(
+        graph, *((y, x) if backward else (x, y)), max_hops, limit
+    ):
         if backward:
             nodes, rels = nodes[::-1], rels[::-1]
         found.append((round(cost, 9), len(rels), nodes, rels))
     found.sort(key=lambda f: f[:3])
-    return [RankedPath(tuple(Step(rel, forward=rel.source == u)
-                             for u, rel in zip(nodes, rels, strict=False)), round(cost, 4))
-            for cost, _, nodes, rels in found]
+    return [
+        RankedPath(
+            tuple(Step(rel, forward=rel.source == u) for u, rel in zip(nodes, rels, strict=False)),
+            round(cost, 4),
+        )
+        for cost, _, nodes, rels in found
+    ]
 
 
-def _cheapest_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int,
-                    limit: int) -> list[tuple[float, tuple[str, ...], tuple[Relation, ...]]]:
+def _cheapest_paths(
+    graph: KnowledgeGraph, x: str, y: str, max_hops: int, limit: int
+) -> list[tuple[float, tuple[str, ...], tuple[Relation, ...]]]:
     """Best-first search over simple paths from x, cheapest first (A*).
 
     A step from u to v costs the relation type's cost plus half of each end's
@@ -187,8 +193,7 @@ def _cheapest_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int,
     half_y = node[y] / 2
     cheapest_step = min(STEP_COST.values())
     # the cheapest last step into y, paying for the concept it comes from in full
-    into_y = min((STEP_COST[rel.type] + node[b] for b, rel in around_y.items()),
-                 default=math.inf)
+    into_y = min((STEP_COST[rel.type] + node[b] for b, rel in around_y.items()), default=math.inf)
     two_steps = cheapest_step + into_y + half_y
     # three steps from the end, only concepts within two steps of y can still reach it:
     # worth knowing when that set is cheap to make, as it is unless y's neighbours are hubs
@@ -213,16 +218,21 @@ def _cheapest_paths(graph: KnowledgeGraph, x: str, y: str, max_hops: int,
             while at < len(order):
                 key, v, rel = order[at]
                 at += 1
-                if (v in nodes or v in around_y or v == y
-                        or (left == 3 and near_y is not None and v not in near_y)):
+                if (
+                    v in nodes
+                    or v in around_y
+                    or v == y
+                    or (left == 3 and near_y is not None and v not in near_y)
+                ):
                     continue
                 spent = cost + STEP_COST[rel.type] + node[v] / 2
-                push(queue, (cost + key + two_steps, hops, nodes + (v,), _PATH, spent,
-                             steps + (rel,), 0))
+                push(
+                    queue,
+                    (cost + key + two_steps, hops, nodes + (v,), _PATH, spent, steps + (rel,), 0),
+                )
                 break
             if at < len(order):
-                push(queue, (cost + order[at][0] + two_steps, hops, nodes, _NEXT, cost, steps,
-                             at))
+                push(queue, (cost + order[at][0] + two_steps, hops, nodes, _NEXT, cost, steps, at))
             continue
         if here == y:
             found.append((cost, nodes, steps))
@@ -270,8 +280,7 @@ _ORDERS: WeakKeyDictionary[KnowledgeGraph, dict[str, list[tuple[float, str, Rela
 _ORDERS = WeakKeyDictionary()
 
 
-def _cheapest_first(graph: KnowledgeGraph,
-                    cid: str) -> list[tuple[float, str, Relation]]:
+def _cheapest_first(graph: KnowledgeGraph, cid: str) -> list[tuple[float, str, Relation]]:
     """The neighbours of ``cid`` as (step cost + neighbour's node cost, neighbour,
     relation), cheapest first; made once per concept and graph."""
     orders = _ORDERS.get(graph)
@@ -281,18 +290,22 @@ def _cheapest_first(graph: KnowledgeGraph,
     if order is None:
         cost = graph.node_costs
         order = orders[cid] = sorted(
-            ((STEP_COST[rel.type] + HUB_WEIGHT * cost[v], v, rel)
-             for v, rel in graph.adjacency[cid].items()), key=lambda e: (e[0], e[1]))
+            (
+                (STEP_COST[rel.type] + HUB_WEIGHT * cost[v], v, rel)
+                for v, rel in graph.adjacency[cid].items()
+            ),
+            key=lambda e: (e[0], e[1]),
+        )
     return order
 
 
-def shared_context(graph: KnowledgeGraph, x: str, y: str,
-                   limit: int = 10) -> list[SharedContext]:
+def shared_context(graph: KnowledgeGraph, x: str, y: str, limit: int = 10) -> list[SharedContext]:
     """Concepts x and y share: same relation to the same concept, common ancestors.
 
     ``related_to`` is left out: it says too little to be worth showing. Common
     ancestors are the lowest ones within :data:`SHARED_DEPTH` steps up from each.
     """
+
     def links(cid: str) -> dict[tuple[str, bool, str], Relation]:
         out: dict[tuple[str, bool, str], Relation] = {}
         for rel in graph.relations_of(cid):

@@ -79,8 +79,11 @@ class Vocabulary:
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
         own = tuple(inspect.get_annotations(cls))
-        taken = [name for name in own
-                 if hasattr(Vocabulary, name) or name in inspect.get_annotations(Vocabulary)]
+        taken = [
+            name
+            for name in own
+            if hasattr(Vocabulary, name) or name in inspect.get_annotations(Vocabulary)
+        ]
         if taken:
             raise TypeError(f"{cls.__name__} declares {taken}, which Vocabulary itself uses")
         cls._declared = (*cls._declared, *own)
@@ -248,8 +251,11 @@ class Ontology(Vocabulary):
     @classmethod
     def names(cls) -> list[str]:
         inverses = (t.inverse_name for t in RELATION_TYPES.values() if not t.symmetric)
-        return [*super().names(), *map(kind_class, KINDS),
-                *map(type_property, chain(RELATION_TYPES, inverses))]
+        return [
+            *super().names(),
+            *map(kind_class, KINDS),
+            *map(type_property, chain(RELATION_TYPES, inverses)),
+        ]
 
 
 @functools.lru_cache(maxsize=8)
@@ -299,10 +305,20 @@ class Namespaces:
         return f"{self.base}statement/{cid}/definition"
 
     def prefixes(self) -> dict[str, str]:
-        return {"kg": self.concepts, "kgo": self.vocab, "kgs": self.sources,
-                "skos": SKOS.iri, "dcterms": DCT.iri, "prov": PROV.iri, "oa": OA.iri,
-                "schema": SCHEMA.iri, "rdf": RDF.iri, "rdfs": RDFS.iri, "owl": OWL.iri,
-                "xsd": XSD.iri}
+        return {
+            "kg": self.concepts,
+            "kgo": self.vocab,
+            "kgs": self.sources,
+            "skos": SKOS.iri,
+            "dcterms": DCT.iri,
+            "prov": PROV.iri,
+            "oa": OA.iri,
+            "schema": SCHEMA.iri,
+            "rdf": RDF.iri,
+            "rdfs": RDFS.iri,
+            "owl": OWL.iri,
+            "xsd": XSD.iri,
+        }
 
 
 _TRUE = ox.Literal("true", datatype=XSD.boolean)
@@ -359,20 +375,25 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
             yield t(inverse, a, OWL.ObjectProperty)
             yield t(inverse, OWL.inverseOf, prop)
             yield t(inverse, RDFS.label, _text(rtype.inverse_name.replace("_", " "), True))
-            yield t(inverse, RDFS.subPropertyOf,
-                    SKOS.narrower if rtype.hierarchical else SKOS.related)
+            yield t(
+                inverse, RDFS.subPropertyOf, SKOS.narrower if rtype.hierarchical else SKOS.related
+            )
     for prop, comment in [
-            (kgo.article, "Article used before the label in generated sentences."),
-            (kgo.plural, "Whether the label is a plural noun."),
-            (kgo.position, "Order of a statement or citation in the source data."),
-            (kgo.text, "The full text of a source; citation offsets count in it."),
-            (kgo.textFile, "File name of a source's text in the data directory."),
-            (kgo.authors, "Authors of a source, in order (an rdf:List)."),
-            (kgo.aliases, "A concept's aliases in their curated order (an rdf:List)."),
-            (kgo.note, "Why or how a stated relation holds, in the curators' words."),
-            (kgo.modality, "How a stated relation is qualified where its source hedges or "
-             "denies it: can, may or does_not. A does_not statement is not asserted: "
-             "neither its property nor a SKOS link is written.")]:
+        (kgo.article, "Article used before the label in generated sentences."),
+        (kgo.plural, "Whether the label is a plural noun."),
+        (kgo.position, "Order of a statement or citation in the source data."),
+        (kgo.text, "The full text of a source; citation offsets count in it."),
+        (kgo.textFile, "File name of a source's text in the data directory."),
+        (kgo.authors, "Authors of a source, in order (an rdf:List)."),
+        (kgo.aliases, "A concept's aliases in their curated order (an rdf:List)."),
+        (kgo.note, "Why or how a stated relation holds, in the curators' words."),
+        (
+            kgo.modality,
+            "How a stated relation is qualified where its source hedges or "
+            "denies it: can, may or does_not. A does_not statement is not asserted: "
+            "neither its property nor a SKOS link is written.",
+        ),
+    ]:
         lists = prop in (kgo.authors, kgo.aliases)
         yield t(prop, a, OWL.ObjectProperty if lists else OWL.DatatypeProperty)
         yield t(prop, RDFS.comment, _text(comment, True))
@@ -397,11 +418,14 @@ class _Triples:
         self.numbers = _Integers()  # positions of citations: a handful of values
 
     def header(self) -> list[ox.Triple]:
-        return [ox.Triple(self.scheme, RDF.type, SKOS.ConceptScheme),
-                ox.Triple(self.scheme, DCT.title, _text("AI-alignment glossary", True))]
+        return [
+            ox.Triple(self.scheme, RDF.type, SKOS.ConceptScheme),
+            ox.Triple(self.scheme, DCT.title, _text("AI-alignment glossary", True)),
+        ]
 
-    def _list(self, out: list[ox.Triple], subject: ox.NamedNode, prop: ox.NamedNode,
-              items: Iterable[str]) -> None:
+    def _list(
+        self, out: list[ox.Triple], subject: ox.NamedNode, prop: ox.NamedNode, items: Iterable[str]
+    ) -> None:
         """``subject prop ( items... )`` as an rdf:List of plain literals, in order."""
         t = ox.Triple
         head: ox.NamedNode | ox.BlankNode = RDF.nil
@@ -412,14 +436,19 @@ class _Triples:
             head = cell
         out.append(t(subject, prop, head))
 
-    def _citations(self, out: list[ox.Triple], statement: ox.NamedNode, iri: str,
-                   citations: Iterable[Citation]) -> None:
+    def _citations(
+        self, out: list[ox.Triple], statement: ox.NamedNode, iri: str, citations: Iterable[Citation]
+    ) -> None:
         t, n, lit = ox.Triple, ox.NamedNode, ox.Literal
         # locals: this loop makes most of the triples of an export
         derived, a, specific, has_source, has_selector = (
-            PROV.wasDerivedFrom, RDF.type, OA.SpecificResource, OA.hasSource, OA.hasSelector)
-        quote_class, exact, prefix, suffix = (
-            OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix)
+            PROV.wasDerivedFrom,
+            RDF.type,
+            OA.SpecificResource,
+            OA.hasSource,
+            OA.hasSelector,
+        )
+        quote_class, exact, prefix, suffix = (OA.TextQuoteSelector, OA.exact, OA.prefix, OA.suffix)
         position_class, start_p, end_p = OA.TextPositionSelector, OA.start, OA.end
         position, integer = self.kgo.position, XSD.integer
         texts, sources, numbers = self.texts, self.sources, self.numbers
@@ -439,9 +468,12 @@ class _Triples:
                 t(ann, has_selector, pos_sel),
                 t(quote_sel, a, quote_class),
                 t(quote_sel, exact, lit(c.quote)),
-                t(quote_sel, prefix, lit(text[start - CONTEXT_CHARS if start > CONTEXT_CHARS
-                                              else 0:start])),
-                t(quote_sel, suffix, lit(text[end:end + CONTEXT_CHARS])),
+                t(
+                    quote_sel,
+                    prefix,
+                    lit(text[start - CONTEXT_CHARS if start > CONTEXT_CHARS else 0 : start]),
+                ),
+                t(quote_sel, suffix, lit(text[end : end + CONTEXT_CHARS])),
                 t(pos_sel, a, position_class),
                 t(pos_sel, start_p, lit(str(start), datatype=integer)),
                 t(pos_sel, end_p, lit(str(end), datatype=integer)),
@@ -451,9 +483,13 @@ class _Triples:
         """The description of one source, with its text."""
         t, kgo = ox.Triple, self.kgo
         s = self.sources[source.id]
-        out = [t(s, RDF.type, DCT.BibliographicResource), t(s, RDF.type, SCHEMA.CreativeWork),
-               t(s, DCT.identifier, ox.Literal(source.id)),
-               t(s, DCT.title, ox.Literal(source.title)), t(s, DCT.type, ox.Literal(source.kind))]
+        out = [
+            t(s, RDF.type, DCT.BibliographicResource),
+            t(s, RDF.type, SCHEMA.CreativeWork),
+            t(s, DCT.identifier, ox.Literal(source.id)),
+            t(s, DCT.title, ox.Literal(source.title)),
+            t(s, DCT.type, ox.Literal(source.kind)),
+        ]
         out += (t(s, DCT.creator, ox.Literal(author)) for author in source.authors)
         self._list(out, s, kgo.authors, source.authors)
         if source.url:
@@ -471,17 +507,28 @@ class _Triples:
         c, scheme = self.concepts[concept.id], self.scheme
         # a graph built in code may have a kind kg.ontology lacks: its class is named alike
         cls = kgo.class_of_kind.get(concept.kind) or ox.NamedNode(
-            kgo.iri + kind_class(concept.kind))
-        out = [t(c, RDF.type, SKOS.Concept), t(c, RDF.type, SCHEMA.DefinedTerm),
-               t(c, RDF.type, cls), t(c, SKOS.inScheme, scheme),
-               t(c, SCHEMA.inDefinedTermSet, scheme)]
+            kgo.iri + kind_class(concept.kind)
+        )
+        out = [
+            t(c, RDF.type, SKOS.Concept),
+            t(c, RDF.type, SCHEMA.DefinedTerm),
+            t(c, RDF.type, cls),
+            t(c, SKOS.inScheme, scheme),
+            t(c, SCHEMA.inDefinedTermSet, scheme),
+        ]
         if top:
             out += (t(c, SKOS.topConceptOf, scheme), t(scheme, SKOS.hasTopConcept, c))
         label = _text(concept.label, True)
-        out += (t(c, DCT.identifier, ox.Literal(concept.id)), t(c, SKOS.prefLabel, label),
-                t(c, SCHEMA.name, label))
-        out += (t(c, SKOS.altLabel, _text(alias, True)) for alias in concept.aliases
-                if alias != concept.label)  # SKOS S13: a label is preferred or alternative
+        out += (
+            t(c, DCT.identifier, ox.Literal(concept.id)),
+            t(c, SKOS.prefLabel, label),
+            t(c, SCHEMA.name, label),
+        )
+        out += (
+            t(c, SKOS.altLabel, _text(alias, True))
+            for alias in concept.aliases
+            if alias != concept.label
+        )  # SKOS S13: a label is preferred or alternative
         self._list(out, c, kgo.aliases, concept.aliases)
         definition = _text(concept.definition, True)
         out += (t(c, SKOS.definition, definition), t(c, SCHEMA.description, definition))
@@ -491,8 +538,12 @@ class _Triples:
             out.append(t(c, kgo.plural, _TRUE))
         iri = self.ns.definition(concept.id)
         st = ox.NamedNode(iri)
-        out += (t(st, RDF.type, RDF.Statement), t(st, RDF.subject, c),
-                t(st, RDF.predicate, SKOS.definition), t(st, RDF.object, definition))
+        out += (
+            t(st, RDF.type, RDF.Statement),
+            t(st, RDF.subject, c),
+            t(st, RDF.predicate, SKOS.definition),
+            t(st, RDF.object, definition),
+        )
         self._citations(out, st, iri, concept.citations)
         return out
 
@@ -509,9 +560,13 @@ class _Triples:
             out = [t(s, prop, o), t(s, SKOS.related, o), t(o, SKOS.related, s)]
         iri = self.ns.relation(rel)
         st = ox.NamedNode(iri)
-        out += (t(st, RDF.type, RDF.Statement), t(st, RDF.subject, s),
-                t(st, RDF.predicate, prop), t(st, RDF.object, o),
-                t(st, kgo.position, ox.Literal(str(position), datatype=XSD.integer)))
+        out += (
+            t(st, RDF.type, RDF.Statement),
+            t(st, RDF.subject, s),
+            t(st, RDF.predicate, prop),
+            t(st, RDF.object, o),
+            t(st, kgo.position, ox.Literal(str(position), datatype=XSD.integer)),
+        )
         if rel.modality is not None:
             out.append(t(st, kgo.modality, ox.Literal(rel.modality)))
         if rel.note is not None:
@@ -523,25 +578,30 @@ class _Triples:
 def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
     """Every triple of the export of ``graph`` with IRIs under ``base``."""
     b = _Triples(graph, base)
-    has_broader = {r.source for r in graph.relations
-                   if r.type in HIERARCHICAL_TYPES and not r.negated}
+    has_broader = {
+        r.source for r in graph.relations if r.type in HIERARCHICAL_TYPES and not r.negated
+    }
     return chain(
-        b.header(), vocabulary(b.ns),
+        b.header(),
+        vocabulary(b.ns),
         chain.from_iterable(map(b.source, graph.sources.values())),
-        chain.from_iterable(b.concept(c, c.id not in has_broader)
-                            for c in graph.concepts.values()),
-        chain.from_iterable(map(b.relation, graph.relations, count())))
+        chain.from_iterable(b.concept(c, c.id not in has_broader) for c in graph.concepts.values()),
+        chain.from_iterable(map(b.relation, graph.relations, count())),
+    )
 
 
 def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
     """The triples about one concept: itself, its relations both ways, their citations."""
     b = _Triples(graph, base)
     concept = graph.concept(cid)
-    has_broader = any(r.source == cid and r.type in HIERARCHICAL_TYPES and not r.negated
-                      for r in graph.relations_of(cid))
+    has_broader = any(
+        r.source == cid and r.type in HIERARCHICAL_TYPES and not r.negated
+        for r in graph.relations_of(cid)
+    )
     yield from b.concept(concept, top=not has_broader)
     for position, rel in graph.numbered_relations_of(cid):
         yield from b.relation(rel, position)
+
 
 # -- serialisation
 @dataclass(frozen=True)
@@ -571,8 +631,12 @@ def rdf_format(name: str) -> RdfFormat | None:
     return FORMATS.get(key) or next((f for f in FORMATS.values() if key in f.aliases), None)
 
 
-_OX = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-       "rdfxml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}
+_OX = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 
 
 def json_ld_context(base: str) -> dict[str, Any]:
@@ -582,25 +646,32 @@ def json_ld_context(base: str) -> dict[str, Any]:
 
     def compact(term: ox.NamedNode) -> str:
         """``term`` as ``prefix:name``, by the longest namespace it starts with."""
-        label, iri = max(((label, iri) for label, iri in prefixes.items()
-                          if term.value.startswith(iri)), key=lambda li: len(li[1]))
-        return f"{label}:{term.value[len(iri):]}"
+        label, iri = max(
+            ((label, iri) for label, iri in prefixes.items() if term.value.startswith(iri)),
+            key=lambda li: len(li[1]),
+        )
+        return f"{label}:{term.value[len(iri) :]}"
 
     ctx: dict[str, Any] = dict(prefixes)
-    ctx.update({
-        "id": "@id", "type": "@type",
-        "prefLabel": {"@id": compact(SKOS.prefLabel), "@language": LANG},
-        "altLabel": {"@id": compact(SKOS.altLabel), "@language": LANG, "@container": "@set"},
-        "definition": {"@id": compact(SKOS.definition), "@language": LANG},
-        "broader": {"@id": compact(SKOS.broader), "@type": "@id"},
-        "narrower": {"@id": compact(SKOS.narrower), "@type": "@id"},
-        "related": {"@id": compact(SKOS.related), "@type": "@id"},
-        "inScheme": {"@id": compact(SKOS.inScheme), "@type": "@id"},
-        "exact": compact(OA.exact), "prefix": compact(OA.prefix), "suffix": compact(OA.suffix),
-        "hasSource": {"@id": compact(OA.hasSource), "@type": "@id"},
-        "hasSelector": {"@id": compact(OA.hasSelector), "@type": "@id"},
-        "wasDerivedFrom": {"@id": compact(PROV.wasDerivedFrom), "@type": "@id"},
-    })
+    ctx.update(
+        {
+            "id": "@id",
+            "type": "@type",
+            "prefLabel": {"@id": compact(SKOS.prefLabel), "@language": LANG},
+            "altLabel": {"@id": compact(SKOS.altLabel), "@language": LANG, "@container": "@set"},
+            "definition": {"@id": compact(SKOS.definition), "@language": LANG},
+            "broader": {"@id": compact(SKOS.broader), "@type": "@id"},
+            "narrower": {"@id": compact(SKOS.narrower), "@type": "@id"},
+            "related": {"@id": compact(SKOS.related), "@type": "@id"},
+            "inScheme": {"@id": compact(SKOS.inScheme), "@type": "@id"},
+            "exact": compact(OA.exact),
+            "prefix": compact(OA.prefix),
+            "suffix": compact(OA.suffix),
+            "hasSource": {"@id": compact(OA.hasSource), "@type": "@id"},
+            "hasSelector": {"@id": compact(OA.hasSelector), "@type": "@id"},
+            "wasDerivedFrom": {"@id": compact(PROV.wasDerivedFrom), "@type": "@id"},
+        }
+    )
     for rtype, prop in ns.ontology.property_of_type.items():
         ctx[type_property(rtype)] = {"@id": compact(prop), "@type": "@id"}
     return {"@context": ctx}
@@ -651,8 +722,9 @@ def _json_ld(triples: Iterable[ox.Triple], base: str) -> bytes:
     graph = rdflib.Graph()
     graph.parse(data=nt, format="nt")
     context = json_ld_context(base)["@context"]
-    return graph.serialize(format="json-ld", context=context, auto_compact=True,
-                           indent=1).encode("utf-8")
+    return graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1).encode(
+        "utf-8"
+    )
 
 
 def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> None:
@@ -727,7 +799,7 @@ class _Reader:
         self.problems.append(Problem(where, 0, message))
 
     def local(self, iri: str, prefix: str) -> str | None:
-        return iri[len(prefix):] if iri.startswith(prefix) else None
+        return iri[len(prefix) :] if iri.startswith(prefix) else None
 
     def items(self, head: Any) -> list[str]:
         names: list[str] = []
@@ -749,11 +821,14 @@ class _Reader:
             url, date = self.one(s, SCHEMA.url), self.one(s, DCT.date)
             text_file, text = self.one(s, self.kgo.textFile), self.one(s, self.kgo.text)
             sources[sid] = Source(
-                id=sid, title=_value(self.one(s, DCT.title) or ox.Literal("")),
+                id=sid,
+                title=_value(self.one(s, DCT.title) or ox.Literal("")),
                 kind=_value(self.one(s, DCT.type) or ox.Literal("")),
                 authors=tuple(self.items(self.one(s, self.kgo.authors))),
-                url=_value(url) if url else None, published=_value(date) if date else None,
-                text_file=_value(text_file) if text_file else None)
+                url=_value(url) if url else None,
+                published=_value(date) if date else None,
+                text_file=_value(text_file) if text_file else None,
+            )
             if text is not None:
                 texts[sid] = _value(text)
         return sources, texts
@@ -772,11 +847,14 @@ class _Reader:
             if sid is None or sid not in texts or exact is None or start is None or end is None:
                 self.fail(ann.value, "citation lacks a source with text, a quote or offsets")
                 continue
-            c = Citation(source=sid, quote=_value(exact), start=int(_value(start)),
-                         end=int(_value(end)))
-            if texts[sid].original[c.start:c.end] != c.quote:
-                self.fail(ann.value, f"quote {c.quote[:60]!r} is not at {c.start}:{c.end} "
-                                     f"of source {sid!r}")
+            c = Citation(
+                source=sid, quote=_value(exact), start=int(_value(start)), end=int(_value(end))
+            )
+            if texts[sid].original[c.start : c.end] != c.quote:
+                self.fail(
+                    ann.value,
+                    f"quote {c.quote[:60]!r} is not at {c.start}:{c.end} of source {sid!r}",
+                )
                 continue
             found.append((int(_value(position)) if position else len(found), c))
         return tuple(c for _, c in sorted(found, key=lambda pc: pc[0]))
@@ -787,8 +865,11 @@ class _Reader:
             cid = self.local(c.value, self.ns.concepts)
             if cid is None:
                 continue
-            kinds = [k for cls in self.objects(c, RDF.type)
-                     if (k := _KIND_OF_CLASS.get(self.local(cls.value, self.kgo.iri) or ""))]
+            kinds = [
+                k
+                for cls in self.objects(c, RDF.type)
+                if (k := _KIND_OF_CLASS.get(self.local(cls.value, self.kgo.iri) or ""))
+            ]
             label, definition = self.one(c, SKOS.prefLabel), self.one(c, SKOS.definition)
             if len(kinds) != 1 or label is None or definition is None:
                 self.fail(c.value, "concept needs one kind, a prefLabel and a definition")
@@ -796,21 +877,29 @@ class _Reader:
             article = self.one(c, self.kgo.article)
             plural = self.one(c, self.kgo.plural)
             concepts[cid] = Concept(
-                id=cid, label=_value(label), kind=kinds[0],
-                aliases=tuple(self.items(self.one(c, self.kgo.aliases))
-                              or sorted(_value(a) for a in self.objects(c, SKOS.altLabel))),
+                id=cid,
+                label=_value(label),
+                kind=kinds[0],
+                aliases=tuple(
+                    self.items(self.one(c, self.kgo.aliases))
+                    or sorted(_value(a) for a in self.objects(c, SKOS.altLabel))
+                ),
                 definition=_value(definition),
                 citations=self.citations(ox.NamedNode(self.ns.definition(cid)), texts),
                 article=_value(article) if article is not None else None,
-                plural=plural is not None and _value(plural) == "true")
+                plural=plural is not None and _value(plural) == "true",
+            )
         return concepts
 
     def relations(self, texts: dict[str, IndexedText]) -> list[Relation]:
         found: list[tuple[int, Relation]] = []
         for st in self.subjects(RDF.type, RDF.Statement):
             pred = self.one(st, RDF.predicate)
-            rtype = _TYPE_OF_PROPERTY.get(self.local(pred.value, self.kgo.iri) or "") \
-                if isinstance(pred, ox.NamedNode) else None
+            rtype = (
+                _TYPE_OF_PROPERTY.get(self.local(pred.value, self.kgo.iri) or "")
+                if isinstance(pred, ox.NamedNode)
+                else None
+            )
             if rtype is None:
                 continue
             s, o = self.one(st, RDF.subject), self.one(st, RDF.object)
@@ -825,10 +914,14 @@ class _Reader:
             if modality is not None and _value(modality) not in RELATION_TYPES[rtype].modal:
                 self.fail(st.value, f"modality {_value(modality)!r} is not one {rtype} allows")
                 continue
-            rel = Relation(source=source, type=rtype, target=target,
-                           citations=self.citations(st, texts),
-                           note=_value(note) if note is not None else None,
-                           modality=_value(modality) if modality is not None else None)
+            rel = Relation(
+                source=source,
+                type=rtype,
+                target=target,
+                citations=self.citations(st, texts),
+                note=_value(note) if note is not None else None,
+                modality=_value(modality) if modality is not None else None,
+            )
             found.append((int(_value(position)) if position else len(found), rel))
         return [r for _, r in sorted(found, key=lambda pr: pr[0])]
 

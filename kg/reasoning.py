@@ -53,11 +53,15 @@ from kg.model import Concept, Relation
 from kg.paths import RankedPath, Relatedness, Step, relate
 
 Verdict = Literal["yes", "no", "partly", "not_necessarily", "possibly", "unknown"]
-VERDICTS: tuple[Verdict, ...] = ("yes", "no", "partly", "not_necessarily", "possibly",
-                                 "unknown")
+VERDICTS: tuple[Verdict, ...] = ("yes", "no", "partly", "not_necessarily", "possibly", "unknown")
 _SAY: dict[Verdict, str] = {
-    "yes": "Yes.", "no": "No.", "partly": "Partly.", "not_necessarily": "Not necessarily.",
-    "possibly": "Possibly.", "unknown": "The graph does not say so."}
+    "yes": "Yes.",
+    "no": "No.",
+    "partly": "Partly.",
+    "not_necessarily": "Not necessarily.",
+    "possibly": "Possibly.",
+    "unknown": "The graph does not say so.",
+}
 
 UPWARD = frozenset({"is_a", "example_of", "part_of"})
 """Types that climb from a thing to what it is: a chain of them answers "Is X a Y?"."""
@@ -71,11 +75,32 @@ PREMISES = ("requires", "relies_on")
 """What must hold for a thing: told first in a why-answer."""
 REASONS = ("causes", "makes_likely", "exacerbates")
 """What brings a thing about or favours it: told after the premises."""
-EFFECTS = ("causes", "makes_likely", "exacerbates", "reveals", "produces", "insufficient_against",
-           "mitigates", "relies_on", "requires", "optimizes")
+EFFECTS = (
+    "causes",
+    "makes_likely",
+    "exacerbates",
+    "reveals",
+    "produces",
+    "insufficient_against",
+    "mitigates",
+    "relies_on",
+    "requires",
+    "optimizes",
+)
 """What a thing does or brings about, in the order a what-happens answer tells them."""
-WORKINGS = ("relies_on", "requires", "optimizes", "produces", "causes", "reveals", "mitigates",
-            "insufficient_against", "makes_likely", "exacerbates", "outperforms")
+WORKINGS = (
+    "relies_on",
+    "requires",
+    "optimizes",
+    "produces",
+    "causes",
+    "reveals",
+    "mitigates",
+    "insufficient_against",
+    "makes_likely",
+    "exacerbates",
+    "outperforms",
+)
 """What a thing works by and does, in the order a how-does-it-work answer tells them."""
 MAX_CLIMB = 3
 """Most steps of a chain up (is a kind of / is an example of / is part of)."""
@@ -86,9 +111,14 @@ MAX_REASONS = 5
 # -- the structure the answers read
 
 
-def _chains(graph: KnowledgeGraph, start: str, types: frozenset[str], max_steps: int,
-            follows: Callable[[Relation], bool], goal: str | None = None,
-            ) -> dict[str, list[Relation]]:
+def _chains(
+    graph: KnowledgeGraph,
+    start: str,
+    types: frozenset[str],
+    max_steps: int,
+    follows: Callable[[Relation], bool],
+    goal: str | None = None,
+) -> dict[str, list[Relation]]:
     """Every concept ``start`` reaches forward over relations of ``types`` that
     ``follows`` accepts, within ``max_steps``, with the shortest chain that reaches it.
     With a ``goal`` the search stops as soon as the goal is reached."""
@@ -116,8 +146,7 @@ def _overlap(rel: Relation, asked: frozenset[str]) -> int:
     return len(asked & content_stems(rel.note)) if rel.note and asked else 0
 
 
-def _story(graph: KnowledgeGraph, concepts: list[Concept],
-           asked: frozenset[str]) -> Concept | None:
+def _story(graph: KnowledgeGraph, concepts: list[Concept], asked: frozenset[str]) -> Concept | None:
     """The example a question is about: the one it names, unless another example's own
     words match the question's words clearly better ("the green-seeking maze solver
     deployed where the apples are green" is the green-apple maze, though "maze solver"
@@ -139,7 +168,7 @@ def _among(graph: KnowledgeGraph, concepts: list[Concept], told: Told) -> list[R
     ids = [c.id for c in concepts]
     found: dict[Relation, None] = {}
     for i, a in enumerate(ids):
-        for b in ids[i + 1:]:
+        for b in ids[i + 1 :]:
             for rel in graph.relations_between(a, b):
                 if rel not in told.relations:
                     found[rel] = None
@@ -162,10 +191,14 @@ def _scope(graph: KnowledgeGraph, cid: str) -> set[str]:
     return scope
 
 
-def _from(graph: KnowledgeGraph, source: str, targets: set[str],
-          types: frozenset[str]) -> list[Relation]:
-    return [r for r in graph.relations_of(source)
-            if r.source == source and r.target in targets and r.type in types]
+def _from(
+    graph: KnowledgeGraph, source: str, targets: set[str], types: frozenset[str]
+) -> list[Relation]:
+    return [
+        r
+        for r in graph.relations_of(source)
+        if r.source == source and r.target in targets and r.type in types
+    ]
 
 
 def _between(graph: KnowledgeGraph, a: str, b: str, types: Iterable[str]) -> list[Relation]:
@@ -173,8 +206,9 @@ def _between(graph: KnowledgeGraph, a: str, b: str, types: Iterable[str]) -> lis
     return [r for r in graph.relations_between(a, b) if r.type in wanted]
 
 
-def _chain_text(graph: KnowledgeGraph, notes: Footnotes, chain: list[Relation],
-                told: Told, lead: str = "") -> str:
+def _chain_text(
+    graph: KnowledgeGraph, notes: Footnotes, chain: list[Relation], told: Told, lead: str = ""
+) -> str:
     """A chain of relations as one cited sentence ("X is a Y[^1], and Y is a Z[^2].")
     followed by the notes of its steps; one relation reads as :func:`explained` does.
     ``lead`` goes before the sentence, which then starts in lower case."""
@@ -192,15 +226,15 @@ def _verdict_line(verdict: Verdict, reason: str) -> str:
     return f"**{_SAY[verdict]}** {reason}".rstrip()
 
 
-def _rest(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-          told: Told) -> list[str]:
+def _rest(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told) -> list[str]:
     """What else the graph holds on x and y, after the lines that decided the answer."""
     untold = [rel for rel in graph.relations_between(x.id, y.id) if rel not in told.relations]
     lines = [f"- {explained(graph, notes, rel, rel.source == x.id, told)}" for rel in untold]
     if lines:
         lines = ["Also:", "", *lines]
-    more = relate_lines(graph, relate(graph, x.id, y.id), notes, others=1, main=False,
-                        told=told, common=False)
+    more = relate_lines(
+        graph, relate(graph, x.id, y.id), notes, others=1, main=False, told=told, common=False
+    )
     if more:
         lines += [""] if lines else []
         lines += more
@@ -232,35 +266,39 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
     return "identity" if copula else "other"
 
 
-Decider = Callable[[KnowledgeGraph, Concept, Concept, Footnotes, Told],
-                   tuple[list[str], Verdict]]
+Decider = Callable[[KnowledgeGraph, Concept, Concept, Footnotes, Told], tuple[list[str], Verdict]]
 
-_STRONG = re.compile(r"\b(?:solv\w*|fix\w*|cur(?:e|es|ed|ing)|rul\w* out|prevent\w*|"
-                     r"eliminat\w*|guarantee\w*|stop\w*|catch\w*|caught|detect\w*|"
-                     r"remov\w*|get rid)\b")
+_STRONG = re.compile(
+    r"\b(?:solv\w*|fix\w*|cur(?:e|es|ed|ing)|rul\w* out|prevent\w*|"
+    r"eliminat\w*|guarantee\w*|stop\w*|catch\w*|caught|detect\w*|"
+    r"remov\w*|get rid)\b"
+)
 """Verbs by which a question asks whether something is settled, not merely helped."""
 
 
-_SLIPS = re.compile(r"\b(?:leav\w*|left|miss\w*|let\w*|allow\w*|permit\w*|slip\w*|"
-                   r"surviv\w*|escap\w*|evad\w*|get\w*\s+(?:past|through|away|by)|"
-                   r"got\s+(?:past|through|away|by)|pass\w*|fool\w*|trick\w*)\b")
+_SLIPS = re.compile(
+    r"\b(?:leav\w*|left|miss\w*|let\w*|allow\w*|permit\w*|slip\w*|"
+    r"surviv\w*|escap\w*|evad\w*|get\w*\s+(?:past|through|away|by)|"
+    r"got\s+(?:past|through|away|by)|pass\w*|fool\w*|trick\w*)\b"
+)
 """Verbs by which a question asks whether something gets through a safeguard ("can
 adversarial training *leave* a deceptive model in place?", "can it *fool* adversarial
 training?"), so that a limit on the safeguard answers Yes rather than No."""
 
 
-def _slips_through(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-                   told: Told) -> tuple[list[str], Verdict]:
+def _slips_through(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     """Can y get past x (or x past y)? Yes, where one of them does not rule out the
     other or what falls under it."""
     for guard, failure in ((x, y), (y, x)):
-        limits = _from(graph, guard.id, _scope(graph, failure.id),
-                       frozenset({"insufficient_against"}))
+        limits = _from(
+            graph, guard.id, _scope(graph, failure.id), frozenset({"insufficient_against"})
+        )
         if limits:
             limits.sort(key=lambda r: r.target != failure.id)
             lines = _say(graph, notes, told, "yes", limits, guard, within=failure)
-            helps = [r for r in _from(graph, guard.id, {failure.id}, REMEDY)
-                     if not limiting(r)]
+            helps = [r for r in _from(graph, guard.id, {failure.id}, REMEDY) if not limiting(r)]
             if helps and limits[0].target != failure.id:
                 lines += ["", "What it can do:", ""]
                 lines += [f"- {explained(graph, notes, r, True, told)}" for r in helps]
@@ -271,14 +309,18 @@ def _slips_through(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnot
 _APART = re.compile(r"\b(?:apart|separate\w*|dichotom\w*)\b", re.I)
 """Words by which a question asks whether two things can be told apart."""
 
-SUFFICES = re.compile(r"\b(?:guarantee\w*|ensur\w*|enough|suffic\w*|solv\w*|fix\w*|"
-                      r"rul\w* out|prevent\w*|make sure)\b", re.I)
+SUFFICES = re.compile(
+    r"\b(?:guarantee\w*|ensur\w*|enough|suffic\w*|solv\w*|fix\w*|"
+    r"rul\w* out|prevent\w*|make sure)\b",
+    re.I,
+)
 """Words by which a yes/no question about one thing asks whether it settles the matter
 ("does solving outer alignment *guarantee* an aligned system?")."""
 
 
-def whether_enough(graph: KnowledgeGraph, x: Concept, notes: Footnotes,
-                   universal: frozenset[str] | None = None) -> tuple[list[str], Verdict]:
+def whether_enough(
+    graph: KnowledgeGraph, x: Concept, notes: Footnotes, universal: frozenset[str] | None = None
+) -> tuple[list[str], Verdict]:
     """Does x settle the matter on its own? No, where the graph records what x, or the
     problem about x (outer alignment for the base objective), does not rule out; with
     ``universal`` ("does a system that does its job well have to be an optimizer?"), Not
@@ -290,21 +332,30 @@ def whether_enough(graph: KnowledgeGraph, x: Concept, notes: Footnotes,
         if lines:
             return lines, verdict
     guards = _guards(graph, x.id)  # a perfect base objective: outer alignment solved
-    limits = [r for g in guards for r in graph.relations_of(g)
-              if r.source == g and limiting(r)]
+    limits = [r for g in guards for r in graph.relations_of(g) if r.source == g and limiting(r)]
     limits.sort(key=lambda r: (r.source != x.id, r.type != "insufficient_against", r.target))
     if limits:
-        return _say(graph, notes, told, "no", limits[:MAX_REASONS],
-                    graph.concepts[limits[0].source]), "no"
-    return [_verdict_line("unknown", f"What it holds on {noun(x)}:"), "",
-            f"**{capitalize(x.label)}**: {defined(x, notes)}"], "unknown"
+        return _say(
+            graph, notes, told, "no", limits[:MAX_REASONS], graph.concepts[limits[0].source]
+        ), "no"
+    return [
+        _verdict_line("unknown", f"What it holds on {noun(x)}:"),
+        "",
+        f"**{capitalize(x.label)}**: {defined(x, notes)}",
+    ], "unknown"
 
 
-def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
-            notes: Footnotes, framing: str = "is",
-            despite: Concept | None = None,
-            within: Concept | None = None,
-            universal: frozenset[str] | None = None) -> tuple[list[str], Verdict]:
+def whether(
+    graph: KnowledgeGraph,
+    x: Concept,
+    y: Concept,
+    focus: list[str],
+    notes: Footnotes,
+    framing: str = "is",
+    despite: Concept | None = None,
+    within: Concept | None = None,
+    universal: frozenset[str] | None = None,
+) -> tuple[list[str], Verdict]:
     """A yes/no answer about ``x`` and ``y``: the verdict and its reason first, then what
     else the graph holds on the two. With ``despite`` ("can X end up Y even if the base
     objective is perfect?"), what does not rule y out although ``despite`` holds decides.
@@ -317,8 +368,12 @@ def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
     kind = asked_kind(focus, framing)
     strong = bool(_STRONG.search(framing))
     deciders: dict[str, Decider] = {
-        "remedy": partial(_remedy, strong=strong), "causal": _causal, "objective": _objective,
-        "requirement": _requirement, "same": _same}
+        "remedy": partial(_remedy, strong=strong),
+        "causal": _causal,
+        "objective": _objective,
+        "requirement": _requirement,
+        "same": _same,
+    }
     decide = deciders.get(kind, _identity)
     lines: list[str] = []
     verdict: Verdict = "unknown"
@@ -332,8 +387,9 @@ def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
         lines, verdict = _slips_through(graph, x, y, notes, told)
     if not lines and kind in ("identity", "other"):
         # "can they fail together?", "does X outperform Y?": the relation asked about decides
-        lines, verdict = _asked_directly(graph, x, y, focus, notes, told,
-                                         apart=bool(_APART.search(framing)))
+        lines, verdict = _asked_directly(
+            graph, x, y, focus, notes, told, apart=bool(_APART.search(framing))
+        )
     if not lines:
         lines, verdict = decide(graph, x, y, notes, told)
     if not lines and kind not in ("identity", "other"):
@@ -348,68 +404,95 @@ def whether(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
     return (lines + [""] + rest if rest else lines), verdict
 
 
-def _counterexample(graph: KnowledgeGraph, y: Concept, asked: frozenset[str],
-                    notes: Footnotes, told: Told) -> tuple[list[str], Verdict]:
+def _counterexample(
+    graph: KnowledgeGraph, y: Concept, asked: frozenset[str], notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     """Is whatever the question describes necessarily y? Not necessarily, where the graph
     denies y of a case whose reason shares the most of the question's words."""
-    denials = [r for r in graph.relations_of(y.id)
-               if r.target == y.id and r.negated and _overlap(r, asked)]
+    denials = [
+        r for r in graph.relations_of(y.id) if r.target == y.id and r.negated and _overlap(r, asked)
+    ]
     if not denials:
         return [], "unknown"
     best = max(denials, key=lambda r: _overlap(r, asked))
-    return _say(graph, notes, told, "not_necessarily", [best],
-                graph.concepts[best.source]), "not_necessarily"
+    return _say(
+        graph, notes, told, "not_necessarily", [best], graph.concepts[best.source]
+    ), "not_necessarily"
 
 
-def _one_kind(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-              told: Told) -> list[str]:
-    """"Is every x a y?" where y is one kind of x: Not necessarily, with the other kinds."""
-    lines = [_verdict_line("not_necessarily",
-                           _chain_text(graph, notes, _climb(graph, y.id)[x.id], told))]
-    others = [r for r in graph.relations_of(x.id) if r.target == x.id and r.source != y.id
-              and r.type in UPWARD and r.modality is None]
+def _one_kind(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> list[str]:
+    """ "Is every x a y?" where y is one kind of x: Not necessarily, with the other kinds."""
+    lines = [
+        _verdict_line("not_necessarily", _chain_text(graph, notes, _climb(graph, y.id)[x.id], told))
+    ]
+    others = [
+        r
+        for r in graph.relations_of(x.id)
+        if r.target == x.id and r.source != y.id and r.type in UPWARD and r.modality is None
+    ]
     if others:
         lines += ["", f"Other kinds or examples of {noun(x)}:", ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in others[:MAX_REASONS]]
     return lines
 
 
-def _speaking_of(graph: KnowledgeGraph, c: Concept, named: tuple[Concept, ...],
-                 notes: Footnotes, told: Told) -> list[str]:
+def _speaking_of(
+    graph: KnowledgeGraph, c: Concept, named: tuple[Concept, ...], notes: Footnotes, told: Told
+) -> list[str]:
     """The one of ``c``'s relations whose note speaks of every concept in ``named`` (a
     contrast last), as a paragraph; none if no note does."""
-    speaking = [rel for rel in graph.relations_of(c.id)
-                if rel.source == c.id and rel not in told.relations and rel.note
-                and all(n.label.lower() in rel.note.lower() for n in named)]
+    speaking = [
+        rel
+        for rel in graph.relations_of(c.id)
+        if rel.source == c.id
+        and rel not in told.relations
+        and rel.note
+        and all(n.label.lower() in rel.note.lower() for n in named)
+    ]
     speaking.sort(key=lambda rel: rel.type == "contrasts_with")
     return ["", explained(graph, notes, speaking[0], True, told)] if speaking else []
 
 
-def _limits_near(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-                 told: Told) -> tuple[list[str], Verdict]:
+def _limits_near(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     """Will x bring about (or fix) something about y, where no relation says so directly,
     but x is known not to rule out a failure next to y ("will adversarial training make a
     model adopt the base objective?": it does not rule out inner misalignment)? Then the
     honest verdict is Not necessarily, with the limits."""
     near, _ = graph.neighbors(y.id, depth=2)
-    limits = [r for r in graph.relations_of(x.id) if r.source == x.id and limiting(r)
-              and r.target in near]
+    limits = [
+        r for r in graph.relations_of(x.id) if r.source == x.id and limiting(r) and r.target in near
+    ]
     if not limits:
         return [], "unknown"
     limits.sort(key=lambda r: (near[r.target], r.target))
     return _say(graph, notes, told, "not_necessarily", limits[:2], x), "not_necessarily"
 
 
-def _asked_directly(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[str],
-                    notes: Footnotes, told: Told,
-                    apart: bool = False) -> tuple[list[str], Verdict]:
+def _asked_directly(
+    graph: KnowledgeGraph,
+    x: Concept,
+    y: Concept,
+    focus: list[str],
+    notes: Footnotes,
+    told: Told,
+    apart: bool = False,
+) -> tuple[list[str], Verdict]:
     """A direct relation of a type the question's words ask about ("can they fail
     together?", "does it outperform?") decides by its modality; between x and y, or
     between what they are failures of ("inner and outer alignment failures" fail
     together as inner and outer alignment do). Asked whether the two can be told apart,
     failing together answers Not necessarily."""
-    asked = [r for a in _failed(graph, x) for b in _failed(graph, y)
-             for r in graph.relations_between(a, b) if r.type in focus]
+    asked = [
+        r
+        for a in _failed(graph, x)
+        for b in _failed(graph, y)
+        for r in graph.relations_between(a, b)
+        if r.type in focus
+    ]
     if not asked:
         return [], "unknown"
     verdict = "no" if limiting(asked[0]) else _MODAL_VERDICT[asked[0].modality]
@@ -420,12 +503,25 @@ def _asked_directly(graph: KnowledgeGraph, x: Concept, y: Concept, focus: list[s
 
 def _failed(graph: KnowledgeGraph, c: Concept) -> list[str]:
     """``c`` and what it is a failure of."""
-    return [c.id, *(r.target for r in graph.relations_of(c.id)
-                    if r.type == "failure_of" and r.source == c.id and not r.negated)]
+    return [
+        c.id,
+        *(
+            r.target
+            for r in graph.relations_of(c.id)
+            if r.type == "failure_of" and r.source == c.id and not r.negated
+        ),
+    ]
 
 
-def _say(graph: KnowledgeGraph, notes: Footnotes, told: Told, verdict: Verdict,
-         rels: list[Relation], x: Concept, within: Concept | None = None) -> list[str]:
+def _say(
+    graph: KnowledgeGraph,
+    notes: Footnotes,
+    told: Told,
+    verdict: Verdict,
+    rels: list[Relation],
+    x: Concept,
+    within: Concept | None = None,
+) -> list[str]:
     """The verdict, then each deciding relation with its note (read from x). With
     ``within``, a relation on something that falls under it is followed by how it does
     ("deceptive alignment is a kind of pseudo-alignment"), so the verdict reads as an
@@ -437,8 +533,14 @@ def _say(graph: KnowledgeGraph, notes: Footnotes, told: Told, verdict: Verdict,
     return lines
 
 
-def _bridged(graph: KnowledgeGraph, notes: Footnotes, told: Told, rel: Relation,
-             x: Concept, within: Concept | None) -> str:
+def _bridged(
+    graph: KnowledgeGraph,
+    notes: Footnotes,
+    told: Told,
+    rel: Relation,
+    x: Concept,
+    within: Concept | None,
+) -> str:
     """``rel`` read from x with its note; with ``within``, followed by how the relation's
     target falls under it, when it is not ``within`` itself."""
     text = explained(graph, notes, rel, rel.source == x.id, told)
@@ -464,35 +566,53 @@ def _under(graph: KnowledgeGraph, narrow: str, broad: str) -> list[Relation]:
     return []
 
 
-_MODAL_VERDICT: dict[str | None, Verdict] = {None: "yes", "can": "yes", "may": "possibly",
-                                             "does_not": "no"}
+_MODAL_VERDICT: dict[str | None, Verdict] = {
+    None: "yes",
+    "can": "yes",
+    "may": "possibly",
+    "does_not": "no",
+}
 
 
 def _guards(graph: KnowledgeGraph, cid: str) -> list[str]:
     """``cid`` and the problems about it (outer alignment is about the base objective):
     what, if settled, might be thought to rule a failure out."""
-    return [cid, *sorted({r.source for r in graph.relations_of(cid)
-                          if r.type == "concerns" and r.target == cid})]
+    return [
+        cid,
+        *sorted(
+            {r.source for r in graph.relations_of(cid) if r.type == "concerns" and r.target == cid}
+        ),
+    ]
 
 
-def _despite(graph: KnowledgeGraph, y: Concept, despite: Concept, notes: Footnotes,
-             told: Told) -> tuple[list[str], Verdict]:
+def _despite(
+    graph: KnowledgeGraph, y: Concept, despite: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     """Can y happen even if ``despite`` holds? Yes, where the graph says that ``despite``,
     or a problem about it (outer alignment is about the base objective), does not rule out
     y or what falls under it."""
     scope = _scope(graph, y.id)
-    limits = [r for g in _guards(graph, despite.id) for r in graph.relations_of(g)
-              if r.source == g and r.type == "insufficient_against" and r.target in scope]
+    limits = [
+        r
+        for g in _guards(graph, despite.id)
+        for r in graph.relations_of(g)
+        if r.source == g and r.type == "insufficient_against" and r.target in scope
+    ]
     if not limits:
         return [], "unknown"
     limits.sort(key=lambda r: (r.target != y.id, r.source != despite.id))
     first = limits[0]
-    return _say(graph, notes, told, "yes", limits, graph.concepts[first.source],
-                within=y), "yes"
+    return _say(graph, notes, told, "yes", limits, graph.concepts[first.source], within=y), "yes"
 
 
-def _remedy(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-            told: Told, strong: bool = False) -> tuple[list[str], Verdict]:
+def _remedy(
+    graph: KnowledgeGraph,
+    x: Concept,
+    y: Concept,
+    notes: Footnotes,
+    told: Told,
+    strong: bool = False,
+) -> tuple[list[str], Verdict]:
     """Does x fix, catch or rule out y? A limit on y or on what falls under it answers No
     when the question asks whether x settles y ("solve", "fix", "catch") or when nothing
     helps, else Not necessarily; help alone answers Yes, or Partly where it covers only
@@ -518,15 +638,22 @@ def _remedy(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
     return _say(graph, notes, told, verdict, helps, x), verdict
 
 
-def _direct_or_chain(graph: KnowledgeGraph, x: Concept, y: Concept, types: frozenset[str],
-                     notes: Footnotes, told: Told) -> tuple[list[str], Verdict]:
+def _direct_or_chain(
+    graph: KnowledgeGraph,
+    x: Concept,
+    y: Concept,
+    types: frozenset[str],
+    notes: Footnotes,
+    told: Told,
+) -> tuple[list[str], Verdict]:
     """Relations of ``types`` from x to y decide by their modality; else a chain of them
     from x to y answers "Yes, indirectly"; the same the other way round answers No."""
     direct = _from(graph, x.id, {y.id}, types)
     if direct:
         direct.sort(key=lambda r: (r.modality is not None, r.modality == "does_not"))
-        return _say(graph, notes, told, _MODAL_VERDICT[direct[0].modality], direct, x), \
-            _MODAL_VERDICT[direct[0].modality]
+        return _say(
+            graph, notes, told, _MODAL_VERDICT[direct[0].modality], direct, x
+        ), _MODAL_VERDICT[direct[0].modality]
     chain = _forward_chain(graph, x.id, y.id, types)
     if chain is not None:
         modal = any(r.modality == "may" for r in chain)
@@ -540,29 +667,34 @@ def _direct_or_chain(graph: KnowledgeGraph, x: Concept, y: Concept, types: froze
     return [], "unknown"
 
 
-def _forward_chain(graph: KnowledgeGraph, x: str, y: str, types: frozenset[str],
-                   max_steps: int = 3) -> list[Relation] | None:
+def _forward_chain(
+    graph: KnowledgeGraph, x: str, y: str, types: frozenset[str], max_steps: int = 3
+) -> list[Relation] | None:
     """A shortest chain x -> ... -> y over positive relations of ``types`` read forward."""
     return _chains(graph, x, types, max_steps, lambda rel: not rel.negated, goal=y).get(y)
 
 
-def _causal(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-            told: Told) -> tuple[list[str], Verdict]:
+def _causal(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     return _direct_or_chain(graph, x, y, CAUSAL, notes, told)
 
 
-def _objective(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-               told: Told) -> tuple[list[str], Verdict]:
+def _objective(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     return _direct_or_chain(graph, x, y, frozenset({"has_objective"}), notes, told)
 
 
-def _requirement(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-                 told: Told) -> tuple[list[str], Verdict]:
+def _requirement(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     return _direct_or_chain(graph, x, y, frozenset({"requires", "relies_on"}), notes, told)
 
 
-def _same(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-          told: Told) -> tuple[list[str], Verdict]:
+def _same(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     """Is x the same as y? A contrast says they can differ; a chain up says one is a kind
     of the other, not the same."""
     contrast = _between(graph, x.id, y.id, ("contrasts_with",))
@@ -570,13 +702,17 @@ def _same(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
         return _say(graph, notes, told, "not_necessarily", contrast, x), "not_necessarily"
     up = _climb(graph, x.id).get(y.id) or _climb(graph, y.id).get(x.id)
     if up:
-        return [_verdict_line("no", "One is a kind of the other: "
-                              + _chain_text(graph, notes, up, told))], "no"
+        return [
+            _verdict_line(
+                "no", "One is a kind of the other: " + _chain_text(graph, notes, up, told)
+            )
+        ], "no"
     return [], "unknown"
 
 
-def _identity(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-              told: Told) -> tuple[list[str], Verdict]:
+def _identity(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     """Is x a y? Yes along a chain up; No where x (or what it is) is denied to be y (or
     what y is), where the two are contrasted, or where they play different parts."""
     up_x = _climb(graph, x.id)
@@ -595,14 +731,22 @@ def _identity(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
     # pairs reached by climbing from x come before x itself
     for a, chain_a in sorted(up_x.items(), key=lambda kv: (not kv[1], len(kv[1]))):
         for b, chain_b in sorted(up_y.items(), key=lambda kv: len(kv[1])):
-            links = [r for r in graph.relations_between(a, b)
-                     if r.type == "contrasts_with" or (r.type in ROLES and not r.negated)]
+            links = [
+                r
+                for r in graph.relations_between(a, b)
+                if r.type == "contrasts_with" or (r.type in ROLES and not r.negated)
+            ]
             if not links:
                 continue
             rel = links[0]
-            lines = [_verdict_line("no", _chain_text(graph, notes, [*chain_a, rel], told)
-                                   if chain_a else explained(graph, notes, rel,
-                                                             rel.source == a, told))]
+            lines = [
+                _verdict_line(
+                    "no",
+                    _chain_text(graph, notes, [*chain_a, rel], told)
+                    if chain_a
+                    else explained(graph, notes, rel, rel.source == a, told),
+                )
+            ]
             if chain_b:
                 lines[0] += " " + _while(graph, notes, chain_b, told)
             player = _who_plays(graph, x, y, notes, told) if rel.type in ROLES else []
@@ -620,8 +764,9 @@ def _while(graph: KnowledgeGraph, notes: Footnotes, chain: list[Relation], told:
     return "By contrast, " + ", and ".join(parts) + "." + notes.mark(last.citations)
 
 
-def _who_plays(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-               told: Told) -> list[str]:
+def _who_plays(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> list[str]:
     """Who is the y, where x produces it: "evolution produces humans, and humans are an
     example of a mesa-optimizer"."""
     for rel in graph.relations_of(x.id):
@@ -630,13 +775,16 @@ def _who_plays(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
         chain = _climb(graph, rel.target).get(y.id)
         if chain:
             verb = "produce" if rel.type == "produces" else "optimize"
-            return ["", _chain_text(graph, notes, [rel, *chain], told,
-                                    lead=f"What it does {verb}: ")]
+            return [
+                "",
+                _chain_text(graph, notes, [rel, *chain], told, lead=f"What it does {verb}: "),
+            ]
     return []
 
 
-def _undecided(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes,
-               told: Told) -> tuple[list[str], Verdict]:
+def _undecided(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
     """No relation decides: say what the graph holds instead, and that it does not say."""
     r = relate(graph, x.id, y.id)
     lines = [f"**{_SAY['unknown']}** What it holds on {noun(x)} and {noun(y)}:", ""]
@@ -656,9 +804,15 @@ class Choice:
     relations: list[Relation]
 
 
-def which(graph: KnowledgeGraph, subject: Concept, options: list[Concept],
-          notes: Footnotes, focus: list[str] | None = None,
-          player: bool = True, second: bool = False) -> tuple[list[str], Choice | None]:
+def which(
+    graph: KnowledgeGraph,
+    subject: Concept,
+    options: list[Concept],
+    notes: Footnotes,
+    focus: list[str] | None = None,
+    player: bool = True,
+    second: bool = False,
+) -> tuple[list[str], Choice | None]:
     """Which of ``options`` the ``subject`` is (or has, or does): the option with a chain
     up from the subject (or from the option to the subject) wins, then one with a direct
     relation other than a contrast; the answer names it first, then who plays the other.
@@ -675,24 +829,32 @@ def which(graph: KnowledgeGraph, subject: Concept, options: list[Concept],
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         # both options are tied to the subject as closely: the graph does not choose, and
         # picking the first named would make the answer depend on the order of the words
-        lines = [f"The graph does not decide between {noun(ranked[0][2])} and "
-                 f"{noun(ranked[1][2])}; it relates {noun(subject)} to both:", ""]
+        lines = [
+            f"The graph does not decide between {noun(ranked[0][2])} and "
+            f"{noun(ranked[1][2])}; it relates {noun(subject)} to both:",
+            "",
+        ]
         lines += [f"- {_chain_text(graph, notes, rels, told)}" for _, _, _, rels in ranked]
         return lines, None
     _, _, chosen, rels = ranked[0]
     other = next(o for o in options if o.id != chosen.id)
-    lines = [_chain_text(graph, notes, rels, told, lead="By contrast, ") if second
-             else f"**{capitalize(noun(chosen))}.** {_chain_text(graph, notes, rels, told)}"]
-    found_player = _player(graph, subject, other, chosen) \
-        if player and rels[-1].type in UPWARD else None
+    lines = [
+        _chain_text(graph, notes, rels, told, lead="By contrast, ")
+        if second
+        else f"**{capitalize(noun(chosen))}.** {_chain_text(graph, notes, rels, told)}"
+    ]
+    found_player = (
+        _player(graph, subject, other, chosen) if player and rels[-1].type in UPWARD else None
+    )
     if found_player is not None:
         _who, chain = found_player
         lines += ["", _chain_text(graph, notes, chain, told, lead="By contrast, ")]
     return lines, Choice(chosen, other, rels)
 
 
-def _support(graph: KnowledgeGraph, s: Concept, o: Concept,
-             focus: list[str]) -> list[tuple[int, list[Relation]]]:
+def _support(
+    graph: KnowledgeGraph, s: Concept, o: Concept, focus: list[str]
+) -> list[tuple[int, list[Relation]]]:
     """How closely option ``o`` is tied to subject ``s``, lower first: a relation of the
     kind the question asks about ("more likely" asks for makes_likely) first, then a chain
     up, then another direct relation."""
@@ -709,8 +871,9 @@ def _support(graph: KnowledgeGraph, s: Concept, o: Concept,
     return found
 
 
-def _player(graph: KnowledgeGraph, subject: Concept, other: Concept,
-            chosen: Concept) -> tuple[Concept, list[Relation]] | None:
+def _player(
+    graph: KnowledgeGraph, subject: Concept, other: Concept, chosen: Concept
+) -> tuple[Concept, list[Relation]] | None:
     """A concept next to the subject that is the other option ("evolution is the base
     optimizer"), with the chain up that says so."""
     near, _ = graph.neighbors(subject.id, depth=1)
@@ -726,9 +889,15 @@ def _player(graph: KnowledgeGraph, subject: Concept, other: Concept,
 # -- why
 
 
-def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
-        judging: bool = False, contrast: Concept | None = None,
-        negative: bool = False, asked: frozenset[str] = frozenset()) -> list[str]:
+def why(
+    graph: KnowledgeGraph,
+    concepts: list[Concept],
+    notes: Footnotes,
+    judging: bool = False,
+    contrast: Concept | None = None,
+    negative: bool = False,
+    asked: frozenset[str] = frozenset(),
+) -> list[str]:
     """The reasons for the last concept, as an argument: the chain of causes and
     incentives from the first concept (the subject) to it leads, as one sentence with the
     notes of its steps; then, premises first, what else it rests on (what it requires)
@@ -749,24 +918,27 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
         lines += _judged(graph, target, notes, told)
     if negative and subject is not None:
         scope = _scope(graph, target.id)
-        own = [r for r in graph.relations_of(subject.id) if r.source == subject.id
-               and limiting(r)]
+        own = [r for r in graph.relations_of(subject.id) if r.source == subject.id and limiting(r)]
         limits = [r for r in own if r.target in scope]
         limits.sort(key=lambda r: (r.target != target.id, r.target))
         if not limits:
             # "why can't gradient descent tell a green-seeker from an exit-seeker?"
-            limits = sorted((r for r in own if _overlap(r, asked)),
-                            key=lambda r: -_overlap(r, asked))[:1]
+            limits = sorted(
+                (r for r in own if _overlap(r, asked)), key=lambda r: -_overlap(r, asked)
+            )[:1]
         for rel in limits[:MAX_REASONS]:
             lines += [_bridged(graph, notes, told, rel, subject, target), ""]
     explains_relation = False
     on_chain: set[str] = set()
     if subject is not None:
         target, r = _closest_target(graph, subject, target)
-        direct = sorted(r.direct, key=lambda d: (limiting(d), d.type not in CAUSAL,
-                                                 d.modality is not None))
-        explains_relation = any(d.type not in CAUSAL and d.type not in UPWARD
-                                and d.type != "contrasts_with" for d in direct)
+        direct = sorted(
+            r.direct, key=lambda d: (limiting(d), d.type not in CAUSAL, d.modality is not None)
+        )
+        explains_relation = any(
+            d.type not in CAUSAL and d.type not in UPWARD and d.type != "contrasts_with"
+            for d in direct
+        )
         for d in direct:
             lead = "But " if limiting(d) and lines else ""
             lines += [explained(graph, notes, d, d.source == subject.id, told, lead), ""]
@@ -777,8 +949,7 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
         else:
             on_chain = {subject.id}
         if explains_relation or (direct and chain is None):
-            lines += relate_lines(graph, r, notes, others=2, main=False, told=told,
-                                  common=False)
+            lines += relate_lines(graph, r, notes, others=2, main=False, told=told, common=False)
             lines.append("")
     premises = _incoming(graph, target, ("requires",), told, outgoing=True)
     reasons = [] if explains_relation else _incoming(graph, target, REASONS, told)
@@ -788,37 +959,57 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
         if not lines:
             heading = "The argument, premises first:" if premises else "The reasons:"
         lines += [heading, ""]
-        lines += [f"{i}. {explained(graph, notes, rel, forward, told)}"
-                  for i, (rel, forward) in enumerate(steps, 1)]
+        lines += [
+            f"{i}. {explained(graph, notes, rel, forward, told)}"
+            for i, (rel, forward) in enumerate(steps, 1)
+        ]
         lines.append("")
     if contrast is not None:
-        against = list(dict.fromkeys(
-            r for a in _climb(graph, target.id) for r in graph.relations_between(a, contrast.id)
-            if r not in told.relations and not limiting(r)))
+        against = list(
+            dict.fromkeys(
+                r
+                for a in _climb(graph, target.id)
+                for r in graph.relations_between(a, contrast.id)
+                if r not in told.relations and not limiting(r)
+            )
+        )
         against.sort(key=lambda r: r.type == "contrasts_with")
         if against:
             lines += [f"Why not {noun(contrast)}:", ""]
-            lines += [f"- {explained(graph, notes, r, r.target == contrast.id, told)}"
-                      for r in against[:MAX_REASONS]]
+            lines += [
+                f"- {explained(graph, notes, r, r.target == contrast.id, told)}"
+                for r in against[:MAX_REASONS]
+            ]
             lines.append("")
     if subject is None and not judging:
         # what it is an instance of says why it arises too ("a convergent instrumental goal")
-        kinds = [r for r in graph.relations_of(target.id) if r.source == target.id
-                 and r.type in ("is_a", "example_of") and r.modality is None
-                 and r not in told.relations]
+        kinds = [
+            r
+            for r in graph.relations_of(target.id)
+            if r.source == target.id
+            and r.type in ("is_a", "example_of")
+            and r.modality is None
+            and r not in told.relations
+        ]
         if kinds:
             lines += ["What it is an instance of:", ""]
             lines += [f"- {explained(graph, notes, r, True, told)}" for r in kinds[:3]]
             lines.append("")
-    works = [] if explains_relation else _incoming(graph, target, ("relies_on",), told,
-                                                   outgoing=True)
+    works = (
+        [] if explains_relation else _incoming(graph, target, ("relies_on",), told, outgoing=True)
+    )
     if works:
         lines += [explained(graph, notes, r, True, told, lead="How it works: ") for r in works]
         lines.append("")
     example = None if explains_relation else _an_example(graph, target, told)
-    if example is not None and subject is not None and not any(
+    if (
+        example is not None
+        and subject is not None
+        and not any(
             {r.source, r.target} & on_chain - {target.id}
-            for r in graph.relations_of(example.source)):
+            for r in graph.relations_of(example.source)
+        )
+    ):
         example = None  # an example of the target that shows nothing of the subject's part
     if example is not None:
         lines += [explained(graph, notes, example, True, told, lead="For example, "), ""]
@@ -835,9 +1026,15 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
         # no reasons recorded: what the sources say of the target is the best explanation
         lines += [] if not lines else [""]
         lines += [f"**{capitalize(target.label)}**: {defined(target, notes)}"]
-        shows = [r for r in graph.relations_of(target.id) if r.source == target.id
-                 and r.type in ("example_of", "concerns") and r.note and not r.negated
-                 and r not in told.relations]
+        shows = [
+            r
+            for r in graph.relations_of(target.id)
+            if r.source == target.id
+            and r.type in ("example_of", "concerns")
+            and r.note
+            and not r.negated
+            and r not in told.relations
+        ]
         shows = sorted(shows, key=lambda r: -_overlap(r, asked))[:3]
         if shows:
             lines += ["", *(f"- {explained(graph, notes, r, True, told)}" for r in shows)]
@@ -846,20 +1043,22 @@ def why(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
     return lines
 
 
-def _closest_target(graph: KnowledgeGraph, subject: Concept,
-                    target: Concept) -> tuple[Concept, Relatedness]:
+def _closest_target(
+    graph: KnowledgeGraph, subject: Concept, target: Concept
+) -> tuple[Concept, Relatedness]:
     """The target a why-question is about: the one named, unless only a narrower concept
     is directly related to the subject ("why would gradient descent produce optimizers":
     it produces mesa-optimizers)."""
     r = relate(graph, subject.id, target.id, limit=10)
     if any(d.type not in UPWARD for d in r.direct):
         return target, r
-    for cid in sorted(graph.descendants(target.id), key=lambda c: graph.descendants(
-            target.id)[c]):
+    for cid in sorted(graph.descendants(target.id), key=lambda c: graph.descendants(target.id)[c]):
         if cid == subject.id:
             continue
-        if any(d.type not in UPWARD and not limiting(d)
-               for d in graph.relations_between(subject.id, cid)):
+        if any(
+            d.type not in UPWARD and not limiting(d)
+            for d in graph.relations_between(subject.id, cid)
+        ):
             narrower = graph.concepts[cid]
             return narrower, relate(graph, subject.id, cid, limit=10)
     return target, r
@@ -869,37 +1068,54 @@ def _explaining_path(paths: Iterable[RankedPath]) -> RankedPath | None:
     """The first path whose every step explains (a cause, an incentive, a requirement or
     what something is), read in the direction travelled, and at least one of them a cause
     or an incentive: a chain of "is a kind of" explains nothing."""
-    explaining = set(CAUSAL) | set(PREMISES) | {"has_objective", "outperforms", "failure_of"} \
-        | UPWARD
+    explaining = (
+        set(CAUSAL) | set(PREMISES) | {"has_objective", "outperforms", "failure_of"} | UPWARD
+    )
     for path in paths:
-        if all(s.forward and s.relation.type in explaining and not s.relation.negated
-               for s in path.steps) and any(s.relation.type not in UPWARD | {"failure_of"}
-                                            for s in path.steps):
+        if all(
+            s.forward and s.relation.type in explaining and not s.relation.negated
+            for s in path.steps
+        ) and any(s.relation.type not in UPWARD | {"failure_of"} for s in path.steps):
             return path
     return None
 
 
-def _incoming(graph: KnowledgeGraph, target: Concept, types: Iterable[str], told: Told,
-              outgoing: bool = False) -> list[Relation]:
+def _incoming(
+    graph: KnowledgeGraph, target: Concept, types: Iterable[str], told: Told, outgoing: bool = False
+) -> list[Relation]:
     """Relations of ``types`` into ``target`` (or, with ``outgoing``, out of it: what it
     requires), not told yet, in the order of ``types``."""
     order = list(types)
-    found = [r for r in graph.relations_of(target.id)
-             if r.type in order and r not in told.relations and not r.negated
-             and (r.source == target.id if outgoing else r.target == target.id)]
+    found = [
+        r
+        for r in graph.relations_of(target.id)
+        if r.type in order
+        and r not in told.relations
+        and not r.negated
+        and (r.source == target.id if outgoing else r.target == target.id)
+    ]
     return sorted(found, key=lambda r: (order.index(r.type), r.modality is not None))
 
 
-def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes,
-            told: Told) -> list[str]:
+def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told) -> list[str]:
     """Why a thing matters: what it brings about, and what does not rule it out."""
-    effects = [r for r in graph.relations_of(target.id) if r.source == target.id
-               and r.type in ("causes", "makes_likely", "exacerbates")
-               and r not in told.relations]
-    limits = [r for r in graph.relations_of(target.id) if r.target == target.id
-              and r.type == "insufficient_against" and r not in told.relations]
-    fails = [r for r in graph.relations_of(target.id) if r.source == target.id
-             and limiting(r) and r not in told.relations]
+    effects = [
+        r
+        for r in graph.relations_of(target.id)
+        if r.source == target.id
+        and r.type in ("causes", "makes_likely", "exacerbates")
+        and r not in told.relations
+    ]
+    limits = [
+        r
+        for r in graph.relations_of(target.id)
+        if r.target == target.id and r.type == "insufficient_against" and r not in told.relations
+    ]
+    fails = [
+        r
+        for r in graph.relations_of(target.id)
+        if r.source == target.id and limiting(r) and r not in told.relations
+    ]
     lines: list[str] = []
     if fails:
         lines += ["What it does not rule out:", ""]
@@ -918,8 +1134,12 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes,
 
 def _an_example(graph: KnowledgeGraph, target: Concept, told: Told) -> Relation | None:
     for rel in graph.relations_of(target.id):
-        if rel.type == "example_of" and rel.target == target.id and not rel.negated \
-                and rel not in told.relations:
+        if (
+            rel.type == "example_of"
+            and rel.target == target.id
+            and not rel.negated
+            and rel not in told.relations
+        ):
             return rel
     return None
 
@@ -932,8 +1152,13 @@ def _two_steps(first: Relation, second: Relation) -> RankedPath:
     return RankedPath((Step(first, True), Step(second, False)), 0.0)
 
 
-def how(graph: KnowledgeGraph, concepts: list[Concept], focus: list[str],
-        notes: Footnotes, asked: frozenset[str] = frozenset()) -> list[str]:
+def how(
+    graph: KnowledgeGraph,
+    concepts: list[Concept],
+    focus: list[str],
+    notes: Footnotes,
+    asked: frozenset[str] = frozenset(),
+) -> list[str]:
     """How x does something to y: an example the question names tells its story first;
     then the relations among the concepts named, those the question's verb asks about
     first, each with its note (the mechanism); then the paths. Where nothing relates them,
@@ -944,35 +1169,48 @@ def how(graph: KnowledgeGraph, concepts: list[Concept], focus: list[str],
         named = next((c for c in concepts if c.kind == "example"), None)
         story = _story(graph, concepts, asked)
         others = [c for c in concepts if c is not named]
-        x, y = (others + [story])[:2] if story is not None and len(others) == 1 \
-            else others[:2]
+        x, y = (others + [story])[:2] if story is not None and len(others) == 1 else others[:2]
         r = relate(graph, x.id, y.id)
         lines: list[str] = []
         among = _among(graph, others, told)
-        among.sort(key=lambda d: (d.type not in focus,
-                                  focus.index(d.type) if d.type in focus else 0,
-                                  limiting(d), -_overlap(d, asked)))
+        among.sort(
+            key=lambda d: (
+                d.type not in focus,
+                focus.index(d.type) if d.type in focus else 0,
+                limiting(d),
+                -_overlap(d, asked),
+            )
+        )
         for rel in among[:MAX_REASONS]:
             lines += [explained(graph, notes, rel, True, told), ""]
             if rel.type == "mitigates" and not rel.negated:
                 # what it helps against is half the story; what it does not rule out, the
                 # other half ("Problem solved, right? Well, no.")
-                but = [b for b in graph.relations_of(rel.source) if b.source == rel.source
-                       and b.type == "insufficient_against" and b not in told.relations]
+                but = [
+                    b
+                    for b in graph.relations_of(rel.source)
+                    if b.source == rel.source
+                    and b.type == "insufficient_against"
+                    and b not in told.relations
+                ]
                 for b in but[:2]:
                     lines += [explained(graph, notes, b, True, told, lead="But "), ""]
         if story is not None:
             lines += [*shows(graph, story, notes, told), ""]
         if not among and story is None:
             # no relation says how x bears on y: what x does is the mechanism to tell first
-            own = [rel for rel in graph.relations_of(x.id) if rel.source == x.id
-                   and rel.type in EFFECTS + ("outperforms",) and not rel.negated]
-            own.sort(key=lambda d: (d.type not in focus, -_overlap(d, asked),
-                                    d.type == "requires"))
+            own = [
+                rel
+                for rel in graph.relations_of(x.id)
+                if rel.source == x.id and rel.type in EFFECTS + ("outperforms",) and not rel.negated
+            ]
+            own.sort(key=lambda d: (d.type not in focus, -_overlap(d, asked), d.type == "requires"))
             if own:
                 lines += [f"What {noun(x)} does:", ""]
-                lines += [f"- {explained(graph, notes, rel, True, told)}"
-                          for rel in own[:MAX_REASONS - 2]]
+                lines += [
+                    f"- {explained(graph, notes, rel, True, told)}"
+                    for rel in own[: MAX_REASONS - 2]
+                ]
                 lines.append("")
         if story is None:
             lines += relate_lines(graph, r, notes, others=1, told=told)
@@ -982,8 +1220,9 @@ def how(graph: KnowledgeGraph, concepts: list[Concept], focus: list[str],
     return _workings(graph, concepts[0], notes, told)
 
 
-def remedies(graph: KnowledgeGraph, c: Concept, notes: Footnotes,
-             told: Told | None = None) -> list[str]:
+def remedies(
+    graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told | None = None
+) -> list[str]:
     """What helps against ``c`` or brings it to light, and what does not rule it out; says
     so when the graph records no remedy."""
     told = told if told is not None else Told()
@@ -1007,8 +1246,14 @@ def shows(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> li
     """An example's story and what it is an example of, each with why: what an example
     brings about is its story."""
     lines = [f"**{capitalize(c.label)}**: {defined(c, notes)}"]
-    found = [r for r in graph.relations_of(c.id) if r.source == c.id and not r.negated
-             and r.type in ("example_of", "concerns", "contrasts_with") and r.note]
+    found = [
+        r
+        for r in graph.relations_of(c.id)
+        if r.source == c.id
+        and not r.negated
+        and r.type in ("example_of", "concerns", "contrasts_with")
+        and r.note
+    ]
     found.sort(key=lambda r: ("example_of", "concerns", "contrasts_with").index(r.type))
     if found:
         lines += ["", "What it shows:", ""]
@@ -1022,12 +1267,16 @@ def _workings(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -
     found.sort(key=lambda r: WORKINGS.index(r.type))
     if found:
         lines += ["", "How it works and what it does:", ""]
-        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found[:MAX_REASONS + 2]]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found[: MAX_REASONS + 2]]
     return lines
 
 
-def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes,
-                 asked: frozenset[str] = frozenset()) -> list[str]:
+def what_happens(
+    graph: KnowledgeGraph,
+    concepts: list[Concept],
+    notes: Footnotes,
+    asked: frozenset[str] = frozenset(),
+) -> list[str]:
     """What a thing brings about (its effects, each with its note), and what helps against
     it; with two or more concepts, how they bear on each other first (the relations whose
     reasons use the question's words, ``asked``, first)."""
@@ -1037,18 +1286,27 @@ def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnote
     if story:
         # "what went wrong when the assistant was trained to maximise troops": the example
         # the question names is the story to tell, the narrowest first
-        parts = [c for c in story if any(r.type == "part_of" and r.source == c.id
-                                         for r in graph.relations_of(c.id))]
+        parts = [
+            c
+            for c in story
+            if any(r.type == "part_of" and r.source == c.id for r in graph.relations_of(c.id))
+        ]
         chosen = _story(graph, (parts or story)[::-1], asked)
         assert chosen is not None
         return shows(graph, chosen, notes, told)
     if len(concepts) >= 2:
         x, y = concepts[0], concepts[1]
         # y's effects that x makes likelier: what happens when the two meet
-        for effect in [r for r in graph.relations_of(y.id) if r.source == y.id
-                       and r.type in CAUSAL and not r.negated]:
-            via = [r for r in graph.relations_between(x.id, effect.target)
-                   if r.source == x.id and r.type in ("makes_likely", "causes")]
+        for effect in [
+            r
+            for r in graph.relations_of(y.id)
+            if r.source == y.id and r.type in CAUSAL and not r.negated
+        ]:
+            via = [
+                r
+                for r in graph.relations_between(x.id, effect.target)
+                if r.source == x.id and r.type in ("makes_likely", "causes")
+            ]
             for rel in via:
                 lines += [path_sentence(graph, notes, _two_steps(rel, effect), told), ""]
         among = _among(graph, concepts, told)
@@ -1059,42 +1317,71 @@ def what_happens(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnote
         c = concepts[0]
         lines += [f"**{capitalize(c.label)}**: {defined(c, notes)}", ""]
     for c in concepts[-1:] if len(concepts) < 2 else concepts[:2]:
-        effects = [r for r in graph.relations_of(c.id) if r.source == c.id
-                   and r.type in EFFECTS and r.type != "mitigates" and not r.negated
-                   and r not in told.relations]
+        effects = [
+            r
+            for r in graph.relations_of(c.id)
+            if r.source == c.id
+            and r.type in EFFECTS
+            and r.type != "mitigates"
+            and not r.negated
+            and r not in told.relations
+        ]
         effects.sort(key=lambda r: (-_overlap(r, asked), EFFECTS.index(r.type), r.target))
-        helps = [r for r in graph.relations_of(c.id) if r.target == c.id
-                 and r.type == "mitigates" and not r.negated and r not in told.relations]
+        helps = [
+            r
+            for r in graph.relations_of(c.id)
+            if r.target == c.id
+            and r.type == "mitigates"
+            and not r.negated
+            and r not in told.relations
+        ]
         if effects:
-            lines += [f"What {noun(c)} brings about or rests on:" if any(
-                r.type in PREMISES for r in effects) else f"What {noun(c)} can lead to:", ""]
+            lines += [
+                f"What {noun(c)} brings about or rests on:"
+                if any(r.type in PREMISES for r in effects)
+                else f"What {noun(c)} can lead to:",
+                "",
+            ]
             for effect in effects[:MAX_REASONS]:
                 line = f"- {explained(graph, notes, effect, True, told)}"
                 # which systems make this outcome likelier ("heuristics make failing to
                 # generalize more likely"): the difference between outcomes
                 for m in graph.relations_of(effect.target):
-                    if m.type == "makes_likely" and m.target == effect.target \
-                            and m.source != c.id and m not in told.relations:
+                    if (
+                        m.type == "makes_likely"
+                        and m.target == effect.target
+                        and m.source != c.id
+                        and m not in told.relations
+                    ):
                         line += " " + explained(graph, notes, m, True, told)
                 lines.append(line)
             lines.append("")
-        about = [r for r in graph.relations_of(c.id) if r.target == c.id
-                 and r.type == "concerns" and r not in told.relations
-                 and graph.concepts[r.source].kind not in ("example", "work", "problem")]
+        about = [
+            r
+            for r in graph.relations_of(c.id)
+            if r.target == c.id
+            and r.type == "concerns"
+            and r not in told.relations
+            and graph.concepts[r.source].kind not in ("example", "work", "problem")
+        ]
         if helps or about:
             lines += [f"What can go right, or help against {noun(c)}:", ""]
-            lines += [f"- {explained(graph, notes, r, True, told)}"
-                      for r in [*about, *helps][:MAX_REASONS]]
+            lines += [
+                f"- {explained(graph, notes, r, True, told)}"
+                for r in [*about, *helps][:MAX_REASONS]
+            ]
             lines.append("")
         # "what happens if the base objective is perfect?": what neither it nor the
         # problem about it (outer alignment) rules out can still go wrong
-        limits = [r for g in _guards(graph, c.id) for r in graph.relations_of(g)
-                  if r.source == g and r.type == "insufficient_against"
-                  and r not in told.relations]
+        limits = [
+            r
+            for g in _guards(graph, c.id)
+            for r in graph.relations_of(g)
+            if r.source == g and r.type == "insufficient_against" and r not in told.relations
+        ]
         if limits:
             lines += ["What can still go wrong:", ""]
-            lines += [f"- {explained(graph, notes, r, True, told)}"
-                      for r in limits[:MAX_REASONS]]
+            lines += [f"- {explained(graph, notes, r, True, told)}" for r in limits[:MAX_REASONS]]
             lines.append("")
     while lines and not lines[-1]:
         lines.pop()

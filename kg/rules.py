@@ -73,6 +73,7 @@ class _Collector:
     def add(self, file: str, line: int, message: str, hint: str = "") -> None:
         self.problems.append(Problem(file, line, message, hint))
 
+
 def _read_yaml(files: Files, rel: str, out: _Collector) -> _Doc | None:
     shown = files.shown(rel)
     parsed = files.parsed(rel)
@@ -85,15 +86,20 @@ def _read_yaml(files: Files, rel: str, out: _Collector) -> _Doc | None:
     return _Doc(shown, parsed.data, parsed.lines)
 
 
-def _check_fields(doc: _Doc, path: YamlPath, value: dict[str, Any], schema: Schema,
-                  out: _Collector) -> None:
+def _check_fields(
+    doc: _Doc, path: YamlPath, value: dict[str, Any], schema: Schema, out: _Collector
+) -> None:
     """Every field of ``value`` must be one ``schema`` declares, and every required one
     there."""
     allowed, required, what = schema.allowed, schema.required, schema.what
     for key in value:
         if key not in allowed:
-            out.add(doc.file, doc.line(path + (key,)), f"unknown field {key!r} in {what}",
-                    did_you_mean(str(key), sorted(allowed)))
+            out.add(
+                doc.file,
+                doc.line(path + (key,)),
+                f"unknown field {key!r} in {what}",
+                did_you_mean(str(key), sorted(allowed)),
+            )
     for key in sorted(required - set(value)):
         out.add(doc.file, doc.line(path), f"{what} lacks required field {key!r}")
 
@@ -119,10 +125,13 @@ def _check_text(shown: str, text: str, out: _Collector) -> None:
     """A source text may hold no :data:`_CONTROL` character: the export carries it."""
     bad = _CONTROL.search(text)
     if bad is not None:
-        out.add(shown, text.count("\n", 0, bad.start()) + 1,
-                f"source text holds the character U+{ord(bad.group()):04X}, which text may "
-                "not hold", "no control characters but tab and line breaks, lone "
-                "surrogates or noncharacters: XML, so the RDF/XML export, cannot carry them")
+        out.add(
+            shown,
+            text.count("\n", 0, bad.start()) + 1,
+            f"source text holds the character U+{ord(bad.group()):04X}, which text may not hold",
+            "no control characters but tab and line breaks, lone "
+            "surrogates or noncharacters: XML, so the RDF/XML export, cannot carry them",
+        )
 
 
 def _is_str(value: Any) -> TypeGuard[str]:
@@ -162,8 +171,12 @@ def _load_sources(files: Files, out: _Collector) -> _Sources:
         _check_fields(doc, p, item, SOURCE, out)
         sid = item.get("id")
         if not _is_str(sid) or not is_slug(str(sid)):
-            out.add(shown, doc.line(p + ("id",)), f"source id {sid!r} is not a slug",
-                    "use lowercase words joined by hyphens")
+            out.add(
+                shown,
+                doc.line(p + ("id",)),
+                f"source id {sid!r} is not a slug",
+                "use lowercase words joined by hyphens",
+            )
             continue
         if sid in result.sources:
             out.add(shown, doc.line(p + ("id",)), f"duplicate source id {sid!r}")
@@ -175,19 +188,27 @@ def _load_sources(files: Files, out: _Collector) -> _Sources:
         if not isinstance(authors, list) or not all(_is_str(a) for a in authors):
             out.add(shown, doc.line(p + ("authors",)), "authors must be a list of names")
             authors = []
-        for path_, value in [*(((key,), item[key]) for key in ("title", "kind", "published")
-                               if key in item),
-                             *((("authors", i), a) for i, a in enumerate(authors))]:
+        for path_, value in [
+            *(((key,), item[key]) for key in ("title", "kind", "published") if key in item),
+            *((("authors", i), a) for i, a in enumerate(authors)),
+        ]:
             bad = _CONTROL.search(str(value))
             if bad is not None:
-                out.add(shown, doc.line(p + path_), f"source field {path_[0]!r} holds the "
-                        f"character U+{ord(bad.group()):04X}, which text may not hold",
-                        "no control characters, lone surrogates or noncharacters")
+                out.add(
+                    shown,
+                    doc.line(p + path_),
+                    f"source field {path_[0]!r} holds the "
+                    f"character U+{ord(bad.group()):04X}, which text may not hold",
+                    "no control characters, lone surrogates or noncharacters",
+                )
         text_file = item.get("text")
         if text_file is not None:
             if not _is_str(text_file) or "/" in text_file or "\\" in text_file:
-                out.add(shown, doc.line(p + ("text",)),
-                        f"text {text_file!r} must be a file name in the sources folder")
+                out.add(
+                    shown,
+                    doc.line(p + ("text",)),
+                    f"text {text_file!r} must be a file name in the sources folder",
+                )
                 text_file = None
             else:
                 try:
@@ -200,9 +221,13 @@ def _load_sources(files: Files, out: _Collector) -> _Sources:
         published = item.get("published")
         try:
             source = Source(
-                id=sid, title=str(item.get("title", "")), kind=str(item.get("kind", "")),
-                authors=tuple(authors), url=item.get("url"),
-                published=None if published is None else str(published), text_file=text_file,
+                id=sid,
+                title=str(item.get("title", "")),
+                kind=str(item.get("kind", "")),
+                authors=tuple(authors),
+                url=item.get("url"),
+                published=None if published is None else str(published),
+                text_file=text_file,
             )
         except ValueError as e:
             out.add(shown, doc.line(p), f"invalid source: {e}")
@@ -247,9 +272,15 @@ class _State:
     kinds: dict[str, str] = field(default_factory=dict)
 
 
-def _citations(doc: _Doc, path: YamlPath, value: Any, sources: _Sources,
-               cited: dict[tuple[str, tuple[int, int]], Citation], out: _Collector,
-               required: bool) -> tuple[Citation, ...]:
+def _citations(
+    doc: _Doc,
+    path: YamlPath,
+    value: Any,
+    sources: _Sources,
+    cited: dict[tuple[str, tuple[int, int]], Citation],
+    out: _Collector,
+    required: bool,
+) -> tuple[Citation, ...]:
     if value is None or value == []:
         if required:
             out.add(doc.file, doc.line(path), "no citation: at least one is required")
@@ -271,28 +302,39 @@ def _citations(doc: _Doc, path: YamlPath, value: Any, sources: _Sources,
             continue
         source = sources.sources.get(sid)
         if source is None:
-            out.add(doc.file, doc.line(p + ("source",)), f"unknown source {sid!r}",
-                    did_you_mean(sid, sources.sources))
+            out.add(
+                doc.file,
+                doc.line(p + ("source",)),
+                f"unknown source {sid!r}",
+                did_you_mean(sid, sources.sources),
+            )
             continue
         text = sources.texts.get(sid)
         if text is None:
-            out.add(doc.file, doc.line(p + ("source",)),
-                    f"source {sid!r} has no text, so it cannot be quoted",
-                    "cite a source with text; name the work with introduced_in")
+            out.add(
+                doc.file,
+                doc.line(p + ("source",)),
+                f"source {sid!r} has no text, so it cannot be quoted",
+                "cite a source with text; name the work with introduced_in",
+            )
             continue
         where = text.locate(quote)
         if where is None:
             near = text.closest(quote)
-            out.add(doc.file, doc.line(p + ("quote",)),
-                    f"quote not found in source {sid!r}: {quote.strip()!r}",
-                    f"closest passage: {near!r}" if near else "")
+            out.add(
+                doc.file,
+                doc.line(p + ("quote",)),
+                f"quote not found in source {sid!r}: {quote.strip()!r}",
+                f"closest passage: {near!r}" if near else "",
+            )
             continue
         # citations are frozen: one object per passage, however often it is cited
         passage = cited.get((sid, where))
         if passage is None:
             start, end = where
             passage = cited[(sid, where)] = Citation(
-                source=sid, quote=text.original[start:end], start=start, end=end)
+                source=sid, quote=text.original[start:end], start=start, end=end
+            )
         found.append(passage)
     return tuple(found)
 
@@ -325,8 +367,9 @@ class _ConceptFile:
     concept: Concept | None = None
 
 
-def _read_concept(name: str, files: Files, sources: _Sources,
-                  cited: dict[tuple[str, tuple[int, int]], Citation]) -> _ConceptFile:
+def _read_concept(
+    name: str, files: Files, sources: _Sources, cited: dict[tuple[str, tuple[int, int]], Citation]
+) -> _ConceptFile:
     """What the concept file ``name`` adds to a load (see :class:`_ConceptFile`)."""
     out = _Collector()
     rel = f"concepts/{name}"
@@ -336,17 +379,24 @@ def _read_concept(name: str, files: Files, sources: _Sources,
     if doc is None:
         return _ConceptFile(cid, shown, tuple(out.problems), False)
     if not is_slug(cid):
-        out.add(shown, 1, f"file name {name!r} is not a valid id",
-                f"rename it to {cid.lower().replace('_', '-').replace(' ', '-')}.yaml")
+        out.add(
+            shown,
+            1,
+            f"file name {name!r} is not a valid id",
+            f"rename it to {cid.lower().replace('_', '-').replace(' ', '-')}.yaml",
+        )
     data = doc.data
     if not isinstance(data, dict):
         out.add(shown, 1, "a concept file must be a mapping")
         return _ConceptFile(cid, shown, tuple(out.problems), False)
     _check_fields(doc, (), data, CONCEPT, out)
     if "id" in data and data["id"] != cid:
-        out.add(shown, doc.line(("id",)),
-                f"id {data['id']!r} differs from the file name {cid!r}",
-                "the file name is the id; drop the id field or rename the file")
+        out.add(
+            shown,
+            doc.line(("id",)),
+            f"id {data['id']!r} differs from the file name {cid!r}",
+            "the file name is the id; drop the id field or rename the file",
+        )
     head = tuple(out.problems)
     out = _Collector()
     kind: Any = data.get("kind")
@@ -354,8 +404,9 @@ def _read_concept(name: str, files: Files, sources: _Sources,
         out.add(shown, doc.line(("kind",)), f"kind must be a name, not {kind!r}")
         kind = None
     elif kind is not None and kind not in KINDS:
-        out.add(shown, doc.line(("kind",)), f"unknown kind {kind!r}",
-                did_you_mean(str(kind), KINDS))
+        out.add(
+            shown, doc.line(("kind",)), f"unknown kind {kind!r}", did_you_mean(str(kind), KINDS)
+        )
     label = data.get("label")
     if "label" in data and not _is_str(label):
         out.add(shown, doc.line(("label",)), "label must be a non-empty string")
@@ -366,44 +417,59 @@ def _read_concept(name: str, files: Files, sources: _Sources,
     if not isinstance(aliases, list) or not all(_is_str(a) for a in aliases):
         out.add(shown, doc.line(("aliases",)), "aliases must be a list of strings")
         aliases = []
-    for path_, text in [(("label",), label), (("definition",), definition),
-                        *((("aliases", i), a) for i, a in enumerate(aliases))]:
+    for path_, text in [
+        (("label",), label),
+        (("definition",), definition),
+        *((("aliases", i), a) for i, a in enumerate(aliases)),
+    ]:
         if not isinstance(text, str):
             continue
         bad = _CONTROL.search(text)
         field_ = "alias" if path_[0] == "aliases" else path_[0]
         if bad is not None:
-            out.add(shown, doc.line(path_), f"{field_} {text!r} holds the character "
-                    f"U+{ord(bad.group()):04X}, which text may not hold",
-                    "no control characters, lone surrogates or noncharacters")
+            out.add(
+                shown,
+                doc.line(path_),
+                f"{field_} {text!r} holds the character "
+                f"U+{ord(bad.group()):04X}, which text may not hold",
+                "no control characters, lone surrogates or noncharacters",
+            )
         if path_[0] == "definition":
             continue
         markup = _MARKUP.search(text)
         if markup is not None:
-            out.add(shown, doc.line(path_), f"{field_} {text!r} holds {markup.group()!r}, "
-                    "which a page that shows names as HTML would read as markup",
-                    "write the name without <, > and & (for example 'and' for '&')")
+            out.add(
+                shown,
+                doc.line(path_),
+                f"{field_} {text!r} holds {markup.group()!r}, "
+                "which a page that shows names as HTML would read as markup",
+                "write the name without <, > and & (for example 'and' for '&')",
+            )
         hidden = INVISIBLE.search(text)
         if hidden is not None:
-            out.add(shown, doc.line(path_), f"{field_} {text!r} holds {_char(hidden.group())}, "
-                    "an invisible format character",
-                    "no bidi controls, zero-width characters, soft hyphens or other invisible "
-                    "characters in a name: they let it pass for another or hide what it says")
+            out.add(
+                shown,
+                doc.line(path_),
+                f"{field_} {text!r} holds {_char(hidden.group())}, an invisible format character",
+                "no bidi controls, zero-width characters, soft hyphens or other invisible "
+                "characters in a name: they let it pass for another or hide what it says",
+            )
     terms = (cid, *([label.strip()] if _is_str(label) else []), *(a.strip() for a in aliases))
-    term_lines = [((cid, str(label)), doc.where(("label",))),
-                  *(((cid, alias.strip()), doc.where(("aliases", i)))
-                    for i, alias in enumerate(aliases))]
+    term_lines = [
+        ((cid, str(label)), doc.where(("label",))),
+        *(((cid, alias.strip()), doc.where(("aliases", i))) for i, alias in enumerate(aliases)),
+    ]
     article = data.get("article")
     if article is not None and article not in ARTICLES:
-        out.add(shown, doc.line(("article",)),
-                f"article {article!r} must be {_either(ARTICLES)}")
+        out.add(shown, doc.line(("article",)), f"article {article!r} must be {_either(ARTICLES)}")
         article = None
     plural = data.get("plural", False)
     if not isinstance(plural, bool):
         out.add(shown, doc.line(("plural",)), f"plural must be true or false, not {plural!r}")
         plural = False
-    citations = _citations(doc, ("citations",), data.get("citations"), sources, cited, out,
-                           required=True)
+    citations = _citations(
+        doc, ("citations",), data.get("citations"), sources, cited, out, required=True
+    )
     relations = data.get("relations") or []
     if not isinstance(relations, list):
         out.add(shown, doc.line(("relations",)), "relations must be a list")
@@ -421,8 +487,12 @@ def _read_concept(name: str, files: Files, sources: _Sources,
             out.add(shown, doc.line(p + ("type",)), f"relation type must be a name, not {rtype!r}")
             ok = False
         elif "type" in rel_ and rtype not in RELATION_TYPES:
-            out.add(shown, doc.line(p + ("type",)), f"unknown relation type {rtype!r}",
-                    did_you_mean(str(rtype), RELATION_TYPES))
+            out.add(
+                shown,
+                doc.line(p + ("type",)),
+                f"unknown relation type {rtype!r}",
+                did_you_mean(str(rtype), RELATION_TYPES),
+            )
             ok = False
         if "target" in rel_ and not _is_str(target):
             out.add(shown, doc.line(p + ("target",)), "target must be a concept id")
@@ -430,28 +500,54 @@ def _read_concept(name: str, files: Files, sources: _Sources,
         elif target == cid:
             out.add(shown, doc.line(p + ("target",)), f"relation {rtype!r} from {cid!r} to itself")
             ok = False
-        rel_cits = _citations(doc, p + ("citations",), rel_.get("citations"), sources, cited,
-                              out, required=True)
+        rel_cits = _citations(
+            doc, p + ("citations",), rel_.get("citations"), sources, cited, out, required=True
+        )
         note = _note(doc, p, rel_, out)
         modality = _modality(doc, p, rel_, rtype if ok else None, out)
         if ok and rtype and target:
-            raw_relations.append(_RawRelation(
-                Relation(source=cid, type=rtype, target=target, citations=rel_cits,
-                         note=note, modality=modality),
-                doc.where(p), target, rtype in _SYMMETRIC,
-                rtype in HIERARCHICAL_TYPES and modality != "does_not"))
-    complete = (_is_str(label) and _is_str(definition) and kind in KINDS and citations)
+            raw_relations.append(
+                _RawRelation(
+                    Relation(
+                        source=cid,
+                        type=rtype,
+                        target=target,
+                        citations=rel_cits,
+                        note=note,
+                        modality=modality,
+                    ),
+                    doc.where(p),
+                    target,
+                    rtype in _SYMMETRIC,
+                    rtype in HIERARCHICAL_TYPES and modality != "does_not",
+                )
+            )
+    complete = _is_str(label) and _is_str(definition) and kind in KINDS and citations
     concept = None
     if complete:
         concept = Concept(
-            id=cid, label=str(label).strip(), kind=str(kind),
+            id=cid,
+            label=str(label).strip(),
+            kind=str(kind),
             aliases=tuple(a.strip() for a in aliases),
-            definition=" ".join(str(definition).split()), citations=citations, article=article,
-            plural=plural)
-    return _ConceptFile(cid, shown, head, True, tuple(out.problems), terms,
-                        tuple("" if INVISIBLE.search(t) else look_alike_key(t) for t in terms),
-                        kind if kind in KINDS else None,
-                        tuple(term_lines), tuple(raw_relations), concept)
+            definition=" ".join(str(definition).split()),
+            citations=citations,
+            article=article,
+            plural=plural,
+        )
+    return _ConceptFile(
+        cid,
+        shown,
+        head,
+        True,
+        tuple(out.problems),
+        terms,
+        tuple("" if INVISIBLE.search(t) else look_alike_key(t) for t in terms),
+        kind if kind in KINDS else None,
+        tuple(term_lines),
+        tuple(raw_relations),
+        concept,
+    )
 
 
 def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str | None:
@@ -461,40 +557,55 @@ def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str |
     note = rel["note"]
     where = doc.line(p + ("note",))
     if not _is_str(note):
-        out.add(doc.file, where, "note must be a non-empty string",
-                "one or two sentences saying why or how the relation holds")
+        out.add(
+            doc.file,
+            where,
+            "note must be a non-empty string",
+            "one or two sentences saying why or how the relation holds",
+        )
         return None
     text = " ".join(note.split())
     bad = _CONTROL.search(note)
     if bad is not None:
-        out.add(doc.file, where, f"note holds the character U+{ord(bad.group()):04X}, which "
-                "text may not hold", "no control characters, lone surrogates or noncharacters")
+        out.add(
+            doc.file,
+            where,
+            f"note holds the character U+{ord(bad.group()):04X}, which text may not hold",
+            "no control characters, lone surrogates or noncharacters",
+        )
         return None
     if len(text) > NOTE_MAX:
-        out.add(doc.file, where, f"note is {len(text)} characters long, more than {NOTE_MAX}",
-                "one or two sentences; the cited passage says the rest")
+        out.add(
+            doc.file,
+            where,
+            f"note is {len(text)} characters long, more than {NOTE_MAX}",
+            "one or two sentences; the cited passage says the rest",
+        )
         return None
     return text
 
 
-def _modality(doc: _Doc, p: YamlPath, rel: dict[str, Any], rtype: str | None,
-              out: _Collector) -> Any:
+def _modality(
+    doc: _Doc, p: YamlPath, rel: dict[str, Any], rtype: str | None, out: _Collector
+) -> Any:
     """A relation's modality, if it has one that its type allows; else None."""
     modality = rel.get("modality")
     if modality is None:
         return None
     where = doc.line(p + ("modality",))
     if not isinstance(modality, str) or modality not in MODALITIES:
-        out.add(doc.file, where, f"unknown modality {modality!r}",
-                did_you_mean(str(modality), MODALITIES) or
-                f"one of {', '.join(MODALITIES)}")
+        out.add(
+            doc.file,
+            where,
+            f"unknown modality {modality!r}",
+            did_you_mean(str(modality), MODALITIES) or f"one of {', '.join(MODALITIES)}",
+        )
         return None
     if rtype is None:
         return None
     allowed = RELATION_TYPES[rtype].modal
     if modality not in allowed:
-        hint = (f"{rtype} allows {', '.join(allowed)}" if allowed else
-                f"{rtype} takes no modality")
+        hint = f"{rtype} allows {', '.join(allowed)}" if allowed else f"{rtype} takes no modality"
         out.add(doc.file, where, f"modality {modality!r} is not allowed on {rtype}", hint)
         return None
     return modality
@@ -524,8 +635,9 @@ def _add_concept(found: _ConceptFile, state: _State) -> None:
 
 def _load_concept(name: str, state: _State) -> None:
     rel = f"concepts/{name}"
-    found = state.files.concept(rel, lambda: _read_concept(name, state.files, state.sources,
-                                                           state.cited))
+    found = state.files.concept(
+        rel, lambda: _read_concept(name, state.files, state.sources, state.cited)
+    )
     _add_concept(found, state)
 
 
@@ -541,8 +653,11 @@ def _check_terms(state: _State) -> None:
         for term, look in zip(terms, state.looks[cid], strict=True):
             key = state.normalize(term)
             if not key:
-                state.out.add(shown, _line(state.term_lines.get((cid, term))),
-                              f"term {term!r} has no letters or digits")
+                state.out.add(
+                    shown,
+                    _line(state.term_lines.get((cid, term))),
+                    f"term {term!r} has no letters or digits",
+                )
                 continue
             if key in seen_here:
                 continue
@@ -554,10 +669,12 @@ def _check_terms(state: _State) -> None:
                     continue
             if key in owner and owner[key][0] != cid:
                 other, other_term = owner[key]
-                state.out.add(shown, _line(state.term_lines.get((cid, term))),
-                              f"term {term!r} names both {cid!r} and {other!r} "
-                              f"(there as {other_term!r})",
-                              "a label or alias must name one concept only")
+                state.out.add(
+                    shown,
+                    _line(state.term_lines.get((cid, term))),
+                    f"term {term!r} names both {cid!r} and {other!r} (there as {other_term!r})",
+                    "a label or alias must name one concept only",
+                )
             else:
                 owner.setdefault(key, (cid, term))
 
@@ -568,24 +685,29 @@ def _look_alike(state: _State, one: tuple[str, str], other: tuple[str, str]) -> 
     if one[1].isascii() and not other[1].isascii():
         one, other = other, one
     (cid, term), (other_cid, other_term) = one, other
-    whose = "another name of the same concept" if other_cid == cid else \
-        f"a name of {other_cid!r}"
-    state.out.add(state.concept_files[cid][0], _line(state.term_lines.get(one)),
-                  f"term {term!r} looks like {other_term!r}, {whose}"
-                  f"{_unlike(term, other_term)}",
-                  "a name may not pass for another through look-alike characters "
-                  "(Unicode's confusables); use the name there, or one that reads "
-                  "differently")
+    whose = "another name of the same concept" if other_cid == cid else f"a name of {other_cid!r}"
+    state.out.add(
+        state.concept_files[cid][0],
+        _line(state.term_lines.get(one)),
+        f"term {term!r} looks like {other_term!r}, {whose}{_unlike(term, other_term)}",
+        "a name may not pass for another through look-alike characters "
+        "(Unicode's confusables); use the name there, or one that reads "
+        "differently",
+    )
 
 
 def _unlike(term: str, other: str) -> str:
     """The characters beyond ASCII that one of two look-alike names has and the other
     has not, for a reader who cannot see the difference: `` (this one holds U+0435
     CYRILLIC SMALL LETTER IE)``, or ``""``."""
-    said = [f"{which} holds {', '.join(map(_char, chars))}" for which, chars in (
-        ("this one", sorted({ch for ch in term if not ch.isascii()} - set(other))),
-        ("that one", sorted({ch for ch in other if not ch.isascii()} - set(term))))
-        if chars]
+    said = [
+        f"{which} holds {', '.join(map(_char, chars))}"
+        for which, chars in (
+            ("this one", sorted({ch for ch in term if not ch.isascii()} - set(other))),
+            ("that one", sorted({ch for ch in other if not ch.isascii()} - set(term))),
+        )
+        if chars
+    ]
     return f" ({'; '.join(said)})" if said else ""
 
 
@@ -606,26 +728,38 @@ def _check_relations(state: _State) -> list[Relation]:
     for raw in state.raw_relations:
         target = raw.target
         if target not in known:
-            out.add(raw.file, raw.line, f"dangling target {target!r}: no such concept",
-                    did_you_mean(target, known))
+            out.add(
+                raw.file,
+                raw.line,
+                f"dangling target {target!r}: no such concept",
+                did_you_mean(target, known),
+            )
             continue
         rel = raw.relation
         source, type_ = rel.source, rel.type
         if raw.hierarchical:
             hier.setdefault((source, target), raw)
-        key = (target, type_, source) if raw.symmetric and target < source else (
-            source, type_, target)
+        key = (
+            (target, type_, source)
+            if raw.symmetric and target < source
+            else (source, type_, target)
+        )
         first = seen.setdefault(key, raw)
         if first is not raw:
-            out.add(raw.file, raw.line,
-                    f"duplicate relation {source} {type_} {target}, "
-                    f"already stated in {first.file}")
+            out.add(
+                raw.file,
+                raw.line,
+                f"duplicate relation {source} {type_} {target}, already stated in {first.file}",
+            )
             continue
         if type_ == "introduced_in":
             target_kind = kinds.get(target)
             if target_kind not in (None, WORK_KIND):
-                out.add(raw.file, raw.line,
-                        f"introduced_in must point at a work, but {target!r} is a {target_kind}")
+                out.add(
+                    raw.file,
+                    raw.line,
+                    f"introduced_in must point at a work, but {target!r} is a {target_kind}",
+                )
         if target in concepts and source in concepts and rel.citations:
             relations.append(rel)
     for cycle in _cycles(hier):
@@ -687,14 +821,19 @@ def _iter_concept_files(files: Files, out: _Collector) -> Iterator[str]:
         if _suffix(name) in (".yaml", ".yml") and files.is_file(rel):
             yield name
         elif not name.startswith("."):
-            out.add(files.shown(rel), 1, "unexpected file in concepts/",
-                    "each concept is a .yaml file named after its id")
+            out.add(
+                files.shown(rel),
+                1,
+                "unexpected file in concepts/",
+                "each concept is a .yaml file named after its id",
+            )
 
 
-
-def validate(files: Files, normalize: Callable[[str], str] = normalize_term,
-              cited: dict[tuple[str, tuple[int, int]], Citation] | None = None,
-              ) -> KnowledgeGraph:
+def validate(
+    files: Files,
+    normalize: Callable[[str], str] = normalize_term,
+    cited: dict[tuple[str, tuple[int, int]], Citation] | None = None,
+) -> KnowledgeGraph:
     """Every check, on files read through ``files``; terms folded by ``normalize``;
     ``cited`` holds the citation of every passage cited so far, when the sources are
     those of an earlier call."""

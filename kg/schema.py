@@ -79,10 +79,8 @@ class Schema:
         names = tuple(f.name for f in self.fields)
         object.__setattr__(self, "names", names)
         object.__setattr__(self, "allowed", frozenset(names))
-        object.__setattr__(self, "required",
-                           frozenset(f.name for f in self.fields if f.required))
-        object.__setattr__(self, "optional",
-                           tuple(f.name for f in self.fields if not f.required))
+        object.__setattr__(self, "required", frozenset(f.name for f in self.fields if f.required))
+        object.__setattr__(self, "optional", tuple(f.name for f in self.fields if not f.required))
         object.__setattr__(self, "written", tuple(f.name for f in self.fields if f.written))
 
     def __getitem__(self, name: str) -> FieldSpec:
@@ -92,42 +90,54 @@ class Schema:
         raise KeyError(name)
 
 
-SOURCE = Schema("source", (
-    FieldSpec("id", required=True),
-    FieldSpec("title", required=True),
-    FieldSpec("kind", required=True),
-    FieldSpec("authors"),
-    FieldSpec("url"),
-    FieldSpec("published"),
-    FieldSpec("text"),
-))
+SOURCE = Schema(
+    "source",
+    (
+        FieldSpec("id", required=True),
+        FieldSpec("title", required=True),
+        FieldSpec("kind", required=True),
+        FieldSpec("authors"),
+        FieldSpec("url"),
+        FieldSpec("published"),
+        FieldSpec("text"),
+    ),
+)
 """An item of ``sources/sources.yaml``; ``text`` names a file in the sources folder."""
 
-CITATION = Schema("citation", (
-    FieldSpec("source", required=True, max_chars=NAME_MAX),
-    FieldSpec("quote", required=True, max_chars=TEXT_MAX),
-))
+CITATION = Schema(
+    "citation",
+    (
+        FieldSpec("source", required=True, max_chars=NAME_MAX),
+        FieldSpec("quote", required=True, max_chars=TEXT_MAX),
+    ),
+)
 """A quote, verbatim from the text of a source."""
 
-RELATION = Schema("relation", (
-    FieldSpec("type", required=True, max_chars=NAME_MAX),
-    FieldSpec("target", required=True, max_chars=NAME_MAX),
-    FieldSpec("modality"),
-    FieldSpec("note", max_chars=NOTE_MAX),
-    FieldSpec("citations", required=True, max_items=100),
-))
+RELATION = Schema(
+    "relation",
+    (
+        FieldSpec("type", required=True, max_chars=NAME_MAX),
+        FieldSpec("target", required=True, max_chars=NAME_MAX),
+        FieldSpec("modality"),
+        FieldSpec("note", max_chars=NOTE_MAX),
+        FieldSpec("citations", required=True, max_items=100),
+    ),
+)
 """A relation, stated on the concept it starts from; ``modality`` is one of
 :data:`kg.ontology.MODALITIES` its type allows."""
 
-CONCEPT = Schema("concept", (
-    FieldSpec("id", max_chars=NAME_MAX, written=False),
-    FieldSpec("label", required=True, max_chars=NAME_MAX),
-    FieldSpec("kind", required=True, max_chars=NAME_MAX),
-    FieldSpec("article"),
-    FieldSpec("plural"),
-    FieldSpec("aliases", max_chars=NAME_MAX, max_items=200),
-    FieldSpec("definition", required=True, max_chars=TEXT_MAX),
-    FieldSpec("citations", required=True, max_items=100),
-    FieldSpec("relations", max_items=2000),
-))
+CONCEPT = Schema(
+    "concept",
+    (
+        FieldSpec("id", max_chars=NAME_MAX, written=False),
+        FieldSpec("label", required=True, max_chars=NAME_MAX),
+        FieldSpec("kind", required=True, max_chars=NAME_MAX),
+        FieldSpec("article"),
+        FieldSpec("plural"),
+        FieldSpec("aliases", max_chars=NAME_MAX, max_items=200),
+        FieldSpec("definition", required=True, max_chars=TEXT_MAX),
+        FieldSpec("citations", required=True, max_items=100),
+        FieldSpec("relations", max_items=2000),
+    ),
+)
 """A concept file, ``concepts/<id>.yaml``; ``id``, if given, must be the file's name."""

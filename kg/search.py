@@ -75,8 +75,10 @@ class SearchIndex:
         for cid, concept in graph.concepts.items():  # folded when the graph was built
             label, *aliases, id_ = graph.forms(cid)
             entries.append(_Entry(label, cid, "label", concept.label))
-            entries.extend(_Entry(form, cid, "alias", a)
-                           for form, a in zip(aliases, concept.aliases, strict=True))
+            entries.extend(
+                _Entry(form, cid, "alias", a)
+                for form, a in zip(aliases, concept.aliases, strict=True)
+            )
             entries.append(_Entry(id_, cid, "id", cid))
         self.entries = entries
         self.exact: dict[str, list[_Entry]] = {}
@@ -100,12 +102,17 @@ class SearchIndex:
         # length of the whole form (a prefix hit scores higher the shorter its form, so
         # the buckets are read shortest first and reading stops once enough are found)
         self.heads = _by_length((e.form, i, len(e.form)) for i, e in enumerate(entries))
-        self.tails = _by_length((e.form[j + 1:], i, len(e.form)) for i, e in enumerate(entries)
-                                for j, ch in enumerate(e.form) if ch == " ")
+        self.tails = _by_length(
+            (e.form[j + 1 :], i, len(e.form))
+            for i, e in enumerate(entries)
+            for j, ch in enumerate(e.form)
+            if ch == " "
+        )
 
     @staticmethod
-    def _starting(buckets: list[tuple[int, list[tuple[str, int]]]], q: str,
-                  enough: Callable[[], bool]) -> Iterator[int]:
+    def _starting(
+        buckets: list[tuple[int, list[tuple[str, int]]]], q: str, enough: Callable[[], bool]
+    ) -> Iterator[int]:
         """Entries whose text starts with ``q``, shortest form first, one length of form
         at a time until ``enough()`` says so."""
         for length, pairs in buckets:
@@ -146,8 +153,7 @@ class SearchIndex:
         heads: set[str] = set()
         for i in self._starting(self.heads, q, lambda: len(heads) >= limit):
             entry = self.entries[i]
-            if entry.form != q and offer(entry, 0.6 + 0.3 * len(q) / len(entry.form),
-                                         "prefix"):
+            if entry.form != q and offer(entry, 0.6 + 0.3 * len(q) / len(entry.form), "prefix"):
                 heads.add(entry.cid)
         if len(q) >= 3:
             tails: set[str] = set()
@@ -161,8 +167,10 @@ class SearchIndex:
                 for score, i in self._fuzzy(q, limit * 4):
                     for entry in self.form_entries[i]:
                         offer(entry, 0.5 * score / 100 - 0.0001, "fuzzy")
-        hits = [SearchHit(cid, concepts[cid].label, concepts[cid].kind, round(score, 4), match,
-                          surface) for cid, (score, match, surface) in best.items()]
+        hits = [
+            SearchHit(cid, concepts[cid].label, concepts[cid].kind, round(score, 4), match, surface)
+            for cid, (score, match, surface) in best.items()
+        ]
         hits.sort(key=lambda h: (-h.score, len(h.label), h.label))
         return hits[:limit]
 
@@ -198,8 +206,9 @@ class _Scan:
         hi = bisect_right(self.lengths, math.floor(n * factor + 1e-9))
         if lo >= hi:
             return
-        found = process.extract(q, self.texts[lo:hi], scorer=fuzz.ratio, limit=limit,
-                                score_cutoff=cutoff)
+        found = process.extract(
+            q, self.texts[lo:hi], scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff
+        )
         for _text, score, j in found:
             yield score, self.index[lo + j]
 
@@ -227,8 +236,9 @@ def index_for(graph: KnowledgeGraph) -> SearchIndex:
     return index
 
 
-def search(graph: KnowledgeGraph, query: str, limit: int = 10,
-           kind: str | None = None) -> list[SearchHit]:
+def search(
+    graph: KnowledgeGraph, query: str, limit: int = 10, kind: str | None = None
+) -> list[SearchHit]:
     """Search ``graph`` for ``query`` (see :class:`SearchIndex`)."""
     return index_for(graph).search(query, limit, kind)
 

@@ -22,10 +22,13 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore")
 
-    data_dir: Path = Field(default_factory=bundled_data_dir,
-                           description="Data directory to serve (KG_DATA_DIR).")
-    base_iri: str = Field(default="https://w3id.org/alignment-kg/",
-                          description="Base of concept IRIs; ends with / (KG_BASE_IRI).")
+    data_dir: Path = Field(
+        default_factory=bundled_data_dir, description="Data directory to serve (KG_DATA_DIR)."
+    )
+    base_iri: str = Field(
+        default="https://w3id.org/alignment-kg/",
+        description="Base of concept IRIs; ends with / (KG_BASE_IRI).",
+    )
 
     @field_validator("base_iri")
     @classmethod
@@ -35,9 +38,11 @@ class Settings(BaseSettings):
         return value
 
     store_path: Path | None = Field(
-        default=None, description="SQLite file of the curation store (KG_STORE_PATH); "
-                                  "created from data_dir on first start. Unset: the data "
-                                  "directory is served read-only.")
+        default=None,
+        description="SQLite file of the curation store (KG_STORE_PATH); "
+        "created from data_dir on first start. Unset: the data "
+        "directory is served read-only.",
+    )
 
     def concept_iri(self, cid: str) -> str:
         """The stable IRI of concept ``cid`` (as in the RDF export)."""

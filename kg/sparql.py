@@ -61,9 +61,12 @@ MAX_BYTES = 4 * 1024 * 1024
 TIMEOUT_SECONDS = 5.0
 
 RESULT_TYPES = {
-    "application/sparql-results+json": "json", "application/json": "json",
-    "application/sparql-results+xml": "xml", "application/xml": "xml",
-    "text/csv": "csv", "text/tab-separated-values": "tsv",
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
 }
 GRAPH_TYPES = {media: f.name for media, f in FORMATS_BY_MEDIA_TYPE.items()}
 
@@ -92,8 +95,9 @@ def _walk(node: Any, depth: int = 0) -> Iterator[Any]:
 def check_length(text: str) -> None:
     """Refuse a query over :data:`MAX_QUERY_CHARS` (:class:`QueryRejected`)."""
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryRejected(f"The query is {len(text):,} characters long; the limit is "
-                            f"{MAX_QUERY_CHARS:,}.")
+        raise QueryRejected(
+            f"The query is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS:,}."
+        )
 
 
 def check_query(text: str) -> CheckedQuery:
@@ -129,14 +133,20 @@ def _check(text: str) -> CheckedQuery:
     for node in _walk(algebra):
         name = getattr(node, "name", None)
         if name == "ServiceGraphPattern":
-            raise QueryRejected("SERVICE is not allowed: this endpoint never makes outbound "
-                                "requests.")
+            raise QueryRejected(
+                "SERVICE is not allowed: this endpoint never makes outbound requests."
+            )
         # dict.get: CompValue.get answers a missing key with the key's own name
         if isinstance(node, dict) and dict.get(node, "datasetClause"):
-            raise QueryRejected("FROM and FROM NAMED are not allowed: queries run over this "
-                                "graph only.")
-    forms: dict[str, Form] = {"SelectQuery": "SELECT", "AskQuery": "ASK",
-                              "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+            raise QueryRejected(
+                "FROM and FROM NAMED are not allowed: queries run over this graph only."
+            )
+    forms: dict[str, Form] = {
+        "SelectQuery": "SELECT",
+        "AskQuery": "ASK",
+        "ConstructQuery": "CONSTRUCT",
+        "DescribeQuery": "DESCRIBE",
+    }
     form = forms.get(str(algebra.name))
     if form is None:
         raise QueryRejected(f"Query form {algebra.name} is not supported.")
@@ -194,18 +204,27 @@ def solution_chunks(variables: list[str], rows: Iterable[list[Any]], fmt: str) -
     if fmt == "json":
         yield '{"head": {"vars": ' + json.dumps(variables) + '}, "results": {"bindings": ['
         for i, row in enumerate(rows):
-            binding = {v: _term_json(t) for v, t in zip(variables, row, strict=True)
-                       if t is not None}
+            binding = {
+                v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None
+            }
             yield (", " if i else "") + json.dumps(binding)
         yield "]}}"
     elif fmt == "xml":
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
-        yield (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-               f"<head>{head}</head><results>")
+        yield (
+            f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head>{head}</head><results>"
+        )
         for row in rows:
-            yield ("<result>" + "".join(f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
-                                        for v, t in zip(variables, row, strict=True)
-                                        if t is not None) + "</result>")
+            yield (
+                "<result>"
+                + "".join(
+                    f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
+                    for v, t in zip(variables, row, strict=True)
+                    if t is not None
+                )
+                + "</result>"
+            )
         yield "</results></sparql>"
     elif fmt == "csv":
         yield _csv_line(variables)
@@ -217,8 +236,9 @@ def solution_chunks(variables: list[str], rows: Iterable[list[Any]], fmt: str) -
             yield "\t".join(_term_tsv(t) for t in row) + "\n"
 
 
-def write_solutions(variables: list[str], rows: Iterable[list[Any]], fmt: str,
-                    max_bytes: int | None = None) -> bytes:
+def write_solutions(
+    variables: list[str], rows: Iterable[list[Any]], fmt: str, max_bytes: int | None = None
+) -> bytes:
     """SELECT results in SPARQL JSON, XML, CSV or TSV; raises :class:`ResultTooLarge` as
     soon as they pass ``max_bytes``."""
     out = bytearray()
@@ -234,14 +254,18 @@ def write_boolean(value: bool, fmt: str) -> bytes:
     if fmt == "json":
         return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt == "xml":
-        return (f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{str(value).lower()}</boolean></sparql>").encode()
+        return (
+            f'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{str(value).lower()}</boolean></sparql>"
+        ).encode()
     return f"{str(value).lower()}\n".encode()
 
 
 def _too_large(max_bytes: int) -> ResultTooLarge:
-    return ResultTooLarge(f"The result is larger than {max_bytes:,} bytes; select fewer or "
-                          "shorter values, or add a LIMIT.")
+    return ResultTooLarge(
+        f"The result is larger than {max_bytes:,} bytes; select fewer or "
+        "shorter values, or add a LIMIT."
+    )
 
 
 def _capped(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
@@ -251,8 +275,14 @@ def _capped(items: Iterable[Any], max_rows: int) -> Iterator[Any]:
         yield item
 
 
-def run_query(store: ox.Store, query: CheckedQuery, fmt: str, max_rows: int, base: str,
-              max_bytes: int | None = None) -> bytes:
+def run_query(
+    store: ox.Store,
+    query: CheckedQuery,
+    fmt: str,
+    max_rows: int,
+    base: str,
+    max_bytes: int | None = None,
+) -> bytes:
     """Run a checked query on ``store`` and serialise the result in ``fmt``, within
     ``max_rows`` rows (or triples) and ``max_bytes`` bytes."""
     result = store.query(query.text)
@@ -301,8 +331,11 @@ class Answer:
 
 
 _FAILURES: dict[str, type[KGError]] = {
-    "invalid": InvalidQuery, "rejected": QueryRejected, "too_large": ResultTooLarge,
-    "memory": QueryTooExpensive}
+    "invalid": InvalidQuery,
+    "rejected": QueryRejected,
+    "too_large": ResultTooLarge,
+    "memory": QueryTooExpensive,
+}
 
 
 def _handle(store: ox.Store, job: Job, base: str) -> tuple[str, Any]:
@@ -312,8 +345,9 @@ def _handle(store: ox.Store, job: Job, base: str) -> tuple[str, Any]:
         fmt = job.results if query.form in ("SELECT", "ASK") else job.graph
         if fmt is None:
             return "ok", Answer(query.form, None)
-        return "ok", Answer(query.form, run_query(store, query, fmt, job.max_rows, base,
-                                                  job.max_bytes))
+        return "ok", Answer(
+            query.form, run_query(store, query, fmt, job.max_rows, base, job.max_bytes)
+        )
     except InvalidQuery as e:
         return "invalid", e.detail
     except QueryRejected as e:
@@ -408,9 +442,16 @@ class SparqlEngine:
         Queries held at once, running or waiting.
     """
 
-    def __init__(self, ntriples: bytes, base: str, timeout: float = TIMEOUT_SECONDS,
-                 max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES,
-                 max_memory: int = MAX_MEMORY, queue: int = QUEUE) -> None:
+    def __init__(
+        self,
+        ntriples: bytes,
+        base: str,
+        timeout: float = TIMEOUT_SECONDS,
+        max_rows: int = MAX_ROWS,
+        max_bytes: int = MAX_BYTES,
+        max_memory: int = MAX_MEMORY,
+        queue: int = QUEUE,
+    ) -> None:
         self.ntriples = ntriples
         self.base = base
         self.timeout = timeout
@@ -427,8 +468,9 @@ class SparqlEngine:
     def _start(self) -> Connection:
         ctx = mp.get_context("spawn")  # no fork: the server process has threads
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(child, self.base, self.max_memory),
-                           daemon=True, name="kg-sparql")
+        proc = ctx.Process(
+            target=_worker, args=(child, self.base, self.max_memory), daemon=True, name="kg-sparql"
+        )
         proc.start()
         child.close()
         parent.send_bytes(self.ntriples)
@@ -457,11 +499,14 @@ class SparqlEngine:
             self._stop()
 
     def _busy(self) -> Busy:
-        return Busy(f"{self.queue} SPARQL queries are already running or waiting; try "
-                    "again shortly.", retry_after=max(1, math.ceil(self.timeout)))
+        return Busy(
+            f"{self.queue} SPARQL queries are already running or waiting; try again shortly.",
+            retry_after=max(1, math.ceil(self.timeout)),
+        )
 
-    def query(self, text: str, results: str | None = "json",
-              graph: str | None = "turtle") -> Answer:
+    def query(
+        self, text: str, results: str | None = "json", graph: str | None = "turtle"
+    ) -> Answer:
         """Check and run the query ``text``: a SELECT or ASK answer is written in format
         ``results``, a CONSTRUCT or DESCRIBE graph in ``graph`` (None: not acceptable,
         and the answer's body is None).
@@ -496,8 +541,9 @@ class SparqlEngine:
             conn.send(job)
             if not conn.poll(self.timeout):
                 self._stop()  # the only way to stop a running query is to end its process
-                raise QueryTimeout(f"The query ran longer than {self.timeout:g} seconds "
-                                   "and was stopped.")
+                raise QueryTimeout(
+                    f"The query ran longer than {self.timeout:g} seconds and was stopped."
+                )
             status, payload = conn.recv()
         except (EOFError, OSError):
             self._proc.join(5)
@@ -505,8 +551,9 @@ class SparqlEngine:
             self._stop()
             if code == -signal.SIGABRT:  # how an allocation that fails ends Oxigraph
                 raise QueryTooExpensive(self._memory_detail()) from None
-            raise QueryTooExpensive("The query stopped the query engine (exit status "
-                                    f"{code}); it was replaced.") from None
+            raise QueryTooExpensive(
+                f"The query stopped the query engine (exit status {code}); it was replaced."
+            ) from None
         if status == "ok":
             assert isinstance(payload, Answer)
             return payload
@@ -516,5 +563,7 @@ class SparqlEngine:
         raise _FAILURES[status](str(payload))
 
     def _memory_detail(self) -> str:
-        return (f"The query needed more memory than a query may use ({self.max_memory:,} "
-                "bytes, KG_SPARQL_MAX_MEMORY) and was stopped.")
+        return (
+            f"The query needed more memory than a query may use ({self.max_memory:,} "
+            "bytes, KG_SPARQL_MAX_MEMORY) and was stopped."
+        )

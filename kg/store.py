@@ -126,8 +126,13 @@ class Store(Protocol):
         """The latest revision (0 for an empty store)."""
         ...
 
-    def commit(self, writes: dict[str, bytes | None], author: str,
-               expected: dict[str, int | None] | None = None, base: int | None = None) -> int:
+    def commit(
+        self,
+        writes: dict[str, bytes | None],
+        author: str,
+        expected: dict[str, int | None] | None = None,
+        base: int | None = None,
+    ) -> int:
         """Write (bytes) or delete (None) files in one transaction; the new revision.
 
         Raises :class:`StaleWrite` if a file in ``expected`` is not at that revision
@@ -189,8 +194,9 @@ class SqliteStore:
         self._lock = threading.RLock()  # one connection, used by one thread at a time
 
     @classmethod
-    def create(cls, path: Path, data_dir: Path,
-               check: Callable[[dict[str, bytes]], object] | None = None) -> SqliteStore:
+    def create(
+        cls, path: Path, data_dir: Path, check: Callable[[dict[str, bytes]], object] | None = None
+    ) -> SqliteStore:
         """Open the store at ``path``, importing ``data_dir`` if it is new or empty.
 
         ``check`` is given the files before they are imported and may refuse them by
@@ -204,8 +210,7 @@ class SqliteStore:
             raise
         return store
 
-    def _import(self, data_dir: Path,
-                check: Callable[[dict[str, bytes]], object] | None) -> None:
+    def _import(self, data_dir: Path, check: Callable[[dict[str, bytes]], object] | None) -> None:
         if self.head():
             return
         files = dict(data_files(data_dir))
@@ -233,8 +238,9 @@ class SqliteStore:
 
     def read(self, path: str) -> tuple[bytes, int] | None:
         with self._lock:
-            row = self.db.execute("SELECT content, revision FROM files WHERE path = ?",
-                                  (path,)).fetchone()
+            row = self.db.execute(
+                "SELECT content, revision FROM files WHERE path = ?", (path,)
+            ).fetchone()
         return None if row is None else (bytes(row[0]), int(row[1]))
 
     def head(self) -> int:
@@ -242,8 +248,13 @@ class SqliteStore:
             row = self.db.execute("SELECT MAX(revision) FROM revisions").fetchone()
         return int(row[0] or 0)
 
-    def commit(self, writes: dict[str, bytes | None], author: str,
-               expected: dict[str, int | None] | None = None, base: int | None = None) -> int:
+    def commit(
+        self,
+        writes: dict[str, bytes | None],
+        author: str,
+        expected: dict[str, int | None] | None = None,
+        base: int | None = None,
+    ) -> int:
         now = _now()
         last = 0
         with self._transaction():
@@ -267,26 +278,31 @@ class SqliteStore:
                     continue
                 action = "create" if current is None else "update"
                 last = self._log(now, author, path, action, before, content)
-                self.db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?)",
-                                (path, content, last))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, content, last)
+                )
         return last
 
     def history(self, path: str) -> list[Revision]:
         with self._lock:
-            rows = self.db.execute("SELECT * FROM revisions WHERE path = ? ORDER BY revision",
-                                   (path,)).fetchall()
+            rows = self.db.execute(
+                "SELECT * FROM revisions WHERE path = ? ORDER BY revision", (path,)
+            ).fetchall()
         return [_revision(r) for r in rows]
 
     def changes(self, since: int = 0, limit: int = 1000) -> list[Revision]:
         with self._lock:
-            rows = self.db.execute("SELECT * FROM revisions WHERE revision > ? ORDER BY "
-                                   "revision LIMIT ?", (since, limit)).fetchall()
+            rows = self.db.execute(
+                "SELECT * FROM revisions WHERE revision > ? ORDER BY revision LIMIT ?",
+                (since, limit),
+            ).fetchall()
         return [_revision(r) for r in rows]
 
     def revision(self, number: int) -> Revision | None:
         with self._lock:
-            row = self.db.execute("SELECT * FROM revisions WHERE revision = ?",
-                                  (number,)).fetchone()
+            row = self.db.execute(
+                "SELECT * FROM revisions WHERE revision = ?", (number,)
+            ).fetchone()
         return None if row is None else _revision(row)
 
     def create_token(self, name: str, scopes: tuple[str, ...]) -> tuple[Token, str]:
@@ -294,9 +310,10 @@ class SqliteStore:
         secret = secrets.token_urlsafe(32)
         token = Token(token_id, name, tuple(sorted(set(scopes))), _now(), None)
         with self._transaction():
-            self.db.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, NULL)",
-                            (token.id, name, _digest(secret), " ".join(token.scopes),
-                             token.created))
+            self.db.execute(
+                "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, NULL)",
+                (token.id, name, _digest(secret), " ".join(token.scopes), token.created),
+            )
         return token, f"{TOKEN_PREFIX}_{token_id}_{secret}"
 
     def check_token(self, secret: str) -> Token | None:
@@ -305,8 +322,9 @@ class SqliteStore:
         if prefix != TOKEN_PREFIX or not token_id or not key:
             return None
         with self._lock:
-            row = self.db.execute("SELECT * FROM tokens WHERE id = ? AND revoked IS NULL",
-                                  (token_id,)).fetchone()
+            row = self.db.execute(
+                "SELECT * FROM tokens WHERE id = ? AND revoked IS NULL", (token_id,)
+            ).fetchone()
         if row is None or not hmac.compare_digest(row[2], _digest(key)):
             return None
         return _token(row)
@@ -318,8 +336,9 @@ class SqliteStore:
 
     def revoke_token(self, token_id: str) -> bool:
         with self._transaction():
-            cursor = self.db.execute("UPDATE tokens SET revoked = ? WHERE id = ? AND "
-                                     "revoked IS NULL", (_now(), token_id))
+            cursor = self.db.execute(
+                "UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL", (_now(), token_id)
+            )
         return cursor.rowcount == 1
 
     def dump(self, out_dir: Path) -> int:
@@ -331,8 +350,11 @@ class SqliteStore:
             base = out_dir / folder
             if base.is_dir():
                 for path in base.iterdir():
-                    if path.is_file() and f"{folder}/{path.name}" not in wanted \
-                            and not path.name.startswith("."):
+                    if (
+                        path.is_file()
+                        and f"{folder}/{path.name}" not in wanted
+                        and not path.name.startswith(".")
+                    ):
                         path.unlink()
                         touched += 1
         for rel, content in wanted.items():
@@ -346,11 +368,20 @@ class SqliteStore:
             touched += 1
         return touched
 
-    def _log(self, at: str, author: str, path: str, action: str, before: bytes | None,
-             after: bytes | None) -> int:
+    def _log(
+        self,
+        at: str,
+        author: str,
+        path: str,
+        action: str,
+        before: bytes | None,
+        after: bytes | None,
+    ) -> int:
         cursor = self.db.execute(
             "INSERT INTO revisions (at, author, path, action, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (at, author, path, action, before, after))
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (at, author, path, action, before, after),
+        )
         assert cursor.lastrowid is not None
         return int(cursor.lastrowid)
 
@@ -405,6 +436,12 @@ def _token(row: tuple[str, str, str, str, str, str | None]) -> Token:
 
 def _revision(row: tuple[int, str, str, str, str, bytes | None, bytes | None]) -> Revision:
     revision, at, author, path, action, before, after = row
-    return Revision(int(revision), at, author, path, action,
-                    None if before is None else bytes(before),
-                    None if after is None else bytes(after))
+    return Revision(
+        int(revision),
+        at,
+        author,
+        path,
+        action,
+        None if before is None else bytes(before),
+        None if after is None else bytes(after),
+    )

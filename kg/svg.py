@@ -97,6 +97,7 @@ def edge_label(rel: Relation) -> str:
     words = rtype.template(True, rel.modality).split()
     return " ".join(w for w in words if not w.startswith("{"))
 
+
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', sans-serif"
 FONT_SIZE = 13
 LINE_HEIGHT = 16
@@ -120,10 +121,27 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 # advance widths in em of DejaVu Sans, wider than most system-ui fonts: a safe estimate
 _WIDTHS = {
-    **dict.fromkeys("il.,:;'|!", 0.28), **dict.fromkeys("jf", 0.33), "t": 0.40, "r": 0.42,
-    " ": 0.32, "-": 0.37, "(": 0.39, ")": 0.39, "/": 0.34, "s": 0.53, "z": 0.53, "c": 0.55,
-    "k": 0.58, **dict.fromkeys("vxy", 0.6), "w": 0.82, "m": 0.98, "M": 0.87, "W": 0.99,
-    "\u2026": 1.0, "&": 0.78, "@": 1.0,
+    **dict.fromkeys("il.,:;'|!", 0.28),
+    **dict.fromkeys("jf", 0.33),
+    "t": 0.40,
+    "r": 0.42,
+    " ": 0.32,
+    "-": 0.37,
+    "(": 0.39,
+    ")": 0.39,
+    "/": 0.34,
+    "s": 0.53,
+    "z": 0.53,
+    "c": 0.55,
+    "k": 0.58,
+    **dict.fromkeys("vxy", 0.6),
+    "w": 0.82,
+    "m": 0.98,
+    "M": 0.87,
+    "W": 0.99,
+    "\u2026": 1.0,
+    "&": 0.78,
+    "@": 1.0,
 }
 
 Point = tuple[float, float]
@@ -164,9 +182,9 @@ def wrap_label(label: str) -> list[str]:
     best: tuple[int, str, str] | None = None
     for i, ch in enumerate(label):
         if ch == " ":
-            a, b = label[:i], label[i + 1:]
+            a, b = label[:i], label[i + 1 :]
         elif ch == "-" and 0 < i < len(label) - 1:
-            a, b = label[:i + 1], label[i + 1:]
+            a, b = label[: i + 1], label[i + 1 :]
         else:
             continue
         score = max(len(a), len(b))
@@ -177,7 +195,7 @@ def wrap_label(label: str) -> list[str]:
     if best is None and len(label) <= MAX_LINE:
         return [label]
     first = _cut(label, MAX_LINE)
-    rest = label[len(first):].strip()
+    rest = label[len(first) :].strip()
     if not rest:
         return [first]
     second = rest if len(rest) <= MAX_LINE else _cut(rest, MAX_LINE - 1).rstrip(" -,") + "\u2026"
@@ -228,8 +246,12 @@ class _Node:
         return self.concept.id
 
     def box(self, pad: float = 0.0) -> Box:
-        return (self.x - self.w / 2 - pad, self.y - self.h / 2 - pad,
-                self.x + self.w / 2 + pad, self.y + self.h / 2 + pad)
+        return (
+            self.x - self.w / 2 - pad,
+            self.y - self.h / 2 - pad,
+            self.x + self.w / 2 + pad,
+            self.y + self.h / 2 + pad,
+        )
 
 
 @dataclass
@@ -258,8 +280,12 @@ class _Edge:
 
     def label_box(self, pad: float = 0.0) -> Box:
         x, y = self.label_at
-        return (x - self.label_w / 2 - pad, y - self.label_h / 2 - pad,
-                x + self.label_w / 2 + pad, y + self.label_h / 2 + pad)
+        return (
+            x - self.label_w / 2 - pad,
+            y - self.label_h / 2 - pad,
+            x + self.label_w / 2 + pad,
+            y + self.label_h / 2 + pad,
+        )
 
 
 def _overlaps(a: Box, b: Box) -> bool:
@@ -268,14 +294,17 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 def _any_overlap(nodes: list[_Node]) -> bool:
     boxes = [n.box(NODE_GAP / 2) for n in nodes]
-    return any(_overlaps(boxes[i], boxes[j])
-               for i in range(len(boxes)) for j in range(i + 1, len(boxes)))
+    return any(
+        _overlaps(boxes[i], boxes[j]) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+    )
 
 
 def _quad(p0: Point, c: Point, p1: Point, t: float) -> Point:
     u = 1.0 - t
-    return (u * u * p0[0] + 2 * u * t * c[0] + t * t * p1[0],
-            u * u * p0[1] + 2 * u * t * c[1] + t * t * p1[1])
+    return (
+        u * u * p0[0] + 2 * u * t * c[0] + t * t * p1[0],
+        u * u * p0[1] + 2 * u * t * c[1] + t * t * p1[1],
+    )
 
 
 def _clip(node: _Node, toward: Point, gap: float = 3.0) -> Point:
@@ -304,16 +333,24 @@ def _shape(edge: _Edge, a: _Node, b: _Node, bend: float) -> None:
     ctrl = ((a.x + b.x) / 2 + nx * bend, (a.y + b.y) / 2 + ny * bend)
     edge.curved = bend != 0
     edge.start, edge.end = _clip(a, ctrl), _clip(b, ctrl)
-    edge.ctrl = ctrl if edge.curved else (
-        (edge.start[0] + edge.end[0]) / 2, (edge.start[1] + edge.end[1]) / 2)
+    edge.ctrl = (
+        ctrl
+        if edge.curved
+        else ((edge.start[0] + edge.end[0]) / 2, (edge.start[1] + edge.end[1]) / 2)
+    )
     edge.samples = [_quad(edge.start, edge.ctrl, edge.end, t) for t in _SAMPLES]
     points = [edge.start, *edge.samples, edge.end]
-    edge.bounds = (min(p[0] for p in points), min(p[1] for p in points),
-                   max(p[0] for p in points), max(p[1] for p in points))
+    edge.bounds = (
+        min(p[0] for p in points),
+        min(p[1] for p in points),
+        max(p[0] for p in points),
+        max(p[1] for p in points),
+    )
 
 
-def _bend(edge: _Edge, nodes: dict[str, _Node], base: float = 0.0,
-          bends: tuple[float, ...] = _BENDS) -> int:
+def _bend(
+    edge: _Edge, nodes: dict[str, _Node], base: float = 0.0, bends: tuple[float, ...] = _BENDS
+) -> int:
     """Shape ``edge``, bent as little as needed to cross no other node; the nodes crossed."""
     a, b = nodes[edge.rel.source], nodes[edge.rel.target]
     lo, hi = sorted((a.cid, b.cid))
@@ -338,8 +375,10 @@ def _segment_meets(p: Point, q: Point, box: Box) -> bool:
     """Whether the segment from ``p`` to ``q`` passes through ``box`` (Liang-Barsky)."""
     low, high = 0.0, 1.0
     dx, dy = q[0] - p[0], q[1] - p[1]
-    for delta, near, far in ((dx, box[0] - p[0], box[2] - p[0]),
-                             (dy, box[1] - p[1], box[3] - p[1])):
+    for delta, near, far in (
+        (dx, box[0] - p[0], box[2] - p[0]),
+        (dy, box[1] - p[1], box[3] - p[1]),
+    ):
         if delta == 0:
             if near > 0 or far < 0:
                 return False
@@ -362,8 +401,9 @@ def _meets(edge: _Edge, box: Box) -> bool:
     return any(_segment_meets(p, q, box) for p, q in zip(points, points[1:], strict=False))
 
 
-def _spot(edge: _Edge, node_boxes: list[Box], placed: list[Box], edges: list[_Edge],
-          strict: bool = False) -> int:
+def _spot(
+    edge: _Edge, node_boxes: list[Box], placed: list[Box], edges: list[_Edge], strict: bool = False
+) -> int:
     """Slide ``edge``'s label to the best spot along it; the collisions left there.
 
     A spot is bad when the label covers a node, another label or either end of its own
@@ -384,8 +424,9 @@ def _spot(edge: _Edge, node_boxes: list[Box], placed: list[Box], edges: list[_Ed
         along = (edge.label_at[0] - sx) * ux + (edge.label_at[1] - sy) * uy
         if along - half < 14.0 or along + half > length - tip:
             hard += 1  # the line or the arrowhead would hide under the label
-        soft = 0 if hard else sum(1 for o in edges
-                                  if o is not edge and _meets(o, edge.label_box(5)))
+        soft = (
+            0 if hard else sum(1 for o in edges if o is not edge and _meets(o, edge.label_box(5)))
+        )
         if strict and soft:
             hard, soft = hard + 1, 0
         if choice is None or (hard, soft) < choice[:2]:
@@ -407,8 +448,9 @@ def _route(nodes: dict[str, _Node], edges: list[_Edge], strict: bool = False) ->
     problems = 0
     groups: dict[tuple[str, str], list[_Edge]] = {}
     for e in edges:
-        groups.setdefault((min(e.rel.source, e.rel.target), max(e.rel.source, e.rel.target)),
-                          []).append(e)
+        groups.setdefault(
+            (min(e.rel.source, e.rel.target), max(e.rel.source, e.rel.target)), []
+        ).append(e)
     for group in groups.values():
         for i, e in enumerate(group):
             a, b = nodes[e.rel.source], nodes[e.rel.target]
@@ -444,6 +486,7 @@ def _segments(edge: _Edge) -> list[tuple[Point, Point]]:
 def _cross(p: tuple[Point, Point], q: tuple[Point, Point]) -> bool:
     def side(a: Point, b: Point, c: Point) -> float:
         return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
     d1, d2 = side(q[0], q[1], p[0]), side(q[0], q[1], p[1])
     d3, d4 = side(p[0], p[1], q[0]), side(p[0], p[1], q[1])
     return d1 * d2 < 0 and d3 * d4 < 0
@@ -453,8 +496,10 @@ def _crossings(edge: _Edge, others: list[_Edge]) -> int:
     mine = _segments(edge)
     count = 0
     for o in others:
-        if o.rel.source in (edge.rel.source, edge.rel.target) or \
-                o.rel.target in (edge.rel.source, edge.rel.target):
+        if o.rel.source in (edge.rel.source, edge.rel.target) or o.rel.target in (
+            edge.rel.source,
+            edge.rel.target,
+        ):
             continue
         theirs = _segments(o)
         if any(_cross(p, q) for p in mine for q in theirs):
@@ -462,16 +507,18 @@ def _crossings(edge: _Edge, others: list[_Edge]) -> int:
     return count
 
 
-def _try_extra(nodes: dict[str, _Node], edges: list[_Edge], edge: _Edge,
-               longest: float) -> bool:
+def _try_extra(nodes: dict[str, _Node], edges: list[_Edge], edge: _Edge, longest: float) -> bool:
     """Add ``edge`` to a routed drawing if it fits: no longer than ``longest``, straight or
     slightly bent, crossing no node, no label and no other edge, with its own label on a
     clear spot."""
     a, b = nodes[edge.rel.source], nodes[edge.rel.target]
     if math.hypot(b.x - a.x, b.y - a.y) > longest:
         return False
-    if any(e.rel.source in (edge.rel.source, edge.rel.target)
-           and e.rel.target in (edge.rel.source, edge.rel.target) for e in edges):
+    if any(
+        e.rel.source in (edge.rel.source, edge.rel.target)
+        and e.rel.target in (edge.rel.source, edge.rel.target)
+        for e in edges
+    ):
         return False
     if _bend(edge, nodes, bends=_BENDS[:3]):
         return False
@@ -480,8 +527,13 @@ def _try_extra(nodes: dict[str, _Node], edges: list[_Edge], edge: _Edge,
         return False
     if _crossings(edge, edges):
         return False
-    if _spot(edge, [n.box(2) for n in nodes.values()], [e.label_box(2) for e in edges],
-             edges, strict=True):
+    if _spot(
+        edge,
+        [n.box(2) for n in nodes.values()],
+        [e.label_box(2) for e in edges],
+        edges,
+        strict=True,
+    ):
         return False
     edges.append(edge)
     return True
@@ -519,18 +571,21 @@ def _node_svg(node: _Node, ident: str, href: Callable[[str], str] | None) -> str
     stroke_w = 3 if node.emphasis else 1
     weight = ' font-weight="bold"' if node.emphasis else ""
     kind = node.concept.kind.replace("_", " ")
-    out = [f'<g class="node" id="{ident}" data-id="{_esc(node.cid)}" '
-           f'data-kind="{_esc(node.concept.kind)}">',
-           f"<title>{_esc(node.concept.label)} ({_esc(kind)})</title>",
-           f'<rect x="{_num(x0)}" y="{_num(y0)}" width="{_num(node.w)}" '
-           f'height="{_num(node.h)}" rx="7" ry="7" fill="{fill}" stroke="{_STROKE}" '
-           f'stroke-width="{stroke_w}"/>',
-           f'<text x="{_num(node.x)}" text-anchor="middle" font-size="{FONT_SIZE}" '
-           f'fill="{TEXT_COLOUR}"{weight}>']
+    out = [
+        f'<g class="node" id="{ident}" data-id="{_esc(node.cid)}" '
+        f'data-kind="{_esc(node.concept.kind)}">',
+        f"<title>{_esc(node.concept.label)} ({_esc(kind)})</title>",
+        f'<rect x="{_num(x0)}" y="{_num(y0)}" width="{_num(node.w)}" '
+        f'height="{_num(node.h)}" rx="7" ry="7" fill="{fill}" stroke="{_STROKE}" '
+        f'stroke-width="{stroke_w}"/>',
+        f'<text x="{_num(node.x)}" text-anchor="middle" font-size="{FONT_SIZE}" '
+        f'fill="{TEXT_COLOUR}"{weight}>',
+    ]
     first = node.y - (len(node.lines) - 1) * LINE_HEIGHT / 2 + FONT_SIZE * 0.36
     for i, line in enumerate(node.lines):
-        out.append(f'<tspan x="{_num(node.x)}" y="{_num(first + i * LINE_HEIGHT)}">'
-                   f"{_esc(line)}</tspan>")
+        out.append(
+            f'<tspan x="{_num(node.x)}" y="{_num(first + i * LINE_HEIGHT)}">{_esc(line)}</tspan>'
+        )
     out.append("</text></g>")
     text = "".join(out)
     if href is None:
@@ -552,19 +607,28 @@ def _edge_svg(edge: _Edge, ident: str, arrow: str) -> str:
         extra += ' stroke-dasharray="5 4"'
     x0, y0, _, _ = edge.label_box()
     lx, ly = edge.label_at
-    return (f'<g class="edge" id="{ident}" data-source="{_esc(edge.rel.source)}" '
-            f'data-target="{_esc(edge.rel.target)}" data-type="{_esc(edge.rel.type)}">'
-            f"<title>{_esc(edge.text)}</title>"
-            f'<path d="{path}" fill="none" stroke="{_EDGE}" stroke-width="1.5"{extra}/>'
-            f'<rect x="{_num(x0)}" y="{_num(y0)}" width="{_num(edge.label_w)}" '
-            f'height="{_num(edge.label_h)}" rx="3" ry="3" fill="#ffffff"/>'
-            f'<text x="{_num(lx)}" y="{_num(ly + EDGE_FONT_SIZE * 0.35)}" '
-            f'text-anchor="middle" font-size="{EDGE_FONT_SIZE}" fill="{_EDGE_TEXT}">'
-            f"{_esc(edge.label)}</text></g>")
+    return (
+        f'<g class="edge" id="{ident}" data-source="{_esc(edge.rel.source)}" '
+        f'data-target="{_esc(edge.rel.target)}" data-type="{_esc(edge.rel.type)}">'
+        f"<title>{_esc(edge.text)}</title>"
+        f'<path d="{path}" fill="none" stroke="{_EDGE}" stroke-width="1.5"{extra}/>'
+        f'<rect x="{_num(x0)}" y="{_num(y0)}" width="{_num(edge.label_w)}" '
+        f'height="{_num(edge.label_h)}" rx="3" ry="3" fill="#ffffff"/>'
+        f'<text x="{_num(lx)}" y="{_num(ly + EDGE_FONT_SIZE * 0.35)}" '
+        f'text-anchor="middle" font-size="{EDGE_FONT_SIZE}" fill="{_EDGE_TEXT}">'
+        f"{_esc(edge.label)}</text></g>"
+    )
 
 
-def _document(prefix: str, title: str, desc: str, nodes: list[_Node], edges: list[_Edge],
-              href: Callable[[str], str] | None, kind: str) -> str:
+def _document(
+    prefix: str,
+    title: str,
+    desc: str,
+    nodes: list[_Node],
+    edges: list[_Edge],
+    href: Callable[[str], str] | None,
+    kind: str,
+) -> str:
     """The SVG document: edges under nodes, a legend of kinds below, all fitted."""
     x0, y0, x1, y1 = _extent(nodes, edges)
     dx, dy = MARGIN - x0, MARGIN - y0
@@ -587,35 +651,40 @@ def _document(prefix: str, title: str, desc: str, nodes: list[_Node], edges: lis
         if lx > 0 and lx + item_w - 18 > width:
             lx, ly = 0.0, ly + 22
         fill = KIND_COLOURS.get(k, KIND_COLOURS["concept"])
-        legend.append(f'<g class="legend-item" id="{prefix}-legend-{_esc(k)}" '
-                      f'data-kind="{_esc(k)}">'
-                      f'<rect x="{_num(MARGIN + lx)}" y="{_num(ly)}" width="14" height="14" '
-                      f'rx="3" ry="3" fill="{fill}" stroke="{_STROKE}" stroke-width="1"/>'
-                      f'<text x="{_num(MARGIN + lx + 20)}" y="{_num(ly + 11.5)}" '
-                      f'font-size="{LEGEND_FONT_SIZE}" fill="{TEXT_COLOUR}">{_esc(name)}</text>'
-                      "</g>")
+        legend.append(
+            f'<g class="legend-item" id="{prefix}-legend-{_esc(k)}" '
+            f'data-kind="{_esc(k)}">'
+            f'<rect x="{_num(MARGIN + lx)}" y="{_num(ly)}" width="14" height="14" '
+            f'rx="3" ry="3" fill="{fill}" stroke="{_STROKE}" stroke-width="1"/>'
+            f'<text x="{_num(MARGIN + lx + 20)}" y="{_num(ly + 11.5)}" '
+            f'font-size="{LEGEND_FONT_SIZE}" fill="{TEXT_COLOUR}">{_esc(name)}</text>'
+            "</g>"
+        )
         lx += item_w
     legend_top = MARGIN + (y1 - y0) + 22
     total_w = math.ceil(width + 2 * MARGIN)
     total_h = math.ceil(legend_top + ly + 14 + MARGIN)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-           f'version="1.1" width="{total_w}" height="{total_h}" '
-           f'viewBox="0 0 {total_w} {total_h}" role="img" '
-           f'aria-labelledby="{prefix}-title {prefix}-desc" class="kg-{kind}" '
-           f'font-family="{_esc(FONT_FAMILY)}">',
-           f'<title id="{prefix}-title">{_esc(title)}</title>',
-           f'<desc id="{prefix}-desc">{_esc(desc)}</desc>',
-           f'<defs><marker id="{prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
-           'markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto">'
-           f'<path d="M0,0 L10,5 L0,10 z" fill="{_EDGE}"/></marker></defs>',
-           f'<rect id="{prefix}-background" x="0" y="0" width="{total_w}" height="{total_h}" '
-           'fill="#ffffff"/>',
-           f'<g class="edges" id="{prefix}-edges">']
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'version="1.1" width="{total_w}" height="{total_h}" '
+        f'viewBox="0 0 {total_w} {total_h}" role="img" '
+        f'aria-labelledby="{prefix}-title {prefix}-desc" class="kg-{kind}" '
+        f'font-family="{_esc(FONT_FAMILY)}">',
+        f'<title id="{prefix}-title">{_esc(title)}</title>',
+        f'<desc id="{prefix}-desc">{_esc(desc)}</desc>',
+        f'<defs><marker id="{prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto">'
+        f'<path d="M0,0 L10,5 L0,10 z" fill="{_EDGE}"/></marker></defs>',
+        f'<rect id="{prefix}-background" x="0" y="0" width="{total_w}" height="{total_h}" '
+        'fill="#ffffff"/>',
+        f'<g class="edges" id="{prefix}-edges">',
+    ]
     out += [_edge_svg(e, f"{prefix}-e{i}", f"{prefix}-arrow") for i, e in enumerate(edges)]
     out.append(f'</g><g class="nodes" id="{prefix}-nodes">')
     out += [_node_svg(n, f"{prefix}-n{i}", href) for i, n in enumerate(nodes)]
-    out.append(f'</g><g class="legend" id="{prefix}-legend" '
-               f'transform="translate(0,{_num(legend_top)})">')
+    out.append(
+        f'</g><g class="legend" id="{prefix}-legend" transform="translate(0,{_num(legend_top)})">'
+    )
     out += legend
     out.append("</g></svg>")
     return "\n".join(out)
@@ -678,8 +747,9 @@ def _isotonic(values: list[float]) -> list[float]:
     return [total / count for total, count in blocks for _ in range(count)]
 
 
-def _pack(ideal: list[float], sizes: list[tuple[float, float]], aspect: float,
-          radius: float) -> list[float] | None:
+def _pack(
+    ideal: list[float], sizes: list[tuple[float, float]], aspect: float, radius: float
+) -> list[float] | None:
     """Angles as near ``ideal`` as boxes of ``sizes`` allow on an ellipse of half-axes
     ``aspect * radius`` and ``radius`` without touching, in the same circular order; None
     when they do not fit around it.
@@ -696,7 +766,7 @@ def _pack(ideal: list[float], sizes: list[tuple[float, float]], aspect: float,
 
     def half(k: int, angle: float) -> float:
         sin, cos = abs(math.sin(angle)), abs(math.cos(angle))
-        s2 = (aspect * sin) ** 2 + cos ** 2
+        s2 = (aspect * sin) ** 2 + cos**2
         w, h = sizes[k]
         # 10% and 4 pixels to spare: boxes are as far apart as the arc, not the chord
         extent = (w * aspect * sin + h * cos) / s2 * 1.1 + (NODE_GAP + 4) / math.sqrt(s2)
@@ -719,8 +789,7 @@ def _pack(ideal: list[float], sizes: list[tuple[float, float]], aspect: float,
     halves = [half(k, a) for k, a in zip(order, line, strict=True)]
     if line[-1] - line[0] + halves[-1] + halves[0] > full:
         return None
-    if any(line[i + 1] - line[i] < (halves[i] + halves[i + 1]) * 0.98
-           for i in range(count - 1)):
+    if any(line[i + 1] - line[i] < (halves[i] + halves[i + 1]) * 0.98 for i in range(count - 1)):
         return None
     angles = [0.0] * count
     for k, a in zip(order, line, strict=True):
@@ -728,8 +797,9 @@ def _pack(ideal: list[float], sizes: list[tuple[float, float]], aspect: float,
     return angles
 
 
-def _select(graph: KnowledgeGraph, cid: str, dist: dict[str, int], rels: list[Relation],
-            max_nodes: int) -> tuple[list[str], dict[str, list[str]]]:
+def _select(
+    graph: KnowledgeGraph, cid: str, dist: dict[str, int], rels: list[Relation], max_nodes: int
+) -> tuple[list[str], dict[str, list[str]]]:
     """The ring-1 neighbours kept, and the ring-2 ones kept under each ring-1 parent.
 
     Neighbours joined by cheaper (more specific) relations and with fewer relations of
@@ -742,8 +812,9 @@ def _select(graph: KnowledgeGraph, cid: str, dist: dict[str, int], rels: list[Re
     def link(a: str, b: str) -> float:
         return min(_cost(r) for r in by_pair[frozenset((a, b))])
 
-    first = sorted((n for n, d in dist.items() if d == 1),
-                   key=lambda n: (link(cid, n), graph.degree(n), n))[:max_nodes - 1]
+    first = sorted(
+        (n for n, d in dist.items() if d == 1), key=lambda n: (link(cid, n), graph.degree(n), n)
+    )[: max_nodes - 1]
     rank = {n: i for i, n in enumerate(first)}
     candidates: list[tuple[float, int, str, str]] = []
     for n, d in dist.items():
@@ -754,27 +825,30 @@ def _select(graph: KnowledgeGraph, cid: str, dist: dict[str, int], rels: list[Re
             cost, _, parent = min(parents)
             candidates.append((cost, graph.degree(n), n, parent))
     children: dict[str, list[str]] = {n: [] for n in first}
-    for _, _, n, parent in sorted(candidates)[:max(0, max_nodes - 1 - len(first))]:
+    for _, _, n, parent in sorted(candidates)[: max(0, max_nodes - 1 - len(first))]:
         children[parent].append(n)
     return first, children
 
 
-def _inner_order(graph: KnowledgeGraph, cid: str, inner: list[str], drawn: list[Relation],
-                 sides: dict[str, int]) -> list[str]:
+def _inner_order(
+    graph: KnowledgeGraph, cid: str, inner: list[str], drawn: list[Relation], sides: dict[str, int]
+) -> list[str]:
     """The inner ring in drawing order: by side, then by the first relation type (in
     :data:`RELATION_TYPES` order) joining each to the centre ``cid``, then by label."""
+
     def key(n: str) -> tuple[int, int, str]:
-        types = [r.type for r in drawn if n in (r.source, r.target) and cid in (r.source,
-                                                                               r.target)]
-        first_type = min(list(RELATION_TYPES).index(t) if t in RELATION_TYPES else 99
-                         for t in types)
+        types = [r.type for r in drawn if n in (r.source, r.target) and cid in (r.source, r.target)]
+        first_type = min(
+            list(RELATION_TYPES).index(t) if t in RELATION_TYPES else 99 for t in types
+        )
         return (sides[n], first_type, graph.concepts[n].label.lower())
 
     return sorted(inner, key=key)
 
 
-def _tree_and_extra(graph: KnowledgeGraph, drawn: list[Relation], ring_of: dict[str, int],
-                    parent_of: dict[str, str]) -> tuple[list[_Edge], list[_Edge]]:
+def _tree_and_extra(
+    graph: KnowledgeGraph, drawn: list[Relation], ring_of: dict[str, int], parent_of: dict[str, str]
+) -> tuple[list[_Edge], list[_Edge]]:
     """The ``drawn`` relations as edges, each read outward from the centre: those joining
     a concept to the one it hangs from (the tree, always drawn), and the others."""
     tree: list[_Edge] = []
@@ -788,8 +862,14 @@ def _tree_and_extra(graph: KnowledgeGraph, drawn: list[Relation], ring_of: dict[
     return tree, extra
 
 
-def _neighbourhood_desc(centre: Concept, depth: int, cut: int, shown: list[str],
-                        drawn: list[Relation], edges: list[_Edge]) -> str:
+def _neighbourhood_desc(
+    centre: Concept,
+    depth: int,
+    cut: int,
+    shown: list[str],
+    drawn: list[Relation],
+    edges: list[_Edge],
+) -> str:
     """The ``<desc>``: what is drawn, what is not (``cut`` concepts, relations of
     ``drawn`` without an edge), and every edge as a sentence."""
     left_out = len(drawn) - len(edges)
@@ -801,8 +881,12 @@ def _neighbourhood_desc(centre: Concept, depth: int, cut: int, shown: list[str],
     return desc + ". " + " ".join(e.text for e in edges)
 
 
-def _outer_ideal(graph: KnowledgeGraph, inner: list[str], inner_ideal: list[float],
-                 children: dict[str, list[str]]) -> tuple[list[str], list[float]]:
+def _outer_ideal(
+    graph: KnowledgeGraph,
+    inner: list[str],
+    inner_ideal: list[float],
+    children: dict[str, list[str]],
+) -> tuple[list[str], list[float]]:
     """The outer ring in angle order, and the angle each would take: its parent's,
     siblings spread a little in label order."""
     wanted: list[tuple[float, str]] = []
@@ -826,9 +910,13 @@ class _Placement:
     outer_angles: list[float]
 
     def scaled(self, scale: float) -> _Placement:
-        return _Placement(self.aspect, self.inner_radius * scale,
-                          [r * scale for r in self.outer_radii], self.inner_angles,
-                          self.outer_angles)
+        return _Placement(
+            self.aspect,
+            self.inner_radius * scale,
+            [r * scale for r in self.outer_radii],
+            self.inner_angles,
+            self.outer_angles,
+        )
 
 
 _ASPECTS = (1.0, 1.25, 1.5, 1.75, 2.0)
@@ -841,9 +929,16 @@ class _RingLayout:
     ``tree`` are the edges from the centre to the inner ring and from each outer concept
     to its parent, the ones that must fit."""
 
-    def __init__(self, nodes: dict[str, _Node], centre: str, inner: list[str],
-                 inner_ideal: list[float], outer: list[str], outer_ideal: list[float],
-                 tree: list[_Edge]) -> None:
+    def __init__(
+        self,
+        nodes: dict[str, _Node],
+        centre: str,
+        inner: list[str],
+        inner_ideal: list[float],
+        outer: list[str],
+        outer_ideal: list[float],
+        tree: list[_Edge],
+    ) -> None:
         self.nodes = nodes
         self.centre = centre
         self.inner = inner
@@ -870,8 +965,9 @@ class _RingLayout:
         """The inner ring's half-height and angles: grown until its boxes and the centre
         do not touch and every spoke has room for its label."""
         nodes = self.nodes
-        radius = (nodes[self.centre].h + max((nodes[n].h for n in self.inner), default=0)) \
-            / 2 + NODE_GAP
+        radius = (
+            nodes[self.centre].h + max((nodes[n].h for n in self.inner), default=0)
+        ) / 2 + NODE_GAP
         for _ in range(_GROWTH_LIMIT):
             angles = _pack(self.inner_ideal, self.inner_sizes, aspect, radius)
             if angles is not None:
@@ -881,8 +977,9 @@ class _RingLayout:
             radius *= 1.04
         return radius, angles if angles is not None else list(self.inner_ideal)
 
-    def _fit_outer(self, aspect: float, inner_radius: float,
-                   inner_angles: list[float]) -> tuple[float, list[float]]:
+    def _fit_outer(
+        self, aspect: float, inner_radius: float, inner_angles: list[float]
+    ) -> tuple[float, list[float]]:
         """The outer ring's half-height and angles: grown until no boxes touch and every
         tree edge has room for its label."""
         nodes = self.nodes
@@ -890,15 +987,24 @@ class _RingLayout:
         for _ in range(_GROWTH_LIMIT):
             angles = _pack(self.outer_ideal, self.outer_sizes, aspect, radius)
             if angles is not None:
-                self.place(_Placement(aspect, inner_radius, [radius] * len(self.outer),
-                                      inner_angles, angles))
+                self.place(
+                    _Placement(
+                        aspect, inner_radius, [radius] * len(self.outer), inner_angles, angles
+                    )
+                )
                 if not _any_overlap(self.all_nodes) and not _too_short(nodes, self.tree):
                     break
             radius += 0.04 * inner_radius
         return radius, angles if angles is not None else list(self.outer_ideal)
 
-    def _pull_in(self, aspect: float, inner_radius: float, inner_angles: list[float],
-                 outer_radius: float, outer_angles: list[float]) -> list[float]:
+    def _pull_in(
+        self,
+        aspect: float,
+        inner_radius: float,
+        inner_angles: list[float],
+        outer_radius: float,
+        outer_angles: list[float],
+    ) -> list[float]:
         """Each outer concept's half-height, pulled in from the outer ring as far as it
         goes without touching anything."""
         radii = [outer_radius] * len(self.outer)
@@ -921,11 +1027,10 @@ class _RingLayout:
         for aspect in _ASPECTS:
             inner_radius, inner_angles = self._fit_inner(aspect)
             outer_radius, outer_angles = self._fit_outer(aspect, inner_radius, inner_angles)
-            radii = self._pull_in(aspect, inner_radius, inner_angles, outer_radius,
-                                  outer_angles)
+            radii = self._pull_in(aspect, inner_radius, inner_angles, outer_radius, outer_angles)
             fitted = _Placement(aspect, inner_radius, radii, inner_angles, outer_angles)
             for step in range(10):
-                placement = fitted.scaled(1.08 ** step)
+                placement = fitted.scaled(1.08**step)
                 self.place(placement)
                 problems = _route(self.nodes, self.tree)
                 x0, y0, x1, y1 = _extent(self.all_nodes, self.tree)
@@ -942,16 +1047,28 @@ def _with_extra(nodes: dict[str, _Node], tree: list[_Edge], extra: list[_Edge]) 
     """The routed ``tree`` edges and those of ``extra`` that fit among them, cheapest
     relations first, none longer than the longest tree edge."""
     edges = list(tree)
-    longest = max((math.hypot(nodes[e.rel.source].x - nodes[e.rel.target].x,
-                              nodes[e.rel.source].y - nodes[e.rel.target].y) for e in tree),
-                  default=0.0)
+    longest = max(
+        (
+            math.hypot(
+                nodes[e.rel.source].x - nodes[e.rel.target].x,
+                nodes[e.rel.source].y - nodes[e.rel.target].y,
+            )
+            for e in tree
+        ),
+        default=0.0,
+    )
     for edge in sorted(extra, key=lambda e: _cost(e.rel)):
         _try_extra(nodes, edges, edge, longest)
     return edges
 
 
-def concept_svg(graph: KnowledgeGraph, cid: str, depth: int = 1, max_nodes: int = 30,
-                href: Callable[[str], str] | None = None) -> str:
+def concept_svg(
+    graph: KnowledgeGraph,
+    cid: str,
+    depth: int = 1,
+    max_nodes: int = 30,
+    href: Callable[[str], str] | None = None,
+) -> str:
     """The neighbourhood of concept ``cid`` as an SVG picture.
 
     The concept is drawn in the middle with a thick border, its neighbours on a ring
@@ -1014,8 +1131,12 @@ def concept_svg(graph: KnowledgeGraph, cid: str, depth: int = 1, max_nodes: int 
     for kids in children.values():
         ring_of.update(dict.fromkeys(kids, 2))
     drawn = [r for r in relations if r.source in ring_of and r.target in ring_of]
-    sides = {n: _side(cid, [r for r in drawn if cid in (r.source, r.target)
-                            and n in (r.source, r.target)]) for n in inner}
+    sides = {
+        n: _side(
+            cid, [r for r in drawn if cid in (r.source, r.target) and n in (r.source, r.target)]
+        )
+        for n in inner
+    }
     inner = _inner_order(graph, cid, inner, drawn, sides)
     nodes = {n: _Node(graph.concepts[n], n == cid) for n in ring_of}
     parent_of = dict.fromkeys(inner, cid)
@@ -1032,15 +1153,26 @@ def concept_svg(graph: KnowledgeGraph, cid: str, depth: int = 1, max_nodes: int 
     edges.sort(key=lambda e: drawn.index(e.rel))
     shown = [cid, *inner, *outer]
     desc = _neighbourhood_desc(centre, depth, len(distance) - len(shown), shown, drawn, edges)
-    return _document(_prefix("concept", cid, depth, max_nodes), f"Neighbourhood of "
-                     f"{centre.label}", desc, [nodes[n] for n in shown], edges, href, "concept")
+    return _document(
+        _prefix("concept", cid, depth, max_nodes),
+        f"Neighbourhood of {centre.label}",
+        desc,
+        [nodes[n] for n in shown],
+        edges,
+        href,
+        "concept",
+    )
 
 
 # -- how two concepts relate
 
 
-def relate_svg(graph: KnowledgeGraph, r: Relatedness, max_paths: int = 3,
-               href: Callable[[str], str] | None = None) -> str:
+def relate_svg(
+    graph: KnowledgeGraph,
+    r: Relatedness,
+    max_paths: int = 3,
+    href: Callable[[str], str] | None = None,
+) -> str:
     """How ``r.x`` relates to ``r.y`` as an SVG picture.
 
     ``r.x`` is drawn on the left and ``r.y`` on the right, both with thick borders; the
@@ -1087,8 +1219,7 @@ def relate_svg(graph: KnowledgeGraph, r: Relatedness, max_paths: int = 3,
         raise InvalidQuery(f"max_paths must not be negative, not {max_paths}.")
     x, y = r.x.id, r.y.id
     paths = list(r.paths[:max_paths])
-    nodes: dict[str, _Node] = {x: _Node(graph.concepts[x], True),
-                               y: _Node(graph.concepts[y], True)}
+    nodes: dict[str, _Node] = {x: _Node(graph.concepts[x], True), y: _Node(graph.concepts[y], True)}
     edges: dict[tuple[str, str, str], _Edge] = {}
     desc: list[str] = []
 
@@ -1102,10 +1233,11 @@ def relate_svg(graph: KnowledgeGraph, r: Relatedness, max_paths: int = 3,
         desc.append("Directly: " + " ".join(add(rel, rel.source == x) for rel in r.direct))
     last = max((len(p.steps) for p in paths), default=1)
     if r.direct:
-        slots = [float(s) for k in range(1, len(paths) + 1) for s in (-k, k)][:len(paths)]
+        slots = [float(s) for k in range(1, len(paths) + 1) for s in (-k, k)][: len(paths)]
     else:
-        slots = sorted((k - (len(paths) - 1) / 2 for k in range(len(paths))),
-                       key=lambda s: (abs(s), s))
+        slots = sorted(
+            (k - (len(paths) - 1) / 2 for k in range(len(paths))), key=lambda s: (abs(s), s)
+        )
     for i, path in enumerate(paths, 1):
         desc.append(f"Path {i}: " + " ".join(add(s.relation, s.forward) for s in path.steps))
     # columns: longer paths first, so that a concept they share with shorter ones gets the
@@ -1125,8 +1257,7 @@ def relate_svg(graph: KnowledgeGraph, r: Relatedness, max_paths: int = 3,
             room = abs(cb - ca) - 1 >= count
             for j in range(1, count + 1):
                 col = ca + j * (cb - ca) / (count + 1)
-                cell[seq[ja + j]] = (math.floor(col + 0.5) if room else col,
-                                     row_of[seq[ja + j]])
+                cell[seq[ja + j]] = (math.floor(col + 0.5) if room else col, row_of[seq[ja + j]])
                 nodes[seq[ja + j]] = _Node(graph.concepts[seq[ja + j]], False)
     if not desc:
         desc.append("The graph records no connection between them within the hop limit.")
@@ -1153,7 +1284,7 @@ def relate_svg(graph: KnowledgeGraph, r: Relatedness, max_paths: int = 3,
 
     best: tuple[int, float] | None = None
     for attempt in range(10):
-        spread = 1.12 ** attempt
+        spread = 1.12**attempt
         place(spread)
         problems = _route(nodes, edge_list, strict=True)
         if best is None or problems < best[0]:
@@ -1166,5 +1297,12 @@ def relate_svg(graph: KnowledgeGraph, r: Relatedness, max_paths: int = 3,
     order = [x, y, *(s.to_id for p in paths for s in p.steps)]
     nodes = {n: nodes[n] for n in dict.fromkeys(order)}
     title = f"How {r.x.label} relates to {r.y.label}"
-    return _document(_prefix("relate", x, y, max_paths), title, f"{title}. " + " ".join(desc),
-                     list(nodes.values()), edge_list, href, "relate")
+    return _document(
+        _prefix("relate", x, y, max_paths),
+        title,
+        f"{title}. " + " ".join(desc),
+        list(nodes.values()),
+        edge_list,
+        href,
+        "relate",
+    )

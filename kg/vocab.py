@@ -25,7 +25,8 @@ from rapidfuzz import fuzz, process
 
 from kg.ids import americanize
 
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 a about above after again all also am an and any anything are aren't as at be because been
 before being below both but by can can't could couldn't did didn't do does doesn't doing
 don't down during each else ever every few for from further had hadn't has hasn't have
@@ -42,9 +43,11 @@ versus whether though although unless since till like unlike instead either neit
 whose whatever whichever whoever anybody everything nothing somebody everyone according
 together enough sufficient insufficient instead anymore otherwise well
 didnt doesnt dont isnt arent wasnt werent cant couldnt wouldnt wont shouldnt hasnt havent
-""".split())
+""".split()
+)
 
-INTENT_WORDS = frozenset("""
+INTENT_WORDS = frozenset(
+    """
 answer ask concept concepts define defined definition describe described explain explained
 explanation idea ideas mean meaning meant means name notion question term terms word words
 difference differences different differ differs distinguish distinction diff compare
@@ -54,7 +57,8 @@ connected connection connections link linked links role example examples instanc
 instances illustrate illustrates illustration case cases analogy analogies eg kind kinds
 type types sort sorts way ways failure failures outcome outcomes effect effects consequence
 consequences reason reasons
-""".split())
+""".split()
+)
 """Words that express what is asked rather than what it is about."""
 
 _VERB_STEMS = """
@@ -77,7 +81,8 @@ maximize maximise minimize minimise copy care solve remove
 fake adopt internalize internalise imprint solve guarantee remove eliminate protect preserve
 """.split()
 
-CONTEXT_WORDS = frozenset("""
+CONTEXT_WORDS = frozenset(
+    """
 ai ais artificial intelligence machine learning ml deep dl field research literature area
 context sense nutshell simple plain english layman laymans layperson eli5 five im
 main key basic exact general actual core important fundamental primary precise technical
@@ -90,7 +95,8 @@ programmer programmers designer designers developer developers engineer engineer
 researcher researchers user users human humans
 lol lmao haha hmm um uh huh idk tbh imo btw pls plz thx confused confusing wondering
 curious guys dude folks deal
-""".split())
+""".split()
+)
 """Words that set the scene but do not change what the question is about (the casual
 ones too: "is a plant a mesa optimiser?? confused", "... inner misaligned lol")."""
 
@@ -98,18 +104,23 @@ FIELD_WORDS = frozenset("ai ais artificial machine ml deep dl".split())
 """Context words that, before another word, make a name with it ("AI safety", "machine
 ethics"), unlike the other context words ("a *short* time")."""
 
-GENERIC_HEADS = frozenset("""
+GENERIC_HEADS = frozenset(
+    """
 model models system systems agent agents policy policies problem problems phenomenon
 process processes setting scenario scenarios algorithm algorithms method methods technique
 techniques approach approaches
-""".split())
+""".split()
+)
 """Nouns that may follow a term without changing what is asked ("deceptively aligned model")."""
 
 # a verb or noun of the question -> the relation types an answer should lead with
 _FOCUS = [
     (r"catch\w*|caught|detect\w*|expos\w*|reveal\w*|notic\w*|spot\w*|uncover\w*", "reveals"),
-    (r"rule\s+out|rules\s+out|ruled\s+out|enough|sufficient|suffice\w*|guarantee\w*|"
-     r"eliminat\w*|remov\w*", "insufficient_against"),
+    (
+        r"rule\s+out|rules\s+out|ruled\s+out|enough|sufficient|suffice\w*|guarantee\w*|"
+        r"eliminat\w*|remov\w*",
+        "insufficient_against",
+    ),
     (r"wors\w*|exacerbat\w*|amplif\w*|aggravat\w*", "exacerbates"),
     (r"likel\w*|favou?r\w*|encourag\w*|incentiv\w*|push\w*", "makes_likely"),
     (r"outperform\w*|better|beat\w*|advantage\w*", "outperforms"),
@@ -117,14 +128,19 @@ _FOCUS = [
     (r"caus\w*|lead|leads|led|result\w*|why|reasons?|trigger\w*", "causes"),
     (r"produc\w*|creat\w*|select\w*|mak\w+|gives? rise|arise\w*|emerg\w*", "produces"),
     (r"requir\w*|needs?|depend\w*|prerequisites?|conditions?", "requires"),
-    (r"fix\w*|prevent\w*|mitigat\w*|help\w*|solv\w*|stop\w*|counter\w*|address\w*|cure\w*|"
-     r"correct\w*", "mitigates"),
+    (
+        r"fix\w*|prevent\w*|mitigat\w*|help\w*|solv\w*|stop\w*|counter\w*|address\w*|cure\w*|"
+        r"correct\w*",
+        "mitigates",
+    ),
     (r"pursu\w*|wants?|goals?|objectives?|aims?|trying|tries|values?|care\w*", "has_objective"),
     (r"optimi[sz]\w*|search\w*|adjust\w*|trains?|training", "optimizes"),
     (r"kinds?|types?|sorts?|forms?|categor\w*", "is_a"),
     (r"parts?|sub-?problems?|components?", "part_of"),
-    (r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*|apart|dichotom\w*",
-     "fails_together"),
+    (
+        r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*|apart|dichotom\w*",
+        "fails_together",
+    ),
     (r"failures?\s+of|fails?\b|failing", "failure_of"),
     (r"who|introduc\w*|coin\w*|origin\w*|paper|invent\w*|named", "introduced_in"),
     (r"analog\w*|similar|like|parallel\w*", "analogous_to"),
@@ -133,10 +149,12 @@ _FOCUS = [
 
 Role = Literal["function", "intent", "verb", "context", "generic"]
 
-_ADJECTIVE = re.compile(r"^(?:\w+(?:ous|ful|ive|able|ible|less|ical|ic|ent|ant)|bad|good|hard|"
-                        r"easy|safe|unsafe|likely|unlikely|real|possible|common|rare|true|"
-                        r"false|wrong|right|new|old|big|serious|risky|scary|worse|worst|"
-                        r"better|best|inevitable|solvable|unsolved|open)$")
+_ADJECTIVE = re.compile(
+    r"^(?:\w+(?:ous|ful|ive|able|ible|less|ical|ic|ent|ant)|bad|good|hard|"
+    r"easy|safe|unsafe|likely|unlikely|real|possible|common|rare|true|"
+    r"false|wrong|right|new|old|big|serious|risky|scary|worse|worst|"
+    r"better|best|inevitable|solvable|unsolved|open)$"
+)
 
 
 COMMON_ZIPF = 3.5
@@ -176,13 +194,68 @@ def _verbs() -> frozenset[str]:
             forms |= {stem[:-1] + "ies", stem[:-1] + "ied"}
         if len(stem) <= 4 and stem[-1] not in "aeiouywx" and stem[-2:-1] in "aeiou":
             forms |= {stem + stem[-1] + "ed", stem + stem[-1] + "ing"}  # stop -> stopped
-    forms |= {"did", "done", "made", "went", "gone", "got", "gotten", "knew", "known",
-              "thought", "led", "ran", "said", "saw", "seen", "took", "taken", "told",
-              "became", "began", "begun", "brought", "chose", "chosen", "felt", "found",
-              "gave", "given", "grew", "grown", "held", "hid", "hidden", "kept", "lost",
-              "meant", "put", "shut", "stood", "taught", "understood", "arose", "arisen",
-              "learnt", "are", "were", "been", "came", "wrote", "written", "drew", "drawn",
-              "fell", "fallen", "broke", "broken", "spoke", "spoken", "caught", "beaten"}
+    forms |= {
+        "did",
+        "done",
+        "made",
+        "went",
+        "gone",
+        "got",
+        "gotten",
+        "knew",
+        "known",
+        "thought",
+        "led",
+        "ran",
+        "said",
+        "saw",
+        "seen",
+        "took",
+        "taken",
+        "told",
+        "became",
+        "began",
+        "begun",
+        "brought",
+        "chose",
+        "chosen",
+        "felt",
+        "found",
+        "gave",
+        "given",
+        "grew",
+        "grown",
+        "held",
+        "hid",
+        "hidden",
+        "kept",
+        "lost",
+        "meant",
+        "put",
+        "shut",
+        "stood",
+        "taught",
+        "understood",
+        "arose",
+        "arisen",
+        "learnt",
+        "are",
+        "were",
+        "been",
+        "came",
+        "wrote",
+        "written",
+        "drew",
+        "drawn",
+        "fell",
+        "fallen",
+        "broke",
+        "broken",
+        "spoke",
+        "spoken",
+        "caught",
+        "beaten",
+    }
     return frozenset(forms | {americanize(f) for f in forms})
 
 

@@ -51,8 +51,13 @@ class Lines:
         return self._lines.get(path, 1)
 
 
-def _walk(node: yaml.Node, path: YamlPath, lines: dict[YamlPath, int],
-          dupes: list[tuple[YamlPath, int]], inside: frozenset[int] = frozenset()) -> None:
+def _walk(
+    node: yaml.Node,
+    path: YamlPath,
+    lines: dict[YamlPath, int],
+    dupes: list[tuple[YamlPath, int]],
+    inside: frozenset[int] = frozenset(),
+) -> None:
     lines[path] = node.start_mark.line + 1
     if id(node) in inside:  # an alias of a node that holds it: one round is enough
         return
@@ -102,8 +107,13 @@ class _Unusual(Exception):
     """A node the fast construction leaves to PyYAML (tags, merge keys, odd keys)."""
 
 
-def _build(node: yaml.Node, path: YamlPath, lines: dict[YamlPath, int] | None,
-           dupes: list[tuple[YamlPath, int]], loader: Any) -> Any:
+def _build(
+    node: yaml.Node,
+    path: YamlPath,
+    lines: dict[YamlPath, int] | None,
+    dupes: list[tuple[YamlPath, int]],
+    loader: Any,
+) -> Any:
     """The value of ``node``; the line of every key and item goes in ``lines`` if given.
 
     Plain strings, mappings and lists, which is all a data file normally holds, are
@@ -130,16 +140,19 @@ def _build(node: yaml.Node, path: YamlPath, lines: dict[YamlPath, int] | None,
                 lines[at] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_build(item, path + (i,), lines, dupes, loader)
-                for i, item in enumerate(node.value)]
+        return [
+            _build(item, path + (i,), lines, dupes, loader) for i, item in enumerate(node.value)
+        ]
     raise _Unusual
 
 
 _KEY_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("int", "null", "bool", "float"))
 
 
-def parse_yaml(text: str, lines: dict[YamlPath, int] | None = None,
-               ) -> tuple[Any, list[tuple[YamlPath, int]]]:
+def parse_yaml(
+    text: str,
+    lines: dict[YamlPath, int] | None = None,
+) -> tuple[Any, list[tuple[YamlPath, int]]]:
     """The data of ``text`` (as :func:`yaml.safe_load` reads it) and its duplicate keys,
     each with its line; the line of every key and item goes in ``lines`` if given.
 
@@ -164,4 +177,3 @@ def parse_yaml(text: str, lines: dict[YamlPath, int] | None = None,
         return data, dupes
     finally:
         loader.dispose()
-

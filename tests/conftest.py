@@ -34,6 +34,10 @@ def shipped() -> KnowledgeGraph:
 def live_server() -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "KG_SPARQL_TIMEOUT": "2"}
-    with server([sys.executable, "-m", "kg.cli", "serve", "--port", str(port),
-                 "--log-level", "warning"], port, env, wait=30) as base:
+    with server(
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        port,
+        env,
+        wait=30,
+    ) as base:
         yield base

@@ -34,8 +34,12 @@ def test_process_tree_finds_children() -> None:
 
 
 def test_mix_covers_every_route_first_then_follows_the_weights() -> None:
-    world = World(ids=["a", "b", "c"], names=[("A", "a"), ("Bee", "b")],
-                  iris=["https://example.org/concept/a"], texts=["Some text. More text."])
+    world = World(
+        ids=["a", "b", "c"],
+        names=[("A", "a"), ("Bee", "b")],
+        iris=["https://example.org/concept/a"],
+        texts=["Some text. More text."],
+    )
     mix = Mix(world, random.Random(1))
     first = [mix.next().route for _ in ROUTES]
     assert sorted(first) == sorted(ROUTES)
@@ -49,21 +53,38 @@ def test_mix_covers_every_route_first_then_follows_the_weights() -> None:
 
 @pytest.mark.slow
 def test_a_short_run_covers_every_route_without_errors() -> None:
-    done = subprocess.run([sys.executable, "-m", "bench.load", "--seconds", "5", "--warmup",
-                           "1", "--sample", "2", "--concurrency", "4"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=90)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.load",
+            "--seconds",
+            "5",
+            "--warmup",
+            "1",
+            "--sample",
+            "2",
+            "--concurrency",
+            "4",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     lines = done.stdout.splitlines()
     assert len(lines) == 1, (done.stdout, done.stderr)
     figures = json.loads(lines[0])
-    assert figures["errors"] == 0 and figures["warmup_errors"] == 0, \
-        figures.get("error_samples")
+    assert figures["errors"] == 0 and figures["warmup_errors"] == 0, figures.get("error_samples")
     assert set(figures["routes"]) == set(ROUTES)
     for route, row in figures["routes"].items():
         assert row["count"] > 0 and row["errors"] == 0, route
         assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"] <= row["max_ms"], route
     assert figures["routes"]["by_name"]["redirects"] == figures["routes"]["by_name"]["count"]
-    assert sum(figures["routes"]["bad"]["expected_non_2xx"].values()) \
+    assert (
+        sum(figures["routes"]["bad"]["expected_non_2xx"].values())
         == figures["routes"]["bad"]["count"]
+    )
     assert figures["requests"] == sum(r["count"] for r in figures["routes"].values())
     assert figures["rps"] > 0
     for key in ("rss_start_mb", "rss_end_mb", "rss_tree_start_mb", "rss_tree_end_mb"):

@@ -25,8 +25,9 @@ CONCEPTS, RELATIONS = 300, 1500
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +67,12 @@ def test_generated_graph_has_a_realistic_shape(graph: KnowledgeGraph) -> None:
 def test_hierarchy_goes_from_higher_to_lower_index() -> None:
     corpus = build(120, 600, seed=2)
     index = {c.id: i for i, c in enumerate(corpus.concepts)}
-    hierarchical = [(i, index[r.target]) for i, c in enumerate(corpus.concepts)
-                    for r in c.relations if r.type in HIERARCHICAL_TYPES]
+    hierarchical = [
+        (i, index[r.target])
+        for i, c in enumerate(corpus.concepts)
+        for r in c.relations
+        if r.type in HIERARCHICAL_TYPES
+    ]
     assert hierarchical and all(s > t for s, t in hierarchical)
 
 
@@ -87,13 +92,30 @@ def test_files_read_back_as_written() -> None:
         assert tuple(data.get("aliases", [])) == concept.aliases
         assert data["definition"] == concept.definition
         assert tuple(c["quote"] for c in data["citations"]) == concept.quotes
-        got = [(r["type"], r["target"], tuple(c["quote"] for c in r["citations"]))
-               for r in data.get("relations", [])]
+        got = [
+            (r["type"], r["target"], tuple(c["quote"] for c in r["citations"]))
+            for r in data.get("relations", [])
+        ]
         assert got == [(r.type, r.target, r.quotes) for r in concept.relations]
 
 
-@pytest.mark.parametrize("text", ["plain", "the agent's goal", "it's 'quoted'", "a: b # c",
-                                  "- dash", "yes", "null", "1.5", "~", "@at", "%p", "ü “ok”"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "the agent's goal",
+        "it's 'quoted'",
+        "a: b # c",
+        "- dash",
+        "yes",
+        "null",
+        "1.5",
+        "~",
+        "@at",
+        "%p",
+        "ü “ok”",
+    ],
+)
 def test_quoted_scalars_read_back_unchanged(text: str) -> None:
     assert yaml.safe_load(f"k: {quoted(text)}") == {"k": text}
 
@@ -115,9 +137,14 @@ def test_doctests(module: ModuleType) -> None:
 
 
 def test_scale_prints_one_json_line_of_positive_figures() -> None:
-    done = subprocess.run([sys.executable, "-m", "bench.scale", "--concepts", "200",
-                           "--relations", "800"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.scale", "--concepts", "200", "--relations", "800"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     lines = done.stdout.splitlines()
     assert len(lines) == 1, done.stdout
     figures = json.loads(lines[0])
@@ -128,4 +155,5 @@ def test_scale_prints_one_json_line_of_positive_figures() -> None:
     assert figures["relate_p50_ms"] <= figures["relate_p99_ms"]
     assert figures["peak_rss_mb"] >= figures["rss_after_load_mb"]
     assert figures["export_ratio"] == pytest.approx(
-        figures["turtle_export_s"] / figures["oxigraph_dump_s"], rel=0.2)
+        figures["turtle_export_s"] / figures["oxigraph_dump_s"], rel=0.2
+    )

@@ -24,10 +24,19 @@ HEAD_LIMIT = 4096
 @pytest.fixture(scope="module")
 def bounded() -> Iterator[tuple[str, int]]:
     port = free_port()
-    env = {**os.environ, "KG_MAX_HEADER_BYTES": str(HEAD_LIMIT), "KG_HEADER_TIMEOUT": "1",
-           "KG_BODY_TIMEOUT": "1", "KG_KEEPALIVE_TIMEOUT": "1"}
-    with server([sys.executable, "-m", "kg.cli", "serve", "--port", str(port),
-                 "--log-level", "warning"], port, env, wait=60) as base:
+    env = {
+        **os.environ,
+        "KG_MAX_HEADER_BYTES": str(HEAD_LIMIT),
+        "KG_HEADER_TIMEOUT": "1",
+        "KG_BODY_TIMEOUT": "1",
+        "KG_KEEPALIVE_TIMEOUT": "1",
+    }
+    with server(
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        port,
+        env,
+        wait=60,
+    ) as base:
         yield base, port
 
 
@@ -62,7 +71,8 @@ def _health(base: str) -> float:
 
 
 def test_an_oversized_head_is_refused_at_once_and_others_are_served(
-        bounded: tuple[str, int]) -> None:
+    bounded: tuple[str, int],
+) -> None:
     base, port = bounded
     s = _connect(port)
     s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ")
@@ -91,8 +101,10 @@ def test_a_head_within_the_bound_is_served(bounded: tuple[str, int]) -> None:
     _, port = bounded
     s = _connect(port)
     filler = "a" * (HEAD_LIMIT - 200)
-    s.sendall(f"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Fill: {filler}\r\n"
-              "Connection: close\r\n\r\n".encode())
+    s.sendall(
+        f"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Fill: {filler}\r\n"
+        "Connection: close\r\n\r\n".encode()
+    )
     answer = _read_all(s)
     s.close()
     assert answer.startswith(b"HTTP/1.1 200")
@@ -111,8 +123,7 @@ def test_a_slow_head_gets_408_and_the_connection_closes(bounded: tuple[str, int]
     assert _health(base) < 5
 
 
-def test_a_head_sent_a_byte_at_a_time_is_cut_off_by_its_deadline(
-        bounded: tuple[str, int]) -> None:
+def test_a_head_sent_a_byte_at_a_time_is_cut_off_by_its_deadline(bounded: tuple[str, int]) -> None:
     """Slowloris: each byte comes before any per-read timeout would fire, but the head
     as a whole has a deadline."""
     _, port = bounded
@@ -138,8 +149,10 @@ def test_a_head_sent_a_byte_at_a_time_is_cut_off_by_its_deadline(
 def test_a_slow_body_gets_408(bounded: tuple[str, int]) -> None:
     _, port = bounded
     s = _connect(port)
-    s.sendall(b"POST /v1/annotate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-              b"Content-Length: 100\r\n\r\n{\"text\": ")
+    s.sendall(
+        b"POST /v1/annotate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"text": '
+    )
     start = time.perf_counter()
     answer = _read_all(s)
     s.close()
@@ -163,11 +176,13 @@ def test_idle_connections_are_closed(bounded: tuple[str, int]) -> None:
 
 
 def test_keep_alive_connections_serve_pipelined_requests_then_time_out(
-        bounded: tuple[str, int]) -> None:
+    bounded: tuple[str, int],
+) -> None:
     _, port = bounded
     s = _connect(port)
-    s.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
-              b"GET /v1/ready HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.sendall(
+        b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/ready HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
     start = time.perf_counter()
     answer = _read_all(s)  # both answers, then the keep-alive timeout closes
     s.close()

@@ -29,13 +29,20 @@ from kg.load import load_graph
 from kg.store import SqliteStore
 
 ROOT = Path(__file__).resolve().parent.parent
-QUOTE = {"source": "what-is-inner-alignment",
-         "quote": "A “mesa-optimizer” is a learned algorithm that is itself an optimizer."}
+QUOTE = {
+    "source": "what-is-inner-alignment",
+    "quote": "A “mesa-optimizer” is a learned algorithm that is itself an optimizer.",
+}
 
 
-def call(port: int, method: str, path: str, body: Any = None,
-         headers: dict[str, str] | None = None, timeout: float = 30,
-         ) -> tuple[int, dict[str, str], Any]:
+def call(
+    port: int,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> tuple[int, dict[str, str], Any]:
     """One request on a new connection (so that, with several workers, any may answer)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -44,16 +51,30 @@ def call(port: int, method: str, path: str, body: Any = None,
         conn.request(method, path, body=data, headers=head)
         r = conn.getresponse()
         raw = r.read()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, \
-            json.loads(raw) if raw else None
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, json.loads(raw) if raw else None
     finally:
         conn.close()
 
 
 def make_token(store: Path) -> str:
-    done = subprocess.run([sys.executable, "-m", "kg.cli", "token", "create", "tester",
-                           "--store", str(store), "--data", str(ROOT / "data")],
-                          capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "token",
+            "create",
+            "tester",
+            "--store",
+            str(store),
+            "--data",
+            str(ROOT / "data"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert "shown only now" in done.stderr
     return done.stdout.strip()
 
@@ -63,11 +84,27 @@ def serving(store: Path, port: int, workers: int = 1) -> Iterator[subprocess.Pop
     """`kg serve --store` until the block ends (or the test kills it)."""
     with tempfile.TemporaryFile("w+") as said:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port",
-             str(port), "--workers", str(workers), "--log-level", "warning",
-             "--data", str(ROOT / "data")],
-            stdout=said, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "KG_STORE_POLL_INTERVAL": "0.2"})
+            [
+                sys.executable,
+                "-m",
+                "kg.cli",
+                "serve",
+                "--store",
+                str(store),
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--data",
+                str(ROOT / "data"),
+            ],
+            stdout=said,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "KG_STORE_POLL_INTERVAL": "0.2"},
+        )
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -93,14 +130,19 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
     acknowledged: dict[str, str] = {}  # concept id -> the definition acknowledged last
     sent: dict[str, list[str]] = {}  # every definition sent, acknowledged or not
     with serving(store, port) as proc:
+
         def write() -> None:
             etags: dict[str, str] = {}
             for i in range(10_000):
                 cid = f"durable-{i % 7}"
                 definition = f"Definition number {i} of a concept written to be killed."
                 sent.setdefault(cid, []).append(definition)
-                body = {"label": f"durable {i % 7}", "kind": "concept",
-                        "definition": definition, "citations": [QUOTE]}
+                body = {
+                    "label": f"durable {i % 7}",
+                    "kind": "concept",
+                    "definition": definition,
+                    "citations": [QUOTE],
+                }
                 headers = {**auth, **({"If-Match": etags[cid]} if cid in etags else {})}
                 try:
                     status, head, _ = call(port, "PUT", f"/v1/concepts/{cid}", body, headers)
@@ -128,8 +170,10 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
             status, _, body = call(port, "GET", f"/v1/concepts/{cid}")
             assert status == 200
             # the last acknowledged write, or the one in flight when the server died
-            assert body["definition"] == definition or \
-                body["definition"] == sent[cid][-1], (cid, body["definition"])
+            assert body["definition"] == definition or body["definition"] == sent[cid][-1], (
+                cid,
+                body["definition"],
+            )
         status, _, history = call(port, "GET", "/v1/concepts/durable-0/history?limit=1000")
         assert status == 200
         revisions = [h["revision"] for h in history["items"]]
@@ -153,15 +197,23 @@ def test_racing_writers_one_wins_one_gets_412_nothing_lost(tmp_path: Path) -> No
             assert status == 200
             start = threading.Barrier(2)
             results: dict[str, int] = {}
-            patches = {"aliases": {"aliases": [*record["aliases"], f"alias {round_}"]},
-                       "definition": {"definition": f"Rewritten in round {round_}."}}
+            patches = {
+                "aliases": {"aliases": [*record["aliases"], f"alias {round_}"]},
+                "definition": {"definition": f"Rewritten in round {round_}."},
+            }
 
-            def patch(name: str, cid: str = cid, etag: str = head["etag"],
-                      patches: dict[str, Any] = patches, start: threading.Barrier = start,
-                      results: dict[str, int] = results) -> None:
+            def patch(
+                name: str,
+                cid: str = cid,
+                etag: str = head["etag"],
+                patches: dict[str, Any] = patches,
+                start: threading.Barrier = start,
+                results: dict[str, int] = results,
+            ) -> None:
                 start.wait()
-                results[name] = call(port, "PATCH", f"/v1/concepts/{cid}", patches[name],
-                                     {**auth, "If-Match": etag})[0]
+                results[name] = call(
+                    port, "PATCH", f"/v1/concepts/{cid}", patches[name], {**auth, "If-Match": etag}
+                )[0]
 
             threads = [threading.Thread(target=patch, args=(n,)) for n in patches]
             for t in threads:
@@ -173,8 +225,13 @@ def test_racing_writers_one_wins_one_gets_412_nothing_lost(tmp_path: Path) -> No
             # the loser reads again and redoes its edit on what is there now
             status, head2, _ = call(port, "GET", f"/v1/concepts/{cid}/record")
             assert head2["etag"] != head["etag"]
-            status, _, _ = call(port, "PATCH", f"/v1/concepts/{cid}", patches[loser],
-                                {**auth, "If-Match": head2["etag"]})
+            status, _, _ = call(
+                port,
+                "PATCH",
+                f"/v1/concepts/{cid}",
+                patches[loser],
+                {**auth, "If-Match": head2["etag"]},
+            )
             assert status == 200
             status, _, final = call(port, "GET", f"/v1/concepts/{cid}/record")
             assert f"alias {round_}" in final["aliases"]
@@ -182,8 +239,7 @@ def test_racing_writers_one_wins_one_gets_412_nothing_lost(tmp_path: Path) -> No
             # every worker serves it soon (each polls the store)
             deadline = time.monotonic() + 10
             while True:
-                seen = {call(port, "GET", f"/v1/concepts/{cid}")[2]["definition"]
-                        for _ in range(8)}
+                seen = {call(port, "GET", f"/v1/concepts/{cid}")[2]["definition"] for _ in range(8)}
                 if seen == {f"Rewritten in round {round_}."}:
                     break
                 assert time.monotonic() < deadline, seen

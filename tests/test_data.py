@@ -15,20 +15,48 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 
 REQUIRED = [
-    "optimization", "optimizer", "base-optimizer", "base-objective", "mesa-optimizer",
-    "mesa-objective", "learned-algorithm", "behavioral-objective", "inner-alignment",
-    "outer-alignment", "pseudo-alignment", "robust-alignment", "deceptive-alignment",
-    "corrigible-alignment", "distributional-shift", "adversarial-training", "gradient-hacking",
-    "goal-misgeneralization", "stochastic-gradient-descent", "gradient-descent", "evolution",
-    "humans", "heuristics", "terminal-goal", "instrumental-goal", "instrumental-convergence",
-    "world-model", "reward-result-gap", "training-vs-deployment",
+    "optimization",
+    "optimizer",
+    "base-optimizer",
+    "base-objective",
+    "mesa-optimizer",
+    "mesa-objective",
+    "learned-algorithm",
+    "behavioral-objective",
+    "inner-alignment",
+    "outer-alignment",
+    "pseudo-alignment",
+    "robust-alignment",
+    "deceptive-alignment",
+    "corrigible-alignment",
+    "distributional-shift",
+    "adversarial-training",
+    "gradient-hacking",
+    "goal-misgeneralization",
+    "stochastic-gradient-descent",
+    "gradient-descent",
+    "evolution",
+    "humans",
+    "heuristics",
+    "terminal-goal",
+    "instrumental-goal",
+    "instrumental-convergence",
+    "world-model",
+    "reward-result-gap",
+    "training-vs-deployment",
     "risks-from-learned-optimization",
 ]
 
 # the sources' examples and analogies, each by a name a reader would use
-EXAMPLES = ["maze with green apples", "strategy-game assistant", "birth control", "bottle cap",
-            "cancer-minimizing objective", "duckling imprinting",
-            "deceptive maze toy example"]
+EXAMPLES = [
+    "maze with green apples",
+    "strategy-game assistant",
+    "birth control",
+    "bottle cap",
+    "cancer-minimizing objective",
+    "duckling imprinting",
+    "deceptive maze toy example",
+]
 
 TRUE_RELATIONS = [
     ("base-optimizer", "has_objective", "base-objective"),
@@ -61,18 +89,24 @@ MODAL_RELATIONS = [
 
 
 @pytest.mark.parametrize(("s", "t", "o", "modality"), MODAL_RELATIONS)
-def test_hedges_and_denials(shipped: KnowledgeGraph, s: str, t: str, o: str,
-                            modality: str) -> None:
+def test_hedges_and_denials(shipped: KnowledgeGraph, s: str, t: str, o: str, modality: str) -> None:
     found = [r for r in shipped.relations_between(s, o) if r.source == s and r.type == t]
     assert [r.modality for r in found] == [modality]
 
 
-@pytest.mark.parametrize(("cid", "alias"), [
-    ("inner-alignment", "inner misalignment"), ("inner-alignment", "inner alignment failure"),
-    ("mesa-optimizer", "mesa-optimization"), ("search-algorithm", "A*"),
-    ("search-algorithm", "Dijkstra's algorithm")])
-def test_aliases_that_are_not_synonyms_are_gone(shipped: KnowledgeGraph, cid: str,
-                                                alias: str) -> None:
+@pytest.mark.parametrize(
+    ("cid", "alias"),
+    [
+        ("inner-alignment", "inner misalignment"),
+        ("inner-alignment", "inner alignment failure"),
+        ("mesa-optimizer", "mesa-optimization"),
+        ("search-algorithm", "A*"),
+        ("search-algorithm", "Dijkstra's algorithm"),
+    ],
+)
+def test_aliases_that_are_not_synonyms_are_gone(
+    shipped: KnowledgeGraph, cid: str, alias: str
+) -> None:
     found = shipped.lookup(alias)
     assert found is None or found.id != cid
 
@@ -94,7 +128,7 @@ def _copied_run(text: str, sources: list[str], n: int = 8) -> str | None:
     """The first run of ``n`` consecutive words of ``text`` found in one of ``sources``."""
     words = normalize_term(text).split()
     for i in range(len(words) - n + 1):
-        run = " ".join(words[i:i + n])
+        run = " ".join(words[i : i + n])
         if any(run in t for t in sources):
             return run
     return None
@@ -116,8 +150,11 @@ def test_examples_are_example_concepts(shipped: KnowledgeGraph, name: str) -> No
 
 @pytest.mark.parametrize(("s", "t", "o"), TRUE_RELATIONS)
 def test_true_relations(shipped: KnowledgeGraph, s: str, t: str, o: str) -> None:
-    assert any(r.type == t for r in shipped.relations_between(s, o)
-               if r.source == s or t in ("contrasts_with", "analogous_to", "related_to"))
+    assert any(
+        r.type == t
+        for r in shipped.relations_between(s, o)
+        if r.source == s or t in ("contrasts_with", "analogous_to", "related_to")
+    )
 
 
 def test_every_citation_points_at_its_quote(shipped: KnowledgeGraph) -> None:
@@ -125,7 +162,7 @@ def test_every_citation_points_at_its_quote(shipped: KnowledgeGraph) -> None:
     cited += [c for r in shipped.relations for c in r.citations]
     for c in cited:
         text = shipped.source_text(c.source)
-        assert normalize_text(text[c.start:c.end]) == normalize_text(c.quote)
+        assert normalize_text(text[c.start : c.end]) == normalize_text(c.quote)
         assert len(c.quote) <= 300, f"quote too long to be one clause: {c.quote[:60]!r}"
 
 
@@ -136,8 +173,11 @@ def test_every_concept_has_aliases_or_a_single_spelling(shipped: KnowledgeGraph)
 
 def test_definitions_and_notes_are_our_own_words(shipped: KnowledgeGraph) -> None:
     """No definition or note repeats eight or more consecutive words of a source text."""
-    texts = [normalize_term(shipped.source_text(s)) for s in shipped.sources
-             if shipped.sources[s].has_text]
+    texts = [
+        normalize_term(shipped.source_text(s))
+        for s in shipped.sources
+        if shipped.sources[s].has_text
+    ]
     for c in shipped.concepts.values():
         assert _copied_run(c.definition, texts) is None, c.id
     for r in shipped.relations:

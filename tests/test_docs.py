@@ -21,8 +21,13 @@ from kg.graph import KnowledgeGraph
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 HTTP_API = ROOT / "docs" / "http-api.md"
-DOCS = [README, ROOT / "CONTRIBUTING.md", ROOT / "CHANGELOG.md",
-        *sorted((ROOT / "docs").glob("*.md")), ROOT / "bench" / "README.md"]
+DOCS = [
+    README,
+    ROOT / "CONTRIBUTING.md",
+    ROOT / "CHANGELOG.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    ROOT / "bench" / "README.md",
+]
 
 _METHOD = r"(?:GET|HEAD|POST|PUT|PATCH|DELETE)"
 ROUTE = re.compile(rf"`({_METHOD}(?:\|{_METHOD})*) (/[^`?\s]*)(?:\?[^`]*)?`")
@@ -48,8 +53,12 @@ def documented_routes(text: str) -> set[tuple[str, str]]:
 
 def subcommands() -> list[str]:
     """The subcommands of `kg`, as its parser defines them."""
-    return [name for action in build_parser()._actions
-            if isinstance(action, argparse._SubParsersAction) for name in action.choices]
+    return [
+        name
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    ]
 
 
 def mentions_command(text: str, name: str) -> bool:
@@ -59,16 +68,20 @@ def mentions_command(text: str, name: str) -> bool:
 
 def relative_links(text: str) -> list[str]:
     """The targets of a text's markdown links that point into the repo."""
-    return [t for t in LINK.findall(text)
-            if not re.match(r"[a-z][a-z0-9+.-]*:|#", t, re.IGNORECASE)]
+    return [
+        t for t in LINK.findall(text) if not re.match(r"[a-z][a-z0-9+.-]*:|#", t, re.IGNORECASE)
+    ]
 
 
 def repo_paths(text: str) -> list[str]:
     """Paths of the repo a text names in code (`kg/ontology.py`, `tests/web/`), leaving
     out templates such as `data/concepts/<id>.yaml`."""
     spans = (s.strip() for s in SPAN.findall(text))
-    return [s for s in spans
-            if (s.startswith(TOP) or s in ROOT_FILES) and not re.search(r"[\s<>{}*]|\.\.\.", s)]
+    return [
+        s
+        for s in spans
+        if (s.startswith(TOP) or s in ROOT_FILES) and not re.search(r"[\s<>{}*]|\.\.\.", s)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +93,16 @@ def app(shipped: KnowledgeGraph) -> FastAPI:
 
 def test_every_route_of_the_schema_is_in_the_http_api_doc(app: FastAPI) -> None:
     documented = documented_routes(HTTP_API.read_text("utf-8"))
-    missing = sorted((method.upper(), path)
-                     for path, operations in app.openapi()["paths"].items()
-                     for method in operations if (method.upper(), path) not in documented)
-    assert not missing, ("docs/http-api.md does not describe these routes (name each as "
-                         f"`METHOD /path` in code): {missing}")
+    missing = sorted(
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+        if (method.upper(), path) not in documented
+    )
+    assert not missing, (
+        "docs/http-api.md does not describe these routes (name each as "
+        f"`METHOD /path` in code): {missing}"
+    )
 
 
 def test_routes_outside_the_schema_are_served_and_documented(app: FastAPI) -> None:
@@ -136,15 +154,23 @@ def test_the_readme_links_the_design_and_the_http_contract() -> None:
 
 
 def test_the_matchers_are_precise() -> None:
-    text = ("| `GET /v1/concepts/{id}/record` | ... `GET|POST /v1/sparql` and "
-            "`GET /v1/search?q=&limit=` but not GET /v1/ask or `/v1/export`")
-    assert documented_routes(text) == {("GET", "/v1/concepts/{id}/record"),
-                                       ("GET", "/v1/sparql"), ("POST", "/v1/sparql"),
-                                       ("GET", "/v1/search")}
+    text = (
+        "| `GET /v1/concepts/{id}/record` | ... `GET|POST /v1/sparql` and "
+        "`GET /v1/search?q=&limit=` but not GET /v1/ask or `/v1/export`"
+    )
+    assert documented_routes(text) == {
+        ("GET", "/v1/concepts/{id}/record"),
+        ("GET", "/v1/sparql"),
+        ("POST", "/v1/sparql"),
+        ("GET", "/v1/search"),
+    }
     assert mentions_command("`kg store-import DIR`", "store-import")
     assert not mentions_command("`kg store-import DIR`", "store")
     assert not mentions_command("kg validate", "validate")
-    assert relative_links("[a](docs/x.md#top) [b](https://x.org) [c](#here) ![i](p.png)") \
-        == ["docs/x.md#top"]
-    assert repo_paths("`kg/svg.py`, `data/concepts/<id>.yaml`, `kg serve`, `tests/web/`") \
-        == ["kg/svg.py", "tests/web/"]
+    assert relative_links("[a](docs/x.md#top) [b](https://x.org) [c](#here) ![i](p.png)") == [
+        "docs/x.md#top"
+    ]
+    assert repo_paths("`kg/svg.py`, `data/concepts/<id>.yaml`, `kg serve`, `tests/web/`") == [
+        "kg/svg.py",
+        "tests/web/",
+    ]

@@ -36,13 +36,20 @@ def _node() -> str:
 def _get(base: str, path: str) -> Any:
     with urllib.request.urlopen(base + path, timeout=30) as r:
         body = r.read()
-        return json.loads(body) if "json" in r.headers.get("Content-Type", "") else \
-            body.decode("utf-8")
+        return (
+            json.loads(body)
+            if "json" in r.headers.get("Content-Type", "")
+            else body.decode("utf-8")
+        )
 
 
 def _post(base: str, path: str, body: dict[str, Any]) -> Any:
-    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        base + path,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read())
 
@@ -58,24 +65,36 @@ def site(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     node = _node()
     feed = _get(live_server, "/questions/glossary")
     sources = [s["id"] for s in _get(live_server, "/v1/sources")["items"] if s["has_text"]]
-    page = [p for sid in sources
-            for p in _paragraphs(_get(live_server, f"/v1/sources/{urllib.parse.quote(sid)}/text"))]
+    page = [
+        p
+        for sid in sources
+        for p in _paragraphs(_get(live_server, f"/v1/sources/{urllib.parse.quote(sid)}/text"))
+    ]
     folder = tmp_path_factory.mktemp("glossary-site")
     (folder / "feed.json").write_text(json.dumps(feed), "utf-8")
     (folder / "page.json").write_text(json.dumps(page), "utf-8")
-    done = subprocess.run([node, str(SCRIPT), str(folder / "feed.json"),
-                           str(folder / "page.json")],
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [node, str(SCRIPT), str(folder / "feed.json"), str(folder / "page.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     result: dict[str, Any] = json.loads(done.stdout)
-    annotated = _post(live_server, "/v1/annotate", {"text": "\n\n".join(page),
-                                                     "first_only": True})
+    annotated = _post(live_server, "/v1/annotate", {"text": "\n\n".join(page), "first_only": True})
     labels = {c["label"]: c["id"] for c in _get(live_server, "/v1/concepts?limit=500")["items"]}
-    return {"feed": feed, "page": page, "result": result, "labels": labels,
-            "annotations": annotated["annotations"]}
+    return {
+        "feed": feed,
+        "page": page,
+        "result": result,
+        "labels": labels,
+        "annotations": annotated["annotations"],
+    }
 
 
 def test_no_alias_matches_more_than_itself_and_nothing_unescaped_reaches_the_page(
-        site: dict[str, Any]) -> None:
+    site: dict[str, Any],
+) -> None:
     # no alias matches the empty string or another word, every mark is found again as a
     # key, and the pop-ups hold nothing but plain escaped markup
     assert site["result"]["problems"] == []
@@ -87,19 +106,22 @@ def test_every_concept_named_in_the_page_is_marked_once(site: dict[str, Any]) ->
     terms = [m["term"] for m in marked]
     assert len(terms) == len(set(terms))
     for m in marked:  # the mark is exactly the matched text, in its span
-        assert f'<span class="glossary-entry">{m["text"]}</span>' in \
-            site["result"]["html"][m["paragraph"]]
+        assert (
+            f'<span class="glossary-entry">{m["text"]}</span>'
+            in site["result"]["html"][m["paragraph"]]
+        )
 
 
 def test_the_site_and_annotate_mark_the_same_concepts(site: dict[str, Any]) -> None:
     by_site = {site["labels"][m["term"]] for m in site["result"]["marked"]}
     by_annotate = {a["id"] for a in site["annotations"]}
-    assert by_site == by_annotate, {"only the site": sorted(by_site - by_annotate),
-                                    "only annotate": sorted(by_annotate - by_site)}
+    assert by_site == by_annotate, {
+        "only the site": sorted(by_site - by_annotate),
+        "only annotate": sorted(by_annotate - by_site),
+    }
 
 
-def test_every_difference_in_where_a_concept_is_marked_is_explained(
-        site: dict[str, Any]) -> None:
+def test_every_difference_in_where_a_concept_is_marked_is_explained(site: dict[str, Any]) -> None:
     """Both mark each concept once. Annotate marks its first occurrence in the text; the
     site goes through the aliases longest first and marks the first match it meets, so
     where a concept is named by phrases of different lengths, the site may mark a later

@@ -43,8 +43,13 @@ def test_problem_over_http(live_server: str) -> None:
 def test_refuses_bad_data(tmp_path: Path) -> None:
     (tmp_path / "concepts").mkdir()
     env = {**os.environ, "KG_DATA_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "kg.cli", "serve", "--port", str(free_port())],
-                          capture_output=True, text=True, timeout=60, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert done.returncode == 1
     assert "missing sources file" in done.stderr
 
@@ -65,9 +70,23 @@ def _children(pid: int) -> list[int]:
 
 def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port),
-                             "--workers", "2", "--log-level", "warning"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -75,8 +94,11 @@ def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
         while time.monotonic() < deadline:
             try:
                 if _get(base + "/v1/health")[0] == 200:
-                    workers = [k for k in _children(proc.pid)
-                               if "spawn_main" in Path(f"/proc/{k}/cmdline").read_text()]
+                    workers = [
+                        k
+                        for k in _children(proc.pid)
+                        if "spawn_main" in Path(f"/proc/{k}/cmdline").read_text()
+                    ]
                     if len(workers) == 2:
                         break
             except OSError:
@@ -84,8 +106,10 @@ def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
             time.sleep(0.3)
         assert len(workers) == 2, "two worker processes serve the app"
         # many separate connections: every one is answered, whichever worker takes it
-        statuses = [_get(base + f"/v1/concepts/{cid}")[0] for cid in
-                    ("mesa-optimizer", "evolution", "inner-alignment") * 10]
+        statuses = [
+            _get(base + f"/v1/concepts/{cid}")[0]
+            for cid in ("mesa-optimizer", "evolution", "inner-alignment") * 10
+        ]
         assert statuses == [200] * 30
     finally:
         stop(proc, 20)
@@ -108,15 +132,31 @@ def _label(base: str) -> object:
 
 
 def test_sighup_reloads_every_worker_and_a_bad_edit_leaves_the_old_data_serving(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
     concept = data / "concepts" / "mesa-optimizer.yaml"
     original = concept.read_text("utf-8")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--data", str(data),
-                             "--port", str(port), "--workers", "2", "--no-access-log"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--data",
+            str(data),
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--no-access-log",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     said: list[str] = []
 
@@ -143,12 +183,15 @@ def test_sighup_reloads_every_worker_and_a_bad_edit_leaves_the_old_data_serving(
             assert status == 200 and _label(base) == "mesa-optimizer"
             assert health["reload_problems"] == [
                 "data/concepts/mesa-optimizer.yaml:2: unknown kind 'optimiser' "
-                "(did you mean 'optimizer'?)"]
+                "(did you mean 'optimizer'?)"
+            ]
         assert proc.poll() is None
 
         # a good edit: served by every worker once they have reloaded
-        concept.write_text(original.replace("label: 'mesa-optimizer'",
-                                            "label: 'mesa-optimizer (learned)'"), "utf-8")
+        concept.write_text(
+            original.replace("label: 'mesa-optimizer'", "label: 'mesa-optimizer (learned)'"),
+            "utf-8",
+        )
         proc.send_signal(signal.SIGHUP)
         count = len(list((data / "concepts").glob("*.yaml")))
         _wait_for(lambda: read_log() or log_has(f"reloaded {count} concepts", 2))
@@ -169,19 +212,26 @@ def test_access_log_is_one_json_line_per_request_with_its_id(tmp_path: Path) -> 
     port = free_port()
     log, err = tmp_path / "out.log", tmp_path / "err.log"
     with log.open("w") as out, err.open("w") as errors:
-        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port)],
-                                stdout=out, stderr=errors)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--port", str(port)],
+            stdout=out,
+            stderr=errors,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_for(lambda: _get(base + "/v1/ready")[0] == 200)
-            request = urllib.request.Request(base + "/v1/concepts/evolution?x=1",
-                                             headers={"X-Request-ID": "trace-42"})
+            request = urllib.request.Request(
+                base + "/v1/concepts/evolution?x=1", headers={"X-Request-ID": "trace-42"}
+            )
             with urllib.request.urlopen(request, timeout=10) as r:
                 assert r.headers["x-request-id"] == "trace-42"
 
             def logged() -> list[dict[str, object]]:
-                lines = [json.loads(line) for line in log.read_text().splitlines()
-                         if line.startswith("{")]
+                lines = [
+                    json.loads(line)
+                    for line in log.read_text().splitlines()
+                    if line.startswith("{")
+                ]
                 return [e for e in lines if e["request_id"] == "trace-42"]
 
             _wait_for(lambda: logged())

@@ -7,10 +7,15 @@ from typing import Any
 from api.errors import PROBLEM_JSON
 from api.schemas import Problem
 
-_TEXT = {400: "Bad request", 404: "Not found", 406: "Not acceptable: the Accept header allows "
-         "none of the media types offered", 413: "Payload too large",
-         414: "URI too long: send a long query by POST", 415: "Unsupported media type",
-         422: "Invalid parameters"}
+_TEXT = {
+    400: "Bad request",
+    404: "Not found",
+    406: "Not acceptable: the Accept header allows none of the media types offered",
+    413: "Payload too large",
+    414: "URI too long: send a long query by POST",
+    415: "Unsupported media type",
+    422: "Invalid parameters",
+}
 
 
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -22,8 +27,9 @@ added to the document by :func:`add_problem_schema` (FastAPI would only put a re
 
 def add_problem_schema(document: dict[str, Any]) -> dict[str, Any]:
     """Put the problem model (and the models it uses) among the document's components."""
-    schema = Problem.model_json_schema(mode="serialization",
-                                       ref_template="#/components/schemas/{model}")
+    schema = Problem.model_json_schema(
+        mode="serialization", ref_template="#/components/schemas/{model}"
+    )
     components = document.setdefault("components", {}).setdefault("schemas", {})
     for name, definition in schema.pop("$defs", {}).items():
         components.setdefault(name, definition)
@@ -33,14 +39,24 @@ def add_problem_schema(document: dict[str, Any]) -> dict[str, Any]:
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the problem+json answers a route can give."""
-    return {s: {"description": _TEXT.get(s, "Error"),
-                "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}} for s in statuses}
+    return {
+        s: {
+            "description": _TEXT.get(s, "Error"),
+            "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+        }
+        for s in statuses
+    }
 
 
 def html_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error pages (HTML) a web page can answer with."""
-    return {s: {"description": f"{_TEXT.get(s, 'Error')} (an HTML page)",
-                "content": {"text/html": {"schema": {"type": "string"}}}} for s in statuses}
+    return {
+        s: {
+            "description": f"{_TEXT.get(s, 'Error')} (an HTML page)",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        }
+        for s in statuses
+    }
 
 
 def merged(*parts: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
@@ -49,6 +65,13 @@ def merged(*parts: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str,
     for part in parts:
         for status, entry in part.items():
             old = out.get(status)
-            out[status] = entry if old is None else {
-                **old, **entry, "content": {**old.get("content", {}), **entry.get("content", {})}}
+            out[status] = (
+                entry
+                if old is None
+                else {
+                    **old,
+                    **entry,
+                    "content": {**old.get("content", {}), **entry.get("content", {})},
+                }
+            )
     return out

@@ -39,9 +39,12 @@ from kg.store import StaleWrite
 router = curation_router()
 
 
-@router.get("/concepts/{id}/record", summary="Read a concept for editing",
-            response_model=ConceptRecord,
-            responses={**problems(404, 422), 304: {"description": "not modified"}})
+@router.get(
+    "/concepts/{id}/record",
+    summary="Read a concept for editing",
+    response_model=ConceptRecord,
+    responses={**problems(404, 422), 304: {"description": "not modified"}},
+)
 def get_record(id: ConceptId, request: Request) -> Response:
     """The editable form of a concept (its file's fields) with the ETag to write it back."""
     curator = curator_of(request)
@@ -54,57 +57,79 @@ def get_record(id: ConceptId, request: Request) -> Response:
     return record_response(id, *found)
 
 
-@router.post("/concepts", summary="Create a concept", status_code=201, response_model=ConceptRecord,
-             responses=WRITE_ERRORS, openapi_extra=WRITE)
-async def create_concept(author: ConceptWriter, _json: JsonOnly, request: Request,
-                         body: ConceptIn) -> JSONResponse:
+@router.post(
+    "/concepts",
+    summary="Create a concept",
+    status_code=201,
+    response_model=ConceptRecord,
+    responses=WRITE_ERRORS,
+    openapi_extra=WRITE,
+)
+async def create_concept(
+    author: ConceptWriter, _json: JsonOnly, request: Request, body: ConceptIn
+) -> JSONResponse:
     """Create a concept (409 if the id is taken); validated like a data file."""
     if body.id is None:
         raise bad_body("body.id", "Give the new concept's id (a slug) in the body.")
     if not is_slug(body.id):
-        raise bad_body("body.id", f"{body.id!r} is not a concept id: use lowercase words "
-                       "joined by hyphens.")
+        raise bad_body(
+            "body.id", f"{body.id!r} is not a concept id: use lowercase words joined by hyphens."
+        )
     path = concept_path(body.id)
     try:
-        done = await asyncio.to_thread(curator_of(request).change, path,
-                                       put_concept(body.record()), author, None)
+        done = await asyncio.to_thread(
+            curator_of(request).change, path, put_concept(body.record()), author, None
+        )
     except StaleWrite as e:
-        raise Conflict(f"There is a concept {body.id!r} already; change it with PUT or "
-                       "PATCH.") from e
+        raise Conflict(
+            f"There is a concept {body.id!r} already; change it with PUT or PATCH."
+        ) from e
     await publish(request, done)
     assert done.content is not None
     return record_response(body.id, done.content, done.revision, 201)
 
 
-@router.put("/concepts/{id}", summary="Create or replace a concept",
-            response_model=ConceptRecord, responses={
-    **WRITE_ERRORS, 201: {"description": "created"}}, openapi_extra=WRITE)
-async def put_concept_route(author: ConceptWriter, _json: JsonOnly, id: ConceptId,
-                            request: Request, body: ConceptIn) -> JSONResponse:
+@router.put(
+    "/concepts/{id}",
+    summary="Create or replace a concept",
+    response_model=ConceptRecord,
+    responses={**WRITE_ERRORS, 201: {"description": "created"}},
+    openapi_extra=WRITE,
+)
+async def put_concept_route(
+    author: ConceptWriter, _json: JsonOnly, id: ConceptId, request: Request, body: ConceptIn
+) -> JSONResponse:
     """Create or replace a concept; replacing needs If-Match with its ETag."""
     _check_id(id)
     if body.id is not None and body.id != id:
-        raise bad_body("body.id", f"The body's id {body.id!r} differs from the path's "
-                       f"{id!r}.")
+        raise bad_body("body.id", f"The body's id {body.id!r} differs from the path's {id!r}.")
     curator = curator_of(request)
     path = concept_path(id)
     found = curator.read(path)
     expected = expected_revision(request, None if found is None else found[1])
-    done = await commit(request, curator, path, put_concept(body.record()), author,
-                        expected)
+    done = await commit(request, curator, path, put_concept(body.record()), author, expected)
     assert done.content is not None
     return record_response(id, done.content, done.revision, 201 if found is None else 200)
 
 
-@router.patch("/concepts/{id}", summary="Change a concept",
-              response_model=ConceptRecord, responses=WRITE_ERRORS, openapi_extra=PATCH)
-async def patch_concept_route(author: ConceptWriter, id: ConceptId, request: Request,
-                              ) -> JSONResponse:
+@router.patch(
+    "/concepts/{id}",
+    summary="Change a concept",
+    response_model=ConceptRecord,
+    responses=WRITE_ERRORS,
+    openapi_extra=PATCH,
+)
+async def patch_concept_route(
+    author: ConceptWriter,
+    id: ConceptId,
+    request: Request,
+) -> JSONResponse:
     """Change some fields of a concept (JSON Merge Patch, RFC 7396); needs If-Match."""
     patch = await json_object(request)
     if "id" in patch and patch["id"] != id:
-        raise bad_body("body.id", "A concept's id cannot be changed: create the new one "
-                       "and delete the old.")
+        raise bad_body(
+            "body.id", "A concept's id cannot be changed: create the new one and delete the old."
+        )
     patch.pop("id", None)
     curator = curator_of(request)
     path, at = _existing(curator, id)
@@ -119,9 +144,14 @@ async def patch_concept_route(author: ConceptWriter, id: ConceptId, request: Req
     return record_response(id, done.content, done.revision)
 
 
-@router.delete("/concepts/{id}", summary="Delete a concept",
-               status_code=204, response_class=Response,
-               responses=WRITE_ERRORS, openapi_extra=WRITE)
+@router.delete(
+    "/concepts/{id}",
+    summary="Delete a concept",
+    status_code=204,
+    response_class=Response,
+    responses=WRITE_ERRORS,
+    openapi_extra=WRITE,
+)
 async def delete_concept(author: ConceptWriter, id: ConceptId, request: Request) -> Response:
     """Delete a concept; refused (422) while other concepts' relations point at it."""
     curator = curator_of(request)
@@ -131,13 +161,20 @@ async def delete_concept(author: ConceptWriter, id: ConceptId, request: Request)
     return Response(status_code=204)
 
 
-@router.post("/concepts/{id}/revert", summary="Revert a concept",
-             response_model=ConceptRecord, responses={
-    **WRITE_ERRORS, 201: {"description": "a deleted concept brought back"},
-    204: {"description": "reverted to a deletion: the concept is gone"}},
-    openapi_extra=WRITE)
-async def revert(author: ConceptWriter, _json: JsonOnly, id: ConceptId, request: Request,
-                 body: RevertIn) -> Response:
+@router.post(
+    "/concepts/{id}/revert",
+    summary="Revert a concept",
+    response_model=ConceptRecord,
+    responses={
+        **WRITE_ERRORS,
+        201: {"description": "a deleted concept brought back"},
+        204: {"description": "reverted to a deletion: the concept is gone"},
+    },
+    openapi_extra=WRITE,
+)
+async def revert(
+    author: ConceptWriter, _json: JsonOnly, id: ConceptId, request: Request, body: RevertIn
+) -> Response:
     """Put the concept back as a revision of its history left it (validated; a new
     revision); needs If-Match while the concept exists."""
     curator = curator_of(request)
@@ -165,8 +202,7 @@ def _existing(curator: Curator, cid: str) -> tuple[str, int]:
 
 def _check_id(cid: str) -> None:
     if not is_slug(cid):
-        raise InvalidQuery(f"{cid!r} is not a concept id: use lowercase words joined by "
-                           "hyphens.")
+        raise InvalidQuery(f"{cid!r} is not a concept id: use lowercase words joined by hyphens.")
 
 
 def _checked(record: Record) -> Record:

@@ -42,37 +42,69 @@ schema only: the handler answers any other word with a 400 naming the nearest ty
 @router.get("", response_model=ConceptPage, responses=problems(400, 422))
 def list_concepts(
     graph: KnowledgeGraph = Depends(get_graph),
-    kind: str | None = Query(None, max_length=50, description="only concepts of this kind",
-                             json_schema_extra={"enum": KIND_NAMES}),
+    kind: str | None = Query(
+        None,
+        max_length=50,
+        description="only concepts of this kind",
+        json_schema_extra={"enum": KIND_NAMES},
+    ),
     limit: int = Query(50, ge=1, le=MAX_PAGE),
     offset: int = Query(0, ge=0, le=1_000_000),
 ) -> ConceptPage:
     """Concepts in id order, a page at a time, optionally of one kind."""
     if kind is not None and kind not in KINDS:
-        raise InvalidQuery(f"Unknown kind {kind!r}; kinds are {', '.join(KINDS)}. "
-                           f"{did_you_mean(kind, KINDS)}".strip())
+        raise InvalidQuery(
+            f"Unknown kind {kind!r}; kinds are {', '.join(KINDS)}. "
+            f"{did_you_mean(kind, KINDS)}".strip()
+        )
     items = [c for c in graph.concepts.values() if kind is None or c.kind == kind]
-    return ConceptPage(items=[ref(c) for c in items[offset:offset + limit]], total=len(items),
-                       limit=limit, offset=offset)
+    return ConceptPage(
+        items=[ref(c) for c in items[offset : offset + limit]],
+        total=len(items),
+        limit=limit,
+        offset=offset,
+    )
 
 
-@router.get("/{id}", response_model=ConceptDetail, responses={
-    **problems(404, 406, 422),
-    200: {"description": "the concept; as RDF when the Accept header asks for it",
-          "content": {f.media_type: {"schema": {"type": "object"} if f.name == "jsonld"
-                                     else {"type": "string"}} for f in FORMATS.values()}},
-    307: {"description": "`id` is a label or alias: redirect to the concept's own id",
-          "headers": {"Location": {"description": "/v1/concepts/{the concept's id}",
-                                   "schema": {"type": "string"}}}}})
-def get_concept(id: ConceptId, request: Request, response: Response,
-                graph: KnowledgeGraph = Depends(get_graph),
-                settings: ServerSettings = Depends(get_settings)) -> ConceptDetail | Response:
+@router.get(
+    "/{id}",
+    response_model=ConceptDetail,
+    responses={
+        **problems(404, 406, 422),
+        200: {
+            "description": "the concept; as RDF when the Accept header asks for it",
+            "content": {
+                f.media_type: {
+                    "schema": {"type": "object"} if f.name == "jsonld" else {"type": "string"}
+                }
+                for f in FORMATS.values()
+            },
+        },
+        307: {
+            "description": "`id` is a label or alias: redirect to the concept's own id",
+            "headers": {
+                "Location": {
+                    "description": "/v1/concepts/{the concept's id}",
+                    "schema": {"type": "string"},
+                }
+            },
+        },
+    },
+)
+def get_concept(
+    id: ConceptId,
+    request: Request,
+    response: Response,
+    graph: KnowledgeGraph = Depends(get_graph),
+    settings: ServerSettings = Depends(get_settings),
+) -> ConceptDetail | Response:
     """One concept: definition, aliases, citations and its relations in both directions."""
     if id not in graph.concepts:
         named = graph.lookup(id)
         if named is not None:
-            return RedirectResponse(urls.concept(named.id), status_code=307,
-                                    headers={"Vary": "Accept"})
+            return RedirectResponse(
+                urls.concept(named.id), status_code=307, headers={"Vary": "Accept"}
+            )
     concept = graph.concept(id)
     offered = ["application/json", *(f.media_type for f in FORMATS.values())]
     media = choose(request.headers.get("accept"), offered)
@@ -80,9 +112,11 @@ def get_concept(id: ConceptId, request: Request, response: Response,
         raise NotAcceptable(offered)
     response.headers["Vary"] = "Accept"
     if media != "application/json":
-        body = serialize(concept_description(graph, concept.id, settings.base_iri),
-                         FORMATS_BY_MEDIA_TYPE[media].name,
-                         settings.base_iri)
+        body = serialize(
+            concept_description(graph, concept.id, settings.base_iri),
+            FORMATS_BY_MEDIA_TYPE[media].name,
+            settings.base_iri,
+        )
         return Response(body, media_type=media, headers={"Vary": "Accept"})
     return concept_detail(graph, concept, settings.concept_iri(concept.id))
 
@@ -92,9 +126,12 @@ def neighbors(
     id: ConceptId,
     graph: KnowledgeGraph = Depends(get_graph),
     depth: int = Query(1, ge=1, le=3, description="how many steps out"),
-    types: str | None = Query(None, max_length=500,
-                              description="comma-separated relation types to follow",
-                              json_schema_extra={"pattern": TYPES_PATTERN}),
+    types: str | None = Query(
+        None,
+        max_length=500,
+        description="comma-separated relation types to follow",
+        json_schema_extra={"pattern": TYPES_PATTERN},
+    ),
 ) -> Neighbors:
     """Concepts within `depth` steps, with the statements that join them."""
     wanted = None
@@ -102,20 +139,35 @@ def neighbors(
         wanted = frozenset(t.strip() for t in types.split(",") if t.strip())
         unknown = sorted(wanted - RELATION_TYPES.keys())
         if unknown:
-            raise InvalidQuery(f"Unknown relation type {unknown[0]!r}. "
-                               f"{did_you_mean(unknown[0], RELATION_TYPES)}".strip())
+            raise InvalidQuery(
+                f"Unknown relation type {unknown[0]!r}. "
+                f"{did_you_mean(unknown[0], RELATION_TYPES)}".strip()
+            )
     dist, rels = graph.neighbors(id, depth, wanted)
-    nodes = [NeighborNode(distance=d, **ref(graph.concepts[c]).model_dump())
-             for c, d in sorted(dist.items(), key=lambda kv: (kv[1], kv[0])) if c != id]
-    return Neighbors(concept=ref(graph.concepts[id]), depth=depth, nodes=nodes,
-                     statements=[statement(graph, r) for r in rels])
+    nodes = [
+        NeighborNode(distance=d, **ref(graph.concepts[c]).model_dump())
+        for c, d in sorted(dist.items(), key=lambda kv: (kv[1], kv[0]))
+        if c != id
+    ]
+    return Neighbors(
+        concept=ref(graph.concepts[id]),
+        depth=depth,
+        nodes=nodes,
+        statements=[statement(graph, r) for r in rels],
+    )
 
 
 @router.get("/{id}/hierarchy", response_model=Hierarchy, responses=problems(404, 422))
 def hierarchy(id: ConceptId, graph: KnowledgeGraph = Depends(get_graph)) -> Hierarchy:
     """Broader and narrower concepts over is_a and part_of, nearest first."""
+
     def steps(up: bool) -> list[HierarchyStep]:
-        return [HierarchyStep(concept=ref(graph.concepts[s.concept]), type=s.type, via=s.via,
-                              depth=s.depth) for s in graph.hierarchy(id, up)]
+        return [
+            HierarchyStep(
+                concept=ref(graph.concepts[s.concept]), type=s.type, via=s.via, depth=s.depth
+            )
+            for s in graph.hierarchy(id, up)
+        ]
+
     graph.concept(id)
     return Hierarchy(concept=ref(graph.concepts[id]), broader=steps(True), narrower=steps(False))

@@ -26,8 +26,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def _viewer(request: Request, template: str) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, template, {
-        "title": request.app.title, "openapi_url": request.app.openapi_url})
+    return TEMPLATES.TemplateResponse(
+        request, template, {"title": request.app.title, "openapi_url": request.app.openapi_url}
+    )
 
 
 @router.get("/docs")

@@ -39,8 +39,11 @@ def annotate(
     if len(body.text) > settings.annotate_max_chars:
         raise PayloadTooLarge(settings.annotate_max_chars, "characters")
     found = run_annotate(graph, body.text, first_only=body.first_only)
-    out = AnnotateOut(annotations=[Annotation(start=a.start, end=a.end, text=a.text, id=a.id,
-                                              label=a.label) for a in found])
+    out = AnnotateOut(
+        annotations=[
+            Annotation(start=a.start, end=a.end, text=a.text, id=a.id, label=a.label) for a in found
+        ]
+    )
     # written here, in the worker thread: rendering thousands of annotations on the event
     # loop would hold up every other request meanwhile
     return Response(out.model_dump_json(), media_type="application/json")
@@ -49,14 +52,22 @@ def annotate(
 @router.get("/v1/ask", response_model=AskOut, responses=problems(400, 422))
 def ask(
     graph: KnowledgeGraph = Depends(get_graph),
-    q: str = Query(..., min_length=1, max_length=MAX_QUESTION,
-                   description="a question in plain English"),
+    q: str = Query(
+        ..., min_length=1, max_length=MAX_QUESTION, description="a question in plain English"
+    ),
 ) -> AskOut:
     """Answer a question from the graph alone, every claim with a cited quote."""
     a = run_ask(graph, q)
-    return AskOut(question=a.question, intent=a.intent, verdict=a.verdict, concepts=a.concepts,
-                  answer=a.answer, citations=numbered(a.notes), suggestions=a.suggestions,
-                  missing=a.missing)
+    return AskOut(
+        question=a.question,
+        intent=a.intent,
+        verdict=a.verdict,
+        concepts=a.concepts,
+        answer=a.answer,
+        citations=numbered(a.notes),
+        suggestions=a.suggestions,
+        missing=a.missing,
+    )
 
 
 @router.get("/questions/glossary", response_model=Glossary)
@@ -65,5 +76,8 @@ def glossary(response: Response, graph: KnowledgeGraph = Depends(get_graph)) -> 
     response.headers["Access-Control-Allow-Origin"] = "*"
     now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     entries, omitted = build_glossary(graph)
-    return Glossary(data={k: GlossaryEntry(**v) for k, v in entries.items()}, timestamp=now,
-                    omitted=[GlossaryOmission(**o) for o in omitted])
+    return Glossary(
+        data={k: GlossaryEntry(**v) for k, v in entries.items()},
+        timestamp=now,
+        omitted=[GlossaryOmission(**o) for o in omitted],
+    )

@@ -20,10 +20,14 @@ from api.routers import problems
 from kg.rdf import FORMATS
 
 _DATA_TYPES = ["application/json", *(f.media_type for f in FORMATS.values())]
-_SEE_OTHER: dict[int | str, dict[str, Any]] = {303: {
-    "description": "the resource that describes this IRI",
-    "headers": {"Location": {"description": "where it is described",
-                             "schema": {"type": "string"}}}}}
+_SEE_OTHER: dict[int | str, dict[str, Any]] = {
+    303: {
+        "description": "the resource that describes this IRI",
+        "headers": {
+            "Location": {"description": "where it is described", "schema": {"type": "string"}}
+        },
+    }
+}
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -40,33 +44,43 @@ def make_router(base_iri: str) -> APIRouter:
     prefix = urlparse(base_iri).path.rstrip("/")
     router = APIRouter(prefix=prefix, tags=["linked data"])
 
-    @router.get("/concept/{id}", status_code=303, response_class=RedirectResponse,
-                responses={**_SEE_OTHER, **problems(404, 422)})
+    @router.get(
+        "/concept/{id}",
+        status_code=303,
+        response_class=RedirectResponse,
+        responses={**_SEE_OTHER, **problems(404, 422)},
+    )
     def concept_iri(id: str, request: Request) -> RedirectResponse:
         """A concept's IRI: see /v1/concepts/{id} (JSON, or RDF by Accept), or its web page
         for a browser."""
         return _see_other(urls.concept_page(id) if _wants_html(request) else urls.concept(id))
 
-    @router.get("/source/{id}", status_code=303, response_class=RedirectResponse,
-                responses={**_SEE_OTHER, **problems(404, 422)})
+    @router.get(
+        "/source/{id}",
+        status_code=303,
+        response_class=RedirectResponse,
+        responses={**_SEE_OTHER, **problems(404, 422)},
+    )
     def source_iri(id: str, request: Request) -> RedirectResponse:
         """A source's IRI: see /v1/sources/{id}, or its web page for a browser."""
         return _see_other(urls.source_page(id) if _wants_html(request) else urls.source(id))
 
-    @router.get("/statement/{subject}/{rest:path}", status_code=303,
-                response_class=RedirectResponse, responses={**_SEE_OTHER, **problems(404, 422)})
+    @router.get(
+        "/statement/{subject}/{rest:path}",
+        status_code=303,
+        response_class=RedirectResponse,
+        responses={**_SEE_OTHER, **problems(404, 422)},
+    )
     def statement_iri(subject: str, rest: str) -> RedirectResponse:
         """A cited statement's IRI: it is described with its subject concept."""
         return _see_other(urls.concept(subject))
 
-    @router.get("/scheme", status_code=303, response_class=RedirectResponse,
-                responses=_SEE_OTHER)
+    @router.get("/scheme", status_code=303, response_class=RedirectResponse, responses=_SEE_OTHER)
     def scheme_iri() -> RedirectResponse:
         """The concept scheme: the whole export."""
         return _see_other(urls.export())
 
-    @router.get("/ontology", status_code=303, response_class=RedirectResponse,
-                responses=_SEE_OTHER)
+    @router.get("/ontology", status_code=303, response_class=RedirectResponse, responses=_SEE_OTHER)
     def ontology_iri() -> RedirectResponse:
         """The vocabulary: described in /v1/ontology and in the export."""
         return _see_other(urls.ontology())

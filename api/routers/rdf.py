@@ -27,7 +27,8 @@ router = APIRouter(prefix="/v1", tags=["rdf"])
 RDF_TYPES = [f.media_type for f in FORMATS.values()]
 _RDF_CONTENT: dict[str, dict[str, object]] = {
     f.media_type: {"schema": {"type": "object"} if f.name == "jsonld" else {"type": "string"}}
-    for f in FORMATS.values()}
+    for f in FORMATS.values()
+}
 FORMAT_NAMES = list(dict.fromkeys(n for f in FORMATS.values() for n in (f.name, *f.aliases)))
 """Every name ``format`` takes (any case); declared as the parameter's enum."""
 CHUNK = 1024 * 1024
@@ -78,24 +79,35 @@ def _chunks(rendered: Rendered) -> Iterator[bytes]:
             yield chunk
 
 
-@router.get("/export", response_class=Response, responses={
-    **problems(400, 406, 422),
-    200: {"description": "the whole graph as RDF", "content": _RDF_CONTENT}})
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={
+        **problems(400, 406, 422),
+        200: {"description": "the whole graph as RDF", "content": _RDF_CONTENT},
+    },
+)
 def export(
     request: Request,
     context: AppContext = Depends(get_context),
     graph: KnowledgeGraph = Depends(get_graph),
     settings: ServerSettings = Depends(get_settings),
-    format: Annotated[str | None, Query(max_length=20, description=(
-        "turtle, jsonld, ntriples or rdfxml; without it the Accept header decides"),
-        json_schema_extra={"enum": FORMAT_NAMES})] = None,
+    format: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description=(
+                "turtle, jsonld, ntriples or rdfxml; without it the Accept header decides"
+            ),
+            json_schema_extra={"enum": FORMAT_NAMES},
+        ),
+    ] = None,
 ) -> Response:
     """The whole graph as RDF (SKOS, cited statements, sources with their texts)."""
     if format is not None:
         fmt = rdf_format(format)
         if fmt is None:
-            raise InvalidQuery(f"Unknown format {format!r}; formats are "
-                               f"{', '.join(FORMATS)}.")
+            raise InvalidQuery(f"Unknown format {format!r}; formats are {', '.join(FORMATS)}.")
     else:
         media = choose(request.headers.get("accept"), RDF_TYPES)
         if media is None:
@@ -107,17 +119,37 @@ def export(
         rendered = store.get(key)
         if not isinstance(rendered, Rendered) or rendered.graph is not graph:
             rendered = store[key] = render(graph, fmt.name, fmt.extension, settings.base_iri)
-    return StreamingResponse(_chunks(rendered), media_type=fmt.media_type, headers={
-        "Vary": "Accept", "Content-Length": str(rendered.size),
-        "Content-Disposition": f'inline; filename="alignment-kg.{fmt.extension}"'})
+    return StreamingResponse(
+        _chunks(rendered),
+        media_type=fmt.media_type,
+        headers={
+            "Vary": "Accept",
+            "Content-Length": str(rendered.size),
+            "Content-Disposition": f'inline; filename="alignment-kg.{fmt.extension}"',
+        },
+    )
 
 
-@router.get("/context.jsonld", response_class=Response, responses={
-    200: {"description": "JSON-LD context",
-          "content": {"application/ld+json": {"schema": {
-              "type": "object", "required": ["@context"],
-              "properties": {"@context": {"type": "object"}}}}}}})
+@router.get(
+    "/context.jsonld",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "JSON-LD context",
+            "content": {
+                "application/ld+json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["@context"],
+                        "properties": {"@context": {"type": "object"}},
+                    }
+                }
+            },
+        }
+    },
+)
 def context(settings: ServerSettings = Depends(get_settings)) -> Response:
     """The JSON-LD context for the export's vocabulary."""
-    return Response(json.dumps(json_ld_context(settings.base_iri), indent=1),
-                    media_type="application/ld+json")
+    return Response(
+        json.dumps(json_ld_context(settings.base_iri), indent=1), media_type="application/ld+json"
+    )

@@ -19,13 +19,23 @@ def search(
     graph: KnowledgeGraph = Depends(get_graph),
     q: str = Query(..., min_length=1, max_length=200, description="term to look for"),
     limit: int = Query(10, ge=1, le=50),
-    kind: str | None = Query(None, max_length=50, description="only concepts of this kind",
-                             json_schema_extra={"enum": KIND_NAMES}),
+    kind: str | None = Query(
+        None,
+        max_length=50,
+        description="only concepts of this kind",
+        json_schema_extra={"enum": KIND_NAMES},
+    ),
 ) -> SearchResults:
     """Concepts by id, label or alias: exact first, then prefix (autocomplete), then fuzzy."""
     if kind is not None and kind not in KINDS:
         raise InvalidQuery(f"Unknown kind {kind!r}. {did_you_mean(kind, KINDS)}".strip())
     hits = run_search(graph, q, limit=limit, kind=kind)
-    return SearchResults(query=q, results=[SearchResult(id=h.id, label=h.label, kind=h.kind,
-                                                        score=h.score, match=h.match,
-                                                        matched=h.matched) for h in hits])
+    return SearchResults(
+        query=q,
+        results=[
+            SearchResult(
+                id=h.id, label=h.label, kind=h.kind, score=h.score, match=h.match, matched=h.matched
+            )
+            for h in hits
+        ],
+    )

@@ -26,9 +26,17 @@ def get_source(id: SourceId, graph: KnowledgeGraph = Depends(get_graph)) -> Sour
     return source_out(graph.source(id))
 
 
-@router.get("/{id}/text", response_class=PlainTextResponse, responses={
-    **problems(404, 422), 200: {"content": {"text/plain": {"schema": {"type": "string"}}},
-                                "description": "the source text; citation offsets point into it"}})
+@router.get(
+    "/{id}/text",
+    response_class=PlainTextResponse,
+    responses={
+        **problems(404, 422),
+        200: {
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+            "description": "the source text; citation offsets point into it",
+        },
+    },
+)
 def get_source_text(id: SourceId, graph: KnowledgeGraph = Depends(get_graph)) -> PlainTextResponse:
     """The full text of a source, exactly as citation offsets count it."""
     return PlainTextResponse(graph.source_text(id), media_type="text/plain; charset=utf-8")

@@ -20,19 +20,45 @@ from kg.sparql import GRAPH_TYPES, MAX_QUERY_CHARS, RESULT_TYPES, SparqlEngine
 
 router = APIRouter(prefix="/v1", tags=["sparql"])
 MAX_BODY = 4 * MAX_QUERY_CHARS
-RESULT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml",
-                "text/csv", "text/tab-separated-values", "application/json", "application/xml"]
+RESULT_OFFER = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+    "application/xml",
+]
 GRAPH_OFFER = list(GRAPH_TYPES)  # Turtle first: the default
-_RESULTS_JSON = {"type": "object", "required": ["head"],
-                 "properties": {"head": {"type": "object"}, "boolean": {"type": "boolean"},
-                                "results": {"type": "object", "required": ["bindings"],
-                                            "properties": {"bindings": {"type": "array"}}}}}
-_CONTENT = {m: {"schema": _RESULTS_JSON if m.endswith("json") and m in RESULT_OFFER
-                else {"type": "object"} if m.endswith("json") else {"type": "string"}}
-            for m in [*RESULT_OFFER, *GRAPH_OFFER]}
-RESPONSES = {**problems(400, 406, 413, 415, 422, 503), 200: {
-    "description": "results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE)",
-    "content": _CONTENT}}
+_RESULTS_JSON = {
+    "type": "object",
+    "required": ["head"],
+    "properties": {
+        "head": {"type": "object"},
+        "boolean": {"type": "boolean"},
+        "results": {
+            "type": "object",
+            "required": ["bindings"],
+            "properties": {"bindings": {"type": "array"}},
+        },
+    },
+}
+_CONTENT = {
+    m: {
+        "schema": _RESULTS_JSON
+        if m.endswith("json") and m in RESULT_OFFER
+        else {"type": "object"}
+        if m.endswith("json")
+        else {"type": "string"}
+    }
+    for m in [*RESULT_OFFER, *GRAPH_OFFER]
+}
+RESPONSES = {
+    **problems(400, 406, 413, 415, 422, 503),
+    200: {
+        "description": "results (SELECT, ASK) or a graph (CONSTRUCT, DESCRIBE)",
+        "content": _CONTENT,
+    },
+}
 QUERY_BOUNDS = {"minLength": 1, "maxLength": MAX_QUERY_CHARS}
 QUERY_SCHEMA = {"type": "string", **QUERY_BOUNDS}
 """A query as the schema declares it; the handler itself answers an empty or over-long
@@ -40,26 +66,39 @@ one with 400 (the SPARQL protocol's status for a refused query), not 422."""
 
 
 def _engine(request: Request, graph: KnowledgeGraph, settings: ServerSettings) -> SparqlEngine:
-    return cached(request, "sparql", lambda: SparqlEngine(
-        export(graph, "ntriples", settings.base_iri), settings.base_iri,
-        timeout=settings.sparql_timeout, max_rows=settings.sparql_max_rows,
-        max_bytes=settings.sparql_max_bytes, max_memory=settings.sparql_max_memory,
-        queue=settings.sparql_queue))
+    return cached(
+        request,
+        "sparql",
+        lambda: SparqlEngine(
+            export(graph, "ntriples", settings.base_iri),
+            settings.base_iri,
+            timeout=settings.sparql_timeout,
+            max_rows=settings.sparql_max_rows,
+            max_bytes=settings.sparql_max_bytes,
+            max_memory=settings.sparql_max_memory,
+            queue=settings.sparql_queue,
+        ),
+    )
 
 
-async def _answer(request: Request, text: str | None, graph: KnowledgeGraph,
-                  settings: ServerSettings) -> Response:
+async def _answer(
+    request: Request, text: str | None, graph: KnowledgeGraph, settings: ServerSettings
+) -> Response:
     if text is None:
-        raise InvalidQuery("Give the query in the `query` parameter, or POST it as "
-                           "application/sparql-query.")
+        raise InvalidQuery(
+            "Give the query in the `query` parameter, or POST it as application/sparql-query."
+        )
     accept = request.headers.get("accept")
     results, graphs = choose(accept, RESULT_OFFER), choose(accept, GRAPH_OFFER)
     if results is None and graphs is None:
         raise NotAcceptable(RESULT_OFFER + GRAPH_OFFER)
     # the query is read, checked and run in the engine's worker process, not here
     answer = await run_in_threadpool(
-        _engine(request, graph, settings).query, text,
-        RESULT_TYPES[results] if results else None, GRAPH_TYPES[graphs] if graphs else None)
+        _engine(request, graph, settings).query,
+        text,
+        RESULT_TYPES[results] if results else None,
+        GRAPH_TYPES[graphs] if graphs else None,
+    )
     media = results if answer.form in ("SELECT", "ASK") else graphs
     if answer.body is None or media is None:
         raise NotAcceptable(RESULT_OFFER if answer.form in ("SELECT", "ASK") else GRAPH_OFFER)
@@ -70,17 +109,24 @@ def _refuse_dataset_and_updates(fields: dict[str, list[str]]) -> None:
     if "update" in fields:
         raise QueryRejected("Updates are not allowed: this endpoint is read-only.")
     if "default-graph-uri" in fields or "named-graph-uri" in fields:
-        raise QueryRejected("default-graph-uri and named-graph-uri are not allowed: queries "
-                            "run over this graph only.")
+        raise QueryRejected(
+            "default-graph-uri and named-graph-uri are not allowed: queries "
+            "run over this graph only."
+        )
 
 
 @router.get("/sparql", response_class=Response, responses={**RESPONSES, **problems(414)})
 async def sparql_get(
     request: Request,
-    query: Annotated[str | None, Query(description="SPARQL query (SELECT, ASK, CONSTRUCT, "
-                                                   "DESCRIBE); over-long ones are refused "
-                                                   "with 400",
-                                       json_schema_extra=QUERY_BOUNDS)] = None,
+    query: Annotated[
+        str | None,
+        Query(
+            description="SPARQL query (SELECT, ASK, CONSTRUCT, "
+            "DESCRIBE); over-long ones are refused "
+            "with 400",
+            json_schema_extra=QUERY_BOUNDS,
+        ),
+    ] = None,
     graph: KnowledgeGraph = Depends(get_graph),
     settings: ServerSettings = Depends(get_settings),
 ) -> Response:
@@ -89,11 +135,26 @@ async def sparql_get(
     return await _answer(request, query, graph, settings)
 
 
-@router.post("/sparql", response_class=Response, responses=RESPONSES, openapi_extra={
-    "requestBody": {"required": True, "content": {
-        "application/sparql-query": {"schema": QUERY_SCHEMA},
-        "application/x-www-form-urlencoded": {"schema": {
-            "type": "object", "required": ["query"], "properties": {"query": QUERY_SCHEMA}}}}}})
+@router.post(
+    "/sparql",
+    response_class=Response,
+    responses=RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/sparql-query": {"schema": QUERY_SCHEMA},
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["query"],
+                        "properties": {"query": QUERY_SCHEMA},
+                    }
+                },
+            },
+        }
+    },
+)
 async def sparql_post(
     request: Request,
     graph: KnowledgeGraph = Depends(get_graph),

@@ -50,8 +50,12 @@ from kg.svg import KIND_COLOURS, concept_svg, relate_svg
 
 
 def _redirect(status: int, what: str) -> dict[int | str, dict[str, Any]]:
-    return {status: {"description": what, "headers": {
-        "Location": {"description": "where to go", "schema": {"type": "string"}}}}}
+    return {
+        status: {
+            "description": what,
+            "headers": {"Location": {"description": "where to go", "schema": {"type": "string"}}},
+        }
+    }
 
 
 router = APIRouter(include_in_schema=True, route_class=PageRoute)
@@ -73,44 +77,87 @@ def _summary(text: str) -> str:
 
 # -- pages
 
+
 @router.get("/", response_class=HTMLResponse, tags=["web pages"])
 def home(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
     """The glossary's front page: search, and every concept A-Z grouped by kind."""
     groups = []
     for kind in KINDS:
-        members = sorted((c for c in graph.concepts.values() if c.kind == kind),
-                         key=lambda c: c.label.lower())
+        members = sorted(
+            (c for c in graph.concepts.values() if c.kind == kind), key=lambda c: c.label.lower()
+        )
         if members:
-            groups.append({"kind": kind, "title": _kind_title(kind).capitalize(),
-                           "colour": KIND_COLOURS[kind],
-                           "concepts": [{"url": urls.concept_page(c.id), "label": c.label,
-                                         "summary": _summary(c.definition)} for c in members]})
+            groups.append(
+                {
+                    "kind": kind,
+                    "title": _kind_title(kind).capitalize(),
+                    "colour": KIND_COLOURS[kind],
+                    "concepts": [
+                        {
+                            "url": urls.concept_page(c.id),
+                            "label": c.label,
+                            "summary": _summary(c.definition),
+                        }
+                        for c in members
+                    ],
+                }
+            )
     return page(request, "home.html", title="Glossary", groups=groups, stats=graph.stats())
 
 
-@router.get("/search", response_class=HTMLResponse, tags=["web pages"], response_model=None,
-            responses={**html_errors(422), **_redirect(303, "an exact match: its concept page")})
-def search_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
-                q: Annotated[str, Query(max_length=200)] = "") -> Response:
+@router.get(
+    "/search",
+    response_class=HTMLResponse,
+    tags=["web pages"],
+    response_model=None,
+    responses={**html_errors(422), **_redirect(303, "an exact match: its concept page")},
+)
+def search_page(
+    request: Request,
+    graph: KnowledgeGraph = Depends(get_graph),
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
     """Search results; an exact match goes straight to its concept page."""
     q = q.strip()
     hits = search(graph, q, limit=20) if q else []
     if hits and hits[0].match in ("id", "label", "alias"):
         return RedirectResponse(urls.concept_page(hits[0].id), status_code=303)
-    return page(request, "search.html", title="Search", query=q, hits=[
-        {"url": urls.concept_page(h.id), "label": h.label, "kind": _kind_title(h.kind),
-         "matched": h.matched if h.matched not in (h.label, h.id) else None,
-         "summary": _summary(graph.concepts[h.id].definition)}
-        for h in hits])
+    return page(
+        request,
+        "search.html",
+        title="Search",
+        query=q,
+        hits=[
+            {
+                "url": urls.concept_page(h.id),
+                "label": h.label,
+                "kind": _kind_title(h.kind),
+                "matched": h.matched if h.matched not in (h.label, h.id) else None,
+                "summary": _summary(graph.concepts[h.id].definition),
+            }
+            for h in hits
+        ],
+    )
 
 
-@router.get("/concepts/{id}", response_class=HTMLResponse, tags=["web pages"],
-            response_model=None, responses=merged(
-                html_errors(404, 422), problems(404),
-                _redirect(307, "`id` is a label or alias: the concept's own page")))
-def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_graph),
-                 settings: ServerSettings = Depends(get_settings),
-                 depth: Annotated[int, Query(ge=1, le=2)] = 1) -> Response:
+@router.get(
+    "/concepts/{id}",
+    response_class=HTMLResponse,
+    tags=["web pages"],
+    response_model=None,
+    responses=merged(
+        html_errors(404, 422),
+        problems(404),
+        _redirect(307, "`id` is a label or alias: the concept's own page"),
+    ),
+)
+def concept_page(
+    request: Request,
+    id: str,
+    graph: KnowledgeGraph = Depends(get_graph),
+    settings: ServerSettings = Depends(get_settings),
+    depth: Annotated[int, Query(ge=1, le=2)] = 1,
+) -> Response:
     """A concept: definition, aliases, relations as sentences, quotes, and a picture."""
     found = graph.lookup(id)  # a label or alias too, redirected as the API redirects it
     if found is not None and found.id != id:
@@ -122,21 +169,39 @@ def concept_page(request: Request, id: str, graph: KnowledgeGraph = Depends(get_
     for rel in graph.relations_of(concept.id):
         forward = rel.source == concept.id
         other = graph.concepts[rel.target if forward else rel.source]
-        relations.append({"html": linked_sentence(sentence(graph, rel, forward), other),
-                          "marks": inline(notes.mark(rel.citations)),
-                          "note": inline(cited_note(rel, notes)) if rel.note else None})
+        relations.append(
+            {
+                "html": linked_sentence(sentence(graph, rel, forward), other),
+                "marks": inline(notes.mark(rel.citations)),
+                "note": inline(cited_note(rel, notes)) if rel.note else None,
+            }
+        )
     svg = Markup(concept_svg(graph, concept.id, depth=depth, href=urls.concept_page))
-    return page(request, "concept.html", title=concept.label, concept=concept,
-                kind=_kind_title(concept.kind), colour=KIND_COLOURS[concept.kind],
-                definition=definition, relations=relations, svg=svg, depth=depth,
-                iri=settings.concept_iri(concept.id), notes=footnotes(notes))
+    return page(
+        request,
+        "concept.html",
+        title=concept.label,
+        concept=concept,
+        kind=_kind_title(concept.kind),
+        colour=KIND_COLOURS[concept.kind],
+        definition=definition,
+        relations=relations,
+        svg=svg,
+        depth=depth,
+        iri=settings.concept_iri(concept.id),
+        notes=footnotes(notes),
+    )
 
 
-@router.get("/relate", response_class=HTMLResponse, tags=["web pages"],
-            responses=html_errors(400, 404, 422))
-def relate_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
-                x: Annotated[str, Query(max_length=200)] = "",
-                y: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+@router.get(
+    "/relate", response_class=HTMLResponse, tags=["web pages"], responses=html_errors(400, 404, 422)
+)
+def relate_page(
+    request: Request,
+    graph: KnowledgeGraph = Depends(get_graph),
+    x: Annotated[str, Query(max_length=200)] = "",
+    y: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
     """Pick two concepts and see how they relate, with the paths drawn."""
     context: dict[str, Any] = {"title": "Relate", "x": x, "y": y}
     if not (x.strip() and y.strip()):
@@ -146,26 +211,38 @@ def relate_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
     except (ConceptNotFound, AmbiguousTerm, InvalidQuery) as exc:
         ids = getattr(exc, "suggestions", []) or []
         context["error"] = exc.detail
-        context["suggestions"] = [{"url": urls.concept_page(i), "label": graph.concepts[i].label}
-                                  for i in ids if i in graph.concepts]
+        context["suggestions"] = [
+            {"url": urls.concept_page(i), "label": graph.concepts[i].label}
+            for i in ids
+            if i in graph.concepts
+        ]
         status = 400 if isinstance(exc, InvalidQuery) else 404
         return page(request, "relate.html", status, **context)
     answer, notes = relate_answer(graph, r)
     drawn = replace(r, paths=tuple(shown_paths(r)))  # the picture shows what the text tells
     ids = [r.x.id, *(s.to_id for p in drawn.paths for s in p.steps), r.y.id]
-    context["drawn"] = [{"id": i, "url": urls.concept_page(i), "label": graph.concepts[i].label}
-                        for i in dict.fromkeys(ids)]
-    context.update(x_concept=r.x, y_concept=r.y, answer=markdown(answer), notes=footnotes(notes),
-                   heading=f"{capitalize(r.x.label)} and {r.y.label}",
-                   svg=Markup(relate_svg(graph, drawn, href=urls.concept_page)))
+    context["drawn"] = [
+        {"id": i, "url": urls.concept_page(i), "label": graph.concepts[i].label}
+        for i in dict.fromkeys(ids)
+    ]
+    context.update(
+        x_concept=r.x,
+        y_concept=r.y,
+        answer=markdown(answer),
+        notes=footnotes(notes),
+        heading=f"{capitalize(r.x.label)} and {r.y.label}",
+        svg=Markup(relate_svg(graph, drawn, href=urls.concept_page)),
+    )
     context["title"] = f"{r.x.label} and {r.y.label}"
     return page(request, "relate.html", **context)
 
 
-@router.get("/ask", response_class=HTMLResponse, tags=["web pages"],
-            responses=html_errors(422))
-def ask_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
-             q: Annotated[str, Query(max_length=MAX_QUESTION)] = "") -> HTMLResponse:
+@router.get("/ask", response_class=HTMLResponse, tags=["web pages"], responses=html_errors(422))
+def ask_page(
+    request: Request,
+    graph: KnowledgeGraph = Depends(get_graph),
+    q: Annotated[str, Query(max_length=MAX_QUESTION)] = "",
+) -> HTMLResponse:
     """Ask a question; the answer comes from the graph, every claim with its source."""
     if not q.strip():
         return page(request, "ask.html", title="Ask", q=q)
@@ -173,9 +250,17 @@ def ask_page(request: Request, graph: KnowledgeGraph = Depends(get_graph),
     concepts = [{"url": urls.concept_page(i), "label": graph.concepts[i].label} for i in a.concepts]
     # the page lists the suggested questions as links below the answer
     text = _SUGGESTIONS.sub("", a.answer)
-    return page(request, "ask.html", title=a.question, q=a.question, a=a,
-                answer=markdown(text), notes=footnotes(a.notes), concepts=concepts,
-                suggestions=a.suggestions)
+    return page(
+        request,
+        "ask.html",
+        title=a.question,
+        q=a.question,
+        a=a,
+        answer=markdown(text),
+        notes=footnotes(a.notes),
+        concepts=concepts,
+        suggestions=a.suggestions,
+    )
 
 
 @router.get("/sources", response_class=HTMLResponse, tags=["web pages"])
@@ -184,10 +269,15 @@ def sources_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -
     return page(request, "sources.html", title="Sources", sources=list(graph.sources.values()))
 
 
-@router.get("/sources/{id}", response_class=HTMLResponse, tags=["web pages"],
-            responses=merged(html_errors(404, 422), problems(404)))
-def source_page(request: Request, id: str,
-                graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
+@router.get(
+    "/sources/{id}",
+    response_class=HTMLResponse,
+    tags=["web pages"],
+    responses=merged(html_errors(404, 422), problems(404)),
+)
+def source_page(
+    request: Request, id: str, graph: KnowledgeGraph = Depends(get_graph)
+) -> HTMLResponse:
     """A source text with every quoted passage highlighted and linked to its concepts."""
     s = graph.source(id)  # else the error page
     text = highlighted_source(graph, id) if s.has_text else None

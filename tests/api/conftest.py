@@ -13,7 +13,9 @@ from kg.graph import KnowledgeGraph
 @pytest.fixture(scope="session")
 def client(good_dir: Path) -> TestClient:
     """The app over the small fixture graph."""
-    return TestClient(create_app(ServerSettings(data_dir=good_dir, base_iri="https://example.org/kg/")))
+    return TestClient(
+        create_app(ServerSettings(data_dir=good_dir, base_iri="https://example.org/kg/"))
+    )
 
 
 @pytest.fixture(scope="session")

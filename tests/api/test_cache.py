@@ -48,8 +48,10 @@ def test_if_none_match_gets_304(shipped: KnowledgeGraph) -> None:
     r = client.get("/v1/concepts/mesa-optimizer", headers={"if-none-match": '"other"'})
     assert r.status_code == 200 and r.headers["etag"] == tag
     # the first, uncached request honours If-None-Match too
-    r = client.get("/v1/search?q=mesa", headers={"if-none-match": etag_of(
-        client.get("/v1/search?q=mesa").content).decode()})
+    r = client.get(
+        "/v1/search?q=mesa",
+        headers={"if-none-match": etag_of(client.get("/v1/search?q=mesa").content).decode()},
+    )
     assert r.status_code == 304
 
 
@@ -126,8 +128,13 @@ def test_an_answer_made_from_a_replaced_graph_is_not_kept() -> None:
         async def send(message: Message) -> None:
             sent.append(message)
 
-        scope = {"type": "http", "method": "GET", "path": "/v1/concepts/x",
-                 "query_string": query, "headers": []}
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/v1/concepts/x",
+            "query_string": query,
+            "headers": [],
+        }
         await cache(scope, None, send)  # type: ignore[arg-type]
         return b"".join(m.get("body", b"") for m in sent)
 

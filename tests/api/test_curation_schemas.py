@@ -24,8 +24,10 @@ MODELS: list[tuple[type[BaseModel], dict[str, FieldSpec]]] = [
     (RelationIn, {name: RELATION[name] for name in RELATION.names}),
     (ConceptFields, {name: CONCEPT[name] for name in CONCEPT.written}),
     (ConceptIn, {name: CONCEPT[name] for name in CONCEPT.names}),
-    (RelationCreate, {**{name: RELATION[name] for name in RELATION.names},
-                      "source": CONCEPT["id"]}),
+    (
+        RelationCreate,
+        {**{name: RELATION[name] for name in RELATION.names}, "source": CONCEPT["id"]},
+    ),
     (RelationCitations, {name: RELATION[name] for name in ("citations", *RELATION.optional)}),
 ]
 
@@ -38,8 +40,9 @@ def _value(prop: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("model", "fields"), MODELS, ids=[m.__name__ for m, _ in MODELS])
-def test_a_write_model_holds_the_schema(model: type[BaseModel],
-                                        fields: dict[str, FieldSpec]) -> None:
+def test_a_write_model_holds_the_schema(
+    model: type[BaseModel], fields: dict[str, FieldSpec]
+) -> None:
     assert set(model.model_fields) == set(fields)
     properties = model.model_json_schema()["properties"]
     for name, spec in fields.items():

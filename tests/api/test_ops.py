@@ -53,8 +53,9 @@ def test_request_id_is_echoed_or_made(client: TestClient) -> None:
     assert r.status_code == 404 and len(r.headers["x-request-id"]) == 32
 
 
-def test_access_line_is_json_with_the_route_template(client: TestClient,
-                                                     caplog: pytest.LogCaptureFixture) -> None:
+def test_access_line_is_json_with_the_route_template(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level("INFO", logger="kg.access"):
         client.get("/v1/concepts/evolution", headers={"x-request-id": "r1"})
         client.get("/v1/concepts/evolution", headers={"x-request-id": "r2"})  # from memory
@@ -67,8 +68,9 @@ def test_access_line_is_json_with_the_route_template(client: TestClient,
     assert '"query":"q=\\u00e9"' in access_line(scope, "id", "unmatched", 404, 0, 0.001)
 
 
-def test_metrics_count_requests_by_route_and_status(client: TestClient,
-                                                    shipped: KnowledgeGraph) -> None:
+def test_metrics_count_requests_by_route_and_status(
+    client: TestClient, shipped: KnowledgeGraph
+) -> None:
     for _ in range(3):
         client.get("/v1/concepts/mesa-optimizer")
     client.get("/v1/concepts/no-such-thing")
@@ -91,8 +93,11 @@ def test_metrics_count_requests_by_route_and_status(client: TestClient,
 
 def test_ready_and_health(client: TestClient, shipped: KnowledgeGraph) -> None:
     r = client.get("/v1/ready")
-    assert r.status_code == 200 and r.json() == {"status": "ready", "concepts": len(shipped),
-                                                 "relations": len(shipped.relations)}
+    assert r.status_code == 200 and r.json() == {
+        "status": "ready",
+        "concepts": len(shipped),
+        "relations": len(shipped.relations),
+    }
     health = client.get("/v1/health").json()
     assert health["status"] == "ok" and health["reload_problems"] == []
     assert health["loaded_at"].endswith("Z") or "+00:00" in health["loaded_at"]
@@ -139,7 +144,8 @@ def test_rate_limit_buckets_are_per_client_and_refill() -> None:
 
 
 def test_a_bad_reload_keeps_the_old_graph_and_a_good_one_replaces_it(
-        client: TestClient, data: Path) -> None:
+    client: TestClient, data: Path
+) -> None:
     app = client.app
     reloader = context_of(app).reloader  # type: ignore[arg-type]
     before = context_of(app).graph  # type: ignore[arg-type]
@@ -159,8 +165,9 @@ def test_a_bad_reload_keeps_the_old_graph_and_a_good_one_replaces_it(
     _edit(data / "concepts" / "evolution.yaml", "colour: red\n", "")
     _edit(concept, "label: 'mesa-optimizer'", "label: 'mesa-optimizer (learned)'")
     assert client.portal.call(reloader.reload) is True  # type: ignore[union-attr]
-    assert client.get("/v1/concepts/mesa-optimizer").json()["label"] == \
-        "mesa-optimizer (learned)"  # the cached answer of the old graph is gone
+    assert (
+        client.get("/v1/concepts/mesa-optimizer").json()["label"] == "mesa-optimizer (learned)"
+    )  # the cached answer of the old graph is gone
     assert client.get("/v1/health").json()["reload_problems"] == []
     metrics = client.get("/metrics").text
     assert 'kg_reloads_total{result="ok"} 1' in metrics
@@ -174,8 +181,11 @@ def test_a_bad_reload_keeps_the_old_graph_and_a_good_one_replaces_it(
 
 def test_changes_are_picked_up_when_polling(data: Path) -> None:
     with TestClient(create_app(ServerSettings(data_dir=data, reload_interval=0.1))) as c:
-        _edit(data / "concepts" / "mesa-optimizer.yaml", "label: 'mesa-optimizer'",
-              "label: 'mesa optimiser proper'")
+        _edit(
+            data / "concepts" / "mesa-optimizer.yaml",
+            "label: 'mesa-optimizer'",
+            "label: 'mesa optimiser proper'",
+        )
         deadline = time.monotonic() + 20
         while c.get("/v1/concepts/mesa-optimizer").json()["label"] != "mesa optimiser proper":
             assert time.monotonic() < deadline, "the change was not picked up"
@@ -183,25 +193,34 @@ def test_changes_are_picked_up_when_polling(data: Path) -> None:
 
 
 def test_sparql_answers_from_the_reloaded_graph(client: TestClient, data: Path) -> None:
-    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { "
-             "<https://w3id.org/alignment-kg/concept/mesa-optimizer> skos:prefLabel ?l }")
+    query = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { "
+        "<https://w3id.org/alignment-kg/concept/mesa-optimizer> skos:prefLabel ?l }"
+    )
 
     def label() -> str:
-        r = client.get("/v1/sparql", params={"query": query},
-                       headers={"accept": "application/sparql-results+json"})
+        r = client.get(
+            "/v1/sparql",
+            params={"query": query},
+            headers={"accept": "application/sparql-results+json"},
+        )
         assert r.status_code == 200
         return str(r.json()["results"]["bindings"][0]["l"]["value"])
 
     assert label() == "mesa-optimizer"
-    _edit(data / "concepts" / "mesa-optimizer.yaml", "label: 'mesa-optimizer'",
-          "label: 'mesa-optimizer (learned)'")
+    _edit(
+        data / "concepts" / "mesa-optimizer.yaml",
+        "label: 'mesa-optimizer'",
+        "label: 'mesa-optimizer (learned)'",
+    )
     reloader = context_of(client.app).reloader  # type: ignore[arg-type]
     assert client.portal.call(reloader.reload) is True  # type: ignore[union-attr]
     assert label() == "mesa-optimizer (learned)"
 
 
-def test_a_value_made_from_a_replaced_graph_is_not_kept(client: TestClient,
-                                                        shipped: object) -> None:
+def test_a_value_made_from_a_replaced_graph_is_not_kept(
+    client: TestClient, shipped: object
+) -> None:
     from starlette.requests import Request
 
     from api.deps import cached
@@ -223,11 +242,17 @@ def test_head_is_answered_wherever_get_is() -> None:
 
     app = create_app(ServerSettings(cache_max_bytes=0), graph=load_graph(ROOT / "data"))
     with TestClient(app) as client:
-        for url in ("/v1/health", "/v1/concepts/evolution", "/", "/concepts/evolution",
-                    "/v1/sources/what-is-inner-alignment/text"):
+        for url in (
+            "/v1/health",
+            "/v1/concepts/evolution",
+            "/",
+            "/concepts/evolution",
+            "/v1/sources/what-is-inner-alignment/text",
+        ):
             get, head = client.get(url), client.head(url)
             assert head.status_code == get.status_code == 200, url
-            assert head.content == b"" and head.headers["content-type"] == \
-                get.headers["content-type"], url
+            assert (
+                head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+            ), url
         assert client.head("/v1/concepts/no-such-thing").status_code == 404
         assert client.head("/v1/annotate").status_code == 405  # a POST-only route

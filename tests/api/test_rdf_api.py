@@ -37,27 +37,32 @@ def ld(good_dir: Path) -> TestClient:
         ("", "application/ld+json;q=0.5, application/n-triples", "application/n-triples", "nt"),
     ],
 )
-def test_export_formats(ld: TestClient, query: str, accept: str | None, media: str,
-                        parser: str) -> None:
+def test_export_formats(
+    ld: TestClient, query: str, accept: str | None, media: str, parser: str
+) -> None:
     r = ld.get("/v1/export" + query, headers={"accept": accept} if accept else {})
     assert r.status_code == 200
     assert r.headers["content-type"].split(";")[0] == media
     assert r.headers["vary"] == "Accept"
     g = rdflib.Graph().parse(data=r.content, format=parser)
-    assert (rdflib.URIRef(BASE + "concept/mesa-optimizer"),
-            rdflib.URIRef("http://www.w3.org/2004/02/skos/core#broader"),
-            rdflib.URIRef(BASE + "concept/optimizer")) in g
+    assert (
+        rdflib.URIRef(BASE + "concept/mesa-optimizer"),
+        rdflib.URIRef("http://www.w3.org/2004/02/skos/core#broader"),
+        rdflib.URIRef(BASE + "concept/optimizer"),
+    ) in g
 
 
 def test_export_refusals(ld: TestClient) -> None:
     r = ld.get("/v1/export", headers={"accept": "text/csv"})
     assert r.status_code == 406 and r.headers["content-type"] == "application/problem+json"
     assert r.headers["vary"] == "Accept"
-    assert r.json()["detail"].endswith("text/turtle, application/ld+json, "
-                                       "application/n-triples, application/rdf+xml.")
+    assert r.json()["detail"].endswith(
+        "text/turtle, application/ld+json, application/n-triples, application/rdf+xml."
+    )
     r = ld.get("/v1/export?format=csv")
     assert r.status_code == 400 and r.json()["detail"] == (
-        "Unknown format 'csv'; formats are turtle, jsonld, ntriples, rdfxml.")
+        "Unknown format 'csv'; formats are turtle, jsonld, ntriples, rdfxml."
+    )
 
 
 def test_concept_as_rdf(ld: TestClient) -> None:
@@ -68,12 +73,14 @@ def test_concept_as_rdf(ld: TestClient) -> None:
     me = rdflib.URIRef(BASE + "concept/mesa-optimizer")
     labels = set(g.objects(me, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
     assert labels == {rdflib.Literal("mesa-optimizer", lang="en")}
-    assert (rdflib.URIRef(BASE + "concept/base-optimizer"),
-            rdflib.URIRef(BASE + "ontology#produces"), me) in g
+    assert (
+        rdflib.URIRef(BASE + "concept/base-optimizer"),
+        rdflib.URIRef(BASE + "ontology#produces"),
+        me,
+    ) in g
     json_body = ld.get("/v1/concepts/mesa-optimizer").json()
     assert json_body["uri"] == str(me)
-    assert ld.get("/v1/concepts/mesa-optimizer", headers={"accept": "image/png"}).status_code \
-        == 406
+    assert ld.get("/v1/concepts/mesa-optimizer", headers={"accept": "image/png"}).status_code == 406
 
 
 def test_iris_dereference(ld: TestClient) -> None:
@@ -81,24 +88,28 @@ def test_iris_dereference(ld: TestClient) -> None:
     assert r.status_code == 303 and r.headers["location"] == "/v1/concepts/mesa-optimizer"
     r = ld.get("/concept/mesa-optimizer", headers={"accept": "application/n-triples"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/n-triples"
-    for iri, target in [("/source/primer", "/v1/sources/primer"),
-                        ("/statement/base-optimizer/produces/mesa-optimizer",
-                         "/v1/concepts/base-optimizer"),
-                        ("/scheme", "/v1/export"), ("/ontology", "/v1/ontology")]:
+    for iri, target in [
+        ("/source/primer", "/v1/sources/primer"),
+        ("/statement/base-optimizer/produces/mesa-optimizer", "/v1/concepts/base-optimizer"),
+        ("/scheme", "/v1/export"),
+        ("/ontology", "/v1/ontology"),
+    ]:
         r = ld.get(iri, follow_redirects=False)
         assert (r.status_code, r.headers["location"]) == (303, target)
     # every concept IRI in the export resolves
     g = rdflib.Graph().parse(data=ld.get("/v1/export").content, format="turtle")
-    concepts = set(g.subjects(rdflib.RDF.type,
-                              rdflib.URIRef("http://www.w3.org/2004/02/skos/core#Concept")))
+    concepts = set(
+        g.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#Concept"))
+    )
     assert len(concepts) == 11
     for iri in concepts:
         assert ld.get(str(iri).removeprefix("http://testserver")).status_code == 200
 
 
 def test_iris_under_a_base_path(good_dir: Path) -> None:
-    client = TestClient(create_app(ServerSettings(data_dir=good_dir,
-                                            base_iri="https://w3id.org/alignment-kg/")))
+    client = TestClient(
+        create_app(ServerSettings(data_dir=good_dir, base_iri="https://w3id.org/alignment-kg/"))
+    )
     r = client.get("/alignment-kg/concept/humans", follow_redirects=False)
     assert (r.status_code, r.headers["location"]) == (303, "/v1/concepts/humans")
 
@@ -116,8 +127,7 @@ def test_bad_base_iri_is_refused() -> None:
         ServerSettings(base_iri="not an iri")
 
 
-def test_export_is_rendered_once_per_graph_into_a_file_that_goes_with_it(
-        good_dir: Path) -> None:
+def test_export_is_rendered_once_per_graph_into_a_file_that_goes_with_it(good_dir: Path) -> None:
     app = create_app(ServerSettings(data_dir=good_dir, base_iri=BASE, cache_max_bytes=0))
     client = TestClient(app)
     first = client.get("/v1/export?format=nt")
@@ -135,5 +145,4 @@ def test_export_is_rendered_once_per_graph_into_a_file_that_goes_with_it(
     assert context.cache["export:ntriples"].graph is context.graph  # type: ignore[attr-defined]
     gc.collect()
     assert not path.exists()
-    assert graph_from_rdf(first.content, "ntriples", BASE).content() == \
-        context.graph.content()
+    assert graph_from_rdf(first.content, "ntriples", BASE).content() == context.graph.content()

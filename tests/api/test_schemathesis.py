@@ -36,35 +36,55 @@ GRAPH = load_graph(ROOT / "data")
 APP = create_app(ServerSettings(), graph=GRAPH)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 schemathesis.serializer.alias("application/sparql-query", "text/plain")  # a query is text
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 CONCEPTS = sorted(GRAPH.concepts)
-NAMES = sorted({*(c.label for c in GRAPH.concepts.values()),
-                *(a for c in GRAPH.concepts.values() for a in c.aliases[:2])} - {*CONCEPTS})
+NAMES = sorted(
+    {
+        *(c.label for c in GRAPH.concepts.values()),
+        *(a for c in GRAPH.concepts.values() for a in c.aliases[:2]),
+    }
+    - {*CONCEPTS}
+)
 TERMS = [*CONCEPTS, *NAMES]
 CONCEPT = st.sampled_from(CONCEPTS) | st.sampled_from(NAMES)
 """A concept by id mostly, else by a label or alias (which the API resolves or redirects)."""
 SOURCES = sorted(GRAPH.sources)
 SEARCHES = [*TERMS[::3], "mesa", "optimiz", "mesa-optimzer", "inner alignmnet", "Goals"]
-QUESTIONS = [*(f"What is {t}?" for t in TERMS[::4]), "How does inner alignment relate to "
-             "outer alignment?", "What is the difference between a base optimizer and a "
-             "mesa-optimizer?", "Give an example of deceptive alignment", "What about cats?"]
+QUESTIONS = [
+    *(f"What is {t}?" for t in TERMS[::4]),
+    "How does inner alignment relate to outer alignment?",
+    "What is the difference between a base optimizer and a mesa-optimizer?",
+    "Give an example of deceptive alignment",
+    "What about cats?",
+]
 SPARQL = [
-    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } "
-    "LIMIT 5",
+    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 5",
     "ASK { ?s ?p ?o }",
     "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3",
     "DESCRIBE <https://w3id.org/alignment-kg/concept/mesa-optimizer>",
     "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
     "INSERT DATA { <a:b> <a:c> <a:d> }",
 ]
-ACCEPT = ["*/*", "application/json", *(f.media_type for f in FORMATS.values()),
-          "application/sparql-results+xml", "text/csv", "text/html", "image/png",
-          "text/turtle;q=0.5, application/ld+json"]
-TEXTS = ["Mesa-optimizers and inner alignment: a base optimizer can produce a mesa-optimizer.",
-         "Deceptive alignment, outer alignment and goal misgeneralisation, twice: outer "
-         "alignment."]
+ACCEPT = [
+    "*/*",
+    "application/json",
+    *(f.media_type for f in FORMATS.values()),
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/html",
+    "image/png",
+    "text/turtle;q=0.5, application/ld+json",
+]
+TEXTS = [
+    "Mesa-optimizers and inner alignment: a base optimizer can produce a mesa-optimizer.",
+    "Deceptive alignment, outer alignment and goal misgeneralisation, twice: outer alignment.",
+]
 
 
 def _real_values(case: Any) -> dict[tuple[str, str], st.SearchStrategy[Any]]:
@@ -73,8 +93,11 @@ def _real_values(case: Any) -> dict[tuple[str, str], st.SearchStrategy[Any]]:
     found: dict[tuple[str, str], st.SearchStrategy[Any]] = {}
     if "id" in (case.path_parameters or {}):
         found["path", "id"] = st.sampled_from(SOURCES) if "/source" in path else CONCEPT
-    names = {p["name"] for p in case.operation.definition.raw.get("parameters", [])
-             if p.get("in") == "query"}
+    names = {
+        p["name"]
+        for p in case.operation.definition.raw.get("parameters", [])
+        if p.get("in") == "query"
+    }
     for name in {"x", "y"} & names:
         found["query", name] = CONCEPT
     if "q" in names:
@@ -85,8 +108,9 @@ def _real_values(case: Any) -> dict[tuple[str, str], st.SearchStrategy[Any]]:
         form = case.media_type == "application/x-www-form-urlencoded"
         found["body", ""] = st.sampled_from(SPARQL).map(lambda q: {"query": q} if form else q)
     if path == "/v1/annotate":
-        found["body", ""] = st.builds(lambda t, f: {"text": t, "first_only": f},
-                                      st.sampled_from(TEXTS), st.booleans())
+        found["body", ""] = st.builds(
+            lambda t, f: {"text": t, "first_only": f}, st.sampled_from(TEXTS), st.booleans()
+        )
     found["headers", "Accept"] = st.sampled_from(ACCEPT)
     return found
 
@@ -109,14 +133,20 @@ def _with(case: Any, values: dict[tuple[str, str], Any]) -> Any:
 @schema.hook
 def flatmap_case(context: Any, case: Any) -> st.SearchStrategy[Any]:
     """Cases with some parts made real, and cases as generated."""
-    real = st.fixed_dictionaries({key: values | st.none()
-                                  for key, values in _real_values(case).items()})
+    real = st.fixed_dictionaries(
+        {key: values | st.none() for key, values in _real_values(case).items()}
+    )
     return real.map(lambda values: _with(case, values)) | st.just(case)
 
 
 @schema.parametrize()
-@settings(max_examples=50, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_operation(case: Any) -> None:
     # the case's own headers, passed again: over ASGI, Schemathesis 4.32 lets its client's
     # defaults (Accept: */*) override them, so a generated Accept header would never be sent

@@ -36,13 +36,23 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP).include(tag="curat
 GRAPH = load_graph(DATA)
 IDS = st.sampled_from(sorted(GRAPH.concepts)) | st.sampled_from(["fuzz-new", "fuzz-other"])
 TYPES = st.sampled_from(["is_a", "related_to", "contrasts_with", "causes", "example_of"])
-QUOTE = {"source": "what-is-inner-alignment",
-         "quote": "A “mesa-optimizer” is a learned algorithm that is itself an optimizer."}
-CONCEPT = st.builds(lambda cid, target, rtype: {
-    "id": cid, "label": cid.replace("-", " ") + " (fuzzed)", "kind": "concept",
-    "definition": "Made by the fuzzer.", "citations": [QUOTE],
-    "relations": [{"type": rtype, "target": target, "citations": [QUOTE]}]},
-    st.sampled_from(["fuzz-new", "fuzz-other"]), IDS, TYPES)
+QUOTE = {
+    "source": "what-is-inner-alignment",
+    "quote": "A “mesa-optimizer” is a learned algorithm that is itself an optimizer.",
+}
+CONCEPT = st.builds(
+    lambda cid, target, rtype: {
+        "id": cid,
+        "label": cid.replace("-", " ") + " (fuzzed)",
+        "kind": "concept",
+        "definition": "Made by the fuzzer.",
+        "citations": [QUOTE],
+        "relations": [{"type": rtype, "target": target, "citations": [QUOTE]}],
+    },
+    st.sampled_from(["fuzz-new", "fuzz-other"]),
+    IDS,
+    TYPES,
+)
 
 
 def _real(case: Any) -> dict[tuple[str, str], st.SearchStrategy[Any]]:
@@ -69,8 +79,13 @@ def flatmap_case(context: Any, case: Any) -> st.SearchStrategy[Any]:
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_write_operation(case: Any) -> None:
     case.call_and_validate(checks=CHECKS, headers=dict(case.headers or {}))
 

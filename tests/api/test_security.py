@@ -48,29 +48,33 @@ def assert_secured(response: httpx.Response, embeddable: bool = False) -> None:
 # -- every kind of answer
 
 
-@pytest.mark.parametrize(("method", "url", "status", "media"), [
-    ("GET", "/v1/concepts/evolution", 200, "application/json"),
-    ("GET", "/v1/sources/primer/text", 200, "text/plain"),
-    ("GET", "/v1/export?format=turtle", 200, "text/turtle"),
-    ("GET", "/", 200, "text/html"),
-    ("GET", "/concepts/evolution", 200, "text/html"),
-    ("GET", "/concepts/no-such-thing", 404, "text/html"),
-    ("GET", "/static/site.css", 200, "text/css"),
-    ("GET", "/static/autocomplete.js", 200, "text/javascript"),
-    ("GET", "/static/docs/swagger-ui-bundle.js", 200, "text/javascript"),
-    ("GET", "/v1/concepts/no-such-thing", 404, "application/problem+json"),
-    ("GET", "/no/such/route", 404, "application/problem+json"),
-    ("POST", "/v1/health", 405, "application/problem+json"),
-    ("GET", "/v1/search?limit=0&q=x", 422, "application/problem+json"),
-    ("GET", "/v1/search?q=" + "a" * 40_000, 414, "application/problem+json"),
-    ("GET", "/search?q=evolution", 303, None),
-    ("GET", "/v1/concepts/" + quote("natural selection"), 307, None),
-    ("HEAD", "/concepts/evolution", 200, "text/html"),
-    ("HEAD", "/v1/concepts/humans", 200, "application/json"),
-    ("HEAD", "/static/site.css", 200, "text/css"),
-])
-def test_every_kind_of_answer_carries_the_headers(client: TestClient, method: str, url: str,
-                                                  status: int, media: str | None) -> None:
+@pytest.mark.parametrize(
+    ("method", "url", "status", "media"),
+    [
+        ("GET", "/v1/concepts/evolution", 200, "application/json"),
+        ("GET", "/v1/sources/primer/text", 200, "text/plain"),
+        ("GET", "/v1/export?format=turtle", 200, "text/turtle"),
+        ("GET", "/", 200, "text/html"),
+        ("GET", "/concepts/evolution", 200, "text/html"),
+        ("GET", "/concepts/no-such-thing", 404, "text/html"),
+        ("GET", "/static/site.css", 200, "text/css"),
+        ("GET", "/static/autocomplete.js", 200, "text/javascript"),
+        ("GET", "/static/docs/swagger-ui-bundle.js", 200, "text/javascript"),
+        ("GET", "/v1/concepts/no-such-thing", 404, "application/problem+json"),
+        ("GET", "/no/such/route", 404, "application/problem+json"),
+        ("POST", "/v1/health", 405, "application/problem+json"),
+        ("GET", "/v1/search?limit=0&q=x", 422, "application/problem+json"),
+        ("GET", "/v1/search?q=" + "a" * 40_000, 414, "application/problem+json"),
+        ("GET", "/search?q=evolution", 303, None),
+        ("GET", "/v1/concepts/" + quote("natural selection"), 307, None),
+        ("HEAD", "/concepts/evolution", 200, "text/html"),
+        ("HEAD", "/v1/concepts/humans", 200, "application/json"),
+        ("HEAD", "/static/site.css", 200, "text/css"),
+    ],
+)
+def test_every_kind_of_answer_carries_the_headers(
+    client: TestClient, method: str, url: str, status: int, media: str | None
+) -> None:
     r = client.request(method, url, follow_redirects=False)
     assert r.status_code == status
     if media is not None:
@@ -118,10 +122,11 @@ def test_an_answer_during_a_rate_limit_carries_the_headers(good_dir: Path) -> No
 # -- pictures
 
 
-@pytest.mark.parametrize("url", ["/v1/concepts/evolution/graph.svg?depth=2",
-                                 "/v1/relate.svg?x=evolution&y=mesa-optimizer"])
-def test_pictures_may_be_embedded_anywhere_but_load_nothing(client: TestClient,
-                                                            url: str) -> None:
+@pytest.mark.parametrize(
+    "url",
+    ["/v1/concepts/evolution/graph.svg?depth=2", "/v1/relate.svg?x=evolution&y=mesa-optimizer"],
+)
+def test_pictures_may_be_embedded_anywhere_but_load_nothing(client: TestClient, url: str) -> None:
     for _ in range(2):  # rendered, then from the read cache
         r = client.get(url)
         assert r.status_code == 200 and r.headers["content-type"] == "image/svg+xml"
@@ -155,8 +160,11 @@ class Scan(HTMLParser):
         self.tags[tag] = self.tags.get(tag, 0) + 1
         a = dict(attrs)
         self.handlers += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
-        self.handlers += [f"<{tag} {name}={value}>" for name, value in attrs
-                          if (value or "").strip().lower().startswith("javascript:")]
+        self.handlers += [
+            f"<{tag} {name}={value}>"
+            for name, value in attrs
+            if (value or "").strip().lower().startswith("javascript:")
+        ]
         if "style" in a:
             self.style_attributes.append(f"<{tag} style={a['style']}>")
         if tag == "script":
@@ -169,19 +177,33 @@ class Scan(HTMLParser):
 
 def pages(graph: KnowledgeGraph) -> list[str]:
     """A URL for every kind of page, and every concept and source page."""
-    urls = ["/", "/relate", "/relate?x=evolution&y=mesa-optimizer",
-            "/relate?x=evolution&y=zzzzzz", "/relate?x=evolution&y=evolution", "/ask",
-            "/ask?q=What+is+the+difference+between+inner+and+outer+alignment",
-            "/ask?q=what+is+the+alignment+tax", "/search", "/search?q=align",
-            "/search?q=zzzzzz", "/sources", "/sources/no-such-source",
-            "/concepts/no-such-thing", "/concepts/inner-alignment?depth=2", "/docs", "/redoc"]
+    urls = [
+        "/",
+        "/relate",
+        "/relate?x=evolution&y=mesa-optimizer",
+        "/relate?x=evolution&y=zzzzzz",
+        "/relate?x=evolution&y=evolution",
+        "/ask",
+        "/ask?q=What+is+the+difference+between+inner+and+outer+alignment",
+        "/ask?q=what+is+the+alignment+tax",
+        "/search",
+        "/search?q=align",
+        "/search?q=zzzzzz",
+        "/sources",
+        "/sources/no-such-source",
+        "/concepts/no-such-thing",
+        "/concepts/inner-alignment?depth=2",
+        "/docs",
+        "/redoc",
+    ]
     urls += [f"/concepts/{cid}" for cid in sorted(graph.concepts)]
     urls += [f"/sources/{sid}" for sid in sorted(graph.sources)]
     return urls
 
 
-def test_every_page_satisfies_its_policy_without_inline_script(live: TestClient,
-                                                               shipped: KnowledgeGraph) -> None:
+def test_every_page_satisfies_its_policy_without_inline_script(
+    live: TestClient, shipped: KnowledgeGraph
+) -> None:
     rendered: set[str] = set()
     for url in pages(shipped):
         r = live.get(url, headers={"Accept": BROWSER})
@@ -209,8 +231,9 @@ def test_every_page_satisfies_its_policy_without_inline_script(live: TestClient,
         if "'unsafe-inline'" not in csp["style-src"]:
             assert not scan.styles and not scan.style_attributes, (url, scan.style_attributes)
     # every page template was looked at (partials start with _; base.html frames them all)
-    assert rendered == {p.name for p in TEMPLATES.glob("*.html")
-                        if not p.name.startswith("_")} - {"base.html"}
+    assert rendered == {p.name for p in TEMPLATES.glob("*.html") if not p.name.startswith("_")} - {
+        "base.html"
+    }
 
 
 def test_only_redoc_may_style_inline(live: TestClient) -> None:
@@ -224,20 +247,29 @@ def test_only_redoc_may_style_inline(live: TestClient) -> None:
 # -- the API documentation
 
 
-@pytest.mark.parametrize(("url", "files"), [
-    ("/docs", ["/static/docs/swagger-ui.css", "/static/docs/swagger-ui-bundle.js",
-               "/static/swagger-init.js"]),
-    ("/redoc", ["/static/docs/redoc.standalone.js"]),
-])
-def test_docs_load_only_files_of_this_app(client: TestClient, url: str,
-                                          files: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("url", "files"),
+    [
+        (
+            "/docs",
+            [
+                "/static/docs/swagger-ui.css",
+                "/static/docs/swagger-ui-bundle.js",
+                "/static/swagger-init.js",
+            ],
+        ),
+        ("/redoc", ["/static/docs/redoc.standalone.js"]),
+    ],
+)
+def test_docs_load_only_files_of_this_app(client: TestClient, url: str, files: list[str]) -> None:
     r = client.get(url)
     assert r.status_code == 200
     assert_secured(r)
     scan = Scan()
     scan.feed(r.text)
-    assert [s.get("src") for s in scan.scripts] + scan.stylesheets == \
-        [f for f in files if f.endswith(".js")] + [f for f in files if f.endswith(".css")]
+    assert [s.get("src") for s in scan.scripts] + scan.stylesheets == [
+        f for f in files if f.endswith(".js")
+    ] + [f for f in files if f.endswith(".css")]
     assert "/openapi.json" in r.text
     for f in files:
         asset = client.get(f)

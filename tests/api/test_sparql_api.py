@@ -28,7 +28,7 @@ def test_sparqlwrapper_select(live_server: str) -> None:
 def test_sparqlwrapper_ask_by_post(live_server: str) -> None:
     client = _sparql(live_server)
     client.setMethod("POST")
-    client.setQuery(SKOS + "ASK { ?c skos:prefLabel \"deceptive alignment\"@en }")
+    client.setQuery(SKOS + 'ASK { ?c skos:prefLabel "deceptive alignment"@en }')
     client.setReturnFormat(JSON)
     assert client.query().convert()["boolean"] is True  # type: ignore[index,call-overload]
 
@@ -42,8 +42,9 @@ def test_sparqlwrapper_construct(live_server: str) -> None:
 
 
 def _post(url: str, body: bytes, content_type: str) -> tuple[int, str, str]:
-    req = urllib.request.Request(url, data=body, method="POST",
-                                 headers={"Content-Type": content_type})
+    req = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": content_type}
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, r.headers["Content-Type"], r.read().decode()
@@ -84,18 +85,23 @@ class _Listener:
 def test_service_never_reaches_the_listener(live_server: str, how: str) -> None:
     listener = _Listener()
     try:
-        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> " \
-                "{ ?s ?p ?o } }"
+        query = (
+            f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+        )
         if how == "get":
-            status, ctype, body = _get(live_server + "/v1/sparql?query=" +
-                                       urllib.parse.quote(query))
+            status, ctype, body = _get(
+                live_server + "/v1/sparql?query=" + urllib.parse.quote(query)
+            )
         elif how == "form":
-            status, ctype, body = _post(live_server + "/v1/sparql",
-                                        urllib.parse.urlencode({"query": query}).encode(),
-                                        "application/x-www-form-urlencoded")
+            status, ctype, body = _post(
+                live_server + "/v1/sparql",
+                urllib.parse.urlencode({"query": query}).encode(),
+                "application/x-www-form-urlencoded",
+            )
         else:
-            status, ctype, body = _post(live_server + "/v1/sparql", query.encode(),
-                                        "application/sparql-query")
+            status, ctype, body = _post(
+                live_server + "/v1/sparql", query.encode(), "application/sparql-query"
+            )
         time.sleep(0.3)
         assert status == 400 and ctype == "application/problem+json"
         assert "SERVICE is not allowed" in body
@@ -139,20 +145,31 @@ def test_runaway_query_is_stopped_while_the_server_keeps_answering(live_server: 
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "text"),
     [
-        (b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update", 400,
-         "Updates are not allowed"),
-        (b"update=INSERT+DATA+%7B%7D", "application/x-www-form-urlencoded", 400,
-         "Updates are not allowed"),
-        (b"query=SELECT+*+WHERE+%7B%3Fs+%3Fp+%3Fo%7D&default-graph-uri=http%3A%2F%2Fx.test%2F",
-         "application/x-www-form-urlencoded", 400, "default-graph-uri"),
+        (
+            b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "application/sparql-update",
+            400,
+            "Updates are not allowed",
+        ),
+        (
+            b"update=INSERT+DATA+%7B%7D",
+            "application/x-www-form-urlencoded",
+            400,
+            "Updates are not allowed",
+        ),
+        (
+            b"query=SELECT+*+WHERE+%7B%3Fs+%3Fp+%3Fo%7D&default-graph-uri=http%3A%2F%2Fx.test%2F",
+            "application/x-www-form-urlencoded",
+            400,
+            "default-graph-uri",
+        ),
         (b"SELECT * WHERE { ?s ?p ?o }", "text/plain", 415, "application/sparql-query"),
         (b"x" * 50_000, "application/sparql-query", 413, "larger than"),
         (b"SELECT WHERE {", "application/sparql-query", 400, "syntax error"),
         (b"", "application/x-www-form-urlencoded", 400, "`query` parameter"),
     ],
 )
-def test_refusals(live_server: str, body: bytes, content_type: str, status: int,
-                  text: str) -> None:
+def test_refusals(live_server: str, body: bytes, content_type: str, status: int, text: str) -> None:
     got, ctype, answer = _post(live_server + "/v1/sparql", body, content_type)
     assert (got, ctype) == (status, "application/problem+json")
     assert text in answer
@@ -167,15 +184,19 @@ def test_over_long_query_by_get(live_server: str) -> None:
 
 def test_results_by_accept(live_server: str) -> None:
     q = urllib.parse.quote(SKOS + "SELECT ?l WHERE { ?c skos:prefLabel ?l } LIMIT 1")
-    for accept, media in [("text/csv", "text/csv"),
-                          ("application/sparql-results+xml", "application/sparql-results+xml"),
-                          ("text/tab-separated-values", "text/tab-separated-values")]:
-        req = urllib.request.Request(live_server + "/v1/sparql?query=" + q,
-                                     headers={"Accept": accept})
+    for accept, media in [
+        ("text/csv", "text/csv"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ]:
+        req = urllib.request.Request(
+            live_server + "/v1/sparql?query=" + q, headers={"Accept": accept}
+        )
         with urllib.request.urlopen(req, timeout=10) as r:
             assert r.headers["Content-Type"].split(";")[0] == media
-    req = urllib.request.Request(live_server + "/v1/sparql?query=" + q,
-                                 headers={"Accept": "image/png"})
+    req = urllib.request.Request(
+        live_server + "/v1/sparql?query=" + q, headers={"Accept": "image/png"}
+    )
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(req, timeout=10)
     assert caught.value.code == 406

@@ -30,19 +30,32 @@ CROSS = "SELECT * WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(100
 @pytest.fixture(scope="module")
 def base() -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "KG_SPARQL_TIMEOUT": str(TIMEOUT),
-           "KG_SPARQL_MAX_BYTES": str(MAX_BYTES),
-           "KG_SPARQL_MAX_MEMORY": str(256 * 1024 * 1024), "KG_SPARQL_QUEUE": "2"}
-    with server([sys.executable, "-m", "kg.cli", "serve", "--port", str(port),
-                 "--log-level", "warning"], port, env, wait=60) as url:
+    env = {
+        **os.environ,
+        "KG_SPARQL_TIMEOUT": str(TIMEOUT),
+        "KG_SPARQL_MAX_BYTES": str(MAX_BYTES),
+        "KG_SPARQL_MAX_MEMORY": str(256 * 1024 * 1024),
+        "KG_SPARQL_QUEUE": "2",
+    }
+    with server(
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--log-level", "warning"],
+        port,
+        env,
+        wait=60,
+    ) as url:
         yield url
 
 
 def _sparql(base: str, query: str) -> tuple[int, dict[str, str], dict[str, object]]:
     request = urllib.request.Request(
-        base + "/v1/sparql", data=query.encode(), method="POST",
-        headers={"Content-Type": "application/sparql-query",
-                 "Accept": "application/sparql-results+json"})
+        base + "/v1/sparql",
+        data=query.encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as r:
             return r.status, dict(r.headers), json.loads(r.read())
@@ -73,8 +86,10 @@ def test_deep_nesting_is_answered_or_refused_but_never_a_500(base: str, depth: i
 
 
 def test_an_answer_over_the_byte_limit_is_refused(base: str) -> None:
-    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?a ?b WHERE { "
-             "?x skos:definition ?a . ?y skos:definition ?b } LIMIT 9999")
+    query = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?a ?b WHERE { "
+        "?x skos:definition ?a . ?y skos:definition ?b } LIMIT 9999"
+    )
     status, _, body = _sparql(base, query)
     assert status == 413 and body["type"] == "/problems/result-too-large"
     assert f"{MAX_BYTES:,} bytes" in str(body["detail"])
@@ -83,8 +98,10 @@ def test_an_answer_over_the_byte_limit_is_refused(base: str) -> None:
 def test_a_query_that_needs_too_much_memory_ends_only_its_worker(base: str) -> None:
     with HealthPoll(base) as health:
         status, _, body = _sparql(base, CROSS)
-    assert status == 422 and body["type"] in ("/problems/query-too-expensive",
-                                              "/problems/query-timeout")
+    assert status == 422 and body["type"] in (
+        "/problems/query-too-expensive",
+        "/problems/query-timeout",
+    )
     assert health.failures == 0 and health.worst < 2.0
     status, _, body = _sparql(base, "ASK { ?s ?p ?o }")  # a new worker answers
     assert status == 200 and body["boolean"] is True

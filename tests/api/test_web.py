@@ -36,8 +36,9 @@ class _Page(HTMLParser):
         a = dict(attrs)
         if tag == "svg":
             self.in_svg += 1
-        if tag not in self.VOID and not (self.in_svg and tag in {"rect", "path", "line",
-                                                                 "circle", "polygon"}):
+        if tag not in self.VOID and not (
+            self.in_svg and tag in {"rect", "path", "line", "circle", "polygon"}
+        ):
             self.stack.append(tag)
         if tag == "a" and a.get("href"):
             self.links.append(str(a["href"]))
@@ -96,12 +97,17 @@ def test_every_concept_page_renders(live: TestClient, shipped: KnowledgeGraph) -
         for rel in shipped.relations_of(cid):
             other = rel.target if rel.source == cid else rel.source
             assert f"/concepts/{other}" in page.links, (cid, other)
-        listed = [(m.group(1), int(m.group(2)), int(m.group(3))) for link in page.links
-                  if (m := re.fullmatch(r"/sources/([\w-]+)#q-(\d+)-(\d+)", link))]
+        listed = [
+            (m.group(1), int(m.group(2)), int(m.group(3)))
+            for link in page.links
+            if (m := re.fullmatch(r"/sources/([\w-]+)#q-(\d+)-(\d+)", link))
+        ]
         for c in concept.citations:
             # listed itself, or inside a longer passage the page lists (one footnote for both)
-            assert any(sid == c.source and a <= c.start and c.end <= b
-                       for sid, a, b in listed), (cid, c.quote)
+            assert any(sid == c.source and a <= c.start and c.end <= b for sid, a, b in listed), (
+                cid,
+                c.quote,
+            )
 
 
 def test_concept_page_content(live: TestClient, shipped: KnowledgeGraph) -> None:
@@ -110,14 +116,19 @@ def test_concept_page_content(live: TestClient, shipped: KnowledgeGraph) -> None
     assert "<h1>mesa-optimizer</h1>" in html
     assert 'role="img"' in html and "<title" in html  # the picture has a text alternative
     assert re.search(r'<g class="node"[^>]*data-id="mesa-objective"', html)
-    assert "The mesa-optimizer pursues <a href=\"/concepts/mesa-objective\">the mesa-objective" \
+    assert (
+        'The mesa-optimizer pursues <a href="/concepts/mesa-objective">the mesa-objective'
         "</a>" in html
+    )
     # each relation says why it holds, cited like the sentence it explains
-    rel = next(r for r in shipped.relations_between("mesa-optimizer", "mesa-objective")
-               if r.type == "has_objective")
+    rel = next(
+        r
+        for r in shipped.relations_between("mesa-optimizer", "mesa-objective")
+        if r.type == "has_objective"
+    )
     assert rel.note is not None
     first = html.index('<span class="note">', html.index('href="/concepts/mesa-objective">'))
-    assert html[first:first + 200].startswith(f'<span class="note">{rel.note.split(".")[0]}')
+    assert html[first : first + 200].startswith(f'<span class="note">{rel.note.split(".")[0]}')
 
 
 def test_label_redirects_and_unknown_is_a_404_page(live: TestClient) -> None:
@@ -148,11 +159,14 @@ def test_relate_page(live: TestClient, shipped: KnowledgeGraph) -> None:
     assert "rel-x" in empty.labels_for and "rel-y" in empty.labels_for
 
 
-@pytest.mark.parametrize(("query", "status", "says"), [
-    ("x=evolutoin&y=mesa-optimizer", 200, None),
-    ("x=nothing-like-this&y=mesa-optimizer", 404, "No concept matches"),
-    ("x=evolution&y=natural selection", 400, "both name"),
-])
+@pytest.mark.parametrize(
+    ("query", "status", "says"),
+    [
+        ("x=evolutoin&y=mesa-optimizer", 200, None),
+        ("x=nothing-like-this&y=mesa-optimizer", 404, "No concept matches"),
+        ("x=evolution&y=natural selection", 400, "both name"),
+    ],
+)
 def test_relate_page_errors(live: TestClient, query: str, status: int, says: str | None) -> None:
     r = live.get(f"/relate?{query}")
     assert r.status_code == status and r.headers["content-type"].startswith("text/html")
@@ -176,16 +190,24 @@ def test_ask_page(live: TestClient) -> None:
 def test_source_page_highlights_every_quote(live: TestClient, shipped: KnowledgeGraph) -> None:
     sid = "what-is-inner-alignment"
     html = live.get(f"/sources/{sid}").text
-    spans = {(c.start, c.end) for concept in shipped.concepts.values() for c in concept.citations
-             if c.source == sid}
-    spans |= {(c.start, c.end) for rel in shipped.relations for c in rel.citations
-              if c.source == sid}
+    spans = {
+        (c.start, c.end)
+        for concept in shipped.concepts.values()
+        for c in concept.citations
+        if c.source == sid
+    }
+    spans |= {
+        (c.start, c.end) for rel in shipped.relations for c in rel.citations if c.source == sid
+    }
     anchors = set(re.findall(r'id="q-(\d+)-(\d+)"', html))
     assert {(str(a), str(b)) for a, b in spans} == anchors
     assert html.count("<mark>") >= 1
     # the text between tags is the source, unchanged
-    plain = re.sub(r"<sup class=\"cited-by\">.*?</sup>", "", html.split(
-        '<div class="source-text">')[1].split("</div>")[0])
+    plain = re.sub(
+        r"<sup class=\"cited-by\">.*?</sup>",
+        "",
+        html.split('<div class="source-text">')[1].split("</div>")[0],
+    )
     assert unescape(re.sub(r"<[^>]+>", "", plain)) == shipped.source_text(sid)
     get_page(live, "/sources")
     get_page(live, "/sources/risks-from-learned-optimization")
@@ -193,14 +215,21 @@ def test_source_page_highlights_every_quote(live: TestClient, shipped: Knowledge
 
 
 def test_browser_asking_for_a_concept_iri_lands_on_its_page(live: TestClient) -> None:
-    r = live.get("/alignment-kg/concept/mesa-optimizer", headers={"accept": BROWSER},
-                 follow_redirects=False)
+    r = live.get(
+        "/alignment-kg/concept/mesa-optimizer", headers={"accept": BROWSER}, follow_redirects=False
+    )
     assert r.status_code == 303 and r.headers["location"] == "/concepts/mesa-optimizer"
-    r = live.get("/alignment-kg/concept/mesa-optimizer", headers={"accept": "text/turtle"},
-                 follow_redirects=False)
+    r = live.get(
+        "/alignment-kg/concept/mesa-optimizer",
+        headers={"accept": "text/turtle"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/v1/concepts/mesa-optimizer"
-    r = live.get("/alignment-kg/source/what-is-inner-alignment", headers={"accept": BROWSER},
-                 follow_redirects=False)
+    r = live.get(
+        "/alignment-kg/source/what-is-inner-alignment",
+        headers={"accept": BROWSER},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/sources/what-is-inner-alignment"
 
 
@@ -209,19 +238,24 @@ def test_svg_endpoints(live: TestClient, shipped: KnowledgeGraph) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
     root = ET.fromstring(r.text)
     ids = {g.get("data-id") for g in root.iter(f"{SVG_NS}g") if g.get("class") == "node"}
-    neighbours = {rel.target if rel.source == "mesa-optimizer" else rel.source
-                  for rel in shipped.relations_of("mesa-optimizer")}
+    neighbours = {
+        rel.target if rel.source == "mesa-optimizer" else rel.source
+        for rel in shipped.relations_of("mesa-optimizer")
+    }
     assert ids == {"mesa-optimizer"} | neighbours
     r = live.get("/v1/relate.svg?x=evolution&y=mesa-optimizer")
     assert r.status_code == 200
     ET.fromstring(r.text)
-    for url, status in [("/v1/concepts/nope/graph.svg", 404),
-                        ("/v1/concepts/mesa-optimizer/graph.svg?depth=3", 422),
-                        ("/v1/relate.svg?x=evolution", 422),
-                        ("/v1/relate.svg?x=evolution&y=nope-nope", 404)]:
+    for url, status in [
+        ("/v1/concepts/nope/graph.svg", 404),
+        ("/v1/concepts/mesa-optimizer/graph.svg?depth=3", 422),
+        ("/v1/relate.svg?x=evolution", 422),
+        ("/v1/relate.svg?x=evolution&y=nope-nope", 404),
+    ]:
         r = live.get(url)
-        assert r.status_code == status and r.headers["content-type"] == \
-            "application/problem+json", url
+        assert (
+            r.status_code == status and r.headers["content-type"] == "application/problem+json"
+        ), url
 
 
 def test_static_assets_are_served(live: TestClient) -> None:

@@ -27,31 +27,64 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("What is a mesa-optimizer in machine learning?", "define", ["mesa-optimizer"]),
     ("tell me about instrumental convergence please", "define", ["instrumental-convergence"]),
     ("What does the bottle cap example show?", "define", ["bottle-cap"]),
-    ("What is the difference between training and deployment?", "define",
-     ["training-vs-deployment"]),
-    ("How does the base optimizer relate to the mesa-optimizer?", "relate",
-     ["base-optimizer", "mesa-optimizer"]),
+    (
+        "What is the difference between training and deployment?",
+        "define",
+        ["training-vs-deployment"],
+    ),
+    (
+        "How does the base optimizer relate to the mesa-optimizer?",
+        "relate",
+        ["base-optimizer", "mesa-optimizer"],
+    ),
     ("how is evolution related to humans", "relate", ["evolution", "humans"]),
-    ("Is deceptive alignment a kind of pseudo-alignment?", "yes_no",
-     ["deceptive-alignment", "pseudo-alignment"]),
-    ("How does distributional shift cause pseudo-alignment?", "how",
-     ["distributional-shift", "pseudo-alignment"]),
-    ("what connects gradient descent and mesa optimizers", "relate",
-     ["gradient-descent", "mesa-optimizer"]),
+    (
+        "Is deceptive alignment a kind of pseudo-alignment?",
+        "yes_no",
+        ["deceptive-alignment", "pseudo-alignment"],
+    ),
+    (
+        "How does distributional shift cause pseudo-alignment?",
+        "how",
+        ["distributional-shift", "pseudo-alignment"],
+    ),
+    (
+        "what connects gradient descent and mesa optimizers",
+        "relate",
+        ["gradient-descent", "mesa-optimizer"],
+    ),
     ("Is gradient descent an optimizer?", "yes_no", ["gradient-descent", "optimizer"]),
-    ("What is the difference between a base optimizer and a mesa-optimizer?", "difference",
-     ["base-optimizer", "mesa-optimizer"]),
-    ("whats the difference between inner and outer alignment", "difference",
-     ["inner-alignment", "outer-alignment"]),
-    ("What is the difference between corrigible and deceptive alignment?", "difference",
-     ["corrigible-alignment", "deceptive-alignment"]),
+    (
+        "What is the difference between a base optimizer and a mesa-optimizer?",
+        "difference",
+        ["base-optimizer", "mesa-optimizer"],
+    ),
+    (
+        "whats the difference between inner and outer alignment",
+        "difference",
+        ["inner-alignment", "outer-alignment"],
+    ),
+    (
+        "What is the difference between corrigible and deceptive alignment?",
+        "difference",
+        ["corrigible-alignment", "deceptive-alignment"],
+    ),
     ("inner alignment vs outer alignment", "difference", ["inner-alignment", "outer-alignment"]),
-    ("Is the mesa-objective the same as the base objective?", "yes_no",
-     ["mesa-objective", "base-objective"]),
-    ("compare internal and corrigible alignment", "difference",
-     ["internal-alignment", "corrigible-alignment"]),
-    ("How does robust alignment differ from pseudo alignment", "difference",
-     ["robust-alignment", "pseudo-alignment"]),
+    (
+        "Is the mesa-objective the same as the base objective?",
+        "yes_no",
+        ["mesa-objective", "base-objective"],
+    ),
+    (
+        "compare internal and corrigible alignment",
+        "difference",
+        ["internal-alignment", "corrigible-alignment"],
+    ),
+    (
+        "How does robust alignment differ from pseudo alignment",
+        "difference",
+        ["robust-alignment", "pseudo-alignment"],
+    ),
     ("What are some examples of pseudo-alignment?", "examples", ["pseudo-alignment"]),
     ("give me an example of a mesa-optimiser", "examples", ["mesa-optimizer"]),
     ("examples of deceptive alignment", "examples", ["deceptive-alignment"]),
@@ -61,21 +94,36 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("what is the mesa-optimizer's goal", "define", ["mesa-optimizer"]),
     ("what do humans optimise for", "define", ["humans"]),
     ("explain deceptive alignment like im five", "define", ["deceptive-alignment"]),
-    ("What is the main difference between inner and outer alignment?", "difference",
-     ["inner-alignment", "outer-alignment"]),
-    ("whats the diffrence between a mesa optimiser and a meta optimiser", "difference",
-     ["mesa-optimizer", "meta-optimizer"]),
-    ("corrigible vs deceptive vs internal alignment", "difference",
-     ["corrigible-alignment", "deceptive-alignment", "internal-alignment"]),
+    (
+        "What is the main difference between inner and outer alignment?",
+        "difference",
+        ["inner-alignment", "outer-alignment"],
+    ),
+    (
+        "whats the diffrence between a mesa optimiser and a meta optimiser",
+        "difference",
+        ["mesa-optimizer", "meta-optimizer"],
+    ),
+    (
+        "corrigible vs deceptive vs internal alignment",
+        "difference",
+        ["corrigible-alignment", "deceptive-alignment", "internal-alignment"],
+    ),
     ("is a human an optimizer", "yes_no", ["humans", "optimizer"]),
     ("what is the bottlecap example about", "define", ["bottle-cap"]),
     ("Why is deceptive alignment dangerous?", "why", ["deceptive-alignment"]),
     ("Why would a mesa-optimizer be deceptive?", "why", ["mesa-optimizer", "deceptive-alignment"]),
-    ("Are humans the base or the mesa-optimizer in the evolution analogy?", "which",
-     ["humans", "mesa-optimizer", "base-optimizer"]),
+    (
+        "Are humans the base or the mesa-optimizer in the evolution analogy?",
+        "which",
+        ["humans", "mesa-optimizer", "base-optimizer"],
+    ),
     ("What happens under distributional shift?", "what_happens", ["distributional-shift"]),
-    ("Will adversarial training catch a deceptive model?", "yes_no",
-     ["adversarial-training", "deceptive-alignment"]),
+    (
+        "Will adversarial training catch a deceptive model?",
+        "yes_no",
+        ["adversarial-training", "deceptive-alignment"],
+    ),
     ("What is reward hacking?", "unknown", []),
     ("mesa-optimizer risk", "unknown", []),
     ("is GPT-3 a mesa optimizer", "unknown", ["mesa-optimizer"]),
@@ -88,10 +136,10 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
 ]
 
 
-@pytest.mark.parametrize(("question", "intent", "concepts"), QUESTIONS,
-                         ids=[q for q, _i, _c in QUESTIONS])
-def test_question(shipped: KnowledgeGraph, question: str, intent: str,
-                  concepts: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("question", "intent", "concepts"), QUESTIONS, ids=[q for q, _i, _c in QUESTIONS]
+)
+def test_question(shipped: KnowledgeGraph, question: str, intent: str, concepts: list[str]) -> None:
     a = ask(shipped, question)
     assert (a.intent, a.concepts) == (intent, concepts)
     assert a.answer.strip()
@@ -101,7 +149,7 @@ def test_question(shipped: KnowledgeGraph, question: str, intent: str,
     assert first_use == list(range(1, len(a.notes.items) + 1))
     for item in a.notes.items:
         c = item.citation
-        assert shipped.source_text(c.source)[c.start:c.end] == c.quote
+        assert shipped.source_text(c.source)[c.start : c.end] == c.quote
         assert f"[^{item.n}]: " in a.answer
     if intent != "unknown":
         assert a.notes.items, "an answer makes claims, and every claim is cited"
@@ -112,15 +160,19 @@ def test_there_are_at_least_thirty_questions() -> None:
     assert {i for _q, i, _c in QUESTIONS} == set(INTENTS)
 
 
-@pytest.mark.parametrize(("question", "missing"), [
-    ("What is the alignment tax?", ["alignment tax"]),
-    ("mesa-optimizer risk", ["mesa-optimizer risk"]),
-    ("is GPT-3 a mesa optimizer", ["GPT-3"]),
-    ("what is the inner alignment problem in large language models", ["large language models"]),
-    ("What is reward hacking?", ["reward hacking"]),
-])
-def test_unknown_names_what_is_missing(shipped: KnowledgeGraph, question: str,
-                                       missing: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("What is the alignment tax?", ["alignment tax"]),
+        ("mesa-optimizer risk", ["mesa-optimizer risk"]),
+        ("is GPT-3 a mesa optimizer", ["GPT-3"]),
+        ("what is the inner alignment problem in large language models", ["large language models"]),
+        ("What is reward hacking?", ["reward hacking"]),
+    ],
+)
+def test_unknown_names_what_is_missing(
+    shipped: KnowledgeGraph, question: str, missing: list[str]
+) -> None:
     a = ask(shipped, question)
     assert a.missing == missing
     assert a.answer.startswith(f"The graph has no entry for \u201c{missing[0]}\u201d")
@@ -139,8 +191,7 @@ def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> N
     assert facts[0].startswith("- Goal misgeneralization can be caused by ")
 
 
-def test_the_objective_of_a_concept_is_its_has_objective_relation(
-        shipped: KnowledgeGraph) -> None:
+def test_the_objective_of_a_concept_is_its_has_objective_relation(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what is the objective of evolution")
     facts = a.answer.split("In the graph:\n\n")[1].splitlines()
     assert facts[0].startswith("- Evolution pursues genetic fitness.")
@@ -156,8 +207,9 @@ def test_a_remedy_with_a_limit_is_not_a_plain_yes(shipped: KnowledgeGraph) -> No
     # asked whether it settles the problem: a limit makes it a No, with what it can do
     a = ask(shipped, "does adversarial training fix pseudo alignment")
     assert (a.intent, a.verdict) == ("yes_no", "no")
-    assert a.answer.startswith("**No.** Adversarial training does not rule out "
-                               "deceptive alignment.")
+    assert a.answer.startswith(
+        "**No.** Adversarial training does not rule out deceptive alignment."
+    )
     assert "may help against pseudo-alignment" in a.answer
     # asked whether it helps: it helps with part of it, and not with the rest
     a = ask(shipped, "does adversarial training help against pseudo alignment")

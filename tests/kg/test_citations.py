@@ -4,8 +4,10 @@ import pytest
 
 from kg.citations import IndexedText, locate, normalize_text
 
-TEXT = ("Intro.\n\nA \u201cmesa-optimizer\u201d is a learned   algorithm\n"
-        "that is itself an optimizer. It\u2019s here.")
+TEXT = (
+    "Intro.\n\nA \u201cmesa-optimizer\u201d is a learned   algorithm\n"
+    "that is itself an optimizer. It\u2019s here."
+)
 
 
 @pytest.mark.parametrize(
@@ -27,8 +29,9 @@ def test_offsets_point_at_the_quote(quote: str) -> None:
     assert not TEXT[start].isspace() and not TEXT[end - 1].isspace()
 
 
-@pytest.mark.parametrize("quote", ["a learned algorithm that is itself a optimizer", "", "   ",
-                                   "Mesa-optimizer"])
+@pytest.mark.parametrize(
+    "quote", ["a learned algorithm that is itself a optimizer", "", "   ", "Mesa-optimizer"]
+)
 def test_missing_quote_is_none(quote: str) -> None:
     assert locate(quote, TEXT) is None
 

@@ -21,8 +21,10 @@ def test_validate_lists_every_problem(good_dir: Path, capsys: pytest.CaptureFixt
     assert main(["validate", str(good_dir.parent / "bad")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: 15 problem(s) in the data\n")
-    assert "  bad/concepts/mesa-optimizer.yaml:9: dangling target 'optimzer': no such concept " \
-           "(did you mean 'optimizer'?)" in err
+    assert (
+        "  bad/concepts/mesa-optimizer.yaml:9: dangling target 'optimzer': no such concept "
+        "(did you mean 'optimizer'?)" in err
+    )
 
 
 def test_validate_shipped_data_by_default(capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,21 +32,28 @@ def test_validate_shipped_data_by_default(capsys: pytest.CaptureFixture[str]) ->
     assert capsys.readouterr().out.startswith("ok: ")
 
 
-def test_dangling_target_and_invented_quote(tmp_path: Path,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_dangling_target_and_invented_quote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "data"
     shutil.copytree(Path(__file__).resolve().parents[2] / "data", data)
     path = data / "concepts" / "base-optimizer.yaml"
     text = path.read_text("utf-8").replace("target: mesa-optimizer", "target: mesa-optimiser", 1)
-    text = text.replace("citations:\n", "citations:\n  - source: what-is-inner-alignment\n"
-                        "    quote: SGD is the only optimizer that matters.\n", 1)
+    text = text.replace(
+        "citations:\n",
+        "citations:\n  - source: what-is-inner-alignment\n"
+        "    quote: SGD is the only optimizer that matters.\n",
+        1,
+    )
     path.write_text(text, "utf-8")
     assert main(["validate", str(data)]) == 1
     err = capsys.readouterr().err
     assert "data/concepts/base-optimizer.yaml:" in err
     assert "dangling target 'mesa-optimiser'" in err and "did you mean 'mesa-optimizer'?" in err
-    assert "quote not found in source 'what-is-inner-alignment': " \
-           "'SGD is the only optimizer that matters.'" in err
+    assert (
+        "quote not found in source 'what-is-inner-alignment': "
+        "'SGD is the only optimizer that matters.'" in err
+    )
 
 
 def test_show(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,7 +75,7 @@ def test_relate(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["relate", "--data", str(good_dir), "natural selection", "mesa optimizer"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("**Evolution** and **the mesa-optimizer** are linked through humans")
-    assert '[^1]: \u201cEvolution produced humans.\u201d' in out
+    assert "[^1]: \u201cEvolution produced humans.\u201d" in out
 
 
 def test_unknown_term(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -99,18 +108,21 @@ def test_annotate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "text.txt"
     path.write_text("Mesa-optimisers and the base objective; mesa optimizers.", "utf-8")
     assert main(["annotate", str(path), "--first-only"]) == 0
-    assert capsys.readouterr().out == ("0\t15\tmesa-optimizer\tMesa-optimisers\n"
-                                       "24\t38\tbase-objective\tbase objective\n")
+    assert capsys.readouterr().out == (
+        "0\t15\tmesa-optimizer\tMesa-optimisers\n24\t38\tbase-objective\tbase objective\n"
+    )
 
 
-def test_export_to_a_file_and_to_standard_output(good_dir: Path, tmp_path: Path,
-                                                 capsysbinary: pytest.CaptureFixture[bytes]
-                                                 ) -> None:
+def test_export_to_a_file_and_to_standard_output(
+    good_dir: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
     base = "https://example.org/kg/"
     out = tmp_path / "kg.ttl"
     assert main(["export", "--data", str(good_dir), "--base", base, "-o", str(out)]) == 0
-    assert capsysbinary.readouterr().err == \
-        f"wrote {out.stat().st_size:,} bytes of turtle to {out}\n".encode()
+    assert (
+        capsysbinary.readouterr().err
+        == f"wrote {out.stat().st_size:,} bytes of turtle to {out}\n".encode()
+    )
     assert list(tmp_path.iterdir()) == [out]  # the side file was renamed
     assert main(["export", "--data", str(good_dir), "--base", base, "--format", "nt"]) == 0
     nt = capsysbinary.readouterr().out
@@ -121,8 +133,12 @@ def test_export_to_a_file_and_to_standard_output(good_dir: Path, tmp_path: Path,
 
 @pytest.mark.parametrize("where", ["a directory", "a failed rename"])
 def test_export_that_cannot_be_written_leaves_nothing_behind(
-        where: str, good_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    where: str,
+    good_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     target = tmp_path / "kg.ttl"
     if where == "a directory":
         target.mkdir()
@@ -137,11 +153,26 @@ def test_export_that_cannot_be_written_leaves_nothing_behind(
     assert list(tmp_path.iterdir()) == ([target] if target.exists() else [])
 
 
-def test_tokens_are_created_listed_and_revoked(good_dir: Path, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_tokens_are_created_listed_and_revoked(
+    good_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = str(tmp_path / "kg.sqlite3")
-    assert main(["token", "create", "alice", "--store", store, "--data", str(good_dir),
-                 "--scope", "relations:write"]) == 0
+    assert (
+        main(
+            [
+                "token",
+                "create",
+                "alice",
+                "--store",
+                store,
+                "--data",
+                str(good_dir),
+                "--scope",
+                "relations:write",
+            ]
+        )
+        == 0
+    )
     secret = capsys.readouterr().out.strip()
     assert secret.startswith("kgt_")
     assert main(["token", "list", "--store", store]) == 0
@@ -160,21 +191,26 @@ def test_tokens_are_created_listed_and_revoked(good_dir: Path, tmp_path: Path,
     opened.close()
 
 
-def test_token_needs_a_store(monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_token_needs_a_store(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("KG_STORE_PATH", raising=False)
     assert main(["token", "list"]) == 2
     assert "name the store" in capsys.readouterr().err
 
 
-def test_dump_writes_the_store_back(good_dir: Path, tmp_path: Path,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_dump_writes_the_store_back(
+    good_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = tmp_path / "kg.sqlite3"
     opened = SqliteStore.create(store, good_dir)
     rel = "concepts/evolution.yaml"
     content, at = opened.read(rel)  # type: ignore[misc]
-    opened.commit({rel: content.replace(b"evolution", b"evolution", 1) + b"# edited\n"},
-                  "alice", expected={rel: at})
+    opened.commit(
+        {rel: content.replace(b"evolution", b"evolution", 1) + b"# edited\n"},
+        "alice",
+        expected={rel: at},
+    )
     opened.close()
     out = tmp_path / "out"
     shutil.copytree(good_dir, out)
@@ -184,9 +220,11 @@ def test_dump_writes_the_store_back(good_dir: Path, tmp_path: Path,
     assert dict(data_files(out)).keys() == dict(data_files(good_dir)).keys()
 
 
-def test_store_import_commits_what_a_directory_changed(good_dir: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str],
-                                                       ) -> None:
+def test_store_import_commits_what_a_directory_changed(
+    good_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     store = tmp_path / "kg.sqlite3"
     SqliteStore.create(store, good_dir).close()
     pulled = tmp_path / "pulled"
@@ -208,15 +246,15 @@ def test_store_import_commits_what_a_directory_changed(good_dir: Path, tmp_path:
     opened.close()
 
 
-def test_store_commands_fail_cleanly(good_dir: Path, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_store_commands_fail_cleanly(
+    good_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     missing = str(tmp_path / "none" / "kg.sqlite3")
     assert main(["token", "list", "--store", missing]) == 2
     assert "there is no store at" in capsys.readouterr().err
     assert not (tmp_path / "none").exists()  # listing made no store
     store = str(tmp_path / "kg.sqlite3")
-    assert main(["token", "create", "two\nlines", "--store", store,
-                 "--data", str(good_dir)]) == 2
+    assert main(["token", "create", "two\nlines", "--store", store, "--data", str(good_dir)]) == 2
     assert "one line" in capsys.readouterr().err
     assert main(["token", "create", "ok", "--store", store, "--data", str(good_dir)]) == 0
     capsys.readouterr()

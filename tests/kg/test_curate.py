@@ -24,8 +24,10 @@ from kg.store import SqliteStore, StaleWrite, data_files
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data"
-QUOTE = {"source": "what-is-inner-alignment",
-         "quote": "A “mesa-optimizer” is a learned algorithm that is itself an optimizer."}
+QUOTE = {
+    "source": "what-is-inner-alignment",
+    "quote": "A “mesa-optimizer” is a learned algorithm that is itself an optimizer.",
+}
 TOY = {"label": "toy", "kind": "concept", "definition": "A toy.", "citations": [QUOTE]}
 
 
@@ -51,8 +53,9 @@ def test_load_gives_the_graph_of_the_data_and_the_head(two: tuple[Curator, Curat
     assert head == a.store.head() > 0
 
 
-def test_a_commit_returns_the_graph_of_the_committed_state(two: tuple[Curator, Curator],
-                                                          ) -> None:
+def test_a_commit_returns_the_graph_of_the_committed_state(
+    two: tuple[Curator, Curator],
+) -> None:
     a, b = two
     done = a.change(concept_path("toy"), put_concept(TOY), "alice", expected=None)
     assert "toy" in done.graph.concepts
@@ -75,14 +78,18 @@ def test_a_stale_or_failing_edit_commits_nothing(two: tuple[Curator, Curator]) -
 
 
 def test_an_edit_checked_against_a_state_that_moved_on_is_checked_again(
-        two: tuple[Curator, Curator]) -> None:
+    two: tuple[Curator, Curator],
+) -> None:
     a, b = two
     a.change(concept_path("toy"), put_concept(TOY), "alice", expected=None)
     b.load()
     calls = 0
-    link = relation_edit("evolution", "related_to", "toy",
-                         lambda _: {"type": "related_to", "target": "toy",
-                                    "citations": [QUOTE]})
+    link = relation_edit(
+        "evolution",
+        "related_to",
+        "toy",
+        lambda _: {"type": "related_to", "target": "toy", "citations": [QUOTE]},
+    )
 
     def edit(current: bytes | None) -> bytes | None:
         nonlocal calls
@@ -95,8 +102,7 @@ def test_an_edit_checked_against_a_state_that_moved_on_is_checked_again(
     with pytest.raises(DataError) as caught:
         b.change(concept_path("evolution"), edit, "bob", ANY)
     assert calls == 2
-    assert [p.message for p in caught.value.problems] == \
-        ["dangling target 'toy': no such concept"]
+    assert [p.message for p in caught.value.problems] == ["dangling target 'toy': no such concept"]
     assert a.store.head() == head + 1  # the deletion, and nothing of bob's
     graph, _ = a.load()
     assert "toy" not in graph.concepts
@@ -105,12 +111,19 @@ def test_an_edit_checked_against_a_state_that_moved_on_is_checked_again(
 def test_edits_of_two_processes_both_land(two: tuple[Curator, Curator]) -> None:
     a, b = two
     b.load()
-    a.change(concept_path("evolution"), patch_concept(
-        "evolution", lambda r: {**r, "aliases": ["natural selection"]}), "alice")
+    a.change(
+        concept_path("evolution"),
+        patch_concept("evolution", lambda r: {**r, "aliases": ["natural selection"]}),
+        "alice",
+    )
     # b's copy is behind; its edit applies to the current file, so alice's stays
-    b.change(concept_path("evolution"), patch_concept(
-        "evolution", lambda r: {**r, "definition": "Natural selection as an optimizer."}),
-        "bob")
+    b.change(
+        concept_path("evolution"),
+        patch_concept(
+            "evolution", lambda r: {**r, "definition": "Natural selection as an optimizer."}
+        ),
+        "bob",
+    )
     content, _ = a.store.read(concept_path("evolution"))  # type: ignore[misc]
     record = record_of(content)
     assert record["aliases"] == ["natural selection"]
@@ -136,13 +149,16 @@ def test_replace_all_takes_in_a_directory_as_one_commit(two: tuple[Curator, Cura
     done = b.replace_all(files, "git")  # b has not seen alice's toy: it is removed all the same
     assert done is not None and "toy" not in done.graph.concepts
     assert [(c.path, c.action) for c in a.store.changes(head)] == [
-        ("concepts/evolution.yaml", "update"), ("concepts/toy.yaml", "delete")]
+        ("concepts/evolution.yaml", "update"),
+        ("concepts/toy.yaml", "delete"),
+    ]
     assert dict(a.store.files()) == files
     assert b.replace_all(files, "git") is None
 
 
 def test_the_graph_of_a_commit_is_of_its_revision_even_if_another_lands_next(
-        two: tuple[Curator, Curator]) -> None:
+    two: tuple[Curator, Curator],
+) -> None:
     a, b = two
     b.load()
     commit = b.store.commit
@@ -153,8 +169,11 @@ def test_the_graph_of_a_commit_is_of_its_revision_even_if_another_lands_next(
         return revision
 
     b.store.commit = commit_then_another  # type: ignore[method-assign]
-    done = b.change(concept_path("evolution"), patch_concept(
-        "evolution", lambda r: {**r, "aliases": ["natural selection"]}), "bob")
+    done = b.change(
+        concept_path("evolution"),
+        patch_concept("evolution", lambda r: {**r, "aliases": ["natural selection"]}),
+        "bob",
+    )
     assert done.graph is not None and "toy" not in done.graph.concepts
     # the graph is of the store at done.revision; a server serving it must see that
     # the store has moved past it, and load again
@@ -165,8 +184,9 @@ def test_an_edit_that_changes_nothing_makes_no_revision(two: tuple[Curator, Cura
     a, _ = two
     head = a.store.head()
     at = a.read(concept_path("evolution"))[1]  # type: ignore[index]
-    done = a.change(concept_path("evolution"), patch_concept("evolution", lambda r: r),
-                    "alice", expected=at)
+    done = a.change(
+        concept_path("evolution"), patch_concept("evolution", lambda r: r), "alice", expected=at
+    )
     assert (done.revision, done.graph) == (at, None) and a.store.head() == head
 
 

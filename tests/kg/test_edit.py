@@ -44,18 +44,48 @@ def test_rewriting_every_file_canonically_gives_the_same_graph(tmp_path: Path) -
     assert load_graph(out).content() == load_graph(DATA).content()
 
 
-@pytest.mark.parametrize("value", [
-    "it's", 'say "no"', "null", "yes", "2019", "#hash", "- dash", "a: b", "[x]", "{y}",
-    "tab\there", "line\nbreak", "bell\x07", "  padded  ", "", "ümlaut “quotes”", "*star",
-    "&anchor", "!tag", "%percent", "@at", "`tick", "|pipe", ">fold", "~",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "it's",
+        'say "no"',
+        "null",
+        "yes",
+        "2019",
+        "#hash",
+        "- dash",
+        "a: b",
+        "[x]",
+        "{y}",
+        "tab\there",
+        "line\nbreak",
+        "bell\x07",
+        "  padded  ",
+        "",
+        "ümlaut “quotes”",
+        "*star",
+        "&anchor",
+        "!tag",
+        "%percent",
+        "@at",
+        "`tick",
+        "|pipe",
+        ">fold",
+        "~",
+    ],
+)
 def test_any_string_reads_back_as_itself(value: str) -> None:
-    record: dict[str, Any] = {"label": value, "kind": value, "aliases": [value],
-                              "definition": value, "article": value,
-                              "citations": [{"source": value, "quote": value}],
-                              "relations": [{"type": value, "target": value,
-                                             "citations": [{"source": value,
-                                                            "quote": value}]}]}
+    record: dict[str, Any] = {
+        "label": value,
+        "kind": value,
+        "aliases": [value],
+        "definition": value,
+        "article": value,
+        "citations": [{"source": value, "quote": value}],
+        "relations": [
+            {"type": value, "target": value, "citations": [{"source": value, "quote": value}]}
+        ],
+    }
     back = yaml.safe_load(to_yaml(record))
     assert back["label"] == back["kind"] == back["aliases"][0] == back["article"] == value
     assert back["citations"][0] == {"source": value, "quote": value}
@@ -64,11 +94,23 @@ def test_any_string_reads_back_as_itself(value: str) -> None:
 
 
 def test_unexpected_values_are_kept_for_the_loader_to_report() -> None:
-    record: dict[str, Any] = {"label": 5, "kind": None, "definition": ["x"], "extra": True,
-                              "citations": "none", "relations": ["odd", {}]}
+    record: dict[str, Any] = {
+        "label": 5,
+        "kind": None,
+        "definition": ["x"],
+        "extra": True,
+        "citations": "none",
+        "relations": ["odd", {}],
+    }
     back = yaml.safe_load(to_yaml(record))
-    assert back == {"label": 5, "kind": None, "definition": ["x"], "extra": True,
-                    "citations": "none", "relations": ["odd", {}]}
+    assert back == {
+        "label": 5,
+        "kind": None,
+        "definition": ["x"],
+        "extra": True,
+        "citations": "none",
+        "relations": ["odd", {}],
+    }
 
 
 def test_a_long_definition_is_folded_and_unfolds_to_the_same_words() -> None:
@@ -80,14 +122,17 @@ def test_a_long_definition_is_folded_and_unfolds_to_the_same_words() -> None:
     assert yaml.safe_load(text)["definition"] == words
 
 
-@pytest.mark.parametrize("target, patch, expected", [
-    ({"a": 1}, {"a": None}, {}),
-    ({"a": [1, 2]}, {"a": [3]}, {"a": [3]}),
-    ({"a": {"b": 1, "c": 2}}, {"a": {"b": None}}, {"a": {"c": 2}}),
-    ({"a": 1}, {"b": {"c": None}}, {"a": 1, "b": {}}),
-    ({"a": 1}, ["x"], ["x"]),
-    ("text", {"a": 1}, {"a": 1}),
-])
+@pytest.mark.parametrize(
+    "target, patch, expected",
+    [
+        ({"a": 1}, {"a": None}, {}),
+        ({"a": [1, 2]}, {"a": [3]}, {"a": [3]}),
+        ({"a": {"b": 1, "c": 2}}, {"a": {"b": None}}, {"a": {"c": 2}}),
+        ({"a": 1}, {"b": {"c": None}}, {"a": 1, "b": {}}),
+        ({"a": 1}, ["x"], ["x"]),
+        ("text", {"a": 1}, {"a": 1}),
+    ],
+)
 def test_merge_patch_follows_rfc_7396(target: Any, patch: Any, expected: Any) -> None:
     before = repr(target)
     assert merge_patch(target, patch) == expected
@@ -105,12 +150,16 @@ def test_paths_and_ids() -> None:
 @given(st.text(max_size=40), st.lists(st.text(max_size=10), max_size=3))
 @settings(max_examples=2000, deadline=None, derandomize=True, database=None)
 def test_every_string_round_trips(value: str, more: list[str]) -> None:
-    record: dict[str, Any] = {"label": value, "kind": value, "aliases": [value, *more],
-                              "definition": value,
-                              "citations": [{"source": value, "quote": value}],
-                              "relations": [{"type": value, "target": value,
-                                             "citations": [{"source": value,
-                                                            "quote": value}]}]}
+    record: dict[str, Any] = {
+        "label": value,
+        "kind": value,
+        "aliases": [value, *more],
+        "definition": value,
+        "citations": [{"source": value, "quote": value}],
+        "relations": [
+            {"type": value, "target": value, "citations": [{"source": value, "quote": value}]}
+        ],
+    }
     text = to_yaml(record)
     back = yaml.safe_load(text.decode("utf-8"))
     assert back["label"] == back["kind"] == value

@@ -13,34 +13,55 @@ from kg.paths import relate
 @pytest.mark.parametrize(
     ("source", "target", "forward", "text"),
     [
-        ("base-optimizer", "mesa-optimizer", True,
-         "The base optimizer produces a mesa-optimizer."),
-        ("base-optimizer", "mesa-optimizer", False,
-         "The mesa-optimizer is produced by the base optimizer."),
+        ("base-optimizer", "mesa-optimizer", True, "The base optimizer produces a mesa-optimizer."),
+        (
+            "base-optimizer",
+            "mesa-optimizer",
+            False,
+            "The mesa-optimizer is produced by the base optimizer.",
+        ),
         ("humans", "mesa-optimizer", True, "Humans are an example of a mesa-optimizer."),
         ("humans", "mesa-optimizer", False, "One example of a mesa-optimizer is humans."),
         ("evolution", "humans", True, "Evolution produces humans."),
         ("base-optimizer", "optimizer", True, "The base optimizer is a kind of optimizer."),
         ("base-optimizer", "optimizer", False, "One kind of optimizer is the base optimizer."),
-        ("base-optimizer", "base-objective", False,
-         "The base objective is what the base optimizer pursues."),
-        ("mesa-optimizer", "the-paper", True,
-         "The term mesa-optimizer was introduced in A Paper on Learned Optimization."),
-        ("inner-alignment", "outer-alignment", False,
-         "Outer alignment is contrasted with inner alignment."),
+        (
+            "base-optimizer",
+            "base-objective",
+            False,
+            "The base objective is what the base optimizer pursues.",
+        ),
+        (
+            "mesa-optimizer",
+            "the-paper",
+            True,
+            "The term mesa-optimizer was introduced in A Paper on Learned Optimization.",
+        ),
+        (
+            "inner-alignment",
+            "outer-alignment",
+            False,
+            "Outer alignment is contrasted with inner alignment.",
+        ),
     ],
 )
-def test_sentences_read_in_the_direction_asked(good: KnowledgeGraph, source: str, target: str,
-                                               forward: bool, text: str) -> None:
+def test_sentences_read_in_the_direction_asked(
+    good: KnowledgeGraph, source: str, target: str, forward: bool, text: str
+) -> None:
     (rel,) = [r for r in good.relations_between(source, target) if r.source == source]
     assert sentence(good, rel, forward) == text
 
 
 def test_plural_subject_inside_a_sentence(shipped: KnowledgeGraph) -> None:
-    (rel,) = [r for r in shipped.relations_between("humans", "pleasure-and-pain")
-              if r.type == "has_objective"]
-    assert sentence(shipped, rel, forward=False) == \
-        "Pleasure and the avoidance of pain are what humans pursue."
+    (rel,) = [
+        r
+        for r in shipped.relations_between("humans", "pleasure-and-pain")
+        if r.type == "has_objective"
+    ]
+    assert (
+        sentence(shipped, rel, forward=False)
+        == "Pleasure and the avoidance of pain are what humans pursue."
+    )
 
 
 def test_problems_are_named_as_problems_when_illustrated(good: KnowledgeGraph) -> None:
@@ -71,8 +92,8 @@ def test_answer_footnotes_are_numbered_in_order_of_first_use(good: KnowledgeGrap
     assert defined == first_use == [i.n for i in notes.items]
     for item in notes.items:
         c = item.citation
-        assert good.source_text(c.source)[c.start:c.end] == c.quote
-        assert f'[^{item.n}]: \u201c{" ".join(c.quote.split())}\u201d' in answer
+        assert good.source_text(c.source)[c.start : c.end] == c.quote
+        assert f"[^{item.n}]: \u201c{' '.join(c.quote.split())}\u201d" in answer
 
 
 def test_a_claim_cites_each_passage_once(shipped: KnowledgeGraph) -> None:
@@ -82,19 +103,23 @@ def test_a_claim_cites_each_passage_once(shipped: KnowledgeGraph) -> None:
         assert len(marks) == len(set(marks)), cluster
 
 
-def test_every_sentence_of_an_answer_that_makes_a_claim_is_cited(
-        shipped: KnowledgeGraph) -> None:
+def test_every_sentence_of_an_answer_that_makes_a_claim_is_cited(shipped: KnowledgeGraph) -> None:
     """Sentences end in footnotes; only headings ending in ':' carry none."""
-    for x, y in [("adversarial training", "deceptive alignment"), ("evolution", "mesa-optimizer"),
-                 ("bottle cap", "mesa-optimizer"), ("humans", "genetic fitness")]:
+    for x, y in [
+        ("adversarial training", "deceptive alignment"),
+        ("evolution", "mesa-optimizer"),
+        ("bottle cap", "mesa-optimizer"),
+        ("humans", "genetic fitness"),
+    ]:
         answer, _ = relate_answer(shipped, relate(shipped, x, y))
         body = answer.split("\n[^1]:")[0]
         for line in filter(None, body.splitlines()):
             if line.endswith(":"):
                 continue
             for part in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.lstrip("-0123456789. ")):
-                assert re.search(r"\[\^\d+\]$", part.rstrip(".")) or \
-                    re.search(r"\[\^\d+\]\.?$", part), (x, y, part)
+                assert re.search(r"\[\^\d+\]$", part.rstrip(".")) or re.search(
+                    r"\[\^\d+\]\.?$", part
+                ), (x, y, part)
 
 
 def test_answer_for_direct_and_indirect(good: KnowledgeGraph) -> None:
@@ -102,17 +127,22 @@ def test_answer_for_direct_and_indirect(good: KnowledgeGraph) -> None:
     assert direct.startswith("Inner alignment is contrasted with outer alignment.[^1]\n")
     assert "directly" not in direct
     indirect, _ = relate_answer(good, relate(good, "evolution", "mesa-optimizer"))
-    assert indirect.startswith("**Evolution** and **the mesa-optimizer** are linked through "
-                               "humans:\n\n1. Evolution produces humans.[^1]\n")
+    assert indirect.startswith(
+        "**Evolution** and **the mesa-optimizer** are linked through "
+        "humans:\n\n1. Evolution produces humans.[^1]\n"
+    )
 
 
 def test_a_direct_relation_leads_with_its_note_and_a_limit_follows_with_but(
-        shipped: KnowledgeGraph) -> None:
-    answer, _ = relate_answer(shipped, relate(shipped, "adversarial training",
-                                              "pseudo-alignment"))
+    shipped: KnowledgeGraph,
+) -> None:
+    answer, _ = relate_answer(shipped, relate(shipped, "adversarial training", "pseudo-alignment"))
     first, second = answer.split("\n\n")[:2]
-    rel = next(r for r in shipped.relations_between("adversarial-training", "pseudo-alignment")
-               if r.type == "reveals")
+    rel = next(
+        r
+        for r in shipped.relations_between("adversarial-training", "pseudo-alignment")
+        if r.type == "reveals"
+    )
     assert first.startswith("Adversarial training can reveal pseudo-alignment.[^1] ")
     assert rel.note is not None and rel.note.split(";")[0] in first
     assert second.startswith("Adversarial training may help against pseudo-alignment.")
@@ -123,13 +153,19 @@ def test_a_direct_relation_leads_with_its_note_and_a_limit_follows_with_but(
 
 def test_a_denial_that_parts_two_concepts_leads_the_answer(shipped: KnowledgeGraph) -> None:
     answer, _ = relate_answer(shipped, relate(shipped, "bottle cap", "mesa-optimizer"))
-    assert answer.startswith("The bottle cap is not an example of an optimizer[^1][^2], while the "
-                             "mesa-optimizer is a kind of optimizer[^3].")
+    assert answer.startswith(
+        "The bottle cap is not an example of an optimizer[^1][^2], while the "
+        "mesa-optimizer is a kind of optimizer[^3]."
+    )
 
 
 def test_other_connections_and_what_they_share_never_repeat(shipped: KnowledgeGraph) -> None:
-    for x, y in [("evolution", "mesa-optimizer"), ("plants", "humans"),
-                 ("outer alignment", "mesa-objective"), ("gradient descent", "evolution")]:
+    for x, y in [
+        ("evolution", "mesa-optimizer"),
+        ("plants", "humans"),
+        ("outer alignment", "mesa-objective"),
+        ("gradient descent", "evolution"),
+    ]:
         answer, _ = relate_answer(shipped, relate(shipped, x, y))
         bullets = [b for b in answer.split("\n") if b.startswith("- ")]
         sentences = [re.sub(r"\[\^\d+\]", "", b).split(".")[0] for b in bullets]

@@ -8,9 +8,14 @@ from kg.graph import KnowledgeGraph
 
 @pytest.mark.parametrize(
     ("term", "cid"),
-    [("mesa-optimizer", "mesa-optimizer"), ("Mesa Optimisers", "mesa-optimizer"),
-     ("learned optimizer", "mesa-optimizer"), ("natural selection", "evolution"),
-     ("human", "humans"), ("INNER ALIGNMENT PROBLEM", "inner-alignment")],
+    [
+        ("mesa-optimizer", "mesa-optimizer"),
+        ("Mesa Optimisers", "mesa-optimizer"),
+        ("learned optimizer", "mesa-optimizer"),
+        ("natural selection", "evolution"),
+        ("human", "humans"),
+        ("INNER ALIGNMENT PROBLEM", "inner-alignment"),
+    ],
 )
 def test_lookup_by_any_name(good: KnowledgeGraph, term: str, cid: str) -> None:
     found = good.lookup(term)
@@ -32,8 +37,11 @@ def test_relations_of_lists_both_directions(good: KnowledgeGraph) -> None:
     rels = good.relations_of("mesa-optimizer")
     outgoing = [(r.type, r.target) for r in rels if r.source == "mesa-optimizer"]
     incoming = [(r.source, r.type) for r in rels if r.target == "mesa-optimizer"]
-    assert outgoing == [("is_a", "optimizer"), ("has_objective", "mesa-objective"),
-                        ("introduced_in", "the-paper")]
+    assert outgoing == [
+        ("is_a", "optimizer"),
+        ("has_objective", "mesa-objective"),
+        ("introduced_in", "the-paper"),
+    ]
     assert sorted(incoming) == [("base-optimizer", "produces"), ("humans", "example_of")]
 
 

@@ -52,9 +52,12 @@ def test_singular_keeps_words_that_only_look_plural() -> None:
 
 @pytest.mark.parametrize(
     ("text", "slug"),
-    [("Risks from Learned Optimization", "risks-from-learned-optimization"),
-     ("  Mesa--Optimizer ", "mesa-optimizer"), ("A* search", "a-search"),
-     ("Humans' goals", "humans-goals")],
+    [
+        ("Risks from Learned Optimization", "risks-from-learned-optimization"),
+        ("  Mesa--Optimizer ", "mesa-optimizer"),
+        ("A* search", "a-search"),
+        ("Humans' goals", "humans-goals"),
+    ],
 )
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
@@ -72,45 +75,85 @@ def test_did_you_mean() -> None:
     assert did_you_mean("zzzzzz", ["has_objective", "is_a"]) == ""
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("paypal", "paypaI"),  # capital I for small L
-    ("mesa-optimizer", "m\u0435sa-optimizer"),  # Cyrillic ie
-    ("modern", "modem"),  # rn for m
-    ("GPT-0", "GPT-O"),
-    ("\ufb01le", "file"),  # a ligature
-    ("inner alignment", "inner a\u200blignment"),  # an invisible character drops out
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("paypal", "paypaI"),  # capital I for small L
+        ("mesa-optimizer", "m\u0435sa-optimizer"),  # Cyrillic ie
+        ("modern", "modem"),  # rn for m
+        ("GPT-0", "GPT-O"),
+        ("\ufb01le", "file"),  # a ligature
+        ("inner alignment", "inner a\u200blignment"),  # an invisible character drops out
+    ],
+)
 def test_look_alikes_share_a_skeleton(a: str, b: str) -> None:
     assert skeleton(a) == skeleton(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("na\u00efve", "naive"), ("mesa", "mess"), ("inner alignment", "outer alignment"),
-    ("GPT-2", "GPT-3"),
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("na\u00efve", "naive"),
+        ("mesa", "mess"),
+        ("inner alignment", "outer alignment"),
+        ("GPT-2", "GPT-3"),
+    ],
+)
 def test_names_that_differ_visibly_do_not(a: str, b: str) -> None:
     assert skeleton(a) != skeleton(b)
     assert look_alike_key(a) != look_alike_key(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("mesa-optimizer", "M\u0435sa Optimisers"),  # a look-alike of another spelling
-    ("AI", "Al"), ("gpt-0", "GPT-O"),
-    ("learned optimizer", "Iearned_optimizers"),
-    ("base objective", "\u0412ase \u03bfbjectives"),  # Cyrillic Ve, Greek omicron
-])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("mesa-optimizer", "M\u0435sa Optimisers"),  # a look-alike of another spelling
+        ("AI", "Al"),
+        ("gpt-0", "GPT-O"),
+        ("learned optimizer", "Iearned_optimizers"),
+        ("base objective", "\u0412ase \u03bfbjectives"),  # Cyrillic Ve, Greek omicron
+    ],
+)
 def test_look_alikes_of_any_spelling_meet(a: str, b: str) -> None:
     assert look_alike_key(a) == look_alike_key(b)
 
 
-@pytest.mark.parametrize("ch", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\u061c",
-                                "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",
-                                "\ufe0f", "\U000e0041", "\u180e", "\u3164"])
+@pytest.mark.parametrize(
+    "ch",
+    [
+        "\u202e",
+        "\u202a",
+        "\u2066",
+        "\u2069",
+        "\u200e",
+        "\u061c",
+        "\u200b",
+        "\u200c",
+        "\u200d",
+        "\u2060",
+        "\ufeff",
+        "\u00ad",
+        "\ufe0f",
+        "\U000e0041",
+        "\u180e",
+        "\u3164",
+    ],
+)
 def test_invisible_characters_are_known(ch: str) -> None:
     assert INVISIBLE.search(f"mesa{ch}optimizer")
 
 
-@pytest.mark.parametrize("text", ["mesa-optimizer", "na\u00efve", "\u00a0", "A*", "\U0001f600",
-                                  "\u043c\u0435\u0437\u0430", "tab\there"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mesa-optimizer",
+        "na\u00efve",
+        "\u00a0",
+        "A*",
+        "\U0001f600",
+        "\u043c\u0435\u0437\u0430",
+        "tab\there",
+    ],
+)
 def test_visible_text_is_not_invisible(text: str) -> None:
     assert INVISIBLE.search(text) is None

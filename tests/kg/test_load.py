@@ -89,71 +89,163 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 REJECTIONS = [
-    ("concepts/humans.yaml", "aliases: [human]", "aliases: [natural selection]",
-     "term 'natural selection' names both"),
-    ("concepts/humans.yaml", "plural: true", "plural: yes please",
-     "plural must be true or false"),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        "aliases: [natural selection]",
+        "term 'natural selection' names both",
+    ),
+    ("concepts/humans.yaml", "plural: true", "plural: yes please", "plural must be true or false"),
     ("concepts/humans.yaml", "kind: example", "kind: [example]", "kind must be a name"),
-    ("concepts/the-paper.yaml", "label: A Paper", "label: ''\nx: A Paper",
-     "label must be a non-empty string"),
-    ("concepts/optimizer.yaml", "definition: Something", "definitions: Something",
-     "unknown field 'definitions' in concept"),
-    ("concepts/optimizer.yaml", "definition: Something", "definitions: Something",
-     "concept lacks required field 'definition'"),
-    ("concepts/evolution.yaml", "type: example_of", "type: example",
-     "unknown relation type 'example'"),
-    ("concepts/evolution.yaml", "  - type: produces\n    target: humans",
-     "  - type: example_of\n    target: base-optimizer", "duplicate relation"),
-    ("concepts/outer-alignment.yaml", "relations:", "relations:\n  - type: contrasts_with\n"
-     "    target: inner-alignment\n    citations:\n      - {source: primer, quote: "
-     "Inner alignment is contrasted with outer alignment.}\n",
-     "duplicate relation"),
-    ("concepts/base-objective.yaml", "label: base objective",
-     "id: base-objectives\nlabel: base objective", "id 'base-objectives' differs"),
-    ("sources/sources.yaml", "text: primer.txt", "text: missing.txt",
-     "cannot read source text"),
-    ("sources/sources.yaml", "text: primer.txt", "text: ../primer.txt",
-     "text '../primer.txt' must be a file name"),
+    (
+        "concepts/the-paper.yaml",
+        "label: A Paper",
+        "label: ''\nx: A Paper",
+        "label must be a non-empty string",
+    ),
+    (
+        "concepts/optimizer.yaml",
+        "definition: Something",
+        "definitions: Something",
+        "unknown field 'definitions' in concept",
+    ),
+    (
+        "concepts/optimizer.yaml",
+        "definition: Something",
+        "definitions: Something",
+        "concept lacks required field 'definition'",
+    ),
+    (
+        "concepts/evolution.yaml",
+        "type: example_of",
+        "type: example",
+        "unknown relation type 'example'",
+    ),
+    (
+        "concepts/evolution.yaml",
+        "  - type: produces\n    target: humans",
+        "  - type: example_of\n    target: base-optimizer",
+        "duplicate relation",
+    ),
+    (
+        "concepts/outer-alignment.yaml",
+        "relations:",
+        "relations:\n  - type: contrasts_with\n"
+        "    target: inner-alignment\n    citations:\n      - {source: primer, quote: "
+        "Inner alignment is contrasted with outer alignment.}\n",
+        "duplicate relation",
+    ),
+    (
+        "concepts/base-objective.yaml",
+        "label: base objective",
+        "id: base-objectives\nlabel: base objective",
+        "id 'base-objectives' differs",
+    ),
+    ("sources/sources.yaml", "text: primer.txt", "text: missing.txt", "cannot read source text"),
+    (
+        "sources/sources.yaml",
+        "text: primer.txt",
+        "text: ../primer.txt",
+        "text '../primer.txt' must be a file name",
+    ),
     ("sources/sources.yaml", "- id: the-paper", "- id: The Paper", "source id 'The Paper'"),
     ("sources/sources.yaml", "- id: the-paper", "- id: primer", "duplicate source id"),
-    ("sources/sources.yaml", "  kind: paper", "  kind: paper\n  year: 2019",
-     "unknown field 'year' in source"),
+    (
+        "sources/sources.yaml",
+        "  kind: paper",
+        "  kind: paper\n  year: 2019",
+        "unknown field 'year' in source",
+    ),
     # invisible characters in names
-    ("concepts/humans.yaml", "aliases: [human]", 'aliases: [human, "hu\\u202Emans"]',
-     "alias 'hu\\u202emans' holds U+202E RIGHT-TO-LEFT OVERRIDE, an invisible format "
-     "character"),
-    ("concepts/humans.yaml", "label: humans", 'label: "hu\\u200Bmans"',
-     "label 'hu\\u200bmans' holds U+200B ZERO WIDTH SPACE, an invisible format character"),
-    ("concepts/humans.yaml", "aliases: [human]", 'aliases: ["hu\\u00ADman"]',
-     "alias 'hu\\xadman' holds U+00AD SOFT HYPHEN, an invisible format character"),
-    ("concepts/humans.yaml", "aliases: [human]", 'aliases: ["\\u2066human\\u2069"]',
-     "alias '\\u2066human\\u2069' holds U+2066 LEFT-TO-RIGHT ISOLATE"),
-    ("concepts/humans.yaml", "aliases: [human]", 'aliases: ["human\\uFEFF"]',
-     "alias 'human\\ufeff' holds U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        'aliases: [human, "hu\\u202Emans"]',
+        "alias 'hu\\u202emans' holds U+202E RIGHT-TO-LEFT OVERRIDE, an invisible format character",
+    ),
+    (
+        "concepts/humans.yaml",
+        "label: humans",
+        'label: "hu\\u200Bmans"',
+        "label 'hu\\u200bmans' holds U+200B ZERO WIDTH SPACE, an invisible format character",
+    ),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        'aliases: ["hu\\u00ADman"]',
+        "alias 'hu\\xadman' holds U+00AD SOFT HYPHEN, an invisible format character",
+    ),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        'aliases: ["\\u2066human\\u2069"]',
+        "alias '\\u2066human\\u2069' holds U+2066 LEFT-TO-RIGHT ISOLATE",
+    ),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        'aliases: ["human\\uFEFF"]',
+        "alias 'human\\ufeff' holds U+FEFF ZERO WIDTH NO-BREAK SPACE",
+    ),
     # names that look like other names (Unicode TS #39 confusables)
-    ("concepts/humans.yaml", "aliases: [human]", "aliases: [human, m\u0435sa-optimizer]",
-     "term 'm\u0435sa-optimizer' looks like 'mesa-optimizer', a name of 'mesa-optimizer' "
-     "(this one holds U+0435 CYRILLIC SMALL LETTER IE)"),
-    ("concepts/humans.yaml", "aliases: [human]", "aliases: [M\u0435sa Optimisers]",
-     "term 'M\u0435sa Optimisers' looks like 'mesa-optimizer', a name of 'mesa-optimizer'"),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        "aliases: [human, m\u0435sa-optimizer]",
+        "term 'm\u0435sa-optimizer' looks like 'mesa-optimizer', a name of 'mesa-optimizer' "
+        "(this one holds U+0435 CYRILLIC SMALL LETTER IE)",
+    ),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        "aliases: [M\u0435sa Optimisers]",
+        "term 'M\u0435sa Optimisers' looks like 'mesa-optimizer', a name of 'mesa-optimizer'",
+    ),
     # between two plain (ASCII) names, as with duplicates, the later file is told
-    ("concepts/humans.yaml", "aliases: [human]", "aliases: [rnesa-optimizer]",
-     "term 'mesa-optimizer' looks like 'rnesa-optimizer', a name of 'humans'"),
-    ("concepts/humans.yaml", "aliases: [human]", "aliases: [human, hum\u0430ns]",
-     "term 'hum\u0430ns' looks like 'humans', another name of the same concept (this one "
-     "holds U+0430 CYRILLIC SMALL LETTER A)"),
-    ("concepts/optimizer.yaml", "label: optimizer", "label: \u03bfptimizer",
-     "term '\u03bfptimizer' looks like 'optimizer', another name of the same concept"),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        "aliases: [rnesa-optimizer]",
+        "term 'mesa-optimizer' looks like 'rnesa-optimizer', a name of 'humans'",
+    ),
+    (
+        "concepts/humans.yaml",
+        "aliases: [human]",
+        "aliases: [human, hum\u0430ns]",
+        "term 'hum\u0430ns' looks like 'humans', another name of the same concept (this one "
+        "holds U+0430 CYRILLIC SMALL LETTER A)",
+    ),
+    (
+        "concepts/optimizer.yaml",
+        "label: optimizer",
+        "label: \u03bfptimizer",
+        "term '\u03bfptimizer' looks like 'optimizer', another name of the same concept",
+    ),
     # control characters in texts the export carries
-    ("sources/primer.txt", "An optimizer searches", "An optimizer\x0c searches",
-     "source text holds the character U+000C, which text may not hold"),
-    ("sources/primer.txt", "An optimizer searches", "An optimizer\x01 searches",
-     "source text holds the character U+0001"),
-    ("sources/sources.yaml", "title: A tiny primer written for the tests",
-     'title: "A tiny\\x01primer"',
-     "source field 'title' holds the character U+0001, which text may not hold"),
-    ("sources/sources.yaml", "authors: [The test suite]", 'authors: ["The test\\x85suite"]',
-     "source field 'authors' holds the character U+0085"),
+    (
+        "sources/primer.txt",
+        "An optimizer searches",
+        "An optimizer\x0c searches",
+        "source text holds the character U+000C, which text may not hold",
+    ),
+    (
+        "sources/primer.txt",
+        "An optimizer searches",
+        "An optimizer\x01 searches",
+        "source text holds the character U+0001",
+    ),
+    (
+        "sources/sources.yaml",
+        "title: A tiny primer written for the tests",
+        'title: "A tiny\\x01primer"',
+        "source field 'title' holds the character U+0001, which text may not hold",
+    ),
+    (
+        "sources/sources.yaml",
+        "authors: [The test suite]",
+        'authors: ["The test\\x85suite"]',
+        "source field 'authors' holds the character U+0085",
+    ),
 ]
 
 
@@ -162,15 +254,19 @@ def test_each_rejection(copy_of_good: Path, file: str, old: str, new: str, messa
     _edit(copy_of_good / file, old, new)
     with pytest.raises(DataError) as caught:
         load_graph(copy_of_good)
-    assert any(p.message.startswith(message) for p in caught.value.problems), \
-        [str(p) for p in caught.value.problems]
+    assert any(p.message.startswith(message) for p in caught.value.problems), [
+        str(p) for p in caught.value.problems
+    ]
     assert all(p.file.startswith("data/") for p in caught.value.problems)
 
 
 def test_dangling_target_and_invented_quote_are_both_named(copy_of_good: Path) -> None:
     _edit(copy_of_good / "concepts/evolution.yaml", "target: humans", "target: homo-sapiens")
-    _edit(copy_of_good / "concepts/humans.yaml", "Humans are an example of mesa-optimizers.",
-          "Humans are the finest example of mesa-optimizers.")
+    _edit(
+        copy_of_good / "concepts/humans.yaml",
+        "Humans are an example of mesa-optimizers.",
+        "Humans are the finest example of mesa-optimizers.",
+    )
     with pytest.raises(DataError) as caught:
         load_graph(copy_of_good)
     text = str(caught.value)
@@ -182,8 +278,10 @@ def test_dangling_target_and_invented_quote_are_both_named(copy_of_good: Path) -
 def test_missing_folders(tmp_path: Path) -> None:
     with pytest.raises(DataError) as caught:
         load_graph(tmp_path)
-    assert sorted(p.message for p in caught.value.problems) == ["missing concepts folder",
-                                                                "missing sources file"]
+    assert sorted(p.message for p in caught.value.problems) == [
+        "missing concepts folder",
+        "missing sources file",
+    ]
     with pytest.raises(DataError):
         load_graph(tmp_path / "nope")
 
@@ -200,7 +298,7 @@ def test_good_fixture_offsets(good_dir: Path) -> None:
     text = graph.source_text("primer")
     for concept in graph.concepts.values():
         for c in concept.citations:
-            assert text[c.start:c.end] == c.quote
+            assert text[c.start : c.end] == c.quote
 
 
 WRONG_TYPES = ["[a, b]", "{a: 1}", "12", "null", "true", "''"]
@@ -209,16 +307,26 @@ WRONG_TYPES = ["[a, b]", "{a: 1}", "12", "null", "true", "''"]
 @pytest.mark.parametrize("value", WRONG_TYPES)
 @pytest.mark.parametrize(
     ("file", "key"),
-    [("concepts/evolution.yaml", "label"), ("concepts/evolution.yaml", "kind"),
-     ("concepts/evolution.yaml", "aliases"), ("concepts/evolution.yaml", "definition"),
-     ("concepts/evolution.yaml", "citations"), ("concepts/evolution.yaml", "relations"),
-     ("concepts/evolution.yaml", "article"), ("concepts/evolution.yaml", "    target"),
-     ("concepts/evolution.yaml", "  - type"), ("concepts/evolution.yaml", "  - {source"),
-     ("sources/sources.yaml", "  title"), ("sources/sources.yaml", "  authors"),
-     ("sources/sources.yaml", "  text"), ("sources/sources.yaml", "- id")],
+    [
+        ("concepts/evolution.yaml", "label"),
+        ("concepts/evolution.yaml", "kind"),
+        ("concepts/evolution.yaml", "aliases"),
+        ("concepts/evolution.yaml", "definition"),
+        ("concepts/evolution.yaml", "citations"),
+        ("concepts/evolution.yaml", "relations"),
+        ("concepts/evolution.yaml", "article"),
+        ("concepts/evolution.yaml", "    target"),
+        ("concepts/evolution.yaml", "  - type"),
+        ("concepts/evolution.yaml", "  - {source"),
+        ("sources/sources.yaml", "  title"),
+        ("sources/sources.yaml", "  authors"),
+        ("sources/sources.yaml", "  text"),
+        ("sources/sources.yaml", "- id"),
+    ],
 )
 def test_values_of_the_wrong_type_are_problems_not_crashes(
-        copy_of_good: Path, file: str, key: str, value: str) -> None:
+    copy_of_good: Path, file: str, key: str, value: str
+) -> None:
     path = copy_of_good / file
     lines = path.read_text("utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith(key))
@@ -273,12 +381,16 @@ def test_a_recursive_alias_is_built_by_pyyaml() -> None:
 
 
 def test_a_recursive_alias_in_a_data_file_is_a_problem_not_a_crash(copy_of_good: Path) -> None:
-    _edit(copy_of_good / "concepts" / "mesa-optimizer.yaml",
-          "aliases: [mesa optimizer, learned optimizer]", "aliases: &a [mesa optimizer, *a]")
+    _edit(
+        copy_of_good / "concepts" / "mesa-optimizer.yaml",
+        "aliases: [mesa optimizer, learned optimizer]",
+        "aliases: &a [mesa optimizer, *a]",
+    )
     with pytest.raises(DataError) as caught:
         load_graph(copy_of_good)
     assert [(p.file, p.line, p.message) for p in caught.value.problems] == [
-        ("data/concepts/mesa-optimizer.yaml", 3, "aliases must be a list of strings")]
+        ("data/concepts/mesa-optimizer.yaml", 3, "aliases must be a list of strings")
+    ]
 
 
 # -- load_files: the same checks on files held in memory
@@ -299,8 +411,9 @@ def _outcome(load: Callable[[], KnowledgeGraph]) -> Outcome:
     return "graph", graph.content()
 
 
-def _on_disk_and_in_memory(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
-                           cache: LoadCache | None = None) -> tuple[Outcome, Outcome]:
+def _on_disk_and_in_memory(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, cache: LoadCache | None = None
+) -> tuple[Outcome, Outcome]:
     """load_graph on the directory, named relative to the working directory as the CLI
     would (so that messages quoting a path on disk quote the same path), and load_files
     on what data_files reads from it."""
@@ -312,8 +425,9 @@ def _on_disk_and_in_memory(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.mark.parametrize("data_dir", DATA_DIRS, ids=lambda p: p.name)
-def test_load_files_finds_what_load_graph_finds(data_dir: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_load_files_finds_what_load_graph_finds(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     on_disk, in_memory = _on_disk_and_in_memory(data_dir, monkeypatch)
     assert in_memory == on_disk
     want = "problems" if data_dir.name in ("bad", "rdf") else "graph"
@@ -328,17 +442,18 @@ def test_the_bad_fixture_in_memory_names_files_by_the_name_given(good_dir: Path)
     with pytest.raises(DataError) as caught:
         load_files(files, name="store")
     got = [(p.file, p.line) for p in caught.value.problems]
-    assert got == [("store/" + file.removeprefix("bad/"), line)
-                   for file, line, _message in EXPECTED_BAD]
+    assert got == [
+        ("store/" + file.removeprefix("bad/"), line) for file, line, _message in EXPECTED_BAD
+    ]
     with pytest.raises(DataError) as caught:
         load_files(files, name="")
     assert caught.value.problems[0].file == "concepts/Bad_Name.yaml"
 
 
 @pytest.mark.parametrize(("file", "old", "new", "message"), REJECTIONS)
-def test_each_rejection_in_memory_as_on_disk(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
-                                             file: str, old: str, new: str,
-                                             message: str) -> None:
+def test_each_rejection_in_memory_as_on_disk(
+    copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, file: str, old: str, new: str, message: str
+) -> None:
     _edit(copy_of_good / file, old, new)
     on_disk, in_memory = _on_disk_and_in_memory(copy_of_good, monkeypatch)
     assert in_memory == on_disk
@@ -359,6 +474,7 @@ def _append(rel: str, content: bytes) -> Callable[[Path], object]:
     def change(root: Path) -> None:
         path = root / rel
         path.write_bytes(path.read_bytes() + content)
+
     return change
 
 
@@ -366,6 +482,7 @@ def _write(rel: str, content: bytes) -> Callable[[Path], object]:
     def change(root: Path) -> None:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_bytes(content)
+
     return change
 
 
@@ -383,8 +500,12 @@ def _text_file(name: str) -> Callable[[Path], object]:
 
 FILE_CHANGES: dict[str, tuple[Callable[[Path], object], str]] = {
     "windows and old Mac line breaks": (_crlf, "graph"),
-    "byte order mark": (lambda root: _write("concepts/humans.yaml", b"\xef\xbb\xbf" + (
-        root / "concepts/humans.yaml").read_bytes())(root), "graph"),
+    "byte order mark": (
+        lambda root: _write(
+            "concepts/humans.yaml", b"\xef\xbb\xbf" + (root / "concepts/humans.yaml").read_bytes()
+        )(root),
+        "graph",
+    ),
     "concept not UTF-8": (_append("concepts/humans.yaml", b"# caf\xe9\n"), "problems"),
     "source text not UTF-8": (_append("sources/primer.txt", b"\xff"), "problems"),
     "sources.yaml not UTF-8": (_append("sources/sources.yaml", b"\xc3"), "problems"),
@@ -401,15 +522,21 @@ FILE_CHANGES: dict[str, tuple[Callable[[Path], object], str]] = {
     ".yml": (_rename("concepts/humans.yaml", "concepts/humans.yml"), "graph"),
     "same id twice": (_copy("concepts/humans.yaml", "concepts/humans.yml"), "problems"),
     "empty concept file": (_write("concepts/empty.yaml", b""), "problems"),
-    "recursive alias": (lambda root: _edit(
-        root / "concepts/mesa-optimizer.yaml", "aliases: [mesa optimizer, learned optimizer]",
-        "aliases: &a [mesa optimizer, *a]"), "problems"),
+    "recursive alias": (
+        lambda root: _edit(
+            root / "concepts/mesa-optimizer.yaml",
+            "aliases: [mesa optimizer, learned optimizer]",
+            "aliases: &a [mesa optimizer, *a]",
+        ),
+        "problems",
+    ),
 }
 
 
 @pytest.mark.parametrize("change", FILE_CHANGES)
-def test_files_read_in_memory_as_on_disk(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
-                                         change: str) -> None:
+def test_files_read_in_memory_as_on_disk(
+    copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
     apply, want = FILE_CHANGES[change]
     apply(copy_of_good)
     on_disk, in_memory = _on_disk_and_in_memory(copy_of_good, monkeypatch)
@@ -419,15 +546,22 @@ def test_files_read_in_memory_as_on_disk(copy_of_good: Path, monkeypatch: pytest
 
 @pytest.mark.parametrize("rel", ["concepts/more/x.yaml", "concepts/x.yaml/y"])
 def test_a_path_below_a_folder_in_concepts_is_a_folder_there(
-        copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, rel: str) -> None:
+    copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, rel: str
+) -> None:
     # data_files skips folders, but a mapping may hold such a path: it reads as on disk
     _write(rel, b"label: x\n")(copy_of_good)
     monkeypatch.chdir(copy_of_good.parent)
     on_disk = _outcome(lambda: load_graph(Path("data")))
     files = {**dict(data_files(copy_of_good)), rel: b"label: x\n"}
     assert _outcome(lambda: load_files(files)) == on_disk
-    assert on_disk[1] == [("data/" + rel.rsplit("/", 1)[0], 1, "unexpected file in concepts/",
-                           "each concept is a .yaml file named after its id")]
+    assert on_disk[1] == [
+        (
+            "data/" + rel.rsplit("/", 1)[0],
+            1,
+            "unexpected file in concepts/",
+            "each concept is a .yaml file named after its id",
+        )
+    ]
 
 
 def test_a_missing_source_text_names_the_path_in_memory(good_dir: Path) -> None:
@@ -437,7 +571,8 @@ def test_a_missing_source_text_names_the_path_in_memory(good_dir: Path) -> None:
         load_files(files, name="store")
     assert [str(p) for p in caught.value.problems if p.file == "store/sources/sources.yaml"] == [
         "store/sources/sources.yaml:5: cannot read source text: [Errno 2] No such file or "
-        "directory: 'store/sources/primer.txt'"]
+        "directory: 'store/sources/primer.txt'"
+    ]
 
 
 def test_missing_files_in_memory() -> None:
@@ -446,21 +581,35 @@ def test_missing_files_in_memory() -> None:
             load_files(files)
         return [(p.file, p.line, p.message) for p in caught.value.problems]
 
-    assert problems({}) == [("data/concepts", 1, "missing concepts folder"),
-                            ("data/sources/sources.yaml", 1, "missing sources file")]
-    sources = {"sources/sources.yaml": b"- {id: s, title: S, kind: note, text: s.txt}\n",
-               "sources/s.txt": b"An optimizer searches."}
+    assert problems({}) == [
+        ("data/concepts", 1, "missing concepts folder"),
+        ("data/sources/sources.yaml", 1, "missing sources file"),
+    ]
+    sources = {
+        "sources/sources.yaml": b"- {id: s, title: S, kind: note, text: s.txt}\n",
+        "sources/s.txt": b"An optimizer searches.",
+    }
     assert problems(sources) == [("data/concepts", 1, "missing concepts folder")]
-    concept = {"concepts/x.yaml": b"label: x\nkind: concept\ndefinition: X.\n"
-                                  b"citations: [{source: s, quote: An optimizer searches}]\n"}
-    assert problems(concept) == [("data/concepts/x.yaml", 4, "unknown source 's'"),
-                                 ("data/sources/sources.yaml", 1, "missing sources file")]
+    concept = {
+        "concepts/x.yaml": b"label: x\nkind: concept\ndefinition: X.\n"
+        b"citations: [{source: s, quote: An optimizer searches}]\n"
+    }
+    assert problems(concept) == [
+        ("data/concepts/x.yaml", 4, "unknown source 's'"),
+        ("data/sources/sources.yaml", 1, "missing sources file"),
+    ]
     assert len(load_files({**sources, **concept})) == 1
     assert problems({**sources, **concept, "concepts/y.yaml": b"label: \xff\n"}) == [
-        ("data/concepts/y.yaml", 1, "cannot read file: 'utf-8' codec can't decode byte 0xff "
-                                    "in position 7: invalid start byte")]
+        (
+            "data/concepts/y.yaml",
+            1,
+            "cannot read file: 'utf-8' codec can't decode byte 0xff "
+            "in position 7: invalid start byte",
+        )
+    ]
     assert problems({**sources, **concept, "concepts/y.json": b"{}"}) == [
-        ("data/concepts/y.json", 1, "unexpected file in concepts/")]
+        ("data/concepts/y.json", 1, "unexpected file in concepts/")
+    ]
 
 
 # -- LoadCache
@@ -493,7 +642,8 @@ def test_the_cache_reparses_only_the_file_that_changed(monkeypatch: pytest.Monke
     calls = _counting(monkeypatch)
     files = dict(GOOD_FILES)
     files["concepts/evolution.yaml"] = files["concepts/evolution.yaml"].replace(
-        b"The process that selects organisms", b"The blind process that selects organisms")
+        b"The process that selects organisms", b"The blind process that selects organisms"
+    )
     second = load_files(files, cache=cache)
     assert calls == {"parse": 1, "index": 0}
     assert second.concept("evolution").definition.startswith("The blind process")
@@ -512,8 +662,13 @@ def test_a_file_that_turns_invalid_is_reported_at_its_line() -> None:
     with pytest.raises(DataError) as caught:
         load_files(files, cache=cache)
     assert [(p.file, p.line, p.message, p.hint) for p in caught.value.problems] == [
-        ("data/concepts/evolution.yaml", line, "unknown relation type 'produce'",
-         "did you mean 'produces'?")]
+        (
+            "data/concepts/evolution.yaml",
+            line,
+            "unknown relation type 'produce'",
+            "did you mean 'produces'?",
+        )
+    ]
     with pytest.raises(DataError) as again:  # the same problems from a fresh load
         load_files(files)
     assert again.value.problems == caught.value.problems
@@ -526,17 +681,20 @@ def test_a_problem_in_a_file_the_cache_kept_has_its_line() -> None:
     load_files(GOOD_FILES, cache=cache)
     files = dict(GOOD_FILES)
     files["sources/sources.yaml"] = files["sources/sources.yaml"].replace(
-        b"- id: primer", b"- id: primer-notes")
+        b"- id: primer", b"- id: primer-notes"
+    )
     with pytest.raises(DataError) as caught:
         load_files(files, cache=cache)
-    (evolution,) = [p for p in caught.value.problems if p.file == "data/concepts/evolution.yaml"
-                    and p.line == 7]
+    (evolution,) = [
+        p for p in caught.value.problems if p.file == "data/concepts/evolution.yaml" and p.line == 7
+    ]
     assert evolution.message == "unknown source 'primer'"
     assert evolution.hint == "did you mean 'primer-notes'?"
     with pytest.raises(DataError) as fresh:
         load_files(files)
-    assert [(p.file, p.line, p.message, p.hint) for p in caught.value.problems] == \
-        [(p.file, p.line, p.message, p.hint) for p in fresh.value.problems]
+    assert [(p.file, p.line, p.message, p.hint) for p in caught.value.problems] == [
+        (p.file, p.line, p.message, p.hint) for p in fresh.value.problems
+    ]
 
 
 def test_the_loader_never_changes_what_the_cache_holds(good_dir: Path) -> None:
@@ -572,65 +730,79 @@ def test_the_cache_keeps_only_the_files_of_the_last_call() -> None:
 
 # -- a warm cache on edited files: what a fresh load finds, problems and lines included
 
-def _warm_then_edited(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
-                      apply: Callable[[Path], object]) -> None:
+
+def _warm_then_edited(
+    copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, apply: Callable[[Path], object]
+) -> None:
     """A cache warmed on the data, then used on the data changed by ``apply`` and on the
     data as it was: each time the outcome of a fresh load, on disk and in memory."""
     monkeypatch.chdir(copy_of_good.parent)
     before = dict(data_files(copy_of_good))
     cache = LoadCache()
-    assert _outcome(lambda: load_files(before, cache=cache)) == \
-        _outcome(lambda: load_graph(Path("data")))
+    assert _outcome(lambda: load_files(before, cache=cache)) == _outcome(
+        lambda: load_graph(Path("data"))
+    )
     apply(copy_of_good)
     on_disk, in_memory = _on_disk_and_in_memory(copy_of_good, monkeypatch, cache)
     assert in_memory == on_disk
     after = dict(data_files(copy_of_good))
     assert _outcome(lambda: load_files(after, cache=cache)) == on_disk  # all from the cache
-    assert _outcome(lambda: load_files(before, cache=cache)) == _outcome(
-        lambda: load_files(before))
+    assert _outcome(lambda: load_files(before, cache=cache)) == _outcome(lambda: load_files(before))
 
 
 @pytest.mark.parametrize("change", FILE_CHANGES)
 def test_a_warm_cache_finds_what_a_fresh_load_finds_after_a_change(
-        copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
     _warm_then_edited(copy_of_good, monkeypatch, FILE_CHANGES[change][0])
 
 
 @pytest.mark.parametrize(("file", "old", "new", "message"), REJECTIONS)
-def test_a_warm_cache_finds_each_rejection(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
-                                           file: str, old: str, new: str,
-                                           message: str) -> None:
+def test_a_warm_cache_finds_each_rejection(
+    copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, file: str, old: str, new: str, message: str
+) -> None:
     _warm_then_edited(copy_of_good, monkeypatch, lambda root: _edit(root / file, old, new))
 
 
 MORE_CHANGES: dict[str, Callable[[Path], object]] = {
     "concept removed, others point at it": lambda root: (root / "concepts/humans.yaml").unlink(),
-    "concept added": _write("concepts/new-one.yaml", b"label: new one\nkind: optimizer\n"
-                            b"definition: New.\ncitations:\n  - {source: primer, quote: "
-                            b"A mesa-optimizer is itself an optimizer.}\n"),
+    "concept added": _write(
+        "concepts/new-one.yaml",
+        b"label: new one\nkind: optimizer\n"
+        b"definition: New.\ncitations:\n  - {source: primer, quote: "
+        b"A mesa-optimizer is itself an optimizer.}\n",
+    ),
     "incomplete first, then .yml": lambda root: (
         _copy("concepts/humans.yaml", "concepts/humans.yml")(root),
-        _edit(root / "concepts/humans.yaml", "kind: example", "kind: exampel")),
+        _edit(root / "concepts/humans.yaml", "kind: example", "kind: exampel"),
+    ),
     "quote no longer in the text": lambda root: _edit(
-        root / "sources/primer.txt", "Humans are an example of mesa-optimizers.",
-        "Humans are one example of mesa-optimizers."),
-    "source renamed": lambda root: _edit(root / "sources/sources.yaml", "- id: primer",
-                                         "- id: primer-notes"),
-    "source loses its text": lambda root: _edit(root / "sources/sources.yaml",
-                                                "  text: primer.txt\n", ""),
+        root / "sources/primer.txt",
+        "Humans are an example of mesa-optimizers.",
+        "Humans are one example of mesa-optimizers.",
+    ),
+    "source renamed": lambda root: _edit(
+        root / "sources/sources.yaml", "- id: primer", "- id: primer-notes"
+    ),
+    "source loses its text": lambda root: _edit(
+        root / "sources/sources.yaml", "  text: primer.txt\n", ""
+    ),
     "straight quotes in the text, at the same offsets": lambda root: _edit(
-        root / "sources/primer.txt", "\u201cthe paper\u201d", '"the paper"'),
-    "text moved in front": lambda root: _write("sources/primer.txt", b"A new first line.\n" + (
-        root / "sources/primer.txt").read_bytes())(root),
+        root / "sources/primer.txt", "\u201cthe paper\u201d", '"the paper"'
+    ),
+    "text moved in front": lambda root: _write(
+        "sources/primer.txt", b"A new first line.\n" + (root / "sources/primer.txt").read_bytes()
+    )(root),
     "every concept changed": lambda root: [
-        _append(f"concepts/{p.name}", b"# edited\n")(root)
-        for p in (root / "concepts").iterdir()],
+        _append(f"concepts/{p.name}", b"# edited\n")(root) for p in (root / "concepts").iterdir()
+    ],
 }
 
 
 @pytest.mark.parametrize("change", MORE_CHANGES)
-def test_a_warm_cache_after_more_changes(copy_of_good: Path, monkeypatch: pytest.MonkeyPatch,
-                                         change: str) -> None:
+def test_a_warm_cache_after_more_changes(
+    copy_of_good: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
     _warm_then_edited(copy_of_good, monkeypatch, MORE_CHANGES[change])
 
 
@@ -645,15 +817,20 @@ def test_one_cache_through_a_series_of_edits(data_dir: Path) -> None:
     for rel in concepts[:6]:
         broken = files[rel].replace(b"type: ", b"type: x", 1).replace(b"quote: ", b"quote: x", 1)
         yml = rel.rsplit(".", 1)[0] + ".yml"
-        versions += [{**files, rel: broken}, files, {**files, yml: files[rel]},
-                     {k: v for k, v in files.items() if k != rel}]
+        versions += [
+            {**files, rel: broken},
+            files,
+            {**files, yml: files[rel]},
+            {k: v for k, v in files.items() if k != rel},
+        ]
     sources = [rel for rel in files if rel.startswith("sources/") and rel.endswith(".txt")]
     for rel in sources:
         versions += [{**files, rel: files[rel].replace(b".", b";", 3)}, files]
     for i, version in enumerate(versions):
         name = "data" if i % 3 else "store"
-        assert _outcome(partial(load_files, version, name=name, cache=cache)) == \
-            _outcome(partial(load_files, version, name=name)), i
+        assert _outcome(partial(load_files, version, name=name, cache=cache)) == _outcome(
+            partial(load_files, version, name=name)
+        ), i
 
 
 def test_a_warm_cache_shares_one_citation_per_passage() -> None:
@@ -672,8 +849,10 @@ def test_a_warm_cache_shares_one_citation_per_passage() -> None:
 
 # -- cycles in is_a/part_of
 
-SOURCE_FILES = {"sources/sources.yaml": b"- {id: s, title: S, kind: note, text: s.txt}\n",
-                "sources/s.txt": b"Everything here is cited."}
+SOURCE_FILES = {
+    "sources/sources.yaml": b"- {id: s, title: S, kind: note, text: s.txt}\n",
+    "sources/s.txt": b"Everything here is cited.",
+}
 
 
 def _concept(cid: str, *relations: tuple[str, str]) -> tuple[str, bytes]:
@@ -683,16 +862,23 @@ def _concept(cid: str, *relations: tuple[str, str]) -> tuple[str, bytes]:
     return f"concepts/{cid}.yaml", ("\n".join(lines) + "\n").encode()
 
 
-CYCLIC = dict([
-    _concept("a", ("is_a", "b")), _concept("b", ("part_of", "a")),  # two
-    _concept("c", ("is_a", "d")), _concept("d", ("is_a", "e")), _concept("e", ("is_a", "c")),
-    # two cycles through p and q, reported from p's one relation to q
-    _concept("p", ("is_a", "z"), ("is_a", "q")), _concept("q", ("is_a", "p"), ("part_of", "r")),
-    _concept("r", ("is_a", "p")),
-    # on the way into and out of cycles, in none
-    _concept("x", ("is_a", "a"), ("is_a", "c")), _concept("z"),
-    _concept("y", ("is_a", "x"), ("part_of", "z"), ("is_a", "p")),
-])
+CYCLIC = dict(
+    [
+        _concept("a", ("is_a", "b")),
+        _concept("b", ("part_of", "a")),  # two
+        _concept("c", ("is_a", "d")),
+        _concept("d", ("is_a", "e")),
+        _concept("e", ("is_a", "c")),
+        # two cycles through p and q, reported from p's one relation to q
+        _concept("p", ("is_a", "z"), ("is_a", "q")),
+        _concept("q", ("is_a", "p"), ("part_of", "r")),
+        _concept("r", ("is_a", "p")),
+        # on the way into and out of cycles, in none
+        _concept("x", ("is_a", "a"), ("is_a", "c")),
+        _concept("z"),
+        _concept("y", ("is_a", "x"), ("part_of", "z"), ("is_a", "p")),
+    ]
+)
 
 
 def test_each_cycle_is_reported_once_from_its_smallest_id() -> None:
@@ -706,8 +892,9 @@ def test_each_cycle_is_reported_once_from_its_smallest_id() -> None:
     ]
     cache = LoadCache()  # and with a cache, after q leaves both cycles through p
     for files in ({**SOURCE_FILES, **CYCLIC}, {**SOURCE_FILES, **CYCLIC, **dict([_concept("q")])}):
-        assert _outcome(partial(load_files, files, cache=cache)) == \
-            _outcome(partial(load_files, files))
+        assert _outcome(partial(load_files, files, cache=cache)) == _outcome(
+            partial(load_files, files)
+        )
 
 
 def _every_cycle(edges: list[tuple[str, str]]) -> list[list[str]]:
@@ -723,14 +910,36 @@ def _every_cycle(edges: list[tuple[str, str]]) -> list[list[str]]:
 def test_cycles_are_those_networkx_finds_in_the_whole_graph(seed: int) -> None:
     rng = random.Random(seed)
     nodes = [f"n{i}" for i in range(rng.randint(2, 12))]
-    edges = list({(rng.choice(nodes), rng.choice(nodes))
-                  for _ in range(rng.randint(1, 2 * len(nodes)))})
+    edges = list(
+        {(rng.choice(nodes), rng.choice(nodes)) for _ in range(rng.randint(1, 2 * len(nodes)))}
+    )
     assert sorted(_cycles(edges)) == _every_cycle(edges)
 
 
-@pytest.mark.parametrize("name", ["", ".", "..", "x", "x.yaml", ".yaml", "..yaml", "a.b.yml",
-                                  "a.", "a..", "...", ".a.yaml", "x.yaml ", "x.YAML",
-                                  "a\\b.yaml", "d/x.yaml", "x.yaml/", "d.yml/x", "\u00e9.yml"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",
+        ".",
+        "..",
+        "x",
+        "x.yaml",
+        ".yaml",
+        "..yaml",
+        "a.b.yml",
+        "a.",
+        "a..",
+        "...",
+        ".a.yaml",
+        "x.yaml ",
+        "x.YAML",
+        "a\\b.yaml",
+        "d/x.yaml",
+        "x.yaml/",
+        "d.yml/x",
+        "\u00e9.yml",
+    ],
+)
 def test_a_file_names_suffix_is_the_one_pathlib_gives(name: str) -> None:
     assert _suffix(name) == PurePosixPath(name).suffix
 
@@ -739,17 +948,24 @@ def test_a_file_names_suffix_is_the_one_pathlib_gives(name: str) -> None:
 def test_the_graph_folds_its_terms_as_normalize_term_does(data_dir: Path) -> None:
     files = dict(data_files(data_dir))
     cache = LoadCache()
-    for graph in (load_graph(data_dir), load_files(files, cache=cache),
-                  load_files(files, cache=cache)):
+    for graph in (
+        load_graph(data_dir),
+        load_files(files, cache=cache),
+        load_files(files, cache=cache),
+    ):
         for cid, concept in graph.concepts.items():
             assert graph.forms(cid) == tuple(
-                normalize_term(t) for t in (concept.label, *concept.aliases, cid))
+                normalize_term(t) for t in (concept.label, *concept.aliases, cid)
+            )
         assert graph.terms() == load_graph(data_dir).terms()
 
 
 def test_a_control_character_in_a_source_text_is_told_at_its_line(copy_of_good: Path) -> None:
-    _edit(copy_of_good / "sources/primer.txt", "A mesa-optimizer is itself",
-          "A mesa-optimizer\x0b is itself")
+    _edit(
+        copy_of_good / "sources/primer.txt",
+        "A mesa-optimizer is itself",
+        "A mesa-optimizer\x0b is itself",
+    )
     with pytest.raises(DataError) as caught:
         load_graph(copy_of_good)
     [problem] = caught.value.problems
@@ -757,16 +973,23 @@ def test_a_control_character_in_a_source_text_is_told_at_its_line(copy_of_good: 
     assert "RDF/XML" in problem.hint
 
 
-@pytest.mark.parametrize("aliases", [
-    '["Mesa Optimizer", mesa_optimizers, mesa-optimiser, MESA OPTIMISERS]',
-    '["L\\u00f6b\'s theorem", "Lob\'s theorem"]',  # a diacritic shows
-    '[naive optimizer, "na\\u00efve optimizer"]',
-    "[GPT-2, GPT-3, learned optimizer, learnt optimizer]",
-])
-def test_names_that_differ_visibly_or_only_in_spelling_are_kept(copy_of_good: Path,
-                                                                 aliases: str) -> None:
-    _edit(copy_of_good / "concepts/mesa-optimizer.yaml",
-          "aliases: [mesa optimizer, learned optimizer]", f"aliases: {aliases}")
+@pytest.mark.parametrize(
+    "aliases",
+    [
+        '["Mesa Optimizer", mesa_optimizers, mesa-optimiser, MESA OPTIMISERS]',
+        '["L\\u00f6b\'s theorem", "Lob\'s theorem"]',  # a diacritic shows
+        '[naive optimizer, "na\\u00efve optimizer"]',
+        "[GPT-2, GPT-3, learned optimizer, learnt optimizer]",
+    ],
+)
+def test_names_that_differ_visibly_or_only_in_spelling_are_kept(
+    copy_of_good: Path, aliases: str
+) -> None:
+    _edit(
+        copy_of_good / "concepts/mesa-optimizer.yaml",
+        "aliases: [mesa optimizer, learned optimizer]",
+        f"aliases: {aliases}",
+    )
     assert load_graph(copy_of_good).concept("mesa-optimizer").aliases
 
 
@@ -778,5 +1001,6 @@ def test_no_two_shipped_concepts_have_names_with_one_skeleton() -> None:
         for term in (concept.id, concept.label, *concept.aliases):
             named.setdefault(skeleton(term), set()).add((concept.id, normalize_term(term)))
     assert len(named) > 250
-    assert all(len(owners) == 1 for owners in named.values()), \
-        [owners for owners in named.values() if len(owners) > 1]
+    assert all(len(owners) == 1 for owners in named.values()), [
+        owners for owners in named.values() if len(owners) > 1
+    ]

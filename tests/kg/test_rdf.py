@@ -57,8 +57,11 @@ def test_rdflib_and_oxigraph_read_the_same_graph(shipped: KnowledgeGraph, fmt: s
     assert isomorphic(by_rdflib, by_oxigraph)
 
 
-FORMATS_OX = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-              "rdfxml": ox.RdfFormat.RDF_XML}
+FORMATS_OX = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 
 
 def test_json_ld_is_the_same_graph(shipped: KnowledgeGraph, turtle: bytes) -> None:
@@ -66,20 +69,23 @@ def test_json_ld_is_the_same_graph(shipped: KnowledgeGraph, turtle: bytes) -> No
     assert isomorphic(jsonld, rdflib.Graph().parse(data=turtle, format="turtle"))
 
 
-def test_every_exact_quote_is_verbatim_in_its_source(turtle: bytes,
-                                                      shipped: KnowledgeGraph) -> None:
+def test_every_exact_quote_is_verbatim_in_its_source(
+    turtle: bytes, shipped: KnowledgeGraph
+) -> None:
     g = rdflib.Graph().parse(data=turtle, format="turtle")
-    rows = list(g.query("""
+    rows = list(
+        g.query("""
         PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT ?source ?exact ?start ?end WHERE {
             ?ann oa:hasSource ?source ; oa:hasSelector ?q, ?p .
             ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end .
-        }"""))
+        }""")
+    )
     assert len(rows) >= 200
     for source, exact, start, end in rows:
         sid = str(source).rsplit("/", 1)[1]
         text = shipped.source_text(sid)
-        assert text[int(start):int(end)] == str(exact)
+        assert text[int(start) : int(end)] == str(exact)
         assert normalize_text(str(exact)) in normalize_text(text)
 
 
@@ -98,14 +104,17 @@ def test_the_shapes_declare_the_namespaces_of_the_export() -> None:
     # shapes.ttl is standalone Turtle, so it declares its own prefixes; kg.rdf is where
     # each namespace IRI is written, and the shapes must agree with it
     prefixes = Namespaces(BASE).prefixes()
-    declared = dict(re.findall(r"^@prefix\s+(\w+):\s+<([^>]*)>", SHAPES.read_text("utf-8"),
-                               re.MULTILINE))
+    declared = dict(
+        re.findall(r"^@prefix\s+(\w+):\s+<([^>]*)>", SHAPES.read_text("utf-8"), re.MULTILINE)
+    )
     ours = {p: iri for p, iri in declared.items() if p not in ("sh", "kgsh")}
     assert ours and ours == {p: prefixes[p] for p in ours}
     shapes = rdflib.Graph().parse(SHAPES, format="turtle")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    sparql = {str(shapes.value(d, sh.prefix)): str(shapes.value(d, sh.namespace))
-              for d in shapes.objects(None, sh.declare)}
+    sparql = {
+        str(shapes.value(d, sh.prefix)): str(shapes.value(d, sh.namespace))
+        for d in shapes.objects(None, sh.declare)
+    }
     assert sparql and sparql == {p: prefixes[p] for p in sparql}
 
 
@@ -120,17 +129,21 @@ PREFIX kg: <https://example.org/kg/concept/>
     ("update", "message"),
     [
         ('INSERT DATA { kg:mesa-optimizer skos:altLabel "mesa-optimizer"@en }', "altLabel"),
-        ('INSERT DATA { kg:mesa-optimizer skos:prefLabel "mesa optimizer two"@en }',
-         "prefLabel"),
+        ('INSERT DATA { kg:mesa-optimizer skos:prefLabel "mesa optimizer two"@en }', "prefLabel"),
         ("INSERT DATA { kg:mesa-optimizer skos:related kg:optimizer }", "S27"),
         # the transitive case: related to a concept two broader steps up
-        ("INSERT DATA { kg:goal-misgeneralization skos:related kg:alignment-problem . "
-         "kg:inner-misalignment skos:broader kg:alignment-problem }", "S27"),
+        (
+            "INSERT DATA { kg:goal-misgeneralization skos:related kg:alignment-problem . "
+            "kg:inner-misalignment skos:broader kg:alignment-problem }",
+            "S27",
+        ),
         ("INSERT DATA { kg:optimizer skos:broader kg:mesa-optimizer }", "cycle"),
-        ("DELETE { ?s prov:wasDerivedFrom ?a } WHERE { ?s prov:wasDerivedFrom ?a . "
-         "FILTER(STRENDS(STR(?s), '/produces/mesa-optimizer')) }", "cited"),
-        ('INSERT { ?q oa:exact "a second quote" } WHERE { ?q a oa:TextQuoteSelector } ',
-         "exact"),
+        (
+            "DELETE { ?s prov:wasDerivedFrom ?a } WHERE { ?s prov:wasDerivedFrom ?a . "
+            "FILTER(STRENDS(STR(?s), '/produces/mesa-optimizer')) }",
+            "cited",
+        ),
+        ('INSERT { ?q oa:exact "a second quote" } WHERE { ?q a oa:TextQuoteSelector } ', "exact"),
     ],
 )
 def test_shapes_catch_violations(turtle: bytes, update: str, message: str) -> None:
@@ -143,8 +156,11 @@ def test_shapes_catch_violations(turtle: bytes, update: str, message: str) -> No
 
 def test_import_rejects_a_quote_that_is_not_at_its_offsets(turtle: bytes) -> None:
     text = turtle.decode()
-    tampered = text.replace('oa:exact "A “mesa-optimizer” is a learned algorithm that is itself '
-                            'an optimizer."', 'oa:exact "A mesa-optimizer is a kind of wizard."', 1)
+    tampered = text.replace(
+        'oa:exact "A “mesa-optimizer” is a learned algorithm that is itself an optimizer."',
+        'oa:exact "A mesa-optimizer is a kind of wizard."',
+        1,
+    )
     assert tampered != text
     with pytest.raises(DataError) as caught:
         graph_from_rdf(tampered, "turtle", BASE)
@@ -157,8 +173,10 @@ def test_import_rejects_garbage() -> None:
 
 
 # -- the exact triples, and streaming
-TEXT = ('A mesa-optimizer is a learned model that is itself an optimizer. '
-        'Humans are "mesa-optimizers" of evolution \\ natural selection.\nThey say: «plan ahead».')
+TEXT = (
+    "A mesa-optimizer is a learned model that is itself an optimizer. "
+    'Humans are "mesa-optimizers" of evolution \\ natural selection.\nThey say: «plan ahead».'
+)
 
 
 def _cite(quote: str) -> Citation:
@@ -171,31 +189,66 @@ def small() -> KnowledgeGraph:
     """Every branch of the export: lists, a label among the aliases, article, plural, a
     source without text, hierarchical and symmetric relations, several citations, quotes
     at the start of the text and with characters that need escaping."""
-    sources = {"primer": Source(id="primer", title="A primer", kind="faq", authors=("Ann", "Bo"),
-                                url="https://example.org/primer", published="2021",
-                                text_file="primer.txt"),
-               "paper": Source(id="paper", title="Risks", kind="paper")}
+    sources = {
+        "primer": Source(
+            id="primer",
+            title="A primer",
+            kind="faq",
+            authors=("Ann", "Bo"),
+            url="https://example.org/primer",
+            published="2021",
+            text_file="primer.txt",
+        ),
+        "paper": Source(id="paper", title="Risks", kind="paper"),
+    }
     concepts = {
-        "optimizer": Concept(id="optimizer", label="optimizer", kind="optimizer",
-                             definition="Something that searches.",
-                             citations=(_cite("itself an optimizer"),)),
-        "mesa-optimizer": Concept(id="mesa-optimizer", label="mesa-optimizer", kind="optimizer",
-                                  aliases=("mesa-optimiser", "mesa-optimizer"), article="a",
-                                  definition='A learned "optimizer".',
-                                  citations=(_cite("A mesa-optimizer is a learned model"),
-                                             _cite("«plan ahead»"))),
-        "humans": Concept(id="humans", label="humans", kind="example", plural=True,
-                          definition="People.",
-                          citations=(_cite('Humans are "mesa-optimizers"'),)),
+        "optimizer": Concept(
+            id="optimizer",
+            label="optimizer",
+            kind="optimizer",
+            definition="Something that searches.",
+            citations=(_cite("itself an optimizer"),),
+        ),
+        "mesa-optimizer": Concept(
+            id="mesa-optimizer",
+            label="mesa-optimizer",
+            kind="optimizer",
+            aliases=("mesa-optimiser", "mesa-optimizer"),
+            article="a",
+            definition='A learned "optimizer".',
+            citations=(_cite("A mesa-optimizer is a learned model"), _cite("«plan ahead»")),
+        ),
+        "humans": Concept(
+            id="humans",
+            label="humans",
+            kind="example",
+            plural=True,
+            definition="People.",
+            citations=(_cite('Humans are "mesa-optimizers"'),),
+        ),
     }
     relations = [
-        Relation(source="mesa-optimizer", type="is_a", target="optimizer", citations=(
-            _cite("A mesa-optimizer is a learned model that is itself an optimizer."),)),
-        Relation(source="humans", type="example_of", target="mesa-optimizer", citations=(
-            _cite('Humans are "mesa-optimizers" of evolution \\ natural selection.\nThey'),
-            _cite("Humans"))),
-        Relation(source="humans", type="contrasts_with", target="optimizer",
-                 citations=(_cite("evolution"),)),
+        Relation(
+            source="mesa-optimizer",
+            type="is_a",
+            target="optimizer",
+            citations=(_cite("A mesa-optimizer is a learned model that is itself an optimizer."),),
+        ),
+        Relation(
+            source="humans",
+            type="example_of",
+            target="mesa-optimizer",
+            citations=(
+                _cite('Humans are "mesa-optimizers" of evolution \\ natural selection.\nThey'),
+                _cite("Humans"),
+            ),
+        ),
+        Relation(
+            source="humans",
+            type="contrasts_with",
+            target="optimizer",
+            citations=(_cite("evolution"),),
+        ),
     ]
     return KnowledgeGraph(sources, {"primer": TEXT}, concepts, relations)
 
@@ -203,22 +256,27 @@ def small() -> KnowledgeGraph:
 def _lines(triples: Iterable[ox.Triple]) -> list[str]:
     """The triples in order, IRIs shortened by the export's prefixes, blank nodes numbered
     by first use, the vocabulary left out."""
-    prefixes = sorted(((ns, p) for p, ns in Namespaces(BASE).prefixes().items()),
-                      key=lambda np: -len(np[0]))
+    prefixes = sorted(
+        ((ns, p) for p, ns in Namespaces(BASE).prefixes().items()), key=lambda np: -len(np[0])
+    )
     blanks: dict[str, int] = {}
 
     def short(match: re.Match[str]) -> str:
         iri = match.group(1)
-        return next((f"{p}:{iri[len(ns):]}" for ns, p in prefixes if iri.startswith(ns)),
-                    match.group(0))
+        return next(
+            (f"{p}:{iri[len(ns) :]}" for ns, p in prefixes if iri.startswith(ns)), match.group(0)
+        )
 
     def term(t: object) -> str:
         if isinstance(t, ox.BlankNode):
             return f"_:b{blanks.setdefault(t.value, len(blanks))}"
         return re.sub(r"<([^>]*)>", short, str(t))
 
-    return [" ".join(term(x) for x in (t.subject, t.predicate, t.object))
-            for t in triples if not str(t.subject).startswith(f"<{BASE}ontology")]
+    return [
+        " ".join(term(x) for x in (t.subject, t.predicate, t.object))
+        for t in triples
+        if not str(t.subject).startswith(f"<{BASE}ontology")
+    ]
 
 
 def test_export_of_a_small_graph_is_exactly_the_reviewed_triples(small: KnowledgeGraph) -> None:
@@ -231,8 +289,11 @@ def test_export_of_a_small_graph_is_exactly_the_reviewed_triples(small: Knowledg
 
 def test_concept_description_is_the_export_about_one_concept(small: KnowledgeGraph) -> None:
     def named(triples: Iterable[ox.Triple]) -> set[str]:
-        return {str(t) for t in triples if not isinstance(t.subject, ox.BlankNode)
-                and not isinstance(t.object, ox.BlankNode)}
+        return {
+            str(t)
+            for t in triples
+            if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)
+        }
 
     everything = named(graph_triples(small, BASE))
     about = named(concept_description(small, "humans", BASE))
@@ -240,24 +301,30 @@ def test_concept_description_is_the_export_about_one_concept(small: KnowledgeGra
     subjects = {t.split(" ")[0] for t in about}
     assert f"<{BASE}concept/humans>" in subjects
     assert {s for s in subjects if "/statement/" in s and "/citation/" not in s} == {
-        f"<{BASE}statement/humans/{end}>" for end in (
-            "definition", "example_of/mesa-optimizer", "contrasts_with/optimizer")}
+        f"<{BASE}statement/humans/{end}>"
+        for end in ("definition", "example_of/mesa-optimizer", "contrasts_with/optimizer")
+    }
 
 
 def _unblank(data: bytes) -> bytes:
     names: dict[bytes, int] = {}
-    return re.sub(rb"(_:|nodeID=\")([A-Za-z0-9]+)",
-                  lambda m: m.group(1) + b"b%d" % names.setdefault(m.group(2), len(names)), data)
+    return re.sub(
+        rb"(_:|nodeID=\")([A-Za-z0-9]+)",
+        lambda m: m.group(1) + b"b%d" % names.setdefault(m.group(2), len(names)),
+        data,
+    )
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_export_to_writes_what_export_returns(small: KnowledgeGraph, fmt: str,
-                                              tmp_path: Path) -> None:
+def test_export_to_writes_what_export_returns(
+    small: KnowledgeGraph, fmt: str, tmp_path: Path
+) -> None:
     whole = export(small, fmt, BASE)
     buffer = io.BytesIO()
     export_to(small, fmt, BASE, buffer)
     export_to(small, fmt, BASE, tmp_path / "out")
     if fmt == "jsonld":
+
         def parsed(data: bytes) -> rdflib.Graph:
             return rdflib.Graph().parse(data=data, format="json-ld")
 
@@ -274,30 +341,66 @@ CONTROL_TEXT = "A primer,\r\nwritten\twith a CR\rhere and\na line feed.\r\n"
 def _controls() -> tuple[KnowledgeGraph, set[str]]:
     """A graph with a carriage return, a tab and a line feed (and CR LF) in every kind of
     literal that can hold them, and the literals it must read back as."""
+
     def cite(quote: str) -> Citation:
         start = CONTROL_TEXT.index(quote)
         return Citation(source="primer", quote=quote, start=start, end=start + len(quote))
 
-    sources = {"primer": Source(id="primer", title="A\rprimer\tin\nparts", kind="faq",
-                                authors=("Ann\r\nBo",), text_file="primer.txt")}
+    sources = {
+        "primer": Source(
+            id="primer",
+            title="A\rprimer\tin\nparts",
+            kind="faq",
+            authors=("Ann\r\nBo",),
+            text_file="primer.txt",
+        )
+    }
     concepts = {
-        "x": Concept(id="x", label="ex\rone", kind="optimizer", aliases=("ex\tone", "ex\none"),
-                     definition="Defined\rwith\r\na CR.",
-                     citations=(cite("written\twith a CR\rhere"),)),
-        "y": Concept(id="y", label="why", kind="optimizer", definition="Y.",
-                     citations=(cite("A primer,\r\nwritten"),))}
-    relations = [Relation(source="x", type="is_a", target="y", note="Noted\r\n\there.",
-                          citations=(cite("here and\na line feed.\r\n"),))]
-    expected = {CONTROL_TEXT, "A\rprimer\tin\nparts", "Ann\r\nBo", "ex\rone", "ex\tone",
-                "ex\none", "Defined\rwith\r\na CR.", "Noted\r\n\there.",
-                "written\twith a CR\rhere", "A primer,\r\nwritten", "here and\na line feed.\r\n",
-                "A primer,\r\nwritten\twith a CR\r", " and\na line feed.\r\n"}  # oa:prefix, suffix
+        "x": Concept(
+            id="x",
+            label="ex\rone",
+            kind="optimizer",
+            aliases=("ex\tone", "ex\none"),
+            definition="Defined\rwith\r\na CR.",
+            citations=(cite("written\twith a CR\rhere"),),
+        ),
+        "y": Concept(
+            id="y",
+            label="why",
+            kind="optimizer",
+            definition="Y.",
+            citations=(cite("A primer,\r\nwritten"),),
+        ),
+    }
+    relations = [
+        Relation(
+            source="x",
+            type="is_a",
+            target="y",
+            note="Noted\r\n\there.",
+            citations=(cite("here and\na line feed.\r\n"),),
+        )
+    ]
+    expected = {
+        CONTROL_TEXT,
+        "A\rprimer\tin\nparts",
+        "Ann\r\nBo",
+        "ex\rone",
+        "ex\tone",
+        "ex\none",
+        "Defined\rwith\r\na CR.",
+        "Noted\r\n\there.",
+        "written\twith a CR\rhere",
+        "A primer,\r\nwritten",
+        "here and\na line feed.\r\n",
+        "A primer,\r\nwritten\twith a CR\r",
+        " and\na line feed.\r\n",
+    }  # oa:prefix, suffix
     return KnowledgeGraph(sources, {"primer": CONTROL_TEXT}, concepts, relations), expected
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_carriage_returns_tabs_and_line_feeds_read_back_exactly(fmt: str,
-                                                                tmp_path: Path) -> None:
+def test_carriage_returns_tabs_and_line_feeds_read_back_exactly(fmt: str, tmp_path: Path) -> None:
     """XML parsers read a raw CR as a line feed: RDF/XML writes it as &#13;, and every
     format, read by rdflib, gives back each literal exactly."""
     graph, expected = _controls()

@@ -53,7 +53,9 @@ def _problems(good_dir: Path, extra: str) -> list[str]:
 
 
 def test_a_note_and_a_modality_are_read_with_the_relation(good_dir: Path) -> None:
-    g = _with(good_dir, """\
+    g = _with(
+        good_dir,
+        """\
   - type: has_objective
     target: base-objective
     modality: does_not
@@ -62,48 +64,64 @@ def test_a_note_and_a_modality_are_read_with_the_relation(good_dir: Path) -> Non
       not the objective of the process that made them.
     citations:
       - {source: primer, quote: The mesa-optimizer pursues the mesa-objective.}
-""")
+""",
+    )
     rel = next(r for r in g.relations_of("humans") if r.type == "has_objective")
     assert rel.modality == "does_not" and rel.negated
-    assert rel.note == ("Humans pursue goals of their own, not the objective of the process "
-                        "that made them.")
+    assert rel.note == (
+        "Humans pursue goals of their own, not the objective of the process that made them."
+    )
     assert sentence(g, rel) == "Humans do not pursue the base objective."
     assert sentence(g, rel, forward=False) == "The base objective is not what humans pursue."
 
 
-@pytest.mark.parametrize(("extra", "wanted"), [
-    ("    note: 5\n", "note must be a non-empty string"),
-    ("    note: '   '\n", "note must be a non-empty string"),
-    (f"    note: '{'x' * (NOTE_MAX + 1)}'\n", f"note is {NOTE_MAX + 1} characters long"),
-    ('    note: "a\\u0007b"\n', "note holds the character U+0007"),
-    ("    modality: could\n", "unknown modality 'could'"),
-    ("    modality: can\n", "modality 'can' is not allowed on is_a | is_a allows does_not"),
-    ("    colour: red\n", "unknown field 'colour' in relation"),
-])
+@pytest.mark.parametrize(
+    ("extra", "wanted"),
+    [
+        ("    note: 5\n", "note must be a non-empty string"),
+        ("    note: '   '\n", "note must be a non-empty string"),
+        (f"    note: '{'x' * (NOTE_MAX + 1)}'\n", f"note is {NOTE_MAX + 1} characters long"),
+        ('    note: "a\\u0007b"\n', "note holds the character U+0007"),
+        ("    modality: could\n", "unknown modality 'could'"),
+        ("    modality: can\n", "modality 'can' is not allowed on is_a | is_a allows does_not"),
+        ("    colour: red\n", "unknown field 'colour' in relation"),
+    ],
+)
 def test_bad_notes_and_modalities_are_refused_with_their_line(
-        good_dir: Path, extra: str, wanted: str) -> None:
-    got = _problems(good_dir, """\
+    good_dir: Path, extra: str, wanted: str
+) -> None:
+    got = _problems(
+        good_dir,
+        """\
   - type: is_a
     target: optimizer
-""" + extra + """\
+"""
+        + extra
+        + """\
     citations:
       - {source: primer, quote: A mesa-optimizer is itself an optimizer.}
-""")
+""",
+    )
     assert len(got) == 1, got
     assert got[0].startswith("14: "), got
     assert wanted in got[0]
 
 
 def test_a_type_without_modalities_says_so(good_dir: Path) -> None:
-    got = _problems(good_dir, """\
+    got = _problems(
+        good_dir,
+        """\
   - type: contrasts_with
     target: optimizer
     modality: does_not
     citations:
       - {source: primer, quote: A mesa-optimizer is itself an optimizer.}
-""")
-    assert got == ["14: modality 'does_not' is not allowed on contrasts_with | "
-                   "contrasts_with takes no modality"]
+""",
+    )
+    assert got == [
+        "14: modality 'does_not' is not allowed on contrasts_with | "
+        "contrasts_with takes no modality"
+    ]
 
 
 def test_every_modal_template_names_both_ends_and_reads_as_its_modality() -> None:
@@ -118,18 +136,20 @@ def test_every_modal_template_names_both_ends_and_reads_as_its_modality() -> Non
             assert not rtype.modal, rtype.name
 
 
-def test_a_denial_is_shown_but_joins_no_path_hierarchy_or_shared_context(
-        good_dir: Path) -> None:
+def test_a_denial_is_shown_but_joins_no_path_hierarchy_or_shared_context(good_dir: Path) -> None:
     # "humans are not a kind of base optimizer" would otherwise put humans under the base
     # optimizer and give a path humans -> base optimizer -> mesa-optimizer
-    g = _with(good_dir, """\
+    g = _with(
+        good_dir,
+        """\
   - type: is_a
     target: base-optimizer
     modality: does_not
     note: They are the optimizer that was produced, not the one that produced them.
     citations:
       - {source: primer, quote: Humans are an example of mesa-optimizers.}
-""")
+""",
+    )
     denial = next(r for r in g.relations_of("humans") if r.type == "is_a")
     assert g.broader("humans") == [] and "humans" not in g.descendants("base-optimizer")
     assert "base-optimizer" not in g.adjacency["humans"]
@@ -158,7 +178,10 @@ def test_a_denied_is_a_makes_no_cycle(good_dir: Path) -> None:
 
 
 def test_notes_and_modalities_survive_the_canonical_yaml(good_dir: Path) -> None:
-    record = record_of((HUMANS + """\
+    record = record_of(
+        (
+            HUMANS
+            + """\
   - type: produces
     target: mesa-objective
     modality: can
@@ -166,16 +189,19 @@ def test_notes_and_modalities_survive_the_canonical_yaml(good_dir: Path) -> None
       as the definitions are.'
     citations:
       - {source: primer, quote: Humans are an example of mesa-optimizers.}
-""").encode())
+"""
+        ).encode()
+    )
     text = to_yaml(record)
     assert b"    modality: can\n    note: >-\n      A note" in text
     assert record_of(text) == record
     assert to_yaml(record_of(text)) == text
 
 
-def test_rdf_carries_notes_and_modalities_and_does_not_assert_a_denial(
-        good_dir: Path) -> None:
-    g = _with(good_dir, """\
+def test_rdf_carries_notes_and_modalities_and_does_not_assert_a_denial(good_dir: Path) -> None:
+    g = _with(
+        good_dir,
+        """\
   - type: has_objective
     target: base-objective
     modality: does_not
@@ -188,7 +214,8 @@ def test_rdf_carries_notes_and_modalities_and_does_not_assert_a_denial(
     note: A possibility, not a rule.
     citations:
       - {source: primer, quote: Humans are an example of mesa-optimizers.}
-""")
+""",
+    )
     turtle = export(g, "ntriples", BASE).decode()
     humans, base = f"<{BASE}concept/humans>", f"<{BASE}concept/base-objective>"
     assert f"{humans} <{BASE}ontology#hasObjective> {base}" not in turtle
@@ -205,7 +232,7 @@ def test_rdf_carries_notes_and_modalities_and_does_not_assert_a_denial(
 
 def test_edges_are_labelled_with_their_modality() -> None:
     from kg.model import Relation
-    rel = Relation(source="a", type="has_objective", target="b", citations=(),
-                   modality="does_not")
+
+    rel = Relation(source="a", type="has_objective", target="b", citations=(), modality="does_not")
     assert edge_label(rel) == "does not pursue"
     assert edge_label(rel.model_copy(update={"modality": None})) == "pursues"

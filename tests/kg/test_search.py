@@ -72,13 +72,13 @@ def _every_score(graph: KnowledgeGraph, query: str, kind: str | None) -> dict[st
     for cid, c in graph.concepts.items():
         if kind is not None and c.kind != kind:
             continue
-        for what, name in [("label", c.label), *(("alias", a) for a in c.aliases),
-                           ("id", cid)]:
+        for what, name in [("label", c.label), *(("alias", a) for a in c.aliases), ("id", cid)]:
             form = normalize_term(name)
             scores = []
             if form == q:
-                scores.append({"label": 1.0, "alias": 0.98}.get(what, 1.0 if query.strip() == cid
-                                                               else 0.97))
+                scores.append(
+                    {"label": 1.0, "alias": 0.98}.get(what, 1.0 if query.strip() == cid else 0.97)
+                )
             elif form.startswith(q):
                 scores.append(0.6 + 0.3 * len(q) / len(form))
             if len(q) >= 3:

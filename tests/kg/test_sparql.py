@@ -17,11 +17,13 @@ SKOS = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
 
 @pytest.mark.parametrize(
     ("query", "form"),
-    [("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "SELECT"), ("ASK { ?s ?p ?o }", "ASK"),
-     ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
-     ("DESCRIBE <https://example.org/kg/concept/humans>", "DESCRIBE"),
-     (SKOS + "SELECT ?l WHERE { ?c skos:prefLabel ?l FILTER(CONTAINS(?l, 'from')) }",
-      "SELECT")],
+    [
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "SELECT"),
+        ("ASK { ?s ?p ?o }", "ASK"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("DESCRIBE <https://example.org/kg/concept/humans>", "DESCRIBE"),
+        (SKOS + "SELECT ?l WHERE { ?c skos:prefLabel ?l FILTER(CONTAINS(?l, 'from')) }", "SELECT"),
+    ],
 )
 def test_allowed(query: str, form: str) -> None:
     assert check_query(query).form == form
@@ -35,12 +37,18 @@ def test_allowed(query: str, form: str) -> None:
         ("LOAD <http://127.0.0.1:9/data.ttl>", "Updates are not allowed"),
         ("CLEAR ALL", "Updates are not allowed"),
         ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", "SERVICE"),
-        ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x.test/> { ?s ?q ?r } } }",
-         "SERVICE"),
-        ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://x.test/> { ?s ?p ?o } } }",
-         "SERVICE"),
-        ("SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://x.test/> { ?s ?p ?o } } } }",
-         "SERVICE"),
+        (
+            "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE SILENT <http://x.test/> { ?s ?q ?r } } }",
+            "SERVICE",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://x.test/> { ?s ?p ?o } } }",
+            "SERVICE",
+        ),
+        (
+            "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://x.test/> { ?s ?p ?o } } } }",
+            "SERVICE",
+        ),
         ("SELECT * WHERE { ?s ?p ?o . SeRvIcE <http://x.test/> { ?s ?p ?o } }", "SERVICE"),
         ("SELECT * FROM <http://127.0.0.1:9/g.ttl> WHERE { ?s ?p ?o }", "FROM"),
         ("SELECT * FROM NAMED <http://x.test/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
@@ -54,8 +62,9 @@ def test_refused(query: str, reason: str) -> None:
     assert reason in caught.value.detail
 
 
-@pytest.mark.parametrize("query", ["SELECT WHERE", "", "   ", "SELECT * WHERE { ?s nope:p ?o }",
-                                   "this is not sparql"])
+@pytest.mark.parametrize(
+    "query", ["SELECT WHERE", "", "   ", "SELECT * WHERE { ?s nope:p ?o }", "this is not sparql"]
+)
 def test_invalid(query: str) -> None:
     with pytest.raises(InvalidQuery):
         check_query(query)
@@ -70,12 +79,16 @@ def engine(good: KnowledgeGraph) -> SparqlEngine:  # type: ignore[misc]
 
 def test_select_ask_construct(engine: SparqlEngine) -> None:
     q = SKOS + f"SELECT ?l WHERE {{ <{BASE}concept/humans> skos:prefLabel ?l }}"
-    assert engine.query(q, "json") == Answer("SELECT", (
-        b'{"head": {"vars": ["l"]}, "results": {"bindings": '
-        b'[{"l": {"type": "literal", "value": "humans", "xml:lang": "en"}}]}}'))
+    assert engine.query(q, "json") == Answer(
+        "SELECT",
+        (
+            b'{"head": {"vars": ["l"]}, "results": {"bindings": '
+            b'[{"l": {"type": "literal", "value": "humans", "xml:lang": "en"}}]}}'
+        ),
+    )
     assert engine.query(q, "csv").body == b"l\r\nhumans\r\n"
     assert engine.query(q, "tsv").body == b'?l\n"humans"@en\n'
-    assert b"<literal xml:lang=\"en\">humans</literal>" in (engine.query(q, "xml").body or b"")
+    assert b'<literal xml:lang="en">humans</literal>' in (engine.query(q, "xml").body or b"")
     assert engine.query("ASK { ?s ?p ?o }", "json").body == b'{"head": {}, "boolean": true}'
     construct = SKOS + "CONSTRUCT { ?c skos:broader ?b } WHERE { ?c skos:broader ?b }"
     answer = engine.query(construct, graph="turtle")

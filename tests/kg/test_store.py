@@ -32,8 +32,9 @@ def _same_tree(a: Path, b: Path) -> bool:
     return dict(data_files(a)) == dict(data_files(b))
 
 
-def test_dump_of_an_imported_directory_is_byte_identical(store: SqliteStore,
-                                                          tmp_path: Path) -> None:
+def test_dump_of_an_imported_directory_is_byte_identical(
+    store: SqliteStore, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     assert store.dump(out) == len(list(data_files(DATA)))
     assert _same_tree(DATA, out)
@@ -48,12 +49,14 @@ def test_commits_are_logged_and_dumped(store: SqliteStore, tmp_path: Path) -> No
     body, at = store.read(rel)  # type: ignore[misc]
     changed = body.replace(b"label: 'evolution'", b"label: 'biological evolution'")
     assert changed != body
-    rev = store.commit({rel: changed, "concepts/new-thing.yaml": b"label: x\n"}, "alice",
-                       expected={rel: at, "concepts/new-thing.yaml": None})
+    rev = store.commit(
+        {rel: changed, "concepts/new-thing.yaml": b"label: x\n"},
+        "alice",
+        expected={rel: at, "concepts/new-thing.yaml": None},
+    )
     assert store.read(rel) == (changed, store.read(rel)[1])  # type: ignore[index]
     history = store.history(rel)
-    assert [(h.action, h.author) for h in history] == [("import", "import"),
-                                                       ("update", "alice")]
+    assert [(h.action, h.author) for h in history] == [("import", "import"), ("update", "alice")]
     assert history[-1].before == body and history[-1].after == changed
     assert rev == max(h.revision for h in store.changes(0))
     store.commit({"concepts/new-thing.yaml": None}, "bob")
@@ -73,8 +76,9 @@ def test_a_stale_write_is_refused_and_changes_nothing(store: SqliteStore) -> Non
     store.commit({rel: body + b"\n"}, "first", expected={rel: at})
     before = store.changes(0)
     with pytest.raises(StaleWrite) as caught:
-        store.commit({rel: body + b"\n\n", "concepts/other.yaml": b"x"}, "second",
-                     expected={rel: at})
+        store.commit(
+            {rel: body + b"\n\n", "concepts/other.yaml": b"x"}, "second", expected={rel: at}
+        )
     assert caught.value.expected == at and caught.value.current != at
     assert store.changes(0) == before and store.read("concepts/other.yaml") is None
 
@@ -110,8 +114,12 @@ WRITER = textwrap.dedent("""
 def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
     path = tmp_path / "kg.sqlite3"
     SqliteStore.create(path, DATA).close()
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(DATA)], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), str(DATA)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     acknowledged: list[tuple[int, int]] = []
     deadline = time.monotonic() + 60
@@ -174,7 +182,7 @@ def test_two_processes_opening_a_new_store_import_once(tmp_path: Path) -> None:
         import sys
         from pathlib import Path
         from kg.store import SqliteStore
-        SqliteStore.create(Path({str(tmp_path / 's.db')!r}), Path({str(DATA)!r})).close()
+        SqliteStore.create(Path({str(tmp_path / "s.db")!r}), Path({str(DATA)!r})).close()
     """)
     procs = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT) for _ in range(4)]
     assert [p.wait(timeout=60) for p in procs] == [0] * 4

@@ -29,14 +29,24 @@ CITE = (Citation(source="s", quote="q", start=0, end=1),)
 Box = tuple[float, float, float, float]
 
 
-def _graph(edges: list[tuple[str, str, str]], labels: dict[str, str] | None = None,
-           kinds: dict[str, str] | None = None) -> KnowledgeGraph:
+def _graph(
+    edges: list[tuple[str, str, str]],
+    labels: dict[str, str] | None = None,
+    kinds: dict[str, str] | None = None,
+) -> KnowledgeGraph:
     labels = labels or {}
     kinds = kinds or {}
     names = sorted({e[0] for e in edges} | {e[2] for e in edges})
-    concepts = {n: Concept(id=n, label=labels.get(n, n.replace("-", " ")),
-                           kind=kinds.get(n, "concept"), definition=n, citations=CITE)
-                for n in names}
+    concepts = {
+        n: Concept(
+            id=n,
+            label=labels.get(n, n.replace("-", " ")),
+            kind=kinds.get(n, "concept"),
+            definition=n,
+            citations=CITE,
+        )
+        for n in names
+    }
     relations = [Relation(source=s, type=t, target=o, citations=CITE) for s, t, o in edges]
     return KnowledgeGraph({}, {}, concepts, relations)
 
@@ -45,13 +55,13 @@ def _graph(edges: list[tuple[str, str, str]], labels: dict[str, str] | None = No
 
 
 def _translate(element: ET.Element) -> tuple[float, float]:
-    found = re.search(r"translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)",
-                      element.get("transform", ""))
+    found = re.search(r"translate\(\s*([-\d.]+)[\s,]+([-\d.]+)\s*\)", element.get("transform", ""))
     return (float(found.group(1)), float(found.group(2))) if found else (0.0, 0.0)
 
 
-def _walk(element: ET.Element, dx: float = 0.0,
-          dy: float = 0.0) -> Iterator[tuple[ET.Element, float, float]]:
+def _walk(
+    element: ET.Element, dx: float = 0.0, dy: float = 0.0
+) -> Iterator[tuple[ET.Element, float, float]]:
     """Every element with the translation its ancestors (and itself) apply."""
     tx, ty = _translate(element)
     dx, dy = dx + tx, dy + ty
@@ -84,8 +94,11 @@ def _nodes(root: ET.Element) -> list[str]:
 
 
 def _edges(root: ET.Element) -> list[tuple[str, str, str]]:
-    return [(g.get("data-source", ""), g.get("data-type", ""), g.get("data-target", ""))
-            for g in root.iter(f"{SVG}g") if g.get("class") == "edge"]
+    return [
+        (g.get("data-source", ""), g.get("data-type", ""), g.get("data-target", ""))
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "edge"
+    ]
 
 
 def _text(root: ET.Element, tag: str) -> str:
@@ -122,7 +135,7 @@ def _check_readable(svg: str) -> ET.Element:
         assert vx <= box[0] and box[2] <= vx + vw and vy <= box[1] and box[3] <= vy + vh
     boxes = list(nodes.items())
     for i, (a, box_a) in enumerate(boxes):
-        for b, box_b in boxes[i + 1:]:
+        for b, box_b in boxes[i + 1 :]:
             assert not _overlap(box_a, box_b), f"{a} overlaps {b}"
     for e, label in labels.items():
         for n, box in nodes.items():
@@ -152,10 +165,12 @@ def test_concept_svg_is_an_accessible_svg_document(good: KnowledgeGraph) -> None
     assert "'Segoe UI'" in root.get("font-family", "")
 
 
-@pytest.mark.parametrize("cid", ["mesa-optimizer", "evolution", "inner-alignment",
-                                 "base-objective"])
-def test_nodes_and_edges_are_the_centre_and_its_relations(shipped: KnowledgeGraph,
-                                                          cid: str) -> None:
+@pytest.mark.parametrize(
+    "cid", ["mesa-optimizer", "evolution", "inner-alignment", "base-objective"]
+)
+def test_nodes_and_edges_are_the_centre_and_its_relations(
+    shipped: KnowledgeGraph, cid: str
+) -> None:
     root = _check_readable(concept_svg(shipped, cid))
     rels = shipped.relations_of(cid)
     neighbours = {r.target if r.source == cid else r.source for r in rels}
@@ -191,11 +206,11 @@ def test_depth_two_reaches_the_neighbours_of_neighbours(shipped: KnowledgeGraph)
 
 
 @pytest.mark.parametrize("max_nodes", [1, 2, 5, 12])
-def test_max_nodes_is_respected_and_the_centre_always_drawn(shipped: KnowledgeGraph,
-                                                            max_nodes: int) -> None:
+def test_max_nodes_is_respected_and_the_centre_always_drawn(
+    shipped: KnowledgeGraph, max_nodes: int
+) -> None:
     for depth in (1, 2):
-        nodes = _nodes(_check_readable(concept_svg(shipped, "inner-alignment", depth,
-                                                   max_nodes)))
+        nodes = _nodes(_check_readable(concept_svg(shipped, "inner-alignment", depth, max_nodes)))
         assert nodes[0] == "inner-alignment"
         assert len(nodes) == max_nodes
 
@@ -213,8 +228,11 @@ def test_cutting_keeps_specific_relations_and_small_concepts() -> None:
     edges += [(f"leaf-{i}", "is_a", "hub") for i in range(8)]
     g = _graph(edges)
     assert _nodes(ET.fromstring(concept_svg(g, "c", max_nodes=2))) == ["c", "specific"]
-    assert sorted(_nodes(ET.fromstring(concept_svg(g, "c", max_nodes=3)))) == \
-        ["c", "hub", "specific"]
+    assert sorted(_nodes(ET.fromstring(concept_svg(g, "c", max_nodes=3)))) == [
+        "c",
+        "hub",
+        "specific",
+    ]
 
 
 @pytest.mark.parametrize("depth", [1, 2])
@@ -225,8 +243,11 @@ def test_every_shipped_neighbourhood_is_readable(shipped: KnowledgeGraph, depth:
 
 def test_centre_is_emphasised(good: KnowledgeGraph) -> None:
     root = ET.fromstring(concept_svg(good, "base-optimizer"))
-    widths = {g.get("data-id"): float(g.find(f"{SVG}rect").get("stroke-width", 1))  # type: ignore[union-attr]
-              for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
+    widths = {
+        g.get("data-id"): float(g.find(f"{SVG}rect").get("stroke-width", 1))  # type: ignore[union-attr]
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "node"
+    }
     assert widths.pop("base-optimizer") > max(widths.values())
 
 
@@ -237,8 +258,11 @@ def test_legend_lists_exactly_the_kinds_drawn(shipped: KnowledgeGraph) -> None:
         legend = _legend(root)
         assert set(legend) == kinds
         assert all(legend[k] == k.replace("_", " ") for k in kinds)
-        fills = {g.get("data-kind"): g.find(f"{SVG}rect").get("fill")  # type: ignore[union-attr]
-                 for g in root.iter(f"{SVG}g") if g.get("class") in ("node", "legend-item")}
+        fills = {
+            g.get("data-kind"): g.find(f"{SVG}rect").get("fill")  # type: ignore[union-attr]
+            for g in root.iter(f"{SVG}g")
+            if g.get("class") in ("node", "legend-item")
+        }
         assert fills == {k: KIND_COLOURS[k] for k in kinds}
 
 
@@ -273,8 +297,12 @@ def test_unknown_concept_and_bad_bounds_are_refused(good: KnowledgeGraph) -> Non
 
 
 def test_a_concept_without_relations_is_drawn_alone() -> None:
-    g = KnowledgeGraph({}, {}, {"lone": Concept(id="lone", label="lone", kind="person",
-                                                definition="d", citations=CITE)}, [])
+    g = KnowledgeGraph(
+        {},
+        {},
+        {"lone": Concept(id="lone", label="lone", kind="person", definition="d", citations=CITE)},
+        [],
+    )
     root = _check_readable(concept_svg(g, "lone", depth=2))
     assert _nodes(root) == ["lone"]
     assert _edges(root) == []
@@ -284,8 +312,11 @@ def test_a_concept_without_relations_is_drawn_alone() -> None:
 def test_parallel_relations_are_both_drawn_apart() -> None:
     g = _graph([("a", "produces", "b"), ("b", "part_of", "a"), ("a", "causes", "c")])
     root = _check_readable(concept_svg(g, "a"))
-    assert sorted(_edges(root)) == [("a", "causes", "c"), ("a", "produces", "b"),
-                                    ("b", "part_of", "a")]
+    assert sorted(_edges(root)) == [
+        ("a", "causes", "c"),
+        ("a", "produces", "b"),
+        ("b", "part_of", "a"),
+    ]
     paths = []
     for edge in root.iter(f"{SVG}g"):
         path = edge.find(f"{SVG}path")
@@ -297,12 +328,18 @@ def test_parallel_relations_are_both_drawn_apart() -> None:
 # -- how two concepts relate
 
 
-@pytest.mark.parametrize(("x", "y"), [("evolution", "mesa-optimizer"),
-                                      ("base-objective", "mesa-objective"),
-                                      ("outer-alignment", "mesa-objective"),
-                                      ("inner-alignment", "outer-alignment")])
-def test_relate_svg_draws_x_y_and_every_path_concept_once(shipped: KnowledgeGraph, x: str,
-                                                          y: str) -> None:
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [
+        ("evolution", "mesa-optimizer"),
+        ("base-objective", "mesa-objective"),
+        ("outer-alignment", "mesa-objective"),
+        ("inner-alignment", "outer-alignment"),
+    ],
+)
+def test_relate_svg_draws_x_y_and_every_path_concept_once(
+    shipped: KnowledgeGraph, x: str, y: str
+) -> None:
     r = relate(shipped, x, y)
     root = _check_readable(relate_svg(shipped, r))
     nodes = _nodes(root)
@@ -311,8 +348,11 @@ def test_relate_svg_draws_x_y_and_every_path_concept_once(shipped: KnowledgeGrap
     assert set(nodes) == {x, y} | on_paths
     assert _text(root, "title") == f"How {r.x.label} relates to {r.y.label}"
     wanted = {(rel.source, rel.type, rel.target) for rel in r.direct}
-    wanted |= {(s.relation.source, s.relation.type, s.relation.target)
-               for p in r.paths[:3] for s in p.steps}
+    wanted |= {
+        (s.relation.source, s.relation.type, s.relation.target)
+        for p in r.paths[:3]
+        for s in p.steps
+    }
     assert sorted(_edges(root)) == sorted(wanted)
     desc = _text(root, "desc")
     for p in r.paths[:3]:
@@ -324,16 +364,21 @@ def test_relate_svg_draws_x_y_and_every_path_concept_once(shipped: KnowledgeGrap
     boxes = _boxes(root, "node")
     centres = {n: (b[0] + b[2]) / 2 for n, b in boxes.items()}
     assert all(centres[x] < centres[n] < centres[y] for n in on_paths)
-    strokes = {g.get("data-id"): float(g.find(f"{SVG}rect").get("stroke-width", 1))  # type: ignore[union-attr]
-               for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
+    strokes = {
+        g.get("data-id"): float(g.find(f"{SVG}rect").get("stroke-width", 1))  # type: ignore[union-attr]
+        for g in root.iter(f"{SVG}g")
+        if g.get("class") == "node"
+    }
     assert min(strokes[x], strokes[y]) > max(strokes[n] for n in on_paths)
 
 
 def test_relate_svg_respects_max_paths(shipped: KnowledgeGraph) -> None:
     r = relate(shipped, "evolution", "mesa-optimizer")
     assert len(r.paths) > 2
-    assert sorted(_nodes(ET.fromstring(relate_svg(shipped, r, max_paths=0)))) == \
-        ["evolution", "mesa-optimizer"]
+    assert sorted(_nodes(ET.fromstring(relate_svg(shipped, r, max_paths=0)))) == [
+        "evolution",
+        "mesa-optimizer",
+    ]
     one = _nodes(ET.fromstring(relate_svg(shipped, r, max_paths=1)))
     assert set(one) == {"evolution", "mesa-optimizer"} | {s.to_id for s in r.paths[0].steps}
     with pytest.raises(InvalidQuery):
@@ -362,13 +407,18 @@ def test_every_sampled_relate_picture_is_readable(shipped: KnowledgeGraph) -> No
 def test_labels_and_links_are_escaped() -> None:
     labels = {"a": "Q&A <script>alert(1)</script>", "b": "say \"hi\" & 'bye' >"}
     g = _graph([("a", "causes", "b")], labels=labels)
-    for svg in (concept_svg(g, "a", href=lambda c: f"/c?id={c}&x=<1>"),
-                relate_svg(g, relate(g, "a", "b"), href=lambda c: f"/c?id={c}&x=<1>")):
+    for svg in (
+        concept_svg(g, "a", href=lambda c: f"/c?id={c}&x=<1>"),
+        relate_svg(g, relate(g, "a", "b"), href=lambda c: f"/c?id={c}&x=<1>"),
+    ):
         assert "<script" not in svg and "& " not in svg
         root = ET.fromstring(svg)
         assert labels["a"] in _text(root, "title")
-        texts = sorted(" ".join(t.text or "" for t in g_.iter(f"{SVG}tspan"))
-                       for g_ in root.iter(f"{SVG}g") if g_.get("class") == "node")
+        texts = sorted(
+            " ".join(t.text or "" for t in g_.iter(f"{SVG}tspan"))
+            for g_ in root.iter(f"{SVG}g")
+            if g_.get("class") == "node"
+        )
         assert texts == sorted(" ".join(wrap_label(v)) for v in labels.values())
         links = {a.get("href"): a for a in root.iter(f"{SVG}a")}
         assert set(links) == {"/c?id=a&x=<1>", "/c?id=b&x=<1>"}
@@ -385,9 +435,12 @@ def test_control_characters_do_not_break_the_xml() -> None:
 
 
 def test_ids_are_unique_across_pictures_of_one_page(shipped: KnowledgeGraph) -> None:
-    svgs = [concept_svg(shipped, "mesa-optimizer"), concept_svg(shipped, "evolution"),
-            concept_svg(shipped, "evolution", depth=2),
-            relate_svg(shipped, relate(shipped, "evolution", "mesa-optimizer"))]
+    svgs = [
+        concept_svg(shipped, "mesa-optimizer"),
+        concept_svg(shipped, "evolution"),
+        concept_svg(shipped, "evolution", depth=2),
+        relate_svg(shipped, relate(shipped, "evolution", "mesa-optimizer")),
+    ]
     seen: set[str] = set()
     for svg in svgs:
         ids = {el.get("id", "") for el in ET.fromstring(svg).iter() if el.get("id")}
@@ -396,8 +449,9 @@ def test_ids_are_unique_across_pictures_of_one_page(shipped: KnowledgeGraph) -> 
 
 
 def test_output_is_deterministic(shipped: KnowledgeGraph) -> None:
-    assert concept_svg(shipped, "inner-alignment", depth=2) == \
-        concept_svg(shipped, "inner-alignment", depth=2)
+    assert concept_svg(shipped, "inner-alignment", depth=2) == concept_svg(
+        shipped, "inner-alignment", depth=2
+    )
     r = relate(shipped, "outer-alignment", "mesa-objective")
     assert relate_svg(shipped, r) == relate_svg(shipped, r)
 
@@ -409,7 +463,8 @@ def _luminance(colour: str) -> float:
     def channel(c: int) -> float:
         v = c / 255
         return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+
+    r, g, b = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -427,10 +482,17 @@ def test_every_relation_type_has_a_short_label() -> None:
     assert RELATION_LABELS["mitigates"] == "helps against"
 
 
-@pytest.mark.parametrize("label", ["humans", "pleasure and the avoidance of pain",
-                                   "difference between training and deployment",
-                                   "Risks from Learned Optimization in Advanced Machine "
-                                   "Learning Systems", "x" * 70, "a-very-long-hyphenated-name-x"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "humans",
+        "pleasure and the avoidance of pain",
+        "difference between training and deployment",
+        "Risks from Learned Optimization in Advanced Machine Learning Systems",
+        "x" * 70,
+        "a-very-long-hyphenated-name-x",
+    ],
+)
 def test_labels_wrap_onto_at_most_two_lines(label: str) -> None:
     lines = wrap_label(label)
     assert 1 <= len(lines) <= 2

@@ -20,8 +20,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _install_chromium() -> str | None:
@@ -32,13 +39,20 @@ def _install_chromium() -> str | None:
         return "installing it needs root"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for attempt in range(2):
-        done = subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], env=env,
-                              capture_output=True, text=True, timeout=900, check=False)
+        done = subprocess.run(
+            ["apt-get", "install", "-y", "-q", "chromium"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
         if done.returncode == 0 and CHROMIUM.exists():
             return None
         if attempt == 0:  # the package lists may be missing on a fresh machine
-            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True,
-                           timeout=600, check=False)
+            subprocess.run(
+                ["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600, check=False
+            )
     return f"apt-get install chromium failed: {done.stderr.strip()[-300:]}"
 
 
@@ -79,10 +93,22 @@ def page(browser: Any) -> Iterator[Any]:
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     # a page may itself be a 404 on purpose; its scripts, styles and fetches may not fail
-    pg.on("console", lambda m: errors.append(m.text)
-          if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-    pg.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-          if r.status >= 400 and r.request.resource_type != "document" else None)
+    pg.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
+    pg.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.request.resource_type != "document"
+            else None
+        ),
+    )
     yield pg
     context.close()
     assert not errors, f"the page logged errors: {errors}"

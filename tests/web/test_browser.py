@@ -12,12 +12,14 @@ from playwright.sync_api import expect
 
 
 def _node_ids(page: Any, where: str) -> set[str]:
-    return set(page.locator(f"{where} g.node").evaluate_all(
-        "nodes => nodes.map(n => n.dataset.id)"))
+    return set(
+        page.locator(f"{where} g.node").evaluate_all("nodes => nodes.map(n => n.dataset.id)")
+    )
 
 
-def test_search_pick_a_suggestion_and_follow_a_relation(page: Any, live_server: str,
-                                                         shots: Path) -> None:
+def test_search_pick_a_suggestion_and_follow_a_relation(
+    page: Any, live_server: str, shots: Path
+) -> None:
     page.goto(live_server + "/")
     page.screenshot(path=str(shots / "home.png"), full_page=True)
     box = page.get_by_label("Look up a term")
@@ -63,11 +65,13 @@ def test_relate_and_check_the_diagram(page: Any, live_server: str, shots: Path) 
     assert {"evolution", "mesa-optimizer"} | nodes(expected["paths"][0]) <= drawn
     assert drawn <= set().union(*(nodes(p) for p in expected["paths"]))
     # every drawn concept is also a link in the text for readers who cannot see the picture
-    listed = set(page.locator("figcaption a[data-id]").evaluate_all(
-        "links => links.map(a => a.dataset.id)"))
+    listed = set(
+        page.locator("figcaption a[data-id]").evaluate_all("links => links.map(a => a.dataset.id)")
+    )
     assert listed == drawn
     labels = page.locator("figure svg g.edge text").evaluate_all(
-        "texts => texts.map(t => t.textContent)")
+        "texts => texts.map(t => t.textContent)"
+    )
     assert any("produces" in t for t in labels), labels
     page.screenshot(path=str(shots / "relate.png"), full_page=True)
 
@@ -85,13 +89,15 @@ def test_source_page_links_quotes_to_concepts(page: Any, live_server: str, shots
 
 
 def test_every_other_page_for_screenshots(page: Any, live_server: str, shots: Path) -> None:
-    for name, path in [("ask", "/ask?q=What+is+the+difference+between+inner+and+outer+alignment"),
-                       ("ask-unknown", "/ask?q=what+is+the+alignment+tax"),
-                       ("search", "/search?q=align"),
-                       ("sources", "/sources"),
-                       ("concept-depth2", "/concepts/inner-alignment?depth=2"),
-                       ("not-found", "/concepts/no-such-thing"),
-                       ("relate-error", "/relate?x=evolution&y=zzzz")]:
+    for name, path in [
+        ("ask", "/ask?q=What+is+the+difference+between+inner+and+outer+alignment"),
+        ("ask-unknown", "/ask?q=what+is+the+alignment+tax"),
+        ("search", "/search?q=align"),
+        ("sources", "/sources"),
+        ("concept-depth2", "/concepts/inner-alignment?depth=2"),
+        ("not-found", "/concepts/no-such-thing"),
+        ("relate-error", "/relate?x=evolution&y=zzzz"),
+    ]:
         page.goto(live_server + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
@@ -116,13 +122,13 @@ def test_keyboard_only_reader_reaches_search_first(page: Any, live_server: str) 
 def _csp_reports(page: Any) -> list[str]:
     """Every Content-Security-Policy violation the page reports, as they come."""
     found: list[str] = []
-    page.on("console", lambda m: found.append(m.text)
-            if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None
+    )
     return found
 
 
-def test_pages_and_docs_run_under_their_policy(page: Any, live_server: str,
-                                               shots: Path) -> None:
+def test_pages_and_docs_run_under_their_policy(page: Any, live_server: str, shots: Path) -> None:
     violations = _csp_reports(page)
     page.goto(live_server + "/concepts/mesa-optimizer")
     expect(page.get_by_role("heading", level=1)).to_have_text("mesa-optimizer")
@@ -138,22 +144,28 @@ def test_pages_and_docs_run_under_their_policy(page: Any, live_server: str,
     operation.get_by_role("button", name="Try it out").click()
     operation.locator("input[placeholder=q]").fill("mesa")
     operation.get_by_role("button", name="Execute").click()
-    expect(operation.locator(".live-responses-table tbody .response-col_status").first
-           ).to_have_text("200")
+    expect(
+        operation.locator(".live-responses-table tbody .response-col_status").first
+    ).to_have_text("200")
     page.screenshot(path=str(shots / "docs.png"))
     assert not violations, violations
 
 
-def test_redoc_renders_and_fetches_nothing_from_outside(browser: Any, live_server: str,
-                                                        shots: Path) -> None:
+def test_redoc_renders_and_fetches_nothing_from_outside(
+    browser: Any, live_server: str, shots: Path
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     violations = _csp_reports(page)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     outside: list[str] = []
-    page.on("requestfinished", lambda r: outside.append(r.url)
-            if not r.url.startswith((live_server, "blob:", "data:")) else None)
+    page.on(
+        "requestfinished",
+        lambda r: (
+            outside.append(r.url) if not r.url.startswith((live_server, "blob:", "data:")) else None
+        ),
+    )
     page.goto(live_server + "/redoc")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alignment knowledge graph")
     expect(page.get_by_text("/v1/relate").first).to_be_attached()
