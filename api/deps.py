@@ -52,7 +52,8 @@ def cached(request: Request, key: str, make: Callable[[], T]) -> T:
     store = context.cache
     entry = store.get(key)
     if isinstance(entry, tuple) and entry[0] is graph:
-        return entry[1]
+        kept: T = entry[1]
+        return kept
     value = make()
     if graph is context.graph:
         old = store.get(key)

@@ -38,7 +38,8 @@ def request_id(scope: Scope) -> str:
     """The client's ``X-Request-ID`` if it is a sane token, else a new random one."""
     for name, value in scope.get("headers", ()):
         if name == REQUEST_ID and _GOOD_ID.fullmatch(value):
-            return value.decode("ascii")
+            token: str = value.decode("ascii")
+            return token
     return uuid.uuid4().hex
 
 

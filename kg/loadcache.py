@@ -179,4 +179,5 @@ class _CachedFiles(MemoryFiles):
         if content is None:
             return read()
         # read() counts its parse as a hit or a miss
-        return self.cache._reuse(self.cache._concepts, rel, content, read, count=False)
+        made: T = self.cache._reuse(self.cache._concepts, rel, content, read, count=False)
+        return made

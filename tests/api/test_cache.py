@@ -8,8 +8,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.cache import ReadCache, etag_of, matches
+from api.cache import ReadCache, etag_of
 from api.context import context_of
+from api.headers import none_match as matches
 from api.settings import ServerSettings
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph

@@ -816,8 +816,8 @@ def test_names_that_a_page_would_read_as_markup_are_refused(
         (
             {"aliases": ["t\u043ey optimizer"]},
             "/aliases",
-            "term 't\u043ey optimizer' looks like 'toy-optimizer', another name of the same concept "
-            "(this one holds U+043E CYRILLIC SMALL LETTER O)",
+            "term 't\u043ey optimizer' looks like 'toy-optimizer', another name of the same "
+            "concept (this one holds U+043E CYRILLIC SMALL LETTER O)",
         ),
     ],
 )
@@ -912,11 +912,10 @@ def test_a_worker_reloads_for_other_processes_writes_only(cur: Curation) -> None
     context = context_of(app)
     changed = context.reloader._changed
     # a write of this process, committed but not yet installed: no reload for it
+    assert context.curator is not None
     context.curator.change(
         "concepts/evolution.yaml",
-        patch_concept(  # type: ignore[union-attr]
-            "evolution", lambda r: {**r, "label": "evolution by selection"}
-        ),
+        patch_concept("evolution", lambda r: {**r, "label": "evolution by selection"}),
         "ed",
     )
     assert asyncio.run(changed()) is False

@@ -36,7 +36,8 @@ def _value(prop: dict[str, Any]) -> dict[str, Any]:
     """The JSON schema of a property's value, without its ``null`` alternative."""
     options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
     assert len(options) == 1, prop
-    return options[0]
+    value: dict[str, Any] = options[0]
+    return value
 
 
 @pytest.mark.parametrize(("model", "fields"), MODELS, ids=[m.__name__ for m, _ in MODELS])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from html import unescape
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -8,7 +9,7 @@ from fastapi.testclient import TestClient
 PROBLEM = "application/problem+json"
 
 
-def _problem(client: TestClient, method: str, url: str, status: int) -> dict[str, object]:
+def _problem(client: TestClient, method: str, url: str, status: int) -> dict[str, Any]:
     r = client.request(method, url)
     assert r.status_code == status, r.text
     assert r.headers["content-type"] == PROBLEM
@@ -43,14 +44,14 @@ def test_unknown_term_in_relate(client: TestClient) -> None:
     body = _problem(client, "GET", "/v1/relate?x=evolutoin thing&y=humans", 404)
     assert body["param"] == "x" and body["title"] == "Concept not found"
     assert body["detail"] == "No concept matches 'evolutoin thing' (parameter 'x')."
-    assert [s["id"] for s in body["suggestions"]][:1] == ["evolution"]  # type: ignore[index]
+    assert [s["id"] for s in body["suggestions"]][:1] == ["evolution"]
 
 
 def test_ambiguous_term(client: TestClient) -> None:
     body = _problem(client, "GET", "/v1/relate?x=mesa&y=humans", 404)
     assert body["title"] == "Ambiguous term"
     assert [s["id"] for s in body["suggestions"]] == [
-        "mesa-objective",  # type: ignore[attr-defined]
+        "mesa-objective",
         "mesa-optimizer",
     ]
 

@@ -134,7 +134,7 @@ def test_body_limit_applies_to_streamed_bodies_without_length(shipped: Knowledge
 
     r = small.post(
         "/v1/annotate",
-        content=chunks(),  # type: ignore[arg-type]
+        content=chunks(),
         headers={"content-type": "application/json"},
     )
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM

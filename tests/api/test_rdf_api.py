@@ -102,8 +102,8 @@ def test_iris_dereference(ld: TestClient) -> None:
         g.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#Concept"))
     )
     assert len(concepts) == 11
-    for iri in concepts:
-        assert ld.get(str(iri).removeprefix("http://testserver")).status_code == 200
+    for concept in concepts:
+        assert ld.get(str(concept).removeprefix("http://testserver")).status_code == 200
 
 
 def test_iris_under_a_base_path(good_dir: Path) -> None:

@@ -20,7 +20,9 @@ def test_sparqlwrapper_select(live_server: str) -> None:
     client = _sparql(live_server)
     client.setQuery(SKOS + "SELECT ?l WHERE { ?c skos:prefLabel ?l } ORDER BY ?l LIMIT 500")
     client.setReturnFormat(JSON)
-    rows = client.query().convert()["results"]["bindings"]  # type: ignore[index,call-overload]
+    result = client.query().convert()
+    assert isinstance(result, dict)
+    rows = result["results"]["bindings"]
     labels = {r["l"]["value"] for r in rows}
     assert {"mesa-optimizer", "base optimizer", "inner alignment"} <= labels
 

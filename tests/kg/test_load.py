@@ -764,6 +764,11 @@ def test_a_warm_cache_finds_each_rejection(
     _warm_then_edited(copy_of_good, monkeypatch, lambda root: _edit(root / file, old, new))
 
 
+def _copy_then_break(root: Path) -> None:
+    _copy("concepts/humans.yaml", "concepts/humans.yml")(root)
+    _edit(root / "concepts/humans.yaml", "kind: example", "kind: exampel")
+
+
 MORE_CHANGES: dict[str, Callable[[Path], object]] = {
     "concept removed, others point at it": lambda root: (root / "concepts/humans.yaml").unlink(),
     "concept added": _write(
@@ -772,10 +777,7 @@ MORE_CHANGES: dict[str, Callable[[Path], object]] = {
         b"definition: New.\ncitations:\n  - {source: primer, quote: "
         b"A mesa-optimizer is itself an optimizer.}\n",
     ),
-    "incomplete first, then .yml": lambda root: (
-        _copy("concepts/humans.yaml", "concepts/humans.yml")(root),
-        _edit(root / "concepts/humans.yaml", "kind: example", "kind: exampel"),
-    ),
+    "incomplete first, then .yml": lambda root: _copy_then_break(root),
     "quote no longer in the text": lambda root: _edit(
         root / "sources/primer.txt",
         "Humans are an example of mesa-optimizers.",

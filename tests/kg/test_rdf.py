@@ -4,6 +4,7 @@ import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -73,7 +74,7 @@ def test_every_exact_quote_is_verbatim_in_its_source(
     turtle: bytes, shipped: KnowledgeGraph
 ) -> None:
     g = rdflib.Graph().parse(data=turtle, format="turtle")
-    rows = list(
+    rows: list[Any] = list(
         g.query("""
         PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT ?source ?exact ?start ?end WHERE {
