@@ -116,7 +116,9 @@ def test_a_runaway_query_is_stopped_and_the_engine_recovers(engine: SparqlEngine
     started = time.monotonic()
     with pytest.raises(QueryTimeout) as caught:
         engine.query(runaway, "json")
-    assert time.monotonic() - started < 2 + 1.5
+    # stopped, not run to its end (which would take days); the slack is for a busy
+    # machine, where killing the worker and starting its successor can take seconds
+    assert time.monotonic() - started < 2 + 8
     assert "ran longer than 2 seconds" in caught.value.detail
     assert (engine.query("ASK { ?s ?p ?o }", "json").body or b"").endswith(b"true}")
 
