@@ -30,6 +30,15 @@ def shipped() -> KnowledgeGraph:
     return load_graph(ROOT / "data")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reaches the shared live server, directly or through another fixture,
+    starts a real server process: it carries the ``slow`` marker like those that start
+    their own (marked where they are written)."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     port = free_port()

@@ -18,6 +18,9 @@ import pytest
 
 from bench.http import free_port, server
 
+# every test here talks to a server process this module starts
+pytestmark = pytest.mark.slow
+
 HEAD_LIMIT = 4096
 
 

@@ -13,6 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from bench.http import free_port, stop
 
 
@@ -40,6 +42,7 @@ def test_problem_over_http(live_server: str) -> None:
     assert status == 404 and body["title"] == "Concept not found"
 
 
+@pytest.mark.slow
 def test_refuses_bad_data(tmp_path: Path) -> None:
     (tmp_path / "concepts").mkdir()
     env = {**os.environ, "KG_DATA_DIR": str(tmp_path)}
@@ -68,6 +71,7 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+@pytest.mark.slow
 def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
@@ -131,6 +135,7 @@ def _label(base: str) -> object:
     return _get(base + "/v1/concepts/mesa-optimizer")[1]["label"]
 
 
+@pytest.mark.slow
 def test_sighup_reloads_every_worker_and_a_bad_edit_leaves_the_old_data_serving(
     tmp_path: Path,
 ) -> None:
@@ -208,6 +213,7 @@ def test_sighup_reloads_every_worker_and_a_bad_edit_leaves_the_old_data_serving(
     assert code == 0, "SIGTERM is a graceful stop"
 
 
+@pytest.mark.slow
 def test_access_log_is_one_json_line_per_request_with_its_id(tmp_path: Path) -> None:
     port = free_port()
     log, err = tmp_path / "out.log", tmp_path / "err.log"

@@ -21,6 +21,9 @@ import pytest
 from bench.attack import HealthPoll
 from bench.http import free_port, server
 
+# every test here talks to a server process this module starts
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 3
 MAX_BYTES = 64 * 1024
 PARSE_BOMB = "SELECT * WHERE { ?s ?p ?o FILTER(" + "+".join(["1"] * 4900) + ") }"
