@@ -4,6 +4,7 @@ data is, the base of its IRIs and the curation store. How the HTTP service serve
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -13,8 +14,15 @@ from kg.rdf import Namespaces, is_safe_base
 
 
 def bundled_data_dir() -> Path:
-    """The data/ folder shipped next to the kg package."""
-    return Path(__file__).resolve().parent.parent / "data"
+    """The shipped data: data/ beside the kg package in a checkout, else the copy a
+    plain install carries as the ``kg_data`` package."""
+    checkout = Path(__file__).resolve().parent.parent / "data"
+    if checkout.is_dir():
+        return checkout
+    installed = importlib.util.find_spec("kg_data")
+    if installed is None or not installed.submodule_search_locations:
+        return checkout  # loading it will say what is missing
+    return Path(next(iter(installed.submodule_search_locations)))
 
 
 class Settings(BaseSettings):

@@ -174,3 +174,15 @@ def test_the_matchers_are_precise() -> None:
         "kg/svg.py",
         "tests/web/",
     ]
+
+
+def test_ci_runs_the_readme_test_command_and_the_checks() -> None:
+    """The Quick start has two commands, setting up to serve and to test; .ci/run runs
+    the second verbatim, then lint, format check and types as steps of their own."""
+    quick = README.read_text("utf-8").split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.+?)\n```", quick)
+    assert len(commands) == 2 and commands[0].endswith("kg serve"), commands
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert commands[1] in ci.splitlines()
+    for step in ("ruff check .", "ruff format --check .", "mypy", "python .ci/check_install.py"):
+        assert f"step .venv/bin/{step}\n" in ci, step
