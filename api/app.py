@@ -75,10 +75,16 @@ class KgApp(FastAPI):
 def create_app(
     settings: ServerSettings | None = None, graph: KnowledgeGraph | None = None
 ) -> FastAPI:
-    """Build the app; loads and validates the data unless a graph is given.
+    """Build the app around a validated graph.
+
+    Where the graph comes from: with ``settings.store_path`` set, from the curation store
+    (opened, or created from ``settings.data_dir`` on first start), and the write API
+    is on; ``graph`` is then ignored. Otherwise ``graph`` when one is given (tests,
+    benchmarks), else ``settings.data_dir`` loaded and validated, served read-only and
+    reloaded on SIGHUP and, when ``settings.reload_interval`` is set, when its files change.
 
     Raises :class:`kg.errors.DataError` when the data is invalid, so a bad data
-    directory is never served.
+    directory or store is never served.
     """
     settings = settings or ServerSettings()
     # what the data directory looked like before loading: a change from here on is
@@ -102,7 +108,7 @@ def create_app(
         reload.prepare(context.graph)
         gc.freeze()
         # hand the interpreter to the event loop sooner when worker threads compute (an
-        # annotation of a megabyte): 1 ms instead of 5 between switches
+        # annotation of a megabyte): SWITCH_INTERVAL between switches instead of 5 ms
         sys.setswitchinterval(SWITCH_INTERVAL)
         listen_for_hangup(context.reloader)
         task = asyncio.create_task(context.reloader.run())

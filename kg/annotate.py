@@ -58,8 +58,9 @@ _FOLD = {
     "\u2028": " ",
     "\u2029": " ",
 }
-# a substitution of just these characters: about seven times faster on real text than
-# str.translate, which also holds the interpreter for the whole of a long text
+# a substitution of just these characters: faster on real text than str.translate, which
+# also holds the interpreter for the whole of a long text (bench/README.md, "Figures
+# behind choices in the code")
 _FOLD_RE = re.compile("[" + re.escape("".join(_FOLD)) + "]")
 _SPACES = re.compile(r"  +")
 _SEPARATOR = re.compile(r"([ -])")

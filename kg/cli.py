@@ -1,6 +1,6 @@
 """The ``kg`` command: validate, stats, coverage, show, search, relate, ask, annotate,
-export, import, serve, token, dump, store-import. ``serve`` is the HTTP service's
-(:data:`SERVER`); the others are the library's."""
+export, import, serve, token (create, list, revoke), dump and store-import. ``serve`` is
+the HTTP service's (:data:`SERVER`); the others are the library's."""
 
 from __future__ import annotations
 
@@ -296,7 +296,7 @@ def cmd_store_import(args: argparse.Namespace) -> int:
 
 SERVER = "api.serve"
 """The module that implements ``kg serve``. The HTTP service is a layer built on this
-library, and the library never imports it (tests/test_quality.py holds kg/ to that): the
+library, and the library never imports it (tests/test_layering.py holds kg/ to that): the
 command names it here, in this one place, and imports it by name when the parser is
 built. What it must provide is :class:`ServeCommand`, which ``api/serve.py`` is checked
 against by mypy."""
