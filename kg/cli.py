@@ -26,7 +26,7 @@ from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.rdf import FORMATS, export_to, graph_from_rdf, rdf_format
-from kg.search import resolve, search
+from kg.search import MAX_HITS, resolve, search
 from kg.settings import Settings
 from kg.store import SqliteStore, data_files
 
@@ -357,7 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("search", "Search concepts by id, label or alias (prefix and fuzzy too).")
     sp.add_argument("term")
-    sp.add_argument("--limit", type=int, default=10, choices=range(1, 51), metavar="1..50")
+    sp.add_argument(
+        "--limit", type=int, default=10, choices=range(1, MAX_HITS + 1), metavar=f"1..{MAX_HITS}"
+    )
     sp.add_argument("--kind")
     sp.set_defaults(func=cmd_search)
 

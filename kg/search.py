@@ -41,6 +41,9 @@ FUZZY_CUTOFF = 72.0
 """Least rapidfuzz similarity (0-100) for a fuzzy hit."""
 RESOLVE_CUTOFF = 85.0
 """Least similarity for a fuzzy hit to be taken as the meaning of a term on its own."""
+MAX_HITS = 50
+"""Most hits one search may ask for: ``/v1/search``, the MCP tool and ``kg search`` take
+``limit`` up to this."""
 
 
 @dataclass(frozen=True)

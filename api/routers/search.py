@@ -9,6 +9,8 @@ from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS
+from kg.schema import NAME_MAX
+from kg.search import MAX_HITS
 from kg.search import search as run_search
 
 router = APIRouter(prefix="/v1", tags=["search"])
@@ -17,8 +19,8 @@ router = APIRouter(prefix="/v1", tags=["search"])
 @router.get("/search", response_model=SearchResults, responses=problems(400, 422))
 def search(
     graph: KnowledgeGraph = Depends(get_graph),
-    q: str = Query(..., min_length=1, max_length=200, description="term to look for"),
-    limit: int = Query(10, ge=1, le=50),
+    q: str = Query(..., min_length=1, max_length=NAME_MAX, description="term to look for"),
+    limit: int = Query(10, ge=1, le=MAX_HITS),
     kind: str | None = Query(
         None,
         max_length=50,
