@@ -12,19 +12,28 @@ log and a place in the metrics served at ``/metrics``:
 ``route`` is the route's path template (``/v1/concepts/{cid}``), never the raw path, so
 the number of series stays bounded; requests that match no route count as ``unmatched``.
 Figures are per process: with ``--workers N`` each worker counts its own.
+
+The access log is written off the request path (:class:`AccessLog`): a request only
+queues its figures; a thread of the process turns them into JSON lines and hands them to
+the ``kg.access`` logger a batch at a time, so the default server does not pay a log
+record and a write to standard output for every request.
 """
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import logging
+import os
 import re
 import threading
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from typing import Any
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ACCESS_LOG = logging.getLogger("kg.access")
@@ -117,12 +126,78 @@ def _q(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+_Entry = tuple[float, str, str, str, bytes, str, int, int, float, str | None]
+"""What a request leaves for the access log: end time, request id, method, path, query
+string, route, status, bytes sent, seconds taken, client address."""
+
+
+class AccessLog:
+    """The ``kg.access`` log, written by a thread of its own.
+
+    :meth:`add` appends a request's figures to a queue (a deque append, which needs no
+    lock); at most every ``interval`` seconds the writer thread formats what is queued as
+    JSON lines (:func:`access_line`) and logs them as one record whose message is the
+    lines joined by newlines, so a batch costs one record and one write. Each line is
+    what a request logged before, in the order the requests ended. The thread starts
+    with the first request of a process (none is started at import, and a forked child
+    starts its own); what is still queued when the process exits is written by
+    :meth:`flush`, registered with :mod:`atexit`.
+    """
+
+    def __init__(self, logger: logging.Logger = ACCESS_LOG, interval: float = 0.05) -> None:
+        self.logger = logger
+        self.interval = interval
+        self._queued: deque[_Entry] = deque()
+        self._writing = threading.Lock()
+        self._owner = 0  # the process whose writer thread runs
+
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    def add(self, entry: _Entry) -> None:
+        self._queued.append(entry)
+        if self._owner != os.getpid():
+            self._start()
+
+    def _start(self) -> None:
+        with self._writing:
+            if self._owner == os.getpid():
+                return
+            self._owner = os.getpid()
+            threading.Thread(target=self._run, name="kg-access-log", daemon=True).start()
+            atexit.register(self.flush)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            self.flush()
+
+    def flush(self) -> None:
+        """Log everything queued so far, as one record."""
+        with self._writing:
+            lines = []
+            while self._queued:
+                ended, rid, method, path, query, route, status, sent, took, client = (
+                    self._queued.popleft()
+                )
+                lines.append(
+                    _line(ended, rid, method, path, query, route, status, sent, took, client)
+                )
+            if lines:
+                self.logger.info("\n".join(lines))
+
+
+ACCESS = AccessLog()
+"""The process's access log (one writer thread per process, started on first use)."""
+
+
 class Observe:
     """ASGI middleware: request id, access log line and metrics for every HTTP request."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, log: AccessLog = ACCESS) -> None:
         self.app = app
         self.metrics = metrics
+        self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -152,26 +227,77 @@ class Observe:
             elapsed = time.perf_counter() - started
             route = route_of(scope)
             self.metrics.observe(scope["method"], route, status, elapsed)
-            if ACCESS_LOG.isEnabledFor(logging.INFO):
-                ACCESS_LOG.info(access_line(scope, rid, route, status, sent, elapsed))
+            if self.log.enabled():
+                client = scope.get("client")
+                self.log.add(
+                    (
+                        time.time(),
+                        rid,
+                        scope["method"],
+                        scope["path"],
+                        scope.get("query_string", b""),
+                        route,
+                        status,
+                        sent,
+                        elapsed,
+                        client[0] if client else None,
+                    )
+                )
 
 
 def access_line(scope: Scope, rid: str, route: str, status: int, sent: int, elapsed: float) -> str:
-    """One JSON object describing an answered request."""
+    """One JSON object describing an answered request (as the access log writes it)."""
     client = scope.get("client")
+    query = scope.get("query_string", b"")
+    return _line(
+        time.time(),
+        rid,
+        scope["method"],
+        scope["path"],
+        query,
+        route,
+        status,
+        sent,
+        elapsed,
+        client[0] if client else None,
+    )
+
+
+def _line(
+    ended: float,
+    rid: str,
+    method: str,
+    path: str,
+    query: bytes,
+    route: str,
+    status: int,
+    sent: int,
+    took: float,
+    client: str | None,
+) -> str:
     line: dict[str, Any] = {
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "time": _utc_second(int(ended)),
         "request_id": rid,
-        "method": scope["method"],
-        "path": scope["path"],
-        "query": scope.get("query_string", b"").decode("latin-1")[:1000],
+        "method": method,
+        "path": path,
+        "query": query.decode("latin-1")[:1000],
         "route": route,
         "status": status,
         "bytes": sent,
-        "duration_ms": round(elapsed * 1000, 2),
-        "client": client[0] if client else None,
+        "duration_ms": round(took * 1000, 2),
+        "client": client,
     }
+    encoded = orjson.dumps(line)
+    if encoded.isascii():
+        return encoded.decode("ascii")
+    # as the standard library writes it: non-ASCII characters escaped, so the line is the
+    # same whatever encoding the log's stream has
     return json.dumps(line, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=4)
+def _utc_second(second: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))
 
 
 class HeadAsGet:

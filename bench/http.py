@@ -4,9 +4,11 @@ Starts the service (``kg serve``, ``--workers`` processes, 1 by default) and a b
 ASGI app (:mod:`bench.bare`) that answers the same URLs with the same recorded bytes and
 headers on the same server (uvicorn, same settings), then loads each with wrk in
 alternating rounds, so that noise on a shared machine hits both alike. Two workloads:
-one concept lookup, and relate over twenty varied pairs. Prints one JSON line: requests
-per second of each (median over the rounds), their ratio, and wrk's error counts. Needs
-``wrk`` (Debian: ``apt-get install wrk``).
+one concept lookup, and relate over twenty varied pairs. The service runs as the README
+starts it (access log on), then again with ``--no-access-log`` (figures suffixed
+``_no_access_log``). Prints one JSON line: requests per second of each (median over the
+rounds), their ratio to the bare app, and wrk's error counts. Needs ``wrk`` (Debian:
+``apt-get install wrk``).
 """
 
 from __future__ import annotations
@@ -133,6 +135,36 @@ def wrk(base: str, urls: list[str], seconds: int, connections: int) -> dict[str,
     return {"rps": rps, "errors": errors}
 
 
+CONFIGURATIONS: tuple[tuple[str, list[str]], ...] = (
+    ("", []),  # `kg serve` as the README starts it: access log on
+    ("_no_access_log", ["--no-access-log"]),
+)
+"""The service's configurations measured, each against the same bare app: the default
+first (its figures carry no suffix), then the labelled extras."""
+
+
+def serve_command(port: int, workers: int, extra: list[str]) -> list[str]:
+    """``kg serve`` on ``port`` with the given extra flags and nothing else changed."""
+    command = [sys.executable, "-m", "kg.cli", "serve", "--port", str(port)]
+    return [*command, "--workers", str(workers), *extra]
+
+
+def compare(
+    real: str, bare: str, urls: list[str], args: argparse.Namespace
+) -> tuple[float, float, int]:
+    """Median requests/s of the service and of the bare app over alternating rounds, and
+    the service's error count."""
+    runs: dict[str, list[dict[str, float]]] = {"service": [], "bare": []}
+    wrk(real, urls, 1, args.connections)  # warm both
+    wrk(bare, urls, 1, args.connections)
+    for _ in range(args.rounds):
+        runs["service"].append(wrk(real, urls, args.seconds, args.connections))
+        runs["bare"].append(wrk(bare, urls, args.seconds, args.connections))
+    service = statistics.median(r["rps"] for r in runs["service"])
+    ceiling = statistics.median(r["rps"] for r in runs["bare"])
+    return service, ceiling, int(sum(r["errors"] for r in runs["service"]))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="data directory (default: the shipped data)")
@@ -155,7 +187,7 @@ def main(argv: list[str] | None = None) -> None:
         f"/v1/relate?x={urllib.parse.quote(x)}&y={urllib.parse.quote(y)}" for x, y in sorted(pairs)
     ]
     env = {**os.environ, "KG_DATA_DIR": str(data.resolve())}
-    real_port, bare_port = free_port(), free_port()
+    bare_port = free_port()
     figures: dict[str, Any] = {
         "bench": "http",
         "concepts": len(graph),
@@ -164,56 +196,25 @@ def main(argv: list[str] | None = None) -> None:
         "seconds": args.seconds,
         "connections": args.connections,
     }
-    with server(
-        [
-            sys.executable,
-            "-m",
-            "kg.cli",
-            "serve",
-            "--port",
-            str(real_port),
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        real_port,
-        env,
-    ) as real:
-        recorded = record(real, lookup + relate)
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(recorded, f)
-            responses = f.name
-        try:
-            with server(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.bare",
-                    responses,
-                    "--port",
-                    str(bare_port),
-                    "--workers",
-                    str(args.workers),
-                ],
-                bare_port,
-                env,
-            ) as bare:
-                for name, urls in (("lookup", lookup), ("relate", relate)):
-                    runs: dict[str, list[dict[str, float]]] = {"service": [], "bare": []}
-                    wrk(real, urls, 1, args.connections)  # warm both
-                    wrk(bare, urls, 1, args.connections)
-                    for _ in range(args.rounds):
-                        runs["service"].append(wrk(real, urls, args.seconds, args.connections))
-                        runs["bare"].append(wrk(bare, urls, args.seconds, args.connections))
-                    service = statistics.median(r["rps"] for r in runs["service"])
-                    ceiling = statistics.median(r["rps"] for r in runs["bare"])
-                    figures[f"{name}_rps"] = round(service)
-                    figures[f"{name}_bare_rps"] = round(ceiling)
-                    figures[f"{name}_ratio"] = round(service / ceiling, 3)
-                    figures[f"{name}_errors"] = int(sum(r["errors"] for r in runs["service"]))
-        finally:
-            os.unlink(responses)
+    workloads = (("lookup", lookup), ("relate", relate))
+    with tempfile.TemporaryDirectory() as tmp:
+        responses = str(Path(tmp) / "responses.json")
+        # the answers the bare app replays, recorded from the service as users run it
+        port = free_port()
+        with server(serve_command(port, args.workers, []), port, env) as real:
+            Path(responses).write_text(json.dumps(record(real, lookup + relate)))
+        bare_command = [sys.executable, "-m", "bench.bare", responses, "--port", str(bare_port)]
+        with server([*bare_command, "--workers", str(args.workers)], bare_port, env) as bare:
+            for label, extra in CONFIGURATIONS:
+                port = free_port()
+                with server(serve_command(port, args.workers, extra), port, env) as real:
+                    for name, urls in workloads:
+                        service, ceiling, errors = compare(real, bare, urls, args)
+                        key = name + label
+                        figures[f"{key}_rps"] = round(service)
+                        figures[f"{key}_bare_rps"] = round(ceiling)
+                        figures[f"{key}_ratio"] = round(service / ceiling, 3)
+                        figures[f"{key}_errors"] = errors
     print(json.dumps(figures))
 
 

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.context import context_of
 from api.limits import RateLimit
-from api.observe import access_line
+from api.observe import ACCESS, access_line
 from api.settings import ServerSettings
 from kg.graph import KnowledgeGraph
 
@@ -59,7 +59,9 @@ def test_access_line_is_json_with_the_route_template(
     with caplog.at_level("INFO", logger="kg.access"):
         client.get("/v1/concepts/evolution", headers={"x-request-id": "r1"})
         client.get("/v1/concepts/evolution", headers={"x-request-id": "r2"})  # from memory
-    lines = [r.getMessage() for r in caplog.records if r.name == "kg.access"]
+        ACCESS.flush()  # what the writer thread does within ACCESS.interval
+    records = [r.getMessage() for r in caplog.records if r.name == "kg.access"]
+    lines = [line for record in records for line in record.splitlines()]
     assert len(lines) == 2
     for rid, line in zip(("r1", "r2"), lines, strict=True):
         assert f'"request_id":"{rid}"' in line
