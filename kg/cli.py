@@ -1,6 +1,7 @@
 """The ``kg`` command: validate, stats, coverage, show, search, relate, ask, annotate,
-export, import, serve, token (create, list, revoke), dump and store-import. ``serve`` is
-the HTTP service's (:data:`SERVER`); the others are the library's."""
+export, import, serve, mcp, token (create, list, revoke), dump and store-import. ``serve``
+and ``mcp`` are the service's (:data:`SERVER`, :data:`MCP`); the others are the
+library's."""
 
 from __future__ import annotations
 
@@ -302,8 +303,13 @@ built. What it must provide is :class:`ServeCommand`, which ``api/serve.py`` is 
 against by mypy."""
 
 
+MCP = "api.mcp"
+"""The module that implements ``kg mcp`` (the glossary as an MCP server on standard input
+and output), named and imported like :data:`SERVER` and held to the same protocol."""
+
+
 class ServeCommand(Protocol):
-    """What ``kg serve`` takes from :data:`SERVER`."""
+    """What ``kg serve`` takes from :data:`SERVER`, and ``kg mcp`` from :data:`MCP`."""
 
     HELP: str
     """The command's one-line description."""
@@ -315,13 +321,14 @@ class ServeCommand(Protocol):
         """Serve until stopped; the exit status."""
 
 
-def serve_command() -> ServeCommand | None:
-    """The ``kg serve`` implementation, or None where the library is installed without
-    the HTTP service (the other commands work all the same)."""
+def serve_command(name: str = SERVER) -> ServeCommand | None:
+    """The ``kg serve`` implementation (or, with ``name``, :data:`MCP`'s), or None where
+    the library is installed without the HTTP service (the other commands work all the
+    same)."""
     try:
-        module = importlib.import_module(SERVER)
+        module = importlib.import_module(name)
     except ModuleNotFoundError as e:
-        if e.name not in ("api", SERVER):
+        if e.name not in ("api", name):
             raise  # the service is there but lacks something it needs: say so
         return None
     return cast(ServeCommand, module)
@@ -404,6 +411,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp = add("serve", server.HELP)
         server.add_arguments(sp)
         sp.set_defaults(func=server.serve)
+    mcp = serve_command(MCP)
+    if mcp is not None:
+        sp = add("mcp", mcp.HELP)
+        mcp.add_arguments(sp)
+        sp.set_defaults(func=mcp.serve)
 
     sp = add("token", "Create, list or revoke the bearer tokens that may write.")
     sp.add_argument("action", choices=["create", "list", "revoke"])
