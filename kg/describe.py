@@ -1,0 +1,276 @@
+"""Find a concept from a description of it: "what do you call a model that behaves well in
+training and defects later?"
+
+The graph's own text about each concept is indexed with SQLite FTS5 (``porter
+unicode61`` tokens), one row per piece of text: its label, each alias, its definition,
+each quote that backs the definition, and the note and each quote of every relation that
+touches it. Each field is a column with its own ``bm25()`` weight (:data:`WEIGHTS`).
+Concepts are ranked by FTS5's BM25 score of their best-matching piece, ties broken by the
+BM25 score of all their text together (a second FTS5 table, one row per concept). The
+evidence of a hit is that best piece, as the graph holds it.
+
+The words that only frame a question ("what do you call", "the term for", "is there a
+word for") are dropped before the query is made (:mod:`kg.vocab` knows them), so they do
+not decide the ranking. A query of one or two words is a name rather than a description,
+and is matched as a phrase: "reward modelling" finds nothing, although the graph uses
+both words, apart.
+
+A hit's ``score`` is a confidence, comparable across queries: how much of the description
+the concept's text accounts for. Each query word counts by its inverse document frequency
+over the pieces (a word the graph never uses counts most). The concept's coverage is the
+share of that weight its whole text holds; the passage coverage is the share its best
+piece holds; the score is their geometric mean. Both matter: a concept with much text (a
+hub) holds nearly every word somewhere, and a single piece that shares one rare word
+holds little else. Hits under :data:`THRESHOLD` are left out, so when nothing ranks well
+enough :func:`describe` says so with an empty list rather than guessing. The threshold
+was chosen on the ``tune`` questions of tests/quality/descriptive.yaml and checked on its
+``held_out`` ones (see bench/README.md).
+
+The index is built in memory on first use and kept with the graph snapshot (graphs never
+change), like :func:`kg.annotate.annotator_for`.
+
+Examples
+--------
+>>> from kg.load import load_graph
+>>> from pathlib import Path
+>>> g = load_graph(Path(__file__).parent.parent / "data")
+>>> hit = describe(g, "What do you call a goal you want just for its own sake?")[0]
+>>> hit.id, hit.field
+('terminal-goal', 'definition')
+>>> describe(g, "What is the capital of France?")
+[]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from typing import Literal
+from weakref import WeakKeyDictionary
+
+from kg.graph import KnowledgeGraph
+from kg.lexicon import fold_word, stem
+from kg.vocab import FUNCTION_WORDS, INTENT_WORDS
+
+Field = Literal["label", "alias", "definition", "note", "quote"]
+_Column = Literal["label", "alias", "definition", "cited", "note", "quote"]
+COLUMNS: tuple[_Column, ...] = ("label", "alias", "definition", "cited", "note", "quote")
+WEIGHTS: dict[_Column, float] = {
+    "label": 4.0,
+    "alias": 3.0,
+    "definition": 2.0,
+    "cited": 2.0,
+    "note": 1.0,
+    "quote": 1.0,
+}
+"""How much a matched word counts in each kind of piece (FTS5's per-column bm25
+weights): the names, the definition and the quotes that back it say what a concept is
+(``cited``, reported as ``quote``); a relation's note and quotes speak of two concepts."""
+_FIELD: dict[str, Field] = {
+    "label": "label",
+    "alias": "alias",
+    "definition": "definition",
+    "cited": "quote",
+    "note": "note",
+    "quote": "quote",
+}
+THRESHOLD = 0.46
+"""Least score (0-1) of a hit that is returned."""
+NAMING_WORDS = frozenset(
+    """
+call called calls calling dub dubbed known refer refers referred phrase phrases jargon
+lingo thing things stuff something someone somebody anything everything whats
+""".split()
+)
+"""Words that frame a request for a term ("what do you *call* it", "the *thing* where")
+beyond :data:`kg.vocab.FUNCTION_WORDS` and :data:`kg.vocab.INTENT_WORDS`."""
+MAX_WORDS = 32
+"""Most distinct query words used; the rest of a longer text is ignored."""
+PHRASE_WORDS = 2
+"""A query of at most this many words is matched as a phrase."""
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Described:
+    """A concept whose own text matches a description."""
+
+    id: str
+    label: str
+    kind: str
+    score: float
+    """0-1, comparable across queries (see the module notes); at least :data:`THRESHOLD`."""
+    evidence: str
+    """The piece of the graph's text about the concept that matched best, verbatim."""
+    field: Field
+    """Where the evidence comes from: label, alias, definition, note or quote."""
+
+
+def query_words(text: str) -> list[str]:
+    """The words of ``text`` that describe something, each once (by stem): framing words
+    ("what", "do", "you", "call", "term") are dropped.
+
+    >>> query_words("What do you call it when a model pretends to be aligned?")
+    ['model', 'pretends', 'aligned']
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for m in _WORD.finditer(text.replace("\u2019", "'")):
+        w = m.group().lower()
+        if len(w) < 2 or w in FUNCTION_WORDS or w in INTENT_WORDS or w in NAMING_WORDS:
+            continue
+        key = stem(fold_word(w))
+        if key not in seen:
+            seen.add(key)
+            out.append(w)
+    return out[:MAX_WORDS]
+
+
+def _pieces(graph: KnowledgeGraph, cid: str) -> dict[_Column, list[str]]:
+    """The graph's own text about a concept, by column, each text once."""
+    c = graph.concepts[cid]
+    cited = list(dict.fromkeys(cit.quote for cit in c.citations))
+    notes: list[str] = []
+    quotes: list[str] = []
+    for rel in graph.relations_of(cid):
+        if rel.note:
+            notes.append(rel.note)
+        quotes.extend(cit.quote for cit in rel.citations)
+    return {
+        "label": [c.label],
+        "alias": list(c.aliases),
+        "definition": [c.definition],
+        "cited": cited,
+        "note": list(dict.fromkeys(notes)),
+        "quote": [q for q in dict.fromkeys(quotes) if q not in cited],
+    }
+
+
+@dataclass(frozen=True)
+class _Word:
+    weight: float
+    """Inverse document frequency over the pieces."""
+    pieces: frozenset[int]
+    concepts: frozenset[str]
+
+
+class DescribeIndex:
+    """A full-text index of a graph's text about each concept; build once per snapshot."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        # the concepts only, not the graph: kept in a WeakKeyDictionary keyed by the
+        # graph, a reference back to it would keep every old snapshot alive
+        self.concepts = graph.concepts
+        self._lock = threading.Lock()
+        db = self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        cols = ", ".join(COLUMNS)
+        marks = ", ".join("?" for _ in COLUMNS)
+        for table, extra in (("piece", "field UNINDEXED, "), ("doc", "")):
+            db.execute(
+                f"CREATE VIRTUAL TABLE {table} USING fts5(cid UNINDEXED, kind UNINDEXED, "
+                f"{extra}{cols}, tokenize='porter unicode61')"
+            )
+        pieces: list[tuple[str, ...]] = []
+        for cid, c in graph.concepts.items():
+            texts = _pieces(graph, cid)
+            db.execute(
+                f"INSERT INTO doc VALUES (?, ?, {marks})",
+                (cid, c.kind, *("\n".join(texts[col]) for col in COLUMNS)),
+            )
+            for col in COLUMNS:
+                row = ["" for _ in COLUMNS]
+                for text in texts[col]:
+                    row[COLUMNS.index(col)] = text
+                    pieces.append((cid, c.kind, col, *row))
+        db.executemany(f"INSERT INTO piece VALUES (?, ?, ?, {marks})", pieces)
+        self._size = len(pieces)
+        weights = ", ".join(str(WEIGHTS[col]) for col in COLUMNS)
+        self._piece_rank = f"bm25(piece, 0, 0, 0, {weights})"
+        self._doc_rank = f"bm25(doc, 0, 0, {weights})"
+
+    def _word(self, word: str) -> _Word:
+        rows = self._db.execute(
+            "SELECT rowid, cid FROM piece WHERE piece MATCH ?", (_phrase([word]),)
+        ).fetchall()
+        return _Word(
+            math.log((self._size + 1) / (len(rows) + 0.5)),
+            frozenset(r for r, _cid in rows),
+            frozenset(cid for _r, cid in rows),
+        )
+
+    def describe(self, text: str, limit: int = 5, kind: str | None = None) -> list[Described]:
+        """Concepts that ``text`` describes, best first (see the module notes)."""
+        words = query_words(text)
+        if not words or limit < 1:
+            return []
+        if len(words) <= PHRASE_WORDS:
+            match = _phrase(words)
+        else:
+            match = " OR ".join(_phrase([w]) for w in words)
+        where = "MATCH ?" + (" AND kind = ?" if kind is not None else "")
+        args = (match, kind) if kind is not None else (match,)
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT rowid, cid, field, {' || '.join(COLUMNS)}, {self._piece_rank} "
+                f"FROM piece WHERE piece {where}",
+                args,
+            ).fetchall()
+            if not rows:
+                return []
+            whole = dict(
+                self._db.execute(
+                    f"SELECT cid, {self._doc_rank} FROM doc WHERE doc {where}", args
+                ).fetchall()
+            )
+            info = [self._word(w) for w in words]
+        best: dict[str, tuple[float, int, str, str]] = {}
+        for rowid, cid, column, piece, rank in rows:
+            if cid not in best or rank < best[cid][0]:
+                best[cid] = (rank, rowid, column, piece)
+        ranked = sorted(best, key=lambda cid: (best[cid][0], whole.get(cid, 0.0), cid))
+        total = sum(w.weight for w in info)
+        out: list[Described] = []
+        for cid in ranked:
+            _rank, rowid, column, piece = best[cid]
+            held = sum(w.weight for w in info if cid in w.concepts) / total
+            passage = sum(w.weight for w in info if rowid in w.pieces) / total
+            score = math.sqrt(held * passage)
+            if score < THRESHOLD:
+                continue
+            c = self.concepts[cid]
+            out.append(Described(cid, c.label, c.kind, round(score, 4), piece, _FIELD[column]))
+            if len(out) == limit:
+                break
+        return out
+
+
+def _phrase(words: list[str]) -> str:
+    """``words`` as one FTS5 string (a phrase), so that no word is read as query syntax."""
+    return '"' + " ".join(words).replace('"', '""') + '"'
+
+
+_INDEXES: WeakKeyDictionary[KnowledgeGraph, DescribeIndex] = WeakKeyDictionary()
+_BUILD = threading.Lock()
+
+
+def index_for(graph: KnowledgeGraph) -> DescribeIndex:
+    """The description index of ``graph``, built on first use and kept with the graph."""
+    found = _INDEXES.get(graph)
+    if found is None:
+        with _BUILD:
+            found = _INDEXES.get(graph)
+            if found is None:
+                found = _INDEXES[graph] = DescribeIndex(graph)
+    return found
+
+
+def describe(
+    graph: KnowledgeGraph, text: str, *, limit: int = 5, kind: str | None = None
+) -> list[Described]:
+    """The concepts of ``graph`` that ``text`` describes, best first; [] when none ranks
+    well enough (see the module notes)."""
+    return index_for(graph).describe(text, limit, kind)
