@@ -42,6 +42,7 @@ from api.routers import (
     sparql,
     web,
 )
+from api.routers import context as grounded_context
 from api.security import SecurityHeaders
 from api.settings import ServerSettings
 from kg.curate import Curator, open_store
@@ -147,6 +148,7 @@ def create_app(
         search,
         relate,
         faq,
+        grounded_context,
         rdf,
         sparql,
         web,
