@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -126,7 +127,7 @@ def test_annotate_text_over_the_limit_is_413(shipped: KnowledgeGraph) -> None:
 def test_body_limit_applies_to_streamed_bodies_without_length(shipped: KnowledgeGraph) -> None:
     small = TestClient(create_app(ServerSettings(max_body_bytes=1024), graph=shipped))
 
-    def chunks() -> object:
+    def chunks() -> Iterator[bytes]:
         yield b'{"text": "'
         for _ in range(10):
             yield b"x" * 500

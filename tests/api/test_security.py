@@ -6,7 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
+# what starlette's TestClient answers with when httpx2 is installed (mcp brings it)
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 
