@@ -68,7 +68,13 @@ def source_page(sid: str) -> str:
 
 def quoted_passage(citation: Citation) -> str:
     """The place of a quoted passage in its source's page."""
-    return f"{source_page(citation.source)}#q-{citation.start}-{citation.end}"
+    return source_passage(citation.source, citation.start, citation.end)
+
+
+def source_passage(sid: str, start: int, end: int) -> str:
+    """The place in a source's page of its text from ``start`` to ``end``: the page
+    anchors each passage the graph cites there."""
+    return f"{source_page(sid)}#q-{start}-{end}"
 
 
 def api_docs() -> str:
