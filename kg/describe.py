@@ -2,29 +2,34 @@
 training and defects later?"
 
 The graph's own text about each concept is indexed with SQLite FTS5 (``porter
-unicode61`` tokens), one row per piece of text: its label, each alias, its definition,
-each quote that backs the definition, and the note and each quote of every relation that
-touches it. Each field is a column with its own ``bm25()`` weight (:data:`WEIGHTS`).
-Concepts are ranked by FTS5's BM25 score of their best-matching piece, ties broken by the
-BM25 score of all their text together (a second FTS5 table, one row per concept). The
-evidence of a hit is that best piece, as the graph holds it.
+unicode61`` tokens, American spelling), one row per piece of text: its label, each
+alias, its definition, each quote that backs the definition, and the note and each quote
+of every relation that touches it. Each kind of piece is a column with its own
+``bm25()`` weight (:data:`WEIGHTS`). Concepts are ranked by FTS5's BM25 score of their
+best-matching piece, ties broken by the BM25 score of all their text together (a second
+FTS5 table, one row per concept). The evidence of a hit is that best piece, verbatim.
 
-The words that only frame a question ("what do you call", "the term for", "is there a
-word for") are dropped before the query is made (:mod:`kg.vocab` knows them), so they do
-not decide the ranking. A query of one or two words is a name rather than a description,
-and is matched as a phrase: "reward modelling" finds nothing, although the graph uses
-both words, apart.
+Only the words that describe count. Those that frame a question ("what do you call",
+"the term for", "is there a word for") are dropped before the query is made
+(:mod:`kg.vocab` knows them), and so are words that only set the scene ("lol",
+"technical") when the graph never uses them. A query of one or two words is a name
+rather than a description, and is matched as a phrase: "reward modelling" finds nothing,
+though the graph uses both words, apart. A concept the text names is not what it
+describes ("natural selection's goal of ..." describes genetic fitness), so it is left
+out.
 
-A hit's ``score`` is a confidence, comparable across queries: how much of the description
-the concept's text accounts for. Each query word counts by its inverse document frequency
-over the pieces (a word the graph never uses counts most). The concept's coverage is the
-share of that weight its whole text holds; the passage coverage is the share its best
-piece holds; the score is their geometric mean. Both matter: a concept with much text (a
-hub) holds nearly every word somewhere, and a single piece that shares one rare word
-holds little else. Hits under :data:`THRESHOLD` are left out, so when nothing ranks well
-enough :func:`describe` says so with an empty list rather than guessing. The threshold
-was chosen on the ``tune`` questions of tests/quality/descriptive.yaml and checked on its
-``held_out`` ones (see bench/README.md).
+A hit's ``score`` is a confidence, comparable across queries: how much of the
+description the concept's text accounts for. Each query word counts by its inverse
+document frequency over the pieces (a word the graph never uses counts most). The
+concept's coverage is the share of that weight its whole text holds; the passage
+coverage is the share its best piece holds; the score is their geometric mean. Both
+matter: a concept with much text holds nearly every word somewhere, and one piece that
+shares a single rare word holds little else. The score is not the rank: hits come in
+BM25 order. When the best-ranked concept scores under :data:`THRESHOLD` nothing is
+returned, and the others under it are left out: :func:`describe` says it has no answer
+rather than guess. The weights and the threshold were chosen on the ``tune`` questions
+of tests/quality/descriptive.yaml and checked on its ``held_out`` ones (see
+bench/README.md for the figures).
 
 The index is built in memory on first use and kept with the graph snapshot (graphs never
 change), like :func:`kg.annotate.annotator_for`.
@@ -51,9 +56,11 @@ from dataclasses import dataclass
 from typing import Literal
 from weakref import WeakKeyDictionary
 
+from kg.annotate import annotator_for
 from kg.graph import KnowledgeGraph
+from kg.ids import americanize
 from kg.lexicon import fold_word, stem
-from kg.vocab import FUNCTION_WORDS, INTENT_WORDS
+from kg.vocab import CONTEXT_WORDS, FUNCTION_WORDS, INTENT_WORDS
 
 Field = Literal["label", "alias", "definition", "note", "quote"]
 _Column = Literal["label", "alias", "definition", "cited", "note", "quote"]
@@ -64,7 +71,7 @@ WEIGHTS: dict[_Column, float] = {
     "definition": 2.0,
     "cited": 2.0,
     "note": 1.0,
-    "quote": 1.0,
+    "quote": 0.5,
 }
 """How much a matched word counts in each kind of piece (FTS5's per-column bm25
 weights): the names, the definition and the quotes that back it say what a concept is
@@ -77,8 +84,10 @@ _FIELD: dict[str, Field] = {
     "note": "note",
     "quote": "quote",
 }
-THRESHOLD = 0.46
-"""Least score (0-1) of a hit that is returned."""
+THRESHOLD = 0.37
+"""Least score (0-1) of a hit that is returned: the middle of the gap, on the tune
+questions, between the best-scoring question the graph cannot answer (0.33) and the
+lowest-scoring right answer (0.41)."""
 NAMING_WORDS = frozenset(
     """
 call called calls calling dub dubbed known refer refers referred phrase phrases jargon
@@ -121,8 +130,14 @@ def query_words(text: str) -> list[str]:
     seen: set[str] = set()
     for m in _WORD.finditer(text.replace("\u2019", "'")):
         w = m.group().lower()
-        if len(w) < 2 or w in FUNCTION_WORDS or w in INTENT_WORDS or w in NAMING_WORDS:
+        if (
+            (len(w) < 2 and not w.isdigit())
+            or w in FUNCTION_WORDS
+            or w in INTENT_WORDS
+            or w in NAMING_WORDS
+        ):
             continue
+        w = americanize(w)
         key = stem(fold_word(w))
         if key not in seen:
             seen.add(key)
@@ -169,7 +184,7 @@ class DescribeIndex:
         db = self._db = sqlite3.connect(":memory:", check_same_thread=False)
         cols = ", ".join(COLUMNS)
         marks = ", ".join("?" for _ in COLUMNS)
-        for table, extra in (("piece", "field UNINDEXED, "), ("doc", "")):
+        for table, extra in (("piece", "field UNINDEXED, text UNINDEXED, "), ("doc", "")):
             db.execute(
                 f"CREATE VIRTUAL TABLE {table} USING fts5(cid UNINDEXED, kind UNINDEXED, "
                 f"{extra}{cols}, tokenize='porter unicode61')"
@@ -179,18 +194,21 @@ class DescribeIndex:
             texts = _pieces(graph, cid)
             db.execute(
                 f"INSERT INTO doc VALUES (?, ?, {marks})",
-                (cid, c.kind, *("\n".join(texts[col]) for col in COLUMNS)),
+                (cid, c.kind, *(_american("\n".join(texts[col])) for col in COLUMNS)),
             )
             for col in COLUMNS:
                 row = ["" for _ in COLUMNS]
                 for text in texts[col]:
-                    row[COLUMNS.index(col)] = text
-                    pieces.append((cid, c.kind, col, *row))
-        db.executemany(f"INSERT INTO piece VALUES (?, ?, ?, {marks})", pieces)
+                    # indexed in American spelling, as queries are; the text as the graph
+                    # has it is kept beside, as the evidence
+                    row[COLUMNS.index(col)] = _american(text)
+                    pieces.append((cid, c.kind, col, text, *row))
+        db.executemany(f"INSERT INTO piece VALUES (?, ?, ?, ?, {marks})", pieces)
         self._size = len(pieces)
         weights = ", ".join(str(WEIGHTS[col]) for col in COLUMNS)
-        self._piece_rank = f"bm25(piece, 0, 0, 0, {weights})"
+        self._piece_rank = f"bm25(piece, 0, 0, 0, 0, {weights})"
         self._doc_rank = f"bm25(doc, 0, 0, {weights})"
+        self._annotator = annotator_for(graph)
 
     def _word(self, word: str) -> _Word:
         rows = self._db.execute(
@@ -215,7 +233,7 @@ class DescribeIndex:
         args = (match, kind) if kind is not None else (match,)
         with self._lock:
             rows = self._db.execute(
-                f"SELECT rowid, cid, field, {' || '.join(COLUMNS)}, {self._piece_rank} "
+                f"SELECT rowid, cid, field, text, {self._piece_rank} "
                 f"FROM piece WHERE piece {where}",
                 args,
             ).fetchall()
@@ -227,25 +245,39 @@ class DescribeIndex:
                 ).fetchall()
             )
             info = [self._word(w) for w in words]
+        # a word that only sets the scene ("lol", "technical", "in a nutshell": kg.vocab's
+        # context words) and that the graph never uses is filler, not a missing concept
+        info = [i for w, i in zip(words, info, strict=True) if i.pieces or w not in CONTEXT_WORDS]
         best: dict[str, tuple[float, int, str, str]] = {}
         for rowid, cid, column, piece, rank in rows:
             if cid not in best or rank < best[cid][0]:
                 best[cid] = (rank, rowid, column, piece)
         ranked = sorted(best, key=lambda cid: (best[cid][0], whole.get(cid, 0.0), cid))
+        # what the text names is not what it describes: "natural selection's goal of ..."
+        # describes genetic fitness, not natural selection
+        named = {a.id for a in self._annotator.annotate(text)}
         total = sum(w.weight for w in info)
         out: list[Described] = []
-        for cid in ranked:
+        if total <= 0:
+            return out
+        for cid in [cid for cid in ranked if cid not in named][:limit]:
             _rank, rowid, column, piece = best[cid]
             held = sum(w.weight for w in info if cid in w.concepts) / total
             passage = sum(w.weight for w in info if rowid in w.pieces) / total
             score = math.sqrt(held * passage)
             if score < THRESHOLD:
+                if not out:
+                    return []  # the best match is not good enough: no answer
                 continue
             c = self.concepts[cid]
             out.append(Described(cid, c.label, c.kind, round(score, 4), piece, _FIELD[column]))
-            if len(out) == limit:
-                break
         return out
+
+
+def _american(text: str) -> str:
+    """``text`` lower-cased, each word in American spelling ("behaviour" as "behavior"),
+    as it is indexed and queried."""
+    return _WORD.sub(lambda m: americanize(m.group()), text.lower())
 
 
 def _phrase(words: list[str]) -> str:

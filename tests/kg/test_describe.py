@@ -1,0 +1,208 @@
+"""kg.describe: a concept from a description of it, held to the written questions of
+tests/quality/descriptive.yaml (accuracy, no answer where the graph holds nothing, and a
+held-out split the threshold was not chosen on), and the behaviour of the interface."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kg.annotate import annotate
+from kg.describe import THRESHOLD, Described, describe, index_for, query_words
+from kg.graph import KnowledgeGraph
+
+CASES = yaml.safe_load(
+    (Path(__file__).parent.parent / "quality" / "descriptive.yaml").read_text("utf-8")
+)
+DESCRIBED: list[dict[str, Any]] = CASES["describe"]
+NONE: list[dict[str, Any]] = CASES["none"]
+
+
+def _top3(graph: KnowledgeGraph, case: dict[str, Any]) -> bool:
+    return any(d.id in case["ids"] for d in describe(graph, case["q"], limit=3))
+
+
+def _accuracy(graph: KnowledgeGraph, split: str | None = None) -> float:
+    cases = [c for c in DESCRIBED if split is None or c["split"] == split]
+    return sum(_top3(graph, c) for c in cases) / len(cases)
+
+
+# -- the written questions
+
+
+def test_the_questions_are_well_formed(shipped: KnowledgeGraph) -> None:
+    assert len(DESCRIBED) >= 45 and len(NONE) >= 12
+    assert {c["split"] for c in DESCRIBED + NONE} == {"tune", "held_out"}
+    for case in DESCRIBED:
+        assert case["ids"] and all(cid in shipped.concepts for cid in case["ids"]), case
+    # spread over many concepts, each question meaning one first
+    assert len({c["ids"][0] for c in DESCRIBED}) >= 40
+    assert len({c["q"] for c in DESCRIBED + NONE}) == len(DESCRIBED) + len(NONE)
+
+
+@pytest.mark.parametrize("case", DESCRIBED, ids=[c["q"][:60] for c in DESCRIBED])
+def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, Any]) -> None:
+    """A description must not hold the label or an alias of a concept it counts as right,
+    in any of the forms the annotator knows (plural, British, hyphen or space)."""
+    named = {a.id for a in annotate(shipped, case["q"])}
+    assert not named & set(case["ids"]), case["q"]
+
+
+def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
+    """The figure over every written question: 96 of 109 (0.881) find a right concept in
+    their first three. What the other 13 miss is vocabulary no text of the graph uses
+    ("devs", "an online encyclopedia about morality", "a stepping stone") or a nearer
+    concept sharing the words (base objective for "the objective the trained model
+    actually has")."""
+    assert _accuracy(shipped) >= 0.88
+
+
+def test_the_threshold_holds_on_the_held_out_questions(shipped: KnowledgeGraph) -> None:
+    """The threshold was chosen on the tune questions (73 of 81 found, 0.901; every
+    no-answer question answered with nothing). The held-out ones, written after it was
+    fixed, find 23 of 28 (0.821)."""
+    tune, held_out = _accuracy(shipped, "tune"), _accuracy(shipped, "held_out")
+    assert tune >= 0.90
+    assert held_out >= 0.82
+    assert tune - held_out < 0.1
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in NONE if c["split"] == "tune"], ids=lambda c: c["q"][:60]
+)
+def test_tune_questions_the_graph_cannot_answer_get_nothing(
+    shipped: KnowledgeGraph, case: dict[str, Any]
+) -> None:
+    assert describe(shipped, case["q"]) == []
+
+
+def test_held_out_questions_the_graph_cannot_answer_get_nothing(
+    shipped: KnowledgeGraph,
+) -> None:
+    """Nine of the ten held-out ones get nothing. The one that does not, "a model that
+    memorises its training set instead of generalising" (overfitting), gets the learned
+    algorithm at 0.43: its words are the graph's, used about something else."""
+    answered = [c["q"] for c in NONE if c["split"] == "held_out" and describe(shipped, c["q"])]
+    assert answered == [
+        "what's the word for a model that memorises its training set instead of generalising"
+    ]
+
+
+# -- the interface
+
+
+def test_a_hit_carries_its_evidence_verbatim(shipped: KnowledgeGraph) -> None:
+    for case in DESCRIBED:
+        for d in describe(shipped, case["q"]):
+            assert isinstance(d, Described)
+            assert THRESHOLD <= d.score <= 1
+            c = shipped.concepts[d.id]
+            assert (d.label, d.kind) == (c.label, c.kind)
+            rels = shipped.relations_of(d.id)
+            texts = {
+                "label": {c.label},
+                "alias": set(c.aliases),
+                "definition": {c.definition},
+                "note": {r.note for r in rels if r.note},
+                "quote": {q.quote for q in c.citations}
+                | {q.quote for r in rels for q in r.citations},
+            }
+            assert d.evidence in texts[d.field], (d.id, d.field, d.evidence)
+
+
+def test_the_brief_examples(shipped: KnowledgeGraph) -> None:
+    first = describe(
+        shipped, "what do you call a model that behaves well in training and defects later?"
+    )
+    assert first[0].id in ("deceptive-alignment", "deception", "training-vs-deployment")
+    assert any(d.id == "deceptive-alignment" for d in first[:3])
+    hit = describe(shipped, "pretends to be aligned until deployment")[0]
+    assert hit.id in ("deceptive-alignment", "deception")
+    assert "pretend" in hit.evidence.lower()
+    ids = [d.id for d in describe(shipped, "when the optimizer it produced is itself an optimizer")]
+    assert {"mesa-optimization", "mesa-optimizer"} & set(ids[:3])
+
+
+def test_framing_words_do_not_drive_the_ranking(shipped: KnowledgeGraph) -> None:
+    plain = "a goal you want just for its own sake"
+    for framed in (
+        f"What do you call {plain}?",
+        f"what's the term for {plain}",
+        f"Is there a word for {plain}?",
+        f"the name for {plain}, please",
+    ):
+        assert describe(shipped, framed) == describe(shipped, plain)
+    assert query_words("What do you call the term for it?") == []
+
+
+def test_british_and_american_spelling_match_alike(shipped: KnowledgeGraph) -> None:
+    a = describe(shipped, "a game-playing program that picks its moves to maximise its chances")
+    b = describe(shipped, "a game-playing program that picks its moves to maximize its chances")
+    assert a == b and a[0].id == "chess-ai-example"
+
+
+def test_a_named_concept_is_not_what_the_text_describes(shipped: KnowledgeGraph) -> None:
+    ids = [d.id for d in describe(shipped, "the objective a mesa-optimizer pursues", limit=10)]
+    assert "mesa-optimizer" not in ids
+    assert "mesa-objective" in ids
+
+
+def test_one_or_two_words_are_matched_as_a_phrase(shipped: KnowledgeGraph) -> None:
+    assert describe(shipped, "reward modelling") == []  # both words are the graph's, apart
+    assert describe(shipped, "green thing")[0].id == "maze-green-apple-example"
+
+
+def test_kind_and_limit(shipped: KnowledgeGraph) -> None:
+    q = "an optimizer that produces another optimizer during training"
+    optimizers = describe(shipped, q, kind="optimizer")
+    assert optimizers and all(d.kind == "optimizer" for d in optimizers)
+    assert "mesa-optimizer" in [d.id for d in optimizers]
+    assert all(d.kind == "example" for d in describe(shipped, q, kind="example"))
+    assert len(describe(shipped, q, limit=1)) == 1
+    assert describe(shipped, q, limit=0) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "???",
+        "what is it called",
+        'an "optimizer" NEAR( AND OR NOT * ^ : - +',
+        "(((unbalanced",
+        "x" * 5000,
+        "optimizer " * 500,
+        "\u0000\u202e evolution",
+    ],
+)
+def test_odd_input_is_safe(shipped: KnowledgeGraph, text: str) -> None:
+    found = describe(shipped, text)
+    assert all(THRESHOLD <= d.score <= 1 for d in found)
+
+
+def test_the_index_is_built_once_per_graph(shipped: KnowledgeGraph, good: KnowledgeGraph) -> None:
+    assert index_for(shipped) is index_for(shipped)
+    assert index_for(good) is not index_for(shipped)
+    # each snapshot answers from its own text (the small test graph's, here)
+    assert [d.id for d in describe(good, "the process that made humans")] == ["evolution"]
+
+
+def test_nothing_is_built_at_import() -> None:
+    code = "import kg.describe as d; assert not d._INDEXES; print('ok')"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ok"
+
+
+def test_threads_get_the_same_answers(shipped: KnowledgeGraph) -> None:
+    questions = [c["q"] for c in DESCRIBED[:20]]
+    alone = [describe(shipped, q) for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda q: describe(shipped, q), questions * 3))
+    assert together == alone * 3
