@@ -4,8 +4,10 @@ graph, and nothing more, within a token budget.
 :func:`build_context` gathers, for a question:
 
 1. the concepts it names (read as :func:`kg.ask.ask` reads them: labels, aliases,
-   plurals, misspellings, "inner and outer alignment" as two) and, after them, the ones
-   it only describes (:func:`kg.describe.describe`, when the graph has it);
+   plurals, misspellings, "inner and outer alignment" as two) and, after them, up to
+   :data:`DESCRIBED_MAX` it describes without naming them (:func:`kg.describe.describe`
+   on what the question says around its names; beside names, only when that holds
+   :data:`BESIDE_WORDS` content words or more);
 2. their definitions (our words), each sentence followed by the numbers of the verbatim
    quotes backing it;
 3. the relations among them, as sentences read in the direction told, each followed by
@@ -54,6 +56,7 @@ from weakref import WeakKeyDictionary
 from pydantic import BaseModel, Field
 
 from kg.ask import ask, read
+from kg.describe import describe
 from kg.errors import InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -86,6 +89,11 @@ ALIASES_SHOWN = 2
 """Most other names given with a definition."""
 DESCRIBED_MAX = 2
 """Most concepts taken from a description of them, beside those named."""
+BESIDE_WORDS = 4
+"""Least content words a question that names concepts must hold besides the names for
+what it says around them to be read as a description ("what do you call the *goal* that
+the *programmers* *specify* for *training*"); with fewer ("what causes X?", "do X care
+about Y?") it describes nothing, whatever :func:`kg.describe.describe` makes of them."""
 
 ConceptRole = Literal["named", "described", "related"]
 RelationRole = Literal["among", "answer", "path", "neighbour"]
@@ -579,9 +587,13 @@ def _neighbours(
     return out
 
 
-def _described(graph: KnowledgeGraph, text: str) -> list[tuple[str, float]]:
-    """The concepts ``text`` describes without naming them, best first, with scores."""
-    return []
+def _described(graph: KnowledgeGraph, framing: str) -> list[tuple[str, float]]:
+    """The concepts the question describes without naming them, best first, with their
+    scores: :func:`kg.describe.describe` on the question with its names blanked out
+    (``framing``), so that a name is not read as a description of its neighbours ("is
+    evolution a mesa-optimizer?" describes nothing) and a description beside a name is
+    still found ("why would a mesa-optimizer *pretend to be aligned in training*?")."""
+    return [(d.id, d.score) for d in describe(graph, framing)]
 
 
 def build_context(
@@ -607,7 +619,11 @@ def build_context(
     first = list(answer.concepts)
     later = [cid for cid in dict.fromkeys(f.id for f in reading.found) if cid not in first]
     named = [*first, *later]
-    described = [(cid, s) for cid, s in _described(graph, q) if cid not in named][:DESCRIBED_MAX]
+    described = [
+        (cid, s)
+        for cid, s in _described(graph, reading.framing)
+        if cid not in named and (not named or len(content_stems(reading.framing)) >= BESIDE_WORDS)
+    ][:DESCRIBED_MAX]
     core = [*first, *(cid for cid, _s in described)]
     b = _Builder(graph, budget)
     missing = list(answer.missing)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.context import measure
 from kg.ask import MAX_QUESTION
 from kg.context import (
     MAX_BUDGET,
@@ -74,8 +75,9 @@ def test_named_concepts_come_first_then_what_decides_the_question(
     )
     assert first.sentence == "Outer alignment does not rule out inner misalignment."
     for q in QUESTIONS:
+        # the question's own concepts are defined before those its relations bring in
         roles = [c.role for c in build_context(shipped, q, budget=3000).concepts]
-        assert roles == sorted(roles, key=["named", "described", "related"].index), q
+        assert roles == sorted(roles, key=lambda role: role == "related"), q
 
 
 def test_relations_among_named_concepts_come_with_their_notes(shipped: KnowledgeGraph) -> None:
@@ -280,3 +282,35 @@ def test_the_token_estimate_counts_pieces_and_line_breaks() -> None:
     assert estimate_tokens("1234567") == 3
     text = 'Definitions:\n- one line.[1]\n\nQuotes:\n[1] "x" (A, chars 1-2)'
     assert estimate_tokens(text) == sum(map(estimate_tokens, text.split("\n"))) + 4
+
+
+def test_at_1000_tokens_the_context_holds_what_the_answers_are_about(
+    shipped: KnowledgeGraph,
+) -> None:
+    # the issue's bar: the concepts each answer must be about (the case's own list, or
+    # those /v1/ask's answer is about) are defined in 95% of the cases' needs or more
+    figures = measure(shipped, 1000)
+    assert figures["about_recall"] >= 0.95, figures
+    assert figures["phrases_recall"] >= 0.85, figures
+    assert measure(shipped, 300)["about_recall"] < figures["about_recall"]
+
+
+def test_a_concept_described_without_its_name_is_defined(shipped: KnowledgeGraph) -> None:
+    ctx = build_context(
+        shipped, "What is it called when a model pretends to be aligned until it is deployed?"
+    )
+    assert ctx.named == [] and "deceptive-alignment" in ctx.described
+    described = next(c for c in ctx.concepts if c.id == "deceptive-alignment")
+    assert described.role == "described" and described.score is not None
+    assert 0 < described.score <= 1
+    line = next(line for line in facts(ctx) if line.startswith("- deceptive alignment ("))
+    assert "the question seems to describe it" in line
+
+
+def test_a_few_words_beside_names_describe_nothing(shipped: KnowledgeGraph) -> None:
+    # "what causes" and "outperform" are what is asked about the named concepts, not a
+    # description of others
+    for q in ("What causes goal misgeneralization?", "Why do optimizers outperform heuristics?"):
+        ctx = build_context(shipped, q)
+        assert ctx.described == [] and ctx.named, q
+        assert {c.role for c in ctx.concepts} <= {"named", "related"}, q
