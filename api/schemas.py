@@ -212,9 +212,27 @@ class Ontology(BaseModel):
 
 
 class SearchResult(ConceptRef):
-    score: float = Field(ge=0, le=1, description="1 for an exact label or id")
-    match: Literal["id", "label", "alias", "prefix", "fuzzy"]
-    matched: str = Field(description="the label, alias or id that matched")
+    score: float = Field(
+        ge=0,
+        le=1,
+        description="1 for an exact label or id; for a match by description, the "
+        "confidence that the text describes the concept",
+    )
+    match: Literal["id", "label", "alias", "prefix", "fuzzy", "description"] = Field(
+        description="how it matched; description only with mode=describe or mode=auto"
+    )
+    matched: str = Field(
+        description="the label, alias or id that matched (the label, for a match by description)"
+    )
+    evidence: str | None = Field(
+        default=None,
+        description="for a match by description: the piece of the graph's text about the "
+        "concept that matched best, verbatim",
+    )
+    field: Literal["label", "alias", "definition", "note", "quote"] | None = Field(
+        default=None,
+        description="for a match by description: where the evidence comes from",
+    )
 
 
 class SearchResults(BaseModel):

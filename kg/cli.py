@@ -21,6 +21,7 @@ from kg.annotate import annotate
 from kg.ask import ask
 from kg.coverage import EXEMPT_FILE, coverage, load_exemptions, report_lines
 from kg.curate import SCOPES, Curator, open_store
+from kg.describe import describe
 from kg.errors import DataError, KGError
 from kg.explain import relate_answer, sentence
 from kg.graph import KnowledgeGraph
@@ -103,6 +104,15 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     graph = _graph(args)
+    if args.describe:
+        found = describe(graph, args.term, limit=args.limit, kind=args.kind)
+        if not found:
+            print(f"nothing in the graph fits the description {args.term!r}")
+            return 1
+        for d in found:
+            print(f"{d.score:5.2f}  {d.id:32}  {d.label}")
+            print(_wrap(f"{d.field}: {d.evidence}", "       "))
+        return 0
     hits = search(graph, args.term, limit=args.limit, kind=args.kind)
     if not hits:
         print(f"nothing found for {args.term!r}")
@@ -364,6 +374,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("search", "Search concepts by id, label or alias (prefix and fuzzy too).")
     sp.add_argument("term")
+    sp.add_argument(
+        "--describe",
+        action="store_true",
+        help="find concepts by a description of them, with the text that matched",
+    )
     sp.add_argument(
         "--limit", type=int, default=10, choices=range(1, MAX_HITS + 1), metavar=f"1..{MAX_HITS}"
     )

@@ -60,9 +60,14 @@ from kg.annotate import annotator_for
 from kg.graph import KnowledgeGraph
 from kg.ids import americanize
 from kg.lexicon import fold_word, stem
+from kg.search import SearchHit, search
 from kg.vocab import CONTEXT_WORDS, FUNCTION_WORDS, INTENT_WORDS
 
 Field = Literal["label", "alias", "definition", "note", "quote"]
+Mode = Literal["name", "describe", "auto"]
+MODES: tuple[Mode, ...] = ("name", "describe", "auto")
+"""How :func:`search_by` looks: by name (:func:`kg.search.search`), by description
+(:func:`describe`), or by name first and by description when no name fits."""
 _Column = Literal["label", "alias", "definition", "cited", "note", "quote"]
 COLUMNS: tuple[_Column, ...] = ("label", "alias", "definition", "cited", "note", "quote")
 WEIGHTS: dict[_Column, float] = {
@@ -306,3 +311,34 @@ def describe(
     """The concepts of ``graph`` that ``text`` describes, best first; [] when none ranks
     well enough (see the module notes)."""
     return index_for(graph).describe(text, limit, kind)
+
+
+def search_by(
+    graph: KnowledgeGraph,
+    text: str,
+    mode: Mode = "name",
+    *,
+    limit: int = 10,
+    kind: str | None = None,
+) -> list[SearchHit | Described]:
+    """Concepts for ``text`` by name, by description, or (``auto``) by name and, when no
+    name fits, by description.
+
+    A name fits when it matches exactly or as a prefix; fuzzy matches alone are typos or
+    names the graph lacks, so ``auto`` then asks :func:`describe`, and keeps the fuzzy
+    matches only if the text describes nothing either.
+
+    >>> from kg.load import load_graph
+    >>> from pathlib import Path
+    >>> g = load_graph(Path(__file__).parent.parent / "data")
+    >>> [h.id for h in search_by(g, "mesa optimiser", "auto")][:1]
+    ['mesa-optimizer']
+    >>> [h.id for h in search_by(g, "natural selection's goal for organisms", "auto")][:1]
+    ['genetic-fitness']
+    """
+    if mode == "describe":
+        return list(describe(graph, text, limit=limit, kind=kind))
+    hits = search(graph, text, limit=limit, kind=kind)
+    if mode == "name" or any(h.match != "fuzzy" for h in hits):
+        return list(hits)
+    return list(describe(graph, text, limit=limit, kind=kind)) or list(hits)

@@ -5,18 +5,23 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import get_graph
 from api.routers import problems
 from api.schemas import KIND_NAMES, SearchResult, SearchResults
+from kg.describe import Described, Mode, search_by
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS
 from kg.schema import NAME_MAX
 from kg.search import MAX_HITS
-from kg.search import search as run_search
 
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
-@router.get("/search", response_model=SearchResults, responses=problems(400, 422))
+@router.get(
+    "/search",
+    response_model=SearchResults,
+    response_model_exclude_none=True,
+    responses=problems(400, 422),
+)
 def search(
     graph: KnowledgeGraph = Depends(get_graph),
     q: str = Query(..., min_length=1, max_length=NAME_MAX, description="term to look for"),
@@ -27,17 +32,35 @@ def search(
         description="only concepts of this kind",
         json_schema_extra={"enum": KIND_NAMES},
     ),
+    mode: Mode = Query(
+        "name",
+        description="name: by id, label or alias (exact, prefix, fuzzy); describe: by "
+        "description, ranking the graph's own text about each concept, nothing when none "
+        "fits well enough; auto: by name, and by description when no name matches "
+        "exactly or as a prefix",
+    ),
 ) -> SearchResults:
-    """Concepts by id, label or alias: exact first, then prefix (autocomplete), then fuzzy."""
+    """Concepts by id, label or alias: exact first, then prefix (autocomplete), then fuzzy;
+    or, with ``mode=describe`` (or ``auto``), by a description of them."""
     if kind is not None and kind not in KINDS:
         raise InvalidQuery(f"Unknown kind {kind!r}. {did_you_mean(kind, KINDS)}".strip())
-    hits = run_search(graph, q, limit=limit, kind=kind)
     return SearchResults(
         query=q,
         results=[
             SearchResult(
+                id=h.id,
+                label=h.label,
+                kind=h.kind,
+                score=h.score,
+                match="description",
+                matched=h.label,
+                evidence=h.evidence,
+                field=h.field,
+            )
+            if isinstance(h, Described)
+            else SearchResult(
                 id=h.id, label=h.label, kind=h.kind, score=h.score, match=h.match, matched=h.matched
             )
-            for h in hits
+            for h in search_by(graph, q, mode, limit=limit, kind=kind)
         ],
     )

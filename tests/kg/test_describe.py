@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from kg.annotate import annotate
+from kg.cli import main
 from kg.describe import THRESHOLD, Described, describe, index_for, query_words
 from kg.graph import KnowledgeGraph
 
@@ -206,3 +207,13 @@ def test_threads_get_the_same_answers(shipped: KnowledgeGraph) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda q: describe(shipped, q), questions * 3))
     assert together == alone * 3
+
+
+def test_kg_search_describe(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "--describe", "a goal you want just for its own sake"]) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0].split()
+    assert first[1] == "terminal-goal" and float(first[0]) >= THRESHOLD
+    assert "definition: A goal valued for its own sake" in out
+    assert main(["search", "--describe", "What is the capital of France?"]) == 1
+    assert "nothing in the graph fits" in capsys.readouterr().out
