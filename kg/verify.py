@@ -73,6 +73,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Literal
 from weakref import WeakKeyDictionary
@@ -100,10 +101,12 @@ does not help find where a quotation is in it: only rarer words are used to find
 places to look."""
 
 MAX_QUOTES = 2_000
-"""The most quotations one call checks. The work is per quotation, and most for one no
-source has, so a bound on the text's length alone would let a text of nothing but short
-made-up quotations run far longer than any answer needs (bench/README.md). A long model
-answer holds dozens."""
+"""The most quoted passages one call checks (each part an ellipsis separates counts).
+The work is per passage, and most for one no source has, so a bound on the text's
+length alone would let a text of nothing but short made-up quotations run far longer
+than any answer needs (bench/README.md). A long model answer holds dozens."""
+MAX_SLACK = 20
+"""How many words a near passage may start or end away from where the votes put it."""
 VOTERS = 16
 """How many of a quotation's words (its rarest in the source) are used to find where it
 may be."""
@@ -240,7 +243,8 @@ class _Passage:
     """Quoted words: ``text[i]`` stood at ``at[i]`` in the text checked."""
 
     text: str
-    at: tuple[int, ...]
+    at: Sequence[int]
+    """A range for words quoted inline, a tuple for a block quote's lines."""
     style: Style
 
     def span(self, i: int, j: int) -> tuple[int, int]:
@@ -270,15 +274,26 @@ _WRAPS = {'"': '"', "\u201c": "\u201d", "\u2018": "\u2019"}
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _FENCE.finditer(text)]
-    for m in _CODE_SPAN.finditer(text):
-        if not any(a <= m.start() < b for a, b in spans):
-            spans.append(m.span())
-    return sorted(spans)
+    fences = [m.span() for m in _FENCE.finditer(text)]
+    spans = [m.span() for m in _CODE_SPAN.finditer(text) if not _within(fences, m.start())]
+    return sorted(fences + spans)
 
 
-def _block_quotes(text: str, code: list[tuple[int, int]]) -> list[tuple[_Passage, int, int]]:
-    """Each block quote as a passage, with the span of its lines in ``text``."""
+def _within(spans: list[tuple[int, int]], at: int) -> bool:
+    """Whether ``at`` is inside one of ``spans`` (sorted, not overlapping)."""
+    k = bisect_right(spans, at, key=_first) - 1
+    return k >= 0 and at < spans[k][1]
+
+
+def _first(span: tuple[int, int]) -> int:
+    return span[0]
+
+
+def _block_quotes(
+    text: str, code: list[tuple[int, int]], limit: int | None = None
+) -> list[tuple[_Passage, int, int]]:
+    """Each block quote as a passage, with the span of its lines in ``text``; past
+    ``limit`` of them, :class:`TooManyQuotations`."""
     blocks: list[tuple[_Passage, int, int]] = []
     lines: list[tuple[int, int, int]] = []  # line start, content start, content end
 
@@ -299,10 +314,12 @@ def _block_quotes(text: str, code: list[tuple[int, int]]) -> list[tuple[_Passage
         passage = _unwrapped(_Passage("".join(chars), tuple(at), "block").stripped())
         if passage.text:
             blocks.append((passage, lines[0][0], lines[-1][2]))
+            if limit is not None and len(blocks) > limit:
+                raise TooManyQuotations(limit)
         lines.clear()
 
     for m in _BLOCK_LINE.finditer(text):
-        if any(a <= m.start() < b for a, b in code):
+        if _within(code, m.start()):
             continue
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
@@ -334,12 +351,13 @@ def _inline_quotes(text: str, skip: list[tuple[int, int]]) -> Iterator[_Passage]
     bounds = [b for span in skip for b in span]
     for m in _MARKS.finditer(text):
         i = m.start()
-        k = bisect_right(bounds, i)
-        if k % 2:  # inside a skipped span
-            opened = None
-            continue
-        if opened and bisect_right(bounds, opened[1]) != k:  # a skipped span in between
-            opened = None
+        if bounds:
+            k = bisect_right(bounds, i)
+            if k % 2:  # inside a skipped span
+                opened = None
+                continue
+            if opened and bisect_right(bounds, opened[1]) != k:  # a skipped span between
+                opened = None
         mark = m.group()
         before = text[i - 1] if i else " "
         after = text[i + 1] if i + 1 < size else " "
@@ -350,11 +368,13 @@ def _inline_quotes(text: str, skip: list[tuple[int, int]]) -> Iterator[_Passage]
                 opened = (mark, i)
         elif mark == "\u201d":
             if opened and opened[0] == "\u201c":
-                yield _span(text, opened[1] + 1, i, "curly")
+                if i > opened[1] + 1:
+                    yield _span(text, opened[1] + 1, i, "curly")
                 opened = None
         elif mark == '"':
             if opened and opened[0] == '"' and not before.isspace():
-                yield _span(text, opened[1] + 1, i, "straight")
+                if i > opened[1] + 1:
+                    yield _span(text, opened[1] + 1, i, "straight")
                 opened = None
             elif (opened is None or opened[0] == '"') and not after.isspace():
                 if not before.isalnum():
@@ -364,18 +384,20 @@ def _inline_quotes(text: str, skip: list[tuple[int, int]]) -> Iterator[_Passage]
                 opened = (mark, i)
         elif mark == "\u2019":
             if opened and opened[0] == "\u2018" and not before.isspace() and not after.isalnum():
-                yield _span(text, opened[1] + 1, i, "single")
+                if i > opened[1] + 1:
+                    yield _span(text, opened[1] + 1, i, "single")
                 opened = None
 
 
 def _span(text: str, start: int, end: int, style: Style) -> _Passage:
-    return _Passage(text[start:end], tuple(range(start, end)), style).stripped()
+    return _Passage(text[start:end], range(start, end), style).stripped()
 
 
-def _quoted(text: str) -> list[_Passage]:
-    """Every quoted passage of ``text``, in order of position."""
+def _quoted(text: str, limit: int | None = None) -> list[_Passage]:
+    """Every quoted passage of ``text``, in order of position; past ``limit`` of them,
+    :class:`TooManyQuotations`."""
     code = _code_spans(text)
-    blocks = _block_quotes(text, code)
+    blocks = _block_quotes(text, code, limit)
     skip = sorted([*code, *((a, b) for _p, a, b in blocks)])
     merged: list[tuple[int, int]] = []
     for a, b in skip:
@@ -384,7 +406,11 @@ def _quoted(text: str) -> list[_Passage]:
         else:
             merged.append((a, b))
     found = [p for p, _a, _b in blocks]
-    found.extend(p for p in _inline_quotes(text, merged) if p.text)
+    for p in _inline_quotes(text, merged):
+        if p.text:
+            found.append(p)
+            if limit is not None and len(found) > limit:
+                raise TooManyQuotations(limit)
     return sorted(found, key=lambda p: p.at[0])
 
 
@@ -445,30 +471,47 @@ class _Layer:
         """The first whole-word occurrence of ``needle`` at or after source offset ``pos``,
         as offsets in the source."""
         i = bisect_left(self.orig, pos)
-        while True:
-            at = self.text.find(needle, i)
-            if at < 0:
-                return None
-            if self._bounded(needle, at):
-                return self.orig[at], self.orig[at + len(needle) - 1] + 1
-            i = at + 1
+        if len(needle) > _LONG:  # few places can hold it: no pattern to compile
+            while (at := self.text.find(needle, i)) >= 0 and self._touches(needle, at):
+                i = at + 1
+        else:
+            found = _pattern(needle).search(self.text, i)
+            at = found.start() if found else -1
+        if at < 0:
+            return None
+        return self.orig[at], self.orig[at + len(needle) - 1] + 1
 
     def rfind(self, needle: str, limit: int) -> tuple[int, int] | None:
-        """The last whole-word occurrence of ``needle`` ending by source offset ``limit``."""
+        """The last whole-word occurrence of ``needle`` ending by source offset ``limit``
+        (of the last :data:`_TRIES` occurrences, whole words or not)."""
         j = bisect_left(self.orig, limit)
-        while True:
+        for _ in range(_TRIES):
             at = self.text.rfind(needle, 0, j)
             if at < 0:
                 return None
-            if self._bounded(needle, at):
+            if not self._touches(needle, at):
                 return self.orig[at], self.orig[at + len(needle) - 1] + 1
             j = at + len(needle) - 1
+        return None
 
-    def _bounded(self, needle: str, at: int) -> bool:
+    def _touches(self, needle: str, at: int) -> bool:
         end = at + len(needle)
         if at and needle[0].isalnum() and self.text[at - 1].isalnum():
-            return False
-        return not (end < len(self.text) and needle[-1].isalnum() and self.text[end].isalnum())
+            return True
+        return end < len(self.text) and needle[-1].isalnum() and self.text[end].isalnum()
+
+
+_TRIES = 100
+_LONG = 200
+
+
+@lru_cache(maxsize=4096)
+def _pattern(needle: str) -> re.Pattern[str]:
+    """``needle`` as whole words: no letter or digit just before or after it where it
+    starts or ends with one."""
+    before = r"(?<![^\W_])" if needle[:1].isalnum() else ""
+    after = r"(?![^\W_])" if needle[-1:].isalnum() else ""
+    return re.compile(before + re.escape(needle) + after)
 
 
 @dataclass(frozen=True)
@@ -642,8 +685,8 @@ def _near(src: _Source, needle: _Needle, pos: int) -> _Hit | None:
     the start first, then the end, then both again by a word.
     """
     size = len(needle.keys)
-    if not size or not src.starts:
-        return None
+    if not size or not src.starts or size > 2 * len(src.starts):
+        return None  # a quotation twice as long as the source is not much like any of it
     first = bisect_left(src.starts, bisect_left(src.plain.orig, pos))
     voters = sorted(
         (len(src.postings[k]), i, k) for i, k in enumerate(needle.keys) if k in src.postings
@@ -655,7 +698,7 @@ def _near(src: _Source, needle: _Needle, pos: int) -> _Hit | None:
             votes[p - i] = votes.get(p - i, 0) + 1
     if not votes:
         return None
-    slack = 2 + size // 10
+    slack = min(2 + size // 10, MAX_SLACK)
     diagonals = sorted(votes)
     totals = list(accumulate(votes[d] for d in diagonals))
 
@@ -682,33 +725,43 @@ def _fitted(
     src: _Source, needle: str, start: int, size: int, slack: int, first: int
 ) -> _Hit | None:
     """The whole-word window most like ``needle`` of about ``size`` words from about
-    word ``start`` (within ``slack`` words; never before word ``first``)."""
+    word ``start`` (within ``slack`` words; never before word ``first``).
+
+    Its start is where the quotation's first :data:`_EDGE` words fit best, its end where
+    its last ones do; then both are moved by a word if the whole fits better.
+    """
     last = len(src.starts) - 1
     lower, starts, ends = src.lower, src.starts, src.ends
+    words = needle.split(" ")
+    edge = min(size, _EDGE)
+    head, tail = " ".join(words[:edge]), " ".join(words[-edge:])
 
-    def score(s: int, e: int) -> float:
-        return float(fuzz.ratio(needle, lower[starts[s] : ends[e]]))
-
-    def best(pairs: Iterator[tuple[int, int]]) -> tuple[float, int, int] | None:
+    def best(text: str, pairs: Iterator[tuple[int, int]]) -> tuple[float, int, int] | None:
         found = None
         for s, e in pairs:
             if first <= s <= e <= last:
-                r = score(s, e)
+                r = fuzz.ratio(text, lower[starts[s] : ends[e]])
                 if found is None or r > found[0]:
                     found = (r, s, e)
         return found
 
-    span = size - 1
-    step = best((s, min(last, s + span)) for s in range(start - slack, start + slack + 1))
+    step = best(
+        head, ((s, min(last, s + edge - 1)) for s in range(start - slack, start + slack + 1))
+    )
     if step is None:
         return None
-    _r, s, e = step
-    step = best((s, x) for x in range(e - slack, e + slack + 1)) or step
-    _r, s, e = step
-    step = best((a, b) for a in range(s - 1, s + 2) for b in range(e - 1, e + 2)) or step
-    _r, s, e = step
-    a, b = starts[s], ends[e]
+    s = step[1]
+    end = s + size - 1
+    step = best(tail, ((max(s, e - edge + 1), e) for e in range(end - slack, end + slack + 1)))
+    e = step[2] if step else min(last, end)
+    step = best(needle, ((a, b) for a in range(s - 1, s + 2) for b in range(e - 1, e + 2)))
+    if step is None:
+        return None
+    a, b = starts[step[1]], ends[step[2]]
     return _Hit(src.plain.orig[a], src.plain.orig[b - 1] + 1, _similarity(needle, lower[a:b]))
+
+
+_EDGE = 12
 
 
 def _key(word: str) -> str:
@@ -863,15 +916,16 @@ def _check(
 
 
 class TooManyQuotations(KGError):
-    """A text with more quotations than one call checks (``limit``)."""
+    """A text with more quoted passages than one call checks (``limit``): the parts an
+    ellipsis separates count one each, and so do terms."""
 
     title = "Too many quotations"
 
-    def __init__(self, found: int, limit: int) -> None:
+    def __init__(self, limit: int) -> None:
         super().__init__(
-            f"The text holds {found:,} quotations; at most {limit:,} are checked at once."
+            f"The text holds more than {limit:,} quoted passages (an ellipsis makes two of "
+            f"one quotation); at most {limit:,} are checked at once."
         )
-        self.found = found
         self.limit = limit
 
 
@@ -887,18 +941,23 @@ def verify(
     notes), and list the glossary terms ``text`` uses.
 
     Raises :class:`TooManyQuotations`, before checking any, when ``text`` holds more than
-    ``max_quotes`` quotations (terms aside; None: no limit).
+    ``max_quotes`` quoted passages (the parts an ellipsis separates count one each; terms
+    do not count; None: no limit).
     """
     passages: list[_Passage] = []
-    terms: list[QuotedTerm] = []
-    for passage in _quoted(text):
+    short: list[_Passage] = []
+    for passage in _quoted(text, max_quotes):
         words = sum(len(p.text.split()) for p in _parts(passage))
         if not words:
             continue
         if passage.style == "block" or words >= min_words:
             passages.append(passage)
-            continue
-        term = passage.sub(0, len(_TRAILING.sub("", passage.text)) or len(passage.text))
+        else:
+            short.append(passage.sub(0, len(_TRAILING.sub("", passage.text)) or len(passage.text)))
+    if max_quotes is not None and sum(len(_parts(p)) for p in passages) + len(short) > max_quotes:
+        raise TooManyQuotations(max_quotes)
+    terms = []
+    for term in short:
         start, end = term.span(0, len(term.text))
         concept = graph.lookup(term.text)
         terms.append(
@@ -910,8 +969,6 @@ def verify(
                 concept=concept.id if concept else None,
             )
         )
-    if max_quotes is not None and len(passages) > max_quotes:
-        raise TooManyQuotations(len(passages), max_quotes)
     sources = _sources(graph)
     quotes = tuple(_check(sources, p, min_words, threshold) for p in passages)
     glossary = tuple(

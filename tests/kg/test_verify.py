@@ -425,13 +425,24 @@ def test_the_summary_counts_the_statuses(shipped: KnowledgeGraph) -> None:
     assert (s.quotes, s.exact, s.near, s.not_found, s.terms) == (3, 1, 1, 1, 1)
 
 
-def test_too_many_quotations_are_refused_before_any_is_checked(shipped: KnowledgeGraph) -> None:
+def test_too_many_quoted_passages_are_refused_before_any_is_checked(
+    shipped: KnowledgeGraph,
+) -> None:
     text = " ".join(f'"one two three four {n}"' for n in range(11))
     with pytest.raises(TooManyQuotations) as raised:
         verify(shipped, text, max_quotes=10)
-    assert (raised.value.found, raised.value.limit) == (11, 10)
+    assert raised.value.limit == 10
+    assert "more than 10 quoted passages" in raised.value.detail
     assert len(verify(shipped, text, max_quotes=11).quotes) == 11
     assert len(verify(shipped, text, max_quotes=None).quotes) == 11
+    # each part an ellipsis separates counts, and so does each term
+    parts = '"one two three four \u2026 five six seven eight" and "a term"'
+    with pytest.raises(TooManyQuotations):
+        verify(shipped, parts, max_quotes=2)
+    assert verify(shipped, parts, max_quotes=3).summary.terms == 1
+    blocks = "\n\n".join(f"> line {n} of a block quote" for n in range(11))
+    with pytest.raises(TooManyQuotations):
+        verify(shipped, blocks, max_quotes=10)
 
 
 def test_the_paper_without_text_is_never_matched(shipped: KnowledgeGraph) -> None:
