@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import errors, reload
+from api import errors, mcp, reload
 from api.cache import ReadCache
 from api.context import AppContext, attach
 from api.deps import close_all
@@ -40,6 +40,7 @@ from api.routers import (
     search,
     sources,
     sparql,
+    verify,
     web,
 )
 from api.routers import context as grounded_context
@@ -115,7 +116,9 @@ def create_app(
         task = asyncio.create_task(context.reloader.run())
         context.ready = True
         try:
-            yield
+            # the MCP endpoint's session manager runs while the app does
+            async with mcp_endpoint.running():
+                yield
         finally:
             context.ready = False
             task.cancel()
@@ -151,6 +154,7 @@ def create_app(
         grounded_context,
         rdf,
         sparql,
+        verify,
         web,
         pictures,
         docs,
@@ -160,6 +164,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(iris.make_router(settings.base_iri))
+    # the MCP server over streamable HTTP, behind the same middleware as every route
+    mcp_endpoint = mcp.mount(app)
     build_document = app.openapi
 
     def openapi() -> dict[str, Any]:

@@ -560,9 +560,15 @@ class HttpEndpoint:
     """``/mcp``: the server over streamable HTTP, as an ASGI app.
 
     Stateless, with JSON answers: every request carries all a call needs, so any worker
-    of ``kg serve --workers N`` can answer it, and no stream is held open. The SDK's
-    session manager runs while :meth:`running` is entered, in the app's lifespan; a new
-    one each time (a manager runs once), the server itself made on the first.
+    of ``kg serve --workers N`` can answer it, and no stream is held open. So only POST
+    is served: a GET would open a stream of server messages, which a stateless server
+    never sends (the protocol lets it answer 405), and there is no session to DELETE. The
+    SDK's session manager runs while :meth:`running` is entered, in the app's lifespan; a
+    new one each time (a manager runs once), the server itself made on the first.
+
+    A body that is not JSON is a 415 problem, like the API's; what the SDK refuses past
+    that (a message that is not JSON-RPC, an Accept without application/json) it
+    answers as a JSON-RPC error.
 
     Host names: the app answers under any host name (a proxy in front decides which), and
     so does ``/mcp``: the SDK's DNS-rebinding protection (a Host and Origin allow-list)
@@ -600,10 +606,18 @@ class HttpEndpoint:
                 self.manager = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        manager = self.manager
-        if manager is None:  # answered as a problem by api.errors
-            from starlette.exceptions import HTTPException
+        from starlette.datastructures import Headers
+        from starlette.exceptions import HTTPException
 
+        from api.errors import UnsupportedMediaType
+        from api.headers import content_type, is_json
+
+        scope["kg.route"] = PATH  # the route's name in metrics and the access log
+        # what these raise is answered as a problem by api.errors
+        if not is_json(content_type(Headers(scope=scope))):
+            raise UnsupportedMediaType(["application/json"])
+        manager = self.manager
+        if manager is None:
             raise HTTPException(503, "The MCP endpoint runs only while the app is started.")
         await manager.handle_request(scope, receive, send)
 
@@ -616,7 +630,7 @@ def mount(app: Starlette) -> HttpEndpoint:
     endpoint = HttpEndpoint(app)
     # an ASGI app as a route of its own, not a mount: a mount would answer /mcp with a
     # redirect to /mcp/; outside the OpenAPI document (the JSON-RPC inside is MCP's)
-    route = Route(PATH, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    route = Route(PATH, endpoint, methods=["POST"], include_in_schema=False)
     app.router.routes.append(route)
     return endpoint
 
