@@ -40,7 +40,6 @@ from api.routers import (
     search,
     sources,
     sparql,
-    verify,
     web,
 )
 from api.routers import context as grounded_context
@@ -154,7 +153,6 @@ def create_app(
         grounded_context,
         rdf,
         sparql,
-        verify,
         web,
         pictures,
         docs,
