@@ -311,12 +311,14 @@ class AskOut(BaseModel):
         "why",
         "how",
         "what_happens",
+        "describe",
         "unknown",
     ] = Field(
         description="what the question asks: define, relate, difference, examples; yes_no "
         "(the answer opens with its verdict), which (it names the right option "
         "first), why (reasons, premises first), how (the mechanism), "
-        "what_happens (effects); unknown when it names something the graph "
+        "what_happens (effects); describe when it describes a concept without naming it "
+        "(the answer names the term); unknown when it names something the graph "
         "does not hold"
     )
     verdict: Literal["yes", "no", "partly", "not_necessarily", "possibly", "unknown"] | None = (

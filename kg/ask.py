@@ -18,6 +18,13 @@ Intents:
   example of" gets a plain "Yes";
 - ``difference``: two or more with a word of contrast ("difference", "versus", ...);
 - ``examples``: one concept with a word such as "example" or "instance";
+- ``describe``: the question describes a concept without naming it ("What do you call
+  a model that pretends to be aligned until it is deployed?"): found by
+  :func:`kg.describe.describe`, the answer names the term, defines it, shows what in the
+  graph's text matched the description, and offers the other concepts that fit. Asked
+  whenever the question asks for a term ("what do you call", "the term for", "is there
+  a word for", "what is it called"), and before giving up on a question that names no
+  concept and no term the graph lacks;
 - ``unknown``: the question names something the graph does not hold. The answer says
   what is missing, gives what the graph holds on the rest of the question and the closest
   concepts, and suggests questions it can answer.
@@ -47,6 +54,7 @@ from weakref import WeakKeyDictionary
 from rapidfuzz import fuzz, process
 
 from kg.annotate import annotate
+from kg.describe import Described, describe
 from kg.errors import InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -97,6 +105,7 @@ Intent = Literal[
     "why",
     "how",
     "what_happens",
+    "describe",
     "unknown",
 ]
 INTENTS: tuple[Intent, ...] = (
@@ -109,6 +118,7 @@ INTENTS: tuple[Intent, ...] = (
     "why",
     "how",
     "what_happens",
+    "describe",
     "unknown",
 )
 MAX_QUESTION = 500
@@ -753,8 +763,32 @@ def _condition_last(q: str) -> str:
     return f"{main.rstrip('?').rstrip()} {joint} {condition}{end}"
 
 
+_NAMING = re.compile(
+    r"\bwhat\s+(?:do|would|did|does|should|could|can)\s+(?:you|we|they|people|"
+    r"researchers|one|i|u)\s+call\b"
+    r"|\bhow\s+(?:do|would)\s+(?:you|we|they|people)\s+call\b"
+    r"|\bwhat(?:['\u2019]?s|\s+is|\s+was|\s+are)?\s+(?:it|this|that|they)\s+"
+    r"(?:called|known\s+as|named)\b"
+    r"|\b(?:is|was)\s+there\s+(?:a|an|any)\s+(?:\w+\s+)?(?:word|term|name|phrase|label)"
+    r"\s+for\b"
+    r"|\b(?:the|a|an)\s+(?:\w+\s+)?(?:word|term|name|phrase|label|jargon)\s+(?:for|of)\b"
+    r"|\bwhat\s+(?:term|word|name|concept)\s+(?:describes|means|refers\s+to|covers)\b"
+    r"|\b(?:called|known\s+as)\s*\?*\s*$",
+    re.I,
+)
+"""How a question asks for a term ("what do you call ...", "the term for ...", "is there
+a word for ...", "what is it called when ...", "... called?"): its answer is the concept
+it describes."""
+
+
 def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     reading = read(graph, _unwrapped(graph, q))
+    if _NAMING.search(q):
+        # a request for a term: what the rest describes, if the graph holds it; else the
+        # question is read as any other
+        hits = describe(graph, q, limit=DESCRIBED)
+        if hits:
+            return _described(graph, q, hits)
     found = reading.found
     focus = focus_types(reading.framing)
     if any(f.how == "verbal" for f in found):
@@ -782,6 +816,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     if reading.missing or not concepts:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
         missing = (reading.named or reading.missing) if not concepts else reading.missing
+        if not concepts and not any(annotate(graph, phrase) for phrase in missing):
+            # nothing named, and no term made of a name ("alignment tax"): the question
+            # may describe what it does not name
+            hits = describe(graph, q, limit=DESCRIBED)
+            if hits:
+                return _described(graph, q, hits)
         return _unknown(graph, q, missing, concepts)
     intent = detect_intent(
         Reading(found, reading.words, [], reading.framing, [], reading.occurrences)
@@ -1214,6 +1254,52 @@ def _examples(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
             f"**{capitalize(c.label)}**: {_definition(c, notes)}",
         ]
     return lines
+
+
+# -- questions that describe a concept without naming it
+
+DESCRIBED = 3
+"""Most concepts a described question is answered with: the term, then others that fit."""
+
+
+def _described(graph: KnowledgeGraph, q: str, hits: list[Described]) -> Answer:
+    """The answer to a question that describes a concept: the term, its definition and
+    facts (as :func:`_define` gives them), what in the graph's text matched the
+    description, and the other concepts that fit it."""
+    notes = Footnotes(graph)
+    first = graph.concepts[hits[0].id]
+    lines = [f"What you describe is closest to **{first.label}** in the graph:", ""]
+    lines += _define(graph, first, notes, [])
+    matched = _matched(graph, first, hits[0], notes)
+    if matched:
+        lines += ["", "What in the graph matched your description:", "", f"- {matched}"]
+    others = [graph.concepts[h.id] for h in hits[1:]]
+    if others:
+        lines += ["", "Other concepts whose text matches your description:", ""]
+        lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in others]
+    concepts = [first, *others]
+    return Answer(
+        q,
+        "describe",
+        [c.id for c in concepts],
+        with_footnotes(lines, notes),
+        notes,
+        _suggest(graph, concepts, "describe"),
+    )
+
+
+def _matched(graph: KnowledgeGraph, c: Concept, hit: Described, notes: Footnotes) -> str:
+    """The text that matched a description, cited: a quote with its footnote, a note with
+    the relation it explains; nothing for a name or the definition, told already."""
+    if hit.field == "quote":
+        cited = [x for x in c.citations if x.quote == hit.evidence] or [
+            x for r in graph.relations_of(c.id) for x in r.citations if x.quote == hit.evidence
+        ]
+        return f"\u201c{' '.join(hit.evidence.split())}\u201d{notes.mark(cited[:1])}"
+    if hit.field == "note":
+        rel = next(r for r in graph.relations_of(c.id) if r.note == hit.evidence)
+        return explained(graph, notes, rel, rel.source == c.id)
+    return ""
 
 
 # -- questions the graph cannot answer

@@ -12,9 +12,9 @@ FTS5 table, one row per concept). The evidence of a hit is that best piece, verb
 Only the words that describe count. Those that frame a question ("what do you call",
 "the term for", "is there a word for") are dropped before the query is made
 (:mod:`kg.vocab` knows them), and so are words that only set the scene ("lol",
-"technical") when the graph never uses them. A query of one or two words is a name
-rather than a description, and is matched as a phrase: "reward modelling" finds nothing,
-though the graph uses both words, apart. A concept the text names is not what it
+"technical") when the graph never uses them. One or two words standing together are a
+name rather than a description, and are matched as a phrase: "reward modelling" finds
+nothing, though the graph uses both words, apart. A concept the text names is not what it
 describes ("natural selection's goal of ..." describes genetic fitness), so it is left
 out.
 
@@ -25,9 +25,10 @@ concept's coverage is the share of that weight its whole text holds; the passage
 coverage is the share its best piece holds; the score is their geometric mean. Both
 matter: a concept with much text holds nearly every word somewhere, and one piece that
 shares a single rare word holds little else. The score is not the rank: hits come in
-BM25 order. When the best-ranked concept scores under :data:`THRESHOLD` nothing is
-returned, and the others under it are left out: :func:`describe` says it has no answer
-rather than guess. The weights and the threshold were chosen on the ``tune`` questions
+BM25 order. When the best-ranked concept scores under :data:`THRESHOLD`, or the
+description is too vague to tell concepts apart (:data:`MIN_EVIDENCE`), nothing is
+returned, and hits under the threshold are left out: :func:`describe` says it has no
+answer rather than guess. The weights and the threshold were chosen on the ``tune`` questions
 of tests/quality/descriptive.yaml and checked on its ``held_out`` ones (see
 bench/README.md for the figures).
 
@@ -68,8 +69,17 @@ Mode = Literal["name", "describe", "auto"]
 MODES: tuple[Mode, ...] = ("name", "describe", "auto")
 """How :func:`search_by` looks: by name (:func:`kg.search.search`), by description
 (:func:`describe`), or by name first and by description when no name fits."""
-_Column = Literal["label", "alias", "definition", "cited", "note", "quote"]
-COLUMNS: tuple[_Column, ...] = ("label", "alias", "definition", "cited", "note", "quote")
+_Column = Literal["label", "alias", "definition", "cited", "note", "quote", "note_in", "quote_in"]
+COLUMNS: tuple[_Column, ...] = (
+    "label",
+    "alias",
+    "definition",
+    "cited",
+    "note",
+    "quote",
+    "note_in",
+    "quote_in",
+)
 WEIGHTS: dict[_Column, float] = {
     "label": 4.0,
     "alias": 3.0,
@@ -77,6 +87,8 @@ WEIGHTS: dict[_Column, float] = {
     "cited": 2.0,
     "note": 1.0,
     "quote": 0.5,
+    "note_in": 0.5,
+    "quote_in": 0.25,
 }
 """How much a matched word counts in each kind of piece (FTS5's per-column bm25
 weights): the names, the definition and the quotes that back it say what a concept is
@@ -88,6 +100,8 @@ _FIELD: dict[str, Field] = {
     "cited": "quote",
     "note": "note",
     "quote": "quote",
+    "note_in": "note",
+    "quote_in": "quote",
 }
 THRESHOLD = 0.37
 """Least score (0-1) of a hit that is returned: the middle of the gap, on the tune
@@ -101,10 +115,16 @@ lingo thing things stuff something someone somebody anything everything whats
 )
 """Words that frame a request for a term ("what do you *call* it", "the *thing* where")
 beyond :data:`kg.vocab.FUNCTION_WORDS` and :data:`kg.vocab.INTENT_WORDS`."""
+MIN_EVIDENCE = 5.0
+"""Least weight (the sum of the query words' inverse document frequencies) a description
+must carry: about one word that ten of the graph's 1,600 pieces of text use. "the
+optimizer it produced" (4.4) is too vague: every concept whose text has both words fits
+it alike; the vaguest written question that names something carries 6.1."""
 MAX_WORDS = 32
 """Most distinct query words used; the rest of a longer text is ignored."""
 PHRASE_WORDS = 2
-"""A query of at most this many words is matched as a phrase."""
+"""A query of at most this many words, standing together in the text, is a name and is
+matched as a phrase."""
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -131,9 +151,16 @@ def query_words(text: str) -> list[str]:
     >>> query_words("What do you call it when a model pretends to be aligned?")
     ['model', 'pretends', 'aligned']
     """
+    return _query(text)[0]
+
+
+def _query(text: str) -> tuple[list[str], bool]:
+    """:func:`query_words`, and whether they stand together in the text with nothing
+    between them (a name such as "reward modelling", not "the optimizer *it* produced")."""
     out: list[str] = []
     seen: set[str] = set()
-    for m in _WORD.finditer(text.replace("\u2019", "'")):
+    places: list[int] = []
+    for i, m in enumerate(_WORD.finditer(text.replace("\u2019", "'"))):
         w = m.group().lower()
         if (
             (len(w) < 2 and not w.isdigit())
@@ -142,32 +169,43 @@ def query_words(text: str) -> list[str]:
             or w in NAMING_WORDS
         ):
             continue
+        places.append(i)
         w = americanize(w)
         key = stem(fold_word(w))
         if key not in seen:
             seen.add(key)
             out.append(w)
-    return out[:MAX_WORDS]
+    together = places == list(range(places[0], places[0] + len(places))) if places else False
+    return out[:MAX_WORDS], together
 
 
 def _pieces(graph: KnowledgeGraph, cid: str) -> dict[_Column, list[str]]:
     """The graph's own text about a concept, by column, each text once."""
     c = graph.concepts[cid]
     cited = list(dict.fromkeys(cit.quote for cit in c.citations))
-    notes: list[str] = []
-    quotes: list[str] = []
-    for rel in graph.relations_of(cid):
-        if rel.note:
-            notes.append(rel.note)
-        quotes.extend(cit.quote for cit in rel.citations)
-    return {
+    out: dict[_Column, list[str]] = {
         "label": [c.label],
         "alias": list(c.aliases),
         "definition": [c.definition],
         "cited": cited,
-        "note": list(dict.fromkeys(notes)),
-        "quote": [q for q in dict.fromkeys(quotes) if q not in cited],
+        "note": [],
+        "quote": [],
+        "note_in": [],
+        "quote_in": [],
     }
+    for rel in graph.relations_of(cid):
+        # a relation is stated on the concept it starts from, and its note speaks of
+        # that concept first: its own text; for the concept it points at, text about it
+        own = rel.source == cid
+        if rel.note:
+            out["note" if own else "note_in"].append(rel.note)
+        out["quote" if own else "quote_in"].extend(x.quote for x in rel.citations)
+    seen = set(cited)
+    for col in ("note", "note_in", "quote", "quote_in"):
+        texts = [t for t in dict.fromkeys(out[col]) if t not in seen]
+        seen.update(texts)
+        out[col] = texts
+    return out
 
 
 @dataclass(frozen=True)
@@ -227,10 +265,10 @@ class DescribeIndex:
 
     def describe(self, text: str, limit: int = 5, kind: str | None = None) -> list[Described]:
         """Concepts that ``text`` describes, best first (see the module notes)."""
-        words = query_words(text)
+        words, together = _query(text)
         if not words or limit < 1:
             return []
-        if len(words) <= PHRASE_WORDS:
+        if together and len(words) <= PHRASE_WORDS:
             match = _phrase(words)
         else:
             match = " OR ".join(_phrase([w]) for w in words)
@@ -263,8 +301,8 @@ class DescribeIndex:
         named = {a.id for a in self._annotator.annotate(text)}
         total = sum(w.weight for w in info)
         out: list[Described] = []
-        if total <= 0:
-            return out
+        if total < MIN_EVIDENCE:
+            return out  # too vague: every concept that holds its few words fits alike
         for cid in [cid for cid in ranked if cid not in named][:limit]:
             _rank, rowid, column, piece = best[cid]
             held = sum(w.weight for w in info if cid in w.concepts) / total

@@ -124,6 +124,11 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
         "yes_no",
         ["adversarial-training", "deceptive-alignment"],
     ),
+    (
+        "What do you call it when a model pretends to be aligned until deployment?",
+        "describe",
+        ["deceptive-alignment", "deception", "deceptive-maze-toy-example"],
+    ),
     ("What is reward hacking?", "unknown", []),
     ("mesa-optimizer risk", "unknown", []),
     ("is GPT-3 a mesa optimizer", "unknown", ["mesa-optimizer"]),

@@ -1,0 +1,151 @@
+"""kg.ask's describe intent: a question that describes a concept without naming it gets
+the term, its definition and what matched, cited like every other answer; a question
+that names something the graph lacks stays unknown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kg.ask import _NAMING, ask
+from kg.graph import KnowledgeGraph
+from tests.test_answer_quality import check_answer
+
+DESCRIBED = [
+    # (question, the concept the answer must name, a phrase the answer must hold)
+    (
+        "What do you call it when a model pretends to be aligned until deployment?",
+        "deceptive-alignment",
+        "pretend to be aligned during the training process",
+    ),
+    (
+        "what do you call a model that behaves well in training and defects later?",
+        "deceptive-alignment",
+        "defects once deployed",
+    ),
+    (
+        "What is the name of the training method that deliberately searches for a model's "
+        "weaknesses and trains on them?",
+        "adversarial-training",
+        "seeks out a model's weaknesses",
+    ),
+    (
+        "what's the name of the example where code to cure cancer could be satisfied by "
+        "killing all the people",
+        "cancer-objective-example",
+        "killing everyone",
+    ),
+    (
+        "What's the term for a system's internal picture of how its environment works?",
+        "world-model",
+        "internal representation of how its environment works",
+    ),
+    (
+        "Is there a word for a goal you want just for its own sake?",
+        "terminal-goal",
+        "valued for its own sake",
+    ),
+    # no frame: the unknown path asks kg.describe before it gives up
+    (
+        "the thing where the duck assumes whatever it sees first when it hatches is its mother",
+        "duckling-imprinting",
+        "first living thing they see after hatching",
+    ),
+    (
+        "an AI that will try to stop you from pressing its off switch",
+        "shutdown-avoidance",
+        "stop humans from switching it off",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "cid", "phrase"), DESCRIBED, ids=[q for q, _c, _p in DESCRIBED]
+)
+def test_a_description_gets_the_term(
+    shipped: KnowledgeGraph, question: str, cid: str, phrase: str
+) -> None:
+    a = ask(shipped, question)
+    assert a.intent == "describe"
+    assert a.concepts[0] == cid and len(a.concepts) <= 3
+    label = shipped.concepts[cid].label
+    first = a.answer.splitlines()[0]
+    assert f"**{label}**" in first
+    # the term is defined, in the graph's words, with its quotes
+    assert f"**{label[0].upper() + label[1:]}**" in a.answer
+    assert shipped.concepts[cid].definition.split(".")[0] in a.answer
+    assert phrase in a.answer
+    assert a.notes.items and a.suggestions
+    check_answer(shipped, a.answer, a.notes)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What do you call the fear of spiders?",
+        "Is there a word for reward hacking?",
+        "What is the term for the alignment tax?",
+        "What is the name of the company that makes the iPhone?",
+        "What is the word for an AI that tampers with its reward sensor?",
+        "What do you call RLHF?",
+        "hello",
+    ],
+)
+def test_what_the_graph_lacks_stays_unknown(shipped: KnowledgeGraph, question: str) -> None:
+    a = ask(shipped, question)
+    assert a.intent == "unknown"
+    assert "has no entry for" in a.answer or "names no concept" in a.answer
+
+
+def test_a_named_concept_is_defined_not_described(shipped: KnowledgeGraph) -> None:
+    """A request for the term of something the question names is answered about it."""
+    for q in ("What do you call a mesa-optimizer?", "what is a mesa-optimizer called?"):
+        a = ask(shipped, q)
+        assert (a.intent, a.concepts) == ("define", ["mesa-optimizer"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What do you call a model that pretends to be aligned?",
+        "what's it called when the AI is nice during training",
+        "whats it called when an AI lies",
+        "Is there a technical term for this: an AI pretending to be aligned?",
+        "What is the name for an optimizer inside a model?",
+        "the word for a goal valued for its own sake",
+        "how do you call a goal that is only a means to an end",
+        "an AI that fakes alignment, what is that known as?",
+    ],
+)
+def test_requests_for_a_term_are_recognised(question: str) -> None:
+    assert _NAMING.search(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is a mesa-optimizer?",
+        "What is the difference between inner and outer alignment?",
+        "Why would a mesa-optimizer be deceptive?",
+        "Which is the base optimizer, evolution or humans?",
+        "What does the duckling example show?",
+    ],
+)
+def test_other_questions_are_not_requests_for_a_term(question: str) -> None:
+    assert not _NAMING.search(question)
+
+
+def test_most_written_requests_for_a_term_name_a_right_one(shipped: KnowledgeGraph) -> None:
+    """Of the written descriptive questions that ask for a term ("what do you call",
+    "the term for", ...), 22 of 29 are answered with a right concept first (0.76): the
+    rest get a nearer concept sharing the words, or no answer."""
+    cases: list[dict[str, Any]] = yaml.safe_load(
+        (Path(__file__).parent.parent / "quality" / "descriptive.yaml").read_text("utf-8")
+    )["describe"]
+    asking = [c for c in cases if _NAMING.search(c["q"])]
+    right = [c for c in asking if ask(shipped, c["q"]).concepts[:1] in ([i] for i in c["ids"])]
+    assert len(asking) >= 25
+    assert len(right) / len(asking) >= 0.75
