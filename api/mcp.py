@@ -6,14 +6,17 @@ read afresh by every call (the app's, which a reload replaces: :func:`app_server
 read-only, and its tools call the library directly, as the HTTP routes do, answering in
 the routes' own models (:mod:`api.schemas`) where a route gives the same answer:
 
-- ``search_concepts``: ``/v1/search``; ``define_concept``: ``/v1/concepts/{id}`` (a term
-  is resolved as ``kg show`` resolves it); ``relate_concepts``: ``/v1/relate``;
-  ``ask_question``: ``/v1/ask``; ``annotate_text``: ``/v1/annotate``;
+- ``search_concepts``: ``/v1/search`` (by name or by description; ``auto`` by default,
+  where the route's default is ``name``); ``define_concept``: ``/v1/concepts/{id}`` (a
+  term is resolved as ``kg show`` resolves it); ``relate_concepts``: ``/v1/relate``;
+  ``ask_question``: ``/v1/ask``; ``get_context``: ``/v1/context``; ``annotate_text``:
+  ``/v1/annotate``;
 - ``get_passage``: a stretch of a source text by offsets (:class:`Passage`), at most
   :data:`MAX_PASSAGE` characters.
 
 They take the bounds the HTTP API takes, from where they are stated (``kg.schema``,
-``kg.search``, ``kg.paths``, ``kg.ask``, the settings' ``annotate_max_chars``). What a
+``kg.search``, ``kg.paths``, ``kg.ask``, ``kg.context``, the settings'
+``annotate_max_chars``). What a
 tool cannot answer (an unknown concept, offsets outside the text, a text too long) is a
 tool error that says why, with the nearest names where a term did not resolve.
 
@@ -49,7 +52,6 @@ from api.schemas import (
     Citation,
     ConceptDetail,
     RelateOut,
-    SearchResult,
     SearchResults,
     SourceOut,
     concept_detail,
@@ -60,16 +62,16 @@ from api.schemas import (
 from api.settings import ServerSettings
 from kg.annotate import annotate
 from kg.ask import MAX_QUESTION, ask
+from kg.context import DEFAULT_BUDGET, MAX_BUDGET, MIN_BUDGET, GroundedContext, build_context
+from kg.describe import Mode
 from kg.errors import AmbiguousTerm, ConceptNotFound, KGError, SourceNotFound
 from kg.explain import Footnotes, defined, explained, relate_answer
 from kg.graph import KnowledgeGraph
-from kg.ids import did_you_mean
 from kg.load import load_graph
 from kg.model import Concept
-from kg.ontology import KINDS
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.schema import NAME_MAX
-from kg.search import MAX_HITS, resolve, search
+from kg.search import MAX_HITS, resolve
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -92,9 +94,11 @@ outer alignment, deceptive alignment, ...) built from three source texts. Every 
 definition and relation is backed by verbatim quotes located by character offsets in \
 the source texts, and the answers are made from the graph alone, with no language \
 model. Use define_concept for what a term means, relate_concepts for how two concepts \
-connect, ask_question for a question in plain English, search_concepts to find the \
-name the graph uses, and get_passage to read a quote in its context. When you use an \
-answer, keep its citations: each gives the source, the offsets and the exact quote."""
+connect, ask_question for a question in plain English (answered by the graph), \
+get_context for the material to write an answer yourself, search_concepts to find the \
+name the graph uses (or the concept a description fits), and get_passage to read a \
+quote in its context. When you use an answer, keep its citations: each gives the \
+source, the offsets and the exact quote."""
 
 HELP = "Serve the glossary over MCP (Model Context Protocol) on standard input and output."
 
@@ -116,6 +120,14 @@ Kind = Annotated[
         json_schema_extra={"enum": [*KIND_NAMES, None]},
     ),
 ]
+SearchMode = Annotated[
+    Mode,
+    Field(
+        description="name: by id, label or alias; describe: by what the query says the "
+        "concept is; auto: by name, and by description when no name matches exactly or "
+        "as the start of a name"
+    ),
+]
 Term = Annotated[
     str,
     Field(
@@ -133,6 +145,15 @@ Question = Annotated[
         min_length=1,
         max_length=MAX_QUESTION,
         description="a question in plain English, e.g. 'Why would a mesa-optimizer be deceptive?'",
+    ),
+]
+Budget = Annotated[
+    int,
+    Field(
+        ge=MIN_BUDGET,
+        le=MAX_BUDGET,
+        description="most tokens the context may take, as estimated (the estimate errs high "
+        "for English prose)",
     ),
 ]
 Text = Annotated[str, Field(description="the text to find glossary terms in")]
@@ -221,32 +242,19 @@ class Glossary:
 
     # -- tools
     @_answers
-    def search_concepts(self, query: Query, limit: Limit = 10, kind: Kind = None) -> SearchResults:
-        """Find concepts by name: exact matches of an id, label or alias first, then names
-        that start with the query, then near spellings, each with a score (1 for an exact
-        label). Use it to find the name the graph uses for a term before defining or
-        relating it."""
-        graph = self.graph()
-        if kind is not None and kind not in KINDS:
-            raise Refused(
-                f"Unknown kind {kind!r}; kinds are {', '.join(KINDS)}. "
-                f"{did_you_mean(kind, KINDS)}".strip()
-            )
-        hits = search(graph, query, limit=limit, kind=kind)
-        return SearchResults(
-            query=query,
-            results=[
-                SearchResult(
-                    id=h.id,
-                    label=h.label,
-                    kind=h.kind,
-                    score=h.score,
-                    match=h.match,
-                    matched=h.matched,
-                )
-                for h in hits
-            ],
-        )
+    def search_concepts(
+        self, query: Query, limit: Limit = 10, kind: Kind = None, mode: SearchMode = "auto"
+    ) -> SearchResults:
+        """Find concepts by name or by a description of them. By name: exact matches of an
+        id, label or alias first, then names that start with the query, then near
+        spellings. By description ("a model that behaves well in training and defects
+        later"): the concepts whose definitions, notes and quotes fit it, with the passage
+        that fit best as evidence, and nothing when none fits well enough. Each hit has a
+        score (1 for an exact label). Use it to find the name the graph uses before
+        defining or relating a concept."""
+        from api.routers.search import search_results
+
+        return search_results(self.graph(), query, mode, limit=limit, kind=kind)
 
     @_answers
     def define_concept(self, term: Term) -> ConceptDetail:
@@ -289,6 +297,16 @@ class Glossary:
             suggestions=a.suggestions,
             missing=a.missing,
         )
+
+    @_answers
+    def get_context(self, question: Question, budget: Budget = DEFAULT_BUDGET) -> GroundedContext:
+        """The graph's material for answering a question yourself, within a budget of
+        tokens: the definitions of the concepts the question names or describes, the
+        relations that join them (each with a note on why it holds), and numbered
+        verbatim quotes with their sources and offsets, most useful first. `text` is the
+        same as one plain-text block to put in a prompt; cite the quotes by their
+        numbers. Use it when you write the answer; ask_question answers by itself."""
+        return build_context(self.graph(), question, budget=budget)
 
     @_answers
     def annotate_text(self, text: Text, first_only: FirstOnly = True) -> AnnotateOut:
@@ -420,6 +438,7 @@ TOOLS = (
     ("define_concept", "Define a concept"),
     ("relate_concepts", "Relate two concepts"),
     ("ask_question", "Ask a question"),
+    ("get_context", "Get the material to answer a question"),
     ("annotate_text", "Find glossary terms in a text"),
     ("get_passage", "Read a source passage"),
 )

@@ -35,6 +35,7 @@ TOOLS = {
     "define_concept",
     "relate_concepts",
     "ask_question",
+    "get_context",
     "annotate_text",
     "get_passage",
 }
@@ -194,6 +195,16 @@ def test_search_finds_names_exact_first(mcp: Mcp) -> None:
     assert kinds and {r["kind"] for r in kinds} == {"objective"}
 
 
+def test_search_by_description_finds_what_a_text_describes(mcp: Mcp) -> None:
+    query = "a model that behaves well in training and defects once deployed"
+    hits = mcp.answer("search_concepts", query=query, mode="describe", limit=3)["results"]
+    assert "deceptive-alignment" in [h["id"] for h in hits]
+    assert {h["match"] for h in hits} == {"description"} and all(h["evidence"] for h in hits)
+    # by name only, the same words find nothing that fits
+    named = mcp.answer("search_concepts", query=query, mode="name", limit=3)["results"]
+    assert "deceptive-alignment" not in [h["id"] for h in named if h["match"] != "fuzzy"]
+
+
 def test_relate_answers_in_markdown_with_its_citations_and_paths(
     mcp: Mcp, shipped: KnowledgeGraph
 ) -> None:
@@ -222,6 +233,25 @@ def test_ask_answers_with_cited_footnotes(mcp: Mcp, shipped: KnowledgeGraph) -> 
     verbatim(shipped, answer["citations"])
     unknown = mcp.answer("ask_question", question="What is reward hacking?")
     assert unknown["intent"] == "unknown" and unknown["missing"] == ["reward hacking"]
+
+
+def test_get_context_gives_numbered_verbatim_quotes_within_the_budget(
+    mcp: Mcp, shipped: KnowledgeGraph
+) -> None:
+    answer = mcp.answer("get_context", question="Why would a mesa-optimizer be deceptive?")
+    assert answer["budget"] == 1000 and 0 < answer["tokens"] <= 1000
+    assert "mesa-optimizer" in answer["named"]
+    assert [q["n"] for q in answer["quotes"]] == list(range(1, len(answer["quotes"]) + 1))
+    for quote in answer["quotes"]:
+        assert shipped.source_text(quote["source"])[quote["start"] : quote["end"]] == quote["text"]
+    cited = {n for c in answer["concepts"] for n in c["quotes"]}
+    cited |= {n for r in answer["relations"] for n in r["quotes"]}
+    assert cited == {q["n"] for q in answer["quotes"]}
+    assert answer["concepts"][0]["definition"] in answer["text"]
+    small = mcp.answer(
+        "get_context", question="Why would a mesa-optimizer be deceptive?", budget=200
+    )
+    assert small["tokens"] <= 200 and small["omitted"] > answer["omitted"]
 
 
 def test_annotate_gives_offsets_into_the_text_as_sent(mcp: Mcp) -> None:
@@ -288,6 +318,7 @@ def test_too_long_input_is_a_tool_error(mcp: Mcp) -> None:
     assert f"at most {mcp.annotate_max:,}" in message
     assert "at most 500 characters" in mcp.refusal("ask_question", question="why " * 126)
     assert "at most 200 characters" in mcp.refusal("define_concept", term="x" * 201)
+    assert "greater than or equal to 50" in mcp.refusal("get_context", question="why?", budget=10)
 
 
 # -- resources and the prompt

@@ -42,6 +42,14 @@ def search(
 ) -> SearchResults:
     """Concepts by id, label or alias: exact first, then prefix (autocomplete), then fuzzy;
     or, with ``mode=describe`` (or ``auto``), by a description of them."""
+    return search_results(graph, q, mode, limit=limit, kind=kind)
+
+
+def search_results(
+    graph: KnowledgeGraph, q: str, mode: Mode = "name", *, limit: int = 10, kind: str | None = None
+) -> SearchResults:
+    """The answer of ``/v1/search`` (and of the MCP tool that searches); an unknown
+    ``kind`` is an :class:`~kg.errors.InvalidQuery` naming the nearest."""
     if kind is not None and kind not in KINDS:
         raise InvalidQuery(f"Unknown kind {kind!r}. {did_you_mean(kind, KINDS)}".strip())
     return SearchResults(
