@@ -86,7 +86,6 @@ from kg.annotate import annotate
 from kg.citations import IndexedText, normalize_text
 from kg.errors import KGError
 from kg.graph import KnowledgeGraph
-from kg.model import Citation
 
 MIN_QUOTE_WORDS = 4
 """Inline quotations shorter than this many words are terms, not quotations."""
@@ -471,15 +470,19 @@ class _Layer:
         """The first whole-word occurrence of ``needle`` at or after source offset ``pos``,
         as offsets in the source."""
         i = bisect_left(self.orig, pos)
-        if len(needle) > _LONG:  # few places can hold it: no pattern to compile
-            while (at := self.text.find(needle, i)) >= 0 and self._touches(needle, at):
-                i = at + 1
-        else:
-            found = _pattern(needle).search(self.text, i)
-            at = found.start() if found else -1
-        if at < 0:
+        for _ in range(_TRIES):
+            at = self.text.find(needle, i)
+            if at < 0:
+                return None
+            if not self._touches(needle, at):
+                return self.orig[at], self.orig[at + len(needle) - 1] + 1
+            i = at + 1
+        # a short part inside many words ("e"): the rest is searched by a pattern, which
+        # is slower to start but does not walk every occurrence in Python
+        found = _pattern(needle).search(self.text, i)
+        if found is None:
             return None
-        return self.orig[at], self.orig[at + len(needle) - 1] + 1
+        return self.orig[found.start()], self.orig[found.end() - 1] + 1
 
     def rfind(self, needle: str, limit: int) -> tuple[int, int] | None:
         """The last whole-word occurrence of ``needle`` ending by source offset ``limit``
@@ -501,8 +504,7 @@ class _Layer:
         return end < len(self.text) and needle[-1].isalnum() and self.text[end].isalnum()
 
 
-_TRIES = 100
-_LONG = 200
+_TRIES = 20
 
 
 @lru_cache(maxsize=4096)
@@ -532,8 +534,10 @@ class _Source:
     postings: dict[str, tuple[int, ...]]
     """For each word's letters and digits (:func:`_key`), the words of ``lower`` that
     have them, in order; left out for words more frequent than :data:`COMMON`."""
-    cited: tuple[Citation, ...]
-    """The graph's citations of this source."""
+    cited: tuple[tuple[int, int], ...]
+    """The passages of this source the graph cites, in order."""
+    longest: int
+    """The length of the longest of them."""
 
     @classmethod
     def build(cls, graph: KnowledgeGraph, sid: str) -> _Source:
@@ -544,6 +548,7 @@ class _Source:
         lower = _lower(plain.normalized)
         cited = {c for concept in graph.concepts.values() for c in concept.citations}
         cited |= {c for r in graph.relations for c in r.citations}
+        spans = sorted({(c.start, c.end) for c in cited if c.source == sid})
         return cls(
             id=sid,
             title=graph.sources[sid].title,
@@ -552,23 +557,27 @@ class _Source:
             plain=_Layer(plain.normalized, tuple(back[i] for i in plain.offsets)),
             lower=lower,
             **_word_index(lower),
-            cited=tuple(sorted((c for c in cited if c.source == sid), key=_citation_key)),
+            cited=tuple(spans),
+            longest=max((e - s for s, e in spans), default=0),
         )
 
     def passage(self, start: int, end: int) -> SourcePassage:
-        best: Citation | None = None
+        best: tuple[int, int] | None = None
         overlap = 0
-        for c in self.cited:
-            shared = min(end, c.end) - max(start, c.start)
+        # only a cited passage starting less than the longest one's length before this
+        # one can overlap it
+        first = bisect_left(self.cited, (start - self.longest, 0))
+        for span in self.cited[first : bisect_left(self.cited, (end, 0))]:
+            shared = min(end, span[1]) - max(start, span[0])
             if shared > overlap:
-                best, overlap = c, shared
+                best, overlap = span, shared
         return SourcePassage(
             source=self.id,
             title=self.title,
             start=start,
             end=end,
             text=self.text[start:end],
-            cited=Span(start=best.start, end=best.end) if best else None,
+            cited=Span(start=best[0], end=best[1]) if best else None,
         )
 
 
@@ -588,10 +597,6 @@ def _word_index(lower: str) -> dict[str, Any]:
         "ends": tuple(ends),
         "postings": {k: tuple(v) for k, v in postings.items() if len(v) <= COMMON},
     }
-
-
-def _citation_key(c: Citation) -> tuple[int, int]:
-    return c.start, c.end
 
 
 def _lower(text: str) -> str:
