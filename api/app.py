@@ -40,6 +40,7 @@ from api.routers import (
     search,
     sources,
     sparql,
+    verify,
     web,
 )
 from api.routers import context as grounded_context
@@ -153,6 +154,7 @@ def create_app(
         grounded_context,
         rdf,
         sparql,
+        verify,
         web,
         pictures,
         docs,
