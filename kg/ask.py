@@ -21,10 +21,10 @@ Intents:
 - ``describe``: the question describes a concept without naming it ("What do you call
   a model that pretends to be aligned until it is deployed?"): found by
   :func:`kg.describe.describe`, the answer names the term, defines it, shows what in the
-  graph's text matched the description, and offers the other concepts that fit. Asked
-  whenever the question asks for a term ("what do you call", "the term for", "is there
-  a word for", "what is it called"), and before giving up on a question that names no
-  concept and no term the graph lacks;
+  graph's text matched the description, and offers the other concepts that fit as well.
+  Asked whenever the question asks for a term ("what do you call", "the term for", "is
+  there a word for", "what is it called"), and before giving up on a question that
+  names no concept and no term the graph lacks;
 - ``unknown``: the question names something the graph does not hold. The answer says
   what is missing, gives what the graph holds on the rest of the question and the closest
   concepts, and suggests questions it can answer.
@@ -1265,17 +1265,19 @@ DESCRIBED = 3
 def _described(graph: KnowledgeGraph, q: str, hits: list[Described]) -> Answer:
     """The answer to a question that describes a concept: the term, its definition and
     facts (as :func:`_define` gives them), what in the graph's text matched the
-    description, and the other concepts that fit it."""
+    description, and the other concepts that fit it as well (by :mod:`kg.describe`'s
+    score)."""
     notes = Footnotes(graph)
     first = graph.concepts[hits[0].id]
+    # only those that fit as well: a weaker match beside a strong one is noise
+    others = [graph.concepts[h.id] for h in hits[1:] if h.score >= hits[0].score]
     lines = [f"What you describe is closest to **{first.label}** in the graph:", ""]
     lines += _define(graph, first, notes, [])
     matched = _matched(graph, first, hits[0], notes)
     if matched:
         lines += ["", "What in the graph matched your description:", "", f"- {matched}"]
-    others = [graph.concepts[h.id] for h in hits[1:]]
     if others:
-        lines += ["", "Other concepts whose text matches your description:", ""]
+        lines += ["", "Other concepts that fit your description as well:", ""]
         lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in others]
     concepts = [first, *others]
     return Answer(
