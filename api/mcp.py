@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import argparse
 import functools
+import inspect
+import typing
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -72,12 +74,15 @@ from kg.model import Concept
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.schema import NAME_MAX
 from kg.search import MAX_HITS, resolve
+from kg.verify import verify
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
     from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
     from starlette.applications import Starlette
     from starlette.types import Receive, Scope, Send
+
+    from api.routers.verify import VerifyOut
 
 NAME = "alignment-kg"
 """The server's name, as clients list it."""
@@ -356,6 +361,24 @@ class Glossary:
             length=len(text),
         )
 
+    @_answers
+    def verify_quotes(self, text: Text) -> VerifyOut:
+        """Check the quotations of a text, such as an answer you wrote, against the
+        source texts: every passage in quote marks or in a markdown block quote is exact
+        (a source has these words), near (the closest passage, its score and the words
+        that differ) or not_found, with the source passage, its offsets and a link to it;
+        short quoted terms and the glossary terms the text uses are listed with their
+        concepts. Fix or drop a quotation that is not exact before you show it."""
+        from api.routers.verify import verification_out
+
+        most = self.settings.annotate_max_chars
+        if len(text) > most:
+            raise Refused(
+                f"The text is {len(text):,} characters long; verify_quotes reads at most "
+                f"{most:,}. Send it in parts."
+            )
+        return verification_out(verify(self.graph(), text))
+
     # -- resources
     def concept(self, id: str) -> ConceptDetail:
         """A concept by its id, as ``/v1/concepts/{id}`` answers it."""
@@ -440,6 +463,7 @@ TOOLS = (
     ("ask_question", "Ask a question"),
     ("get_context", "Get the material to answer a question"),
     ("annotate_text", "Find glossary terms in a text"),
+    ("verify_quotes", "Check quotations against the sources"),
     ("get_passage", "Read a source passage"),
 )
 """The tools, by the name of their :class:`Glossary` method, with their titles."""
@@ -506,6 +530,8 @@ def build_server(
         read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
     )
 
+    from api.routers.verify import VerifyOut
+
     def tool(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
         def call(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -514,6 +540,16 @@ def build_server(
             except Refused as e:
                 raise ToolError(e.message) from None
 
+        # the SDK reads the types of the parameters and the answer off the signature; a
+        # type named only for type checkers here (the router's, which would bring FastAPI
+        # into every kg command) is resolved now
+        hints = typing.get_type_hints(fn, localns={"VerifyOut": VerifyOut}, include_extras=True)
+        signature = inspect.signature(fn)
+        call.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p.replace(annotation=hints[p.name]) for p in signature.parameters.values()],
+            return_annotation=hints["return"],
+        )
+        call.__annotations__ = hints
         return call
 
     def resource(fn: Callable[[str], Any]) -> Callable[[str], str]:

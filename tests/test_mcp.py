@@ -37,9 +37,10 @@ TOOLS = {
     "ask_question",
     "get_context",
     "annotate_text",
+    "verify_quotes",
     "get_passage",
 }
-ANNOTATE_MAX = 5_000
+ANNOTATE_MAX = 10_000
 """The annotate bound the in-process and stdio servers are given (KG_ANNOTATE_MAX_CHARS);
 the live server keeps the default."""
 
@@ -266,6 +267,24 @@ def test_annotate_gives_offsets_into_the_text_as_sent(mcp: Mcp) -> None:
     assert [a["start"] for a in twice["annotations"]] == [0, 19]
 
 
+def test_verify_quotes_tells_real_quotations_from_made_up_ones(
+    mcp: Mcp, shipped: KnowledgeGraph
+) -> None:
+    text = (
+        'The notes say "The learned algorithm may itself be an optimizer." Someone else '
+        'wrote "optimizers always pursue the base objective faithfully".'
+    )
+    answer = mcp.answer("verify_quotes", text=text)
+    real, made_up = answer["quotes"]
+    assert real["status"] == "exact" and made_up["status"] == "not_found"
+    assert text[real["start"] : real["end"]] == real["text"]
+    match = real["match"]
+    assert shipped.source_text(match["source"])[match["start"] : match["end"]] == match["text"]
+    assert match["text"].startswith("The learned algorithm may itself be an optimizer")
+    assert made_up["match"] is None
+    assert answer["summary"]["exact"] == 1 and answer["summary"]["not_found"] == 1
+
+
 def test_get_passage_reads_the_source_at_the_offsets(mcp: Mcp, shipped: KnowledgeGraph) -> None:
     [first, *_] = mcp.answer("define_concept", term="mesa-optimizer")["citations"]
     start, end = max(0, first["start"] - 200), first["end"] + 200
@@ -314,8 +333,10 @@ def test_offsets_outside_the_text_or_too_wide_are_tool_errors(
 
 
 def test_too_long_input_is_a_tool_error(mcp: Mcp) -> None:
-    message = mcp.refusal("annotate_text", text="a" * (mcp.annotate_max + 1))
-    assert f"at most {mcp.annotate_max:,}" in message
+    for tool in ("annotate_text", "verify_quotes"):
+        message = mcp.refusal(tool, text="a" * (mcp.annotate_max + 1))
+        assert f"at most {mcp.annotate_max:,}" in message, tool
+    assert "at most 2,000 are checked" in mcp.refusal("verify_quotes", text='"a" ' * 2001)
     assert "at most 500 characters" in mcp.refusal("ask_question", question="why " * 126)
     assert "at most 200 characters" in mcp.refusal("define_concept", term="x" * 201)
     assert "greater than or equal to 50" in mcp.refusal("get_context", question="why?", budget=10)
