@@ -38,6 +38,9 @@ not count, so `/v1/concepts/{id}` is not mentioned by `GET /v1/concepts/{id}/rec
 
 OUTSIDE_SCHEMA = {"/openapi.json": "/openapi.json", "/docs": "/docs", "/redoc": "/redoc"}
 """Routes the app serves that its OpenAPI description leaves out, with a URL to try."""
+OUTSIDE_SCHEMA_POST = {"/mcp"}
+"""Routes outside the OpenAPI description that take POST only: the MCP endpoint, whose
+messages are the protocol's (tests/test_mcp.py sends them)."""
 
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 """A markdown link's target: [text](target)."""
@@ -111,6 +114,12 @@ def test_routes_outside_the_schema_are_served_and_documented(app: FastAPI) -> No
     assert mounts, "the app mounts its static files"
     for path in [*OUTSIDE_SCHEMA, *mounts.values()]:
         assert ("GET", path) in documented, f"docs/http-api.md does not describe GET {path}"
+    for path in OUTSIDE_SCHEMA_POST:
+        assert ("POST", path) in documented, f"docs/http-api.md does not describe POST {path}"
+        assert any(
+            getattr(r, "path", None) == path and "POST" in (getattr(r, "methods", None) or ())
+            for r in app.routes
+        ), f"the app serves no POST {path}"
     client = TestClient(app)
     for url in OUTSIDE_SCHEMA.values():
         assert client.get(url).status_code == 200, url
@@ -121,6 +130,7 @@ def test_routes_outside_the_schema_are_served_and_documented(app: FastAPI) -> No
 def test_the_http_api_doc_names_no_route_the_app_lacks(app: FastAPI) -> None:
     served = {(m.upper(), p) for p, ops in app.openapi()["paths"].items() for m in ops}
     served |= {("GET", p) for p in OUTSIDE_SCHEMA}
+    served |= {("POST", p) for p in OUTSIDE_SCHEMA_POST}
     served |= {("GET", f"{r.path}/{{file}}") for r in app.routes if isinstance(r, Mount)}
     stale = sorted(documented_routes(HTTP_API.read_text("utf-8")) - served)
     assert not stale, f"docs/http-api.md describes routes the app does not serve: {stale}"
