@@ -4,21 +4,22 @@
 a graph: a graph given once (``kg mcp``), or a function that returns the graph to use,
 read afresh by every call (the app's, which a reload replaces: :func:`app_server`). It is
 read-only, and its tools call the library directly, as the HTTP routes do, answering in
-the routes' own models (:mod:`api.schemas`) where a route gives the same answer:
+the routes' own models (:mod:`api.schemas`, the context's and the verify route's) where
+a route gives the same answer:
 
 - ``search_concepts``: ``/v1/search`` (by name or by description; ``auto`` by default,
   where the route's default is ``name``); ``define_concept``: ``/v1/concepts/{id}`` (a
   term is resolved as ``kg show`` resolves it); ``relate_concepts``: ``/v1/relate``;
   ``ask_question``: ``/v1/ask``; ``get_context``: ``/v1/context``; ``annotate_text``:
-  ``/v1/annotate``;
+  ``/v1/annotate``; ``verify_quotes``: ``/v1/verify``;
 - ``get_passage``: a stretch of a source text by offsets (:class:`Passage`), at most
   :data:`MAX_PASSAGE` characters.
 
 They take the bounds the HTTP API takes, from where they are stated (``kg.schema``,
-``kg.search``, ``kg.paths``, ``kg.ask``, ``kg.context``, the settings'
-``annotate_max_chars``). What a
-tool cannot answer (an unknown concept, offsets outside the text, a text too long) is a
-tool error that says why, with the nearest names where a term did not resolve.
+``kg.search``, ``kg.paths``, ``kg.ask``, ``kg.context``, ``kg.verify``, the settings'
+``annotate_max_chars``). What a tool cannot answer (an unknown concept, offsets outside
+the text, a text too long) is a tool error that says why, with the nearest names where
+a term did not resolve.
 
 Resources: ``concept://{id}``, the concept as ``/v1/concepts/{id}`` answers it, and
 ``source://{id}``, a source's metadata and text (:class:`SourceText`); every concept and
@@ -30,8 +31,8 @@ Two ways to reach it: ``kg mcp`` over standard input and output (:func:`serve`, 
 ``/mcp`` on the app over streamable HTTP (:class:`HttpEndpoint`, mounted by
 :func:`api.app.create_app`).
 
-The SDK is imported only when a server is built: every ``kg`` command imports this
-module to build its parser.
+The SDK, and the verify router with FastAPI, are imported only when a server is built:
+every ``kg`` command imports this module to build its parser.
 """
 
 from __future__ import annotations
@@ -336,7 +337,7 @@ class Glossary:
     def get_passage(self, source_id: SourceId, start: Start, end: End) -> Passage:
         """Read a source text from offset start to offset end, e.g. to see a quote in its
         context: widen a citation's offsets by a few hundred characters either way. At
-        most 10,000 characters at once; the answer gives the text's full length."""
+        most {max_passage} characters at once; the answer gives the text's full length."""
         graph = self.graph()
         source = graph.source(source_id)
         text = graph.source_text(source.id)
@@ -470,8 +471,9 @@ TOOLS = (
 
 
 def described(fn: Callable[..., object]) -> str:
-    """A function's docstring as one paragraph: what a tool or prompt says of itself."""
-    return " ".join((fn.__doc__ or "").split())
+    """A function's docstring as one paragraph, bounds filled in: what a tool or prompt
+    says of itself."""
+    return " ".join((fn.__doc__ or "").split()).format(max_passage=f"{MAX_PASSAGE:,}")
 
 
 def build_server(
