@@ -137,7 +137,7 @@ def test_the_tools_are_listed_read_only_with_typed_inputs_and_outputs(mcp: Mcp) 
     )
     hops = tools["relate_concepts"].input_schema["properties"]["max_hops"]
     assert (hops["minimum"], hops["maximum"]) == (1, 6)
-    assert f"At most {MAX_PASSAGE:,} characters" in tools["get_passage"].description
+    assert f"At most {MAX_PASSAGE:,} characters" in (tools["get_passage"].description or "")
     output = tools["define_concept"].output_schema
     assert output is not None and "citations" in output["properties"]
 
