@@ -50,6 +50,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Literal
 from weakref import WeakKeyDictionary
 
@@ -510,6 +511,21 @@ def _clauses(graph: KnowledgeGraph) -> list[tuple[str, Relation, bool]]:
 
 
 _MARKS = re.compile(r"\[\^\d+\](?!:)")
+_ASKS_FOR_TERM = re.compile(
+    r"\b(?:call(?:ed)?|(?:term|word|name|phrase|jargon)\s+(?:for|of)|"
+    r"(?:term|word|name)\s+(?:is|was)\s+(?:there|used))\b",
+    re.I,
+)
+"""Words by which a question asks what something is called ("what do you *call* ...",
+"the *term for* ...")."""
+_QUESTION = re.compile(
+    r"\?|(?:^|[:\"\u201c])\W*(?:what|why|how|which|who|whom|whose|is|are|was|were|can|"
+    r"could|does|do|did|will|would|should|must|may|might|has|have|had|in\s+what)\b",
+    re.I,
+)
+"""A question, not a description: one with a question mark, or that opens with a
+question word or an auxiliary verb (also after a preamble: 'FAQ bot forwarding: "is
+...'")."""
 
 
 def _told_by(graph: KnowledgeGraph, answer: str) -> list[tuple[Relation, bool]]:
@@ -587,7 +603,7 @@ def _neighbours(
     return out
 
 
-def _described(graph: KnowledgeGraph, framing: str) -> list[tuple[str, float]]:
+def _described(graph: KnowledgeGraph, framing: str) -> list[tuple[str, float | None]]:
     """The concepts the question describes without naming them, best first, with their
     scores: :func:`kg.describe.describe` on the question with its names blanked out
     (``framing``), so that a name is not read as a description of its neighbours ("is
@@ -616,14 +632,23 @@ def build_context(
     # what ask's answer is about comes first; a concept it read but set aside (beyond its
     # three, or a generic word: "the *goal* of evolution") is defined after the relations,
     # and only its direct relations with the others are told, no paths or neighbours
-    first = list(answer.concepts)
+    asked_term = answer.intent == "describe"  # ask found what the question describes
+    first = [] if asked_term else list(answer.concepts)
     later = [cid for cid in dict.fromkeys(f.id for f in reading.found) if cid not in first]
     named = [*first, *later]
-    described = [
-        (cid, s)
-        for cid, s in _described(graph, reading.framing)
-        if cid not in named and (not named or len(content_stems(reading.framing)) >= BESIDE_WORDS)
-    ][:DESCRIBED_MAX]
+    # a text that names nothing, asks what something is called, or is a description and
+    # not a question ("a model that keeps its skills but pursues the wrong goal") is
+    # about what it describes; a question about named concepts may describe others too,
+    # if it says enough beside their names
+    describing = (
+        asked_term or not named or bool(_ASKS_FOR_TERM.search(q)) or not _QUESTION.search(q)
+    )
+    beside = len(content_stems(reading.framing)) >= BESIDE_WORDS
+    found = _described(graph, reading.framing) if describing or beside else []
+    if asked_term:
+        scores = {d.id: d.score for d in describe(graph, q)}
+        found = [(cid, scores.get(cid)) for cid in answer.concepts]
+    described = [(cid, s) for cid, s in found if cid not in named][:DESCRIBED_MAX]
     core = [*first, *(cid for cid, _s in described)]
     b = _Builder(graph, budget)
     missing = list(answer.missing)
@@ -643,10 +668,22 @@ def build_context(
             "The glossary holds nothing on this question: it names no concept the glossary "
             "defines and describes none closely enough."
         )
-    for cid in first:
-        b.add(_Fact("named", concept=graph.concepts[cid]))
-    for cid, score in described:
-        b.add(_Fact("described", concept=graph.concepts[cid], score=round(score, 4)))
+    guessed = [
+        _Fact(
+            "described",
+            concept=graph.concepts[cid],
+            score=None if score is None else round(score, 4),
+        )
+        for cid, score in described
+    ]
+    # when the text is about what it describes, that leads, taking turns with what it
+    # names: a name may be one of the words describing it ("a model that ... pursues
+    # the wrong *goal*") or the very thing ("the assistant that only attacked *Aurora*")
+    own = [_Fact("named", concept=graph.concepts[cid]) for cid in first]
+    if describing:
+        own = [f for pair in zip_longest(guessed, own) for f in pair if f is not None]
+    for fact in own:
+        b.add(fact)
     # the relations the graph's own answer tells, in its order (it leads with what
     # decides the question), then the other relations among the question's concepts
     inside = {*core, *later}
@@ -663,6 +700,10 @@ def build_context(
                 b.add(_Fact("among", steps=((rel, rel.source == x),)))
             if x in core and y in core:
                 paths += [p for p in r.paths if not misleading(p)][:PATHS_PER_PAIR]
+    # beside the concepts a question asks about by name, those it seems to describe are
+    # a guess: they wait until what the graph says of the named ones has been told
+    for fact in guessed:
+        b.add(fact)
     for cid in later:
         b.add(_Fact("named", concept=graph.concepts[cid]))
     for p in paths:

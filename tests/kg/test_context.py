@@ -314,3 +314,15 @@ def test_a_few_words_beside_names_describe_nothing(shipped: KnowledgeGraph) -> N
         ctx = build_context(shipped, q)
         assert ctx.described == [] and ctx.named, q
         assert {c.role for c in ctx.concepts} <= {"named", "related"}, q
+
+
+def test_a_description_that_is_no_question_leads_with_what_it_describes(
+    shipped: KnowledgeGraph,
+) -> None:
+    # "goal" names the objective function, but the text describes something else
+    ctx = build_context(
+        shipped,
+        "a model that keeps its skills in a new situation but competently pursues the wrong goal",
+    )
+    assert "goal-misgeneralization" in ctx.described
+    assert ctx.concepts[0].role == "described" and ctx.concepts[0].id in ctx.described
