@@ -359,12 +359,30 @@ class _Builder:
         self.spent += cost
         return True
 
+    def _least(self, fact: _Fact) -> int | None:
+        """The fewest tokens ``fact`` can take (its definition, or its sentences and
+        notes, without quotes or numbers); None when it would tell nothing new."""
+        if fact.concept is not None:
+            return estimate_tokens(fact.concept.definition)
+        if any(rel in self.told.relations for rel, _fwd in fact.steps):
+            return None
+        return sum(
+            estimate_tokens(clause(self.graph, rel, fwd)) + estimate_tokens(rel.note or "")
+            for rel, fwd in fact.steps
+        )
+
     def add(self, fact: _Fact) -> bool:
         """Add ``fact`` if it fits what is left of the budget; whether it was added."""
         key = fact.concept.id if fact.concept is not None else fact.steps
         if key in self.tried:
             return False
         self.tried.add(key)
+        least = self._least(fact)
+        if least is None:
+            return False
+        if self.spent + least > self.budget:
+            self.omitted += 1  # too big whatever its quotes: not worth writing out
+            return False
         rendered = self._render(fact)
         if rendered is None:
             return False
@@ -570,6 +588,24 @@ are told in: what it is first, then what it aims at, causes, and is helped or hu
 vague links and where it was named last."""
 
 
+_WORDS: WeakKeyDictionary[KnowledgeGraph, dict[tuple[Relation, str], frozenset[str]]]
+_WORDS = WeakKeyDictionary()
+
+
+def _words(graph: KnowledgeGraph, rel: Relation, other: Concept) -> frozenset[str]:
+    """The content stems of a relation's note and of the names of its end ``other``, by
+    which a neighbour is matched to a question: made once per graph."""
+    known = _WORDS.get(graph)
+    if known is None:
+        known = _WORDS[graph] = {}
+    found = known.get((rel, other.id))
+    if found is None:
+        found = known[(rel, other.id)] = content_stems(
+            " ".join([rel.note or "", other.label, *other.aliases])
+        )
+    return found
+
+
 def _neighbours(
     graph: KnowledgeGraph, core: Sequence[str], asked: frozenset[str], focus: Sequence[str]
 ) -> list[tuple[Relation, bool]]:
@@ -586,8 +622,7 @@ def _neighbours(
             other = graph.concepts[rel.target if forward else rel.source]
             if other.id in inside:
                 continue  # told among the question's concepts
-            words = content_stems(" ".join([rel.note or "", other.label, *other.aliases]))
-            overlap = len(asked & words)
+            overlap = len(asked & _words(graph, rel, other))
             order = _TYPE_ORDER.index(rel.type) if rel.type in _TYPE_ORDER else len(_TYPE_ORDER)
             mine.append(((-overlap, 0 if rel.type in focus else 1, order), rel, forward))
         mine.sort(key=lambda m: m[0])
