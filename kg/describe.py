@@ -4,7 +4,8 @@ training and defects later?"
 The graph's own text about each concept is indexed with SQLite FTS5 (``porter
 unicode61`` tokens, American spelling), one row per piece of text: its label, each
 alias, its definition, each quote that backs the definition, and the note and each quote
-of every relation that touches it. Each kind of piece is a column with its own
+of every relation that touches it (counted less for the concept a relation points at
+than for the one it is stated on). Each kind of piece is a column with its own
 ``bm25()`` weight (:data:`WEIGHTS`). Concepts are ranked by FTS5's BM25 score of their
 best-matching piece, ties broken by the BM25 score of all their text together (a second
 FTS5 table, one row per concept). The evidence of a hit is that best piece, verbatim.
@@ -14,9 +15,9 @@ Only the words that describe count. Those that frame a question ("what do you ca
 (:mod:`kg.vocab` knows them), and so are words that only set the scene ("lol",
 "technical") when the graph never uses them. One or two words standing together are a
 name rather than a description, and are matched as a phrase: "reward modelling" finds
-nothing, though the graph uses both words, apart. A concept the text names is not what it
-describes ("natural selection's goal of ..." describes genetic fitness), so it is left
-out.
+nothing, though the graph uses both words, apart. A concept the text names is not what
+it describes ("natural selection's goal of ..." describes genetic fitness), so it is
+left out.
 
 A hit's ``score`` is a confidence, comparable across queries: how much of the
 description the concept's text accounts for. Each query word counts by its inverse
@@ -28,8 +29,8 @@ shares a single rare word holds little else. The score is not the rank: hits com
 BM25 order. When the best-ranked concept scores under :data:`THRESHOLD`, or the
 description is too vague to tell concepts apart (:data:`MIN_EVIDENCE`), nothing is
 returned, and hits under the threshold are left out: :func:`describe` says it has no
-answer rather than guess. The weights and the threshold were chosen on the ``tune`` questions
-of tests/quality/descriptive.yaml and checked on its ``held_out`` ones (see
+answer rather than guess. The weights and the threshold were chosen on the ``tune``
+questions of tests/quality/descriptive.yaml and checked on its ``held_out`` ones (see
 bench/README.md for the figures).
 
 The index is built in memory on first use and kept with the graph snapshot (graphs never
@@ -92,7 +93,10 @@ WEIGHTS: dict[_Column, float] = {
 }
 """How much a matched word counts in each kind of piece (FTS5's per-column bm25
 weights): the names, the definition and the quotes that back it say what a concept is
-(``cited``, reported as ``quote``); a relation's note and quotes speak of two concepts."""
+(``cited``, reported as ``quote``). A relation's note and quotes speak of two concepts:
+of the one it is stated on first (``note``, ``quote``), and less of the one it points at
+(``note_in``, ``quote_in``, reported as ``note`` and ``quote``). A quote, a passage of a
+source, holds more words by the way than a note in our words."""
 _FIELD: dict[str, Field] = {
     "label": "label",
     "alias": "alias",
