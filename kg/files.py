@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -101,12 +101,63 @@ class Files:
 
 
 class DiskFiles(Files):
-    """The files of a data directory on disk, shown relative to its parent."""
+    """The files of a data directory on disk, shown relative to its parent.
+
+    A folder is listed once (:func:`os.scandir`), and whether each of its entries is a
+    file is taken from that listing; paths are built as strings, as :mod:`pathlib`
+    would spell them. Both matter on a directory of tens of thousands of files.
+
+    :meth:`scan` reads the folders and files the loader reads, all at once; the
+    loader then sees exactly the files of the scan (a snapshot, :mod:`kg.snapshot`,
+    is keyed by their bytes).
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._base = str(root / "_")[:-1]  # "data/", or "" for "."
+        try:
+            self._shown_base: str | None = str((root / "_").relative_to(root.parent))[:-1]
+        except ValueError:
+            self._shown_base = None
+        self._files: dict[str, dict[str, bool]] = {}  # folder -> entry -> is a file
+        self._read: dict[str, bytes] = {}  # what scan() read, until the loader reads it
+        self._listed: set[str] = set()
+
+    @classmethod
+    def scan(cls, root: Path, folders: tuple[str, ...] = ("sources", "concepts")) -> DiskFiles:
+        """The files of ``root``, with every folder of ``folders`` listed and every file
+        in them read now (a file that cannot be read is read again when the loader asks,
+        and fails then as it would have)."""
+        files = cls(root)
+        for folder in folders:
+            names = files.listing(folder)
+            for name in names or ():
+                rel = f"{folder}/{name}"
+                if files._files[folder][name]:
+                    try:
+                        with open(files._base + rel, "rb") as f:
+                            files._read[rel] = f.read()
+                    except OSError:
+                        pass
+        return files
+
+    def scanned(self) -> Iterator[tuple[str, bool, bytes | None]]:
+        """What :meth:`scan` found, in order: each entry of each folder it listed, with
+        whether it is a file and the bytes read from it (None if not a file or
+        unreadable). A folder that does not exist gives one entry, its own name, that
+        is not a file."""
+        for folder in sorted(self._listed):
+            entries = self._files.get(folder)
+            if entries is None:
+                yield folder, False, None
+                continue
+            for name in sorted(entries):
+                rel = f"{folder}/{name}"
+                yield rel, entries[name], self._read.get(rel)
 
     def shown(self, rel: str) -> str:
+        if self._shown_base is not None and _plain_path(rel):
+            return self._shown_base + rel
         path = self.root / rel
         try:
             return str(path.relative_to(self.root.parent))
@@ -114,16 +165,65 @@ class DiskFiles(Files):
             return str(path)
 
     def is_file(self, rel: str) -> bool:
+        folder, _, name = rel.rpartition("/")
+        known = self._files.get(folder, {}).get(name)
+        if known is not None:
+            return known
         return (self.root / rel).is_file()
 
     def listing(self, folder: str) -> list[str] | None:
+        known = self._files.get(folder)
+        if known is not None:
+            return sorted(known)
+        self._listed.add(folder)
         path = self.root / folder
         if not path.is_dir():
             return None
-        return [p.name for p in sorted(path.iterdir())]
+        files: dict[str, bool] = {}
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if not entry.is_symlink():  # a link is followed by Path.is_file
+                    files[entry.name] = entry.is_file()
+                else:
+                    files[entry.name] = (path / entry.name).is_file()
+        if _plain_path(folder):
+            self._files[folder] = files
+        return sorted(files)
 
     def reader(self, rel: str) -> Callable[[], str]:
+        if _plain_path(rel):
+            content = self._read.pop(rel, None)
+            if content is not None:
+                return _ReadOnce(content, self._base + rel)
+            return partial(_read_text, self._base + rel)
         return partial((self.root / rel).read_text, encoding="utf-8")
+
+
+class _ReadOnce:
+    """A file's text from the bytes read before, the first time; from the disk after
+    (only to find a problem's line), so that the bytes are not kept."""
+
+    def __init__(self, content: bytes, path: str) -> None:
+        self.content: bytes | None = content
+        self.path = path
+
+    def __call__(self) -> str:
+        content, self.content = self.content, None
+        if content is None:
+            return _read_text(self.path)
+        return _decode(content)
+
+
+def _plain_path(rel: str) -> bool:
+    """Whether :mod:`pathlib` keeps ``rel`` as written (no empty or ``.`` part, not
+    absolute), so that joining strings gives the path it would."""
+    return bool(rel) and not any(part in ("", ".") for part in rel.split("/"))
+
+
+def _read_text(path: str) -> str:
+    """The file at ``path`` as :meth:`pathlib.Path.read_text` reads it in UTF-8."""
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def _decode(content: bytes) -> str:

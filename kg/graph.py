@@ -70,20 +70,23 @@ class KnowledgeGraph:
         self._terms: dict[str, str] = {}
         self._forms: dict[str, tuple[str, ...]] = {}
         self._stats: dict[str, int] | None = None
+        terms, all_forms = self._terms, self._forms  # local names: a graph may be large
         for cid, concept in self._concepts.items():
-            forms = self._forms[cid] = tuple(map(normalize, (concept.label, *concept.aliases, cid)))
+            forms = all_forms[cid] = tuple(map(normalize, (concept.label, *concept.aliases, cid)))
             for form in forms:
-                self._terms.setdefault(form, cid)
+                if form not in terms:
+                    terms[form] = cid
         self._out: dict[str, list[int]] = {cid: [] for cid in self._concepts}
         self._in: dict[str, list[int]] = {cid: [] for cid in self._concepts}
         self._up: dict[str, list[Relation]] = {}
         self._down: dict[str, list[Relation]] = {}
+        out, into, up, down = self._out, self._in, self._up, self._down
         for i, rel in enumerate(self._relations):
-            self._out[rel.source].append(i)
-            self._in[rel.target].append(i)
+            out[rel.source].append(i)
+            into[rel.target].append(i)
             if rel.type in HIERARCHICAL_TYPES and not rel.negated:
-                self._up.setdefault(rel.source, []).append(rel)
-                self._down.setdefault(rel.target, []).append(rel)
+                up.setdefault(rel.source, []).append(rel)
+                down.setdefault(rel.target, []).append(rel)
 
     # -- sizes and iteration
     @property

@@ -11,12 +11,14 @@ the sources, so a :class:`~kg.loadcache.LoadCache` can keep it.
 
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 import networkx as nx
 
@@ -37,9 +39,9 @@ from kg.schema import ARTICLES, CITATION, CONCEPT, NOTE_MAX, RELATION, SOURCE, S
 from kg.yamlread import Lines, YamlPath
 
 
-@dataclass(frozen=True)
-class _Where:
-    """A place in a data file, its line looked up when needed."""
+class _Where(NamedTuple):
+    """A place in a data file, its line looked up when needed (a tuple: a load makes one
+    for every name and relation)."""
 
     file: str
     lines: Lines
@@ -92,6 +94,8 @@ def _check_fields(
     """Every field of ``value`` must be one ``schema`` declares, and every required one
     there."""
     allowed, required, what = schema.allowed, schema.required, schema.what
+    if allowed.issuperset(value) and required.issubset(value):
+        return  # as nearly always: every field known, none missing
     for key in value:
         if key not in allowed:
             out.add(
@@ -114,6 +118,11 @@ surrogate, which UTF-8 cannot encode; the C1 controls break YAML."""
 _MARKUP = re.compile("[<>&]")
 """Characters no label or alias may hold: clients such as AISafety.info's site write
 names into a page as HTML, unescaped (see :mod:`kg.glossary`)."""
+
+
+_ODD_NAME = re.compile("|".join(p.pattern for p in (_CONTROL, _MARKUP, INVISIBLE)))
+"""Any character that :data:`_CONTROL`, :data:`_MARKUP` or :data:`kg.ids.INVISIBLE`
+finds: one search, where most names hold none."""
 
 
 def _char(ch: str) -> str:
@@ -148,6 +157,9 @@ def _either(names: tuple[str, ...]) -> str:
 class _Sources:
     sources: dict[str, Source]
     texts: dict[str, IndexedText]
+    quoted: dict[tuple[str, str], Citation] = field(default_factory=dict)
+    """The citation that a mapping of just ``source`` and ``quote`` gave, for each pair
+    that passed every check: data cites the same passage many times over."""
 
 
 def _load_sources(files: Files, out: _Collector) -> _Sources:
@@ -236,10 +248,10 @@ def _load_sources(files: Files, out: _Collector) -> _Sources:
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class _RawRelation:
+class _RawRelation(NamedTuple):
     """A relation as a concept file states it, with what the checks across files look at
-    worked out once (a cached concept file keeps it)."""
+    worked out once (a cached concept file keeps it); a tuple, since a load makes one for
+    every relation."""
 
     relation: Relation
     where: _Where
@@ -289,7 +301,15 @@ def _citations(
         out.add(doc.file, doc.line(path), "citations must be a list")
         return ()
     found: list[Citation] = []
+    quoted = sources.quoted
     for i, item in enumerate(value):
+        if type(item) is dict and len(item) == 2:
+            pair = item.get("source"), item.get("quote")
+            if type(pair[0]) is str and type(pair[1]) is str:
+                known = quoted.get(pair)  # type: ignore[arg-type]
+                if known is not None:
+                    found.append(known)
+                    continue
         p = path + (i,)
         if not isinstance(item, dict):
             out.add(doc.file, doc.line(p), "a citation must be a mapping with source and quote")
@@ -335,6 +355,8 @@ def _citations(
             passage = cited[(sid, where)] = Citation(
                 source=sid, quote=text.original[start:end], start=start, end=end
             )
+        if len(item) == 2 and type(sid) is str and type(quote) is str:
+            quoted[(sid, quote)] = passage
         found.append(passage)
     return tuple(found)
 
@@ -424,6 +446,8 @@ def _read_concept(
     ]:
         if not isinstance(text, str):
             continue
+        if (_CONTROL if path_[0] == "definition" else _ODD_NAME).search(text) is None:
+            continue  # nothing below would be found
         bad = _CONTROL.search(text)
         field_ = "alias" if path_[0] == "aliases" else path_[0]
         if bad is not None:
@@ -829,6 +853,36 @@ def _iter_concept_files(files: Files, out: _Collector) -> Iterator[str]:
             )
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Keep the cyclic garbage collector from running inside the block.
+
+    A load makes millions of objects that all live on (the graph), none of them garbage;
+    each collection the allocations set off would scan them all again, a third of a
+    large load's time. What the block leaves is collected by the next collection after it.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _remembered(normalize: Callable[[str], str]) -> Callable[[str], str]:
+    """``normalize``, remembering what it gave for each term."""
+    folded: dict[str, str] = {}
+
+    def fold(term: str) -> str:
+        key = folded.get(term)
+        if key is None:
+            key = folded[term] = normalize(term)
+        return key
+
+    return fold
+
+
 def validate(
     files: Files,
     normalize: Callable[[str], str] = normalize_term,
@@ -837,14 +891,16 @@ def validate(
     """Every check, on files read through ``files``; terms folded by ``normalize``;
     ``cited`` holds the citation of every passage cited so far, when the sources are
     those of an earlier call."""
-    out = _Collector()
-    sources = _load_sources(files, out)
-    state = _State(files, sources, out, normalize, {} if cited is None else cited)
-    for name in _iter_concept_files(files, out):
-        _load_concept(name, state)
-    _check_terms(state)
-    relations = _check_relations(state)
-    if out.problems:
-        raise DataError(out.problems)
-    texts = {sid: t.original for sid, t in sources.texts.items()}
-    return KnowledgeGraph(sources.sources, texts, state.concepts, relations, normalize)
+    with collector_paused():
+        out = _Collector()
+        sources = _load_sources(files, out)
+        normalize = _remembered(normalize)  # the checks and the graph fold each term alike
+        state = _State(files, sources, out, normalize, {} if cited is None else cited)
+        for name in _iter_concept_files(files, out):
+            _load_concept(name, state)
+        _check_terms(state)
+        relations = _check_relations(state)
+        if out.problems:
+            raise DataError(out.problems)
+        texts = {sid: t.original for sid, t in sources.texts.items()}
+        return KnowledgeGraph(sources.sources, texts, state.concepts, relations, normalize)

@@ -10,6 +10,8 @@ from pathlib import Path, PurePosixPath
 import networkx as nx
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg.yamlread
 from kg.citations import IndexedText
@@ -1006,3 +1008,178 @@ def test_no_two_shipped_concepts_have_names_with_one_skeleton() -> None:
     assert all(len(owners) == 1 for owners in named.values()), [
         owners for owners in named.values() if len(owners) > 1
     ]
+
+
+# -- the fast parser (yaml-rs) and PyYAML's line-tracking reader read alike
+
+
+def _tracked(text: str) -> tuple[object, list[tuple[tuple[str | int, ...], int]]]:
+    """What the line-tracking reader (PyYAML) makes of ``text``: it tracks lines when
+    given a mapping for them, and then never takes the fast path."""
+    return parse_yaml(text, {})
+
+
+def _yaml_files() -> list[Path]:
+    return sorted(p for p in [*SHIPPED.rglob("*.yaml"), *FIXTURES.rglob("*.yaml")] if p.is_file())
+
+
+def test_the_fast_parser_reads_every_shipped_and_fixture_file_as_pyyaml_does() -> None:
+    fast = 0
+    for path in _yaml_files():
+        text = path.read_text("utf-8")
+        got = kg.yamlread.fast_load(text)
+        if got is None:
+            continue
+        fast += 1
+        data, dupes = _tracked(text)
+        assert got[0] == data and dupes == [], path
+    assert fast >= 50  # most shipped concept files take the fast path
+
+
+def test_the_fast_parser_reads_generated_files_as_pyyaml_does(tmp_path: Path) -> None:
+    from bench.generate import generate
+
+    root = generate(tmp_path / "gen", 400, 2000, seed=3)
+    texts = [p.read_text("utf-8") for p in sorted((root / "concepts").glob("*.yaml"))]
+    for text in texts:
+        got = kg.yamlread.fast_load(text)
+        assert got is not None, text  # generated files are plain: all take the fast path
+        assert got[0] == _tracked(text)[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plural: yes\n",  # YAML 1.1 booleans are strings to YAML 1.2
+        "a: on\n",
+        "yes: 1\n",
+        "n: 012\n",  # octal in 1.1, decimal in 1.2
+        "n: 0o12\n",  # a string in 1.1
+        "n: 1e3\n",  # a string in 1.1, a float in 1.2
+        "n: 1_000\n",
+        "t: 1:20\n",  # sexagesimal
+        "when: 2019-06-05\n",  # a date in 1.1
+        "a: =\n",  # PyYAML's value key, which safe loading refuses
+        "a: !custom x\n",  # an unknown tag, which safe loading refuses
+        "a: !!binary aGk=\n",
+        "a: &x [1]\nb: *x\n",
+        "base: &b {k: 1}\nc:\n  <<: *b\n  j: 2\n",  # a merge key
+        "a: 1\na: 2\n",  # a duplicate key: PyYAML reports it with its line
+        "a: {b: 1, b: 2}\n",
+        "\ufeffa: 1\n",  # a byte order mark
+        "a: 'x\x85y'\n",  # NEL: a line break to YAML 1.1
+        "a: 'x\x07y'\n",  # a control character, which PyYAML refuses
+        "a: x\ty\n",
+        "a: 'x'\n---\nb: 2\n",  # two documents
+        "...\na: b\n",
+        "%YAML 1.1\n---\na: yes\n",
+        "a: [b?c]\n",  # a ? ends a plain scalar in a YAML 1.1 flow collection
+        "a: [?b]\n",
+        "a: [b:, c]\n",
+        "a: {:x}\n",
+        "a: |\n",  # an empty block scalar
+        "a: |+\n  x\n\n",
+        "a: >2\n   x\n",
+        "a: >\n  x",  # a block scalar that ends the file without a line break
+        "a: >-\n  x\n\nb: y\n",  # an empty line at the end of a block
+        "a: |\n  x\n    y\n",  # a deeper line
+        "- a\n- b\n",  # not a mapping
+        "k" * 600 + ": v\n",
+        "a: '" + "é" * 3 + '\'\nb: "x\\ty"\n',  # an escape in a double-quoted string
+    ],
+)
+def test_the_fast_parser_leaves_to_pyyaml_what_yaml_1_1_reads_otherwise(text: str) -> None:
+    assert kg.yamlread.fast_load(text) is None
+    try:
+        expected = _tracked(text)
+    except yaml.YAMLError:
+        with pytest.raises(yaml.YAMLError):
+            parse_yaml(text)
+        return
+    assert parse_yaml(text) == expected
+
+
+def test_a_duplicate_key_is_still_reported_at_its_line_with_the_fast_parser(
+    copy_of_good: Path,
+) -> None:
+    path = copy_of_good / "concepts" / "evolution.yaml"
+    text = path.read_text("utf-8")
+    assert kg.yamlread.fast_load(text) is not None  # the file takes the fast path
+    path.write_text(text + "kind: optimizer\n", "utf-8")
+    with pytest.raises(DataError) as caught:
+        load_graph(copy_of_good)
+    assert [(p.file, p.line, p.message) for p in caught.value.problems] == [
+        (
+            "data/concepts/evolution.yaml",
+            len(text.splitlines()) + 1,
+            "duplicate key 'kind'; YAML keeps only the last one",
+        )
+    ]
+
+
+_WORDS = ["alpha", "beta", "it's", "no", "yes", "on", "x y", "?", ":", "a:b", "#", "-", "'",
+          '"', ",", "[", "]", "{", "}", "|", ">", "é", "1", "2019", ".", "...", "~", "null",
+          "true", "=", "%", "a?", "\u00a0", "*"]  # fmt: skip
+
+
+@st.composite
+def _yaml_texts(draw: st.DrawFn) -> str:
+    """Texts shaped like data files (mappings, lists of mappings, every scalar style,
+    block scalars with odd indentation and empty lines, flow lists), then mutated."""
+    words = st.sampled_from(_WORDS) | st.sampled_from(["mesa", "optimizer", "goal"])
+    phrase = st.lists(words, min_size=1, max_size=5).map(" ".join)
+
+    def scalar(indent: int) -> str:
+        style = draw(st.integers(0, 7))
+        if style == 0:
+            return draw(words)
+        if style == 1:
+            return "'" + draw(phrase).replace("'", "''") + "'"
+        if style == 2:  # over two lines
+            gap = " " * (indent + draw(st.sampled_from([0, 1, 2, 4])))
+            return "'" + draw(phrase).replace("'", "''") + "\n" + gap + draw(phrase) + "'"
+        if style in (3, 4):
+            header = draw(st.sampled_from([">-", ">", "|-", "|", "|+", ">2", ">- # c"]))
+            body = indent + draw(st.sampled_from([2, 2, 4, 1, 0]))
+            lines = [
+                draw(st.sampled_from(["", " " * body + draw(phrase), " " * (body + 1) + "x"]))
+                for _ in range(draw(st.integers(0, 3)))
+            ]
+            return header + "".join("\n" + line for line in lines)
+        if style == 5:
+            items = draw(st.lists(phrase.map(lambda s: "'" + s.replace("'", "''") + "'")))
+            return "[" + ", ".join(items) + "]"
+        if style == 6:
+            return '"' + draw(phrase).replace('"', "").replace("\\", "") + '"'
+        return ""
+
+    def mapping(indent: int, depth: int) -> str:
+        out = []
+        for _ in range(draw(st.integers(1, 3))):
+            key = draw(st.sampled_from(["label", "kind", "quote", "a", "yes"]))
+            if depth < 2 and draw(st.booleans()):
+                out.append(" " * indent + key + ":\n" + listing(indent + 2, depth + 1))
+            else:
+                out.append(" " * indent + key + ": " + scalar(indent))
+        return "\n".join(out)
+
+    def listing(indent: int, depth: int) -> str:
+        items = [mapping(indent + 2, depth + 1) for _ in range(draw(st.integers(1, 2)))]
+        return "\n".join(" " * indent + "- " + item.lstrip(" ") for item in items)
+
+    text = mapping(0, 0) + draw(st.sampled_from(["", "\n"]))
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from([" ", "\n", "-", ":", "'", "#", "?"])) + text[at:]
+    return text
+
+
+@settings(max_examples=400, deadline=None)
+@given(_yaml_texts())
+def test_whatever_the_fast_parser_reads_pyyaml_reads_the_same(text: str) -> None:
+    got = kg.yamlread.fast_load(text)
+    if got is None:
+        return
+    data, dupes = _tracked(text)  # raises if PyYAML refuses what yaml-rs took
+    assert dupes == []
+    assert got[0] == data
