@@ -214,6 +214,8 @@ def _refusal(e: KGError) -> Refused:
         message += " Name one of them by its id."
     elif suggestions:
         message += f" Did you mean: {', '.join(suggestions)}?"
+    elif isinstance(e, ConceptNotFound):
+        message += " No name is near it; search_concepts can look for a concept by description."
     return Refused(message, not_found=isinstance(e, ConceptNotFound | SourceNotFound))
 
 

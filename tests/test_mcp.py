@@ -301,9 +301,9 @@ def test_an_unknown_concept_is_a_tool_error_naming_the_nearest(mcp: Mcp) -> None
     message = mcp.refusal("define_concept", term="mesa optimizr thing")
     assert "No concept matches 'mesa optimizr thing'" in message
     assert "Did you mean: " in message and "mesa-optimizer" in message
-    assert "No concept matches 'wireheading'" in mcp.refusal(
-        "relate_concepts", x="wireheading", y="evolution"
-    )
+    far = mcp.refusal("relate_concepts", x="wireheading", y="evolution")
+    assert "No concept matches 'wireheading' (parameter 'x')" in far
+    assert "search_concepts can look for a concept by description" in far
     assert "Unknown kind 'optimiser'" in mcp.refusal("search_concepts", query="x", kind="optimiser")
 
 
