@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kg import snapshot
 from kg.edit import Record, concept_id, concept_path, find_relation, record_of, to_yaml
 from kg.errors import Busy, DataError, EditRefused, NotFound
 from kg.graph import KnowledgeGraph
@@ -74,13 +75,21 @@ class Curator:
         self._lock = threading.Lock()
 
     def load(self) -> tuple[KnowledgeGraph, int]:
-        """The graph of the store as it is now, and the revision it is at.
+        """The graph of the store as it is now, and the revision it is at: from the
+        snapshot of that revision when there is one (:mod:`kg.snapshot`), else
+        validated (and the snapshot kept).
 
         Raises :class:`kg.errors.DataError` if the stored data does not load.
         """
         with self._lock:
             self._sync()
-            graph = self._build(self._contents())
+            contents = self._contents()
+            if isinstance(self.store, SqliteStore):  # a revision loaded before: no checks
+                graph, _ = snapshot.load_store_state(
+                    self.store.path, self.head, contents, lambda: self._build(contents)
+                )
+            else:
+                graph = self._build(contents)
             self.built = self.head
             return graph, self.head
 

@@ -5,6 +5,7 @@ data is, the base of its IRIs and the curation store. How the HTTP service serve
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -23,6 +24,15 @@ def bundled_data_dir() -> Path:
     if installed is None or not installed.submodule_search_locations:
         return checkout  # loading it will say what is missing
     return Path(next(iter(installed.submodule_search_locations)))
+
+
+def default_cache_dir() -> Path:
+    """Where snapshots of loaded graphs are kept (:mod:`kg.snapshot`) unless
+    ``KG_CACHE_DIR`` says otherwise: ``alignment-kg`` in the XDG cache directory
+    (``$XDG_CACHE_HOME``, when set to an absolute path, else ``~/.cache``)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "alignment-kg"
 
 
 class Settings(BaseSettings):
@@ -50,6 +60,12 @@ class Settings(BaseSettings):
         description="SQLite file of the curation store (KG_STORE_PATH); "
         "created from data_dir on first start. Unset: the data "
         "directory is served read-only.",
+    )
+
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Directory of the snapshots that let a restart on unchanged data skip "
+        "validation (KG_CACHE_DIR); never inside the data directory.",
     )
 
     def concept_iri(self, cid: str) -> str:

@@ -1,0 +1,339 @@
+"""Compiled snapshots of validated graphs: a start on data that has not changed since the
+last start loads the graph then built instead of parsing and checking every file again.
+
+A snapshot works like Python's ``.pyc`` files. It is one file in the cache directory
+(``KG_CACHE_DIR``, by default ``$XDG_CACHE_HOME/alignment-kg`` or
+``~/.cache/alignment-kg``: :func:`kg.settings.default_cache_dir`), one per data
+directory or curation store, named after where the data is. Its header holds what it
+was built from and by: the snapshot format (:data:`FORMAT`), the code
+(:func:`code_version`: the package's version and a digest of the library's sources,
+Python's and pydantic's versions), a key for the data (for a directory, a SHA-256 digest
+of the name and bytes of every file the loader reads, :func:`directory_key`; for a
+store, its revision and a digest of its files, :func:`store_key`), and the length and
+SHA-256 digest of the body. A snapshot is used only when all of these match what is
+being loaded and the body is whole; anything else (an older format or code, changed
+data, a truncated or corrupt file, one that is not a snapshot at all) is ignored, and
+the data is loaded and validated in full and the snapshot written again. Data is never
+served from a snapshot that validation would not have given.
+
+Changes are found by reading the bytes of every file (about a second for 50,000 concept
+files), never by modification times alone.
+
+The body is a :mod:`pickle` of the :class:`~kg.graph.KnowledgeGraph`, with what it
+builds for path finding. Unpickling runs code named in the file, which is safe only for a
+file this module wrote itself: a snapshot is only ever read from the local cache
+directory it was written to, never from anywhere else (a store shared by servers, a
+download), and its header and checksum are checked before it is unpickled. Pydantic
+models are pickled as their fields (:class:`_Pickler`), which loads them several times
+faster than pydantic's own pickling; the garbage collector is paused meanwhile.
+
+A snapshot is written to a temporary file in the cache directory and renamed over the
+old one, so a reader sees the old snapshot or the new one, never part of one, and two
+processes writing at once each leave a whole file (the last rename wins). A write that
+fails (a read-only cache directory) is logged and the graph served all the same.
+
+Within one process the last graph loaded for each directory or store is remembered
+(weakly): a process forked after loading it (``kg serve --workers N``) gets the same
+objects when it loads the same data, and shares their memory with its parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.metadata
+import io
+import json
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import time
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel
+
+from kg.errors import DataError, Problem
+from kg.files import DiskFiles
+from kg.graph import KnowledgeGraph
+from kg.rules import collector_paused, validate
+from kg.settings import Settings
+
+LOG = logging.getLogger("kg.snapshot")
+
+FORMAT = 1
+"""The layout of a snapshot; raised when it changes, which makes every snapshot stale."""
+
+MAGIC = b"alignment-kg snapshot\n"
+"""The first bytes of every snapshot file."""
+
+_LOADED: weakref.WeakValueDictionary[tuple[str, str], KnowledgeGraph] = (
+    weakref.WeakValueDictionary()
+)
+"""The graph last loaded in this process for each snapshot file and key."""
+
+
+@functools.cache
+def code_version() -> str:
+    """What built a snapshot: the package's version, a digest of the library's sources
+    (so that a changed check makes old snapshots stale even before a release), and the
+    versions of Python and pydantic (whose objects the body holds)."""
+    try:
+        version = importlib.metadata.version("alignment-kg")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    python = ".".join(map(str, sys.version_info[:3]))
+    return f"{version}+{digest.hexdigest()[:16]} python {python} pydantic {pydantic.VERSION}"
+
+
+def directory_key(files: DiskFiles) -> str:
+    """A digest of what :meth:`~kg.files.DiskFiles.scan` found: the name of every entry
+    of ``sources/`` and ``concepts/``, whether it is a file, and the bytes of each file."""
+    digest = hashlib.sha256()
+    for rel, is_file, content in files.scanned():
+        size = -1 if content is None else len(content)
+        digest.update(f"{rel}\0{int(is_file)}\0{size}\0".encode())
+        if content is not None:
+            digest.update(content)
+    return digest.hexdigest()
+
+
+def store_key(head: int, contents: Mapping[str, bytes]) -> str:
+    """The key of a store's state: its revision, and a digest of its files' names and
+    bytes (revision numbers alone would not tell apart two stores made at one path)."""
+    digest = hashlib.sha256(f"revision {head}\0".encode())
+    for rel in sorted(contents):
+        content = contents[rel]
+        digest.update(f"{rel}\0{len(content)}\0".encode())
+        digest.update(content)
+    return f"{head}:{digest.hexdigest()}"
+
+
+def snapshot_path(cache_dir: Path, kind: str, where: Path) -> Path:
+    """The snapshot file of the data directory or store at ``where``: one per place."""
+    name = hashlib.sha256(str(where.resolve()).encode()).hexdigest()[:24]
+    return cache_dir / f"{kind}-{name}.snapshot"
+
+
+@dataclass(frozen=True)
+class Header:
+    """What a snapshot was built from and by, and how long its body is."""
+
+    format: int
+    code: str
+    key: str
+    size: int
+    checksum: str
+
+    def encode(self) -> bytes:
+        return json.dumps(self.__dict__, sort_keys=True).encode() + b"\n"
+
+
+def _model(cls: type[BaseModel], fields: dict[str, Any], state: tuple[Any, Any, Any]) -> Any:
+    """A pydantic model as :class:`_Pickler` wrote it: its fields, unvalidated (they
+    were valid when written), and pydantic's own attributes."""
+    made = object.__new__(cls)
+    object.__setattr__(made, "__dict__", fields)
+    object.__setattr__(made, "__pydantic_fields_set__", state[0])
+    object.__setattr__(made, "__pydantic_extra__", state[1])
+    object.__setattr__(made, "__pydantic_private__", state[2])
+    return made
+
+
+def _proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+class _Pickler(pickle.Pickler):
+    """A pickler for graphs: pydantic models as their fields (one call each to load,
+    where pydantic's ``__setstate__`` takes several), read-only mappings as the
+    dictionaries they show. Models' identical field sets are written once (a frozen
+    model never changes its own)."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._models: dict[type, bool] = {}
+        self._field_sets: dict[frozenset[str], set[str]] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is MappingProxyType:
+            return _proxy, (dict(obj),)
+        is_model = self._models.get(kind)
+        if is_model is None:
+            is_model = self._models[kind] = isinstance(kind, type) and issubclass(kind, BaseModel)
+        if not is_model:
+            return NotImplemented
+        fields_set = obj.__pydantic_fields_set__
+        shared = self._field_sets.setdefault(frozenset(fields_set), fields_set)
+        state = (shared, obj.__pydantic_extra__, obj.__pydantic_private__)
+        return _model, (kind, obj.__dict__, state)
+
+
+def dumps(graph: KnowledgeGraph, key: str) -> bytes:
+    """The snapshot of ``graph`` (prepared for path finding first) for data ``key``."""
+    graph.prepare()
+    body = io.BytesIO()
+    with collector_paused():
+        _Pickler(body).dump(graph)
+    data = body.getvalue()
+    header = Header(FORMAT, code_version(), key, len(data), hashlib.sha256(data).hexdigest())
+    return MAGIC + header.encode() + data
+
+
+def loads(data: bytes, key: str) -> KnowledgeGraph | None:
+    """The graph of the snapshot ``data`` if it is a whole snapshot of this format,
+    built by this code, from data ``key``; else None."""
+    if not data.startswith(MAGIC):
+        return None
+    end = data.find(b"\n", len(MAGIC))
+    if end < 0:
+        return None
+    try:
+        header = Header(**json.loads(data[len(MAGIC) : end]))
+    except (ValueError, TypeError):
+        return None
+    body = memoryview(data)[end + 1 :]
+    if (header.format, header.code, header.key) != (FORMAT, code_version(), key):
+        return None
+    if header.size != len(body) or hashlib.sha256(body).hexdigest() != header.checksum:
+        return None
+    try:
+        with collector_paused():
+            graph = pickle.loads(body)
+    except Exception:  # a checksum that matches a broken body: treated as none at all
+        LOG.warning("could not read the snapshot body; rebuilding it", exc_info=True)
+        return None
+    return graph if isinstance(graph, KnowledgeGraph) else None
+
+
+def read(path: Path, key: str) -> KnowledgeGraph | None:
+    """The graph of the snapshot at ``path`` if it is valid for ``key`` (see
+    :func:`loads`); None if there is none or it is not."""
+    remembered = _LOADED.get((str(path), key))
+    if remembered is not None:
+        return remembered
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    graph = loads(data, key)
+    if graph is not None:
+        _LOADED[(str(path), key)] = graph
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: kept by the next sweep
+    return graph
+
+
+def write(path: Path, key: str, graph: KnowledgeGraph) -> bool:
+    """Write the snapshot of ``graph`` for ``key`` at ``path``, atomically (a temporary
+    file renamed over it); False, logged, if it cannot be written."""
+    _LOADED[(str(path), key)] = graph
+    temporary = None
+    try:
+        data = dumps(graph, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.replace(temporary, path)
+    except Exception as e:  # a cache that cannot be written is no reason not to serve
+        LOG.warning("could not write the snapshot %s: %s", path, e)
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        return False
+    _sweep(path)
+    return True
+
+
+STALE_SECONDS = 3600
+"""Age after which a temporary file beside a snapshot is taken for one left by a writer
+that was killed, and removed."""
+
+KEEP = 16
+"""Snapshots kept in a cache directory: the most recently used; older ones (of data
+directories or stores that may no longer exist) are removed when one is written."""
+
+
+def _sweep(path: Path) -> None:
+    """Remove the temporary files of writers that died mid-write, and all but the
+    :data:`KEEP` snapshots last used."""
+    now = time.time()
+    used: list[tuple[float, Path]] = []
+    for entry in path.parent.iterdir():
+        with contextlib.suppress(OSError):
+            if entry.name.endswith(".tmp") and now - entry.stat().st_mtime > STALE_SECONDS:
+                entry.unlink()
+            elif entry.name.endswith(".snapshot"):
+                used.append((entry.stat().st_mtime, entry))
+    for _, old in sorted(used, reverse=True)[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+MIN_BYTES = 2_000_000
+"""Data smaller than this (the shipped data is a tenth of it) is validated at every
+start, which takes a fraction of a second, and gets no snapshot."""
+
+
+def cached(
+    path: Path, key: str, build: Callable[[], KnowledgeGraph], size: int
+) -> tuple[KnowledgeGraph, bool]:
+    """The graph of the snapshot at ``path`` for ``key``, or else ``build()``, whose
+    graph is then written there (if the data's ``size`` in bytes is at least
+    :data:`MIN_BYTES`); and whether it came from the snapshot. ``build``'s errors
+    (:class:`~kg.errors.DataError`) pass through, and nothing is written."""
+    if size < MIN_BYTES:
+        return build(), False
+    graph = read(path, key)
+    if graph is not None:
+        return graph, True
+    graph = build()
+    write(path, key, graph)
+    return graph, False
+
+
+def load_graph(data_dir: str | Path, cache_dir: Path | None = None) -> tuple[KnowledgeGraph, bool]:
+    """:func:`kg.load.load_graph` of ``data_dir`` through its snapshot in
+    ``cache_dir`` (default :func:`~kg.settings.default_cache_dir`), and whether the
+    snapshot was used.
+
+    Every file the loader reads is read once, hashed, and (when the snapshot does not
+    fit) validated from those same bytes, so a snapshot always holds the graph of the
+    bytes its key was made from. Raises :class:`~kg.errors.DataError` as
+    :func:`kg.load.load_graph` does.
+    """
+    root = Path(data_dir)
+    if not root.is_dir():
+        raise DataError([Problem(str(root), 1, "data directory does not exist")])
+    files = DiskFiles.scan(root)
+    path = snapshot_path(cache_dir or Settings().cache_dir, "data", root)
+    size = sum(len(content or b"") for _, _, content in files.scanned())
+    return cached(path, directory_key(files), lambda: validate(files), size)
+
+
+def load_store_state(
+    store_path: Path,
+    head: int,
+    contents: Mapping[str, bytes],
+    build: Callable[[], KnowledgeGraph],
+    cache_dir: Path | None = None,
+) -> tuple[KnowledgeGraph, bool]:
+    """The graph of the store at ``store_path`` at revision ``head`` (whose files are
+    ``contents``): from its snapshot, else ``build()``, which is then kept as the
+    store's snapshot; and whether the snapshot was used."""
+    path = snapshot_path(cache_dir or Settings().cache_dir, "store", store_path)
+    size = sum(map(len, contents.values()))
+    return cached(path, store_key(head, contents), build, size)

@@ -1,0 +1,364 @@
+"""Snapshots (kg.snapshot): used when nothing changed, rebuilt when anything did, never
+served when stale, corrupt, truncated or of another version, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg.rules
+import kg.snapshot as snapshot
+from bench.generate import generate
+from kg.curate import Curator, open_store, put_concept
+from kg.edit import record_of
+from kg.errors import DataError
+from kg.files import DiskFiles
+from kg.graph import KnowledgeGraph
+from kg.load import load_graph
+
+GOOD = Path(__file__).resolve().parent.parent / "data" / "good"
+
+
+@pytest.fixture(autouse=True)
+def _every_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snapshots for data of any size (the fixtures are far under MIN_BYTES)."""
+    monkeypatch.setattr(snapshot, "MIN_BYTES", 0)
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(GOOD, root)
+    return root
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+class Validations:
+    """Counts full validations; ``refuse`` makes one fail the test."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        self.refuse = False
+        validate = kg.rules.validate
+
+        def counted(*args: object, **kwargs: object) -> KnowledgeGraph:
+            if self.refuse:
+                raise AssertionError("validated although the snapshot fits")
+            self.count += 1
+            return validate(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(snapshot, "validate", counted)
+
+
+def _fresh_process_state() -> None:
+    """Forget the graphs this process loaded, as a new process would not have them."""
+    snapshot._LOADED.clear()
+
+
+def _load(data: Path, cache: Path) -> tuple[KnowledgeGraph, bool]:
+    _fresh_process_state()
+    return snapshot.load_graph(data, cache)
+
+
+def test_a_snapshot_is_used_when_nothing_changed(
+    data: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validations = Validations(monkeypatch)
+    first, used = _load(data, cache)
+    assert not used and validations.count == 1
+    assert len(list(cache.glob("*.snapshot"))) == 1
+    validations.refuse = True
+    second, used = _load(data, cache)
+    assert used
+    assert second is not first
+    assert second.content() == first.content() == load_graph(data).content()
+    # what the graph built for path finding is in the snapshot, and it answers
+    assert "adjacency" in vars(second)
+    assert second.lookup("Mesa Optimisers") == first.lookup("Mesa Optimisers")
+    assert second.relations_between("base-optimizer", "mesa-optimizer")
+
+
+def test_within_one_process_the_same_graph_comes_back(data: Path, cache: Path) -> None:
+    first, _ = _load(data, cache)
+    again, used = snapshot.load_graph(data, cache)
+    assert used and again is first
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["edit a concept", "add a concept", "remove a concept", "edit a source text", "same size"],
+)
+def test_any_change_rebuilds_the_snapshot(
+    data: Path, cache: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(data, cache)
+    concept = data / "concepts" / "evolution.yaml"
+    if change == "edit a concept":
+        _edit(concept, "The process that selects", "The blind process that selects")
+    elif change == "add a concept":
+        shutil.copy(concept, data / "concepts" / "evolution-copy.yaml")
+        _edit(data / "concepts" / "evolution-copy.yaml", "label: evolution", "label: evo copy")
+        _edit(
+            data / "concepts" / "evolution-copy.yaml",
+            "aliases: [natural selection]",
+            "aliases: [copied selection]",
+        )
+    elif change == "remove a concept":
+        (data / "concepts" / "evolution.yaml").unlink()
+    elif change == "edit a source text":
+        text = data / "sources" / "primer.txt"
+        text.write_text(text.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    else:  # same size and modification time, other bytes: mtimes are not trusted
+        stat = concept.stat()
+        _edit(concept, "The process that selects", "The pracess that selects")
+        os.utime(concept, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert concept.stat().st_size == stat.st_size
+    validations = Validations(monkeypatch)
+    try:
+        expected: object = load_graph(data).content()
+    except DataError as e:
+        expected = e.problems
+    try:
+        graph, used = _load(data, cache)
+        got: object = graph.content()
+    except DataError as e:
+        got, used = e.problems, False
+    assert not used and validations.count == 1
+    assert got == expected
+
+
+def test_bad_data_is_reported_and_never_snapshotted(
+    data: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(data, cache)
+    (stored,) = cache.glob("*.snapshot")
+    before = stored.read_bytes()
+    _edit(data / "concepts" / "evolution.yaml", "kind: optimizer", "kind: optimiser")
+    with pytest.raises(DataError) as caught:
+        _load(data, cache)
+    with pytest.raises(DataError) as plain:
+        load_graph(data)
+    assert caught.value.problems == plain.value.problems
+    assert stored.read_bytes() == before
+    # and back to what it was: the old snapshot fits again
+    _edit(data / "concepts" / "evolution.yaml", "kind: optimiser", "kind: optimizer")
+    validations = Validations(monkeypatch)
+    validations.refuse = True
+    assert _load(data, cache)[1]
+
+
+def _damage(path: Path, how: str) -> None:
+    raw = path.read_bytes()
+    header_end = raw.index(b"\n", len(snapshot.MAGIC)) + 1
+    if how == "truncated":
+        path.write_bytes(raw[: len(raw) - 100])
+    elif how == "corrupt body":
+        at = header_end + (len(raw) - header_end) // 2
+        path.write_bytes(raw[:at] + bytes([raw[at] ^ 0xFF]) + raw[at + 1 :])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "not a snapshot":
+        path.write_bytes(b"label: x\n" * 10)
+    elif how == "broken header":
+        path.write_bytes(raw[: len(snapshot.MAGIC)] + b"{not json\n" + raw[header_end:])
+    elif how in ("other format", "other code"):
+        header = snapshot.Header(**json.loads(raw[len(snapshot.MAGIC) : header_end]))
+        fields = dict(vars(header))
+        if how == "other format":
+            fields["format"] = snapshot.FORMAT + 1
+        else:
+            fields["code"] = "0.0.1+0000 python 3.11.0 pydantic 1.0"
+        path.write_bytes(snapshot.MAGIC + snapshot.Header(**fields).encode() + raw[header_end:])
+    else:  # a body whose checksum fits but that is no graph
+        body = pickle.dumps({"not": "a graph"})
+        header = snapshot.Header(
+            snapshot.FORMAT,
+            snapshot.code_version(),
+            json.loads(raw[len(snapshot.MAGIC) : header_end])["key"],
+            len(body),
+            hashlib.sha256(body).hexdigest(),
+        )
+        path.write_bytes(snapshot.MAGIC + header.encode() + body)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "truncated",
+        "corrupt body",
+        "empty",
+        "not a snapshot",
+        "broken header",
+        "other format",
+        "other code",
+        "no graph",
+    ],
+)
+def test_a_damaged_or_foreign_snapshot_is_rebuilt_never_served(
+    data: Path, cache: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = _load(data, cache)
+    (stored,) = cache.glob("*.snapshot")
+    _damage(stored, how)
+    validations = Validations(monkeypatch)
+    graph, used = _load(data, cache)
+    assert not used and validations.count == 1
+    assert graph.content() == first.content()
+    # rebuilt: the next start uses it again
+    validations.refuse = True
+    assert _load(data, cache)[1]
+
+
+def test_a_snapshot_of_other_data_is_not_served(
+    data: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _load(data, cache)
+    (stored,) = cache.glob("*.snapshot")
+    other = data.parent / "other"
+    shutil.copytree(data, other)
+    _edit(other / "concepts" / "evolution.yaml", "The process that selects", "A process selects")
+    # the other directory's snapshot file holds this one's graph
+    shutil.copy(stored, snapshot.snapshot_path(cache, "data", other))
+    validations = Validations(monkeypatch)
+    graph, used = _load(other, cache)
+    assert not used and validations.count == 1
+    assert graph.concept("evolution").definition.startswith("A process selects")
+
+
+def _write_many(data: str, cache: str, times: int) -> None:
+    graph = load_graph(data)
+    path = snapshot.snapshot_path(Path(cache), "data", Path(data))
+    files = DiskFiles.scan(Path(data))
+    for _ in range(times):
+        assert snapshot.write(path, snapshot.directory_key(files), graph)
+
+
+def test_concurrent_writers_leave_a_whole_snapshot(data: Path, cache: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    writers = [ctx.Process(target=_write_many, args=(str(data), str(cache), 15)) for _ in range(3)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+        assert writer.exitcode == 0
+    assert [p.name for p in cache.iterdir() if p.name.endswith(".tmp")] == []
+    (stored,) = cache.glob("*.snapshot")
+    files = DiskFiles.scan(data)
+    graph = snapshot.loads(stored.read_bytes(), snapshot.directory_key(files))
+    assert graph is not None and graph.content() == load_graph(data).content()
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_a_load(data: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory would be")
+    graph, used = _load(data, blocked)
+    assert not used and graph.content() == load_graph(data).content()
+
+
+def test_small_data_gets_no_snapshot(
+    data: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "MIN_BYTES", 10**9)
+    _load(data, cache)
+    assert not cache.exists()
+
+
+def test_only_the_last_used_snapshots_are_kept(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "KEEP", 3)
+    graph = load_graph(GOOD)
+    for i in range(6):
+        assert snapshot.write(cache / f"data-{i}.snapshot", "key", graph)
+        os.utime(cache / f"data-{i}.snapshot", (i, 1_000_000 + i))
+    assert sorted(p.name for p in cache.glob("*.snapshot")) == [
+        "data-3.snapshot",
+        "data-4.snapshot",
+        "data-5.snapshot",
+    ]
+
+
+def test_the_default_cache_directory_follows_xdg_and_kg_cache_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.settings import Settings, default_cache_dir
+
+    monkeypatch.delenv("KG_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert Settings().cache_dir == tmp_path / "xdg" / "alignment-kg"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    assert default_cache_dir() == Path.home() / ".cache" / "alignment-kg"
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "mine"))
+    assert Settings().cache_dir == tmp_path / "mine"
+
+
+def test_generated_data_round_trips_through_a_snapshot(tmp_path: Path, cache: Path) -> None:
+    root = generate(tmp_path / "gen", 300, 1500, seed=5)
+    built, used = _load(root, cache)
+    again, used_again = _load(root, cache)
+    assert (used, used_again) == (False, True)
+    assert again.content() == built.content()
+    assert again.stats() == built.stats()
+    rel = again.relations[0]
+    assert rel == built.relations[0] and hash(rel) == hash(built.relations[0])
+    assert rel.model_fields_set == built.relations[0].model_fields_set
+    assert again.relations[0].model_dump() == built.relations[0].model_dump()
+
+
+# -- the curation store: the snapshot of its head
+
+
+def test_a_store_snapshot_skips_validation_of_an_unchanged_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    store = open_store(tmp_path / "kg.sqlite3", GOOD)
+    curator = Curator(store)
+    graph, head = curator.load()
+    assert list((tmp_path / "cache").glob("store-*.snapshot"))
+
+    built = {"count": 0}
+    build = Curator._build
+
+    def counted(self: Curator, contents: dict[str, bytes]) -> KnowledgeGraph:
+        built["count"] += 1
+        return build(self, contents)
+
+    monkeypatch.setattr(Curator, "_build", counted)
+    _fresh_process_state()
+    replica = Curator(open_store(tmp_path / "kg.sqlite3", GOOD))
+    again, again_head = replica.load()
+    assert (again_head, built["count"]) == (head, 0)
+    assert again.content() == graph.content()
+
+    # a new revision: validated once, then served from its own snapshot
+    content = store.read("concepts/evolution.yaml")
+    assert content is not None
+    record = record_of(content[0])
+    record["definition"] = "A blind process that selects organisms."
+    curator.change("concepts/evolution.yaml", put_concept(record), "test")  # validates it
+    built["count"] = 0
+    _fresh_process_state()
+    third, third_head = Curator(open_store(tmp_path / "kg.sqlite3", GOOD)).load()
+    assert third_head > head and built["count"] == 1
+    assert third.concept("evolution").definition == "A blind process that selects organisms."
+    _fresh_process_state()
+    Curator(open_store(tmp_path / "kg.sqlite3", GOOD)).load()
+    assert built["count"] == 1
