@@ -6,8 +6,17 @@ layer; it finds this module by name (``kg.cli.SERVER``) and takes from it what
 :func:`serve`. Only light modules are imported here at first, since every ``kg`` command
 builds the parser; uvicorn and the app come in when the server starts.
 
-Settings reach each server process through the environment: uvicorn starts the app
-from :data:`APP`, a factory that reads ``KG_*`` variables in every worker, so the
+The data is loaded once, before the server starts: from its snapshot when it has not
+changed since the last start (:mod:`kg.snapshot`), else validated in full (and the
+snapshot written). The graph is then prepared for requests, and the garbage collector
+told to leave it alone (:func:`gc.freeze`). With ``--workers N`` the worker processes
+are forked from this one after that, rather than started afresh: each begins with the
+graph in memory, shares its pages with the others until it writes to them, and builds
+its app around it (:func:`app_for`). uvicorn's supervisor still watches the workers and
+forks a new one from the same state if one dies; a SIGHUP is passed on to every worker,
+which reloads its data itself.
+
+Settings reach each server process through the environment (``KG_*`` variables), so the
 options that name the data (``--data``, ``--store``, ``--reload-on-change``) are written
 there first.
 """
@@ -17,19 +26,25 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
+import functools
+import gc
+import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from api.settings import ServerSettings
+from kg import snapshot
 from kg.curate import Curator, open_store
-from kg.load import load_graph
+from kg.graph import KnowledgeGraph
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 HELP = "Serve the HTTP API."
-APP = "api.app:create_app_from_env"
-"""The app factory each server process runs (uvicorn needs it by name for workers)."""
 PROTOCOL = "api.protocol:BoundedHttpToolsProtocol"
 """Uvicorn's httptools protocol, with a bound on the request head and deadlines for slow
 clients (see :mod:`api.protocol`)."""
@@ -85,6 +100,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.protocol import Bounds
+    from api.reload import prepare
 
     if args.data:
         os.environ["KG_DATA_DIR"] = str(Path(args.data).resolve())
@@ -92,14 +108,20 @@ def serve(args: argparse.Namespace) -> int:
         os.environ["KG_STORE_PATH"] = str(Path(args.store).resolve())
     settings = ServerSettings()
     if settings.store_path is not None:
-        # refuse to start on a store that does not load; create it now, in one process
+        # refuse to start on a store that does not load; create it now, in one process.
+        # The app's own curator loads the same revision: the graph loaded here, which
+        # kg.snapshot remembers (in every worker forked from here too)
         store = open_store(settings.store_path, settings.data_dir)
         graph, head = Curator(store).load()
         store.close()
         origin = f"the store {settings.store_path} (revision {head})"
     else:
-        graph = load_graph(settings.data_dir)  # refuse to start on bad data, with the report
+        # refuse to start on bad data, with the report
+        graph, _ = snapshot.load_graph(settings.data_dir, settings.cache_dir)
         origin = str(settings.data_dir)
+    prepare(graph)  # what the first requests would build, built once for every worker
+    gc.collect()
+    gc.freeze()  # the collector leaves the graph alone: no worker writes to its pages for it
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     s = graph.stats()
@@ -117,7 +139,7 @@ def serve(args: argparse.Namespace) -> int:
     elif args.reload_on_change:
         os.environ["KG_RELOAD_INTERVAL"] = str(max(0.1, args.reload_interval))
     config = uvicorn.Config(
-        APP,
+        functools.partial(app_for, graph),
         factory=True,
         host=host,
         port=port,
@@ -145,21 +167,50 @@ def serve(args: argparse.Namespace) -> int:
     return 0 if server.started else 3
 
 
-def _workers(config: Any) -> None:
-    """Run ``config.workers`` worker processes under uvicorn's supervisor, except that a
-    SIGHUP is passed on to every worker, which reloads its data itself (keeping its old
-    data if the new is bad), instead of uvicorn's rolling restart, which gives up the
-    service when the new data is bad."""
-    from uvicorn.supervisors.multiprocess import Multiprocess
+def app_for(graph: KnowledgeGraph) -> FastAPI:
+    """The app of one server process, around ``graph`` (loaded before the server
+    started), with its settings from the environment; with a store, the app's curator
+    loads the store's head, which is that same graph unless a write came since."""
+    from api.app import create_app
 
-    class Workers(Multiprocess):
+    # a SIGHUP before the app listens for it (a worker still starting) must not kill it
+    with contextlib.suppress(ValueError, AttributeError):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    return create_app(ServerSettings(), graph)
+
+
+_FORK = multiprocessing.get_context("fork")
+
+
+def _forked(config: Any, target: Callable[..., None], sockets: list[Any]) -> Any:
+    """A worker process for uvicorn's supervisor that is forked from this one, where
+    uvicorn spawns a fresh interpreter (which would load the data again): the worker
+    starts as uvicorn's would, from the parent's memory."""
+    from uvicorn._subprocess import subprocess_started
+
+    kwargs = {"config": config, "target": target, "sockets": sockets, "stdin_fileno": None}
+    return _FORK.Process(target=subprocess_started, kwargs=kwargs)
+
+
+def _workers(config: Any) -> None:
+    """Run ``config.workers`` worker processes under uvicorn's supervisor, forked from
+    this process (:func:`_forked`), except that a SIGHUP is passed on to every worker,
+    which reloads its data itself (keeping its old data if the new is bad), instead of
+    uvicorn's rolling restart, which gives up the service when the new data is bad."""
+    from unittest import mock
+
+    from uvicorn.supervisors import multiprocess
+
+    class Workers(multiprocess.Multiprocess):
         def handle_hup(self) -> None:
             for worker in self.processes:
                 if worker.process.pid is not None:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(worker.process.pid, signal.SIGHUP)
 
-    Workers(config, sockets=[config.bind_socket()]).run()
+    # the supervisor asks uvicorn._subprocess for its workers by this name
+    with mock.patch.object(multiprocess, "get_subprocess", _forked):
+        Workers(config, sockets=[config.bind_socket()]).run()
 
 
 def log_config(level: str, access: bool) -> dict[str, object]:

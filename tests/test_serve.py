@@ -98,10 +98,12 @@ def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
         while time.monotonic() < deadline:
             try:
                 if _get(base + "/v1/health")[0] == 200:
+                    # forked from the server process: the same command line as it
                     workers = [
                         k
                         for k in _children(proc.pid)
-                        if "spawn_main" in Path(f"/proc/{k}/cmdline").read_text()
+                        if Path(f"/proc/{k}/cmdline").read_bytes()
+                        == Path(f"/proc/{proc.pid}/cmdline").read_bytes()
                     ]
                     if len(workers) == 2:
                         break
