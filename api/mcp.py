@@ -114,7 +114,8 @@ Query = Annotated[
     Field(
         min_length=1,
         max_length=NAME_MAX,
-        description="a term to look for: a name, part of one, or a misspelling",
+        description="what to look for: a name, part of one or a misspelling of one, or a "
+        "description of the concept",
     ),
 ]
 Limit = Annotated[int, Field(ge=1, le=MAX_HITS, description="most concepts to return")]
@@ -163,6 +164,13 @@ Budget = Annotated[
     ),
 ]
 Text = Annotated[str, Field(description="the text to find glossary terms in")]
+Quoting = Annotated[
+    str,
+    Field(
+        description="the text whose quotations to check, such as an answer you wrote "
+        "(markdown or plain)"
+    ),
+]
 FirstOnly = Annotated[
     bool, Field(description="mark each concept once, where it first occurs (else every time)")
 ]
@@ -365,7 +373,7 @@ class Glossary:
         )
 
     @_answers
-    def verify_quotes(self, text: Text) -> VerifyOut:
+    def verify_quotes(self, text: Quoting) -> VerifyOut:
         """Check the quotations of a text, such as an answer you wrote, against the
         source texts: every passage in quote marks or in a markdown block quote is exact
         (a source has these words), near (the closest passage, its score and the words
