@@ -529,6 +529,8 @@ def _clauses(graph: KnowledgeGraph) -> list[tuple[str, Relation, bool]]:
 
 
 _MARKS = re.compile(r"\[\^\d+\](?!:)")
+_RECORDS_NO = re.compile(r"^The graph( records no (?:[^.\n]|\.(?=\S))*\.)$", re.M)
+"""A sentence of an answer of :func:`kg.ask.ask` saying what the graph lacks."""
 _ASKS_FOR_TERM = re.compile(
     r"\b(?:call(?:ed)?|(?:term|word|name|phrase|jargon)\s+(?:for|of)|"
     r"(?:term|word|name)\s+(?:is|was)\s+(?:there|used))\b",
@@ -703,6 +705,11 @@ def build_context(
             "The glossary holds nothing on this question: it names no concept the glossary "
             "defines and describes none closely enough."
         )
+    if core:
+        # what the graph's answer says it lacks ("records no remedies for deceptive
+        # alignment") keeps a model from filling the gap
+        for lack in dict.fromkeys(_RECORDS_NO.findall(_MARKS.sub("", answer.answer))):
+            b.note("The glossary" + lack)
     guessed = [
         _Fact(
             "described",

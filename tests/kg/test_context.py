@@ -326,3 +326,10 @@ def test_a_description_that_is_no_question_leads_with_what_it_describes(
     )
     assert "goal-misgeneralization" in ctx.described
     assert ctx.concepts[0].role == "described" and ctx.concepts[0].id in ctx.described
+
+
+def test_what_the_graph_records_none_of_is_said(shipped: KnowledgeGraph) -> None:
+    ctx = build_context(shipped, "How can we prevent deceptive alignment?")
+    assert ctx.text.startswith("The glossary records no remedies for deceptive alignment.\n")
+    # what it does record on the matter follows: what does not rule it out
+    assert any(r.type == "insufficient_against" for r in ctx.relations)
