@@ -383,11 +383,15 @@ class _Builder:
         if self.spent + least > self.budget:
             self.omitted += 1  # too big whatever its quotes: not worth writing out
             return False
-        rendered = self._render(fact)
-        if rendered is None:
-            return False
-        cost = self._cost(fact.section, rendered.line, rendered.new)
-        if self.spent + cost > self.budget:
+        for form in (fact, *_leaner(fact)):
+            rendered = self._render(form)
+            if rendered is None:
+                return False
+            cost = self._cost(form.section, rendered.line, rendered.new)
+            if self.spent + cost <= self.budget:
+                fact = form
+                break
+        else:
             self.omitted += 1
             return False
         self.spent += cost
@@ -483,6 +487,17 @@ class _Builder:
                 "\n".join(["Sources:", *(self.source_line(sid, k) for sid, k in keys.items())])
             )
         return "\n\n".join(blocks)
+
+
+def _leaner(fact: _Fact) -> tuple[_Fact, ...]:
+    """A definition backed by several quotes, with its first quote only: what a small
+    budget keeps rather than leave the definition out (a definition with its quotes takes
+    about 260 estimated tokens, one quote about a hundred fewer). Relations keep theirs."""
+    c = fact.concept
+    if c is None or len(c.citations) < 2:
+        return ()
+    lean = c.model_copy(update={"citations": c.citations[:1]})
+    return (_Fact(fact.role, concept=lean, score=fact.score),)
 
 
 def _key(i: int) -> str:

@@ -61,6 +61,25 @@ def test_at_a_tiny_budget_the_named_definitions_survive(shipped: KnowledgeGraph)
     assert [c.id for c in two.concepts][:2] == ["bottle-cap", "optimizer"]
 
 
+def test_a_small_budget_keeps_a_definition_with_its_first_quote_rather_than_none(
+    shipped: KnowledgeGraph,
+) -> None:
+    q = "Is evolution a mesa-optimizer?"
+    full = {c.id: c for c in build_context(shipped, q, budget=3000).concepts}
+    assert len(full["evolution"].quotes) > 1 and len(full["mesa-optimizer"].quotes) > 1
+    small = build_context(shipped, q, budget=300)
+    kept = {c.id: c for c in small.concepts}
+    # both named concepts are defined, each on its first quote, which is the source's
+    # passage at the first citation of its definition
+    assert {"evolution", "mesa-optimizer"} <= set(kept)
+    for cid in ("evolution", "mesa-optimizer"):
+        (n,) = kept[cid].quotes
+        quote = next(x for x in small.quotes if x.n == n)
+        first = shipped.concepts[cid].citations[0]
+        assert (quote.source, quote.start, quote.end) == (first.source, first.start, first.end)
+    assert small.tokens <= 300
+
+
 def test_named_concepts_come_first_then_what_decides_the_question(
     shipped: KnowledgeGraph,
 ) -> None:
