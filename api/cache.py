@@ -25,9 +25,9 @@ CACHEABLE = (
     "/v1/relate",
     "/v1/search",
     "/v1/ask",
+    "/v1/context",  # and /v1/context.jsonld
     "/v1/sources",
     "/v1/ontology",
-    "/v1/context.jsonld",
     "/v1/export",
 )
 """Path prefixes whose GET answers depend only on the graph, the URL and Accept."""

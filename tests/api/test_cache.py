@@ -66,6 +66,19 @@ def test_accept_is_part_of_the_key(shipped: KnowledgeGraph) -> None:
     assert again.content == as_turtle.content
 
 
+def test_a_grounded_context_is_kept_by_question_budget_and_accept(shipped: KnowledgeGraph) -> None:
+    client, app = _client(shipped)
+    url = "/v1/context?q=Is+evolution+a+mesa-optimizer%3F&budget=300"
+    as_json, as_text = client.get(url), client.get(url, headers={"accept": "text/plain"})
+    assert as_text.headers["content-type"].startswith("text/plain")
+    assert as_json.headers["etag"] != as_text.headers["etag"]
+    again = client.get(url, headers={"if-none-match": as_json.headers["etag"]})
+    assert again.status_code == 304
+    assert client.get(url.replace("300", "3000")).content != as_json.content
+    cache = _cache_of(app)
+    assert (cache.hits, cache.misses) == (1, 3)
+
+
 def test_head_and_errors_and_writes_are_not_cached(shipped: KnowledgeGraph) -> None:
     client, app = _client(shipped)
     missing = client.get("/v1/concepts/nothing-here")
