@@ -141,9 +141,10 @@ def test_other_questions_are_not_requests_for_a_term(question: str) -> None:
 def test_most_written_requests_for_a_term_name_a_right_one(shipped: KnowledgeGraph) -> None:
     """Of the written descriptive questions that ask for a term ("what do you call",
     "the term for", ...), 30 of the 34 tune ones are answered with a right concept first
-    (0.88): the rest get a nearer concept sharing the words, or no answer. Of the 26
-    held_out_2 ones, written blind and longer, 7 are (0.27): most get no answer, as
-    kg.describe finds little for them (tests/kg/test_describe.py)."""
+    (0.88): the rest get a nearer concept sharing the words, or no answer. Of those
+    written blind, longer and more casual, 7 of 26 held_out_2 ones (0.27) and 13 of 29
+    held_out_3 ones (0.45) are: most of the others get no answer, as kg.describe finds
+    little for them (tests/kg/test_describe.py)."""
     cases: list[dict[str, Any]] = yaml.safe_load(
         (Path(__file__).parent.parent / "quality" / "descriptive.yaml").read_text("utf-8")
     )["describe"]
@@ -156,3 +157,4 @@ def test_most_written_requests_for_a_term_name_a_right_one(shipped: KnowledgeGra
 
     assert share("tune") >= 30 / 34
     assert share("held_out_2") >= 7 / 26
+    assert share("held_out_3") >= 13 / 29

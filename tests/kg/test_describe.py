@@ -39,7 +39,7 @@ def _accuracy(graph: KnowledgeGraph, split: str | None = None) -> float:
 
 def test_the_questions_are_well_formed(shipped: KnowledgeGraph) -> None:
     assert len(DESCRIBED) >= 45 and len(NONE) >= 12
-    assert {c["split"] for c in DESCRIBED + NONE} == {"tune", "held_out_2"}
+    assert {c["split"] for c in DESCRIBED + NONE} == {"tune", "held_out_2", "held_out_3"}
     for case in DESCRIBED:
         assert case["ids"] and all(cid in shipped.concepts for cid in case["ids"]), case
     # spread over many concepts, each question meaning one first
@@ -56,34 +56,42 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, both splits: 120 of 154 (0.779) find a
+    """The figure over every written question, all splits: 143 of 194 (0.737) find a
     right concept in their first three, short of the 0.90 aimed at (see the next test for
     where the rest are lost)."""
-    assert _accuracy(shipped) >= 120 / 154
+    assert _accuracy(shipped) >= 143 / 194
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
-    """The method, the weights and the threshold were chosen on the tune questions: 99 of
-    109 (0.908) are found. The held_out_2 questions, written blind by another author and
-    run once when the method was final, find 21 of 45 (0.467). They are longer and more
-    casual (9.7 describing words each against 6.7), so more of their words are ones the
-    graph never uses ("aim", "chasing", "babies", "pulling the plug"), each counting
-    most against the score: ranked without the threshold, a right concept is among the
-    first three for 34 of them, and the threshold leaves 21. What the tune questions miss
-    is vocabulary no text of the graph uses ("unfamiliar", "flails", "an online
-    encyclopedia", "a disease") or a nearer concept sharing the words (the base objective
-    for "the objective the trained model actually has")."""
+    """The method and the weights were chosen on the tune questions: 99 of 109 (0.908)
+    are found. The held_out_2 questions, written blind by another author, found 21 of 45
+    (0.467) when first run; with the tune ones they then chose the threshold
+    (kg.describe.THRESHOLD), which finds 24 (0.533). The held_out_3 questions, written
+    blind by a third author after that, find 20 of 40 (0.50): the honest figure for
+    descriptions nobody tuned on. Blind questions are longer and more casual, so more of
+    their words are ones the graph never uses ("aim", "chasing", "babies", "pulling the
+    plug"), each counting most against the score; most of their misses get no answer
+    rather than a wrong one. What the tune questions miss is vocabulary no text of the
+    graph uses ("unfamiliar", "flails", "an online encyclopedia", "a disease") or a
+    nearer concept sharing the words. Word matching, however ranked, finds what the
+    graph's words say; a description in other words needs a model of meaning, which
+    this service does not download."""
     assert _accuracy(shipped, "tune") >= 99 / 109
-    assert _accuracy(shipped, "held_out_2") >= 21 / 45
+    assert _accuracy(shipped, "held_out_2") >= 24 / 45
+    assert _accuracy(shipped, "held_out_3") >= 20 / 40
 
 
-ANSWERED_THOUGH_NOT_IN_THE_GRAPH = [
-    "what's the word for a model that memorises its training set instead of generalising"
-]
-"""The one question about something the graph lacks (overfitting) that gets an answer:
-the learned algorithm, at 0.43, through a quote that holds "model" and "set" ("some set
-of heuristics"). Its words are the graph's, used about something else; a threshold above
-it would lose two right answers (0.41 and 0.42)."""
+ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
+    "what's the word for a model that memorises its training set instead of generalising": (
+        "learned-algorithm"
+    ),
+    "What is the idea that how intelligent an agent is tells you nothing about which goals "
+    "it has?": "goal-preservation",
+}
+"""The questions about something the graph lacks that get an answer, with the concept
+they get first: overfitting (a quote holds "model" and "set": "some set of heuristics")
+and the orthogonality thesis ("agent", "goals" and "intelligent" are the graph's, about
+keeping one's goals). Their words are the graph's, used about something else."""
 
 
 @pytest.mark.parametrize(
@@ -98,10 +106,9 @@ def test_questions_the_graph_cannot_answer_get_nothing(
 
 
 def test_which_questions_the_graph_cannot_answer_get_an_answer(shipped: KnowledgeGraph) -> None:
-    """58 of 59 get nothing (43 of 44 tune, 15 of 15 held_out_2)."""
-    answered = [c["q"] for c in NONE if describe(shipped, c["q"])]
+    """69 of 71 get nothing (43 of 44 tune, 15 of 15 held_out_2, 11 of 12 held_out_3)."""
+    answered = {c["q"]: describe(shipped, c["q"])[0].id for c in NONE if describe(shipped, c["q"])}
     assert answered == ANSWERED_THOUGH_NOT_IN_THE_GRAPH
-    assert describe(shipped, answered[0])[0].id == "learned-algorithm"
 
 
 # -- the interface
