@@ -101,7 +101,8 @@ def _real_values(case: Any) -> dict[tuple[str, str], st.SearchStrategy[Any]]:
     for name in {"x", "y"} & names:
         found["query", name] = CONCEPT
     if "q" in names:
-        found["query", "q"] = st.sampled_from(QUESTIONS if path.endswith("ask") else SEARCHES)
+        asked = path.endswith(("ask", "context"))
+        found["query", "q"] = st.sampled_from(QUESTIONS if asked else SEARCHES)
     if "query" in names:
         found["query", "query"] = st.sampled_from(SPARQL)
     if path == "/v1/sparql" and case.method.upper() == "POST":
@@ -110,6 +111,11 @@ def _real_values(case: Any) -> dict[tuple[str, str], st.SearchStrategy[Any]]:
     if path == "/v1/annotate":
         found["body", ""] = st.builds(
             lambda t, f: {"text": t, "first_only": f}, st.sampled_from(TEXTS), st.booleans()
+        )
+    if path == "/v1/verify":
+        # a model's answer: real text quoted, straight, curly and as a block
+        found["body", ""] = st.sampled_from(TEXTS).map(
+            lambda t: {"text": f'It says "{t}" and \u201c{t}\u201d.\n\n> {t}\n'}
         )
     found["headers", "Accept"] = st.sampled_from(ACCEPT)
     return found
