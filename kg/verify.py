@@ -7,11 +7,13 @@ client can link them.
 
 What counts as a quoted passage:
 
-- words between straight double quotes ``"..."``, curly double quotes and curly single
-  quotes, within one paragraph. A right single quote inside a word or after a word's
-  last letter (don't, models' goals) is an apostrophe unless a left single quote is open;
-  an open quote is closed by the first right single quote that ends a word, so a
-  possessive plural inside a single-quoted passage ends it early;
+- words between straight double quotes ``"..."``, curly double quotes, and curly or
+  straight single quotes, within one paragraph. A single quote mark inside a word or
+  after a word's last letter (don't, models' goals) is an apostrophe unless a single
+  quote is open; a straight one opens a quotation only where an apostrophe could not
+  stand (not after a letter, and before a word); an open quote is closed by the first
+  single quote mark that ends a word, so a possessive plural inside a single-quoted
+  passage ends it early;
 - markdown block quotes: consecutive lines starting with ``>`` are one passage. A last
   line starting with a dash (``— Robert Miles``) is an attribution and is left out, and
   quote marks around the whole passage are dropped. Quote marks inside a block quote
@@ -173,7 +175,8 @@ class Quote(_Frozen):
         "quote's markers and attribution line are left out"
     )
     style: Style = Field(
-        description="straight or curly double quotes, curly single quotes, or a block quote"
+        description="straight or curly double quotes (straight, curly), curly or straight "
+        "single quotes (single), or a block quote (block)"
     )
     status: Status = Field(
         description="exact: a source has these words; near: a source has a passage much "
@@ -266,7 +269,7 @@ _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)[^\n]*\n.*?(?:^[ \t]{0,3}\1[^\n]*$|\Z)
 _CODE_SPAN = re.compile(r"(`+)(?:[^`\n]|\n(?![ \t]*\n))+?\1")
 _BLOCK_LINE = re.compile(r"^[ \t]{0,3}>[ \t]?(?:>[ \t]?)*", re.M)
 _PARAGRAPH = re.compile(r"\n[ \t]*\n")
-_MARKS = re.compile(r"[\"\u201c\u201d\u2018\u2019]|\n[ \t]*\n")
+_MARKS = re.compile(r"[\"'\u201c\u201d\u2018\u2019]|\n[ \t]*\n")
 _ATTRIBUTION = re.compile(r"[ \t]*(?:\u2014|\u2013|--)[ \t]*\S")
 _ELLIPSIS = re.compile(r"\[\s*(?:\u2026|\.\s?\.\s?\.)\s*\]|\u2026|\.\s?\.\s?\.")
 _WRAPS = {'"': '"', "\u201c": "\u201d", "\u2018": "\u2019"}
@@ -378,6 +381,17 @@ def _inline_quotes(text: str, skip: list[tuple[int, int]]) -> Iterator[_Passage]
             elif (opened is None or opened[0] == '"') and not after.isspace():
                 if not before.isalnum():
                     opened = (mark, i)
+        elif mark == "'" and opened and opened[0] == "'":
+            # closes where an apostrophe could not stand: after a word, before no letter
+            # ("don't" and "it's" stay inside, "models' goals" closes, as with curly ones)
+            if not before.isspace() and not after.isalnum():
+                if i > opened[1] + 1:
+                    yield _span(text, opened[1] + 1, i, "single")
+                opened = None
+        elif mark == "'":
+            # opens where an apostrophe could not stand: not after a letter, before a word
+            if opened is None and not before.isalnum() and not after.isspace():
+                opened = (mark, i)
         elif mark == "\u2018":
             if (opened is None or opened[0] == "\u2018") and not before.isalnum():
                 opened = (mark, i)

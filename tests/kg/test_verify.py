@@ -277,6 +277,27 @@ def test_apostrophes_are_not_quote_marks(shipped: KnowledgeGraph) -> None:
     assert inside.quotes[0].status == "exact"
 
 
+def test_straight_single_quotes_are_checked_and_apostrophes_are_not(
+    shipped: KnowledgeGraph,
+) -> None:
+    invented = "mesa-optimizers are an unavoidable consequence of scaling and will always deceive"
+    source = shipped.source_text("mesa-optimizers-video-transcript")
+    real = "gradient descent is going to want to produce optimizers if possible."
+    start = source.index(real)
+    text = (
+        f"The paper warns that '{invented}'. Miles says '{real}' and it's right; "
+        "the models' goals don't matter, and the 'mesa' prefix means below."
+    )
+    result = verify(shipped, text)
+    assert [(q.style, q.text, q.status) for q in result.quotes] == [
+        ("single", invented, "not_found"),
+        ("single", real, "exact"),
+    ]
+    match = result.quotes[1].match
+    assert match is not None and (match.start, match.end) == (start, start + len(real))
+    assert [t.text for t in result.terms] == ["mesa"]  # a scare-quoted word is a term
+
+
 def test_quotes_in_code_are_not_quotations(shipped: KnowledgeGraph) -> None:
     text = (
         'Use `print("this is not a quotation at all")` or:\n\n'
