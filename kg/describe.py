@@ -286,6 +286,14 @@ class DescribeIndex:
             frozenset(cid for _r, cid in rows),
         )
 
+    def _named_at(self, cid: str, piece: str) -> int:
+        """Where ``piece`` first names concept ``cid`` (its label or an alias, in any
+        case), or past its end if it does not."""
+        c = self.concepts[cid]
+        low = piece.lower()
+        places = [low.find(name.lower()) for name in (c.label, *c.aliases)]
+        return min((at for at in places if at >= 0), default=len(piece))
+
     def describe(self, text: str, limit: int = 5, kind: str | None = None) -> list[Described]:
         """Concepts that ``text`` describes, best first (see the module notes)."""
         words, together = _query(text)
@@ -318,7 +326,18 @@ class DescribeIndex:
         for rowid, cid, column, piece, rank in rows:
             if cid not in best or rank < best[cid][0]:
                 best[cid] = (rank, rowid, column, piece)
-        ranked = sorted(best, key=lambda cid: (best[cid][0], whole.get(cid, 0.0), cid))
+        # a passage two concepts share (a relation's quote, stated on both ends) ranks
+        # both alike: it is about the one it names first ("The instrumental goals are
+        # the goals you want because ... your terminal goals")
+        ranked = sorted(
+            best,
+            key=lambda cid: (
+                best[cid][0],
+                self._named_at(cid, best[cid][3]),
+                whole.get(cid, 0.0),
+                cid,
+            ),
+        )
         # what the text names is not what it describes: "natural selection's goal of ..."
         # describes genetic fitness, not natural selection
         named = {a.id for a in self._annotator.annotate(text)}

@@ -85,13 +85,14 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
     "what's the word for a model that memorises its training set instead of generalising": (
-        "learned-algorithm"
+        "neural-network"
     ),
     "What is the idea that how intelligent an agent is tells you nothing about which goals "
     "it has?": "goal-preservation",
 }
 """The questions about something the graph lacks that get an answer, with the concept
-they get first: overfitting (a quote holds "model" and "set": "some set of heuristics")
+they get first: overfitting (a quote that both the neural network and the learned
+algorithm are named in holds "model" and "set": "some set of heuristics")
 and the orthogonality thesis ("agent", "goals" and "intelligent" are the graph's, about
 keeping one's goals). Their words are the graph's, used about something else."""
 
