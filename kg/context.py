@@ -90,11 +90,15 @@ ALIASES_SHOWN = 2
 """Most other names given with a definition."""
 DESCRIBED_MAX = 2
 """Most concepts taken from a description of them, beside those named."""
-BESIDE_WORDS = 4
+BESIDE_WORDS = 3
 """Least content words a question that names concepts must hold besides the names for
 what it says around them to be read as a description ("what do you call the *goal* that
-the *programmers* *specify* for *training*"); with fewer ("what causes X?", "do X care
-about Y?") it describes nothing, whatever :func:`kg.describe.describe` makes of them."""
+the *programmers* *specify* for *training*"; "why would a misaligned mesa-optimizer
+*pretend* to be *aligned* during *training*?", whose subject, deception, it does not
+name); with fewer ("what causes X?", "do X care about Y?") it describes nothing,
+whatever :func:`kg.describe.describe` makes of them. 2, 3 and 4 give the same figures
+on bench.context's questions; 3 is the least that reads the pretending question, which a
+reviewer found answered with nothing on deception at 4."""
 
 ConceptRole = Literal["named", "described", "related"]
 RelationRole = Literal["among", "answer", "path", "neighbour"]

@@ -352,3 +352,16 @@ def test_what_the_graph_records_none_of_is_said(shipped: KnowledgeGraph) -> None
     assert ctx.text.startswith("The glossary records no remedies for deceptive alignment.\n")
     # what it does record on the matter follows: what does not rule it out
     assert any(r.type == "insufficient_against" for r in ctx.relations)
+
+
+def test_a_question_that_names_some_concepts_and_describes_another_gets_both(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "Pretend to be aligned" is deception, which the question does not name: the
+    context must hold it and the quote that answers the question."""
+    ctx = build_context(
+        shipped, "Why would a misaligned mesa-optimizer pretend to be aligned during training?"
+    )
+    roles = {c.id: c.role for c in ctx.concepts}
+    assert roles.get("mesa-optimizer") == "named" and roles.get("deception") == "described"
+    assert "For a misaligned mesa optimizer, the optimal behavior is deception." in ctx.text
