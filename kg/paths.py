@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import heapq
 import math
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
+from itertools import chain
+from operator import add, attrgetter, itemgetter
+from weakref import WeakKeyDictionary, ref
 
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
@@ -208,15 +211,16 @@ def _cheapest_paths(
     queue: list[tuple[float, int, tuple[str, ...], int, float, tuple[Relation, ...], int]]
     queue = [(0.0, 0, (x,), _PATH, 0.0, (), 0)]
     push, pop = heapq.heappush, heapq.heappop
+    orders = _orders_of(graph)
     while queue and len(found) < limit:
         _, hops, nodes, what, cost, steps, at = pop(queue)
         here = nodes[-1]
         if what == _NEXT:
             # the cheapest neighbour from ``at`` on not taken yet, and a cursor past it
-            order = _cheapest_first(graph, here)
+            keys, ids = orders[here]
             left = max_hops - hops + 1
-            while at < len(order):
-                key, v, rel = order[at]
+            while at < len(ids):
+                v = ids[at]
                 at += 1
                 if (
                     v in nodes
@@ -225,14 +229,23 @@ def _cheapest_paths(
                     or (left == 3 and near_y is not None and v not in near_y)
                 ):
                     continue
+                rel = adj[here][v]
                 spent = cost + STEP_COST[rel.type] + node[v] / 2
                 push(
                     queue,
-                    (cost + key + two_steps, hops, nodes + (v,), _PATH, spent, steps + (rel,), 0),
+                    (
+                        cost + keys[at - 1] + two_steps,
+                        hops,
+                        nodes + (v,),
+                        _PATH,
+                        spent,
+                        steps + (rel,),
+                        0,
+                    ),
                 )
                 break
-            if at < len(order):
-                push(queue, (cost + order[at][0] + two_steps, hops, nodes, _NEXT, cost, steps, at))
+            if at < len(ids):
+                push(queue, (cost + keys[at] + two_steps, hops, nodes, _NEXT, cost, steps, at))
             continue
         if here == y:
             found.append((cost, nodes, steps))
@@ -254,8 +267,10 @@ def _cheapest_paths(
             nexts = near
         cost += node[here] / 2
         if lazy:
-            key = _cheapest_first(graph, here)[0][0]
-            push(queue, (cost + key + two_steps, hops + 1, nodes, _NEXT, cost, steps, 0))
+            push(
+                queue,
+                (cost + orders[here][0][0] + two_steps, hops + 1, nodes, _NEXT, cost, steps, 0),
+            )
         for v in nexts:
             if v in nodes:
                 continue
@@ -276,27 +291,65 @@ def _cheapest_paths(
 
 
 _PATH, _NEXT = 0, 1
-_ORDERS: WeakKeyDictionary[KnowledgeGraph, dict[str, list[tuple[float, str, Relation]]]]
-_ORDERS = WeakKeyDictionary()
+_Order = tuple["array[float]", tuple[str, ...]]
+_ORDERS: WeakKeyDictionary[KnowledgeGraph, _Orders] = WeakKeyDictionary()
+_TYPE = attrgetter("type")
 
 
-def _cheapest_first(graph: KnowledgeGraph, cid: str) -> list[tuple[float, str, Relation]]:
-    """The neighbours of ``cid`` as (step cost + neighbour's node cost, neighbour,
-    relation), cheapest first; made once per concept and graph."""
+def prepare(graph: KnowledgeGraph) -> None:
+    """Build now what finding paths in ``graph`` builds on first use: the adjacency and
+    node costs (:meth:`KnowledgeGraph.prepare`), and the neighbours of every concept
+    with more than :data:`EAGER_DEGREE` of them in cheapest-first order, which the first
+    paths through a hub would otherwise wait for. A server does this before its first
+    request."""
+    graph.prepare()
+    orders = _orders_of(graph)
+    for cid, near in graph.adjacency.items():
+        if len(near) > EAGER_DEGREE and cid not in orders:
+            orders[cid] = orders.make(graph, cid)
+
+
+def _orders_of(graph: KnowledgeGraph) -> _Orders:
+    """The neighbour orders of ``graph`` (see :class:`_Orders`)."""
     orders = _ORDERS.get(graph)
     if orders is None:
-        orders = _ORDERS[graph] = {}
-    order = orders.get(cid)
-    if order is None:
+        orders = _ORDERS[graph] = _Orders(graph)
+    return orders
+
+
+class _Orders(dict[str, _Order]):
+    """The neighbours of concepts in cheapest-first order, by concept, each made when
+    first asked for unless :func:`prepare` made them all: as two sequences of the same
+    length, the step cost plus the neighbour's node cost (the key the search ranks by),
+    and the neighbour, equal keys in id order. Only concepts with more than
+    :data:`EAGER_DEGREE` neighbours are asked for, so making an order is most of what a
+    hub costs the first path through it: the keys are summed and sorted in C (map, zip,
+    sorted) and kept as an array of floats beside a tuple of ids, 16 bytes a neighbour
+    rather than a tuple of three (about 100); the relation is looked up in the adjacency
+    when a neighbour is taken. The graph is held by a weak reference, since the orders
+    are kept in a WeakKeyDictionary keyed by it."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        super().__init__()
+        self._graph = ref(graph)
+
+    def __missing__(self, cid: str) -> _Order:
+        graph = self._graph()
+        assert graph is not None  # the graph asking is alive
+        order = self[cid] = self.make(graph, cid)
+        return order
+
+    @staticmethod
+    def make(graph: KnowledgeGraph, cid: str) -> _Order:
+        near = graph.adjacency[cid]
         cost = graph.node_costs
-        order = orders[cid] = sorted(
-            (
-                (STEP_COST[rel.type] + HUB_WEIGHT * cost[v], v, rel)
-                for v, rel in graph.adjacency[cid].items()
-            ),
-            key=lambda e: (e[0], e[1]),
-        )
-    return order
+        node: Iterable[float] = map(cost.__getitem__, near)
+        if HUB_WEIGHT != 1.0:
+            node = (HUB_WEIGHT * c for c in node)
+        keys = map(add, map(STEP_COST.__getitem__, map(_TYPE, near.values())), node)
+        # ids are distinct, so pairs compare by key, then id, never further
+        pairs = sorted(zip(keys, near, strict=True))
+        return array("d", map(itemgetter(0), pairs)), tuple(map(itemgetter(1), pairs))
 
 
 def shared_context(graph: KnowledgeGraph, x: str, y: str, limit: int = 10) -> list[SharedContext]:
@@ -331,14 +384,101 @@ def shared_context(graph: KnowledgeGraph, x: str, y: str, limit: int = 10) -> li
             continue
         found.append(SharedContext(other, rtype, outgoing, (lx[key], ly[key])))
     named = {s.concept for s in found}
-    ax, ay = graph.up_tree(x, SHARED_DEPTH), graph.up_tree(y, SHARED_DEPTH)
-    common = {c: ax[c][0] + ay[c][0] for c in ax.keys() & ay.keys() if c not in (x, y)}
-    # keep only the lowest common ancestors: drop any that is above another one
-    above = graph.above(common, within=ax.keys() | ay.keys())
-    lowest = [c for c in common if c not in above]
-    for c in sorted(lowest, key=lambda c: (common[c], c)):
-        if c not in named:
-            chain = (*graph.chain_in(ax, c), *graph.chain_in(ay, c))
-            found.append(SharedContext(c, "broader", True, chain))
-    found.sort(key=lambda s: s.type not in ("is_a", "part_of", "broader"))
+    ups = _parents_of(graph)
+    tx = _Walk(ups, x)
+    ty = _Walk(ups, y) if tx.depth else tx  # nothing above x: nothing in common
+    dx, dy = tx.depth, ty.depth
+    common = {c: d + dy[c] for c, d in dx.items() if c in dy and c not in (x, y)}
+    if common:
+        # keep only the lowest common ancestors: drop any that is above another one
+        above = _above(ups, common, dx.keys() | dy.keys())
+        lowest = sorted((c for c in common if c not in above), key=lambda c: (common[c], c))
+        # the answer puts hierarchical relations first, then these, and keeps ``limit``
+        # in all: the chains of the ancestors it leaves out need not be found
+        room = limit - sum(s.type in _FIRST for s in found)
+        for c in [c for c in lowest if c not in named][: max(room, 0)]:
+            steps = (*tx.chain(graph, c), *ty.chain(graph, c))
+            found.append(SharedContext(c, "broader", True, steps))
+    found.sort(key=lambda s: s.type not in _FIRST)
     return found[:limit]
+
+
+_FIRST = ("is_a", "part_of", "broader")
+"""The types of shared context shown first."""
+
+# Common ancestors, as KnowledgeGraph.up_tree, above and chain_in find them, with the
+# same answers: a walk up from a concept moves a level at a time, each level's parents
+# gathered in C (chain, dict.fromkeys, set operations) rather than one relation at a
+# time, which on a large generated graph made shared context half of relate's time
+# (ancestors within four steps number in the hundreds, through concepts with hundreds
+# of parents). Only the chains of the ancestors shown are looked up.
+_PARENTS: WeakKeyDictionary[KnowledgeGraph, dict[str, tuple[str, ...]]] = WeakKeyDictionary()
+
+
+def _parents_of(graph: KnowledgeGraph) -> dict[str, tuple[str, ...]]:
+    """The targets of each concept's is_a/part_of relations, in their order
+    (:meth:`KnowledgeGraph.broader`), by concept; made on first use."""
+    ups = _PARENTS.get(graph)
+    if ups is None:
+        ups = _PARENTS[graph] = _Parents(graph)
+    return ups
+
+
+class _Parents(dict[str, tuple[str, ...]]):
+    """A concept's broader concepts, looked up in the graph when first asked for (the
+    graph by a weak reference: it is the key these are kept under)."""
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        super().__init__()
+        self._graph = ref(graph)
+
+    def __missing__(self, cid: str) -> tuple[str, ...]:
+        graph = self._graph()
+        assert graph is not None  # the graph asking is alive
+        targets = self[cid] = tuple(rel.target for rel in graph.broader(cid))
+        return targets
+
+
+class _Walk:
+    """The walk up from ``start`` of :meth:`KnowledgeGraph.up_tree` with
+    :data:`SHARED_DEPTH`."""
+
+    def __init__(self, ups: Mapping[str, tuple[str, ...]], start: str) -> None:
+        self.ups = ups
+        self.levels = [[start]]
+        """The start, then each level's new concepts in the order the walk meets them."""
+        self.depth: dict[str, int] = {}
+        """Every concept above the start (within the depth), with its distance."""
+        for d in range(1, SHARED_DEPTH + 1):
+            met = dict.fromkeys(chain.from_iterable(map(ups.__getitem__, self.levels[-1])))
+            level = [c for c in met if c not in self.depth]
+            if not level:
+                break
+            self.depth.update(dict.fromkeys(level, d))
+            self.levels.append(level)
+        self.depth.pop(start, None)  # only in a cycle, which the loader refuses
+
+    def chain(self, graph: KnowledgeGraph, top: str) -> list[Relation]:
+        """The relations from the start up to ``top``, bottom first: at each step the
+        one the walk met first (as :meth:`KnowledgeGraph.chain_in` on an up tree)."""
+        found: list[Relation] = []
+        node = top
+        while node in self.depth:
+            below = next(c for c in self.levels[self.depth[node] - 1] if node in self.ups[c])
+            found.append(next(rel for rel in graph.broader(below) if rel.target == node))
+            node = below
+        return found[::-1]
+
+
+def _above(ups: Mapping[str, tuple[str, ...]], starts: Iterable[str], within: set[str]) -> set[str]:
+    """Every concept above one of ``starts`` through concepts ``within`` only (as
+    :meth:`KnowledgeGraph.above`)."""
+    found: set[str] = set()
+    level: Iterable[str] = starts
+    while level:
+        new = set(chain.from_iterable(map(ups.__getitem__, level)))
+        new &= within
+        new -= found
+        found |= new
+        level = new
+    return found

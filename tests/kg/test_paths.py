@@ -207,3 +207,87 @@ def test_ranked_paths_are_the_cheapest_of_all(
             assert 2 <= p.length <= max_hops
         checked += bool(want)
     assert checked >= 10
+
+
+@pytest.fixture(scope="module")
+def deep() -> KnowledgeGraph:
+    """A generated graph with a hierarchy several levels deep and hubs in it."""
+    from bench.generate import generate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return load_graph(generate(Path(tmp) / "data", 600, 4000, seed=11))
+
+
+def _shared_by_the_graph(graph: KnowledgeGraph, x: str, y: str, limit: int) -> list[object]:
+    """shared_context's common ancestors as the graph's own walks find them
+    (up_tree, above, chain_in), one relation at a time: what the level-at-a-time walk
+    of kg.paths must agree with."""
+    found = [
+        s
+        for s in shared_context(graph, x, y, limit=10_000)
+        if s.type != "broader"  # relations shared, found by links() as they always were
+    ]
+    named = {s.concept for s in found}
+    ax, ay = graph.up_tree(x, paths.SHARED_DEPTH), graph.up_tree(y, paths.SHARED_DEPTH)
+    common = {c: ax[c][0] + ay[c][0] for c in ax.keys() & ay.keys() if c not in (x, y)}
+    above = graph.above(common, within=ax.keys() | ay.keys())
+    for c in sorted((c for c in common if c not in above), key=lambda c: (common[c], c)):
+        if c not in named:
+            chain = (*graph.chain_in(ax, c), *graph.chain_in(ay, c))
+            found.append(paths.SharedContext(c, "broader", True, chain))
+    found.sort(key=lambda s: s.type not in ("is_a", "part_of", "broader"))
+    return [(s.concept, s.type, s.outgoing, s.relations) for s in found[:limit]]
+
+
+def test_common_ancestors_are_those_the_graphs_walks_find(deep: KnowledgeGraph) -> None:
+    rng = random.Random(2)
+    ids = sorted(deep.concepts)
+    children: dict[str, list[str]] = {}
+    for rel in deep.relations:
+        if rel.type in ("is_a", "part_of") and not rel.negated:
+            children.setdefault(rel.target, []).append(rel.source)
+    parents = sorted(c for c, below in children.items() if len(below) > 1)
+    pairs = [tuple(rng.sample(ids, 2)) for _ in range(300)]
+    for _ in range(300):  # concepts under one parent, or one level further down
+        a, b = rng.sample(children[rng.choice(parents)], 2)
+        if a in children and rng.random() < 0.5:
+            a = rng.choice(children[a])
+        if a != b:
+            pairs.append((a, b))
+    broader = 0
+    for x, y in pairs:
+        for limit in (10, 3, 1):
+            got = [
+                (s.concept, s.type, s.outgoing, s.relations)
+                for s in shared_context(deep, x, y, limit)
+            ]
+            assert got == _shared_by_the_graph(deep, x, y, limit), (x, y, limit)
+        broader += any(s.type == "broader" for s in shared_context(deep, x, y))
+    assert broader >= 100  # the pairs do reach common ancestors over several steps
+
+
+def test_prepare_makes_every_hub_order_as_paths_would(
+    deep: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paths, "EAGER_DEGREE", 8)
+    monkeypatch.setattr(paths, "_ORDERS", WeakKeyDictionary())
+    rng = random.Random(4)
+    ids = sorted(deep.concepts)
+    pairs = [tuple(rng.sample(ids, 2)) for _ in range(60)]
+    lazy = [rank_paths(deep, x, y) for x, y in pairs]
+    made = dict(paths._ORDERS[deep])
+    monkeypatch.setattr(paths, "_ORDERS", WeakKeyDictionary())
+    paths.prepare(deep)
+    orders = paths._ORDERS[deep]
+    hubs = {c for c, near in deep.adjacency.items() if len(near) > 8}
+    assert set(orders) == hubs and made.keys() <= hubs
+    for cid in hubs:
+        keys, ids_ = orders[cid]
+        want = sorted(
+            (RELATION_TYPES[rel.type].cost + node_cost(deep, v), v)
+            for v, rel in deep.adjacency[cid].items()
+        )
+        assert list(zip(keys, ids_, strict=True)) == want
+        if cid in made:
+            assert made[cid] == orders[cid]
+    assert [rank_paths(deep, x, y) for x, y in pairs] == lazy
