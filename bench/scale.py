@@ -10,9 +10,15 @@ this one process, measures and prints one JSON line:
   ``gc.freeze()`` so the garbage collector leaves the snapshot alone;
 - ``relate_p50_ms`` / ``relate_p99_ms``: :func:`kg.paths.relate` with its default limits
   on ``--pairs`` random pairs of concept ids (the same pairs for a seed); the first call
-  is timed apart as ``relate_warmup_s``;
+  is timed apart as ``relate_warmup_s``; before them, :func:`kg.paths.prepare` orders
+  every hub's neighbours, as a server is to do before its first request
+  (``paths_prepare_s``);
 - ``search_p99_ms``: :func:`kg.search.search` on as many random prefixes and typos of
   labels and aliases; the index build is ``search_index_s``;
+- ``search_typo1_same_top``, ``search_typo2_same_list``: of as many labels and aliases
+  with one typo (:mod:`bench.typos`), the share whose first hit is the one comparing
+  every name gives (:func:`kg.search.search_exhaustive`); with two typos, the share
+  whose whole list is;
 - ``annotate_mb_s``: :func:`kg.annotate.annotate` on about ``--mb`` MB of text made of
   labels, aliases and filler words (best of ``--rounds``); the automaton build is
   ``annotator_s``;
@@ -47,9 +53,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench.generate import FILLER, generate
+from bench.typos import agreement, misspelt
 from kg.annotate import annotate, annotator_for
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
+from kg.paths import prepare as prepare_paths
 from kg.paths import relate
 from kg.rdf import Namespaces, export_to, graph_triples
 from kg.search import index_for, search
@@ -163,8 +171,10 @@ def measure(
         rss_after_load_mb=peak_rss_mb(),
     )
     prepare_s, _ = _timed(graph.prepare)
+    paths_s, _ = _timed(lambda: prepare_paths(graph))
     gc.freeze()
     out["prepare_s"] = round(prepare_s, 3)
+    out["paths_prepare_s"] = round(paths_s, 3)
 
     chosen = relate_pairs(graph, pairs, seed)
     x0, y0 = chosen[0]
@@ -193,6 +203,12 @@ def measure(
         search_index_s=round(index_s, 3),
         search_p50_ms=round(percentile(times, 50), 3),
         search_p99_ms=round(percentile(times, 99), 3),
+    )
+    one = agreement(graph, misspelt(graph, pairs, 1, seed))
+    two = agreement(graph, misspelt(graph, pairs, 2, seed))
+    out.update(
+        search_typo1_same_top=round(one.same_top / one.queries, 3),
+        search_typo2_same_list=round(two.same_list / two.queries, 3),
     )
 
     annotator_s, annotator = _timed(lambda: annotator_for(graph))
