@@ -33,6 +33,7 @@ from functools import cached_property
 from itertools import chain, combinations
 from typing import Literal
 from weakref import WeakKeyDictionary
+from zlib import crc32
 
 from rapidfuzz import fuzz, process
 
@@ -378,16 +379,18 @@ def _deletions(text: str, depth: int) -> set[str]:
 class _Deletions:
     """Strings by their deletions (as many as :func:`_depth` says for their length), to
     find those within a few deletions on either side of a query: a symmetric deletion
-    dictionary, as in SymSpell. Kept compact: one sorted array of 64-bit items, a
-    32-bit hash of the string or of a deletion above the id of the string, with where
-    each value of the hash's top bits starts; a hash shared by chance only adds a
-    candidate, which rapidfuzz then scores."""
+    dictionary, as in SymSpell. Kept compact: one sorted array of 64-bit items, the CRC32
+    of the string or of a deletion above the id of the string, with where each value of
+    the hash's top bits starts; a hash shared by chance only adds a candidate, which
+    rapidfuzz then scores. CRC32 rather than ``hash()``, which differs from one process to
+    the next: the index is kept in snapshots (:mod:`kg.snapshot`) that another process
+    loads."""
 
     def __init__(self, items: Iterable[tuple[str, int]]) -> None:
         chunks = [array("Q") for _ in range(16)]  # sorted a sixteenth at a time
         for text, k in items:
             for v in _deletions(text, _depth(len(text))):
-                h = hash(v) & _LOW
+                h = crc32(v.encode())
                 chunks[h >> 28].append(h << 32 | k)
         self.items = array("Q")
         for chunk in chunks:
@@ -399,7 +402,7 @@ class _Deletions:
         ``q``, see :func:`_depth`) on either side, and a few more."""
         items, starts = self.items, self.starts
         for text in _deletions(q, min(depth, _depth(len(q)))):
-            h = hash(text) & _LOW
+            h = crc32(text.encode())
             end = starts[(h >> 18) + 1]
             at = bisect_left(items, h << 32, starts[h >> 18], end)
             while at < end and items[at] >> 32 == h:

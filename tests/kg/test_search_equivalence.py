@@ -18,7 +18,11 @@ space left out or typed inside a word), with a fixed seed, and the answers compa
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -27,6 +31,7 @@ import pytest
 from bench.generate import generate
 from bench.typos import agreement, misspelt, typo
 from kg import search as search_module
+from kg import snapshot
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.search import _Deletions, _deletions, _depth, index_for, search
@@ -78,6 +83,35 @@ def test_one_typo_still_finds_the_concept(generated: KnowledgeGraph) -> None:
         concept = rng.choice(concepts)
         query = typo(rng.choice((concept.label, *concept.aliases)), rng, 1)
         assert concept.id in [h.id for h in search(generated, query)], query
+
+
+def test_a_snapshot_searches_the_same_in_another_process(
+    generated: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """The index is kept in snapshots that another process loads (:mod:`kg.snapshot`):
+    nothing in it may depend on the process, as ``hash()`` of a string does."""
+    queries = misspelt(generated, 100, 1, seed=5)
+    want = [[[h.id, h.score, h.match] for h in search(generated, q)] for q in queries]
+    path = tmp_path / "graph.snapshot"
+    path.write_bytes(snapshot.dumps(generated, "key"))
+    code = (
+        "import json, sys\n"
+        "from kg import search, snapshot\n"
+        "graph = snapshot.loads(open(sys.argv[1], 'rb').read(), 'key')\n"
+        "queries = json.loads(sys.argv[2])\n"
+        "print(json.dumps([[[h.id, h.score, h.match] for h in search.search(graph, q)]"
+        " for q in queries]))\n"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(path), json.dumps(queries)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert json.loads(run.stdout) == want
 
 
 def test_the_deletion_dictionary_finds_every_near_string() -> None:
