@@ -99,6 +99,7 @@ def serve(args: argparse.Namespace) -> int:
     """
     import uvicorn
 
+    import api.app  # noqa: F401 - imported once here, before the workers fork, not in each
     from api.protocol import Bounds
     from api.reload import prepare
 
@@ -117,11 +118,13 @@ def serve(args: argparse.Namespace) -> int:
         origin = f"the store {settings.store_path} (revision {head})"
     else:
         # refuse to start on bad data, with the report
-        graph, _ = snapshot.load_graph(settings.data_dir, settings.cache_dir)
+        # a new snapshot is written by a forked copy, while this process goes on
+        graph, _ = snapshot.load_graph(settings.data_dir, settings.cache_dir, background=True)
         origin = str(settings.data_dir)
     prepare(graph)  # what the first requests would build, built once for every worker
-    gc.collect()
-    gc.freeze()  # the collector leaves the graph alone: no worker writes to its pages for it
+    # the collector leaves the graph alone from now on, so that no worker writes to its
+    # pages for it (a collection first would scan millions of objects for little)
+    gc.freeze()
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     s = graph.stats()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from typing import Any, NamedTuple, TypeGuard
 
 import networkx as nx
 
+from kg import pickling
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.files import Files
@@ -275,6 +277,8 @@ class _State:
     out: _Collector
     normalize: Callable[[str], str]
     cited: dict[tuple[str, tuple[int, int]], Citation]
+    folded: dict[str, str] = field(default_factory=dict)
+    """What ``normalize`` gives for each term, as far as known (it remembers them)."""
     concepts: dict[str, Concept] = field(default_factory=dict)
     concept_files: dict[str, tuple[str, int]] = field(default_factory=dict)
     raw_relations: list[_RawRelation] = field(default_factory=list)
@@ -379,6 +383,9 @@ class _ConceptFile:
     """Whether the file got as far as the duplicate-id check (it is a mapping)."""
     problems: tuple[Problem, ...] = ()
     terms: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    """The :func:`kg.ids.normalize_term` of each term (folded here, where the work on one
+    file is done, so that a load from disk folds them in two processes)."""
     looks: tuple[str, ...] = ()
     """The :func:`kg.ids.look_alike_key` of each term ("" for one with an invisible
     character, refused as such)."""
@@ -396,7 +403,7 @@ def _read_concept(
     out = _Collector()
     rel = f"concepts/{name}"
     shown = files.shown(rel)
-    cid = PurePosixPath(name).stem
+    cid = sys.intern(PurePosixPath(name).stem)
     doc = _read_yaml(files, rel, out)
     if doc is None:
         return _ConceptFile(cid, shown, tuple(out.problems), False)
@@ -530,16 +537,10 @@ def _read_concept(
         note = _note(doc, p, rel_, out)
         modality = _modality(doc, p, rel_, rtype if ok else None, out)
         if ok and rtype and target:
+            target = sys.intern(target)  # one string per id, however many relations name it
             raw_relations.append(
                 _RawRelation(
-                    Relation(
-                        source=cid,
-                        type=rtype,
-                        target=target,
-                        citations=rel_cits,
-                        note=note,
-                        modality=modality,
-                    ),
+                    _relation(cid, sys.intern(rtype), target, rel_cits, note, modality),
                     doc.where(p),
                     target,
                     rtype in _SYMMETRIC,
@@ -566,12 +567,50 @@ def _read_concept(
         True,
         tuple(out.problems),
         terms,
-        tuple("" if INVISIBLE.search(t) else look_alike_key(t) for t in terms),
+        *_folded(terms),
         kind if kind in KINDS else None,
         tuple(term_lines),
         tuple(raw_relations),
         concept,
     )
+
+
+def _folded(terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The :func:`kg.ids.normalize_term` and :func:`kg.ids.look_alike_key` of each term
+    ("" for one with an invisible character), each worked out once however often the
+    term comes (an alias often spells the id)."""
+    keys: dict[str, tuple[str, str]] = {}
+    for term in terms:
+        if term not in keys:
+            look = "" if INVISIBLE.search(term) else look_alike_key(term)
+            keys[term] = (normalize_term(term), look)
+    return tuple(keys[t][0] for t in terms), tuple(keys[t][1] for t in terms)
+
+
+_RELATION_FIELDS = set(Relation.model_fields)
+
+
+def _relation(
+    source: str,
+    type_: str,
+    target: str,
+    citations: tuple[Citation, ...],
+    note: str | None,
+    modality: Any,
+) -> Relation:
+    """``Relation(source=..., ...)`` of fields the checks above have checked, made
+    without pydantic checking them again; every relation shares one (frozen) set of
+    the fields given, where pydantic makes one for each: a load makes hundreds of
+    thousands of relations, and both cost seconds and a hundred megabytes there."""
+    fields = {
+        "source": source,
+        "type": type_,
+        "target": target,
+        "citations": citations,
+        "note": note,
+        "modality": modality,
+    }
+    return pickling.model(Relation, fields, _RELATION_FIELDS)
 
 
 def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str | None:
@@ -647,6 +686,7 @@ def _add_concept(found: _ConceptFile, state: _State) -> None:
         return
     state.out.problems.extend(found.problems)
     state.terms[cid] = found.terms
+    state.folded.update(zip(found.terms, found.keys, strict=True))
     state.looks[cid] = found.looks
     if found.kind is not None:
         state.kinds[cid] = found.kind
@@ -855,24 +895,30 @@ def _iter_concept_files(files: Files, out: _Collector) -> Iterator[str]:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector from running inside the block.
+    """Keep the cyclic garbage collector from running inside the block, and from
+    scanning what it made after it.
 
     A load makes millions of objects that all live on (the graph), none of them garbage;
     each collection the allocations set off would scan them all again, a third of a
-    large load's time. What the block leaves is collected by the next collection after it.
+    large load's time, and the first one after the block would scan them all once more
+    (a second and a half for 50,000 concepts). So the block ends with
+    :func:`gc.freeze`: every object is kept out of the collector's scans, as a server
+    does with its graph anyway, and is still freed when no longer referenced (only a
+    reference cycle among them would stay until :func:`gc.unfreeze`).
     """
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_on:
             gc.enable()
 
 
-def _remembered(normalize: Callable[[str], str]) -> Callable[[str], str]:
-    """``normalize``, remembering what it gave for each term."""
-    folded: dict[str, str] = {}
+def _remembered(normalize: Callable[[str], str], folded: dict[str, str]) -> Callable[[str], str]:
+    """``normalize``, remembering what it gave for each term in ``folded`` (where what
+    is known already may be put)."""
 
     def fold(term: str) -> str:
         key = folded.get(term)
@@ -894,8 +940,9 @@ def validate(
     with collector_paused():
         out = _Collector()
         sources = _load_sources(files, out)
-        normalize = _remembered(normalize)  # the checks and the graph fold each term alike
-        state = _State(files, sources, out, normalize, {} if cited is None else cited)
+        folded: dict[str, str] = {}
+        normalize = _remembered(normalize, folded)  # the checks and the graph fold alike
+        state = _State(files, sources, out, normalize, {} if cited is None else cited, folded)
         for name in _iter_concept_files(files, out):
             _load_concept(name, state)
         _check_terms(state)

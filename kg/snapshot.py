@@ -20,12 +20,13 @@ Changes are found by reading the bytes of every file (about a second for 50,000 
 files), never by modification times alone.
 
 The body is a :mod:`pickle` of the :class:`~kg.graph.KnowledgeGraph`, with what it
-builds for path finding. Unpickling runs code named in the file, which is safe only for a
-file this module wrote itself: a snapshot is only ever read from the local cache
-directory it was written to, never from anywhere else (a store shared by servers, a
-download), and its header and checksum are checked before it is unpickled. Pydantic
-models are pickled as their fields (:class:`_Pickler`), which loads them several times
-faster than pydantic's own pickling; the garbage collector is paused meanwhile.
+builds for path finding, and of its search index. Unpickling runs code named in the
+file, which is safe only for a file this module wrote itself: a snapshot is only ever
+read from the local cache directory it was written to, never from anywhere else (a
+store shared by servers, a download), and its header and checksum are checked before
+it is unpickled. Pydantic models are pickled as their fields, which loads them several
+times faster than pydantic's own pickling (:mod:`kg.pickling`); the garbage collector
+is paused meanwhile.
 
 A snapshot is written to a temporary file in the cache directory and renamed over the
 old one, so a reader sees the old snapshot or the new one, never part of one, and two
@@ -43,24 +44,22 @@ import contextlib
 import functools
 import hashlib
 import importlib.metadata
-import io
 import json
 import logging
 import os
 import pickle
 import sys
 import tempfile
+import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
 import pydantic
-from pydantic import BaseModel
 
+from kg import pickling, search
 from kg.errors import DataError, Problem
 from kg.files import DiskFiles
 from kg.graph import KnowledgeGraph
@@ -140,61 +139,45 @@ class Header:
         return json.dumps(self.__dict__, sort_keys=True).encode() + b"\n"
 
 
-def _model(cls: type[BaseModel], fields: dict[str, Any], state: tuple[Any, Any, Any]) -> Any:
-    """A pydantic model as :class:`_Pickler` wrote it: its fields, unvalidated (they
-    were valid when written), and pydantic's own attributes."""
-    made = object.__new__(cls)
-    object.__setattr__(made, "__dict__", fields)
-    object.__setattr__(made, "__pydantic_fields_set__", state[0])
-    object.__setattr__(made, "__pydantic_extra__", state[1])
-    object.__setattr__(made, "__pydantic_private__", state[2])
-    return made
-
-
-def _proxy(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(mapping)
-
-
-class _Pickler(pickle.Pickler):
-    """A pickler for graphs: pydantic models as their fields (one call each to load,
-    where pydantic's ``__setstate__`` takes several), read-only mappings as the
-    dictionaries they show. Models' identical field sets are written once (a frozen
-    model never changes its own)."""
-
-    def __init__(self, file: io.BytesIO) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._models: dict[type, bool] = {}
-        self._field_sets: dict[frozenset[str], set[str]] = {}
-
-    def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        if kind is MappingProxyType:
-            return _proxy, (dict(obj),)
-        is_model = self._models.get(kind)
-        if is_model is None:
-            is_model = self._models[kind] = isinstance(kind, type) and issubclass(kind, BaseModel)
-        if not is_model:
-            return NotImplemented
-        fields_set = obj.__pydantic_fields_set__
-        shared = self._field_sets.setdefault(frozenset(fields_set), fields_set)
-        state = (shared, obj.__pydantic_extra__, obj.__pydantic_private__)
-        return _model, (kind, obj.__dict__, state)
-
-
 def dumps(graph: KnowledgeGraph, key: str) -> bytes:
-    """The snapshot of ``graph`` (prepared for path finding first) for data ``key``."""
+    """The snapshot of ``graph`` for data ``key``, with what it builds for path finding
+    and its search index (:func:`kg.search.index_for`): both take seconds to build on a
+    large graph, and less to load."""
     graph.prepare()
-    body = io.BytesIO()
+    index = search.index_for(graph)
     with collector_paused():
-        _Pickler(body).dump(graph)
-    data = body.getvalue()
+        data = pickling.dumps((graph, index))
     header = Header(FORMAT, code_version(), key, len(data), hashlib.sha256(data).hexdigest())
     return MAGIC + header.encode() + data
 
 
-def loads(data: bytes, key: str) -> KnowledgeGraph | None:
+def loads(data: bytes, key: str | None) -> KnowledgeGraph | None:
     """The graph of the snapshot ``data`` if it is a whole snapshot of this format,
-    built by this code, from data ``key``; else None."""
+    built by this code, from data ``key``; else None. With ``key`` None, from any
+    data: the caller compares :func:`key_of` with the data's key before using it."""
+    header = _header(data)
+    if header is None or (key is not None and header.key != key):
+        return None
+    body = memoryview(data)[-header.size :] if header.size else memoryview(b"")
+    if hashlib.sha256(body).hexdigest() != header.checksum:
+        return None
+    try:
+        with collector_paused():
+            graph, index = pickle.loads(body)
+    except Exception:  # a checksum that matches a broken body: treated as none at all
+        LOG.warning("could not read the snapshot body; rebuilding it", exc_info=True)
+        return None
+    if not isinstance(graph, KnowledgeGraph) or not isinstance(index, search.SearchIndex):
+        return None
+    # kept with the graph, as index_for keeps the index it builds (kg.search has no
+    # other way to be handed one)
+    search._INDEXES[graph] = index
+    return graph
+
+
+def _header(data: bytes) -> Header | None:
+    """The header of the snapshot ``data``, if it is of this format, built by this code,
+    and followed by a body of the length it says; else None."""
     if not data.startswith(MAGIC):
         return None
     end = data.find(b"\n", len(MAGIC))
@@ -204,18 +187,15 @@ def loads(data: bytes, key: str) -> KnowledgeGraph | None:
         header = Header(**json.loads(data[len(MAGIC) : end]))
     except (ValueError, TypeError):
         return None
-    body = memoryview(data)[end + 1 :]
-    if (header.format, header.code, header.key) != (FORMAT, code_version(), key):
+    if (header.format, header.code) != (FORMAT, code_version()):
         return None
-    if header.size != len(body) or hashlib.sha256(body).hexdigest() != header.checksum:
-        return None
-    try:
-        with collector_paused():
-            graph = pickle.loads(body)
-    except Exception:  # a checksum that matches a broken body: treated as none at all
-        LOG.warning("could not read the snapshot body; rebuilding it", exc_info=True)
-        return None
-    return graph if isinstance(graph, KnowledgeGraph) else None
+    return header if header.size == len(data) - end - 1 else None
+
+
+def key_of(data: bytes) -> str | None:
+    """The data key in the header of the snapshot ``data`` (None if it has none)."""
+    header = _header(data)
+    return None if header is None else header.key
 
 
 def read(path: Path, key: str) -> KnowledgeGraph | None:
@@ -288,27 +268,62 @@ MIN_BYTES = 2_000_000
 start, which takes a fraction of a second, and gets no snapshot."""
 
 
+def write_later(path: Path, key: str, graph: KnowledgeGraph) -> None:
+    """:func:`write`, done by a forked copy of this process, so that the caller goes on
+    at once (a server starts serving while its snapshot is written); what the graph
+    builds for path finding and its search index, which the snapshot holds, are built
+    here first. The copy shares
+    the graph's memory, copying the pages it touches, and ends when done; it is forked
+    twice, so that it is no child of the caller's to wait for. Where this process
+    cannot fork safely (another thread runs), the snapshot is written at once."""
+    graph.prepare()  # here, so that the caller has them too
+    search.index_for(graph)
+    _LOADED[(str(path), key)] = graph
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        write(path, key, graph)
+        return
+    pid = os.fork()
+    if pid == 0:
+        status = 1
+        try:
+            if os.fork() == 0:
+                status = 0 if write(path, key, graph) else 1
+            else:
+                status = 0
+        finally:
+            os._exit(status)
+    os.waitpid(pid, 0)
+
+
 def cached(
-    path: Path, key: str, build: Callable[[], KnowledgeGraph], size: int
+    path: Path,
+    key: str,
+    build: Callable[[], KnowledgeGraph],
+    size: int,
+    background: bool = False,
 ) -> tuple[KnowledgeGraph, bool]:
     """The graph of the snapshot at ``path`` for ``key``, or else ``build()``, whose
     graph is then written there (if the data's ``size`` in bytes is at least
-    :data:`MIN_BYTES`); and whether it came from the snapshot. ``build``'s errors
-    (:class:`~kg.errors.DataError`) pass through, and nothing is written."""
+    :data:`MIN_BYTES`; by :func:`write_later` if ``background``); and whether it came
+    from the snapshot. ``build``'s errors (:class:`~kg.errors.DataError`) pass
+    through, and nothing is written."""
     if size < MIN_BYTES:
         return build(), False
     graph = read(path, key)
     if graph is not None:
         return graph, True
     graph = build()
-    write(path, key, graph)
+    (write_later if background else write)(path, key, graph)
     return graph, False
 
 
-def load_graph(data_dir: str | Path, cache_dir: Path | None = None) -> tuple[KnowledgeGraph, bool]:
+def load_graph(
+    data_dir: str | Path, cache_dir: Path | None = None, background: bool = False
+) -> tuple[KnowledgeGraph, bool]:
     """:func:`kg.load.load_graph` of ``data_dir`` through its snapshot in
-    ``cache_dir`` (default :func:`~kg.settings.default_cache_dir`), and whether the
-    snapshot was used.
+    ``cache_dir`` (default: the ``KG_CACHE_DIR`` setting), and whether the snapshot was
+    used. With ``background``, a new snapshot is written by a forked copy of this
+    process (:func:`write_later`).
 
     Every file the loader reads is read once, hashed, and (when the snapshot does not
     fit) validated from those same bytes, so a snapshot always holds the graph of the
@@ -318,10 +333,65 @@ def load_graph(data_dir: str | Path, cache_dir: Path | None = None) -> tuple[Kno
     root = Path(data_dir)
     if not root.is_dir():
         raise DataError([Problem(str(root), 1, "data directory does not exist")])
-    files = DiskFiles.scan(root)
     path = snapshot_path(cache_dir or Settings().cache_dir, "data", root)
+    if path.is_file() and forking_helps() and not _remembered(path):
+        graph = _read_while_hashing(path, root)
+        if graph is not None:
+            return graph, True
+    files = DiskFiles.scan(root)
     size = sum(len(content or b"") for _, _, content in files.scanned())
-    return cached(path, directory_key(files), lambda: validate(files), size)
+    return cached(path, directory_key(files), lambda: validate(files), size, background)
+
+
+def forking_helps() -> bool:
+    """Whether work can be shared with a forked copy of this process: it may fork (no
+    other thread runs, which might hold a lock the copy would find held forever) and
+    has more than one processor to run on."""
+    return (
+        hasattr(os, "fork") and threading.active_count() == 1 and len(os.sched_getaffinity(0)) > 1
+    )
+
+
+def _remembered(path: Path) -> bool:
+    """Whether this process remembers a graph it loaded from the snapshot ``path``."""
+    return any(where == str(path) for where, _ in list(_LOADED.keys()))
+
+
+def _read_while_hashing(path: Path, root: Path) -> KnowledgeGraph | None:
+    """The graph of the snapshot at ``path`` if it fits the data directory ``root``,
+    which a forked copy of this process reads and hashes meanwhile (on two processors,
+    the time to hash the files is hidden behind the time to load the snapshot); None
+    if it does not fit, after which the caller reads the files itself."""
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: the key and size of the data, on one line, then the end
+        status = 1
+        try:
+            os.close(readable)
+            files = DiskFiles.scan(root)
+            size = sum(len(content or b"") for _, _, content in files.scanned())
+            os.write(writable, f"{directory_key(files)} {size}".encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writable)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    key = key_of(data)
+    graph = loads(data, None) if key is not None else None
+    with os.fdopen(readable, "rb") as answer:
+        said = answer.read().decode().split()
+    _, status = os.waitpid(pid, 0)
+    if status != 0 or len(said) != 2 or graph is None:
+        return None
+    if said[0] != key or int(said[1]) < MIN_BYTES:
+        return None  # the files changed since the snapshot was written
+    _LOADED[(str(path), key)] = graph
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return graph
 
 
 def load_store_state(

@@ -362,3 +362,102 @@ def test_a_store_snapshot_skips_validation_of_an_unchanged_head(
     _fresh_process_state()
     Curator(open_store(tmp_path / "kg.sqlite3", GOOD)).load()
     assert built["count"] == 1
+
+
+def test_the_search_index_comes_back_with_the_graph(data: Path, cache: Path) -> None:
+    from kg import search
+
+    first, _ = _load(data, cache)
+    second, used = _load(data, cache)
+    assert used
+    assert search._INDEXES.get(second) is not None  # not built again on first use
+    assert [h.id for h in search.search(second, "mesa optimiser")] == [
+        h.id for h in search.search(first, "mesa optimiser")
+    ]
+
+
+_BACKGROUND = """
+import sys
+from pathlib import Path
+import kg.snapshot as snapshot
+snapshot.MIN_BYTES = 0
+graph, used = snapshot.load_graph(sys.argv[1], Path(sys.argv[2]), background=True)
+assert not used and "adjacency" in vars(graph)
+print(len(graph))
+"""
+
+
+def test_a_snapshot_can_be_written_in_the_background(data: Path, cache: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    # a process of its own: one with other threads (the test runner's) writes at once
+    done = subprocess.run(
+        [sys.executable, "-c", _BACKGROUND, str(data), str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.strip() == str(len(load_graph(data)))
+    deadline = time.monotonic() + 60
+    while not list(cache.glob("*.snapshot")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    (stored,) = cache.glob("*.snapshot")
+    while [p for p in cache.iterdir() if p.name.endswith(".tmp")]:
+        time.sleep(0.1)  # renamed into place only once whole
+    key = snapshot.directory_key(DiskFiles.scan(data))
+    graph = snapshot.loads(stored.read_bytes(), key)
+    assert graph is not None and graph.content() == load_graph(data).content()
+
+
+_HASHED_ELSEWHERE = """
+import json, sys
+from pathlib import Path
+import kg.snapshot as snapshot
+snapshot.MIN_BYTES = 0
+data, cache = Path(sys.argv[1]), Path(sys.argv[2])
+calls = []
+read_while_hashing = snapshot._read_while_hashing
+def counted(*args):
+    graph = read_while_hashing(*args)
+    calls.append(graph is not None)
+    return graph
+snapshot._read_while_hashing = counted
+out = {}
+for step in ("cold", "warm", "changed", "again"):
+    if step == "changed":
+        concept = data / "concepts" / "evolution.yaml"
+        concept.write_text(concept.read_text().replace("The process", "A process"))
+    snapshot._LOADED.clear()
+    graph, used = snapshot.load_graph(data, cache)
+    out[step] = [used, graph.concept("evolution").definition, list(calls)]
+    calls.clear()
+print(json.dumps(out))
+"""
+
+
+def test_a_process_on_two_processors_hashes_the_files_while_it_loads_the_snapshot(
+    data: Path, cache: Path
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    # a process of its own, with one thread: it may fork
+    done = subprocess.run(
+        [sys.executable, "-c", _HASHED_ELSEWHERE, str(data), str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    steps = json.loads(done.stdout)
+    old, new = "The process that selects", "A process that selects"
+    assert steps["cold"][:2] == [False, old + " organisms by fitness."]
+    assert steps["cold"][2] == []  # no snapshot yet: nothing to load meanwhile
+    assert steps["warm"] == [True, old + " organisms by fitness.", [True]]
+    # the copy's key differs from the snapshot's: not served, validated instead
+    assert steps["changed"] == [False, new + " organisms by fitness.", [False]]
+    assert steps["again"] == [True, new + " organisms by fitness.", [True]]
