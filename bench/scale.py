@@ -33,6 +33,28 @@ this one process, measures and prints one JSON line:
   exporting (``rss_after_load_mb`` after loading only); the export streams, so it adds
   little. The triples held for the comparison come after, and ``peak_rss_end_mb``
   includes them.
+- ``snapshot_write_s``, ``snapshot_load_s``, ``snapshot_mb``: writing the graph's
+  snapshot (:mod:`kg.snapshot`) and reading it back, in this process.
+
+With ``--startup``, only how ``kg serve`` starts is measured instead, each time as a
+server process of its own, started as the README starts it (with ``--data DIR``, the
+log level at warning), its snapshots in a temporary cache directory:
+
+- ``cold_start_s``: from starting ``kg serve`` on the data directory, with no snapshot,
+  to ``/v1/ready`` answering 200 (every file read, parsed and validated, the snapshot
+  written, the graph prepared, the app built); ``warm_start_s``: the same again, from
+  the snapshot; ``python_start_s``: starting Python and importing the app, the floor
+  of both; ``snapshot_written_s``: from the cold start to the snapshot being on disk
+  (written by a forked copy of the server while it serves);
+- ``serve_rss_mb``, ``serve_pss_mb``, ``serve_uss_mb``: the memory of the one server
+  process after the warm start, from ``/proc/PID/smaps_rollup`` (PSS counts a page
+  shared by n processes as 1/n of it; USS is what is the process's alone);
+- with ``--workers N`` (default 2): ``workers_start_s``, the warm start of ``kg serve
+  --workers N``; ``workers_pss_mb`` and ``workers_uss_mb``, each worker's memory, and
+  ``workers_parent_pss_mb``, the supervisor's (which loaded the graph and forked the
+  workers); ``workers_total_pss_mb``, their sum: what the N workers cost together.
+  The ``_after`` keys give the same after ``--requests`` lookups and relate queries
+  spread over the workers, which copy the pages whose objects they touch.
 """
 
 from __future__ import annotations
@@ -41,11 +63,16 @@ import argparse
 import gc
 import json
 import math
+import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,8 +80,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench.generate import FILLER, generate
+from bench.http import free_port
 from bench.typos import agreement, misspelt
+from kg import snapshot
 from kg.annotate import annotate, annotator_for
+from kg.files import DiskFiles
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.paths import prepare as prepare_paths
@@ -79,6 +109,18 @@ KEYS = (
     "annotator_s",
 )
 """The figures every run reports (others are added for context)."""
+
+STARTUP_KEYS = (
+    "concepts",
+    "relations",
+    "cold_start_s",
+    "warm_start_s",
+    "python_start_s",
+    "serve_pss_mb",
+    "workers_start_s",
+    "workers_total_pss_mb",
+)
+"""The figures every ``--startup`` run reports."""
 
 
 def peak_rss_mb() -> float:
@@ -236,6 +278,20 @@ def measure(
         )
     out["peak_rss_mb"] = peak_rss_mb()
 
+    with tempfile.TemporaryDirectory(prefix="kg-scale-snapshot-") as tmp:
+        path = Path(tmp) / "graph.snapshot"
+        key = snapshot.directory_key(DiskFiles.scan(data_dir))
+        write_s, _ = _timed(lambda: snapshot.write(path, key, graph))
+        snapshot._LOADED.clear()  # read it from the file, as a new process would
+        read_s, again = _timed(lambda: snapshot.read(path, key))
+        assert again is not None and again.stats() == graph.stats()
+        out.update(
+            snapshot_write_s=round(write_s, 3),
+            snapshot_load_s=round(read_s, 3),
+            snapshot_mb=round(path.stat().st_size / 1e6, 1),
+        )
+        del again
+
     prefixes = Namespaces(BASE_IRI).prefixes()
     if baseline == "store":
         store = ox.Store()
@@ -265,6 +321,162 @@ def measure(
     return out
 
 
+def memory_mb(pid: int) -> dict[str, float]:
+    """RSS, PSS and USS (private clean and dirty pages) of process ``pid``, in MB, from
+    ``/proc/PID/smaps_rollup``."""
+    kib: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, value = line.partition(":")
+        kib[name] = int(value.split()[0])
+    uss = kib["Private_Clean"] + kib["Private_Dirty"]
+    return {
+        "rss": round(kib["Rss"] / 1024, 1),
+        "pss": round(kib["Pss"] / 1024, 1),
+        "uss": round(uss / 1024, 1),
+    }
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from ``/proc``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return sorted(found)
+
+
+def stop(proc: subprocess.Popen[bytes], grace: float) -> None:
+    """Stop a server with SIGTERM (a graceful stop); kill it after ``grace`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            answer.read()
+            return int(answer.status)
+    except urllib.error.HTTPError as e:
+        return int(e.code)
+
+
+def start_server(
+    data_dir: Path, cache_dir: Path, workers: int, wait: float
+) -> tuple[subprocess.Popen[bytes], str, float]:
+    """``kg serve`` on ``data_dir`` with snapshots in ``cache_dir``: the process, its base
+    URL, and the seconds from starting it to ``/v1/ready`` answering 200 (every worker
+    answering, with several)."""
+    port = free_port()
+    command = [sys.executable, "-m", "kg.cli", "serve", "--data", str(data_dir)]
+    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    env = {**os.environ, "KG_CACHE_DIR": str(cache_dir)}
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    deadline = started + wait
+    while True:
+        try:
+            if _get(base + "/v1/ready") == 200:
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.perf_counter() > deadline:
+            stop(proc, 15)
+            raise RuntimeError(f"kg serve did not start (exit code {proc.returncode})")
+        time.sleep(0.05)
+    ready = time.perf_counter() - started
+    if workers > 1:  # the first worker answered; wait for all of them to be up
+        while len(children(proc.pid)) < workers and time.perf_counter() < deadline:
+            time.sleep(0.05)
+    return proc, base, ready
+
+
+def load_workers(base: str, graph_ids: list[str], count: int, seed: int) -> None:
+    """``count`` requests spread over fresh connections (so over the workers): concept
+    lookups and relate queries on random ids."""
+    rng = random.Random(f"startup-{seed}")
+    for i in range(count):
+        a, b = rng.sample(graph_ids, 2)
+        if i % 2:
+            _get(f"{base}/v1/concepts/{urllib.parse.quote(a)}")
+        else:
+            _get(f"{base}/v1/relate?x={urllib.parse.quote(a)}&y={urllib.parse.quote(b)}")
+
+
+def measure_startup(
+    data_dir: Path, workers: int, requests: int, seed: int, wait: float = 600
+) -> dict[str, Any]:
+    """The figures of ``--startup`` (see the module's docstring)."""
+    out: dict[str, Any] = {}
+    floor, _ = _timed(
+        lambda: subprocess.run(
+            [sys.executable, "-c", "import api.app, api.serve, kg.snapshot"], check=True
+        )
+    )
+    out["python_start_s"] = round(floor, 2)
+    with tempfile.TemporaryDirectory(prefix="kg-scale-cache-") as cache:
+        cache_dir = Path(cache)
+        proc, base, cold = start_server(data_dir, cache_dir, 1, wait)
+        started = time.perf_counter() - cold
+        # the snapshot is written by a forked copy of the server: wait for it (small
+        # data gets none)
+        size = sum(p.stat().st_size for p in data_dir.glob("*/*") if p.is_file())
+        while size >= snapshot.MIN_BYTES and (
+            not list(cache_dir.glob("*.snapshot")) or list(cache_dir.glob("*.tmp"))
+        ):
+            if time.perf_counter() - started > wait:
+                raise RuntimeError("kg serve wrote no snapshot")
+            time.sleep(0.05)
+        out["snapshot_written_s"] = round(time.perf_counter() - started, 2)
+        stop(proc, 30)
+        proc, base, warm = start_server(data_dir, cache_dir, 1, wait)
+        try:
+            health = json.loads(urllib.request.urlopen(base + "/v1/health", timeout=30).read())
+            memory = memory_mb(proc.pid)
+        finally:
+            stop(proc, 30)
+        out.update(
+            concepts=int(health["concepts"]),
+            relations=int(health["relations"]),
+            cold_start_s=round(cold, 2),
+            warm_start_s=round(warm, 2),
+            serve_rss_mb=memory["rss"],
+            serve_pss_mb=memory["pss"],
+            serve_uss_mb=memory["uss"],
+        )
+        ids = [p.stem for p in sorted((data_dir / "concepts").glob("*.yaml"))]
+        proc, base, started = start_server(data_dir, cache_dir, workers, wait)
+        try:
+            out.update(workers=workers, workers_start_s=round(started, 2))
+            for suffix in ("", "_after"):
+                if suffix:
+                    load_workers(base, ids, requests, seed)
+                kids = [memory_mb(pid) for pid in children(proc.pid)]
+                parent = memory_mb(proc.pid)
+                out[f"workers_pss_mb{suffix}"] = [k["pss"] for k in kids]
+                out[f"workers_uss_mb{suffix}"] = [k["uss"] for k in kids]
+                out[f"workers_rss_mb{suffix}"] = [k["rss"] for k in kids]
+                out[f"workers_parent_pss_mb{suffix}"] = parent["pss"]
+                total = parent["pss"] + sum(k["pss"] for k in kids)
+                out[f"workers_total_pss_mb{suffix}"] = round(total, 1)
+            out["requests"] = requests
+        finally:
+            stop(proc, 30)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.scale", description=__doc__.splitlines()[0]
@@ -285,6 +497,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mb", type=float, default=1.0, help="size of the annotated text")
     parser.add_argument("--rounds", type=int, default=3, help="annotation rounds (best is kept)")
     parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="measure only how kg serve starts: cold, from its snapshot, and with "
+        "--workers, with the memory of each process",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (--startup)")
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=400,
+        help="requests sent to the workers before measuring them again (--startup)",
+    )
+    parser.add_argument(
         "--baseline",
         choices=("serialize", "store"),
         default="serialize",
@@ -303,13 +528,17 @@ def main(argv: list[str] | None = None) -> int:
             generate_s, _ = _timed(
                 lambda: generate(data_dir, args.concepts, args.relations, args.seed)
             )
-        figures = measure(data_dir, args.pairs, args.seed, args.mb, args.rounds, args.baseline)
+        if args.startup:
+            figures = measure_startup(data_dir, args.workers, args.requests, args.seed)
+        else:
+            figures = measure(data_dir, args.pairs, args.seed, args.mb, args.rounds, args.baseline)
     line = {
-        "bench": "scale",
+        "bench": "scale-startup" if args.startup else "scale",
         "seed": args.seed,
         "generate_s": None if generate_s is None else round(generate_s, 2),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    line.update({k: figures[k] for k in KEYS})
+    line.update({k: figures[k] for k in (STARTUP_KEYS if args.startup else KEYS)})
     line.update({k: v for k, v in figures.items() if k not in line})
     print(json.dumps(line))
     return 0

@@ -157,3 +157,45 @@ def test_scale_prints_one_json_line_of_positive_figures() -> None:
     assert figures["export_ratio"] == pytest.approx(
         figures["turtle_export_s"] / figures["oxigraph_dump_s"], rel=0.2
     )
+
+
+def test_scale_reports_the_snapshot_it_writes_and_reads(generated: Path) -> None:
+    figures = bench.scale.measure(
+        generated, pairs=5, seed=1, mb=0.01, rounds=1, baseline="serialize"
+    )
+    assert figures["snapshot_write_s"] > 0 and figures["snapshot_load_s"] > 0
+    assert figures["snapshot_mb"] > 0
+
+
+@pytest.mark.slow
+def test_startup_prints_cold_warm_and_workers_figures() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.scale",
+            "--concepts",
+            "200",
+            "--relations",
+            "800",
+            "--startup",
+            "--requests",
+            "20",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    (line,) = done.stdout.splitlines()
+    figures = json.loads(line)
+    assert set(bench.scale.STARTUP_KEYS) <= set(figures)
+    assert (figures["concepts"], figures["relations"]) == (200, 800)
+    for key in bench.scale.STARTUP_KEYS:
+        assert isinstance(figures[key], int | float) and figures[key] > 0, key
+    assert len(figures["workers_pss_mb"]) == figures["workers"] == 2
+    # the workers share the pages of the process that loaded the graph and forked them
+    for uss, rss in zip(figures["workers_uss_mb"], figures["workers_rss_mb"], strict=True):
+        assert uss < rss / 2
+    assert figures["workers_total_pss_mb"] < sum(figures["workers_rss_mb"])
