@@ -9,8 +9,9 @@ space left out or typed inside a word), with a fixed seed, and the answers compa
 - with two typos the whole list is the same for at least 95% of the queries on a
   generated graph of 2,000 concepts (measured 98-99%), and for at least 80% with the
   candidates cut to 300 forms (measured 86-88%), which makes the graph's common words
-  as common for the budget as they are at 50,000 concepts with the real one
-  (``python -m bench.scale`` measures 85-89% there). The lists differ by fuzzy hits
+  as common for the budget as they are at 50,000 concepts with the real one (there,
+  84% of ``python -m bench.scale``'s 200, 85-89% of samples of 300, with the first hit
+  the same for every one-typo query). The lists differ by fuzzy hits
   low in the list, ratios of 72-80, that share only a common word with the query, or
   none (see :class:`kg.search._Words`);
 - a graph with few names (the shipped data) has every name compared: the same lists.
