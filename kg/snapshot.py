@@ -36,6 +36,12 @@ fails (a read-only cache directory) is logged and the graph served all the same.
 Within one process the last graph loaded for each directory or store is remembered
 (weakly): a process forked after loading it (``kg serve --workers N``) gets the same
 objects when it loads the same data, and shares their memory with its parent.
+
+Data under :data:`MIN_BYTES` (the shipped data) is validated at every start and gets
+no snapshot; a cache directory keeps the :data:`KEEP` snapshots last used. ``kg serve``
+writes a new snapshot in a forked copy of itself while it starts serving
+(:func:`write_later`), and on two processors a warm start hashes the files in a forked
+copy while it loads the snapshot, which it serves only if the two keys match.
 """
 
 from __future__ import annotations
