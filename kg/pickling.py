@@ -17,11 +17,15 @@ from __future__ import annotations
 import io
 import pickle
 from types import MappingProxyType
-from typing import IO, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class _Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...
 
 
 def model(
@@ -56,7 +60,7 @@ class Pickler(pickle.Pickler):
     """A pickler that writes pydantic models as their fields and read-only mappings as
     dictionaries (see the module's docstring)."""
 
-    def __init__(self, file: IO[bytes]) -> None:
+    def __init__(self, file: _Writable) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._models: dict[type, bool] = {}
         self._field_sets: dict[frozenset[str], set[str]] = {}

@@ -50,6 +50,7 @@ import contextlib
 import functools
 import hashlib
 import importlib.metadata
+import io
 import json
 import logging
 import os
@@ -62,6 +63,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pydantic
 
@@ -74,7 +76,7 @@ from kg.settings import Settings
 
 LOG = logging.getLogger("kg.snapshot")
 
-FORMAT = 1
+FORMAT = 2
 """The layout of a snapshot; raised when it changes, which makes every snapshot stale."""
 
 MAGIC = b"alignment-kg snapshot\n"
@@ -145,16 +147,51 @@ class Header:
         return json.dumps(self.__dict__, sort_keys=True).encode() + b"\n"
 
 
-def dumps(graph: KnowledgeGraph, key: str) -> bytes:
-    """The snapshot of ``graph`` for data ``key``, with what it builds for path finding
-    and its search index (:func:`kg.search.index_for`): both take seconds to build on a
-    large graph, and less to load."""
+HEADER_SPACE = 1024
+"""Bytes kept for the magic and the header line (padded with spaces), so that the body
+can be written first, as it is pickled, and the header, which holds the body's length
+and digest, after it."""
+
+
+class _Body:
+    """Where a snapshot's body is pickled to: the file, with the length and SHA-256
+    digest of what went in (the body is never held in memory whole)."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.size = 0
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        self.digest.update(data)
+        return self.file.write(data)
+
+
+def dump(graph: KnowledgeGraph, key: str, file: BinaryIO) -> None:
+    """Write the snapshot of ``graph`` for data ``key`` into the seekable ``file``, with
+    what the graph builds for path finding and its search index
+    (:func:`kg.search.index_for`): both take seconds to build on a large graph, and less
+    to load."""
     graph.prepare()
     index = search.index_for(graph)
+    file.write(b" " * HEADER_SPACE)
+    body = _Body(file)
     with collector_paused():
-        data = pickling.dumps((graph, index))
-    header = Header(FORMAT, code_version(), key, len(data), hashlib.sha256(data).hexdigest())
-    return MAGIC + header.encode() + data
+        pickling.Pickler(body).dump((graph, index))
+    header = Header(FORMAT, code_version(), key, body.size, body.digest.hexdigest())
+    line = MAGIC + header.encode()[:-1]
+    if len(line) >= HEADER_SPACE:
+        raise ValueError("snapshot header too long")
+    file.seek(0)
+    file.write(line.ljust(HEADER_SPACE - 1) + b"\n")
+
+
+def dumps(graph: KnowledgeGraph, key: str) -> bytes:
+    """The snapshot of ``graph`` for data ``key`` (see :func:`dump`)."""
+    out = io.BytesIO()
+    dump(graph, key, out)
+    return out.getvalue()
 
 
 def loads(data: bytes, key: str | None) -> KnowledgeGraph | None:
@@ -228,11 +265,10 @@ def write(path: Path, key: str, graph: KnowledgeGraph) -> bool:
     _LOADED[(str(path), key)] = graph
     temporary = None
     try:
-        data = dumps(graph, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         with os.fdopen(handle, "wb") as f:
-            f.write(data)
+            dump(graph, key, f)
         os.replace(temporary, path)
     except Exception as e:  # a cache that cannot be written is no reason not to serve
         LOG.warning("could not write the snapshot %s: %s", path, e)
