@@ -440,9 +440,11 @@ def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes, told: 
     run through a denial, so without these an answer would miss the point."""
     lines: list[str] = []
     for a, b in ((r.x, r.y), (r.y, r.x)):
-        above = graph.up_tree(b.id)
-        for rel in graph.relations_of(a.id):
-            if not rel.negated or rel.source != a.id or rel in told.relations:
+        denials = [rel for rel in graph.relations_of(a.id) if rel.negated and rel.source == a.id]
+        # every ancestor of b, only when there is a denial to weigh against them
+        above = graph.up_tree(b.id) if denials else {}
+        for rel in denials:
+            if rel in told.relations:
                 continue
             same = [
                 s
