@@ -314,10 +314,10 @@ def write_later(path: Path, key: str, graph: KnowledgeGraph) -> None:
     """:func:`write`, done by a forked copy of this process, so that the caller goes on
     at once (a server starts serving while its snapshot is written); what the graph
     builds for path finding and its search index, which the snapshot holds, are built
-    here first. The copy shares
-    the graph's memory, copying the pages it touches, and ends when done; it is forked
-    twice, so that it is no child of the caller's to wait for. Where this process
-    cannot fork safely (another thread runs), the snapshot is written at once."""
+    here first. The copy shares the graph's memory, copying the pages it touches, runs
+    at the lowest priority, and ends when done; it is forked twice, so that it is no
+    child of the caller's to wait for. Where this process cannot fork safely (another
+    thread runs), the snapshot is written at once."""
     graph.prepare()  # here, so that the caller has them too
     search.index_for(graph)
     _LOADED[(str(path), key)] = graph
@@ -329,6 +329,7 @@ def write_later(path: Path, key: str, graph: KnowledgeGraph) -> None:
         status = 1
         try:
             if os.fork() == 0:
+                os.nice(19)  # the server's own start comes first
                 status = 0 if write(path, key, graph) else 1
             else:
                 status = 0
