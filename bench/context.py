@@ -14,9 +14,10 @@ Two sets of questions, both written from the sources:
 - the descriptive questions of ``tests/quality/descriptive.yaml`` (a concept described
   without being named, with the ids that count as right): the context holds what it
   needs when it defines one of them; recall is also given for each ``split`` (``tune``:
-  the questions the describe helper tuned on and :data:`kg.context.BESIDE_WORDS` was
-  chosen on; ``held_out``: written after). Its ``none`` questions (about what the graph does
-  not hold) should get a context with no facts; ``none_empty`` is the share that do.
+  the questions kg.describe was tuned on; ``held_out_2`` and ``held_out_3``: written
+  blind by other authors, see the file's header). Its ``none`` questions (about what the
+  graph does not hold) should get a context with no facts; ``none_empty`` is the share
+  that do.
 
 Prints one JSON line: for each budget, each measure's recall (the share of needed
 concepts held, over all questions), how many ``about`` concepts were missed, and the mean
