@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from kg.ask import Intent
 from kg.explain import Footnotes, sentence, shared_how
 from kg.graph import KnowledgeGraph
 from kg.model import Citation as KGCitation
@@ -301,19 +302,7 @@ class AnnotateOut(BaseModel):
 
 class AskOut(BaseModel):
     question: str = Field(description="the question as read, white space collapsed")
-    intent: Literal[
-        "define",
-        "relate",
-        "difference",
-        "examples",
-        "yes_no",
-        "which",
-        "why",
-        "how",
-        "what_happens",
-        "describe",
-        "unknown",
-    ] = Field(
+    intent: Intent = Field(
         description="what the question asks: define, relate, difference, examples; yes_no "
         "(the answer opens with its verdict), which (it names the right option "
         "first), why (reasons, premises first), how (the mechanism), "

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, get_args
 from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
@@ -108,19 +108,7 @@ Intent = Literal[
     "describe",
     "unknown",
 ]
-INTENTS: tuple[Intent, ...] = (
-    "define",
-    "relate",
-    "difference",
-    "examples",
-    "yes_no",
-    "which",
-    "why",
-    "how",
-    "what_happens",
-    "describe",
-    "unknown",
-)
+INTENTS: tuple[Intent, ...] = get_args(Intent)
 MAX_QUESTION = 500
 """Longest question, in characters, that is read."""
 FUZZY_CUTOFF = 88.0
