@@ -37,8 +37,9 @@ this one process, measures and prints one JSON line:
   snapshot (:mod:`kg.snapshot`) and reading it back, in this process.
 
 With ``--startup``, only how ``kg serve`` starts is measured instead, each time as a
-server process of its own, started as the README starts it (with ``--data DIR``, the
-log level at warning), its snapshots in a temporary cache directory:
+server process of its own, started as the README starts it (with ``--data DIR`` and
+the default logging: log level info, the access log on, written to /dev/null), its
+snapshots in a temporary cache directory:
 
 - ``cold_start_s``: from starting ``kg serve`` on the data directory, with no snapshot,
   to ``/v1/ready`` answering 200 (every file read, parsed and validated, the snapshot
@@ -378,13 +379,13 @@ def start_server(
     answering, with several)."""
     port = free_port()
     command = [sys.executable, "-m", "kg.cli", "serve", "--data", str(data_dir)]
-    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command += ["--port", str(port)]  # the defaults a user gets: log level info, access log on
     if workers > 1:
         command += ["--workers", str(workers)]
     env = {**os.environ, "KG_CACHE_DIR": str(cache_dir)}
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = started + wait
     while True:
         try:
