@@ -72,6 +72,29 @@ def server(command: list[str], port: int, env: dict[str, str], wait: float = 120
             stop(proc, 15)
 
 
+def _stat_ppid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    # the command name, in parentheses, may hold spaces and parentheses
+    return int(text[text.rindex(")") + 2 :].split()[1])
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, read from ``/proc/*/stat``.
+
+    >>> children(2 ** 22 + 1)
+    []
+    """
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and _stat_ppid(int(entry)) == pid:
+            found.append(int(entry))
+    return sorted(found)
+
+
 def stop(proc: subprocess.Popen[Any], grace: float) -> None:
     """Stop a server as Ctrl-C would; kill it if it has not stopped after ``grace`` s."""
     if proc.poll() is not None:

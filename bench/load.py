@@ -66,7 +66,7 @@ from typing import Any
 
 import httpx
 
-from bench.http import free_port, server
+from bench.http import children, free_port, server
 from kg.rdf import SKOS
 from kg.settings import Settings
 
@@ -90,29 +90,6 @@ SAMPLES_PER_ROUTE = 5
 
 
 # --- memory -------------------------------------------------------------------------
-
-
-def _stat_ppid(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            text = f.read()
-    except OSError:
-        return None
-    # the command name, in parentheses, may hold spaces and parentheses
-    return int(text[text.rindex(")") + 2 :].split()[1])
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``, read from ``/proc/*/stat``.
-
-    >>> children(2 ** 22 + 1)
-    []
-    """
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and _stat_ppid(int(entry)) == pid:
-            found.append(int(entry))
-    return sorted(found)
 
 
 def process_tree(pid: int) -> list[int]:

@@ -81,7 +81,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench.generate import FILLER, generate
-from bench.http import free_port
+from bench.http import children, free_port
 from bench.typos import agreement, misspelt
 from kg import snapshot
 from kg.annotate import annotate, annotator_for
@@ -335,20 +335,6 @@ def memory_mb(pid: int) -> dict[str, float]:
         "pss": round(kib["Pss"] / 1024, 1),
         "uss": round(uss / 1024, 1),
     }
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (from ``/proc``)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return sorted(found)
 
 
 def stop(proc: subprocess.Popen[bytes], grace: float) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.http import free_port, stop
+from bench.http import children, free_port, stop
 
 
 def _get(url: str) -> tuple[int, dict[str, object]]:
@@ -57,20 +57,6 @@ def test_refuses_bad_data(tmp_path: Path) -> None:
     assert "missing sources file" in done.stderr
 
 
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (from /proc)."""
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(entry.name))
-    return kids
-
-
 @pytest.mark.slow
 def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
     port = free_port()
@@ -101,7 +87,7 @@ def test_workers_are_separate_processes_that_all_answer(tmp_path: Path) -> None:
                     # forked from the server process: the same command line as it
                     workers = [
                         k
-                        for k in _children(proc.pid)
+                        for k in children(proc.pid)
                         if Path(f"/proc/{k}/cmdline").read_bytes()
                         == Path(f"/proc/{proc.pid}/cmdline").read_bytes()
                     ]
