@@ -139,8 +139,10 @@ class AccessLog:
     JSON lines (:func:`access_line`) and logs them as one record whose message is the
     lines joined by newlines, so a batch costs one record and one write. Each line is
     what a request logged before, in the order the requests ended. The thread starts
-    with the first request of a process (none is started at import, and a forked child
-    starts its own); what is still queued when the process exits is written by
+    with the first request of a process (none is started at import); a forked child
+    (``kg serve --workers N`` forks them) starts afresh, with a lock of its own, nothing
+    queued (what the parent queued is the parent's to write) and its own thread on its
+    first request. What is still queued when the process exits is written by
     :meth:`flush`, registered with :mod:`atexit`.
     """
 
@@ -149,21 +151,27 @@ class AccessLog:
         self.interval = interval
         self._queued: deque[_Entry] = deque()
         self._writing = threading.Lock()
-        self._owner = 0  # the process whose writer thread runs
+        self._running = False  # whether this process's writer thread is started
+        os.register_at_fork(after_in_child=self._forked)
+
+    def _forked(self) -> None:
+        self._queued = deque()
+        self._writing = threading.Lock()
+        self._running = False
 
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(logging.INFO)
 
     def add(self, entry: _Entry) -> None:
         self._queued.append(entry)
-        if self._owner != os.getpid():
+        if not self._running:
             self._start()
 
     def _start(self) -> None:
         with self._writing:
-            if self._owner == os.getpid():
+            if self._running:
                 return
-            self._owner = os.getpid()
+            self._running = True
             threading.Thread(target=self._run, name="kg-access-log", daemon=True).start()
             atexit.register(self.flush)
 

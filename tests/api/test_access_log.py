@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -105,3 +106,30 @@ def test_what_is_queued_at_exit_is_written() -> None:
     assert done.returncode == 0, done.stderr
     ids = [json.loads(line)["request_id"] for line in done.stdout.splitlines()]
     assert ids == ["id0", "id1"]
+
+
+def test_a_forked_child_writes_its_own_lines_with_a_thread_of_its_own(tmp_path: Path) -> None:
+    logger = logging.getLogger("test.access.fork")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(logging.FileHandler(tmp_path / "child.log"))
+    log = AccessLog(logger, interval=0.01)
+    log.add(_entry(0))  # the parent's thread runs, and its line is queued or written
+    log.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: its first request must start a writer of its own
+        code = 1
+        try:
+            log.add(_entry(1))
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if '"request_id":"id1"' in (tmp_path / "child.log").read_text():
+                    code = 0
+                    break
+                time.sleep(0.01)
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    lines = (tmp_path / "child.log").read_text().splitlines()
+    assert [json.loads(line)["request_id"] for line in lines] == ["id0", "id1"]
