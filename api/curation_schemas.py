@@ -88,6 +88,11 @@ class ConceptFields(BaseModel):
     definition: Annotated[str, _chars(CONCEPT, "definition")] = Field(
         description="one to three sentences in our own words"
     )
+    described_as: list[Annotated[str, _chars(CONCEPT, "described_as")]] = Field(
+        default_factory=list,
+        max_length=_items(CONCEPT, "described_as"),
+        description="how people describe the concept without its name, in everyday words",
+    )
     citations: list[CitationIn] = Field(
         default_factory=list,
         max_length=_items(CONCEPT, "citations"),

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from kg.ask import Intent
+from kg.describe import Field as EvidenceField
 from kg.explain import Footnotes, sentence, shared_how
 from kg.graph import KnowledgeGraph
 from kg.model import Citation as KGCitation
@@ -133,6 +134,9 @@ class ConceptDetail(BaseModel):
     )
     aliases: list[str]
     definition: str
+    described_as: list[str] = Field(
+        description="how people describe the concept without its name, in everyday words"
+    )
     citations: list[Citation]
     relations: list[Statement]
 
@@ -230,7 +234,7 @@ class SearchResult(ConceptRef):
         description="for a match by description: the piece of the graph's text about the "
         "concept that matched best, verbatim",
     )
-    field: Literal["label", "alias", "definition", "note", "quote"] | None = Field(
+    field: EvidenceField | None = Field(
         default=None,
         description="for a match by description: where the evidence comes from",
     )
@@ -412,6 +416,7 @@ def concept_detail(g: KnowledgeGraph, c: Concept, uri: str) -> ConceptDetail:
         uri=uri,
         aliases=list(c.aliases),
         definition=c.definition,
+        described_as=list(c.described_as),
         citations=[citation(x) for x in c.citations],
         relations=[statement(g, r) for r in g.relations_of(c.id)],
     )

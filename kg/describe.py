@@ -66,16 +66,19 @@ from kg.lexicon import fold_word, stem
 from kg.search import SearchHit, search
 from kg.vocab import CONTEXT_WORDS, FUNCTION_WORDS, INTENT_WORDS
 
-Field = Literal["label", "alias", "definition", "note", "quote"]
+Field = Literal["label", "alias", "definition", "described_as", "note", "quote"]
 Mode = Literal["name", "describe", "auto"]
 MODES: tuple[Mode, ...] = ("name", "describe", "auto")
 """How :func:`search_by` looks: by name (:func:`kg.search.search`), by description
 (:func:`describe`), or by name first and by description when no name fits."""
-_Column = Literal["label", "alias", "definition", "cited", "note", "quote", "note_in", "quote_in"]
+_Column = Literal[
+    "label", "alias", "definition", "described", "cited", "note", "quote", "note_in", "quote_in"
+]
 COLUMNS: tuple[_Column, ...] = (
     "label",
     "alias",
     "definition",
+    "described",
     "cited",
     "note",
     "quote",
@@ -86,6 +89,7 @@ WEIGHTS: dict[_Column, float] = {
     "label": 4.0,
     "alias": 3.0,
     "definition": 2.0,
+    "described": 2.0,
     "cited": 2.0,
     "note": 1.0,
     "quote": 0.5,
@@ -102,6 +106,7 @@ _FIELD: dict[str, Field] = {
     "label": "label",
     "alias": "alias",
     "definition": "definition",
+    "described": "described_as",
     "cited": "quote",
     "note": "note",
     "quote": "quote",
@@ -210,6 +215,7 @@ def _pieces(graph: KnowledgeGraph, cid: str) -> dict[_Column, list[str]]:
         "label": [c.label],
         "alias": list(c.aliases),
         "definition": [c.definition],
+        "described": list(c.described_as),
         "cited": cited,
         "note": [],
         "quote": [],

@@ -4,7 +4,8 @@ A *record* is the editable form of one concept file: what a curator writes, with
 quotes as written and only the relations stated on the concept (inverses are derived,
 so they are edited on the other concept). It is a plain dict with the keys of the YAML
 file, as :mod:`kg.schema` declares them: ``label``, ``kind``, ``article``, ``plural``,
-``aliases``, ``definition``, ``citations`` (``source``, ``quote``) and ``relations``
+``aliases``, ``definition``, ``described_as``, ``citations`` (``source``, ``quote``) and
+``relations``
 (``type``, ``target``, and optionally ``modality`` and ``note``, then ``citations``).
 
 :func:`to_yaml` writes a record in the one layout the curated files use, so an edited
@@ -81,6 +82,7 @@ def record_of(content: bytes) -> Record:
         raise ValueError("a concept file must be a mapping")
     record: Record = {key: data[key] for key in FIELDS if key in data}
     record.setdefault("aliases", [])
+    record.setdefault("described_as", [])
     record.setdefault("relations", [])
     for rel in record["relations"]:
         if isinstance(rel, dict):
@@ -89,6 +91,10 @@ def record_of(content: bytes) -> Record:
                 rel["note"] = " ".join(rel["note"].split())
     if isinstance(record.get("definition"), str):
         record["definition"] = " ".join(record["definition"].split())
+    if isinstance(record["described_as"], list):
+        record["described_as"] = [
+            " ".join(d.split()) if isinstance(d, str) else d for d in record["described_as"]
+        ]
     return record
 
 
@@ -105,7 +111,7 @@ def to_yaml(record: Record) -> bytes:
         if key not in record:
             continue
         value = record[key]
-        if key == "aliases" and value == []:
+        if key in ("aliases", "described_as") and value == []:
             continue
         if key == "kind":
             out.append(f"kind: {_name(value, KINDS)}")
@@ -118,6 +124,9 @@ def to_yaml(record: Record) -> bytes:
             out.extend(_fold(value, "  "))
         elif key == "aliases" and isinstance(value, list):
             out.append(f"aliases: [{', '.join(_scalar(a) for a in value)}]")
+        elif key == "described_as" and isinstance(value, list):
+            out.append("described_as:")
+            out.extend(f"  - {_scalar(d)}" for d in value)
         elif key == "citations":
             out.extend(_citations("citations", value, ""))
         elif key == "relations" and isinstance(value, list) and value:

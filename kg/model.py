@@ -55,6 +55,10 @@ class Concept(_Frozen):
     aliases: tuple[str, ...] = ()
     definition: str
     citations: tuple[Citation, ...]
+    described_as: tuple[str, ...] = Field(
+        default=(),
+        description="how people describe the concept without its name, in everyday words",
+    )
     article: str | None = Field(
         default=None,
         description="article used before the label in sentences; None means the kind's default",

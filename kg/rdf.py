@@ -4,7 +4,8 @@ The model (see DESIGN.md):
 
 * every concept is a ``skos:Concept`` in one ``skos:ConceptScheme``, also a
   ``schema:DefinedTerm`` and an instance of a class per kind (a subclass of
-  ``skos:Concept``), with ``skos:prefLabel``, ``skos:altLabel`` and ``skos:definition``;
+  ``skos:Concept``), with ``skos:prefLabel``, ``skos:altLabel`` and ``skos:definition``
+  (and ``skos:scopeNote`` for each description in ``described_as``);
 * every relation is a triple with its own property (``kgo:produces`` ...), declared a
   sub-property of ``skos:broader`` or ``skos:related``; the SKOS links are also written
   out, both ways (``skos:broader``/``skos:narrower``, ``skos:related``);
@@ -148,6 +149,7 @@ class _Skos(Vocabulary):
     prefLabel: ox.NamedNode
     altLabel: ox.NamedNode
     definition: ox.NamedNode
+    scopeNote: ox.NamedNode
     broader: ox.NamedNode
     narrower: ox.NamedNode
     related: ox.NamedNode
@@ -238,6 +240,7 @@ class Ontology(Vocabulary):
     textFile: ox.NamedNode
     authors: ox.NamedNode
     aliases: ox.NamedNode
+    describedAs: ox.NamedNode
     note: ox.NamedNode
     modality: ox.NamedNode
 
@@ -386,6 +389,11 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
         (kgo.textFile, "File name of a source's text in the data directory."),
         (kgo.authors, "Authors of a source, in order (an rdf:List)."),
         (kgo.aliases, "A concept's aliases in their curated order (an rdf:List)."),
+        (
+            kgo.describedAs,
+            "How people describe a concept without its name, in everyday words, in "
+            "their curated order (an rdf:List); each is also a skos:scopeNote.",
+        ),
         (kgo.note, "Why or how a stated relation holds, in the curators' words."),
         (
             kgo.modality,
@@ -394,7 +402,7 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
             "neither its property nor a SKOS link is written.",
         ),
     ]:
-        lists = prop in (kgo.authors, kgo.aliases)
+        lists = prop in (kgo.authors, kgo.aliases, kgo.describedAs)
         yield t(prop, a, OWL.ObjectProperty if lists else OWL.DatatypeProperty)
         yield t(prop, RDFS.comment, _text(comment, True))
 
@@ -532,6 +540,9 @@ class _Triples:
         self._list(out, c, kgo.aliases, concept.aliases)
         definition = _text(concept.definition, True)
         out += (t(c, SKOS.definition, definition), t(c, SCHEMA.description, definition))
+        if concept.described_as:
+            out += (t(c, SKOS.scopeNote, _text(d, True)) for d in concept.described_as)
+            self._list(out, c, kgo.describedAs, concept.described_as)
         if concept.article is not None:
             out.append(t(c, kgo.article, ox.Literal(concept.article)))
         if concept.plural:
@@ -660,6 +671,11 @@ def json_ld_context(base: str) -> dict[str, Any]:
             "prefLabel": {"@id": compact(SKOS.prefLabel), "@language": LANG},
             "altLabel": {"@id": compact(SKOS.altLabel), "@language": LANG, "@container": "@set"},
             "definition": {"@id": compact(SKOS.definition), "@language": LANG},
+            "scopeNote": {
+                "@id": compact(SKOS.scopeNote),
+                "@language": LANG,
+                "@container": "@set",
+            },
             "broader": {"@id": compact(SKOS.broader), "@type": "@id"},
             "narrower": {"@id": compact(SKOS.narrower), "@type": "@id"},
             "related": {"@id": compact(SKOS.related), "@type": "@id"},
@@ -885,6 +901,10 @@ class _Reader:
                     or sorted(_value(a) for a in self.objects(c, SKOS.altLabel))
                 ),
                 definition=_value(definition),
+                described_as=tuple(
+                    self.items(self.one(c, self.kgo.describedAs))
+                    or sorted(_value(d) for d in self.objects(c, SKOS.scopeNote))
+                ),
                 citations=self.citations(ox.NamedNode(self.ns.definition(cid)), texts),
                 article=_value(article) if article is not None else None,
                 plural=plural is not None and _value(plural) == "true",

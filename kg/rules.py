@@ -37,7 +37,16 @@ from kg.ontology import (
     RELATION_TYPES,
     WORK_KIND,
 )
-from kg.schema import ARTICLES, CITATION, CONCEPT, NOTE_MAX, RELATION, SOURCE, Schema
+from kg.schema import (
+    ARTICLES,
+    CITATION,
+    CONCEPT,
+    DESCRIPTION_MAX,
+    NOTE_MAX,
+    RELATION,
+    SOURCE,
+    Schema,
+)
 from kg.yamlread import Lines, YamlPath
 
 
@@ -490,6 +499,7 @@ def _read_concept(
         ((cid, str(label)), doc.where(("label",))),
         *(((cid, alias.strip()), doc.where(("aliases", i))) for i, alias in enumerate(aliases)),
     ]
+    described_as = _described_as(doc, data, terms, out)
     article = data.get("article")
     if article is not None and article not in ARTICLES:
         out.add(shown, doc.line(("article",)), f"article {article!r} must be {_either(ARTICLES)}")
@@ -557,6 +567,7 @@ def _read_concept(
             aliases=tuple(a.strip() for a in aliases),
             definition=" ".join(str(definition).split()),
             citations=citations,
+            described_as=described_as,
             article=article,
             plural=plural,
         )
@@ -611,6 +622,63 @@ def _relation(
         "modality": modality,
     }
     return pickling.model(Relation, fields, _RELATION_FIELDS)
+
+
+def _described_as(
+    doc: _Doc, data: dict[str, Any], names: tuple[str, ...], out: _Collector
+) -> tuple[str, ...]:
+    """A concept's ``described_as``: distinct descriptions, each a phrase or a sentence of
+    plain text that does not name the concept (its label or an alias, in any form that
+    :func:`kg.ids.normalize_term` folds together), white space collapsed."""
+    items = data.get("described_as")
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        out.add(
+            doc.file,
+            doc.line(("described_as",)),
+            "described_as must be a list of descriptions",
+            "a phrase or a sentence each, in everyday words, without the concept's name",
+        )
+        return ()
+    forms = {f" {normalize_term(n)} ": n for n in names if normalize_term(n)}
+    kept: dict[str, None] = {}
+    for i, item in enumerate(items):
+        where = doc.line(("described_as", i))
+        if not _is_str(item):
+            out.add(doc.file, where, "a description must be a non-empty string")
+            continue
+        text = " ".join(item.split())
+        bad = _CONTROL.search(item)
+        said = f" {normalize_term(text)} "
+        named = next((name for form, name in forms.items() if form in said), None)
+        if bad is not None:
+            out.add(
+                doc.file,
+                where,
+                f"description holds the character U+{ord(bad.group()):04X}, "
+                "which text may not hold",
+                "no control characters, lone surrogates or noncharacters",
+            )
+        elif len(text) > DESCRIPTION_MAX:
+            out.add(
+                doc.file,
+                where,
+                f"description is {len(text)} characters long, more than {DESCRIPTION_MAX}",
+                "a phrase or one sentence",
+            )
+        elif named is not None:
+            out.add(
+                doc.file,
+                where,
+                f"description {text!r} names the concept ({named!r})",
+                "describe it the way someone who does not know its name would",
+            )
+        elif text in kept:
+            out.add(doc.file, where, f"description {text!r} is given twice")
+        else:
+            kept[text] = None
+    return tuple(kept)
 
 
 def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str | None:

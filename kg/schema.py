@@ -34,6 +34,10 @@ a relation type."""
 TEXT_MAX = 20_000
 """Longest definition or quote the write API takes, in characters."""
 
+DESCRIPTION_MAX = 300
+"""Longest description of a concept in ``described_as`` may be, in characters: a phrase
+or one sentence. The loader holds files to it too."""
+
 NOTE_MAX = 600
 """Longest note a relation may carry, in characters: one or two sentences. The loader
 holds files to it too."""
@@ -136,8 +140,12 @@ CONCEPT = Schema(
         FieldSpec("plural"),
         FieldSpec("aliases", max_chars=NAME_MAX, max_items=200),
         FieldSpec("definition", required=True, max_chars=TEXT_MAX),
+        FieldSpec("described_as", max_chars=DESCRIPTION_MAX, max_items=50),
         FieldSpec("citations", required=True, max_items=100),
         FieldSpec("relations", max_items=2000),
     ),
 )
-"""A concept file, ``concepts/<id>.yaml``; ``id``, if given, must be the file's name."""
+"""A concept file, ``concepts/<id>.yaml``; ``id``, if given, must be the file's name.
+``described_as`` lists how people describe the concept without its name, in everyday
+words ("an AI that plays along in training so it is not changed"): shown to readers,
+and the text that :mod:`kg.describe` finds a concept by when the asker lacks the term."""

@@ -29,6 +29,7 @@ def test_concept_detail(client: TestClient) -> None:
     body = client.get("/v1/concepts/mesa-optimizer").json()
     assert body["uri"] == "https://example.org/kg/concept/mesa-optimizer"
     assert body["aliases"] == ["mesa optimizer", "learned optimizer"]
+    assert body["described_as"] == []  # the fixture has none; tests/kg/test_described_as
     assert body["citations"] == [
         {
             "source": "primer",

@@ -129,6 +129,11 @@ def test_concept_page_content(live: TestClient, shipped: KnowledgeGraph) -> None
     assert rel.note is not None
     first = html.index('<span class="note">', html.index('href="/concepts/mesa-objective">'))
     assert html[first : first + 200].startswith(f'<span class="note">{rel.note.split(".")[0]}')
+    # how people describe it without its name, each description escaped, in order
+    described = shipped.concepts["mesa-optimizer"].described_as
+    assert described
+    items = re.findall(r"<li>([^<]*)</li>", html[html.index('id="described-heading"') :])
+    assert [unescape(i) for i in items[: len(described)]] == list(described)
 
 
 def test_label_redirects_and_unknown_is_a_404_page(live: TestClient) -> None:

@@ -129,6 +129,7 @@ def test_a_hit_carries_its_evidence_verbatim(shipped: KnowledgeGraph) -> None:
                 "label": {c.label},
                 "alias": set(c.aliases),
                 "definition": {c.definition},
+                "described_as": set(c.described_as),
                 "note": {r.note for r in rels if r.note},
                 "quote": {q.quote for q in c.citations}
                 | {q.quote for r in rels for q in r.citations},
