@@ -60,6 +60,7 @@ from kg.explain import (
     Footnotes,
     Told,
     capitalize,
+    cited_text,
     clause,
     defined,
     explained,
@@ -70,7 +71,7 @@ from kg.explain import (
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
 from kg.lexicon import Lexicon, content_stems, fold_word, lexicon
-from kg.model import Concept, Relation
+from kg.model import Citation, Concept, Relation
 from kg.paths import relate
 from kg.reasoning import (
     SUFFICES,
@@ -706,6 +707,28 @@ def _after(
     return graph.concepts[later[0].id] if later else None
 
 
+_PERFECT_STILL = re.compile(
+    r"\b(?:perfect(?:ly)?|exact(?:ly)?|correct(?:ly)?|flawless(?:ly)?|solved|ideal)\b"
+    r"(?P<between>.{0,60}?)\bstill\b",
+    re.I,
+)
+"""A concession told before the question's verb: "can a *perfectly* specified base
+objective *still* produce ...?" asks what may happen even so."""
+
+
+def _conceded(graph: KnowledgeGraph, q: str, found: list[Found]) -> Concept | None:
+    """The concept a question concedes before "still" ("can a perfect base objective
+    still ..."), if a concept follows too; read like "even if"."""
+    m = _PERFECT_STILL.search(q)
+    if m is None:
+        return None
+    inside = [
+        f for f in found if m.start() <= f.start and f.end <= m.start("between") + len(m["between"])
+    ]
+    after = [f for f in found if f.start >= m.end()]
+    return graph.concepts[inside[0].id] if inside and after else None
+
+
 def _options(reading: Reading) -> tuple[list[Found], Found, Found] | None:
     """For "Is S the A or the B?" (or "Which is S, A or B?"): the other concepts named
     (the subjects, S first) and the two options joined by "or"; None when the question
@@ -769,8 +792,134 @@ a word for ...", "what is it called when ...", "... called?"): its answer is the
 it describes."""
 
 
+_NAME_ORIGIN = re.compile(
+    r"\bwhy\s+(?:is|are|was|were|do|does|did)\s+(?:\S+\s+){0,6}?(?:called|named|termed)\b"
+    r"|\bwhy\s+(?:the\s+)?(?:name|term|word|prefix)\b"
+    r"|\b(?:where|how)\s+(?:does|did|do)\s+(?:the\s+)?(?:name|term|word|prefix)\b"
+    r".*\bcome\s+from\b"
+    r"|\b(?:origin|meaning|etymology)\s+of\s+(?:the\s+)?(?:name|term|word|prefix)\b"
+    r"|\bwhat\s+does\s+(?:the\s+)?(?:word\s+|prefix\s+|name\s+|term\s+)?"
+    r"[\"'\u2018\u201c]?[^\W\d_]+(?:-[^\W\d_]+)?[\"'\u2019\u201d]?\s+"
+    r"(?:mean|stand\s+for)\b",
+    re.I,
+)
+"""How a question asks where a name comes from ("why is it called mesa-optimization?",
+"where does the name come from?", "what does 'mesa' mean?")."""
+_QUOTED_WORD = re.compile(r"['\u2018\u201c\"]([^\W\d_]+)['\u2019\u201d\"]")
+_NAMES_IT = re.compile(r"\b(?:name[sd]?|call(?:s|ed)?|term(?:ed)?)\b", re.I)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z'\"\u2018\u201c(])")
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Whether two words are one word in two forms ("corrigibly", "corrigible")."""
+    a, b = fold_word(a.lower()), fold_word(b.lower())
+    if a == b:
+        return True
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= 5 and n >= min(len(a), len(b)) - 2
+
+
+def name_origin(
+    graph: KnowledgeGraph, words: list[str]
+) -> tuple[Concept, str, tuple[Citation, ...]] | None:
+    """The sentence of the graph's own text that says where a name made of ``words``
+    comes from, the concept whose text it is and the quotes that back that text: a
+    sentence of a definition or a relation's note that quotes one of the words first
+    ("'Mesa' (below) is meant as the opposite of 'meta'") or that names the name ("The
+    name mesa-optimizer was chosen as its opposite"); None if no text says."""
+    phrase = normalize_term(" ".join(words))
+    naming = re.compile(
+        rf"\b(?:name|called|term)\s+{re.escape(phrase)}\b|\b{re.escape(phrase)}\s+"
+        r"(?:is|was|are|were)\s+(?:so\s+)?(?:called|named)\b"
+    )
+    best: tuple[float, Concept, str, tuple[Citation, ...]] | None = None
+    for c in graph.concepts.values():
+        texts = [(c.definition, c.citations)]
+        texts += [(r.note, r.citations) for r in graph.relations_of(c.id) if r.note]
+        own = 0 if normalize_term(c.label) == phrase else 2
+        for i, (text, citations) in enumerate(texts):
+            for rank, sentence in enumerate(_SENTENCES.split(text)):
+                quoted = _QUOTED_WORD.findall(sentence)[:1]
+                if any(_same_word(q, w) for q in quoted for w in words):
+                    score = 0
+                elif naming.search(normalize_term(sentence)):
+                    score = 1
+                else:
+                    continue
+                # about the concept asked for first, then a definition, then earliest
+                key = score + own + min(i, 1) / 2 + rank / 100
+                if best is None or key < best[0]:
+                    best = (key, c, sentence, citations)
+    return None if best is None else best[1:]
+
+
+def _origin_answer(
+    graph: KnowledgeGraph, q: str, concepts: list[Concept], words: list[str]
+) -> Answer:
+    """An answer to "why is it called X?": where the name comes from, as the graph's text
+    says, then what X is."""
+    notes = Footnotes(graph)
+    shown = " ".join(words)
+    found = name_origin(graph, words)
+    lines: list[str] = []
+    if found is None:
+        lines.append(f"The sources do not say where the name \u201c{shown}\u201d comes from.")
+    else:
+        owner, sentence, citations = found
+        backing = _backing_name(citations, sentence, words)
+        lines.append(f"**Why \u201c{shown}\u201d?** {cited_text(sentence, backing, notes)}")
+    if not concepts and found is not None:
+        concepts = [found[0]]  # "what does 'mesa' mean?": what the word names
+    if concepts:
+        lines += ["", *_define(graph, concepts[0], notes, [])]
+    if found is not None and found[0] not in concepts:
+        # whose text says it comes first: a small context defines it before the other
+        concepts = [found[0], *concepts]
+    return Answer(
+        q,
+        "define",
+        [c.id for c in concepts],
+        with_footnotes(lines, notes),
+        notes,
+        _suggest(graph, concepts, "define"),
+    )
+
+
+def _backing_name(
+    citations: tuple[Citation, ...], sentence: str, words: list[str]
+) -> tuple[Citation, ...]:
+    """The ``citations`` that back a sentence about a name: those that hold every word
+    the sentence quotes ("mesa is the opposite of meta"), else those that hold one of the
+    name's words, else all of them."""
+    quoted = [w.lower() for w in _QUOTED_WORD.findall(sentence)]
+
+    def held(c: Citation) -> set[str]:
+        return {w.lower() for w in _WORD_RE.findall(c.quote)}
+
+    every = tuple(c for c in citations if quoted and set(quoted) <= held(c))
+    some = tuple(c for c in citations if any(_same_word(w, x) for w in words for x in held(c)))
+    return every or some or citations
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
 def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     reading = read(graph, _unwrapped(graph, q))
+    if _NAME_ORIGIN.search(q):
+        named = [graph.concepts[f.id] for f in reading.found][:1]
+        if named:
+            words = named[0].label.replace("-", " ").split()
+        else:
+            quoted = _QUOTED_WORD.findall(q)
+            unnamed = reading.missing or reading.named
+            words = quoted[:1] or [w for p in unnamed for w in p.split()][:3]
+        if words:
+            return _origin_answer(graph, q, named, words)
     if _NAMING.search(q):
         # a request for a term: what the rest describes, if the graph holds it; else the
         # question is read as any other
@@ -838,7 +987,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         universal = content_stems(reading.framing) if _UNIVERSAL.search(reading.framing) else None
         lines, verdict = whether_enough(graph, concepts[0], notes, universal)
     elif intent == "yes_no":
-        despite = _after(graph, q, found, _DESPITE)
+        despite = _after(graph, q, found, _DESPITE) or _conceded(graph, q, found)
         others = [c for c in concepts if c is not despite]
         if despite is not None and len(concepts) > 2:
             x, y = others[:2]

@@ -743,15 +743,19 @@ def build_context(
     own = [_Fact("named", concept=graph.concepts[cid]) for cid in first]
     if describing:
         own = [f for pair in zip_longest(guessed, own) for f in pair if f is not None]
-    for fact in own:
-        b.add(fact)
     # the relations the graph's own answer tells, in its order (it leads with what
     # decides the question), then the other relations among the question's concepts
     inside = {*core, *later}
+    told = _told_by(graph, answer.answer) if core else []
+    if answer.verdict is not None and told:
+        # a yes/no question is answered by the relation that decides it: with little
+        # room, that matters more than what the concepts are
+        b.add(_told_fact(told[0], inside))
+    for fact in own:
+        b.add(fact)
     if core:
-        for rel, forward in _told_by(graph, answer.answer):
-            role: RelationRole = "among" if {rel.source, rel.target} <= inside else "answer"
-            b.add(_Fact(role, steps=((rel, forward),)))
+        for step in told:
+            b.add(_told_fact(step, inside))
     paths: list[RankedPath] = []
     every = [*core, *later]
     for i, x in enumerate(every):
@@ -789,6 +793,13 @@ def build_context(
         quotes=b.quotes,
         text=text,
     )
+
+
+def _told_fact(step: tuple[Relation, bool], inside: set[str]) -> _Fact:
+    """A relation ask's answer tells: among the question's concepts, or brought in."""
+    rel, forward = step
+    role: RelationRole = "among" if {rel.source, rel.target} <= inside else "answer"
+    return _Fact(role, steps=((rel, forward),))
 
 
 def _define_brought_in(b: _Builder, core: Iterable[str]) -> None:

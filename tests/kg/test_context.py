@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bench.context import measure
-from kg.ask import MAX_QUESTION
+from kg.ask import MAX_QUESTION, ask
 from kg.context import (
     MAX_BUDGET,
     MIN_BUDGET,
@@ -64,7 +64,7 @@ def test_at_a_tiny_budget_the_named_definitions_survive(shipped: KnowledgeGraph)
 def test_a_small_budget_keeps_a_definition_with_its_first_quote_rather_than_none(
     shipped: KnowledgeGraph,
 ) -> None:
-    q = "Is evolution a mesa-optimizer?"
+    q = "How does evolution relate to a mesa-optimizer?"
     full = {c.id: c for c in build_context(shipped, q, budget=3000).concepts}
     assert len(full["evolution"].quotes) > 1 and len(full["mesa-optimizer"].quotes) > 1
     small = build_context(shipped, q, budget=300)
@@ -78,6 +78,29 @@ def test_a_small_budget_keeps_a_definition_with_its_first_quote_rather_than_none
         first = shipped.concepts[cid].citations[0]
         assert (quote.source, quote.start, quote.end) == (first.source, first.start, first.end)
     assert small.tokens <= 300
+
+
+@pytest.mark.parametrize(
+    ("q", "deciding"),
+    [
+        ("Does solving outer alignment guarantee a safe AI?", "outer-alignment"),
+        ("Is evolution a mesa-optimizer?", "evolution"),
+    ],
+)
+def test_a_small_budget_keeps_what_decides_a_yes_no_question(
+    shipped: KnowledgeGraph, q: str, deciding: str
+) -> None:
+    """With room for little, the relation the graph's verdict rests on comes before
+    definitions: without it a model has the terms but not the answer."""
+    verdict = ask(shipped, q)
+    told = verdict.answer.split("[^")[0]  # "**No.** Evolution is an example of ..."
+    small = build_context(shipped, q, budget=300)
+    assert small.tokens <= 300
+    assert small.relations, small.text
+    first = small.relations[0]
+    assert first.source == deciding
+    assert first.sentence.rstrip(".") in told
+    assert first.note is not None and first.note in small.text
 
 
 def test_named_concepts_come_first_then_what_decides_the_question(
