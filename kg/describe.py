@@ -3,11 +3,13 @@ training and defects later?"
 
 The graph's own text about each concept is indexed with SQLite FTS5 (``porter
 unicode61`` tokens, American spelling), one row per piece of text: its label, each
-alias, its definition, each quote that backs the definition, and the note and each quote
-of every relation that touches it (counted less for the concept a relation points at
-than for the one it is stated on). Each kind of piece is a column with its own
-``bm25()`` weight (:data:`WEIGHTS`). Concepts are ranked by FTS5's BM25 score of their
-best-matching piece, ties broken by the BM25 score of all their text together (a second
+alias, its definition, each of its ``described_as`` descriptions (how people put it
+without knowing the term, in everyday words), each quote that backs the definition, and
+the note and each quote of every relation that touches it (counted less for the concept
+a relation points at than for the one it is stated on). Each kind of piece is a column
+with its own ``bm25()`` weight (:data:`WEIGHTS`). Concepts are ranked by FTS5's BM25
+score of their best-matching piece, ties broken by the BM25 score of all their text
+together (a second
 FTS5 table, one row per concept). The evidence of a hit is that best piece, verbatim.
 
 Only the words that describe count. Those that frame a question ("what do you call",
@@ -26,13 +28,14 @@ concept's coverage is the share of that weight its whole text holds; the passage
 coverage is the share its best piece holds; the score is their geometric mean. Both
 matter: a concept with much text holds nearly every word somewhere, and one piece that
 shares a single rare word holds little else. The best by BM25 leads; the others
-follow in order of score, of the :data:`POOL` best by BM25. When the best-ranked concept
-scores under :data:`THRESHOLD`, or the
-description is too vague to tell concepts apart (:data:`MIN_EVIDENCE`), nothing is
-returned, and hits under the threshold are left out: :func:`describe` says it has no
-answer rather than guess. The weights and the threshold were chosen on the ``tune``
-questions of tests/quality/descriptive.yaml and checked on its ``held_out_2`` ones,
-written blind (see bench/README.md for the figures).
+follow in order of score, of the :data:`POOL` best by BM25 (among equal scores, the one
+whose text has the description's neighbouring words close together first). Hits under
+:data:`THRESHOLD` are left out (when the lead is one of them, so is every runner-up not
+clearly above it: :data:`RUNNER_UP_MARGIN`), and a description too vague to tell
+concepts apart (:data:`MIN_EVIDENCE`) gets nothing: :func:`describe` says it has no
+answer rather than guess. The weights and the threshold were chosen on the written
+questions of tests/quality/descriptive.yaml that had been seen, and measured on a set
+written blind afterwards (see bench/README.md for the figures).
 
 The index is built in memory on first use and kept with the graph snapshot (graphs never
 change), like :func:`kg.annotate.annotator_for`.
@@ -44,7 +47,7 @@ Examples
 >>> g = load_graph(Path(__file__).parent.parent / "data")
 >>> hit = describe(g, "What do you call a goal you want just for its own sake?")[0]
 >>> hit.id, hit.field
-('terminal-goal', 'definition')
+('terminal-goal', 'described_as')
 >>> describe(g, "What is the capital of France?")
 []
 """
@@ -89,7 +92,7 @@ WEIGHTS: dict[_Column, float] = {
     "label": 4.0,
     "alias": 3.0,
     "definition": 2.0,
-    "described": 2.0,
+    "described": 1.0,
     "cited": 2.0,
     "note": 1.0,
     "quote": 0.5,
@@ -98,7 +101,11 @@ WEIGHTS: dict[_Column, float] = {
 }
 """How much a matched word counts in each kind of piece (FTS5's per-column bm25
 weights): the names, the definition and the quotes that back it say what a concept is
-(``cited``, reported as ``quote``). A relation's note and quotes speak of two concepts:
+(``cited``, reported as ``quote``); the descriptions in everyday words say it too, less
+exactly (weight 1: on the 264 seen questions, 194 led with a right concept against 188
+at 1.5 and 181 at 3, with 224 against 225 and 224 within three; a definition weighted
+3 led "a model that pretends to be aligned until deployment" with deception rather than
+deceptive alignment). A relation's note and quotes speak of two concepts:
 of the one it is stated on first (``note``, ``quote``), and less of the one it points at
 (``note_in``, ``quote_in``, reported as ``note`` and ``quote``). A quote, a passage of a
 source, holds more words by the way than a note in our words."""
@@ -113,18 +120,14 @@ _FIELD: dict[str, Field] = {
     "note_in": "note",
     "quote_in": "quote",
 }
-THRESHOLD = 0.33
-"""Least score (0-1) of a hit that is returned. Chosen on the ``tune`` and ``held_out_2``
-questions (the first blind set, used once it had served as one): the lowest threshold at
-which no question the graph cannot answer gets an answer that it did not get at 0.37,
-first chosen on tune alone (43 of 44 and 15 of 15 answered with nothing), while right
-answers stay at 99 of 109 tune questions and rise from 21 to 24 of 45 held-out-2 ones.
-Ranking by the whole text's BM25 added to the best piece's found more held-out-2
-answers (28) but led with a concept whose quote merely holds every word ("when the
-optimizer that training produced is itself an optimizer" led with complex, varied
-tasks), so it was not kept. The ``held_out_3`` questions, written blind after the
-method was chosen, measure it (they were run once on the summed ranking, which was then
-dropped, and once on this one)."""
+THRESHOLD = 0.36
+"""Least score (0-1) of a hit that is returned. Chosen, with the ``described_as``
+weight, on the ``tune`` and the first three held-out splits of the written questions
+once concepts had their descriptions: at 0.33 five more of the 91 questions the graph
+cannot answer get an answer (84 answered with nothing against 89) for three more right
+answers among the first three (228 of 264 against 225); at 0.40, one more gets nothing
+and nine right answers go. The threshold before the descriptions (0.33) had been chosen
+the same way on the first two splits."""
 NAMING_WORDS = frozenset(
     """
 call called calls calling dub dubbed known refer refers referred phrase phrases jargon
@@ -148,6 +151,15 @@ worse than BM25 (top-1 on tune 93 to 86 of 109) but the runners-up better: with 
 kept and the next places from the ten best, top-3 rose on tune (99 to 101 of 109) and
 held_out_2 (24 to 28 of 45), with the same top-1 (the summed tune figure, 101, counts
 the changed threshold too)."""
+PAIR_WINDOW = 3
+"""Most words apart two words next to each other in a description may stand in a passage
+and still count as standing together (see :func:`_pairs`)."""
+RUNNER_UP_MARGIN = 0.1
+"""How much more than :data:`THRESHOLD` a hit must score to be returned when the concept
+BM25 ranks first scores under it. A weak best passage ("the situations a system faces
+after release" best matching generalization's definition, 0.36) must not hide a concept
+whose text holds far more of the description (distributional shift, 0.54); but with no
+good lead, only a clear runner-up is an answer rather than a guess."""
 MAX_WORDS = 32
 """Most distinct query words used; the rest of a longer text is ignored."""
 PHRASE_WORDS = 2
@@ -281,16 +293,28 @@ class DescribeIndex:
         self._piece_rank = f"bm25(piece, 0, 0, 0, 0, {weights})"
         self._doc_rank = f"bm25(doc, 0, 0, {weights})"
         self._annotator = annotator_for(graph)
+        self._stems: dict[int, dict[str, list[int]]] = {}
 
     def _word(self, word: str) -> _Word:
         rows = self._db.execute(
             "SELECT rowid, cid FROM piece WHERE piece MATCH ?", (_phrase([word]),)
         ).fetchall()
+        idf = math.log((self._size + 1) / (len(rows) + 0.5))
         return _Word(
-            math.log((self._size + 1) / (len(rows) + 0.5)),
+            idf,
             frozenset(r for r, _cid in rows),
             frozenset(cid for _r, cid in rows),
         )
+
+    def _places(self, rowid: int, piece: str) -> dict[str, list[int]]:
+        """Where each word (by stem) stands in a piece, worked out once per piece."""
+        found = self._stems.get(rowid)
+        if found is None:
+            found = {}
+            for i, w in enumerate(_WORD.findall(piece)):
+                found.setdefault(stem(fold_word(americanize(w.lower()))), []).append(i)
+            self._stems[rowid] = found
+        return found
 
     def _named_at(self, cid: str, piece: str) -> int:
         """Where ``piece`` first names concept ``cid`` (its label or an alias, in any
@@ -329,7 +353,9 @@ class DescribeIndex:
         # context words) and that the graph never uses is filler, not a missing concept
         info = [i for w, i in zip(words, info, strict=True) if i.pieces or w not in CONTEXT_WORDS]
         best: dict[str, tuple[float, int, str, str]] = {}
+        rows_of: dict[str, list[tuple[int, str]]] = {}
         for rowid, cid, column, piece, rank in rows:
+            rows_of.setdefault(cid, []).append((rowid, piece))
             if cid not in best or rank < best[cid][0]:
                 best[cid] = (rank, rowid, column, piece)
         # a passage two concepts share (a relation's quote, stated on both ends) ranks
@@ -363,18 +389,47 @@ class DescribeIndex:
         # lead better than the confidence does, which picks the runners-up better
         pool = [cid for cid in ranked if cid not in named][: max(limit, POOL)]
         scores = {cid: confidence(cid) for cid in pool}
-        if not pool or scores[pool[0]] < THRESHOLD:
-            return []  # the best match is not good enough: no answer
-        order = [pool[0], *sorted(pool[1:], key=lambda cid: -scores[cid])]
+        if not pool:
+            return []
+        # among runners-up the graph's text holds alike, the one with the description's
+        # words standing together in one passage ("*itself* an *optimizer*") comes first
+        lead = pool[0]
+        stems = [stem(fold_word(w)) for w in words]
+        together_in = {
+            cid: _pairs(stems, [self._places(r, piece) for r, piece in rows_of[cid]])
+            for cid in pool[1:]
+        }
+        order = [
+            lead,
+            *sorted(pool[1:], key=lambda cid: (-scores[cid], -together_in[cid])),
+        ]
+        # hits under the threshold are left out, and when the lead is one of them, all
+        # but a clear runner-up; none left is no answer
+        least = THRESHOLD if scores[lead] >= THRESHOLD else THRESHOLD + RUNNER_UP_MARGIN
+        order = [cid for cid in order if scores[cid] >= least]
         for cid in order[:limit]:
-            if scores[cid] < THRESHOLD:
-                break
             _rank, _rowid, column, piece = best[cid]
             c = self.concepts[cid]
             out.append(
                 Described(cid, c.label, c.kind, round(scores[cid], 4), piece, _FIELD[column])
             )
         return out
+
+
+def _pairs(stems: list[str], pieces: list[dict[str, list[int]]]) -> int:
+    """How many pairs of words next to each other in the description (by stem) stand
+    within :data:`PAIR_WINDOW` words of each other in one of ``pieces`` (each given as
+    where each stem stands in it): the most in any one."""
+    wanted = {(a, b) for a, b in zip(stems, stems[1:], strict=False) if a != b}
+    most = 0
+    for where in pieces:
+        found = sum(
+            1
+            for a, b in wanted
+            if any(abs(i - j) <= PAIR_WINDOW for i in where.get(a, ()) for j in where.get(b, ()))
+        )
+        most = max(most, found)
+    return most
 
 
 def _american(text: str) -> str:
@@ -431,7 +486,7 @@ def search_by(
     >>> g = load_graph(Path(__file__).parent.parent / "data")
     >>> [h.id for h in search_by(g, "mesa optimiser", "auto")][:1]
     ['mesa-optimizer']
-    >>> [h.id for h in search_by(g, "natural selection's goal for organisms", "auto")][:1]
+    >>> [h.id for h in search_by(g, "what evolution selects organisms for", "auto")][:1]
     ['genetic-fitness']
     """
     if mode == "describe":
