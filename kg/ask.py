@@ -797,14 +797,20 @@ _NAME_ORIGIN = re.compile(
     r"|\bwhy\s+(?:the\s+)?(?:name|term|word|prefix)\b"
     r"|\b(?:where|how)\s+(?:does|did|do)\s+(?:the\s+)?(?:name|term|word|prefix)\b"
     r".*\bcome\s+from\b"
-    r"|\b(?:origin|meaning|etymology)\s+of\s+(?:the\s+)?(?:name|term|word|prefix)\b"
-    r"|\bwhat\s+does\s+(?:the\s+)?(?:word\s+|prefix\s+|name\s+|term\s+)?"
+    r"|\b(?:origin|meaning|etymology)\s+of\s+(?:the\s+)?(?:name|term|word|prefix)\b",
+    re.I,
+)
+"""How a question asks where a name comes from ("why is it called mesa-optimization?",
+"where does the name come from?")."""
+_WORD_MEANING = re.compile(
+    r"\bwhat\s+does\s+(?:the\s+)?(?:word\s+|prefix\s+|name\s+|term\s+)?"
     r"[\"'\u2018\u201c]?[^\W\d_]+(?:-[^\W\d_]+)?[\"'\u2019\u201d]?\s+"
     r"(?:mean|stand\s+for)\b",
     re.I,
 )
-"""How a question asks where a name comes from ("why is it called mesa-optimization?",
-"where does the name come from?", "what does 'mesa' mean?")."""
+"""How a question asks what a word means ("what does 'mesa' mean?"): where the name of a
+concept it names is asked ("what does pseudo-aligned mean?"), a definition; where the
+word is only part of names ("mesa"), where those names come from."""
 _QUOTED_WORD = re.compile(r"['\u2018\u201c\"]([^\W\d_]+)['\u2019\u201d\"]")
 _NAMES_IT = re.compile(r"\b(?:name[sd]?|call(?:s|ed)?|term(?:ed)?)\b", re.I)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z'\"\u2018\u201c(])")
@@ -910,7 +916,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     reading = read(graph, _unwrapped(graph, q))
-    if _NAME_ORIGIN.search(q):
+    if _NAME_ORIGIN.search(q) or (_WORD_MEANING.search(q) and not reading.found):
         named = [graph.concepts[f.id] for f in reading.found][:1]
         if named:
             words = named[0].label.replace("-", " ").split()

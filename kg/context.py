@@ -494,14 +494,22 @@ class _Builder:
 
 
 def _leaner(fact: _Fact) -> tuple[_Fact, ...]:
-    """A definition backed by several quotes, with its first quote only: what a small
-    budget keeps rather than leave the definition out (a definition with its quotes takes
-    about 260 estimated tokens, one quote about a hundred fewer). Relations keep theirs."""
+    """A fact backed by several quotes, with its first quote only: what a small budget
+    keeps rather than leave the fact out (a definition with its quotes takes about 260
+    estimated tokens, one quote about a hundred fewer; a relation whose note rests on
+    four passages, as "outer alignment does not rule out inner misalignment" does, does
+    not fit 300 tokens with them all). A path keeps its quotes."""
     c = fact.concept
-    if c is None or len(c.citations) < 2:
+    if c is not None:
+        if len(c.citations) < 2:
+            return ()
+        lean = c.model_copy(update={"citations": c.citations[:1]})
+        return (_Fact(fact.role, concept=lean, score=fact.score),)
+    if len(fact.steps) != 1 or len(fact.steps[0][0].citations) < 2:
         return ()
-    lean = c.model_copy(update={"citations": c.citations[:1]})
-    return (_Fact(fact.role, concept=lean, score=fact.score),)
+    rel, forward = fact.steps[0]
+    lean_rel = rel.model_copy(update={"citations": rel.citations[:1]})
+    return (_Fact(fact.role, steps=((lean_rel, forward),), score=fact.score),)
 
 
 def _key(i: int) -> str:
@@ -747,9 +755,10 @@ def build_context(
     # decides the question), then the other relations among the question's concepts
     inside = {*core, *later}
     told = _told_by(graph, answer.answer) if core else []
-    if answer.verdict is not None and told:
-        # a yes/no question is answered by the relation that decides it: with little
-        # room, that matters more than what the concepts are
+    if answer.intent in _ANSWERED_BY_RELATIONS and told:
+        # a yes/no, why, how or which question is answered by the relation the graph's
+        # answer leads with (what decides it, the first cause): with little room, that
+        # matters more than what the concepts are
         b.add(_told_fact(told[0], inside))
     for fact in own:
         b.add(fact)
@@ -793,6 +802,10 @@ def build_context(
         quotes=b.quotes,
         text=text,
     )
+
+
+_ANSWERED_BY_RELATIONS = frozenset({"yes_no", "which", "why", "how", "what_happens"})
+"""The intents of :func:`kg.ask.ask` whose answer leads with a relation, not a definition."""
 
 
 def _told_fact(step: tuple[Relation, bool], inside: set[str]) -> _Fact:

@@ -61,3 +61,10 @@ def test_name_origin_prefers_the_concept_asked_about(shipped: KnowledgeGraph) ->
     found = name_origin(shipped, ["mesa", "optimizer"])
     assert found is not None and found[0].id == "mesa-optimizer"
     assert name_origin(shipped, ["zebra"]) is None
+
+
+def test_what_a_concept_s_name_means_is_its_definition(shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "What does pseudo-aligned mean?")
+    assert a.concepts[0] == "pseudo-alignment"
+    assert "where the name" not in a.answer
+    assert a.answer.startswith("**Pseudo-alignment**")
