@@ -971,6 +971,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     )
     if intent == "examples" and concepts[0].kind == "example":
         intent = "define"  # "the bottle cap example": the example itself is asked about
+    if intent in ("relate", "difference") and len(found) == 2:
+        chosen = _which_by_words(graph, q, reading, found)
+        if chosen is not None:
+            return chosen
     toward: Concept | None = None
     if intent in ("relate", "difference") and _asks_of(q, found) and intent == "relate":
         # "what is the behavioural objective of a mesa-optimizer": define the first, with
@@ -1173,6 +1177,74 @@ def _which(
     subject = (asked or decided)[0][0] if decided else subjects[0]
     lines, choice = which(graph, subject, options, notes, focus)
     return lines, choice, subject
+
+
+_WHICH_OPENING = re.compile(r"^\s*(?:which|what)\b", re.I)
+WHICH_MARGIN = 0.1
+"""How much better (in :mod:`kg.describe`'s score) the words of a which-question must fit
+one option's text than the other's for that option to be the answer."""
+
+
+def _which_by_words(
+    graph: KnowledgeGraph, q: str, reading: Reading, found: list[Found]
+) -> Answer | None:
+    """ "Which is specified by the programmers, the base objective or the mesa-objective?":
+    two options joined by "or" and a predicate in words rather than a concept. The
+    option whose own text the predicate describes clearly better (:func:`kg.describe`
+    on the question without the options' names) is the answer, with the passage that
+    matched and then how the two relate; None when neither is clearly better, and the
+    question is answered as a relation."""
+    places = reading.occurrences or found
+    if len(places) < 2 or not _WHICH_OPENING.match(q):
+        return None
+    a, b = places[-2], places[-1]
+    if a.id == b.id or not re.fullmatch(
+        r"[\s,]*(?:[^\W\d_]+\s+)?or\s+(?:(?:the|a|an)\s+)?", reading.framing[a.end : b.start]
+    ):
+        return None
+    hits = {h.id: h for h in describe(graph, reading.framing, limit=10)}
+    ha, hb = hits.get(a.id), hits.get(b.id)
+    sa = ha.score if ha is not None else 0.0
+    sb = hb.score if hb is not None else 0.0
+    if abs(sa - sb) < WHICH_MARGIN:
+        return None
+    hit = ha if sa > sb else hb
+    assert hit is not None
+    chosen = graph.concepts[hit.id]
+    other = graph.concepts[b.id if hit.id == a.id else a.id]
+    if hit.evidence in _own_text(graph, other):
+        # a passage about both ("a collection of heuristics rather than a mesa
+        # optimizer") cannot tell which one the words fit: the relation says
+        return None
+    notes = Footnotes(graph)
+    because = _matched(graph, chosen, hit, notes) or _definition(chosen, notes)
+    lines = [f"**{capitalize(noun(chosen))}.** {because}"]
+    told = hit.field == "note" and any(
+        r.note == hit.evidence for r in graph.relations_between(chosen.id, other.id)
+    )
+    between = [] if told else _relate(graph, [chosen, other], notes)
+    if any(between):
+        lines += ["", *between]
+    concepts = [chosen, other]
+    return Answer(
+        q,
+        "which",
+        [c.id for c in concepts],
+        with_footnotes(lines, notes),
+        notes,
+        _suggest(graph, concepts, "which"),
+    )
+
+
+def _own_text(graph: KnowledgeGraph, c: Concept) -> set[str]:
+    """The passages and notes the graph holds about ``c``: its definition's quotes, and
+    the note and quotes of every relation it takes part in."""
+    out = {x.quote for x in c.citations}
+    for r in graph.relations_of(c.id):
+        out.update(x.quote for x in r.citations)
+        if r.note:
+            out.add(r.note)
+    return out
 
 
 def _asks_of(q: str, found: list[Found]) -> bool:

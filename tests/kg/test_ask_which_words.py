@@ -1,0 +1,56 @@
+"""Which-questions whose predicate is words, not a concept: "which one pretends during
+training, a deceptively aligned model or a corrigibly aligned one?"."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.ask import ask
+from kg.graph import KnowledgeGraph
+from tests.test_answer_quality import check_answer
+
+
+@pytest.mark.parametrize(
+    ("q", "chosen", "other"),
+    [
+        (
+            "Which one pretends during training, a deceptively aligned model or a corrigibly "
+            "aligned one?",
+            "deceptive-alignment",
+            "corrigible-alignment",
+        ),
+        (
+            "Which turns on us once deployed, a deceptively aligned model or a robustly "
+            "aligned one?",
+            "deceptive-alignment",
+            "robust-alignment",
+        ),
+    ],
+)
+def test_the_option_whose_own_text_the_words_describe_is_chosen(
+    shipped: KnowledgeGraph, q: str, chosen: str, other: str
+) -> None:
+    a = ask(shipped, q)
+    assert a.intent == "which" and a.concepts == [chosen, other]
+    label = shipped.concepts[chosen].label
+    assert a.answer.startswith(f"**{label[0].upper() + label[1:]}.**")
+    # the passage that decided it is one of the chosen concept's, with its footnote
+    lead = a.answer.split("\n\n")[0]
+    assert "pretend to be aligned during the training process" in lead
+    check_answer(shipped, a.answer, a.notes)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        # the deciding passage speaks of both options: words cannot tell which one it
+        # says is likelier to keep its skills, so the relation is told, undecided
+        "Which kind of system is more likely to keep its skills but chase the wrong goal "
+        "after a shift, heuristics or a mesa-optimizer?",
+        "Which is specified by the programmers, the base objective or the mesa-objective?",
+    ],
+)
+def test_a_passage_about_both_options_decides_nothing(shipped: KnowledgeGraph, q: str) -> None:
+    a = ask(shipped, q)
+    assert a.intent != "which"
+    assert not a.answer.startswith("**")
