@@ -1076,6 +1076,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "what happens to its objective when the objective is a pointer to its world
             # model?": what happens follows from the condition
             concepts = [later[0], *(c for c in concepts if c is not later[0])]
+        situation = _situation(graph, reading, concepts)
+        if situation is not None:
+            # "what happens when the deployment environment differs from the training
+            # environment?" names training data but describes distributional shift
+            concepts = [situation, *concepts]
         lines = what_happens(graph, concepts, notes, asked=content_stems(reading.framing))
     elif intent == "define":
         lines = _define(graph, concepts[0], notes, focus, toward)
@@ -1234,6 +1239,23 @@ def _which_by_words(
         notes,
         _suggest(graph, concepts, "which"),
     )
+
+
+SITUATION_SCORE = 0.8
+"""Least :mod:`kg.describe` score at which what a what-happens question describes around
+the one concept it names is taken for the situation asked about."""
+
+
+def _situation(graph: KnowledgeGraph, reading: Reading, concepts: list[Concept]) -> Concept | None:
+    """The concept a what-happens question describes without naming, when it names one
+    concept only and its other words fit another concept's text closely (see
+    :data:`SITUATION_SCORE`); else None."""
+    if len(concepts) != 1:
+        return None
+    hits = describe(graph, reading.framing, limit=1)
+    if not hits or hits[0].score < SITUATION_SCORE or hits[0].id == concepts[0].id:
+        return None
+    return graph.concepts[hits[0].id]
 
 
 def _own_text(graph: KnowledgeGraph, c: Concept) -> set[str]:
