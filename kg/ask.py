@@ -881,7 +881,12 @@ def _origin_answer(
     if not concepts and found is not None:
         concepts = [found[0]]  # "what does 'mesa' mean?": what the word names
     if concepts:
-        lines += ["", *_define(graph, concepts[0], notes, [])]
+        asked = concepts[0]
+        if found is not None and found[0] is asked:
+            # the sentence just given is not said again in the definition below
+            rest = " ".join(p for p in _SENTENCES.split(asked.definition) if p != found[1])
+            asked = asked.model_copy(update={"definition": rest or asked.definition})
+        lines += ["", *_define(graph, asked, notes, [])]
     if found is not None and found[0] not in concepts:
         # whose text says it comes first: a small context defines it before the other
         concepts = [found[0], *concepts]
@@ -1506,8 +1511,14 @@ def _described(graph: KnowledgeGraph, q: str, hits: list[Described]) -> Answer:
     score)."""
     notes = Footnotes(graph)
     first = graph.concepts[hits[0].id]
-    # only those that fit as well: a weaker match beside a strong one is noise
-    others = [graph.concepts[h.id] for h in hits[1:] if h.score >= hits[0].score]
+    # only those that fit as well: a weaker match beside a strong one is noise, and a
+    # concept set against the first (robust against pseudo-alignment) shares its words
+    # without fitting the description
+    others = [
+        graph.concepts[h.id]
+        for h in hits[1:]
+        if h.score >= hits[0].score and not _opposed(graph, first.id, h.id)
+    ]
     lines = [f"What you describe is closest to **{first.label}** in the graph:", ""]
     lines += _define(graph, first, notes, [])
     matched = _matched(graph, first, hits[0], notes)
@@ -1525,6 +1536,12 @@ def _described(graph: KnowledgeGraph, q: str, hits: list[Described]) -> Answer:
         notes,
         _suggest(graph, concepts, "describe"),
     )
+
+
+def _opposed(graph: KnowledgeGraph, a: str, b: str) -> bool:
+    """Whether the graph sets ``a`` and ``b`` against each other: a contrast, or a
+    relation it denies."""
+    return any(r.type == "contrasts_with" or r.negated for r in graph.relations_between(a, b))
 
 
 def _matched(graph: KnowledgeGraph, c: Concept, hit: Described, notes: Footnotes) -> str:

@@ -158,3 +158,17 @@ def test_most_written_requests_for_a_term_name_a_right_one(shipped: KnowledgeGra
     assert share("tune") >= 30 / 34
     assert share("held_out_2") >= 7 / 26
     assert share("held_out_3") >= 13 / 29
+
+
+def test_a_concept_set_against_the_term_is_not_offered_as_fitting_too(
+    shipped: KnowledgeGraph,
+) -> None:
+    q = (
+        "Is there a term for a mesa-objective that agrees with the base objective on "
+        "training data but not on future data?"
+    )
+    a = ask(shipped, q)
+    assert a.concepts[0] == "pseudo-alignment"
+    # robust alignment shares the words but is the contrast, not another fit
+    assert "robust-alignment" not in a.concepts
+    assert "fit your description as well:\n\n- **Robust alignment**" not in a.answer

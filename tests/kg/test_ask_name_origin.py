@@ -68,3 +68,11 @@ def test_what_a_concept_s_name_means_is_its_definition(shipped: KnowledgeGraph) 
     assert a.concepts[0] == "pseudo-alignment"
     assert "where the name" not in a.answer
     assert a.answer.startswith("**Pseudo-alignment**")
+
+
+def test_the_sentence_on_the_name_is_not_said_twice(shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "Where does the name mesa-optimizer come from?")
+    assert a.answer.count("opposite of 'meta'") == 1
+    # the rest of the definition is still given, cited
+    first = shipped.concepts["mesa-optimizer"].definition.split(":")[0]
+    assert first in a.answer
