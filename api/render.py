@@ -87,9 +87,13 @@ def linked_sentence(sentence: str, other: Concept) -> Markup:
     )
 
 
-def highlighted_source(graph: KnowledgeGraph, sid: str) -> Markup:
+def highlighted_source(
+    graph: KnowledgeGraph, sid: str, passage: tuple[int, int] | None = None
+) -> Markup:
     """A source text with every quoted passage marked, each followed by links to the
-    concepts that cite it. Overlapping quotes are marked where they overlap."""
+    concepts that cite it. Overlapping quotes are marked where they overlap.
+    ``passage`` (start and end offsets), if given, is marked too, as the one asked
+    for, and anchored like a cited one (``q-START-END``) if the graph does not cite it."""
     text = graph.source_text(sid)
     cited: dict[tuple[int, int], list[str]] = {}
     for concept in graph.concepts.values():
@@ -100,7 +104,8 @@ def highlighted_source(graph: KnowledgeGraph, sid: str) -> Markup:
         for c in rel.citations:
             if c.source == sid:
                 cited.setdefault((c.start, c.end), []).extend([rel.source, rel.target])
-    bounds = sorted({0, len(text), *(p for span in cited for p in span)})
+    extra = [passage] if passage is not None and passage not in cited else []
+    bounds = sorted({0, len(text), *(p for span in [*cited, *extra] for p in span)})
     ends: dict[int, list[tuple[int, int]]] = {}
     starts: dict[int, list[tuple[int, int]]] = {}
     for span in cited:
@@ -110,9 +115,16 @@ def highlighted_source(graph: KnowledgeGraph, sid: str) -> Markup:
     for a, b in zip(bounds, bounds[1:], strict=False):
         for span in sorted(starts.get(a, [])):
             out.append(f'<span class="anchor" id="q-{span[0]}-{span[1]}"></span>')
+        for span in extra:
+            if span[0] == a:
+                out.append(f'<span class="anchor" id="q-{span[0]}-{span[1]}"></span>')
         piece = escape(text[a:b])
+        asked = passage is not None and passage[0] <= a and b <= passage[1]
         covered = any(s <= a and b <= e for s, e in cited)
-        out.append(f"<mark>{piece}</mark>" if covered else piece)
+        if asked:
+            out.append(f'<mark class="asked">{piece}</mark>')
+        else:
+            out.append(f"<mark>{piece}</mark>" if covered else piece)
         for span in sorted(ends.get(b, [])):
             ids = list(dict.fromkeys(cited[span]))
             links = ", ".join(

@@ -67,14 +67,15 @@ def source_page(sid: str) -> str:
 
 
 def quoted_passage(citation: Citation) -> str:
-    """The place of a quoted passage in its source's page."""
-    return source_passage(citation.source, citation.start, citation.end)
+    """The place of a passage the graph cites in its source's page, which anchors it."""
+    return f"{source_page(citation.source)}#q-{citation.start}-{citation.end}"
 
 
 def source_passage(sid: str, start: int, end: int) -> str:
-    """The place in a source's page of its text from ``start`` to ``end``: the page
-    anchors each passage the graph cites there."""
-    return f"{source_page(sid)}#q-{start}-{end}"
+    """The place in a source's page of its text from ``start`` to ``end``, whether the
+    graph cites it or not: the page marks the passage its query names and anchors it
+    (as it anchors every passage the graph cites)."""
+    return f"{_with_query(source_page(sid), start=start, end=end)}#q-{start}-{end}"
 
 
 def api_docs() -> str:

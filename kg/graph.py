@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from rapidfuzz import fuzz, process
 
-from kg.errors import ConceptNotFound, NoSourceText, SourceNotFound
+from kg.errors import ConceptNotFound, InvalidQuery, NoSourceText, SourceNotFound
 from kg.ids import nearest, normalize_term
 from kg.model import Concept, Relation, Source
 from kg.ontology import HIERARCHICAL_TYPES, RELATION_TYPES
@@ -180,6 +180,19 @@ class KnowledgeGraph:
         if sid not in self._texts:
             raise NoSourceText(source.id)
         return self._texts[sid]
+
+    def passage(self, sid: str, start: int, end: int) -> str:
+        """The text of source ``sid`` from offset ``start`` to ``end``; raises
+        :class:`~kg.errors.InvalidQuery` for a range that is empty or runs past the text."""
+        text = self.source_text(sid)
+        if not 0 <= start < end:
+            raise InvalidQuery(f"end ({end}) must be greater than start ({start}), both 0 or more.")
+        if end > len(text):
+            raise InvalidQuery(
+                f"The text of {sid!r} has {len(text):,} characters; offsets go up to "
+                f"{len(text):,}, not {end:,}."
+            )
+        return text[start:end]
 
     # -- structure
     def degree(self, cid: str) -> int:

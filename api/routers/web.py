@@ -273,12 +273,22 @@ def sources_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -
     "/sources/{id}",
     response_class=HTMLResponse,
     tags=["web pages"],
-    responses=merged(html_errors(404, 422), problems(404)),
+    responses=merged(html_errors(400, 404, 422), problems(404)),
 )
 def source_page(
-    request: Request, id: str, graph: KnowledgeGraph = Depends(get_graph)
+    request: Request,
+    id: str,
+    graph: KnowledgeGraph = Depends(get_graph),
+    start: Annotated[int | None, Query(ge=0, description="start of a passage to mark")] = None,
+    end: Annotated[int | None, Query(ge=0, description="end of a passage to mark")] = None,
 ) -> HTMLResponse:
-    """A source text with every quoted passage highlighted and linked to its concepts."""
+    """A source text with every quoted passage highlighted and linked to its concepts;
+    with ``start`` and ``end``, the passage between them marked too (a link from a
+    citation check lands on it, cited by the graph or not)."""
     s = graph.source(id)  # else the error page
-    text = highlighted_source(graph, id) if s.has_text else None
+    passage = None
+    if start is not None or end is not None:
+        graph.passage(id, start if start is not None else 0, end if end is not None else 0)
+        passage = (start or 0, end or 0)
+    text = highlighted_source(graph, id, passage) if s.has_text else None
     return page(request, "source.html", title=s.title, s=s, text=text)

@@ -66,6 +66,7 @@ def test_segments_are_encoded_whole_and_query_values_as_the_pages_did() -> None:
         urls.quoted_passage(Citation(source="a b", quote="q", start=3, end=9))
         == "/sources/a%20b#q-3-9"
     )
+    assert urls.source_passage("a b", 3, 9) == "/sources/a%20b?start=3&end=9#q-3-9"
     assert (urls.relate_page(), urls.export(), urls.home("index")) == (
         "/relate",
         "/v1/export",

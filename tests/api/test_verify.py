@@ -100,7 +100,16 @@ def test_a_passage_the_graph_does_not_cite_links_to_itself(live: TestClient) -> 
     (quote,) = live.post("/v1/verify", json={"text": text}).json()["quotes"]
     m = quote["match"]
     assert quote["status"] == "exact" and m["cited"] is None
-    assert m["url"] == f"/sources/{m['source']}#q-{m['start']}-{m['end']}"
+    assert m["url"] == (
+        f"/sources/{m['source']}?start={m['start']}&end={m['end']}#q-{m['start']}-{m['end']}"
+    )
+    # the link lands on the passage, marked as the one asked for, though nothing cites it
+    page = live.get(m["url"].split("#")[0])
+    assert page.status_code == 200
+    html = page.text
+    at = html.index(f'<span class="anchor" id="q-{m["start"]}-{m["end"]}"></span>')
+    assert html[at:].count('id="q-') >= 1
+    assert '<mark class="asked">Hi. So this channel is about AI safety' in html[at:]
 
 
 def test_min_words_and_threshold(live: TestClient) -> None:

@@ -267,3 +267,16 @@ def test_static_assets_are_served(live: TestClient) -> None:
     assert live.get("/static/site.css").status_code == 200
     js = live.get("/static/autocomplete.js")
     assert js.status_code == 200 and "combobox" in js.text
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [("start=10&end=5", 400), ("start=0&end=99999999", 400), ("start=-1&end=5", 422)],
+)
+def test_a_bad_passage_of_a_source_page_is_an_error_page(
+    live: TestClient, shipped: KnowledgeGraph, query: str, status: int
+) -> None:
+    sid = next(iter(shipped.sources))
+    r = live.get(f"/sources/{sid}?{query}")
+    assert r.status_code == status
+    assert r.headers["content-type"].startswith("text/html")
