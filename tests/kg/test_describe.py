@@ -62,33 +62,35 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 269 of 324 (0.830) find a
+    """The figure over every written question, all splits: 273 of 324 (0.843) find a
     right concept in their first three, short of the 0.90 aimed at (see the next test for
     where the rest are lost). Before concepts had descriptions in everyday words
-    (``described_as``), 150 of the first 194 (0.773) did; those 194 now find 174."""
-    assert _accuracy(shipped) >= 269 / 324
+    (``described_as``), 150 of the first 194 (0.773) did; those 194 now find 177."""
+    assert _accuracy(shipped) >= 273 / 324
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     """Each split, in the first three places. The method was chosen on the tune
-    questions: 104 of 109 (0.954). held_out_2 (36 of 45, 0.80) and held_out_3 (30 of 40,
-    0.75) were written blind by two other authors and found 28 and 21 before concepts had
-    descriptions; they have since been used to choose the descriptions' weight and the
-    threshold, with held_out_4 (54 of 70, 0.771), which was written blind while the
-    descriptions were being curated by others and found 51 when first run. held_out_5,
-    written blind by a fifth author from the sources and the concept names alone, was
-    run on the method as chosen and found 45 of 60 (0.75); it was run again on two later
-    settings of the weights (45 each time), so it is nearly, not perfectly, blind. Blind
+    questions: 106 of 109. held_out_2 (41 of 45) and held_out_3 (30 of 40) were written
+    blind by two other authors and found 28 and 21 before concepts had descriptions;
+    they have since been used to choose the descriptions' weight and the threshold, with
+    held_out_4 (55 of 70), written blind while the descriptions were curated (51 when
+    first run). held_out_5, written blind by a fifth author from the sources and the
+    concept names alone, found 45 of 60 when first run on the method as chosen. A strict
+    review then corrected or dropped 82 descriptions that overstated the sources or fit
+    a neighbour better (41 of 60 after it), and curators added 129 more; two of them
+    kept or dropped lines by the suite's counts and saw some questions in its failure
+    output, so no split is blind now: held_out_5 finds 41 of 60 (0.683). Blind
     questions are longer and more casual: more of their words are ones no text of the
-    graph uses ("slot", "babies", "pulling the plug"), each counting most against the
-    score, so most misses get no answer rather than a wrong one. Word matching, however
-    ranked, finds what the graph's words say; a description in other words needs a model
-    of meaning, which this service does not download, or more curated descriptions."""
-    assert _accuracy(shipped, "tune") >= 104 / 109
-    assert _accuracy(shipped, "held_out_2") >= 36 / 45
+    graph uses, each counting most against the score, so most misses get no answer
+    rather than a wrong one. Word matching, however ranked, finds what the graph's words
+    say; a description in other words needs a model of meaning, which this service does
+    not download."""
+    assert _accuracy(shipped, "tune") >= 106 / 109
+    assert _accuracy(shipped, "held_out_2") >= 41 / 45
     assert _accuracy(shipped, "held_out_3") >= 30 / 40
-    assert _accuracy(shipped, "held_out_4") >= 54 / 70
-    assert _accuracy(shipped, "held_out_5") >= 45 / 60
+    assert _accuracy(shipped, "held_out_4") >= 55 / 70
+    assert _accuracy(shipped, "held_out_5") >= 41 / 60
 
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
@@ -100,8 +102,6 @@ ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
     "new ones?": "gradient-descent",
     "What's the name for the technique of training a small model to imitate a much larger "
     "one?": "neural-network",
-    "what's it called when model performance improves predictably as you add more compute "
-    "and data?": "learned-algorithm",
     "what's the approach where an AI infers what a person wants by watching how they "
     "behave?": "training-vs-deployment",
     "is there a word for the fear of really long words": "search-algorithm",
@@ -110,10 +110,9 @@ ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
 they get first. Their words are the graph's, used about something else: the
 orthogonality thesis ("agent", "goals", "intelligent", said of keeping one's goals),
 debate ("two sides", "want"), catastrophic forgetting ("neural network", "trained"),
-distillation ("training", "model"), scaling laws ("model", "performance"), inverse
-reinforcement learning ("wants", "watching", "behave") and the fear of long words
-("long", "words": a model trained long enough). Five of the seven are blind questions
-(held_out_4 and held_out_5); 104 of 111 get nothing."""
+distillation ("training", "model"), inverse reinforcement learning ("wants",
+"watching", "behave") and the fear of long words ("long", "words": a model trained long
+enough). Five of the six are from held_out_4 and held_out_5; 105 of 111 get nothing."""
 
 
 @pytest.mark.parametrize(
@@ -128,8 +127,8 @@ def test_questions_the_graph_cannot_answer_get_nothing(
 
 
 def test_which_questions_the_graph_cannot_answer_get_an_answer(shipped: KnowledgeGraph) -> None:
-    """104 of 111 get nothing (44 of 44 tune, 15 of 15 held_out_2, 11 of 12 held_out_3,
-    19 of 20 held_out_4, 15 of 20 held_out_5)."""
+    """105 of 111 get nothing (44 of 44 tune, 15 of 15 held_out_2, 11 of 12 held_out_3,
+    19 of 20 held_out_4, 16 of 20 held_out_5)."""
     answered = {c["q"]: describe(shipped, c["q"])[0].id for c in NONE if describe(shipped, c["q"])}
     assert answered == ANSWERED_THOUGH_NOT_IN_THE_GRAPH
 
