@@ -1098,7 +1098,16 @@ def _incoming(
 
 
 def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told) -> list[str]:
-    """Why a thing matters: what it brings about, and what does not rule it out."""
+    """Why a thing matters: for a problem, the failures that are it unsolved; what it
+    brings about, and what does not rule it out."""
+    failures = [
+        r
+        for r in graph.relations_of(target.id)
+        if r.target == target.id
+        and r.type == "failure_of"
+        and not r.negated
+        and r not in told.relations
+    ]
     effects = [
         r
         for r in graph.relations_of(target.id)
@@ -1117,6 +1126,11 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told
         if r.source == target.id and limiting(r) and r not in told.relations
     ]
     lines: list[str] = []
+    if failures:
+        # "why is inner alignment a problem?": what happens when it is not solved
+        lines += ["What goes wrong when it is not achieved:", ""]
+        lines += [f"- {explained(graph, notes, r, False, told)}" for r in failures[:MAX_REASONS]]
+        lines.append("")
     if fails:
         lines += ["What it does not rule out:", ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in fails[:MAX_REASONS]]
