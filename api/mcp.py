@@ -275,9 +275,11 @@ class Glossary:
     @_answers
     def define_concept(self, term: Term) -> ConceptDetail:
         """What a concept is: its label, kind and aliases, a definition in the graph's
-        own words, the verbatim quotes that back it (each with its source and character
-        offsets), and every relation to other concepts as a sentence, with its quotes and
-        a note on why it holds. An unknown term is an error naming the nearest concepts."""
+        own words, how people describe it without the term (described_as, everyday
+        words), the verbatim quotes that back the definition (each with its source and
+        character offsets), and every relation to other concepts as a sentence, with its
+        quotes and a note on why it holds. An unknown term is an error naming the nearest
+        concepts."""
         graph = self.graph()
         concept = resolve(graph, term, "term")
         return concept_detail(graph, concept, self.settings.concept_iri(concept.id))
