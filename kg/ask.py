@@ -811,6 +811,9 @@ _WORD_MEANING = re.compile(
 """How a question asks what a word means ("what does 'mesa' mean?"): where the name of a
 concept it names is asked ("what does pseudo-aligned mean?"), a definition; where the
 word is only part of names ("mesa"), where those names come from."""
+_ASKING = frozenset("come comes came from mean means meant stand stands word term name".split())
+"""Words of a question about a name that are not the name ("where does the word mesa
+*come* from?")."""
 _QUOTED_WORD = re.compile(r"['\u2018\u201c\"]([^\W\d_]+)['\u2019\u201d\"]")
 _NAMES_IT = re.compile(r"\b(?:name[sd]?|call(?:s|ed)?|term(?:ed)?)\b", re.I)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z'\"\u2018\u201c(])")
@@ -839,7 +842,7 @@ def name_origin(
     name mesa-optimizer was chosen as its opposite"); None if no text says."""
     phrase = normalize_term(" ".join(words))
     naming = re.compile(
-        rf"\b(?:name|called|term)\s+{re.escape(phrase)}\b|\b{re.escape(phrase)}\s+"
+        rf"\b(?:name|called)\s+{re.escape(phrase)}\b|\b{re.escape(phrase)}\s+"
         r"(?:is|was|are|were)\s+(?:so\s+)?(?:called|named)\b"
     )
     best: tuple[float, Concept, str, tuple[Citation, ...]] | None = None
@@ -872,7 +875,21 @@ def _origin_answer(
     shown = " ".join(words)
     found = name_origin(graph, words)
     lines: list[str] = []
-    if found is None:
+    origin = [
+        r
+        for c in concepts[:1]
+        for r in graph.relations_of(c.id)
+        if r.type == "introduced_in" and r.source == c.id and not r.negated
+    ]
+    if found is None and origin:
+        # "where does the term inner alignment come from?": the work that introduced it
+        told = Told()
+        lines.append(
+            f"**Where \u201c{shown}\u201d comes from:** "
+            + explained(graph, notes, origin[0], True, told)
+        )
+        lines.append("The sources do not say why this word was chosen.")
+    elif found is None:
         lines.append(f"The sources do not say where the name \u201c{shown}\u201d comes from.")
     else:
         owner, sentence, citations = found
@@ -921,14 +938,17 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     reading = read(graph, _unwrapped(graph, q))
-    if _NAME_ORIGIN.search(q) or (_WORD_MEANING.search(q) and not reading.found):
+    quoted = _QUOTED_WORD.findall(q)
+    meaning = _WORD_MEANING.search(q)
+    if _NAME_ORIGIN.search(q) or (meaning and (not reading.found or quoted)):
         named = [graph.concepts[f.id] for f in reading.found][:1]
-        if named:
+        if quoted:
+            words = quoted[:1]  # "what does 'mesa' mean in mesa-objective?"
+        elif named:
             words = named[0].label.replace("-", " ").split()
         else:
-            quoted = _QUOTED_WORD.findall(q)
             unnamed = reading.missing or reading.named
-            words = quoted[:1] or [w for p in unnamed for w in p.split()][:3]
+            words = [w for p in unnamed for w in p.split() if w.lower() not in _ASKING][:3]
         if words:
             return _origin_answer(graph, q, named, words)
     if _NAMING.search(q):
@@ -994,6 +1014,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         subjects = [graph.concepts[f.id] for f in picked[0]]
         a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
         lines, choice, subject = _which(graph, subjects, [a, b], focus, notes)
+        if _POLARITY.search(reading.framing):
+            # "which one is *not* an optimizer ...?", "which is *less* likely ...": the
+            # choice is made by what holds, not by what does not; told undecided
+            lines, choice = [], None
         if not lines:
             intent = "relate"
             lines = _relate(graph, [subject, a, b], notes)
@@ -1190,6 +1214,14 @@ def _which(
 
 
 _WHICH_OPENING = re.compile(r"^\s*(?:which|what)\b", re.I)
+_POLARITY = re.compile(
+    r"\b(?:not|no|never|neither|less|least|fewer|rather|instead|unlike|without|lacks?|"
+    r"fails?|failing|cannot|opposite|whereas|versus|vs|contrast|contrasted)\b|n[\u2019']t\b",
+    re.I,
+)
+"""Words that turn a which-question's predicate around ("which one is *not* ...",
+"*less* likely", "does*n't* care") or set things against each other ("rather than"):
+a choice made by words or by what holds would then name the wrong option."""
 WHICH_MARGIN = 0.1
 """How much better (in :mod:`kg.describe`'s score) the words of a which-question must fit
 one option's text than the other's for that option to be the answer."""
@@ -1205,7 +1237,7 @@ def _which_by_words(
     matched and then how the two relate; None when neither is clearly better, and the
     question is answered as a relation."""
     places = reading.occurrences or found
-    if len(places) < 2 or not _WHICH_OPENING.match(q):
+    if len(places) < 2 or not _WHICH_OPENING.match(q) or _POLARITY.search(reading.framing):
         return None
     a, b = places[-2], places[-1]
     if a.id == b.id or not re.fullmatch(
@@ -1222,9 +1254,10 @@ def _which_by_words(
     assert hit is not None
     chosen = graph.concepts[hit.id]
     other = graph.concepts[b.id if hit.id == a.id else a.id]
-    if hit.evidence in _own_text(graph, other):
+    if hit.evidence in _own_text(graph, other) or _POLARITY.search(hit.evidence):
         # a passage about both ("a collection of heuristics rather than a mesa
-        # optimizer") cannot tell which one the words fit: the relation says
+        # optimizer"), or one that sets things against each other ("it doesn't just
+        # implement heuristics; it plans"), cannot tell which one the words fit
         return None
     notes = Footnotes(graph)
     because = _matched(graph, chosen, hit, notes) or _definition(chosen, notes)
@@ -1253,14 +1286,17 @@ the one concept it names is taken for the situation asked about."""
 
 def _situation(graph: KnowledgeGraph, reading: Reading, concepts: list[Concept]) -> Concept | None:
     """The concept a what-happens question describes without naming, when it names one
-    concept only and its other words fit another concept's text closely (see
-    :data:`SITUATION_SCORE`); else None."""
-    if len(concepts) != 1:
-        return None
+    general concept only (training data, not a mode, an optimizer or an example) and its
+    other words fit another concept, not an example, closely (see
+    :data:`SITUATION_SCORE`); else None. Examples are told by :func:`what_happens`
+    itself, from the question's words."""
+    if len(concepts) != 1 or concepts[0].kind != "concept":
+        return None  # a named mode, optimizer or example is what happens to
     hits = describe(graph, reading.framing, limit=1)
     if not hits or hits[0].score < SITUATION_SCORE or hits[0].id == concepts[0].id:
         return None
-    return graph.concepts[hits[0].id]
+    found = graph.concepts[hits[0].id]
+    return None if found.kind == "example" else found
 
 
 def _own_text(graph: KnowledgeGraph, c: Concept) -> set[str]:

@@ -76,3 +76,24 @@ def test_the_sentence_on_the_name_is_not_said_twice(shipped: KnowledgeGraph) -> 
     # the rest of the definition is still given, cited
     first = shipped.concepts["mesa-optimizer"].definition.split(":")[0]
     assert first in a.answer
+
+
+def test_a_term_s_origin_is_the_work_that_introduced_it(shipped: KnowledgeGraph) -> None:
+    for q in (
+        "Where does the term inner alignment come from?",
+        "Why is it called inner alignment?",
+    ):
+        a = ask(shipped, q)
+        lead = a.answer.split("\n\n")[0]
+        assert lead.startswith("**Where \u201cinner alignment\u201d comes from:**"), lead
+        assert "introduced in Risks from Learned Optimization" in lead
+        assert "The sources do not say why this word was chosen." in lead
+
+
+def test_the_word_asked_about_is_the_name_not_the_question_s_verbs(
+    shipped: KnowledgeGraph,
+) -> None:
+    a = ask(shipped, "Where does the word mesa come from?")
+    assert a.answer.startswith("**Why \u201cmesa\u201d?**")
+    a = ask(shipped, "What does 'mesa' mean in mesa-objective?")
+    assert a.answer.startswith("**Why \u201cmesa\u201d?**") and "mesa-objective" in a.concepts

@@ -54,3 +54,32 @@ def test_a_passage_about_both_options_decides_nothing(shipped: KnowledgeGraph, q
     a = ask(shipped, q)
     assert a.intent != "which"
     assert not a.answer.startswith("**")
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Which one is not written by the programmers, the base objective or the mesa-objective?",
+        # three concepts: the subject (optimizer) and two options
+        "Which one is not an optimizer, gradient descent or a bottle cap?",
+        "Which one does not care about genetic fitness, evolution or humans?",
+        "Which one is less likely to keep working after a distributional shift, a "
+        "mesa-optimizer or heuristics?",
+        # the passage that fits sets the two against each other ("it doesn't just
+        # implement heuristics; it plans")
+        "Which one plans ahead, a collection of heuristics or a mesa-optimizer?",
+    ],
+)
+def test_a_turned_predicate_chooses_nothing(shipped: KnowledgeGraph, q: str) -> None:
+    """A negated or contrasting predicate would have the choice name the wrong option:
+    the relation between the options is told, undecided."""
+    a = ask(shipped, q)
+    assert a.intent != "which", a.answer[:200]
+    assert not a.answer.startswith("**The") and "**Heuristics.**" not in a.answer
+
+
+def test_what_happens_to_a_named_mode_is_not_taken_for_an_example(
+    shipped: KnowledgeGraph,
+) -> None:
+    a = ask(shipped, "What happens once a deceptive mesa-optimizer is deployed?")
+    assert a.concepts[0] == "deceptive-alignment"
