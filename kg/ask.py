@@ -1014,9 +1014,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         subjects = [graph.concepts[f.id] for f in picked[0]]
         a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
         lines, choice, subject = _which(graph, subjects, [a, b], focus, notes)
-        if _POLARITY.search(reading.framing):
+        if _POLARITY.search(reading.framing) or _only_settings(q, picked[0]):
             # "which one is *not* an optimizer ...?", "which is *less* likely ...": the
-            # choice is made by what holds, not by what does not; told undecided
+            # choice is made by what holds, not by what does not; and a concept named
+            # only as the setting ("... fail completely *after a distributional
+            # shift*") is not what the options are compared on: told undecided
             lines, choice = [], None
         if not lines:
             intent = "relate"
@@ -1216,7 +1218,7 @@ def _which(
 _WHICH_OPENING = re.compile(r"^\s*(?:which|what)\b", re.I)
 _POLARITY = re.compile(
     r"\b(?:not|no|never|neither|less|least|fewer|rather|instead|unlike|without|lacks?|"
-    r"fails?|failing|cannot|opposite|whereas|versus|vs|contrast|contrasted)\b|n[\u2019']t\b",
+    r"cannot|opposite|whereas|versus|vs|contrast|contrasted)\b|n[\u2019']t\b",
     re.I,
 )
 """Words that turn a which-question's predicate around ("which one is *not* ...",
@@ -1225,6 +1227,19 @@ a choice made by words or by what holds would then name the wrong option."""
 WHICH_MARGIN = 0.1
 """How much better (in :mod:`kg.describe`'s score) the words of a which-question must fit
 one option's text than the other's for that option to be the answer."""
+
+
+_SETTING = re.compile(
+    r"\b(?:after|under|during|following|amid|in\s+case\s+of|in\s+the\s+face\s+of)"
+    r"(?:\s+(?:a|an|the|some))?\s*$",
+    re.I,
+)
+
+
+def _only_settings(q: str, subjects: list[Found]) -> bool:
+    """Whether every subject of a which-question is named only as its setting ("which
+    is more likely to fail completely *after a* distributional shift, ...?")."""
+    return bool(subjects) and all(_SETTING.search(q[: f.start]) for f in subjects)
 
 
 def _which_by_words(

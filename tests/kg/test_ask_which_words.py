@@ -68,6 +68,9 @@ def test_a_passage_about_both_options_decides_nothing(shipped: KnowledgeGraph, q
         # the passage that fits sets the two against each other ("it doesn't just
         # implement heuristics; it plans")
         "Which one plans ahead, a collection of heuristics or a mesa-optimizer?",
+        # the only other concept is the setting, not what the options are compared on
+        "Which one is more likely to fail completely after a distributional shift, a "
+        "mesa-optimizer or a collection of heuristics?",
     ],
 )
 def test_a_turned_predicate_chooses_nothing(shipped: KnowledgeGraph, q: str) -> None:
@@ -76,6 +79,15 @@ def test_a_turned_predicate_chooses_nothing(shipped: KnowledgeGraph, q: str) -> 
     a = ask(shipped, q)
     assert a.intent != "which", a.answer[:200]
     assert not a.answer.startswith("**The") and "**Heuristics.**" not in a.answer
+
+
+def test_a_subject_beside_the_setting_still_decides(shipped: KnowledgeGraph) -> None:
+    a = ask(
+        shipped,
+        "Under distributional shift, which is more likely to fail to generalize: heuristics "
+        "or a mesa-optimizer?",
+    )
+    assert a.intent == "which" and a.answer.startswith("**Heuristics.**")
 
 
 def test_what_happens_to_a_named_mode_is_not_taken_for_an_example(
