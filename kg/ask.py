@@ -687,7 +687,7 @@ _RELATE_WORDS = re.compile(r"\b(?:relat\w*|connect\w*|link\w*|relationship)\b")
 _WHY_IS = re.compile(r"^\s*why\s+(?:is|are|was|were|'s)\b", re.I)
 _UNIVERSAL = re.compile(
     r"\b(?:necessarily|always|automatically|inevitably|must|"
-    r"ha(?:ve|s) to)\b",
+    r"ha(?:ve|s) to)\b|^\W*(?:is|are|does|do|will|would|can)\s+(?:every|all|any)\b",
     re.I,
 )
 _CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
