@@ -115,7 +115,11 @@ techniques approach approaches
 
 # a verb or noun of the question -> the relation types an answer should lead with
 _FOCUS = [
-    (r"catch\w*|caught|detect\w*|expos\w*|reveal\w*|notic\w*|spot\w*|uncover\w*", "reveals"),
+    (
+        r"catch\w*|caught|detect\w*|expos\w*|reveal\w*|notic\w*|spot\w*|uncover\w*|"
+        r"tell\s+(?:\S+\s+){0,3}apart|tell\s+the\s+difference|distinguish\w*|differentiat\w*",
+        "reveals",
+    ),
     (
         r"rule\s+out|rules\s+out|ruled\s+out|enough|sufficient|suffice\w*|guarantee\w*|"
         r"eliminat\w*|remov\w*",
