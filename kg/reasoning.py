@@ -1132,7 +1132,13 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told
         lines += [f"- {explained(graph, notes, r, False, told)}" for r in failures[:MAX_REASONS]]
         lines.append("")
     if fails:
-        lines += ["What it does not rule out:", ""]
+        # for a problem, what it does not rule out is what remains once it is solved
+        heading = (
+            "Even solved, it does not rule out:"
+            if target.kind == "problem"
+            else ("What it does not rule out:")
+        )
+        lines += [heading, ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in fails[:MAX_REASONS]]
         lines.append("")
     if effects:
