@@ -162,7 +162,8 @@ _WHICH = re.compile(r"\b(?:which|whether)\b|\bor\b", re.I)
 _JUDGING = re.compile(
     r"\b(?:dangerous|bad|worrying|concerning|worse|worst|risky|scary|"
     r"harmful|problem|problems|problematic|matter|matters|important|hard|"
-    r"difficult|enough|insufficient|fail|fails)\b",
+    r"difficult|tricky|tough|challenging|complicated|subtle|enough|insufficient|fail|"
+    r"fails)\b",
     re.I,
 )
 """Words by which a why-question asks why something is bad or matters, not why it

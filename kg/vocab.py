@@ -157,7 +157,8 @@ _ADJECTIVE = re.compile(
     r"^(?:\w+(?:ous|ful|ive|able|ible|less|ical|ic|ent|ant)|bad|good|hard|"
     r"easy|safe|unsafe|likely|unlikely|real|possible|common|rare|true|"
     r"false|wrong|right|new|old|big|serious|risky|scary|worse|worst|"
-    r"better|best|inevitable|solvable|unsolved|open)$"
+    r"better|best|inevitable|solvable|unsolved|open|difficult|tricky|tough|complicated|"
+    r"subtle|unclear|crucial|critical|central|relevant|necessary|sufficient|enough)$"
 )
 
 
