@@ -908,14 +908,7 @@ def _origin_answer(
     if found is not None and found[0] not in concepts:
         # whose text says it comes first: a small context defines it before the other
         concepts = [found[0], *concepts]
-    return Answer(
-        q,
-        "define",
-        [c.id for c in concepts],
-        with_footnotes(lines, notes),
-        notes,
-        _suggest(graph, concepts, "define"),
-    )
+    return _answered(graph, q, "define", concepts, lines, notes)
 
 
 def _backing_name(
@@ -1285,14 +1278,7 @@ def _which_by_words(
     if any(between):
         lines += ["", *between]
     concepts = [chosen, other]
-    return Answer(
-        q,
-        "which",
-        [c.id for c in concepts],
-        with_footnotes(lines, notes),
-        notes,
-        _suggest(graph, concepts, "which"),
-    )
+    return _answered(graph, q, "which", concepts, lines, notes)
 
 
 SITUATION_SCORE = 0.8
@@ -1556,6 +1542,26 @@ DESCRIBED = 3
 """Most concepts a described question is answered with: the term, then others that fit."""
 
 
+def _answered(
+    graph: KnowledgeGraph,
+    q: str,
+    intent: Intent,
+    concepts: list[Concept],
+    lines: list[str],
+    notes: Footnotes,
+) -> Answer:
+    """The answer of ``lines`` (with their footnotes) about ``concepts``, with the
+    questions to ask next that :func:`_suggest` gives for them."""
+    return Answer(
+        q,
+        intent,
+        [c.id for c in concepts],
+        with_footnotes(lines, notes),
+        notes,
+        _suggest(graph, concepts, intent),
+    )
+
+
 def _described(graph: KnowledgeGraph, q: str, hits: list[Described]) -> Answer:
     """The answer to a question that describes a concept: the term, its definition and
     facts (as :func:`_define` gives them), what in the graph's text matched the
@@ -1580,14 +1586,7 @@ def _described(graph: KnowledgeGraph, q: str, hits: list[Described]) -> Answer:
         lines += ["", "Other concepts that fit your description as well:", ""]
         lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in others]
     concepts = [first, *others]
-    return Answer(
-        q,
-        "describe",
-        [c.id for c in concepts],
-        with_footnotes(lines, notes),
-        notes,
-        _suggest(graph, concepts, "describe"),
-    )
+    return _answered(graph, q, "describe", concepts, lines, notes)
 
 
 def _opposed(graph: KnowledgeGraph, a: str, b: str) -> bool:

@@ -1100,14 +1100,7 @@ def _incoming(
 def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told) -> list[str]:
     """Why a thing matters: for a problem, the failures that are it unsolved; what it
     brings about, and what does not rule it out."""
-    failures = [
-        r
-        for r in graph.relations_of(target.id)
-        if r.target == target.id
-        and r.type == "failure_of"
-        and not r.negated
-        and r not in told.relations
-    ]
+    failures = _incoming(graph, target, ("failure_of",), told)
     effects = [
         r
         for r in graph.relations_of(target.id)
