@@ -1120,15 +1120,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     if not any(lines):
         # an intent that found nothing to say must not leave the reader with nothing
         lines = _define(graph, concepts[-1], notes, focus)
-    return Answer(
-        q,
-        intent,
-        [c.id for c in concepts],
-        with_footnotes(lines, notes),
-        notes,
-        _suggest(graph, concepts, intent),
-        verdict=verdict,
-    )
+    return _answered(graph, q, intent, concepts, lines, notes, verdict)
 
 
 def _objective_of(
@@ -1549,6 +1541,7 @@ def _answered(
     concepts: list[Concept],
     lines: list[str],
     notes: Footnotes,
+    verdict: Verdict | None = None,
 ) -> Answer:
     """The answer of ``lines`` (with their footnotes) about ``concepts``, with the
     questions to ask next that :func:`_suggest` gives for them."""
@@ -1559,6 +1552,7 @@ def _answered(
         with_footnotes(lines, notes),
         notes,
         _suggest(graph, concepts, intent),
+        verdict=verdict,
     )
 
 
