@@ -8,11 +8,14 @@ after normalisation (:func:`kg.ids.normalize_term`).
 from __future__ import annotations
 
 import math
+import threading
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
+from typing import Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
@@ -20,6 +23,8 @@ from kg.errors import ConceptNotFound, InvalidQuery, NoSourceText, SourceNotFoun
 from kg.ids import nearest, normalize_term
 from kg.model import Concept, Relation, Source
 from kg.ontology import HIERARCHICAL_TYPES, RELATION_TYPES
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -373,3 +378,34 @@ class KnowledgeGraph:
                 adj[a][b] = rel
                 adj[b][a] = rel
         return MappingProxyType(adj)
+
+
+class PerGraph(Generic[T]):
+    """One value built from each graph snapshot (an index, an annotator), built on first
+    use and kept as long as the graph lives: graphs never change, so neither does the
+    value. Built once even when two threads ask at the same time."""
+
+    def __init__(self, build: Callable[[KnowledgeGraph], T]) -> None:
+        self._build = build
+        self._values: WeakKeyDictionary[KnowledgeGraph, T] = WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, graph: KnowledgeGraph) -> T:
+        found = self._values.get(graph)
+        if found is None:
+            with self._lock:
+                found = self._values.get(graph)
+                if found is None:
+                    found = self._values[graph] = self._build(graph)
+        return found
+
+    def __contains__(self, graph: object) -> bool:
+        """Whether ``graph``'s value has been built (or kept)."""
+        return graph in self._values
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def keep(self, graph: KnowledgeGraph, value: T) -> None:
+        """Keep ``value``, built elsewhere (read from a snapshot file), as ``graph``'s."""
+        self._values[graph] = value

@@ -32,13 +32,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, combinations
 from typing import Literal
-from weakref import WeakKeyDictionary
 from zlib import crc32
 
 from rapidfuzz import fuzz, process
 
 from kg.errors import AmbiguousTerm, ConceptNotFound
-from kg.graph import KnowledgeGraph
+from kg.graph import KnowledgeGraph, PerGraph
 from kg.ids import normalize_term
 from kg.model import Concept
 
@@ -481,15 +480,17 @@ def _in_order(form: str) -> str:
     return " ".join(sorted(form.split()))
 
 
-_INDEXES: WeakKeyDictionary[KnowledgeGraph, SearchIndex] = WeakKeyDictionary()
+_INDEXES = PerGraph(SearchIndex)
 
 
 def index_for(graph: KnowledgeGraph) -> SearchIndex:
     """The search index of ``graph``, built on first use and kept with the graph."""
-    index = _INDEXES.get(graph)
-    if index is None:
-        index = _INDEXES[graph] = SearchIndex(graph)
-    return index
+    return _INDEXES(graph)
+
+
+def keep_index(graph: KnowledgeGraph, index: SearchIndex) -> None:
+    """Keep ``index`` (read from a snapshot file) as the search index of ``graph``."""
+    _INDEXES.keep(graph, index)
 
 
 def search(

@@ -212,9 +212,8 @@ def loads(data: bytes, key: str | None) -> KnowledgeGraph | None:
         return None
     if not isinstance(graph, KnowledgeGraph) or not isinstance(index, search.SearchIndex):
         return None
-    # kept with the graph, as index_for keeps the index it builds (kg.search has no
-    # other way to be handed one)
-    search._INDEXES[graph] = index
+    # kept with the graph, as index_for keeps the index it builds
+    search.keep_index(graph, index)
     return graph
 
 

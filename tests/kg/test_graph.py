@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import gc
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import pytest
 
 from kg.errors import ConceptNotFound, NoSourceText, SourceNotFound
-from kg.graph import KnowledgeGraph
+from kg.graph import KnowledgeGraph, PerGraph
+from kg.load import load_graph
 
 
 @pytest.mark.parametrize(
@@ -75,3 +82,27 @@ def test_snapshot_is_read_only(good: KnowledgeGraph) -> None:
         good.concepts["x"] = good.concepts["humans"]  # type: ignore[index]
     with pytest.raises(ValueError):
         good.concepts["humans"].label = "people"  # type: ignore[misc]
+
+
+def test_a_per_graph_value_is_built_once_and_goes_with_its_graph(good_dir: Path) -> None:
+    builds: list[int] = []
+    lock = threading.Lock()
+
+    def build(graph: KnowledgeGraph) -> int:
+        time.sleep(0.05)  # long enough for every thread to ask before the first is done
+        with lock:
+            builds.append(len(graph.concepts))
+        return len(builds)
+
+    per = PerGraph(build)
+    graph = load_graph(good_dir)
+    assert graph not in per and len(per) == 0
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(per, [graph] * 8))
+    assert values == [1] * 8 and len(builds) == 1 and graph in per
+    other = load_graph(good_dir)
+    per.keep(other, 42)
+    assert per(other) == 42 and len(builds) == 1
+    del graph, other
+    gc.collect()
+    assert len(per) == 0  # kept no longer than the graphs
