@@ -1273,7 +1273,7 @@ def _which_by_words(
     return _answered(graph, q, "which", concepts, lines, notes)
 
 
-SITUATION_SCORE = 0.8
+SITUATION_SCORE = 0.6
 """Least :mod:`kg.describe` score at which what a what-happens question describes around
 the one concept it names is taken for the situation asked about."""
 

@@ -127,7 +127,7 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     (
         "What do you call it when a model pretends to be aligned until deployment?",
         "describe",
-        ["deceptive-alignment", "deceptive-maze-toy-example"],
+        ["deceptive-alignment"],
     ),
     ("What is reward hacking?", "unknown", []),
     ("mesa-optimizer risk", "unknown", []),
