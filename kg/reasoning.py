@@ -1119,6 +1119,11 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told
         if r.source == target.id and limiting(r) and r not in told.relations
     ]
     lines: list[str] = []
+    if not failures and target.kind == "problem":
+        # "why is outer alignment a problem?", with no failure recorded as its own concept:
+        # what the problem is says what is hard, and its examples are cases of it unsolved
+        lines += [f"**{capitalize(target.label)}**: {defined(target, notes)}", ""]
+        failures = _incoming(graph, target, ("example_of",), told)
     if failures:
         # "why is inner alignment a problem?": what happens when it is not solved
         lines += ["What goes wrong when it is not achieved:", ""]
