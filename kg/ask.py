@@ -89,6 +89,7 @@ from kg.reasoning import (
 from kg.search import search
 from kg.vocab import (
     FIELD_WORDS,
+    correct_function_word,
     correct_intent_word,
     focus_types,
     is_adjective,
@@ -256,7 +257,11 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
     _mark(words, found)
     found.extend(_adjectives(graph, words))
     _mark(words, found)
-    found.extend(_fuzzy(graph, question, words))
+    fuzzy = _fuzzy(graph, question, words)
+    for f in fuzzy:
+        # "inner and outer alignmnet": the misspelt head is shared as the right one is
+        found.extend(_shared_heads(graph, question, f.start, graph.concepts[f.id].label))
+    found.extend(fuzzy)
     _mark(words, found)
     framing = _mask(question, found)
     for w in words:
@@ -265,6 +270,9 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         w.role = role(w.text)
         if w.role is None and (corrected := correct_intent_word(w.text)):
             w.role = "intent"
+            framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
+        elif w.role is None and (corrected := correct_function_word(w.text)):
+            w.role = "function"  # "betwen", "becuase": no name the graph lacks
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
     for before, w, after in zip(words, words[1:], words[2:], strict=False):
         third_person = (

@@ -381,7 +381,7 @@ def whether(
         lines, verdict = _despite(graph, y, despite, notes, told)
     if not lines and universal is not None:
         lines, verdict = _counterexample(graph, y, universal, notes, told)
-    if not lines and universal is not None and x.id in _climb(graph, y.id):
+    if not lines and universal is not None and _kind_of(graph, y, x):
         lines, verdict = _one_kind(graph, x, y, notes, told), "not_necessarily"
     if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
         lines, verdict = _slips_through(graph, x, y, notes, told)
@@ -424,9 +424,8 @@ def _one_kind(
     graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
 ) -> list[str]:
     """ "Is every x a y?" where y is one kind of x: Not necessarily, with the other kinds."""
-    lines = [
-        _verdict_line("not_necessarily", _chain_text(graph, notes, _climb(graph, y.id)[x.id], told))
-    ]
+    chain = _kind_of(graph, y, x)
+    lines = [_verdict_line("not_necessarily", _chain_text(graph, notes, chain, told))]
     others = [
         r
         for r in graph.relations_of(x.id)
@@ -436,6 +435,20 @@ def _one_kind(
         lines += ["", f"Other kinds or examples of {noun(x)}:", ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in others[:MAX_REASONS]]
     return lines
+
+
+def _kind_of(graph: KnowledgeGraph, y: Concept, x: Concept) -> list[Relation]:
+    """How ``y`` is a kind or an example of ``x``: the chain up from y to x, or the
+    relation that says y can be one ("one example of a mesa-optimizer can be the neural
+    network"); [] if neither."""
+    chain = _climb(graph, y.id).get(x.id)
+    if chain:
+        return chain
+    return [
+        r
+        for r in graph.relations_between(y.id, x.id)
+        if r.source == y.id and r.type in UPWARD and not r.negated
+    ][:1]
 
 
 def _speaking_of(
@@ -695,11 +708,14 @@ def _requirement(
 def _same(
     graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
 ) -> tuple[list[str], Verdict]:
-    """Is x the same as y? A contrast says they can differ; a chain up says one is a kind
-    of the other, not the same."""
+    """Is x the same as y? A contrast says they differ: No, or Not necessarily where a
+    problem of the graph is about both, as closing the gap between them (the mesa- and
+    the base objective can coincide; deceptive and corrigible alignment cannot); a chain
+    up says one is a kind of the other, not the same."""
     contrast = _between(graph, x.id, y.id, ("contrasts_with",))
     if contrast:
-        return _say(graph, notes, told, "not_necessarily", contrast, x), "not_necessarily"
+        verdict: Verdict = "not_necessarily" if _gap_of_a_problem(graph, x, y) else "no"
+        return _say(graph, notes, told, verdict, contrast, x), verdict
     up = _climb(graph, x.id).get(y.id) or _climb(graph, y.id).get(x.id)
     if up:
         return [
@@ -708,6 +724,20 @@ def _same(
             )
         ], "no"
     return [], "unknown"
+
+
+def _gap_of_a_problem(graph: KnowledgeGraph, x: Concept, y: Concept) -> bool:
+    """Whether a problem concerns both ``x`` and ``y`` (outer alignment the base objective
+    and the intended goal): the two are what it tries to bring together."""
+    about_x = {
+        r.source
+        for r in graph.relations_of(x.id)
+        if r.type == "concerns" and r.target == x.id and graph.concepts[r.source].kind == "problem"
+    }
+    return any(
+        r.type == "concerns" and r.source in about_x and r.target == y.id
+        for r in graph.relations_of(y.id)
+    )
 
 
 def _identity(

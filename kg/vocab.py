@@ -282,10 +282,29 @@ def role(word: str) -> Role | None:
 
 def correct_intent_word(word: str) -> str | None:
     """The intent word a misspelt ``word`` stands for ("diffrence"), if clearly one."""
+    return _corrected(word, INTENT_WORDS)
+
+
+_LONG_FUNCTION_WORDS = frozenset(w for w in FUNCTION_WORDS if len(w) >= 5)
+
+
+def correct_function_word(word: str) -> str | None:
+    """The function word of five letters or more that a misspelt ``word`` stands for
+    ("betwen", "becuase"), if clearly one.
+
+    >>> correct_function_word("betwen"), correct_function_word("becuase")
+    ('between', 'because')
+    >>> correct_function_word("outer"), correct_function_word("model"), correct_function_word("whose")
+    (None, None, None)
+    """
+    return _corrected(word, _LONG_FUNCTION_WORDS)
+
+
+def _corrected(word: str, vocabulary: frozenset[str]) -> str | None:
     w = word.lower()
-    if len(w) < 5 or w in INTENT_WORDS:
+    if len(w) < 5 or w in vocabulary:
         return None
-    best = process.extractOne(w, INTENT_WORDS, scorer=fuzz.ratio, score_cutoff=85)
+    best = process.extractOne(w, vocabulary, scorer=fuzz.ratio, score_cutoff=85)
     return str(best[0]) if best else None
 
 
