@@ -294,8 +294,8 @@ def correct_function_word(word: str) -> str | None:
 
     >>> correct_function_word("betwen"), correct_function_word("becuase")
     ('between', 'because')
-    >>> correct_function_word("outer"), correct_function_word("model"), correct_function_word("whose")
-    (None, None, None)
+    >>> [correct_function_word(w) for w in ("outer", "model", "whose")]
+    [None, None, None]
     """
     return _corrected(word, _LONG_FUNCTION_WORDS)
 
