@@ -1075,6 +1075,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             universal=universal,
         )
     elif intent == "why":
+        described = _described_cause(graph, reading, concepts)
+        if described is not None:
+            # "why would a mesa-optimizer pretend to be aligned during training?" names the
+            # mesa-optimizer and describes deceptive alignment: why the one comes to the other
+            concepts = [*concepts, described]
         contrast = _after(graph, q, found, _INSTEAD)
         if contrast is not None and len(concepts) > 2:
             concepts = [c for c in concepts if c is not contrast]
@@ -1298,6 +1303,40 @@ def _situation(graph: KnowledgeGraph, reading: Reading, concepts: list[Concept])
     if not hits or hits[0].score < SITUATION_SCORE or hits[0].id == concepts[0].id:
         return None
     found = graph.concepts[hits[0].id]
+    return None if found.kind == "example" else found
+
+
+WHY_DESCRIBED_SCORE = 0.75
+"""Least :mod:`kg.describe` score at which what a why-question describes beside the one
+concept it names is taken for what is to be explained: "why do mesa-optimizers arise?"
+describes nothing well (0.65 at best), "why would a mesa-optimizer pretend to be aligned
+during training?" describes deceptive alignment (0.79)."""
+
+
+def _described_cause(
+    graph: KnowledgeGraph, reading: Reading, concepts: list[Concept]
+) -> Concept | None:
+    """What a why-question that names one concept describes around it, closely (see
+    :data:`WHY_DESCRIBED_SCORE`), not an example; among equal fits, the one whose name the
+    question's words share ("pretend to be *aligned*": deceptive alignment rather than
+    deception, which the same passage backs); else None."""
+    if len(concepts) != 1:
+        return None
+    hits = [h for h in describe(graph, reading.framing, limit=3) if h.id != concepts[0].id]
+    if not hits or hits[0].score < WHY_DESCRIBED_SCORE:
+        return None
+    asked = content_stems(reading.framing)
+
+    def shared(label: str) -> int:  # "align" begins "alignment"
+        return sum(
+            1
+            for w in content_stems(label)
+            if any(len(a) >= 4 and (w.startswith(a) or a.startswith(w)) for a in asked)
+        )
+
+    tied = [h for h in hits if h.score == hits[0].score]
+    best = max(tied, key=lambda h: shared(h.label))
+    found = graph.concepts[best.id]
     return None if found.kind == "example" else found
 
 

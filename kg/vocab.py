@@ -22,6 +22,7 @@ from functools import cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from kg.ids import americanize
 
@@ -290,14 +291,16 @@ _LONG_FUNCTION_WORDS = frozenset(w for w in FUNCTION_WORDS if len(w) >= 5)
 
 def correct_function_word(word: str) -> str | None:
     """The function word of five letters or more that a misspelt ``word`` stands for
-    ("betwen", "becuase"), if clearly one.
+    ("betwen", "becuase": one letter missing, extra, wrong or swapped), if clearly one;
+    "pleasure" is no "please".
 
     >>> correct_function_word("betwen"), correct_function_word("becuase")
     ('between', 'because')
-    >>> [correct_function_word(w) for w in ("outer", "model", "whose")]
-    [None, None, None]
+    >>> [correct_function_word(w) for w in ("outer", "model", "whose", "pleasure")]
+    [None, None, None, None]
     """
-    return _corrected(word, _LONG_FUNCTION_WORDS)
+    found = _corrected(word, _LONG_FUNCTION_WORDS)
+    return found if found is not None and OSA.distance(word.lower(), found) <= 1 else None
 
 
 def _corrected(word: str, vocabulary: frozenset[str]) -> str | None:
