@@ -88,6 +88,7 @@ from kg.reasoning import (
 )
 from kg.search import search
 from kg.vocab import (
+    ASPECT_VERBS,
     FIELD_WORDS,
     correct_function_word,
     correct_intent_word,
@@ -149,7 +150,12 @@ _PREDICATE_QUESTION = re.compile(
     r"^\s*(?:why|how|in what way|is|are|was|were|can|could|would|will|does|do)\b", re.I
 )
 _LAST_WORD = re.compile(r"([^\W_]+)\s*$")
-_LEAD = re.compile(r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+)*", re.I)
+_LEAD = re.compile(
+    r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+"
+    # a setting before the question proper: "in the strategy game example, why ..."
+    r"|(?:in|for|about|regarding|with|from)\s[^,?]{1,80},\s*)*",
+    re.I,
+)
 _WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)", re.I)
 _WHAT_HAPPENS = re.compile(
     r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
@@ -300,7 +306,13 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         # a word of the sources that only one concept's name holds points at that concept
         # when the question names no other: "troops", "brotherhood", "mother"
         named = {f.id for f in kept}
-        for w in words:
+        for i, w in enumerate(words):
+            if (
+                w.text.lower() in ASPECT_VERBS
+                and words[i + 1 : i + 2]
+                and (words[i + 1].text.lower().endswith("ing"))
+            ):
+                continue  # a verb before a gerund ("why did it *stop* attacking?")
             cid = lex.keywords.get(fold_word(w.text)) if not w.concept and w.role is None else None
             if cid is not None and cid not in named:
                 kept.append(Found(cid, w.start, w.end, "keyword"))
@@ -1337,7 +1349,12 @@ def _described_cause(
     tied = [h for h in hits if h.score == hits[0].score]
     best = max(tied, key=lambda h: shared(h.label))
     found = graph.concepts[best.id]
-    return None if found.kind == "example" else found
+    named = concepts[0].id
+    if found.kind == "example" or found.id in graph.ancestors(named) | graph.descendants(named):
+        # "for a deceptive model, why would it behave well in training?" describes
+        # pseudo-alignment, which deceptive alignment is a kind of: the named one is asked
+        return None
+    return found
 
 
 def _own_text(graph: KnowledgeGraph, c: Concept) -> set[str]:

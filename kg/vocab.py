@@ -163,6 +163,16 @@ _ADJECTIVE = re.compile(
 )
 
 
+ASPECT_VERBS = frozenset(
+    "stop stops stopped keep keeps kept start starts started begin begins began quit quits "
+    "continue continues continued finish finishes finished avoid avoids avoided resume "
+    "cease ceases ceased".split()
+)
+"""Verbs that take a gerund ("*stop* attacking", "*keep* winning"): before one, such a
+word is the verb of the question, not a name the graph knows it from ("stop" in
+"stop us from turning it off")."""
+
+
 COMMON_ZIPF = 3.5
 """Least Zipf frequency (wordfreq's scale: 3 is once per million words) of an everyday
 English word."""
