@@ -1319,6 +1319,39 @@ def _workings(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -
     return lines
 
 
+def _outcomes(graph: KnowledgeGraph, story: Concept, notes: Footnotes, told: Told) -> list[str]:
+    """What else can happen in a story's situation: the possible effects ("can cause")
+    of the first situation the story is an example of that has any, and what is hoped
+    for in it. The video's maze has three outcomes after the shift; the story itself
+    tells one."""
+    for rel in graph.relations_of(story.id):
+        if rel.source != story.id or rel.type != "example_of" or rel.negated:
+            continue
+        situation = graph.concepts[rel.target]
+        possible = [
+            r
+            for r in graph.relations_of(situation.id)
+            if r.source == situation.id
+            and r.type in CAUSAL
+            and r.modality in ("can", "may")
+            and r not in told.relations
+        ]
+        if not possible:
+            continue
+        hoped = [
+            r
+            for r in graph.relations_of(situation.id)
+            if r.target == situation.id
+            and r.type == "concerns"
+            and graph.concepts[r.source].kind not in ("example", "work", "problem")
+            and r not in told.relations
+        ]
+        lines = ["", f"The outcomes the sources allow for {noun(situation)}:", ""]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in [*hoped, *possible][:3]]
+        return lines
+    return []
+
+
 def what_happens(
     graph: KnowledgeGraph,
     concepts: list[Concept],
@@ -1341,7 +1374,7 @@ def what_happens(
         ]
         chosen = _story(graph, (parts or story)[::-1], asked)
         assert chosen is not None
-        return shows(graph, chosen, notes, told)
+        return shows(graph, chosen, notes, told) + _outcomes(graph, chosen, notes, told)
     if len(concepts) >= 2:
         x, y = concepts[0], concepts[1]
         # y's effects that x makes likelier: what happens when the two meet
