@@ -825,7 +825,7 @@ _NAME_ORIGIN = re.compile(
 "where does the name come from?")."""
 _WORD_MEANING = re.compile(
     r"\bwhat\s+does\s+(?:the\s+)?(?:word\s+|prefix\s+|name\s+|term\s+)?"
-    r"[\"'\u2018\u201c]?[^\W\d_]+(?:-[^\W\d_]+)?[\"'\u2019\u201d]?\s+"
+    r"[\"'\u2018\u201c]?(?P<word>[^\W\d_]+(?:-[^\W\d_]+)?)[\"'\u2019\u201d]?\s+"
     r"(?:mean|stand\s+for)\b",
     re.I,
 )
@@ -954,6 +954,16 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     reading = read(graph, _unwrapped(graph, q))
     quoted = _QUOTED_WORD.findall(q)
     meaning = _WORD_MEANING.search(q)
+    if (
+        meaning
+        and not quoted
+        and all(
+            f.end <= meaning.start("word") or f.start >= meaning.end("word") for f in reading.found
+        )
+    ):
+        # "what does mesa mean, is it like meta?": the word asked about is named nowhere
+        # else; what the question names beside it ("meta") is the comparison
+        quoted = [meaning.group("word")]
     if _NAME_ORIGIN.search(q) or (meaning and (not reading.found or quoted)):
         named = [graph.concepts[f.id] for f in reading.found][:1]
         if quoted:
