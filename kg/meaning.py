@@ -50,6 +50,9 @@ MAX_CHARS = 2_000
 """Most characters of a description compared; a longer text is cut (a token's vector
 costs the same wherever it stands, so the cut bounds the work)."""
 
+_BATCH = 1_000
+"""Texts tokenized at a time."""
+
 _MODEL: WordLlamaInference | None = None
 _LOAD = threading.Lock()
 
@@ -73,7 +76,9 @@ def _model() -> WordLlamaInference:
 
 class _Pooler:
     """Turns texts into unit vectors: the mean of their tokens' vectors, each token
-    weighted by how rare it is in the graph's own text (:data:`RARITY`)."""
+    weighted by how rare it is in the graph's own text (:data:`RARITY`). The corpus is
+    tokenized once: its token counts give the weights, its tokens its vectors
+    (:attr:`corpus`)."""
 
     def __init__(self, corpus: list[str]) -> None:
         model = _model()
@@ -81,29 +86,39 @@ class _Pooler:
         self._table = np.asarray(model.embedding, dtype=np.float32)
         every = self._ids(corpus)
         counts = np.bincount(
-            np.concatenate(every) if every else np.zeros(0, dtype=np.intp),
+            np.concatenate(every) if every else np.zeros(0, dtype=np.int32),
             minlength=len(self._table),
         ).astype(np.float64)
         share = counts / max(counts.sum(), 1.0)
         self._weight = (RARITY / (RARITY + share)).astype(np.float32)
+        self.corpus = self._pool(every)
 
     def _ids(self, texts: list[str]) -> list[np.ndarray]:
-        encoded = self._tokenizer.encode_batch(
-            [t[:MAX_CHARS] for t in texts], add_special_tokens=False
-        )
-        return [np.asarray(e.ids, dtype=np.intp) for e in encoded]
+        out: list[np.ndarray] = []
+        # in batches: the tokenizer's encodings (tokens, offsets, masks) are large, and
+        # only the ids are kept
+        for at in range(0, len(texts), _BATCH):
+            encoded = self._tokenizer.encode_batch(
+                [t[:MAX_CHARS] for t in texts[at : at + _BATCH]], add_special_tokens=False
+            )
+            out += [np.asarray(e.ids, dtype=np.int32) for e in encoded]
+        return out
 
-    def vectors(self, texts: list[str]) -> np.ndarray:
-        """Each text's unit vector, one row each (a text without tokens gets a row of
-        zeros: close to nothing)."""
-        out = np.zeros((len(texts), self._table.shape[1]), dtype=np.float32)
-        for row, ids in enumerate(self._ids(texts)):
+    def _pool(self, every: list[np.ndarray]) -> np.ndarray:
+        """The unit vector of each text given as its token ids (a text without tokens
+        gets a row of zeros: close to nothing)."""
+        out = np.zeros((len(every), self._table.shape[1]), dtype=np.float32)
+        for row, ids in enumerate(every):
             if len(ids):
                 v = self._weight[ids] @ self._table[ids]
                 norm = float(np.linalg.norm(v))
                 if norm > 0:
                     out[row] = v / norm
         return out
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        """Each text's unit vector, one row each (see :meth:`_pool`)."""
+        return self._pool(self._ids(texts))
 
 
 @dataclass(frozen=True)
@@ -159,7 +174,7 @@ class MeaningIndex:
         self._kinds = np.array([graph.concepts[cid].kind for cid in self._ids], dtype=object)
         self._starts = np.array([self._span[cid][0] for cid in self._ids], dtype=np.intp)
         self._pooler = _Pooler(texts)
-        self._vectors = self._pooler.vectors(texts)
+        self._vectors = self._pooler.corpus
 
     def closest(
         self,
