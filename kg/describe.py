@@ -73,7 +73,7 @@ from kg.graph import KnowledgeGraph, PerGraph
 from kg.ids import americanize
 from kg.lexicon import fold_word, stem
 from kg.search import SearchHit, search
-from kg.vocab import CONTEXT_WORDS, FUNCTION_WORDS, INTENT_WORDS
+from kg.vocab import CONTEXT_WORDS, CONTRASTED, FUNCTION_WORDS, INTENT_WORDS
 
 Field = Literal["label", "alias", "definition", "described_as", "note", "quote"]
 Mode = Literal["name", "describe", "auto"]
@@ -134,7 +134,7 @@ with the most right answers among the first three (290 of 324) that answers no m
 the 111 questions the graph cannot answer than words alone did (105 get nothing). At
 0.35, 291 and 104; at 0.40, 289 and 106; at 0.30 (with a word fit alone at 0.25), 301
 and 78. (Since what a description sets its concept against is left out of its meaning,
-289 of 324 are found within three and two more first.)"""
+in questions and in the pieces compared, as many are found within three and more first.)"""
 NAMING_WORDS = frozenset(
     """
 call called calls calling dub dubbed known refer refers referred phrase phrases jargon
@@ -199,16 +199,6 @@ def query_words(text: str) -> list[str]:
     ['model', 'pretends', 'aligned']
     """
     return _query(text)[0]
-
-
-_CONTRASTED = re.compile(
-    r"\b(?:as\s+opposed\s+to|rather\s+than|instead\s+of|unlike|(?:the\s+)?opposite\s+of)"
-    r"\b(?:(?!\s-\s)[^,.;:?!()\u2013\u2014])*",
-    re.I,
-)
-"""What a description sets its concept against ("..., as opposed to the one it was
-trained on", "the opposite of meta"), to the next punctuation: not part of what it means,
-though its words may still match (a word the concept's text shares is no harm)."""
 
 
 def _query(text: str) -> tuple[list[str], bool, str]:
@@ -351,8 +341,8 @@ class DescribeIndex:
     def describe(self, text: str, limit: int = 5, kind: str | None = None) -> list[Described]:
         """Concepts that ``text`` describes, best first (see the module notes)."""
         words, together, meant_text = _query(text)
-        if _CONTRASTED.search(text):
-            meant_text = _query(_CONTRASTED.sub(" ", text))[2]
+        if CONTRASTED.search(text):
+            meant_text = _query(CONTRASTED.sub(" ", text))[2]
         if not words or limit < 1:
             return []
         if together and len(words) <= PHRASE_WORDS:

@@ -33,6 +33,7 @@ import numpy as np
 from kg.annotate import annotator_for
 from kg.graph import KnowledgeGraph, PerGraph
 from kg.model import Citation
+from kg.vocab import CONTRASTED
 
 if TYPE_CHECKING:
     from wordllama.inference import WordLlamaInference
@@ -173,7 +174,9 @@ class MeaningIndex:
         self._at = {cid: i for i, cid in enumerate(self._ids)}
         self._kinds = np.array([graph.concepts[cid].kind for cid in self._ids], dtype=object)
         self._starts = np.array([self._span[cid][0] for cid in self._ids], dtype=np.intp)
-        self._pooler = _Pooler(texts)
+        # what a piece sets its concept against is not what the concept is ("unlike a
+        # model whose goal points to its own understanding ...", of internal alignment)
+        self._pooler = _Pooler([CONTRASTED.sub(" ", t) for t in texts])
         self._vectors = self._pooler.corpus
 
     def closest(

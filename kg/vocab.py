@@ -329,3 +329,13 @@ def focus_types(text: str) -> list[str]:
         if m:
             found.append((m.start(), rtype))
     return [t for _at, t in sorted(found)]
+
+
+CONTRASTED = re.compile(
+    r"\b(?:as\s+opposed\s+to|rather\s+than|instead\s+of|unlike|(?:the\s+)?opposite\s+of)"
+    r"\b(?:(?!\s-\s)[^,.;:?!()\u2013\u2014])*",
+    re.I,
+)
+"""What a description sets its subject against ("..., as opposed to the one it was
+trained on", "the opposite of meta"), to the next punctuation: not part of what it means,
+though its words may still match (a word the concept's text shares is no harm)."""

@@ -63,16 +63,16 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 346 of 399 (0.867) find a
+    """The figure over every written question, all splits: 347 of 399 (0.870) find a
     right concept in their first three, short of the 0.90 aimed at (see the next test for
     where the rest are lost). On the 324 written before meaning joined the ranking
-    (:mod:`kg.meaning`), 289 (0.892) against 273 (0.843) by words alone."""
-    assert _accuracy(shipped) >= 346 / 399
+    (:mod:`kg.meaning`), 290 (0.895) against 273 (0.843) by words alone."""
+    assert _accuracy(shipped) >= 347 / 399
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     """Each split, in the first three places. The method was chosen on the tune
-    questions: 106 of 109. held_out_2 (42 of 45) and held_out_3 (35 of 40) were written
+    questions: 107 of 109. held_out_2 (42 of 45) and held_out_3 (35 of 40) were written
     blind by two other authors and found 28 and 21 before concepts had descriptions;
     they have since been used to choose the descriptions' weight and the threshold, with
     held_out_4 (59 of 70), written blind while the descriptions were curated (51 when
@@ -84,7 +84,7 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     blind now. Most misses are descriptions whose right concept leads but under the
     threshold, which is set so that no more of the questions the graph cannot answer
     get one."""
-    assert _accuracy(shipped, "tune") >= 106 / 109
+    assert _accuracy(shipped, "tune") >= 107 / 109
     assert _accuracy(shipped, "held_out_2") >= 42 / 45
     assert _accuracy(shipped, "held_out_3") >= 35 / 40
     assert _accuracy(shipped, "held_out_4") >= 59 / 70
@@ -190,6 +190,11 @@ def test_what_a_description_is_set_against_is_not_what_it_means(
         f"{plain}, as opposed to a meta-optimizer",
     ):
         assert describe(shipped, contrasted)[0].id == "mesa-optimizer", contrasted
+    # nor is what a curated description sets its concept against: internal alignment's
+    # "unlike a model whose goal points to its own understanding of what the trainers
+    # want" describes corrigible alignment by contrast
+    pointed = "a model's goal points at its own understanding of what we want"
+    assert describe(shipped, pointed)[0].id == "corrigible-alignment"
 
 
 def test_framing_words_do_not_drive_the_ranking(shipped: KnowledgeGraph) -> None:
