@@ -1321,11 +1321,8 @@ def _situation(graph: KnowledgeGraph, reading: Reading, concepts: list[Concept])
     itself, from the question's words."""
     if len(concepts) != 1 or concepts[0].kind != "concept":
         return None  # a named mode, optimizer or example is what happens to
-    hits = describe(graph, reading.framing, limit=1)
-    if not hits or hits[0].score < SITUATION_SCORE or hits[0].id == concepts[0].id:
-        return None
-    found = graph.concepts[hits[0].id]
-    return None if found.kind == "example" else found
+    hits = _described_beside(graph, reading, concepts[0], SITUATION_SCORE, limit=1)
+    return graph.concepts[hits[0].id] if hits else None
 
 
 WHY_DESCRIBED_SCORE = 0.75
@@ -1344,8 +1341,8 @@ def _described_cause(
     deception, which the same passage backs); else None."""
     if len(concepts) != 1:
         return None
-    hits = [h for h in describe(graph, reading.framing, limit=3) if h.id != concepts[0].id]
-    if not hits or hits[0].score < WHY_DESCRIBED_SCORE:
+    hits = _described_beside(graph, reading, concepts[0], WHY_DESCRIBED_SCORE, limit=3)
+    if not hits:
         return None
     asked = content_stems(reading.framing)
 
@@ -1365,6 +1362,19 @@ def _described_cause(
         # pseudo-alignment, which deceptive alignment is a kind of: the named one is asked
         return None
     return found
+
+
+def _described_beside(
+    graph: KnowledgeGraph, reading: Reading, named: Concept, least: float, limit: int
+) -> list[Described]:
+    """What a question that names ``named`` describes around it, scoring at least
+    ``least`` (the first ``limit`` of :func:`kg.describe.describe` on its framing, but
+    ``named``); [] when the best is under ``least`` or is an example (examples are told
+    as stories, from the question's words)."""
+    hits = [h for h in describe(graph, reading.framing, limit=limit) if h.id != named.id]
+    if not hits or hits[0].score < least or hits[0].kind == "example":
+        return []
+    return hits
 
 
 def _own_text(graph: KnowledgeGraph, c: Concept) -> set[str]:

@@ -1164,7 +1164,7 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told
         heading = (
             "Even solved, it does not rule out:"
             if target.kind == "problem"
-            else ("What it does not rule out:")
+            else "What it does not rule out:"
         )
         lines += [heading, ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in fails[:MAX_REASONS]]
@@ -1319,6 +1319,20 @@ def _workings(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -
     return lines
 
 
+def _about(graph: KnowledgeGraph, c: Concept, told: Told) -> list[Relation]:
+    """The concepts that are about ``c`` as what can go right in it ("generalization is
+    about distributional shift"): not its examples, the works that name it or the
+    problems it belongs to; not told yet."""
+    return [
+        r
+        for r in graph.relations_of(c.id)
+        if r.target == c.id
+        and r.type == "concerns"
+        and r not in told.relations
+        and graph.concepts[r.source].kind not in ("example", "work", "problem")
+    ]
+
+
 def _outcomes(graph: KnowledgeGraph, story: Concept, notes: Footnotes, told: Told) -> list[str]:
     """What else can happen in a story's situation: the possible effects ("can cause")
     of the first situation the story is an example of that has any, and what is hoped
@@ -1338,14 +1352,7 @@ def _outcomes(graph: KnowledgeGraph, story: Concept, notes: Footnotes, told: Tol
         ]
         if not possible:
             continue
-        hoped = [
-            r
-            for r in graph.relations_of(situation.id)
-            if r.target == situation.id
-            and r.type == "concerns"
-            and graph.concepts[r.source].kind not in ("example", "work", "problem")
-            and r not in told.relations
-        ]
+        hoped = _about(graph, situation, told)
         lines = ["", f"The outcomes the sources allow for {noun(situation)}:", ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in [*hoped, *possible][:3]]
         return lines
@@ -1437,14 +1444,7 @@ def what_happens(
                         line += " " + explained(graph, notes, m, True, told)
                 lines.append(line)
             lines.append("")
-        about = [
-            r
-            for r in graph.relations_of(c.id)
-            if r.target == c.id
-            and r.type == "concerns"
-            and r not in told.relations
-            and graph.concepts[r.source].kind not in ("example", "work", "problem")
-        ]
+        about = _about(graph, c, told)
         if helps or about:
             lines += [f"What can go right, or help against {noun(c)}:", ""]
             lines += [
