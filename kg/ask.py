@@ -89,7 +89,9 @@ from kg.reasoning import (
 from kg.search import search
 from kg.vocab import (
     ASPECT_VERBS,
+    CATEGORY_OF,
     FIELD_WORDS,
+    FUNCTION_WORDS,
     correct_function_word,
     correct_intent_word,
     focus_types,
@@ -975,12 +977,19 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             words = [w for p in unnamed for w in p.split() if w.lower() not in _ASKING][:3]
         if words:
             return _origin_answer(graph, q, named, words)
-    if _NAMING.search(q):
+    category = CATEGORY_OF.search(q)
+    offered = category is not None and (
+        len([f for f in reading.found if f.start >= category.end()]) >= 2
+        and re.search(r"\bor\b", q[category.end() :], re.I) is not None
+    )
+    if _NAMING.search(q) or (category is not None and not offered):
         # a request for a term: what the rest describes, if the graph holds it; else the
-        # question is read as any other
+        # question is read as any other. "Which kind of failure does the troop story
+        # illustrate?" asks for a term too, the category the thing falls under, unless it
+        # offers the options ("..., outer or inner misalignment?")
         hits = describe(graph, q, limit=DESCRIBED)
         if hits:
-            return _described(graph, q, hits)
+            return _described(graph, q, hits, category)
     found = reading.found
     focus = focus_types(reading.framing)
     if any(f.how == "verbal" for f in found):
@@ -1640,11 +1649,15 @@ def _answered(
     )
 
 
-def _described(graph: KnowledgeGraph, q: str, hits: list[Described]) -> Answer:
+def _described(
+    graph: KnowledgeGraph, q: str, hits: list[Described], category: re.Match[str] | None = None
+) -> Answer:
     """The answer to a question that describes a concept: the term, its definition and
     facts (as :func:`_define` gives them), what in the graph's text matched the
     description, and the other concepts that fit it as well (by :mod:`kg.describe`'s
-    score)."""
+    score). To a question that asks which category a thing falls under (``category``,
+    :data:`kg.vocab.CATEGORY_OF`), what links the thing to the category comes first,
+    before its definition."""
     notes = Footnotes(graph)
     first = graph.concepts[hits[0].id]
     # only those that fit as well: a weaker match beside a strong one is noise, and a
@@ -1655,11 +1668,23 @@ def _described(graph: KnowledgeGraph, q: str, hits: list[Described]) -> Answer:
         for h in hits[1:]
         if h.score >= hits[0].score and not _opposed(graph, first.id, h.id)
     ]
-    lines = [f"What you describe is closest to **{first.label}** in the graph:", ""]
-    lines += _define(graph, first, notes, [])
-    matched = _matched(graph, first, hits[0], notes)
-    if matched:
-        lines += ["", "What in the graph matched your description:", "", f"- {matched}"]
+    if category is not None:
+        # "which kind of failure": the noun is the category; with two words after
+        # "kind of" it is not sure which are the noun ("what kind of training tasks")
+        one = category.group(2) is None or category.group(2).lower() in FUNCTION_WORDS
+        kind = f"kind of {category.group(1).lower()}" if one else "kind"
+        lines = [f"The {kind} that fits is **{first.label}**:", ""]
+        matched = _matched(graph, first, hits[0], notes)
+        if matched:
+            # what links the thing asked about to its category, told first and once
+            lines += [matched, ""]
+        lines += [line for line in _define(graph, first, notes, []) if line != f"- {matched}"]
+    else:
+        lines = [f"What you describe is closest to **{first.label}** in the graph:", ""]
+        lines += _define(graph, first, notes, [])
+        matched = _matched(graph, first, hits[0], notes)
+        if matched:
+            lines += ["", "What in the graph matched your description:", "", f"- {matched}"]
     if others:
         lines += ["", "Other concepts that fit your description as well:", ""]
         lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in others]

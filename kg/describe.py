@@ -72,8 +72,9 @@ from kg.annotate import annotator_for
 from kg.graph import KnowledgeGraph, PerGraph
 from kg.ids import americanize
 from kg.lexicon import fold_word, stem
+from kg.ontology import KINDS
 from kg.search import SearchHit, search
-from kg.vocab import CONTEXT_WORDS, CONTRASTED, FUNCTION_WORDS, INTENT_WORDS
+from kg.vocab import CATEGORY_OF, CONTEXT_WORDS, CONTRASTED, FUNCTION_WORDS, INTENT_WORDS
 
 Field = Literal["label", "alias", "definition", "described_as", "note", "quote"]
 Mode = Literal["name", "describe", "auto"]
@@ -172,6 +173,12 @@ MAX_WORDS = 32
 PHRASE_WORDS = 2
 """A query of at most this many words, standing together in the text, is a name and is
 matched as a phrase."""
+SUBJECTS = 3
+"""How many of the best hits a category question ("which kind of failure does the troop
+story illustrate?") counts as the thing it asks about (see :meth:`DescribeIndex._categories`)."""
+INSTANCE_TYPES = frozenset({"example_of", "is_a"})
+"""Relation types by which a concept is an instance of another, counted twice when a
+category question asks what its subject is a kind of."""
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -307,6 +314,32 @@ class DescribeIndex:
         self._doc_rank = f"bm25(doc, 0, 0, {weights})"
         self._annotator = annotator_for(graph)
         self._meaning = meaning.index_for(graph)
+        # for category questions: what each concept is called by (its label's last word;
+        # less surely, its kind's nouns and the last word of an alias that is its label
+        # and more, "outer alignment failure"), and its neighbours, each with whether the
+        # concept is an instance of it and the note that says so
+        self._heads: dict[str, tuple[str, frozenset[str]]] = {}
+        self._links: dict[str, list[tuple[str, bool, str | None]]] = {}
+        for cid, c in graph.concepts.items():
+            label = _american(c.label.replace("-", " "))
+            longer = [
+                a for a in c.aliases if _american(a.replace("-", " ")).startswith(label + " ")
+            ]
+            self._heads[cid] = (
+                _head(c.label),
+                frozenset({_head(a) for a in longer} | {_head(n) for n in KINDS[c.kind].nouns}),
+            )
+            self._links[cid] = [
+                (
+                    r.target if r.source == cid else r.source,
+                    r.source == cid and r.type in INSTANCE_TYPES,
+                    r.note,
+                )
+                for r in graph.relations_of(cid)
+                # a concept set against another, or denied to be linked to it, is not
+                # of its kind
+                if r.type != "contrasts_with" and not r.negated
+            ]
         self._stems: dict[int, dict[str, list[int]]] = {}
 
     def _word(self, word: str) -> _Word:
@@ -435,9 +468,26 @@ class DescribeIndex:
             if scores[cid] >= THRESHOLD
             and (words_fit[cid] >= WORDS_ALONE or meant.get(cid, 0.0) >= MEANING_ALONE)
         ]
+        why: dict[str, tuple[float, str | None]] = {}
+        asked, span = _asked_category(text)
+        if asked:
+            # what the category's own words name ("which kind of *alignment*") is not
+            # what the question asks about
+            about = [a.id for a in marks if a.end <= span[0] or a.start >= span[1]]
+            order, why = self._categories(order, scores, asked, about, kind)
         out: list[Described] = []
         for cid in order[:limit]:
             c = self.concepts[cid]
+            if cid in why:
+                # a category answer reached by a link: it scores as the thing it was
+                # reached from (or as itself, if higher), and its evidence is the note
+                # that links the two (its definition when the link has none)
+                score, note = why[cid]
+                score = max(score, scores[cid] if cid in scores else 0.0)
+                field: Field = "note" if note else "definition"
+                evidence = note or c.definition
+                out.append(Described(cid, c.label, c.kind, round(score, 4), evidence, field))
+                continue
             found = close.get(cid)
             if found is None or (cid in best and WORDS * words_fit[cid] >= meant[cid]):
                 # the evidence is the passage that carried the more weight
@@ -447,6 +497,94 @@ class DescribeIndex:
                 evidence, field = found.piece, found.field
             out.append(Described(cid, c.label, c.kind, round(scores[cid], 4), evidence, field))
         return out
+
+    def _categories(
+        self,
+        order: list[str],
+        scores: dict[str, float],
+        asked: frozenset[str],
+        named: list[str],
+        kind: str | None,
+    ) -> tuple[list[str], dict[str, tuple[float, str | None]]]:
+        """The hits of a question that asks which category a thing falls under ("which
+        kind of failure does the troop story illustrate?"), reordered: the concepts of
+        that category (by the last word of the label; half as surely by the kind's nouns
+        or an alias that is the label and more) that the thing is, or is linked to, come
+        first.
+
+        The things asked about are the question's first :data:`SUBJECTS` hits, each
+        weighing its score, and the concepts it names, weighing 1. A concept of the
+        category counts twice its fit times its own weight when it is one of the hits,
+        and its fit times the weight of a thing it is linked to, twice over when it is
+        what the thing is an instance of (:data:`INSTANCE_TYPES`): the most it gets
+        from any of them. Links from the hits count only when those from the named
+        concepts lead to no concept of the category. The best comes first, then the
+        first hit (what the question describes, when that is not of the category), then
+        the others of the category, then the other hits. Returns the order, and for
+        each concept that got the most from a link, the score it is given (the weight
+        it was reached with, a named thing's being the best hit's) and the link's note
+        (its evidence). Only concepts of ``kind``, when given, are of the category."""
+        top = max((scores[cid] for cid in order[:1]), default=THRESHOLD)
+
+        def fit(cid: str) -> float:
+            if kind is not None and self.concepts[cid].kind != kind:
+                return 0.0
+            label, others = self._heads[cid]
+            return 1.0 if label in asked else 0.5 if others & asked else 0.0
+
+        best: dict[str, float] = {}
+        why: dict[str, tuple[float, str | None]] = {}
+        # what the question names is what it asks about ("what kind of optimizer is
+        # evolution?"); only when that leads nowhere, what it describes
+        described = [(cid, scores[cid]) for cid in order[:SUBJECTS] if cid not in named]
+        subjects = {cid for cid, _weight in described}
+        for thing, weight in described:
+            if fit(thing):
+                best[thing] = 2 * weight * fit(thing)
+        # what the question names is what it asks about, and outweighs what it
+        # describes ("what kind of optimizer is evolution?"); what the described things
+        # are linked to counts only when the named ones lead nowhere
+        for things in ([(cid, 1.0) for cid in named], described):
+            found = False
+            for thing, weight in things:
+                for other, instance, note in self._links[thing]:
+                    value = weight * (2 if instance else 1) * fit(other)
+                    if not value or other in named:
+                        continue
+                    found = True
+                    if value > best.get(other, 0.0):
+                        best[other] = value
+                        if thing in named or other not in subjects:
+                            # a described thing linked to another described thing keeps
+                            # its own evidence: it is described itself
+                            why[other] = (min(weight, max(top, THRESHOLD)), note)
+            if found:
+                break
+        if not best:
+            return order, {}
+        ranked = sorted(best, key=lambda cid: (-best[cid], -scores.get(cid, 0.0), cid))
+        rest = [cid for cid in order if cid not in best]
+        out = ranked[:1] + rest[:1] + ranked[1:] + rest[1:]
+        return out, why
+
+
+def _asked_category(text: str) -> tuple[frozenset[str], tuple[int, int]]:
+    """The category a question asks about ("which kind of *failure*"), by stem: the
+    word after "kind of" ("type of", "category of" ...), and the next unless it is a
+    function word ("what kind of *training tasks*"); with where its words stand in
+    ``text``. Nothing for another question."""
+    m = CATEGORY_OF.search(text)
+    if m is None:
+        return frozenset(), (0, 0)
+    last = 2 if m.group(2) and m.group(2).lower() not in FUNCTION_WORDS else 1
+    words = [m.group(i) for i in range(1, last + 1)]
+    return frozenset(_head(w) for w in words), (m.start(1), m.end(last))
+
+
+def _head(name: str) -> str:
+    """The stem of the last word of a name ("complex and varied tasks": "task")."""
+    words = _WORD.findall(americanize(name.lower()))
+    return stem(fold_word(words[-1])) if words else ""
 
 
 def _pairs(stems: list[str], pieces: list[dict[str, list[int]]]) -> int:

@@ -35,6 +35,9 @@ class Kind:
     article: str = "the"
     """Article before a label of this kind inside a sentence: "the" for countable
     kinds, "" for kinds whose labels read as names or mass nouns."""
+    nouns: tuple[str, ...] = ()
+    """Words a question uses for a concept of this kind when it asks which one a thing
+    is ("what kind of *goal* is heading for the exit?", see :mod:`kg.describe`)."""
 
 
 Modality = Literal["can", "may", "does_not"]
@@ -82,20 +85,48 @@ class RelationType:
 
 
 _KINDS = [
-    Kind("optimizer", "A process or system that searches for what scores well on an objective."),
-    Kind("objective", "A goal, objective function or criterion that something is optimized for."),
-    Kind("problem", "An open problem of AI alignment.", article=""),
+    Kind(
+        "optimizer",
+        "A process or system that searches for what scores well on an objective.",
+        nouns=("optimizer", "process", "algorithm"),
+    ),
+    Kind(
+        "objective",
+        "A goal, objective function or criterion that something is optimized for.",
+        nouns=("objective", "goal", "aim", "target", "criterion"),
+    ),
+    Kind("problem", "An open problem of AI alignment.", article="", nouns=("problem",)),
     Kind(
         "alignment_mode",
         "A way in which a learned system can be aligned (or seem to be).",
         article="",
+        nouns=("alignment",),
     ),
-    Kind("failure_mode", "A way in which training or alignment can go wrong.", article=""),
-    Kind("technique", "A method used in training or in alignment work.", article=""),
-    Kind("example", "An example, analogy or thought experiment from the sources."),
+    Kind(
+        "failure_mode",
+        "A way in which training or alignment can go wrong.",
+        article="",
+        nouns=("failure", "mistake", "error"),
+    ),
+    Kind(
+        "technique",
+        "A method used in training or in alignment work.",
+        article="",
+        nouns=("technique", "method", "approach"),
+    ),
+    Kind(
+        "example",
+        "An example, analogy or thought experiment from the sources.",
+        nouns=("example", "analogy", "story"),
+    ),
     Kind("concept", "Any other idea the sources use.", article=""),
-    Kind("work", "A paper, post, video or other publication.", article=""),
-    Kind("person", "A person, such as an author.", article=""),
+    Kind(
+        "work",
+        "A paper, post, video or other publication.",
+        article="",
+        nouns=("paper", "post", "video", "publication"),
+    ),
+    Kind("person", "A person, such as an author.", article="", nouns=("person", "author")),
 ]
 
 

@@ -339,3 +339,14 @@ CONTRASTED = re.compile(
 """What a description sets its subject against ("..., as opposed to the one it was
 trained on", "the opposite of meta"), to the next punctuation: not part of what it means,
 though its words may still match (a word the concept's text shares is no harm)."""
+
+CATEGORY_OF = re.compile(
+    r"\b(?:which|what)\s+(?:[^\W\d_]+\s+)?"
+    r"(?:kinds?|types?|sorts?|categor(?:y|ies)|class(?:es)?|forms?)\s+of\s+"
+    r"(?:an?\s+|the\s+)?([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?",
+    re.I,
+)
+"""A question asking which category a thing falls under: "*which kind of failure* does
+the troop story illustrate?", "*what type of goal* is heading for the exit?"; the word
+after "of" is the category, and so may be the next ("what kind of *training tasks*").
+"The two kinds of misalignment" and "that kind of change" do not ask."""

@@ -172,3 +172,45 @@ def test_a_concept_set_against_the_term_is_not_offered_as_fitting_too(
     # robust alignment shares the words but is the contrast, not another fit
     assert "robust-alignment" not in a.concepts
     assert "fit your description as well:\n\n- **Robust alignment**" not in a.answer
+
+
+CATEGORY_QUESTIONS = [
+    # (question, the category, the thing asked about)
+    ("What kind of failure is birth control an example of?", "inner-misalignment", "birth-control"),
+    ("What kind of optimizer is evolution?", "base-optimizer", "evolution"),
+    (
+        "the game bot that filled its barracks with the weakest unit is which kind of failure?",
+        "outer-alignment",
+        "troop-maximization-example",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CATEGORY_QUESTIONS, ids=lambda case: case[0])
+def test_which_kind_a_thing_is_gets_the_kind_and_why(
+    shipped: KnowledgeGraph, case: tuple[str, str, str]
+) -> None:
+    """A question asking which kind of failure X is gets the kind, then the link that
+    makes X one (its note, cited), once, then the kind's definition."""
+    question, cid, thing = case
+    a = ask(shipped, question)
+    assert (a.intent, a.concepts[0]) == ("describe", cid)
+    label = shipped.concepts[cid].label
+    lines = a.answer.splitlines()
+    assert lines[0].startswith("The kind") and lines[0].endswith(f"is **{label}**:")
+    (link,) = [r for r in shipped.relations_between(thing, cid) if r.note]
+    assert link.note is not None and link.note in lines[2]
+    assert a.answer.count(link.note) == 1
+    assert shipped.concepts[cid].definition.split(".")[0] in a.answer
+    check_answer(shipped, a.answer, a.notes)
+
+
+def test_a_which_kind_question_that_offers_the_kinds_is_a_choice(shipped: KnowledgeGraph) -> None:
+    """With the options given, the question is a choice between them, answered as such."""
+    a = ask(
+        shipped,
+        "Which kind of failure is the troop-count objective, outer misalignment or inner "
+        "misalignment?",
+    )
+    assert a.intent == "which"
+    assert a.answer.startswith("**Outer alignment.**")
