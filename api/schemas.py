@@ -238,6 +238,13 @@ class SearchResult(ConceptRef):
         default=None,
         description="for a match by description: where the evidence comes from",
     )
+    via: str | None = Field(
+        default=None,
+        description="for a description that asks which kind of thing something is, or "
+        "the role it plays ('which kind of failure does the troop story illustrate?'): the "
+        "id of the concept asked about, from which a relation (whose note is the evidence) "
+        "leads to this one; this concept's own id when it is of the kind asked",
+    )
 
 
 class SearchResults(BaseModel):

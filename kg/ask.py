@@ -92,6 +92,8 @@ from kg.vocab import (
     CATEGORY_OF,
     FIELD_WORDS,
     FUNCTION_WORDS,
+    LEAD,
+    ROLE_OF,
     correct_function_word,
     correct_intent_word,
     focus_types,
@@ -152,12 +154,6 @@ _PREDICATE_QUESTION = re.compile(
     r"^\s*(?:why|how|in what way|is|are|was|were|can|could|would|will|does|do)\b", re.I
 )
 _LAST_WORD = re.compile(r"([^\W_]+)\s*$")
-_LEAD = re.compile(
-    r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+"
-    # a setting before the question proper: "in the strategy game example, why ..."
-    r"|(?:in|for|about|regarding|with|from)\s[^,?]{1,80},\s*)*",
-    re.I,
-)
 _WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)", re.I)
 _WHAT_HAPPENS = re.compile(
     r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
@@ -671,7 +667,7 @@ def detect_intent(reading: Reading) -> Intent:
     if not reading.found or reading.missing:
         return "unknown"
     framing = reading.framing
-    opening = framing[_LEAD.match(framing).end() :]  # type: ignore[union-attr]
+    opening = framing[LEAD.match(framing).end() :]  # type: ignore[union-attr]
     two = len(reading.found) >= 2
     if _WHY.match(opening):
         return "why"
@@ -977,19 +973,29 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             words = [w for p in unnamed for w in p.split() if w.lower() not in _ASKING][:3]
         if words:
             return _origin_answer(graph, q, named, words)
-    category = CATEGORY_OF.search(q)
-    offered = category is not None and (
-        len([f for f in reading.found if f.start >= category.end()]) >= 2
-        and re.search(r"\bor\b", q[category.end() :], re.I) is not None
+    naming = _NAMING.search(q) is not None
+    kind_of = CATEGORY_OF.search(q) or ROLE_OF.search(q)
+    offered = kind_of is not None and (
+        len([f for f in reading.found if f.start >= kind_of.end()]) >= 2
+        and re.search(r"\bor\b", q[kind_of.end() :], re.I) is not None
     )
-    if _NAMING.search(q) or (category is not None and not offered):
+    if naming or (kind_of is not None and not offered):
         # a request for a term: what the rest describes, if the graph holds it; else the
         # question is read as any other. "Which kind of failure does the troop story
-        # illustrate?" asks for a term too, the category the thing falls under, unless it
-        # offers the options ("..., outer or inner misalignment?")
+        # illustrate?" and "what role does evolution play?" ask for a term too, the kind
+        # the thing is or the role it plays, when kg.describe finds one (unless the
+        # question offers the options: "..., outer or inner misalignment?")
         hits = describe(graph, q, limit=DESCRIBED)
-        if hits:
-            return _described(graph, q, hits, category)
+        # a role is told only of a thing the question names: reached from what it merely
+        # describes ("in the maze example, what role does going to the green thing
+        # play?"), the role is a guess
+        sorted_by_kind = bool(hits) and (
+            hits[0].via is not None
+            if kind_of is None or kind_of.re is CATEGORY_OF
+            else hits[0].via in {f.id for f in reading.found}
+        )
+        if hits and (naming or sorted_by_kind):
+            return _described(graph, q, hits, kind_of if sorted_by_kind else None)
     found = reading.found
     focus = focus_types(reading.framing)
     if any(f.how == "verbal" for f in found):
@@ -1087,7 +1093,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 x, y = asked[0], last
             elif len(concepts) > 2 and related and not graph.relations_between(x.id, y.id):
                 x, y = related[0], last
-        framing = reading.framing[_LEAD.match(reading.framing).end() :]  # type: ignore[union-attr]
+        framing = reading.framing[LEAD.match(reading.framing).end() :]  # type: ignore[union-attr]
         within = None
         if despite is None and len(concepts) == 3 and asked_kind(focus, framing) == "same":
             # "does inner alignment require the mesa-objective to be identical to the base
@@ -1655,9 +1661,9 @@ def _described(
     """The answer to a question that describes a concept: the term, its definition and
     facts (as :func:`_define` gives them), what in the graph's text matched the
     description, and the other concepts that fit it as well (by :mod:`kg.describe`'s
-    score). To a question that asks which category a thing falls under (``category``,
-    :data:`kg.vocab.CATEGORY_OF`), what links the thing to the category comes first,
-    before its definition."""
+    score). To a question that asks which category a thing falls under or which role it
+    plays (``category``, :data:`kg.vocab.CATEGORY_OF` or :data:`kg.vocab.ROLE_OF`), what
+    links the thing to the answer comes first, before its definition."""
     notes = Footnotes(graph)
     first = graph.concepts[hits[0].id]
     # only those that fit as well: a weaker match beside a strong one is noise, and a
@@ -1666,14 +1672,22 @@ def _described(
     others = [
         graph.concepts[h.id]
         for h in hits[1:]
-        if h.score >= hits[0].score and not _opposed(graph, first.id, h.id)
+        # to a question asking for a kind or a role, only others of that kind or role
+        if (h.via is not None if category is not None else h.score >= hits[0].score)
+        and not _opposed(graph, first.id, h.id)
     ]
+    also = "Other concepts that fit your description as well:"
     if category is not None:
         # "which kind of failure": the noun is the category; with two words after
         # "kind of" it is not sure which are the noun ("what kind of training tasks")
-        one = category.group(2) is None or category.group(2).lower() in FUNCTION_WORDS
-        kind = f"kind of {category.group(1).lower()}" if one else "kind"
+        if category.re is ROLE_OF:
+            kind = "role"
+        elif category.group(2) is None or category.group(2).lower() in FUNCTION_WORDS:
+            kind = f"kind of {category.group(1).lower()}"
+        else:
+            kind = "kind"
         lines = [f"The {kind} that fits is **{first.label}**:", ""]
+        also = f"Other{'s of that kind' if kind != 'role' else ' roles'} that fit as well:"
         matched = _matched(graph, first, hits[0], notes)
         if matched:
             # what links the thing asked about to its category, told first and once
@@ -1686,7 +1700,7 @@ def _described(
         if matched:
             lines += ["", "What in the graph matched your description:", "", f"- {matched}"]
     if others:
-        lines += ["", "Other concepts that fit your description as well:", ""]
+        lines += ["", also, ""]
         lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in others]
     concepts = [first, *others]
     return _answered(graph, q, "describe", concepts, lines, notes)

@@ -68,13 +68,21 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kg import meaning
-from kg.annotate import annotator_for
+from kg.annotate import Annotation, annotator_for
 from kg.graph import KnowledgeGraph, PerGraph
 from kg.ids import americanize
 from kg.lexicon import fold_word, stem
 from kg.ontology import KINDS
 from kg.search import SearchHit, search
-from kg.vocab import CATEGORY_OF, CONTEXT_WORDS, CONTRASTED, FUNCTION_WORDS, INTENT_WORDS
+from kg.vocab import (
+    CATEGORY_OF,
+    CONTEXT_WORDS,
+    CONTRASTED,
+    FUNCTION_WORDS,
+    INTENT_WORDS,
+    LEAD,
+    ROLE_OF,
+)
 
 Field = Literal["label", "alias", "definition", "described_as", "note", "quote"]
 Mode = Literal["name", "describe", "auto"]
@@ -176,9 +184,42 @@ matched as a phrase."""
 SUBJECTS = 3
 """How many of the best hits a category question ("which kind of failure does the troop
 story illustrate?") counts as the thing it asks about (see :meth:`DescribeIndex._categories`)."""
-INSTANCE_TYPES = frozenset({"example_of", "is_a"})
-"""Relation types by which a concept is an instance of another, counted twice when a
-category question asks what its subject is a kind of."""
+CATEGORY_STEPS: dict[tuple[str, bool], float] = {
+    ("example_of", True): 2.0,
+    ("is_a", True): 2.0,
+    ("part_of", True): 1.0,
+    ("concerns", True): 1.0,
+    ("has_objective", True): 1.0,
+    ("failure_of", True): 1.0,
+    ("failure_of", False): 1.0,
+}
+"""How much a relation of the thing a category question asks about counts toward the
+concept at its other end, by its type and whether it is stated on the thing: twice what
+the thing is an instance of; once the problem it is part of, the objective it concerns
+or has ("'go to the green thing' is which kind of objective?"), what it is a failure of
+and the failure of it. Other relations place nothing: evolution *produces*
+mesa-optimizers but is not one; outer alignment is *insufficient against* deceptive
+alignment."""
+ROLE_STEPS: dict[tuple[str, bool], float] = {("example_of", True): 2.0}
+"""The same for a role question: a thing plays a role in the sources' general terms by
+being an example of it (evolution, of the base optimizer)."""
+LINK_FROM_DESCRIBED = 0.95
+"""How much a link from a concept a category question describes counts, against one from
+a concept it names (1): a little less than the described concept itself being of the
+kind asked."""
+DEFINED_AS = 1.25
+"""How much more a link counts to a concept that a named thing's own definition names (the
+Aurora case, "the notes' example of inner misalignment", is also an example of goal
+misgeneralization and of distributional shift): what its curators call it first."""
+FAR_BEHIND = 0.5
+"""Least share of the best answer's weight another must have to answer a category or
+role question as well ("which type of alignment is deceptive alignment?": pseudo-alignment,
+of which it is a kind, not outer alignment, which it merely relates to)."""
+NEAR = 24
+"""Most characters between a question's words for a kind or a role and the name of the
+thing it asks about ("what role does *evolution* play", "the equivalent of *humans*",
+"what kind of failure is *birth control*"): a name farther off is part of the story the
+question tells, not the thing asked about."""
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -196,6 +237,22 @@ class Described:
     """The piece of the graph's text about the concept that matched best, verbatim."""
     field: Field
     """Where the evidence comes from: label, alias, definition, note or quote."""
+    via: str | None = None
+    """For a question asking which kind of thing something is, or the role it plays: the
+    concept asked about that the hit was reached from by a relation (whose note is then
+    the evidence), or the hit itself when it is of the kind asked; None otherwise."""
+
+
+@dataclass(frozen=True)
+class _Reached:
+    """How the answer to a category or role question was reached (see
+    :meth:`DescribeIndex._categories`)."""
+
+    via: str
+    """The concept asked about; the answer itself when it is of the kind asked."""
+    score: float
+    note: str | None
+    """The note of the relation from ``via``, when it was reached by one."""
 
 
 def query_words(text: str) -> list[str]:
@@ -316,10 +373,10 @@ class DescribeIndex:
         self._meaning = meaning.index_for(graph)
         # for category questions: what each concept is called by (its label's last word;
         # less surely, its kind's nouns and the last word of an alias that is its label
-        # and more, "outer alignment failure"), and its neighbours, each with whether the
-        # concept is an instance of it and the note that says so
+        # and more, "outer alignment failure"), and its neighbours, each with the type of
+        # the relation, whether it is stated on the concept, and the note that says why
         self._heads: dict[str, tuple[str, frozenset[str]]] = {}
-        self._links: dict[str, list[tuple[str, bool, str | None]]] = {}
+        self._links: dict[str, list[tuple[str, tuple[str, bool], str | None]]] = {}
         for cid, c in graph.concepts.items():
             label = _american(c.label.replace("-", " "))
             longer = [
@@ -332,7 +389,7 @@ class DescribeIndex:
             self._links[cid] = [
                 (
                     r.target if r.source == cid else r.source,
-                    r.source == cid and r.type in INSTANCE_TYPES,
+                    (r.type, r.source == cid),
                     r.note,
                 )
                 for r in graph.relations_of(cid)
@@ -468,25 +525,45 @@ class DescribeIndex:
             if scores[cid] >= THRESHOLD
             and (words_fit[cid] >= WORDS_ALONE or meant.get(cid, 0.0) >= MEANING_ALONE)
         ]
-        why: dict[str, tuple[float, str | None]] = {}
+        why: dict[str, _Reached] = {}
         asked, span = _asked_category(text)
-        if asked:
+        role = None if asked else ROLE_OF.search(text)
+        if role is not None:
+            span = role.span()
+        if asked or role is not None:
             # what the category's own words name ("which kind of *alignment*") is not
             # what the question asks about
-            about = [a.id for a in marks if a.end <= span[0] or a.start >= span[1]]
-            order, why = self._categories(order, scores, asked, about, kind)
+            outside = [a for a in marks if a.end <= span[0] or a.start >= span[1]]
+            # what the question asks about is not the setting it opens with ("in the maze
+            # example, what role does the green thing play?")
+            setting = LEAD.match(text).end()  # type: ignore[union-attr]
+            outside = [a for a in outside if a.start >= setting]
+
+            # the thing asked about is named next to the question's words for the kind or
+            # the role ("what role does *evolution* play?", "what kind of failure is *birth
+            # control*?", "the system that stands where we *humans* stand"); a name farther
+            # off is part of the story the question tells, unless the words point back
+            # at it ("*humans* are the thing that ... what's the name for *that role*?")
+            def gap(a: Annotation) -> int:
+                return min(abs(a.start - span[1]), abs(span[0] - a.end))
+
+            back = role is not None and role.group().lower().startswith(("that", "this"))
+            outside = sorted((a for a in outside if back or gap(a) <= NEAR), key=gap)
+            about = list(dict.fromkeys(a.id for a in outside))
+            order, why = self._categories(order, scores, asked or None, about, kind)
         out: list[Described] = []
         for cid in order[:limit]:
             c = self.concepts[cid]
-            if cid in why:
+            reached = why.get(cid)
+            via = reached.via if reached is not None else None
+            if reached is not None and via != cid:
                 # a category answer reached by a link: it scores as the thing it was
                 # reached from (or as itself, if higher), and its evidence is the note
                 # that links the two (its definition when the link has none)
-                score, note = why[cid]
-                score = max(score, scores[cid] if cid in scores else 0.0)
-                field: Field = "note" if note else "definition"
-                evidence = note or c.definition
-                out.append(Described(cid, c.label, c.kind, round(score, 4), evidence, field))
+                score = max(reached.score, scores[cid] if cid in scores else 0.0)
+                field: Field = "note" if reached.note else "definition"
+                evidence = reached.note or c.definition
+                out.append(Described(cid, c.label, c.kind, round(score, 4), evidence, field, via))
                 continue
             found = close.get(cid)
             if found is None or (cid in best and WORDS * words_fit[cid] >= meant[cid]):
@@ -495,60 +572,99 @@ class DescribeIndex:
                 evidence, field = piece, _FIELD[column]
             else:
                 evidence, field = found.piece, found.field
-            out.append(Described(cid, c.label, c.kind, round(scores[cid], 4), evidence, field))
+            out.append(Described(cid, c.label, c.kind, round(scores[cid], 4), evidence, field, via))
         return out
 
     def _categories(
         self,
         order: list[str],
         scores: dict[str, float],
-        asked: frozenset[str],
+        asked: frozenset[str] | None,
         named: list[str],
         kind: str | None,
-    ) -> tuple[list[str], dict[str, tuple[float, str | None]]]:
+    ) -> tuple[list[str], dict[str, _Reached]]:
         """The hits of a question that asks which category a thing falls under ("which
         kind of failure does the troop story illustrate?"), reordered: the concepts of
         that category (by the last word of the label; half as surely by the kind's nouns
         or an alias that is the label and more) that the thing is, or is linked to, come
         first.
 
-        The things asked about are the question's first :data:`SUBJECTS` hits, each
-        weighing its score, and the concepts it names, weighing 1. A concept of the
-        category counts twice its fit times its own weight when it is one of the hits,
-        and its fit times the weight of a thing it is linked to, twice over when it is
-        what the thing is an instance of (:data:`INSTANCE_TYPES`): the most it gets
-        from any of them. Links from the hits count only when those from the named
-        concepts lead to no concept of the category. The best comes first, then the
-        first hit (what the question describes, when that is not of the category), then
-        the others of the category, then the other hits. Returns the order, and for
-        each concept that got the most from a link, the score it is given (the weight
-        it was reached with, a named thing's being the best hit's) and the link's note
-        (its evidence). Only concepts of ``kind``, when given, are of the category."""
+        The thing asked about is what the question names next to its words for the
+        kind (``named``: within :data:`NEAR`, nearest first), weighing 1; when it names
+        nothing there, its first :data:`SUBJECTS` hits, each weighing its score. A
+        concept of the category counts its fit times the weight of a thing it is linked
+        to, times the step of the link (:data:`CATEGORY_STEPS`: twice for what the thing
+        is an instance of; a link from a described thing :data:`LINK_FROM_DESCRIBED` as
+        much, one to what a named thing's definition names :data:`DEFINED_AS` times more);
+        a described hit of the category counts twice its fit times its own weight; each
+        keeps the most it gets. Those under :data:`FAR_BEHIND` of the best are dropped.
+        The best comes first, then the first hit (what the question describes, when
+        that is not of the category), then the others of the category, then the other
+        hits (among equals, one that is a kind of another first, then the better hit).
+        Returns the order, and how each concept of the category was reached
+        (:class:`_Reached`: from a link, with the weight it was reached with, a named
+        thing's being the best hit's, and the link's note as its evidence; or as a hit
+        of the kind itself). Only concepts of ``kind``, when given, are of the category.
+
+        A question that asks for the role a thing plays (``asked`` None: "what role does
+        evolution play?", "the equivalent for an AI") asks what, in the sources' general
+        terms, the thing is an example of (:data:`ROLE_STEPS`), a concept of any
+        category; of what it names, the nearest thing that has one counts, and the hits
+        do not answer for themselves."""
         top = max((scores[cid] for cid in order[:1]), default=THRESHOLD)
 
         def fit(cid: str) -> float:
             if kind is not None and self.concepts[cid].kind != kind:
                 return 0.0
+            if asked is None:
+                return 1.0
             label, others = self._heads[cid]
             return 1.0 if label in asked else 0.5 if others & asked else 0.0
 
+        steps = CATEGORY_STEPS if asked is not None else ROLE_STEPS
         best: dict[str, float] = {}
-        why: dict[str, tuple[float, str | None]] = {}
-        # what the question names is what it asks about ("what kind of optimizer is
-        # evolution?"); only when that leads nowhere, what it describes
+        why: dict[str, _Reached] = {}
         described = [(cid, scores[cid]) for cid in order[:SUBJECTS] if cid not in named]
         subjects = {cid for cid, _weight in described}
-        for thing, weight in described:
-            if fit(thing):
-                best[thing] = 2 * weight * fit(thing)
-        # what the question names is what it asks about, and outweighs what it
-        # describes ("what kind of optimizer is evolution?"); what the described things
-        # are linked to counts only when the named ones lead nowhere
-        for things in ([(cid, 1.0) for cid in named], described):
+        # what the question names is what it asks about ("what kind of optimizer is
+        # evolution?"), and only what it is linked to answers; a role is the role of one
+        # thing, the named one nearest the question's words for it (``named`` comes in
+        # that order) that leads to one
+        groups = [[(cid, 1.0)] for cid in named] if asked is None else [[(c, 1.0) for c in named]]
+        example = any(self.concepts[c].kind == "example" for c in named)
+        if asked is not None and not example:
+            # a described hit of the kind asked answers for itself, beside what the named
+            # things are linked to ("what type of goal is the training objective, for a
+            # model that chases it only as a means?")
+            for thing, weight in described:
+                if fit(thing):
+                    best[thing] = 2 * weight * fit(thing)
+                    why[thing] = _Reached(thing, weight, None)
+            # what the hits are linked to counts when what the question names leads
+            # nowhere (it may name things in passing: "which kind of alignment is it when
+            # the model's objective ..."). An example named is what is asked about, and if
+            # nothing of the kind is linked to it, nothing answers ("what kind of failure
+            # does the bottle cap illustrate?": none)
+            groups.append(described)
+        for things in groups:
             found = False
             for thing, weight in things:
-                for other, instance, note in self._links[thing]:
-                    value = weight * (2 if instance else 1) * fit(other)
+                # a link from a described thing is one guess on another: it counts a little
+                # less than a described thing of the kind asked ("what kind of algorithm is
+                # A* search?" describes the search algorithm, and the mesa-optimizer,
+                # which is a learned algorithm)
+                hop = 1.0 if thing in named else LINK_FROM_DESCRIBED
+                # what a named thing's own definition calls it, it is first of all (the
+                # Aurora case is "the notes' example of inner misalignment")
+                called = (
+                    {a.id for a in self._annotator.annotate(self.concepts[thing].definition)}
+                    if thing in named
+                    else set()
+                )
+                for other, stated, note in self._links[thing]:
+                    value = hop * weight * steps.get(stated, 0.0) * fit(other)
+                    if other in called:
+                        value *= DEFINED_AS
                     if not value or other in named:
                         continue
                     found = True
@@ -557,15 +673,29 @@ class DescribeIndex:
                         if thing in named or other not in subjects:
                             # a described thing linked to another described thing keeps
                             # its own evidence: it is described itself
-                            why[other] = (min(weight, max(top, THRESHOLD)), note)
+                            why[other] = _Reached(thing, min(weight, max(top, THRESHOLD)), note)
             if found:
                 break
         if not best:
             return order, {}
-        ranked = sorted(best, key=lambda cid: (-best[cid], -scores.get(cid, 0.0), cid))
-        rest = [cid for cid in order if cid not in best]
+        # among equals, the narrower first: humans are an example of the mesa-optimizer
+        # and of the optimizer, and the mesa-optimizer is an optimizer
+        narrower = {
+            cid
+            for cid in best
+            if any(
+                stated == ("is_a", True) and other in best for other, stated, _n in self._links[cid]
+            )
+        }
+        ranked = sorted(
+            best, key=lambda cid: (-best[cid], cid not in narrower, -scores.get(cid, 0.0), cid)
+        )
+        # one reached much more weakly than the best (by a plain link, of the kind only by
+        # its kind's nouns) is no answer to the question: it stays a hit if it was one
+        ranked = [cid for cid in ranked if best[cid] >= FAR_BEHIND * best[ranked[0]]]
+        rest = [cid for cid in order if cid not in ranked]
         out = ranked[:1] + rest[:1] + ranked[1:] + rest[1:]
-        return out, why
+        return out, {cid: r for cid, r in why.items() if cid in ranked}
 
 
 def _asked_category(text: str) -> tuple[frozenset[str], tuple[int, int]]:

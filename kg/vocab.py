@@ -350,3 +350,22 @@ CATEGORY_OF = re.compile(
 the troop story illustrate?", "*what type of goal* is heading for the exit?"; the word
 after "of" is the category, and so may be the next ("what kind of *training tasks*").
 "The two kinds of misalignment" and "that kind of change" do not ask."""
+
+ROLE_OF = re.compile(
+    r"\b(?:what|which)\s+(?:role|part|slot|place|position)\b|\bequivalent\b|\bcounterpart\b"
+    r"|\bstands?\s+where\b|\bplays?\s+the\s+(?:part|role)\b"
+    r"|\bsame\s+(?:slot|role|place|position)\b|\b(?:that|this)\s+(?:role|slot)\b",
+    re.I,
+)
+"""A question asking for the role a thing plays in the sources' terms, as in an analogy:
+"*what role* does evolution play?", "what would *the equivalent* be for an AI?", "the
+system that *stands where* we humans stand"."""
+
+LEAD = re.compile(
+    r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+"
+    # a setting before the question proper: "in the strategy game example, why ..."
+    r"|(?:in|for|about|regarding|with|from)\s[^,?]{1,80},\s*)*",
+    re.I,
+)
+"""What a question may begin with before the question proper: fillers ("so", "ok") and
+a setting ("in the strategy game example, ..."); it always matches, perhaps nothing."""

@@ -64,6 +64,7 @@ def search_results(
                 matched=h.label,
                 evidence=h.evidence,
                 field=h.field,
+                via=h.via,
             )
             if isinstance(h, Described)
             else SearchResult(

@@ -45,6 +45,20 @@ def test_describe_finds_a_concept_by_its_description(live: TestClient) -> None:
     assert top["field"] == "note" or top["evidence"] in texts
 
 
+def test_a_which_kind_question_says_what_the_kind_was_reached_from(live: TestClient) -> None:
+    """A description asking which kind of thing something is answers with the kind and
+    `via`, the concept asked about; other hits carry no `via`."""
+    results = _get(live, q="What kind of optimizer is evolution?", mode="describe")["results"]
+    assert isinstance(results, list) and results
+    top = results[0]
+    assert (top["id"], top["via"], top["field"]) == ("base-optimizer", "evolution", "note")
+    evolution = live.get("/v1/concepts/evolution").json()
+    notes = [r.get("note") for r in evolution["relations"]]
+    assert top["evidence"] in notes
+    plain = _get(live, q=DESCRIPTION, mode="describe")["results"]
+    assert isinstance(plain, list) and all("via" not in h for h in plain)
+
+
 def test_describe_answers_nothing_when_nothing_fits(live: TestClient) -> None:
     for q in ("What is the capital of France?", "reward modelling", "the alignment tax"):
         assert _get(live, q=q, mode="describe")["results"] == []

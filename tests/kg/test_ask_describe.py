@@ -214,3 +214,15 @@ def test_a_which_kind_question_that_offers_the_kinds_is_a_choice(shipped: Knowle
     )
     assert a.intent == "which"
     assert a.answer.startswith("**Outer alignment.**")
+
+
+def test_the_role_a_thing_plays_gets_the_role_and_why(shipped: KnowledgeGraph) -> None:
+    a = ask(shipped, "If people are the inner optimizers, what role does evolution play?")
+    assert (a.intent, a.concepts[0]) == ("describe", "base-optimizer")
+    assert a.answer.splitlines()[0] == "The role that fits is **base optimizer**:"
+    (link,) = shipped.relations_between("evolution", "base-optimizer")
+    assert link.note is not None and link.note in a.answer.splitlines()[2]
+    check_answer(shipped, a.answer, a.notes)
+    # a concept that is an example of nothing is asked about, not described
+    a = ask(shipped, "What role does the base objective play?")
+    assert a.intent != "describe" and "base-objective" in a.concepts

@@ -64,10 +64,10 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 428 of 478 (0.895) find a
+    """The figure over every written question, all splits: 431 of 478 (0.902) find a
     right concept in their first three (see the next test for the blind figure, and for
     where the rest are lost)."""
-    assert _accuracy(shipped) >= 428 / 478
+    assert _accuracy(shipped) >= 431 / 478
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
@@ -75,25 +75,25 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     questions: 107 of 109. held_out_2 (42 of 45) and held_out_3 (35 of 40) were written
     blind by two other authors and found 28 and 21 before concepts had descriptions;
     they have since been used to choose the descriptions' weight and the threshold, with
-    held_out_4 (60 of 70), written blind while the descriptions were curated (51 when
+    held_out_4 (61 of 70), written blind while the descriptions were curated (51 when
     first run), and held_out_5 (49 of 60), written blind after (45 when first run, 41 by
     words alone once the descriptions were reviewed). The words-and-meaning weights were
     then chosen on all of these. held_out_6, written blind by a fifth author after
     meaning joined the ranking, found 58 of 75 when first run (word matching alone: 38);
-    it was then seen while the token weighting was chosen (62 of 75 now). held_out_7,
+    it was then seen while the token weighting was chosen (63 of 75 now). held_out_7,
     written blind by a sixth author, found 71 of 79 when first run on the method as it
     stood, and 73 with the category step (kg.describe's answer to "which kind of failure
     does the troop story illustrate?"), which had been written before it was run: the
-    last blind figure, 0.924. Most misses are descriptions whose right concept leads but
-    under the threshold, which is set so that no more of the questions the graph cannot
-    answer get one."""
+    last blind figure, 0.924 (74 now, with the role step that followed). Most misses
+    are descriptions whose right concept leads but under the threshold, which is set so
+    that no more of the questions the graph cannot answer get one."""
     assert _accuracy(shipped, "tune") >= 107 / 109
     assert _accuracy(shipped, "held_out_2") >= 42 / 45
     assert _accuracy(shipped, "held_out_3") >= 35 / 40
-    assert _accuracy(shipped, "held_out_4") >= 60 / 70
+    assert _accuracy(shipped, "held_out_4") >= 61 / 70
     assert _accuracy(shipped, "held_out_5") >= 49 / 60
-    assert _accuracy(shipped, "held_out_6") >= 62 / 75
-    assert _accuracy(shipped, "held_out_7") >= 73 / 79
+    assert _accuracy(shipped, "held_out_6") >= 63 / 75
+    assert _accuracy(shipped, "held_out_7") >= 74 / 79
 
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
@@ -270,6 +270,68 @@ def test_a_category_question_is_answered_with_the_category(shipped: KnowledgeGra
     assert hits[0] == "objective-function" and "behavioral-objective" not in hits
     # only concepts of the kind asked for
     assert describe(shipped, "What kind of optimizer is evolution?", kind="example") == []
+
+
+def test_a_role_question_is_answered_with_what_the_thing_is_an_example_of(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "What role does evolution play?" asks what, in the sources' general terms, the
+    thing named nearest is an example of; of two such, the narrower first."""
+    (hit,) = describe(shipped, "What role does evolution play in the analogy?")
+    assert (hit.id, hit.via, hit.field) == ("base-optimizer", "evolution", "note")
+    (link,) = shipped.relations_between("evolution", "base-optimizer")
+    assert hit.evidence == link.note
+    q = "what is the AI equivalent of humans in the evolution story?"
+    hits = [(d.id, d.via) for d in describe(shipped, q)]
+    # humans are an example of both, and the mesa-optimizer is an optimizer
+    assert hits[:2] == [("mesa-optimizer", "humans"), ("optimizer", "humans")]
+    # a concept that is an example of nothing plays no role: nothing is reached
+    assert all(d.via is None for d in describe(shipped, "What role does the base objective play?"))
+
+
+def test_a_described_thing_of_the_kind_outranks_a_link_from_another(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "What kind of algorithm is A* search?" describes the search algorithm, and the
+    mesa-optimizer (which is a learned algorithm) about as well: the search algorithm,
+    of the kind asked itself, comes first."""
+    hits = describe(shipped, "What kind of algorithm is A* search?")
+    assert (hits[0].id, hits[0].via) == ("search-algorithm", "search-algorithm")
+    assert "learned-algorithm" in [d.id for d in hits]
+
+
+def test_what_a_named_thing_is_called_and_linked_to_decides_its_kind(
+    shipped: KnowledgeGraph,
+) -> None:
+    """Of the kinds a named thing is an example of, the one its own definition names
+    comes first; a relation that does not place a thing (a contrast, "insufficient
+    against", "produces") makes no kind of it; and an example that is of no kind asked
+    gets no answer of that kind."""
+    aurora = describe(shipped, "What kind of failure is the Aurora alliance example?")[0]
+    assert (aurora.id, aurora.via) == ("inner-misalignment", "aurora-alliance-example")
+    assert "inner misalignment" in shipped.concepts["aurora-alliance-example"].definition
+    hits = describe(shipped, "Which type of alignment is deceptive alignment?")
+    assert (hits[0].id, hits[0].via) == ("pseudo-alignment", "deceptive-alignment")
+    hits = describe(shipped, "What kind of optimizer is evolution?")
+    assert "mesa-optimizer" not in [d.id for d in hits if d.via == "evolution"]
+    # the bottle cap shows what an optimizer is not; it is no kind of failure
+    hits = describe(shipped, "What kind of failure does the bottle cap illustrate?")
+    assert all(d.via is None for d in hits)
+
+
+def test_a_role_pointed_back_at_is_the_role_of_what_the_question_told(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "... what's the name for that role?" asks the role of what the question named
+    before, however far back; "what role does X play?" only of what it names next to it."""
+    q = (
+        "in the evolution analogy humans are the thing that got produced by the process but "
+        "has its own plans. what's the name for that role when it's an AI?"
+    )
+    first = describe(shipped, q)[0]
+    assert (first.id, first.via) == ("mesa-optimizer", "humans")
+    q = "In the maze example, what role does going to the green thing play?"
+    assert all(d.via is None for d in describe(shipped, q))
 
 
 def test_only_a_which_kind_question_asks_for_a_category(shipped: KnowledgeGraph) -> None:
