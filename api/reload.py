@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from api.deps import close_all
+from kg import describe
 from kg.curate import Curator
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
@@ -68,9 +69,11 @@ def fingerprint(data_dir: Path) -> Fingerprint:
 
 
 def prepare(graph: KnowledgeGraph) -> None:
-    """Build what requests would otherwise build on first use."""
+    """Build what requests would otherwise build on first use (a large graph's
+    description index, in the background: see :func:`kg.describe.prepare`)."""
     graph.prepare()
     index_for(graph)
+    describe.prepare(graph)
 
 
 def install(context: AppContext, graph: KnowledgeGraph, settle: bool = True) -> None:

@@ -153,6 +153,13 @@ class Busy(KGError):
         self.retry_after = retry_after
 
 
+class NotReady(Busy):
+    """Work that needs something still being built (the description index of a large
+    graph, built in the background after the server starts); try again later."""
+
+    title = "Not ready"
+
+
 class QueryTimeout(KGError):
     """A query that ran past its time limit and was stopped."""
 

@@ -7,8 +7,10 @@ after normalisation (:func:`kg.ids.normalize_term`).
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
-from kg.errors import ConceptNotFound, InvalidQuery, NoSourceText, SourceNotFound
+from kg.errors import ConceptNotFound, InvalidQuery, NoSourceText, NotReady, SourceNotFound
 from kg.ids import nearest, normalize_term
 from kg.model import Concept, Relation, Source
 from kg.ontology import HIERARCHICAL_TYPES, RELATION_TYPES
@@ -380,24 +382,62 @@ class KnowledgeGraph:
         return MappingProxyType(adj)
 
 
+log = logging.getLogger(__name__)
+
+RETRY_AFTER = 5
+"""Seconds a caller is told to wait (``Retry-After``) for a value still being built in
+the background."""
+
+
 class PerGraph(Generic[T]):
     """One value built from each graph snapshot (an index, an annotator), built on first
     use and kept as long as the graph lives: graphs never change, so neither does the
     value. Built once even when two threads ask at the same time."""
 
-    def __init__(self, build: Callable[[KnowledgeGraph], T]) -> None:
+    def __init__(self, build: Callable[[KnowledgeGraph], T], what: str = "index") -> None:
         self._build = build
+        self._what = what
         self._values: WeakKeyDictionary[KnowledgeGraph, T] = WeakKeyDictionary()
         self._lock = threading.Lock()
+        # graphs whose value a background thread is building (see build_in_background)
+        self._building: WeakKeyDictionary[KnowledgeGraph, float] = WeakKeyDictionary()
 
     def __call__(self, graph: KnowledgeGraph) -> T:
         found = self._values.get(graph)
         if found is None:
+            started = self._building.get(graph)
+            if started is not None:
+                raise NotReady(
+                    f"The {self._what} of this graph is still being built (started "
+                    f"{time.monotonic() - started:.0f} s ago); try again shortly.",
+                    retry_after=RETRY_AFTER,
+                )
             with self._lock:
                 found = self._values.get(graph)
                 if found is None:
                     found = self._values[graph] = self._build(graph)
         return found
+
+    def build_in_background(self, graph: KnowledgeGraph) -> threading.Thread:
+        """Build ``graph``'s value in a daemon thread. Until it is done, asking for it
+        raises :class:`~kg.errors.NotReady` rather than building it again in the
+        caller, so a large graph's index does not hold up the request that first needs
+        it; if the build fails, the next caller builds it (and sees the error)."""
+        self._building[graph] = time.monotonic()
+
+        def build() -> None:
+            try:
+                with self._lock:
+                    if graph not in self._values:
+                        self._values[graph] = self._build(graph)
+            except Exception:  # noqa: BLE001 - the next caller builds it and sees why
+                log.exception("building the %s in the background failed", self._what)
+            finally:
+                self._building.pop(graph, None)
+
+        thread = threading.Thread(target=build, name=f"build {self._what}", daemon=True)
+        thread.start()
+        return thread
 
     def __contains__(self, graph: object) -> bool:
         """Whether ``graph``'s value has been built (or kept)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ConceptNotFound, NoSourceText, SourceNotFound
+from kg.errors import ConceptNotFound, NoSourceText, NotReady, SourceNotFound
 from kg.graph import KnowledgeGraph, PerGraph
 from kg.load import load_graph
 
@@ -106,3 +106,34 @@ def test_a_per_graph_value_is_built_once_and_goes_with_its_graph(good_dir: Path)
     del graph, other
     gc.collect()
     assert len(per) == 0  # kept no longer than the graphs
+
+
+def test_a_value_built_in_the_background_is_not_ready_until_built(good_dir: Path) -> None:
+    """While a background thread builds a graph's value, asking for it raises NotReady
+    (with a time to retry after) instead of building it again or waiting; then it is
+    the value built. A build that fails leaves the next caller to build it."""
+    release = threading.Event()
+    builds: list[int] = []
+
+    def build(graph: KnowledgeGraph) -> int:
+        assert release.wait(10)
+        builds.append(1)
+        return len(graph.concepts)
+
+    per = PerGraph(build, "test index")
+    graph = load_graph(good_dir)
+    thread = per.build_in_background(graph)
+    with pytest.raises(NotReady, match="test index") as caught:
+        per(graph)
+    assert caught.value.retry_after > 0 and graph not in per
+    release.set()
+    thread.join(10)
+    assert per(graph) == len(graph.concepts) and builds == [1]
+
+    def broken(graph: KnowledgeGraph) -> int:
+        raise RuntimeError("no")
+
+    failing = PerGraph(broken)
+    failing.build_in_background(graph).join(10)
+    with pytest.raises(RuntimeError, match="no"):
+        failing(graph)  # built by the caller, which sees why it fails
