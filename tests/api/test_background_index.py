@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api import reload
 from api.app import create_app
 from api.settings import ServerSettings
 from kg import describe
@@ -59,3 +60,17 @@ def test_descriptive_search_waits_for_the_index_and_nothing_else_does(
                 break
             time.sleep(0.1)
         assert r.status_code == 200, r.text
+
+
+def test_a_process_about_to_fork_starts_no_thread(held: threading.Event, good_dir: Path) -> None:
+    """`kg serve --workers N` prepares the graph before it forks: the background build is
+    left to each worker's app, since a thread started before the fork would not run in
+    the workers, and they would answer not-ready for ever."""
+    graph = load_graph(good_dir)
+    before = threading.active_count()
+    reload.prepare(graph, in_background=False)
+    assert threading.active_count() == before
+    assert graph not in describe._INDEXES
+    held.set()
+    describe.describe(graph, "an optimizer inside a model")  # not NotReady: built here
+    assert graph in describe._INDEXES
