@@ -68,15 +68,13 @@ def fingerprint(data_dir: Path) -> Fingerprint:
     return tuple(sorted(walk(str(data_dir))))
 
 
-def prepare(graph: KnowledgeGraph, *, in_background: bool = True) -> None:
-    """Build what requests would otherwise build on first use, and with
-    ``in_background``, start building a large graph's description index in a thread
-    (see :func:`kg.describe.prepare`). A process about to fork workers leaves that to
-    each worker: a thread does not survive a fork."""
+def prepare(graph: KnowledgeGraph) -> None:
+    """Build what requests would otherwise build on first use; a large graph's
+    description index is instead built in the background when first needed (see
+    :func:`kg.describe.prepare`), in each process that needs it."""
     graph.prepare()
     index_for(graph)
-    if in_background:
-        describe.prepare(graph)
+    describe.prepare(graph)
 
 
 def install(context: AppContext, graph: KnowledgeGraph, settle: bool = True) -> None:

@@ -121,9 +121,7 @@ def serve(args: argparse.Namespace) -> int:
         # a new snapshot is written by a forked copy, while this process goes on
         graph, _ = snapshot.load_graph(settings.data_dir, settings.cache_dir, background=True)
         origin = str(settings.data_dir)
-    # what the first requests would build, built once for every worker; each worker's app
-    # starts its own background work (a thread started here would not survive the fork)
-    prepare(graph, in_background=False)
+    prepare(graph)  # what the first requests would build, built once for every worker
     # the collector leaves the graph alone from now on, so that no worker writes to its
     # pages for it (a collection first would scan millions of objects for little)
     gc.freeze()

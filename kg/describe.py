@@ -66,6 +66,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from typing import Literal
+from weakref import WeakSet
 
 from kg import meaning
 from kg.annotate import Annotation, annotator_for
@@ -746,27 +747,41 @@ def _phrase(words: list[str]) -> str:
 
 _INDEXES = PerGraph(DescribeIndex, "description index")
 
+_IN_BACKGROUND: WeakSet[KnowledgeGraph] = WeakSet()
+"""Graphs whose description index is built in a background thread when first needed
+(see :func:`prepare`)."""
+
 BACKGROUND_FROM = 5_000
 """Concepts from which a server builds a graph's description index in a background
-thread as soon as it has the graph (:func:`prepare`), rather than in the first request
-that needs it: 0.6 s for the shipped 70 concepts, but about 150 s at 50,000 concepts and
-500,000 relations, too long for a request to wait."""
+thread, rather than in the request that first needs it: 0.6 s for the shipped 70
+concepts, but about 160 s at 50,000 concepts and 500,000 relations, too long for a
+request to wait."""
 
 
 def index_for(graph: KnowledgeGraph) -> DescribeIndex:
-    """The description index of ``graph``, built on first use and kept with the graph;
-    while :func:`prepare` is building it in the background, :class:`~kg.errors.NotReady`."""
+    """The description index of ``graph``, built on first use and kept with the graph.
+    For a graph :func:`prepare` marked, the first use starts building it in a background
+    thread, and until it is built every use raises :class:`~kg.errors.NotReady`."""
+    if graph in _IN_BACKGROUND and graph not in _INDEXES and not _INDEXES.building(graph):
+        with _STARTING:
+            if graph not in _INDEXES and not _INDEXES.building(graph):
+                _INDEXES.build_in_background(graph)
     return _INDEXES(graph)
 
 
+_STARTING = threading.Lock()
+
+
 def prepare(graph: KnowledgeGraph) -> None:
-    """Start building ``graph``'s description index in the background if it is large
-    (:data:`BACKGROUND_FROM`): until it is built, what needs it (descriptive search,
-    the questions of :mod:`kg.ask` and :mod:`kg.context` that describe a concept) raises
-    :class:`~kg.errors.NotReady`, which the API answers with a 503 and ``Retry-After``.
-    A small graph's is built on first use, as in a library."""
-    if len(graph.concepts) >= BACKGROUND_FROM and graph not in _INDEXES:
-        _INDEXES.build_in_background(graph)
+    """Have a server's large graph (:data:`BACKGROUND_FROM`) build its description index
+    in the background when first needed: what needs it (descriptive search, the
+    questions of :mod:`kg.ask` and :mod:`kg.context` that describe a concept) then
+    raises :class:`~kg.errors.NotReady`, which the API answers with a 503 and
+    ``Retry-After``, until it is built. Nothing is built before it is needed: at 50,000
+    concepts the index holds about 2 GB. A small graph's is built in the request that
+    first needs it, as in a library."""
+    if len(graph.concepts) >= BACKGROUND_FROM:
+        _IN_BACKGROUND.add(graph)
 
 
 def describe(

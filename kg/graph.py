@@ -418,6 +418,10 @@ class PerGraph(Generic[T]):
                     found = self._values[graph] = self._build(graph)
         return found
 
+    def building(self, graph: KnowledgeGraph) -> bool:
+        """Whether a background thread is building ``graph``'s value now."""
+        return graph in self._building
+
     def build_in_background(self, graph: KnowledgeGraph) -> threading.Thread:
         """Build ``graph``'s value in a daemon thread. Until it is done, asking for it
         raises :class:`~kg.errors.NotReady` rather than building it again in the
