@@ -1459,8 +1459,27 @@ def _facts(
         for r in rels
         if r.type in focus or (toward is not None and toward.id in (r.source, r.target))
     ][:FOCUS_FACTS]
-    rest = [r for r in rels if r not in asked][:DEFINE_FACTS]
+    # one of each kind of fact before a second of any: "the base objective is what the
+    # base optimizer pursues", "... what gradient descent pursues", "... what stochastic
+    # gradient descent pursues" say one thing three times
+    others = [r for r in rels if r not in asked]
+    seen: set[tuple[str, bool]] = set()
+    first: list[Relation] = []
+    again: list[Relation] = []
+    for rel in others:
+        (first if _first_of_kind(rel, c.id, seen) else again).append(rel)
+    rest = sorted((first + again)[:DEFINE_FACTS], key=others.index)
     return [(r, r.source == c.id) for r in asked + rest]
+
+
+def _first_of_kind(rel: Relation, cid: str, seen: set[tuple[str, bool]]) -> bool:
+    """Whether ``rel`` is the first relation of its type and direction (from concept
+    ``cid``) in ``seen``, which it is added to."""
+    kind = (rel.type, rel.source == cid)
+    if kind in seen:
+        return False
+    seen.add(kind)
+    return True
 
 
 def _definition(c: Concept, notes: Footnotes) -> str:

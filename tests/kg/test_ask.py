@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kg.ask import INTENTS, ask
+from kg.ask import DEFINE_FACTS, INTENTS, _facts, ask
 from kg.graph import KnowledgeGraph
 
 # (question, intent, concepts the answer must be about, in order)
@@ -226,3 +226,15 @@ def test_asked_for_relations_that_are_missing_are_said_to_be(shipped: KnowledgeG
     assert (a.intent, a.concepts) == ("how", ["deceptive-alignment"])
     assert a.answer.startswith("The graph records no remedies for deceptive alignment.")
     assert "- Adversarial training does not rule out deceptive alignment." in a.answer
+
+
+def test_a_definition_shows_one_fact_of_each_kind_before_a_second(shipped: KnowledgeGraph) -> None:
+    """Under a definition, no relation type is told twice in the same direction while
+    another kind of fact of the concept is left out ("the base objective is what the
+    base optimizer pursues, what gradient descent pursues, what SGD pursues")."""
+    for c in shipped.concepts.values():
+        facts = _facts(shipped, c, [], None)
+        told = [(r.type, forward) for r, forward in facts]
+        every = {(r.type, r.source == c.id) for r in shipped.relations_of(c.id)}
+        assert len(facts) == min(DEFINE_FACTS, len(shipped.relations_of(c.id)))
+        assert len(set(told)) == min(len(told), len(every)), (c.id, told)
