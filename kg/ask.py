@@ -54,7 +54,7 @@ from weakref import WeakKeyDictionary
 from rapidfuzz import fuzz, process
 
 from kg.annotate import annotate
-from kg.describe import Described, describe
+from kg.describe import Described, category_words, describe
 from kg.errors import InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -91,7 +91,6 @@ from kg.vocab import (
     ASPECT_VERBS,
     CATEGORY_OF,
     FIELD_WORDS,
-    FUNCTION_WORDS,
     LEAD,
     ROLE_OF,
     correct_function_word,
@@ -1699,10 +1698,11 @@ def _described(
     if category is not None:
         # "which kind of failure": the noun is the category; with two words after
         # "kind of" it is not sure which are the noun ("what kind of training tasks")
+        words = category_words(category) if category.re is CATEGORY_OF else []
         if category.re is ROLE_OF:
             kind = "role"
-        elif category.group(2) is None or category.group(2).lower() in FUNCTION_WORDS:
-            kind = f"kind of {category.group(1).lower()}"
+        elif len(words) == 1:
+            kind = f"kind of {words[0].lower()}"
         else:
             kind = "kind"
         lines = [f"The {kind} that fits is **{first.label}**:", ""]

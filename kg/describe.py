@@ -699,17 +699,23 @@ class DescribeIndex:
         return out, {cid: r for cid, r in why.items() if cid in ranked}
 
 
+def category_words(match: re.Match[str]) -> list[str]:
+    """The words of a :data:`kg.vocab.CATEGORY_OF` match that name the category: the word
+    after "kind of" ("type of", "category of" ...), and the next unless it is a function
+    word ("what kind of *training tasks*", but "what kind of *failure* is it")."""
+    second = match.group(2)
+    return [match.group(1)] + ([second] if second and second.lower() not in FUNCTION_WORDS else [])
+
+
 def _asked_category(text: str) -> tuple[frozenset[str], tuple[int, int]]:
-    """The category a question asks about ("which kind of *failure*"), by stem: the
-    word after "kind of" ("type of", "category of" ...), and the next unless it is a
-    function word ("what kind of *training tasks*"); with where its words stand in
-    ``text``. Nothing for another question."""
+    """The category a question asks about ("which kind of *failure*"), by stem (see
+    :func:`category_words`), with where its words stand in ``text``; nothing for
+    another question."""
     m = CATEGORY_OF.search(text)
     if m is None:
         return frozenset(), (0, 0)
-    last = 2 if m.group(2) and m.group(2).lower() not in FUNCTION_WORDS else 1
-    words = [m.group(i) for i in range(1, last + 1)]
-    return frozenset(_head(w) for w in words), (m.start(1), m.end(last))
+    words = category_words(m)
+    return frozenset(_head(w) for w in words), (m.start(1), m.end(len(words)))
 
 
 def _head(name: str) -> str:
