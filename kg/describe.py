@@ -768,14 +768,9 @@ def index_for(graph: KnowledgeGraph) -> DescribeIndex:
     """The description index of ``graph``, built on first use and kept with the graph.
     For a graph :func:`prepare` marked, the first use starts building it in a background
     thread, and until it is built every use raises :class:`~kg.errors.NotReady`."""
-    if graph in _IN_BACKGROUND and graph not in _INDEXES and not _INDEXES.building(graph):
-        with _STARTING:
-            if graph not in _INDEXES and not _INDEXES.building(graph):
-                _INDEXES.build_in_background(graph)
+    if graph in _IN_BACKGROUND and graph not in _INDEXES:
+        _INDEXES.build_in_background(graph)  # at most once: None if already building
     return _INDEXES(graph)
-
-
-_STARTING = threading.Lock()
 
 
 def prepare(graph: KnowledgeGraph) -> None:

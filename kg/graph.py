@@ -399,8 +399,10 @@ class PerGraph(Generic[T]):
         self._what = what
         self._values: WeakKeyDictionary[KnowledgeGraph, T] = WeakKeyDictionary()
         self._lock = threading.Lock()
-        # graphs whose value a background thread is building (see build_in_background)
+        # graphs whose value a background thread is building (see build_in_background),
+        # marked under their own lock: the build holds the other for its whole length
         self._building: WeakKeyDictionary[KnowledgeGraph, float] = WeakKeyDictionary()
+        self._starting = threading.Lock()
 
     def __call__(self, graph: KnowledgeGraph) -> T:
         found = self._values.get(graph)
@@ -418,16 +420,16 @@ class PerGraph(Generic[T]):
                     found = self._values[graph] = self._build(graph)
         return found
 
-    def building(self, graph: KnowledgeGraph) -> bool:
-        """Whether a background thread is building ``graph``'s value now."""
-        return graph in self._building
-
-    def build_in_background(self, graph: KnowledgeGraph) -> threading.Thread:
-        """Build ``graph``'s value in a daemon thread. Until it is done, asking for it
-        raises :class:`~kg.errors.NotReady` rather than building it again in the
-        caller, so a large graph's index does not hold up the request that first needs
-        it; if the build fails, the next caller builds it (and sees the error)."""
-        self._building[graph] = time.monotonic()
+    def build_in_background(self, graph: KnowledgeGraph) -> threading.Thread | None:
+        """Build ``graph``'s value in a daemon thread, unless it is built or being built
+        (then None). Until it is done, asking for it raises :class:`~kg.errors.NotReady`
+        rather than building it again in the caller, so a large graph's index does not
+        hold up the request that first needs it; if the build fails, the next caller
+        builds it (and sees the error)."""
+        with self._starting:
+            if graph in self._values or graph in self._building:
+                return None
+            self._building[graph] = time.monotonic()
 
         def build() -> None:
             try:

@@ -123,6 +123,8 @@ def test_a_value_built_in_the_background_is_not_ready_until_built(good_dir: Path
     per = PerGraph(build, "test index")
     graph = load_graph(good_dir)
     thread = per.build_in_background(graph)
+    assert thread is not None
+    assert per.build_in_background(graph) is None  # one build at a time
     with pytest.raises(NotReady, match="test index") as caught:
         per(graph)
     assert caught.value.retry_after > 0 and graph not in per
@@ -134,6 +136,8 @@ def test_a_value_built_in_the_background_is_not_ready_until_built(good_dir: Path
         raise RuntimeError("no")
 
     failing = PerGraph(broken)
-    failing.build_in_background(graph).join(10)
+    started = failing.build_in_background(graph)
+    assert started is not None
+    started.join(10)
     with pytest.raises(RuntimeError, match="no"):
         failing(graph)  # built by the caller, which sees why it fails
