@@ -70,7 +70,7 @@ from kg.explain import (
 )
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
-from kg.lexicon import Lexicon, content_stems, fold_word, lexicon
+from kg.lexicon import Lexicon, content_stems, fold_word, lexicon, stem
 from kg.model import Citation, Concept, Relation
 from kg.paths import relate
 from kg.reasoning import (
@@ -1702,7 +1702,11 @@ def _described(
         if category.re is ROLE_OF:
             kind = "role"
         elif len(words) == 1:
-            kind = f"kind of {words[0].lower()}"
+            # in the answer's own form when its label ends in it ("which of the two
+            # *objectives*": the kind of *objective*)
+            asked = words[0].lower()
+            last = first.label.replace("-", " ").split()[-1]
+            kind = f"kind of {last if stem(last.lower()) == stem(asked) else asked}"
         else:
             kind = "kind"
         lines = [f"The {kind} that fits is **{first.label}**:", ""]

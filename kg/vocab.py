@@ -332,24 +332,45 @@ def focus_types(text: str) -> list[str]:
 
 
 CONTRASTED = re.compile(
-    r"\b(?:as\s+opposed\s+to|rather\s+than|instead\s+of|unlike|(?:the\s+)?opposite\s+of)"
-    r"\b(?:(?!\s-\s)[^,.;:?!()\u2013\u2014])*",
+    r"\b(?:as\s+opposed\s+to|rather\s+than|instead\s+of|unlike|(?:the\s+)?opposite\s+of"
+    r"|not\s+(?:as|for|because)|not\s+just)"
+    r"\b(?:(?!\s-\s|\s+but\b)[^,.;:?!()\u2013\u2014])*",
     re.I,
 )
 """What a description sets its subject against ("..., as opposed to the one it was
 trained on", "the opposite of meta"), to the next punctuation: not part of what it means,
 though its words may still match (a word the concept's text shares is no harm)."""
 
+_ASKERS = (
+    r"(?:student|teacher|professor|lecturer|tutor|journalist|reporter|writer|blogger|editor"
+    r"|engineer|developer|programmer|researcher|scientist|philosopher|parent|newbie|beginner"
+    r"|layman|layperson|outsider|novice|undergrad|grad)s?"
+)
+ASKER = re.compile(
+    rf"^\s*(?:[^\W\d_]+\s+){{0,2}}?{_ASKERS}\s*(?:here\b)?\s*[:.,!\u2013\u2014-]+"
+    rf"|^\s*(?:[^\W\d_]+\s+){{0,2}}?{_ASKERS}\s+here\b"
+    rf"|\b(?:i'?m|i\s+am)\s+(?:an?\s+)?(?:[^\W\d_]+\s+){{0,2}}?{_ASKERS}\b[^,.;:?!]*[,.;:!]?"
+    r"|^\s*for\s+(?:an?\s+|my\s+)?(?:article|essay|class|talk|lecture|post|piece|story|course)"
+    r"\b[^,.;:?!]*[,.;:!]",
+    re.I,
+)
+"""Who asks, when a question says so ("Teacher here.", "Philosophy student:", "I'm a
+journalist trying to get this right:", "For an article I'm writing:"): not what it asks
+about, and its words ("student", "teacher") may be what another question asks about ("a
+small *student* model copies a *teacher* model")."""
+
 CATEGORY_OF = re.compile(
-    r"\b(?:which|what)\s+(?:[^\W\d_]+\s+)?"
-    r"(?:kinds?|types?|sorts?|categor(?:y|ies)|class(?:es)?|forms?)\s+of\s+"
-    r"(?:an?\s+|the\s+)?([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?",
+    r"\b(?:which|what)\s+(?:(?:[^\W\d_]+\s+)?"
+    r"(?:kinds?|types?|sorts?|categor(?:y|ies)|class(?:es)?|forms?)\s+of\s+(?:an?\s+|the\s+)?"
+    r"|(?:one\s+)?of\s+the\s+(?:two|three|four|both)\s+)"
+    r"([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?",
     re.I,
 )
 """A question asking which category a thing falls under: "*which kind of failure* does
 the troop story illustrate?", "*what type of goal* is heading for the exit?"; the word
 after "of" is the category, and so may be the next ("what kind of *training tasks*").
-"The two kinds of misalignment" and "that kind of change" do not ask."""
+"Which of the two *optimizers* is evolution?" asks the same. "The two kinds of
+misalignment" and "that kind of change" do not ask."""
 
 ROLE_OF = re.compile(
     r"\b(?:what|which)\s+(?:role|part|slot|place|position)\b|\bequivalent\b|\bcounterpart\b"
@@ -360,6 +381,10 @@ ROLE_OF = re.compile(
 """A question asking for the role a thing plays in the sources' terms, as in an analogy:
 "*what role* does evolution play?", "what would *the equivalent* be for an AI?", "the
 system that *stands where* we humans stand"."""
+
+PLAYS = re.compile(r"\s+(?:do|does|did|would|will|might)\s+(.{1,80}?)\s+play\b", re.I | re.S)
+"""What a role question asks about when it asks "what role does *X* play", read from
+the end of its :data:`ROLE_OF` words: the thing stands between them and "play"."""
 
 LEAD = re.compile(
     r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+"
