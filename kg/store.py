@@ -183,6 +183,12 @@ def data_files(data_dir: Path) -> Iterator[tuple[str, bytes]]:
                 yield f"{folder}/{path.name}", path.read_bytes()
 
 
+class Listening(Protocol):
+    """A store's ear for other processes' commits (:meth:`SqlStore.listen`)."""
+
+    def stop(self, wait: bool = True) -> None: ...
+
+
 class Rows(Protocol):
     """What a statement gives back, in SQLite's module and psycopg alike."""
 
@@ -235,6 +241,12 @@ class SqlStore(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def listen(self, heard: Callable[[], None], check: float = 1.0) -> Listening | None:
+        """Call ``heard`` (from another thread) whenever another process may have
+        committed, until the answer is stopped; None where the store cannot tell, and
+        its head must be polled instead (SQLite)."""
+        return None
 
     def fill(self, data_dir: Path, check: Check | None = None) -> None:
         """Import ``data_dir`` if the store is empty. ``check`` is given the files

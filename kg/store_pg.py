@@ -129,6 +129,8 @@ class PostgresStore(SqlStore):
             max_size=size,
             kwargs={"autocommit": True},
             timeout=WAIT,
+            # a connection the server dropped (a restart) is replaced, not handed out
+            check=ConnectionPool.check_connection,
             open=False,
             name="kg-store",
         )
@@ -186,9 +188,12 @@ class Listener(threading.Thread):
         self.connected = threading.Event()
         self._stopped = threading.Event()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop listening; the thread ends within :attr:`check` seconds (waited for,
+        unless ``wait`` is False)."""
         self._stopped.set()
-        self.join(timeout=self.check + 5)
+        if wait:
+            self.join(timeout=self.check + 5)
 
     def run(self) -> None:
         backoff = 0.1
