@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -375,7 +374,6 @@ def install(app: FastAPI) -> None:
         (KGError, _kg_error),
         (ApiProblem, _api_problem),
         (sqlite3.Error, _store_failed),
-        (psycopg.Error, _store_failed),
         (RequestValidationError, _validation_error),
         (StarletteHTTPException, _http_error),
         (Exception, _unexpected),

@@ -40,7 +40,7 @@ from api.settings import ServerSettings
 from kg import snapshot
 from kg.curate import Curator, open_store
 from kg.graph import KnowledgeGraph
-from kg.store_pg import is_url
+from kg.store import is_url
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, cast
 
-import psycopg
-
 from kg.annotate import annotate
 from kg.ask import ask
 from kg.coverage import EXEMPT_FILE, coverage, load_exemptions, report_lines
@@ -33,8 +31,7 @@ from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.rdf import FORMATS, export_to, graph_from_rdf, rdf_format
 from kg.search import MAX_HITS, resolve, search
 from kg.settings import Settings
-from kg.store import Moved, SqlStore, copy_store, data_files, differences
-from kg.store_pg import is_url, redact
+from kg.store import Moved, SqlStore, copy_store, data_files, differences, is_url, redact
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -549,7 +546,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader (e.g. `| head`) went away; that is not an error of ours
         sys.stdout = open(os.devnull, "w")  # so the flush at exit does not fail again
         return 0
-    except (sqlite3.Error, psycopg.Error, OSError) as e:
+    except (sqlite3.Error, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KGError as e:

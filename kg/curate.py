@@ -30,8 +30,7 @@ from kg.edit import Record, concept_id, concept_path, find_relation, record_of, 
 from kg.errors import Busy, DataError, EditRefused, NotFound
 from kg.graph import KnowledgeGraph
 from kg.load import LoadCache, load_files
-from kg.store import Moved, Revision, SqliteStore, SqlStore, StaleWrite, Store
-from kg.store_pg import PostgresStore, is_url
+from kg.store import Moved, Revision, SqliteStore, SqlStore, StaleWrite, Store, is_url
 
 SCOPES = {
     "concepts:write": "create, change, delete and revert concepts",
@@ -210,6 +209,8 @@ def open_store(location: str | Path, data_dir: Path | None) -> SqlStore:
     place a store is opened by its name."""
     store: SqlStore
     if is_url(location):
+        from kg.store_pg import PostgresStore  # psycopg only where PostgreSQL is used
+
         store = PostgresStore(str(location))
     else:
         store = SqliteStore(Path(location))

@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -170,6 +171,28 @@ class Store(Protocol):
     def revoke_token(self, token_id: str) -> bool:
         """Revoke a token; False if there is no live token with that id."""
         ...
+
+
+SCHEME = re.compile(r"postgres(ql)?://", re.IGNORECASE)
+
+
+def is_url(location: str | Path) -> bool:
+    """Whether a store's location names PostgreSQL (``postgresql://...``) rather than an
+    SQLite file.
+
+    >>> is_url("postgresql://kg@db.example/kg"), is_url("kg.sqlite3")
+    (True, False)
+    """
+    return isinstance(location, str) and SCHEME.match(location) is not None
+
+
+def redact(url: str) -> str:
+    """The URL without its password, to show and log.
+
+    >>> redact("postgresql://kg:secret@db:5432/kg")
+    'postgresql://kg:***@db:5432/kg'
+    """
+    return re.sub(r"^([^:/]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
 
 
 def data_files(data_dir: Path) -> Iterator[tuple[str, bytes]]:

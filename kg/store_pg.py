@@ -18,11 +18,9 @@ every call that needs the database raises :class:`kg.errors.StoreUnavailable`.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -30,7 +28,7 @@ from psycopg.conninfo import make_conninfo
 from psycopg_pool import ConnectionPool
 
 from kg.errors import StoreUnavailable
-from kg.store import Rows, Sql, SqlStore
+from kg.store import Rows, Sql, SqlStore, redact
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -69,8 +67,6 @@ LOCK_TIMEOUT = "10s"
 WAIT = 3.0
 """Seconds a call waits for a connection before the store is reported unavailable."""
 
-SCHEME = re.compile(r"postgres(ql)?://", re.IGNORECASE)
-
 
 def _conninfo(url: str) -> str:
     """``url`` with TCP keepalives, so that a connection to a host that vanished is found
@@ -78,25 +74,6 @@ def _conninfo(url: str) -> str:
     return make_conninfo(
         url, keepalives=1, keepalives_idle=5, keepalives_interval=2, keepalives_count=3
     )
-
-
-def is_url(location: str | Path) -> bool:
-    """Whether a store's location names PostgreSQL (``postgresql://...``) rather than an
-    SQLite file.
-
-    >>> is_url("postgresql://kg@db.example/kg"), is_url("kg.sqlite3")
-    (True, False)
-    """
-    return isinstance(location, str) and SCHEME.match(location) is not None
-
-
-def redact(url: str) -> str:
-    """The URL without its password, to show and log.
-
-    >>> redact("postgresql://kg:secret@db:5432/kg")
-    'postgresql://kg:***@db:5432/kg'
-    """
-    return re.sub(r"^([^:/]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
 
 
 class _Db:
@@ -111,11 +88,14 @@ class _Db:
 
 @contextmanager
 def _available() -> Iterator[None]:
-    """Turn a lost or refused connection into :class:`StoreUnavailable`."""
+    """Turn a lost or refused connection, or any other failure of the database, into
+    :class:`StoreUnavailable` (as the HTTP layer answers a failing SQLite file)."""
     try:
         yield
     except psycopg.OperationalError as e:
         raise StoreUnavailable(f"PostgreSQL cannot be reached: {e}".strip()) from e
+    except psycopg.Error as e:
+        raise StoreUnavailable(f"PostgreSQL failed: {e}".strip()) from e
 
 
 class PostgresStore(SqlStore):
