@@ -79,7 +79,7 @@ def create_app(
 ) -> FastAPI:
     """Build the app around a validated graph.
 
-    Where the graph comes from: with ``settings.store_path`` set, from the curation store
+    Where the graph comes from: with a store (``settings.store``), from the curation store
     (opened, or created from ``settings.data_dir`` on first start), and the write API
     is on; ``graph`` is then ignored. Otherwise ``graph`` when one is given (tests,
     benchmarks), else ``settings.data_dir`` loaded and validated, served read-only and
@@ -94,8 +94,8 @@ def create_app(
     seen = fingerprint(settings.data_dir) if settings.reload_interval else ()
     curator: Curator | None = None
     head = 0
-    if settings.store_path is not None:
-        curator = Curator(open_store(settings.store_path, settings.data_dir))
+    if settings.store is not None:
+        curator = Curator(open_store(settings.store, settings.data_dir))
         graph, head = curator.load()
     graph = graph if graph is not None else load_graph(settings.data_dir)
 

@@ -34,6 +34,7 @@ from kg.errors import (
     QueryTooExpensive,
     ResultTooLarge,
     SourceNotFound,
+    StoreUnavailable,
 )
 from kg.graph import KnowledgeGraph
 
@@ -49,6 +50,7 @@ _STATUS: dict[type[KGError], tuple[int, str]] = {
     QueryRejected: (400, "query-rejected"),
     NotFound: (404, "not-found"),
     NotReady: (503, "not-ready"),
+    StoreUnavailable: (503, "store-unavailable"),
     Busy: (503, "busy"),
     QueryTimeout: (422, "query-timeout"),
     QueryTooExpensive: (422, "query-too-expensive"),

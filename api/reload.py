@@ -12,8 +12,13 @@ is bad) and, with ``KG_RELOAD_INTERVAL`` > 0 (``kg serve
 --reload-on-change``), whenever the files of the data directory change.
 
 With a store (``kg serve --store``), the data comes from the store instead: a write
-installs the graph it validated itself, and the other worker processes see the store's
-head move (polled every ``KG_STORE_POLL_INTERVAL`` seconds) and take the new revisions up.
+installs the graph it validated itself, and the other processes see the store's head
+move and take the new revisions up. On SQLite they poll the head every
+``KG_STORE_POLL_INTERVAL`` seconds; on PostgreSQL each process listens for the commits'
+notifications (:meth:`kg.store.SqlStore.listen`) and looks at the head when one comes,
+or when its listener reconnects, and every ``KG_STORE_CHECK_INTERVAL`` seconds besides,
+should a notification be lost. While the store cannot be reached the graph loaded last
+keeps being served.
 """
 
 from __future__ import annotations
@@ -34,10 +39,11 @@ from typing import TYPE_CHECKING
 from api.deps import close_all
 from kg import describe
 from kg.curate import Curator
-from kg.errors import DataError
+from kg.errors import DataError, StoreUnavailable
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.search import index_for
+from kg.store import Listening, SqlStore
 
 if TYPE_CHECKING:
     from api.context import AppContext
@@ -149,7 +155,10 @@ class Reloader:
     problems: list[str] = field(default_factory=list)
     """The report of the last rejected reload (empty once a reload succeeds)."""
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _forced: bool = False
+    """Whether the wake-up asks for a reload (a SIGHUP), not only a look for changes."""
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _listening: Listening | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -165,11 +174,33 @@ class Reloader:
     def interval(self) -> float:
         """Seconds between checks for changes (0: none, only on request)."""
         settings = self.context.settings
-        return settings.store_poll_interval if self.curator else settings.reload_interval
+        if self.curator is None:
+            return settings.reload_interval
+        if self._listening is not None:
+            return settings.store_check_interval
+        return settings.store_poll_interval
 
     def request(self) -> None:
         """Ask for a reload as soon as possible (a signal handler may call this)."""
+        self._forced = True
         self._wake.set()
+
+    def check(self) -> None:
+        """Look for changes as soon as possible, and reload if there are any."""
+        self._wake.set()
+
+    def _listen(self) -> None:
+        """With a store that tells of commits, have it wake :meth:`check` on each."""
+        store = self.curator.store if self.curator else None
+        if not isinstance(store, SqlStore):
+            return
+        loop = asyncio.get_running_loop()
+
+        def heard() -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: shutting down
+                loop.call_soon_threadsafe(self.check)
+
+        self._listening = store.listen(heard)
 
     async def reload(self) -> bool:
         """Load, check and install the data now; False (and the old graph kept) if bad."""
@@ -234,20 +265,31 @@ class Reloader:
         return await asyncio.to_thread(fingerprint, self.data_dir) != self.seen
 
     async def run(self) -> None:
-        """Reload on request, and on change when polling; runs until cancelled."""
-        while True:
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.interval or None)
-            except TimeoutError:
-                pass
-            asked = self._wake.is_set()
-            self._wake.clear()
-            if not asked and not await self._changed():
-                continue
-            try:
-                await self.reload()
-            except Exception:  # never let one failed reload stop the next
-                LOG.exception("reload failed; still serving the previous data")
+        """Reload on request, and on change when polling or told of a commit; runs
+        until cancelled."""
+        self._listen()
+        try:
+            while True:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.interval or None)
+                except TimeoutError:
+                    pass
+                forced, self._forced = self._forced, False
+                self._wake.clear()
+                try:
+                    if forced or await self._changed():
+                        await self.reload()
+                except StoreUnavailable as e:  # served from what was loaded until it is back
+                    LOG.warning(
+                        "the store cannot be reached; still serving revision %d (%s)",
+                        self.context.head,
+                        e.detail,
+                    )
+                except Exception:  # never let one failed reload stop the next
+                    LOG.exception("reload failed; still serving the previous data")
+        finally:
+            if self._listening is not None:
+                self._listening.stop(wait=False)
 
 
 def listen_for_hangup(reloader: Reloader) -> bool:

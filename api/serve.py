@@ -40,6 +40,7 @@ from api.settings import ServerSettings
 from kg import snapshot
 from kg.curate import Curator, open_store
 from kg.graph import KnowledgeGraph
+from kg.store import is_url
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -78,10 +79,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--store",
         nargs="?",
         const="kg.sqlite3",
-        metavar="PATH",
-        help="serve from (and take writes into) this SQLite store, created "
-        "from the data directory on first start (default path "
-        "kg.sqlite3)",
+        metavar="PATH|URL",
+        help="serve from (and take writes into) this store, created from the "
+        "data directory on first start: an SQLite file (default path "
+        "kg.sqlite3) or, for several replicas, a PostgreSQL database "
+        "(postgresql://USER[:PASSWORD]@HOST[:PORT]/DB)",
     )
     parser.add_argument(
         "--no-access-log",
@@ -105,17 +107,19 @@ def serve(args: argparse.Namespace) -> int:
 
     if args.data:
         os.environ["KG_DATA_DIR"] = str(Path(args.data).resolve())
-    if args.store:
-        os.environ["KG_STORE_PATH"] = str(Path(args.store).resolve())
+    if args.store:  # the option wins over KG_STORE_PATH and KG_STORE_URL
+        os.environ["KG_STORE_URL"] = (
+            args.store if is_url(args.store) else str(Path(args.store).resolve())
+        )
     settings = ServerSettings()
-    if settings.store_path is not None:
+    if settings.store is not None:
         # refuse to start on a store that does not load; create it now, in one process.
         # The app's own curator loads the same revision: the graph loaded here, which
         # kg.snapshot remembers (in every worker forked from here too)
-        store = open_store(settings.store_path, settings.data_dir)
+        store = open_store(settings.store, settings.data_dir)
         graph, head = Curator(store).load()
         store.close()
-        origin = f"the store {settings.store_path} (revision {head})"
+        origin = f"the store {store.location} (revision {head})"
     else:
         # refuse to start on bad data, with the report
         # a new snapshot is written by a forked copy, while this process goes on
@@ -133,7 +137,7 @@ def serve(args: argparse.Namespace) -> int:
         f"{origin} on http://{host}:{port}",
         flush=True,
     )
-    if args.reload_on_change and settings.store_path is not None:
+    if args.reload_on_change and settings.store is not None:
         print(
             "note: with a store the data comes from the store, so --reload-on-change "
             "is ignored; take in edits of the data directory with kg store-import",

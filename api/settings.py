@@ -117,6 +117,13 @@ class ServerSettings(Settings):
         description="Seconds between checks of the store for "
         "revisions committed by other processes.",
     )
+    store_check_interval: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="With a PostgreSQL store, seconds between checks of its head "
+        "besides the notifications of commits, should one be lost.",
+    )
     cache_max_bytes: int = Field(
         default=128 * 1024 * 1024,
         ge=0,

@@ -1,5 +1,6 @@
 """The ``kg`` command: validate, stats, coverage, show, search, relate, ask, annotate,
-export, import, serve, mcp, token (create, list, revoke), dump and store-import. ``serve``
+export, import, serve, mcp, token (create, list, revoke), dump, store-import and
+store-migrate. ``serve``
 and ``mcp`` are the service's (:data:`SERVER`, :data:`MCP`); the others are the
 library's."""
 
@@ -30,7 +31,7 @@ from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.rdf import FORMATS, export_to, graph_from_rdf, rdf_format
 from kg.search import MAX_HITS, resolve, search
 from kg.settings import Settings
-from kg.store import SqliteStore, data_files
+from kg.store import Moved, SqlStore, copy_store, data_files, differences, is_url, redact
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -219,18 +220,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(args: argparse.Namespace, create: bool = False) -> SqliteStore:
-    """The store named by --store or KG_STORE_PATH; with ``create``, made from the data
-    directory if it does not exist yet (which must then load)."""
+def _store(args: argparse.Namespace, create: bool = False) -> SqlStore:
+    """The store named by --store (else KG_STORE_URL or KG_STORE_PATH); with ``create``,
+    made from the data directory if it is new (which must then load)."""
     settings = Settings()
-    path = Path(args.store) if args.store else settings.store_path
-    if path is None:
-        raise KGError("name the store: --store PATH or KG_STORE_PATH")
-    if not create and not path.is_file():
-        raise KGError(
-            f"there is no store at {path} (kg serve --store or kg token create makes one)"
-        )
-    return open_store(path, Path(args.data) if args.data else settings.data_dir)
+    location = args.store or settings.store
+    if location is None:
+        raise KGError("name the store: --store PATH|URL, KG_STORE_URL or KG_STORE_PATH")
+    if create:
+        return open_store(location, Path(args.data) if args.data else settings.data_dir)
+    return _existing(location)
+
+
+def _existing(location: str | Path) -> SqlStore:
+    """The store at ``location``, which must hold a store already."""
+    missing = KGError(
+        f"there is no store at {redact(str(location))} "
+        "(kg serve --store or kg token create makes one)"
+    )
+    if not is_url(location) and not Path(location).is_file():
+        raise missing
+    store = open_store(location, None)
+    if not store.head():
+        store.close()
+        raise missing
+    return store
 
 
 TOKEN_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
@@ -282,6 +296,34 @@ def cmd_dump(args: argparse.Namespace) -> int:
         store.close()
 
 
+def cmd_store_migrate(args: argparse.Namespace) -> int:
+    source = _existing(args.source)
+    try:
+        target = open_store(args.target, None)
+        try:
+            try:
+                head = copy_store(source, target)
+            except Moved:
+                raise KGError(
+                    f"{target.location} holds a store already; migrate into a new one"
+                ) from None
+            found = differences(source, target)
+            if found:
+                print(f"error: the copy differs: {'; '.join(found)}", file=sys.stderr)
+                return 1
+            print(
+                f"copied {source.location} to {target.location}: {len(target.changes(0, head))} "
+                f"revisions (head {head}), {len(dict(target.files()))} files, "
+                f"{len(target.tokens())} tokens; the two dumps and revision logs are the same",
+                file=sys.stderr,
+            )
+            return 0
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
 def cmd_store_import(args: argparse.Namespace) -> int:
     store = _store(args, create=True)
     try:
@@ -296,14 +338,19 @@ def cmd_store_import(args: argparse.Namespace) -> int:
             count = len(store.changes(before, 1_000_000))
             print(
                 f"committed {count} changed file(s) of {source} as revisions "
-                f"{before + 1}-{done.revision}; running servers take them up within "
-                f"KG_STORE_POLL_INTERVAL",
+                f"{before + 1}-{done.revision}; running servers take them up (at once from "
+                f"PostgreSQL, within KG_STORE_POLL_INTERVAL from SQLite)",
                 file=sys.stderr,
             )
         return 0
     finally:
         store.close()
 
+
+STORE_HELP = (
+    "the store: an SQLite file, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB "
+    "(default: KG_STORE_URL, else KG_STORE_PATH)"
+)
 
 SERVER = "api.serve"
 """The module that implements ``kg serve``. The HTTP service is a layer built on this
@@ -446,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(SCOPES),
         help="what it may do (repeat; default: every scope)",
     )
-    sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
+    sp.add_argument("--store", help=STORE_HELP)
     sp.set_defaults(func=cmd_token)
 
     sp = add(
@@ -455,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
         "byte-identical), for review and commit.",
     )
     sp.add_argument("dir", help="directory to write (e.g. data)")
-    sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
+    sp.add_argument("--store", help=STORE_HELP)
     sp.set_defaults(func=cmd_dump)
 
     sp = add(
@@ -465,13 +512,23 @@ def build_parser() -> argparse.ArgumentParser:
         "differs, in one step.",
     )
     sp.add_argument("dir", help="the data directory to take in")
-    sp.add_argument("--store", help="the store (default: KG_STORE_PATH)")
+    sp.add_argument("--store", help=STORE_HELP)
     sp.add_argument(
         "--author",
         default="store-import",
         help="recorded as the author of the revisions (default store-import)",
     )
     sp.set_defaults(func=cmd_store_import)
+
+    sp = add(
+        "store-migrate",
+        "Copy a store into a new one (SQLite to PostgreSQL or back) with its whole "
+        "history and tokens, then check that the two are the same.",
+        data=False,
+    )
+    sp.add_argument("source", metavar="FROM", help="the store to copy (a path or URL)")
+    sp.add_argument("target", metavar="TO", help="the new, empty store (a path or URL)")
+    sp.set_defaults(func=cmd_store_migrate)
     return p
 
 

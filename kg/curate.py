@@ -30,7 +30,7 @@ from kg.edit import Record, concept_id, concept_path, find_relation, record_of, 
 from kg.errors import Busy, DataError, EditRefused, NotFound
 from kg.graph import KnowledgeGraph
 from kg.load import LoadCache, load_files
-from kg.store import Moved, Revision, SqliteStore, StaleWrite, Store
+from kg.store import Moved, Revision, SqliteStore, SqlStore, StaleWrite, Store, is_url
 
 SCOPES = {
     "concepts:write": "create, change, delete and revert concepts",
@@ -84,9 +84,9 @@ class Curator:
         with self._lock:
             self._sync()
             contents = self._contents()
-            if isinstance(self.store, SqliteStore):  # a revision loaded before: no checks
+            if isinstance(self.store, SqlStore):  # a revision loaded before: no checks
                 graph, _ = snapshot.load_store_state(
-                    self.store.path, self.head, contents, lambda: self._build(contents)
+                    self.store.location, self.head, contents, lambda: self._build(contents)
                 )
             else:
                 graph = self._build(contents)
@@ -201,10 +201,26 @@ class Curator:
                 self.head = entry.revision
 
 
-def open_store(path: Path, data_dir: Path) -> SqliteStore:
-    """The SQLite store at ``path``; a new one is filled from ``data_dir``, which must
-    load (else :class:`kg.errors.DataError` and the store stays empty)."""
-    return SqliteStore.create(path, data_dir, check=lambda files: load_files(files))
+def open_store(location: str | Path, data_dir: Path | None) -> SqlStore:
+    """The store at ``location``: a PostgreSQL database (``postgresql://USER[:PASSWORD]@
+    HOST[:PORT]/DB``) or an SQLite file (any other string, or a path). A new (empty) one
+    is filled from ``data_dir``, which must load (else :class:`kg.errors.DataError` and
+    the store stays empty); with ``data_dir`` None it is opened as it is. This is the one
+    place a store is opened by its name."""
+    store: SqlStore
+    if is_url(location):
+        from kg.store_pg import PostgresStore  # psycopg only where PostgreSQL is used
+
+        store = PostgresStore(str(location))
+    else:
+        store = SqliteStore(Path(location))
+    if data_dir is not None:
+        try:
+            store.fill(data_dir, check=load_files)
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 # -- edits of concept files --------------------------------------------------------

@@ -153,6 +153,13 @@ class Busy(KGError):
         self.retry_after = retry_after
 
 
+class StoreUnavailable(Busy):
+    """The store cannot be reached (its database is stopped or the network is down);
+    nothing was changed. What was loaded before keeps being served."""
+
+    title = "Store unavailable"
+
+
 class NotReady(Busy):
     """Work that needs something still being built (the description index of a large
     graph, built in the background after the server starts); try again later."""

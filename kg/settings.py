@@ -62,6 +62,19 @@ class Settings(BaseSettings):
         "directory is served read-only.",
     )
 
+    store_url: str | None = Field(
+        default=None,
+        description="The curation store as a PostgreSQL URL, "
+        "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB, for several replicas "
+        "(KG_STORE_URL); an SQLite path is taken too. Set, it wins over KG_STORE_PATH.",
+    )
+
+    @property
+    def store(self) -> str | Path | None:
+        """The curation store named: :attr:`store_url`, else :attr:`store_path`, else
+        None (the data directory is served read-only)."""
+        return self.store_url or self.store_path
+
     cache_dir: Path = Field(
         default_factory=default_cache_dir,
         description="Directory of the snapshots that let a restart on unchanged data skip "

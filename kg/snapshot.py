@@ -127,9 +127,11 @@ def store_key(head: int, contents: Mapping[str, bytes]) -> str:
     return f"{head}:{digest.hexdigest()}"
 
 
-def snapshot_path(cache_dir: Path, kind: str, where: Path) -> Path:
-    """The snapshot file of the data directory or store at ``where``: one per place."""
-    name = hashlib.sha256(str(where.resolve()).encode()).hexdigest()[:24]
+def snapshot_path(cache_dir: Path, kind: str, where: Path | str) -> Path:
+    """The snapshot file of the data directory or store at ``where`` (a path, or a
+    store's :attr:`~kg.store.SqlStore.location`): one per place."""
+    place = str(where.resolve()) if isinstance(where, Path) else where
+    name = hashlib.sha256(place.encode()).hexdigest()[:24]
     return cache_dir / f"{kind}-{name}.snapshot"
 
 
@@ -437,7 +439,7 @@ def _read_while_hashing(path: Path, root: Path) -> KnowledgeGraph | None:
 
 
 def load_store_state(
-    store_path: Path,
+    store_path: Path | str,
     head: int,
     contents: Mapping[str, bytes],
     build: Callable[[], KnowledgeGraph],

@@ -32,13 +32,16 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -170,6 +173,28 @@ class Store(Protocol):
         ...
 
 
+SCHEME = re.compile(r"postgres(ql)?://", re.IGNORECASE)
+
+
+def is_url(location: str | Path) -> bool:
+    """Whether a store's location names PostgreSQL (``postgresql://...``) rather than an
+    SQLite file.
+
+    >>> is_url("postgresql://kg@db.example/kg"), is_url("kg.sqlite3")
+    (True, False)
+    """
+    return isinstance(location, str) and SCHEME.match(location) is not None
+
+
+def redact(url: str) -> str:
+    """The URL without its password, to show and log.
+
+    >>> redact("postgresql://kg:secret@db:5432/kg")
+    'postgresql://kg:***@db:5432/kg'
+    """
+    return re.sub(r"^([^:/]+://[^:@/]*):[^@/]*@", r"\1:***@", url)
+
+
 def data_files(data_dir: Path) -> Iterator[tuple[str, bytes]]:
     """Every file of a data directory that the layout knows, as (relative path, bytes)."""
     for folder in ("sources", "concepts"):
@@ -181,72 +206,102 @@ def data_files(data_dir: Path) -> Iterator[tuple[str, bytes]]:
                 yield f"{folder}/{path.name}", path.read_bytes()
 
 
-class SqliteStore:
-    """The files of a data directory and their revisions, in one SQLite file."""
+class Listening(Protocol):
+    """A store's ear for other processes' commits (:meth:`SqlStore.listen`)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA busy_timeout=10000")
-        self.db.executescript(SCHEMA)
-        self._lock = threading.RLock()  # one connection, used by one thread at a time
+    def stop(self, wait: bool = True) -> None: ...
 
-    @classmethod
-    def create(
-        cls, path: Path, data_dir: Path, check: Callable[[dict[str, bytes]], object] | None = None
-    ) -> SqliteStore:
-        """Open the store at ``path``, importing ``data_dir`` if it is new or empty.
 
-        ``check`` is given the files before they are imported and may refuse them by
-        raising; the store then stays empty (and the next open tries again).
-        """
-        store = cls(path)
-        try:
-            store._import(data_dir, check)
-        except BaseException:
-            store.close()
-            raise
-        return store
+class Rows(Protocol):
+    """What a statement gives back, in SQLite's module and psycopg alike."""
 
-    def _import(self, data_dir: Path, check: Callable[[dict[str, bytes]], object] | None) -> None:
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Sql(Protocol):
+    """A connection (or a transaction on one) that runs a statement; parameters are
+    written ``?`` in every statement of :class:`SqlStore`."""
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Rows: ...
+
+
+Check = Callable[[dict[str, bytes]], object]
+"""Given the files of a data directory before they are imported; may refuse by raising."""
+
+
+class SqlStore(ABC):
+    """The store's logic in SQL that SQLite and PostgreSQL both run: the tables
+    ``files``, ``revisions`` (append-only; each revision numbered one past the head by the
+    one writer that holds the write lock, so numbers have no gaps) and ``tokens``. A
+    backend says how to read (:meth:`_reading`), how to write in a transaction that
+    excludes every other writer (:meth:`_writing`), and what to do as a commit ends
+    (:meth:`_committing`)."""
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the store is, as a person would name it (no password): the key of its
+        snapshot (:func:`kg.snapshot.load_store_state`)."""
+
+    @abstractmethod
+    def _reading(self) -> AbstractContextManager[Sql]:
+        """A connection to read with, for the block."""
+
+    @abstractmethod
+    def _writing(self) -> AbstractContextManager[Sql]:
+        """A write transaction that no other writer runs beside, committed when the
+        block ends (rolled back on an exception)."""
+
+    @abstractmethod
+    def _committing(self, db: Sql, head: int) -> None:
+        """Called in a commit's transaction once ``head`` is written (PostgreSQL tells
+        the other replicas)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def listen(self, heard: Callable[[], None], check: float = 1.0) -> Listening | None:
+        """Call ``heard`` (from another thread) whenever another process may have
+        committed, until the answer is stopped; None where the store cannot tell, and
+        its head must be polled instead (SQLite)."""
+        return None
+
+    def fill(self, data_dir: Path, check: Check | None = None) -> None:
+        """Import ``data_dir`` if the store is empty. ``check`` is given the files
+        before they are imported and may refuse them by raising; the store then stays
+        empty (and the next open tries again)."""
         if self.head():
             return
         files = dict(data_files(data_dir))
         if check is not None:
             check(files)
         now = _now()
-        with self._transaction():
+        with self._writing() as db:
             # checked again inside the write transaction: of two processes opening a new
             # store at once, only the first imports
-            if self.db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0]:
+            if _head(db):
                 return
             for rel, content in files.items():
-                revision = self._log(now, "import", rel, "import", None, content)
-                self.db.execute("INSERT INTO files VALUES (?, ?, ?)", (rel, content, revision))
-
-    def close(self) -> None:
-        with self._lock:
-            self.db.close()
+                _log(db, now, "import", rel, "import", None, content)
 
     def files(self) -> Iterator[tuple[str, bytes]]:
-        with self._lock:
-            rows = self.db.execute("SELECT path, content FROM files ORDER BY path").fetchall()
+        with self._reading() as db:
+            rows = db.execute("SELECT path, content FROM files ORDER BY path").fetchall()
         for rel, content in rows:
             yield rel, bytes(content)
 
     def read(self, path: str) -> tuple[bytes, int] | None:
-        with self._lock:
-            row = self.db.execute(
-                "SELECT content, revision FROM files WHERE path = ?", (path,)
-            ).fetchone()
-        return None if row is None else (bytes(row[0]), int(row[1]))
+        with self._reading() as db:
+            return _read(db, path)
 
     def head(self) -> int:
-        with self._lock:
-            row = self.db.execute("SELECT MAX(revision) FROM revisions").fetchone()
-        return int(row[0] or 0)
+        with self._reading() as db:
+            return _head(db)
 
     def commit(
         self,
@@ -257,63 +312,53 @@ class SqliteStore:
     ) -> int:
         now = _now()
         last = 0
-        with self._transaction():
+        with self._writing() as db:
             if base is not None:
-                head = self.head()
+                head = _head(db)
                 if head != base:
                     raise Moved(base, head)
             for path, want in (expected or {}).items():
-                current = self.read(path)
+                current = _read(db, path)
                 at = None if current is None else current[1]
                 if at != want:
                     raise StaleWrite(path, want, at)
             for path, content in sorted(writes.items()):
-                current = self.read(path)
-                before = None if current is None else current[0]
-                if content is None:
-                    if current is None:
-                        continue
-                    last = self._log(now, author, path, "delete", before, None)
-                    self.db.execute("DELETE FROM files WHERE path = ?", (path,))
+                current = _read(db, path)
+                if content is None and current is None:
                     continue
-                action = "create" if current is None else "update"
-                last = self._log(now, author, path, action, before, content)
-                self.db.execute(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?)", (path, content, last)
-                )
+                action = "delete" if content is None else "create" if current is None else "update"
+                before = None if current is None else current[0]
+                last = _log(db, now, author, path, action, before, content)
+            if last:
+                self._committing(db, last)
         return last
 
     def history(self, path: str) -> list[Revision]:
-        with self._lock:
-            rows = self.db.execute(
+        with self._reading() as db:
+            rows = db.execute(
                 "SELECT * FROM revisions WHERE path = ? ORDER BY revision", (path,)
             ).fetchall()
         return [_revision(r) for r in rows]
 
     def changes(self, since: int = 0, limit: int = 1000) -> list[Revision]:
-        with self._lock:
-            rows = self.db.execute(
+        with self._reading() as db:
+            rows = db.execute(
                 "SELECT * FROM revisions WHERE revision > ? ORDER BY revision LIMIT ?",
                 (since, limit),
             ).fetchall()
         return [_revision(r) for r in rows]
 
     def revision(self, number: int) -> Revision | None:
-        with self._lock:
-            row = self.db.execute(
-                "SELECT * FROM revisions WHERE revision = ?", (number,)
-            ).fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT * FROM revisions WHERE revision = ?", (number,)).fetchone()
         return None if row is None else _revision(row)
 
     def create_token(self, name: str, scopes: tuple[str, ...]) -> tuple[Token, str]:
         token_id = secrets.token_hex(8)
         secret = secrets.token_urlsafe(32)
         token = Token(token_id, name, tuple(sorted(set(scopes))), _now(), None)
-        with self._transaction():
-            self.db.execute(
-                "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, NULL)",
-                (token.id, name, _digest(secret), " ".join(token.scopes), token.created),
-            )
+        with self._writing() as db:
+            _insert_token(db, token, _digest(secret))
         return token, f"{TOKEN_PREFIX}_{token_id}_{secret}"
 
     def check_token(self, secret: str) -> Token | None:
@@ -321,8 +366,8 @@ class SqliteStore:
         token_id, _, key = rest.partition("_")
         if prefix != TOKEN_PREFIX or not token_id or not key:
             return None
-        with self._lock:
-            row = self.db.execute(
+        with self._reading() as db:
+            row = db.execute(
                 "SELECT * FROM tokens WHERE id = ? AND revoked IS NULL", (token_id,)
             ).fetchone()
         if row is None or not hmac.compare_digest(row[2], _digest(key)):
@@ -330,16 +375,44 @@ class SqliteStore:
         return _token(row)
 
     def tokens(self) -> list[Token]:
-        with self._lock:
-            rows = self.db.execute("SELECT * FROM tokens ORDER BY created, id").fetchall()
-        return [_token(r) for r in rows]
+        return [token for token, _ in self.token_digests()]
+
+    def token_digests(self) -> list[tuple[Token, str]]:
+        """Every token with the digest of its secret, oldest first (for a copy of the
+        store: the secrets themselves are nowhere)."""
+        with self._reading() as db:
+            rows = db.execute("SELECT * FROM tokens ORDER BY created, id").fetchall()
+        return [(_token(r), str(r[2])) for r in rows]
 
     def revoke_token(self, token_id: str) -> bool:
-        with self._transaction():
-            cursor = self.db.execute(
+        with self._writing() as db:
+            cursor = db.execute(
                 "UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL", (_now(), token_id)
             )
-        return cursor.rowcount == 1
+            return cursor.rowcount == 1
+
+    def restore(self, log: Iterable[Revision], tokens: Iterable[tuple[Token, str]]) -> int:
+        """Fill an empty store with another's revision log (numbers, times and authors
+        as they were; the files are what the log leaves) and tokens (as digests); the
+        head. Raises :class:`Moved` if this store holds anything."""
+        with self._writing() as db:
+            head = _head(db)
+            if head or db.execute("SELECT COUNT(*) FROM tokens").fetchone()[0]:
+                raise Moved(0, head)
+            for entry in log:
+                head = _log(
+                    db,
+                    entry.at,
+                    entry.author,
+                    entry.path,
+                    entry.action,
+                    entry.before,
+                    entry.after,
+                    entry.revision,
+                )
+            for token, digest in tokens:
+                _insert_token(db, token, digest)
+        return head
 
     def dump(self, out_dir: Path) -> int:
         """Write every file into ``out_dir`` (the data layout), removing concept files
@@ -368,25 +441,78 @@ class SqliteStore:
             touched += 1
         return touched
 
-    def _log(
-        self,
-        at: str,
-        author: str,
-        path: str,
-        action: str,
-        before: bytes | None,
-        after: bytes | None,
-    ) -> int:
-        cursor = self.db.execute(
-            "INSERT INTO revisions (at, author, path, action, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (at, author, path, action, before, after),
-        )
-        assert cursor.lastrowid is not None
-        return int(cursor.lastrowid)
 
-    def _transaction(self) -> _Transaction:
+def copy_store(source: SqlStore, target: SqlStore) -> int:
+    """Copy ``source`` into the empty ``target``: its revision log (and so its files)
+    and its tokens; the head. Raises :class:`Moved` if ``target`` holds anything."""
+
+    def log() -> Iterator[Revision]:
+        since = 0
+        while batch := source.changes(since, limit=1000):
+            yield from batch
+            since = batch[-1].revision
+
+    return target.restore(log(), source.token_digests())
+
+
+def differences(a: SqlStore, b: SqlStore) -> list[str]:
+    """What tells two stores apart (their files, that is their dumps; their revision
+    logs, entry by entry; their tokens); empty when they are copies."""
+    found = []
+    files_a, files_b = dict(a.files()), dict(b.files())
+    if files_a != files_b:
+        differ = sorted(set(files_a.items()) ^ set(files_b.items()))
+        found.append(f"their files differ: {', '.join(sorted({p for p, _ in differ}))}")
+    log_a, log_b = a.changes(0, 1 << 62), b.changes(0, 1 << 62)
+    if log_a != log_b:
+        found.append(f"their revision logs differ ({len(log_a)} and {len(log_b)} revisions)")
+    if a.token_digests() != b.token_digests():
+        found.append("their tokens differ")
+    return found
+
+
+class SqliteStore(SqlStore):
+    """The files of a data directory and their revisions, in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.executescript(SCHEMA)
+        self._lock = threading.RLock()  # one connection, used by one thread at a time
+
+    @classmethod
+    def create(cls, path: Path, data_dir: Path, check: Check | None = None) -> SqliteStore:
+        """Open the store at ``path``, importing ``data_dir`` if it is new or empty
+        (see :meth:`SqlStore.fill`)."""
+        store = cls(path)
+        try:
+            store.fill(data_dir, check)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def location(self) -> str:
+        return str(self.path.resolve())
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[Sql]:
+        with self._lock:
+            yield self.db
+
+    def _writing(self) -> _Transaction:
         return _Transaction(self.db, self._lock)
+
+    def _committing(self, db: Sql, head: int) -> None:
+        pass  # the other processes on this machine poll the file
 
 
 class _Transaction:
@@ -396,13 +522,14 @@ class _Transaction:
         self.db = db
         self.lock = lock
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> sqlite3.Connection:
         self.lock.acquire()
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except BaseException:
             self.lock.release()
             raise
+        return self.db
 
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         try:
@@ -419,6 +546,51 @@ class _Transaction:
                 self.db.execute("ROLLBACK")
         finally:
             self.lock.release()
+
+
+def _head(db: Sql) -> int:
+    return int(db.execute("SELECT MAX(revision) FROM revisions").fetchone()[0] or 0)
+
+
+def _read(db: Sql, path: str) -> tuple[bytes, int] | None:
+    row = db.execute("SELECT content, revision FROM files WHERE path = ?", (path,)).fetchone()
+    return None if row is None else (bytes(row[0]), int(row[1]))
+
+
+def _log(
+    db: Sql,
+    at: str,
+    author: str,
+    path: str,
+    action: str,
+    before: bytes | None,
+    after: bytes | None,
+    revision: int | None = None,
+) -> int:
+    """Append a revision (numbered one past the head unless ``revision`` says) and make
+    the file what it left; its number."""
+    number = _head(db) + 1 if revision is None else revision
+    db.execute(
+        "INSERT INTO revisions (revision, at, author, path, action, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (number, at, author, path, action, before, after),
+    )
+    if after is None:
+        db.execute("DELETE FROM files WHERE path = ?", (path,))
+    else:
+        db.execute(
+            "INSERT INTO files (path, content, revision) VALUES (?, ?, ?) ON CONFLICT (path) "
+            "DO UPDATE SET content = excluded.content, revision = excluded.revision",
+            (path, after, number),
+        )
+    return number
+
+
+def _insert_token(db: Sql, token: Token, digest: str) -> None:
+    db.execute(
+        "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)",
+        (token.id, token.name, digest, " ".join(token.scopes), token.created, token.revoked),
+    )
 
 
 def _now() -> str:

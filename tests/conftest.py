@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.http import free_port, server
+from bench.postgres import Cluster, binaries
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 
@@ -50,3 +51,38 @@ def live_server() -> Iterator[str]:
         wait=30,
     ) as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A PostgreSQL cluster for the session (each xdist worker has its own), stopped
+    and removed at the end. Without PostgreSQL the tests that need it are skipped with
+    the reason, unless ``KG_REQUIRE_POSTGRES`` is set (CI sets it): then they fail."""
+    bindir = binaries()
+    if bindir is None:
+        message = (
+            "the PostgreSQL tests need Debian's postgresql package (initdb and pg_ctl on "
+            "PATH or under /usr/lib/postgresql/*/bin)"
+        )
+        if os.environ.get("KG_REQUIRE_POSTGRES"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with Cluster(bindir) as cluster:
+        yield cluster
+
+
+_databases = iter(range(1, 1 << 30))
+
+
+@pytest.fixture
+def pg_url(postgres: Cluster) -> str:
+    """The URL of a new, empty database of the session's cluster."""
+    return postgres.create_database(f"test_{next(_databases)}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_at(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new store goes, once per backend: an SQLite file, a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "kg.sqlite3")
+    return str(request.getfixturevalue("pg_url"))

@@ -56,7 +56,7 @@ def call(
         conn.close()
 
 
-def make_token(store: Path) -> str:
+def make_token(store: str | Path) -> str:
     done = subprocess.run(
         [
             sys.executable,
@@ -80,7 +80,7 @@ def make_token(store: Path) -> str:
 
 
 @contextmanager
-def serving(store: Path, port: int, workers: int = 1) -> Iterator[subprocess.Popen[str]]:
+def serving(store: str | Path, port: int, workers: int = 1) -> Iterator[subprocess.Popen[str]]:
     """`kg serve --store` until the block ends (or the test kills it)."""
     with tempfile.TemporaryFile("w+") as said:
         proc = subprocess.Popen(

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
+from kg.curate import open_store
 from kg.load import load_graph
 from kg.rdf import graph_from_rdf
-from kg.store import SqliteStore, data_files
+from kg.store import data_files
 
 
 def test_validate_ok(good_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,9 +155,9 @@ def test_export_that_cannot_be_written_leaves_nothing_behind(
 
 
 def test_tokens_are_created_listed_and_revoked(
-    good_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    good_dir: Path, store_at: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = str(tmp_path / "kg.sqlite3")
+    store = store_at
     assert (
         main(
             [
@@ -180,7 +181,7 @@ def test_tokens_are_created_listed_and_revoked(
     token_id = secret.split("_")[1]
     assert listed.startswith(token_id) and "alice" in listed and "relations:write" in listed
     assert "concepts:write" not in listed and secret.split("_")[2] not in listed
-    opened = SqliteStore(Path(store))
+    opened = open_store(store, None)
     assert opened.check_token(secret) is not None
     assert main(["token", "revoke", token_id, "--store", store]) == 0
     assert opened.check_token(secret) is None
@@ -195,15 +196,16 @@ def test_token_needs_a_store(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("KG_STORE_PATH", raising=False)
+    monkeypatch.delenv("KG_STORE_URL", raising=False)
     assert main(["token", "list"]) == 2
     assert "name the store" in capsys.readouterr().err
 
 
 def test_dump_writes_the_store_back(
-    good_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    good_dir: Path, tmp_path: Path, store_at: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = tmp_path / "kg.sqlite3"
-    opened = SqliteStore.create(store, good_dir)
+    store = store_at
+    opened = open_store(store, good_dir)
     rel = "concepts/evolution.yaml"
     content, at = opened.read(rel)  # type: ignore[misc]
     opened.commit(
@@ -223,17 +225,18 @@ def test_dump_writes_the_store_back(
 def test_store_import_commits_what_a_directory_changed(
     good_dir: Path,
     tmp_path: Path,
+    store_at: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    store = tmp_path / "kg.sqlite3"
-    SqliteStore.create(store, good_dir).close()
+    store = store_at
+    open_store(store, good_dir).close()
     pulled = tmp_path / "pulled"
     shutil.copytree(good_dir, pulled)
     evolution = pulled / "concepts" / "evolution.yaml"
     evolution.write_bytes(evolution.read_bytes() + b"# reviewed\n")
     assert main(["store-import", str(pulled), "--store", str(store), "--author", "git"]) == 0
     assert "committed 1 changed file(s)" in capsys.readouterr().err
-    opened = SqliteStore(store)
+    opened = open_store(store, None)
     assert opened.history("concepts/evolution.yaml")[-1].author == "git"
     head = opened.head()
     assert main(["store-import", str(pulled), "--store", str(store)]) == 0
@@ -262,3 +265,47 @@ def test_store_commands_fail_cleanly(
     a_file.write_text("x")
     assert main(["dump", str(a_file), "--store", store]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_a_store_migrates_to_postgresql_and_back_whole(
+    good_dir: Path,
+    tmp_path: Path,
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first = str(tmp_path / "first.sqlite3")
+    opened = open_store(first, good_dir)
+    rel = "concepts/evolution.yaml"
+    content, at = opened.read(rel)  # type: ignore[misc]
+    opened.commit({rel: content + b"# edited\n"}, "alice", expected={rel: at})
+    opened.commit({"concepts/gone.yaml": b"x"}, "bob")
+    opened.commit({"concepts/gone.yaml": None}, "bob")
+    _, secret = opened.create_token("carol", ("concepts:write",))
+    revoked, _ = opened.create_token("dave", ("concepts:write",))
+    opened.revoke_token(revoked.id)
+    log = opened.changes(0, 100_000)
+    opened.close()
+
+    assert main(["store-migrate", first, pg_url]) == 0
+    assert f"{len(log)} revisions" in capsys.readouterr().err
+    moved = open_store(pg_url, None)
+    assert moved.changes(0, 100_000) == log  # numbers, times, authors, before and after
+    assert moved.check_token(secret) is not None and len(moved.tokens()) == 2
+    moved.close()
+    # the commands take the URL from the environment too
+    monkeypatch.setenv("KG_STORE_URL", pg_url)
+    assert main(["token", "list"]) == 0
+    assert "carol" in capsys.readouterr().out
+    out_pg, out_sqlite = tmp_path / "from-pg", tmp_path / "from-sqlite"
+    assert main(["dump", str(out_pg)]) == 0
+
+    back = str(tmp_path / "back.sqlite3")
+    assert main(["store-migrate", pg_url, back]) == 0
+    assert main(["dump", str(out_sqlite), "--store", back]) == 0
+    assert dict(data_files(out_pg)) == dict(data_files(out_sqlite))
+    assert (out_pg / rel).read_bytes().endswith(b"# edited\n")
+    # a store that holds anything already is not migrated into
+    assert main(["store-migrate", first, pg_url]) == 2
+    assert "holds a store already" in capsys.readouterr().err
+    assert main(["store-migrate", str(tmp_path / "none.sqlite3"), back]) == 2

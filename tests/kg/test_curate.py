@@ -20,7 +20,7 @@ from kg.curate import (
 from kg.edit import concept_path, record_of
 from kg.errors import DataError, NotFound
 from kg.load import load_graph
-from kg.store import SqliteStore, StaleWrite, data_files
+from kg.store import StaleWrite, data_files
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data"
@@ -32,15 +32,18 @@ TOY = {"label": "toy", "kind": "concept", "definition": "A toy.", "citations": [
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    SqliteStore.create(tmp_path / "kg.sqlite3", DATA).close()
-    return tmp_path / "kg.sqlite3"
+def path(store_at: str) -> str:
+    """A store holding the shipped data, on each backend."""
+    store = open_store(store_at, None)
+    store.fill(DATA)
+    store.close()
+    return store_at
 
 
 @pytest.fixture
-def two(path: Path) -> Iterator[tuple[Curator, Curator]]:
-    """Two curators on one store file, as two server processes would have."""
-    a, b = SqliteStore(path), SqliteStore(path)
+def two(path: str) -> Iterator[tuple[Curator, Curator]]:
+    """Two curators on one store, as two server processes (or replicas) would have."""
+    a, b = open_store(path, None), open_store(path, None)
     yield Curator(a), Curator(b)
     a.close()
     b.close()
@@ -130,8 +133,8 @@ def test_edits_of_two_processes_both_land(two: tuple[Curator, Curator]) -> None:
     assert record["definition"] == "Natural selection as an optimizer."
 
 
-def test_a_store_that_does_not_load_is_reported(path: Path) -> None:
-    store = SqliteStore(path)
+def test_a_store_that_does_not_load_is_reported(path: str) -> None:
+    store = open_store(path, None)
     store.commit({concept_path("broken"): b"label: [unclosed\n"}, "someone else")
     with pytest.raises(DataError) as caught:
         Curator(store).load()

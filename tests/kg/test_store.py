@@ -1,4 +1,5 @@
-"""The SQLite store: import, byte-identical dump, revisions, stale writes, durability."""
+"""The store on both backends (SQLite, PostgreSQL): import, byte-identical dump,
+revisions, stale writes, a moved head, tokens as digests, durability."""
 
 from __future__ import annotations
 
@@ -8,33 +9,56 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.http import free_port
+from kg.curate import open_store
+from kg.errors import StoreUnavailable
 from kg.load import load_graph
-from kg.store import Moved, SqliteStore, StaleWrite, data_files
+from kg.store import Moved, SqliteStore, SqlStore, StaleWrite, data_files
+from kg.store_pg import PostgresStore
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data"
 
 
+def made(location: str) -> SqlStore:
+    """The store at ``location``, filled from the shipped data if new (unchecked)."""
+    store = open_store(location, None)
+    store.fill(DATA)
+    return store
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
-    s = SqliteStore.create(tmp_path / "kg.sqlite3", DATA)
+def store(store_at: str) -> Iterator[SqlStore]:
+    s = made(store_at)
     yield s
     s.close()
+
+
+def everything(store: SqlStore) -> str:
+    """All the store holds, as text: SQLite's dump, or every row of every table."""
+    if isinstance(store, SqliteStore):
+        return "\n".join(store.db.iterdump())
+    assert isinstance(store, PostgresStore)
+    with store.pool.connection() as conn:
+        return "\n".join(
+            str(row)
+            for table in ("files", "revisions", "tokens")
+            for row in conn.execute(f"SELECT t::text FROM {table} t").fetchall()
+        )
 
 
 def _same_tree(a: Path, b: Path) -> bool:
     return dict(data_files(a)) == dict(data_files(b))
 
 
-def test_dump_of_an_imported_directory_is_byte_identical(
-    store: SqliteStore, tmp_path: Path
-) -> None:
+def test_dump_of_an_imported_directory_is_byte_identical(store: SqlStore, tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert store.dump(out) == len(list(data_files(DATA)))
     assert _same_tree(DATA, out)
@@ -44,7 +68,7 @@ def test_dump_of_an_imported_directory_is_byte_identical(
     assert store.dump(out) == 0  # nothing to do the second time
 
 
-def test_commits_are_logged_and_dumped(store: SqliteStore, tmp_path: Path) -> None:
+def test_commits_are_logged_and_dumped(store: SqlStore, tmp_path: Path) -> None:
     rel = "concepts/evolution.yaml"
     body, at = store.read(rel)  # type: ignore[misc]
     changed = body.replace(b"label: 'evolution'", b"label: 'biological evolution'")
@@ -70,7 +94,7 @@ def test_commits_are_logged_and_dumped(store: SqliteStore, tmp_path: Path) -> No
     assert all((out / r).read_bytes() == (DATA / r).read_bytes() for r in unchanged)
 
 
-def test_a_stale_write_is_refused_and_changes_nothing(store: SqliteStore) -> None:
+def test_a_stale_write_is_refused_and_changes_nothing(store: SqlStore) -> None:
     rel = "concepts/evolution.yaml"
     body, at = store.read(rel)  # type: ignore[misc]
     store.commit({rel: body + b"\n"}, "first", expected={rel: at})
@@ -83,24 +107,23 @@ def test_a_stale_write_is_refused_and_changes_nothing(store: SqliteStore) -> Non
     assert store.changes(0) == before and store.read("concepts/other.yaml") is None
 
 
-def test_reopening_keeps_everything_and_does_not_import_again(tmp_path: Path) -> None:
-    path = tmp_path / "kg.sqlite3"
-    first = SqliteStore.create(path, DATA)
+def test_reopening_keeps_everything_and_does_not_import_again(store_at: str) -> None:
+    first = made(store_at)
     first.commit({"concepts/evolution.yaml": b"changed\n"}, "alice")
     count = len(first.changes(0))
     first.close()
-    again = SqliteStore.create(path, DATA)
+    again = made(store_at)
     assert again.read("concepts/evolution.yaml")[0] == b"changed\n"  # type: ignore[index]
     assert len(again.changes(0)) == count
-    assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if isinstance(again, SqliteStore):
+        assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     again.close()
 
 
 WRITER = textwrap.dedent("""
     import sys
-    from pathlib import Path
-    from kg.store import SqliteStore
-    store = SqliteStore.create(Path(sys.argv[1]), Path(sys.argv[2]))
+    from kg.curate import open_store
+    store = open_store(sys.argv[1], None)
     i = 0
     while True:
         i += 1
@@ -111,11 +134,10 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
-    path = tmp_path / "kg.sqlite3"
-    SqliteStore.create(path, DATA).close()
+def test_acknowledged_writes_survive_kill_9(store_at: str) -> None:
+    made(store_at).close()
     proc = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path), str(DATA)],
+        [sys.executable, "-c", WRITER, store_at],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -131,9 +153,10 @@ def test_acknowledged_writes_survive_kill_9(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert len(acknowledged) >= 200
-    store = SqliteStore.create(path, DATA)
+    store = made(store_at)
     try:
-        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if isinstance(store, SqliteStore):
+            assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         last_i, last_rev = acknowledged[-1]
         body, _ = store.read("concepts/log.yaml")  # type: ignore[misc]
         written = int(body.split()[1])
@@ -155,12 +178,12 @@ def test_a_broken_file_is_not_a_store(tmp_path: Path) -> None:
         SqliteStore.create(path, DATA)
 
 
-def test_tokens_are_kept_as_digests_only(store: SqliteStore) -> None:
+def test_tokens_are_kept_as_digests_only(store: SqlStore) -> None:
     token, secret = store.create_token("alice", ("relations:write", "concepts:write"))
     assert token.scopes == ("concepts:write", "relations:write")
     assert store.check_token(secret) == token
     key = secret.split("_", 2)[2]
-    dumped = "\n".join(store.db.iterdump())
+    dumped = everything(store)
     assert key not in dumped and token.id in dumped
     for wrong in (secret[:-1], secret + "x", f"kgt_{token.id}_", "kgt__" + key, key, ""):
         assert store.check_token(wrong) is None, wrong
@@ -169,7 +192,7 @@ def test_tokens_are_kept_as_digests_only(store: SqliteStore) -> None:
     assert [t.revoked is not None for t in store.tokens()] == [True]
 
 
-def test_a_commit_checked_against_an_old_head_is_refused(store: SqliteStore) -> None:
+def test_a_commit_checked_against_an_old_head_is_refused(store: SqlStore) -> None:
     head = store.head()
     store.commit({"concepts/a.yaml": b"x"}, "alice", base=head)
     with pytest.raises(Moved):
@@ -177,15 +200,74 @@ def test_a_commit_checked_against_an_old_head_is_refused(store: SqliteStore) -> 
     assert store.read("concepts/b.yaml") is None and store.head() == head + 1
 
 
-def test_two_processes_opening_a_new_store_import_once(tmp_path: Path) -> None:
+def test_two_processes_opening_a_new_store_import_once(store_at: str) -> None:
     script = textwrap.dedent(f"""
-        import sys
         from pathlib import Path
-        from kg.store import SqliteStore
-        SqliteStore.create(Path({str(tmp_path / "s.db")!r}), Path({str(DATA)!r})).close()
+        from kg.curate import open_store
+        open_store({store_at!r}, Path({str(DATA)!r})).close()
     """)
     procs = [subprocess.Popen([sys.executable, "-c", script], cwd=ROOT) for _ in range(4)]
     assert [p.wait(timeout=60) for p in procs] == [0] * 4
-    opened = SqliteStore(tmp_path / "s.db")
+    opened = open_store(store_at, None)
     assert len(opened.changes(0, 10_000)) == len(list(data_files(DATA)))
     opened.close()
+
+
+def test_an_unreachable_database_is_reported_unavailable() -> None:
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable):
+        PostgresStore(f"postgresql://kg@127.0.0.1:{free_port()}/nothing")
+    assert time.monotonic() - started < 60  # a bounded wait, not a hang
+
+
+def test_a_listener_hears_the_commits_of_another_process(pg_url: str) -> None:
+    writer, reader = made(pg_url), PostgresStore(pg_url)
+    calls: list[float] = []
+    changed = threading.Condition()
+
+    def heard() -> None:
+        with changed:
+            calls.append(time.monotonic())
+            changed.notify_all()
+
+    listener = reader.listen(heard, check=0.2)
+    try:
+        with changed:  # called once on connecting: whatever came before is to be read
+            assert changed.wait_for(lambda: len(calls) >= 1, timeout=60)
+        writer.commit({"concepts/a.yaml": b"x"}, "alice")
+        with changed:
+            assert changed.wait_for(lambda: len(calls) >= 2, timeout=60)
+        assert reader.read("concepts/a.yaml") == (b"x", writer.head())
+    finally:
+        listener.stop()
+        writer.close()
+        reader.close()
+    assert not listener.is_alive()
+
+
+def test_racing_commits_on_one_head_land_once(pg_url: str) -> None:
+    """Two processes' commits checked against the same head: the database lets one
+    through, and the other learns that the head moved."""
+    stores = [made(pg_url), PostgresStore(pg_url)]
+    head = stores[0].head()
+    results: list[object] = []
+    go = threading.Barrier(2)
+
+    def write(store: SqlStore, name: str) -> None:
+        go.wait()
+        try:
+            results.append(store.commit({f"concepts/{name}.yaml": b"x"}, name, base=head))
+        except Moved as e:
+            results.append(e)
+
+    threads = [
+        threading.Thread(target=write, args=(s, n)) for s, n in zip(stores, "ab", strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(type(r).__name__ for r in results) == ["Moved", "int"]
+    assert stores[0].head() == head + 1
+    for s in stores:
+        s.close()
