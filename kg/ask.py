@@ -88,6 +88,7 @@ from kg.reasoning import (
 )
 from kg.search import search
 from kg.vocab import (
+    AMONG,
     ASPECT_VERBS,
     CATEGORY_OF,
     FIELD_WORDS,
@@ -990,7 +991,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         # play?"), the role is a guess
         sorted_by_kind = bool(hits) and (
             hits[0].via is not None
-            if kind_of is None or kind_of.re is CATEGORY_OF
+            if kind_of is None or (kind_of.re is CATEGORY_OF and not AMONG.search(kind_of.group()))
             else hits[0].via in {f.id for f in reading.found}
         )
         if hits and (naming or sorted_by_kind):

@@ -372,6 +372,13 @@ after "of" is the category, and so may be the next ("what kind of *training task
 "Which of the two *optimizers* is evolution?" asks the same. "The two kinds of
 misalignment" and "that kind of change" do not ask."""
 
+AMONG = re.compile(r"\bof\s+the\s+(?:two|three|four|both)\s", re.I)
+"""The form of a :data:`CATEGORY_OF` question that picks among a few named before ("which
+*of the two* optimizers is evolution?"): it asks about a thing it names, as a role
+question does; with none named, what it describes is no answer of the kind ("which of
+the two objectives do the programmers write down?" is not asking what the words "write
+down" fit best)."""
+
 ROLE_OF = re.compile(
     r"\b(?:what|which)\s+(?:role|part|slot|place|position)\b|\bequivalent\b|\bcounterpart\b"
     r"|\bstands?\s+where\b|\bplays?\s+the\s+(?:part|role)\b"

@@ -216,6 +216,19 @@ def test_a_which_kind_question_that_offers_the_kinds_is_a_choice(shipped: Knowle
     assert a.answer.startswith("**Outer alignment.**")
 
 
+def test_which_of_the_two_asks_about_a_thing_it_names(shipped: KnowledgeGraph) -> None:
+    """ "Which of the two optimizers is gradient descent?" is answered like "which kind of
+    optimizer", in the answer's own word form; with nothing named to ask about, the hit
+    that fits the question's words best is not told as the kind (the mesa-objective is
+    the one *nobody* writes down, though its words fit "write down")."""
+    a = ask(shipped, "Which of the two optimizers is gradient descent?")
+    assert (a.intent, a.concepts[0]) == ("describe", "base-optimizer")
+    assert a.answer.splitlines()[0] == "The kind of optimizer that fits is **base optimizer**:"
+    check_answer(shipped, a.answer, a.notes)
+    a = ask(shipped, "Which of the two objectives do the programmers write down?")
+    assert not a.answer.startswith("The kind")
+
+
 def test_the_role_a_thing_plays_gets_the_role_and_why(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "If people are the inner optimizers, what role does evolution play?")
     assert (a.intent, a.concepts[0]) == ("describe", "base-optimizer")
