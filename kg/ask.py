@@ -803,12 +803,16 @@ _NAMING = re.compile(
     r"\s+for\b"
     r"|\b(?:the|a|an)\s+(?:\w+\s+)?(?:word|term|name|phrase|label|jargon)\s+(?:for|of)\b"
     r"|\bwhat\s+(?:term|word|name|concept)\s+(?:describes|means|refers\s+to|covers)\b"
-    r"|\b(?:called|known\s+as)\s*\?*\s*$",
+    r"|\b(?:called|known\s+as)\s*\?*\s*$"
+    r"|\b(?:is|was)\s+there\s+(?:an?|any)\s+(?:example|story|case|illustration|analogy"
+    r"|thought\s+experiment)\s+(?:where|in\s+which|when|that|with|about)\b",
     re.I,
 )
 """How a question asks for a term ("what do you call ...", "the term for ...", "is there
-a word for ...", "what is it called when ...", "... called?"): its answer is the concept
-it describes."""
+a word for ...", "what is it called when ...", "... called?", "is there an example
+where ..."): its answer is the concept it describes. ("What is the objective that ..."
+is not among them: it as often asks about a concept it names, "what is the problem that
+outer alignment solves?", as it describes one.)"""
 
 
 _NAME_ORIGIN = re.compile(

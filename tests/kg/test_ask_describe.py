@@ -216,6 +216,22 @@ def test_a_which_kind_question_that_offers_the_kinds_is_a_choice(shipped: Knowle
     assert a.answer.startswith("**Outer alignment.**")
 
 
+def test_is_there_an_example_where_asks_for_the_example_described(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "Is there an example where ..." asks for the example the rest describes, not for
+    examples of the first thing it names; "is there an example of X" still lists X's."""
+    a = ask(
+        shipped,
+        "is there an example where a network trained on mazes with decorative fruit ends up "
+        "chasing the fruit after deployment because the colours changed?",
+    )
+    assert (a.intent, a.concepts[0]) == ("describe", "maze-green-apple-example")
+    check_answer(shipped, a.answer, a.notes)
+    a = ask(shipped, "is there an example of deceptive alignment?")
+    assert (a.intent, a.concepts[0]) == ("examples", "deceptive-alignment")
+
+
 def test_which_of_the_two_asks_about_a_thing_it_names(shipped: KnowledgeGraph) -> None:
     """ "Which of the two optimizers is gradient descent?" is answered like "which kind of
     optimizer", in the answer's own word form; with nothing named to ask about, the hit
