@@ -333,7 +333,8 @@ def focus_types(text: str) -> list[str]:
 
 CONTRASTED = re.compile(
     r"\b(?:as\s+opposed\s+to|rather\s+than|instead\s+of|unlike|(?:the\s+)?opposite\s+of"
-    r"|not\s+(?:as|for|because)|not\s+just)"
+    r"|not\s+(?:as|for|because)|not\s+just|(?:as\s+)?distinct\s+from|in\s+contrast\s+(?:to|with)"
+    r"|as\s+against)"
     r"\b(?:(?!\s-\s|\s+but\b)[^,.;:?!()\u2013\u2014])*",
     re.I,
 )

@@ -17,6 +17,7 @@ from kg.annotate import annotate
 from kg.cli import main
 from kg.describe import THRESHOLD, Described, describe, index_for, query_words
 from kg.graph import KnowledgeGraph
+from kg.vocab import CONTRASTED
 
 CASES = yaml.safe_load(
     (Path(__file__).parent.parent / "quality" / "descriptive.yaml").read_text("utf-8")
@@ -221,6 +222,19 @@ def test_what_a_description_is_set_against_is_not_what_it_means(
     # want" describes corrigible alignment by contrast
     pointed = "a model's goal points at its own understanding of what we want"
     assert describe(shipped, pointed)[0].id == "corrigible-alignment"
+
+
+@pytest.mark.parametrize(
+    "against",
+    ["as opposed to", "rather than", "unlike", "as distinct from", "in contrast to", "not as"],
+)
+def test_where_a_contrasted_clause_starts_and_ends(against: str) -> None:
+    """From the words that set a clause against the subject to the next punctuation, or
+    to a "but" that turns back to it."""
+    text = f"the goal it pursues, {against} a means to its end but as its end, for sure"
+    assert " ".join(CONTRASTED.sub(" ", text).split()) == (
+        "the goal it pursues, but as its end, for sure"
+    )
 
 
 def test_framing_words_do_not_drive_the_ranking(shipped: KnowledgeGraph) -> None:
