@@ -14,12 +14,13 @@ import re
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from api import urls
 from api.deps import get_graph, get_settings
+from api.errors import PROBLEM_TYPES
 from api.pages import PageRoute, page
 from api.render import (
     footnotes,
@@ -292,3 +293,22 @@ def source_page(
         passage = (start or 0, end or 0)
     text = highlighted_source(graph, id, passage) if s.has_text else None
     return page(request, "source.html", title=s.title, s=s, text=text)
+
+
+@router.get(
+    "/problems/{kind}",
+    response_class=HTMLResponse,
+    tags=["web pages"],
+    responses=html_errors(404),
+)
+def problem_page(request: Request, kind: str) -> HTMLResponse:
+    """What a kind of problem means: the page each problem+json ``type`` names."""
+    if kind not in PROBLEM_TYPES:
+        raise HTTPException(404, f"There is no problem type {kind!r}.")
+    return page(
+        request,
+        "problem.html",
+        title=kind.replace("-", " ").capitalize(),
+        kind=kind,
+        meaning=PROBLEM_TYPES[kind],
+    )
