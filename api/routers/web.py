@@ -24,6 +24,7 @@ from api.errors import PROBLEM_TYPES
 from api.pages import PageRoute, page
 from api.render import (
     footnotes,
+    front_matter,
     highlighted_source,
     inline,
     linked_sentence,
@@ -292,7 +293,8 @@ def source_page(
         graph.passage(id, start if start is not None else 0, end if end is not None else 0)
         passage = (start or 0, end or 0)
     text = highlighted_source(graph, id, passage) if s.has_text else None
-    return page(request, "source.html", title=s.title, s=s, text=text)
+    fields = front_matter(graph.source_text(id))[0] if s.has_text else {}
+    return page(request, "source.html", title=s.title, s=s, text=text, fields=fields)
 
 
 @router.get(
