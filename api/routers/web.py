@@ -301,7 +301,7 @@ def source_page(
     "/problems/{kind}",
     response_class=HTMLResponse,
     tags=["web pages"],
-    responses=html_errors(404),
+    responses=html_errors(404, 422),
 )
 def problem_page(request: Request, kind: str) -> HTMLResponse:
     """What a kind of problem means: the page each problem+json ``type`` names."""
