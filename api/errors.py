@@ -8,11 +8,13 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from api.context import context_of
 from api.pages import error_page, is_page
@@ -37,8 +39,10 @@ from kg.errors import (
     StoreUnavailable,
 )
 from kg.graph import KnowledgeGraph
+from kg.search import search
 
 PROBLEM_JSON = "application/problem+json"
+
 log = logging.getLogger("api")
 
 _STATUS: dict[type[KGError], tuple[int, str]] = {
@@ -199,13 +203,77 @@ class InvalidBody(ApiProblem):
         super().__init__("; ".join(f"{e['where']}: {e['message']}" for e in errors), errors=errors)
 
 
+PROBLEM_TYPES: dict[str, str] = {
+    "bad-request": "The request could not be read: a header or a parameter is malformed.",
+    "not-found": "Nothing is served at this path. Check the address, or search the glossary.",
+    "method-not-allowed": "The path exists but does not take this method; the Allow header "
+    "lists the ones it takes.",
+    "concept-not-found": "No concept has this id, label or alias. The answer suggests the "
+    "nearest names the glossary has.",
+    "ambiguous-term": "The term names more than one concept; pick one of the suggestions.",
+    "source-not-found": "No source has this id; the list of sources names every one.",
+    "no-source-text": "The source is known but the glossary holds none of its text.",
+    "invalid-query": "The query cannot be answered as asked (for example the same concept "
+    "twice, or a passage outside the text); the detail says why.",
+    "query-rejected": "The SPARQL query asks for something the sandbox refuses (an update, "
+    "a federated SERVICE call, a remote dataset).",
+    "invalid-request": "A parameter or the body is malformed or out of its bounds; the "
+    "errors member says where.",
+    "invalid-data": "A write was refused because the data would no longer pass validation; "
+    "the problems member lists each problem with file and line.",
+    "not-acceptable": "The Accept header allows none of the media types this route answers in.",
+    "unsupported-media-type": "The body was sent in a media type this route does not read.",
+    "payload-too-large": "The body (or a text inside it) is over the size limit.",
+    "uri-too-long": "The path or query string is over the URL length limit; send long input "
+    "by POST where the route allows it.",
+    "too-many-requests": "This client sent more requests a minute than the server allows; "
+    "wait for the seconds Retry-After says.",
+    "not-ready": "The server is starting, shutting down or still building an index this "
+    "request needs; try again after Retry-After.",
+    "store-unavailable": "The curation store is locked or cannot be reached; nothing was "
+    "changed. Try again.",
+    "busy": "Too many queries are waiting; try again after Retry-After.",
+    "query-timeout": "The SPARQL query ran past its time limit; narrow it.",
+    "query-too-expensive": "The SPARQL query would take too much memory or work; narrow it.",
+    "result-too-large": "The SPARQL result is over the row or byte limit; add LIMIT or "
+    "narrow the query.",
+    "conflict": "The write cannot apply to the current state (creating what exists, "
+    "reverting to another file's revision).",
+    "unauthorized": "A write needs a valid bearer token in the Authorization header.",
+    "forbidden": "The token is valid but lacks the scope this write needs.",
+    "read-only": "This server serves its data read-only; writes need a server started "
+    "with a store (kg serve --store).",
+    "no-store": "This server keeps no revisions or editable records: it was started "
+    "without a store.",
+    "precondition-failed": "The ETag sent in If-Match is not the current one: someone "
+    "changed the record since you read it. Read it again and redo the change.",
+    "precondition-required": "A change of an existing record must send If-Match with the "
+    "ETag read, so that an edit made meanwhile is not overwritten.",
+    "headers-too-large": "The request line and headers are over the size bound.",
+    "request-timeout": "The headers or the body were sent too slowly.",
+    "internal-error": "The server failed to answer; the request id in the logs says where.",
+}
+"""Every kind of problem this service answers with, and what it means: each is served
+as a page at ``/problems/{kind}``, the ``type`` of its problem+json answers."""
+
+_HTTP_KINDS = {
+    400: "bad-request",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "invalid-request",
+    500: "internal-error",
+}
+
+
 def problem_body(
-    status: int, title: str, detail: str, kind: str = "", **extra: Any
+    status: int, title: str, detail: str, kind: str = "", base: str = "/", **extra: Any
 ) -> dict[str, Any]:
-    """The members of a problem+json answer; ``kind`` names the problem type under
-    /problems/."""
+    """The members of a problem+json answer; ``kind`` names the problem type, a page
+    under ``{base}problems/`` (``base``: the server's own URL, to make it absolute)."""
     body: dict[str, Any] = {
-        "type": f"/problems/{kind}" if kind else "about:blank",
+        "type": f"{base}problems/{kind}" if kind else "about:blank",
         "title": title,
         "status": status,
         "detail": detail,
@@ -214,10 +282,18 @@ def problem_body(
     return body
 
 
-def problem(status: int, title: str, detail: str, kind: str = "", **extra: Any) -> JSONResponse:
+def base_of(scope: Scope) -> str:
+    """The server's own URL as a request of ``scope`` reached it (what problem types are
+    made absolute with)."""
+    return str(Request(scope).base_url)
+
+
+def problem(
+    status: int, title: str, detail: str, kind: str = "", base: str = "/", **extra: Any
+) -> JSONResponse:
     """A problem+json response (see :func:`problem_body`)."""
     return JSONResponse(
-        problem_body(status, title, detail, kind, **extra),
+        problem_body(status, title, detail, kind, base, **extra),
         status_code=status,
         media_type=PROBLEM_JSON,
     )
@@ -247,12 +323,20 @@ def respond(request: Request, details: ProblemDetails) -> Response:
             details.status,
             details.title,
             details.detail,
-            details.extra.get("suggestions", []),
+            details.extra.get("suggestions") or [],
+            details.kind,
         )
     else:
         response = problem(
-            details.status, details.title, details.detail, details.kind, **details.extra
+            details.status,
+            details.title,
+            details.detail,
+            details.kind,
+            str(request.base_url),
+            **details.extra,
         )
+    if request.scope.get("route") is None:  # no route: the answer depends on Accept
+        response.headers["Vary"] = "Accept"
     response.headers.update(details.headers)
     return response
 
@@ -329,11 +413,18 @@ def _http_error(request: Request, exc: Exception) -> ProblemDetails:
     assert isinstance(exc, StarletteHTTPException)
     title = _HTTP_TITLES.get(exc.status_code, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
+    extra: dict[str, Any] = {}
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No endpoint at {request.url.path}."
+        # the concepts the path's last word may have meant, for a reader who guessed a URL
+        term = unquote(request.url.path.rstrip("/").rsplit("/", 1)[-1])
+        graph = context_of(request.app).graph
+        hits = search(graph, term, limit=5) if term else []
+        extra["suggestions"] = _refs(graph, [h.id for h in hits]) or None
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    return ProblemDetails(exc.status_code, title, detail, headers=dict(exc.headers or {}))
+    kind = _HTTP_KINDS.get(exc.status_code, "")
+    return ProblemDetails(exc.status_code, title, detail, kind, extra, dict(exc.headers or {}))
 
 
 def _api_problem(request: Request, exc: Exception) -> ProblemDetails:
@@ -355,7 +446,9 @@ def _store_failed(request: Request, exc: Exception) -> ProblemDetails:
 
 def _unexpected(request: Request, exc: Exception) -> ProblemDetails:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return ProblemDetails(500, "Internal server error", "The server failed to answer this request.")
+    return ProblemDetails(
+        500, "Internal server error", "The server failed to answer this request.", "internal-error"
+    )
 
 
 def _handler(

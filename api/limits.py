@@ -9,7 +9,7 @@ import time
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import problem
+from api.errors import base_of, problem
 
 
 class BodyLimit:
@@ -34,10 +34,20 @@ class BodyLimit:
             if name == b"content-length":
                 declared = value.decode("latin-1").strip()
                 if not declared.isdigit():
-                    response = problem(400, "Bad request", "Content-Length is not a number.")
+                    response = problem(
+                        400,
+                        "Bad request",
+                        "Content-Length is not a number.",
+                        "bad-request",
+                        base_of(scope),
+                    )
                 elif int(declared) > self.limit:
                     response = problem(
-                        413, "Payload too large", self._detail(), "payload-too-large"
+                        413,
+                        "Payload too large",
+                        self._detail(),
+                        "payload-too-large",
+                        base_of(scope),
                     )
                 else:
                     break
@@ -76,6 +86,7 @@ class UrlLimit:
                 "URI too long",
                 f"The path or the query string is longer than {self.limit:,} bytes.",
                 "uri-too-long",
+                base_of(scope),
             )
             await response(scope, receive, send)
             return
@@ -138,6 +149,7 @@ class RateLimit:
                 f"More than {self.rate * 60:g} requests a minute from this "
                 f"client; try again in {retry} s.",
                 "too-many-requests",
+                base_of(scope),
             )
             response.headers["retry-after"] = str(retry)
             await response(scope, receive, send)

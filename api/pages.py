@@ -29,16 +29,38 @@ class PageRoute(APIRoute):
 
 
 def is_page(request: Request) -> bool:
-    """Whether ``request`` was routed to a web page: what decides, for
-    :mod:`api.errors`, between an HTML error page and problem+json. A path that no route
-    matches is not a page."""
-    return isinstance(request.scope.get("route"), PageRoute)
+    """Whether an error of ``request`` is answered as a page: what decides, for
+    :mod:`api.errors`, between an HTML error page and problem+json. A request routed to a
+    web page is one; a path that no route matches is one when its Accept prefers HTML
+    (a browser's), and problem+json otherwise."""
+    from api.errors import PROBLEM_JSON  # api.errors imports this module
+    from api.headers import choose
+
+    route = request.scope.get("route")
+    if route is None:
+        offered = [PROBLEM_JSON, "application/json", "text/html"]
+        return choose(request.headers.get("accept"), offered) == "text/html"
+    return isinstance(route, PageRoute)
 
 
 def error_page(
-    request: Request, status: int, title: str, detail: str, suggestions: list[dict[str, str]]
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    suggestions: list[dict[str, str]],
+    kind: str = "",
 ) -> HTMLResponse:
-    """The HTML page of an error: its title and detail, and the concepts suggested
-    (``{id, label}`` each) as links."""
+    """The HTML page of an error: its title and detail, the concepts suggested
+    (``{id, label}`` each) as links, and a link to what its kind of problem means."""
     links = [{"url": urls.concept_page(s["id"]), "label": s["label"]} for s in suggestions]
-    return page(request, "error.html", status, title=title, detail=detail, suggestions=links)
+    return page(
+        request,
+        "error.html",
+        status,
+        title=title,
+        detail=detail,
+        suggestions=links,
+        code=status,
+        explained=urls.problem_page(kind) if kind else None,
+    )

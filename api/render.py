@@ -1,13 +1,20 @@
-"""Turn the library's markdown answers and sentences into safe HTML for the web pages."""
+"""Turn the library's markdown answers and sentences into safe HTML for the web pages,
+and the sources' markdown texts into pages with their quoted passages marked."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 
+import nh3
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from api.urls import concept_page, quoted_passage
+from kg.citations import plain_quote
 from kg.explain import Footnotes, noun
 from kg.graph import KnowledgeGraph
 from kg.model import Concept
@@ -61,7 +68,7 @@ def footnotes(notes: Footnotes) -> list[dict[str, object]]:
     return [
         {
             "n": i.n,
-            "quote": " ".join(i.citation.quote.split()),
+            "quote": plain_quote(i.citation.quote),
             "title": i.title,
             "url": quoted_passage(i.citation),
         }
@@ -87,14 +94,81 @@ def linked_sentence(sentence: str, other: Concept) -> Markup:
     )
 
 
-def highlighted_source(
-    graph: KnowledgeGraph, sid: str, passage: tuple[int, int] | None = None
-) -> Markup:
-    """A source text with every quoted passage marked, each followed by links to the
-    concepts that cite it. Overlapping quotes are marked where they overlap.
-    ``passage`` (start and end offsets), if given, is marked too, as the one asked
-    for, and anchored like a cited one (``q-START-END``) if the graph does not cite it."""
-    text = graph.source_text(sid)
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_BLOCK_PREFIX = re.compile(r"[ \t]*(?:(?:#{1,6}|[-*+]|\d+[.)]|>)[ \t]+)*")
+_MARK_BASE = 0xE000  # a private-use character per passage boundary, while rendering
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def front_matter(text: str) -> tuple[dict[str, str], int]:
+    """A source text's YAML front matter (``---`` lines around it) as its fields, and the
+    offset where the text after it starts (0 when it has none)."""
+    found = _FRONT_MATTER.match(text)
+    if not found:
+        return {}, 0
+    try:
+        fields = yaml.safe_load(found.group(1))
+    except yaml.YAMLError:
+        return {}, 0
+    if not isinstance(fields, dict):
+        return {}, 0
+    return {str(k): str(v) for k, v in fields.items()}, found.end()
+
+
+def _unlink_nowhere(tokens: list[Token]) -> None:
+    """Drop the links that point nowhere (``[text](#)``), keeping their text."""
+    for token in tokens:
+        if token.children:
+            kept: list[Token] = []
+            dropped = 0
+            for child in token.children:
+                if child.type == "link_open" and child.attrGet("href") in ("#", "", None):
+                    dropped += 1
+                    child.meta["dropped"] = True
+                    continue
+                if child.type == "link_close" and dropped and _closes_dropped(kept):
+                    dropped -= 1
+                    continue
+                kept.append(child)
+            token.children = kept
+
+
+def _closes_dropped(kept: list[Token]) -> bool:
+    """Whether the next link_close closes a dropped link: no link opened since."""
+    depth = 0
+    for child in reversed(kept):
+        if child.type == "link_close":
+            depth += 1
+        elif child.type == "link_open":
+            if depth == 0:
+                return False
+            depth -= 1
+    return True
+
+
+def source_markdown(text: str) -> str:
+    """A source's markdown as sanitised HTML: raw HTML in it escaped, links to nowhere
+    as plain text, and nh3 (Ammonia) keeping only safe tags and attributes."""
+    tokens = _MARKDOWN.parse(text)
+    _unlink_nowhere(tokens)
+    return nh3.clean(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """What starts at one boundary between passages: the citations ending there (their
+    concepts' links), the anchors of passages starting there, and how the text up to
+    the next boundary is marked."""
+
+    ending: str
+    anchors: str
+    mark: str | None
+
+
+def _cuts(
+    graph: KnowledgeGraph, sid: str, size: int, passage: tuple[int, int] | None
+) -> tuple[list[int], list[_Cut]]:
     cited: dict[tuple[int, int], list[str]] = {}
     for concept in graph.concepts.values():
         for c in concept.citations:
@@ -105,30 +179,92 @@ def highlighted_source(
             if c.source == sid:
                 cited.setdefault((c.start, c.end), []).extend([rel.source, rel.target])
     extra = [passage] if passage is not None and passage not in cited else []
-    bounds = sorted({0, len(text), *(p for span in [*cited, *extra] for p in span)})
-    ends: dict[int, list[tuple[int, int]]] = {}
-    starts: dict[int, list[tuple[int, int]]] = {}
-    for span in cited:
-        starts.setdefault(span[0], []).append(span)
-        ends.setdefault(span[1], []).append(span)
-    out: list[str] = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        for span in sorted(starts.get(a, [])):
-            out.append(f'<span class="anchor" id="q-{span[0]}-{span[1]}"></span>')
-        for span in extra:
-            if span[0] == a:
-                out.append(f'<span class="anchor" id="q-{span[0]}-{span[1]}"></span>')
-        piece = escape(text[a:b])
-        asked = passage is not None and passage[0] <= a and b <= passage[1]
-        covered = any(s <= a and b <= e for s, e in cited)
-        if asked:
-            out.append(f'<mark class="asked">{piece}</mark>')
-        else:
-            out.append(f"<mark>{piece}</mark>" if covered else piece)
-        for span in sorted(ends.get(b, [])):
-            ids = list(dict.fromkeys(cited[span]))
-            links = ", ".join(
-                f'<a href="{concept_page(i)}">{escape(graph.concepts[i].label)}</a>' for i in ids
+    bounds = sorted({0, size, *(p for span in [*cited, *extra] for p in span)})
+    cuts = []
+    for a, b in zip(bounds, [*bounds[1:], size], strict=True):
+        ending = "".join(
+            '<sup class="cited-by">['
+            + ", ".join(
+                f'<a href="{concept_page(i)}">{escape(graph.concepts[i].label)}</a>'
+                for i in dict.fromkeys(ids)
             )
-            out.append(f'<sup class="cited-by">[{links}]</sup>')
-    return Markup("".join(out))
+            + "]</sup>"
+            for span, ids in sorted(cited.items())
+            if span[1] == a
+        )
+        anchors = "".join(
+            f'<span class="anchor" id="q-{s}-{e}"></span>'
+            for s, e in sorted({*cited, *extra})
+            if s == a
+        )
+        asked = passage is not None and passage[0] <= a and b <= passage[1] and a < b
+        covered = a < b and any(s <= a and b <= e for s, e in cited)
+        cuts.append(_Cut(ending, anchors, "asked" if asked else "" if covered else None))
+    return bounds, cuts
+
+
+def highlighted_source(
+    graph: KnowledgeGraph, sid: str, passage: tuple[int, int] | None = None
+) -> Markup:
+    """A source text rendered from its markdown (without its front matter, see
+    :func:`front_matter`), with every quoted passage marked, each followed by links to
+    the concepts that cite it. Overlapping quotes are marked where they overlap.
+    ``passage`` (start and end offsets), if given, is marked too, as the one asked
+    for, and anchored like a cited one (``q-START-END``) if the graph does not cite it.
+
+    The offsets are the source's own: a private-use character stands at each boundary
+    while the markdown is rendered, and becomes the marks, anchors and links after; a
+    boundary at the start of a line moves past the line's block syntax (``## ``, ``- ``)
+    so that the syntax still reads as such. Marks never cross an element's bounds."""
+    text = graph.source_text(sid)
+    _, body_start = front_matter(text)
+    bounds, cuts = _cuts(graph, sid, len(text), passage)
+    pieces: list[str] = []
+    last = body_start
+    for i, at in enumerate(bounds):
+        at = max(at, body_start)
+        while at < len(text) and text[at] == "\n" and (at == 0 or text[at - 1] == "\n"):
+            at += 1  # past blank lines, so that the character opens no paragraph of its own
+        if at == 0 or text[at - 1] == "\n":
+            prefix = _BLOCK_PREFIX.match(text, at)
+            at = prefix.end() if prefix else at
+        at = max(at, last)
+        pieces.append(text[last:at] + chr(_MARK_BASE + i))
+        last = at
+    pieces.append(text[last:])
+    html = source_markdown("".join(pieces))
+    return Markup(_place_cuts(html, cuts))
+
+
+def _place_cuts(html: str, cuts: list[_Cut]) -> str:
+    """Replace the boundary characters of :func:`highlighted_source` with what each
+    boundary starts, marking text only within text nodes."""
+    markers = re.compile(f"[{chr(_MARK_BASE)}-{chr(_MARK_BASE + max(len(cuts), 1) - 1)}]")
+    out: list[str] = []
+    mark: str | None = None
+
+    def opening(kind: str | None) -> str:
+        if kind is None:
+            return ""
+        return f'<mark class="{kind}">' if kind else "<mark>"
+
+    for part in _TAG.split(html):
+        if part.startswith("<"):
+            out.append(markers.sub("", part))
+            continue
+        if not part.strip() and not markers.search(part):
+            out.append(part)  # white space between elements: nothing to mark
+            continue
+        out.append(opening(mark))
+        at = 0
+        for found in markers.finditer(part):
+            cut = cuts[ord(found.group()) - _MARK_BASE]
+            out.append(part[at : found.start()])
+            out.append("</mark>" if mark is not None else "")
+            out.append(cut.ending + cut.anchors)
+            mark = cut.mark
+            out.append(opening(mark))
+            at = found.end()
+        out.append(part[at:])
+        out.append("</mark>" if mark is not None else "")
+    return "".join(out).replace("<mark></mark>", "").replace('<mark class="asked"></mark>', "")

@@ -78,6 +78,16 @@ def source_passage(sid: str, start: int, end: int) -> str:
     return f"{_with_query(source_page(sid), start=start, end=end)}#q-{start}-{end}"
 
 
+def problem_page(kind: str) -> str:
+    """What a kind of problem means: the page a problem's ``type`` names."""
+    return f"/problems/{_segment(kind)}"
+
+
+def hierarchy_page() -> str:
+    """The tree of broader and narrower concepts."""
+    return "/hierarchy"
+
+
 def api_docs() -> str:
     """The API's documentation (Swagger UI)."""
     return "/docs"

@@ -24,6 +24,25 @@ _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": 
 _SPACE = re.compile(r"\s+")
 
 
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)")
+_EMPHASIS = re.compile(r"(?<!\w)(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
+_HEADING = re.compile(r"^\s*(?:#{1,6}|[-*+]|\d+[.)]|>)\s+", re.M)
+
+
+def plain_quote(quote: str) -> str:
+    """A quote as a reader sees it, without the markdown of the source it comes from
+    (links, emphasis, heading and list marks), on one line; the citation's offsets still
+    point at the passage as the source has it.
+
+    >>> plain_quote("sub-problems like [distribution shifts](#), and *trying to do*")
+    'sub-problems like distribution shifts, and trying to do'
+    """
+    text = _HEADING.sub("", quote)
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    return " ".join(text.split())
+
+
 def normalize_text(text: str) -> str:
     """Fold white space runs and typographic quotes; strip the ends."""
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip()

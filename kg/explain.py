@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.citations import plain_quote
 from kg.graph import KnowledgeGraph
 from kg.lexicon import fold_word
 from kg.model import Citation, Concept, Relation
@@ -192,8 +193,7 @@ class Footnotes:
     def markdown(self) -> str:
         """The footnote definitions, one line each."""
         return "\n".join(
-            f"[^{i.n}]: \u201c{' '.join(i.citation.quote.split())}\u201d ({i.title})"
-            for i in self.items
+            f"[^{i.n}]: \u201c{plain_quote(i.citation.quote)}\u201d ({i.title})" for i in self.items
         )
 
 

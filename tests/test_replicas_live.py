@@ -151,7 +151,7 @@ def test_three_replicas(cluster: Cluster, tmp_path: Path) -> None:
                 ports[2], "POST", "/v1/concepts", concept("during", "Refused."), auth
             )
             assert status == 503, problem
-            assert problem["type"] == "/problems/store-unavailable"
+            assert problem["type"] == f"http://127.0.0.1:{ports[2]}/problems/store-unavailable"
             assert int(headers["retry-after"]) >= 1
         finally:
             cluster.start()

@@ -6,13 +6,13 @@ import datetime as dt
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from api.context import AppContext, get_context
 from api.deps import get_graph
-from api.errors import problem
+from api.errors import base_of, problem
 from api.routers import problems
 from api.schemas import Health
 from kg.graph import KnowledgeGraph
@@ -72,11 +72,19 @@ async def health(
 
 @router.get("/v1/ready", response_model=Readiness, responses=problems(503))
 async def ready(
-    context: AppContext = Depends(get_context), graph: KnowledgeGraph = Depends(get_graph)
+    request: Request,
+    context: AppContext = Depends(get_context),
+    graph: KnowledgeGraph = Depends(get_graph),
 ) -> Readiness | JSONResponse:
     """Readiness: 200 once the data is loaded and prepared, 503 while shutting down."""
     if not context.ready:
-        return problem(503, "Not ready", "The service is starting or shutting down.", "not-ready")
+        return problem(
+            503,
+            "Not ready",
+            "The service is starting or shutting down.",
+            "not-ready",
+            base_of(request.scope),
+        )
     s = graph.stats()
     return Readiness(status="ready", concepts=s["concepts"], relations=s["relations"])
 

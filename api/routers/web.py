@@ -14,15 +14,17 @@ import re
 from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from api import urls
 from api.deps import get_graph, get_settings
+from api.errors import PROBLEM_TYPES
 from api.pages import PageRoute, page
 from api.render import (
     footnotes,
+    front_matter,
     highlighted_source,
     inline,
     linked_sentence,
@@ -291,4 +293,24 @@ def source_page(
         graph.passage(id, start if start is not None else 0, end if end is not None else 0)
         passage = (start or 0, end or 0)
     text = highlighted_source(graph, id, passage) if s.has_text else None
-    return page(request, "source.html", title=s.title, s=s, text=text)
+    fields = front_matter(graph.source_text(id))[0] if s.has_text else {}
+    return page(request, "source.html", title=s.title, s=s, text=text, fields=fields)
+
+
+@router.get(
+    "/problems/{kind}",
+    response_class=HTMLResponse,
+    tags=["web pages"],
+    responses=html_errors(404, 422),
+)
+def problem_page(request: Request, kind: str) -> HTMLResponse:
+    """What a kind of problem means: the page each problem+json ``type`` names."""
+    if kind not in PROBLEM_TYPES:
+        raise HTTPException(404, f"There is no problem type {kind!r}.")
+    return page(
+        request,
+        "problem.html",
+        title=kind.replace("-", " ").capitalize(),
+        kind=kind,
+        meaning=PROBLEM_TYPES[kind],
+    )

@@ -108,7 +108,7 @@ def test_a_write_without_a_valid_token_is_401(
     assert r.headers["content-type"] == "application/problem+json"
     assert r.headers["www-authenticate"] == challenge
     assert r.json() == {
-        "type": "/problems/unauthorized",
+        "type": "http://testserver/problems/unauthorized",
         "title": "Unauthorized",
         "status": 401,
         "detail": detail,
@@ -129,7 +129,7 @@ def test_a_token_without_the_scope_is_403(cur: Curation) -> None:
         'Bearer realm="kg", error="insufficient_scope", scope="concepts:write"'
     )
     assert r.json() == {
-        "type": "/problems/forbidden",
+        "type": "http://testserver/problems/forbidden",
         "title": "Forbidden",
         "status": 403,
         "detail": "This needs a token with the scope 'concepts:write'; this "
@@ -150,9 +150,9 @@ def test_a_server_without_a_store_refuses_writes_with_405() -> None:
         r = client.post("/v1/concepts", json=toy(), headers={"Authorization": "Bearer x"})
         assert r.status_code == 405
         assert r.headers["allow"] == "GET, HEAD"
-        assert r.json()["type"] == "/problems/read-only"
+        assert r.json()["type"] == "http://testserver/problems/read-only"
         r = client.get("/v1/changes")  # nothing to read either: no revisions are kept
-        assert r.status_code == 404 and r.json()["type"] == "/problems/no-store"
+        assert r.status_code == 404 and r.json()["type"] == "http://testserver/problems/no-store"
         assert client.get("/v1/concepts/evolution/history").status_code == 404
 
 
@@ -193,7 +193,7 @@ def test_a_write_that_would_not_load_is_refused_with_every_problem(cur: Curation
     r = cur.client.post("/v1/concepts", json=bad, headers=cur.auth())
     assert r.status_code == 422
     body = r.json()
-    assert body["type"] == "/problems/invalid-data"
+    assert body["type"] == "http://testserver/problems/invalid-data"
     assert body["detail"] == "The change was not made: it would leave 4 problems in the data."
     found = {(p["file"], p["message"]) for p in body["problems"]}
     assert found == {
@@ -246,7 +246,7 @@ def test_malformed_bodies_are_4xx_problems(
 def test_creating_an_existing_id_is_409(cur: Curation) -> None:
     r = cur.client.post("/v1/concepts", json=toy(id="mesa-optimizer"), headers=cur.auth())
     assert r.status_code == 409
-    assert r.json()["type"] == "/problems/conflict"
+    assert r.json()["type"] == "http://testserver/problems/conflict"
 
 
 # -- optimistic concurrency ----------------------------------------------------------
@@ -260,7 +260,7 @@ def test_put_replaces_with_if_match_and_refuses_stale_or_unconditional(
     new = {**fields, "definition": "Natural selection, seen as an optimizer."}
     r = cur.client.put("/v1/concepts/evolution", json=new, headers=cur.auth())
     assert r.status_code == 428
-    assert r.json()["type"] == "/problems/precondition-required"
+    assert r.json()["type"] == "http://testserver/problems/precondition-required"
     r = cur.client.put("/v1/concepts/evolution", json=new, headers=cur.auth(**{"If-Match": etag}))
     assert r.status_code == 200, r.text
     fresh = r.headers["etag"]
@@ -270,7 +270,7 @@ def test_put_replaces_with_if_match_and_refuses_stale_or_unconditional(
     )
     assert r.status_code == 412
     assert r.json() == {
-        "type": "/problems/precondition-failed",
+        "type": "http://testserver/problems/precondition-failed",
         "title": "Precondition failed",
         "status": 412,
         "detail": "It has changed since that ETag was issued.",
@@ -294,7 +294,7 @@ def test_put_of_a_new_id_creates_it(cur: Curation) -> None:
     r = cur.client.put(
         "/v1/concepts/toy-optimizer", json={**body, "id": "other"}, headers=cur.auth()
     )
-    assert r.status_code == 422 and r.json()["type"] == "/problems/invalid-request"
+    assert r.status_code == 422 and r.json()["type"] == "http://testserver/problems/invalid-request"
     assert r.json()["errors"] == [
         {
             "where": "body.id",
@@ -711,7 +711,7 @@ def test_a_body_that_is_not_json_or_nests_too_deeply_is_a_write_problem(
         assert r.status_code == 422, r.text
         assert r.headers["content-type"] == "application/problem+json"
         problem = r.json()
-        assert problem["type"] == "/problems/invalid-request"
+        assert problem["type"] == "http://testserver/problems/invalid-request"
         [error] = problem["errors"]
         assert error["where"] == "body"
         assert error["message"].startswith("The body is not valid JSON (")
@@ -727,7 +727,10 @@ def test_json_nested_as_deep_as_a_parser_allows_is_judged_as_a_body(cur: Curatio
         r = cur.client.request(
             method, url, json={"definition": nested}, headers=cur.auth(**{"If-Match": "*"})
         )
-        assert r.status_code == 422 and r.json()["type"] == "/problems/invalid-request", (
+        assert (
+            r.status_code == 422
+            and r.json()["type"] == "http://testserver/problems/invalid-request"
+        ), (
             method,
             url,
             r.text,
@@ -747,7 +750,9 @@ def test_other_unacceptable_bodies_are_write_problems(
     cur: Curation, method: str, url: str, body: Any, where: str
 ) -> None:
     r = cur.client.request(method, url, json=body, headers=cur.auth(**{"If-Match": "*"}))
-    assert r.status_code == 422 and r.json()["type"] == "/problems/invalid-request", r.text
+    assert (
+        r.status_code == 422 and r.json()["type"] == "http://testserver/problems/invalid-request"
+    ), r.text
     assert [e["where"] for e in r.json()["errors"]] == [where]
 
 
@@ -827,7 +832,7 @@ def test_names_that_hide_characters_or_pass_for_others_are_refused(
     """The write API refuses them as `kg validate` does, pointing at the field."""
     head = cur.head()
     r = cur.client.post("/v1/concepts", json=toy(**change), headers=cur.auth())
-    assert r.status_code == 422 and r.json()["type"] == "/problems/invalid-data"
+    assert r.status_code == 422 and r.json()["type"] == "http://testserver/problems/invalid-data"
     [problem] = r.json()["problems"]
     assert problem["message"] == message
     assert problem["pointer"] == pointer
@@ -865,7 +870,7 @@ def test_a_failing_store_is_a_503(cur: Curation, monkeypatch: pytest.MonkeyPatch
         headers=cur.auth(**{"If-Match": etag}),
     )
     assert r.status_code == 503 and r.headers["retry-after"] == "1"
-    assert r.json()["type"] == "/problems/store-unavailable"
+    assert r.json()["type"] == "http://testserver/problems/store-unavailable"
     assert cur.client.get("/v1/concepts/evolution").json()["label"] == "evolution"
 
 
@@ -889,7 +894,10 @@ def test_a_body_that_is_not_json_is_a_415(cur: Curation) -> None:
         content=b"label: toy",
         headers=cur.auth(**{"Content-Type": "application/yaml"}),
     )
-    assert r.status_code == 415 and r.json()["type"] == "/problems/unsupported-media-type"
+    assert (
+        r.status_code == 415
+        and r.json()["type"] == "http://testserver/problems/unsupported-media-type"
+    )
     r = cur.client.post("/v1/concepts", content=b"label: toy", headers=cur.auth())
     assert r.status_code == 415  # no Content-Type at all
 

@@ -109,7 +109,7 @@ def test_annotate_text_over_the_limit_is_413(shipped: KnowledgeGraph) -> None:
     r = small.post("/v1/annotate", json={"text": "x" * 101})
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
     assert r.json() == {
-        "type": "/problems/payload-too-large",
+        "type": "http://testserver/problems/payload-too-large",
         "title": "Payload too large",
         "status": 413,
         "detail": "The text is longer than 100 characters.",

@@ -79,7 +79,7 @@ def test_a_body_that_is_not_json_is_a_415_problem(client: TestClient) -> None:
         "/mcp", content=b"tools/list", headers={**HEADERS, "content-type": "text/plain"}
     )
     assert r.status_code == 415 and r.headers["content-type"] == PROBLEM
-    assert r.json()["type"] == "/problems/unsupported-media-type"
+    assert r.json()["type"] == "http://testserver/problems/unsupported-media-type"
 
 
 def test_what_is_not_json_rpc_is_a_json_rpc_error(client: TestClient) -> None:

@@ -74,7 +74,7 @@ def test_replicas_hear_writes_and_ride_out_an_outage(postgres: Cluster, pg_url: 
             r = one.post("/v1/concepts", json=toy(id="toy-two", label="toy two"), headers=auth)
             assert r.status_code == 503, r.text
             assert r.headers["content-type"] == "application/problem+json"
-            assert r.json()["type"] == "/problems/store-unavailable"
+            assert r.json()["type"] == "http://testserver/problems/store-unavailable"
             assert int(r.headers["retry-after"]) >= 1
         finally:
             connections(True)

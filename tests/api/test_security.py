@@ -194,6 +194,7 @@ def pages(graph: KnowledgeGraph) -> list[str]:
         "/sources/no-such-source",
         "/concepts/no-such-thing",
         "/concepts/inner-alignment?depth=2",
+        "/problems/concept-not-found",
         "/docs",
         "/redoc",
     ]

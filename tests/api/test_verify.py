@@ -153,7 +153,9 @@ def test_bad_bodies_are_422_problems(live: TestClient, body: str, where: str) ->
     r = live.post("/v1/verify", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.headers["content-type"] == PROBLEM
     problem = r.json()
-    assert problem["status"] == 422 and problem["type"] == "/problems/invalid-request"
+    assert (
+        problem["status"] == 422 and problem["type"] == "http://testserver/problems/invalid-request"
+    )
     assert problem["errors"][0]["where"].startswith(where)
 
 
@@ -162,7 +164,7 @@ def test_a_text_over_the_annotate_limit_is_413(shipped: KnowledgeGraph) -> None:
     r = small.post("/v1/verify", json={"text": "x" * 101})
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
     assert r.json() == {
-        "type": "/problems/payload-too-large",
+        "type": "http://testserver/problems/payload-too-large",
         "title": "Payload too large",
         "status": 413,
         "detail": "The text is longer than 100 characters.",
@@ -175,7 +177,7 @@ def test_too_many_quotations_is_413(live: TestClient) -> None:
     r = live.post("/v1/verify", json={"text": text})
     assert r.status_code == 413 and r.headers["content-type"] == PROBLEM
     problem = r.json()
-    assert problem["type"] == "/problems/payload-too-large"
+    assert problem["type"] == "http://testserver/problems/payload-too-large"
     assert re.fullmatch(
         r"The text holds more than 2,000 quoted passages .*; at most 2,000 are checked at once\.",
         problem["detail"],
