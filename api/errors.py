@@ -331,9 +331,15 @@ def _http_error(request: Request, exc: Exception) -> ProblemDetails:
     detail = exc.detail if isinstance(exc.detail, str) else title
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No endpoint at {request.url.path}."
-    elif exc.status_code == 405:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    return ProblemDetails(exc.status_code, title, detail, headers=dict(exc.headers or {}))
+        # every route of the path, not only the first one Starlette tried (imported here:
+        # api.cors answers refused preflights with this module's problems)
+        from api.cors import allowed_methods
+
+        headers["Allow"] = ", ".join(allowed_methods(request.app.router.routes, request.url.path))
+    return ProblemDetails(exc.status_code, title, detail, headers=headers)
 
 
 def _api_problem(request: Request, exc: Exception) -> ProblemDetails:
