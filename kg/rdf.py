@@ -138,6 +138,9 @@ class _Xsd(Vocabulary):
     string: ox.NamedNode
     integer: ox.NamedNode
     boolean: ox.NamedNode
+    date: ox.NamedNode
+    gYearMonth: ox.NamedNode
+    gYear: ox.NamedNode
 
 
 class _Skos(Vocabulary):
@@ -347,6 +350,26 @@ class _Integers(dict[int, ox.Literal]):
         return literal
 
 
+_DATES = [
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "date"),
+    (re.compile(r"\d{4}-\d{2}"), "gYearMonth"),
+    (re.compile(r"\d{4}"), "gYear"),
+]
+
+
+def _date(value: str) -> ox.Literal:
+    """A date as the XSD type its precision has (``2019-06-05``: ``xsd:date``, ``2019``:
+    ``xsd:gYear``); anything else stays a plain string.
+
+    >>> _date("2019-06-05").datatype.value.rsplit("#")[-1], _date("spring").datatype.value
+    ('date', 'http://www.w3.org/2001/XMLSchema#string')
+    """
+    for pattern, name in _DATES:
+        if pattern.fullmatch(value):
+            return ox.Literal(value, datatype=XSD[name])
+    return ox.Literal(value)
+
+
 def _text(value: str, lang: bool = False) -> ox.Literal:
     return ox.Literal(value, language=LANG) if lang else ox.Literal(value)
 
@@ -503,7 +526,7 @@ class _Triples:
         if source.url:
             out.append(t(s, SCHEMA.url, ox.NamedNode(source.url)))
         if source.published:
-            out.append(t(s, DCT.date, ox.Literal(source.published)))
+            out.append(t(s, DCT.date, _date(source.published)))
         if source.text_file:
             out.append(t(s, kgo.textFile, ox.Literal(source.text_file)))
             out.append(t(s, kgo.text, ox.Literal(self.graph.source_text(source.id))))

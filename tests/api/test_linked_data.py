@@ -197,3 +197,30 @@ def test_options_and_405_list_every_method_of_the_path(ld: TestClient) -> None:
     assert r.status_code == 405
     assert set(r.headers["allow"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
     assert ld.options("/no/such/path").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("format", "query", "media"),
+    [
+        ("csv", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "text/csv"),
+        ("xml", "ASK {}", "application/sparql-results+xml"),
+        ("ntriples", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "application/n-triples"),
+        ("csv", "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "text/turtle"),
+    ],
+)
+def test_sparql_format_chooses_the_media_type(
+    ld: TestClient, format: str, query: str, media: str
+) -> None:
+    r = ld.get("/v1/sparql", params={"query": query, "format": format}, headers=TURTLE)
+    assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == media
+    r = ld.post("/v1/sparql", data={"query": query, "format": format})
+    assert r.status_code == 200 and r.headers["content-type"].split(";")[0] == media
+    r = ld.get("/v1/sparql", params={"query": query, "format": "yaml"})
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_a_sources_date_is_typed(ld: TestClient) -> None:
+    g = rdflib.Graph().parse(data=ld.get("/v1/sources/the-paper.ttl").content)
+    date = g.value(rdflib.URIRef(BASE + "source/the-paper"), rdflib.DCTERMS.date)
+    assert isinstance(date, rdflib.Literal) and date.datatype is not None
+    assert date.datatype.startswith(str(rdflib.XSD))
