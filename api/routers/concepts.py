@@ -69,7 +69,7 @@ def list_concepts(
     "/{id}",
     response_model=ConceptDetail,
     responses={
-        **problems(404, 406, 422),
+        **problems(400, 404, 406, 422),
         200: {
             "description": "the concept; as RDF when the Accept header, `format` or a "
             "file suffix (`{id}.ttl`) asks for it",

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1", tags=["ontology"])
     "/ontology",
     response_model=Ontology,
     responses={
-        **problems(400, 406),
+        **problems(400, 406, 422),
         200: {
             "description": "the ontology; as RDF (OWL) when the Accept header or `format` "
             "asks for it",

@@ -27,7 +27,7 @@ def list_sources(graph: KnowledgeGraph = Depends(get_graph)) -> SourceList:
     "/{id}",
     response_model=SourceOut,
     responses={
-        **problems(404, 406, 422),
+        **problems(400, 404, 406, 422),
         200: {
             "description": "the source; as RDF when the Accept header, `format` or a file "
             "suffix (`{id}.ttl`) asks for it",
