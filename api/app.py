@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api import errors, mcp, reload
 from api.cache import ReadCache
 from api.context import AppContext, attach
+from api.cors import CrossOrigin, Options
 from api.deps import close_all
 from api.limits import BodyLimit, RateLimit, UrlLimit
 from api.observe import HeadAsGet, Observe
@@ -183,7 +184,7 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     # in front of Starlette, outermost first: security headers; ids, log and metrics; URL
-    # length; rate; answers from memory; HEAD as a GET without its body
+    # length; rate; CORS and OPTIONS; answers from memory; HEAD as a GET without its body
     front: ASGIApp = HeadAsGet(app._serve)
     if settings.cache_max_bytes:
         front = context.read_cache = ReadCache(
@@ -192,6 +193,8 @@ def create_app(
             max_bytes=settings.cache_max_bytes,
             max_age=0 if curator else 60,
         )
+    # cross-origin reads and OPTIONS, around the cache so that cached answers get them too
+    front = CrossOrigin(Options(front, app.router.routes))
     if settings.rate_limit:
         front = RateLimit(front, settings.rate_limit, settings.rate_burst)
     front = UrlLimit(front, settings.max_url_bytes)

@@ -421,10 +421,16 @@ def _http_error(request: Request, exc: Exception) -> ProblemDetails:
         graph = context_of(request.app).graph
         hits = search(graph, term, limit=5) if term else []
         extra["suggestions"] = _refs(graph, [h.id for h in hits]) or None
-    elif exc.status_code == 405:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
+        # every route of the path, not only the first one Starlette tried (imported here:
+        # api.cors answers refused preflights with this module's problems)
+        from api.cors import allowed_methods
+
+        headers["Allow"] = ", ".join(allowed_methods(request.app.router.routes, request.url.path))
     kind = _HTTP_KINDS.get(exc.status_code, "")
-    return ProblemDetails(exc.status_code, title, detail, kind, extra, dict(exc.headers or {}))
+    return ProblemDetails(exc.status_code, title, detail, kind, extra, headers)
 
 
 def _api_problem(request: Request, exc: Exception) -> ProblemDetails:

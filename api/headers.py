@@ -90,25 +90,35 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
 def choose(header: str | None, offered: list[str]) -> str | None:
     """The offered media type the client prefers, or None when it accepts none of them.
 
-    Ties go to the order of ``offered``, so put the default first.
+    Each offered type takes the weight of the most specific range of the header that
+    matches it (``text/turtle`` before ``text/*`` before ``*/*``), so a range with
+    ``q=0`` excludes its types even when a wider range admits everything (RFC 9110,
+    12.5.1). Ties go to the order of ``offered``, so put the default first.
 
     >>> choose("text/turtle, application/json;q=0.9", ["application/json", "text/turtle"])
     'text/turtle'
     >>> choose("*/*", ["application/json", "text/turtle"])
     'application/json'
+    >>> choose("text/turtle;q=0, */*", ["text/turtle", "application/json"])
+    'application/json'
     >>> choose("image/png", ["application/json"]) is None
     True
     """
+    ranges = parse_accept(header)
     best: tuple[float, int, str] | None = None
-    for media, q in parse_accept(header):
-        if q <= 0:
+    for order, candidate in enumerate(offered):
+        kind = candidate.partition("/")[0]
+        matches = [
+            (specificity, q)
+            for media, q in ranges
+            for specificity, pattern in ((3, candidate), (2, f"{kind}/*"), (1, "*/*"))
+            if media == pattern
+        ]
+        if not matches:
             continue
-        for order, candidate in enumerate(offered):
-            kind, _, _sub = candidate.partition("/")
-            if media in ("*/*", candidate, f"{kind}/*"):
-                score = (q, -order, candidate)
-                if best is None or score[:2] > best[:2]:
-                    best = score
+        q = max(matches, key=lambda m: m[0])[1]  # of several alike, parse_accept's first
+        if q > 0 and (best is None or (q, -order) > best[:2]):
+            best = (q, -order, candidate)
     return best[2] if best else None
 
 

@@ -101,9 +101,9 @@ def static(name: str) -> str:
 # -- the API
 
 
-def concept(cid: str) -> str:
-    """A concept as JSON (or RDF, by Accept)."""
-    return f"/v1/concepts/{_segment(cid)}"
+def concept(cid: str, format: str | None = None) -> str:
+    """A concept as JSON (or RDF, by Accept), or in ``format`` (``turtle`` ...)."""
+    return _with_query(f"/v1/concepts/{_segment(cid)}", format=format)
 
 
 def concept_history(cid: str) -> str:

@@ -138,6 +138,9 @@ class _Xsd(Vocabulary):
     string: ox.NamedNode
     integer: ox.NamedNode
     boolean: ox.NamedNode
+    date: ox.NamedNode
+    gYearMonth: ox.NamedNode
+    gYear: ox.NamedNode
 
 
 class _Skos(Vocabulary):
@@ -347,6 +350,26 @@ class _Integers(dict[int, ox.Literal]):
         return literal
 
 
+_DATES = [
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "date"),
+    (re.compile(r"\d{4}-\d{2}"), "gYearMonth"),
+    (re.compile(r"\d{4}"), "gYear"),
+]
+
+
+def _date(value: str) -> ox.Literal:
+    """A date as the XSD type its precision has (``2019-06-05``: ``xsd:date``, ``2019``:
+    ``xsd:gYear``); anything else stays a plain string.
+
+    >>> _date("2019-06-05").datatype.value.rsplit("#")[-1], _date("spring").datatype.value
+    ('date', 'http://www.w3.org/2001/XMLSchema#string')
+    """
+    for pattern, name in _DATES:
+        if pattern.fullmatch(value):
+            return ox.Literal(value, datatype=XSD[name])
+    return ox.Literal(value)
+
+
 def _text(value: str, lang: bool = False) -> ox.Literal:
     return ox.Literal(value, language=LANG) if lang else ox.Literal(value)
 
@@ -503,20 +526,42 @@ class _Triples:
         if source.url:
             out.append(t(s, SCHEMA.url, ox.NamedNode(source.url)))
         if source.published:
-            out.append(t(s, DCT.date, ox.Literal(source.published)))
+            out.append(t(s, DCT.date, _date(source.published)))
         if source.text_file:
             out.append(t(s, kgo.textFile, ox.Literal(source.text_file)))
             out.append(t(s, kgo.text, ox.Literal(self.graph.source_text(source.id))))
         return out
 
+    def named(self, concept: Concept) -> list[ox.Triple]:
+        """Enough about a concept to show it by name: its types, label and scheme."""
+        t = ox.Triple
+        c = self.concepts[concept.id]
+        return [
+            t(c, RDF.type, SKOS.Concept),
+            t(c, RDF.type, self.kind_class(concept.kind)),
+            t(c, SKOS.prefLabel, _text(concept.label, True)),
+            t(c, SKOS.inScheme, self.scheme),
+        ]
+
+    def kind_class(self, kind: str) -> ox.NamedNode:
+        """The class of a kind; a graph built in code may have a kind kg.ontology lacks,
+        whose class is named alike."""
+        kgo = self.kgo
+        return kgo.class_of_kind.get(kind) or ox.NamedNode(kgo.iri + kind_class(kind))
+
+    def source_named(self, source: Source) -> list[ox.Triple]:
+        """Enough about a source to show it by name: its type and title."""
+        s = self.sources[source.id]
+        return [
+            ox.Triple(s, RDF.type, DCT.BibliographicResource),
+            ox.Triple(s, DCT.title, ox.Literal(source.title)),
+        ]
+
     def concept(self, concept: Concept, top: bool) -> list[ox.Triple]:
         """A concept: its types, labels, definition and cited definition statement."""
         t, kgo = ox.Triple, self.kgo
         c, scheme = self.concepts[concept.id], self.scheme
-        # a graph built in code may have a kind kg.ontology lacks: its class is named alike
-        cls = kgo.class_of_kind.get(concept.kind) or ox.NamedNode(
-            kgo.iri + kind_class(concept.kind)
-        )
+        cls = self.kind_class(concept.kind)
         out = [
             t(c, RDF.type, SKOS.Concept),
             t(c, RDF.type, SCHEMA.DefinedTerm),
@@ -602,7 +647,9 @@ def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
 
 
 def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
-    """The triples about one concept: itself, its relations both ways, their citations."""
+    """The triples about one concept: itself, its relations both ways, their citations,
+    and the label, kind and scheme of each concept and the title of each source they
+    name, so that a Linked Data browser can show the neighbours by name."""
     b = _Triples(graph, base)
     concept = graph.concept(cid)
     has_broader = any(
@@ -610,8 +657,27 @@ def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[
         for r in graph.relations_of(cid)
     )
     yield from b.concept(concept, top=not has_broader)
+    neighbours: dict[str, None] = {}
+    sources = dict.fromkeys(c.source for c in concept.citations)
     for position, rel in graph.numbered_relations_of(cid):
         yield from b.relation(rel, position)
+        neighbours[rel.target if rel.source == cid else rel.source] = None
+        sources.update(dict.fromkeys(c.source for c in rel.citations))
+    for other in neighbours:
+        if other != cid:
+            yield from b.named(graph.concepts[other])
+    for sid in sources:
+        yield from b.source_named(graph.sources[sid])
+
+
+def source_description(graph: KnowledgeGraph, sid: str, base: str) -> Iterator[ox.Triple]:
+    """The triples about one source: its description and its text."""
+    return iter(_Triples(graph, base).source(graph.source(sid)))
+
+
+def ontology_triples(base: str) -> Iterator[ox.Triple]:
+    """The graph's vocabulary (``{base}ontology``): its classes and properties."""
+    return vocabulary(Namespaces(base))
 
 
 # -- serialisation

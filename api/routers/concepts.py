@@ -7,8 +7,7 @@ from fastapi.responses import RedirectResponse
 
 from api import urls
 from api.deps import get_graph, get_settings
-from api.errors import NotAcceptable
-from api.headers import choose
+from api.negotiation import RDF_CONTENT, FormatParam, rdf_answer, split_suffix
 from api.routers import problems
 from api.schemas import (
     KIND_NAMES,
@@ -29,7 +28,7 @@ from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS, RELATION_TYPES
-from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, concept_description, serialize
+from kg.rdf import concept_description
 
 router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
 ConceptId = Annotated[str, Path(min_length=1, max_length=200, description="concept id")]
@@ -70,15 +69,11 @@ def list_concepts(
     "/{id}",
     response_model=ConceptDetail,
     responses={
-        **problems(404, 406, 422),
+        **problems(400, 404, 406, 422),
         200: {
-            "description": "the concept; as RDF when the Accept header asks for it",
-            "content": {
-                f.media_type: {
-                    "schema": {"type": "object"} if f.name == "jsonld" else {"type": "string"}
-                }
-                for f in FORMATS.values()
-            },
+            "description": "the concept; as RDF when the Accept header, `format` or a "
+            "file suffix (`{id}.ttl`) asks for it",
+            "content": RDF_CONTENT,
         },
         307: {
             "description": "`id` is a label or alias: redirect to the concept's own id",
@@ -95,30 +90,26 @@ def get_concept(
     id: ConceptId,
     request: Request,
     response: Response,
+    format: FormatParam = None,
     graph: KnowledgeGraph = Depends(get_graph),
     settings: ServerSettings = Depends(get_settings),
 ) -> ConceptDetail | Response:
     """One concept: definition, aliases, citations and its relations in both directions."""
+    id, suffix = split_suffix(id, graph.concepts)
     if id not in graph.concepts:
         named = graph.lookup(id)
         if named is not None:
+            query = f"?{request.url.query}" if request.url.query else ""  # ?format= too
             return RedirectResponse(
-                urls.concept(named.id), status_code=307, headers={"Vary": "Accept"}
+                urls.concept(named.id) + query, status_code=307, headers={"Vary": "Accept"}
             )
     concept = graph.concept(id)
-    offered = ["application/json", *(f.media_type for f in FORMATS.values())]
-    media = choose(request.headers.get("accept"), offered)
-    if media is None:
-        raise NotAcceptable(offered)
+    base = settings.base_iri
+    rdf = rdf_answer(
+        request, format, suffix, lambda: concept_description(graph, concept.id, base), base
+    )
     response.headers["Vary"] = "Accept"
-    if media != "application/json":
-        body = serialize(
-            concept_description(graph, concept.id, settings.base_iri),
-            FORMATS_BY_MEDIA_TYPE[media].name,
-            settings.base_iri,
-        )
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
-    return concept_detail(graph, concept, settings.concept_iri(concept.id))
+    return rdf or concept_detail(graph, concept, settings.concept_iri(concept.id))
 
 
 @router.get("/{id}/neighbors", response_model=Neighbors, responses=problems(400, 404, 422))

@@ -16,10 +16,9 @@ from fastapi.responses import RedirectResponse
 
 from api import urls
 from api.headers import choose
+from api.negotiation import DATA_TYPES
 from api.routers import problems
-from kg.rdf import FORMATS
 
-_DATA_TYPES = ["application/json", *(f.media_type for f in FORMATS.values())]
 _SEE_OTHER: dict[int | str, dict[str, Any]] = {
     303: {
         "description": "the resource that describes this IRI",
@@ -36,7 +35,7 @@ def _see_other(url: str) -> RedirectResponse:
 
 def _wants_html(request: Request) -> bool:
     """A browser: its Accept header prefers HTML to JSON and every RDF format."""
-    return choose(request.headers.get("accept"), [*_DATA_TYPES, "text/html"]) == "text/html"
+    return choose(request.headers.get("accept"), [*DATA_TYPES, "text/html"]) == "text/html"
 
 
 def make_router(base_iri: str) -> APIRouter:

@@ -8,29 +8,21 @@ import threading
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.context import AppContext, get_context
 from api.deps import get_graph, get_settings
-from api.errors import NotAcceptable
-from api.headers import choose
+from api.negotiation import FORMAT_NAMES, RDF_CONTENT, SUFFIXES, negotiate
 from api.routers import problems
 from api.settings import ServerSettings
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
-from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, export_to, json_ld_context, rdf_format
+from kg.rdf import RdfFormat, export_to, json_ld_context
 
 router = APIRouter(prefix="/v1", tags=["rdf"])
-RDF_TYPES = [f.media_type for f in FORMATS.values()]
-_RDF_CONTENT: dict[str, dict[str, object]] = {
-    f.media_type: {"schema": {"type": "object"} if f.name == "jsonld" else {"type": "string"}}
-    for f in FORMATS.values()
-}
-FORMAT_NAMES = list(dict.fromkeys(n for f in FORMATS.values() for n in (f.name, *f.aliases)))
-"""Every name ``format`` takes (any case); declared as the parameter's enum."""
 CHUNK = 1024 * 1024
 """Bytes of a rendered export read and sent at a time."""
 _RENDERING = threading.Lock()  # one render per snapshot and format, even when asked at once
@@ -79,14 +71,13 @@ def _chunks(rendered: Rendered) -> Iterator[bytes]:
             yield chunk
 
 
-@router.get(
-    "/export",
-    response_class=Response,
-    responses={
-        **problems(400, 406, 422),
-        200: {"description": "the whole graph as RDF", "content": _RDF_CONTENT},
-    },
-)
+_EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **problems(400, 406, 422),
+    200: {"description": "the whole graph as RDF", "content": RDF_CONTENT},
+}
+
+
+@router.get("/export", response_class=Response, responses=_EXPORT_RESPONSES)
 def export(
     request: Request,
     context: AppContext = Depends(get_context),
@@ -104,15 +95,31 @@ def export(
     ] = None,
 ) -> Response:
     """The whole graph as RDF (SKOS, cited statements, sources with their texts)."""
-    if format is not None:
-        fmt = rdf_format(format)
-        if fmt is None:
-            raise InvalidQuery(f"Unknown format {format!r}; formats are {', '.join(FORMATS)}.")
-    else:
-        media = choose(request.headers.get("accept"), RDF_TYPES)
-        if media is None:
-            raise NotAcceptable(RDF_TYPES)
-        fmt = FORMATS_BY_MEDIA_TYPE[media]
+    fmt = negotiate(request, format, json=False)
+    assert fmt is not None  # json=False: always an RDF format
+    return _send(context, graph, settings, fmt)
+
+
+@router.get("/export.{suffix}", response_class=Response, responses=_EXPORT_RESPONSES)
+def export_file(
+    suffix: Annotated[
+        str, Path(max_length=20, description="ttl, jsonld, nt or rdf (or a format's alias)")
+    ],
+    context: AppContext = Depends(get_context),
+    graph: KnowledgeGraph = Depends(get_graph),
+    settings: ServerSettings = Depends(get_settings),
+) -> Response:
+    """The whole graph as RDF in the format its file suffix names (a download link)."""
+    fmt = SUFFIXES.get(suffix.lower())
+    if fmt is None:
+        raise InvalidQuery(f"Unknown suffix {suffix!r}; suffixes are {', '.join(SUFFIXES)}.")
+    return _send(context, graph, settings, fmt)
+
+
+def _send(
+    context: AppContext, graph: KnowledgeGraph, settings: ServerSettings, fmt: RdfFormat
+) -> Response:
+    """The export in ``fmt``, rendered once per snapshot and format, streamed."""
     store = context.cache
     key = f"export:{fmt.name}"
     with _RENDERING:

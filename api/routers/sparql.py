@@ -15,7 +15,7 @@ from api.routers import problems
 from api.settings import ServerSettings
 from kg.errors import InvalidQuery, QueryRejected
 from kg.graph import KnowledgeGraph
-from kg.rdf import export
+from kg.rdf import FORMATS, export, rdf_format
 from kg.sparql import GRAPH_TYPES, MAX_QUERY_CHARS, RESULT_TYPES, SparqlEngine
 
 router = APIRouter(prefix="/v1", tags=["sparql"])
@@ -81,14 +81,42 @@ def _engine(request: Request, graph: KnowledgeGraph, settings: ServerSettings) -
     )
 
 
+RESULT_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+"""The names ``format`` takes for SELECT and ASK results; an RDF format's name (see
+:data:`kg.rdf.FORMATS`) chooses how CONSTRUCT and DESCRIBE graphs are written."""
+
+
+def _accept(request: Request, format: str | None) -> str | None:
+    """The Accept header to negotiate with: ``format`` (a results or RDF format name),
+    preferred to the rest, when given; else the request's own."""
+    if format is None:
+        return request.headers.get("accept")
+    name = format.strip().lower()
+    rdf = rdf_format(name)
+    media = RESULT_FORMATS.get(name) or (rdf.media_type if rdf else None)
+    if media is None:
+        names = [*RESULT_FORMATS, *FORMATS]
+        raise InvalidQuery(f"Unknown format {format!r}; formats are {', '.join(names)}.")
+    return f"{media}, */*;q=0.1"  # the other kind of answer in its default format
+
+
 async def _answer(
-    request: Request, text: str | None, graph: KnowledgeGraph, settings: ServerSettings
+    request: Request,
+    text: str | None,
+    graph: KnowledgeGraph,
+    settings: ServerSettings,
+    format: str | None = None,
 ) -> Response:
     if text is None:
         raise InvalidQuery(
             "Give the query in the `query` parameter, or POST it as application/sparql-query."
         )
-    accept = request.headers.get("accept")
+    accept = _accept(request, format)
     results, graphs = choose(accept, RESULT_OFFER), choose(accept, GRAPH_OFFER)
     if results is None and graphs is None:
         raise NotAcceptable(RESULT_OFFER + GRAPH_OFFER)
@@ -127,12 +155,20 @@ async def sparql_get(
             json_schema_extra=QUERY_BOUNDS,
         ),
     ] = None,
+    format: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="json, xml, csv or tsv for results; turtle, jsonld, ntriples "
+            "or rdfxml for graphs; without it the Accept header decides",
+        ),
+    ] = None,
     graph: KnowledgeGraph = Depends(get_graph),
     settings: ServerSettings = Depends(get_settings),
 ) -> Response:
     """Query the graph with SPARQL 1.1 (read-only; no SERVICE, FROM or updates)."""
     _refuse_dataset_and_updates(parse_qs(request.url.query))
-    return await _answer(request, query, graph, settings)
+    return await _answer(request, query, graph, settings, format)
 
 
 @router.post(
@@ -179,6 +215,12 @@ async def sparql_post(
     if media == "application/x-www-form-urlencoded":
         fields = parse_qs(text, keep_blank_values=True)
         _refuse_dataset_and_updates(fields)
-        queries = fields.get("query")
-        return await _answer(request, queries[0] if queries else None, graph, settings)
+        queries, formats = fields.get("query"), fields.get("format")
+        return await _answer(
+            request,
+            queries[0] if queries else None,
+            graph,
+            settings,
+            formats[0] if formats else None,
+        )
     raise UnsupportedMediaType(["application/sparql-query", "application/x-www-form-urlencoded"])
