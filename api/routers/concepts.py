@@ -30,6 +30,7 @@ from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS, RELATION_TYPES
 from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, concept_description, serialize
+from kg.search import unresolved
 
 router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
 ConceptId = Annotated[str, Path(min_length=1, max_length=200, description="concept id")]
@@ -105,6 +106,8 @@ def get_concept(
             return RedirectResponse(
                 urls.concept(named.id), status_code=307, headers={"Vary": "Accept"}
             )
+        # the candidates `kg show` offers: several a prefix fits alike, or the nearest
+        raise unresolved(graph, id)
     concept = graph.concept(id)
     offered = ["application/json", *(f.media_type for f in FORMATS.values())]
     media = choose(request.headers.get("accept"), offered)

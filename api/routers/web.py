@@ -47,7 +47,7 @@ from kg.explain import (
 from kg.graph import KnowledgeGraph
 from kg.ontology import KINDS
 from kg.paths import relate
-from kg.search import search
+from kg.search import search, unresolved
 from kg.svg import KIND_COLOURS, concept_svg, relate_svg
 
 
@@ -164,7 +164,9 @@ def concept_page(
     found = graph.lookup(id)  # a label or alias too, redirected as the API redirects it
     if found is not None and found.id != id:
         return RedirectResponse(urls.concept_page(found.id), status_code=307)
-    concept = graph.concept(id)  # else the error page, with suggestions
+    if found is None:
+        raise unresolved(graph, id)  # the error page, with the candidates `kg show` offers
+    concept = found
     notes = Footnotes(graph)
     definition = inline(defined(concept, notes))
     relations = []
