@@ -34,6 +34,7 @@ from api.routers import html_errors, merged, problems
 from api.settings import ServerSettings
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
+from kg.browse import Branch, letters, trail, tree
 from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -104,7 +105,45 @@ def home(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLRe
                     ],
                 }
             )
-    return page(request, "home.html", title="Glossary", groups=groups, stats=graph.stats())
+    index = [
+        {"letter": group.letter, "concepts": [_link(graph, cid) for cid in group.concepts]}
+        for group in letters(graph)
+    ]
+    return page(
+        request,
+        "home.html",
+        title="Glossary",
+        groups=groups,
+        letters=index,
+        stats=graph.stats(),
+    )
+
+
+def _link(graph: KnowledgeGraph, cid: str) -> dict[str, str]:
+    c = graph.concepts[cid]
+    return {"url": urls.concept_page(cid), "label": c.label, "kind": _kind_title(c.kind)}
+
+
+def _branch(graph: KnowledgeGraph, b: Branch) -> dict[str, Any]:
+    return {
+        **_link(graph, b.concept),
+        "how": {"is_a": "kind of", "part_of": "part of"}.get(b.type or "", b.type),
+        "children": [_branch(graph, child) for child in b.children],
+    }
+
+
+@router.get("/hierarchy", response_class=HTMLResponse, tags=["web pages"])
+def hierarchy_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
+    """Every concept in the tree of broader and narrower ones (is_a and part_of), each
+    branch one that opens and closes without JavaScript."""
+    t = tree(graph)
+    return page(
+        request,
+        "hierarchy.html",
+        title="Hierarchy",
+        roots=[_branch(graph, b) for b in t.roots],
+        outside=[_link(graph, cid) for cid in t.outside],
+    )
 
 
 @router.get(
@@ -194,6 +233,15 @@ def concept_page(
         depth=depth,
         iri=settings.concept_iri(concept.id),
         notes=footnotes(notes),
+        trail=[_link(graph, cid) for cid in trail(graph, concept.id)],
+        broader=[_link(graph, r.target) for r in graph.broader(concept.id)],
+        narrower=[
+            _link(graph, cid)
+            for cid in sorted(
+                {r.source for r in graph.narrower(concept.id)},
+                key=lambda cid: graph.concepts[cid].label.lower(),
+            )
+        ],
     )
 
 
