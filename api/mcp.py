@@ -58,12 +58,11 @@ from api.schemas import (
     SearchResults,
     SourceOut,
     concept_detail,
-    numbered,
     relate_out,
     source_out,
 )
 from api.settings import ServerSettings
-from kg.annotate import annotate
+from kg.annotate import FIRST_ONLY, annotate
 from kg.ask import MAX_QUESTION, ask
 from kg.context import DEFAULT_BUDGET, MAX_BUDGET, MIN_BUDGET, GroundedContext, build_context
 from kg.describe import Mode
@@ -304,17 +303,7 @@ class Glossary:
         footnotes [^n], with the citations. A question that names something the graph
         does not hold gets intent 'unknown', the phrases it could not place (missing)
         and questions it can answer instead."""
-        a = ask(self.graph(), question)
-        return AskOut(
-            question=a.question,
-            intent=a.intent,
-            verdict=a.verdict,
-            concepts=a.concepts,
-            answer=a.answer,
-            citations=numbered(a.notes),
-            suggestions=a.suggestions,
-            missing=a.missing,
-        )
+        return AskOut.model_validate(ask(self.graph(), question).record())
 
     @_answers
     def get_context(self, question: Question, budget: Budget = DEFAULT_BUDGET) -> GroundedContext:
@@ -327,7 +316,7 @@ class Glossary:
         return build_context(self.graph(), question, budget=budget)
 
     @_answers
-    def annotate_text(self, text: Text, first_only: FirstOnly = True) -> AnnotateOut:
+    def annotate_text(self, text: Text, first_only: FirstOnly = FIRST_ONLY) -> AnnotateOut:
         """Find the glossary's terms in a text (whole words, any case, plurals and British
         spellings too, the longest match where names overlap): each with its character
         offsets in the text as given, the words matched, and the concept they name."""

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from kg.annotate import FIRST_ONLY
 from kg.ask import Intent
 from kg.describe import Field as EvidenceField
 from kg.explain import Footnotes, sentence, shared_how
@@ -295,7 +296,9 @@ class AnnotateIn(BaseModel):
         strict=True,
     )
     first_only: bool = Field(
-        default=True, strict=True, description="mark each concept once, at its first occurrence"
+        default=FIRST_ONLY,
+        strict=True,
+        description="mark each concept once, at its first occurrence",
     )
 
 
@@ -331,6 +334,10 @@ class AskOut(BaseModel):
     concepts: list[str] = Field(
         description="ids of the concepts the answer is about; for "
         "which, the subject, then the option chosen"
+    )
+    concept_refs: list[ConceptRef] = Field(
+        description="the same concepts as `concepts`, in the same order, as {id, label, kind} "
+        "like every other route's concepts"
     )
     answer: str = Field(description="markdown; claims carry [^n] footnotes")
     citations: list[NumberedCitation]

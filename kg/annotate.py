@@ -34,6 +34,11 @@ import ahocorasick
 from kg.graph import KnowledgeGraph
 from kg.ids import americanize, british_forms, plural_forms
 
+FIRST_ONLY = True
+"""Whether a front end (``kg annotate``, ``POST /v1/annotate``, the MCP tool) marks each
+concept once by default: a glossary links a term where a reader first meets it, and
+marking every repetition clutters the text."""
+
 # Length-preserving folds, so that an offset in the folded text is one in the original.
 _FOLD = {
     "\u2019": "'",

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
@@ -207,6 +207,35 @@ class Answer:
     verdict: Verdict | None = None
     """For a yes/no question: yes, no, partly, not_necessarily, possibly or unknown, as the
     first sentence of the answer says it."""
+
+    def record(self) -> dict[str, Any]:
+        """The answer as JSON: what ``/v1/ask`` answers and ``kg ask --json`` prints, the
+        concepts both as ids and as references, the footnotes with their passages."""
+        graph = self.notes.graph
+        return {
+            "question": self.question,
+            "intent": self.intent,
+            "verdict": self.verdict,
+            "concepts": list(self.concepts),
+            "concept_refs": [
+                {"id": c.id, "label": c.label, "kind": c.kind}
+                for c in (graph.concepts[cid] for cid in self.concepts)
+            ],
+            "answer": self.answer,
+            "citations": [
+                {
+                    "n": item.n,
+                    "title": item.title,
+                    "source": item.citation.source,
+                    "quote": item.citation.quote,
+                    "start": item.citation.start,
+                    "end": item.citation.end,
+                }
+                for item in self.notes.items
+            ],
+            "suggestions": list(self.suggestions),
+            "missing": list(self.missing),
+        }
 
 
 @dataclass

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, cast
 
-from kg.annotate import annotate
+from kg.annotate import FIRST_ONLY, annotate
 from kg.ask import ask
 from kg.coverage import EXEMPT_FILE, coverage, load_exemptions, report_lines
 from kg.curate import SCOPES, Curator, open_store
@@ -135,21 +135,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     graph = _graph(args)
     answer = ask(graph, " ".join(args.question))
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "question": answer.question,
-                    "intent": answer.intent,
-                    "verdict": answer.verdict,
-                    "concepts": answer.concepts,
-                    "answer": answer.answer,
-                    "suggestions": answer.suggestions,
-                    "missing": answer.missing,
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        print(json.dumps(answer.record(), indent=2, ensure_ascii=False))
     else:
         print(f"[{answer.intent}: {', '.join(answer.concepts) or 'no concept'}]")
         print()
@@ -450,7 +436,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("annotate", "List the glossary terms in a text (start, end, id, words).")
     sp.add_argument("file", nargs="?", help="text file (default: standard input)")
-    sp.add_argument("--first-only", action="store_true", help="each concept once")
+    sp.add_argument(
+        "--first-only",
+        action=argparse.BooleanOptionalAction,
+        default=FIRST_ONLY,
+        help="each concept once, where it first occurs (the default, as over HTTP); "
+        "--no-first-only marks every occurrence",
+    )
     sp.set_defaults(func=cmd_annotate)
 
     sp = add("export", "Write the graph as RDF (Turtle, JSON-LD, N-Triples, RDF/XML).")

@@ -522,12 +522,27 @@ def resolve(graph: KnowledgeGraph, term: str, param: str | None = None) -> Conce
     prefix = [h for h in hits if h.match == "prefix"]
     if len(prefix) == 1:
         return graph.concepts[prefix[0].id]
-    if len(prefix) > 1:
-        raise AmbiguousTerm(term, [h.id for h in prefix], param)
     fuzzy = [h for h in hits if h.match == "fuzzy"]
-    if fuzzy and fuzzy[0].score >= 0.5 * RESOLVE_CUTOFF / 100 - 0.0001:
+    if not prefix and fuzzy and fuzzy[0].score >= 0.5 * RESOLVE_CUTOFF / 100 - 0.0001:
         runner_up = fuzzy[1].score if len(fuzzy) > 1 else 0.0
         if fuzzy[0].score - runner_up >= 0.01:
             return graph.concepts[fuzzy[0].id]
-    suggestions = [h.id for h in hits] or graph.suggest(term)
-    raise ConceptNotFound(term, suggestions, param)
+    raise _unresolved(graph, term, hits, param)
+
+
+def unresolved(
+    graph: KnowledgeGraph, term: str, param: str | None = None
+) -> AmbiguousTerm | ConceptNotFound:
+    """The error for ``term`` when it is not a concept's id, label or alias: the
+    candidates :func:`resolve` would list (several concepts a prefix fits equally, else
+    the nearest names), so that every front end that refuses a term offers the same ones."""
+    return _unresolved(graph, term, search(graph, term, limit=5), param)
+
+
+def _unresolved(
+    graph: KnowledgeGraph, term: str, hits: list[SearchHit], param: str | None
+) -> AmbiguousTerm | ConceptNotFound:
+    prefix = [h.id for h in hits if h.match == "prefix"]
+    if len(prefix) > 1:
+        return AmbiguousTerm(term, prefix, param)
+    return ConceptNotFound(term, [h.id for h in hits] or graph.suggest(term), param)

@@ -29,6 +29,7 @@ from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS, RELATION_TYPES
 from kg.rdf import concept_description
+from kg.search import unresolved
 
 router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
 ConceptId = Annotated[str, Path(min_length=1, max_length=200, description="concept id")]
@@ -103,6 +104,8 @@ def get_concept(
             return RedirectResponse(
                 urls.concept(named.id) + query, status_code=307, headers={"Vary": "Accept"}
             )
+        # the candidates `kg show` offers: several a prefix fits alike, or the nearest
+        raise unresolved(graph, id)
     concept = graph.concept(id)
     base = settings.base_iri
     rdf = rdf_answer(

@@ -17,7 +17,6 @@ from api.schemas import (
     Glossary,
     GlossaryEntry,
     GlossaryOmission,
-    numbered,
 )
 from api.settings import ServerSettings
 from kg.annotate import annotate as run_annotate
@@ -57,17 +56,7 @@ def ask(
     ),
 ) -> AskOut:
     """Answer a question from the graph alone, every claim with a cited quote."""
-    a = run_ask(graph, q)
-    return AskOut(
-        question=a.question,
-        intent=a.intent,
-        verdict=a.verdict,
-        concepts=a.concepts,
-        answer=a.answer,
-        citations=numbered(a.notes),
-        suggestions=a.suggestions,
-        missing=a.missing,
-    )
+    return AskOut.model_validate(run_ask(graph, q).record())
 
 
 @router.get("/questions/glossary", response_model=Glossary)

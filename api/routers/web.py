@@ -34,6 +34,7 @@ from api.routers import html_errors, merged, problems
 from api.settings import ServerSettings
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
+from kg.browse import Branch, letters, trail, tree
 from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -47,7 +48,7 @@ from kg.explain import (
 from kg.graph import KnowledgeGraph
 from kg.ontology import KINDS
 from kg.paths import relate
-from kg.search import search
+from kg.search import search, unresolved
 from kg.svg import KIND_COLOURS, concept_svg, relate_svg
 
 
@@ -104,7 +105,45 @@ def home(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLRe
                     ],
                 }
             )
-    return page(request, "home.html", title="Glossary", groups=groups, stats=graph.stats())
+    index = [
+        {"letter": group.letter, "concepts": [_link(graph, cid) for cid in group.concepts]}
+        for group in letters(graph)
+    ]
+    return page(
+        request,
+        "home.html",
+        title="Glossary",
+        groups=groups,
+        letters=index,
+        stats=graph.stats(),
+    )
+
+
+def _link(graph: KnowledgeGraph, cid: str) -> dict[str, str]:
+    c = graph.concepts[cid]
+    return {"url": urls.concept_page(cid), "label": c.label, "kind": _kind_title(c.kind)}
+
+
+def _branch(graph: KnowledgeGraph, b: Branch) -> dict[str, Any]:
+    return {
+        **_link(graph, b.concept),
+        "how": {"is_a": "kind of", "part_of": "part of"}.get(b.type or "", b.type),
+        "children": [_branch(graph, child) for child in b.children],
+    }
+
+
+@router.get("/hierarchy", response_class=HTMLResponse, tags=["web pages"])
+def hierarchy_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
+    """Every concept in the tree of broader and narrower ones (is_a and part_of), each
+    branch one that opens and closes without JavaScript."""
+    t = tree(graph)
+    return page(
+        request,
+        "hierarchy.html",
+        title="Hierarchy",
+        roots=[_branch(graph, b) for b in t.roots],
+        outside=[_link(graph, cid) for cid in t.outside],
+    )
 
 
 @router.get(
@@ -164,7 +203,9 @@ def concept_page(
     found = graph.lookup(id)  # a label or alias too, redirected as the API redirects it
     if found is not None and found.id != id:
         return RedirectResponse(urls.concept_page(found.id), status_code=307)
-    concept = graph.concept(id)  # else the error page, with suggestions
+    if found is None:
+        raise unresolved(graph, id)  # the error page, with the candidates `kg show` offers
+    concept = found
     notes = Footnotes(graph)
     definition = inline(defined(concept, notes))
     relations = []
@@ -192,6 +233,15 @@ def concept_page(
         depth=depth,
         iri=settings.concept_iri(concept.id),
         notes=footnotes(notes),
+        trail=[_link(graph, cid) for cid in trail(graph, concept.id)],
+        broader=[_link(graph, r.target) for r in graph.broader(concept.id)],
+        narrower=[
+            _link(graph, cid)
+            for cid in sorted(
+                {r.source for r in graph.narrower(concept.id)},
+                key=lambda cid: graph.concepts[cid].label.lower(),
+            )
+        ],
     )
 
 

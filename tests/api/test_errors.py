@@ -29,7 +29,6 @@ def test_unknown_concept(client: TestClient) -> None:
             {"id": "mesa-optimizer", "label": "mesa-optimizer", "kind": "optimizer"},
             {"id": "base-optimizer", "label": "base optimizer", "kind": "optimizer"},
             {"id": "optimizer", "label": "optimizer", "kind": "optimizer"},
-            {"id": "mesa-objective", "label": "mesa-objective", "kind": "objective"},
         ],
     }
 

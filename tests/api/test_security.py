@@ -191,6 +191,7 @@ def pages(graph: KnowledgeGraph) -> list[str]:
         "/search?q=align",
         "/search?q=zzzzzz",
         "/sources",
+        "/hierarchy",
         "/sources/no-such-source",
         "/concepts/no-such-thing",
         "/concepts/inner-alignment?depth=2",

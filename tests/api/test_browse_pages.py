@@ -1,0 +1,81 @@
+"""Browsing the glossary: breadcrumbs, broader and narrower, the hierarchy page, A-Z."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from kg.browse import Branch, letters, trail, tree
+from kg.graph import KnowledgeGraph
+
+
+def _hrefs(html: str) -> list[str]:
+    return re.findall(r'href="(/concepts/[^"#?]+)"', html)
+
+
+def test_trail_runs_from_the_top_down_to_the_direct_broader_concept(
+    shipped: KnowledgeGraph,
+) -> None:
+    assert trail(shipped, "deceptive-alignment")[-1] in {
+        r.target for r in shipped.broader("deceptive-alignment")
+    }
+    top = trail(shipped, "inner-misalignment")
+    assert top and not shipped.broader(top[0])
+    assert trail(shipped, "optimizer") == []
+
+
+def test_the_tree_holds_every_concept_once_at_least(shipped: KnowledgeGraph) -> None:
+    t = tree(shipped)
+    seen: set[str] = set(t.outside)
+
+    def walk(branches: tuple[Branch, ...]) -> None:
+        for b in branches:
+            seen.add(b.concept)
+            walk(b.children)
+
+    walk(t.roots)
+    assert seen == set(shipped.concepts)
+    assert all(not shipped.broader(b.concept) for b in t.roots)
+
+
+def test_letters_index_every_concept_under_its_first_letter(shipped: KnowledgeGraph) -> None:
+    index = letters(shipped)
+    assert [g.letter for g in index] == sorted(g.letter for g in index)
+    assert sum(len(g.concepts) for g in index) == len(shipped.concepts)
+    for g in index:
+        assert all(shipped.concepts[c].label[0].upper() == g.letter for c in g.concepts)
+
+
+def test_a_concept_page_has_its_breadcrumb_and_narrower_concepts(live: TestClient) -> None:
+    html = live.get("/concepts/inner-misalignment").text
+    crumb = html.split('<nav class="breadcrumb"', 1)[1].split("</nav>", 1)[0]
+    assert _hrefs(crumb) == ["/concepts/misalignment"]
+    assert 'aria-current="page">inner misalignment<' in crumb
+    narrower = html.split('<ul class="narrower">', 1)[1].split("</ul>", 1)[0]
+    assert _hrefs(narrower) == ["/concepts/deceptive-alignment", "/concepts/goal-misgeneralization"]
+
+
+def test_the_hierarchy_page_is_a_tree_of_details(live: TestClient) -> None:
+    r = live.get("/hierarchy")
+    assert r.status_code == 200
+    html = r.text
+    assert "<script" not in html.split("</main>")[0]
+    assert html.count("<details") >= 10
+    # optimizer's branch lists its narrower concepts inside its <details>
+    branch = html.split('<a href="/concepts/optimizer">optimizer</a>', 1)[1].split("</details>")[0]
+    assert "/concepts/base-optimizer" in branch and "/concepts/hill-climbing" in branch
+    assert 'href="/concepts/evolution"' in html  # under hill climbing
+    assert "Outside the hierarchy" in html
+
+
+def test_home_has_a_letter_index_beside_the_kinds(live: TestClient) -> None:
+    html = live.get("/").text
+    nav = html.split('<nav class="letter-nav"', 1)[1].split("</nav>", 1)[0]
+    anchors = re.findall(r'href="#letter-([A-Z])"', nav)
+    assert anchors[:3] == ["A", "B", "C"]
+    for a in anchors:
+        assert f'id="letter-{a}"' in html
+    m_group = html.split('id="letter-M"', 1)[1].split("</section>", 1)[0]
+    assert "/concepts/mesa-optimizer" in m_group and "/concepts/optimizer" not in m_group
+    assert 'id="index"' in html  # the by-kind view stays
