@@ -21,7 +21,8 @@ from markupsafe import Markup
 from api import urls
 from api.deps import get_graph, get_settings
 from api.errors import PROBLEM_TYPES
-from api.pages import PageRoute, page
+from api.meta import defined_term, description, json_ld
+from api.pages import PageRoute, absolute, page
 from api.render import (
     footnotes,
     front_matter,
@@ -220,10 +221,17 @@ def concept_page(
             }
         )
     svg = Markup(concept_svg(graph, concept.id, depth=depth, href=urls.concept_page))
+    canonical = absolute(request, urls.concept_page(concept.id))
+    iri = settings.concept_iri(concept.id)
+    term = defined_term(concept, iri, canonical, absolute(request, urls.home()))
     return page(
         request,
         "concept.html",
         title=concept.label,
+        description=description(concept.definition),
+        canonical=canonical,
+        og_type="article",
+        json_ld=json_ld(term),
         concept=concept,
         kind=_kind_title(concept.kind),
         colour=KIND_COLOURS[concept.kind],
@@ -231,7 +239,7 @@ def concept_page(
         relations=relations,
         svg=svg,
         depth=depth,
-        iri=settings.concept_iri(concept.id),
+        iri=iri,
         notes=footnotes(notes),
         trail=[_link(graph, cid) for cid in trail(graph, concept.id)],
         broader=[_link(graph, r.target) for r in graph.broader(concept.id)],
