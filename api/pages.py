@@ -13,13 +13,27 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 from api import urls
+from api.meta import SITE_DESCRIPTION, SITE_NAME
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.globals["url"] = urls
+TEMPLATES.env.globals["site_name"] = SITE_NAME
+
+
+def absolute(request: Request, path: str) -> str:
+    """``path`` (one of :mod:`api.urls`) as an absolute URL of this server, as
+    ``request`` reached it."""
+    return str(request.base_url).rstrip("/") + path
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """The page of template ``name``, rendered with ``context``."""
+    """The page of template ``name``, rendered with ``context``. Its head describes it
+    (see ``base.html``): ``description`` (the site's, unless given), ``canonical`` (its
+    absolute URL: the request's, unless given) and ``og_type`` (``website``, unless
+    given)."""
+    context.setdefault("description", SITE_DESCRIPTION)
+    context.setdefault("canonical", str(request.url))
+    context.setdefault("og_type", "website")
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
 
 

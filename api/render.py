@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 
 import nh3
 import yaml
@@ -20,6 +20,9 @@ from kg.graph import KnowledgeGraph
 from kg.model import Concept
 
 _FOOTNOTE_REF = re.compile(r"\[\^(\d+)\](?!:)")
+WORD_JOINER = "\u2060"
+"""Before each footnote marker: no line may break there, so that a marker never starts a
+line of its own, away from the word it cites."""
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ORDERED = re.compile(r"^\d+\. ")
 
@@ -28,7 +31,7 @@ def _inline(text: str) -> str:
     html = escape(text, quote=False)
     html = _BOLD.sub(r"<strong>\1</strong>", html)
     return _FOOTNOTE_REF.sub(
-        r'<sup class="fn"><a href="#fn-\1" aria-label="source \1">'
+        WORD_JOINER + r'<sup class="fn"><a href="#fn-\1" aria-label="source \1">'
         r"[\1]</a></sup>",
         html,
     )
@@ -44,8 +47,8 @@ def markdown(text: str) -> Markup:
     ``[^n]`` footnote references. Footnote definitions are left out (see :func:`footnotes`).
 
     >>> str(markdown("**A** & b[^1].\\n\\n- one\\n- two\\n\\n[^1]: x"))
-    '<p><strong>A</strong> &amp; b<sup class="fn"><a href="#fn-1" aria-label="source 1">\
-[1]</a></sup>.</p>\\n<ul><li>one</li><li>two</li></ul>'
+    '<p><strong>A</strong> &amp; b\u2060<sup class="fn"><a href="#fn-1" \
+aria-label="source 1">[1]</a></sup>.</p>\\n<ul><li>one</li><li>two</li></ul>'
     """
     blocks: list[str] = []
     for block in re.split(r"\n\s*\n", text.strip()):
@@ -268,3 +271,46 @@ def _place_cuts(html: str, cuts: list[_Cut]) -> str:
         out.append(part[at:])
         out.append("</mark>" if mark is not None else "")
     return "".join(out).replace("<mark></mark>", "").replace('<mark class="asked"></mark>', "")
+
+
+_LINK_OPEN = re.compile(r"<a[\s>]")
+_LINK_CLOSE = re.compile(r"</a\s*>")
+
+
+def text_of(html: Markup) -> str:
+    """The text ``html`` shows: its text nodes, unescaped, one after another (the text
+    whose offsets :func:`linked_spans` takes)."""
+    return "".join(unescape(part) for part in _TAG.split(str(html)) if not part.startswith("<"))
+
+
+def linked_spans(html: Markup, links: list[tuple[int, int, str]]) -> Markup:
+    """``html`` with each span of its text (``start``, ``end``, ``url``; offsets in
+    :func:`text_of`) made a link to ``url``: a span within one text node outside any
+    link; others are left as they are."""
+    out: list[str] = []
+    in_link = 0
+    at = 0  # where the text node starts in text_of(html)
+    for part in _TAG.split(str(html)):
+        if part.startswith("<"):
+            in_link += 1 if _LINK_OPEN.match(part) else -1 if _LINK_CLOSE.match(part) else 0
+            out.append(part)
+            continue
+        text = unescape(part)
+        inside = sorted(
+            (s - at, e - at, url)
+            for s, e, url in links
+            if at <= s < e <= at + len(text) and not in_link
+        )
+        if not inside:
+            out.append(part)
+        else:
+            done = 0
+            for s, e, url in inside:
+                if s < done:
+                    continue  # overlaps the span linked before it
+                out.append(escape(text[done:s], quote=False))
+                out.append(f'<a href="{escape(url)}">{escape(text[s:e], quote=False)}</a>')
+                done = e
+            out.append(escape(text[done:], quote=False))
+        at += len(text)
+    return Markup("".join(out))

@@ -21,17 +21,21 @@ from markupsafe import Markup
 from api import urls
 from api.deps import get_graph, get_settings
 from api.errors import PROBLEM_TYPES
-from api.pages import PageRoute, page
+from api.meta import defined_term, description, json_ld
+from api.pages import PageRoute, absolute, page
 from api.render import (
     footnotes,
     front_matter,
     highlighted_source,
     inline,
     linked_sentence,
+    linked_spans,
     markdown,
+    text_of,
 )
 from api.routers import html_errors, merged, problems
 from api.settings import ServerSettings
+from kg.annotate import annotate
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
 from kg.browse import Branch, letters, trail, tree
@@ -47,7 +51,7 @@ from kg.explain import (
 )
 from kg.graph import KnowledgeGraph
 from kg.ontology import KINDS
-from kg.paths import relate
+from kg.paths import Relatedness, relate
 from kg.search import search, unresolved
 from kg.svg import KIND_COLOURS, concept_svg, relate_svg
 
@@ -60,6 +64,9 @@ def _redirect(status: int, what: str) -> dict[int | str, dict[str, Any]]:
         }
     }
 
+
+SEARCH_PAGE_HITS = 20
+"""The most concepts the search page lists."""
 
 router = APIRouter(include_in_schema=True, route_class=PageRoute)
 
@@ -160,7 +167,7 @@ def search_page(
 ) -> Response:
     """Search results; an exact match goes straight to its concept page."""
     q = q.strip()
-    hits = search(graph, q, limit=20) if q else []
+    hits = search(graph, q, limit=SEARCH_PAGE_HITS + 1) if q else []  # one more: are there more?
     if hits and hits[0].match in ("id", "label", "alias"):
         return RedirectResponse(urls.concept_page(hits[0].id), status_code=303)
     return page(
@@ -168,6 +175,7 @@ def search_page(
         "search.html",
         title="Search",
         query=q,
+        more=len(hits) > SEARCH_PAGE_HITS,
         hits=[
             {
                 "url": urls.concept_page(h.id),
@@ -176,7 +184,7 @@ def search_page(
                 "matched": h.matched if h.matched not in (h.label, h.id) else None,
                 "summary": _summary(graph.concepts[h.id].definition),
             }
-            for h in hits
+            for h in hits[:SEARCH_PAGE_HITS]
         ],
     )
 
@@ -220,10 +228,17 @@ def concept_page(
             }
         )
     svg = Markup(concept_svg(graph, concept.id, depth=depth, href=urls.concept_page))
+    canonical = absolute(request, urls.concept_page(concept.id))
+    iri = settings.concept_iri(concept.id)
+    term = defined_term(concept, iri, canonical, absolute(request, urls.home()))
     return page(
         request,
         "concept.html",
         title=concept.label,
+        description=description(concept.definition),
+        canonical=canonical,
+        og_type="article",
+        json_ld=json_ld(term),
         concept=concept,
         kind=_kind_title(concept.kind),
         colour=KIND_COLOURS[concept.kind],
@@ -231,7 +246,7 @@ def concept_page(
         relations=relations,
         svg=svg,
         depth=depth,
-        iri=settings.concept_iri(concept.id),
+        iri=iri,
         notes=footnotes(notes),
         trail=[_link(graph, cid) for cid in trail(graph, concept.id)],
         broader=[_link(graph, r.target) for r in graph.broader(concept.id)],
@@ -271,22 +286,39 @@ def relate_page(
         status = 400 if isinstance(exc, InvalidQuery) else 404
         return page(request, "relate.html", status, **context)
     answer, notes = relate_answer(graph, r)
-    drawn = replace(r, paths=tuple(shown_paths(r)))  # the picture shows what the text tells
-    ids = [r.x.id, *(s.to_id for p in drawn.paths for s in p.steps), r.y.id]
-    context["drawn"] = [
-        {"id": i, "url": urls.concept_page(i), "label": graph.concepts[i].label}
-        for i in dict.fromkeys(ids)
-    ]
     context.update(
-        x_concept=r.x,
-        y_concept=r.y,
+        _diagram(graph, r),
         answer=markdown(answer),
         notes=footnotes(notes),
         heading=f"{capitalize(r.x.label)} and {r.y.label}",
-        svg=Markup(relate_svg(graph, drawn, href=urls.concept_page)),
     )
     context["title"] = f"{r.x.label} and {r.y.label}"
     return page(request, "relate.html", **context)
+
+
+def _diagram(graph: KnowledgeGraph, r: Relatedness) -> dict[str, Any]:
+    """What ``_diagram.html`` draws of how two concepts relate: the picture (the paths
+    the relate answer tells), the two concepts and every concept drawn, as links."""
+    drawn = replace(r, paths=tuple(shown_paths(r)))  # the picture shows what the text tells
+    ids = [r.x.id, *(s.to_id for p in drawn.paths for s in p.steps), r.y.id]
+    return {
+        "x_concept": r.x,
+        "y_concept": r.y,
+        "drawn": [
+            {"id": i, "url": urls.concept_page(i), "label": graph.concepts[i].label}
+            for i in dict.fromkeys(ids)
+        ],
+        "svg": Markup(relate_svg(graph, drawn, href=urls.concept_page)),
+    }
+
+
+def _answer_diagram(graph: KnowledgeGraph, ids: list[str]) -> dict[str, Any]:
+    """The relate diagram of an answer about two concepts that the graph connects, else
+    nothing."""
+    if len(ids) != 2:
+        return {}
+    r = relate(graph, ids[0], ids[1])  # two different concepts of the graph: relate raises nothing
+    return _diagram(graph, r) if r.direct or r.paths else {}
 
 
 @router.get("/ask", response_class=HTMLResponse, tags=["web pages"], responses=html_errors(422))
@@ -302,17 +334,36 @@ def ask_page(
     concepts = [{"url": urls.concept_page(i), "label": graph.concepts[i].label} for i in a.concepts]
     # the page lists the suggested questions as links below the answer
     text = _SUGGESTIONS.sub("", a.answer)
+    shown = markdown(text)
     return page(
         request,
         "ask.html",
+        **_answer_diagram(graph, a.concepts),
         title=a.question,
         q=a.question,
         a=a,
-        answer=markdown(text),
+        answer=linked_spans(shown, _named(graph, text_of(shown), a.missing)),
         notes=footnotes(a.notes),
         concepts=concepts,
         suggestions=a.suggestions,
     )
+
+
+def _named(graph: KnowledgeGraph, text: str, missing: list[str]) -> list[tuple[int, int, str]]:
+    """Where an answer's ``text`` first names each concept, with the concept page's URL:
+    the links of the ask page. A phrase of the question the graph has no entry for
+    (``missing``) names nothing, though words in it may name concepts ("alignment" in
+    "alignment tax")."""
+    unnamed = [
+        (found.start(), found.end())
+        for phrase in missing
+        for found in re.finditer(re.escape(phrase), text, re.I)
+    ]
+    first: dict[str, tuple[int, int, str]] = {}
+    for m in annotate(graph, text):  # every mention: the first may be in a missing phrase
+        if m.id not in first and not any(s < m.end and m.start < e for s, e in unnamed):
+            first[m.id] = (m.start, m.end, urls.concept_page(m.id))
+    return list(first.values())
 
 
 @router.get("/sources", response_class=HTMLResponse, tags=["web pages"])

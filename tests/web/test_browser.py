@@ -181,3 +181,36 @@ def test_redoc_renders_and_fetches_nothing_from_outside(
     # ReDoc's sidebar asks for its maker's logo from a CDN; the policy refuses it, and
     # that is the only thing it refuses
     assert all("img-src" in v and "cdn.redoc.ly" in v for v in violations), violations
+
+
+_MARKERS_APART = """() => [...document.querySelectorAll('sup.fn')].filter(sup => {
+  const before = sup.previousSibling;
+  let box;
+  if (before && before.nodeType === Node.TEXT_NODE) {
+    const text = before.textContent.replace(/\\u2060+$/, '');
+    if (!text.trim()) return false;
+    const range = document.createRange();
+    range.setStart(before, text.length - 1);
+    range.setEnd(before, text.length);
+    box = range.getBoundingClientRect();
+  } else if (before && before.nodeType === Node.ELEMENT_NODE) {
+    const rects = before.getClientRects();
+    box = rects[rects.length - 1];
+  } else return false;
+  const own = sup.getBoundingClientRect();
+  return !(own.top < box.bottom && own.bottom > box.top);  // not on the same line
+}).map(sup => sup.textContent)"""
+
+
+def test_footnote_markers_stay_on_their_words_line_on_a_phone(
+    page: Any, live_server: str, shots: Path
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 900})
+    for name, path in [
+        ("ask-390", "/ask?q=What+is+the+difference+between+inner+and+outer+alignment"),
+        ("concept-390", "/concepts/inner-alignment"),
+    ]:
+        page.goto(live_server + path)
+        assert page.locator("sup.fn").count() > 5
+        assert page.evaluate(_MARKERS_APART) == [], path
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
