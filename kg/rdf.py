@@ -27,6 +27,7 @@ the graph's own, which hangs from the base IRI (``Namespaces(base).ontology``).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 import os
@@ -36,10 +37,12 @@ from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
 from typing import IO, Any, cast
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 import rdflib
 
+from kg import dataset
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
@@ -132,6 +135,7 @@ class _Owl(Vocabulary):
     DatatypeProperty: ox.NamedNode
     SymmetricProperty: ox.NamedNode
     inverseOf: ox.NamedNode
+    versionInfo: ox.NamedNode
 
 
 class _Xsd(Vocabulary):
@@ -165,6 +169,16 @@ class _Dcterms(Vocabulary):
     type: ox.NamedNode
     creator: ox.NamedNode
     date: ox.NamedNode
+    description: ox.NamedNode
+    publisher: ox.NamedNode
+    license: ox.NamedNode
+    rights: ox.NamedNode
+    modified: ox.NamedNode
+    hasVersion: ox.NamedNode
+    isPartOf: ox.NamedNode
+    format: ox.NamedNode
+    conformsTo: ox.NamedNode
+    Agent: ox.NamedNode
 
 
 class _Prov(Vocabulary):
@@ -182,6 +196,36 @@ class _Oa(Vocabulary):
     TextPositionSelector: ox.NamedNode
     start: ox.NamedNode
     end: ox.NamedNode
+
+
+class _Void(Vocabulary):
+    Dataset: ox.NamedNode
+    inDataset: ox.NamedNode
+    triples: ox.NamedNode
+    entities: ox.NamedNode
+    uriSpace: ox.NamedNode
+    sparqlEndpoint: ox.NamedNode
+    dataDump: ox.NamedNode
+    vocabulary: ox.NamedNode
+    rootResource: ox.NamedNode
+
+
+class _Dcat(Vocabulary):
+    Dataset: ox.NamedNode
+    Distribution: ox.NamedNode
+    DataService: ox.NamedNode
+    distribution: ox.NamedNode
+    downloadURL: ox.NamedNode
+    accessURL: ox.NamedNode
+    mediaType: ox.NamedNode
+    accessService: ox.NamedNode
+    endpointURL: ox.NamedNode
+    servesDataset: ox.NamedNode
+
+
+class _Foaf(Vocabulary):
+    Agent: ox.NamedNode
+    name: ox.NamedNode
 
 
 class _Schema(Vocabulary):
@@ -202,6 +246,11 @@ DCT = _Dcterms("http://purl.org/dc/terms/")
 PROV = _Prov("http://www.w3.org/ns/prov#")
 OA = _Oa("http://www.w3.org/ns/oa#")
 SCHEMA = _Schema("https://schema.org/")
+VOID = _Void("http://rdfs.org/ns/void#")
+DCAT = _Dcat("http://www.w3.org/ns/dcat#")
+FOAF = _Foaf("http://xmlns.com/foaf/0.1/")
+MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+"""What the IANA's IRI of a media type starts with (``dcat:mediaType``'s range)."""
 
 
 def _camel(name: str, upper: bool = False) -> str:
@@ -298,6 +347,16 @@ class Namespaces:
         """What every source's IRI starts with."""
         return f"{self.base}source/"
 
+    @property
+    def dataset(self) -> str:
+        """The dataset the scheme is part of (VoID and DCAT); its parts are fragments."""
+        return f"{self.base}dataset"
+
+    def service(self, path: str) -> str:
+        """The URL of one of the service's own paths (``/v1/sparql``): the service answers
+        at the root of the base IRI's origin."""
+        return urljoin(self.base, path)
+
     def concept(self, cid: str) -> str:
         return f"{self.concepts}{cid}"
 
@@ -320,6 +379,9 @@ class Namespaces:
             "prov": PROV.iri,
             "oa": OA.iri,
             "schema": SCHEMA.iri,
+            "void": VOID.iri,
+            "dcat": DCAT.iri,
+            "foaf": FOAF.iri,
             "rdf": RDF.iri,
             "rdfs": RDFS.iri,
             "owl": OWL.iri,
@@ -447,11 +509,15 @@ class _Triples:
         self.sources = _Nodes(self.ns.sources)
         self.texts: dict[str, str] = {}
         self.numbers = _Integers()  # positions of citations: a handful of values
+        self.linked: set[tuple[str, str, bool]] = set()
+        """The SKOS links written so far (subject, object, broader): two relations
+        between the same concepts imply the same link, written once."""
 
     def header(self) -> list[ox.Triple]:
         return [
             ox.Triple(self.scheme, RDF.type, SKOS.ConceptScheme),
-            ox.Triple(self.scheme, DCT.title, _text("AI-alignment glossary", True)),
+            ox.Triple(self.scheme, DCT.title, _text(dataset.TITLE, True)),
+            ox.Triple(self.scheme, VOID.inDataset, ox.NamedNode(self.ns.dataset)),
         ]
 
     def _list(
@@ -608,12 +674,19 @@ class _Triples:
         t, kgo = ox.Triple, self.kgo
         s, o = self.concepts[rel.source], self.concepts[rel.target]
         prop = kgo.property_of_type[rel.type]
+        broader = rel.type in HIERARCHICAL_TYPES
+        first, second = (rel.source, rel.target) if broader else sorted((rel.source, rel.target))
+        link = (first, second, broader)
         if rel.negated:
             out = []  # the statement below records the denial; nothing asserts the triple
-        elif rel.type in HIERARCHICAL_TYPES:
+        elif link in self.linked:
+            out = [t(s, prop, o)]
+        elif broader:
             out = [t(s, prop, o), t(s, SKOS.broader, o), t(o, SKOS.narrower, s)]
         else:
             out = [t(s, prop, o), t(s, SKOS.related, o), t(o, SKOS.related, s)]
+        if not rel.negated:
+            self.linked.add(link)
         iri = self.ns.relation(rel)
         st = ox.NamedNode(iri)
         out += (
@@ -631,8 +704,8 @@ class _Triples:
         return out
 
 
-def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
-    """Every triple of the export of ``graph`` with IRIs under ``base``."""
+def _content(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
+    """Every triple of the export of ``graph`` but the dataset's description."""
     b = _Triples(graph, base)
     has_broader = {
         r.source for r in graph.relations if r.type in HIERARCHICAL_TYPES and not r.negated
@@ -644,6 +717,73 @@ def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
         chain.from_iterable(b.concept(c, c.id not in has_broader) for c in graph.concepts.values()),
         chain.from_iterable(map(b.relation, graph.relations, count())),
     )
+
+
+def graph_triples(
+    graph: KnowledgeGraph, base: str, modified: dt.date | None = None
+) -> Iterator[ox.Triple]:
+    """Every triple of the export of ``graph`` with IRIs under ``base``, the dataset's
+    description (:func:`dataset_triples`, modified on ``modified``) last."""
+    return chain(_content(graph, base), dataset_triples(graph, base, modified))
+
+
+def dataset_triples(
+    graph: KnowledgeGraph, base: str, modified: dt.date | None = None
+) -> list[ox.Triple]:
+    """The VoID and DCAT description of the export of ``graph`` (facts from
+    :mod:`kg.dataset`): title, publisher, licence, rights, version, ``modified`` (when
+    known), the counts of triples (the whole export's, this description's included) and
+    of concepts, the SPARQL endpoint and a download per format.
+
+    Counting walks the export's triples once (every one is written once: see
+    ``_Triples.linked``), without serialising them.
+    """
+    t, ns = ox.Triple, Namespaces(base)
+    d, a = ox.NamedNode(ns.dataset), RDF.type
+    publisher = ox.NamedNode(f"{ns.dataset}#publisher")
+    service = ox.NamedNode(f"{ns.dataset}#sparql")
+    endpoint = ox.NamedNode(ns.service(dataset.SPARQL_PATH))
+    out = [
+        t(d, a, VOID.Dataset),
+        t(d, a, DCAT.Dataset),
+        t(d, DCT.title, _text(dataset.TITLE, True)),
+        t(d, DCT.description, _text(dataset.DESCRIPTION, True)),
+        t(d, DCT.publisher, publisher),
+        t(publisher, a, FOAF.Agent),
+        t(publisher, a, DCT.Agent),
+        t(publisher, FOAF.name, ox.Literal(dataset.PUBLISHER)),
+        t(d, DCT.license, ox.NamedNode(dataset.LICENSE)),
+        t(d, DCT.rights, _text(dataset.RIGHTS, True)),
+        t(d, OWL.versionInfo, ox.Literal(dataset.version())),
+        t(d, VOID.rootResource, ox.NamedNode(ns.scheme)),
+        t(d, VOID.uriSpace, ox.Literal(ns.concepts)),
+        t(d, VOID.entities, ox.Literal(str(len(graph.concepts)), datatype=XSD.integer)),
+        t(d, VOID.vocabulary, ox.NamedNode(ns.vocab.rstrip("#"))),
+        t(d, VOID.vocabulary, ox.NamedNode(SKOS.iri.rstrip("#"))),
+        t(d, VOID.sparqlEndpoint, endpoint),
+        t(service, a, DCAT.DataService),
+        t(service, DCAT.endpointURL, endpoint),
+        t(service, DCAT.servesDataset, d),
+    ]
+    if modified is not None:
+        out.append(t(d, DCT.modified, ox.Literal(modified.isoformat(), datatype=XSD.date)))
+    for fmt in FORMATS.values():
+        dump = ox.NamedNode(ns.service(f"{dataset.EXPORT_PATH}.{fmt.extension}"))
+        dist = ox.NamedNode(f"{ns.dataset}#{fmt.name}")
+        out += (
+            t(d, VOID.dataDump, dump),
+            t(d, DCAT.distribution, dist),
+            t(dist, a, DCAT.Distribution),
+            t(dist, DCAT.downloadURL, dump),
+            t(dist, DCAT.accessURL, dump),
+            t(dist, DCAT.mediaType, ox.NamedNode(MEDIA_TYPES + fmt.media_type)),
+            t(dist, DCT.format, ox.Literal(fmt.media_type)),
+            t(dist, DCT.license, ox.NamedNode(dataset.LICENSE)),
+        )
+    content = sum(1 for _ in _content(graph, base))
+    total = content + len(out) + 1  # and the triple that states it
+    out.append(t(d, VOID.triples, ox.Literal(str(total), datatype=XSD.integer)))
+    return out
 
 
 def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
@@ -841,14 +981,16 @@ def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> 
         ox.serialize(triples, escaped, _OX[fmt], prefixes=prefixes)
 
 
-def export(graph: KnowledgeGraph, fmt: str, base: str) -> bytes:
-    """The whole graph in format ``fmt``."""
-    return serialize(graph_triples(graph, base), fmt, base)
+def export(graph: KnowledgeGraph, fmt: str, base: str, modified: dt.date | None = None) -> bytes:
+    """The whole graph in format ``fmt``, with the dataset's description."""
+    return serialize(graph_triples(graph, base, modified), fmt, base)
 
 
-def export_to(graph: KnowledgeGraph, fmt: str, base: str, output: Output) -> None:
+def export_to(
+    graph: KnowledgeGraph, fmt: str, base: str, output: Output, modified: dt.date | None = None
+) -> None:
     """Write the whole graph in format ``fmt`` to ``output`` without holding it in memory."""
-    write(graph_triples(graph, base), fmt, base, output)
+    write(graph_triples(graph, base, modified), fmt, base, output)
 
 
 # -- reading an export back
