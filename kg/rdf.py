@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import inspect
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -492,6 +494,21 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
         yield t(prop, RDFS.comment, _text(comment, True))
 
 
+def list_cell(subject: ox.NamedNode, prop: ox.NamedNode, index: int) -> ox.BlankNode:
+    """The blank node of cell ``index`` of the list ``subject prop ( ... )``: named by a
+    digest of the three, the same in every export, and unique within one (one list per
+    subject and property).
+
+    >>> s = ox.NamedNode("https://example.org/kg/concept/x")
+    >>> list_cell(s, SKOS.altLabel, 0) == list_cell(s, SKOS.altLabel, 0)
+    True
+    >>> list_cell(s, SKOS.altLabel, 0) == list_cell(s, SKOS.altLabel, 1)
+    False
+    """
+    digest = hashlib.sha256(f"{subject.value} {prop.value} {index}".encode()).hexdigest()
+    return ox.BlankNode(f"l{digest[:24]}")
+
+
 class _Triples:
     """The triples of one graph under one base IRI, a list per source, concept or relation.
 
@@ -523,11 +540,17 @@ class _Triples:
     def _list(
         self, out: list[ox.Triple], subject: ox.NamedNode, prop: ox.NamedNode, items: Iterable[str]
     ) -> None:
-        """``subject prop ( items... )`` as an rdf:List of plain literals, in order."""
+        """``subject prop ( items... )`` as an rdf:List of plain literals, in order.
+
+        Each cell's blank node is named after what it is, the list of ``prop`` of
+        ``subject`` and its place there (:func:`list_cell`), so that two exports of the
+        same data write the same names."""
         t = ox.Triple
         head: ox.NamedNode | ox.BlankNode = RDF.nil
-        for item in reversed(list(items)):
-            cell = ox.BlankNode()
+        cells = list(items)
+        for i in reversed(range(len(cells))):
+            item = cells[i]
+            cell = list_cell(subject, prop, i)
             out.append(t(cell, RDF.first, ox.Literal(item)))
             out.append(t(cell, RDF.rest, head))
             head = cell
@@ -857,7 +880,12 @@ _OX = {
 
 
 def json_ld_context(base: str) -> dict[str, Any]:
-    """The JSON-LD context published with the export."""
+    """The JSON-LD context published with the export.
+
+    Every term but ``aliases`` and ``describedAs`` (ordered lists, ``@list``) is a
+    ``@set``: its values are always an array, one value or several, so every node of a
+    kind has one shape (JSON-LD processors compacting with this context agree).
+    """
     ns = Namespaces(base)
     prefixes = ns.prefixes()
 
@@ -869,34 +897,158 @@ def json_ld_context(base: str) -> dict[str, Any]:
         )
         return f"{label}:{term.value[len(iri) :]}"
 
+    def lang(term: ox.NamedNode) -> dict[str, str]:
+        return {"@id": compact(term), "@language": LANG, "@container": "@set"}
+
+    def link(term: ox.NamedNode) -> dict[str, str]:
+        return {"@id": compact(term), "@type": "@id", "@container": "@set"}
+
+    def plain(term: ox.NamedNode) -> dict[str, str]:
+        return {"@id": compact(term), "@container": "@set"}
+
+    def typed(term: ox.NamedNode, datatype: ox.NamedNode) -> dict[str, str]:
+        return {"@id": compact(term), "@type": compact(datatype), "@container": "@set"}
+
+    kgo = ns.ontology
     ctx: dict[str, Any] = dict(prefixes)
     ctx.update(
         {
             "id": "@id",
-            "type": "@type",
-            "prefLabel": {"@id": compact(SKOS.prefLabel), "@language": LANG},
-            "altLabel": {"@id": compact(SKOS.altLabel), "@language": LANG, "@container": "@set"},
-            "definition": {"@id": compact(SKOS.definition), "@language": LANG},
-            "scopeNote": {
-                "@id": compact(SKOS.scopeNote),
-                "@language": LANG,
-                "@container": "@set",
-            },
-            "broader": {"@id": compact(SKOS.broader), "@type": "@id"},
-            "narrower": {"@id": compact(SKOS.narrower), "@type": "@id"},
-            "related": {"@id": compact(SKOS.related), "@type": "@id"},
-            "inScheme": {"@id": compact(SKOS.inScheme), "@type": "@id"},
-            "exact": compact(OA.exact),
-            "prefix": compact(OA.prefix),
-            "suffix": compact(OA.suffix),
-            "hasSource": {"@id": compact(OA.hasSource), "@type": "@id"},
-            "hasSelector": {"@id": compact(OA.hasSelector), "@type": "@id"},
-            "wasDerivedFrom": {"@id": compact(PROV.wasDerivedFrom), "@type": "@id"},
+            "type": {"@id": "@type", "@container": "@set"},
+            "prefLabel": lang(SKOS.prefLabel),
+            "altLabel": lang(SKOS.altLabel),
+            "definition": lang(SKOS.definition),
+            "scopeNote": lang(SKOS.scopeNote),
+            "broader": link(SKOS.broader),
+            "narrower": link(SKOS.narrower),
+            "related": link(SKOS.related),
+            "inScheme": link(SKOS.inScheme),
+            "topConceptOf": link(SKOS.topConceptOf),
+            "hasTopConcept": link(SKOS.hasTopConcept),
+            "identifier": plain(DCT.identifier),
+            "name": lang(SCHEMA.name),
+            "description": lang(SCHEMA.description),
+            "inDefinedTermSet": link(SCHEMA.inDefinedTermSet),
+            "aliases": {"@id": compact(kgo.aliases), "@container": "@list"},
+            "describedAs": {"@id": compact(kgo.describedAs), "@container": "@list"},
+            "article": plain(kgo.article),
+            "plural": typed(kgo.plural, XSD.boolean),
+            "exact": plain(OA.exact),
+            "prefix": plain(OA.prefix),
+            "suffix": plain(OA.suffix),
+            "hasSource": link(OA.hasSource),
+            "hasSelector": link(OA.hasSelector),
+            "wasDerivedFrom": link(PROV.wasDerivedFrom),
         }
     )
     for rtype, prop in ns.ontology.property_of_type.items():
-        ctx[type_property(rtype)] = {"@id": compact(prop), "@type": "@id"}
+        ctx[type_property(rtype)] = link(prop)
     return {"@context": ctx}
+
+
+_CONCEPT_TERMS = (
+    "type",
+    "prefLabel",
+    "altLabel",
+    "definition",
+    "scopeNote",
+    "inScheme",
+    "topConceptOf",
+    "broader",
+    "narrower",
+    "related",
+    "identifier",
+    "name",
+    "description",
+    "inDefinedTermSet",
+    "aliases",
+    "describedAs",
+    "article",
+    "plural",
+)
+"""The context's terms every concept of the JSON-LD has (an empty array without a
+value), with a term per relation type."""
+
+
+def _terms(context: dict[str, Any]) -> dict[str, tuple[str, dict[str, str]]]:
+    """The context's terms by the full IRI of their property: (term, definition)."""
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and ":" in v}
+    terms: dict[str, tuple[str, dict[str, str]]] = {}
+    for name, definition in context.items():
+        if isinstance(definition, dict) and not definition["@id"].startswith("@"):
+            prefix, _, local = definition["@id"].partition(":")
+            terms[prefixes[prefix] + local] = (name, definition)
+    return terms
+
+
+def _json_ld_nodes(triples: Iterable[ox.Triple], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The nodes of ``triples`` in the order their subjects first come, each with its
+    keys sorted and every value an array; rdf:List cells (the only blank nodes) inlined
+    where they are used. Every concept has every key a concept may have (an empty array
+    where it has no value), so that every concept has the same shape."""
+    prefixes = sorted(
+        ((iri, p) for p, iri in context.items() if isinstance(iri, str) and ":" in iri),
+        key=lambda ip: -len(ip[0]),
+    )
+    terms = _terms(context)
+
+    def compact(iri: str) -> str:
+        return next((f"{p}:{iri[len(ns) :]}" for ns, p in prefixes if iri.startswith(ns)), iri)
+
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    cells: dict[str, dict[str, Any]] = {}
+    for tr in triples:
+        s, p, o = tr.subject, tr.predicate, tr.object
+        if isinstance(s, ox.BlankNode):
+            cells.setdefault(s.value, {})[p.value] = o
+        elif isinstance(s, ox.NamedNode):
+            nodes.setdefault(s.value, {}).setdefault(p.value, []).append(o)
+
+    def items(head: Any) -> list[Any]:
+        out = []
+        while isinstance(head, ox.BlankNode):
+            cell = cells[head.value]
+            out.append(cell[RDF.first.value].value)
+            head = cell[RDF.rest.value]
+        return out
+
+    def value(o: Any, definition: dict[str, str] | None) -> Any:
+        coerced = definition or {}
+        if isinstance(o, ox.NamedNode):
+            return compact(o.value) if coerced.get("@type") == "@id" else {"@id": compact(o.value)}
+        if isinstance(o, ox.BlankNode):
+            return {"@list": items(o)}
+        if o.language:
+            if coerced.get("@language") == o.language:
+                return o.value
+            return {"@value": o.value, "@language": o.language}
+        datatype = compact(o.datatype.value)
+        if datatype == "xsd:string" and "@type" not in coerced:
+            return o.value
+        if coerced.get("@type") == datatype:
+            return o.value
+        return {"@value": o.value, "@type": datatype}
+
+    concept_keys = [*_CONCEPT_TERMS, *map(type_property, RELATION_TYPES)]
+    out = []
+    for subject, properties in nodes.items():
+        node: dict[str, Any] = {"id": compact(subject)}
+        types = [compact(t.value) for t in properties.pop(RDF.type.value, [])]
+        if types:
+            node["type"] = types
+        for iri, objects in properties.items():
+            name, definition = terms.get(iri, (compact(iri), {}))
+            if definition.get("@container") == "@list":
+                if len(objects) == 1 and isinstance(objects[0], ox.BlankNode | ox.NamedNode):
+                    node[name] = items(objects[0])  # rdf:nil: the empty list
+                    continue
+                name, definition = compact(iri), {}  # not one list: by IRI, as it is
+            node[name] = [value(o, definition) for o in objects]
+        if "skos:Concept" in types:
+            for name in concept_keys:
+                node.setdefault(name, [])
+        out.append({key: node[key] for key in sorted(node)})
+    return out
 
 
 Output = IO[bytes] | str | os.PathLike[str]
@@ -939,14 +1091,11 @@ def serialize(triples: Iterable[ox.Triple], fmt: str, base: str) -> bytes:
 
 
 def _json_ld(triples: Iterable[ox.Triple], base: str) -> bytes:
-    nt = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
-    assert nt is not None
-    graph = rdflib.Graph()
-    graph.parse(data=nt, format="nt")
+    """JSON-LD compacted with the published context, written the same way every time
+    (nodes in the order of the triples, keys sorted, every value an array)."""
     context = json_ld_context(base)["@context"]
-    return graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1).encode(
-        "utf-8"
-    )
+    document = {"@context": context, "@graph": _json_ld_nodes(triples, context)}
+    return json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8")
 
 
 def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> None:
