@@ -225,6 +225,18 @@ class _Dcat(Vocabulary):
     servesDataset: ox.NamedNode
 
 
+class _Sd(Vocabulary):
+    Service: ox.NamedNode
+    endpoint: ox.NamedNode
+    supportedLanguage: ox.NamedNode
+    SPARQL11Query: ox.NamedNode
+    resultFormat: ox.NamedNode
+    defaultDataset: ox.NamedNode
+    Dataset: ox.NamedNode
+    defaultGraph: ox.NamedNode
+    Graph: ox.NamedNode
+
+
 class _Foaf(Vocabulary):
     Agent: ox.NamedNode
     name: ox.NamedNode
@@ -251,6 +263,7 @@ SCHEMA = _Schema("https://schema.org/")
 VOID = _Void("http://rdfs.org/ns/void#")
 DCAT = _Dcat("http://www.w3.org/ns/dcat#")
 FOAF = _Foaf("http://xmlns.com/foaf/0.1/")
+SD = _Sd("http://www.w3.org/ns/sparql-service-description#")
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 """What the IANA's IRI of a media type starts with (``dcat:mediaType``'s range)."""
 
@@ -354,6 +367,11 @@ class Namespaces:
         """The dataset the scheme is part of (VoID and DCAT); its parts are fragments."""
         return f"{self.base}dataset"
 
+    @property
+    def sparql_service(self) -> str:
+        """The SPARQL service (``sd:Service``, ``dcat:DataService``) serving the dataset."""
+        return f"{self.dataset}#sparql"
+
     def service(self, path: str) -> str:
         """The URL of one of the service's own paths (``/v1/sparql``): the service answers
         at the root of the base IRI's origin."""
@@ -384,6 +402,7 @@ class Namespaces:
             "void": VOID.iri,
             "dcat": DCAT.iri,
             "foaf": FOAF.iri,
+            "sd": SD.iri,
             "rdf": RDF.iri,
             "rdfs": RDFS.iri,
             "owl": OWL.iri,
@@ -764,7 +783,7 @@ def dataset_triples(
     t, ns = ox.Triple, Namespaces(base)
     d, a = ox.NamedNode(ns.dataset), RDF.type
     publisher = ox.NamedNode(f"{ns.dataset}#publisher")
-    service = ox.NamedNode(f"{ns.dataset}#sparql")
+    service = ox.NamedNode(ns.sparql_service)
     endpoint = ox.NamedNode(ns.service(dataset.SPARQL_PATH))
     out = [
         t(d, a, VOID.Dataset),
