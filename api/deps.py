@@ -3,6 +3,7 @@ store and who may write to it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -13,6 +14,7 @@ from api.errors import Forbidden, NoStore, ReadOnly, Unauthorized, UnsupportedMe
 from api.headers import content_type, is_json
 from api.settings import ServerSettings
 from kg.curate import Curator
+from kg.dataset import modified_from_files, modified_from_revision
 from kg.graph import KnowledgeGraph
 
 
@@ -132,3 +134,17 @@ def json_only(request: Request) -> None:
 JsonOnly = Annotated[None, Depends(json_only)]
 """A route's body must be sent as JSON. Declared after the writer, so that a request
 without a token is a 401 whatever its body."""
+
+
+def data_modified(request: Request) -> dt.date | None:
+    """The day the data being served last changed: its store revision's, or the newest
+    data file's (once per snapshot). The dataset's description states it."""
+    context = context_of(request.app)
+
+    def find() -> dt.date | None:
+        if context.curator is not None:
+            revision = context.curator.store.revision(context.head)
+            return modified_from_revision(revision.at) if revision else None
+        return modified_from_files(context.settings.data_dir)
+
+    return cached(request, "modified", find)

@@ -47,6 +47,17 @@ FormatParam = Annotated[
 ]
 
 
+RdfFormatParam = Annotated[
+    str | None,
+    Query(
+        max_length=20,
+        description="turtle, jsonld, ntriples or rdfxml; without it the Accept header decides",
+        json_schema_extra={"enum": FORMAT_NAMES},
+    ),
+]
+"""``format`` where the answer is RDF only."""
+
+
 def split_suffix(name: str, known: Container[str]) -> tuple[str, RdfFormat | None]:
     """``name`` without a format suffix, and the format it names, when ``name`` is not
     itself ``known`` and its stem is; else ``name`` and None.

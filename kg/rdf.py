@@ -27,8 +27,11 @@ the graph's own, which hangs from the base IRI (``Namespaces(base).ontology``).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import hashlib
 import inspect
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -36,10 +39,12 @@ from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
 from typing import IO, Any, cast
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 import rdflib
 
+from kg import dataset
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
@@ -132,6 +137,7 @@ class _Owl(Vocabulary):
     DatatypeProperty: ox.NamedNode
     SymmetricProperty: ox.NamedNode
     inverseOf: ox.NamedNode
+    versionInfo: ox.NamedNode
 
 
 class _Xsd(Vocabulary):
@@ -165,6 +171,16 @@ class _Dcterms(Vocabulary):
     type: ox.NamedNode
     creator: ox.NamedNode
     date: ox.NamedNode
+    description: ox.NamedNode
+    publisher: ox.NamedNode
+    license: ox.NamedNode
+    rights: ox.NamedNode
+    modified: ox.NamedNode
+    hasVersion: ox.NamedNode
+    isPartOf: ox.NamedNode
+    format: ox.NamedNode
+    conformsTo: ox.NamedNode
+    Agent: ox.NamedNode
 
 
 class _Prov(Vocabulary):
@@ -182,6 +198,48 @@ class _Oa(Vocabulary):
     TextPositionSelector: ox.NamedNode
     start: ox.NamedNode
     end: ox.NamedNode
+
+
+class _Void(Vocabulary):
+    Dataset: ox.NamedNode
+    inDataset: ox.NamedNode
+    triples: ox.NamedNode
+    entities: ox.NamedNode
+    uriSpace: ox.NamedNode
+    sparqlEndpoint: ox.NamedNode
+    dataDump: ox.NamedNode
+    vocabulary: ox.NamedNode
+    rootResource: ox.NamedNode
+
+
+class _Dcat(Vocabulary):
+    Dataset: ox.NamedNode
+    Distribution: ox.NamedNode
+    DataService: ox.NamedNode
+    distribution: ox.NamedNode
+    downloadURL: ox.NamedNode
+    accessURL: ox.NamedNode
+    mediaType: ox.NamedNode
+    accessService: ox.NamedNode
+    endpointURL: ox.NamedNode
+    servesDataset: ox.NamedNode
+
+
+class _Sd(Vocabulary):
+    Service: ox.NamedNode
+    endpoint: ox.NamedNode
+    supportedLanguage: ox.NamedNode
+    SPARQL11Query: ox.NamedNode
+    resultFormat: ox.NamedNode
+    defaultDataset: ox.NamedNode
+    Dataset: ox.NamedNode
+    defaultGraph: ox.NamedNode
+    Graph: ox.NamedNode
+
+
+class _Foaf(Vocabulary):
+    Agent: ox.NamedNode
+    name: ox.NamedNode
 
 
 class _Schema(Vocabulary):
@@ -202,6 +260,12 @@ DCT = _Dcterms("http://purl.org/dc/terms/")
 PROV = _Prov("http://www.w3.org/ns/prov#")
 OA = _Oa("http://www.w3.org/ns/oa#")
 SCHEMA = _Schema("https://schema.org/")
+VOID = _Void("http://rdfs.org/ns/void#")
+DCAT = _Dcat("http://www.w3.org/ns/dcat#")
+FOAF = _Foaf("http://xmlns.com/foaf/0.1/")
+SD = _Sd("http://www.w3.org/ns/sparql-service-description#")
+MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+"""What the IANA's IRI of a media type starts with (``dcat:mediaType``'s range)."""
 
 
 def _camel(name: str, upper: bool = False) -> str:
@@ -298,6 +362,21 @@ class Namespaces:
         """What every source's IRI starts with."""
         return f"{self.base}source/"
 
+    @property
+    def dataset(self) -> str:
+        """The dataset the scheme is part of (VoID and DCAT); its parts are fragments."""
+        return f"{self.base}dataset"
+
+    @property
+    def sparql_service(self) -> str:
+        """The SPARQL service (``sd:Service``, ``dcat:DataService``) serving the dataset."""
+        return f"{self.dataset}#sparql"
+
+    def service(self, path: str) -> str:
+        """The URL of one of the service's own paths (``/v1/sparql``): the service answers
+        at the root of the base IRI's origin."""
+        return urljoin(self.base, path)
+
     def concept(self, cid: str) -> str:
         return f"{self.concepts}{cid}"
 
@@ -320,6 +399,10 @@ class Namespaces:
             "prov": PROV.iri,
             "oa": OA.iri,
             "schema": SCHEMA.iri,
+            "void": VOID.iri,
+            "dcat": DCAT.iri,
+            "foaf": FOAF.iri,
+            "sd": SD.iri,
             "rdf": RDF.iri,
             "rdfs": RDFS.iri,
             "owl": OWL.iri,
@@ -430,6 +513,21 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
         yield t(prop, RDFS.comment, _text(comment, True))
 
 
+def list_cell(subject: ox.NamedNode, prop: ox.NamedNode, index: int) -> ox.BlankNode:
+    """The blank node of cell ``index`` of the list ``subject prop ( ... )``: named by a
+    digest of the three, the same in every export, and unique within one (one list per
+    subject and property).
+
+    >>> s = ox.NamedNode("https://example.org/kg/concept/x")
+    >>> list_cell(s, SKOS.altLabel, 0) == list_cell(s, SKOS.altLabel, 0)
+    True
+    >>> list_cell(s, SKOS.altLabel, 0) == list_cell(s, SKOS.altLabel, 1)
+    False
+    """
+    digest = hashlib.sha256(f"{subject.value} {prop.value} {index}".encode()).hexdigest()
+    return ox.BlankNode(f"l{digest[:24]}")
+
+
 class _Triples:
     """The triples of one graph under one base IRI, a list per source, concept or relation.
 
@@ -447,21 +545,31 @@ class _Triples:
         self.sources = _Nodes(self.ns.sources)
         self.texts: dict[str, str] = {}
         self.numbers = _Integers()  # positions of citations: a handful of values
+        self.linked: set[tuple[str, str, bool]] = set()
+        """The SKOS links written so far (subject, object, broader): two relations
+        between the same concepts imply the same link, written once."""
 
     def header(self) -> list[ox.Triple]:
         return [
             ox.Triple(self.scheme, RDF.type, SKOS.ConceptScheme),
-            ox.Triple(self.scheme, DCT.title, _text("AI-alignment glossary", True)),
+            ox.Triple(self.scheme, DCT.title, _text(dataset.TITLE, True)),
+            ox.Triple(self.scheme, VOID.inDataset, ox.NamedNode(self.ns.dataset)),
         ]
 
     def _list(
         self, out: list[ox.Triple], subject: ox.NamedNode, prop: ox.NamedNode, items: Iterable[str]
     ) -> None:
-        """``subject prop ( items... )`` as an rdf:List of plain literals, in order."""
+        """``subject prop ( items... )`` as an rdf:List of plain literals, in order.
+
+        Each cell's blank node is named after what it is, the list of ``prop`` of
+        ``subject`` and its place there (:func:`list_cell`), so that two exports of the
+        same data write the same names."""
         t = ox.Triple
         head: ox.NamedNode | ox.BlankNode = RDF.nil
-        for item in reversed(list(items)):
-            cell = ox.BlankNode()
+        cells = list(items)
+        for i in reversed(range(len(cells))):
+            item = cells[i]
+            cell = list_cell(subject, prop, i)
             out.append(t(cell, RDF.first, ox.Literal(item)))
             out.append(t(cell, RDF.rest, head))
             head = cell
@@ -608,12 +716,19 @@ class _Triples:
         t, kgo = ox.Triple, self.kgo
         s, o = self.concepts[rel.source], self.concepts[rel.target]
         prop = kgo.property_of_type[rel.type]
+        broader = rel.type in HIERARCHICAL_TYPES
+        first, second = (rel.source, rel.target) if broader else sorted((rel.source, rel.target))
+        link = (first, second, broader)
         if rel.negated:
             out = []  # the statement below records the denial; nothing asserts the triple
-        elif rel.type in HIERARCHICAL_TYPES:
+        elif link in self.linked:
+            out = [t(s, prop, o)]
+        elif broader:
             out = [t(s, prop, o), t(s, SKOS.broader, o), t(o, SKOS.narrower, s)]
         else:
             out = [t(s, prop, o), t(s, SKOS.related, o), t(o, SKOS.related, s)]
+        if not rel.negated:
+            self.linked.add(link)
         iri = self.ns.relation(rel)
         st = ox.NamedNode(iri)
         out += (
@@ -631,8 +746,8 @@ class _Triples:
         return out
 
 
-def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
-    """Every triple of the export of ``graph`` with IRIs under ``base``."""
+def _content(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
+    """Every triple of the export of ``graph`` but the dataset's description."""
     b = _Triples(graph, base)
     has_broader = {
         r.source for r in graph.relations if r.type in HIERARCHICAL_TYPES and not r.negated
@@ -644,6 +759,73 @@ def graph_triples(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
         chain.from_iterable(b.concept(c, c.id not in has_broader) for c in graph.concepts.values()),
         chain.from_iterable(map(b.relation, graph.relations, count())),
     )
+
+
+def graph_triples(
+    graph: KnowledgeGraph, base: str, modified: dt.date | None = None
+) -> Iterator[ox.Triple]:
+    """Every triple of the export of ``graph`` with IRIs under ``base``, the dataset's
+    description (:func:`dataset_triples`, modified on ``modified``) last."""
+    return chain(_content(graph, base), dataset_triples(graph, base, modified))
+
+
+def dataset_triples(
+    graph: KnowledgeGraph, base: str, modified: dt.date | None = None
+) -> list[ox.Triple]:
+    """The VoID and DCAT description of the export of ``graph`` (facts from
+    :mod:`kg.dataset`): title, publisher, licence, rights, version, ``modified`` (when
+    known), the counts of triples (the whole export's, this description's included) and
+    of concepts, the SPARQL endpoint and a download per format.
+
+    Counting walks the export's triples once (every one is written once: see
+    ``_Triples.linked``), without serialising them.
+    """
+    t, ns = ox.Triple, Namespaces(base)
+    d, a = ox.NamedNode(ns.dataset), RDF.type
+    publisher = ox.NamedNode(f"{ns.dataset}#publisher")
+    service = ox.NamedNode(ns.sparql_service)
+    endpoint = ox.NamedNode(ns.service(dataset.SPARQL_PATH))
+    out = [
+        t(d, a, VOID.Dataset),
+        t(d, a, DCAT.Dataset),
+        t(d, DCT.title, _text(dataset.TITLE, True)),
+        t(d, DCT.description, _text(dataset.DESCRIPTION, True)),
+        t(d, DCT.publisher, publisher),
+        t(publisher, a, FOAF.Agent),
+        t(publisher, a, DCT.Agent),
+        t(publisher, FOAF.name, ox.Literal(dataset.PUBLISHER)),
+        t(d, DCT.license, ox.NamedNode(dataset.LICENSE)),
+        t(d, DCT.rights, _text(dataset.RIGHTS, True)),
+        t(d, OWL.versionInfo, ox.Literal(dataset.version())),
+        t(d, VOID.rootResource, ox.NamedNode(ns.scheme)),
+        t(d, VOID.uriSpace, ox.Literal(ns.concepts)),
+        t(d, VOID.entities, ox.Literal(str(len(graph.concepts)), datatype=XSD.integer)),
+        t(d, VOID.vocabulary, ox.NamedNode(ns.vocab.rstrip("#"))),
+        t(d, VOID.vocabulary, ox.NamedNode(SKOS.iri.rstrip("#"))),
+        t(d, VOID.sparqlEndpoint, endpoint),
+        t(service, a, DCAT.DataService),
+        t(service, DCAT.endpointURL, endpoint),
+        t(service, DCAT.servesDataset, d),
+    ]
+    if modified is not None:
+        out.append(t(d, DCT.modified, ox.Literal(modified.isoformat(), datatype=XSD.date)))
+    for fmt in FORMATS.values():
+        dump = ox.NamedNode(ns.service(f"{dataset.EXPORT_PATH}.{fmt.extension}"))
+        dist = ox.NamedNode(f"{ns.dataset}#{fmt.name}")
+        out += (
+            t(d, VOID.dataDump, dump),
+            t(d, DCAT.distribution, dist),
+            t(dist, a, DCAT.Distribution),
+            t(dist, DCAT.downloadURL, dump),
+            t(dist, DCAT.accessURL, dump),
+            t(dist, DCAT.mediaType, ox.NamedNode(MEDIA_TYPES + fmt.media_type)),
+            t(dist, DCT.format, ox.Literal(fmt.media_type)),
+            t(dist, DCT.license, ox.NamedNode(dataset.LICENSE)),
+        )
+    content = sum(1 for _ in _content(graph, base))
+    total = content + len(out) + 1  # and the triple that states it
+    out.append(t(d, VOID.triples, ox.Literal(str(total), datatype=XSD.integer)))
+    return out
 
 
 def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
@@ -717,7 +899,12 @@ _OX = {
 
 
 def json_ld_context(base: str) -> dict[str, Any]:
-    """The JSON-LD context published with the export."""
+    """The JSON-LD context published with the export.
+
+    Every term but ``aliases`` and ``describedAs`` (ordered lists, ``@list``) is a
+    ``@set``: its values are always an array, one value or several, so every node of a
+    kind has one shape (JSON-LD processors compacting with this context agree).
+    """
     ns = Namespaces(base)
     prefixes = ns.prefixes()
 
@@ -729,34 +916,158 @@ def json_ld_context(base: str) -> dict[str, Any]:
         )
         return f"{label}:{term.value[len(iri) :]}"
 
+    def lang(term: ox.NamedNode) -> dict[str, str]:
+        return {"@id": compact(term), "@language": LANG, "@container": "@set"}
+
+    def link(term: ox.NamedNode) -> dict[str, str]:
+        return {"@id": compact(term), "@type": "@id", "@container": "@set"}
+
+    def plain(term: ox.NamedNode) -> dict[str, str]:
+        return {"@id": compact(term), "@container": "@set"}
+
+    def typed(term: ox.NamedNode, datatype: ox.NamedNode) -> dict[str, str]:
+        return {"@id": compact(term), "@type": compact(datatype), "@container": "@set"}
+
+    kgo = ns.ontology
     ctx: dict[str, Any] = dict(prefixes)
     ctx.update(
         {
             "id": "@id",
-            "type": "@type",
-            "prefLabel": {"@id": compact(SKOS.prefLabel), "@language": LANG},
-            "altLabel": {"@id": compact(SKOS.altLabel), "@language": LANG, "@container": "@set"},
-            "definition": {"@id": compact(SKOS.definition), "@language": LANG},
-            "scopeNote": {
-                "@id": compact(SKOS.scopeNote),
-                "@language": LANG,
-                "@container": "@set",
-            },
-            "broader": {"@id": compact(SKOS.broader), "@type": "@id"},
-            "narrower": {"@id": compact(SKOS.narrower), "@type": "@id"},
-            "related": {"@id": compact(SKOS.related), "@type": "@id"},
-            "inScheme": {"@id": compact(SKOS.inScheme), "@type": "@id"},
-            "exact": compact(OA.exact),
-            "prefix": compact(OA.prefix),
-            "suffix": compact(OA.suffix),
-            "hasSource": {"@id": compact(OA.hasSource), "@type": "@id"},
-            "hasSelector": {"@id": compact(OA.hasSelector), "@type": "@id"},
-            "wasDerivedFrom": {"@id": compact(PROV.wasDerivedFrom), "@type": "@id"},
+            "type": {"@id": "@type", "@container": "@set"},
+            "prefLabel": lang(SKOS.prefLabel),
+            "altLabel": lang(SKOS.altLabel),
+            "definition": lang(SKOS.definition),
+            "scopeNote": lang(SKOS.scopeNote),
+            "broader": link(SKOS.broader),
+            "narrower": link(SKOS.narrower),
+            "related": link(SKOS.related),
+            "inScheme": link(SKOS.inScheme),
+            "topConceptOf": link(SKOS.topConceptOf),
+            "hasTopConcept": link(SKOS.hasTopConcept),
+            "identifier": plain(DCT.identifier),
+            "name": lang(SCHEMA.name),
+            "description": lang(SCHEMA.description),
+            "inDefinedTermSet": link(SCHEMA.inDefinedTermSet),
+            "aliases": {"@id": compact(kgo.aliases), "@container": "@list"},
+            "describedAs": {"@id": compact(kgo.describedAs), "@container": "@list"},
+            "article": plain(kgo.article),
+            "plural": typed(kgo.plural, XSD.boolean),
+            "exact": plain(OA.exact),
+            "prefix": plain(OA.prefix),
+            "suffix": plain(OA.suffix),
+            "hasSource": link(OA.hasSource),
+            "hasSelector": link(OA.hasSelector),
+            "wasDerivedFrom": link(PROV.wasDerivedFrom),
         }
     )
     for rtype, prop in ns.ontology.property_of_type.items():
-        ctx[type_property(rtype)] = {"@id": compact(prop), "@type": "@id"}
+        ctx[type_property(rtype)] = link(prop)
     return {"@context": ctx}
+
+
+_CONCEPT_TERMS = (
+    "type",
+    "prefLabel",
+    "altLabel",
+    "definition",
+    "scopeNote",
+    "inScheme",
+    "topConceptOf",
+    "broader",
+    "narrower",
+    "related",
+    "identifier",
+    "name",
+    "description",
+    "inDefinedTermSet",
+    "aliases",
+    "describedAs",
+    "article",
+    "plural",
+)
+"""The context's terms every concept of the JSON-LD has (an empty array without a
+value), with a term per relation type."""
+
+
+def _terms(context: dict[str, Any]) -> dict[str, tuple[str, dict[str, str]]]:
+    """The context's terms by the full IRI of their property: (term, definition)."""
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and ":" in v}
+    terms: dict[str, tuple[str, dict[str, str]]] = {}
+    for name, definition in context.items():
+        if isinstance(definition, dict) and not definition["@id"].startswith("@"):
+            prefix, _, local = definition["@id"].partition(":")
+            terms[prefixes[prefix] + local] = (name, definition)
+    return terms
+
+
+def _json_ld_nodes(triples: Iterable[ox.Triple], context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The nodes of ``triples`` in the order their subjects first come, each with its
+    keys sorted and every value an array; rdf:List cells (the only blank nodes) inlined
+    where they are used. Every concept has every key a concept may have (an empty array
+    where it has no value), so that every concept has the same shape."""
+    prefixes = sorted(
+        ((iri, p) for p, iri in context.items() if isinstance(iri, str) and ":" in iri),
+        key=lambda ip: -len(ip[0]),
+    )
+    terms = _terms(context)
+
+    def compact(iri: str) -> str:
+        return next((f"{p}:{iri[len(ns) :]}" for ns, p in prefixes if iri.startswith(ns)), iri)
+
+    nodes: dict[str, dict[str, list[Any]]] = {}
+    cells: dict[str, dict[str, Any]] = {}
+    for tr in triples:
+        s, p, o = tr.subject, tr.predicate, tr.object
+        if isinstance(s, ox.BlankNode):
+            cells.setdefault(s.value, {})[p.value] = o
+        elif isinstance(s, ox.NamedNode):
+            nodes.setdefault(s.value, {}).setdefault(p.value, []).append(o)
+
+    def items(head: Any) -> list[Any]:
+        out = []
+        while isinstance(head, ox.BlankNode):
+            cell = cells[head.value]
+            out.append(cell[RDF.first.value].value)
+            head = cell[RDF.rest.value]
+        return out
+
+    def value(o: Any, definition: dict[str, str] | None) -> Any:
+        coerced = definition or {}
+        if isinstance(o, ox.NamedNode):
+            return compact(o.value) if coerced.get("@type") == "@id" else {"@id": compact(o.value)}
+        if isinstance(o, ox.BlankNode):
+            return {"@list": items(o)}
+        if o.language:
+            if coerced.get("@language") == o.language:
+                return o.value
+            return {"@value": o.value, "@language": o.language}
+        datatype = compact(o.datatype.value)
+        if datatype == "xsd:string" and "@type" not in coerced:
+            return o.value
+        if coerced.get("@type") == datatype:
+            return o.value
+        return {"@value": o.value, "@type": datatype}
+
+    concept_keys = [*_CONCEPT_TERMS, *map(type_property, RELATION_TYPES)]
+    out = []
+    for subject, properties in nodes.items():
+        node: dict[str, Any] = {"id": compact(subject)}
+        types = [compact(t.value) for t in properties.pop(RDF.type.value, [])]
+        if types:
+            node["type"] = types
+        for iri, objects in properties.items():
+            name, definition = terms.get(iri, (compact(iri), {}))
+            if definition.get("@container") == "@list":
+                if len(objects) == 1 and isinstance(objects[0], ox.BlankNode | ox.NamedNode):
+                    node[name] = items(objects[0])  # rdf:nil: the empty list
+                    continue
+                name, definition = compact(iri), {}  # not one list: by IRI, as it is
+            node[name] = [value(o, definition) for o in objects]
+        if "skos:Concept" in types:
+            for name in concept_keys:
+                node.setdefault(name, [])
+        out.append({key: node[key] for key in sorted(node)})
+    return out
 
 
 Output = IO[bytes] | str | os.PathLike[str]
@@ -799,14 +1110,11 @@ def serialize(triples: Iterable[ox.Triple], fmt: str, base: str) -> bytes:
 
 
 def _json_ld(triples: Iterable[ox.Triple], base: str) -> bytes:
-    nt = ox.serialize(triples, None, ox.RdfFormat.N_TRIPLES)
-    assert nt is not None
-    graph = rdflib.Graph()
-    graph.parse(data=nt, format="nt")
+    """JSON-LD compacted with the published context, written the same way every time
+    (nodes in the order of the triples, keys sorted, every value an array)."""
     context = json_ld_context(base)["@context"]
-    return graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1).encode(
-        "utf-8"
-    )
+    document = {"@context": context, "@graph": _json_ld_nodes(triples, context)}
+    return json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8")
 
 
 def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> None:
@@ -841,14 +1149,16 @@ def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> 
         ox.serialize(triples, escaped, _OX[fmt], prefixes=prefixes)
 
 
-def export(graph: KnowledgeGraph, fmt: str, base: str) -> bytes:
-    """The whole graph in format ``fmt``."""
-    return serialize(graph_triples(graph, base), fmt, base)
+def export(graph: KnowledgeGraph, fmt: str, base: str, modified: dt.date | None = None) -> bytes:
+    """The whole graph in format ``fmt``, with the dataset's description."""
+    return serialize(graph_triples(graph, base, modified), fmt, base)
 
 
-def export_to(graph: KnowledgeGraph, fmt: str, base: str, output: Output) -> None:
+def export_to(
+    graph: KnowledgeGraph, fmt: str, base: str, output: Output, modified: dt.date | None = None
+) -> None:
     """Write the whole graph in format ``fmt`` to ``output`` without holding it in memory."""
-    write(graph_triples(graph, base), fmt, base, output)
+    write(graph_triples(graph, base, modified), fmt, base, output)
 
 
 # -- reading an export back

@@ -43,6 +43,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+from kg.dataset import SPARQL_PATH
 from kg.errors import (
     Busy,
     InvalidQuery,
@@ -52,7 +53,7 @@ from kg.errors import (
     QueryTooExpensive,
     ResultTooLarge,
 )
-from kg.rdf import FORMATS_BY_MEDIA_TYPE, XSD, serialize
+from kg.rdf import FORMATS_BY_MEDIA_TYPE, RDF, SD, XSD, Namespaces, serialize
 
 Form = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
 MAX_QUERY_CHARS = 10_000
@@ -69,6 +70,40 @@ RESULT_TYPES = {
     "text/tab-separated-values": "tsv",
 }
 GRAPH_TYPES = {media: f.name for media, f in FORMATS_BY_MEDIA_TYPE.items()}
+_W3C_FORMATS = "http://www.w3.org/ns/formats/"
+FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "rdfxml": "RDF_XML",
+    "jsonld": "JSON-LD",
+}
+"""The W3C's name (``http://www.w3.org/ns/formats/``) of each format answers come in,
+by the name :data:`RESULT_TYPES` and :data:`GRAPH_TYPES` give it."""
+
+
+def service_description(base: str) -> list[ox.Triple]:
+    """The endpoint's SPARQL 1.1 Service Description: an ``sd:Service`` with its
+    endpoint, its language (queries only), the formats of its answers and its default
+    dataset (the one :func:`kg.rdf.dataset_triples` describes)."""
+    t, ns = ox.Triple, Namespaces(base)
+    service, dataset = ox.NamedNode(ns.sparql_service), ox.NamedNode(ns.dataset)
+    graph = ox.NamedNode(f"{ns.dataset}#graph")
+    out = [
+        t(service, RDF.type, SD.Service),
+        t(service, SD.endpoint, ox.NamedNode(ns.service(SPARQL_PATH))),
+        t(service, SD.supportedLanguage, SD.SPARQL11Query),
+        t(service, SD.defaultDataset, dataset),
+        t(dataset, RDF.type, SD.Dataset),
+        t(dataset, SD.defaultGraph, graph),
+        t(graph, RDF.type, SD.Graph),
+    ]
+    names = dict.fromkeys([*RESULT_TYPES.values(), *GRAPH_TYPES.values()])
+    out += (t(service, SD.resultFormat, ox.NamedNode(_W3C_FORMATS + FORMAT_IRIS[n])) for n in names)
+    return out
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from api import urls
 from api.headers import choose
 from api.negotiation import DATA_TYPES
 from api.routers import problems
+from kg.dataset import VOID_PATH
 
 _SEE_OTHER: dict[int | str, dict[str, Any]] = {
     303: {
@@ -73,6 +74,11 @@ def make_router(base_iri: str) -> APIRouter:
     def statement_iri(subject: str, rest: str) -> RedirectResponse:
         """A cited statement's IRI: it is described with its subject concept."""
         return _see_other(urls.concept(subject))
+
+    @router.get("/dataset", status_code=303, response_class=RedirectResponse, responses=_SEE_OTHER)
+    def dataset_iri() -> RedirectResponse:
+        """The dataset the scheme is part of: its VoID and DCAT description."""
+        return _see_other(VOID_PATH)
 
     @router.get("/scheme", status_code=303, response_class=RedirectResponse, responses=_SEE_OTHER)
     def scheme_iri() -> RedirectResponse:

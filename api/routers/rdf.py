@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import tempfile
@@ -10,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.context import AppContext, get_context
-from api.deps import get_graph, get_settings
-from api.negotiation import FORMAT_NAMES, RDF_CONTENT, SUFFIXES, negotiate
+from api.deps import data_modified, get_graph, get_settings
+from api.negotiation import RDF_CONTENT, SUFFIXES, RdfFormatParam, negotiate
 from api.routers import problems
 from api.settings import ServerSettings
 from kg.errors import InvalidQuery
@@ -46,7 +47,9 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def render(graph: KnowledgeGraph, fmt: str, extension: str, base: str) -> Rendered:
+def render(
+    graph: KnowledgeGraph, fmt: str, extension: str, base: str, modified: dt.date | None = None
+) -> Rendered:
     """Write the export of ``graph`` in ``fmt`` to a temporary file, streaming.
 
     A large graph's export (a GB of Turtle at 50,000 concepts) is then neither held in
@@ -55,7 +58,7 @@ def render(graph: KnowledgeGraph, fmt: str, extension: str, base: str) -> Render
     fd, path = tempfile.mkstemp(prefix="kg-export-", suffix=f".{extension}")
     try:
         with open(fd, "wb") as out:
-            export_to(graph, fmt, base, out)
+            export_to(graph, fmt, base, out, modified)
     except BaseException:
         _remove(path)
         raise
@@ -83,21 +86,12 @@ def export(
     context: AppContext = Depends(get_context),
     graph: KnowledgeGraph = Depends(get_graph),
     settings: ServerSettings = Depends(get_settings),
-    format: Annotated[
-        str | None,
-        Query(
-            max_length=20,
-            description=(
-                "turtle, jsonld, ntriples or rdfxml; without it the Accept header decides"
-            ),
-            json_schema_extra={"enum": FORMAT_NAMES},
-        ),
-    ] = None,
+    format: RdfFormatParam = None,
 ) -> Response:
     """The whole graph as RDF (SKOS, cited statements, sources with their texts)."""
     fmt = negotiate(request, format, json=False)
     assert fmt is not None  # json=False: always an RDF format
-    return _send(context, graph, settings, fmt)
+    return _send(context, graph, settings, fmt, data_modified(request))
 
 
 @router.get("/export.{suffix}", response_class=Response, responses=_EXPORT_RESPONSES)
@@ -105,6 +99,7 @@ def export_file(
     suffix: Annotated[
         str, Path(max_length=20, description="ttl, jsonld, nt or rdf (or a format's alias)")
     ],
+    request: Request,
     context: AppContext = Depends(get_context),
     graph: KnowledgeGraph = Depends(get_graph),
     settings: ServerSettings = Depends(get_settings),
@@ -113,11 +108,15 @@ def export_file(
     fmt = SUFFIXES.get(suffix.lower())
     if fmt is None:
         raise InvalidQuery(f"Unknown suffix {suffix!r}; suffixes are {', '.join(SUFFIXES)}.")
-    return _send(context, graph, settings, fmt)
+    return _send(context, graph, settings, fmt, data_modified(request))
 
 
 def _send(
-    context: AppContext, graph: KnowledgeGraph, settings: ServerSettings, fmt: RdfFormat
+    context: AppContext,
+    graph: KnowledgeGraph,
+    settings: ServerSettings,
+    fmt: RdfFormat,
+    modified: dt.date | None,
 ) -> Response:
     """The export in ``fmt``, rendered once per snapshot and format, streamed."""
     store = context.cache
@@ -125,7 +124,9 @@ def _send(
     with _RENDERING:
         rendered = store.get(key)
         if not isinstance(rendered, Rendered) or rendered.graph is not graph:
-            rendered = store[key] = render(graph, fmt.name, fmt.extension, settings.base_iri)
+            rendered = store[key] = render(
+                graph, fmt.name, fmt.extension, settings.base_iri, modified
+            )
     return StreamingResponse(
         _chunks(rendered),
         media_type=fmt.media_type,

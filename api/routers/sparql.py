@@ -8,15 +8,22 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import cached, get_graph, get_settings
+from api.deps import cached, data_modified, get_graph, get_settings
 from api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from api.headers import choose, content_type
+from api.negotiation import rdf_response
 from api.routers import problems
 from api.settings import ServerSettings
 from kg.errors import InvalidQuery, QueryRejected
 from kg.graph import KnowledgeGraph
-from kg.rdf import FORMATS, export, rdf_format
-from kg.sparql import GRAPH_TYPES, MAX_QUERY_CHARS, RESULT_TYPES, SparqlEngine
+from kg.rdf import FORMATS, FORMATS_BY_MEDIA_TYPE, RdfFormat, export, rdf_format
+from kg.sparql import (
+    GRAPH_TYPES,
+    MAX_QUERY_CHARS,
+    RESULT_TYPES,
+    SparqlEngine,
+    service_description,
+)
 
 router = APIRouter(prefix="/v1", tags=["sparql"])
 MAX_BODY = 4 * MAX_QUERY_CHARS
@@ -70,7 +77,7 @@ def _engine(request: Request, graph: KnowledgeGraph, settings: ServerSettings) -
         request,
         "sparql",
         lambda: SparqlEngine(
-            export(graph, "ntriples", settings.base_iri),
+            export(graph, "ntriples", settings.base_iri, data_modified(request)),
             settings.base_iri,
             timeout=settings.sparql_timeout,
             max_rows=settings.sparql_max_rows,
@@ -133,6 +140,15 @@ async def _answer(
     return Response(answer.body, media_type=media, headers={"Vary": "Accept"})
 
 
+def _description_format(request: Request, format: str | None) -> RdfFormat | None:
+    """The RDF format a request without a query asks for, if it asks for RDF rather than
+    results (a `format` naming one, or an `Accept` preferring one); else None."""
+    if format is not None:
+        return rdf_format(format)
+    media = choose(request.headers.get("accept"), [*RESULT_OFFER, *GRAPH_OFFER])
+    return FORMATS_BY_MEDIA_TYPE.get(media) if media in GRAPH_TYPES else None
+
+
 def _refuse_dataset_and_updates(fields: dict[str, list[str]]) -> None:
     if "update" in fields:
         raise QueryRejected("Updates are not allowed: this endpoint is read-only.")
@@ -166,8 +182,12 @@ async def sparql_get(
     graph: KnowledgeGraph = Depends(get_graph),
     settings: ServerSettings = Depends(get_settings),
 ) -> Response:
-    """Query the graph with SPARQL 1.1 (read-only; no SERVICE, FROM or updates)."""
+    """Query the graph with SPARQL 1.1 (read-only; no SERVICE, FROM or updates); without
+    a query, asked for RDF (by `Accept` or `format`), the endpoint's SPARQL 1.1 Service
+    Description."""
     _refuse_dataset_and_updates(parse_qs(request.url.query))
+    if query is None and (fmt := _description_format(request, format)) is not None:
+        return rdf_response(service_description(settings.base_iri), fmt, settings.base_iri)
     return await _answer(request, query, graph, settings, format)
 
 

@@ -256,7 +256,8 @@ def small() -> KnowledgeGraph:
 
 def _lines(triples: Iterable[ox.Triple]) -> list[str]:
     """The triples in order, IRIs shortened by the export's prefixes, blank nodes numbered
-    by first use, the vocabulary left out."""
+    by first use, the vocabulary and the dataset's description (tested on its own, and
+    holding the version) left out."""
     prefixes = sorted(
         ((ns, p) for p, ns in Namespaces(BASE).prefixes().items()), key=lambda np: -len(np[0])
     )
@@ -276,7 +277,7 @@ def _lines(triples: Iterable[ox.Triple]) -> list[str]:
     return [
         " ".join(term(x) for x in (t.subject, t.predicate, t.object))
         for t in triples
-        if not str(t.subject).startswith(f"<{BASE}ontology")
+        if not str(t.subject).startswith((f"<{BASE}ontology", f"<{BASE}dataset"))
     ]
 
 

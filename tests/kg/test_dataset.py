@@ -1,0 +1,87 @@
+"""The dataset's own description (VoID, DCAT): its facts, counts and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tomllib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import dataset
+from kg.dataset import modified_from_files, modified_from_revision
+from kg.graph import KnowledgeGraph
+from kg.rdf import DCAT, DCT, FOAF, FORMATS, OWL, RDF, SKOS, VOID, XSD, export, graph_triples
+
+BASE = "https://example.org/kg/"
+D = ox.NamedNode(f"{BASE}dataset")
+
+
+def _store(data: bytes) -> ox.Store:
+    store = ox.Store()
+    store.load(data, ox.RdfFormat.TURTLE)
+    return store
+
+
+def _objects(store: ox.Store, s: ox.NamedNode, p: ox.NamedNode) -> list[str]:
+    return sorted(str(q.object.value) for q in store.quads_for_pattern(s, p, None))  # type: ignore[union-attr]
+
+
+def test_the_export_describes_itself(good: KnowledgeGraph) -> None:
+    store = _store(export(good, "turtle", BASE, dt.date(2026, 5, 4)))
+    assert _objects(store, D, RDF.type) == sorted([VOID.Dataset.value, DCAT.Dataset.value])
+    assert _objects(store, ox.NamedNode(f"{BASE}scheme"), VOID.inDataset) == [D.value]
+    assert _objects(store, D, DCT.license) == [dataset.LICENSE]
+    assert _objects(store, D, DCT.title) == [dataset.TITLE]
+    assert [q.object for q in store.quads_for_pattern(D, DCT.modified, None)] == [
+        ox.Literal("2026-05-04", datatype=XSD.date)
+    ]
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    version = tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"]
+    assert _objects(store, D, OWL.versionInfo) == [version]
+    publisher = ox.NamedNode(_objects(store, D, DCT.publisher)[0])
+    assert dataset.PUBLISHER in _objects(store, publisher, FOAF.name)
+
+
+def test_the_counts_are_the_exports_own(good: KnowledgeGraph) -> None:
+    store = _store(export(good, "turtle", BASE))
+    # every triple once: the count a parser reads back is the count the description states
+    assert _objects(store, D, VOID.triples) == [str(len(store))]
+    concepts = {str(q.subject) for q in store.quads_for_pattern(None, RDF.type, SKOS.Concept)}
+    assert _objects(store, D, VOID.entities) == [str(len(concepts))]
+    assert all(c.startswith(f"<{_objects(store, D, VOID.uriSpace)[0]}") for c in concepts)
+    assert not list(store.quads_for_pattern(D, DCT.modified, None))  # not known: not said
+
+
+def test_every_triple_is_written_once(shipped: KnowledgeGraph) -> None:
+    # the shipped data has pairs of concepts with two relations, which imply one SKOS link
+    triples = list(graph_triples(shipped, BASE))
+    assert len(triples) == len(set(triples))
+
+
+def test_a_download_per_format_with_its_media_type(good: KnowledgeGraph) -> None:
+    store = _store(export(good, "turtle", BASE))
+    found = {}
+    for dist in _objects(store, D, DCAT.distribution):
+        node = ox.NamedNode(dist)
+        [url] = _objects(store, node, DCAT.downloadURL)
+        [media] = _objects(store, node, DCAT.mediaType)
+        found[url] = media.rsplit("media-types/", 1)[1]
+    assert found == {
+        f"https://example.org/v1/export.{f.extension}": f.media_type for f in FORMATS.values()
+    }
+    assert sorted(found) == _objects(store, D, VOID.dataDump)
+    assert _objects(store, D, VOID.sparqlEndpoint) == ["https://example.org/v1/sparql"]
+
+
+def test_modified_is_the_newest_files_day(tmp_path: Path) -> None:
+    assert modified_from_files(tmp_path) is None
+    (tmp_path / "sub").mkdir()
+    for name, day in [("a.yaml", dt.date(2025, 1, 2)), ("sub/b.md", dt.date(2026, 3, 4))]:
+        path = tmp_path / name
+        path.write_text("x")
+        stamp = dt.datetime.combine(day, dt.time(12), dt.UTC).timestamp()
+        os.utime(path, (stamp, stamp))
+    assert modified_from_files(tmp_path) == dt.date(2026, 3, 4)
+    assert modified_from_revision("2026-07-08T09:10:11.000000Z") == dt.date(2026, 7, 8)
