@@ -31,7 +31,7 @@ RIGHTS = (
     "cite them, not relicensed."
 )
 SPARQL_PATH = "/v1/sparql"
-"""Where the service answers SPARQL, from the root of the base IRI's origin."""
+"""Where the service answers SPARQL, under the base IRI (:meth:`kg.rdf.Namespaces.service`)."""
 EXPORT_PATH = "/v1/export"
 """Where the service answers the dumps (``{EXPORT_PATH}.{extension}``)."""
 VOID_PATH = "/.well-known/void"

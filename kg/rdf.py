@@ -373,9 +373,12 @@ class Namespaces:
         return f"{self.dataset}#sparql"
 
     def service(self, path: str) -> str:
-        """The URL of one of the service's own paths (``/v1/sparql``): the service answers
-        at the root of the base IRI's origin."""
-        return urljoin(self.base, path)
+        """The URL of one of the service's own paths (``/v1/sparql``), under the base IRI
+        as every IRI it mints is: the service answers at the base (a local base IRI,
+        ``http://host:8000/``), or behind a redirector that forwards everything under it
+        (``https://w3id.org/alignment-kg/v1/sparql``, not ``https://w3id.org/v1/sparql``,
+        which is outside the namespace)."""
+        return urljoin(self.base, path.lstrip("/"))
 
     def concept(self, cid: str) -> str:
         return f"{self.concepts}{cid}"
