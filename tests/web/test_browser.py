@@ -214,3 +214,26 @@ def test_footnote_markers_stay_on_their_words_line_on_a_phone(
         assert page.locator("sup.fn").count() > 5
         assert page.evaluate(_MARKERS_APART) == [], path
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(page: Any, live_server: str, shots: Path) -> None:
+    """On a small phone (360 px) the menu wraps rather than pushing its last link off the
+    screen."""
+    page.set_viewport_size({"width": 360, "height": 800})
+    for name, path in [
+        ("home-360", "/"),
+        ("hierarchy-360", "/hierarchy"),
+        ("concept-360", "/concepts/deceptive-alignment"),
+    ]:
+        page.goto(live_server + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (path, overflow)
+        # every menu link wholly on the screen, the last one too
+        width = page.evaluate("document.documentElement.clientWidth")
+        for box in page.locator("header.site nav a").evaluate_all(
+            "links => links.map(a => a.getBoundingClientRect().right)"
+        ):
+            assert box <= width, (path, box, width)
+        page.screenshot(path=str(shots / f"{name}.png"))
