@@ -4,11 +4,13 @@ concept, embedded in the page's head (see ``base.html``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from markupsafe import Markup
 
+from kg import dataset
 from kg.model import Concept
 
 SITE_NAME = "Alignment glossary"
@@ -35,6 +37,20 @@ def description(text: str, limit: int = DESCRIPTION_CHARS) -> str:
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.") + "…"
+
+
+def citation(label: str, url: str, retrieved: dt.date) -> str:
+    """How to cite a concept's page: its label, the glossary with its version, the page's
+    URL and the day it was read (pages change as the glossary is curated).
+
+    >>> print(citation("mesa-optimizer", "https://x.org/m", dt.date(2026, 11, 30)))
+    ... # doctest: +ELLIPSIS
+    “mesa-optimizer.” AI-alignment glossary, version .... https://x.org/m (retrieved 2026-11-30).
+    """
+    return (
+        f"\u201c{label}.\u201d {dataset.TITLE}, version {dataset.version()}. {url} "
+        f"(retrieved {retrieved.isoformat()})."
+    )
 
 
 def defined_term(concept: Concept, iri: str, page_url: str, home_url: str) -> dict[str, Any]:

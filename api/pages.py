@@ -14,10 +14,12 @@ from fastapi.templating import Jinja2Templates
 
 from api import urls
 from api.meta import SITE_DESCRIPTION, SITE_NAME
+from kg import dataset
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.globals["url"] = urls
 TEMPLATES.env.globals["site_name"] = SITE_NAME
+TEMPLATES.env.globals["license_url"] = dataset.LICENSE
 
 
 def absolute(request: Request, path: str) -> str:

@@ -10,6 +10,7 @@ the reader can correct the terms.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import replace
 from typing import Annotated, Any
@@ -21,7 +22,7 @@ from markupsafe import Markup
 from api import urls
 from api.deps import get_graph, get_settings
 from api.errors import PROBLEM_TYPES
-from api.meta import defined_term, description, json_ld
+from api.meta import citation, defined_term, description, json_ld
 from api.pages import PageRoute, absolute, page
 from api.render import (
     footnotes,
@@ -239,6 +240,7 @@ def concept_page(
         canonical=canonical,
         og_type="article",
         json_ld=json_ld(term),
+        cite=citation(concept.label, canonical, dt.datetime.now(dt.UTC).date()),
         concept=concept,
         kind=_kind_title(concept.kind),
         colour=KIND_COLOURS[concept.kind],

@@ -3,12 +3,15 @@ and favicon (issue 22, finding 7)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
 
 from api.meta import SITE_DESCRIPTION, SITE_NAME, description, json_ld
+from kg import dataset
 from kg.graph import KnowledgeGraph
 
 
@@ -107,3 +110,23 @@ def test_description_cuts_after_a_whole_word() -> None:
     assert description("alpha beta gamma delta", 12) == "alpha beta…"
     assert description("short") == "short"
     assert description("x" * 300, 10) == "x" * 9 + "…"
+
+
+def test_a_concept_page_says_how_to_cite_it(live: TestClient) -> None:
+    """The label, the glossary and its version, the page's canonical URL and the day it
+    was read; every page names the licence of the glossary's text."""
+    before = dt.datetime.now(dt.UTC).date()
+    page = live.get("/concepts/evolution?depth=2").text
+    after = dt.datetime.now(dt.UTC).date()
+    cite = re.search(r'id="cite-heading">Cite this</h2>\s*<p>(.*?)</p>', page, re.S)
+    assert cite is not None
+    canonical = head(page).links["canonical"]
+    assert "?depth" not in canonical and dataset.version() != "unknown"
+    assert cite.group(1) in {
+        f"\u201cevolution.\u201d {dataset.TITLE}, version {dataset.version()}. {canonical} "
+        f"(retrieved {day.isoformat()})."
+        for day in (before, after)
+    }
+    for url in ("/", "/concepts/evolution", "/sources"):
+        body = live.get(url).text
+        assert f'<a href="{dataset.LICENSE}" rel="license">CC BY 4.0</a>' in body, url
