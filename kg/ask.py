@@ -54,7 +54,7 @@ from weakref import WeakKeyDictionary
 from rapidfuzz import fuzz, process
 
 from kg.annotate import annotate
-from kg.describe import Described, category_words, describe
+from kg.describe import Described, category_words, describe, head_stem
 from kg.errors import InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -70,7 +70,7 @@ from kg.explain import (
 )
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
-from kg.lexicon import Lexicon, content_stems, fold_word, lexicon, stem
+from kg.lexicon import Lexicon, content_stems, fold_word, lexicon
 from kg.model import Citation, Concept, Relation
 from kg.paths import relate
 from kg.reasoning import (
@@ -1740,7 +1740,7 @@ def _described(
             # *objectives*": the kind of *objective*)
             asked = words[0].lower()
             last = first.label.replace("-", " ").split()[-1]
-            kind = f"kind of {last if stem(last.lower()) == stem(asked) else asked}"
+            kind = f"kind of {last if head_stem(last) == head_stem(asked) else asked}"
         else:
             kind = "kind"
         lines = [f"The {kind} that fits is **{first.label}**:", ""]

@@ -151,16 +151,11 @@ Checked again on all nine splits (637 descriptions, 211 questions the graph cann
 answer): this setting finds 0.911 within three and leaves 0.948 unanswered; 0.35 with a
 word fit alone at 0.30 and meaning alone at 0.50 finds 0.928 but answers twice as many
 of the questions it cannot answer (0.877 left unanswered)."""
-_DETERMINERS = frozenset(
-    "a an no any some further particular real good other own its their".split()
-)
-NOUN_AFTER: dict[str, frozenset[str]] = {
-    "means": _DETERMINERS,
-    "reason": _DETERMINERS,
-    "reasons": _DETERMINERS,
-}
-"""Words of a request ("what *means* ...", "the *reason* why") that describe after these:
-"wanted as *a means* to something else", "with *no further reason* behind it"."""
+NOUNS_AFTER = frozenset({"means", "reason", "reasons"})
+"""Words of a request ("what *means* ...", "the *reason* why") that describe after one of
+:data:`DETERMINERS`: "wanted as *a means* to something else", "with *no further reason*
+behind it"."""
+DETERMINERS = frozenset("a an no any some further particular real good other own its their".split())
 
 NAMING_WORDS = frozenset(
     """
@@ -298,7 +293,9 @@ def _query(text: str) -> tuple[list[str], bool, str]:
     for i, m in enumerate(_WORD.finditer(text.replace("\u2019", "'"))):
         w = m.group().lower()
         last, before = w, last
-        if w in NAMING_WORDS or (w in INTENT_WORDS and before not in NOUN_AFTER.get(w, ())):
+        if w in NAMING_WORDS or (
+            w in INTENT_WORDS and not (w in NOUNS_AFTER and before in DETERMINERS)
+        ):
             continue
         w = americanize(w)
         if (len(w) < 2 and not w.isdigit()) or w in FUNCTION_WORDS:
@@ -403,8 +400,10 @@ class DescribeIndex:
                 a for a in c.aliases if _american(a.replace("-", " ")).startswith(label + " ")
             ]
             self._heads[cid] = (
-                _head(c.label),
-                frozenset({_head(a) for a in longer} | {_head(n) for n in KINDS[c.kind].nouns}),
+                head_stem(c.label),
+                frozenset(
+                    {head_stem(a) for a in longer} | {head_stem(n) for n in KINDS[c.kind].nouns}
+                ),
             )
             self._links[cid] = [
                 (
@@ -741,10 +740,10 @@ def _asked_category(text: str) -> tuple[frozenset[str], tuple[int, int]]:
     if m is None:
         return frozenset(), (0, 0)
     words = category_words(m)
-    return frozenset(_head(w) for w in words), (m.start(), m.end(len(words)))
+    return frozenset(head_stem(w) for w in words), (m.start(), m.end(len(words)))
 
 
-def _head(name: str) -> str:
+def head_stem(name: str) -> str:
     """The stem of the last word of a name ("complex and varied tasks": "task")."""
     words = _WORD.findall(americanize(name.lower()))
     return stem(fold_word(words[-1])) if words else ""
