@@ -171,6 +171,9 @@ MIN_EVIDENCE = 5.0
 must carry: about one word that ten of the graph's 1,600 pieces of text use. "the
 optimizer it produced" (4.4) is too vague: every concept whose text has both words fits
 it alike; the vaguest written question that names something carries 6.1."""
+CONTRAST_REACH = 3
+"""How far down the hits a first hit's opposite may stand to take its place."""
+
 POOL = 10
 """How many of the best BM25-ranked concepts, and how many of the closest in meaning,
 are candidates: BM25 ranks by the best passage, which two concepts may share (a
@@ -416,6 +419,15 @@ class DescribeIndex:
                 # of its kind
                 if r.type != "contrasts_with" and not r.negated
             ]
+        # what the graph sets each concept against
+        self._against = {
+            cid: frozenset(
+                r.target if r.source == cid else r.source
+                for r in graph.relations_of(cid)
+                if r.type == "contrasts_with" and not r.negated
+            )
+            for cid in graph.concepts
+        }
         self._stems: dict[int, dict[str, list[int]]] = {}
 
     def _word(self, word: str) -> _Word:
@@ -476,7 +488,10 @@ class DescribeIndex:
             info = [self._word(w) for w in words]
         # a word that only sets the scene ("lol", "technical", "in a nutshell": kg.vocab's
         # context words) and that the graph never uses is filler, not a missing concept
-        info = [i for w, i in zip(words, info, strict=True) if i.pieces or w not in CONTEXT_WORDS]
+        kept = [
+            (w, i) for w, i in zip(words, info, strict=True) if i.pieces or w not in CONTEXT_WORDS
+        ]
+        info = [i for _w, i in kept]
         best: dict[str, tuple[float, int, str, str]] = {}
         rows_of: dict[str, list[tuple[int, str]]] = {}
         for rowid, cid, column, piece, rank in rows:
@@ -546,6 +561,8 @@ class DescribeIndex:
             if scores[cid] >= THRESHOLD
             and (words_fit[cid] >= WORDS_ALONE or meant.get(cid, 0.0) >= MEANING_ALONE)
         ]
+        if len(order) > 1 and CONTRASTED.search(text):
+            order = self._set_against(order, text, kept, best)
         why: dict[str, _Reached] = {}
         asked, span = _asked_category(text)
         role = None if asked else ROLE_OF.search(text)
@@ -600,6 +617,37 @@ class DescribeIndex:
                 evidence, field = found.piece, found.field
             out.append(Described(cid, c.label, c.kind, round(scores[cid], 4), evidence, field, via))
         return out
+
+    def _set_against(
+        self,
+        order: list[str],
+        text: str,
+        kept: list[tuple[str, _Word]],
+        best: dict[str, tuple[float, int, str, str]],
+    ) -> list[str]:
+        """The hits of a description that sets its subject against something ("what you
+        want just because you want it, *not as a means to anything*"), reordered: when
+        the first hit owes its words to what is set against and a concept the graph
+        contrasts it with fits the rest of the description better, that one comes
+        first. What is set against names the first hit's opposite, not the thing."""
+        top = order[0]
+        partners = [cid for cid in order[1:CONTRAST_REACH] if cid in self._against[top]]
+        if not partners:
+            return order
+        meant = {stem(fold_word(w)) for w in _query(CONTRASTED.sub(" ", text))[0]}
+
+        def fit(cid: str, inside: bool) -> float:
+            weights = [
+                i.weight
+                for w, i in kept
+                if (stem(fold_word(w)) in meant) != inside and cid in i.concepts
+            ]
+            return sum(weights)
+
+        partner = partners[0]
+        if fit(partner, False) > fit(top, False) and fit(top, True) > fit(partner, True):
+            return [partner, *(cid for cid in order if cid != partner)]
+        return order
 
     def _categories(
         self,

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+import kg.describe
 from kg.annotate import annotate
 from kg.cli import main
 from kg.describe import THRESHOLD, Described, describe, index_for, query_words
@@ -222,6 +223,26 @@ def test_what_a_description_is_set_against_is_not_what_it_means(
     # want" describes corrigible alignment by contrast
     pointed = "a model's goal points at its own understanding of what we want"
     assert describe(shipped, pointed)[0].id == "corrigible-alignment"
+
+
+def test_what_is_set_against_names_the_opposite_of_the_first_hit(
+    shipped: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the first hit owes its words to the clause that sets the subject against
+    something, and the graph contrasts it with a close runner-up that fits the rest
+    better, the runner-up is meant: the clause named its opposite ("not just on what
+    was seen in training" is what pseudo-alignment's text says)."""
+    q = (
+        "What's the name for the case we actually want, where the learned objective and "
+        "the base objective keep agreeing across distributions, not just on what was seen "
+        "in training?"
+    )
+    assert [d.id for d in describe(shipped, q, limit=2)] == [
+        "robust-alignment",
+        "pseudo-alignment",
+    ]
+    monkeypatch.setattr(kg.describe, "CONTRAST_REACH", 1)  # the step off
+    assert describe(shipped, q, limit=1)[0].id == "pseudo-alignment"
 
 
 @pytest.mark.parametrize(
