@@ -352,11 +352,13 @@ ASKER = re.compile(
     rf"|^\s*(?:[^\W\d_]+\s+){{0,2}}?{_ASKERS}\s+here\b"
     rf"|\b(?:i'?m|i\s+am)\s+(?:an?\s+)?(?:[^\W\d_]+\s+){{0,2}}?{_ASKERS}\b[^,.;:?!]*[,.;:!]?"
     r"|^\s*for\s+(?:an?\s+|my\s+)?(?:article|essay|class|talk|lecture|post|piece|story|course)"
-    r"\b[^,.;:?!]*[,.;:!]",
+    r"\b[^,.;:?!]*[,.;:!]"
+    r"|^\s*i\s+(?:teach|tutor|lecture|write|blog|run)\b[^.;:?!]*[.;:!]\s+(?=\S)",
     re.I,
 )
 """Who asks, when a question says so ("Teacher here.", "Philosophy student:", "I'm a
-journalist trying to get this right:", "For an article I'm writing:"): not what it asks
+journalist trying to get this right:", "For an article I'm writing:", "I teach an ethics
+class."): not what it asks
 about, and its words ("student", "teacher") may be what another question asks about ("a
 small *student* model copies a *teacher* model")."""
 
