@@ -163,6 +163,9 @@ _WHAT_HAPPENS = re.compile(
     re.I,
 )
 _HOW = re.compile(r"how\s+(?:does|do|did|can|could|would|will|is|are|might)\b", re.I)
+_EXPLAINS = re.compile(rf"^\s*(?:{_WHY.pattern}|{_HOW.pattern})", re.I)
+"""A question that asks for a reason or a mechanism, from its first word ("why would
+...", "how could ...")."""
 _WHICH = re.compile(r"\b(?:which|whether)\b|\bor\b", re.I)
 _JUDGING = re.compile(
     r"\b(?:dangerous|bad|worrying|concerning|worse|worst|risky|scary|"
@@ -1749,6 +1752,13 @@ def _described(
         if matched:
             # what links the thing asked about to its category, told first and once
             lines += [matched, ""]
+        lines += [line for line in _define(graph, first, notes, []) if line != f"- {matched}"]
+    elif hits[0].field == "note" and _EXPLAINS.match(q):
+        # "why would good training performance not show that a model is aligned?": the
+        # relation whose note matched is the reason asked for, told first; then what it
+        # is about
+        matched = _matched(graph, first, hits[0], notes)
+        lines = [matched, "", f"This is about **{first.label}**:", ""]
         lines += [line for line in _define(graph, first, notes, []) if line != f"- {matched}"]
     else:
         lines = [f"What you describe is closest to **{first.label}** in the graph:", ""]

@@ -255,3 +255,26 @@ def test_the_role_a_thing_plays_gets_the_role_and_why(shipped: KnowledgeGraph) -
     # a concept that is an example of nothing is asked about, not described
     a = ask(shipped, "What role does the base objective play?")
     assert a.intent != "describe" and "base-objective" in a.concepts
+
+
+def test_a_why_question_that_matches_a_reason_gets_the_reason_first(
+    shipped: KnowledgeGraph,
+) -> None:
+    """A why or how question that names nothing, whose best match is the note of a
+    relation, is answered with that relation and its note first (the reason asked for),
+    then the concept it is about; a question that asks for a term keeps the term first."""
+    a = ask(shipped, "why would good performance in training not show that a model is aligned")
+    assert a.intent == "describe"
+    first = a.answer.splitlines()[0]
+    (rel,) = [
+        r for r in shipped.relations_of(a.concepts[0]) if r.note and r.note.split(".")[0] in first
+    ]
+    # "is not ruled out by training data": the reason is what training cannot show
+    assert rel.type == "insufficient_against"
+    assert f"This is about **{shipped.concepts[a.concepts[0]].label}**:" in a.answer
+    assert a.answer.count(rel.note.split(". ")[-1]) == 1  # told once
+    check_answer(shipped, a.answer, a.notes)
+    term = ask(
+        shipped, "what do you call it when good training performance does not show alignment"
+    )
+    assert not term.answer.startswith(first)
