@@ -270,7 +270,7 @@ def test_a_why_question_that_matches_a_reason_gets_the_reason_first(
         r for r in shipped.relations_of(a.concepts[0]) if r.note and r.note.split(".")[0] in first
     ]
     # "is not ruled out by training data": the reason is what training cannot show
-    assert rel.type == "insufficient_against"
+    assert rel.type == "insufficient_against" and rel.note is not None
     assert f"This is about **{shipped.concepts[a.concepts[0]].label}**:" in a.answer
     assert a.answer.count(rel.note.split(". ")[-1]) == 1  # told once
     check_answer(shipped, a.answer, a.notes)
