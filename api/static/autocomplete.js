@@ -1,4 +1,4 @@
-// Autocomplete for search fields, as an ARIA 1.2 combobox: the only script of the glossary pages.
+// Autocomplete for search fields, as an ARIA 1.2 combobox.
 // Pages work without it: the fields are ordinary form fields.
 // data-autocomplete="go": choosing a suggestion opens its concept page.
 // data-autocomplete="fill": choosing a suggestion fills the field with the concept id.

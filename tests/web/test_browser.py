@@ -237,3 +237,50 @@ def test_no_page_scrolls_sideways_on_a_phone(page: Any, live_server: str, shots:
         ):
             assert box <= width, (path, box, width)
         page.screenshot(path=str(shots / f"{name}.png"))
+
+
+_SMALLEST_LABEL = """figure => {
+  const svg = figure.querySelector("svg");
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...[...svg.querySelectorAll("text")].map(
+    t => parseFloat(t.getAttribute("font-size")) * scale));
+}"""
+
+
+def test_diagrams_on_a_phone_keep_their_labels_readable_and_pan_and_zoom(
+    page: Any, live_server: str, shots: Path
+) -> None:
+    """At 390 px a diagram is not shrunk to the screen: its smallest label stays at 11
+    CSS px or more, the figure scrolls to pan (the page itself does not scroll
+    sideways), and the zoom buttons scale it; the SVG keeps its title and description."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    for name, path in [
+        ("relate-390", "/relate?x=evolution&y=mesa-optimizer"),
+        ("concept-depth2-390", "/concepts/mesa-optimizer?depth=2"),
+    ]:
+        page.goto(live_server + path)
+        figure = page.locator("figure.diagram").first
+        assert figure.evaluate(_SMALLEST_LABEL) >= 11, path
+        assert figure.evaluate("f => f.scrollWidth > f.clientWidth"), path  # pans
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (path, overflow)
+        assert figure.locator("svg > title").count() == 1
+        assert figure.locator("svg > desc").count() == 1
+        width = figure.evaluate("f => f.querySelector('svg').getBoundingClientRect().width")
+        page.get_by_role("button", name="Zoom out").first.click()
+        smaller = figure.evaluate("f => f.querySelector('svg').getBoundingClientRect().width")
+        assert smaller < width, path
+        page.get_by_role("button", name="Zoom in").first.click()
+        page.get_by_role("button", name="Zoom in").first.click()
+        assert figure.evaluate(_SMALLEST_LABEL) > 11, path
+        page.get_by_role("button", name="Show at actual size").first.click()
+        after = figure.evaluate("f => f.querySelector('svg').getBoundingClientRect().width")
+        assert abs(after - width) < 1, path
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    # on a wide screen the diagram still fits the column
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server + "/concepts/mesa-optimizer?depth=2")
+    figure = page.locator("figure.diagram").first
+    assert not figure.evaluate("f => f.scrollWidth > f.clientWidth + 1")
