@@ -266,6 +266,8 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
     return "identity" if copula else "other"
 
 
+_HAVE = re.compile(r"\b(?:have|has|had|having)\b", re.I)
+
 Decider = Callable[[KnowledgeGraph, Concept, Concept, Footnotes, Told], tuple[list[str], Verdict]]
 
 _STRONG = re.compile(
@@ -366,6 +368,9 @@ def whether(
     answers Not necessarily ("a bottle cap does its task well yet is no optimizer")."""
     told = Told()
     kind = asked_kind(focus, framing)
+    if kind in ("identity", "other") and y.kind == "objective" and _HAVE.search(framing):
+        # "does evolution *have* a base objective?": to have an objective is to pursue it
+        kind = "objective"
     strong = bool(_STRONG.search(framing))
     deciders: dict[str, Decider] = {
         "remedy": partial(_remedy, strong=strong),
@@ -696,7 +701,44 @@ def _causal(
 def _objective(
     graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
 ) -> tuple[list[str], Verdict]:
-    return _direct_or_chain(graph, x, y, frozenset({"has_objective"}), notes, told)
+    """Does x have (an objective) y? A has-objective relation or chain decides; else
+    the objective the graph gives x (or what x is a kind of) does: Yes when it is a y
+    ("evolution's objective, genetic fitness, is an example of a base objective"), No
+    when it, or what it is, is set against y ("a mesa-optimizer pursues the
+    mesa-objective, which is contrasted with the base objective": a different role,
+    whatever their content)."""
+    lines, verdict = _direct_or_chain(graph, x, y, frozenset({"has_objective"}), notes, told)
+    if lines:
+        return lines, verdict
+    holders = {x.id: [], **_climb(graph, x.id)}
+    own = [
+        (chain, rel)
+        for holder, chain in sorted(holders.items(), key=lambda kv: len(kv[1]))
+        for rel in graph.relations_of(holder)
+        if rel.source == holder and rel.type == "has_objective" and not rel.negated
+        if rel.modality is None
+    ]
+    for chain, rel in own:
+        up = _climb(graph, rel.target)
+        if up.get(y.id):
+            text = _chain_text(graph, notes, [*chain, rel, *up[y.id]], told)
+            return [_verdict_line("yes", text)], "yes"
+    for chain, rel in own:
+        # its objective, or what that is, set against y: a different role ("the base
+        # objective is contrasted with the mesa-objective"), whatever their content
+        ups = [([], rel.target), *((up, b) for b, up in _climb(graph, rel.target).items())]
+        for up, b in sorted(ups, key=lambda pair: len(pair[0])):
+            against = [
+                r
+                for r in graph.relations_between(b, y.id)
+                if r.type == "contrasts_with" or (r.negated and r.type in UPWARD)
+            ]
+            if not against:
+                continue
+            text = _chain_text(graph, notes, [*chain, rel, *up], told)
+            text += " " + explained(graph, notes, against[0], against[0].source == b, told)
+            return [_verdict_line("no", text)], "no"
+    return [], "unknown"
 
 
 def _requirement(

@@ -190,6 +190,31 @@ def test_yes_no_question_answered_by_a_chain_up(shipped: KnowledgeGraph) -> None
     assert a.answer.startswith("**Yes.** Humans are an example of an optimizer.")
 
 
+@pytest.mark.parametrize(
+    ("question", "verdict", "through"),
+    [
+        # its objective is an example of y
+        ("Does evolution have a base objective?", "yes", "genetic-fitness"),
+        ("Do humans have a mesa-objective?", "yes", "pleasure-and-pain"),
+        # what its objective is, is set against y
+        ("Does evolution have a mesa-objective?", "no", "genetic-fitness"),
+        ("Does gradient descent have a mesa-objective?", "no", "base-objective"),
+        ("Does a mesa-optimizer have a base objective?", "no", "mesa-objective"),
+    ],
+)
+def test_to_have_an_objective_is_decided_by_the_objective_it_has(
+    shipped: KnowledgeGraph, question: str, verdict: str, through: str
+) -> None:
+    """ "Does X have (an objective) Y?" asks what X pursues: the objective the graph
+    gives X decides, by what that objective is an example of or set against; the answer
+    names it (it said "The graph does not say so" to the first two, and answered the
+    third without naming genetic fitness)."""
+    a = ask(shipped, question)
+    assert a.intent == "yes_no" and a.verdict == verdict
+    first = a.answer.split("\n\n")[0]
+    assert re.search(rf"pursues? (?:the )?{shipped.concepts[through].label}\b", first), first
+
+
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what causes goal misgeneralization")
     facts = a.answer.split("In the graph:\n\n")[1].splitlines()
