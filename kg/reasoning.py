@@ -710,7 +710,7 @@ def _objective(
     lines, verdict = _direct_or_chain(graph, x, y, frozenset({"has_objective"}), notes, told)
     if lines:
         return lines, verdict
-    holders = {x.id: [], **_climb(graph, x.id)}
+    holders: dict[str, list[Relation]] = {x.id: [], **_climb(graph, x.id)}
     own = [
         (chain, rel)
         for holder, chain in sorted(holders.items(), key=lambda kv: len(kv[1]))
@@ -719,14 +719,17 @@ def _objective(
         if rel.modality is None
     ]
     for chain, rel in own:
-        up = _climb(graph, rel.target)
-        if up.get(y.id):
-            text = _chain_text(graph, notes, [*chain, rel, *up[y.id]], told)
+        to_y = _climb(graph, rel.target).get(y.id)
+        if to_y:
+            text = _chain_text(graph, notes, [*chain, rel, *to_y], told)
             return [_verdict_line("yes", text)], "yes"
     for chain, rel in own:
         # its objective, or what that is, set against y: a different role ("the base
         # objective is contrasted with the mesa-objective"), whatever their content
-        ups = [([], rel.target), *((up, b) for b, up in _climb(graph, rel.target).items())]
+        ups: list[tuple[list[Relation], str]] = [
+            ([], rel.target),
+            *((up, b) for b, up in _climb(graph, rel.target).items()),
+        ]
         for up, b in sorted(ups, key=lambda pair: len(pair[0])):
             against = [
                 r
