@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from api import urls
+from api.context import context_of
 from api.deps import get_graph, get_settings
 from api.errors import PROBLEM_TYPES
 from api.meta import citation, defined_term, description, json_ld
@@ -36,6 +37,7 @@ from api.render import (
 )
 from api.routers import html_errors, merged, problems
 from api.settings import ServerSettings
+from api.workbench import signed_in
 from kg.annotate import annotate
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
@@ -249,6 +251,8 @@ def concept_page(
         svg=svg,
         depth=depth,
         iri=iri,
+        has_store=context_of(request.app).curator is not None,
+        curator=signed_in(request),
         notes=footnotes(notes),
         trail=[_link(graph, cid) for cid in trail(graph, concept.id)],
         broader=[_link(graph, r.target) for r in graph.broader(concept.id)],

@@ -1,0 +1,319 @@
+// The curator's workbench: saves the edit form through the write API (the session cookie
+// and the CSRF token stand in for a bearer token), shows a refused write's problems at the
+// fields their JSON Pointers name, resolves a conflict field by field, deletes and reverts.
+(function () {
+  "use strict";
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = meta ? meta.content : "";
+  const status = document.getElementById("form-status");
+  let errorCount = 0;
+
+  function say(text, isError) {
+    if (!status) return;
+    status.textContent = text;
+    status.className = isError ? "field-error" : "saved";
+  }
+
+  async function send(method, url, body, etag) {
+    const headers = { "X-CSRF-Token": csrf, Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (etag) headers["If-Match"] = etag;
+    const r = await fetch(url, {
+      method: method, headers: headers, credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let data = null;
+    try { data = await r.json(); } catch (e) { data = null; }
+    return { status: r.status, etag: r.headers.get("ETag"), data: data };
+  }
+
+  // Each problem of a 422 (invalid data: its pointer; an invalid body: where, body.a.0.b)
+  function problemsOf(data) {
+    const found = [];
+    ((data && data.problems) || []).forEach(function (p) {
+      found.push({ pointer: p.pointer || "", message: p.message + (p.hint ? " " + p.hint : "") });
+    });
+    ((data && data.errors) || []).forEach(function (e) {
+      const parts = String(e.where || "").split(".").slice(1);
+      found.push({ pointer: parts.length ? "/" + parts.join("/") : "", message: e.message });
+    });
+    if (!found.length && data && data.detail) found.push({ pointer: "", message: data.detail });
+    return found;
+  }
+
+  function unauthorised(r) {
+    if (r.status !== 401 && r.status !== 403) return false;
+    say((r.data && r.data.detail ? r.data.detail + " " : "") + "Sign in again to save.", true);
+    return true;
+  }
+
+  const form = document.getElementById("concept-form");
+  if (form) setupForm(form);
+  const revisions = document.querySelector("ol.revisions[data-revert]");
+  if (revisions) setupRevert(revisions);
+
+  function setupForm(form) {
+    let original = JSON.parse(document.getElementById("record").textContent);
+    const types = {};
+    JSON.parse(document.getElementById("relation-types").textContent).forEach(function (t) {
+      types[t.name] = t;
+    });
+    let etag = form.dataset.etag || null;
+    const topLists = {};
+    Array.from(form.children).forEach(function (c) { if (c.dataset.list) topLists[c.dataset.list] = c; });
+
+    const items = function (list) { return Array.from(list.querySelector(":scope > .items").children); };
+    const value = function (item, name) {
+      const el = item.querySelector('[data-field="' + name + '"]');
+      return el ? el.value.trim() : "";
+    };
+    const lines = function (text) {
+      return text.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
+    };
+    const citations = function (list) {
+      return items(list).map(function (item) {
+        return { source: value(item, "source"), quote: value(item, "quote") };
+      });
+    };
+
+    function collect() {
+      const rec = JSON.parse(JSON.stringify(original)); // fields the form does not show stay
+      delete rec.revision; delete rec.etag;
+      if (!form.dataset.cid) rec.id = form.elements.id.value.trim();
+      rec.label = form.elements.label.value.trim();
+      rec.kind = form.elements.kind.value;
+      rec.aliases = lines(form.elements.aliases.value);
+      rec.definition = form.elements.definition.value.trim();
+      rec.citations = citations(topLists.citations);
+      rec.relations = items(topLists.relations).map(function (item) {
+        const rel = {
+          type: value(item, "type"), target: value(item, "target"),
+          citations: citations(item.querySelector(":scope > fieldset[data-list]")),
+        };
+        if (value(item, "modality")) rel.modality = value(item, "modality");
+        if (value(item, "note")) rel.note = value(item, "note");
+        return rel;
+      });
+      return rec;
+    }
+
+    function newItem(kind, list, data) {
+      const template = document.getElementById(kind + "-template");
+      const item = template.content.firstElementChild.cloneNode(true);
+      list.querySelector(":scope > .items").appendChild(item);
+      if (data) fillItem(item, data);
+      preview(item);
+      return item;
+    }
+    function fillItem(item, data) {
+      Object.keys(data).forEach(function (name) {
+        const el = item.querySelector(':scope > label > [data-field="' + name + '"]');
+        if (el) el.value = data[name] || "";
+      });
+      const nested = item.querySelector(":scope > fieldset[data-list]");
+      if (nested) (data.citations || []).forEach(function (c) { newItem("citation", nested, c); });
+    }
+    function fill(rec) {
+      form.elements.label.value = rec.label || "";
+      form.elements.kind.value = rec.kind || "";
+      form.elements.aliases.value = (rec.aliases || []).join("\n");
+      form.elements.definition.value = rec.definition || "";
+      ["citations", "relations"].forEach(function (name) {
+        topLists[name].querySelector(":scope > .items").innerHTML = "";
+        (rec[name] || []).forEach(function (d) {
+          newItem(name === "citations" ? "citation" : "relation", topLists[name], d);
+        });
+      });
+    }
+
+    // a relation reads as a sentence while it is edited
+    function preview(item) {
+      const out = item.querySelector(":scope > .preview");
+      if (!out) return;
+      const type = types[value(item, "type")];
+      const target = value(item, "target") || "…";
+      const label = form.elements.label.value.trim() || "this concept";
+      if (!type) { out.textContent = ""; return; }
+      const text = type.forward.replace(/\{x[abe]?\}/g, label).replace(/\{y[abe]?\}/g, target);
+      out.textContent = "Reads: " + text.charAt(0).toUpperCase() + text.slice(1) + ". (" + type.description + ")";
+    }
+    form.querySelectorAll(".relation").forEach(preview);
+    form.addEventListener("input", function (e) {
+      const item = e.target.closest(".relation");
+      if (item) preview(item);
+    });
+    form.addEventListener("change", function (e) {
+      const item = e.target.closest(".relation");
+      if (item) preview(item);
+    });
+    form.addEventListener("click", function (e) {
+      const add = e.target.closest("[data-add]");
+      if (add) {
+        const item = newItem(add.dataset.add, add.closest("fieldset"));
+        item.querySelector("input, select, textarea").focus();
+        return;
+      }
+      const remove = e.target.closest("[data-remove]");
+      if (remove) {
+        const list = remove.closest("fieldset");
+        remove.closest("[data-item]").remove();
+        list.querySelector("[data-add]").focus();
+      }
+    });
+
+    // where a JSON Pointer points: a field, an item of a list, or the list itself
+    function locate(pointer) {
+      let scope = form, el = null;
+      const parts = pointer.split("/").slice(1);
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        if (/^\d+$/.test(part)) {
+          const list = el && el.querySelector(":scope > .items");
+          const item = list && list.children[Number(part)];
+          if (!item) break;
+          el = scope = item;
+          continue;
+        }
+        const list = Array.from(scope.children).find(function (c) { return c.dataset.list === part; });
+        if (list) { el = list; continue; }
+        const field = scope === form ? form.querySelector('[data-pointer="/' + part + '"]')
+          : scope.querySelector('[data-field="' + part + '"]');
+        if (field) el = field;
+        break;
+      }
+      return el;
+    }
+    function clearErrors() {
+      form.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+      form.querySelectorAll("[aria-invalid]").forEach(function (el) {
+        el.removeAttribute("aria-invalid"); el.removeAttribute("aria-describedby");
+      });
+      say("");
+    }
+    function showProblems(problems) {
+      let first = null;
+      problems.forEach(function (p) {
+        const at = locate(p.pointer) || form;
+        const note = document.createElement("p");
+        note.className = "field-error";
+        note.id = "problem-" + (++errorCount);
+        note.textContent = p.message;
+        const input = at.matches("input, select, textarea") ? at : at.querySelector("input, select, textarea");
+        if (at.matches("input, select, textarea")) at.closest("label").after(note);
+        else if (at === form) form.prepend(note);
+        else at.appendChild(note);
+        if (input && at !== form) {
+          input.setAttribute("aria-invalid", "true");
+          input.setAttribute("aria-describedby", note.id);
+        }
+        if (!first) first = input || note;
+      });
+      say(problems.length + (problems.length === 1 ? " problem" : " problems") +
+        " kept this from being saved; each is shown at its field.", true);
+      if (first) first.focus();
+    }
+
+    // compared as values: the order of an object's keys does not matter, nor does a
+    // field left out rather than empty (or false)
+    const canonical = function (v) {
+      if (Array.isArray(v)) return v.map(canonical);
+      if (v && typeof v === "object") {
+        const out = {};
+        Object.keys(v).sort().forEach(function (k) {
+          const value = canonical(v[k]);
+          if (value !== null) out[k] = value;
+        });
+        return out;
+      }
+      return v === undefined || v === null || v === false || v === "" ? null : v;
+    };
+    const same = function (a, b) {
+      return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+    };
+    const shown = function (v) {
+      if (v === undefined || v === null || v === "") return "(none)";
+      if (Array.isArray(v) && v.every(function (x) { return typeof x === "string"; })) return v.join("\n");
+      return typeof v === "string" ? v : JSON.stringify(v, null, 1);
+    };
+    async function conflict(mine) {
+      const r = await fetch(form.dataset.recordUrl, { headers: { Accept: "application/json" } });
+      const theirs = await r.json();
+      const theirEtag = r.headers.get("ETag");
+      delete theirs.revision; delete theirs.etag;
+      const section = document.getElementById("conflict");
+      const body = section.querySelector("tbody");
+      body.innerHTML = "";
+      const fields = Array.from(new Set(Object.keys(theirs).concat(Object.keys(mine))));
+      fields.forEach(function (f) {
+        if (same(theirs[f], mine[f])) return; // nothing to choose between
+        if (same(theirs[f], original[f]) && same(mine[f], original[f])) return;
+        const row = body.insertRow();
+        const th = document.createElement("th");
+        th.scope = "row"; th.textContent = f;
+        row.appendChild(th);
+        row.insertCell().textContent = shown(theirs[f]);
+        row.insertCell().textContent = same(mine[f], original[f]) ? "(unchanged)" : shown(mine[f]);
+      });
+      section.hidden = false;
+      say("Someone saved this concept after you opened it; see what they changed below.", true);
+      const button = document.getElementById("reapply");
+      button.onclick = function () {
+        const merged = JSON.parse(JSON.stringify(theirs));
+        Object.keys(mine).forEach(function (f) { if (!same(mine[f], original[f])) merged[f] = mine[f]; });
+        original = theirs;
+        etag = theirEtag;
+        fill(merged);
+        section.hidden = true;
+        form.requestSubmit();
+      };
+      button.focus();
+    }
+
+    form.addEventListener("submit", async function (e) {
+      e.preventDefault();
+      clearErrors();
+      const mine = collect();
+      say("Saving…");
+      const r = await send(form.dataset.cid ? "PUT" : "POST", form.dataset.api, mine, etag);
+      if (r.status === 200 || r.status === 201) {
+        window.location.href = "/concepts/" + encodeURIComponent(r.data.id) + "?saved=" + r.data.revision;
+      } else if (r.status === 412) {
+        await conflict(mine);
+      } else if (!unauthorised(r)) {
+        showProblems(problemsOf(r.data));
+      }
+    });
+
+    const del = document.getElementById("delete-concept");
+    if (del) del.addEventListener("click", async function () {
+      if (!window.confirm("Delete " + form.dataset.cid + "? Its history stays, and it can be reverted.")) return;
+      clearErrors();
+      const r = await send("DELETE", form.dataset.api, undefined, etag);
+      if (r.status === 204) { window.location.href = "/"; return; }
+      if (r.status === 412) { say("Someone changed it first; reload the page.", true); return; }
+      if (unauthorised(r)) return;
+      const list = document.createElement("ul");
+      list.className = "field-error";
+      problemsOf(r.data).forEach(function (p) {
+        const li = document.createElement("li"); li.textContent = p.message; list.appendChild(li);
+      });
+      say("It cannot be deleted while other concepts point at it: remove these relations first.", true);
+      status.appendChild(list);
+    });
+  }
+
+  function setupRevert(list) {
+    list.addEventListener("click", async function (e) {
+      const button = e.target.closest("[data-revert-to]");
+      if (!button) return;
+      const revision = Number(button.dataset.revertTo);
+      say("Reverting…");
+      const r = await send("POST", list.dataset.revert, { revision: revision }, list.dataset.etag || null);
+      if (r.status === 200 || r.status === 201 || r.status === 204) {
+        window.location.reload();
+      } else if (!unauthorised(r)) {
+        say(problemsOf(r.data).map(function (p) { return p.message; }).join(" "), true);
+      }
+    });
+  }
+})();

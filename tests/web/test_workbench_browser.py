@@ -1,0 +1,191 @@
+"""The curator's workbench in Chromium, against `kg serve --store`: sign in, edit a
+definition and an alias, a refused quote shown at its field, a conflict made by a second
+browser resolved field by field, a revert; then `kg dump` writes the edits in the YAML
+layout and `kg validate` passes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.http import free_port, server
+from kg.edit import record_of
+from kg.store import SqliteStore
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+DATA = ROOT / "data"
+WAIT = 30_000
+"""Milliseconds a step may take on a busy machine before it fails."""
+
+
+class Served:
+    def __init__(self, base: str, store: Path, token: str) -> None:
+        self.base, self.store, self.token = base, store, token
+
+    def file(self, cid: str) -> dict[str, Any]:
+        store = SqliteStore(self.store)
+        try:
+            found = store.read(f"concepts/{cid}.yaml")
+        finally:
+            store.close()
+        assert found is not None
+        return record_of(found[0])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    path = tmp_path_factory.mktemp("workbench") / "kg.sqlite3"
+    store = SqliteStore.create(path, DATA)
+    _, token = store.create_token("curator", ("concepts:write", "relations:write"))
+    store.close()
+    port = free_port()
+    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(path)]
+    command += ["--data", str(DATA), "--port", str(port), "--log-level", "warning"]
+    with server(command, port, dict(os.environ), wait=60) as base:
+        yield Served(base, path, token)
+
+
+def sign_in(page: Any, served: Served, cid: str) -> None:
+    page.goto(f"{served.base}/concepts/{cid}")
+    page.get_by_role("link", name="Sign in to edit").click()
+    page.get_by_label("Token").fill(served.token)
+    page.get_by_label("Token").press("Enter")  # the keyboard is enough
+    page.wait_for_url(f"**/concepts/{cid}/edit", timeout=WAIT)
+
+
+def save(page: Any) -> None:
+    page.get_by_role("button", name="Save").click()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page that may see the write API's 412 and 422 (the workbench shows them), but
+    no script error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(WAIT)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and r.status not in (412, 422)
+            else None
+        ),
+    )
+    yield pg
+    context.close()
+    assert not errors, f"the page logged errors: {errors}"
+
+
+def test_edit_cite_conflict_and_revert(
+    page: Any, browser: Any, served: Served, shots: Path, tmp_path: Path
+) -> None:
+    sign_in(page, served, "evolution")
+    page.screenshot(path=str(shots / "workbench-edit-1280.png"))
+
+    # edit the definition and add an alias
+    definition = (
+        "Natural selection seen as an optimizer that selects organisms for genetic fitness; "
+        "the sources' analogy for a base optimizer, which has produced optimizers such as "
+        "humans."
+    )
+    page.get_by_label("Definition, in your own words").fill(definition)
+    aliases = page.get_by_label("Aliases, one a line")
+    aliases.fill(aliases.input_value() + "\nDarwinian evolution")
+    save(page)
+    page.wait_for_url("**/concepts/evolution?saved=*")
+    assert "Darwinian evolution" in page.locator(".aliases").inner_text()
+    edited = served.file("evolution")
+    assert edited["definition"] == definition and "Darwinian evolution" in edited["aliases"]
+
+    # a quote the source does not have: refused, shown at that quote, nothing lost
+    page.get_by_role("link", name="Edit this concept").click()
+    quote = page.locator("fieldset[data-list=citations] .citation textarea").first
+    quote.fill("Evolution is a kind of gradient descent on DNA, says the source.")
+    page.get_by_label("Definition, in your own words").fill(definition + " Edited again.")
+    save(page)
+    error = page.locator("fieldset[data-list=citations] .citation .field-error").first
+    error.wait_for()
+    assert "not found" in error.inner_text().lower() or "quote" in error.inner_text().lower()
+    assert quote.get_attribute("aria-invalid") == "true"
+    assert quote.input_value().startswith("Evolution is a kind of gradient descent")
+    assert page.get_by_label("Definition, in your own words").input_value().endswith("again.")
+    assert served.file("evolution")["definition"] == definition
+    error.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "workbench-422-1280.png"))
+
+    # a second curator saves first: the conflict is shown field by field and re-applied
+    page.goto(f"{served.base}/concepts/evolution/edit")
+    other = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        theirs = other.new_page()
+        theirs.set_default_timeout(WAIT)
+        sign_in(theirs, served, "evolution")
+        label = theirs.get_by_label("Label")
+        label.fill("evolution by natural selection process")
+        alias_box = theirs.get_by_label("Aliases, one a line")
+        alias_box.fill(alias_box.input_value() + "\nselection by nature")
+        theirs.screenshot(path=str(shots / "workbench-edit-390.png"))
+        save(theirs)
+        theirs.wait_for_url("**/concepts/evolution?saved=*")
+    finally:
+        other.close()
+    mine = definition + " Edited by the first curator."
+    page.get_by_label("Definition, in your own words").fill(mine)
+    save(page)
+    conflict = page.locator("#conflict")
+    conflict.wait_for()
+    rows = conflict.locator("tbody th").all_inner_texts()
+    # what they changed and what this curator changed, and nothing else
+    assert sorted(rows) == ["aliases", "definition", "label"]
+    conflict.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "workbench-412-1280.png"))
+    page.get_by_role("button", name="Re-apply my edit on their version").click()
+    page.wait_for_url("**/concepts/evolution?saved=*")
+    merged = served.file("evolution")
+    assert merged["definition"] == mine
+    assert "selection by nature" in merged["aliases"]
+    assert merged["label"] == "evolution by natural selection process"
+
+    # revert the definition to what the first edit saved, from the history page
+    page.get_by_role("link", name="History").first.click()
+    page.wait_for_url("**/concepts/evolution/history")
+    assert page.locator(".revision").count() >= 4
+    assert "Edited by the first curator." in page.locator(".revision ins").first.inner_text()
+    page.screenshot(path=str(shots / "workbench-history-1280.png"), full_page=True)
+    buttons = page.locator("[data-revert-to]")
+    first_edit = buttons.nth(buttons.count() - 1 - 1)  # the revision of the first edit
+    revision = int(first_edit.get_attribute("data-revert-to"))
+    first_edit.click()
+    page.locator(f"#rev-{revision + 3}").wait_for()  # the revert's own revision
+    reverted = served.file("evolution")
+    assert reverted["definition"] == definition and reverted["label"] == "evolution"
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.screenshot(path=str(shots / "workbench-history-390.png"), full_page=True)
+    page.goto(f"{served.base}/changes")
+    assert page.locator(".revision").count() >= 4
+    page.screenshot(path=str(shots / "workbench-changes-390.png"), full_page=True)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+    # the store back as files: the edit in the YAML layout, and the data valid
+    out = tmp_path / "dumped"
+    kg = [sys.executable, "-m", "kg.cli"]
+    subprocess.run([*kg, "dump", str(out), "--store", str(served.store)], check=True)
+    text = (out / "concepts" / "evolution.yaml").read_text("utf-8")
+    assert text.startswith("label: 'evolution'\nkind: optimizer\n")  # as it was written
+    assert "Darwinian evolution" in text and "relations:\n  - type: has_objective" in text
+    done = subprocess.run([*kg, "validate", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
