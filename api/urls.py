@@ -151,6 +151,11 @@ def concept_revert(cid: str) -> str:
     return f"{concept(cid)}/revert"
 
 
+def verify() -> str:
+    """Where quotations are checked against the sources (``POST``)."""
+    return "/v1/verify"
+
+
 def changes() -> str:
     """The change feed (JSON)."""
     return "/v1/changes"

@@ -401,7 +401,17 @@ def source_page(
         passage = (start or 0, end or 0)
     text = highlighted_source(graph, id, passage) if s.has_text else None
     fields = front_matter(graph.source_text(id))[0] if s.has_text else {}
-    return page(request, "source.html", title=s.title, s=s, text=text, fields=fields)
+    curator = signed_in(request) if s.has_text else None
+    return page(
+        request,
+        "source.html",
+        title=s.title,
+        s=s,
+        text=text,
+        fields=fields,
+        curator=curator,
+        concepts=sorted(graph.concepts.values(), key=lambda c: c.id) if curator else [],
+    )
 
 
 @router.get(

@@ -115,14 +115,19 @@ def _editor(request: Request, record: dict[str, Any], **context: Any) -> HTMLRes
         concepts=sorted(graph_of(request).concepts.values(), key=lambda c: c.id),
         csrf=session_csrf(request),
         token=signed_in(request),
+        verify=urls.verify(),
         **context,
     )
 
 
 @router.get("/concepts/{id}/edit", response_class=HTMLResponse, responses=html_errors(404))
-def edit_page(request: Request, id: str) -> Response:
+def edit_page(
+    request: Request, id: str, source: str | None = None, quote: str | None = None
+) -> Response:
     """The form that edits a concept; saving sends ``PUT /v1/concepts/{id}`` with the
-    ETag the form was made from. Signed-in curators only (others are sent to sign in)."""
+    ETag the form was made from. Signed-in curators only (others are sent to sign in).
+    With ``source`` and ``quote`` (a passage chosen on a source page), the form offers
+    to attach the passage to the definition or to one of the relations."""
     curator = curator_of(request)
     if signed_in(request) is None:
         return _signin_redirect(urls.edit_page(id))
@@ -137,6 +142,7 @@ def edit_page(request: Request, id: str) -> Response:
         cid=id,
         etag=f'"rev-{revision}"',
         api=urls.concept(id),
+        incoming={"source": source, "quote": quote} if source and quote else None,
     )
 
 
@@ -154,6 +160,7 @@ def new_concept_page(request: Request) -> Response:
         cid=None,
         etag=None,
         api=urls.concepts(),
+        incoming=None,
     )
 
 

@@ -47,6 +47,86 @@
     return true;
   }
 
+  // A quote is checked against the sources as it is typed (POST /v1/verify, sent as a
+  // block quote so that quote marks inside it are words): found, with its place, or the
+  // closest passage, which one button puts in its place.
+  function setupQuoteChecks(root, verifyUrl, sourceOf) {
+    const timers = new WeakMap();
+    function output(t) {
+      let el = (t.closest("label") || t).nextElementSibling;
+      while (el && !el.classList.contains("quote-check")) el = el.nextElementSibling;
+      return el;
+    }
+    async function check(t) {
+      const out = output(t);
+      const text = t.value.trim();
+      if (!out) return;
+      if (!text) { out.textContent = ""; return; }
+      const body = { text: text.split("\n").map(function (l) { return "> " + l; }).join("\n"),
+        min_words: 1, threshold: 0.5 };
+      const r = await fetch(verifyUrl, { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body) });
+      if (!r.ok || t.value.trim() !== text) return; // a newer check is on its way
+      const q = ((await r.json()).quotes || [])[0];
+      out.innerHTML = "";
+      if (!q) { out.textContent = "Too short to check."; return; }
+      const m = q.match;
+      const wanted = sourceOf(t);
+      if (q.status === "exact" && (!wanted || wanted.value === m.source || !wanted.value)) {
+        if (wanted && !wanted.value) wanted.value = m.source;
+        out.className = "quote-check found";
+        out.textContent = "Found in “" + m.title + "”, characters " + m.start + "–" + m.end + ".";
+        t.dataset.start = m.start; t.dataset.end = m.end;
+        return;
+      }
+      out.className = "quote-check missing";
+      if (!m) { out.textContent = "Not found in any source."; return; }
+      out.textContent = (q.status === "exact" ? "Found in another source, “" + m.title + "”: " :
+        "Not found as typed. The closest passage, in “" + m.title + "”: ") + "“" + m.text + "” ";
+      const use = document.createElement("button");
+      use.type = "button"; use.className = "quiet"; use.textContent = "Use this passage";
+      use.addEventListener("click", function () {
+        t.value = m.text;
+        if (wanted) wanted.value = m.source;
+        t.focus();
+        check(t);
+      });
+      out.appendChild(use);
+    }
+    root.addEventListener("input", function (e) {
+      const t = e.target;
+      if (!t.matches || !t.matches("[data-quote-check]")) return;
+      clearTimeout(timers.get(t));
+      timers.set(t, setTimeout(function () { check(t); }, 400));
+    });
+    return check;
+  }
+
+  const cite = document.getElementById("cite-form");
+  if (cite) setupCite(cite);
+  function setupCite(cite) {
+    const passage = cite.elements.quote;
+    const check = setupQuoteChecks(cite, cite.dataset.verify, function () { return null; });
+    const text = document.querySelector(".source-text");
+    function take() {
+      const sel = window.getSelection();
+      if (!sel || sel.isCollapsed || !text.contains(sel.anchorNode)) return;
+      const chosen = sel.toString().replace(/\s+/g, " ").trim();
+      if (!chosen || chosen === passage.value) return;
+      passage.value = chosen;
+      check(passage);
+    }
+    text.addEventListener("mouseup", take);
+    text.addEventListener("keyup", take);
+    cite.addEventListener("submit", function (e) {
+      e.preventDefault();
+      const concept = cite.elements.concept.value.trim();
+      if (!concept || !passage.value.trim()) return;
+      window.location.href = "/concepts/" + encodeURIComponent(concept) + "/edit?source=" +
+        encodeURIComponent(cite.dataset.source) + "&quote=" + encodeURIComponent(passage.value.trim());
+    });
+  }
+
   const form = document.getElementById("concept-form");
   if (form) setupForm(form);
   const revisions = document.querySelector("ol.revisions[data-revert]");
@@ -138,6 +218,31 @@
       out.textContent = "Reads: " + text.charAt(0).toUpperCase() + text.slice(1) + ". (" + type.description + ")";
     }
     form.querySelectorAll(".relation").forEach(preview);
+    setupQuoteChecks(form, form.dataset.verify, function (t) {
+      return t.closest("[data-item]").querySelector('[data-field="source"]');
+    });
+
+    // a passage chosen on a source page, attached where the curator says
+    const incoming = document.getElementById("incoming");
+    if (incoming) {
+      const where = document.getElementById("attach-to");
+      items(topLists.relations).forEach(function (item, i) {
+        const option = document.createElement("option");
+        option.value = String(i);
+        option.textContent = "the relation " + value(item, "type").replace(/_/g, " ") + " → " + value(item, "target");
+        where.appendChild(option);
+      });
+      document.getElementById("attach").addEventListener("click", function () {
+        const list = where.value === "" ? topLists.citations
+          : items(topLists.relations)[Number(where.value)].querySelector(":scope > fieldset[data-list]");
+        const item = newItem("citation", list, { source: incoming.dataset.source, quote: incoming.dataset.quote });
+        incoming.remove();
+        const quote = item.querySelector('[data-field="quote"]');
+        quote.focus();
+        quote.dispatchEvent(new Event("input", { bubbles: true }));
+        say("The passage is attached; save to keep it.");
+      });
+    }
     form.addEventListener("input", function (e) {
       const item = e.target.closest(".relation");
       if (item) preview(item);

@@ -38,6 +38,7 @@ CASES = [
     (urls.concept_record("mesa-optimizer"), "get_record", MESA),
     (urls.concept_revert("mesa-optimizer"), "revert", MESA),
     (urls.changes(), "changes", {}),
+    (urls.verify(), "verify", {}),
     (urls.static("site.css"), "static", {"path": "site.css"}),
     (urls.static("docs/swagger-ui.css"), "docs-assets", {"path": "swagger-ui.css"}),
     (urls.concept("mesa-optimizer"), "get_concept", MESA),

@@ -168,3 +168,17 @@ def test_the_workbench_pages_satisfy_the_policy_without_inline_script(bench: Ben
     urls = ["/signin", "/concepts/evolution/edit", "/new-concept", "/changes"]
     urls.append("/concepts/toy-optimizer/history")
     assert {secured_page_template(bench.client, url) for url in urls} == SIGNED_IN_TEMPLATES
+
+
+def test_a_source_page_offers_citing_to_a_signed_in_curator(bench: Bench) -> None:
+    assert 'id="cite-form"' not in bench.client.get("/sources/what-is-inner-alignment").text
+    bench.sign_in()
+    page = bench.client.get("/sources/what-is-inner-alignment").text
+    assert 'id="cite-form"' in page and 'data-source="what-is-inner-alignment"' in page
+    assert '<option value="evolution">' in page
+    edit = bench.client.get(
+        "/concepts/evolution/edit",
+        params={"source": "what-is-inner-alignment", "quote": "a <b> passage"},
+    ).text
+    assert 'id="incoming"' in edit and "<blockquote>a &lt;b&gt; passage</blockquote>" in edit
+    assert 'id="incoming"' not in bench.client.get("/concepts/evolution/edit").text

@@ -189,3 +189,106 @@ def test_edit_cite_conflict_and_revert(
     assert "Darwinian evolution" in text and "relations:\n  - type: has_objective" in text
     done = subprocess.run([*kg, "validate", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+SELECT_PHRASE = """phrase => {
+  const root = document.querySelector(".source-text");
+  const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const at = node.data.indexOf(phrase);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + phrase.length);
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+    root.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+    return true;
+  }
+  return false;
+}"""
+
+
+def test_a_new_concept_cited_by_selecting_related_to_two_and_a_mistake_reverted(
+    page: Any, served: Served, shots: Path
+) -> None:
+    sign_in(page, served, "mesa-optimizer")
+    page.goto(f"{served.base}/new-concept")
+    page.get_by_label("Id").fill("learned-search")
+    page.get_by_label("Label").fill("learned search")
+    page.get_by_label("Kind").select_option("optimizer")
+    page.get_by_label("Definition, in your own words").fill(
+        "Search carried out by a learned algorithm that is itself an optimizer."
+    )
+    # a quote typed by hand is checked as it is typed; the closest passage replaces it
+    definition_quotes = page.locator("#concept-form > fieldset[data-list=citations]")
+    definition_quotes.get_by_role("button", name="Add a quote").click()
+    quote = definition_quotes.locator("textarea[data-field=quote]")
+    quote.fill("A mesa-optimiser is a learned algorithm which is itself an optimiser.")
+    check = definition_quotes.locator(".quote-check")
+    check.get_by_role("button", name="Use this passage").click()
+    page.wait_for_function(
+        "() => document.querySelector('#concept-form .quote-check').textContent.startsWith('Found')"
+    )
+    assert "mesa-optimizer" in quote.input_value() and "what-is-inner-alignment" == (
+        definition_quotes.locator("input[data-field=source]").input_value()
+    )
+    # two relations, each cited by a quote typed exactly
+    relations = page.locator("#concept-form > fieldset[data-list=relations]")
+    for rtype, target in [("is_a", "optimizer"), ("related_to", "mesa-optimizer")]:
+        relations.get_by_role("button", name="Add a relation").last.click()
+        rel = relations.locator(".relation").last
+        rel.locator("select[data-field=type]").select_option(rtype)
+        rel.locator("input[data-field=target]").fill(target)
+        rel.get_by_role("button", name="Add a quote").click()
+        rel.locator("input[data-field=source]").fill("what-is-inner-alignment")
+        rel.locator("textarea[data-field=quote]").fill(
+            "A “mesa-optimizer” is a learned algorithm that is itself an optimizer."
+        )
+    preview = relations.locator(".relation .preview").first.inner_text()
+    assert preview.startswith("Reads: Learned search is a kind of optimizer.")
+    page.screenshot(path=str(shots / "workbench-new-1280.png"))
+    save(page)
+    page.wait_for_url("**/concepts/learned-search?saved=*")
+    created = served.file("learned-search")
+    assert [(r["type"], r["target"]) for r in created["relations"]] == [
+        ("is_a", "optimizer"),
+        ("related_to", "mesa-optimizer"),
+    ]
+
+    # select a passage on a source page and cite it for the second relation
+    page.goto(f"{served.base}/sources/what-is-inner-alignment")
+    phrase = "the mesa-optimizer is a learned algorithm that is itself an optimizer"
+    text = page.locator(".source-text").inner_text()
+    phrase = next(p for p in [phrase, "learned algorithm that is itself an optimizer"] if p in text)
+    assert page.evaluate(SELECT_PHRASE, phrase)
+    cite = page.locator("#cite-form")
+    page.wait_for_function(
+        "() => document.querySelector('#cite-form .quote-check').textContent.startsWith('Found')"
+    )
+    chosen = cite.get_by_label("Passage").input_value()
+    assert chosen == phrase
+    cite.get_by_label("Concept").fill("learned-search")
+    page.set_viewport_size({"width": 390, "height": 900})
+    cite.screenshot(path=str(shots / "workbench-cite-390.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    cite.get_by_role("button", name="Cite it").click()
+    page.wait_for_url("**/concepts/learned-search/edit?*")
+    attach = page.get_by_label("Attach it to")
+    attach.select_option(label="the relation related to → mesa-optimizer")
+    page.get_by_role("button", name="Attach").click()
+    save(page)
+    page.wait_for_url("**/concepts/learned-search?saved=*")
+    cited = served.file("learned-search")["relations"][1]["citations"]
+    assert cited[-1] == {"source": "what-is-inner-alignment", "quote": chosen}
+
+    # a mistake, reverted from the history page
+    page.get_by_role("link", name="Edit this concept").click()
+    page.get_by_label("Label").fill("learned serch")
+    save(page)
+    page.wait_for_url("**/concepts/learned-search?saved=*")
+    assert served.file("learned-search")["label"] == "learned serch"
+    page.goto(f"{served.base}/concepts/learned-search/history")
+    page.locator("[data-revert-to]").first.click()  # the revision before the mistake
+    page.wait_for_function("() => document.querySelectorAll('.revision').length === 4")
+    assert served.file("learned-search")["label"] == "learned search"
