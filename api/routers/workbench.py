@@ -31,6 +31,8 @@ from api.workbench import (
 )
 from kg.edit import concept_id, concept_path, record_of
 from kg.errors import NotFound
+from kg.graph import KnowledgeGraph
+from kg.model import Relation
 from kg.ontology import KINDS, MODALITIES, RELATION_TYPES
 from kg.review import field_changes
 from kg.store import Revision
@@ -120,6 +122,12 @@ def _editor(request: Request, record: dict[str, Any], **context: Any) -> HTMLRes
     )
 
 
+def _relations_of(graph: KnowledgeGraph, cid: str) -> list[Relation]:
+    """The relations from and to ``cid`` in the graph served (none while this worker has
+    yet to take up a concept just created)."""
+    return graph.relations_of(cid) if cid in graph.concepts else []
+
+
 @router.get("/concepts/{id}/edit", response_class=HTMLResponse, responses=html_errors(404))
 def edit_page(
     request: Request, id: str, source: str | None = None, quote: str | None = None
@@ -142,6 +150,11 @@ def edit_page(
         cid=id,
         etag=f'"rev-{revision}"',
         api=urls.concept(id),
+        incoming_relations=[
+            {"source": r.source, "type": r.type.replace("_", " ")}
+            for r in _relations_of(graph_of(request), id)
+            if r.target == id and r.source != id
+        ],
         incoming={"source": source, "quote": quote} if source and quote else None,
     )
 
@@ -161,6 +174,7 @@ def new_concept_page(request: Request) -> Response:
         etag=None,
         api=urls.concepts(),
         incoming=None,
+        incoming_relations=[],
     )
 
 

@@ -399,8 +399,18 @@
       if (unauthorised(r)) return;
       const list = document.createElement("ul");
       list.className = "field-error";
-      problemsOf(r.data).forEach(function (p) {
-        const li = document.createElement("li"); li.textContent = p.message; list.appendChild(li);
+      ((r.data && r.data.problems) || []).forEach(function (p) {
+        const li = document.createElement("li");
+        const from = /concepts\/([^/]+)\.yaml$/.exec(p.file || "");
+        if (from && from[1] !== form.dataset.cid) {
+          const a = document.createElement("a");
+          a.href = "/concepts/" + encodeURIComponent(from[1]) + "/edit";
+          a.textContent = from[1];
+          li.append(a, " has a relation to it (line " + p.line + ")");
+        } else {
+          li.textContent = p.message;
+        }
+        list.appendChild(li);
       });
       say("It cannot be deleted while other concepts point at it: remove these relations first.", true);
       status.appendChild(list);

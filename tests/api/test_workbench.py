@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import ServerSettings
+from kg.graph import KnowledgeGraph
 from kg.session import COOKIE, CSRF_HEADER, csrf_token
 from kg.store import SqliteStore, stamp
 from tests.api.test_curate import DATA, toy
@@ -182,3 +183,13 @@ def test_a_source_page_offers_citing_to_a_signed_in_curator(bench: Bench) -> Non
     ).text
     assert 'id="incoming"' in edit and "<blockquote>a &lt;b&gt; passage</blockquote>" in edit
     assert 'id="incoming"' not in bench.client.get("/concepts/evolution/edit").text
+
+
+def test_the_edit_page_lists_the_relations_that_keep_a_concept(
+    bench: Bench, shipped: KnowledgeGraph
+) -> None:
+    bench.sign_in()
+    page = bench.client.get("/concepts/optimizer/edit").text
+    listed = re.findall(r'<li><a href="/concepts/([a-z0-9-]+)/edit">', page)
+    expected = [r.source for r in shipped.relations_of("optimizer") if r.target == "optimizer"]
+    assert listed == expected and "base-optimizer" in listed

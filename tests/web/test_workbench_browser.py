@@ -292,3 +292,20 @@ def test_a_new_concept_cited_by_selecting_related_to_two_and_a_mistake_reverted(
     page.locator("[data-revert-to]").first.click()  # the revision before the mistake
     page.wait_for_function("() => document.querySelectorAll('.revision').length === 4")
     assert served.file("learned-search")["label"] == "learned search"
+
+    # a concept others point at is not deleted, and the page says which point at it
+    page.goto(f"{served.base}/concepts/optimizer/edit")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete this concept").click()
+    page.locator("#form-status li a", has_text="learned-search").wait_for()
+    assert served.file("optimizer")["label"] == "optimizer"
+    # one nobody points at is
+    page.goto(f"{served.base}/concepts/learned-search/edit")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete this concept").click()
+    page.wait_for_url(f"{served.base}/")
+    store = SqliteStore(served.store)
+    try:
+        assert store.read("concepts/learned-search.yaml") is None
+    finally:
+        store.close()
