@@ -9,7 +9,7 @@ a bearer token's, checked by :func:`api.deps.writer`, which also asks for the CS
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import Request, Response
 
@@ -44,6 +44,15 @@ async def form_fields(request: Request) -> dict[str, str]:
     """A url-encoded form's fields (the first value of each)."""
     body = (await request.body()).decode("utf-8", errors="replace")
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+
+
+def same_site(request: Request) -> bool:
+    """Whether a form post came from this site's own pages, as far as the browser says:
+    no ``Origin`` header (an older browser, a tool), or one naming this host. Signing in
+    has no session yet to take a CSRF token from, so it is held to this instead: another
+    site cannot sign a visitor in with a token of its own choosing."""
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
 
 
 def local_path(target: str | None, default: str) -> str:

@@ -25,6 +25,7 @@ from api.workbench import (
     end_session,
     form_fields,
     local_path,
+    same_site,
     session_csrf,
     signed_in,
     start_session,
@@ -63,12 +64,14 @@ def signin_page(request: Request, next: str | None = None) -> HTMLResponse:
 
 
 @router.post(
-    "/signin", response_class=HTMLResponse, responses=html_errors(401, 405), status_code=303
+    "/signin", response_class=HTMLResponse, responses=html_errors(401, 403, 404), status_code=303
 )
 async def sign_in(request: Request) -> Response:
     """Check the pasted token and start a session with it (303 to where the curator was
     going); a token that is unknown, revoked or expired is a 401 page saying which."""
     curator = curator_of(request)
+    if not same_site(request):
+        raise CsrfRefused()
     fields = await form_fields(request)
     secret = fields.get("token", "").strip()
     target = local_path(fields.get("next"), urls.home())

@@ -193,3 +193,19 @@ def test_the_edit_page_lists_the_relations_that_keep_a_concept(
     listed = re.findall(r'<li><a href="/concepts/([a-z0-9-]+)/edit">', page)
     expected = [r.source for r in shipped.relations_of("optimizer") if r.target == "optimizer"]
     assert listed == expected and "base-optimizer" in listed
+
+
+def test_another_site_cannot_sign_a_visitor_in(bench: Bench) -> None:
+    form = {"token": bench.tokens["editor"], "next": "/"}
+    r = bench.client.post("/signin", data=form, headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403 and "set-cookie" not in r.headers
+    r = bench.client.post(
+        "/signin", data=form, headers={"Origin": "http://testserver"}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["set-cookie"].startswith(COOKIE)
+
+
+def test_over_tls_the_cookie_is_secure(bench: Bench) -> None:
+    tls = TestClient(bench.client.app, base_url="https://testserver")
+    r = tls.post("/signin", data={"token": bench.tokens["editor"]}, follow_redirects=False)
+    assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
