@@ -48,11 +48,16 @@ async def form_fields(request: Request) -> dict[str, str]:
 
 def same_site(request: Request) -> bool:
     """Whether a form post came from this site's own pages, as far as the browser says:
-    no ``Origin`` header (an older browser, a tool), or one naming this host. Signing in
-    has no session yet to take a CSRF token from, so it is held to this instead: another
-    site cannot sign a visitor in with a token of its own choosing."""
+    ``Sec-Fetch-Site`` where it sends one (same-origin, or typed by the user), else an
+    ``Origin`` naming this host, or none that names a site (an older browser, a tool, or
+    a page whose referrer policy hides it, as ours does). Signing in has no session yet
+    to take a CSRF token from, so it is held to this instead: another site cannot sign a
+    visitor in with a token of its own choosing."""
+    fetched_from = request.headers.get("sec-fetch-site")
+    if fetched_from is not None:
+        return fetched_from in ("same-origin", "none")
     origin = request.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == request.headers.get("host")
+    return origin in (None, "null") or urlsplit(origin).netloc == request.headers.get("host")
 
 
 def local_path(target: str | None, default: str) -> str:

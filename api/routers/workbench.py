@@ -48,7 +48,7 @@ def _signin_redirect(next_path: str) -> RedirectResponse:
     return RedirectResponse(urls.signin_page(next_path), status_code=303)
 
 
-@router.get("/signin", response_class=HTMLResponse, responses=html_errors(404))
+@router.get("/signin", response_class=HTMLResponse, responses=html_errors(404, 422))
 def signin_page(request: Request, next: str | None = None) -> HTMLResponse:
     """The sign-in page: paste a token once, and it becomes this browser's session."""
     curator_of(request)  # a server without a store has no one to sign in
@@ -64,7 +64,7 @@ def signin_page(request: Request, next: str | None = None) -> HTMLResponse:
 
 
 @router.post(
-    "/signin", response_class=HTMLResponse, responses=html_errors(401, 403, 404), status_code=303
+    "/signin", response_class=HTMLResponse, responses=html_errors(401, 403, 405), status_code=303
 )
 async def sign_in(request: Request) -> Response:
     """Check the pasted token and start a session with it (303 to where the curator was
@@ -131,7 +131,7 @@ def _relations_of(graph: KnowledgeGraph, cid: str) -> list[Relation]:
     return graph.relations_of(cid) if cid in graph.concepts else []
 
 
-@router.get("/concepts/{id}/edit", response_class=HTMLResponse, responses=html_errors(404))
+@router.get("/concepts/{id}/edit", response_class=HTMLResponse, responses=html_errors(404, 422))
 def edit_page(
     request: Request, id: str, source: str | None = None, quote: str | None = None
 ) -> Response:
@@ -196,7 +196,7 @@ def _entry(entry: Revision, current: int | None) -> dict[str, Any]:
     }
 
 
-@router.get("/concepts/{id}/history", response_class=HTMLResponse, responses=html_errors(404))
+@router.get("/concepts/{id}/history", response_class=HTMLResponse, responses=html_errors(404, 422))
 def history_page(request: Request, id: str) -> HTMLResponse:
     """A concept's revisions, newest first: who, when, and what each changed, field by
     field; a signed-in curator may revert to any of them (a new, validated revision)."""

@@ -197,8 +197,13 @@ def test_the_edit_page_lists_the_relations_that_keep_a_concept(
 
 def test_another_site_cannot_sign_a_visitor_in(bench: Bench) -> None:
     form = {"token": bench.tokens["editor"], "next": "/"}
-    r = bench.client.post("/signin", data=form, headers={"Origin": "https://evil.example"})
-    assert r.status_code == 403 and "set-cookie" not in r.headers
+    for elsewhere in (
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "null"},
+        {"Sec-Fetch-Site": "same-site"},
+    ):
+        r = bench.client.post("/signin", data=form, headers=elsewhere)
+        assert r.status_code == 403 and "set-cookie" not in r.headers, elsewhere
     r = bench.client.post(
         "/signin", data=form, headers={"Origin": "http://testserver"}, follow_redirects=False
     )
