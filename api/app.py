@@ -44,6 +44,7 @@ from api.routers import (
     sparql,
     verify,
     web,
+    workbench,
 )
 from api.routers import context as grounded_context
 from api.security import SecurityHeaders
@@ -159,6 +160,7 @@ def create_app(
         sparql,
         verify,
         web,
+        workbench,
         pictures,
         docs,
     ):

@@ -10,12 +10,21 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 
 from api.context import context_of
-from api.errors import Forbidden, NoStore, ReadOnly, Unauthorized, UnsupportedMediaType
+from api.errors import (
+    CsrfRefused,
+    Forbidden,
+    NoStore,
+    ReadOnly,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 from api.headers import content_type, is_json
 from api.settings import ServerSettings
 from kg.curate import Curator
 from kg.dataset import modified_from_files, modified_from_revision
 from kg.graph import KnowledgeGraph
+from kg.session import COOKIE, CSRF_HEADER, csrf_matches
+from kg.store import Token
 
 
 def graph_of(request: Request) -> KnowledgeGraph:
@@ -102,21 +111,41 @@ def writer(scope: str) -> Callable[[Request], str]:
         curator = curator_of(request)
         header = request.headers.get("authorization", "")
         kind, _, secret = header.strip().partition(" ")
-        if not header:
+        session = request.cookies.get(COOKIE)
+        if not header and session:
+            # a browser's session: its cookie would ride along on another site's request
+            # too, so the write must also carry what only the workbench's pages know
+            if not csrf_matches(session, request.headers.get(CSRF_HEADER, "")):
+                raise CsrfRefused()
+            secret, kind = session, "bearer"
+        elif not header:
             raise Unauthorized(
                 "Writing needs a token: send Authorization: Bearer <token> "
                 "(made with `kg token create`)."
             )
         if kind.lower() != "bearer" or not secret.strip():
             raise Unauthorized("Send the token as Authorization: Bearer <token>.")
-        token = curator.store.check_token(secret.strip())
-        if token is None:
-            raise Unauthorized("The token is not known or has been revoked.", "invalid_token")
+        token = live_token(curator, secret.strip())
         if scope not in token.scopes:
             raise Forbidden(scope, token.scopes)
         return token.name
 
     return check
+
+
+def live_token(curator: Curator, secret: str) -> Token:
+    """The token whose secret this is; 401 saying why when it is unknown, revoked or
+    expired."""
+    token = curator.store.find_token(secret)
+    if token is None:
+        raise Unauthorized("The token is not known or has been revoked.", "invalid_token")
+    if token.expired():
+        raise Unauthorized(
+            f"The token expired at {token.expires}; ask for a new one "
+            "(`kg token create NAME --expires 90d`).",
+            "invalid_token",
+        )
+    return token
 
 
 ConceptWriter = Annotated[str, Depends(writer("concepts:write"))]

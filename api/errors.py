@@ -147,6 +147,19 @@ class Forbidden(ApiProblem):
         )
 
 
+class CsrfRefused(ApiProblem):
+    """A write made with a browser session's cookie without the session's CSRF token."""
+
+    status, title, kind = 403, "Forbidden", "csrf"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A write made with a session cookie must carry the session's CSRF token "
+            "(the X-CSRF-Token header, or the form's csrf field); reload the page and "
+            "try again."
+        )
+
+
 class ReadOnly(ApiProblem):
     """A write to a server started without a store."""
 
@@ -241,6 +254,8 @@ PROBLEM_TYPES: dict[str, str] = {
     "reverting to another file's revision).",
     "unauthorized": "A write needs a valid bearer token in the Authorization header.",
     "forbidden": "The token is valid but lacks the scope this write needs.",
+    "csrf": "A write made with a browser session lacked the session's CSRF token, so it "
+    "may have come from another site; reload the page and try again.",
     "read-only": "This server serves its data read-only; writes need a server started "
     "with a store (kg serve --store).",
     "no-store": "This server keeps no revisions or editable records: it was started "

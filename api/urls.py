@@ -88,6 +88,36 @@ def hierarchy_page() -> str:
     return "/hierarchy"
 
 
+def signin_page(next: str | None = None) -> str:
+    """The sign-in page (also the sign-in form's action); ``next``: where to go after."""
+    return _with_query("/signin", next=next)
+
+
+def sign_out() -> str:
+    """The sign-out form's action."""
+    return "/signout"
+
+
+def edit_page(cid: str) -> str:
+    """The workbench's form that edits a concept."""
+    return f"/concepts/{_segment(cid)}/edit"
+
+
+def new_concept_page() -> str:
+    """The workbench's form that creates a concept."""
+    return "/new-concept"
+
+
+def history_page(cid: str) -> str:
+    """A concept's history as a page: revisions, field diffs, revert."""
+    return f"/concepts/{_segment(cid)}/history"
+
+
+def changes_page() -> str:
+    """The recent changes of the store as a page."""
+    return "/changes"
+
+
 def api_docs() -> str:
     """The API's documentation (Swagger UI)."""
     return "/docs"
@@ -104,6 +134,31 @@ def static(name: str) -> str:
 def concept(cid: str, format: str | None = None) -> str:
     """A concept as JSON (or RDF, by Accept), or in ``format`` (``turtle`` ...)."""
     return _with_query(f"/v1/concepts/{_segment(cid)}", format=format)
+
+
+def concepts() -> str:
+    """Where a new concept is created (``POST``)."""
+    return "/v1/concepts"
+
+
+def concept_record(cid: str) -> str:
+    """A concept's editable record (with its ETag)."""
+    return f"{concept(cid)}/record"
+
+
+def concept_revert(cid: str) -> str:
+    """Where a concept is reverted to one of its revisions (``POST``)."""
+    return f"{concept(cid)}/revert"
+
+
+def verify() -> str:
+    """Where quotations are checked against the sources (``POST``)."""
+    return "/v1/verify"
+
+
+def changes() -> str:
+    """The change feed (JSON)."""
+    return "/v1/changes"
 
 
 def concept_history(cid: str) -> str:

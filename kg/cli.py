@@ -30,8 +30,18 @@ from kg.load import load_graph
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.rdf import FORMATS, export_to, graph_from_rdf, rdf_format
 from kg.search import MAX_HITS, resolve, search
+from kg.session import expiry
 from kg.settings import Settings
-from kg.store import Moved, SqlStore, copy_store, data_files, differences, is_url, redact
+from kg.store import (
+    Moved,
+    SqlStore,
+    Token,
+    copy_store,
+    data_files,
+    differences,
+    is_url,
+    redact,
+)
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
@@ -240,19 +250,24 @@ TOKEN_NAME = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 def cmd_token(args: argparse.Namespace) -> int:
     if args.action == "create" and not TOKEN_NAME.fullmatch(args.name or ""):
         raise KGError("give the token a name: one line of up to 100 characters")
+    try:
+        expires = expiry(args.expires) if args.expires and args.action == "create" else None
+    except ValueError as e:
+        raise KGError(str(e)) from e
     store = _store(args, create=args.action == "create")
     try:
         if args.action == "create":
-            token, secret = store.create_token(args.name, tuple(args.scope or SCOPES))
+            token, secret = store.create_token(args.name, tuple(args.scope or SCOPES), expires)
+            until = f", until {token.expires}" if token.expires else ""
             print(
                 f"created token {token.id} for {token.name} with scopes "
-                f"{', '.join(token.scopes)}; it is shown only now:",
+                f"{', '.join(token.scopes)}{until}; it is shown only now:",
                 file=sys.stderr,
             )
             print(secret)
         elif args.action == "list":
             for token in store.tokens():
-                state = f"revoked {token.revoked}" if token.revoked else "live"
+                state = _token_state(token)
                 print(
                     f"{token.id}  {token.name:20} {' '.join(token.scopes):32} "
                     f"created {token.created}  {state}"
@@ -265,6 +280,16 @@ def cmd_token(args: argparse.Namespace) -> int:
         return 0
     finally:
         store.close()
+
+
+def _token_state(token: Token) -> str:
+    """What ``kg token list`` says of a token's state: revoked, expired or live (and
+    until when)."""
+    if token.revoked:
+        return f"revoked {token.revoked}"
+    if token.expires is None:
+        return "live"
+    return f"expired {token.expires}" if token.expired() else f"live until {token.expires}"
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
@@ -484,6 +509,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         choices=sorted(SCOPES),
         help="what it may do (repeat; default: every scope)",
+    )
+    sp.add_argument(
+        "--expires",
+        metavar="DURATION",
+        help="create: how long the token may write, such as 90d, 12h or 2w (default: "
+        "until revoked)",
     )
     sp.add_argument("--store", help=STORE_HELP)
     sp.set_defaults(func=cmd_token)

@@ -67,7 +67,14 @@ CREATE TABLE IF NOT EXISTS tokens (
     created TEXT NOT NULL,
     revoked TEXT
 );
+CREATE TABLE IF NOT EXISTS token_expiry (
+    id TEXT PRIMARY KEY,
+    expires TEXT NOT NULL
+);
 """
+"""The tables. A token's expiry has a table of its own, beside ``tokens``, so that a
+store made before tokens could expire takes it up by this script alone, with no
+migration of the table it already has."""
 
 TOKEN_PREFIX = "kgt"
 """Tokens read ``kgt_<id>_<secret>``: the id finds the row, the secret is checked against
@@ -112,6 +119,12 @@ class Token:
     scopes: tuple[str, ...]
     created: str
     revoked: str | None
+    expires: str | None = None
+    """When the token stops admitting writes (UTC, ISO 8601), or None for never."""
+
+    def expired(self, now: str | None = None) -> bool:
+        """Whether the token's expiry has passed (at ``now``, by default the present)."""
+        return self.expires is not None and self.expires <= (now or _now())
 
 
 class Store(Protocol):
@@ -156,12 +169,20 @@ class Store(Protocol):
         """One entry of the log, or None."""
         ...
 
-    def create_token(self, name: str, scopes: tuple[str, ...]) -> tuple[Token, str]:
-        """A new token's record and its secret string (shown once, never stored)."""
+    def create_token(
+        self, name: str, scopes: tuple[str, ...], expires: str | None = None
+    ) -> tuple[Token, str]:
+        """A new token's record and its secret string (shown once, never stored);
+        ``expires`` (UTC, ISO 8601) ends it."""
         ...
 
     def check_token(self, secret: str) -> Token | None:
         """The live token whose secret string this is, or None."""
+        ...
+
+    def find_token(self, secret: str) -> Token | None:
+        """The unrevoked token whose secret string this is, expired or not, or None (so
+        that a caller can say a token has expired)."""
         ...
 
     def tokens(self) -> list[Token]:
@@ -353,22 +374,28 @@ class SqlStore(ABC):
             row = db.execute("SELECT * FROM revisions WHERE revision = ?", (number,)).fetchone()
         return None if row is None else _revision(row)
 
-    def create_token(self, name: str, scopes: tuple[str, ...]) -> tuple[Token, str]:
+    def create_token(
+        self, name: str, scopes: tuple[str, ...], expires: str | None = None
+    ) -> tuple[Token, str]:
         token_id = secrets.token_hex(8)
         secret = secrets.token_urlsafe(32)
-        token = Token(token_id, name, tuple(sorted(set(scopes))), _now(), None)
+        token = Token(token_id, name, tuple(sorted(set(scopes))), _now(), None, expires)
         with self._writing() as db:
             _insert_token(db, token, _digest(secret))
         return token, f"{TOKEN_PREFIX}_{token_id}_{secret}"
 
     def check_token(self, secret: str) -> Token | None:
+        token = self.find_token(secret)
+        return None if token is None or token.expired() else token
+
+    def find_token(self, secret: str) -> Token | None:
         prefix, _, rest = secret.partition("_")
         token_id, _, key = rest.partition("_")
         if prefix != TOKEN_PREFIX or not token_id or not key:
             return None
         with self._reading() as db:
             row = db.execute(
-                "SELECT * FROM tokens WHERE id = ? AND revoked IS NULL", (token_id,)
+                f"{_TOKENS} WHERE t.id = ? AND t.revoked IS NULL", (token_id,)
             ).fetchone()
         if row is None or not hmac.compare_digest(row[2], _digest(key)):
             return None
@@ -381,7 +408,7 @@ class SqlStore(ABC):
         """Every token with the digest of its secret, oldest first (for a copy of the
         store: the secrets themselves are nowhere)."""
         with self._reading() as db:
-            rows = db.execute("SELECT * FROM tokens ORDER BY created, id").fetchall()
+            rows = db.execute(f"{_TOKENS} ORDER BY t.created, t.id").fetchall()
         return [(_token(r), str(r[2])) for r in rows]
 
     def revoke_token(self, token_id: str) -> bool:
@@ -586,24 +613,39 @@ def _log(
     return number
 
 
+_TOKENS = (
+    "SELECT t.id, t.name, t.digest, t.scopes, t.created, t.revoked, e.expires "
+    "FROM tokens t LEFT JOIN token_expiry e ON e.id = t.id"
+)
+"""Tokens with their expiry, the columns :func:`_token` reads."""
+
+
 def _insert_token(db: Sql, token: Token, digest: str) -> None:
     db.execute(
         "INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)",
         (token.id, token.name, digest, " ".join(token.scopes), token.created, token.revoked),
     )
+    if token.expires is not None:
+        db.execute("INSERT INTO token_expiry VALUES (?, ?)", (token.id, token.expires))
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A moment as the store writes times (UTC, ISO 8601 to the microsecond, ``Z``), which
+    sort as they compare."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return stamp(dt.datetime.now(dt.UTC))
 
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _token(row: tuple[str, str, str, str, str, str | None]) -> Token:
-    token_id, name, _, scopes, created, revoked = row
-    return Token(token_id, name, tuple(scopes.split()), created, revoked)
+def _token(row: tuple[str, str, str, str, str, str | None, str | None]) -> Token:
+    token_id, name, _, scopes, created, revoked, expires = row
+    return Token(token_id, name, tuple(scopes.split()), created, revoked, expires)
 
 
 def _revision(row: tuple[int, str, str, str, str, bytes | None, bytes | None]) -> Revision:

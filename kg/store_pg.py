@@ -54,6 +54,10 @@ CREATE TABLE IF NOT EXISTS tokens (
     created TEXT COLLATE "C" NOT NULL,
     revoked TEXT
 );
+CREATE TABLE IF NOT EXISTS token_expiry (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    expires TEXT COLLATE "C" NOT NULL
+);
 """
 """The tables of :mod:`kg.store`'s SQLite schema, in PostgreSQL's types; paths and ids
 compare byte by byte ("C"), as SQLite compares them, whatever the database's locale."""

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from api import urls
+from api.context import context_of
 from api.deps import get_graph, get_settings
 from api.errors import PROBLEM_TYPES
 from api.meta import citation, defined_term, description, json_ld
@@ -36,6 +37,7 @@ from api.render import (
 )
 from api.routers import html_errors, merged, problems
 from api.settings import ServerSettings
+from api.workbench import signed_in
 from kg.annotate import annotate
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
@@ -249,6 +251,8 @@ def concept_page(
         svg=svg,
         depth=depth,
         iri=iri,
+        has_store=context_of(request.app).curator is not None,
+        curator=signed_in(request),
         notes=footnotes(notes),
         trail=[_link(graph, cid) for cid in trail(graph, concept.id)],
         broader=[_link(graph, r.target) for r in graph.broader(concept.id)],
@@ -397,7 +401,17 @@ def source_page(
         passage = (start or 0, end or 0)
     text = highlighted_source(graph, id, passage) if s.has_text else None
     fields = front_matter(graph.source_text(id))[0] if s.has_text else {}
-    return page(request, "source.html", title=s.title, s=s, text=text, fields=fields)
+    curator = signed_in(request) if s.has_text else None
+    return page(
+        request,
+        "source.html",
+        title=s.title,
+        s=s,
+        text=text,
+        fields=fields,
+        curator=curator,
+        concepts=sorted(graph.concepts.values(), key=lambda c: c.id) if curator else [],
+    )
 
 
 @router.get(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
@@ -312,3 +313,25 @@ def test_a_store_migrates_to_postgresql_and_back_whole(
     assert main(["store-migrate", first, pg_url]) == 2
     assert "holds a store already" in capsys.readouterr().err
     assert main(["store-migrate", str(tmp_path / "none.sqlite3"), back]) == 2
+
+
+def test_a_token_made_to_expire_says_until_when(
+    good_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "kg.sqlite3")
+    made = ["token", "create", "bea", "--store", store, "--data", str(good_dir)]
+    assert main([*made, "--expires", "90d"]) == 0
+    out = capsys.readouterr()
+    secret = out.out.strip()
+    opened = open_store(store, None)
+    token = opened.check_token(secret)
+    assert token is not None and token.expires is not None
+    days = dt.datetime.fromisoformat(token.expires) - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(days=89) < days <= dt.timedelta(days=90)
+    assert f"until {token.expires}" in out.err
+    assert main(["token", "list", "--store", store]) == 0
+    assert f"live until {token.expires}" in capsys.readouterr().out
+    opened.close()
+    for wrong in ("90", "0d", "3 months", "-1d", "1y"):
+        assert main([*made, f"--expires={wrong}"]) == 2, wrong
+        assert "is not a duration" in capsys.readouterr().err

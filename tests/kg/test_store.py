@@ -3,6 +3,7 @@ revisions, stale writes, a moved head, tokens as digests, durability."""
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 import signal
 import sqlite3
@@ -20,11 +21,12 @@ from bench.http import free_port
 from kg.curate import open_store
 from kg.errors import StoreUnavailable
 from kg.load import load_graph
-from kg.store import Moved, SqliteStore, SqlStore, StaleWrite, data_files
+from kg.store import Moved, SqliteStore, SqlStore, StaleWrite, data_files, stamp
 from kg.store_pg import PostgresStore
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DATA = ROOT / "data"
+FAR = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 
 
 def made(location: str) -> SqlStore:
@@ -49,7 +51,7 @@ def everything(store: SqlStore) -> str:
     with store.pool.connection() as conn:
         return "\n".join(
             str(row)
-            for table in ("files", "revisions", "tokens")
+            for table in ("files", "revisions", "tokens", "token_expiry")
             for row in conn.execute(f"SELECT t::text FROM {table} t").fetchall()
         )
 
@@ -271,3 +273,29 @@ def test_racing_commits_on_one_head_land_once(pg_url: str) -> None:
     assert stores[0].head() == head + 1
     for s in stores:
         s.close()
+
+
+def test_a_token_can_expire(store: SqlStore) -> None:
+    past = stamp(dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+    future = stamp(dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    old, old_secret = store.create_token("olga", ("concepts:write",), expires=past)
+    new, new_secret = store.create_token("nina", ("concepts:write",), expires=future)
+    assert old.expired() and not new.expired()
+    # an expired token no longer admits a write, but is still found, so that the
+    # service can say it expired rather than that it is unknown
+    assert store.check_token(old_secret) is None and store.find_token(old_secret) == old
+    assert store.check_token(new_secret) == new
+    assert {t.name: t.expires for t in store.tokens()} == {"olga": past, "nina": future}
+    # the expiry is kept with the token when the store is copied
+    assert [t for t, _ in store.token_digests()] == store.tokens()
+
+
+def test_a_store_made_before_expiry_takes_it_up(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    made(str(path)).close()
+    with sqlite3.connect(path) as db:  # as a store made before tokens could expire
+        db.execute("DROP TABLE token_expiry")
+    store = open_store(str(path), None)
+    token, secret = store.create_token("ann", ("concepts:write",), expires=stamp(FAR))
+    assert store.check_token(secret) == token and token.expires == stamp(FAR)
+    store.close()
