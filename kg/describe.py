@@ -172,6 +172,10 @@ must carry: about one word that ten of the graph's 1,600 pieces of text use. "th
 optimizer it produced" (4.4) is too vague: every concept whose text has both words fits
 it alike; the vaguest written question that names something carries 6.1."""
 CONTRAST_REACH = 3
+VERBATIM = 6
+"""Words in a row that a description and a concept's passage must share (small words
+too) for that concept to come first among the first :data:`VERBATIM_REACH` hits."""
+VERBATIM_REACH = 3
 """How far down the hits a first hit's opposite may stand to take its place."""
 
 POOL = 10
@@ -563,6 +567,8 @@ class DescribeIndex:
         ]
         if len(order) > 1 and CONTRASTED.search(text):
             order = self._set_against(order, text, kept, best)
+        if len(order) > 1:
+            order = self._verbatim(order, CONTRASTED.sub(" ", text), rows_of)
         why: dict[str, _Reached] = {}
         asked, span = _asked_category(text)
         role = None if asked else ROLE_OF.search(text)
@@ -617,6 +623,32 @@ class DescribeIndex:
                 evidence, field = found.piece, found.field
             out.append(Described(cid, c.label, c.kind, round(scores[cid], 4), evidence, field, via))
         return out
+
+    def _verbatim(
+        self, order: list[str], text: str, rows_of: dict[str, list[tuple[int, str]]]
+    ) -> list[str]:
+        """The hits reordered so that one whose text says what the description says, in
+        the same words (:data:`VERBATIM` of them in a row, small words too: "the things
+        that *you want just because you want them*"), comes first when the first does
+        not. A passage that names several of the hits counts for the one it names first
+        (a quote two concepts share is about the one it introduces)."""
+        top = order[:VERBATIM_REACH]
+        said = _WORD.findall(_american(text))
+
+        def run(cid: str) -> int:
+            most = 0
+            for _rowid, piece in rows_of.get(cid, []):
+                first = self._named_at(cid, piece)
+                if any(self._named_at(o, piece) < first for o in top if o != cid):
+                    continue
+                most = max(most, _longest_run(said, _WORD.findall(_american(piece))))
+            return most
+
+        runs = {cid: run(cid) for cid in top}
+        best = max(top, key=lambda cid: runs[cid])
+        if runs[best] >= VERBATIM and runs[order[0]] < VERBATIM:
+            return [best, *(cid for cid in order if cid != best)]
+        return order
 
     def _set_against(
         self,
@@ -795,6 +827,20 @@ def head_stem(name: str) -> str:
     """The stem of the last word of a name ("complex and varied tasks": "task")."""
     words = _WORD.findall(americanize(name.lower()))
     return stem(fold_word(words[-1])) if words else ""
+
+
+def _longest_run(a: list[str], b: list[str]) -> int:
+    """The most words that stand in a row in both ``a`` and ``b``."""
+    most = 0
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0] * (len(b) + 1)
+        for j, y in enumerate(b, 1):
+            if x == y:
+                cur[j] = prev[j - 1] + 1
+                most = max(most, cur[j])
+        prev = cur
+    return most
 
 
 def _pairs(stems: list[str], pieces: list[dict[str, list[int]]]) -> int:

@@ -251,6 +251,32 @@ def test_what_is_set_against_names_the_opposite_of_the_first_hit(
     assert describe(shipped, q, limit=1)[0].id == "pseudo-alignment"
 
 
+def test_a_description_in_the_sources_own_words_finds_what_they_say_it_of(
+    shipped: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six words in a row that a description shares with a concept's passage ("the
+    things that *you want just because you want them*") put that concept first; a
+    passage two concepts share counts for the one it names first. Without the step, the
+    contrasted "not as a means" and a bag-of-words meaning gave the opposite term."""
+    for q in (
+        "What do you call the goals you want just because you want them, not as a means "
+        "to something else?",
+        "whats the word for stuff you want just because you want it, not as a means to anything",
+    ):
+        assert [d.id for d in describe(shipped, q, limit=2)] == [
+            "terminal-goal",
+            "instrumental-goal",
+        ], q
+        monkeypatch.setattr(kg.describe, "VERBATIM", 99)  # the step off
+        assert describe(shipped, q, limit=1)[0].id == "instrumental-goal", q
+        monkeypatch.undo()
+
+
+def test_longest_run() -> None:
+    assert kg.describe._longest_run("a b c d".split(), "x b c d y a b".split()) == 3
+    assert kg.describe._longest_run([], ["a"]) == 0
+
+
 @pytest.mark.parametrize(
     "against",
     ["as opposed to", "rather than", "unlike", "as distinct from", "in contrast to", "not as"],
