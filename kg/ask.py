@@ -746,6 +746,29 @@ _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
 _INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|than|over)\b", re.I)
 
 
+_SAME_WORD = re.compile(r"\b(?:same|identical|equal|equivalent)\b", re.I)
+
+
+def _compared(
+    q: str, found: list[Found], concepts: list[Concept]
+) -> tuple[Concept, tuple[Concept, Concept]]:
+    """Of three concepts in a question whether two are the same, the one it is asked
+    within, and the two compared: the last named before the word for sameness and the
+    first after it; the first and the last two when the question has no such word, or
+    not between two names."""
+    at = _SAME_WORD.search(q)
+    by_id = {c.id: c for c in concepts}
+    if at is not None:
+        before = [f for f in found if f.end <= at.start()]
+        after = [f for f in found if f.start >= at.end()]
+        if before and after and before[-1].id != after[0].id:
+            x, y = by_id[before[-1].id], by_id[after[0].id]
+            rest = [c for c in concepts if c is not x and c is not y]
+            if len(rest) == 1:
+                return rest[0], (x, y)
+    return concepts[0], (concepts[1], concepts[2])
+
+
 def _after(
     graph: KnowledgeGraph, q: str, found: list[Found], marker: re.Pattern[str]
 ) -> Concept | None:
@@ -1133,8 +1156,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         within = None
         if despite is None and len(concepts) == 3 and asked_kind(focus, framing) == "same":
             # "does inner alignment require the mesa-objective to be identical to the base
-            # objective?": whether the last two are the same, as inner alignment has it
-            within, (x, y) = concepts[0], concepts[1:]
+            # objective?": whether the two on either side of "identical" are the same, as
+            # the third has it ("... for a model to count as inner aligned?")
+            within, (x, y) = _compared(q, found[:3], concepts)
         universal = content_stems(reading.framing) if _UNIVERSAL.search(framing) else None
         lines, verdict = whether(
             graph,

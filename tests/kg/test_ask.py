@@ -215,6 +215,26 @@ def test_to_have_an_objective_is_decided_by_the_objective_it_has(
     assert re.search(rf"pursues? (?:the )?{shipped.concepts[through].label}\b", first), first
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Does the mesa-objective have to be exactly identical to the base objective for a "
+        "model to count as inner aligned?",
+        "Does inner alignment require the mesa-objective to be identical to the base objective?",
+    ],
+)
+def test_of_three_concepts_the_two_beside_identical_are_compared(
+    shipped: KnowledgeGraph, question: str
+) -> None:
+    """Whether two are the same, within a third: the two on either side of "identical",
+    wherever the third is named (last, it was compared with the base objective and the
+    graph "did not say so")."""
+    a = ask(shipped, question)
+    assert a.verdict == "not_necessarily"
+    assert a.answer.startswith("**Not necessarily.** The mesa-objective is contrasted with")
+    assert "Inner alignment is about robust alignment." in a.answer
+
+
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what causes goal misgeneralization")
     facts = a.answer.split("In the graph:\n\n")[1].splitlines()
