@@ -1212,11 +1212,19 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # model?": what happens follows from the condition
             concepts = [later[0], *(c for c in concepts if c is not later[0])]
         situation = _situation(graph, reading, concepts)
+        failure = _disagreement(graph, q, concepts)
         if situation is not None:
             # "what happens when the deployment environment differs from the training
             # environment?" names training data but describes distributional shift
             concepts = [situation, *concepts]
-        lines = what_happens(graph, concepts, notes, asked=content_stems(reading.framing))
+        if failure is not None:
+            # "what happens when the mesa-objective disagrees with the base objective?":
+            # what happens is that failure (inner misalignment), told after the contrast
+            # between the two
+            concepts = [failure, *concepts]
+            lines = what_happens(graph, [failure], notes, asked=content_stems(reading.framing))
+        else:
+            lines = what_happens(graph, concepts, notes, asked=content_stems(reading.framing))
     elif intent == "define":
         lines = _define(graph, concepts[0], notes, focus, toward)
         if toward is not None:
@@ -1398,6 +1406,51 @@ def _situation(graph: KnowledgeGraph, reading: Reading, concepts: list[Concept])
         return None  # a named mode, optimizer or example is what happens to
     hits = _described_beside(graph, reading, concepts[0], SITUATION_SCORE, limit=1)
     return graph.concepts[hits[0].id] if hits else None
+
+
+_DISAGREE = re.compile(
+    r"\b(?:disagree\w*|differ\w*|diverg\w*|conflict\w*|mismatch\w*|come\s+apart"
+    r"|comes\s+apart|(?:do|does|did)\s*n[o']t\s+match|(?:is|are)\s*n[o']t\s+the\s+same)\b",
+    re.I,
+)
+
+
+def _disagreement(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Concept | None:
+    """The failure a what-happens question describes when it says two concepts the graph
+    sets against each other disagree ("what happens when the mesa-objective disagrees
+    with the base objective?"): a failure mode of a problem that is about both (inner
+    misalignment, of inner alignment), the most general of them (the one the others
+    are kinds of); else None."""
+    if _DISAGREE.search(q) is None:
+        return None
+    pairs = [
+        (a, b)
+        for i, a in enumerate(concepts)
+        for b in concepts[i + 1 :]
+        if any(r.type == "contrasts_with" for r in graph.relations_between(a.id, b.id))
+    ]
+    if not pairs:
+        return None
+    a, b = pairs[0]
+
+    def about(cid: str) -> set[str]:
+        return {
+            r.source
+            for r in graph.relations_of(cid)
+            if r.type == "concerns" and r.target == cid and not r.negated
+            if graph.concepts[r.source].kind == "problem"
+        }
+
+    failures = [
+        graph.concepts[r.source]
+        for p in sorted(about(a.id) & about(b.id))
+        for r in graph.relations_of(p)
+        if r.type == "failure_of" and r.target == p and not r.negated
+        if graph.concepts[r.source].kind == "failure_mode"
+    ]
+    if not failures:
+        return None
+    return max(failures, key=lambda c: (len(graph.descendants(c.id)), c.id))
 
 
 WHY_DESCRIBED_SCORE = 0.75

@@ -1489,13 +1489,16 @@ def what_happens(
                         line += " " + explained(graph, notes, m, True, told)
                 lines.append(line)
             lines.append("")
-        about = _about(graph, c, told)
-        if helps or about:
-            lines += [f"What can go right, or help against {noun(c)}:", ""]
-            lines += [
-                f"- {explained(graph, notes, r, True, told)}"
-                for r in [*about, *helps][:MAX_REASONS]
-            ]
+        # what else is about it ("generalization is about distributional shift") tells
+        # what happens with one thing asked about; beside two or more, it is noise
+        about = _about(graph, c, told) if len(concepts) < 2 else []
+        if helps:
+            lines += [f"What can help against {noun(c)}:", ""]
+            lines += [f"- {explained(graph, notes, r, True, told)}" for r in helps[:MAX_REASONS]]
+            lines.append("")
+        if about:
+            lines += [f"What else is about {noun(c)}:", ""]
+            lines += [f"- {explained(graph, notes, r, True, told)}" for r in about[:MAX_REASONS]]
             lines.append("")
         # "what happens if the base objective is perfect?": what neither it nor the
         # problem about it (outer alignment) rules out can still go wrong

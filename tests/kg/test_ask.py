@@ -235,6 +235,39 @@ def test_of_three_concepts_the_two_beside_identical_are_compared(
     assert "Inner alignment is about robust alignment." in a.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What happens when a trained model's mesa-objective disagrees with the base objective?",
+        "what happens if the mesa-objective differs from the base objective",
+    ],
+)
+def test_what_happens_when_two_objectives_disagree_is_the_failure_of_their_problem(
+    shipped: KnowledgeGraph, question: str
+) -> None:
+    """Two concepts the graph sets against each other, said to disagree: what happens is
+    the failure of the problem about both (inner misalignment, a failure of inner
+    alignment), defined and followed by what it leads to; not what each of the two
+    rests on (a reviewer found pointers and search algorithms in its place)."""
+    a = ask(shipped, question)
+    assert a.intent == "what_happens" and a.concepts[0] == "inner-misalignment"
+    assert a.answer.startswith("**Inner misalignment**: ")
+    assert "Inner misalignment makes deception more likely." in a.answer
+    assert "pointer to the world model" not in a.answer
+
+
+def test_what_else_is_about_a_thing_is_not_told_as_what_goes_right(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "Goal misgeneralization is about the mesa-objective" is no help against it: what
+    is about a thing has its own heading, and only when one thing is asked about."""
+    a = ask(shipped, "what happens to the mesa-objective")
+    assert "What can go right" not in a.answer
+    assert "What else is about the mesa-objective:" in a.answer
+    two = ask(shipped, "what happens when the mesa-objective meets distributional shift")
+    assert "What else is about" not in two.answer
+
+
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what causes goal misgeneralization")
     facts = a.answer.split("In the graph:\n\n")[1].splitlines()
