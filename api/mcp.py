@@ -38,8 +38,11 @@ every ``kg`` command imports this module to build its parser.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import functools
 import inspect
+import logging
 import typing
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -76,9 +79,12 @@ from kg.schema import NAME_MAX
 from kg.search import MAX_HITS, resolve
 from kg.verify import verify
 
+LOG = logging.getLogger("api.mcp")
+
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
     from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+    from mcp.server.transport_security import TransportSecuritySettings
     from starlette.applications import Starlette
     from starlette.types import Receive, Scope, Send
 
@@ -638,30 +644,49 @@ class HttpEndpoint:
         self.app = app
         self.server: MCPServer | None = None
         self.manager: StreamableHTTPSessionManager | None = None
+        self._started: asyncio.Event | None = None
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        from mcp.server.transport_security import TransportSecuritySettings
+        """Run the session manager while entered. It is started in a task of its own,
+        the SDK imported in a thread first: the app's start (and ``/v1/ready``) does not
+        wait for the import, a few tenths of a second; a call that comes before the
+        manager runs waits for it (:data:`START_WAIT` seconds at most)."""
+        started, stop = asyncio.Event(), asyncio.Event()
+        self._started = started
+        task = asyncio.create_task(self._run(started, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            self._started = None
+            await task
 
+    async def _run(self, started: asyncio.Event, stop: asyncio.Event) -> None:
         from api.context import context_of
 
-        if self.server is None:
-            self.server = app_server(self.app)
-        self.server.streamable_http_app(
-            streamable_http_path=PATH,
-            stateless_http=True,
-            json_response=True,
-            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
-            # the app's own bound (api.limits.BodyLimit) holds first; the same number here
-            max_request_body_size=context_of(self.app).settings.max_body_bytes,
-        )
-        manager = self.server.session_manager
-        async with manager.run():
-            self.manager = manager
-            try:
-                yield
-            finally:
-                self.manager = None
+        try:
+            security = await asyncio.to_thread(_security_settings)
+            if self.server is None:
+                self.server = app_server(self.app)
+            self.server.streamable_http_app(
+                streamable_http_path=PATH,
+                stateless_http=True,
+                json_response=True,
+                transport_security=security,
+                # the app's own bound (api.limits.BodyLimit) holds first; the same number
+                max_request_body_size=context_of(self.app).settings.max_body_bytes,
+            )
+            manager = self.server.session_manager
+            async with manager.run():
+                self.manager = manager
+                started.set()
+                try:
+                    await stop.wait()
+                finally:
+                    self.manager = None
+        except Exception:  # /mcp answers 503; the rest of the app serves on
+            LOG.exception("the MCP endpoint could not start")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         from starlette.datastructures import Headers
@@ -674,10 +699,28 @@ class HttpEndpoint:
         # what these raise is answered as a problem by api.errors
         if not is_json(content_type(Headers(scope=scope))):
             raise UnsupportedMediaType(["application/json"])
+        started = self._started
+        if self.manager is None and started is not None:  # the app is starting it
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(started.wait(), START_WAIT)
         manager = self.manager
         if manager is None:
             raise HTTPException(503, "The MCP endpoint runs only while the app is started.")
         await manager.handle_request(scope, receive, send)
+
+
+START_WAIT = 30.0
+"""Seconds a call that comes while the endpoint starts waits for it."""
+
+
+def _security_settings() -> TransportSecuritySettings:
+    """The endpoint's transport security (see :class:`HttpEndpoint`), after importing the
+    parts of the SDK the endpoint uses (in a thread: see :meth:`HttpEndpoint.running`)."""
+    import mcp.server.mcpserver  # noqa: F401
+    import mcp.server.streamable_http_manager  # noqa: F401
+    from mcp.server.transport_security import TransportSecuritySettings
+
+    return TransportSecuritySettings(enable_dns_rebinding_protection=False)
 
 
 def mount(app: Starlette) -> HttpEndpoint:

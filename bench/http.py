@@ -72,14 +72,23 @@ def server(command: list[str], port: int, env: dict[str, str], wait: float = 120
             stop(proc, 15)
 
 
-def _stat_ppid(pid: int) -> int | None:
+def stat_fields(pid: int) -> list[str] | None:
+    """The fields of ``/proc/PID/stat`` after the command name, from the state on (the
+    parent's pid is the second, the process's user and system CPU time in clock ticks
+    the 12th and 13th, those of its children it waited for the 14th and 15th); None if
+    there is no such process."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             text = f.read()
     except OSError:
         return None
     # the command name, in parentheses, may hold spaces and parentheses
-    return int(text[text.rindex(")") + 2 :].split()[1])
+    return text[text.rindex(")") + 2 :].split()
+
+
+def _stat_ppid(pid: int) -> int | None:
+    fields = stat_fields(pid)
+    return None if fields is None else int(fields[1])
 
 
 def children(pid: int) -> list[int]:

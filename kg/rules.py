@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeGuard
 
-import networkx as nx
-
 from kg import pickling
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
@@ -925,6 +923,8 @@ def _cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
     left = {node for node, count in entering.items() if count}
     if not left:
         return []
+    import networkx as nx  # here: only invalid data needs it, and a start skips its import
+
     graph = nx.DiGraph()
     graph.add_edges_from((a, b) for a in left for b in following.get(a, ()) if b in left)
     cycles = []

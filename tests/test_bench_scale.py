@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import doctest
 import json
+import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -199,3 +201,14 @@ def test_startup_prints_cold_warm_and_workers_figures() -> None:
     for uss, rss in zip(figures["workers_uss_mb"], figures["workers_rss_mb"], strict=True):
         assert uss < rss / 2
     assert figures["workers_total_pss_mb"] < sum(figures["workers_rss_mb"])
+
+
+def test_cpu_seconds_counts_what_the_process_used() -> None:
+    used = time.process_time()
+    spent = time.process_time()
+    while time.process_time() - spent < 0.2:  # burn a fifth of a second
+        sum(range(1000))
+    # the kernel counts in clock ticks (a hundredth of a second)
+    assert bench.scale.cpu_seconds(os.getpid()) >= used + 0.2 - 0.05
+    with pytest.raises(RuntimeError):
+        bench.scale.cpu_seconds(2**22 + 1)

@@ -4,6 +4,7 @@ What the tools answer is tests/test_mcp.py's."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api import reload
+from api import mcp, reload
 from api.app import create_app
 from api.context import context_of
 from api.settings import ServerSettings
@@ -113,6 +114,27 @@ def test_before_the_app_starts_it_is_a_503_problem(good: KnowledgeGraph) -> None
     client = TestClient(create_app(ServerSettings(), graph=good))  # no lifespan
     r = client.post("/mcp", json=rpc("tools/list"), headers=HEADERS)
     assert r.status_code == 503 and r.headers["content-type"] == PROBLEM
+
+
+def test_the_app_is_ready_before_the_endpoint_starts_and_a_call_waits_for_it(
+    good: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SDK is imported off the app's start: readiness does not wait for it, and a
+    call that comes meanwhile is answered once the endpoint runs, not refused."""
+    release = threading.Event()
+    security = mcp._security_settings
+
+    def slow_import() -> Any:
+        assert release.wait(60), "never released"
+        return security()
+
+    monkeypatch.setattr(mcp, "_security_settings", slow_import)
+    app = create_app(ServerSettings(), graph=good)
+    with TestClient(app) as client:
+        assert client.get("/v1/ready").status_code == 200  # while the import is held
+        threading.Timer(0.3, release.set).start()
+        r = client.post("/mcp", json=rpc("tools/list"), headers=HEADERS)
+        assert r.status_code == 200 and "define_concept" in r.text
 
 
 def test_calls_answer_from_the_graph_the_app_serves_now(
