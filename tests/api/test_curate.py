@@ -912,13 +912,19 @@ def test_the_token_is_checked_before_the_body(cur: Curation) -> None:
 
 
 def test_a_worker_reloads_for_other_processes_writes_only(cur: Curation) -> None:
-    import asyncio
-
     from kg.curate import Curator, patch_concept, put_concept
 
     app: Any = cur.client.app
     context = context_of(app)
-    changed = context.reloader._changed
+    # run on the app's own event loop, as the server does: the reloader's asyncio lock
+    # is the app loop's, and a second loop waiting on it (asyncio.run here) can sleep
+    # through its release and hang the test (seen once in CI under load)
+    portal = cur.client.portal
+    assert portal is not None
+
+    def changed() -> bool:
+        return portal.call(context.reloader._changed)
+
     # a write of this process, committed but not yet installed: no reload for it
     assert context.curator is not None
     context.curator.change(
@@ -926,12 +932,12 @@ def test_a_worker_reloads_for_other_processes_writes_only(cur: Curation) -> None
         patch_concept("evolution", lambda r: {**r, "label": "evolution by selection"}),
         "ed",
     )
-    assert asyncio.run(changed()) is False
+    assert changed() is False
     other = SqliteStore(cur.path)  # another process writes
     body = {k: v for k, v in toy().items() if k != "id"}
     Curator(other).change("concepts/toy-optimizer.yaml", put_concept(body), "other", None)
     other.close()
-    assert asyncio.run(changed()) is True
-    assert asyncio.run(context.reloader.reload()) is True
+    assert changed() is True
+    assert portal.call(context.reloader.reload) is True
     assert cur.client.get("/v1/concepts/toy-optimizer").status_code == 200
-    assert asyncio.run(changed()) is False
+    assert changed() is False
