@@ -66,6 +66,19 @@ class Concept(_Frozen):
     plural: bool = Field(default=False, description="the label is a plural noun (humans)")
 
 
+class Tombstone(_Frozen):
+    """What is left of a deleted concept: its id and label, the day it was deleted and,
+    when it was merged into another concept, that concept's id. Its IRI answers 410
+    Gone and the export keeps it, deprecated (``owl:deprecated``)."""
+
+    id: str
+    label: str
+    deleted: str = Field(description="ISO date (YYYY-MM-DD) of the deletion")
+    replaced_by: str | None = Field(
+        default=None, description="the concept it was merged into, when it was"
+    )
+
+
 class Relation(_Frozen):
     """A typed, cited relation, stored once in the direction it was stated."""
 

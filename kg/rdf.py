@@ -18,7 +18,11 @@ The model (see DESIGN.md):
   (:func:`graph_from_rdf`) without loss.
 
 IRIs are stable: ``{base}concept/{id}``, ``{base}source/{id}``,
-``{base}statement/{subject}/{type}/{object}`` and the vocabulary ``{base}ontology#``.
+``{base}statement/{subject}/{type}/{object}`` and the vocabulary ``{base}ontology#``. A
+statement is one per subject, type and object (the loader refuses a second), so its IRI
+outlives edits of its note, modality and citations; a citation's IRI is named by the
+passage it cites (:func:`citation_iri`). A deleted concept keeps its IRI: its tombstone
+is exported deprecated (``owl:deprecated``, ``dct:isReplacedBy``).
 
 Every term the export writes or reads is declared once, in a closed :class:`Vocabulary`:
 :data:`RDF`, :data:`SKOS`, :data:`OA` ... for the standard ones, :class:`Ontology` for
@@ -48,7 +52,7 @@ from kg import dataset
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
-from kg.model import Citation, Concept, Relation, Source
+from kg.model import Citation, Concept, Relation, Source, Tombstone
 from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES
 
 CONTEXT_CHARS = 32
@@ -138,6 +142,7 @@ class _Owl(Vocabulary):
     SymmetricProperty: ox.NamedNode
     inverseOf: ox.NamedNode
     versionInfo: ox.NamedNode
+    deprecated: ox.NamedNode
 
 
 class _Xsd(Vocabulary):
@@ -177,6 +182,7 @@ class _Dcterms(Vocabulary):
     rights: ox.NamedNode
     modified: ox.NamedNode
     hasVersion: ox.NamedNode
+    isReplacedBy: ox.NamedNode
     isPartOf: ox.NamedNode
     format: ox.NamedNode
     conformsTo: ox.NamedNode
@@ -310,6 +316,7 @@ class Ontology(Vocabulary):
     describedAs: ox.NamedNode
     note: ox.NamedNode
     modality: ox.NamedNode
+    deleted: ox.NamedNode
 
     def __init__(self, iri: str) -> None:
         super().__init__(iri)
@@ -510,6 +517,11 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
             "denies it: can, may or does_not. A does_not statement is not asserted: "
             "neither its property nor a SKOS link is written.",
         ),
+        (
+            kgo.deleted,
+            "The day a deprecated concept was deleted from the glossary; its IRI "
+            "answers 410 Gone since.",
+        ),
     ]:
         lists = prop in (kgo.authors, kgo.aliases, kgo.describedAs)
         yield t(prop, a, OWL.ObjectProperty if lists else OWL.DatatypeProperty)
@@ -529,6 +541,29 @@ def list_cell(subject: ox.NamedNode, prop: ox.NamedNode, index: int) -> ox.Blank
     """
     digest = hashlib.sha256(f"{subject.value} {prop.value} {index}".encode()).hexdigest()
     return ox.BlankNode(f"l{digest[:24]}")
+
+
+def citation_iri(statement: str, citation: Citation, taken: set[str]) -> str:
+    """The IRI of one citation of a statement: named by the passage it cites (source
+    and offsets), not by its place in the list, so that adding, removing or reordering
+    a statement's other citations leaves it as it was; a passage cited twice by the same
+    statement gets ``~2`` (``~3``...) on its second (third...) citation. ``taken`` holds
+    the IRIs named so far for the statement.
+
+    >>> c = Citation(source="primer", quote="an optimizer", start=3, end=15)
+    >>> taken = set()
+    >>> citation_iri("https://example.org/kg/statement/x/definition", c, taken)
+    'https://example.org/kg/statement/x/definition/citation/primer/3-15'
+    >>> citation_iri("https://example.org/kg/statement/x/definition", c, taken)[-7:]
+    '3-15~2'
+    """
+    first = f"{statement}/citation/{citation.source}/{citation.start}-{citation.end}"
+    iri, n = first, 1
+    while iri in taken:
+        n += 1
+        iri = f"{first}~{n}"
+    taken.add(iri)
+    return iri
 
 
 class _Triples:
@@ -594,8 +629,9 @@ class _Triples:
         position_class, start_p, end_p = OA.TextPositionSelector, OA.start, OA.end
         position, integer = self.kgo.position, XSD.integer
         texts, sources, numbers = self.texts, self.sources, self.numbers
+        named: set[str] = set()
         for i, c in enumerate(citations):
-            ann_iri = f"{iri}/citation/{i}"
+            ann_iri = citation_iri(iri, c, named)
             ann, quote_sel, pos_sel = n(ann_iri), n(f"{ann_iri}/quote"), n(f"{ann_iri}/position")
             text = texts.get(c.source)
             if text is None:
@@ -714,6 +750,23 @@ class _Triples:
         self._citations(out, st, iri, concept.citations)
         return out
 
+    def tombstone(self, tomb: Tombstone) -> list[ox.Triple]:
+        """A deleted concept: still a concept of the scheme, by its label, deprecated
+        (``owl:deprecated true``), with the day it went and what replaced it, if any."""
+        t = ox.Triple
+        c = self.concepts[tomb.id]
+        out = [
+            t(c, RDF.type, SKOS.Concept),
+            t(c, SKOS.inScheme, self.scheme),
+            t(c, DCT.identifier, ox.Literal(tomb.id)),
+            t(c, SKOS.prefLabel, _text(tomb.label, True)),
+            t(c, OWL.deprecated, _TRUE),
+            t(c, self.kgo.deleted, _date(tomb.deleted)),
+        ]
+        if tomb.replaced_by is not None:
+            out.append(t(c, DCT.isReplacedBy, self.concepts[tomb.replaced_by]))
+        return out
+
     def relation(self, rel: Relation, position: int) -> list[ox.Triple]:
         """A relation: its own property, the SKOS links both ways, and the cited statement."""
         t, kgo = ox.Triple, self.kgo
@@ -761,6 +814,7 @@ def _content(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
         chain.from_iterable(map(b.source, graph.sources.values())),
         chain.from_iterable(b.concept(c, c.id not in has_broader) for c in graph.concepts.values()),
         chain.from_iterable(map(b.relation, graph.relations, count())),
+        chain.from_iterable(map(b.tombstone, graph.tombstones.values())),
     )
 
 
@@ -853,6 +907,17 @@ def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[
             yield from b.named(graph.concepts[other])
     for sid in sources:
         yield from b.source_named(graph.sources[sid])
+
+
+def tombstone_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
+    """What is left of a deleted concept (:meth:`_Triples.tombstone`), and the label of
+    the concept that replaced it, if any, so that a client can follow it by name."""
+    b = _Triples(graph, base)
+    tomb = graph.tombstones[cid]
+    yield from b.tombstone(tomb)
+    replacement = graph.concepts.get(tomb.replaced_by or "")
+    if replacement is not None:
+        yield from b.named(replacement)
 
 
 def source_description(graph: KnowledgeGraph, sid: str, base: str) -> Iterator[ox.Triple]:
@@ -1258,7 +1323,7 @@ class _Reader:
         concepts: dict[str, Concept] = {}
         for c in self.subjects(RDF.type, SKOS.Concept):
             cid = self.local(c.value, self.ns.concepts)
-            if cid is None:
+            if cid is None or self.one(c, OWL.deprecated) is not None:
                 continue
             kinds = [
                 k
@@ -1289,6 +1354,25 @@ class _Reader:
                 plural=plural is not None and _value(plural) == "true",
             )
         return concepts
+
+    def tombstones(self) -> list[Tombstone]:
+        found: list[Tombstone] = []
+        for c in self.subjects(OWL.deprecated, _TRUE):
+            cid = self.local(c.value, self.ns.concepts)
+            label, deleted = self.one(c, SKOS.prefLabel), self.one(c, self.kgo.deleted)
+            if cid is None or label is None or deleted is None:
+                self.fail(c.value, "a deprecated concept needs a prefLabel and a deletion day")
+                continue
+            replaced = self.one(c, DCT.isReplacedBy)
+            found.append(
+                Tombstone(
+                    id=cid,
+                    label=_value(label),
+                    deleted=_value(deleted),
+                    replaced_by=self.local(replaced.value, self.ns.concepts) if replaced else None,
+                )
+            )
+        return found
 
     def relations(self, texts: dict[str, IndexedText]) -> list[Relation]:
         found: list[tuple[int, Relation]] = []
@@ -1350,9 +1434,10 @@ def graph_from_rdf(data: bytes | str, fmt: str, base: str) -> KnowledgeGraph:
         for end in (rel.source, rel.target):
             if end not in concepts:
                 reader.fail(reader.ns.relation(rel), f"relation names unknown concept {end!r}")
+    tombstones = reader.tombstones()
     if reader.problems:
         raise DataError(reader.problems)
-    return KnowledgeGraph(sources, raw_texts, concepts, relations)
+    return KnowledgeGraph(sources, raw_texts, concepts, relations, tombstones=tombstones)
 
 
 _SAFE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+$")

@@ -11,6 +11,7 @@ the sources, so a :class:`~kg.loadcache.LoadCache` can keep it.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import re
 import sys
@@ -29,7 +30,7 @@ from kg.errors import DataError, Problem
 from kg.files import Files
 from kg.graph import KnowledgeGraph
 from kg.ids import INVISIBLE, did_you_mean, is_slug, look_alike_key, normalize_term
-from kg.model import Citation, Concept, Relation, Source
+from kg.model import Citation, Concept, Relation, Source, Tombstone
 from kg.ontology import (
     HIERARCHICAL_TYPES,
     KINDS,
@@ -45,6 +46,8 @@ from kg.schema import (
     NOTE_MAX,
     RELATION,
     SOURCE,
+    TOMBSTONE,
+    TOMBSTONES_FILE,
     Schema,
 )
 from kg.yamlread import Lines, YamlPath
@@ -961,6 +964,75 @@ def _iter_concept_files(files: Files, out: _Collector) -> Iterator[str]:
             )
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _load_tombstones(files: Files, live: Iterable[str], out: _Collector) -> list[Tombstone]:
+    """The tombstones of deleted concepts (:data:`kg.schema.TOMBSTONES_FILE`, optional):
+    each names a concept that no file defines any more, by a slug, with a label and an
+    ISO date, and what it was merged into is a concept or another tombstone."""
+    if not files.is_file(TOMBSTONES_FILE):
+        return []
+    doc = _read_yaml(files, TOMBSTONES_FILE, out)
+    if doc is None:
+        return []
+    if not isinstance(doc.data, list):
+        out.add(doc.file, 1, f"{TOMBSTONES_FILE} must be a list of deleted concepts")
+        return []
+    concepts = set(live)
+    found: dict[str, tuple[Tombstone, int]] = {}
+    for i, item in enumerate(doc.data):
+        p: YamlPath = (i,)
+        if not isinstance(item, dict):
+            out.add(doc.file, doc.line(p), "a tombstone must be a mapping")
+            continue
+        _check_fields(doc, p, item, TOMBSTONE, out)
+        if not TOMBSTONE.required.issubset(item):
+            continue
+        cid, label, deleted = item["id"], item["label"], item["deleted"]
+        replaced = item.get("replaced_by")
+        if isinstance(deleted, dt.date):  # unquoted, YAML 1.1 reads a date
+            deleted = deleted.isoformat()
+        if not _is_str(cid) or not is_slug(cid):
+            out.add(doc.file, doc.line(p + ("id",)), f"tombstone id {cid!r} is not a slug")
+            continue
+        if cid in concepts:
+            out.add(
+                doc.file,
+                doc.line(p + ("id",)),
+                f"concept {cid!r} exists, yet a tombstone says it was deleted",
+                "remove the tombstone of a concept brought back",
+            )
+        if cid in found:
+            out.add(doc.file, doc.line(p + ("id",)), f"duplicate tombstone {cid!r}")
+        if not _is_str(label) or _ODD_NAME.search(label):
+            out.add(doc.file, doc.line(p + ("label",)), f"tombstone label {label!r} is not a name")
+        if not isinstance(deleted, str) or not _ISO_DATE.fullmatch(deleted):
+            out.add(
+                doc.file,
+                doc.line(p + ("deleted",)),
+                f"deleted {deleted!r} is not a date",
+                "write it YYYY-MM-DD, quoted",
+            )
+        if replaced is not None and not (_is_str(replaced) and is_slug(replaced)):
+            out.add(doc.file, doc.line(p + ("replaced_by",)), f"{replaced!r} is not a concept id")
+            replaced = None
+        if _is_str(label) and isinstance(deleted, str):
+            found[cid] = (Tombstone(id=cid, label=label, deleted=deleted, replaced_by=replaced), i)
+    for tomb, i in found.values():
+        target = tomb.replaced_by
+        if target is not None and target not in concepts and target not in found:
+            out.add(
+                doc.file,
+                doc.line((i, "replaced_by")),
+                f"{tomb.id!r} is replaced by {target!r}, which is no concept",
+                did_you_mean(target, sorted(concepts)),
+            )
+        elif target == tomb.id:
+            out.add(doc.file, doc.line((i, "replaced_by")), f"{target!r} cannot replace itself")
+    return [tomb for tomb, _ in found.values()]
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Keep the cyclic garbage collector from running inside the block, and from
@@ -1015,7 +1087,10 @@ def validate(
             _load_concept(name, state)
         _check_terms(state)
         relations = _check_relations(state)
+        tombstones = _load_tombstones(files, state.concept_files.keys(), out)
         if out.problems:
             raise DataError(out.problems)
         texts = {sid: t.original for sid, t in sources.texts.items()}
-        return KnowledgeGraph(sources.sources, texts, state.concepts, relations, normalize)
+        return KnowledgeGraph(
+            sources.sources, texts, state.concepts, relations, normalize, tombstones
+        )

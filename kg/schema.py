@@ -149,3 +149,20 @@ CONCEPT = Schema(
 ``described_as`` lists how people describe the concept without its name, in everyday
 words ("an AI that plays along in training so it is not changed"): shown to readers,
 and the text that :mod:`kg.describe` finds a concept by when the asker lacks the term."""
+
+TOMBSTONE = Schema(
+    "tombstone",
+    (
+        FieldSpec("id", required=True, max_chars=NAME_MAX),
+        FieldSpec("label", required=True, max_chars=NAME_MAX),
+        FieldSpec("deleted", required=True),
+        FieldSpec("replaced_by", max_chars=NAME_MAX),
+    ),
+)
+"""An item of ``tombstones.yaml``: a deleted concept's id and label, the day it was
+deleted (``YYYY-MM-DD``) and, when it was merged into another, that concept's id. The
+delete of the write API appends one; the file is optional."""
+
+TOMBSTONES_FILE = "tombstones.yaml"
+"""Where the tombstones of deleted concepts are kept, relative to the data directory
+(and in a store, as one of its files, so both backends keep them as they keep concepts)."""

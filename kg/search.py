@@ -533,10 +533,11 @@ def resolve(graph: KnowledgeGraph, term: str, param: str | None = None) -> Conce
 def unresolved(
     graph: KnowledgeGraph, term: str, param: str | None = None
 ) -> AmbiguousTerm | ConceptNotFound:
-    """The error for ``term`` when it is not a concept's id, label or alias: the
+    """The error for ``term`` when it is not a concept's id, label or alias: a deleted
+    concept's :class:`~kg.errors.ConceptGone`, else the
     candidates :func:`resolve` would list (several concepts a prefix fits equally, else
     the nearest names), so that every front end that refuses a term offers the same ones."""
-    return _unresolved(graph, term, search(graph, term, limit=5), param)
+    return graph.gone(term) or _unresolved(graph, term, search(graph, term, limit=5), param)
 
 
 def _unresolved(

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from kg.citations import normalize_text
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
-from kg.model import Citation, Concept, Relation, Source
+from kg.model import Citation, Concept, Relation, Source, Tombstone
 from kg.rdf import (
     FORMATS,
     Namespaces,
@@ -101,6 +101,14 @@ def test_export_conforms_to_the_shapes(turtle: bytes) -> None:
     assert conforms, report
 
 
+def test_an_export_with_tombstones_conforms_and_reads_back(small: KnowledgeGraph) -> None:
+    data = export(small, "turtle", BASE)
+    conforms, report = _shacl(rdflib.Graph().parse(data=data, format="turtle"))
+    assert conforms, report
+    back = graph_from_rdf(data, "turtle", BASE)
+    assert back.tombstones == small.tombstones and back.concepts == small.concepts
+
+
 def test_the_shapes_declare_the_namespaces_of_the_export() -> None:
     # shapes.ttl is standalone Turtle, so it declares its own prefixes; kg.rdf is where
     # each namespace IRI is written, and the shapes must agree with it
@@ -123,6 +131,8 @@ PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX kg: <https://example.org/kg/concept/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
 
@@ -145,6 +155,22 @@ PREFIX kg: <https://example.org/kg/concept/>
             "cited",
         ),
         ('INSERT { ?q oa:exact "a second quote" } WHERE { ?q a oa:TextQuoteSelector } ', "exact"),
+        ("DELETE WHERE { kg:optimizer skos:definition ?d }", "not deprecated has a definition"),
+        # a tombstone: deprecated, replaced by one concept, with no links of a live one
+        (
+            "INSERT DATA { kg:gone a skos:Concept ; owl:deprecated true ; "
+            "dcterms:isReplacedBy kg:optimizer, kg:mesa-optimizer }",
+            "replaced by one concept at most",
+        ),
+        (
+            "INSERT DATA { kg:optimizer owl:deprecated true }",  # still defined and linked
+            "a tombstone keeps no definition",
+        ),
+        (
+            "INSERT DATA { kg:gone a skos:Concept ; owl:deprecated true ; "
+            "dcterms:isReplacedBy <https://example.org/elsewhere> }",
+            "replaced by one concept at most",
+        ),
     ],
 )
 def test_shapes_catch_violations(turtle: bytes, update: str, message: str) -> None:
@@ -251,7 +277,16 @@ def small() -> KnowledgeGraph:
             citations=(_cite("evolution"),),
         ),
     ]
-    return KnowledgeGraph(sources, {"primer": TEXT}, concepts, relations)
+    tombstones = [
+        Tombstone(id="old-optimizer", label="old optimizer", deleted="2026-01-02"),
+        Tombstone(
+            id="mesa-optimiser",
+            label="mesa-optimiser",
+            deleted="2026-03-04",
+            replaced_by="mesa-optimizer",
+        ),
+    ]
+    return KnowledgeGraph(sources, {"primer": TEXT}, concepts, relations, tombstones=tombstones)
 
 
 def _lines(triples: Iterable[ox.Triple]) -> list[str]:
