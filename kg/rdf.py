@@ -52,8 +52,9 @@ from kg import dataset
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
-from kg.model import Citation, Concept, Relation, Source, Tombstone
+from kg.model import Citation, Concept, Mapping, Relation, Source, Tombstone
 from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES
+from kg.schema import MATCHES
 
 CONTEXT_CHARS = 32
 """How many characters of text around a quote go into oa:prefix and oa:suffix."""
@@ -143,6 +144,10 @@ class _Owl(Vocabulary):
     inverseOf: ox.NamedNode
     versionInfo: ox.NamedNode
     deprecated: ox.NamedNode
+    Axiom: ox.NamedNode
+    annotatedSource: ox.NamedNode
+    annotatedProperty: ox.NamedNode
+    annotatedTarget: ox.NamedNode
 
 
 class _Xsd(Vocabulary):
@@ -167,6 +172,9 @@ class _Skos(Vocabulary):
     broader: ox.NamedNode
     narrower: ox.NamedNode
     related: ox.NamedNode
+    exactMatch: ox.NamedNode
+    closeMatch: ox.NamedNode
+    relatedMatch: ox.NamedNode
 
 
 class _Dcterms(Vocabulary):
@@ -183,6 +191,8 @@ class _Dcterms(Vocabulary):
     modified: ox.NamedNode
     hasVersion: ox.NamedNode
     isReplacedBy: ox.NamedNode
+    references: ox.NamedNode
+    isReferencedBy: ox.NamedNode
     isPartOf: ox.NamedNode
     format: ox.NamedNode
     conformsTo: ox.NamedNode
@@ -399,6 +409,11 @@ class Namespaces:
     def definition(self, cid: str) -> str:
         return f"{self.base}statement/{cid}/definition"
 
+    def mapping(self, cid: str, iri: str) -> str:
+        """The ``owl:Axiom`` that carries the note of concept ``cid``'s mapping to
+        ``iri``: named by a digest of the IRI, so that it outlives edits of the others."""
+        return f"{self.base}statement/{cid}/mapping/{hashlib.sha256(iri.encode()).hexdigest()[:16]}"
+
     def prefixes(self) -> dict[str, str]:
         return {
             "kg": self.concepts,
@@ -510,7 +525,12 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
             "How people describe a concept without its name, in everyday words, in "
             "their curated order (an rdf:List); each is also a skos:scopeNote.",
         ),
-        (kgo.note, "Why or how a stated relation holds, in the curators' words."),
+        (
+            kgo.note,
+            "Why or how a stated relation holds, or how a mapping (an owl:Axiom on a "
+            "skos:exactMatch, closeMatch or relatedMatch) was established, in the "
+            "curators' words.",
+        ),
         (
             kgo.modality,
             "How a stated relation is qualified where its source hedges or "
@@ -583,6 +603,11 @@ class _Triples:
         self.sources = _Nodes(self.ns.sources)
         self.texts: dict[str, str] = {}
         self.numbers = _Integers()  # positions of citations: a handful of values
+        self.works: dict[str, list[str]] = {}
+        """The concepts that are each source's work (``Concept.work``), by source."""
+        for concept in graph.concepts.values():
+            if concept.work is not None:
+                self.works.setdefault(concept.work, []).append(concept.id)
         self.linked: set[tuple[str, str, bool]] = set()
         """The SKOS links written so far (subject, object, broader): two relations
         between the same concepts imply the same link, written once."""
@@ -674,6 +699,9 @@ class _Triples:
             out.append(t(s, SCHEMA.url, ox.NamedNode(source.url)))
         if source.published:
             out.append(t(s, DCT.date, _date(source.published)))
+        out += (
+            t(s, DCT.isReferencedBy, self.concepts[cid]) for cid in self.works.get(source.id, ())
+        )
         if source.text_file:
             out.append(t(s, kgo.textFile, ox.Literal(source.text_file)))
             out.append(t(s, kgo.text, ox.Literal(self.graph.source_text(source.id))))
@@ -735,6 +763,20 @@ class _Triples:
         if concept.described_as:
             out += (t(c, SKOS.scopeNote, _text(d, True)) for d in concept.described_as)
             self._list(out, c, kgo.describedAs, concept.described_as)
+        if concept.work is not None:
+            out.append(t(c, DCT.references, self.sources[concept.work]))
+        for i, m in enumerate(concept.mappings):
+            prop, other = SKOS[f"{m.match}Match"], ox.NamedNode(m.iri)
+            axiom = ox.NamedNode(self.ns.mapping(concept.id, m.iri))
+            out += (
+                t(c, prop, other),
+                t(axiom, RDF.type, OWL.Axiom),
+                t(axiom, OWL.annotatedSource, c),
+                t(axiom, OWL.annotatedProperty, prop),
+                t(axiom, OWL.annotatedTarget, other),
+                t(axiom, kgo.position, self.numbers[i]),
+                t(axiom, kgo.note, _text(m.note, True)),
+            )
         if concept.article is not None:
             out.append(t(c, kgo.article, ox.Literal(concept.article)))
         if concept.plural:
@@ -897,7 +939,7 @@ def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[
     )
     yield from b.concept(concept, top=not has_broader)
     neighbours: dict[str, None] = {}
-    sources = dict.fromkeys(c.source for c in concept.citations)
+    sources = dict.fromkeys([*(c.source for c in concept.citations), *filter(None, [concept.work])])
     for position, rel in graph.numbered_relations_of(cid):
         yield from b.relation(rel, position)
         neighbours[rel.target if rel.source == cid else rel.source] = None
@@ -1016,6 +1058,13 @@ def json_ld_context(base: str) -> dict[str, Any]:
             "name": lang(SCHEMA.name),
             "description": lang(SCHEMA.description),
             "inDefinedTermSet": link(SCHEMA.inDefinedTermSet),
+            "exactMatch": link(SKOS.exactMatch),
+            "closeMatch": link(SKOS.closeMatch),
+            "relatedMatch": link(SKOS.relatedMatch),
+            "references": link(DCT.references),
+            "deprecated": typed(OWL.deprecated, XSD.boolean),
+            "isReplacedBy": link(DCT.isReplacedBy),
+            "deleted": typed(kgo.deleted, XSD.date),
             "aliases": {"@id": compact(kgo.aliases), "@container": "@list"},
             "describedAs": {"@id": compact(kgo.describedAs), "@container": "@list"},
             "article": plain(kgo.article),
@@ -1052,6 +1101,13 @@ _CONCEPT_TERMS = (
     "describedAs",
     "article",
     "plural",
+    "exactMatch",
+    "closeMatch",
+    "relatedMatch",
+    "references",
+    "deprecated",
+    "isReplacedBy",
+    "deleted",
 )
 """The context's terms every concept of the JSON-LD has (an empty array without a
 value), with a term per relation type."""
@@ -1231,6 +1287,7 @@ def export_to(
 
 # -- reading an export back
 _KIND_OF_CLASS = {kind_class(k): k for k in KINDS}
+_MATCH_OF = {f"{m}Match": m for m in MATCHES}
 _TYPE_OF_PROPERTY = {type_property(t): t for t in RELATION_TYPES}
 
 
@@ -1336,6 +1393,7 @@ class _Reader:
                 continue
             article = self.one(c, self.kgo.article)
             plural = self.one(c, self.kgo.plural)
+            work = self.one(c, DCT.references)
             concepts[cid] = Concept(
                 id=cid,
                 label=_value(label),
@@ -1352,8 +1410,25 @@ class _Reader:
                 citations=self.citations(ox.NamedNode(self.ns.definition(cid)), texts),
                 article=_value(article) if article is not None else None,
                 plural=plural is not None and _value(plural) == "true",
+                work=self.local(work.value, self.ns.sources) if work is not None else None,
+                mappings=self.mappings(c),
             )
         return concepts
+
+    def mappings(self, c: Any) -> tuple[Mapping, ...]:
+        found: list[tuple[int, Mapping]] = []
+        for axiom in self.subjects(OWL.annotatedSource, c):
+            prop, other = (
+                self.one(axiom, OWL.annotatedProperty),
+                self.one(axiom, OWL.annotatedTarget),
+            )
+            note, position = self.one(axiom, self.kgo.note), self.one(axiom, self.kgo.position)
+            match = self.local(prop.value, SKOS.iri) if prop is not None else None
+            if match not in _MATCH_OF or other is None or note is None:
+                continue
+            mapping = Mapping(match=_MATCH_OF[match], iri=_value(other), note=_value(note))
+            found.append((int(_value(position)) if position else len(found), mapping))
+        return tuple(m for _, m in sorted(found, key=lambda pm: pm[0]))
 
     def tombstones(self) -> list[Tombstone]:
         found: list[Tombstone] = []

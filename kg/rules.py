@@ -30,7 +30,7 @@ from kg.errors import DataError, Problem
 from kg.files import Files
 from kg.graph import KnowledgeGraph
 from kg.ids import INVISIBLE, did_you_mean, is_slug, look_alike_key, normalize_term
-from kg.model import Citation, Concept, Relation, Source, Tombstone
+from kg.model import Citation, Concept, Mapping, Relation, Source, Tombstone
 from kg.ontology import (
     HIERARCHICAL_TYPES,
     KINDS,
@@ -43,6 +43,8 @@ from kg.schema import (
     CITATION,
     CONCEPT,
     DESCRIPTION_MAX,
+    MAPPING,
+    MATCHES,
     NOTE_MAX,
     RELATION,
     SOURCE,
@@ -503,6 +505,8 @@ def _read_concept(
         *(((cid, alias.strip()), doc.where(("aliases", i))) for i, alias in enumerate(aliases)),
     ]
     described_as = _described_as(doc, data, terms, out)
+    work = _work(doc, data, kind, sources, out)
+    mappings = _mappings(doc, data, out)
     article = data.get("article")
     if article is not None and article not in ARTICLES:
         out.add(shown, doc.line(("article",)), f"article {article!r} must be {_either(ARTICLES)}")
@@ -573,6 +577,8 @@ def _read_concept(
             described_as=described_as,
             article=article,
             plural=plural,
+            work=work,
+            mappings=mappings,
         )
     return _ConceptFile(
         cid,
@@ -625,6 +631,77 @@ def _relation(
         "modality": modality,
     }
     return pickling.model(Relation, fields, _RELATION_FIELDS)
+
+
+def _work(
+    doc: _Doc, data: dict[str, Any], kind: Any, sources: _Sources, out: _Collector
+) -> str | None:
+    """A concept's ``work``: the id of a known source, on a concept of kind work."""
+    work = data.get("work")
+    if work is None:
+        return None
+    where = doc.line(("work",))
+    if not _is_str(work) or work not in sources.sources:
+        out.add(
+            doc.file,
+            where,
+            f"work {work!r} is not a source",
+            did_you_mean(str(work), sources.sources),
+        )
+        return None
+    if kind != WORK_KIND:
+        out.add(doc.file, where, f"only a concept of kind {WORK_KIND!r} is a source's work")
+        return None
+    return work
+
+
+_HTTP_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+", re.ASCII)
+"""An absolute http(s) IRI, with no character an IRI cannot hold unescaped."""
+
+
+def _mappings(doc: _Doc, data: dict[str, Any], out: _Collector) -> tuple[Mapping, ...]:
+    """A concept's ``mappings``: each an exact, close or related match to an absolute
+    http(s) IRI, with a note saying how it was established, none twice."""
+    items = data.get("mappings")
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        out.add(doc.file, doc.line(("mappings",)), "mappings must be a list")
+        return ()
+    found: list[Mapping] = []
+    for i, item in enumerate(items):
+        p: YamlPath = ("mappings", i)
+        if not isinstance(item, dict):
+            out.add(doc.file, doc.line(p), "a mapping must be a mapping with match, iri, note")
+            continue
+        _check_fields(doc, p, item, MAPPING, out)
+        match, iri, note = item.get("match"), item.get("iri"), item.get("note")
+        ok = MAPPING.required.issubset(item)
+        if "match" in item and match not in MATCHES:
+            out.add(
+                doc.file,
+                doc.line(p + ("match",)),
+                f"match {match!r} must be {_either(MATCHES)}",
+                did_you_mean(str(match), MATCHES),
+            )
+            ok = False
+        if "iri" in item and not (isinstance(iri, str) and _HTTP_IRI.fullmatch(iri)):
+            out.add(
+                doc.file,
+                doc.line(p + ("iri",)),
+                f"iri {iri!r} is not an absolute http(s) IRI",
+                "write the whole address, https://...",
+            )
+            ok = False
+        if "note" in item and (not _is_str(note) or _CONTROL.search(note)):
+            out.add(doc.file, doc.line(p + ("note",)), "note must say how the mapping was found")
+            ok = False
+        if ok and any(m.iri == iri for m in found):
+            out.add(doc.file, doc.line(p + ("iri",)), f"{iri} is mapped twice")
+            ok = False
+        if ok:
+            found.append(Mapping(match=match, iri=iri, note=" ".join(str(note).split())))
+    return tuple(found)
 
 
 def _described_as(
