@@ -253,6 +253,13 @@ class _Sd(Vocabulary):
     Graph: ox.NamedNode
 
 
+class _IsoThes(Vocabulary):
+    broaderGeneric: ox.NamedNode
+    narrowerGeneric: ox.NamedNode
+    broaderPartitive: ox.NamedNode
+    narrowerPartitive: ox.NamedNode
+
+
 class _Foaf(Vocabulary):
     Agent: ox.NamedNode
     name: ox.NamedNode
@@ -280,6 +287,15 @@ VOID = _Void("http://rdfs.org/ns/void#")
 DCAT = _Dcat("http://www.w3.org/ns/dcat#")
 FOAF = _Foaf("http://xmlns.com/foaf/0.1/")
 SD = _Sd("http://www.w3.org/ns/sparql-service-description#")
+ISO_THES = _IsoThes("http://purl.org/iso25964/skos-thes#")
+"""ISO 25964's SKOS extension: broader links that say which kind of hierarchy they are."""
+ISO_LINKS = {
+    "is_a": (ISO_THES.broaderGeneric, ISO_THES.narrowerGeneric),
+    "part_of": (ISO_THES.broaderPartitive, ISO_THES.narrowerPartitive),
+}
+"""The ISO 25964 links each hierarchical relation type also writes, (broader, narrower):
+a client that reads SKOS and ISO 25964 but not ``kgo:`` still tells a kind of Y
+(generic) from a part of Y (partitive)."""
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 """What the IANA's IRI of a media type starts with (``dcat:mediaType``'s range)."""
 
@@ -428,6 +444,7 @@ class Namespaces:
             "dcat": DCAT.iri,
             "foaf": FOAF.iri,
             "sd": SD.iri,
+            "isothes": ISO_THES.iri,
             "rdf": RDF.iri,
             "rdfs": RDFS.iri,
             "owl": OWL.iri,
@@ -500,6 +517,9 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
         prop = kgo.property_of_type[rtype.name]
         yield t(prop, a, OWL.ObjectProperty)
         yield t(prop, RDFS.subPropertyOf, SKOS[rtype.skos])
+        iso = ISO_LINKS.get(rtype.name)
+        if iso is not None:
+            yield t(prop, RDFS.subPropertyOf, iso[0])
         yield t(prop, RDFS.label, _text(rtype.name.replace("_", " "), True))
         yield t(prop, RDFS.comment, _text(rtype.description, True))
         if rtype.symmetric:
@@ -512,6 +532,8 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
             yield t(
                 inverse, RDFS.subPropertyOf, SKOS.narrower if rtype.hierarchical else SKOS.related
             )
+            if iso is not None:
+                yield t(inverse, RDFS.subPropertyOf, iso[1])
     for prop, comment in [
         (kgo.article, "Article used before the label in generated sentences."),
         (kgo.plural, "Whether the label is a plural noun."),
@@ -825,6 +847,9 @@ class _Triples:
             out = [t(s, prop, o), t(s, SKOS.broader, o), t(o, SKOS.narrower, s)]
         else:
             out = [t(s, prop, o), t(s, SKOS.related, o), t(o, SKOS.related, s)]
+        iso = None if rel.negated else ISO_LINKS.get(rel.type)
+        if iso is not None:
+            out += (t(s, iso[0], o), t(o, iso[1], s))
         if not rel.negated:
             self.linked.add(link)
         iri = self.ns.relation(rel)
@@ -1058,6 +1083,10 @@ def json_ld_context(base: str) -> dict[str, Any]:
             "name": lang(SCHEMA.name),
             "description": lang(SCHEMA.description),
             "inDefinedTermSet": link(SCHEMA.inDefinedTermSet),
+            "broaderGeneric": link(ISO_THES.broaderGeneric),
+            "narrowerGeneric": link(ISO_THES.narrowerGeneric),
+            "broaderPartitive": link(ISO_THES.broaderPartitive),
+            "narrowerPartitive": link(ISO_THES.narrowerPartitive),
             "exactMatch": link(SKOS.exactMatch),
             "closeMatch": link(SKOS.closeMatch),
             "relatedMatch": link(SKOS.relatedMatch),
@@ -1101,6 +1130,10 @@ _CONCEPT_TERMS = (
     "describedAs",
     "article",
     "plural",
+    "broaderGeneric",
+    "narrowerGeneric",
+    "broaderPartitive",
+    "narrowerPartitive",
     "exactMatch",
     "closeMatch",
     "relatedMatch",

@@ -451,3 +451,29 @@ def test_carriage_returns_tabs_and_line_feeds_read_back_exactly(fmt: str, tmp_pa
         if fmt == "rdfxml":
             assert b"\r" not in data and b"&#13;" in data
         assert graph_from_rdf(data, fmt, BASE).content() == graph.content()
+
+
+def test_is_a_and_part_of_stay_distinguishable_as_iso_25964_links(
+    shipped: KnowledgeGraph, turtle: bytes
+) -> None:
+    g = rdflib.Graph().parse(data=turtle, format="turtle")
+    iso = rdflib.Namespace("http://purl.org/iso25964/skos-thes#")
+    kg = rdflib.Namespace(f"{BASE}concept/")
+
+    def pairs(rtype: str) -> set[tuple[rdflib.URIRef, rdflib.URIRef]]:
+        return {
+            (kg[r.source], kg[r.target])
+            for r in shipped.relations
+            if r.type == rtype and not r.negated
+        }
+
+    generic, partitive = pairs("is_a"), pairs("part_of")
+    assert generic and partitive
+    assert set(g.subject_objects(iso.broaderGeneric)) == generic
+    assert set(g.subject_objects(iso.broaderPartitive)) == partitive
+    assert {(o, s) for s, o in g.subject_objects(iso.narrowerGeneric)} == generic
+    assert {(o, s) for s, o in g.subject_objects(iso.narrowerPartitive)} == partitive
+    # the vocabulary says so too, for a reasoner: kgo:isA is a generic broader link
+    kgo = rdflib.Namespace(f"{BASE}ontology#")
+    assert (kgo.isA, rdflib.RDFS.subPropertyOf, iso.broaderGeneric) in g
+    assert (kgo.partOf, rdflib.RDFS.subPropertyOf, iso.broaderPartitive) in g
