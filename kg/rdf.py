@@ -189,6 +189,7 @@ class _Dcterms(Vocabulary):
     license: ox.NamedNode
     rights: ox.NamedNode
     modified: ox.NamedNode
+    created: ox.NamedNode
     hasVersion: ox.NamedNode
     isReplacedBy: ox.NamedNode
     references: ox.NamedNode
@@ -616,8 +617,12 @@ class _Triples:
     frame per triple, which matters at millions of triples.
     """
 
-    def __init__(self, graph: KnowledgeGraph, base: str) -> None:
+    def __init__(
+        self, graph: KnowledgeGraph, base: str, dates: dataset.ConceptDates | None = None
+    ) -> None:
         self.graph = graph
+        self.dates = dates or {}
+        """When each concept was created and last changed, where known."""
         self.ns = Namespaces(base)
         self.kgo = self.ns.ontology
         self.scheme = ox.NamedNode(self.ns.scheme)
@@ -785,6 +790,13 @@ class _Triples:
         if concept.described_as:
             out += (t(c, SKOS.scopeNote, _text(d, True)) for d in concept.described_as)
             self._list(out, c, kgo.describedAs, concept.described_as)
+        when = self.dates.get(concept.id)
+        if when is not None:
+            if when.created is not None:
+                out.append(
+                    t(c, DCT.created, ox.Literal(when.created.isoformat(), datatype=XSD.date))
+                )
+            out.append(t(c, DCT.modified, ox.Literal(when.modified.isoformat(), datatype=XSD.date)))
         if concept.work is not None:
             out.append(t(c, DCT.references, self.sources[concept.work]))
         for i, m in enumerate(concept.mappings):
@@ -869,9 +881,11 @@ class _Triples:
         return out
 
 
-def _content(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
+def _content(
+    graph: KnowledgeGraph, base: str, dates: dataset.ConceptDates | None = None
+) -> Iterator[ox.Triple]:
     """Every triple of the export of ``graph`` but the dataset's description."""
-    b = _Triples(graph, base)
+    b = _Triples(graph, base, dates)
     has_broader = {
         r.source for r in graph.relations if r.type in HIERARCHICAL_TYPES and not r.negated
     }
@@ -886,15 +900,22 @@ def _content(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
 
 
 def graph_triples(
-    graph: KnowledgeGraph, base: str, modified: dt.date | None = None
+    graph: KnowledgeGraph,
+    base: str,
+    modified: dt.date | None = None,
+    dates: dataset.ConceptDates | None = None,
 ) -> Iterator[ox.Triple]:
-    """Every triple of the export of ``graph`` with IRIs under ``base``, the dataset's
-    description (:func:`dataset_triples`, modified on ``modified``) last."""
-    return chain(_content(graph, base), dataset_triples(graph, base, modified))
+    """Every triple of the export of ``graph`` with IRIs under ``base``, each concept's
+    ``dates`` (``dct:created``, ``dct:modified``) where given, the dataset's description
+    (:func:`dataset_triples`, modified on ``modified``) last."""
+    return chain(_content(graph, base, dates), dataset_triples(graph, base, modified, dates))
 
 
 def dataset_triples(
-    graph: KnowledgeGraph, base: str, modified: dt.date | None = None
+    graph: KnowledgeGraph,
+    base: str,
+    modified: dt.date | None = None,
+    dates: dataset.ConceptDates | None = None,
 ) -> list[ox.Triple]:
     """The VoID and DCAT description of the export of ``graph`` (facts from
     :mod:`kg.dataset`): title, publisher, licence, rights, version, ``modified`` (when
@@ -946,17 +967,20 @@ def dataset_triples(
             t(dist, DCT.format, ox.Literal(fmt.media_type)),
             t(dist, DCT.license, ox.NamedNode(dataset.LICENSE)),
         )
-    content = sum(1 for _ in _content(graph, base))
+    content = sum(1 for _ in _content(graph, base, dates))
     total = content + len(out) + 1  # and the triple that states it
     out.append(t(d, VOID.triples, ox.Literal(str(total), datatype=XSD.integer)))
     return out
 
 
-def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
-    """The triples about one concept: itself, its relations both ways, their citations,
-    and the label, kind and scheme of each concept and the title of each source they
-    name, so that a Linked Data browser can show the neighbours by name."""
-    b = _Triples(graph, base)
+def concept_description(
+    graph: KnowledgeGraph, cid: str, base: str, dates: dataset.ConceptDates | None = None
+) -> Iterator[ox.Triple]:
+    """The triples about one concept: itself (with its ``dates``, where given), its
+    relations both ways, their citations, and the label, kind and scheme of each
+    concept and the title of each source they name, so that a Linked Data browser can
+    show the neighbours by name."""
+    b = _Triples(graph, base, dates)
     concept = graph.concept(cid)
     has_broader = any(
         r.source == cid and r.type in HIERARCHICAL_TYPES and not r.negated
@@ -1091,6 +1115,8 @@ def json_ld_context(base: str) -> dict[str, Any]:
             "closeMatch": link(SKOS.closeMatch),
             "relatedMatch": link(SKOS.relatedMatch),
             "references": link(DCT.references),
+            "created": typed(DCT.created, XSD.date),
+            "modified": typed(DCT.modified, XSD.date),
             "deprecated": typed(OWL.deprecated, XSD.boolean),
             "isReplacedBy": link(DCT.isReplacedBy),
             "deleted": typed(kgo.deleted, XSD.date),
@@ -1138,6 +1164,8 @@ _CONCEPT_TERMS = (
     "closeMatch",
     "relatedMatch",
     "references",
+    "created",
+    "modified",
     "deprecated",
     "isReplacedBy",
     "deleted",
@@ -1306,16 +1334,27 @@ def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> 
         ox.serialize(triples, escaped, _OX[fmt], prefixes=prefixes)
 
 
-def export(graph: KnowledgeGraph, fmt: str, base: str, modified: dt.date | None = None) -> bytes:
+def export(
+    graph: KnowledgeGraph,
+    fmt: str,
+    base: str,
+    modified: dt.date | None = None,
+    dates: dataset.ConceptDates | None = None,
+) -> bytes:
     """The whole graph in format ``fmt``, with the dataset's description."""
-    return serialize(graph_triples(graph, base, modified), fmt, base)
+    return serialize(graph_triples(graph, base, modified, dates), fmt, base)
 
 
 def export_to(
-    graph: KnowledgeGraph, fmt: str, base: str, output: Output, modified: dt.date | None = None
+    graph: KnowledgeGraph,
+    fmt: str,
+    base: str,
+    output: Output,
+    modified: dt.date | None = None,
+    dates: dataset.ConceptDates | None = None,
 ) -> None:
     """Write the whole graph in format ``fmt`` to ``output`` without holding it in memory."""
-    write(graph_triples(graph, base, modified), fmt, base, output)
+    write(graph_triples(graph, base, modified, dates), fmt, base, output)
 
 
 # -- reading an export back

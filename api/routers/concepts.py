@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api import urls
-from api.deps import get_graph, get_settings
+from api.deps import concept_dates, get_graph, get_settings
 from api.negotiation import RDF_CONTENT, FormatParam, rdf_answer, split_suffix
 from api.routers import problems
 from api.schemas import (
@@ -123,7 +123,11 @@ def get_concept(
     concept = graph.concept(id)
     base = settings.base_iri
     rdf = rdf_answer(
-        request, format, suffix, lambda: concept_description(graph, concept.id, base), base
+        request,
+        format,
+        suffix,
+        lambda: concept_description(graph, concept.id, base, concept_dates(request)),
+        base,
     )
     response.headers["Vary"] = "Accept"
     return rdf or concept_detail(graph, concept, settings.concept_iri(concept.id))
