@@ -20,6 +20,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 TEMPLATES.env.globals["url"] = urls
 TEMPLATES.env.globals["site_name"] = SITE_NAME
 TEMPLATES.env.globals["license_url"] = dataset.LICENSE
+TEMPLATES.env.globals["glossary_version"] = dataset.version()
 
 
 def absolute(request: Request, path: str) -> str:

@@ -143,6 +143,7 @@ class _Owl(Vocabulary):
     SymmetricProperty: ox.NamedNode
     inverseOf: ox.NamedNode
     versionInfo: ox.NamedNode
+    versionIRI: ox.NamedNode
     deprecated: ox.NamedNode
     Axiom: ox.NamedNode
     annotatedSource: ox.NamedNode
@@ -400,6 +401,10 @@ class Namespaces:
     def dataset(self) -> str:
         """The dataset the scheme is part of (VoID and DCAT); its parts are fragments."""
         return f"{self.base}dataset"
+
+    def version(self, version: str) -> str:
+        """The version IRI of one version of the dataset (``owl:versionIRI``)."""
+        return f"{self.dataset}/{version}"
 
     @property
     def sparql_service(self) -> str:
@@ -942,6 +947,7 @@ def dataset_triples(
         t(d, DCT.license, ox.NamedNode(dataset.LICENSE)),
         t(d, DCT.rights, _text(dataset.RIGHTS, True)),
         t(d, OWL.versionInfo, ox.Literal(dataset.version())),
+        t(d, OWL.versionIRI, ox.NamedNode(ns.version(dataset.version()))),
         t(d, VOID.rootResource, ox.NamedNode(ns.scheme)),
         t(d, VOID.uriSpace, ox.Literal(ns.concepts)),
         t(d, VOID.entities, ox.Literal(str(len(graph.concepts)), datatype=XSD.integer)),
