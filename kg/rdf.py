@@ -1225,7 +1225,7 @@ def _json_ld_nodes(triples: Iterable[ox.Triple], context: dict[str, Any]) -> lis
     def value(o: Any, definition: dict[str, str] | None) -> Any:
         coerced = definition or {}
         if isinstance(o, ox.NamedNode):
-            return compact(o.value) if coerced.get("@type") == "@id" else {"@id": compact(o.value)}
+            return compact(o.value) if coerced.get("@type") == "@id" else {"id": compact(o.value)}
         if isinstance(o, ox.BlankNode):
             return {"@list": items(o)}
         if o.language:

@@ -133,6 +133,8 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX kg: <https://example.org/kg/concept/>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX void: <http://rdfs.org/ns/void#>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
 """
 
 
@@ -171,6 +173,14 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
             "dcterms:isReplacedBy <https://example.org/elsewhere> }",
             "replaced by one concept at most",
         ),
+        # the dataset's metadata
+        ("DELETE WHERE { ?d dcterms:license ?l }", "one licence, by IRI"),
+        ('INSERT { ?d dcterms:license "CC BY" } WHERE { ?d a void:Dataset }', "one licence"),
+        ("DELETE WHERE { ?d owl:versionInfo ?v }", "has one version"),
+        ("DELETE WHERE { ?x dcat:mediaType ?m }", "download URL and a media type"),
+        ("DELETE WHERE { ?d void:sparqlEndpoint ?e }", "names its SPARQL endpoint"),
+        ('INSERT DATA { kg:optimizer skos:exactMatch "wikidata Q1" }', "a mapping is an IRI"),
+        ('INSERT DATA { kg:optimizer dcterms:modified "2025" }', "modification day is one"),
     ],
 )
 def test_shapes_catch_violations(turtle: bytes, update: str, message: str) -> None:
