@@ -1,5 +1,6 @@
 """``kg release VERSION`` (issue 21): a version's dumps in every format, checksummed,
-each naming its version and version IRI; never another version, never rewritten."""
+each naming its version and version IRI; never another version, never rewritten. And
+``kg retire ID``, a data directory's delete, which leaves a tombstone."""
 
 from __future__ import annotations
 
@@ -61,3 +62,26 @@ def test_another_version_is_refused(
     assert main(["release", version, "--data", str(ROOT / "data"), "--out", str(tmp_path)]) == 2
     assert "error:" in capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+def test_retire_leaves_a_tombstone_or_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from kg.load import load_graph
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    # pointed at by another concept's relation: refused, nothing written
+    assert main(["retire", "bottle-cap", "--data", str(data)]) == 1  # as kg validate
+    assert "dangling target 'bottle-cap'" in capsys.readouterr().err
+    assert (data / "concepts" / "bottle-cap.yaml").is_file()
+    assert not (data / "tombstones.yaml").exists()
+    args = ["retire", "gradient-hacking", "--data", str(data), "--replaced-by", "inner-alignment"]
+    assert main(args) == 0
+    graph = load_graph(data)
+    assert "gradient-hacking" not in graph.concepts
+    assert graph.tombstones["gradient-hacking"].replaced_by == "inner-alignment"
+    assert main(["show", "gradient-hacking", "--data", str(data)]) == 2
+    assert "was deleted on" in capsys.readouterr().err
