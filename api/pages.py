@@ -78,6 +78,7 @@ def error_page(
         title=title,
         detail=detail,
         suggestions=links,
+        merged=kind == "concept-gone",  # its one suggestion is what replaced it
         code=status,
         explained=urls.problem_page(kind) if kind else None,
     )

@@ -602,7 +602,7 @@ def citation_iri(statement: str, citation: Citation, taken: set[str]) -> str:
     >>> taken = set()
     >>> citation_iri("https://example.org/kg/statement/x/definition", c, taken)
     'https://example.org/kg/statement/x/definition/citation/primer/3-15'
-    >>> citation_iri("https://example.org/kg/statement/x/definition", c, taken)[-7:]
+    >>> citation_iri("https://example.org/kg/statement/x/definition", c, taken)[-6:]
     '3-15~2'
     """
     first = f"{statement}/citation/{citation.source}/{citation.start}-{citation.end}"

@@ -79,7 +79,7 @@ def list_concepts(
         410: {
             "description": "a deleted concept: problem+json `concept-gone`, or its "
             "tombstone (`owl:deprecated`, `dct:isReplacedBy`) when RDF was asked for",
-            "content": {"application/problem+json": {"schema": {"type": "object"}}, **RDF_CONTENT},
+            "content": {**problems(410)[410]["content"], **RDF_CONTENT},
         },
         307: {
             "description": "`id` is a label or alias: redirect to the concept's own id",

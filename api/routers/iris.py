@@ -86,7 +86,7 @@ def make_router(base_iri: str) -> APIRouter:
         "/dataset/{version}",
         status_code=303,
         response_class=RedirectResponse,
-        responses={**_SEE_OTHER, **problems(404)},
+        responses={**_SEE_OTHER, **problems(404, 422)},
     )
     def version_iri(version: str) -> RedirectResponse:
         """A version of the dataset (its ``owl:versionIRI``): the description, for the

@@ -86,7 +86,7 @@ def test_a_deleted_concept_answers_410_with_its_tombstone(
         r = client.get(url, headers={"Accept": "text/html"})
         assert r.status_code == 410, url
         assert r.headers["content-type"].startswith("text/html")
-        assert 'href="/concepts/mesa-optimizer"' in r.text
+        assert 'See instead: <a href="/concepts/mesa-optimizer">' in r.text
 
     # the tombstone as RDF, by Accept and by suffix, through the concept's IRI too
     for url, accept in [
