@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -28,7 +28,7 @@ from api.context import context_of
 from api.errors import InvalidBody, PreconditionFailed, UnsupportedMediaType
 from api.headers import check_condition, content_type, is_json
 from api.routers import problems
-from kg.curate import Committed, Curator
+from kg.curate import Committed, Curator, Edit
 from kg.edit import concept_path, record_of
 from kg.errors import NotFound
 from kg.store import Revision, StaleWrite
@@ -166,11 +166,13 @@ async def commit(
     edit: Callable[[bytes | None], bytes | None],
     author: str,
     expected: int | None,
+    also: Mapping[str, Edit] | None = None,
 ) -> Committed:
-    """Commit ``edit`` of the file at ``path`` and publish it; 412 if the file is no
-    longer at the ``expected`` revision."""
+    """Commit ``edit`` of the file at ``path`` (and the edits ``also`` makes of other
+    files, in the same commit) and publish it; 412 if the file is no longer at the
+    ``expected`` revision."""
     try:
-        done = await asyncio.to_thread(curator.change, path, edit, author, expected)
+        done = await asyncio.to_thread(curator.change, path, edit, author, expected, also)
     except StaleWrite as e:
         raise PreconditionFailed(
             "Someone changed it first; read it again and redo the edit on what is there now.",

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kg.ontology import Modality
-from kg.schema import CITATION, CONCEPT, RELATION, Article, Schema
+from kg.schema import CITATION, CONCEPT, MAPPING, RELATION, Article, Match, Schema
 
 
 def _chars(schema: Schema, name: str) -> Any:
@@ -69,6 +69,20 @@ class RelationIn(BaseModel):
     )
 
 
+class MappingIn(BaseModel):
+    """A link to the same or a near concept in another vocabulary."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    match: Match = Field(description="skos:exactMatch, skos:closeMatch or skos:relatedMatch")
+    iri: Annotated[str, _chars(MAPPING, "iri")] = Field(
+        description="the other concept's absolute http(s) IRI"
+    )
+    note: Annotated[str, _chars(MAPPING, "note")] = Field(
+        description="how the mapping was established"
+    )
+
+
 class ConceptFields(BaseModel):
     """The editable fields of a concept: what its YAML file holds."""
 
@@ -92,6 +106,14 @@ class ConceptFields(BaseModel):
         default_factory=list,
         max_length=_items(CONCEPT, "described_as"),
         description="how people describe the concept without its name, in everyday words",
+    )
+    work: Annotated[str, _chars(CONCEPT, "work")] | None = Field(
+        default=None, description="for a concept of kind work: the source that is this work"
+    )
+    mappings: list[MappingIn] = Field(
+        default_factory=list,
+        max_length=_items(CONCEPT, "mappings"),
+        description="the same or near concepts in other vocabularies",
     )
     citations: list[CitationIn] = Field(
         default_factory=list,

@@ -21,10 +21,16 @@ from api.errors import (
 from api.headers import content_type, is_json
 from api.settings import ServerSettings
 from kg.curate import Curator
-from kg.dataset import modified_from_files, modified_from_revision
+from kg.dataset import (
+    ConceptDates,
+    dates_from_git,
+    dates_from_revisions,
+    modified_from_files,
+    modified_from_revision,
+)
 from kg.graph import KnowledgeGraph
 from kg.session import COOKIE, CSRF_HEADER, csrf_matches
-from kg.store import Token
+from kg.store import SqlStore, Token
 
 
 def graph_of(request: Request) -> KnowledgeGraph:
@@ -163,6 +169,23 @@ def json_only(request: Request) -> None:
 JsonOnly = Annotated[None, Depends(json_only)]
 """A route's body must be sent as JSON. Declared after the writer, so that a request
 without a token is a 401 whatever its body."""
+
+
+def concept_dates(request: Request) -> ConceptDates:
+    """When each concept served was created and last changed: from its file's revisions
+    in the store, or from the git history of the data directory (its file's time where
+    there is none). Once per snapshot."""
+    context = context_of(request.app)
+
+    def find() -> ConceptDates:
+        curator = context.curator
+        if curator is not None and isinstance(curator.store, SqlStore):
+            return dates_from_revisions(curator.store.file_spans(context.head))
+        if curator is not None:
+            return {}
+        return dates_from_git(context.settings.data_dir)
+
+    return cached(request, "concept-dates", find)
 
 
 def data_modified(request: Request) -> dt.date | None:

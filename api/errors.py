@@ -22,6 +22,7 @@ from kg.edit import pointers
 from kg.errors import (
     AmbiguousTerm,
     Busy,
+    ConceptGone,
     ConceptNotFound,
     Conflict,
     DataError,
@@ -46,6 +47,7 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("api")
 
 _STATUS: dict[type[KGError], tuple[int, str]] = {
+    ConceptGone: (410, "concept-gone"),  # before ConceptNotFound, which it is a kind of
     ConceptNotFound: (404, "concept-not-found"),
     AmbiguousTerm: (404, "ambiguous-term"),
     SourceNotFound: (404, "source-not-found"),
@@ -223,6 +225,9 @@ PROBLEM_TYPES: dict[str, str] = {
     "lists the ones it takes.",
     "concept-not-found": "No concept has this id, label or alias. The answer suggests the "
     "nearest names the glossary has.",
+    "concept-gone": "The concept was deleted from the glossary. Its IRI keeps a tombstone "
+    "(its label, the day it was deleted and, when it was merged into another concept, "
+    "replaced_by, also among the suggestions).",
     "ambiguous-term": "The term names more than one concept; pick one of the suggestions.",
     "source-not-found": "No source has this id; the list of sources names every one.",
     "no-source-text": "The source is known but the glossary holds none of its text.",
@@ -397,6 +402,9 @@ def _kg_error(request: Request, exc: Exception) -> ProblemDetails:
         extra["term"] = exc.term
         if exc.param:
             extra["param"] = exc.param
+    if isinstance(exc, ConceptGone):
+        extra["deleted"] = exc.deleted
+        extra["replaced_by"] = exc.replaced_by
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Busy) else {}
     return ProblemDetails(status, exc.title, exc.detail, kind, extra, headers)
 

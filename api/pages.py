@@ -20,6 +20,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 TEMPLATES.env.globals["url"] = urls
 TEMPLATES.env.globals["site_name"] = SITE_NAME
 TEMPLATES.env.globals["license_url"] = dataset.LICENSE
+TEMPLATES.env.globals["glossary_version"] = dataset.version()
 
 
 def absolute(request: Request, path: str) -> str:
@@ -77,6 +78,7 @@ def error_page(
         title=title,
         detail=detail,
         suggestions=links,
+        merged=kind == "concept-gone",  # its one suggestion is what replaced it
         code=status,
         explained=urls.problem_page(kind) if kind else None,
     )

@@ -15,6 +15,7 @@ from kg.model import Citation as KGCitation
 from kg.model import Concept, Relation, Source
 from kg.ontology import KINDS, RELATION_TYPES
 from kg.paths import MAX_HOPS, RankedPath, Relatedness, Step
+from kg.schema import Match
 
 # Closed vocabularies are enums in the OpenAPI schema (so that clients and fuzzers know
 # them) but plain strings in Python: an unknown kind or relation type in a *request* is
@@ -126,6 +127,12 @@ class Statement(BaseModel):
     )
 
 
+class MappingOut(BaseModel):
+    match: Match = Field(description="exact, close or related (skos:exactMatch...)")
+    iri: str = Field(json_schema_extra={"format": "uri"})
+    note: str = Field(description="how the mapping was established")
+
+
 class ConceptDetail(BaseModel):
     id: str
     label: str
@@ -140,6 +147,14 @@ class ConceptDetail(BaseModel):
     )
     citations: list[Citation]
     relations: list[Statement]
+    work: str | None = Field(
+        default=None,
+        description="for the concept of a work (the 2019 paper): the id of its source, "
+        "/v1/sources/{work}",
+    )
+    mappings: list[MappingOut] = Field(
+        default_factory=list, description="the same or near concepts in other vocabularies"
+    )
 
 
 class ConceptPage(BaseModel):
@@ -433,6 +448,8 @@ def concept_detail(g: KnowledgeGraph, c: Concept, uri: str) -> ConceptDetail:
         described_as=list(c.described_as),
         citations=[citation(x) for x in c.citations],
         relations=[statement(g, r) for r in g.relations_of(c.id)],
+        work=c.work,
+        mappings=[MappingOut(match=m.match, iri=m.iri, note=m.note) for m in c.mappings],
     )
 
 

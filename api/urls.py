@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from kg.dataset import VOID_PATH
 from kg.model import Citation
 
 
@@ -189,6 +190,11 @@ def relation(source: str, rtype: str, target: str) -> str:
 def export(format: str | None = None) -> str:
     """The whole graph as RDF, in ``format`` (else by Accept)."""
     return _with_query("/v1/export", format=format)
+
+
+def void() -> str:
+    """The dataset's description (VoID and DCAT): its version, licence and dumps."""
+    return VOID_PATH
 
 
 def ontology() -> str:

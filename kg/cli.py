@@ -1,5 +1,5 @@
 """The ``kg`` command: validate, stats, coverage, show, search, relate, ask, annotate,
-export, import, serve, mcp, token (create, list, revoke), dump, store-import and
+export, release, retire, import, serve, mcp, token (create, list, revoke), dump, store-import and
 store-migrate. ``serve``
 and ``mcp`` are the service's (:data:`SERVER`, :data:`MCP`); the others are the
 library's."""
@@ -21,14 +21,18 @@ from typing import Protocol, cast
 from kg.annotate import FIRST_ONLY, annotate
 from kg.ask import ask
 from kg.coverage import EXEMPT_FILE, coverage, load_exemptions, report_lines
-from kg.curate import SCOPES, Curator, open_store
+from kg.curate import SCOPES, Curator, bury, open_store
+from kg.dataset import dates_from_git, modified_from_files
 from kg.describe import describe
+from kg.edit import concept_path, record_of
 from kg.errors import DataError, KGError
 from kg.explain import relate_answer, sentence
 from kg.graph import KnowledgeGraph
-from kg.load import load_graph
+from kg.load import load_files, load_graph
 from kg.paths import MAX_HOPS, MAX_LIMIT, relate
 from kg.rdf import FORMATS, export_to, graph_from_rdf, rdf_format
+from kg.release import SUMS, release
+from kg.schema import TOMBSTONES_FILE
 from kg.search import MAX_HITS, resolve, search
 from kg.session import expiry
 from kg.settings import Settings
@@ -194,6 +198,44 @@ def cmd_export(args: argparse.Namespace) -> int:
             partial.unlink(missing_ok=True)
     written = "" if size is None else f"{size:,} bytes of "
     print(f"wrote {written}{fmt.name} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    data = Path(args.data or Settings().data_dir)
+    graph = load_graph(data)
+    base = args.base or Settings().base_iri
+    written = release(
+        graph,
+        args.version,
+        base,
+        Path(args.out),
+        modified_from_files(data),
+        dates_from_git(data),
+    )
+    for path in written:
+        print(path)
+    print(f"released {args.version}: {len(written) - 1} dumps and {SUMS}", file=sys.stderr)
+    return 0
+
+
+def cmd_retire(args: argparse.Namespace) -> int:
+    data = Path(args.data or Settings().data_dir)
+    path = concept_path(args.id)
+    current = data / path
+    if not current.is_file():
+        raise KGError(f"there is no concept {args.id!r} in {data}")
+    files = dict(data_files(data))
+    label = str(record_of(files[path]).get("label") or args.id)
+    tombs = files.get(TOMBSTONES_FILE)
+    after = bury(args.id, label, args.replaced_by)(tombs)
+    assert after is not None
+    del files[path]
+    load_files({**files, TOMBSTONES_FILE: after}, name=str(data))  # refused: nothing written
+    (data / TOMBSTONES_FILE).write_bytes(after)
+    current.unlink()
+    merged = f", merged into {args.replaced_by}" if args.replaced_by else ""
+    print(f"retired {args.id}{merged}: its IRI answers 410 Gone", file=sys.stderr)
     return 0
 
 
@@ -477,6 +519,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", help="file to write (default: standard output)")
     sp.add_argument("--base", help="base IRI (default: KG_BASE_IRI)")
     sp.set_defaults(func=cmd_export)
+
+    sp = add("release", "Write a version's dumps in every RDF format, with checksums.")
+    sp.add_argument("version", help="the version, as pyproject.toml names it (1.2.3)")
+    sp.add_argument("--out", default="releases", help="folder to write it under (releases)")
+    sp.add_argument("--base", help="base IRI (default: KG_BASE_IRI)")
+    sp.set_defaults(func=cmd_release)
+
+    sp = add("retire", "Delete a concept from a data directory, leaving its tombstone.")
+    sp.add_argument("id", help="the concept's id")
+    sp.add_argument("--replaced-by", help="the concept it was merged into")
+    sp.set_defaults(func=cmd_retire)
 
     sp = add("import", "Read an RDF export back, checking every quote.", data=False)
     sp.add_argument("file")

@@ -19,17 +19,21 @@ the revision so that the caller can serve it at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from kg import snapshot
 from kg.edit import Record, concept_id, concept_path, find_relation, record_of, to_yaml
 from kg.errors import Busy, DataError, EditRefused, NotFound
 from kg.graph import KnowledgeGraph
 from kg.load import LoadCache, load_files
+from kg.schema import TOMBSTONE, TOMBSTONES_FILE
 from kg.store import Moved, Revision, SqliteStore, SqlStore, StaleWrite, Store, is_url
 
 SCOPES = {
@@ -104,11 +108,15 @@ class Curator:
         edit: Edit,
         author: str,
         expected: int | None = ANY,
+        also: Mapping[str, Edit] | None = None,
     ) -> Committed:
         """Apply ``edit`` to the file at ``path`` and commit it if the result loads.
 
         ``expected`` is the revision the client last saw (None: the file must not exist;
-        :data:`ANY`: no condition). Raises :class:`StaleWrite`,
+        :data:`ANY`: no condition). ``also`` edits other files in the same commit, on
+        no condition of the client's (a deleted concept's tombstone); one that leaves its
+        file as it was is left out. A concept created under a deleted concept's id
+        brings it back: its tombstone goes in the same commit. Raises :class:`StaleWrite`,
         :class:`kg.errors.EditRefused` (the edit would not load; nothing is committed), or
         what ``edit`` raises.
         """
@@ -124,19 +132,24 @@ class Curator:
                     raise NotFound(f"There is no {path} to delete.")
                 if current is not None and after == current[0]:
                     return Committed(current[1], None, after)  # nothing to do
+                edits = dict(also or {})
+                cid = concept_id(path)
+                if cid is not None and current is None and after is not None:
+                    edits.setdefault(TOMBSTONES_FILE, unbury(cid))  # brought back
+                writes = {path: after, **self._also(edits)}
                 contents = self._contents()
-                if after is None:
-                    del contents[path]
-                else:
-                    contents[path] = after
+                for rel, content in writes.items():
+                    if content is None:
+                        del contents[rel]
+                    else:
+                        contents[rel] = content
                 try:
                     graph = self._build(contents)
                 except DataError as e:
                     raise EditRefused(e.problems, f"{self.name}/{path}", after) from None
+                seen = {rel: self.files[rel][1] if rel in self.files else None for rel in writes}
                 try:
-                    revision = self.store.commit(
-                        {path: after}, author, expected={path: at}, base=self.head
-                    )
+                    revision = self.store.commit(writes, author, expected=seen, base=self.head)
                 except (Moved, StaleWrite):
                     continue  # another process committed first: check again on its state
                 self._sync()
@@ -145,6 +158,16 @@ class Curator:
                 self.built = revision
                 return Committed(revision, graph, after)
             raise Busy()
+
+    def _also(self, edits: Mapping[str, Edit]) -> dict[str, bytes | None]:
+        """What ``edits`` write, without those that leave their file as it is."""
+        writes: dict[str, bytes | None] = {}
+        for rel, edit in edits.items():
+            before = self.files.get(rel, (None,))[0]
+            after = edit(before)
+            if after != before:
+                writes[rel] = after
+        return writes
 
     def replace_all(self, files: dict[str, bytes], author: str) -> Committed | None:
         """Make the store hold exactly ``files`` (a data directory's, after a git pull),
@@ -237,6 +260,55 @@ def delete_file(current: bytes | None) -> bytes | None:
     return None
 
 
+def bury(cid: str, label: str, replaced_by: str | None = None) -> Edit:
+    """Add the tombstone of concept ``cid`` (labelled ``label``), deleted today (UTC),
+    to the tombstones file, replacing one it had; ``replaced_by`` is the concept it was
+    merged into, if it was."""
+    tomb: dict[str, Any] = {
+        "id": cid,
+        "label": label,
+        "deleted": dt.datetime.now(dt.UTC).date().isoformat(),
+    }
+    if replaced_by is not None:
+        tomb["replaced_by"] = replaced_by
+
+    def edit(current: bytes | None) -> bytes | None:
+        return _tombstones_yaml([*_other_tombstones(current, cid), tomb])
+
+    return edit
+
+
+def unbury(cid: str) -> Edit:
+    """Remove the tombstone of concept ``cid`` (brought back), if there is one; the file
+    goes when it holds no other."""
+
+    def edit(current: bytes | None) -> bytes | None:
+        if current is None:
+            return None
+        kept = _other_tombstones(current, cid)
+        return _tombstones_yaml(kept) if kept else None
+
+    return edit
+
+
+def _other_tombstones(current: bytes | None, cid: str) -> list[Any]:
+    items = yaml.safe_load(current) if current else None
+    if not isinstance(items, list):
+        return []
+    return [t for t in items if not (isinstance(t, dict) and t.get("id") == cid)]
+
+
+def _tombstones_yaml(items: list[Any]) -> bytes:
+    fields = TOMBSTONE.names
+    ordered = [
+        {k: t[k] for k in sorted(t, key=lambda k: fields.index(k) if k in fields else len(fields))}
+        if isinstance(t, dict)
+        else t
+        for t in items
+    ]
+    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True).encode()
+
+
 def patch_concept(cid: str, change: Callable[[Record], Record]) -> Edit:
     """Change the concept's record with ``change`` (404 if there is no such concept)."""
 
@@ -285,8 +357,10 @@ __all__ = [
     "Curator",
     "concept_id",
     "concept_path",
+    "bury",
     "delete_file",
     "patch_concept",
     "put_concept",
     "relation_edit",
+    "unbury",
 ]

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import os
+import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NamedTuple
+
+from kg.edit import concept_id
 
 TITLE = "AI-alignment glossary"
 DESCRIPTION = (
@@ -55,3 +61,75 @@ def modified_from_files(root: Path) -> dt.date | None:
 def modified_from_revision(at: str) -> dt.date:
     """The day of a store revision's time (ISO 8601, as the revision log writes it)."""
     return dt.date.fromisoformat(at[:10])
+
+
+class Dates(NamedTuple):
+    """When a concept was first written and last changed (``dct:created``,
+    ``dct:modified``); ``created`` is None where the history does not go back to it."""
+
+    created: dt.date | None
+    modified: dt.date
+
+
+def dates_from_revisions(spans: Iterable[tuple[str, str, str]]) -> dict[str, Dates]:
+    """Each concept's dates from its file's revisions: ``(path, first, last)`` with the
+    times (ISO 8601) of the file's first and last revision, as
+    :meth:`kg.store.SqlStore.file_spans` gives them; other files are left out."""
+    dates: dict[str, Dates] = {}
+    for path, first, last in spans:
+        cid = concept_id(path)
+        if cid is not None:
+            dates[cid] = Dates(modified_from_revision(first), modified_from_revision(last))
+    return dates
+
+
+GIT_TIMEOUT = 30.0
+"""How long reading a data directory's git history may take, in seconds."""
+
+
+def dates_from_git(root: Path) -> dict[str, Dates]:
+    """Each concept's dates from the git history of the data directory ``root``: the
+    day of the first and of the last commit that touched its file. A concept file git
+    has no commit of (not committed yet, or ``root`` is no git checkout at all, such as
+    an unpacked tarball, or git is not installed) falls back to its file's modification
+    day, without a creation day (:func:`dates_from_files`)."""
+    dates = dates_from_files(root)
+    try:
+        log = subprocess.run(
+            ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "concepts"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+            check=True,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return dates
+    seen: dict[str, Dates] = {}
+    for commit in log.split("\0")[1:]:  # newest first
+        day, *paths = commit.strip().splitlines()
+        when = dt.date.fromisoformat(day)
+        for path in filter(None, paths):
+            cid = concept_id(path)
+            if cid is None or cid not in dates:  # a file since deleted or renamed
+                continue
+            known = seen.get(cid)
+            seen[cid] = Dates(when, known.modified if known else when)
+    return {**dates, **seen}
+
+
+def dates_from_files(root: Path) -> dict[str, Dates]:
+    """Each concept's modification day from its file's time (UTC); no creation day."""
+    dates: dict[str, Dates] = {}
+    folder = root / "concepts"
+    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else ():
+        cid = concept_id(f"concepts/{path.name}")
+        if cid is not None:
+            when = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
+            dates[cid] = Dates(None, when)
+    return dates
+
+
+ConceptDates = Mapping[str, Dates]
+"""Each concept's :class:`Dates`, by id."""

@@ -39,7 +39,7 @@ from typing import Any
 import yaml
 
 from kg.ontology import KINDS, MODALITIES, RELATION_TYPES
-from kg.schema import ARTICLES, CITATION, CONCEPT, RELATION
+from kg.schema import ARTICLES, CITATION, CONCEPT, MAPPING, MATCHES, RELATION
 from kg.yamlread import YamlPath, parse_yaml
 
 Record = dict[str, Any]
@@ -111,7 +111,7 @@ def to_yaml(record: Record) -> bytes:
         if key not in record:
             continue
         value = record[key]
-        if key in ("aliases", "described_as") and value == []:
+        if key in ("aliases", "described_as", "mappings") and value == []:
             continue
         if key == "kind":
             out.append(f"kind: {_name(value, KINDS)}")
@@ -129,6 +129,18 @@ def to_yaml(record: Record) -> bytes:
             out.extend(f"  - {_scalar(d)}" for d in value)
         elif key == "citations":
             out.extend(_citations("citations", value, ""))
+        elif key == "work":
+            out.append(f"work: {_id(value)}")
+        elif key == "mappings" and isinstance(value, list):
+            out.append("mappings:")
+            for item in value:
+                keys = [*MAPPING.names, *(item if isinstance(item, dict) else ())]
+                shown = dict.fromkeys(k for k in keys if isinstance(item, dict) and k in item)
+                if not shown:
+                    out.append(f"  - {_scalar(item)}")
+                for i, k in enumerate(shown):
+                    text = _name(item[k], MATCHES) if k == "match" else _scalar(item[k])
+                    out.append(f"{'  - ' if i == 0 else '    '}{_key(k)}: {text}")
         elif key == "relations" and isinstance(value, list) and value:
             out.append("relations:")
             for rel in value:

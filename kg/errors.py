@@ -37,6 +37,29 @@ class ConceptNotFound(KGError):
         self.suggestions = suggestions or []
 
 
+class ConceptGone(ConceptNotFound):
+    """An id that named a concept which has since been deleted (a tombstone keeps it).
+
+    ``replaced_by`` is the concept it was merged into, when it was; ``deleted`` the day
+    (ISO 8601) it was deleted.
+    """
+
+    title = "Concept deleted"
+
+    def __init__(self, cid: str, label: str, deleted: str, replaced_by: str | None) -> None:
+        KGError.__init__(
+            self,
+            f"Concept {cid!r} ({label}) was deleted on {deleted}"
+            + (f"; it was merged into {replaced_by!r}." if replaced_by else "."),
+        )
+        self.term = cid
+        self.param = None
+        self.suggestions = [replaced_by] if replaced_by else []
+        self.label = label
+        self.deleted = deleted
+        self.replaced_by = replaced_by
+
+
 class AmbiguousTerm(KGError):
     """A term that matches several concepts equally well."""
 

@@ -21,9 +21,16 @@ from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
-from kg.errors import ConceptNotFound, InvalidQuery, NoSourceText, NotReady, SourceNotFound
+from kg.errors import (
+    ConceptGone,
+    ConceptNotFound,
+    InvalidQuery,
+    NoSourceText,
+    NotReady,
+    SourceNotFound,
+)
 from kg.ids import nearest, normalize_term
-from kg.model import Concept, Relation, Source
+from kg.model import Concept, Relation, Source, Tombstone
 from kg.ontology import HIERARCHICAL_TYPES, RELATION_TYPES
 
 T = TypeVar("T")
@@ -69,7 +76,11 @@ class KnowledgeGraph:
         concepts: Mapping[str, Concept],
         relations: Iterable[Relation],
         normalize: Callable[[str], str] = normalize_term,
+        tombstones: Iterable[Tombstone] = (),
     ) -> None:
+        self._tombstones = MappingProxyType(
+            {t.id: t for t in sorted(tombstones, key=lambda t: t.id)}
+        )
         self._sources = MappingProxyType(dict(sources))
         self._texts = MappingProxyType(dict(texts))
         self._concepts = MappingProxyType(dict(sorted(concepts.items())))
@@ -111,9 +122,20 @@ class KnowledgeGraph:
         """Every stored relation, in the direction it was stated."""
         return self._relations
 
+    @property
+    def tombstones(self) -> Mapping[str, Tombstone]:
+        """What is left of deleted concepts, by id, in id order."""
+        return self._tombstones
+
     def content(self) -> tuple[object, ...]:
         """Everything the snapshot holds, for comparing two snapshots for equality."""
-        return (dict(self._sources), dict(self._texts), dict(self._concepts), self._relations)
+        return (
+            dict(self._sources),
+            dict(self._texts),
+            dict(self._concepts),
+            self._relations,
+            dict(self._tombstones),
+        )
 
     def __len__(self) -> int:
         return len(self._concepts)
@@ -137,11 +159,19 @@ class KnowledgeGraph:
 
     # -- lookups
     def concept(self, cid: str) -> Concept:
-        """The concept with id ``cid``; raises :class:`ConceptNotFound` with suggestions."""
+        """The concept with id ``cid``; raises :class:`ConceptGone` for a deleted one
+        (a tombstone's id), else :class:`ConceptNotFound` with suggestions."""
         try:
             return self._concepts[cid]
         except KeyError:
-            raise ConceptNotFound(cid, self.suggest(cid)) from None
+            raise self.gone(cid) or ConceptNotFound(cid, self.suggest(cid)) from None
+
+    def gone(self, cid: str) -> ConceptGone | None:
+        """The error for ``cid`` when it names a deleted concept (a tombstone), else None."""
+        tomb = self._tombstones.get(cid)
+        if tomb is None:
+            return None
+        return ConceptGone(cid, tomb.label, tomb.deleted, tomb.replaced_by)
 
     def lookup(self, term: str) -> Concept | None:
         """The concept whose id, label or alias equals ``term`` after normalisation."""

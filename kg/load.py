@@ -21,6 +21,8 @@ Layout::
                                  published, text)
     DIR/sources/*.txt            source texts
     DIR/concepts/<id>.yaml       one concept per file, relations stated on it
+    DIR/tombstones.yaml          deleted concepts (id, label, deleted, replaced_by);
+                                 optional
 """
 
 from __future__ import annotations

@@ -46,6 +46,16 @@ class Citation(_Frozen):
     end: int = Field(ge=0)
 
 
+class Mapping(_Frozen):
+    """A link from a concept to the same (or a near) concept in another vocabulary:
+    ``match`` is ``exact``, ``close`` or ``related`` (``skos:exactMatch``...), ``iri`` an
+    absolute http(s) IRI, ``note`` how the mapping was established."""
+
+    match: str
+    iri: str
+    note: str
+
+
 class Concept(_Frozen):
     """A glossary concept."""
 
@@ -64,6 +74,26 @@ class Concept(_Frozen):
         description="article used before the label in sentences; None means the kind's default",
     )
     plural: bool = Field(default=False, description="the label is a plural noun (humans)")
+    work: str | None = Field(
+        default=None,
+        description="for a concept of kind work: the id of the source that is this work",
+    )
+    mappings: tuple[Mapping, ...] = Field(
+        default=(), description="the same or near concepts in other vocabularies"
+    )
+
+
+class Tombstone(_Frozen):
+    """What is left of a deleted concept: its id and label, the day it was deleted and,
+    when it was merged into another concept, that concept's id. Its IRI answers 410
+    Gone and the export keeps it, deprecated (``owl:deprecated``)."""
+
+    id: str
+    label: str
+    deleted: str = Field(description="ISO date (YYYY-MM-DD) of the deletion")
+    replaced_by: str | None = Field(
+        default=None, description="the concept it was merged into, when it was"
+    )
 
 
 class Relation(_Frozen):

@@ -18,7 +18,11 @@ The model (see DESIGN.md):
   (:func:`graph_from_rdf`) without loss.
 
 IRIs are stable: ``{base}concept/{id}``, ``{base}source/{id}``,
-``{base}statement/{subject}/{type}/{object}`` and the vocabulary ``{base}ontology#``.
+``{base}statement/{subject}/{type}/{object}`` and the vocabulary ``{base}ontology#``. A
+statement is one per subject, type and object (the loader refuses a second), so its IRI
+outlives edits of its note, modality and citations; a citation's IRI is named by the
+passage it cites (:func:`citation_iri`). A deleted concept keeps its IRI: its tombstone
+is exported deprecated (``owl:deprecated``, ``dct:isReplacedBy``).
 
 Every term the export writes or reads is declared once, in a closed :class:`Vocabulary`:
 :data:`RDF`, :data:`SKOS`, :data:`OA` ... for the standard ones, :class:`Ontology` for
@@ -48,8 +52,9 @@ from kg import dataset
 from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
-from kg.model import Citation, Concept, Relation, Source
+from kg.model import Citation, Concept, Mapping, Relation, Source, Tombstone
 from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES
+from kg.schema import MATCHES
 
 CONTEXT_CHARS = 32
 """How many characters of text around a quote go into oa:prefix and oa:suffix."""
@@ -138,6 +143,12 @@ class _Owl(Vocabulary):
     SymmetricProperty: ox.NamedNode
     inverseOf: ox.NamedNode
     versionInfo: ox.NamedNode
+    versionIRI: ox.NamedNode
+    deprecated: ox.NamedNode
+    Axiom: ox.NamedNode
+    annotatedSource: ox.NamedNode
+    annotatedProperty: ox.NamedNode
+    annotatedTarget: ox.NamedNode
 
 
 class _Xsd(Vocabulary):
@@ -162,6 +173,9 @@ class _Skos(Vocabulary):
     broader: ox.NamedNode
     narrower: ox.NamedNode
     related: ox.NamedNode
+    exactMatch: ox.NamedNode
+    closeMatch: ox.NamedNode
+    relatedMatch: ox.NamedNode
 
 
 class _Dcterms(Vocabulary):
@@ -176,7 +190,11 @@ class _Dcterms(Vocabulary):
     license: ox.NamedNode
     rights: ox.NamedNode
     modified: ox.NamedNode
+    created: ox.NamedNode
     hasVersion: ox.NamedNode
+    isReplacedBy: ox.NamedNode
+    references: ox.NamedNode
+    isReferencedBy: ox.NamedNode
     isPartOf: ox.NamedNode
     format: ox.NamedNode
     conformsTo: ox.NamedNode
@@ -237,6 +255,13 @@ class _Sd(Vocabulary):
     Graph: ox.NamedNode
 
 
+class _IsoThes(Vocabulary):
+    broaderGeneric: ox.NamedNode
+    narrowerGeneric: ox.NamedNode
+    broaderPartitive: ox.NamedNode
+    narrowerPartitive: ox.NamedNode
+
+
 class _Foaf(Vocabulary):
     Agent: ox.NamedNode
     name: ox.NamedNode
@@ -264,6 +289,15 @@ VOID = _Void("http://rdfs.org/ns/void#")
 DCAT = _Dcat("http://www.w3.org/ns/dcat#")
 FOAF = _Foaf("http://xmlns.com/foaf/0.1/")
 SD = _Sd("http://www.w3.org/ns/sparql-service-description#")
+ISO_THES = _IsoThes("http://purl.org/iso25964/skos-thes#")
+"""ISO 25964's SKOS extension: broader links that say which kind of hierarchy they are."""
+ISO_LINKS = {
+    "is_a": (ISO_THES.broaderGeneric, ISO_THES.narrowerGeneric),
+    "part_of": (ISO_THES.broaderPartitive, ISO_THES.narrowerPartitive),
+}
+"""The ISO 25964 links each hierarchical relation type also writes, (broader, narrower):
+a client that reads SKOS and ISO 25964 but not ``kgo:`` still tells a kind of Y
+(generic) from a part of Y (partitive)."""
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 """What the IANA's IRI of a media type starts with (``dcat:mediaType``'s range)."""
 
@@ -310,6 +344,7 @@ class Ontology(Vocabulary):
     describedAs: ox.NamedNode
     note: ox.NamedNode
     modality: ox.NamedNode
+    deleted: ox.NamedNode
 
     def __init__(self, iri: str) -> None:
         super().__init__(iri)
@@ -367,6 +402,10 @@ class Namespaces:
         """The dataset the scheme is part of (VoID and DCAT); its parts are fragments."""
         return f"{self.base}dataset"
 
+    def version(self, version: str) -> str:
+        """The version IRI of one version of the dataset (``owl:versionIRI``)."""
+        return f"{self.dataset}/{version}"
+
     @property
     def sparql_service(self) -> str:
         """The SPARQL service (``sd:Service``, ``dcat:DataService``) serving the dataset."""
@@ -392,6 +431,11 @@ class Namespaces:
     def definition(self, cid: str) -> str:
         return f"{self.base}statement/{cid}/definition"
 
+    def mapping(self, cid: str, iri: str) -> str:
+        """The ``owl:Axiom`` that carries the note of concept ``cid``'s mapping to
+        ``iri``: named by a digest of the IRI, so that it outlives edits of the others."""
+        return f"{self.base}statement/{cid}/mapping/{hashlib.sha256(iri.encode()).hexdigest()[:16]}"
+
     def prefixes(self) -> dict[str, str]:
         return {
             "kg": self.concepts,
@@ -406,6 +450,7 @@ class Namespaces:
             "dcat": DCAT.iri,
             "foaf": FOAF.iri,
             "sd": SD.iri,
+            "isothes": ISO_THES.iri,
             "rdf": RDF.iri,
             "rdfs": RDFS.iri,
             "owl": OWL.iri,
@@ -478,6 +523,9 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
         prop = kgo.property_of_type[rtype.name]
         yield t(prop, a, OWL.ObjectProperty)
         yield t(prop, RDFS.subPropertyOf, SKOS[rtype.skos])
+        iso = ISO_LINKS.get(rtype.name)
+        if iso is not None:
+            yield t(prop, RDFS.subPropertyOf, iso[0])
         yield t(prop, RDFS.label, _text(rtype.name.replace("_", " "), True))
         yield t(prop, RDFS.comment, _text(rtype.description, True))
         if rtype.symmetric:
@@ -490,6 +538,8 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
             yield t(
                 inverse, RDFS.subPropertyOf, SKOS.narrower if rtype.hierarchical else SKOS.related
             )
+            if iso is not None:
+                yield t(inverse, RDFS.subPropertyOf, iso[1])
     for prop, comment in [
         (kgo.article, "Article used before the label in generated sentences."),
         (kgo.plural, "Whether the label is a plural noun."),
@@ -503,12 +553,22 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
             "How people describe a concept without its name, in everyday words, in "
             "their curated order (an rdf:List); each is also a skos:scopeNote.",
         ),
-        (kgo.note, "Why or how a stated relation holds, in the curators' words."),
+        (
+            kgo.note,
+            "Why or how a stated relation holds, or how a mapping (an owl:Axiom on a "
+            "skos:exactMatch, closeMatch or relatedMatch) was established, in the "
+            "curators' words.",
+        ),
         (
             kgo.modality,
             "How a stated relation is qualified where its source hedges or "
             "denies it: can, may or does_not. A does_not statement is not asserted: "
             "neither its property nor a SKOS link is written.",
+        ),
+        (
+            kgo.deleted,
+            "The day a deprecated concept was deleted from the glossary; its IRI "
+            "answers 410 Gone since.",
         ),
     ]:
         lists = prop in (kgo.authors, kgo.aliases, kgo.describedAs)
@@ -531,6 +591,29 @@ def list_cell(subject: ox.NamedNode, prop: ox.NamedNode, index: int) -> ox.Blank
     return ox.BlankNode(f"l{digest[:24]}")
 
 
+def citation_iri(statement: str, citation: Citation, taken: set[str]) -> str:
+    """The IRI of one citation of a statement: named by the passage it cites (source
+    and offsets), not by its place in the list, so that adding, removing or reordering
+    a statement's other citations leaves it as it was; a passage cited twice by the same
+    statement gets ``~2`` (``~3``...) on its second (third...) citation. ``taken`` holds
+    the IRIs named so far for the statement.
+
+    >>> c = Citation(source="primer", quote="an optimizer", start=3, end=15)
+    >>> taken = set()
+    >>> citation_iri("https://example.org/kg/statement/x/definition", c, taken)
+    'https://example.org/kg/statement/x/definition/citation/primer/3-15'
+    >>> citation_iri("https://example.org/kg/statement/x/definition", c, taken)[-6:]
+    '3-15~2'
+    """
+    first = f"{statement}/citation/{citation.source}/{citation.start}-{citation.end}"
+    iri, n = first, 1
+    while iri in taken:
+        n += 1
+        iri = f"{first}~{n}"
+    taken.add(iri)
+    return iri
+
+
 class _Triples:
     """The triples of one graph under one base IRI, a list per source, concept or relation.
 
@@ -539,8 +622,12 @@ class _Triples:
     frame per triple, which matters at millions of triples.
     """
 
-    def __init__(self, graph: KnowledgeGraph, base: str) -> None:
+    def __init__(
+        self, graph: KnowledgeGraph, base: str, dates: dataset.ConceptDates | None = None
+    ) -> None:
         self.graph = graph
+        self.dates = dates or {}
+        """When each concept was created and last changed, where known."""
         self.ns = Namespaces(base)
         self.kgo = self.ns.ontology
         self.scheme = ox.NamedNode(self.ns.scheme)
@@ -548,6 +635,11 @@ class _Triples:
         self.sources = _Nodes(self.ns.sources)
         self.texts: dict[str, str] = {}
         self.numbers = _Integers()  # positions of citations: a handful of values
+        self.works: dict[str, list[str]] = {}
+        """The concepts that are each source's work (``Concept.work``), by source."""
+        for concept in graph.concepts.values():
+            if concept.work is not None:
+                self.works.setdefault(concept.work, []).append(concept.id)
         self.linked: set[tuple[str, str, bool]] = set()
         """The SKOS links written so far (subject, object, broader): two relations
         between the same concepts imply the same link, written once."""
@@ -594,8 +686,9 @@ class _Triples:
         position_class, start_p, end_p = OA.TextPositionSelector, OA.start, OA.end
         position, integer = self.kgo.position, XSD.integer
         texts, sources, numbers = self.texts, self.sources, self.numbers
+        named: set[str] = set()
         for i, c in enumerate(citations):
-            ann_iri = f"{iri}/citation/{i}"
+            ann_iri = citation_iri(iri, c, named)
             ann, quote_sel, pos_sel = n(ann_iri), n(f"{ann_iri}/quote"), n(f"{ann_iri}/position")
             text = texts.get(c.source)
             if text is None:
@@ -638,6 +731,9 @@ class _Triples:
             out.append(t(s, SCHEMA.url, ox.NamedNode(source.url)))
         if source.published:
             out.append(t(s, DCT.date, _date(source.published)))
+        out += (
+            t(s, DCT.isReferencedBy, self.concepts[cid]) for cid in self.works.get(source.id, ())
+        )
         if source.text_file:
             out.append(t(s, kgo.textFile, ox.Literal(source.text_file)))
             out.append(t(s, kgo.text, ox.Literal(self.graph.source_text(source.id))))
@@ -699,6 +795,27 @@ class _Triples:
         if concept.described_as:
             out += (t(c, SKOS.scopeNote, _text(d, True)) for d in concept.described_as)
             self._list(out, c, kgo.describedAs, concept.described_as)
+        when = self.dates.get(concept.id)
+        if when is not None:
+            if when.created is not None:
+                out.append(
+                    t(c, DCT.created, ox.Literal(when.created.isoformat(), datatype=XSD.date))
+                )
+            out.append(t(c, DCT.modified, ox.Literal(when.modified.isoformat(), datatype=XSD.date)))
+        if concept.work is not None:
+            out.append(t(c, DCT.references, self.sources[concept.work]))
+        for i, m in enumerate(concept.mappings):
+            prop, other = SKOS[f"{m.match}Match"], ox.NamedNode(m.iri)
+            axiom = ox.NamedNode(self.ns.mapping(concept.id, m.iri))
+            out += (
+                t(c, prop, other),
+                t(axiom, RDF.type, OWL.Axiom),
+                t(axiom, OWL.annotatedSource, c),
+                t(axiom, OWL.annotatedProperty, prop),
+                t(axiom, OWL.annotatedTarget, other),
+                t(axiom, kgo.position, self.numbers[i]),
+                t(axiom, kgo.note, _text(m.note, True)),
+            )
         if concept.article is not None:
             out.append(t(c, kgo.article, ox.Literal(concept.article)))
         if concept.plural:
@@ -712,6 +829,23 @@ class _Triples:
             t(st, RDF.object, definition),
         )
         self._citations(out, st, iri, concept.citations)
+        return out
+
+    def tombstone(self, tomb: Tombstone) -> list[ox.Triple]:
+        """A deleted concept: still a concept of the scheme, by its label, deprecated
+        (``owl:deprecated true``), with the day it went and what replaced it, if any."""
+        t = ox.Triple
+        c = self.concepts[tomb.id]
+        out = [
+            t(c, RDF.type, SKOS.Concept),
+            t(c, SKOS.inScheme, self.scheme),
+            t(c, DCT.identifier, ox.Literal(tomb.id)),
+            t(c, SKOS.prefLabel, _text(tomb.label, True)),
+            t(c, OWL.deprecated, _TRUE),
+            t(c, self.kgo.deleted, _date(tomb.deleted)),
+        ]
+        if tomb.replaced_by is not None:
+            out.append(t(c, DCT.isReplacedBy, self.concepts[tomb.replaced_by]))
         return out
 
     def relation(self, rel: Relation, position: int) -> list[ox.Triple]:
@@ -730,6 +864,9 @@ class _Triples:
             out = [t(s, prop, o), t(s, SKOS.broader, o), t(o, SKOS.narrower, s)]
         else:
             out = [t(s, prop, o), t(s, SKOS.related, o), t(o, SKOS.related, s)]
+        iso = None if rel.negated else ISO_LINKS.get(rel.type)
+        if iso is not None:
+            out += (t(s, iso[0], o), t(o, iso[1], s))
         if not rel.negated:
             self.linked.add(link)
         iri = self.ns.relation(rel)
@@ -749,9 +886,11 @@ class _Triples:
         return out
 
 
-def _content(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
+def _content(
+    graph: KnowledgeGraph, base: str, dates: dataset.ConceptDates | None = None
+) -> Iterator[ox.Triple]:
     """Every triple of the export of ``graph`` but the dataset's description."""
-    b = _Triples(graph, base)
+    b = _Triples(graph, base, dates)
     has_broader = {
         r.source for r in graph.relations if r.type in HIERARCHICAL_TYPES and not r.negated
     }
@@ -761,19 +900,27 @@ def _content(graph: KnowledgeGraph, base: str) -> Iterator[ox.Triple]:
         chain.from_iterable(map(b.source, graph.sources.values())),
         chain.from_iterable(b.concept(c, c.id not in has_broader) for c in graph.concepts.values()),
         chain.from_iterable(map(b.relation, graph.relations, count())),
+        chain.from_iterable(map(b.tombstone, graph.tombstones.values())),
     )
 
 
 def graph_triples(
-    graph: KnowledgeGraph, base: str, modified: dt.date | None = None
+    graph: KnowledgeGraph,
+    base: str,
+    modified: dt.date | None = None,
+    dates: dataset.ConceptDates | None = None,
 ) -> Iterator[ox.Triple]:
-    """Every triple of the export of ``graph`` with IRIs under ``base``, the dataset's
-    description (:func:`dataset_triples`, modified on ``modified``) last."""
-    return chain(_content(graph, base), dataset_triples(graph, base, modified))
+    """Every triple of the export of ``graph`` with IRIs under ``base``, each concept's
+    ``dates`` (``dct:created``, ``dct:modified``) where given, the dataset's description
+    (:func:`dataset_triples`, modified on ``modified``) last."""
+    return chain(_content(graph, base, dates), dataset_triples(graph, base, modified, dates))
 
 
 def dataset_triples(
-    graph: KnowledgeGraph, base: str, modified: dt.date | None = None
+    graph: KnowledgeGraph,
+    base: str,
+    modified: dt.date | None = None,
+    dates: dataset.ConceptDates | None = None,
 ) -> list[ox.Triple]:
     """The VoID and DCAT description of the export of ``graph`` (facts from
     :mod:`kg.dataset`): title, publisher, licence, rights, version, ``modified`` (when
@@ -800,6 +947,7 @@ def dataset_triples(
         t(d, DCT.license, ox.NamedNode(dataset.LICENSE)),
         t(d, DCT.rights, _text(dataset.RIGHTS, True)),
         t(d, OWL.versionInfo, ox.Literal(dataset.version())),
+        t(d, OWL.versionIRI, ox.NamedNode(ns.version(dataset.version()))),
         t(d, VOID.rootResource, ox.NamedNode(ns.scheme)),
         t(d, VOID.uriSpace, ox.Literal(ns.concepts)),
         t(d, VOID.entities, ox.Literal(str(len(graph.concepts)), datatype=XSD.integer)),
@@ -825,17 +973,20 @@ def dataset_triples(
             t(dist, DCT.format, ox.Literal(fmt.media_type)),
             t(dist, DCT.license, ox.NamedNode(dataset.LICENSE)),
         )
-    content = sum(1 for _ in _content(graph, base))
+    content = sum(1 for _ in _content(graph, base, dates))
     total = content + len(out) + 1  # and the triple that states it
     out.append(t(d, VOID.triples, ox.Literal(str(total), datatype=XSD.integer)))
     return out
 
 
-def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
-    """The triples about one concept: itself, its relations both ways, their citations,
-    and the label, kind and scheme of each concept and the title of each source they
-    name, so that a Linked Data browser can show the neighbours by name."""
-    b = _Triples(graph, base)
+def concept_description(
+    graph: KnowledgeGraph, cid: str, base: str, dates: dataset.ConceptDates | None = None
+) -> Iterator[ox.Triple]:
+    """The triples about one concept: itself (with its ``dates``, where given), its
+    relations both ways, their citations, and the label, kind and scheme of each
+    concept and the title of each source they name, so that a Linked Data browser can
+    show the neighbours by name."""
+    b = _Triples(graph, base, dates)
     concept = graph.concept(cid)
     has_broader = any(
         r.source == cid and r.type in HIERARCHICAL_TYPES and not r.negated
@@ -843,7 +994,7 @@ def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[
     )
     yield from b.concept(concept, top=not has_broader)
     neighbours: dict[str, None] = {}
-    sources = dict.fromkeys(c.source for c in concept.citations)
+    sources = dict.fromkeys([*(c.source for c in concept.citations), *filter(None, [concept.work])])
     for position, rel in graph.numbered_relations_of(cid):
         yield from b.relation(rel, position)
         neighbours[rel.target if rel.source == cid else rel.source] = None
@@ -853,6 +1004,17 @@ def concept_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[
             yield from b.named(graph.concepts[other])
     for sid in sources:
         yield from b.source_named(graph.sources[sid])
+
+
+def tombstone_description(graph: KnowledgeGraph, cid: str, base: str) -> Iterator[ox.Triple]:
+    """What is left of a deleted concept (:meth:`_Triples.tombstone`), and the label of
+    the concept that replaced it, if any, so that a client can follow it by name."""
+    b = _Triples(graph, base)
+    tomb = graph.tombstones[cid]
+    yield from b.tombstone(tomb)
+    replacement = graph.concepts.get(tomb.replaced_by or "")
+    if replacement is not None:
+        yield from b.named(replacement)
 
 
 def source_description(graph: KnowledgeGraph, sid: str, base: str) -> Iterator[ox.Triple]:
@@ -951,6 +1113,19 @@ def json_ld_context(base: str) -> dict[str, Any]:
             "name": lang(SCHEMA.name),
             "description": lang(SCHEMA.description),
             "inDefinedTermSet": link(SCHEMA.inDefinedTermSet),
+            "broaderGeneric": link(ISO_THES.broaderGeneric),
+            "narrowerGeneric": link(ISO_THES.narrowerGeneric),
+            "broaderPartitive": link(ISO_THES.broaderPartitive),
+            "narrowerPartitive": link(ISO_THES.narrowerPartitive),
+            "exactMatch": link(SKOS.exactMatch),
+            "closeMatch": link(SKOS.closeMatch),
+            "relatedMatch": link(SKOS.relatedMatch),
+            "references": link(DCT.references),
+            "created": typed(DCT.created, XSD.date),
+            "modified": typed(DCT.modified, XSD.date),
+            "deprecated": typed(OWL.deprecated, XSD.boolean),
+            "isReplacedBy": link(DCT.isReplacedBy),
+            "deleted": typed(kgo.deleted, XSD.date),
             "aliases": {"@id": compact(kgo.aliases), "@container": "@list"},
             "describedAs": {"@id": compact(kgo.describedAs), "@container": "@list"},
             "article": plain(kgo.article),
@@ -987,6 +1162,19 @@ _CONCEPT_TERMS = (
     "describedAs",
     "article",
     "plural",
+    "broaderGeneric",
+    "narrowerGeneric",
+    "broaderPartitive",
+    "narrowerPartitive",
+    "exactMatch",
+    "closeMatch",
+    "relatedMatch",
+    "references",
+    "created",
+    "modified",
+    "deprecated",
+    "isReplacedBy",
+    "deleted",
 )
 """The context's terms every concept of the JSON-LD has (an empty array without a
 value), with a term per relation type."""
@@ -1037,7 +1225,7 @@ def _json_ld_nodes(triples: Iterable[ox.Triple], context: dict[str, Any]) -> lis
     def value(o: Any, definition: dict[str, str] | None) -> Any:
         coerced = definition or {}
         if isinstance(o, ox.NamedNode):
-            return compact(o.value) if coerced.get("@type") == "@id" else {"@id": compact(o.value)}
+            return compact(o.value) if coerced.get("@type") == "@id" else {"id": compact(o.value)}
         if isinstance(o, ox.BlankNode):
             return {"@list": items(o)}
         if o.language:
@@ -1152,20 +1340,32 @@ def write(triples: Iterable[ox.Triple], fmt: str, base: str, output: Output) -> 
         ox.serialize(triples, escaped, _OX[fmt], prefixes=prefixes)
 
 
-def export(graph: KnowledgeGraph, fmt: str, base: str, modified: dt.date | None = None) -> bytes:
+def export(
+    graph: KnowledgeGraph,
+    fmt: str,
+    base: str,
+    modified: dt.date | None = None,
+    dates: dataset.ConceptDates | None = None,
+) -> bytes:
     """The whole graph in format ``fmt``, with the dataset's description."""
-    return serialize(graph_triples(graph, base, modified), fmt, base)
+    return serialize(graph_triples(graph, base, modified, dates), fmt, base)
 
 
 def export_to(
-    graph: KnowledgeGraph, fmt: str, base: str, output: Output, modified: dt.date | None = None
+    graph: KnowledgeGraph,
+    fmt: str,
+    base: str,
+    output: Output,
+    modified: dt.date | None = None,
+    dates: dataset.ConceptDates | None = None,
 ) -> None:
     """Write the whole graph in format ``fmt`` to ``output`` without holding it in memory."""
-    write(graph_triples(graph, base, modified), fmt, base, output)
+    write(graph_triples(graph, base, modified, dates), fmt, base, output)
 
 
 # -- reading an export back
 _KIND_OF_CLASS = {kind_class(k): k for k in KINDS}
+_MATCH_OF = {f"{m}Match": m for m in MATCHES}
 _TYPE_OF_PROPERTY = {type_property(t): t for t in RELATION_TYPES}
 
 
@@ -1258,7 +1458,7 @@ class _Reader:
         concepts: dict[str, Concept] = {}
         for c in self.subjects(RDF.type, SKOS.Concept):
             cid = self.local(c.value, self.ns.concepts)
-            if cid is None:
+            if cid is None or self.one(c, OWL.deprecated) is not None:
                 continue
             kinds = [
                 k
@@ -1271,6 +1471,7 @@ class _Reader:
                 continue
             article = self.one(c, self.kgo.article)
             plural = self.one(c, self.kgo.plural)
+            work = self.one(c, DCT.references)
             concepts[cid] = Concept(
                 id=cid,
                 label=_value(label),
@@ -1287,8 +1488,44 @@ class _Reader:
                 citations=self.citations(ox.NamedNode(self.ns.definition(cid)), texts),
                 article=_value(article) if article is not None else None,
                 plural=plural is not None and _value(plural) == "true",
+                work=self.local(work.value, self.ns.sources) if work is not None else None,
+                mappings=self.mappings(c),
             )
         return concepts
+
+    def mappings(self, c: Any) -> tuple[Mapping, ...]:
+        found: list[tuple[int, Mapping]] = []
+        for axiom in self.subjects(OWL.annotatedSource, c):
+            prop, other = (
+                self.one(axiom, OWL.annotatedProperty),
+                self.one(axiom, OWL.annotatedTarget),
+            )
+            note, position = self.one(axiom, self.kgo.note), self.one(axiom, self.kgo.position)
+            match = self.local(prop.value, SKOS.iri) if prop is not None else None
+            if match not in _MATCH_OF or other is None or note is None:
+                continue
+            mapping = Mapping(match=_MATCH_OF[match], iri=_value(other), note=_value(note))
+            found.append((int(_value(position)) if position else len(found), mapping))
+        return tuple(m for _, m in sorted(found, key=lambda pm: pm[0]))
+
+    def tombstones(self) -> list[Tombstone]:
+        found: list[Tombstone] = []
+        for c in self.subjects(OWL.deprecated, _TRUE):
+            cid = self.local(c.value, self.ns.concepts)
+            label, deleted = self.one(c, SKOS.prefLabel), self.one(c, self.kgo.deleted)
+            if cid is None or label is None or deleted is None:
+                self.fail(c.value, "a deprecated concept needs a prefLabel and a deletion day")
+                continue
+            replaced = self.one(c, DCT.isReplacedBy)
+            found.append(
+                Tombstone(
+                    id=cid,
+                    label=_value(label),
+                    deleted=_value(deleted),
+                    replaced_by=self.local(replaced.value, self.ns.concepts) if replaced else None,
+                )
+            )
+        return found
 
     def relations(self, texts: dict[str, IndexedText]) -> list[Relation]:
         found: list[tuple[int, Relation]] = []
@@ -1350,9 +1587,10 @@ def graph_from_rdf(data: bytes | str, fmt: str, base: str) -> KnowledgeGraph:
         for end in (rel.source, rel.target):
             if end not in concepts:
                 reader.fail(reader.ns.relation(rel), f"relation names unknown concept {end!r}")
+    tombstones = reader.tombstones()
     if reader.problems:
         raise DataError(reader.problems)
-    return KnowledgeGraph(sources, raw_texts, concepts, relations)
+    return KnowledgeGraph(sources, raw_texts, concepts, relations, tombstones=tombstones)
 
 
 _SAFE = re.compile(r"^[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+$")

@@ -11,6 +11,7 @@ the sources, so a :class:`~kg.loadcache.LoadCache` can keep it.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import re
 import sys
@@ -27,7 +28,7 @@ from kg.errors import DataError, Problem
 from kg.files import Files
 from kg.graph import KnowledgeGraph
 from kg.ids import INVISIBLE, did_you_mean, is_slug, look_alike_key, normalize_term
-from kg.model import Citation, Concept, Relation, Source
+from kg.model import Citation, Concept, Mapping, Relation, Source, Tombstone
 from kg.ontology import (
     HIERARCHICAL_TYPES,
     KINDS,
@@ -40,9 +41,13 @@ from kg.schema import (
     CITATION,
     CONCEPT,
     DESCRIPTION_MAX,
+    MAPPING,
+    MATCHES,
     NOTE_MAX,
     RELATION,
     SOURCE,
+    TOMBSTONE,
+    TOMBSTONES_FILE,
     Schema,
 )
 from kg.yamlread import Lines, YamlPath
@@ -498,6 +503,8 @@ def _read_concept(
         *(((cid, alias.strip()), doc.where(("aliases", i))) for i, alias in enumerate(aliases)),
     ]
     described_as = _described_as(doc, data, terms, out)
+    work = _work(doc, data, kind, sources, out)
+    mappings = _mappings(doc, data, out)
     article = data.get("article")
     if article is not None and article not in ARTICLES:
         out.add(shown, doc.line(("article",)), f"article {article!r} must be {_either(ARTICLES)}")
@@ -568,6 +575,8 @@ def _read_concept(
             described_as=described_as,
             article=article,
             plural=plural,
+            work=work,
+            mappings=mappings,
         )
     return _ConceptFile(
         cid,
@@ -620,6 +629,77 @@ def _relation(
         "modality": modality,
     }
     return pickling.model(Relation, fields, _RELATION_FIELDS)
+
+
+def _work(
+    doc: _Doc, data: dict[str, Any], kind: Any, sources: _Sources, out: _Collector
+) -> str | None:
+    """A concept's ``work``: the id of a known source, on a concept of kind work."""
+    work = data.get("work")
+    if work is None:
+        return None
+    where = doc.line(("work",))
+    if not _is_str(work) or work not in sources.sources:
+        out.add(
+            doc.file,
+            where,
+            f"work {work!r} is not a source",
+            did_you_mean(str(work), sources.sources),
+        )
+        return None
+    if kind != WORK_KIND:
+        out.add(doc.file, where, f"only a concept of kind {WORK_KIND!r} is a source's work")
+        return None
+    return work
+
+
+_HTTP_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+", re.ASCII)
+"""An absolute http(s) IRI, with no character an IRI cannot hold unescaped."""
+
+
+def _mappings(doc: _Doc, data: dict[str, Any], out: _Collector) -> tuple[Mapping, ...]:
+    """A concept's ``mappings``: each an exact, close or related match to an absolute
+    http(s) IRI, with a note saying how it was established, none twice."""
+    items = data.get("mappings")
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        out.add(doc.file, doc.line(("mappings",)), "mappings must be a list")
+        return ()
+    found: list[Mapping] = []
+    for i, item in enumerate(items):
+        p: YamlPath = ("mappings", i)
+        if not isinstance(item, dict):
+            out.add(doc.file, doc.line(p), "a mapping must be a mapping with match, iri, note")
+            continue
+        _check_fields(doc, p, item, MAPPING, out)
+        match, iri, note = item.get("match"), item.get("iri"), item.get("note")
+        ok = MAPPING.required.issubset(item)
+        if "match" in item and match not in MATCHES:
+            out.add(
+                doc.file,
+                doc.line(p + ("match",)),
+                f"match {match!r} must be {_either(MATCHES)}",
+                did_you_mean(str(match), MATCHES),
+            )
+            ok = False
+        if "iri" in item and not (isinstance(iri, str) and _HTTP_IRI.fullmatch(iri)):
+            out.add(
+                doc.file,
+                doc.line(p + ("iri",)),
+                f"iri {iri!r} is not an absolute http(s) IRI",
+                "write the whole address, https://...",
+            )
+            ok = False
+        if "note" in item and (not _is_str(note) or _CONTROL.search(note)):
+            out.add(doc.file, doc.line(p + ("note",)), "note must say how the mapping was found")
+            ok = False
+        if ok and any(m.iri == iri for m in found):
+            out.add(doc.file, doc.line(p + ("iri",)), f"{iri} is mapped twice")
+            ok = False
+        if ok:
+            found.append(Mapping(match=match, iri=iri, note=" ".join(str(note).split())))
+    return tuple(found)
 
 
 def _described_as(
@@ -961,6 +1041,75 @@ def _iter_concept_files(files: Files, out: _Collector) -> Iterator[str]:
             )
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _load_tombstones(files: Files, live: Iterable[str], out: _Collector) -> list[Tombstone]:
+    """The tombstones of deleted concepts (:data:`kg.schema.TOMBSTONES_FILE`, optional):
+    each names a concept that no file defines any more, by a slug, with a label and an
+    ISO date, and what it was merged into is a concept or another tombstone."""
+    if not files.is_file(TOMBSTONES_FILE):
+        return []
+    doc = _read_yaml(files, TOMBSTONES_FILE, out)
+    if doc is None:
+        return []
+    if not isinstance(doc.data, list):
+        out.add(doc.file, 1, f"{TOMBSTONES_FILE} must be a list of deleted concepts")
+        return []
+    concepts = set(live)
+    found: dict[str, tuple[Tombstone, int]] = {}
+    for i, item in enumerate(doc.data):
+        p: YamlPath = (i,)
+        if not isinstance(item, dict):
+            out.add(doc.file, doc.line(p), "a tombstone must be a mapping")
+            continue
+        _check_fields(doc, p, item, TOMBSTONE, out)
+        if not TOMBSTONE.required.issubset(item):
+            continue
+        cid, label, deleted = item["id"], item["label"], item["deleted"]
+        replaced = item.get("replaced_by")
+        if isinstance(deleted, dt.date):  # unquoted, YAML 1.1 reads a date
+            deleted = deleted.isoformat()
+        if not _is_str(cid) or not is_slug(cid):
+            out.add(doc.file, doc.line(p + ("id",)), f"tombstone id {cid!r} is not a slug")
+            continue
+        if cid in concepts:
+            out.add(
+                doc.file,
+                doc.line(p + ("id",)),
+                f"concept {cid!r} exists, yet a tombstone says it was deleted",
+                "remove the tombstone of a concept brought back",
+            )
+        if cid in found:
+            out.add(doc.file, doc.line(p + ("id",)), f"duplicate tombstone {cid!r}")
+        if not _is_str(label) or _ODD_NAME.search(label):
+            out.add(doc.file, doc.line(p + ("label",)), f"tombstone label {label!r} is not a name")
+        if not isinstance(deleted, str) or not _ISO_DATE.fullmatch(deleted):
+            out.add(
+                doc.file,
+                doc.line(p + ("deleted",)),
+                f"deleted {deleted!r} is not a date",
+                "write it YYYY-MM-DD, quoted",
+            )
+        if replaced is not None and not (_is_str(replaced) and is_slug(replaced)):
+            out.add(doc.file, doc.line(p + ("replaced_by",)), f"{replaced!r} is not a concept id")
+            replaced = None
+        if _is_str(label) and isinstance(deleted, str):
+            found[cid] = (Tombstone(id=cid, label=label, deleted=deleted, replaced_by=replaced), i)
+    for tomb, i in found.values():
+        target = tomb.replaced_by
+        if target is not None and target not in concepts and target not in found:
+            out.add(
+                doc.file,
+                doc.line((i, "replaced_by")),
+                f"{tomb.id!r} is replaced by {target!r}, which is no concept",
+                did_you_mean(target, sorted(concepts)),
+            )
+        elif target == tomb.id:
+            out.add(doc.file, doc.line((i, "replaced_by")), f"{target!r} cannot replace itself")
+    return [tomb for tomb, _ in found.values()]
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Keep the cyclic garbage collector from running inside the block, and from
@@ -1015,7 +1164,10 @@ def validate(
             _load_concept(name, state)
         _check_terms(state)
         relations = _check_relations(state)
+        tombstones = _load_tombstones(files, state.concept_files.keys(), out)
         if out.problems:
             raise DataError(out.problems)
         texts = {sid: t.original for sid, t in sources.texts.items()}
-        return KnowledgeGraph(sources.sources, texts, state.concepts, relations, normalize)
+        return KnowledgeGraph(
+            sources.sources, texts, state.concepts, relations, normalize, tombstones
+        )

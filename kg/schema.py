@@ -130,6 +130,22 @@ RELATION = Schema(
 """A relation, stated on the concept it starts from; ``modality`` is one of
 :data:`kg.ontology.MODALITIES` its type allows."""
 
+Match = Literal["exact", "close", "related"]
+MATCHES: tuple[Match, ...] = get_args(Match)
+"""What a mapping's ``match`` may be: ``skos:exactMatch``, ``skos:closeMatch`` or
+``skos:relatedMatch``."""
+
+MAPPING = Schema(
+    "mapping",
+    (
+        FieldSpec("match", required=True),
+        FieldSpec("iri", required=True, max_chars=2000),
+        FieldSpec("note", required=True, max_chars=NOTE_MAX),
+    ),
+)
+"""A concept's link to another vocabulary: how near (:data:`MATCHES`), the other
+concept's absolute http(s) IRI, and a note saying how the mapping was established."""
+
 CONCEPT = Schema(
     "concept",
     (
@@ -141,6 +157,8 @@ CONCEPT = Schema(
         FieldSpec("aliases", max_chars=NAME_MAX, max_items=200),
         FieldSpec("definition", required=True, max_chars=TEXT_MAX),
         FieldSpec("described_as", max_chars=DESCRIPTION_MAX, max_items=50),
+        FieldSpec("work", max_chars=NAME_MAX),
+        FieldSpec("mappings", max_items=50),
         FieldSpec("citations", required=True, max_items=100),
         FieldSpec("relations", max_items=2000),
     ),
@@ -148,4 +166,23 @@ CONCEPT = Schema(
 """A concept file, ``concepts/<id>.yaml``; ``id``, if given, must be the file's name.
 ``described_as`` lists how people describe the concept without its name, in everyday
 words ("an AI that plays along in training so it is not changed"): shown to readers,
-and the text that :mod:`kg.describe` finds a concept by when the asker lacks the term."""
+and the text that :mod:`kg.describe` finds a concept by when the asker lacks the term.
+``work`` names the source that a concept of kind work is (the 2019 paper's concept and
+its bibliographic source); ``mappings`` lists :data:`MAPPING` s."""
+
+TOMBSTONE = Schema(
+    "tombstone",
+    (
+        FieldSpec("id", required=True, max_chars=NAME_MAX),
+        FieldSpec("label", required=True, max_chars=NAME_MAX),
+        FieldSpec("deleted", required=True),
+        FieldSpec("replaced_by", max_chars=NAME_MAX),
+    ),
+)
+"""An item of ``tombstones.yaml``: a deleted concept's id and label, the day it was
+deleted (``YYYY-MM-DD``) and, when it was merged into another, that concept's id. The
+delete of the write API appends one; the file is optional."""
+
+TOMBSTONES_FILE = "tombstones.yaml"
+"""Where the tombstones of deleted concepts are kept, relative to the data directory
+(and in a store, as one of its files, so both backends keep them as they keep concepts)."""

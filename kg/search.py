@@ -516,12 +516,16 @@ def search_exhaustive(
 def resolve(graph: KnowledgeGraph, term: str, param: str | None = None) -> Concept:
     """The one concept ``term`` names: by id, label or alias, then by a clear best guess.
 
-    Raises :class:`ConceptNotFound` (with suggestions) when nothing fits, and
+    Raises :class:`ConceptNotFound` (with suggestions) when nothing fits, its
+    :class:`~kg.errors.ConceptGone` for a deleted concept's id, and
     :class:`AmbiguousTerm` when several concepts fit a prefix equally.
     """
     exact = graph.lookup(term)
     if exact is not None:
         return exact
+    gone = graph.gone(term)  # a deleted concept's id: said so, not guessed at
+    if gone is not None:
+        raise gone
     hits = search(graph, term, limit=5)
     prefix = [h for h in hits if h.match == "prefix"]
     if len(prefix) == 1:
@@ -537,10 +541,11 @@ def resolve(graph: KnowledgeGraph, term: str, param: str | None = None) -> Conce
 def unresolved(
     graph: KnowledgeGraph, term: str, param: str | None = None
 ) -> AmbiguousTerm | ConceptNotFound:
-    """The error for ``term`` when it is not a concept's id, label or alias: the
+    """The error for ``term`` when it is not a concept's id, label or alias: a deleted
+    concept's :class:`~kg.errors.ConceptGone`, else the
     candidates :func:`resolve` would list (several concepts a prefix fits equally, else
     the nearest names), so that every front end that refuses a term offers the same ones."""
-    return _unresolved(graph, term, search(graph, term, limit=5), param)
+    return graph.gone(term) or _unresolved(graph, term, search(graph, term, limit=5), param)
 
 
 def _unresolved(

@@ -369,6 +369,17 @@ class SqlStore(ABC):
             ).fetchall()
         return [_revision(r) for r in rows]
 
+    def file_spans(self, head: int) -> list[tuple[str, str, str]]:
+        """Every file with a revision up to ``head``: its path and the times of its first
+        and last revision there (per-concept ``dct:created`` / ``dct:modified``)."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT path, MIN(at), MAX(at) FROM revisions WHERE revision <= ? "
+                "GROUP BY path ORDER BY path",
+                (head,),
+            ).fetchall()
+        return [(str(path), str(first), str(last)) for path, first, last in rows]
+
     def revision(self, number: int) -> Revision | None:
         with self._reading() as db:
             row = db.execute("SELECT * FROM revisions WHERE revision = ?", (number,)).fetchone()

@@ -4,8 +4,9 @@ delete and revert. Each needs a token with ``concepts:write``; see :mod:`api.cur
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
@@ -30,10 +31,11 @@ from api.errors import InvalidBody
 from api.headers import entity_tags
 from api.routers import problems
 from api.routers.concepts import ConceptId
-from kg.curate import Curator, delete_file, patch_concept, put_concept
-from kg.edit import Record, concept_path, merge_patch
+from kg.curate import Curator, bury, delete_file, patch_concept, put_concept
+from kg.edit import Record, concept_path, merge_patch, record_of
 from kg.errors import Conflict, InvalidQuery, NotFound
 from kg.ids import is_slug
+from kg.schema import NAME_MAX, TOMBSTONES_FILE
 from kg.store import StaleWrite
 
 router = curation_router()
@@ -152,12 +154,31 @@ async def patch_concept_route(
     responses=WRITE_ERRORS,
     openapi_extra=WRITE,
 )
-async def delete_concept(author: ConceptWriter, id: ConceptId, request: Request) -> Response:
-    """Delete a concept; refused (422) while other concepts' relations point at it."""
+async def delete_concept(
+    author: ConceptWriter,
+    id: ConceptId,
+    request: Request,
+    replaced_by: Annotated[
+        str | None,
+        Query(
+            max_length=NAME_MAX,
+            description="the concept it was merged into: its tombstone says so "
+            "(`dct:isReplacedBy`), and its IRI's 410 points there",
+        ),
+    ] = None,
+) -> Response:
+    """Delete a concept, leaving a tombstone (its IRI answers 410 Gone); refused (422)
+    while other concepts' relations point at it, or when ``replaced_by`` names no
+    concept."""
     curator = curator_of(request)
     path, at = _existing(curator, id)
+    if replaced_by is not None:
+        _check_id(replaced_by)
     expected = expected_revision(request, at)
-    await commit(request, curator, path, delete_file, author, expected)
+    found = curator.read(path)
+    label = str(record_of(found[0]).get("label") or id) if found else id
+    tomb = {TOMBSTONES_FILE: bury(id, label, replaced_by)}
+    await commit(request, curator, path, delete_file, author, expected, also=tomb)
     return Response(status_code=204)
 
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api import urls
-from api.deps import get_graph, get_settings
+from api.deps import concept_dates, get_graph, get_settings
 from api.negotiation import RDF_CONTENT, FormatParam, rdf_answer, split_suffix
 from api.routers import problems
 from api.schemas import (
@@ -28,7 +28,7 @@ from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
 from kg.ontology import KINDS, RELATION_TYPES
-from kg.rdf import concept_description
+from kg.rdf import concept_description, tombstone_description
 from kg.search import unresolved
 
 router = APIRouter(prefix="/v1/concepts", tags=["concepts"])
@@ -76,6 +76,11 @@ def list_concepts(
             "file suffix (`{id}.ttl`) asks for it",
             "content": RDF_CONTENT,
         },
+        410: {
+            "description": "a deleted concept: problem+json `concept-gone`, or its "
+            "tombstone (`owl:deprecated`, `dct:isReplacedBy`) when RDF was asked for",
+            "content": {**problems(410)[410]["content"], **RDF_CONTENT},
+        },
         307: {
             "description": "`id` is a label or alias: redirect to the concept's own id",
             "headers": {
@@ -96,7 +101,16 @@ def get_concept(
     settings: ServerSettings = Depends(get_settings),
 ) -> ConceptDetail | Response:
     """One concept: definition, aliases, citations and its relations in both directions."""
-    id, suffix = split_suffix(id, graph.concepts)
+    id, suffix = split_suffix(id, graph.concepts.keys() | graph.tombstones.keys())
+    if id in graph.tombstones:  # deleted: 410, with the tombstone as RDF when RDF was asked
+        base = settings.base_iri
+        gone = rdf_answer(
+            request, format, suffix, lambda: tombstone_description(graph, id, base), base
+        )
+        if gone is None:
+            raise unresolved(graph, id)
+        gone.status_code = 410
+        return gone
     if id not in graph.concepts:
         named = graph.lookup(id)
         if named is not None:
@@ -109,7 +123,11 @@ def get_concept(
     concept = graph.concept(id)
     base = settings.base_iri
     rdf = rdf_answer(
-        request, format, suffix, lambda: concept_description(graph, concept.id, base), base
+        request,
+        format,
+        suffix,
+        lambda: concept_description(graph, concept.id, base, concept_dates(request)),
+        base,
     )
     response.headers["Vary"] = "Accept"
     return rdf or concept_detail(graph, concept, settings.concept_iri(concept.id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from api.deps import cached, data_modified, get_graph, get_settings
+from api.deps import cached, concept_dates, data_modified, get_graph, get_settings
 from api.negotiation import RDF_CONTENT, RdfFormatParam, negotiate, rdf_response
 from api.routers import problems
 from api.settings import ServerSettings
@@ -37,6 +37,8 @@ def void(
     triples = cached(
         request,
         "void",
-        lambda: dataset_triples(graph, settings.base_iri, data_modified(request)),
+        lambda: dataset_triples(
+            graph, settings.base_iri, data_modified(request), concept_dates(request)
+        ),
     )
     return rdf_response(triples, fmt, settings.base_iri)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -15,6 +13,7 @@ from api.deps import get_graph
 from api.errors import base_of, problem
 from api.routers import problems
 from api.schemas import Health
+from kg import dataset
 from kg.graph import KnowledgeGraph
 
 router = APIRouter(tags=["health"])
@@ -22,12 +21,8 @@ router = APIRouter(tags=["health"])
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-@cache
 def _version() -> str:
-    try:
-        return version("alignment-kg")
-    except PackageNotFoundError:
-        return "unknown"
+    return dataset.version()
 
 
 class HealthReport(Health):

@@ -18,7 +18,9 @@ from api import urls
 from api.headers import choose
 from api.negotiation import DATA_TYPES
 from api.routers import problems
+from kg import dataset
 from kg.dataset import VOID_PATH
+from kg.errors import NotFound
 
 _SEE_OTHER: dict[int | str, dict[str, Any]] = {
     303: {
@@ -78,6 +80,22 @@ def make_router(base_iri: str) -> APIRouter:
     @router.get("/dataset", status_code=303, response_class=RedirectResponse, responses=_SEE_OTHER)
     def dataset_iri() -> RedirectResponse:
         """The dataset the scheme is part of: its VoID and DCAT description."""
+        return _see_other(VOID_PATH)
+
+    @router.get(
+        "/dataset/{version}",
+        status_code=303,
+        response_class=RedirectResponse,
+        responses={**_SEE_OTHER, **problems(404, 422)},
+    )
+    def version_iri(version: str) -> RedirectResponse:
+        """A version of the dataset (its ``owl:versionIRI``): the description, for the
+        version served; the dumps of another are a release's files (``kg release``)."""
+        if version != dataset.version():
+            raise NotFound(
+                f"This service serves version {dataset.version()}, not {version}; "
+                "other versions are published as release dumps."
+            )
         return _see_other(VOID_PATH)
 
     @router.get("/scheme", status_code=303, response_class=RedirectResponse, responses=_SEE_OTHER)

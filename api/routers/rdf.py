@@ -15,10 +15,11 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from fastapi.responses import StreamingResponse
 
 from api.context import AppContext, get_context
-from api.deps import data_modified, get_graph, get_settings
+from api.deps import concept_dates, data_modified, get_graph, get_settings
 from api.negotiation import RDF_CONTENT, SUFFIXES, RdfFormatParam, negotiate
 from api.routers import problems
 from api.settings import ServerSettings
+from kg.dataset import ConceptDates
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.rdf import RdfFormat, export_to, json_ld_context
@@ -48,7 +49,12 @@ def _remove(path: str) -> None:
 
 
 def render(
-    graph: KnowledgeGraph, fmt: str, extension: str, base: str, modified: dt.date | None = None
+    graph: KnowledgeGraph,
+    fmt: str,
+    extension: str,
+    base: str,
+    modified: dt.date | None = None,
+    dates: ConceptDates | None = None,
 ) -> Rendered:
     """Write the export of ``graph`` in ``fmt`` to a temporary file, streaming.
 
@@ -58,7 +64,7 @@ def render(
     fd, path = tempfile.mkstemp(prefix="kg-export-", suffix=f".{extension}")
     try:
         with open(fd, "wb") as out:
-            export_to(graph, fmt, base, out, modified)
+            export_to(graph, fmt, base, out, modified, dates)
     except BaseException:
         _remove(path)
         raise
@@ -91,7 +97,7 @@ def export(
     """The whole graph as RDF (SKOS, cited statements, sources with their texts)."""
     fmt = negotiate(request, format, json=False)
     assert fmt is not None  # json=False: always an RDF format
-    return _send(context, graph, settings, fmt, data_modified(request))
+    return _send(context, graph, settings, fmt, data_modified(request), concept_dates(request))
 
 
 @router.get("/export.{suffix}", response_class=Response, responses=_EXPORT_RESPONSES)
@@ -108,7 +114,7 @@ def export_file(
     fmt = SUFFIXES.get(suffix.lower())
     if fmt is None:
         raise InvalidQuery(f"Unknown suffix {suffix!r}; suffixes are {', '.join(SUFFIXES)}.")
-    return _send(context, graph, settings, fmt, data_modified(request))
+    return _send(context, graph, settings, fmt, data_modified(request), concept_dates(request))
 
 
 def _send(
@@ -117,6 +123,7 @@ def _send(
     settings: ServerSettings,
     fmt: RdfFormat,
     modified: dt.date | None,
+    dates: ConceptDates | None = None,
 ) -> Response:
     """The export in ``fmt``, rendered once per snapshot and format, streamed."""
     store = context.cache
@@ -125,7 +132,7 @@ def _send(
         rendered = store.get(key)
         if not isinstance(rendered, Rendered) or rendered.graph is not graph:
             rendered = store[key] = render(
-                graph, fmt.name, fmt.extension, settings.base_iri, modified
+                graph, fmt.name, fmt.extension, settings.base_iri, modified, dates
             )
     return StreamingResponse(
         _chunks(rendered),

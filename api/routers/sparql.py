@@ -8,7 +8,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import cached, data_modified, get_graph, get_settings
+from api.deps import cached, concept_dates, data_modified, get_graph, get_settings
 from api.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from api.headers import choose, content_type
 from api.negotiation import rdf_response
@@ -77,7 +77,13 @@ def _engine(request: Request, graph: KnowledgeGraph, settings: ServerSettings) -
         request,
         "sparql",
         lambda: SparqlEngine(
-            export(graph, "ntriples", settings.base_iri, data_modified(request)),
+            export(
+                graph,
+                "ntriples",
+                settings.base_iri,
+                data_modified(request),
+                concept_dates(request),
+            ),
             settings.base_iri,
             timeout=settings.sparql_timeout,
             max_rows=settings.sparql_max_rows,

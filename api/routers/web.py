@@ -244,6 +244,7 @@ def concept_page(
         json_ld=json_ld(term),
         cite=citation(concept.label, canonical, dt.datetime.now(dt.UTC).date()),
         concept=concept,
+        work_title=graph.sources[concept.work].title if concept.work else None,
         kind=_kind_title(concept.kind),
         colour=KIND_COLOURS[concept.kind],
         definition=definition,

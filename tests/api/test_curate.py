@@ -368,7 +368,7 @@ def test_delete_history_and_revert(cur: Curation) -> None:
         "/v1/concepts/toy-optimizer", headers=cur.auth(**{"If-Match": created["etag"]})
     )
     assert r.status_code == 204
-    assert cur.client.get("/v1/concepts/toy-optimizer").status_code == 404
+    assert cur.client.get("/v1/concepts/toy-optimizer").status_code == 410  # a tombstone is left
     assert cur.client.get("/v1/concepts/toy-optimizer/record").status_code == 404
     hist = cur.client.get("/v1/concepts/toy-optimizer/history").json()["items"]
     assert [h["action"] for h in hist] == ["delete", "create"]

@@ -12,16 +12,18 @@ from api.curation_schemas import (
     CitationIn,
     ConceptFields,
     ConceptIn,
+    MappingIn,
     RelationCitations,
     RelationCreate,
     RelationIn,
 )
-from kg.schema import CITATION, CONCEPT, RELATION, FieldSpec
+from kg.schema import CITATION, CONCEPT, MAPPING, RELATION, FieldSpec
 
 # each model, and the field of the schema each of its fields is
 MODELS: list[tuple[type[BaseModel], dict[str, FieldSpec]]] = [
     (CitationIn, {name: CITATION[name] for name in CITATION.names}),
     (RelationIn, {name: RELATION[name] for name in RELATION.names}),
+    (MappingIn, {name: MAPPING[name] for name in MAPPING.names}),
     (ConceptFields, {name: CONCEPT[name] for name in CONCEPT.written}),
     (ConceptIn, {name: CONCEPT[name] for name in CONCEPT.names}),
     (

@@ -224,3 +224,18 @@ def test_a_sources_date_is_typed(ld: TestClient) -> None:
     date = g.value(rdflib.URIRef(BASE + "source/the-paper"), rdflib.DCTERMS.date)
     assert isinstance(date, rdflib.Literal) and date.datatype is not None
     assert date.datatype.startswith(str(rdflib.XSD))
+
+
+def test_the_version_iri_and_the_pages_name_the_version_served(ld: TestClient) -> None:
+    from kg import dataset
+
+    version = dataset.version()
+    r = ld.get(f"/dataset/{version}", headers=TURTLE, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/.well-known/void"
+    r = ld.get("/dataset/0.0.0-other", headers=TURTLE)
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("application/problem+json")
+    void = ld.get("/.well-known/void", headers=TURTLE).text
+    assert f"<{BASE}dataset/{version}>" in void
+    assert ld.get("/v1/health").json()["version"] == version
+    assert f'Version <a href="/.well-known/void">{version}</a>' in ld.get("/").text

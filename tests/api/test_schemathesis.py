@@ -27,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.app import create_app
+from api.negotiation import RDF_TYPES
 from api.settings import ServerSettings
 from kg.load import load_graph
 from kg.rdf import FORMATS
@@ -161,7 +162,8 @@ def test_operation(case: Any) -> None:
 
 def test_errors_are_declared_as_problem_json() -> None:
     """Each 4xx an operation declares is problem+json with the problem schema (web pages may
-    also answer with an HTML page), and nothing declares FastAPI's default JSON 422."""
+    also answer with an HTML page, and a deleted concept's 410 with its tombstone in RDF),
+    and nothing declares FastAPI's default JSON 422."""
     spec = APP.openapi()
     assert "HTTPValidationError" not in spec.get("components", {}).get("schemas", {})
     for path, operations in spec["paths"].items():
@@ -172,7 +174,10 @@ def test_errors_are_declared_as_problem_json() -> None:
             for status, response in operation["responses"].items():
                 if status.startswith("4"):
                     content = response["content"]
-                    assert set(content) <= {"application/problem+json", "text/html"}, where
+                    tombstone = set(RDF_TYPES) if status == "410" else set()
+                    assert set(content) <= {"application/problem+json", "text/html", *tombstone}, (
+                        where
+                    )
                     if "application/problem+json" in content:
                         problem = content["application/problem+json"]["schema"]
                         assert problem == {"$ref": "#/components/schemas/Problem"}, where

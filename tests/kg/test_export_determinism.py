@@ -73,3 +73,36 @@ def test_concepts_are_written_in_the_contexts_terms(concepts: list[dict[str, obj
     assert keys <= terms
     assert {"altLabel", "prefLabel", "definition", "aliases", "broader"} <= keys
     assert {type_property(t) for t in RELATION_TYPES} <= keys
+
+
+def test_an_independent_processor_compacts_the_export_as_we_write_it(
+    shipped: KnowledgeGraph,
+) -> None:
+    # PyLD expands our JSON-LD and compacts it again with our context: every node must
+    # come back as we wrote it, arrays, terms and aliases alike. The one difference
+    # allowed is where a property has no value: we write the term with [] so every
+    # concept has one shape; compaction keeps [] too but may name it by compact IRI.
+    # (Checked to fail when the writer's forms differ: "@id" for "id" in a reference.)
+    from pyld import jsonld
+
+    document = json.loads(export(shipped, "jsonld", BASE))
+    compacted = jsonld.compact(
+        jsonld.expand(document), json_ld_context(BASE), {"compactArrays": False}
+    )
+
+    def same(value: object) -> object:
+        # PyLD writes a literal's datatype with the context's alias of @type ("type");
+        # we write @type itself, which rdflib's JSON-LD parser needs: the same thing
+        if isinstance(value, list):
+            return [same(v) for v in value]
+        if isinstance(value, dict) and "@value" in value and "type" in value:
+            return {("@type" if k == "type" else k): v for k, v in value.items()}
+        return value
+
+    def valued(node: dict[str, object]) -> dict[str, object]:
+        return {key: same(value) for key, value in node.items() if value != []}
+
+    ours = {n["id"]: valued(n) for n in document["@graph"]}
+    theirs = {n["id"]: valued(n) for n in compacted["@graph"]}
+    assert len(ours) > 2000
+    assert ours == theirs

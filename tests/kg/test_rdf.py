@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from kg.citations import normalize_text
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
-from kg.model import Citation, Concept, Relation, Source
+from kg.model import Citation, Concept, Relation, Source, Tombstone
 from kg.rdf import (
     FORMATS,
     Namespaces,
@@ -101,6 +101,14 @@ def test_export_conforms_to_the_shapes(turtle: bytes) -> None:
     assert conforms, report
 
 
+def test_an_export_with_tombstones_conforms_and_reads_back(small: KnowledgeGraph) -> None:
+    data = export(small, "turtle", BASE)
+    conforms, report = _shacl(rdflib.Graph().parse(data=data, format="turtle"))
+    assert conforms, report
+    back = graph_from_rdf(data, "turtle", BASE)
+    assert back.tombstones == small.tombstones and back.concepts == small.concepts
+
+
 def test_the_shapes_declare_the_namespaces_of_the_export() -> None:
     # shapes.ttl is standalone Turtle, so it declares its own prefixes; kg.rdf is where
     # each namespace IRI is written, and the shapes must agree with it
@@ -123,6 +131,10 @@ PREFIXES = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX kg: <https://example.org/kg/concept/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX void: <http://rdfs.org/ns/void#>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
 """
 
 
@@ -145,6 +157,30 @@ PREFIX kg: <https://example.org/kg/concept/>
             "cited",
         ),
         ('INSERT { ?q oa:exact "a second quote" } WHERE { ?q a oa:TextQuoteSelector } ', "exact"),
+        ("DELETE WHERE { kg:optimizer skos:definition ?d }", "not deprecated has a definition"),
+        # a tombstone: deprecated, replaced by one concept, with no links of a live one
+        (
+            "INSERT DATA { kg:gone a skos:Concept ; owl:deprecated true ; "
+            "dcterms:isReplacedBy kg:optimizer, kg:mesa-optimizer }",
+            "replaced by one concept at most",
+        ),
+        (
+            "INSERT DATA { kg:optimizer owl:deprecated true }",  # still defined and linked
+            "a tombstone keeps no definition",
+        ),
+        (
+            "INSERT DATA { kg:gone a skos:Concept ; owl:deprecated true ; "
+            "dcterms:isReplacedBy <https://example.org/elsewhere> }",
+            "replaced by one concept at most",
+        ),
+        # the dataset's metadata
+        ("DELETE WHERE { ?d dcterms:license ?l }", "one licence, by IRI"),
+        ('INSERT { ?d dcterms:license "CC BY" } WHERE { ?d a void:Dataset }', "one licence"),
+        ("DELETE WHERE { ?d owl:versionInfo ?v }", "has one version"),
+        ("DELETE WHERE { ?x dcat:mediaType ?m }", "download URL and a media type"),
+        ("DELETE WHERE { ?d void:sparqlEndpoint ?e }", "names its SPARQL endpoint"),
+        ('INSERT DATA { kg:optimizer skos:exactMatch "wikidata Q1" }', "a mapping is an IRI"),
+        ('INSERT DATA { kg:optimizer dcterms:modified "2025" }', "modification day is one"),
     ],
 )
 def test_shapes_catch_violations(turtle: bytes, update: str, message: str) -> None:
@@ -251,7 +287,16 @@ def small() -> KnowledgeGraph:
             citations=(_cite("evolution"),),
         ),
     ]
-    return KnowledgeGraph(sources, {"primer": TEXT}, concepts, relations)
+    tombstones = [
+        Tombstone(id="old-optimizer", label="old optimizer", deleted="2026-01-02"),
+        Tombstone(
+            id="mesa-optimiser",
+            label="mesa-optimiser",
+            deleted="2026-03-04",
+            replaced_by="mesa-optimizer",
+        ),
+    ]
+    return KnowledgeGraph(sources, {"primer": TEXT}, concepts, relations, tombstones=tombstones)
 
 
 def _lines(triples: Iterable[ox.Triple]) -> list[str]:
@@ -416,3 +461,29 @@ def test_carriage_returns_tabs_and_line_feeds_read_back_exactly(fmt: str, tmp_pa
         if fmt == "rdfxml":
             assert b"\r" not in data and b"&#13;" in data
         assert graph_from_rdf(data, fmt, BASE).content() == graph.content()
+
+
+def test_is_a_and_part_of_stay_distinguishable_as_iso_25964_links(
+    shipped: KnowledgeGraph, turtle: bytes
+) -> None:
+    g = rdflib.Graph().parse(data=turtle, format="turtle")
+    iso = rdflib.Namespace("http://purl.org/iso25964/skos-thes#")
+    kg = rdflib.Namespace(f"{BASE}concept/")
+
+    def pairs(rtype: str) -> set[tuple[rdflib.URIRef, rdflib.URIRef]]:
+        return {
+            (kg[r.source], kg[r.target])
+            for r in shipped.relations
+            if r.type == rtype and not r.negated
+        }
+
+    generic, partitive = pairs("is_a"), pairs("part_of")
+    assert generic and partitive
+    assert set(g.subject_objects(iso.broaderGeneric)) == generic
+    assert set(g.subject_objects(iso.broaderPartitive)) == partitive
+    assert {(o, s) for s, o in g.subject_objects(iso.narrowerGeneric)} == generic
+    assert {(o, s) for s, o in g.subject_objects(iso.narrowerPartitive)} == partitive
+    # the vocabulary says so too, for a reasoner: kgo:isA is a generic broader link
+    kgo = rdflib.Namespace(f"{BASE}ontology#")
+    assert (kgo.isA, rdflib.RDFS.subPropertyOf, iso.broaderGeneric) in g
+    assert (kgo.partOf, rdflib.RDFS.subPropertyOf, iso.broaderPartitive) in g
