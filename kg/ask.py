@@ -1266,6 +1266,11 @@ def _objective_of(
     return None
 
 
+_ASKS = re.compile(
+    r"\s*(?:which|what|who|whom|whose|why|how|when|where|whether|is|are|was|were|does|do"
+    r"|did|can|could|would|should|will|must)\b",
+    re.I,
+)
 _PREAMBLE = re.compile(r"^([^:?]{1,60}):\s+(?=\S)")
 _QUOTED = re.compile(r"^[\"\u201c'\u2018](.+)[\"\u201d'\u2019]\s*$")
 
@@ -1275,7 +1280,8 @@ def _unwrapped(graph: KnowledgeGraph, q: str) -> str:
     forwarding:") and without the quotes around a forwarded question; blanked rather
     than cut, so that offsets still point into the question as asked."""
     m = _PREAMBLE.match(q)
-    if m and not annotate(graph, m.group(1)):
+    # "Which is specified by the programmers: X or Y?" is the question, not a preamble
+    if m and not annotate(graph, m.group(1)) and not _ASKS.match(m.group(1)):
         q = " " * m.end() + q[m.end() :]
     body = q.strip()
     quoted = _QUOTED.match(body)
@@ -1367,13 +1373,21 @@ def _which_by_words(
     ha, hb = hits.get(a.id), hits.get(b.id)
     sa = ha.score if ha is not None else 0.0
     sb = hb.score if hb is not None else 0.0
-    if abs(sa - sb) < WHICH_MARGIN:
+    subject = None
+    if ha is not None and hb is not None and ha.evidence == hb.evidence:
+        # one passage about both: it says the words of the question of the one it names
+        # just before them ("While *the base objective* is specified by the programmers,
+        # mesa-objective is not.")
+        subject = _subject_of(graph, ha.evidence, reading.framing, (a.id, b.id))
+    if subject is None and abs(sa - sb) < WHICH_MARGIN:
         return None
-    hit = ha if sa > sb else hb
+    hit = (ha if subject == a.id else hb) if subject is not None else (ha if sa > sb else hb)
     assert hit is not None
     chosen = graph.concepts[hit.id]
     other = graph.concepts[b.id if hit.id == a.id else a.id]
-    if hit.evidence in _own_text(graph, other) or _POLARITY.search(hit.evidence):
+    if subject is None and (
+        hit.evidence in _own_text(graph, other) or _POLARITY.search(hit.evidence)
+    ):
         # a passage about both ("a collection of heuristics rather than a mesa
         # optimizer"), or one that sets things against each other ("it doesn't just
         # implement heuristics; it plans"), cannot tell which one the words fit
@@ -1389,6 +1403,28 @@ def _which_by_words(
         lines += ["", *between]
     concepts = [chosen, other]
     return _answered(graph, q, "which", concepts, lines, notes)
+
+
+def _subject_of(
+    graph: KnowledgeGraph, passage: str, framing: str, options: tuple[str, str]
+) -> str | None:
+    """Of two options a passage names, the one it says the question's words of: the
+    one named last before the first of those words, in the same clause; None when
+    neither is."""
+    asked = content_stems(framing)
+    words = list(_WORD_RE.finditer(passage))
+    at = next((m.start() for m in words if content_stems(m.group()) & asked), None)
+    if at is None:
+        return None
+    clause = max(passage.rfind(p, 0, at) for p in ",;:.")
+    low = passage.lower()
+    named: dict[str, int] = {}
+    for cid in options:
+        c = graph.concepts[cid]
+        places = [low.rfind(n.lower(), clause + 1, at) for n in (c.label, *c.aliases)]
+        named[cid] = max(places)
+    best = max(options, key=lambda cid: named[cid])
+    return best if named[best] >= 0 else None
 
 
 SITUATION_SCORE = 0.6

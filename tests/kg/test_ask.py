@@ -8,6 +8,7 @@ import pytest
 
 from kg.ask import DEFINE_FACTS, INTENTS, _facts, ask
 from kg.graph import KnowledgeGraph
+from tests.test_answer_quality import check_answer
 
 # (question, intent, concepts the answer must be about, in order)
 QUESTIONS: list[tuple[str, str, list[str]]] = [
@@ -266,6 +267,26 @@ def test_what_else_is_about_a_thing_is_not_told_as_what_goes_right(
     assert "What else is about the mesa-objective:" in a.answer
     two = ask(shipped, "what happens when the mesa-objective meets distributional shift")
     assert "What else is about" not in two.answer
+
+
+def test_a_which_question_before_a_colon_is_the_question_not_a_preamble(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "Which is specified by the programmers: X or Y?" was read as a preamble and the
+    bare "X or Y?"; and the one passage that says it of X names Y too ("While the base
+    objective is specified by the programmers, mesa-objective is not."): it is said of
+    the one named just before the question's words."""
+    a = ask(
+        shipped, "Which is specified by the programmers: the base objective or the mesa-objective?"
+    )
+    assert (a.intent, a.concepts[:2]) == ("which", ["base-objective", "mesa-objective"])
+    assert a.answer.startswith(
+        "**The base objective.** \u201cWhile the base objective is specified"
+    )
+    check_answer(shipped, a.answer, a.notes)
+    # a preamble that names nothing and asks nothing is still left out
+    b = ask(shipped, "Skeptic here: is a bottle cap an optimizer?")
+    assert (b.intent, b.verdict) == ("yes_no", "no")
 
 
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:

@@ -43,11 +43,12 @@ def test_the_option_whose_own_text_the_words_describe_is_chosen(
 @pytest.mark.parametrize(
     "q",
     [
-        # the deciding passage speaks of both options: words cannot tell which one it
-        # says is likelier to keep its skills, so the relation is told, undecided
+        # the deciding passage speaks of both options and names neither just before the
+        # question's words: it cannot tell which one it says is likelier to keep its
+        # skills, so the relation is told, undecided ("While the base objective is
+        # specified by the programmers, mesa-objective is not." does decide: test_ask)
         "Which kind of system is more likely to keep its skills but chase the wrong goal "
         "after a shift, heuristics or a mesa-optimizer?",
-        "Which is specified by the programmers, the base objective or the mesa-objective?",
     ],
 )
 def test_a_passage_about_both_options_decides_nothing(shipped: KnowledgeGraph, q: str) -> None:
