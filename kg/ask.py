@@ -1079,6 +1079,13 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 Found(owner[1], f.start, f.end, f.how) if f.id == owner[0] else f for f in found
             ]
     concepts = [graph.concepts[f.id] for f in found][:MAX_CONCEPTS]
+    if reading.missing:
+        named_options = _described_options(graph, q)
+        if named_options is not None:
+            # "which ...: the barracks full of weak troops or the assistant not
+            # attacking Brotherhood?": options told, not named, are the concepts they
+            # describe; the question is answered as if it named them
+            return replace(_ask(graph, named_options), question=q)
     if reading.missing or not concepts:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
         missing = (reading.named or reading.missing) if not concepts else reading.missing
@@ -1425,6 +1432,33 @@ def _subject_of(
         named[cid] = max(places)
     best = max(options, key=lambda cid: named[cid])
     return best if named[best] >= 0 else None
+
+
+_OPTIONS_TAIL = re.compile(r"[:,]\s*(?P<a>[^,:;?]+?),?\s+or\s+(?P<b>[^,:;?]+?)\s*\?*\s*$", re.I)
+OPTION_SCORE = 0.55
+"""Least :mod:`kg.describe` score at which an option a which-question describes rather
+than names ("the barracks full of weak troops") is read as the concept it describes."""
+
+
+def _described_options(graph: KnowledgeGraph, q: str) -> str | None:
+    """A which-question whose two options (after a colon or comma, joined by "or") are
+    described, not named, with each described by a different concept (see
+    :data:`OPTION_SCORE`), asked again with the concepts' labels in their place; None
+    when that does not hold (an option named, or either described by nothing well)."""
+    tail = _OPTIONS_TAIL.search(q)
+    if tail is None or not _WHICH_OPENING.match(q):
+        return None
+    labels: list[str] = []
+    for phrase in (tail.group("a"), tail.group("b")):
+        if annotate(graph, phrase):
+            return None
+        hits = describe(graph, phrase, limit=1)
+        if not hits or hits[0].score < OPTION_SCORE:
+            return None
+        labels.append(graph.concepts[hits[0].id].label)
+    if labels[0] == labels[1]:
+        return None
+    return f"{q[: tail.start('a')]}{labels[0]} or {labels[1]}?"
 
 
 SITUATION_SCORE = 0.6

@@ -289,6 +289,28 @@ def test_a_which_question_before_a_colon_is_the_question_not_a_preamble(
     assert (b.intent, b.verdict) == ("yes_no", "no")
 
 
+@pytest.mark.parametrize(
+    ("failure", "answer"),
+    [("inner", "aurora-alliance-example"), ("outer", "troop-maximization-example")],
+)
+def test_options_described_not_named_are_the_concepts_they_describe(
+    shipped: KnowledgeGraph, failure: str, answer: str
+) -> None:
+    """A which-question whose options are told, not named, is answered as if it named
+    the concepts they describe; it said "The graph has no entry for 'barracks full'"."""
+    q = (
+        f"Which failure in the strategy-game assistant example was {failure} misalignment: "
+        "the barracks full of weak troops or the assistant not attacking Brotherhood?"
+    )
+    a = ask(shipped, q)
+    assert a.question == q and a.intent == "which" and not a.missing
+    verdict = a.answer.split("**")[1].lower()  # "**The Aurora alliance example.**"
+    assert shipped.concepts[answer].label.lower() in verdict
+    check_answer(shipped, a.answer, a.notes)
+    # options the graph lacks stay unknown
+    assert ask(shipped, "Which is a better alignment approach: RLHF or debate?").missing
+
+
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what causes goal misgeneralization")
     facts = a.answer.split("In the graph:\n\n")[1].splitlines()
