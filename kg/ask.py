@@ -91,6 +91,7 @@ from kg.vocab import (
     AMONG,
     ASPECT_VERBS,
     CATEGORY_OF,
+    CONTRASTED,
     FIELD_WORDS,
     LEAD,
     ROLE_OF,
@@ -1086,6 +1087,14 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # attacking Brotherhood?": options told, not named, are the concepts they
             # describe; the question is answered as if it named them
             return replace(_ask(graph, named_options), question=q)
+    set_against = " ".join(m.group() for m in CONTRASTED.finditer(q)).lower()
+    if concepts and all(p.lower() in set_against for p in reading.missing):
+        # "why would gradient descent point the mesa-objective at the world model
+        # *instead of building it up through repeated corrections*?": what the question
+        # sets its subject against, unnamed, is not what it asks about
+        reading = Reading(
+            reading.found, reading.words, [], reading.framing, reading.named, reading.occurrences
+        )
     if reading.missing or not concepts:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
         missing = (reading.named or reading.missing) if not concepts else reading.missing

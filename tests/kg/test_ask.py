@@ -311,6 +311,25 @@ def test_options_described_not_named_are_the_concepts_they_describe(
     assert ask(shipped, "Which is a better alignment approach: RLHF or debate?").missing
 
 
+def test_an_unnamed_thing_a_question_sets_its_subject_against_does_not_stop_it(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "... instead of building up the objective through repeated corrections" names
+    nothing the graph holds, but it is what the question sets its subject against, not
+    what it asks about: the question is answered (it said the graph has no entry for
+    "repeated corrections"). The same unnamed phrase as the subject still stops it."""
+    a = ask(
+        shipped,
+        "Why would gradient descent make the mesa-objective point at the model's world model "
+        "instead of building up the objective through repeated corrections?",
+    )
+    assert a.intent == "why" and not a.missing
+    assert a.answer.startswith("Gradient descent makes a pointer to the world model more likely")
+    check_answer(shipped, a.answer, a.notes)
+    b = ask(shipped, "Why would gradient descent rely on repeated corrections?")
+    assert b.intent == "unknown" and b.missing
+
+
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what causes goal misgeneralization")
     facts = a.answer.split("In the graph:\n\n")[1].splitlines()
