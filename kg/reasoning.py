@@ -1350,7 +1350,20 @@ def shows(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> li
     found.sort(key=lambda r: ("example_of", "concerns", "contrasts_with").index(r.type))
     if found:
         lines += ["", "What it shows:", ""]
-        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found[:MAX_REASONS]]
+        for r in found[:MAX_REASONS]:
+            line = f"- {explained(graph, notes, r, True, told)}"
+            if r.type == "concerns":
+                # what the story is about, in the sources' general terms ("genetic fitness
+                # is an example of a base objective"): the part it plays in the story
+                line += "".join(
+                    " " + explained(graph, notes, part, True, told)
+                    for part in graph.relations_of(r.target)
+                    if part.source == r.target
+                    and part.type == "example_of"
+                    and not part.negated
+                    and part not in told.relations
+                )
+            lines.append(line)
     return lines
 
 

@@ -330,6 +330,18 @@ def test_an_unnamed_thing_a_question_sets_its_subject_against_does_not_stop_it(
     assert b.intent == "unknown" and b.missing
 
 
+def test_what_an_example_is_about_is_told_with_the_part_it_plays(
+    shipped: KnowledgeGraph,
+) -> None:
+    """How birth control is an example of inner misalignment: what the story is about,
+    with the part each plays in the sources' general terms (genetic fitness the base
+    objective, pleasure the mesa-objective), which the answer did not say."""
+    a = ask(shipped, "How is birth control an example of inner misalignment?")
+    assert "Genetic fitness is an example of a base objective." in a.answer
+    assert "Pleasure and the avoidance of pain are an example of a mesa-objective." in a.answer
+    check_answer(shipped, a.answer, a.notes)
+
+
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what causes goal misgeneralization")
     facts = a.answer.split("In the graph:\n\n")[1].splitlines()
