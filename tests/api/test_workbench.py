@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -214,3 +215,33 @@ def test_over_tls_the_cookie_is_secure(bench: Bench) -> None:
     tls = TestClient(bench.client.app, base_url="https://testserver")
     r = tls.post("/signin", data={"token": bench.tokens["editor"]}, follow_redirects=False)
     assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
+
+
+SESSION_PAGES = ["/", "/concepts/evolution", "/sources/what-is-inner-alignment", "/signin"]
+SESSION_PAGES += ["/changes", "/concepts/evolution/history", "/nothing-here", "/search?q=goal"]
+
+
+def test_pages_vary_with_the_session_and_a_curators_are_never_stored(bench: Bench) -> None:
+    def caching(r: Any) -> tuple[str, set[str]]:
+        vary = {f.strip().lower() for f in r.headers.get("vary", "").split(",")}
+        return r.headers.get("cache-control", ""), vary
+
+    html = {"Accept": "text/html"}
+    # the edit page's redirect to sign in is answered to everyone without a session
+    paths = [*SESSION_PAGES, "/concepts/evolution/edit"]
+    for path in paths:
+        r = bench.client.get(path, headers=html, follow_redirects=False)
+        assert caching(r)[0] == "no-cache" and "cookie" in caching(r)[1], path
+    assert "accept" in caching(bench.client.get("/nothing-here", headers=html))[1]
+    r = bench.client.post("/signin", data={"token": bench.tokens["editor"], "next": "/"})
+    assert caching(r.history[0])[0] == "private, no-store"  # the answer setting the cookie
+    for path in paths:
+        r = bench.client.get(path, headers=html, follow_redirects=False)
+        assert r.status_code in (200, 303, 404), path
+        control, vary = caching(r)
+        assert control == "private, no-store" and "cookie" in vary, path
+    edit = bench.client.get("/concepts/evolution/edit").text
+    assert "Signed in as" in edit  # what a shared cache must not hand to anyone else
+    # the API's cached reads are not pages: they keep their own caching
+    r = bench.client.get("/v1/concepts/evolution")
+    assert "cookie" not in caching(r)[1] and "no-store" not in caching(r)[0]
