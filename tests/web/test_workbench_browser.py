@@ -5,7 +5,6 @@ layout and `kg validate` passes."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,51 +13,10 @@ from typing import Any
 
 import pytest
 
-from bench.http import free_port, server
-from kg.edit import record_of
 from kg.store import SqliteStore
-from tests.conftest import ROOT
+from tests.web.conftest import WAIT, Served, sign_in
 
 pytestmark = pytest.mark.slow
-
-DATA = ROOT / "data"
-WAIT = 30_000
-"""Milliseconds a step may take on a busy machine before it fails."""
-
-
-class Served:
-    def __init__(self, base: str, store: Path, token: str) -> None:
-        self.base, self.store, self.token = base, store, token
-
-    def file(self, cid: str) -> dict[str, Any]:
-        store = SqliteStore(self.store)
-        try:
-            found = store.read(f"concepts/{cid}.yaml")
-        finally:
-            store.close()
-        assert found is not None
-        return record_of(found[0])
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    path = tmp_path_factory.mktemp("workbench") / "kg.sqlite3"
-    store = SqliteStore.create(path, DATA)
-    _, token = store.create_token("curator", ("concepts:write", "relations:write"))
-    store.close()
-    port = free_port()
-    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(path)]
-    command += ["--data", str(DATA), "--port", str(port), "--log-level", "warning"]
-    with server(command, port, dict(os.environ), wait=60) as base:
-        yield Served(base, path, token)
-
-
-def sign_in(page: Any, served: Served, cid: str) -> None:
-    page.goto(f"{served.base}/concepts/{cid}")
-    page.get_by_role("link", name="Sign in to edit").click()
-    page.get_by_label("Token").fill(served.token)
-    page.get_by_label("Token").press("Enter")  # the keyboard is enough
-    page.wait_for_url(f"**/concepts/{cid}/edit", timeout=WAIT)
 
 
 def save(page: Any) -> None:
