@@ -410,7 +410,6 @@ def source_page(
         text=text,
         fields=fields,
         curator=curator,
-        concepts=sorted(graph.concepts.values(), key=lambda c: c.id) if curator else [],
     )
 
 

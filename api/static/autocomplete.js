@@ -15,7 +15,12 @@
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
-    input.parentNode.appendChild(list);
+    // beside the field's label, not inside it: a label's text names the field, and the
+    // suggestions must not become part of that name
+    const label = input.closest("label");
+    if (label) label.insertAdjacentElement("afterend", list);
+    else input.parentNode.appendChild(list);
+    input.dataset.autocompleteReady = "true";
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -41,6 +46,8 @@
       if (mode === "go") { window.location.href = "/concepts/" + encodeURIComponent(hit.id); return; }
       input.value = hit.id;
       close();
+      // a form that reacts to the field (the edit form's sentence preview) hears of it
+      input.dispatchEvent(new Event("change", { bubbles: true }));
     }
     function show(results) {
       list.innerHTML = ""; items = results;
@@ -86,4 +93,9 @@
   }
 
   document.querySelectorAll("input[data-autocomplete]").forEach(setup);
+  // fields added later (a relation added to the edit form) are set up when first focused
+  document.addEventListener("focusin", function (e) {
+    const t = e.target;
+    if (t instanceof HTMLInputElement && t.dataset.autocomplete && !t.dataset.autocompleteReady) setup(t);
+  });
 })();

@@ -131,7 +131,11 @@ def test_the_edit_page_is_for_signed_in_curators(bench: Bench) -> None:
     assert edit.status_code == 200
     assert f'<meta name="csrf-token" content="{bench.csrf()[CSRF_HEADER]}">' in edit.text
     assert 'data-etag="&#34;rev-' in edit.text or "data-etag='\"rev-" in edit.text
-    assert '<option value="produces"' in edit.text and 'list="concept-ids"' in edit.text
+    assert '<option value="produces"' in edit.text
+    # relation targets are the site's own combobox, and described_as has its field
+    assert 'data-field="target" data-autocomplete="fill"' in edit.text
+    assert 'list="concept-ids"' not in edit.text
+    assert 'name="described_as"' in edit.text
     assert "<script>" not in edit.text  # only data blocks and scripts from the site
 
 
@@ -177,7 +181,7 @@ def test_a_source_page_offers_citing_to_a_signed_in_curator(bench: Bench) -> Non
     bench.sign_in()
     page = bench.client.get("/sources/what-is-inner-alignment").text
     assert 'id="cite-form"' in page and 'data-source="what-is-inner-alignment"' in page
-    assert '<option value="evolution">' in page
+    assert 'id="cite-concept" name="concept" data-autocomplete="fill"' in page
     edit = bench.client.get(
         "/concepts/evolution/edit",
         params={"source": "what-is-inner-alignment", "quote": "a <b> passage"},
