@@ -155,6 +155,8 @@ def test_history_shows_each_revision_field_by_field(bench: Bench) -> None:
     newest = page.index(f"Revision {r.json()['revision']}")
     assert page.index("<ins>Darwinian evolution</ins>") > newest
     assert '<span class="author">ed</span>' in page
+    # the first revision came from the data files, not from a curator called "import"
+    assert "import from the data files" in " ".join(page.split()) and "by import" not in page
     assert "Revert to revision" in page  # the older revisions, for a signed-in curator
     changes = bench.client.get("/changes").text
     assert "<ins>Darwinian evolution</ins>" in changes and 'href="/concepts/evolution"' in changes
