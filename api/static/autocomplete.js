@@ -28,6 +28,8 @@
     let items = [], active = -1, timer = null, latest = 0;
 
     function close() {
+      // a lookup still waiting or under way must not open the list again
+      clearTimeout(timer); latest++;
       list.hidden = true; list.innerHTML = ""; items = []; active = -1;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
@@ -50,6 +52,9 @@
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
     function show(results) {
+      // the suggestion picked with the arrow keys stays picked when a later answer
+      // (for a longer prefix) still has it
+      const picked = active >= 0 && items[active] ? items[active].id : null;
       list.innerHTML = ""; items = results;
       results.forEach(function (hit, i) {
         const li = document.createElement("li");
@@ -69,7 +74,7 @@
       const open = results.length > 0;
       list.hidden = !open;
       input.setAttribute("aria-expanded", open ? "true" : "false");
-      highlight(-1);
+      highlight(results.findIndex(function (hit) { return hit.id === picked; }));
     }
     function lookup() {
       const q = input.value.trim();

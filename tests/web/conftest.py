@@ -13,9 +13,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -95,6 +96,7 @@ def shots() -> Path:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
+    pg.set_default_timeout(WAIT)  # generous: a busy two-core machine runs these
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     # a page may itself be a 404 on purpose; its scripts, styles and fetches may not fail
@@ -120,7 +122,7 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 DATA = ROOT / "data"
-WAIT = 30_000
+WAIT = 60_000
 """Milliseconds a step may take on a busy machine before it fails."""
 
 
@@ -151,9 +153,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield Served(base, path, token)
 
 
+def at_path(path: str) -> Callable[[str], bool]:
+    """A URL test for ``wait_for_url``: the page's path is ``path``. (A glob such as
+    ``**/concepts/x/edit`` also matches the sign-in page ``/signin?next=/concepts/x/edit``,
+    so it would not wait for the redirect at all.)"""
+    return lambda url: urlsplit(url).path == path
+
+
 def sign_in(page: Any, served: Served, cid: str) -> None:
     page.goto(f"{served.base}/concepts/{cid}")
     page.get_by_role("link", name="Sign in to edit").click()
     page.get_by_label("Token").fill(served.token)
     page.get_by_label("Token").press("Enter")  # the keyboard is enough
-    page.wait_for_url(f"**/concepts/{cid}/edit", timeout=WAIT)
+    page.wait_for_url(at_path(f"/concepts/{cid}/edit"), timeout=WAIT)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from kg.store import SqliteStore
-from tests.web.conftest import WAIT, Served, sign_in
+from tests.web.conftest import WAIT, Served, at_path, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -295,7 +295,7 @@ def test_a_curator_edits_with_the_keyboard_alone(page: Any, served: Served) -> N
     tab_to(page, "e => e.id === 'token'")
     page.keyboard.type(served.token)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/concepts/base-optimizer/edit")
+    page.wait_for_url(at_path("/concepts/base-optimizer/edit"))
     before = served.file("base-optimizer")
 
     tab_to(page, "e => e.id === 'f-aliases'")
