@@ -49,6 +49,7 @@ from api.routers import (
 from api.routers import context as grounded_context
 from api.security import SecurityHeaders
 from api.settings import ServerSettings
+from api.workbench import SessionCaching
 from kg.curate import Curator, open_store
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
@@ -202,7 +203,8 @@ def create_app(
     if settings.rate_limit:
         front = RateLimit(front, settings.rate_limit, settings.rate_burst)
     front = UrlLimit(front, settings.max_url_bytes)
-    app.front = SecurityHeaders(Observe(front, context.metrics))
+    # pages vary with the session cookie: a curator's are never stored (api.workbench)
+    app.front = SecurityHeaders(SessionCaching(Observe(front, context.metrics)))
     return app
 
 

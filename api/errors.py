@@ -323,7 +323,9 @@ def problem(
 class ProblemDetails:
     """What an error is, before it is answered (RFC 9457's members): its ``status``,
     ``title`` and ``detail``, ``kind`` (the type under /problems/), the members
-    ``extra`` adds to a problem+json body, and the ``headers`` of the answer."""
+    ``extra`` adds to a problem+json body, the ``headers`` of the answer, and
+    ``for_readers``: the detail as the error page says it to a reader, where the
+    client's wording would not do (``detail`` when None)."""
 
     status: int
     title: str
@@ -331,6 +333,7 @@ class ProblemDetails:
     kind: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    for_readers: str | None = None
 
 
 def respond(request: Request, details: ProblemDetails) -> Response:
@@ -342,7 +345,7 @@ def respond(request: Request, details: ProblemDetails) -> Response:
             request,
             details.status,
             details.title,
-            details.detail,
+            details.for_readers or details.detail,
             details.extra.get("suggestions") or [],
             details.kind,
         )
@@ -437,8 +440,13 @@ def _http_error(request: Request, exc: Exception) -> ProblemDetails:
     title = _HTTP_TITLES.get(exc.status_code, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
     extra: dict[str, Any] = {}
+    for_readers = None
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No endpoint at {request.url.path}."
+        for_readers = (
+            f"There is no page at {request.url.path} on this site: the address may be "
+            "mistyped, or the page may have moved."
+        )
         # the concepts the path's last word may have meant, for a reader who guessed a URL
         term = unquote(request.url.path.rstrip("/").rsplit("/", 1)[-1])
         graph = context_of(request.app).graph
@@ -453,7 +461,7 @@ def _http_error(request: Request, exc: Exception) -> ProblemDetails:
 
         headers["Allow"] = ", ".join(allowed_methods(request.app.router.routes, request.url.path))
     kind = _HTTP_KINDS.get(exc.status_code, "")
-    return ProblemDetails(exc.status_code, title, detail, kind, extra, headers)
+    return ProblemDetails(exc.status_code, title, detail, kind, extra, headers, for_readers)
 
 
 def _api_problem(request: Request, exc: Exception) -> ProblemDetails:

@@ -13,7 +13,9 @@ from markupsafe import Markup
 from kg import dataset
 from kg.model import Concept
 
-SITE_NAME = "Alignment glossary"
+SITE_NAME = dataset.TITLE
+"""The site's name is the data set's title (``kg.dataset``): one name, in the pages
+and in the RDF description alike."""
 SITE_DESCRIPTION = (
     "A glossary of AI alignment: every definition and relation is backed by a verbatim "
     "quote from its source."

@@ -25,6 +25,8 @@ headers onto the answer it holds, which keeps its own policy (a picture stays em
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = b"content-security-policy"
@@ -107,21 +109,34 @@ def headers_for(status: int, headers: list[tuple[bytes, bytes]]) -> list[tuple[b
     return [(name, value) for name, value in extra if name not in present]
 
 
-class SecurityHeaders:
-    """ASGI middleware adding the security headers (see the module notes) to every answer."""
+Rewrite = Callable[[Scope, int, list[tuple[bytes, bytes]]], list[tuple[bytes, bytes]]]
+"""What :class:`AnswerHeaders` does to an answer's headers, from the request's scope and
+the answer's status."""
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class AnswerHeaders:
+    """ASGI middleware that passes the headers of every answer through ``rewrite``."""
+
+    def __init__(self, app: ASGIApp, rewrite: Rewrite) -> None:
         self.app = app
+        self.rewrite = rewrite
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
-        async def secured(message: Message) -> None:
+        async def rewritten(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                message["headers"] = headers + headers_for(message["status"], headers)
+                message["headers"] = self.rewrite(scope, message["status"], headers)
             await send(message)
 
-        await self.app(scope, receive, secured)
+        await self.app(scope, receive, rewritten)
+
+
+class SecurityHeaders(AnswerHeaders):
+    """ASGI middleware adding the security headers (see the module notes) to every answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app, lambda _, status, headers: headers + headers_for(status, headers))

@@ -12,8 +12,12 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import Request, Response
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Scope
 
 from api.context import context_of
+from api.pages import PageRoute
+from api.security import AnswerHeaders
 from kg.session import COOKIE, csrf_matches, csrf_token
 from kg.store import Token
 
@@ -91,3 +95,57 @@ def end_session(request: Request, response: Response) -> None:
     response.delete_cookie(
         COOKIE, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https"
     )
+
+
+SIGNED_IN_CACHING = b"private, no-store"
+"""``Cache-Control`` of a page answered to a browser holding a session: it may show the
+curator's name, CSRF token and edit links, so no cache, shared or the browser's own
+history store, keeps it."""
+
+ANONYMOUS_CACHING = b"no-cache"
+"""``Cache-Control`` of a page answered without a session: a cache may keep it, but
+must ask again before reusing it (a store's pages change with every write)."""
+
+
+def has_session(scope: Scope) -> bool:
+    """Whether the request carries a session cookie (valid or not: a page answered to
+    it is the browser's own either way)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie" and COOKIE in cookie_parser(value.decode("latin-1")):
+            return True
+    return False
+
+
+def session_caching(
+    scope: Scope, status: int, headers: list[tuple[bytes, bytes]]
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` of an answer with ``Vary: Cookie`` and ``Cache-Control`` added when
+    the answer is a page (HTML, or a page route's redirect, such as the edit page's to
+    sign in), whose content may depend on the session: ``private, no-store`` with one,
+    or when it sets the cookie (replacing any the app set), ``no-cache`` without one
+    (unless the app set its own). Other answers are returned as they are."""
+    media = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+    if not (media.startswith(b"text/html") or isinstance(scope.get("route"), PageRoute)):
+        return headers
+    if status == 304:
+        return headers
+    vary = [v.decode("latin-1") for k, v in headers if k.lower() == b"vary"]
+    kept = [(k, v) for k, v in headers if k.lower() != b"vary"]
+    fields = [f.strip() for value in vary for f in value.split(",") if f.strip()]
+    if "cookie" not in {f.lower() for f in fields}:
+        fields.append("Cookie")
+    kept.append((b"vary", ", ".join(fields).encode("latin-1")))
+    if has_session(scope) or any(k.lower() == b"set-cookie" for k, _ in kept):
+        kept = [(k, v) for k, v in kept if k.lower() != b"cache-control"]
+        kept.append((b"cache-control", SIGNED_IN_CACHING))
+    elif all(k.lower() != b"cache-control" for k, _ in kept):
+        kept.append((b"cache-control", ANONYMOUS_CACHING))
+    return kept
+
+
+class SessionCaching(AnswerHeaders):
+    """ASGI middleware: pages say they vary with the session cookie, and a signed-in
+    curator's pages are never stored (see :func:`session_caching`)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        super().__init__(app, session_caching)

@@ -662,12 +662,15 @@ def _document(
         )
         lx += item_w
     legend_top = MARGIN + (y1 - y0) + 22
+    # a picture whose concepts are links is a group of links under its title (a role of
+    # img would hide the links from assistive technology); one without links, an image
+    role = "img" if href is None else "group"
     total_w = math.ceil(width + 2 * MARGIN)
     total_h = math.ceil(legend_top + ly + 14 + MARGIN)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         f'version="1.1" width="{total_w}" height="{total_h}" '
-        f'viewBox="0 0 {total_w} {total_h}" role="img" '
+        f'viewBox="0 0 {total_w} {total_h}" role="{role}" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" class="kg-{kind}" '
         f'font-family="{_esc(FONT_FAMILY)}">',
         f'<title id="{prefix}-title">{_esc(title)}</title>',

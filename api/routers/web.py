@@ -411,7 +411,6 @@ def source_page(
         text=text,
         fields=fields,
         curator=curator,
-        concepts=sorted(graph.concepts.values(), key=lambda c: c.id) if curator else [],
     )
 
 

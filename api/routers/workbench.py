@@ -117,7 +117,6 @@ def _editor(request: Request, record: dict[str, Any], **context: Any) -> HTMLRes
             for t in RELATION_TYPES.values()
         ],
         sources=sorted(graph_of(request).sources),
-        concepts=sorted(graph_of(request).concepts.values(), key=lambda c: c.id),
         csrf=session_csrf(request),
         token=signed_in(request),
         verify=urls.verify(),

@@ -15,7 +15,12 @@
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
-    input.parentNode.appendChild(list);
+    // beside the field's label, not inside it: a label's text names the field, and the
+    // suggestions must not become part of that name
+    const label = input.closest("label");
+    if (label) label.insertAdjacentElement("afterend", list);
+    else input.parentNode.appendChild(list);
+    input.dataset.autocompleteReady = "true";
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -23,6 +28,8 @@
     let items = [], active = -1, timer = null, latest = 0;
 
     function close() {
+      // a lookup still waiting or under way must not open the list again
+      clearTimeout(timer); latest++;
       list.hidden = true; list.innerHTML = ""; items = []; active = -1;
       input.setAttribute("aria-expanded", "false");
       input.removeAttribute("aria-activedescendant");
@@ -41,8 +48,13 @@
       if (mode === "go") { window.location.href = "/concepts/" + encodeURIComponent(hit.id); return; }
       input.value = hit.id;
       close();
+      // a form that reacts to the field (the edit form's sentence preview) hears of it
+      input.dispatchEvent(new Event("change", { bubbles: true }));
     }
     function show(results) {
+      // the suggestion picked with the arrow keys stays picked when a later answer
+      // (for a longer prefix) still has it
+      const picked = active >= 0 && items[active] ? items[active].id : null;
       list.innerHTML = ""; items = results;
       results.forEach(function (hit, i) {
         const li = document.createElement("li");
@@ -62,7 +74,7 @@
       const open = results.length > 0;
       list.hidden = !open;
       input.setAttribute("aria-expanded", open ? "true" : "false");
-      highlight(-1);
+      highlight(results.findIndex(function (hit) { return hit.id === picked; }));
     }
     function lookup() {
       const q = input.value.trim();
@@ -86,4 +98,9 @@
   }
 
   document.querySelectorAll("input[data-autocomplete]").forEach(setup);
+  // fields added later (a relation added to the edit form) are set up when first focused
+  document.addEventListener("focusin", function (e) {
+    const t = e.target;
+    if (t instanceof HTMLInputElement && t.dataset.autocomplete && !t.dataset.autocompleteReady) setup(t);
+  });
 })();

@@ -7,7 +7,9 @@
     url: root.dataset.openapi,
     dom_id: "#swagger-ui",
     layout: "BaseLayout",
-    deepLinking: true,
+    // no deep links: Swagger UI puts each as a link inside the button that opens the
+    // operation, a control nested in a control that screen readers cannot reach
+    deepLinking: false,
     showExtensions: true,
     showCommonExtensions: true,
     validatorUrl: null, // no badge fetched from the validator's site

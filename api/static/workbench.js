@@ -164,6 +164,7 @@
       rec.kind = form.elements.kind.value;
       rec.aliases = lines(form.elements.aliases.value);
       rec.definition = form.elements.definition.value.trim();
+      rec.described_as = lines(form.elements.described_as.value);
       rec.citations = citations(topLists.citations);
       rec.relations = items(topLists.relations).map(function (item) {
         const rel = {
@@ -198,6 +199,7 @@
       form.elements.kind.value = rec.kind || "";
       form.elements.aliases.value = (rec.aliases || []).join("\n");
       form.elements.definition.value = rec.definition || "";
+      form.elements.described_as.value = (rec.described_as || []).join("\n");
       ["citations", "relations"].forEach(function (name) {
         topLists[name].querySelector(":scope > .items").innerHTML = "";
         (rec[name] || []).forEach(function (d) {

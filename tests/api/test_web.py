@@ -115,7 +115,8 @@ def test_concept_page_content(live: TestClient, shipped: KnowledgeGraph) -> None
     r = live.get("/concepts/mesa-optimizer")
     html = r.text
     assert "<h1>mesa-optimizer</h1>" in html
-    assert 'role="img"' in html and "<title" in html  # the picture has a text alternative
+    # the picture has a text alternative, and its concepts are links a screen reader reaches
+    assert 'role="group" aria-labelledby="' in html and "<title" in html
     assert re.search(r'<g class="node"[^>]*data-id="mesa-objective"', html)
     assert (
         'The mesa-optimizer pursues <a href="/concepts/mesa-objective">the mesa-objective'

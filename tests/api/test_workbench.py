@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -130,7 +131,11 @@ def test_the_edit_page_is_for_signed_in_curators(bench: Bench) -> None:
     assert edit.status_code == 200
     assert f'<meta name="csrf-token" content="{bench.csrf()[CSRF_HEADER]}">' in edit.text
     assert 'data-etag="&#34;rev-' in edit.text or "data-etag='\"rev-" in edit.text
-    assert '<option value="produces"' in edit.text and 'list="concept-ids"' in edit.text
+    assert '<option value="produces"' in edit.text
+    # relation targets are the site's own combobox, and described_as has its field
+    assert 'data-field="target" data-autocomplete="fill"' in edit.text
+    assert 'list="concept-ids"' not in edit.text
+    assert 'name="described_as"' in edit.text
     assert "<script>" not in edit.text  # only data blocks and scripts from the site
 
 
@@ -150,6 +155,8 @@ def test_history_shows_each_revision_field_by_field(bench: Bench) -> None:
     newest = page.index(f"Revision {r.json()['revision']}")
     assert page.index("<ins>Darwinian evolution</ins>") > newest
     assert '<span class="author">ed</span>' in page
+    # the first revision came from the data files, not from a curator called "import"
+    assert "import from the data files" in " ".join(page.split()) and "by import" not in page
     assert "Revert to revision" in page  # the older revisions, for a signed-in curator
     changes = bench.client.get("/changes").text
     assert "<ins>Darwinian evolution</ins>" in changes and 'href="/concepts/evolution"' in changes
@@ -176,7 +183,7 @@ def test_a_source_page_offers_citing_to_a_signed_in_curator(bench: Bench) -> Non
     bench.sign_in()
     page = bench.client.get("/sources/what-is-inner-alignment").text
     assert 'id="cite-form"' in page and 'data-source="what-is-inner-alignment"' in page
-    assert '<option value="evolution">' in page
+    assert 'id="cite-concept" name="concept" data-autocomplete="fill"' in page
     edit = bench.client.get(
         "/concepts/evolution/edit",
         params={"source": "what-is-inner-alignment", "quote": "a <b> passage"},
@@ -214,3 +221,33 @@ def test_over_tls_the_cookie_is_secure(bench: Bench) -> None:
     tls = TestClient(bench.client.app, base_url="https://testserver")
     r = tls.post("/signin", data={"token": bench.tokens["editor"]}, follow_redirects=False)
     assert r.status_code == 303 and "Secure" in r.headers["set-cookie"]
+
+
+SESSION_PAGES = ["/", "/concepts/evolution", "/sources/what-is-inner-alignment", "/signin"]
+SESSION_PAGES += ["/changes", "/concepts/evolution/history", "/nothing-here", "/search?q=goal"]
+
+
+def test_pages_vary_with_the_session_and_a_curators_are_never_stored(bench: Bench) -> None:
+    def caching(r: Any) -> tuple[str, set[str]]:
+        vary = {f.strip().lower() for f in r.headers.get("vary", "").split(",")}
+        return r.headers.get("cache-control", ""), vary
+
+    html = {"Accept": "text/html"}
+    # the edit page's redirect to sign in is answered to everyone without a session
+    paths = [*SESSION_PAGES, "/concepts/evolution/edit"]
+    for path in paths:
+        r = bench.client.get(path, headers=html, follow_redirects=False)
+        assert caching(r)[0] == "no-cache" and "cookie" in caching(r)[1], path
+    assert "accept" in caching(bench.client.get("/nothing-here", headers=html))[1]
+    r = bench.client.post("/signin", data={"token": bench.tokens["editor"], "next": "/"})
+    assert caching(r.history[0])[0] == "private, no-store"  # the answer setting the cookie
+    for path in paths:
+        r = bench.client.get(path, headers=html, follow_redirects=False)
+        assert r.status_code in (200, 303, 404), path
+        control, vary = caching(r)
+        assert control == "private, no-store" and "cookie" in vary, path
+    edit = bench.client.get("/concepts/evolution/edit").text
+    assert "Signed in as" in edit  # what a shared cache must not hand to anyone else
+    # the API's cached reads are not pages: they keep their own caching
+    r = bench.client.get("/v1/concepts/evolution")
+    assert "cookie" not in caching(r)[1] and "no-store" not in caching(r)[0]

@@ -12,11 +12,17 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+
+from bench.http import free_port, server
+from kg.edit import record_of
+from kg.store import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("KG_CHROMIUM", "/usr/bin/chromium"))
@@ -90,6 +96,7 @@ def shots() -> Path:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
+    pg.set_default_timeout(WAIT)  # generous: a busy two-core machine runs these
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     # a page may itself be a 404 on purpose; its scripts, styles and fetches may not fail
@@ -112,3 +119,50 @@ def page(browser: Any) -> Iterator[Any]:
     yield pg
     context.close()
     assert not errors, f"the page logged errors: {errors}"
+
+
+DATA = ROOT / "data"
+WAIT = 60_000
+"""Milliseconds a step may take on a busy machine before it fails."""
+
+
+class Served:
+    def __init__(self, base: str, store: Path, token: str) -> None:
+        self.base, self.store, self.token = base, store, token
+
+    def file(self, cid: str) -> dict[str, Any]:
+        store = SqliteStore(self.store)
+        try:
+            found = store.read(f"concepts/{cid}.yaml")
+        finally:
+            store.close()
+        assert found is not None
+        return record_of(found[0])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    path = tmp_path_factory.mktemp("workbench") / "kg.sqlite3"
+    store = SqliteStore.create(path, DATA)
+    _, token = store.create_token("curator", ("concepts:write", "relations:write"))
+    store.close()
+    port = free_port()
+    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(path)]
+    command += ["--data", str(DATA), "--port", str(port), "--log-level", "warning"]
+    with server(command, port, dict(os.environ), wait=60) as base:
+        yield Served(base, path, token)
+
+
+def at_path(path: str) -> Callable[[str], bool]:
+    """A URL test for ``wait_for_url``: the page's path is ``path``. (A glob such as
+    ``**/concepts/x/edit`` also matches the sign-in page ``/signin?next=/concepts/x/edit``,
+    so it would not wait for the redirect at all.)"""
+    return lambda url: urlsplit(url).path == path
+
+
+def sign_in(page: Any, served: Served, cid: str) -> None:
+    page.goto(f"{served.base}/concepts/{cid}")
+    page.get_by_role("link", name="Sign in to edit").click()
+    page.get_by_label("Token").fill(served.token)
+    page.get_by_label("Token").press("Enter")  # the keyboard is enough
+    page.wait_for_url(at_path(f"/concepts/{cid}/edit"), timeout=WAIT)

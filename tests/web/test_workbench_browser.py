@@ -5,7 +5,7 @@ layout and `kg validate` passes."""
 
 from __future__ import annotations
 
-import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,51 +14,10 @@ from typing import Any
 
 import pytest
 
-from bench.http import free_port, server
-from kg.edit import record_of
 from kg.store import SqliteStore
-from tests.conftest import ROOT
+from tests.web.conftest import WAIT, Served, at_path, sign_in
 
 pytestmark = pytest.mark.slow
-
-DATA = ROOT / "data"
-WAIT = 30_000
-"""Milliseconds a step may take on a busy machine before it fails."""
-
-
-class Served:
-    def __init__(self, base: str, store: Path, token: str) -> None:
-        self.base, self.store, self.token = base, store, token
-
-    def file(self, cid: str) -> dict[str, Any]:
-        store = SqliteStore(self.store)
-        try:
-            found = store.read(f"concepts/{cid}.yaml")
-        finally:
-            store.close()
-        assert found is not None
-        return record_of(found[0])
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    path = tmp_path_factory.mktemp("workbench") / "kg.sqlite3"
-    store = SqliteStore.create(path, DATA)
-    _, token = store.create_token("curator", ("concepts:write", "relations:write"))
-    store.close()
-    port = free_port()
-    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(path)]
-    command += ["--data", str(DATA), "--port", str(port), "--log-level", "warning"]
-    with server(command, port, dict(os.environ), wait=60) as base:
-        yield Served(base, path, token)
-
-
-def sign_in(page: Any, served: Served, cid: str) -> None:
-    page.goto(f"{served.base}/concepts/{cid}")
-    page.get_by_role("link", name="Sign in to edit").click()
-    page.get_by_label("Token").fill(served.token)
-    page.get_by_label("Token").press("Enter")  # the keyboard is enough
-    page.wait_for_url(f"**/concepts/{cid}/edit", timeout=WAIT)
 
 
 def save(page: Any) -> None:
@@ -239,7 +198,11 @@ def test_a_new_concept_cited_by_selecting_related_to_two_and_a_mistake_reverted(
         relations.get_by_role("button", name="Add a relation").last.click()
         rel = relations.locator(".relation").last
         rel.locator("select[data-field=type]").select_option(rtype)
-        rel.locator("input[data-field=target]").fill(target)
+        # the target from the site's own combobox of concepts, not a bare datalist
+        box = rel.locator("input[data-field=target]")
+        box.press_sequentially(target, delay=30)
+        rel.locator(f"ul.suggest li[data-id='{target}']").click()
+        assert box.input_value() == target and box.get_attribute("aria-expanded") == "false"
         rel.get_by_role("button", name="Add a quote").click()
         rel.locator("input[data-field=source]").fill("what-is-inner-alignment")
         rel.locator("textarea[data-field=quote]").fill(
@@ -268,7 +231,9 @@ def test_a_new_concept_cited_by_selecting_related_to_two_and_a_mistake_reverted(
     )
     chosen = cite.get_by_label("Passage").input_value()
     assert chosen == phrase
-    cite.get_by_label("Concept").fill("learned-search")
+    cite.get_by_label("Concept").press_sequentially("learned-sea", delay=30)
+    cite.locator("ul.suggest li[data-id='learned-search']").click()  # the site's combobox
+    assert cite.get_by_label("Concept").input_value() == "learned-search"
     page.set_viewport_size({"width": 390, "height": 900})
     cite.screenshot(path=str(shots / "workbench-cite-390.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -309,3 +274,68 @@ def test_a_new_concept_cited_by_selecting_related_to_two_and_a_mistake_reverted(
         assert store.read("concepts/learned-search.yaml") is None
     finally:
         store.close()
+
+
+def tab_to(page: Any, test: str, most: int = 120) -> None:
+    """Press Tab until the focused element passes ``test`` (a JavaScript function of it)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"({test})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached {test}")
+
+
+def test_a_curator_edits_with_the_keyboard_alone(page: Any, served: Served) -> None:
+    """Sign in, edit the definition, add an alias and a description, pick a relation's
+    target from the combobox and save, pressing keys only: no click, fill or focus()."""
+    page.goto(f"{served.base}/concepts/base-optimizer")
+    tab_to(page, "e => e.textContent === 'Sign in to edit'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/signin\?next="))
+    tab_to(page, "e => e.id === 'token'")
+    page.keyboard.type(served.token)
+    page.keyboard.press("Enter")
+    page.wait_for_url(at_path("/concepts/base-optimizer/edit"))
+    before = served.file("base-optimizer")
+
+    tab_to(page, "e => e.id === 'f-aliases'")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("training optimizer")
+    page.keyboard.press("Tab")  # to the definition
+    page.keyboard.press("Control+A")
+    definition = (
+        "The optimizer that searches over learned algorithms, such as gradient descent "
+        "training a network; what it finds may itself be an optimizer."
+    )
+    page.keyboard.type(definition)
+    page.keyboard.press("Tab")  # to the descriptions
+    page.keyboard.press("Control+End")
+    if page.evaluate("document.activeElement.value !== ''"):
+        page.keyboard.press("Enter")
+    page.keyboard.type("the optimizer doing the training")
+
+    # a relation's target, chosen from the suggestions with the arrow keys and Enter
+    tab_to(page, "e => e.dataset.field === 'target'")
+    old_target = page.evaluate("document.activeElement.value")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(old_target[:-1], delay=30)
+    option = page.locator(f"ul.suggest li[data-id='{old_target}']")
+    option.wait_for()
+    page.wait_for_load_state("networkidle")  # the list of the last keystroke
+    for _ in range(8):
+        page.keyboard.press("ArrowDown")
+        if option.get_attribute("aria-selected") == "true":
+            break
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.value") == old_target
+
+    tab_to(page, "e => e.type === 'submit' && e.textContent === 'Save'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/concepts/base-optimizer?saved=*")
+    after = served.file("base-optimizer")
+    assert after["definition"] == definition
+    assert after["aliases"] == [*before["aliases"], "training optimizer"]
+    described = "the optimizer doing the training"
+    assert after["described_as"] == [*before.get("described_as", []), described]
+    assert after["relations"] == before["relations"]
