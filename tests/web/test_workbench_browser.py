@@ -219,7 +219,7 @@ def test_a_new_concept_cited_by_selecting_related_to_two_and_a_mistake_reverted(
         ("related_to", "mesa-optimizer"),
     ]
 
-    # select a passage on a source page and cite it for the second relation
+    # select a passage on a source page and cite it for the definition
     page.goto(f"{served.base}/sources/what-is-inner-alignment")
     phrase = "the mesa-optimizer is a learned algorithm that is itself an optimizer"
     text = page.locator(".source-text").inner_text()
@@ -240,11 +240,12 @@ def test_a_new_concept_cited_by_selecting_related_to_two_and_a_mistake_reverted(
     cite.get_by_role("button", name="Cite it").click()
     page.wait_for_url("**/concepts/learned-search/edit?*")
     attach = page.get_by_label("Attach it to")
-    attach.select_option(label="the relation related to → mesa-optimizer")
+    assert "the relation related to → mesa-optimizer" in attach.inner_text()  # offered too
+    attach.select_option(label="the definition")
     page.get_by_role("button", name="Attach").click()
     save(page)
     page.wait_for_url("**/concepts/learned-search?saved=*")
-    cited = served.file("learned-search")["relations"][1]["citations"]
+    cited = served.file("learned-search")["citations"]
     assert cited[-1] == {"source": "what-is-inner-alignment", "quote": chosen}
 
     # a mistake, reverted from the history page
