@@ -1110,6 +1110,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     )
     if intent == "examples" and concepts[0].kind == "example":
         intent = "define"  # "the bottle cap example": the example itself is asked about
+    if intent == "define" and len(concepts) == 1 and _YES_NO.match(q):
+        reason = _reason_matched(graph, q)
+        if reason is not None:
+            return reason
     if intent in ("relate", "difference") and len(found) == 2:
         chosen = _which_by_words(graph, q, reading, found)
         if chosen is not None:
@@ -1419,6 +1423,45 @@ def _which_by_words(
         lines += ["", *between]
     concepts = [chosen, other]
     return _answered(graph, q, "which", concepts, lines, notes)
+
+
+REASON_SCORE = 0.75
+"""Least :mod:`kg.describe` score at which a relation's note or quote that a yes/no
+question about one concept matches is taken for the reason it asks about."""
+
+
+def _reason_matched(graph: KnowledgeGraph, q: str) -> Answer | None:
+    """A yes/no question that names one concept and asks about something the graph says
+    in a relation's own words ("Does doing well on the base objective in every
+    environment mean the model has adopted it as its own?": "The model understands the
+    base objective, but that doesn't mean that it has adopted the base objective"): that
+    relation, with its note and quotes, first, then what it is about; None when the best
+    match is no relation's passage or is not close (:data:`REASON_SCORE`). No verdict is
+    given: the relation says it in its own terms."""
+    hits = describe(graph, q, limit=1)
+    if not hits or hits[0].score < REASON_SCORE or hits[0].field not in ("note", "quote"):
+        return None
+    hit = hits[0]
+    rels = [
+        r
+        for r in graph.relations_of(hit.id)
+        # the passage, or a quote that holds it (a definition may cite a shorter part)
+        if r.note == hit.evidence or any(hit.evidence in c.quote for c in r.citations)
+    ]
+    if not rels:
+        return None
+    rel = rels[0]
+    notes = Footnotes(graph)
+    first = graph.concepts[hit.id]
+    lines = [explained(graph, notes, rel, rel.source == first.id), ""]
+    lines += [f"This is about **{first.label}**:", ""]
+    lines += [
+        line
+        for line in _define(graph, first, notes, [])
+        if rel.note is None or rel.note not in line  # told once
+    ]
+    other = graph.concepts[rel.target if rel.source == first.id else rel.source]
+    return _answered(graph, q, "describe", [first, other], lines, notes)
 
 
 def _subject_of(

@@ -278,3 +278,26 @@ def test_a_why_question_that_matches_a_reason_gets_the_reason_first(
         shipped, "what do you call it when good training performance does not show alignment"
     )
     assert not term.answer.startswith(first)
+
+
+def test_a_yes_no_question_about_one_concept_in_a_relations_words_gets_that_relation(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "Does doing well ... mean the model has adopted the base objective as its own?"
+    names one concept and asks what a relation says in its own quote ("that doesn't
+    mean that it has adopted the base objective as its own"): that relation comes
+    first, then what it is about (it was the base objective's definition card). A
+    yes/no question about one concept that matches no relation's passage is defined."""
+    a = ask(
+        shipped,
+        "Does doing well on the base objective in every environment mean the model has "
+        "adopted the base objective as its own?",
+    )
+    assert a.intent == "describe" and a.concepts[:2] == [
+        "adversarial-training",
+        "inner-misalignment",
+    ]
+    assert a.answer.startswith("Adversarial training does not rule out inner misalignment.")
+    assert "This is about **adversarial training**:" in a.answer
+    check_answer(shipped, a.answer, a.notes)
+    assert ask(shipped, "Is deceptive alignment dangerous?").intent == "define"
