@@ -436,6 +436,7 @@ class DescribeIndex:
             for cid in graph.concepts
         }
         self._stems: dict[int, dict[str, list[int]]] = {}
+        self._piece_words: dict[int, list[str]] = {}
 
     def _word(self, word: str) -> _Word:
         rows = self._db.execute(
@@ -458,6 +459,13 @@ class DescribeIndex:
             self._stems[rowid] = found
         return found
 
+    def _words_of(self, rowid: int, piece: str) -> list[str]:
+        """A piece's words, lower-case and in American spelling, worked out once."""
+        found = self._piece_words.get(rowid)
+        if found is None:
+            found = self._piece_words[rowid] = _WORD.findall(_american(piece))
+        return found
+
     def _named_at(self, cid: str, piece: str) -> int:
         """Where ``piece`` first names concept ``cid`` (its label or an alias, in any
         case), or past its end if it does not."""
@@ -471,8 +479,12 @@ class DescribeIndex:
         # who asks is not what is asked about; blanked, so that places in the text stay
         text = ASKER.sub(lambda m: " " * len(m.group()), text)
         words, together, meant_text = _query(text)
-        if CONTRASTED.search(text):
-            meant_text = _query(CONTRASTED.sub(" ", text))[2]
+        # the text without what it sets its subject against ("..., not as a means")
+        contrasted = CONTRASTED.search(text) is not None
+        plain = CONTRASTED.sub(" ", text) if contrasted else text
+        plain_words = words
+        if contrasted:
+            plain_words, _together, meant_text = _query(plain)
         if not words or limit < 1:
             return []
         if together and len(words) <= PHRASE_WORDS:
@@ -568,10 +580,10 @@ class DescribeIndex:
             if scores[cid] >= THRESHOLD
             and (words_fit[cid] >= WORDS_ALONE or meant.get(cid, 0.0) >= MEANING_ALONE)
         ]
-        if len(order) > 1 and CONTRASTED.search(text):
-            order = self._set_against(order, text, kept, best)
+        if len(order) > 1 and contrasted:
+            order = self._set_against(order, plain_words, kept)
         if len(order) > 1:
-            order = self._verbatim(order, CONTRASTED.sub(" ", text), rows_of)
+            order = self._verbatim(order, plain, rows_of)
         why: dict[str, _Reached] = {}
         asked, span = _asked_category(text)
         role = None if asked else ROLE_OF.search(text)
@@ -637,14 +649,16 @@ class DescribeIndex:
         (a quote two concepts share is about the one it introduces)."""
         top = order[:VERBATIM_REACH]
         said = _WORD.findall(_american(text))
+        if len(said) < VERBATIM:
+            return order
 
         def run(cid: str) -> int:
             most = 0
-            for _rowid, piece in rows_of.get(cid, []):
+            for rowid, piece in rows_of.get(cid, []):
                 first = self._named_at(cid, piece)
                 if any(self._named_at(o, piece) < first for o in top if o != cid):
                     continue
-                most = max(most, _longest_run(said, _WORD.findall(_american(piece))))
+                most = max(most, _longest_run(said, self._words_of(rowid, piece)))
             return most
 
         runs = {cid: run(cid) for cid in top}
@@ -654,22 +668,19 @@ class DescribeIndex:
         return order
 
     def _set_against(
-        self,
-        order: list[str],
-        text: str,
-        kept: list[tuple[str, _Word]],
-        best: dict[str, tuple[float, int, str, str]],
+        self, order: list[str], plain_words: list[str], kept: list[tuple[str, _Word]]
     ) -> list[str]:
         """The hits of a description that sets its subject against something ("what you
         want just because you want it, *not as a means to anything*"), reordered: when
         the first hit owes its words to what is set against and a concept the graph
         contrasts it with fits the rest of the description better, that one comes
-        first. What is set against names the first hit's opposite, not the thing."""
+        first. What is set against names the first hit's opposite, not the thing.
+        ``plain_words`` are the description's words outside what it sets against."""
         top = order[0]
         partners = [cid for cid in order[1:CONTRAST_REACH] if cid in self._against[top]]
         if not partners:
             return order
-        meant = {stem(fold_word(w)) for w in _query(CONTRASTED.sub(" ", text))[0]}
+        meant = {stem(fold_word(w)) for w in plain_words}
 
         def fit(cid: str, inside: bool) -> float:
             weights = [
