@@ -74,12 +74,14 @@ from kg.lexicon import Lexicon, content_stems, fold_word, lexicon
 from kg.model import Citation, Concept, Relation
 from kg.paths import relate
 from kg.reasoning import (
+    SAME_WORDS,
     SUFFICES,
     UPWARD,
     Choice,
     Verdict,
     asked_kind,
     how,
+    problems_about,
     what_happens,
     whether,
     whether_enough,
@@ -747,7 +749,7 @@ _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
 _INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|than|over)\b", re.I)
 
 
-_SAME_WORD = re.compile(r"\b(?:same|identical|equal|equivalent)\b", re.I)
+_SAME_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SAME_WORDS))})\b", re.I)
 
 
 def _compared(
@@ -1087,14 +1089,13 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # attacking Brotherhood?": options told, not named, are the concepts they
             # describe; the question is answered as if it named them
             return replace(_ask(graph, named_options), question=q)
-    set_against = " ".join(m.group() for m in CONTRASTED.finditer(q)).lower()
-    if concepts and all(p.lower() in set_against for p in reading.missing):
-        # "why would gradient descent point the mesa-objective at the world model
-        # *instead of building it up through repeated corrections*?": what the question
-        # sets its subject against, unnamed, is not what it asks about
-        reading = Reading(
-            reading.found, reading.words, [], reading.framing, reading.named, reading.occurrences
-        )
+    if reading.missing and concepts:
+        set_against = " ".join(m.group() for m in CONTRASTED.finditer(q)).lower()
+        if all(p.lower() in set_against for p in reading.missing):
+            # "why would gradient descent point the mesa-objective at the world model
+            # *instead of building it up through repeated corrections*?": what the question
+            # sets its subject against, unnamed, is not what it asks about
+            reading = replace(reading, missing=[])
     if reading.missing or not concepts:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
         missing = (reading.named or reading.missing) if not concepts else reading.missing
@@ -1545,27 +1546,21 @@ def _disagreement(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Con
     are kinds of); else None."""
     if _DISAGREE.search(q) is None:
         return None
-    pairs = [
-        (a, b)
-        for i, a in enumerate(concepts)
-        for b in concepts[i + 1 :]
-        if any(r.type == "contrasts_with" for r in graph.relations_between(a.id, b.id))
-    ]
-    if not pairs:
+    pair = next(
+        (
+            (a, b)
+            for i, a in enumerate(concepts)
+            for b in concepts[i + 1 :]
+            if any(r.type == "contrasts_with" for r in graph.relations_between(a.id, b.id))
+        ),
+        None,
+    )
+    if pair is None:
         return None
-    a, b = pairs[0]
-
-    def about(cid: str) -> set[str]:
-        return {
-            r.source
-            for r in graph.relations_of(cid)
-            if r.type == "concerns" and r.target == cid and not r.negated
-            if graph.concepts[r.source].kind == "problem"
-        }
-
+    a, b = pair
     failures = [
         graph.concepts[r.source]
-        for p in sorted(about(a.id) & about(b.id))
+        for p in sorted(problems_about(graph, a.id) & problems_about(graph, b.id))
         for r in graph.relations_of(p)
         if r.type == "failure_of" and r.target == p and not r.negated
         if graph.concepts[r.source].kind == "failure_mode"

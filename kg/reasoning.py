@@ -251,7 +251,7 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
     point at (:func:`kg.vocab.focus_types`) and its framing (the question with the concept
     names blanked)."""
     words = set(framing.replace("?", " ").split())
-    if words & {"same", "identical", "equal", "equivalent"}:
+    if words & SAME_WORDS:
         return "same"
     for rtype in focus:
         if rtype in ("mitigates", "insufficient_against", "reveals"):
@@ -267,6 +267,9 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
 
 
 _HAVE = re.compile(r"\b(?:have|has|had|having)\b", re.I)
+
+SAME_WORDS = frozenset({"same", "identical", "equal", "equivalent"})
+"""Words by which a question asks whether two things are the same."""
 
 Decider = Callable[[KnowledgeGraph, Concept, Concept, Footnotes, Told], tuple[list[str], Verdict]]
 
@@ -774,15 +777,17 @@ def _same(
 def _gap_of_a_problem(graph: KnowledgeGraph, x: Concept, y: Concept) -> bool:
     """Whether a problem concerns both ``x`` and ``y`` (outer alignment the base objective
     and the intended goal): the two are what it tries to bring together."""
-    about_x = {
+    return bool(problems_about(graph, x.id) & problems_about(graph, y.id))
+
+
+def problems_about(graph: KnowledgeGraph, cid: str) -> set[str]:
+    """The problems the graph says concern ``cid`` (inner alignment the mesa-objective)."""
+    return {
         r.source
-        for r in graph.relations_of(x.id)
-        if r.type == "concerns" and r.target == x.id and graph.concepts[r.source].kind == "problem"
+        for r in graph.relations_of(cid)
+        if r.type == "concerns" and r.target == cid and not r.negated
+        if graph.concepts[r.source].kind == "problem"
     }
-    return any(
-        r.type == "concerns" and r.source in about_x and r.target == y.id
-        for r in graph.relations_of(y.id)
-    )
 
 
 def _identity(
