@@ -47,6 +47,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 from weakref import WeakKeyDictionary
@@ -54,7 +55,7 @@ from weakref import WeakKeyDictionary
 from rapidfuzz import fuzz, process
 
 from kg.annotate import annotate
-from kg.describe import Described, category_words, describe, head_stem
+from kg.describe import Described, category_words, describe, head_stem, index_for
 from kg.errors import InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -70,10 +71,11 @@ from kg.explain import (
 )
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
-from kg.lexicon import Lexicon, content_stems, fold_word, lexicon
+from kg.lexicon import Lexicon, content_stems, fold_word, lexicon, stem
 from kg.model import Citation, Concept, Relation
 from kg.paths import relate
 from kg.reasoning import (
+    EFFECTS,
     SAME_WORDS,
     SUFFICES,
     UPWARD,
@@ -95,6 +97,8 @@ from kg.vocab import (
     CATEGORY_OF,
     CONTRASTED,
     FIELD_WORDS,
+    FUNCTION_WORDS,
+    INTENT_WORDS,
     LEAD,
     ROLE_OF,
     correct_function_word,
@@ -404,12 +408,15 @@ def _verbal(
                 if len(st) >= 3 and st.isalpha()
             }
             rest = question[verb.end : f.end]
+            # "learn *what* the base objective is" names "learning the base objective"
+            rests = dict.fromkeys((rest, re.sub(r"^\s+what\b", "", rest, flags=re.I)))
             hit = next(
                 (
                     c
                     for st in sorted(stems)
                     for form in (st + "ing", st + st[-1] + "ing")
-                    if (c := graph.lookup(form + rest)) is not None and c.id != f.id
+                    for tail in rests
+                    if (c := graph.lookup(form + tail)) is not None and c.id != f.id
                 ),
                 None,
             )
@@ -471,7 +478,9 @@ def adjective_terms(graph: KnowledgeGraph) -> dict[str, str]:
             if c.kind != "alignment_mode" or m is None:
                 continue
             word = m.group(1)
-            for form in (word, word + "ly", word[:-1] + "ly" if word.endswith("e") else ""):
+            # "deceptive" -> "deceptively"; "corrigible" -> "corrigibly"
+            adverb = word[:-1] + "y" if word.endswith("le") else word + "ly"
+            for form in (word, adverb):
                 if form and graph.lookup(form) is None:
                     found.setdefault(form, c.id)
         _ADJECTIVE_FORMS[graph] = found
@@ -746,7 +755,7 @@ _UNIVERSAL = re.compile(
 )
 _CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
 _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
-_INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|than|over)\b", re.I)
+_INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|other\s+than|than|over)\b", re.I)
 
 
 _SAME_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SAME_WORDS))})\b", re.I)
@@ -1075,9 +1084,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         owner = _objective_of(graph, q, found, generic[0])
         found = [f for f in found if f not in generic]
         focus = ["has_objective", *focus]
-        if owner is not None and len(found) > 1 and _YES_NO.match(q):
+        if owner is not None and len(found) > 1 and (_YES_NO.match(q) or _DISAGREE.search(q)):
             # "do humans care about the objective of evolution?": asks about the objective
-            # itself, genetic fitness, not about evolution
+            # itself, genetic fitness, not about evolution; so does "what happens when a
+            # mesa-optimizer's own objective disagrees with the base objective?"
             found = [
                 Found(owner[1], f.start, f.end, f.how) if f.id == owner[0] else f for f in found
             ]
@@ -1127,12 +1137,28 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         concepts = concepts[:1]
     notes = Footnotes(graph)
     verdict: Verdict | None = None
+    told = Told()
+    led: list[str] = []
+    if intent in ("why", "how", "what_happens"):
+        # what happens is told by an effect, not by what the setting is an example of
+        lead = _passage_lead(
+            graph, reading.framing, concepts, EFFECTS if intent == "what_happens" else None
+        )
+        if lead is not None:
+            # the relation whose own words the question uses is what it asks about
+            led = [explained(graph, notes, lead, told=told), ""]
     if intent == "which":
         picked = _options(reading)
         assert picked is not None
         subjects = [graph.concepts[f.id] for f in picked[0]]
         a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
         lines, choice, subject = _which(graph, subjects, [a, b], focus, notes)
+        if choice is None:
+            # no relation decides: the option whose own text the question's words
+            # describe ("which is the *right way* ..., corrigibly or deceptively?")
+            chosen = _which_by_words(graph, q, reading, found)
+            if chosen is not None:
+                return chosen
         if _POLARITY.search(reading.framing) or _only_settings(q, picked[0]):
             # "which one is *not* an optimizer ...?", "which is *less* likely ...": the
             # choice is made by what holds, not by what does not; and a concept named
@@ -1216,11 +1242,17 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             contrast=contrast,
             negative=negative,
             asked=content_stems(reading.framing),
+            told=told,
         )
         if contrast is not None:
             concepts = [*concepts, contrast]
     elif intent == "how":
-        lines = how(graph, concepts, focus, notes, asked=content_stems(reading.framing))
+        contrast = _after(graph, q, found, _INSTEAD)
+        if contrast is not None and len(concepts) > 1:
+            # "how can a model learn the base objective *other than through gradient
+            # descent*?": what the question sets aside is not what it asks about
+            concepts = [c for c in concepts if c is not contrast]
+        lines = how(graph, concepts, focus, notes, asked=content_stems(reading.framing), told=told)
     elif intent == "what_happens":
         condition = _CONDITION.search(q)
         later = [
@@ -1243,9 +1275,13 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # what happens is that failure (inner misalignment), told after the contrast
             # between the two
             concepts = [failure, *concepts]
-            lines = what_happens(graph, [failure], notes, asked=content_stems(reading.framing))
+            lines = what_happens(
+                graph, [failure], notes, asked=content_stems(reading.framing), told=told
+            )
         else:
-            lines = what_happens(graph, concepts, notes, asked=content_stems(reading.framing))
+            lines = what_happens(
+                graph, concepts, notes, asked=content_stems(reading.framing), told=told
+            )
     elif intent == "define":
         lines = _define(graph, concepts[0], notes, focus, toward)
         if toward is not None:
@@ -1259,14 +1295,16 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     if not any(lines):
         # an intent that found nothing to say must not leave the reader with nothing
         lines = _define(graph, concepts[-1], notes, focus)
+    if led:
+        lines = [*led, *lines]
     return _answered(graph, q, intent, concepts, lines, notes, verdict)
 
 
 def _objective_of(
     graph: KnowledgeGraph, q: str, found: list[Found], generic: Found
 ) -> tuple[str, str] | None:
-    """For "the objective of Y" (or "Y's goal"): Y and the one objective the graph says Y
-    pursues, when it says so plainly; else None."""
+    """For "the objective of Y" (or "Y's goal", "Y's own goal"): Y and the one objective
+    the graph says Y pursues, when it says so plainly; else None."""
     after = [
         f for f in found if f.start > generic.end and _OF_BETWEEN.match(q[generic.end : f.start])
     ]
@@ -1274,7 +1312,7 @@ def _objective_of(
         f
         for f in found
         if f.end <= generic.start
-        and re.fullmatch(r"\s*(?:'s|\u2019s)\s*", q[f.end : generic.start])
+        and re.fullmatch(r"\s*(?:'s|\u2019s)(?:\s+own)?\s*", q[f.end : generic.start])
     ]
     for owner in after[:1] or before[-1:]:
         targets = [
@@ -1463,6 +1501,73 @@ def _reason_matched(graph: KnowledgeGraph, q: str) -> Answer | None:
     ]
     other = graph.concepts[rel.target if rel.source == first.id else rel.source]
     return _answered(graph, q, "describe", [first, other], lines, notes)
+
+
+LEAD_SHARE = 0.6
+"""Least share of the question's own words (weighted by how telling each is in the
+graph's text) that a relation's note and quotes must hold to lead a why/how/what-happens
+answer (:func:`_passage_lead`)."""
+LEAD_WORDS = 3
+"""Least number of the question's own words such a passage must hold."""
+LEAD_MARGIN = 0.1
+"""By how much the leading passage must hold more of the question than any other."""
+
+
+def _passage_lead(
+    graph: KnowledgeGraph, framing: str, concepts: list[Concept], types: Collection[str] | None
+) -> Relation | None:
+    """The relation a why/how/what-happens question asks about in the words of its
+    passage: "why does going to the exit in training win the green-seeker more apples?"
+    is told by the note "By going to the exit in both training episodes the green-seeker
+    avoids ...", though the question names only the maze example. The candidates are the
+    relations of the concepts the question names and of the examples next to them; the
+    one whose note and quotes hold most of the question's own words (those not naming a
+    concept, weighted by how telling each is in the graph's text), its most telling word
+    among them, clearly more than any other passage, leads; None when no passage stands
+    out (:data:`LEAD_SHARE`, :data:`LEAD_WORDS`, :data:`LEAD_MARGIN`). With ``types``,
+    only relations of those types are candidates."""
+    index = index_for(graph)
+    weights: dict[str, float] = {}
+    asking = _WHAT_HAPPENS.sub(" ", _EXPLAINS.sub(" ", framing))
+    for m in _WORDS.finditer(asking):
+        low = m.group().lower()
+        if low in FUNCTION_WORDS or low in INTENT_WORDS or len(low) < 3:
+            continue  # nor what is left of a blanked name's "'s"
+        weights.setdefault(stem(fold_word(low)), index.weight(low))
+    total = sum(weights.values())
+    if len(weights) < LEAD_WORDS or total <= 0:
+        return None
+    named = {c.id for c in concepts}
+    near = set(named)
+    for cid in named:
+        for r in graph.relations_of(cid):
+            other = r.target if r.source == cid else r.source
+            if graph.concepts[other].kind == "example":
+                near.add(other)
+    telling = max(weights, key=lambda w: weights[w])
+    scored: dict[str, tuple[float, int, Relation, bool]] = {}
+    for cid in sorted(near):
+        for r in graph.relations_of(cid):
+            if r.negated or (types is not None and r.type not in types):
+                continue
+            text = " ".join([r.note or "", *(c.quote for c in r.citations)])
+            # a passage stated on several relations counts once, for one that touches
+            # what the question names
+            touches = bool({r.source, r.target} & named)
+            prior = scored.get(text)
+            if prior is None or (touches and not prior[3]):
+                held = weights.keys() & content_stems(text)
+                # a passage without the question's most telling word is not about it
+                share = sum(weights[w] for w in held) / total if telling in held else 0.0
+                scored[text] = (share, len(held), r, touches)
+    ranked = sorted(scored.values(), key=lambda t: -t[0])
+    if not ranked:
+        return None
+    share, held_count, best, _touches = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else 0.0
+    if share < LEAD_SHARE or held_count < LEAD_WORDS or share - second < LEAD_MARGIN:
+        return None
+    return best
 
 
 def _subject_of(

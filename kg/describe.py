@@ -449,6 +449,13 @@ class DescribeIndex:
             frozenset(cid for _r, cid in rows),
         )
 
+    def weight(self, word: str) -> float:
+        """How telling ``word`` is in the graph's text: its inverse document frequency
+        over the pieces (nothing for a word the graph never uses)."""
+        with self._lock:
+            found = self._word(word)
+        return found.weight if found.pieces else 0.0
+
     def _places(self, rowid: int, piece: str) -> dict[str, list[int]]:
         """Where each word (by stem) stands in a piece, worked out once per piece."""
         found = self._stems.get(rowid)

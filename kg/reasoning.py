@@ -313,6 +313,8 @@ def _slips_through(
 
 _APART = re.compile(r"\b(?:apart|separate\w*|dichotom\w*)\b", re.I)
 """Words by which a question asks whether two things can be told apart."""
+_EXCLUSIVE = re.compile(r"\bexclusive\w*\b", re.I)
+"""Words by which a question asks whether two things rule each other out."""
 
 SUFFICES = re.compile(
     r"\b(?:guarantee\w*|ensur\w*|enough|suffic\w*|solv\w*|fix\w*|"
@@ -396,14 +398,27 @@ def whether(
     if not lines and kind in ("identity", "other"):
         # "can they fail together?", "does X outperform Y?": the relation asked about decides
         lines, verdict = _asked_directly(
-            graph, x, y, focus, notes, told, apart=bool(_APART.search(framing))
+            graph,
+            x,
+            y,
+            focus,
+            notes,
+            told,
+            apart=bool(_APART.search(framing)),
+            exclusive=bool(_EXCLUSIVE.search(framing)),
         )
     if not lines:
         lines, verdict = decide(graph, x, y, notes, told)
     if not lines and kind not in ("identity", "other"):
         lines, verdict = _identity(graph, x, y, notes, told)
     if not lines and kind in ("remedy", "causal"):
-        lines, verdict = _limits_near(graph, x, y, notes, told)
+        # "can gradient descent tell a green-seeker from an exit-seeker?": what x does not
+        # rule out, it cannot tell apart either
+        lines, verdict = _limits_near(graph, x, y, notes, told, tells=focus[:1] == ["reveals"])
+    modal = _MODAL.match(framing) is not None
+    if not lines and (kind == "identity" or (modal and _BE.search(framing))):
+        # "is a neural network an optimizer?", "can a neural network be an optimizer?"
+        lines, verdict = _possible_kind(graph, x, y, notes, told, modal)
     if not lines:
         lines, verdict = _undecided(graph, x, y, notes, told)
     if within is not None:
@@ -477,12 +492,13 @@ def _speaking_of(
 
 
 def _limits_near(
-    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told, tells: bool
 ) -> tuple[list[str], Verdict]:
     """Will x bring about (or fix) something about y, where no relation says so directly,
     but x is known not to rule out a failure next to y ("will adversarial training make a
     model adopt the base objective?": it does not rule out inner misalignment)? Then the
-    honest verdict is Not necessarily, with the limits."""
+    honest verdict is Not necessarily, with the limits; asked whether x can tell or catch
+    it (``tells``), No."""
     near, _ = graph.neighbors(y.id, depth=2)
     limits = [
         r for r in graph.relations_of(x.id) if r.source == x.id and limiting(r) and r.target in near
@@ -490,7 +506,8 @@ def _limits_near(
     if not limits:
         return [], "unknown"
     limits.sort(key=lambda r: (near[r.target], r.target))
-    return _say(graph, notes, told, "not_necessarily", limits[:2], x), "not_necessarily"
+    verdict: Verdict = "no" if tells else "not_necessarily"
+    return _say(graph, notes, told, verdict, limits[:2], x), verdict
 
 
 def _asked_directly(
@@ -501,12 +518,13 @@ def _asked_directly(
     notes: Footnotes,
     told: Told,
     apart: bool = False,
+    exclusive: bool = False,
 ) -> tuple[list[str], Verdict]:
     """A direct relation of a type the question's words ask about ("can they fail
     together?", "does it outperform?") decides by its modality; between x and y, or
     between what they are failures of ("inner and outer alignment failures" fail
     together as inner and outer alignment do). Asked whether the two can be told apart,
-    failing together answers Not necessarily."""
+    failing together answers Not necessarily; asked whether they exclude each other, No."""
     asked = [
         r
         for a in _failed(graph, x)
@@ -519,6 +537,8 @@ def _asked_directly(
     verdict = "no" if limiting(asked[0]) else _MODAL_VERDICT[asked[0].modality]
     if asked[0].type == "fails_together" and apart:
         verdict = "not_necessarily"
+    elif asked[0].type == "fails_together" and exclusive and not limiting(asked[0]):
+        verdict = "no"
     return _say(graph, notes, told, verdict, asked, x), verdict
 
 
@@ -834,6 +854,28 @@ def _identity(
     return [], "unknown"
 
 
+_MODAL = re.compile(r"\s*(?:can|could|might|may)\b", re.I)
+"""How a question asks whether something is possible rather than whether it holds."""
+_BE = re.compile(r"\b(?:be|become)\b", re.I)
+
+
+def _possible_kind(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told, modal: bool
+) -> tuple[list[str], Verdict]:
+    """Is x a y, where only a chain up that allows it ("a neural network *can be* an
+    example of a mesa-optimizer", a kind of optimizer) reaches y: asked whether x *can*
+    be a y (``modal``), Yes (Possibly where the chain says only *may*); asked whether it
+    is one, Not necessarily."""
+    chain = _chains(
+        graph, x.id, UPWARD, MAX_CLIMB, lambda rel: not rel.negated and rel.modality != "does_not"
+    ).get(y.id)
+    if not chain:
+        return [], "unknown"
+    may = any(r.modality == "may" for r in chain)
+    verdict: Verdict = ("possibly" if may else "yes") if modal else "not_necessarily"
+    return [_verdict_line(verdict, _chain_text(graph, notes, chain, told))], verdict
+
+
 def _while(graph: KnowledgeGraph, notes: Footnotes, chain: list[Relation], told: Told) -> str:
     """What the other concept is, after a denial or a difference of roles: "By contrast,
     the mesa-optimizer is a kind of optimizer.[^3]"."""
@@ -977,6 +1019,7 @@ def why(
     contrast: Concept | None = None,
     negative: bool = False,
     asked: frozenset[str] = frozenset(),
+    told: Told | None = None,
 ) -> list[str]:
     """The reasons for the last concept, as an argument: the chain of causes and
     incentives from the first concept (the subject) to it leads, as one sentence with the
@@ -990,7 +1033,7 @@ def why(
     ("why is X dangerous?") the answer is why the first concept matters: what it leads to
     and what does not rule it out. With ``contrast`` ("... instead of heuristics"), what
     sets the target (or what it is a kind of) against it follows."""
-    told = Told()
+    told = told if told is not None else Told()
     target = concepts[-1]
     subject = concepts[0] if len(concepts) > 1 else None
     lines: list[str] = []
@@ -1020,6 +1063,8 @@ def why(
             for d in direct
         )
         for d in direct:
+            if d in told.relations:
+                continue  # led with already, as what the subject does not rule out
             lead = "But " if limiting(d) and lines else ""
             lines += [explained(graph, notes, d, d.source == subject.id, told, lead), ""]
         chain = None if explains_relation else _explaining_path(r.paths)
@@ -1256,13 +1301,14 @@ def how(
     focus: list[str],
     notes: Footnotes,
     asked: frozenset[str] = frozenset(),
+    told: Told | None = None,
 ) -> list[str]:
     """How x does something to y: an example the question names tells its story first;
     then the relations among the concepts named, those the question's verb asks about
     first, each with its note (the mechanism); then the paths. Where nothing relates them,
     what x does, the effects whose reasons use the question's words (``asked``) first.
     With one concept: what it does and what it works by."""
-    told = Told()
+    told = told if told is not None else Told()
     if len(concepts) >= 2:
         named = next((c for c in concepts if c.kind == "example"), None)
         story = _story(graph, concepts, asked)
@@ -1374,7 +1420,11 @@ def shows(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> li
 
 def _workings(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> list[str]:
     lines = [f"**{capitalize(c.label)}**: {defined(c, notes)}"]
-    found = [r for r in graph.relations_of(c.id) if r.source == c.id and r.type in WORKINGS]
+    found = [
+        r
+        for r in graph.relations_of(c.id)
+        if r.source == c.id and r.type in WORKINGS and r not in told.relations
+    ]
     found.sort(key=lambda r: WORKINGS.index(r.type))
     if found:
         lines += ["", "How it works and what it does:", ""]
@@ -1427,11 +1477,12 @@ def what_happens(
     concepts: list[Concept],
     notes: Footnotes,
     asked: frozenset[str] = frozenset(),
+    told: Told | None = None,
 ) -> list[str]:
     """What a thing brings about (its effects, each with its note), and what helps against
     it; with two or more concepts, how they bear on each other first (the relations whose
     reasons use the question's words, ``asked``, first)."""
-    told = Told()
+    told = told if told is not None else Told()
     lines: list[str] = []
     story = [c for c in concepts if c.kind == "example"]
     if story:

@@ -96,10 +96,13 @@ programmer programmers designer designers developer developers engineer engineer
 researcher researchers user users human humans
 lol lmao haha hmm um uh huh idk tbh imo btw pls plz thx confused confusing wondering
 curious guys dude folks deal
+setup setups post posts article blog writeup style styled based
 """.split()
 )
 """Words that set the scene but do not change what the question is about (the casual
-ones too: "is a plant a mesa optimiser?? confused", "... inner misaligned lol")."""
+ones too: "is a plant a mesa optimiser?? confused", "... inner misaligned lol"; where a
+thing was told, "in the strategy game *post*", "in the maze *setup*"; the second half of
+"pointer-*style*", "pointer-*based*")."""
 
 FIELD_WORDS = frozenset("ai ais artificial machine ml deep dl".split())
 """Context words that, before another word, make a name with it ("AI safety", "machine
@@ -118,7 +121,8 @@ techniques approach approaches
 _FOCUS = [
     (
         r"catch\w*|caught|detect\w*|expos\w*|reveal\w*|notic\w*|spot\w*|uncover\w*|"
-        r"tell\s+(?:\S+\s+){0,3}apart|tell\s+the\s+difference|distinguish\w*|differentiat\w*",
+        r"tell\s+(?:\S+\s+){0,6}apart|tell\s+the\s+difference|tell\s+(?:\S+\s+){1,6}from\b|"
+        r"distinguish\w*|differentiat\w*",
         "reveals",
     ),
     (
@@ -143,7 +147,8 @@ _FOCUS = [
     (r"kinds?|types?|sorts?|forms?|categor\w*", "is_a"),
     (r"parts?|sub-?problems?|components?", "part_of"),
     (
-        r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*|apart|dichotom\w*",
+        r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*|apart|dichotom\w*|"
+        r"exclusive\w*",
         "fails_together",
     ),
     (r"failures?\s+of|fails?\b|failing", "failure_of"),
