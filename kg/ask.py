@@ -58,6 +58,7 @@ from kg.annotate import annotate
 from kg.describe import Described, category_words, describe, head_stem, index_for
 from kg.errors import InvalidQuery
 from kg.explain import (
+    OTHER_CONNECTIONS,
     Footnotes,
     Told,
     capitalize,
@@ -84,6 +85,8 @@ from kg.reasoning import (
     asked_kind,
     how,
     problems_about,
+    shows,
+    story_told,
     what_happens,
     whether,
     whether_enough,
@@ -351,6 +354,8 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
             ):
                 continue  # a verb before a gerund ("why did it *stop* attacking?")
             cid = lex.keywords.get(fold_word(w.text)) if not w.concept and w.role is None else None
+            if cid is not None and _compound(question, words, i, lex):
+                continue  # "reward modelling": two such words together name something else
             if cid is not None and cid not in named:
                 kept.append(Found(cid, w.start, w.end, "keyword"))
                 named.add(cid)
@@ -362,6 +367,29 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
     loose, _ = _missing(question, words, found, loose=True)
     ids = {f.id for f in kept}
     return Reading(kept, words, missing, framing, loose, [f for f in occurrences if f.id in ids])
+
+
+def _compound(question: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
+    """Whether word ``i`` stands beside another word that, like it, points at a concept of
+    its own, the two making a phrase the sources never use ("reward modelling": not the
+    reward-result gap, nor modelling the base objective)."""
+    own = lex.keywords.get(fold_word(words[i].text))
+    for a, b in ((i - 1, i), (i, i + 1)):
+        if a < 0 or b >= len(words):
+            continue
+        other = words[b if a == i else a]
+        points = lex.keywords.get(fold_word(other.text))
+        if (
+            other.concept
+            or other.role is not None
+            or points in (None, own)
+            or not _adjacent(question, words[a], words[b])
+        ):
+            continue
+        phrase = f" {fold_word(words[a].text)} {fold_word(words[b].text)} "
+        if phrase not in lex.text:
+            return True
+    return False
 
 
 _DETERMINERS = frozenset(
@@ -1082,7 +1110,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     ]
     if generic and len(found) > 1:
         owner = _objective_of(graph, q, found, generic[0])
-        found = [f for f in found if f not in generic]
+        if not (owner is None and len(found) == 2 and _YES_NO.match(q)):
+            # "do plants have goals of their own?" keeps the objective as what is asked
+            found = [f for f in found if f not in generic]
         focus = ["has_objective", *focus]
         if owner is not None and len(found) > 1 and (_YES_NO.match(q) or _DISAGREE.search(q)):
             # "do humans care about the objective of evolution?": asks about the objective
@@ -1156,9 +1186,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if choice is None:
             # no relation decides: the option whose own text the question's words
             # describe ("which is the *right way* ..., corrigibly or deceptively?")
-            chosen = _which_by_words(graph, q, reading, found)
-            if chosen is not None:
-                return chosen
+            by_words = _which_by_words(graph, q, reading, found)
+            if by_words is not None:
+                return by_words
         if _POLARITY.search(reading.framing) or _only_settings(q, picked[0]):
             # "which one is *not* an optimizer ...?", "which is *less* likely ...": the
             # choice is made by what holds, not by what does not; and a concept named
@@ -1218,6 +1248,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             within=within,
             universal=universal,
         )
+    elif intent == "why" and all(c.kind == "example" for c in concepts):
+        # "why didn't the game assistant attack the Brotherhood players?": the story the
+        # question names is the reason, told by the narrowest example it names
+        story = story_told(graph, concepts, content_stems(reading.framing))
+        assert story is not None
+        lines = shows(graph, story, notes, told)
     elif intent == "why":
         described = _described_cause(graph, reading, concepts)
         if described is not None:
@@ -1882,11 +1918,16 @@ def _side_effects(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[s
 
 def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) -> list[str]:
     lines: list[str] = []
+    told = Told()  # one pair's answer does not tell again what another's told
     for a, b in zip(concepts, concepts[1:], strict=False):
-        if lines:
-            lines.append("")
         r = relate(graph, a.id, b.id)
-        lines += relate_lines(graph, r, notes)
+        more = relate_lines(graph, r, notes, told=told)
+        headings = [line for line in lines if line.endswith(":") and not line.startswith("-")]
+        if more[:2] == [OTHER_CONNECTIONS, ""] and headings[-1:] == [OTHER_CONNECTIONS]:
+            more = more[2:]  # the list under way goes on
+        elif lines and more:
+            lines.append("")
+        lines += more
         if any(rel.type == "mitigates" and rel.source == a.id for rel in r.direct):
             lines += _side_effects(graph, a, notes)
     return lines

@@ -471,6 +471,10 @@ def _apart_lines(graph: KnowledgeGraph, r: Relatedness, notes: Footnotes, told: 
     return lines
 
 
+OTHER_CONNECTIONS = "Other connections:"
+"""The heading of the paths an answer tells after its lead."""
+
+
 def relate_lines(
     graph: KnowledgeGraph,
     r: Relatedness,
@@ -516,7 +520,7 @@ def relate_lines(
     if rest:
         if lines:
             lines.append("")
-        lines.append("Other connections:")
+        lines.append(OTHER_CONNECTIONS)
         lines.append("")
         for path in rest:
             lines.append(f"- {path_sentence(graph, notes, path, told)}")

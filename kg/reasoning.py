@@ -764,6 +764,25 @@ def _objective(
             text = _chain_text(graph, notes, [*chain, rel, *up], told)
             text += " " + explained(graph, notes, against[0], against[0].source == b, told)
             return [_verdict_line("no", text)], "no"
+    if not own:
+        # "do plants have goals of their own?": x is denied to be what has such an
+        # objective (plants are no optimizers, and an optimizer is what pursues one)
+        for denial in graph.relations_of(x.id):
+            if denial.source != x.id or not denial.negated or denial.type not in UPWARD:
+                continue
+            holder = [
+                r
+                for r in graph.relations_of(denial.target)
+                if r.source == denial.target
+                and r.type == "has_objective"
+                and not r.negated
+                and r.modality is None
+                and (r.target == y.id or y.id in _climb(graph, r.target))
+            ]
+            if holder:
+                text = explained(graph, notes, denial, True, told)
+                text += " " + explained(graph, notes, holder[0], True, told)
+                return [_verdict_line("no", text)], "no"
     return [], "unknown"
 
 
@@ -1472,6 +1491,23 @@ def _outcomes(graph: KnowledgeGraph, story: Concept, notes: Footnotes, told: Tol
     return []
 
 
+def story_told(
+    graph: KnowledgeGraph, concepts: list[Concept], asked: frozenset[str]
+) -> Concept | None:
+    """The example a question names that is the story to tell ("what went wrong when the
+    assistant was trained to maximise troops"), the narrowest (a part of another) first;
+    None when it names no example."""
+    story = [c for c in concepts if c.kind == "example"]
+    if not story:
+        return None
+    parts = [
+        c
+        for c in story
+        if any(r.type == "part_of" and r.source == c.id for r in graph.relations_of(c.id))
+    ]
+    return _story(graph, (parts or story)[::-1], asked)
+
+
 def what_happens(
     graph: KnowledgeGraph,
     concepts: list[Concept],
@@ -1484,17 +1520,8 @@ def what_happens(
     reasons use the question's words, ``asked``, first)."""
     told = told if told is not None else Told()
     lines: list[str] = []
-    story = [c for c in concepts if c.kind == "example"]
-    if story:
-        # "what went wrong when the assistant was trained to maximise troops": the example
-        # the question names is the story to tell, the narrowest first
-        parts = [
-            c
-            for c in story
-            if any(r.type == "part_of" and r.source == c.id for r in graph.relations_of(c.id))
-        ]
-        chosen = _story(graph, (parts or story)[::-1], asked)
-        assert chosen is not None
+    chosen = story_told(graph, concepts, asked)
+    if chosen is not None:
         return shows(graph, chosen, notes, told) + _outcomes(graph, chosen, notes, told)
     if len(concepts) >= 2:
         x, y = concepts[0], concepts[1]

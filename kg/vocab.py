@@ -311,11 +311,22 @@ def correct_function_word(word: str) -> str | None:
 
     >>> correct_function_word("betwen"), correct_function_word("becuase")
     ('between', 'because')
+    >>> [correct_function_word(w) for w in ("thier", "fever", "three")]
+    ['their', None, None]
     >>> [correct_function_word(w) for w in ("outer", "model", "whose", "pleasure")]
     [None, None, None, None]
     """
     found = _corrected(word, _LONG_FUNCTION_WORDS)
-    return found if found is not None and OSA.distance(word.lower(), found) <= 1 else None
+    if found is not None and OSA.distance(word.lower(), found) <= 1:
+        return found
+    # two letters swapped ("thier"): too short a word for the ratio to see it; a word of
+    # its own ("three") is not a misspelling
+    w = word.lower()
+    if len(w) < 5 or is_common(w):
+        return None
+    swapped = {w[:i] + w[i + 1] + w[i] + w[i + 2 :] for i in range(len(w) - 1)} - {w}
+    matches = sorted(swapped & _LONG_FUNCTION_WORDS)
+    return matches[0] if len(matches) == 1 else None
 
 
 def _corrected(word: str, vocabulary: frozenset[str]) -> str | None:
