@@ -329,8 +329,9 @@ def write_later(path: Path, key: str, graph: KnowledgeGraph) -> None:
     at the lowest priority, and ends when done; it is forked twice, so that it is no
     child of the caller's to wait for. Where this process cannot fork safely (another
     thread runs), the snapshot is written at once."""
-    paths.prepare(graph)  # here, so that the caller has them too
-    search.index_for(graph)
+    with collector_paused():  # millions of new objects, all kept: nothing to collect
+        paths.prepare(graph)  # here, so that the caller has them too
+        search.index_for(graph)
     _LOADED[(str(path), key)] = graph
     if not hasattr(os, "fork") or threading.active_count() > 1:
         write(path, key, graph)
