@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from api.deps import close_all
-from kg import describe
+from kg import describe, paths
 from kg.curate import Curator
 from kg.errors import DataError, StoreUnavailable
 from kg.graph import KnowledgeGraph
@@ -75,10 +75,12 @@ def fingerprint(data_dir: Path) -> Fingerprint:
 
 
 def prepare(graph: KnowledgeGraph) -> None:
-    """Build what requests would otherwise build on first use; a large graph's
-    description index is instead built in the background when first needed (see
-    :func:`kg.describe.prepare`), in each process that needs it."""
-    graph.prepare()
+    """Build what requests would otherwise build on first use (what path finding builds,
+    :func:`kg.paths.prepare`, and the search index: both are in a graph read from its
+    snapshot already); a large graph's description index is instead built in the
+    background when first needed (see :func:`kg.describe.prepare`), in each process
+    that needs it."""
+    paths.prepare(graph)
     index_for(graph)
     describe.prepare(graph)
 

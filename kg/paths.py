@@ -309,6 +309,20 @@ def prepare(graph: KnowledgeGraph) -> None:
             orders[cid] = orders.make(graph, cid)
 
 
+def prepared(graph: KnowledgeGraph) -> dict[str, _Order]:
+    """What :func:`prepare` built for ``graph`` beyond the graph itself (the neighbour
+    orders of its hubs, and any other order made since), to be kept with a snapshot of
+    it (:mod:`kg.snapshot`) and handed back to :func:`keep_prepared` when it is read."""
+    return dict(_orders_of(graph))
+
+
+def keep_prepared(graph: KnowledgeGraph, orders: Mapping[str, _Order]) -> None:
+    """Keep ``orders`` (what :func:`prepared` gave for this graph, read from its
+    snapshot) as the neighbour orders of ``graph``, so that :func:`prepare` finds them
+    made."""
+    _orders_of(graph).update(orders)
+
+
 def _orders_of(graph: KnowledgeGraph) -> _Orders:
     """The neighbour orders of ``graph`` (see :class:`_Orders`)."""
     orders = _ORDERS.get(graph)

@@ -67,7 +67,7 @@ from typing import BinaryIO
 
 import pydantic
 
-from kg import pickling, search
+from kg import paths, pickling, search
 from kg.errors import DataError, Problem
 from kg.files import DiskFiles
 from kg.graph import KnowledgeGraph
@@ -77,7 +77,7 @@ from kg.settings import Settings
 
 LOG = logging.getLogger("kg.snapshot")
 
-FORMAT = 3
+FORMAT = 4
 """The layout of a snapshot; raised when it changes, which makes every snapshot stale."""
 
 MAGIC = b"alignment-kg snapshot\n"
@@ -173,16 +173,19 @@ class _Body:
 
 def dump(graph: KnowledgeGraph, key: str, file: BinaryIO) -> None:
     """Write the snapshot of ``graph`` for data ``key`` into the seekable ``file``, with
-    what the graph builds for path finding and its search index
-    (:func:`kg.search.index_for`): both take seconds to build on a large graph, and less
-    to load."""
-    graph.prepare()
+    what path finding prepares (:func:`kg.paths.prepare`: the graph's adjacency and
+    node costs, the neighbour orders of its hubs) and its search index
+    (:func:`kg.search.index_for`): they take seconds to build on a large graph, and
+    less to load."""
+    paths.prepare(graph)
     index = search.index_for(graph)
     file.write(b" " * HEADER_SPACE)
     body = _Body(file)
     with collector_paused():
         # the relations as a table first; everything else refers to them by row
-        pickling.Pickler(body).dump((pickling.Table(Relation, graph.relations), graph, index))
+        pickling.Pickler(body).dump(
+            (pickling.Table(Relation, graph.relations), graph, index, paths.prepared(graph))
+        )
     header = Header(FORMAT, code_version(), key, body.size, body.digest.hexdigest())
     line = MAGIC + header.encode()[:-1]
     if len(line) >= HEADER_SPACE:
@@ -210,14 +213,19 @@ def loads(data: bytes, key: str | None) -> KnowledgeGraph | None:
         return None
     try:
         with collector_paused():
-            _, graph, index = pickle.loads(body)
+            _, graph, index, orders = pickle.loads(body)
     except Exception:  # a checksum that matches a broken body: treated as none at all
         LOG.warning("could not read the snapshot body; rebuilding it", exc_info=True)
         return None
-    if not isinstance(graph, KnowledgeGraph) or not isinstance(index, search.SearchIndex):
+    if (
+        not isinstance(graph, KnowledgeGraph)
+        or not isinstance(index, search.SearchIndex)
+        or not isinstance(orders, dict)
+    ):
         return None
-    # kept with the graph, as index_for keeps the index it builds
+    # kept with the graph, as index_for and paths.prepare keep what they build
     search.keep_index(graph, index)
+    paths.keep_prepared(graph, orders)
     return graph
 
 
@@ -321,8 +329,9 @@ def write_later(path: Path, key: str, graph: KnowledgeGraph) -> None:
     at the lowest priority, and ends when done; it is forked twice, so that it is no
     child of the caller's to wait for. Where this process cannot fork safely (another
     thread runs), the snapshot is written at once."""
-    graph.prepare()  # here, so that the caller has them too
-    search.index_for(graph)
+    with collector_paused():  # millions of new objects, all kept: nothing to collect
+        paths.prepare(graph)  # here, so that the caller has them too
+        search.index_for(graph)
     _LOADED[(str(path), key)] = graph
     if not hasattr(os, "fork") or threading.active_count() > 1:
         write(path, key, graph)

@@ -39,9 +39,6 @@ from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from pyparsing import ParseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
 from kg.dataset import SPARQL_PATH
 from kg.errors import (
@@ -151,6 +148,12 @@ def check_query(text: str) -> CheckedQuery:
 
 
 def _check(text: str) -> CheckedQuery:
+    # rdflib's SPARQL parser is imported by the query engine's process (_worker), not
+    # by a server's start, which it would keep waiting for a seventh of a second
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     try:
         parsed = parseQuery(text)
     except ParseException as e:
@@ -426,6 +429,11 @@ def _worker(conn: Connection, base: str, max_memory: int) -> None:
     del data
     _limit_memory(max_memory)
     sys.setrecursionlimit(RECURSION_LIMIT)
+    # the parser that checks each query (imported here, not by the server's start)
+    # before the first query, whose time limit its import would count against
+    import rdflib.plugins.sparql.algebra  # noqa: F401
+    import rdflib.plugins.sparql.parser  # noqa: F401
+
     conn.send(("ready", None))
     while True:
         try:

@@ -210,5 +210,7 @@ def test_cpu_seconds_counts_what_the_process_used() -> None:
         sum(range(1000))
     # the kernel counts in clock ticks (a hundredth of a second)
     assert bench.scale.cpu_seconds(os.getpid()) >= used + 0.2 - 0.05
+    own = bench.scale.cpu_seconds(os.getpid(), waited=False)
+    assert used + 0.2 - 0.05 <= own <= bench.scale.cpu_seconds(os.getpid())
     with pytest.raises(RuntimeError):
         bench.scale.cpu_seconds(2**22 + 1)

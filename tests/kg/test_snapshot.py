@@ -376,6 +376,36 @@ def test_the_search_index_comes_back_with_the_graph(data: Path, cache: Path) -> 
     ]
 
 
+def test_what_path_finding_prepares_comes_back_with_the_graph(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg import paths
+
+    monkeypatch.setattr(paths, "EAGER_DEGREE", 8)  # more hubs in a small graph
+    root = generate(tmp_path / "gen", 300, 1500, seed=5)
+    _load(root, cache)
+    again, used = _load(root, cache)
+    assert used
+    fresh = load_graph(root)  # validated, prepared here
+    paths.prepare(fresh)
+    expected = paths.prepared(fresh)
+    assert len(expected) > 10  # hubs with more than EAGER_DEGREE neighbours
+
+    def refuse(graph: KnowledgeGraph, cid: str) -> object:
+        raise AssertionError(f"the order of {cid} was made again")
+
+    monkeypatch.setattr(paths._Orders, "make", staticmethod(refuse))
+    paths.prepare(again)  # all there already
+    kept = paths.prepared(again)
+    assert kept.keys() == expected.keys()
+    for cid, (costs, near) in expected.items():
+        assert (list(kept[cid][0]), kept[cid][1]) == (list(costs), near)
+    hubs = sorted(expected)
+    pairs = [(hubs[i], hubs[-1 - i]) for i in range(3)] + [(hubs[0], sorted(again.concepts)[7])]
+    for x, y in pairs:
+        assert paths.relate(again, x, y) == paths.relate(fresh, x, y)
+
+
 _BACKGROUND = """
 import sys
 from pathlib import Path
