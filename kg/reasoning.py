@@ -1295,14 +1295,22 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told
 
 
 def _an_example(graph: KnowledgeGraph, target: Concept, told: Told) -> Relation | None:
-    for rel in graph.relations_of(target.id):
-        if (
-            rel.type == "example_of"
-            and rel.target == target.id
-            and not rel.negated
-            and rel not in told.relations
-        ):
-            return rel
+    """An example of ``target`` not told yet; for a problem with none of its own, an
+    example of how it fails (the troop-count objective, of outer misalignment)."""
+    failures = [
+        r.source
+        for r in graph.relations_of(target.id)
+        if r.type == "failure_of" and r.target == target.id and not r.negated
+    ]
+    for cid in [target.id, *(failures if target.kind == "problem" else [])]:
+        for rel in graph.relations_of(cid):
+            if (
+                rel.type == "example_of"
+                and rel.target == cid
+                and not rel.negated
+                and rel not in told.relations
+            ):
+                return rel
     return None
 
 

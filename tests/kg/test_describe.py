@@ -70,10 +70,10 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 716 of 797 (0.898) find a
+    """The figure over every written question, all splits: 715 of 797 (0.897) find a
     right concept in their first three (see the next test for the blind figures, lower,
     and for where the rest are lost)."""
-    assert _accuracy(shipped) >= 716 / 797
+    assert _accuracy(shipped) >= 715 / 797
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
@@ -101,19 +101,23 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     blind by a tenth author after that, found 68 of 80 (0.85) when first run: the last
     blind figure. Words that only say where a thing was told ("in the strategy game
     *post*") moved one held_out_9 question out of the first three and one held_out_7
-    question in. Most misses
+    question in. Outer misalignment then became a concept of its own (a failure of outer
+    alignment, no longer an alias of the problem): the descriptions of the troop story's
+    failure count it right too, two more are found (held_out_3, held_out_9), and three
+    lose their concept from the first three (a tune question, held_out_7's contraception
+    question and held_out_10's reward-result gap, all near the threshold). Most misses
     are descriptions whose right concept leads but under the threshold, which is set so
     that no more of the questions the graph cannot answer get one."""
-    assert _accuracy(shipped, "tune") >= 107 / 109
+    assert _accuracy(shipped, "tune") >= 106 / 109
     assert _accuracy(shipped, "held_out_2") >= 43 / 45
-    assert _accuracy(shipped, "held_out_3") >= 34 / 40
+    assert _accuracy(shipped, "held_out_3") >= 35 / 40
     assert _accuracy(shipped, "held_out_4") >= 62 / 70
     assert _accuracy(shipped, "held_out_5") >= 53 / 60
     assert _accuracy(shipped, "held_out_6") >= 66 / 75
-    assert _accuracy(shipped, "held_out_7") >= 77 / 79
+    assert _accuracy(shipped, "held_out_7") >= 76 / 79
     assert _accuracy(shipped, "held_out_8") >= 67 / 80
-    assert _accuracy(shipped, "held_out_9") >= 71 / 79
-    assert _accuracy(shipped, "held_out_10") >= 68 / 80
+    assert _accuracy(shipped, "held_out_9") >= 72 / 79
+    assert _accuracy(shipped, "held_out_10") >= 67 / 80
     assert _accuracy(shipped, "held_out_11") >= 68 / 80
 
 
@@ -385,7 +389,7 @@ def test_a_category_question_is_answered_with_the_category(shipped: KnowledgeGra
     # described, not named: the category first, then the thing described
     q = "the bot that filled its barracks with the weakest unit shows which kind of failure?"
     assert [d.id for d in describe(shipped, q)][:2] == [
-        "outer-alignment",
+        "outer-misalignment",
         "troop-maximization-example",
     ]
     # a concept set against the thing is not of its kind: the behavioural objective is
