@@ -30,12 +30,11 @@ from kg.graph import KnowledgeGraph
 from kg.ids import INVISIBLE, did_you_mean, is_slug, look_alike_key, normalize_term
 from kg.model import Citation, Concept, Mapping, Relation, Source, Tombstone
 from kg.ontology import (
-    INSTANTIAL_TYPES,
+    HIERARCHICAL_TYPES,
     KINDS,
     MODALITIES,
     RELATION_TYPES,
     WORK_KIND,
-    in_hierarchy,
 )
 from kg.schema import (
     ARTICLES,
@@ -273,8 +272,6 @@ class _RawRelation(NamedTuple):
     target: str
     symmetric: bool
     hierarchical: bool
-    """It places its source under its target (:func:`kg.ontology.in_hierarchy`): a
-    cycle of these is refused."""
 
     @property
     def file(self) -> str:
@@ -562,7 +559,7 @@ def _read_concept(
                     doc.where(p),
                     target,
                     rtype in _SYMMETRIC,
-                    in_hierarchy(rtype, modality),
+                    rtype in HIERARCHICAL_TYPES and modality != "does_not",
                 )
             )
     complete = _is_str(label) and _is_str(definition) and kind in KINDS and citations
@@ -937,7 +934,7 @@ def _check_relations(state: _State) -> list[Relation]:
     known = concepts.keys() | state.concept_files.keys()
     relations: list[Relation] = []
     seen: dict[tuple[str, str, str], _RawRelation] = {}
-    hier: dict[tuple[str, str], _RawRelation] = {}  # each edge of the hierarchy, first stated
+    hier: dict[tuple[str, str], _RawRelation] = {}  # each is_a/part_of edge, first stated
     for raw in state.raw_relations:
         target = raw.target
         if target not in known:
@@ -978,10 +975,7 @@ def _check_relations(state: _State) -> list[Relation]:
     for cycle in _cycles(hier):
         first = hier[(cycle[0], cycle[1 % len(cycle)])]
         loop = " -> ".join([*cycle, cycle[0]])
-        steps = zip(cycle, [*cycle[1:], cycle[0]], strict=True)
-        instantial = any(hier[step].relation.type in INSTANTIAL_TYPES for step in steps)
-        what = "is_a/part_of/example_of" if instantial else "is_a/part_of"
-        out.add(first.file, first.line, f"cycle in {what}: {loop}")
+        out.add(first.file, first.line, f"cycle in is_a/part_of: {loop}")
     return relations
 
 

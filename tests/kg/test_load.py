@@ -901,18 +901,6 @@ def test_each_cycle_is_reported_once_from_its_smallest_id() -> None:
         )
 
 
-def test_a_cycle_through_an_example_is_refused_but_not_through_a_hedged_one() -> None:
-    files = dict([_concept("m", ("example_of", "n")), _concept("n", ("is_a", "m"))])
-    with pytest.raises(DataError) as caught:
-        load_files({**SOURCE_FILES, **files})
-    assert [p.message for p in caught.value.problems] == [
-        "cycle in is_a/part_of/example_of: m -> n -> m"
-    ]
-    can = b"type: example_of, modality: can,"
-    hedged = files["concepts/m.yaml"].replace(b"type: example_of,", can)
-    load_files({**SOURCE_FILES, **files, "concepts/m.yaml": hedged})
-
-
 def _every_cycle(edges: list[tuple[str, str]]) -> list[list[str]]:
     """The cycles networkx finds in the whole graph, each from its smallest node."""
     found = []
