@@ -177,7 +177,10 @@ class Neighbors(BaseModel):
 
 class HierarchyStep(BaseModel):
     concept: ConceptRef
-    type: Literal["is_a", "part_of"]
+    type: Literal["is_a", "part_of", "example_of"] = Field(
+        description="how the step places the narrower concept under the broader one: a kind"
+        " (is_a), a part (part_of) or an example (example_of, ISO 25964's instantial link)"
+    )
     via: str = Field(description="id of the concept this step was reached from")
     depth: int = Field(ge=1, description="steps from the concept asked about")
 

@@ -1,6 +1,10 @@
-"""What a reader browses the glossary by: the hierarchy (is_a and part_of, as
-:meth:`kg.graph.KnowledgeGraph.broader` and ``narrower`` give it) as a trail up from a
-concept and as a tree from its roots, and an index of every concept by first letter.
+"""What a reader browses the glossary by: the hierarchy as a trail up from a concept and
+as a tree from its roots, and an index of every concept by first letter.
+
+The hierarchy browsed (and published: :mod:`kg.rdf` writes it as ``skos:broader``) is
+the is_a and part_of relations of :meth:`kg.graph.KnowledgeGraph.broader` and
+``narrower``, plus each example under what it is an example of
+(:func:`kg.ontology.in_hierarchy`); reasoning and paths keep to the first two.
 
 >>> from kg.load import load_graph
 >>> from pathlib import Path
@@ -13,21 +17,91 @@ concept and as a tree from its roots, and an index of every concept by first let
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
-from kg.graph import KnowledgeGraph
-from kg.model import Concept
+from kg.graph import HierarchyStep, KnowledgeGraph, PerGraph, hierarchy_steps
+from kg.model import Concept, Relation
+from kg.ontology import in_hierarchy
+
+
+@dataclass(frozen=True)
+class _Links:
+    up: Mapping[str, tuple[Relation, ...]]
+    down: Mapping[str, tuple[Relation, ...]]
+
+
+def _links(graph: KnowledgeGraph) -> _Links:
+    up: dict[str, list[Relation]] = {}
+    down: dict[str, list[Relation]] = {}
+    for rel in graph.relations:
+        if in_hierarchy(rel.type, rel.modality):
+            up.setdefault(rel.source, []).append(rel)
+            down.setdefault(rel.target, []).append(rel)
+    return _Links(
+        MappingProxyType({k: tuple(v) for k, v in up.items()}),
+        MappingProxyType({k: tuple(v) for k, v in down.items()}),
+    )
+
+
+_LINKS = PerGraph(_links, "hierarchy")
+
+
+def broader(graph: KnowledgeGraph, cid: str) -> list[Relation]:
+    """The relations that place ``cid`` under a broader concept, in stored order."""
+    graph.concept(cid)
+    return list(_LINKS(graph).up.get(cid, ()))
+
+
+def narrower(graph: KnowledgeGraph, cid: str) -> list[Relation]:
+    """The relations that place a concept under ``cid``, in stored order."""
+    graph.concept(cid)
+    return list(_LINKS(graph).down.get(cid, ()))
+
+
+def steps(graph: KnowledgeGraph, cid: str, up: bool, limit: int = 200) -> list[HierarchyStep]:
+    """Breadth-first steps up (broader) or down (narrower) from ``cid``, nearest first."""
+    graph.concept(cid)
+    links = _LINKS(graph)
+    return hierarchy_steps(links.up if up else links.down, cid, up, limit)
+
+
+def top_concepts(graph: KnowledgeGraph) -> list[str]:
+    """The concepts nothing is broader than (the scheme's top concepts), by label."""
+    up = _LINKS(graph).up
+    return [c.id for c in sorted(graph.concepts.values(), key=_concept_key) if c.id not in up]
+
+
+def trees(graph: KnowledgeGraph) -> int:
+    """How many separate trees the hierarchy has: its connected parts, a concept with
+    nothing broader or narrower counting as one."""
+    parent = {cid: cid for cid in graph.concepts}
+
+    def root(cid: str) -> str:
+        while parent[cid] != cid:
+            parent[cid] = parent[parent[cid]]
+            cid = parent[cid]
+        return cid
+
+    for rels in _LINKS(graph).up.values():
+        for rel in rels:
+            parent[root(rel.source)] = root(rel.target)
+    return len({root(cid) for cid in graph.concepts})
 
 
 def trail(graph: KnowledgeGraph, cid: str) -> list[str]:
     """The broader concepts above ``cid``, from the top of the hierarchy down to its
     direct broader concept (a breadcrumb): the shortest chain up to the farthest of its
     ancestors, ties broken by label. Empty when nothing is broader."""
-    tree_up = graph.up_tree(cid)
-    if not tree_up:
+    above = {s.concept: s for s in steps(graph, cid, up=True, limit=10_000)}
+    if not above:
         return []
-    top = max(tree_up, key=lambda a: (tree_up[a][0], _negated_label(graph, a)))
-    return [rel.target for rel in reversed(graph.chain_in(tree_up, top))]
+    top = max(above, key=lambda a: (above[a].depth, _negated_label(graph, a)))
+    chain = [top]
+    while above[chain[-1]].via != cid:
+        chain.append(above[chain[-1]].via)
+    return chain
 
 
 def _negated_label(graph: KnowledgeGraph, cid: str) -> tuple[int, ...]:
@@ -57,7 +131,7 @@ def tree(graph: KnowledgeGraph) -> Tree:
     """The whole hierarchy from its roots down, children by label."""
 
     def branch(cid: str, via: str | None, path: frozenset[str]) -> Branch:
-        below = sorted(graph.narrower(cid), key=lambda r: _label_key(graph, r.source))
+        below = sorted(narrower(graph, cid), key=lambda r: _label_key(graph, r.source))
         return Branch(
             cid,
             via,
@@ -69,13 +143,12 @@ def tree(graph: KnowledgeGraph) -> Tree:
         )
 
     roots, outside = [], []
-    for c in sorted(graph.concepts.values(), key=_concept_key):
-        if graph.broader(c.id):
-            continue
-        if graph.narrower(c.id):
-            roots.append(branch(c.id, None, frozenset({c.id})))
+    down = _LINKS(graph).down
+    for cid in top_concepts(graph):
+        if cid in down:
+            roots.append(branch(cid, None, frozenset({cid})))
         else:
-            outside.append(c.id)
+            outside.append(cid)
     return Tree(tuple(roots), tuple(outside))
 
 

@@ -12,7 +12,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -45,6 +45,26 @@ class HierarchyStep:
     via: str
     """The concept this step was reached from."""
     depth: int
+
+
+def hierarchy_steps(
+    links: Mapping[str, Sequence[Relation]], cid: str, up: bool, limit: int
+) -> list[HierarchyStep]:
+    """Breadth-first steps from ``cid`` over ``links`` (each concept's relations to the
+    concepts above it when ``up``, below it otherwise), at most ``limit``."""
+    steps: list[HierarchyStep] = []
+    seen = {cid}
+    queue = deque([(cid, 0)])
+    while queue and len(steps) < limit:
+        node, d = queue.popleft()
+        for rel in links.get(node, ()):
+            other = rel.target if up else rel.source
+            if other in seen:
+                continue
+            seen.add(other)
+            steps.append(HierarchyStep(other, rel.type, node, d + 1))
+            queue.append((other, d + 1))
+    return steps[:limit]
 
 
 class KnowledgeGraph:
@@ -359,19 +379,7 @@ class KnowledgeGraph:
     def hierarchy(self, cid: str, up: bool, limit: int = 200) -> list[HierarchyStep]:
         """Breadth-first steps up (broader) or down (narrower) from ``cid``."""
         self.concept(cid)
-        steps: list[HierarchyStep] = []
-        seen = {cid}
-        queue = deque([(cid, 0)])
-        while queue and len(steps) < limit:
-            node, d = queue.popleft()
-            for rel in (self._up if up else self._down).get(node, ()):
-                other = rel.target if up else rel.source
-                if other in seen:
-                    continue
-                seen.add(other)
-                steps.append(HierarchyStep(other, rel.type, node, d + 1))
-                queue.append((other, d + 1))
-        return steps[:limit]
+        return hierarchy_steps(self._up if up else self._down, cid, up, limit)
 
     def chain_up(self, cid: str, ancestor: str) -> list[Relation]:
         """The is_a/part_of relations of a shortest chain from ``cid`` up to ``ancestor``."""

@@ -413,4 +413,27 @@ INVERSE_NAMES: MappingProxyType[str, str] = MappingProxyType(
     {t.inverse_name: t.name for t in _TYPES if not t.symmetric}
 )
 HIERARCHICAL_TYPES = frozenset(t.name for t in _TYPES if t.hierarchical)
+INSTANTIAL_TYPES = frozenset({"example_of"})
+"""Types that place an instance under what it is an instance of when the hierarchy is
+browsed or published (ISO 25964's instantial relation, beside the generic ``is_a`` and the
+partitive ``part_of``), while reasoning still reads them as the related links they are:
+an example never makes a chain up the hierarchy or a reason in an answer."""
+
+
+def in_hierarchy(rtype: str, modality: str | None) -> bool:
+    """Whether a relation of type ``rtype`` stated with ``modality`` puts its source under
+    its target in the browsed hierarchy: an is_a or part_of that is not denied, or an
+    example_of stated without a hedge (not "can be an example of", which the sources only
+    offer as a possibility).
+
+    >>> in_hierarchy("is_a", None), in_hierarchy("is_a", "does_not")
+    (True, False)
+    >>> in_hierarchy("example_of", None), in_hierarchy("example_of", "can")
+    (True, False)
+    """
+    if modality == "does_not":
+        return False
+    return rtype in HIERARCHICAL_TYPES or (rtype in INSTANTIAL_TYPES and modality is None)
+
+
 WORK_KIND = "work"

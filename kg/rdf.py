@@ -53,7 +53,7 @@ from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.graph import KnowledgeGraph
 from kg.model import Citation, Concept, Mapping, Relation, Source, Tombstone
-from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES
+from kg.ontology import INSTANTIAL_TYPES, KINDS, RELATION_TYPES, in_hierarchy
 from kg.schema import MATCHES
 
 CONTEXT_CHARS = 32
@@ -173,6 +173,7 @@ class _Skos(Vocabulary):
     broader: ox.NamedNode
     narrower: ox.NamedNode
     related: ox.NamedNode
+    semanticRelation: ox.NamedNode
     exactMatch: ox.NamedNode
     closeMatch: ox.NamedNode
     relatedMatch: ox.NamedNode
@@ -260,6 +261,8 @@ class _IsoThes(Vocabulary):
     narrowerGeneric: ox.NamedNode
     broaderPartitive: ox.NamedNode
     narrowerPartitive: ox.NamedNode
+    broaderInstantial: ox.NamedNode
+    narrowerInstantial: ox.NamedNode
 
 
 class _Foaf(Vocabulary):
@@ -294,10 +297,12 @@ ISO_THES = _IsoThes("http://purl.org/iso25964/skos-thes#")
 ISO_LINKS = {
     "is_a": (ISO_THES.broaderGeneric, ISO_THES.narrowerGeneric),
     "part_of": (ISO_THES.broaderPartitive, ISO_THES.narrowerPartitive),
+    "example_of": (ISO_THES.broaderInstantial, ISO_THES.narrowerInstantial),
 }
-"""The ISO 25964 links each hierarchical relation type also writes, (broader, narrower):
-a client that reads SKOS and ISO 25964 but not ``kgo:`` still tells a kind of Y
-(generic) from a part of Y (partitive)."""
+"""The ISO 25964 links each relation that places a concept under another
+(:func:`kg.ontology.in_hierarchy`) also writes, (broader, narrower): a client that reads
+SKOS and ISO 25964 but not ``kgo:`` still tells a kind of Y (generic) from a part of Y
+(partitive) and from an example of Y (instantial)."""
 MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 """What the IANA's IRI of a media type starts with (``dcat:mediaType``'s range)."""
 
@@ -522,8 +527,12 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
     for rtype in RELATION_TYPES.values():
         prop = kgo.property_of_type[rtype.name]
         yield t(prop, a, OWL.ObjectProperty)
-        yield t(prop, RDFS.subPropertyOf, SKOS[rtype.skos])
-        iso = ISO_LINKS.get(rtype.name)
+        # an instantial type is broader when stated plainly and related when hedged
+        # ("can be an example of"), so its property is declared under what both refine;
+        # each statement writes the SKOS link it makes (see _Triples.relation)
+        instantial = rtype.name in INSTANTIAL_TYPES
+        yield t(prop, RDFS.subPropertyOf, SKOS.semanticRelation if instantial else SKOS[rtype.skos])
+        iso = None if instantial else ISO_LINKS.get(rtype.name)
         if iso is not None:
             yield t(prop, RDFS.subPropertyOf, iso[0])
         yield t(prop, RDFS.label, _text(rtype.name.replace("_", " "), True))
@@ -536,7 +545,13 @@ def vocabulary(ns: Namespaces) -> Iterator[ox.Triple]:
             yield t(inverse, OWL.inverseOf, prop)
             yield t(inverse, RDFS.label, _text(rtype.inverse_name.replace("_", " "), True))
             yield t(
-                inverse, RDFS.subPropertyOf, SKOS.narrower if rtype.hierarchical else SKOS.related
+                inverse,
+                RDFS.subPropertyOf,
+                SKOS.semanticRelation
+                if instantial
+                else SKOS.narrower
+                if rtype.hierarchical
+                else SKOS.related,
             )
             if iso is not None:
                 yield t(inverse, RDFS.subPropertyOf, iso[1])
@@ -853,7 +868,7 @@ class _Triples:
         t, kgo = ox.Triple, self.kgo
         s, o = self.concepts[rel.source], self.concepts[rel.target]
         prop = kgo.property_of_type[rel.type]
-        broader = rel.type in HIERARCHICAL_TYPES
+        broader = in_hierarchy(rel.type, rel.modality)
         first, second = (rel.source, rel.target) if broader else sorted((rel.source, rel.target))
         link = (first, second, broader)
         if rel.negated:
@@ -864,7 +879,7 @@ class _Triples:
             out = [t(s, prop, o), t(s, SKOS.broader, o), t(o, SKOS.narrower, s)]
         else:
             out = [t(s, prop, o), t(s, SKOS.related, o), t(o, SKOS.related, s)]
-        iso = None if rel.negated else ISO_LINKS.get(rel.type)
+        iso = ISO_LINKS.get(rel.type) if broader else None
         if iso is not None:
             out += (t(s, iso[0], o), t(o, iso[1], s))
         if not rel.negated:
@@ -891,9 +906,7 @@ def _content(
 ) -> Iterator[ox.Triple]:
     """Every triple of the export of ``graph`` but the dataset's description."""
     b = _Triples(graph, base, dates)
-    has_broader = {
-        r.source for r in graph.relations if r.type in HIERARCHICAL_TYPES and not r.negated
-    }
+    has_broader = {r.source for r in graph.relations if in_hierarchy(r.type, r.modality)}
     return chain(
         b.header(),
         vocabulary(b.ns),
@@ -989,8 +1002,7 @@ def concept_description(
     b = _Triples(graph, base, dates)
     concept = graph.concept(cid)
     has_broader = any(
-        r.source == cid and r.type in HIERARCHICAL_TYPES and not r.negated
-        for r in graph.relations_of(cid)
+        r.source == cid and in_hierarchy(r.type, r.modality) for r in graph.relations_of(cid)
     )
     yield from b.concept(concept, top=not has_broader)
     neighbours: dict[str, None] = {}
@@ -1117,6 +1129,8 @@ def json_ld_context(base: str) -> dict[str, Any]:
             "narrowerGeneric": link(ISO_THES.narrowerGeneric),
             "broaderPartitive": link(ISO_THES.broaderPartitive),
             "narrowerPartitive": link(ISO_THES.narrowerPartitive),
+            "broaderInstantial": link(ISO_THES.broaderInstantial),
+            "narrowerInstantial": link(ISO_THES.narrowerInstantial),
             "exactMatch": link(SKOS.exactMatch),
             "closeMatch": link(SKOS.closeMatch),
             "relatedMatch": link(SKOS.relatedMatch),
@@ -1166,6 +1180,8 @@ _CONCEPT_TERMS = (
     "narrowerGeneric",
     "broaderPartitive",
     "narrowerPartitive",
+    "broaderInstantial",
+    "narrowerInstantial",
     "exactMatch",
     "closeMatch",
     "relatedMatch",

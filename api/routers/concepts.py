@@ -24,6 +24,7 @@ from api.schemas import (
     statement,
 )
 from api.settings import ServerSettings
+from kg import browse
 from kg.errors import InvalidQuery
 from kg.graph import KnowledgeGraph
 from kg.ids import did_you_mean
@@ -171,14 +172,15 @@ def neighbors(
 
 @router.get("/{id}/hierarchy", response_model=Hierarchy, responses=problems(404, 422))
 def hierarchy(id: ConceptId, graph: KnowledgeGraph = Depends(get_graph)) -> Hierarchy:
-    """Broader and narrower concepts over is_a and part_of, nearest first."""
+    """Broader and narrower concepts over is_a, part_of and example_of (an example under
+    what it is an example of), nearest first."""
 
     def steps(up: bool) -> list[HierarchyStep]:
         return [
             HierarchyStep(
                 concept=ref(graph.concepts[s.concept]), type=s.type, via=s.via, depth=s.depth
             )
-            for s in graph.hierarchy(id, up)
+            for s in browse.steps(graph, id, up)
         ]
 
     graph.concept(id)

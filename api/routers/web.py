@@ -41,7 +41,7 @@ from api.workbench import signed_in
 from kg.annotate import annotate
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
-from kg.browse import Branch, letters, trail, tree
+from kg.browse import Branch, broader, letters, narrower, trail, tree
 from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -137,14 +137,17 @@ def _link(graph: KnowledgeGraph, cid: str) -> dict[str, str]:
 def _branch(graph: KnowledgeGraph, b: Branch) -> dict[str, Any]:
     return {
         **_link(graph, b.concept),
-        "how": {"is_a": "kind of", "part_of": "part of"}.get(b.type or "", b.type),
+        "how": {"is_a": "kind of", "part_of": "part of", "example_of": "example of"}.get(
+            b.type or "", b.type
+        ),
         "children": [_branch(graph, child) for child in b.children],
     }
 
 
 @router.get("/hierarchy", response_class=HTMLResponse, tags=["web pages"])
 def hierarchy_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
-    """Every concept in the tree of broader and narrower ones (is_a and part_of), each
+    """Every concept in the tree of broader and narrower ones (is_a, part_of and
+    example_of), each
     branch one that opens and closes without JavaScript."""
     t = tree(graph)
     return page(
@@ -256,11 +259,11 @@ def concept_page(
         curator=signed_in(request),
         notes=footnotes(notes),
         trail=[_link(graph, cid) for cid in trail(graph, concept.id)],
-        broader=[_link(graph, r.target) for r in graph.broader(concept.id)],
+        broader=[_link(graph, r.target) for r in broader(graph, concept.id)],
         narrower=[
             _link(graph, cid)
             for cid in sorted(
-                {r.source for r in graph.narrower(concept.id)},
+                {r.source for r in narrower(graph, concept.id)},
                 key=lambda cid: graph.concepts[cid].label.lower(),
             )
         ],

@@ -6,7 +6,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from kg.browse import Branch, letters, trail, tree
+from kg.browse import Branch, broader, letters, narrower, top_concepts, trail, tree, trees
 from kg.graph import KnowledgeGraph
 
 
@@ -36,7 +36,34 @@ def test_the_tree_holds_every_concept_once_at_least(shipped: KnowledgeGraph) -> 
 
     walk(t.roots)
     assert seen == set(shipped.concepts)
-    assert all(not shipped.broader(b.concept) for b in t.roots)
+    assert all(not broader(shipped, b.concept) for b in t.roots)
+    assert sorted([b.concept for b in t.roots] + list(t.outside)) == sorted(top_concepts(shipped))
+
+
+def test_examples_sit_under_what_they_are_examples_of_unless_hedged_or_denied(
+    shipped: KnowledgeGraph,
+) -> None:
+    for rel in shipped.relations:
+        placed = rel in broader(shipped, rel.source)
+        assert placed == (rel in narrower(shipped, rel.target))
+        if rel.type == "example_of":
+            assert placed == (rel.modality is None), rel
+        else:
+            assert placed == (rel in shipped.broader(rel.source)), rel
+    # reasoning's hierarchy keeps to is_a and part_of: no example is a step up in it
+    assert all(r.type != "example_of" for c in shipped.concepts for r in shipped.broader(c))
+    crumb = trail(shipped, "birth-control")
+    assert crumb[-1] == "inner-misalignment" and not broader(shipped, crumb[0])
+
+
+def test_the_hierarchy_has_fewer_tops_and_trees_than_is_a_and_part_of_alone(
+    shipped: KnowledgeGraph,
+) -> None:
+    tops = top_concepts(shipped)
+    assert {c for c in shipped.concepts if not broader(shipped, c)} == set(tops)
+    alone = {c for c in shipped.concepts if not shipped.broader(c)}
+    assert set(tops) < alone
+    assert trees(shipped) <= len(tops) < len(shipped.concepts) / 2  # each tree has a top
 
 
 def test_letters_index_every_concept_under_its_first_letter(shipped: KnowledgeGraph) -> None:
@@ -53,7 +80,23 @@ def test_a_concept_page_has_its_breadcrumb_and_narrower_concepts(live: TestClien
     assert _hrefs(crumb) == ["/concepts/misalignment"]
     assert 'aria-current="page">inner misalignment<' in crumb
     narrower = html.split('<ul class="narrower">', 1)[1].split("</ul>", 1)[0]
-    assert _hrefs(narrower) == ["/concepts/deceptive-alignment", "/concepts/goal-misgeneralization"]
+    assert _hrefs(narrower) == [
+        "/concepts/aurora-alliance-example",  # examples of it
+        "/concepts/birth-control",
+        "/concepts/deceptive-alignment",
+        "/concepts/goal-misgeneralization",
+    ]
+
+
+def _details_after(html: str, start: str) -> str:
+    """The <details> element that follows ``start``, with all it holds."""
+    rest = html.split(start, 1)[1]
+    depth = 0
+    for m in re.finditer(r"<details\b|</details>", rest):
+        depth += 1 if m.group(0) != "</details>" else -1
+        if depth == 0:
+            return rest[: m.end()]
+    raise AssertionError(f"no closed <details> after {start}")
 
 
 def test_the_hierarchy_page_is_a_tree_of_details(live: TestClient) -> None:
@@ -63,8 +106,10 @@ def test_the_hierarchy_page_is_a_tree_of_details(live: TestClient) -> None:
     assert "<script" not in html.split("</main>")[0]
     assert html.count("<details") >= 10
     # optimizer's branch lists its narrower concepts inside its <details>
-    branch = html.split('<a href="/concepts/optimizer">optimizer</a>', 1)[1].split("</details>")[0]
+    branch = _details_after(html, '<a href="/concepts/optimizer">optimizer</a>')
     assert "/concepts/base-optimizer" in branch and "/concepts/hill-climbing" in branch
+    # an example sits under what it is an example of, and says so
+    assert 'href="/concepts/humans">humans</a> <span class="how">example of</span>' in branch
     assert 'href="/concepts/evolution"' in html  # under hill climbing
     assert "Outside the hierarchy" in html
 

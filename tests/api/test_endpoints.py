@@ -64,7 +64,17 @@ def test_hierarchy(client: TestClient) -> None:
     assert body["broader"] == []
     assert sorted(
         (s["concept"]["id"], s["type"], s["via"], s["depth"]) for s in body["narrower"]
-    ) == [("base-optimizer", "is_a", "optimizer", 1), ("mesa-optimizer", "is_a", "optimizer", 1)]
+    ) == [
+        ("base-optimizer", "is_a", "optimizer", 1),
+        ("evolution", "example_of", "base-optimizer", 2),  # an example under its concept
+        ("humans", "example_of", "mesa-optimizer", 2),
+        ("mesa-optimizer", "is_a", "optimizer", 1),
+    ]
+    up = client.get("/v1/concepts/humans/hierarchy").json()["broader"]
+    assert [(s["concept"]["id"], s["type"], s["depth"]) for s in up] == [
+        ("mesa-optimizer", "example_of", 1),
+        ("optimizer", "is_a", 2),
+    ]
 
 
 def test_sources(client: TestClient) -> None:

@@ -12,6 +12,7 @@ import rdflib
 from pyshacl import validate
 from rdflib.compare import isomorphic
 
+from kg.browse import top_concepts
 from kg.citations import normalize_text
 from kg.errors import DataError
 from kg.graph import KnowledgeGraph
@@ -263,6 +264,13 @@ def small() -> KnowledgeGraph:
             definition="People.",
             citations=(_cite('Humans are "mesa-optimizers"'),),
         ),
+        "evolution": Concept(
+            id="evolution",
+            label="evolution",
+            kind="optimizer",
+            definition="Natural selection.",
+            citations=(_cite("evolution \\ natural selection"),),
+        ),
     }
     relations = [
         Relation(
@@ -283,7 +291,7 @@ def small() -> KnowledgeGraph:
         Relation(
             source="humans",
             type="contrasts_with",
-            target="optimizer",
+            target="evolution",
             citations=(_cite("evolution"),),
         ),
     ]
@@ -349,7 +357,7 @@ def test_concept_description_is_the_export_about_one_concept(small: KnowledgeGra
     assert f"<{BASE}concept/humans>" in subjects
     assert {s for s in subjects if "/statement/" in s and "/citation/" not in s} == {
         f"<{BASE}statement/humans/{end}>"
-        for end in ("definition", "example_of/mesa-optimizer", "contrasts_with/optimizer")
+        for end in ("definition", "example_of/mesa-optimizer", "contrasts_with/evolution")
     }
 
 
@@ -487,3 +495,46 @@ def test_is_a_and_part_of_stay_distinguishable_as_iso_25964_links(
     kgo = rdflib.Namespace(f"{BASE}ontology#")
     assert (kgo.isA, rdflib.RDFS.subPropertyOf, iso.broaderGeneric) in g
     assert (kgo.partOf, rdflib.RDFS.subPropertyOf, iso.broaderPartitive) in g
+
+
+def test_an_example_is_an_instantial_broader_link_unless_hedged(
+    shipped: KnowledgeGraph, turtle: bytes
+) -> None:
+    g = rdflib.Graph().parse(data=turtle, format="turtle")
+    iso = rdflib.Namespace("http://purl.org/iso25964/skos-thes#")
+    skos = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+    kg = rdflib.Namespace(f"{BASE}concept/")
+    examples = [r for r in shipped.relations if r.type == "example_of"]
+    hedged = {(kg[r.source], kg[r.target]) for r in examples if r.modality == "can"}
+    denied = {(kg[r.source], kg[r.target]) for r in examples if r.negated}
+    plain = {(kg[r.source], kg[r.target]) for r in examples if r.modality is None}
+    assert plain and hedged and denied
+    assert set(g.subject_objects(iso.broaderInstantial)) == plain
+    assert {(o, s) for s, o in g.subject_objects(iso.narrowerInstantial)} == plain
+    assert plain <= set(g.subject_objects(skos.broader))
+    for s, o in hedged:
+        assert (s, skos.related, o) in g and (s, skos.broader, o) not in g
+    for s, o in denied:
+        assert (s, skos.related, o) not in g and (s, skos.broader, o) not in g
+    # kgo:exampleOf is neither broader nor related for a reasoner, as it can be either
+    kgo = rdflib.Namespace(f"{BASE}ontology#")
+    assert set(g.objects(kgo.exampleOf, rdflib.RDFS.subPropertyOf)) == {skos.semanticRelation}
+
+
+def test_the_top_concepts_are_the_concepts_with_nothing_broader(
+    shipped: KnowledgeGraph, turtle: bytes
+) -> None:
+    g = rdflib.Graph().parse(data=turtle, format="turtle")
+    skos = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+    scheme = rdflib.URIRef(f"{BASE}scheme")
+    live = {rdflib.URIRef(f"{BASE}concept/{c}") for c in shipped.concepts}
+    tops = set(g.subjects(skos.topConceptOf, scheme))
+    assert tops == set(g.objects(scheme, skos.hasTopConcept))
+    assert tops == {c for c in live if (c, skos.broader, None) not in g}
+    assert tops == {rdflib.URIRef(f"{BASE}concept/{c}") for c in top_concepts(shipped)}
+    # and the shapes say so: a top concept that has a broader one does not conform
+    some = min(live - tops)
+    g.add((some, skos.topConceptOf, scheme))
+    g.add((scheme, skos.hasTopConcept, some))
+    conforms, report = _shacl(g)
+    assert not conforms and "top concept" in report

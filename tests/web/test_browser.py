@@ -217,6 +217,33 @@ def test_footnote_markers_stay_on_their_words_line_on_a_phone(
         page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
+_TOGGLES_APART = """() => [...document.querySelectorAll("ul.tree li.branch")].filter(li => {
+  const link = li.querySelector(":scope > a").getBoundingClientRect();
+  const toggle = li.querySelector(":scope > details > summary").getBoundingClientRect();
+  return !(toggle.top < link.bottom && toggle.bottom > link.top);  // not on the same line
+}).map(li => li.querySelector(":scope > a").textContent)"""
+
+
+def test_the_hierarchy_toggles_sit_on_their_concepts_line(
+    page: Any, live_server: str, shots: Path
+) -> None:
+    page.set_viewport_size({"width": 1000, "height": 900})
+    page.goto(live_server + "/hierarchy")
+    assert page.locator("ul.tree li.branch").count() > 10
+    assert page.evaluate(_TOGGLES_APART) == []
+    # a closed branch opens by its toggle, its narrower concepts below
+    closed = page.locator("ul.tree details:not([open])").first.element_handle()
+    assert closed is not None
+    summary = closed.query_selector(":scope > summary")
+    assert summary is not None
+    summary.click()
+    assert closed.get_attribute("open") is not None
+    inside = closed.query_selector(":scope > ul > li > a")
+    assert inside is not None and inside.is_visible()
+    assert page.evaluate(_TOGGLES_APART) == []
+    page.screenshot(path=str(shots / "hierarchy-open.png"), full_page=True)
+
+
 def test_no_page_scrolls_sideways_on_a_phone(page: Any, live_server: str, shots: Path) -> None:
     """On a small phone (360 px) the menu wraps rather than pushing its last link off the
     screen."""
