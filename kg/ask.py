@@ -1869,13 +1869,13 @@ def _define(
         lines += ["", "Also called: " + ", ".join(c.aliases) + "."]
     facts = _facts(graph, c, focus, toward)
     if facts:
-        lines += ["", "In the graph:", ""]
+        lines += ["", "Related concepts:", ""]
         # each fact with its reason: the note says why it holds
         told = Told()
         lines += [f"- {explained(graph, notes, r, fwd, told)}" for r, fwd in facts]
     asked = focus[0] if focus else None
     if asked in _NONE_RECORDED and not any(r.type == asked for r, _fwd in facts):
-        lines += ["", f"The graph records no {_NONE_RECORDED[asked]} for {noun(c)}."]
+        lines += ["", f"The glossary records no {_NONE_RECORDED[asked]} for {noun(c)}."]
     if asked == "mitigates":
         lines += _side_effects(graph, c, notes)
     return lines
@@ -1942,7 +1942,7 @@ def _difference(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes
         lines.append("")
         lines += relate_lines(graph, r, notes, others=1)
         if not r.shared and not r.direct:
-            lines += ["", f"The graph records nothing that {noun(a)} and {noun(b)} share."]
+            lines += ["", f"The glossary records nothing that {noun(a)} and {noun(b)} share."]
     return lines
 
 
@@ -1982,7 +1982,7 @@ def _examples(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
     found = examples_of(graph, c.id)[:MAX_EXAMPLES]
     lines: list[str] = []
     if found:
-        lines += [f"Examples of {noun(c, 'example')} in the graph:", ""]
+        lines += [f"Examples of {noun(c, 'example')} in the glossary:", ""]
         for ex in found:
             rel = ex.relations[0]
             how = capitalize(clause(graph, rel)) + notes.mark(rel.citations)
@@ -2015,7 +2015,7 @@ def _examples(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
         lines += ["", _definition(c, notes)]
     if not lines:
         lines += [
-            f"The graph records no examples of {noun(c)}.",
+            f"The glossary records no examples of {noun(c)}.",
             "",
             f"**{capitalize(c.label)}**: {_definition(c, notes)}",
         ]
@@ -2101,11 +2101,11 @@ def _described(
         lines = [matched, "", f"This is about **{first.label}**:", ""]
         lines += [line for line in _define(graph, first, notes, []) if line != f"- {matched}"]
     else:
-        lines = [f"What you describe is closest to **{first.label}** in the graph:", ""]
+        lines = [f"What you describe is closest to **{first.label}** in the glossary:", ""]
         lines += _define(graph, first, notes, [])
         matched = _matched(graph, first, hits[0], notes)
         if matched:
-            lines += ["", "What in the graph matched your description:", "", f"- {matched}"]
+            lines += ["", "What matched your description:", "", f"- {matched}"]
     if others:
         lines += ["", also, ""]
         lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in others]
@@ -2172,7 +2172,7 @@ def _unknown(graph: KnowledgeGraph, q: str, missing: list[str], known: list[Conc
     named = ", ".join(f"\u201c{p}\u201d" for p in missing)
     if missing:
         lines.append(
-            f"The graph has no entry for {named}, so it cannot answer this question as asked."
+            f"The glossary has no entry for {named}, so it cannot answer this question as asked."
         )
     else:
         lines.append(
@@ -2183,12 +2183,12 @@ def _unknown(graph: KnowledgeGraph, q: str, missing: list[str], known: list[Conc
         lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in known]
     closest = _closest(graph, missing, known)
     if closest:
-        lines += ["", f"Closest to {named} in the graph:", ""]
+        lines += ["", f"Closest to {named} in the glossary:", ""]
     elif not known:
         closest = central_concepts(graph, 3)
         lines += [
             "",
-            "The graph covers inner alignment, mesa-optimizers and the concepts "
+            "The glossary covers inner alignment, mesa-optimizers and the concepts "
             "around them; central ones are:",
             "",
         ]

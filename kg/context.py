@@ -556,7 +556,7 @@ def _clauses(graph: KnowledgeGraph) -> list[tuple[str, Relation, bool]]:
 
 
 _MARKS = re.compile(r"\[\^\d+\](?!:)")
-_RECORDS_NO = re.compile(r"^The graph( records no (?:[^.\n]|\.(?=\S))*\.)$", re.M)
+_RECORDS_NO = re.compile(r"^The glossary( records no (?:[^.\n]|\.(?=\S))*\.)$", re.M)
 """A sentence of an answer of :func:`kg.ask.ask` saying what the graph lacks."""
 _ASKS_FOR_TERM = re.compile(
     r"\b(?:call(?:ed)?|(?:term|word|name|phrase|jargon)\s+(?:for|of)|"

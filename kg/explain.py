@@ -427,7 +427,7 @@ def _main_lines(
             lines.append(f"{i}. {explained(graph, notes, s.relation, s.forward, told)}")
         return lines
     return [
-        f"The graph records no connection between {x} and {y} within the hop limit.",
+        f"The glossary records no connection between {x} and {y} within the hop limit.",
         "",
         f"- **{capitalize(r.x.label)}**: {defined(r.x, notes)}",
         f"- **{capitalize(r.y.label)}**: {defined(r.y, notes)}",

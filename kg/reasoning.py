@@ -60,7 +60,7 @@ _SAY: dict[Verdict, str] = {
     "partly": "Partly.",
     "not_necessarily": "Not necessarily.",
     "possibly": "Possibly.",
-    "unknown": "The graph does not say so.",
+    "unknown": "The glossary does not say so.",
 }
 
 UPWARD = frozenset({"is_a", "example_of", "part_of"})
@@ -971,7 +971,7 @@ def which(
         # both options are tied to the subject as closely: the graph does not choose, and
         # picking the first named would make the answer depend on the order of the words
         lines = [
-            f"The graph does not decide between {noun(ranked[0][2])} and "
+            f"The glossary does not decide between {noun(ranked[0][2])} and "
             f"{noun(ranked[1][2])}; it relates {noun(subject)} to both:",
             "",
         ]
@@ -1405,7 +1405,7 @@ def remedies(
         lines += [f"What helps against {noun(c)} or brings it to light:", ""]
         lines += [f"- {explained(graph, notes, r, False, told)}" for r in helps[:MAX_REASONS]]
     else:
-        lines.append(f"The graph records no remedies for {noun(c)}.")
+        lines.append(f"The glossary records no remedies for {noun(c)}.")
     if limits:
         lines += ["", f"What does not rule out {noun(c)}:", ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in limits[:MAX_REASONS]]

@@ -181,7 +181,7 @@ def test_unknown_names_what_is_missing(
 ) -> None:
     a = ask(shipped, question)
     assert a.missing == missing
-    assert a.answer.startswith(f"The graph has no entry for \u201c{missing[0]}\u201d")
+    assert a.answer.startswith(f"The glossary has no entry for \u201c{missing[0]}\u201d")
     assert a.suggestions
 
 
@@ -344,13 +344,13 @@ def test_what_an_example_is_about_is_told_with_the_part_it_plays(
 
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what causes goal misgeneralization")
-    facts = a.answer.split("In the graph:\n\n")[1].splitlines()
+    facts = a.answer.split("Related concepts:\n\n")[1].splitlines()
     assert facts[0].startswith("- Goal misgeneralization can be caused by ")
 
 
 def test_the_objective_of_a_concept_is_its_has_objective_relation(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "what is the objective of evolution")
-    facts = a.answer.split("In the graph:\n\n")[1].splitlines()
+    facts = a.answer.split("Related concepts:\n\n")[1].splitlines()
     assert facts[0].startswith("- Evolution pursues genetic fitness.")
 
 
@@ -376,7 +376,7 @@ def test_a_remedy_with_a_limit_is_not_a_plain_yes(shipped: KnowledgeGraph) -> No
 def test_asked_for_relations_that_are_missing_are_said_to_be(shipped: KnowledgeGraph) -> None:
     a = ask(shipped, "how can we prevent deceptive alignment")
     assert (a.intent, a.concepts) == ("how", ["deceptive-alignment"])
-    assert a.answer.startswith("The graph records no remedies for deceptive alignment.")
+    assert a.answer.startswith("The glossary records no remedies for deceptive alignment.")
     assert "- Adversarial training does not rule out deceptive alignment." in a.answer
 
 
