@@ -77,7 +77,7 @@ from kg.model import Citation, Concept, Relation
 from kg.paths import relate
 from kg.reasoning import (
     EFFECTS,
-    SAME_WORDS,
+    SAME_WORD,
     SUFFICES,
     UPWARD,
     Choice,
@@ -786,9 +786,6 @@ _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
 _INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|other\s+than|than|over)\b", re.I)
 
 
-_SAME_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SAME_WORDS))})\b", re.I)
-
-
 def _compared(
     q: str, found: list[Found], concepts: list[Concept]
 ) -> tuple[Concept, tuple[Concept, Concept]]:
@@ -796,7 +793,7 @@ def _compared(
     within, and the two compared: the last named before the word for sameness and the
     first after it; the first and the last two when the question has no such word, or
     not between two names."""
-    at = _SAME_WORD.search(q)
+    at = SAME_WORD.search(q)
     by_id = {c.id: c for c in concepts}
     if at is not None:
         before = [f for f in found if f.end <= at.start()]

@@ -270,6 +270,8 @@ _HAVE = re.compile(r"\b(?:have|has|had|having)\b", re.I)
 
 SAME_WORDS = frozenset({"same", "identical", "equal", "equivalent"})
 """Words by which a question asks whether two things are the same."""
+SAME_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SAME_WORDS))})\b", re.I)
+"""A word by which a passage says two things are the same (or need not be)."""
 
 Decider = Callable[[KnowledgeGraph, Concept, Concept, Footnotes, Told], tuple[list[str], Verdict]]
 
@@ -382,7 +384,7 @@ def whether(
         "causal": _causal,
         "objective": _objective,
         "requirement": _requirement,
-        "same": _same,
+        "same": partial(_same, needed=bool(_NEEDED.search(framing))),
     }
     decide = deciders.get(kind, _identity)
     lines: list[str] = []
@@ -792,16 +794,43 @@ def _requirement(
     return _direct_or_chain(graph, x, y, frozenset({"requires", "relies_on"}), notes, told)
 
 
+_NEEDED = re.compile(r"\b(?:(?:have|has|had)\s+to|must|need\w*|requir\w*)\b", re.I)
+"""Words by which a question asks whether something is required, not whether it holds."""
+
+
 def _same(
-    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+    graph: KnowledgeGraph,
+    x: Concept,
+    y: Concept,
+    notes: Footnotes,
+    told: Told,
+    needed: bool = False,
 ) -> tuple[list[str], Verdict]:
     """Is x the same as y? A contrast says they differ: No, or Not necessarily where a
     problem of the graph is about both, as closing the gap between them (the mesa- and
-    the base objective can coincide; deceptive and corrigible alignment cannot); a chain
-    up says one is a kind of the other, not the same."""
+    the base objective can coincide; deceptive and corrigible alignment cannot); asked
+    whether they must be the same (``needed``), what that problem aims at instead leads
+    when a passage of it says so; a chain up says one is a kind of the other, not the
+    same."""
     contrast = _between(graph, x.id, y.id, ("contrasts_with",))
     if contrast:
         verdict: Verdict = "not_necessarily" if _gap_of_a_problem(graph, x, y) else "no"
+        if verdict == "not_necessarily" and needed:
+            # must they be the same? What the problem about both aims at instead, in the
+            # sources' words ("The goal is not to have exactly the same mesa objectives
+            # ... but they should be robustly aligned"), is why not: it leads
+            aims = [
+                r
+                for p in sorted(problems_about(graph, x.id) & problems_about(graph, y.id))
+                for r in graph.relations_of(p)
+                if r.source == p
+                and r.target not in (x.id, y.id)
+                and not r.negated
+                and any(SAME_WORD.search(c.quote) for c in r.citations)
+            ]
+            if aims:
+                lines = _say(graph, notes, told, verdict, [aims[0], *contrast], x)
+                return lines, verdict
         return _say(graph, notes, told, verdict, contrast, x), verdict
     up = _climb(graph, x.id).get(y.id) or _climb(graph, y.id).get(x.id)
     if up:

@@ -232,8 +232,9 @@ def test_of_three_concepts_the_two_beside_identical_are_compared(
     graph "did not say so")."""
     a = ask(shipped, question)
     assert a.verdict == "not_necessarily"
-    assert a.answer.startswith("**Not necessarily.** The mesa-objective is contrasted with")
-    assert "Inner alignment is about robust alignment." in a.answer
+    # asked whether they must be the same: what inner alignment aims at instead leads
+    assert a.answer.startswith("**Not necessarily.** Inner alignment is about robust alignment.")
+    assert "The mesa-objective is contrasted with the base objective." in a.answer
 
 
 @pytest.mark.parametrize(
