@@ -1472,7 +1472,16 @@ def _which_by_words(
         # mesa-objective is not.")
         subject = _subject_of(graph, ha.evidence, reading.framing, (a.id, b.id))
     if subject is None and abs(sa - sb) < WHICH_MARGIN:
-        return None
+        # neither found clearly better: a passage of the two options' own that holds the
+        # question's words may still say them of one ("which one do the programmers
+        # specify, ...?": "While the base objective is specified by the programmers,
+        # mesa-objective is not.")
+        shared = _shared_passage(graph, reading.framing, a.id, b.id)
+        subject = _subject_of(graph, shared[0], reading.framing, (a.id, b.id)) if shared else None
+        if shared is None or subject is None:
+            return None
+        c = graph.concepts[subject]
+        ha = hb = Described(c.id, c.label, c.kind, max(sa, sb), shared[0], shared[1])
     hit = (ha if subject == a.id else hb) if subject is not None else (ha if sa > sb else hb)
     assert hit is not None
     chosen = graph.concepts[hit.id]
@@ -1495,6 +1504,46 @@ def _which_by_words(
         lines += ["", *between]
     concepts = [chosen, other]
     return _answered(graph, q, "which", concepts, lines, notes)
+
+
+SHARED_WORDS = 2
+"""Least number of a which-question's own words a passage of both options must hold to
+decide between them (:func:`_shared_passage`)."""
+
+
+def _shared_passage(
+    graph: KnowledgeGraph, framing: str, a: str, b: str
+) -> tuple[str, Literal["quote", "note"]] | None:
+    """The quote or note that both ``a`` and ``b`` have (cited by both, or the note of a
+    relation between them) holding the most of the question's own words, at least
+    :data:`SHARED_WORDS` of them; None when there is none."""
+    asked = content_stems(framing)
+
+    def passages(cid: str) -> dict[str, Literal["quote", "note"]]:
+        found: dict[str, Literal["quote", "note"]] = {
+            x.quote: "quote" for x in graph.concepts[cid].citations
+        }
+        for r in graph.relations_of(cid):
+            found.update({x.quote: "quote" for x in r.citations})
+            if r.note:
+                found[r.note] = "note"
+        return found
+
+    def held(text: str) -> int:
+        # stems cut short alike ("specify", "specified": "specif"), as kg.describe's
+        # porter tokens would match them
+        own = {w[:STEM] for w in content_stems(text)}
+        return sum(1 for w in asked if w[:STEM] in own)
+
+    pa, pb = passages(a), passages(b)
+    # the sources' own words before a note about them, among equals
+    scored = sorted(
+        ((held(text), text) for text in pa.keys() & pb.keys()),
+        key=lambda t: (-t[0], pa[t[1]] != "quote", t[1]),
+    )
+    if not scored or scored[0][0] < SHARED_WORDS:
+        return None
+    return scored[0][1], pa[scored[0][1]]
 
 
 REASON_SCORE = 0.75
