@@ -1306,8 +1306,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if failure is not None:
             # "what happens when the mesa-objective disagrees with the base objective?":
             # what happens is that failure (inner misalignment), told after the contrast
-            # between the two
+            # between the two; what the sources say happens then, in their own words
+            # ("they'll go with their own every time"), leads
             concepts = [failure, *concepts]
+            said = _said_on_disagreeing(graph, failure, told)
+            if said is not None and not led:
+                led = [explained(graph, notes, said, told=told), ""]
             lines = what_happens(
                 graph, [failure], notes, asked=content_stems(reading.framing), told=told
             )
@@ -1755,6 +1759,39 @@ def _disagreement(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Con
     if not failures:
         return None
     return max(failures, key=lambda c: (len(graph.descendants(c.id)), c.id))
+
+
+def _said_on_disagreeing(graph: KnowledgeGraph, failure: Concept, told: Told) -> Relation | None:
+    """Of the failures of the problems ``failure`` is a failure of (itself and its
+    siblings: inner misalignment, pseudo-alignment), the first effect whose quote says
+    what happens when the two objectives disagree ("But if their mesa objectives
+    disagree with the base objective, they'll go with their own every time."); None when
+    no quote does."""
+    problems = [
+        r.target
+        for r in graph.relations_of(failure.id)
+        if r.type == "failure_of" and r.source == failure.id and not r.negated
+    ]
+    failures = [failure.id] + sorted(
+        {
+            r.source
+            for p in problems
+            for r in graph.relations_of(p)
+            if r.type == "failure_of" and r.target == p and not r.negated
+        }
+        - {failure.id}
+    )
+    for cid in failures:
+        for r in graph.relations_of(cid):
+            if (
+                r.source == cid
+                and r.type in EFFECTS
+                and not r.negated
+                and r not in told.relations
+                and any(_DISAGREE.search(c.quote) for c in r.citations)
+            ):
+                return r
+    return None
 
 
 WHY_DESCRIBED_SCORE = 0.75

@@ -250,10 +250,14 @@ def test_what_happens_when_two_objectives_disagree_is_the_failure_of_their_probl
     """Two concepts the graph sets against each other, said to disagree: what happens is
     the failure of the problem about both (inner misalignment, a failure of inner
     alignment), defined and followed by what it leads to; not what each of the two
-    rests on (a reviewer found pointers and search algorithms in its place)."""
+    rests on (a reviewer found pointers and search algorithms in its place). What the
+    sources say happens then leads, in their words: the model follows its own objective
+    ("they'll go with their own every time")."""
     a = ask(shipped, question)
     assert a.intent == "what_happens" and a.concepts[0] == "inner-misalignment"
-    assert a.answer.startswith("**Inner misalignment**: ")
+    first, rest = a.answer.split("\n\n", 1)
+    assert "where the two disagree it follows its own" in first
+    assert rest.startswith("**Inner misalignment**: ")
     assert "Inner misalignment makes deception more likely." in a.answer
     assert "pointer to the world model" not in a.answer
 
