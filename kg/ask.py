@@ -82,7 +82,9 @@ from kg.reasoning import (
     UPWARD,
     Choice,
     Verdict,
+    and_what_it_fails,
     asked_kind,
+    failures_of,
     how,
     problems_about,
     shows,
@@ -1750,11 +1752,10 @@ def _disagreement(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Con
         return None
     a, b = pair
     failures = [
-        graph.concepts[r.source]
+        graph.concepts[f]
         for p in sorted(problems_about(graph, a.id) & problems_about(graph, b.id))
-        for r in graph.relations_of(p)
-        if r.type == "failure_of" and r.target == p and not r.negated
-        if graph.concepts[r.source].kind == "failure_mode"
+        for f in failures_of(graph, p)
+        if graph.concepts[f].kind == "failure_mode"
     ]
     if not failures:
         return None
@@ -1767,19 +1768,9 @@ def _said_on_disagreeing(graph: KnowledgeGraph, failure: Concept, told: Told) ->
     what happens when the two objectives disagree ("But if their mesa objectives
     disagree with the base objective, they'll go with their own every time."); None when
     no quote does."""
-    problems = [
-        r.target
-        for r in graph.relations_of(failure.id)
-        if r.type == "failure_of" and r.source == failure.id and not r.negated
-    ]
+    problems = and_what_it_fails(graph, failure)[1:]
     failures = [failure.id] + sorted(
-        {
-            r.source
-            for p in problems
-            for r in graph.relations_of(p)
-            if r.type == "failure_of" and r.target == p and not r.negated
-        }
-        - {failure.id}
+        {f for p in problems for f in failures_of(graph, p)} - {failure.id}
     )
     for cid in failures:
         for r in graph.relations_of(cid):

@@ -185,10 +185,19 @@ def _scope(graph: KnowledgeGraph, cid: str) -> set[str]:
     """``cid`` and what falls under it: its narrower concepts and its failures ("inner
     misalignment is a failure of inner alignment"), with theirs."""
     scope = {cid, *graph.descendants(cid)}
-    for rel in graph.relations_of(cid):
-        if rel.type == "failure_of" and rel.target == cid and not rel.negated:
-            scope |= {rel.source, *graph.descendants(rel.source)}
+    for failure in failures_of(graph, cid):
+        scope |= {failure, *graph.descendants(failure)}
     return scope
+
+
+def failures_of(graph: KnowledgeGraph, cid: str) -> list[str]:
+    """The concepts the graph records as failures of ``cid`` ("inner misalignment is a
+    failure of inner alignment"), in the order of its relations."""
+    return [
+        r.source
+        for r in graph.relations_of(cid)
+        if r.type == "failure_of" and r.target == cid and not r.negated
+    ]
 
 
 def _from(
@@ -529,8 +538,8 @@ def _asked_directly(
     failing together answers Not necessarily; asked whether they exclude each other, No."""
     asked = [
         r
-        for a in _failed(graph, x)
-        for b in _failed(graph, y)
+        for a in and_what_it_fails(graph, x)
+        for b in and_what_it_fails(graph, y)
         for r in graph.relations_between(a, b)
         if r.type in focus
     ]
@@ -544,7 +553,7 @@ def _asked_directly(
     return _say(graph, notes, told, verdict, asked, x), verdict
 
 
-def _failed(graph: KnowledgeGraph, c: Concept) -> list[str]:
+def and_what_it_fails(graph: KnowledgeGraph, c: Concept) -> list[str]:
     """``c`` and what it is a failure of."""
     return [
         c.id,
@@ -1324,22 +1333,14 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told
 
 
 def _an_example(graph: KnowledgeGraph, target: Concept, told: Told) -> Relation | None:
-    """An example of ``target`` not told yet; for a problem with none of its own, an
-    example of how it fails (the troop-count objective, of outer misalignment)."""
-    failures = [
-        r.source
-        for r in graph.relations_of(target.id)
-        if r.type == "failure_of" and r.target == target.id and not r.negated
-    ]
-    for cid in [target.id, *(failures if target.kind == "problem" else [])]:
-        for rel in graph.relations_of(cid):
-            if (
-                rel.type == "example_of"
-                and rel.target == cid
-                and not rel.negated
-                and rel not in told.relations
-            ):
-                return rel
+    for rel in graph.relations_of(target.id):
+        if (
+            rel.type == "example_of"
+            and rel.target == target.id
+            and not rel.negated
+            and rel not in told.relations
+        ):
+            return rel
     return None
 
 
