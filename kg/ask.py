@@ -1535,16 +1535,10 @@ def _shared_passage(
                 found[r.note] = "note"
         return found
 
-    def held(text: str) -> int:
-        # stems cut short alike ("specify", "specified": "specif"), as kg.describe's
-        # porter tokens would match them
-        own = {w[:STEM] for w in content_stems(text)}
-        return sum(1 for w in asked if w[:STEM] in own)
-
     pa, pb = passages(a), passages(b)
     # the sources' own words before a note about them, among equals
     scored = sorted(
-        ((held(text), text) for text in pa.keys() & pb.keys()),
+        ((len(asked & content_stems(text)), text) for text in pa.keys() & pb.keys()),
         key=lambda t: (-t[0], pa[t[1]] != "quote", t[1]),
     )
     if not scored or scored[0][0] < SHARED_WORDS:

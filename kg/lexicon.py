@@ -54,6 +54,8 @@ def stem(word: str) -> str:
 
     >>> stem("seeks"), stem("seeking"), stem("stopped"), stem("stop"), stem("thing")
     ('seek', 'seek', 'stop', 'stop', 'thing')
+    >>> stem("specified"), stem("specifies"), stem("specify")
+    ('specify', 'specify', 'specify')
     """
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -61,6 +63,8 @@ def stem(word: str) -> str:
             break
     if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
         word = word[:-1]
+    if len(word) > 3 and word.endswith("i"):
+        word = word[:-1] + "y"  # "specified", "specifies": "specify"
     return word[:-1] if len(word) > 3 and word.endswith("e") else word
 
 
