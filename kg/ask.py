@@ -55,8 +55,8 @@ from weakref import WeakKeyDictionary
 from rapidfuzz import fuzz, process
 
 from kg.annotate import annotate
-from kg.describe import Described, category_words, describe, head_stem, index_for
-from kg.errors import InvalidQuery
+from kg.describe import COLUMNS, Described, category_words, describe, head_stem, index_for
+from kg.errors import InvalidQuery, NotReady
 from kg.explain import (
     OTHER_CONNECTIONS,
     Footnotes,
@@ -204,7 +204,7 @@ class Found:
     id: str
     start: int
     end: int
-    how: Literal["term", "shared-head", "adjective", "fuzzy", "keyword", "verbal"]
+    how: Literal["term", "shared-head", "adjective", "fuzzy", "keyword", "verbal", "quoted"]
 
 
 @dataclass
@@ -293,11 +293,28 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
     (['inner-alignment', 'base-objective'], [])
     >>> read(g, "what is the mesa-optimizer risk").missing
     ['mesa-optimizer risk']
+
+    A phrase in quotes that no name covers may name the concept whose own text holds it
+    (:func:`_quoted`): read so only when that leaves nothing of the question unread ("can
+    gradient descent tell the 'go to green' agent apart from ...?"); a description that
+    quotes ("shortcuts like 'head down and to the right'") is still read as one.
     """
+    reading = _read(graph, question, [])
+    if reading.missing and _QUOTED_PHRASE.search(question):
+        quoted = _quoted(graph, question, reading.occurrences)
+        if quoted:
+            again = _read(graph, question, quoted)
+            if not again.missing:
+                return again
+    return reading
+
+
+def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
     found: list[Found] = []
     for a in annotate(graph, question):
         found.append(Found(a.id, a.start, a.end, "term"))
         found.extend(_shared_heads(graph, question, a.start, a.text))
+    found.extend(quoted)
     words = [_Word(m.group(), m.start(), m.end()) for m in _WORDS.finditer(question)]
     found = _verbal(graph, question, words, found)
     _mark(words, found)
@@ -322,6 +339,8 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
         elif w.role is None and (corrected := correct_function_word(w.text)):
             w.role = "function"  # "betwen", "becuase": no name the graph lacks
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
+        elif w.role is None and _APART.search(question[: w.end]):
+            w.role = "function"  # the "apart" of "tell ... apart", "come apart"
     for before, w, after in zip(words, words[1:], words[2:], strict=False):
         third_person = (
             w.text.endswith("s") and not w.text.endswith("ss") and after.role == "function"
@@ -369,6 +388,41 @@ def read(graph: KnowledgeGraph, question: str) -> Reading:
     loose, _ = _missing(question, words, found, loose=True)
     ids = {f.id for f in kept}
     return Reading(kept, words, missing, framing, loose, [f for f in occurrences if f.id in ids])
+
+
+_APART = re.compile(
+    r"\b(?:tell|tells|told|telling|set|sets|keep|keeps|pull|pulls|come|comes|came|coming)"
+    r"\b(?:\W+\w+){0,7}?\W+apart$",
+    re.I,
+)
+_QUOTED_PHRASE = re.compile(
+    r"(?<![\w'\u2019])(['\u2018\"\u201c])(?P<phrase>[^\W\d_][^'\"\u2019\u201d]{2,80}?)"
+    r"['\u2019\"\u201d](?![\w'\u2019])"
+)
+"""A phrase in quotes ("tell the *'go to green'* agent apart")."""
+
+
+def _quoted(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Found]:
+    """The concepts a question names by quoting, in quotes, a phrase of several words
+    that their own text holds: "the 'go to green' agent" is the maze with green apples,
+    whose definition says "go to green". An example is preferred to what it exemplifies
+    (the phrase comes from its story), then the holder whose names or definition hold
+    it; nothing when two fit as well. Until a large graph's description index is built,
+    nothing."""
+    out: list[Found] = []
+    for m in _QUOTED_PHRASE.finditer(question):
+        phrase = m.group("phrase")
+        if len(phrase.split()) < 2 or any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        try:
+            holders = index_for(graph).holders(phrase)
+        except NotReady:
+            return []
+        examples = {c: col for c, col in holders.items() if graph.concepts[c].kind == "example"}
+        ranked = sorted((examples or holders).items(), key=lambda kv: COLUMNS.index(kv[1]))
+        if ranked and (len(ranked) == 1 or ranked[0][1] != ranked[1][1]):
+            out.append(Found(ranked[0][0], m.start(), m.end(), "quoted"))
+    return out
 
 
 def _compound(question: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
@@ -783,6 +837,14 @@ _UNIVERSAL = re.compile(
     r"ha(?:ve|s) to)\b|^\W*(?:is|are|does|do|will|would|can)\s+(?:every|all|any)\b",
     re.I,
 )
+_AGENT_BY = re.compile(
+    r"\b(?:caused|produced|created|made(?:\s+(?:much\s+)?(?:worse|more\s+likely|likelier))?|"
+    r"brought\s+about|driven|introduced|generated|"
+    r"selected|optimi[sz]ed|trained|solved|fixed|prevented)\s+by\s+(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
+"""A passive verb whose agent follows ("caused by ..."): the agent is the subject of the
+relation asked about."""
 _CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
 _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
 _INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|other\s+than|than|over)\b", re.I)
@@ -855,7 +917,31 @@ def _options(reading: Reading) -> tuple[list[Found], Found, Found] | None:
         rest = [f for f in reading.found if f.id not in (a.id, b.id)]
         if rest:
             return rest, a, b
+    # names are blanked in the framing: filled in again so the phrases keep their words
+    filled = reading.framing
+    for f in places:
+        filled = filled[: f.start] + "x" * (f.end - f.start) + filled[f.end :]
+    tail = _CHOICE_TAIL.search(filled)
+    if tail is not None:
+        # "what does evolution usually produce, optimizers or simple heuristic-following
+        # systems?": the options close the question, each a phrase naming one concept
+        a_side = [f for f in places if tail.start("a") <= f.start and f.end <= tail.end("a")]
+        b_side = [f for f in places if tail.start("b") <= f.start and f.end <= tail.end("b")]
+        if len({f.id for f in a_side}) == 1 and len({f.id for f in b_side}) == 1:
+            a, b = a_side[0], b_side[0]
+            rest = [f for f in reading.found if f.id not in (a.id, b.id)]
+            if a.id != b.id and rest:
+                return rest, a, b
     return None
+
+
+_CHOICE_TAIL = re.compile(
+    r"[,:;\u2014\u2013-]\s*(?P<a>(?:[\w'\u2019-]+\s+){0,3}?[\w'\u2019-]+)\s*,?\s+or\s+"
+    r"(?P<b>(?:[\w'\u2019-]+\s+){0,3}[\w'\u2019-]+)\s*\?*\s*$",
+    re.I,
+)
+"""Two options closing a question after a comma or colon, each a phrase of at most four
+words: "..., optimizers or simple heuristic-following systems?"."""
 
 
 def ask(graph: KnowledgeGraph, question: str) -> Answer:
@@ -1228,6 +1314,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 x, y = asked[0], last
             elif len(concepts) > 2 and related and not graph.relations_between(x.id, y.id):
                 x, y = related[0], last
+            by = {f.id: f for f in found}
+            if x.id in by and y.id in by and _AGENT_BY.search(q[by[x.id].end : by[y.id].start]):
+                # "is distributional shift a new problem *caused by* mesa-optimizers?": the
+                # agent after "by" is what would do it
+                x, y = y, x
         framing = reading.framing[LEAD.match(reading.framing).end() :]  # type: ignore[union-attr]
         within = None
         if despite is None and len(concepts) == 3 and asked_kind(focus, framing) == "same":

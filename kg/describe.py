@@ -456,6 +456,24 @@ class DescribeIndex:
             found = self._word(word)
         return found.weight if found.pieces else 0.0
 
+    def holders(self, phrase: str) -> dict[str, _Column]:
+        """The concepts whose own text (names, definition, descriptions, cited quotes,
+        and the notes and quotes of relations stated on them) holds ``phrase`` word for
+        word, each with the first column, in :data:`COLUMNS` order, that holds it."""
+        words = _WORD.findall(_american(phrase))
+        if not words:
+            return {}
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT cid, field FROM piece WHERE piece MATCH ?", (_phrase(words),)
+            ).fetchall()
+        own = COLUMNS[: COLUMNS.index("note_in")]
+        out: dict[str, _Column] = {}
+        for cid, column in rows:
+            if column in own and (cid not in out or own.index(column) < own.index(out[cid])):
+                out[cid] = column
+        return out
+
     def _places(self, rowid: int, piece: str) -> dict[str, list[int]]:
         """Where each word (by stem) stands in a piece, worked out once per piece."""
         found = self._stems.get(rowid)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
@@ -390,7 +390,7 @@ def whether(
     strong = bool(_STRONG.search(framing))
     deciders: dict[str, Decider] = {
         "remedy": partial(_remedy, strong=strong),
-        "causal": _causal,
+        "causal": partial(_causal, asked=focus),
         "objective": _objective,
         "requirement": _requirement,
         "same": partial(_same, needed=bool(_NEEDED.search(framing))),
@@ -425,7 +425,7 @@ def whether(
     if not lines and kind in ("remedy", "causal"):
         # "can gradient descent tell a green-seeker from an exit-seeker?": what x does not
         # rule out, it cannot tell apart either
-        lines, verdict = _limits_near(graph, x, y, notes, told, tells=focus[:1] == ["reveals"])
+        lines, verdict = _limits_near(graph, x, y, notes, told, tells="reveals" in focus)
     modal = _MODAL.match(framing) is not None
     if not lines and (kind == "identity" or (modal and _BE.search(framing))):
         # "is a neural network an optimizer?", "can a neural network be an optimizer?"
@@ -697,12 +697,16 @@ def _direct_or_chain(
     types: frozenset[str],
     notes: Footnotes,
     told: Told,
+    asked: Collection[str] = (),
 ) -> tuple[list[str], Verdict]:
-    """Relations of ``types`` from x to y decide by their modality; else a chain of them
-    from x to y answers "Yes, indirectly"; the same the other way round answers No."""
+    """Relations of ``types`` from x to y decide by their modality, those of the types
+    ``asked`` first; else a chain of them from x to y answers "Yes, indirectly"; the same
+    the other way round answers No."""
     direct = _from(graph, x.id, {y.id}, types)
     if direct:
-        direct.sort(key=lambda r: (r.modality is not None, r.modality == "does_not"))
+        direct.sort(
+            key=lambda r: (r.type not in asked, r.modality is not None, r.modality == "does_not")
+        )
         return _say(
             graph, notes, told, _MODAL_VERDICT[direct[0].modality], direct, x
         ), _MODAL_VERDICT[direct[0].modality]
@@ -727,9 +731,23 @@ def _forward_chain(
 
 
 def _causal(
-    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+    graph: KnowledgeGraph,
+    x: Concept,
+    y: Concept,
+    notes: Footnotes,
+    told: Told,
+    asked: Collection[str] = (),
 ) -> tuple[list[str], Verdict]:
-    return _direct_or_chain(graph, x, y, CAUSAL, notes, told)
+    """Does x bring about (or favour, or worsen) y? The relations of the types the
+    question asks about (``asked``) decide first. Asked whether x *causes* y, no more, x
+    that only makes y worse answers No: "is
+    distributional shift a new problem caused by mesa-optimizers?" is answered by "mesa
+    optimizers make this problem much, much worse", an old problem made worse."""
+    direct = [r for r in _from(graph, x.id, {y.id}, CAUSAL) if r.modality != "does_not"]
+    if list(asked) == ["causes"] and direct and all(r.type == "exacerbates" for r in direct):
+        reason = explained(graph, notes, direct[0], True, told, lead="Not as its cause: ")
+        return [_verdict_line("no", reason)], "no"
+    return _direct_or_chain(graph, x, y, CAUSAL, notes, told, asked)
 
 
 def _objective(
