@@ -959,12 +959,20 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
 
 
 _LEADING_IF = re.compile(r"^\s*if\s+([^,?]+),\s*(.+?)\s*$", re.I)
+_LEADING_IF_BARE = re.compile(
+    r"^\s*if\s+([^,?]+?)\s+((?:(?:is|are|am|was|were|do|does|did|can|could|will|would|"
+    r"should|must|shall|might|may)\s+(?:we|you|u|they|i|it|he|she|there|things|everything|"
+    r"humans|people)|what\s+(?:happens|would\s+happen|will\s+happen))\b.*?)\s*$",
+    re.I,
+)
+"""The same without the comma: "if we solve outer alignment perfectly *are we* safe?";
+the question starts where an auxiliary verb meets a pronoun, or at "what happens"."""
 
 
 def _condition_last(q: str) -> str:
     """ "If X, is Y?" read as "is Y even if X?" (and "If X, what happens?" as "what
     happens if X?"): the question comes first, as the readers of questions expect."""
-    m = _LEADING_IF.match(q)
+    m = _LEADING_IF.match(q) or _LEADING_IF_BARE.match(q)
     if m is None:
         return q
     main, condition = m.group(2), m.group(1)
@@ -1558,7 +1566,9 @@ def _which_by_words(
         r"[\s,]*(?:[^\W\d_]+\s+)?or\s+(?:(?:the|a|an)\s+)?", reading.framing[a.end : b.start]
     ):
         return None
-    hits = {h.id: h for h in describe(graph, reading.framing, limit=10)}
+    # how well the words fit each option, however weakly: the two are compared, not
+    # searched for
+    hits = {h.id: h for h in describe(graph, reading.framing, limit=2, among={a.id, b.id})}
     ha, hb = hits.get(a.id), hits.get(b.id)
     sa = ha.score if ha is not None else 0.0
     sb = hb.score if hb is not None else 0.0

@@ -64,6 +64,7 @@ import math
 import re
 import sqlite3
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 from weakref import WeakSet
@@ -499,8 +500,16 @@ class DescribeIndex:
         places = [low.find(name.lower()) for name in (c.label, *c.aliases)]
         return min((at for at in places if at >= 0), default=len(piece))
 
-    def describe(self, text: str, limit: int = 5, kind: str | None = None) -> list[Described]:
-        """Concepts that ``text`` describes, best first (see the module notes)."""
+    def describe(
+        self,
+        text: str,
+        limit: int = 5,
+        kind: str | None = None,
+        among: Collection[str] | None = None,
+    ) -> list[Described]:
+        """Concepts that ``text`` describes, best first (see the module notes). With
+        ``among``, only those concepts, however weakly: a comparison between them, not
+        a search (no threshold)."""
         # who asks is not what is asked about; blanked, so that places in the text stay
         text = ASKER.sub(lambda m: " " * len(m.group()), text)
         words, together, meant_text = _query(text)
@@ -602,8 +611,12 @@ class DescribeIndex:
         order = [
             cid
             for cid in order
-            if scores[cid] >= THRESHOLD
-            and (words_fit[cid] >= WORDS_ALONE or meant.get(cid, 0.0) >= MEANING_ALONE)
+            if (
+                (cid in among and scores[cid] > 0)
+                if among is not None
+                else scores[cid] >= THRESHOLD
+                and (words_fit[cid] >= WORDS_ALONE or meant.get(cid, 0.0) >= MEANING_ALONE)
+            )
         ]
         if len(order) > 1 and contrasted:
             order = self._set_against(order, plain_words, kept)
@@ -944,11 +957,17 @@ def prepare(graph: KnowledgeGraph) -> None:
 
 
 def describe(
-    graph: KnowledgeGraph, text: str, *, limit: int = 5, kind: str | None = None
+    graph: KnowledgeGraph,
+    text: str,
+    *,
+    limit: int = 5,
+    kind: str | None = None,
+    among: Collection[str] | None = None,
 ) -> list[Described]:
     """The concepts of ``graph`` that ``text`` describes, best first; [] when none ranks
-    well enough (see the module notes)."""
-    return index_for(graph).describe(text, limit, kind)
+    well enough (see the module notes). With ``among``, how well ``text`` fits each of
+    those concepts that it fits at all, however weakly."""
+    return index_for(graph).describe(text, limit, kind, among)
 
 
 def search_by(

@@ -259,8 +259,7 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
     """What a yes/no question asks of its two concepts, from the relation types its words
     point at (:func:`kg.vocab.focus_types`) and its framing (the question with the concept
     names blanked)."""
-    words = set(framing.replace("?", " ").split())
-    if words & SAME_WORDS:
+    if SAME_WORD.search(framing):
         return "same"
     for rtype in focus:
         if rtype in ("mitigates", "insufficient_against", "reveals"):
@@ -279,8 +278,9 @@ _HAVE = re.compile(r"\b(?:have|has|had|having)\b", re.I)
 
 SAME_WORDS = frozenset({"same", "identical", "equal", "equivalent"})
 """Words by which a question asks whether two things are the same."""
-SAME_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SAME_WORDS))})\b", re.I)
-"""A word by which a passage says two things are the same (or need not be)."""
+SAME_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SAME_WORDS))})\b(?!\s+time)", re.I)
+"""A word by which a passage says two things are the same (or need not be); not the
+"same" of "at the same time"."""
 
 Decider = Callable[[KnowledgeGraph, Concept, Concept, Footnotes, Told], tuple[list[str], Verdict]]
 

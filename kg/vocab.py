@@ -133,7 +133,7 @@ _FOCUS = [
     (r"wors\w*|exacerbat\w*|amplif\w*|aggravat\w*", "exacerbates"),
     (r"likel\w*|favou?r\w*|encourag\w*|incentiv\w*|push\w*", "makes_likely"),
     (r"outperform\w*|better|beat\w*|advantage\w*", "outperforms"),
-    (r"rel(?:y|ies|ied|ying)\s+on|work\w*\s+by|relies", "relies_on"),
+    (r"rel(?:y|ies|ied|ying)\s+on|work\w*\s+by|relies|implement\w*", "relies_on"),
     (r"caus\w*|lead|leads|led|result\w*|why|reasons?|trigger\w*", "causes"),
     (r"produc\w*|creat\w*|select\w*|mak\w+|gives? rise|arise\w*|emerg\w*", "produces"),
     (r"requir\w*|needs?|depend\w*|prerequisites?|conditions?", "requires"),
@@ -148,7 +148,7 @@ _FOCUS = [
     (r"parts?|sub-?problems?|components?", "part_of"),
     (
         r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*|apart|dichotom\w*|"
-        r"exclusive\w*",
+        r"exclusive\w*|at\s+the\s+same\s+time|simultaneous\w*|concurrent\w*",
         "fails_together",
     ),
     (r"failures?\s+of|fails?\b|failing", "failure_of"),
