@@ -46,6 +46,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -170,11 +171,12 @@ _WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)"
 _WHAT_HAPPENS = re.compile(
     r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
     r"went\s+wrong|goes\s+wrong|can\s+go\s+wrong|could\s+go\s+wrong|does\s+\S+(?:\s+\S+)?\s+lead\s+to|are\s+the\s+"
-    r"(?:effects|consequences|results|outcomes)|is\s+the\s+(?:effect|consequence|result|outcome)))"
+    r"(?:effects|consequences|results|outcomes)|is\s+the\s+(?:effect|consequence|result|outcome)|"
+    r"(?:does|do|did|will|would)\s+(?:it|they)\s+do))"
     r"\b",
     re.I,
 )
-_HOW = re.compile(r"how\s+(?:does|do|did|can|could|would|will|is|are|might)\b", re.I)
+_HOW = re.compile(r"how\s+(?:else\s+)?(?:does|do|did|can|could|would|will|is|are|might)\b", re.I)
 _EXPLAINS = re.compile(rf"^\s*(?:{_WHY.pattern}|{_HOW.pattern})", re.I)
 """A question that asks for a reason or a mechanism, from its first word ("why would
 ...", "how could ...")."""
@@ -469,7 +471,11 @@ _DETERMINERS = frozenset(
         "every",
     }
 )
-_VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what))*\s+$", re.I)
+_VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what|out))*\s+$", re.I)
+
+
+_FIND_OUT = frozenset({"find", "finds", "found", "figure", "figures", "figured", "work", "works"})
+"""Verbs that with "out" mean to learn ("find out", "figure out", "work out")."""
 
 
 def _verbal(
@@ -492,6 +498,10 @@ def _verbal(
                 if len(st) >= 3 and st.isalpha()
             }
             rest = question[verb.end : f.end]
+            out_of = re.match(r"\s+out\b", rest, re.I)
+            if stem in _FIND_OUT and out_of is not None:
+                # "find out what the base objective is" is to learn it
+                stems, rest = {"learn"}, rest[out_of.end() :]
             # "learn *what* the base objective is" names "learning the base objective"
             rests = dict.fromkeys((rest, re.sub(r"^\s+what\b", "", rest, flags=re.I)))
             hit = next(
@@ -847,7 +857,10 @@ _AGENT_BY = re.compile(
 relation asked about."""
 _CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
 _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
-_INSTEAD = re.compile(r"\b(?:instead\s+of|rather\s+than|other\s+than|than|over)\b", re.I)
+_INSTEAD = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|other\s+than|than|over|apart\s+from|aside\s+from|besides|except)\b",
+    re.I,
+)
 
 
 def _compared(
@@ -958,9 +971,9 @@ def ask(graph: KnowledgeGraph, question: str) -> Answer:
     return replace(answer, question=q)
 
 
-_LEADING_IF = re.compile(r"^\s*if\s+([^,?]+),\s*(.+?)\s*$", re.I)
+_LEADING_IF = re.compile(r"^\s*(if|when|whenever|once)\s+([^,?]+),\s*(.+?)\s*$", re.I)
 _LEADING_IF_BARE = re.compile(
-    r"^\s*if\s+([^,?]+?)\s+((?:(?:is|are|am|was|were|do|does|did|can|could|will|would|"
+    r"^\s*(if)\s+([^,?]+?)\s+((?:(?:is|are|am|was|were|do|does|did|can|could|will|would|"
     r"should|must|shall|might|may)\s+(?:we|you|u|they|i|it|he|she|there|things|everything|"
     r"humans|people)|what\s+(?:happens|would\s+happen|will\s+happen))\b.*?)\s*$",
     re.I,
@@ -971,12 +984,15 @@ the question starts where an auxiliary verb meets a pronoun, or at "what happens
 
 def _condition_last(q: str) -> str:
     """ "If X, is Y?" read as "is Y even if X?" (and "If X, what happens?" as "what
-    happens if X?"): the question comes first, as the readers of questions expect."""
+    happens if X?", "When X, what does it do?" as "what does it do when X?"): the
+    question comes first, as the readers of questions expect."""
     m = _LEADING_IF.match(q) or _LEADING_IF_BARE.match(q)
     if m is None:
         return q
-    main, condition = m.group(2), m.group(1)
-    joint = "even if" if _YES_NO.match(main) else "if"
+    word, condition, main = m.group(1).lower(), m.group(2), m.group(3)
+    if word != "if" and not (_WHAT_HAPPENS.match(main) or _YES_NO.match(main)):
+        return q  # "when the model ..., what is that called?" describes, not asks when
+    joint = f"even {word}" if _YES_NO.match(main) and word == "if" else word
     end = "?" if main.endswith("?") else ""
     return f"{main.rstrip('?').rstrip()} {joint} {condition}{end}"
 
@@ -1353,7 +1369,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         assert story is not None
         lines = shows(graph, story, notes, told)
     elif intent == "why":
-        described = _described_cause(graph, reading, concepts)
+        described = _described_cause(graph, reading, _head(q, found, concepts))
         if described is not None:
             # "why would a mesa-optimizer pretend to be aligned during training?" names the
             # mesa-optimizer and describes deceptive alignment: why the one comes to the other
@@ -1386,6 +1402,16 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "how can a model learn the base objective *other than through gradient
             # descent*?": what the question sets aside is not what it asks about
             concepts = [c for c in concepts if c is not contrast]
+        doing = [f for f in found if f.how == "verbal"]
+        doers = {
+            f.id
+            for f in found
+            if doing and f.end <= doing[0].start and graph.concepts[f.id].kind == "optimizer"
+        }
+        if doers and len(concepts) > len(doers):
+            # "how can a mesa-optimizer *find out what the base objective is*?": how the
+            # doing works is asked, not what the doer does
+            concepts = [c for c in concepts if c.id not in doers]
         lines = how(graph, concepts, focus, notes, asked=content_stems(reading.framing), told=told)
     elif intent == "what_happens":
         condition = _CONDITION.search(q)
@@ -1917,6 +1943,16 @@ def _described_cause(
         # pseudo-alignment, which deceptive alignment is a kind of: the named one is asked
         return None
     return found
+
+
+def _head(q: str, found: list[Found], concepts: list[Concept]) -> list[Concept]:
+    """The concepts a question names, the names that only qualify the next one left
+    out: "a *misaligned* mesa-optimizer" is a mesa-optimizer, said to be misaligned."""
+    if len(found) != len(concepts) or len(found) < 2:
+        return concepts
+    if all(not q[a.end : b.start].strip() for a, b in itertools.pairwise(found)):
+        return concepts[-1:]
+    return concepts
 
 
 def _described_beside(

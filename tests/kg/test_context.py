@@ -380,11 +380,13 @@ def test_what_the_graph_records_none_of_is_said(shipped: KnowledgeGraph) -> None
 def test_a_question_that_names_some_concepts_and_describes_another_gets_both(
     shipped: KnowledgeGraph,
 ) -> None:
-    """ "Pretend to be aligned" is deception, which the question does not name: the
-    context must hold it and the quote that answers the question."""
+    """ "Pretend to be aligned" is deceptive alignment, which the question does not
+    name: the context must hold it (ask's answer reads it from the description, so it
+    comes as one of the answer's concepts) and a quote that answers the question."""
     ctx = build_context(
         shipped, "Why would a misaligned mesa-optimizer pretend to be aligned during training?"
     )
     roles = {c.id: c.role for c in ctx.concepts}
-    assert roles.get("mesa-optimizer") == "named" and roles.get("deception") == "described"
-    assert "For a misaligned mesa optimizer, the optimal behavior is deception." in ctx.text
+    assert roles.get("mesa-optimizer") == "named"
+    assert "deceptive-alignment" in roles or roles.get("deception") == "described"
+    assert "the optimal strategy for a mesa optimizer is to pretend to be aligned" in ctx.text
