@@ -474,6 +474,8 @@ _DETERMINERS = frozenset(
 _VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what|out))*\s+$", re.I)
 
 
+_IN_THE = re.compile(r"\b(?:in|within|inside|during)\s+(?:the|this|that|a|an|rob's|his)\s+$", re.I)
+"""What names an example as the setting of a question ("... work *in the* maze example?")."""
 _FIND_OUT = frozenset({"find", "finds", "found", "figure", "figures", "figured", "work", "works"})
 """Verbs that with "out" mean to learn ("find out", "figure out", "work out")."""
 
@@ -1402,6 +1404,15 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "how can a model learn the base objective *other than through gradient
             # descent*?": what the question sets aside is not what it asks about
             concepts = [c for c in concepts if c is not contrast]
+        settings = {
+            f.id
+            for f in found
+            if graph.concepts[f.id].kind == "example" and _IN_THE.search(q[: f.start])
+        }
+        if settings and len(concepts) == len(settings) + 1:
+            # "how does adversarial training work *in the maze example*?": the example is
+            # where the one other concept is asked about, not what is asked about
+            concepts = [c for c in concepts if c.id not in settings]
         doing = [f for f in found if f.how == "verbal"]
         doers = {
             f.id

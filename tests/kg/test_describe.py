@@ -53,6 +53,7 @@ def test_the_questions_are_well_formed(shipped: KnowledgeGraph) -> None:
         "held_out_9",
         "held_out_10",
         "held_out_11",
+        "held_out_12",
     }
     for case in DESCRIBED:
         assert case["ids"] and all(cid in shipped.concepts for cid in case["ids"]), case
@@ -70,43 +71,46 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 715 of 797 (0.897) find a
+    """The figure over every written question, all splits: 778 of 876 (0.888) find a
     right concept in their first three (see the next test for the blind figures, lower,
     and for where the rest are lost)."""
-    assert _accuracy(shipped) >= 715 / 797
+    assert _accuracy(shipped) >= 778 / 876
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
-    """Each split, in the first three places. The method was chosen on the tune
-    questions: 107 of 109. held_out_2 (42 of 45) and held_out_3 (35 of 40) were written
-    blind by two other authors and found 28 and 21 before concepts had descriptions;
-    they have since been used to choose the descriptions' weight and the threshold, with
-    held_out_4 (61 of 70), written blind while the descriptions were curated (51 when
-    first run), and held_out_5 (49 of 60), written blind after (45 when first run, 41 by
-    words alone once the descriptions were reviewed). The words-and-meaning weights were
-    then chosen on all of these. held_out_6, written blind by a fifth author after
-    meaning joined the ranking, found 58 of 75 when first run (word matching alone: 38);
-    it was then seen while the token weighting was chosen (63 of 75 now). held_out_7,
-    written blind by a sixth author, found 71 of 79 when first run on the method as it
-    stood, and 73 with the category step (kg.describe's answer to "which kind of failure
-    does the troop story illustrate?"), which had been written before it was run: the
-    blind figure then, 0.924 (74 now, with the role step that followed). held_out_8,
-    written blind by a seventh author after all of that, found 65 of 80 (0.812) on the
-    method as shipped, then 67 once its misses were studied. held_out_9, written blind
-    by an eighth author after that, found 68 of 79 (0.861) when first run on the method
-    as shipped, short of 0.90; 72 since its misses were studied (who asks left out,
-    "which of the two optimizers", three descriptions). held_out_10, written blind by a
-    ninth author after that, found 67 of 80 (0.838) when first run: the last blind
-    figure then; 68 once "I teach ... class." was read as who asks. held_out_11, written
-    blind by a tenth author after that, found 68 of 80 (0.85) when first run: the last
-    blind figure. Words that only say where a thing was told ("in the strategy game
-    *post*") moved one held_out_9 question out of the first three and one held_out_7
-    question in; the kind-of links that put the intended goal and the behavioural
-    objective under objective function moved held_out_7's contraception question out
-    again (its right concept, inner misalignment, now falls under the threshold). Most
-    misses
-    are descriptions whose right concept leads but under the threshold, which is set so
-    that no more of the questions the graph cannot answer get one."""
+    """Each split, in the first three places. The method was chosen on the tune questions: 107
+    of 109. held_out_2 (42 of 45) and held_out_3 (35 of 40) were written blind by two
+    other authors and found 28 and 21 before concepts had descriptions; they have since
+    been used to choose the descriptions' weight and the threshold, with held_out_4 (61
+    of 70), written blind while the descriptions were curated (51 when first run), and
+    held_out_5 (49 of 60), written blind after (45 when first run, 41 by words alone
+    once the descriptions were reviewed). The words-and-meaning weights were then chosen
+    on all of these. held_out_6, written blind by a fifth author after meaning joined
+    the ranking, found 58 of 75 when first run (word matching alone: 38); it was then
+    seen while the token weighting was chosen (63 of 75 now). held_out_7, written blind
+    by a sixth author, found 71 of 79 when first run on the method as it stood, and 73
+    with the category step (kg.describe's answer to "which kind of failure does the
+    troop story illustrate?"), which had been written before it was run: the blind
+    figure then, 0.924 (74 now, with the role step that followed). held_out_8, written
+    blind by a seventh author after all of that, found 65 of 80 (0.812) on the method as
+    shipped, then 67 once its misses were studied. held_out_9, written blind by an
+    eighth author after that, found 68 of 79 (0.861) when first run on the method as
+    shipped, short of 0.90; 72 since its misses were studied (who asks left out, "which
+    of the two optimizers", three descriptions). held_out_10, written blind by a ninth
+    author after that, found 67 of 80 (0.838) when first run: the last blind figure
+    then; 68 once "I teach ... class." was read as who asks. held_out_11, written blind
+    by a tenth author after that, found 68 of 80 (0.85) when first run. held_out_12,
+    written blind by an eleventh author after that, found 64 of 80 (0.80) when first
+    run: the last blind figure (63 of 79 without one description that was word for word
+    a held_out_7 question). Of its 16 misses, 7 got nothing (the right concept led,
+    under the threshold) and 9 another concept first. Words that only say where a thing
+    was told ("in the strategy game *post*") moved one held_out_9 question out of the
+    first three and one held_out_7 question in; the kind-of links that put the intended
+    goal and the behavioural objective under objective function moved held_out_7's
+    contraception question out again (its right concept, inner misalignment, now falls
+    under the threshold). Most misses are descriptions whose right concept leads but
+    under the threshold, which is set so that no more of the questions the graph cannot
+    answer get one."""
     assert _accuracy(shipped, "tune") >= 107 / 109
     assert _accuracy(shipped, "held_out_2") >= 43 / 45
     assert _accuracy(shipped, "held_out_3") >= 34 / 40
@@ -118,9 +122,12 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     assert _accuracy(shipped, "held_out_9") >= 71 / 79
     assert _accuracy(shipped, "held_out_10") >= 68 / 80
     assert _accuracy(shipped, "held_out_11") >= 68 / 80
+    assert _accuracy(shipped, "held_out_12") >= 63 / 79
 
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
+    "is there a term for a mesa-optimizer that only cares about the current episode and "
+    "nothing after it?": "deceptive-maze-toy-example",
     "What do you call training a model on human preference comparisons between its "
     "outputs?": "gradient-descent",
     "What is a reward model in RLHF?": "outer-alignment",
