@@ -471,7 +471,7 @@ _DETERMINERS = frozenset(
         "every",
     }
 )
-_VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what|out))*\s+$", re.I)
+_VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what|out|at|to|into))*\s+$", re.I)
 
 
 _IN_THE = re.compile(r"\b(?:in|within|inside|during)\s+(?:the|this|that|a|an|rob's|his)\s+$", re.I)
@@ -506,12 +506,20 @@ def _verbal(
                 stems, rest = {"learn"}, rest[out_of.end() :]
             # "learn *what* the base objective is" names "learning the base objective"
             rests = dict.fromkeys((rest, re.sub(r"^\s+what\b", "", rest, flags=re.I)))
+            # "the objective *points at* the world model" names "pointer to the world
+            # model": the doer's noun, with "to" for "at"
+            at = re.match(r"\s+at\b", rest, re.I)
+            doer = {rest[: at.start()] + " to" + rest[at.end() :]} if at else set()
             hit = next(
                 (
                     c
                     for st in sorted(stems)
-                    for form in (st + "ing", st + st[-1] + "ing")
-                    for tail in rests
+                    for form, tails in (
+                        (st + "ing", rests),
+                        (st + st[-1] + "ing", rests),
+                        (st + "er", {*rests, *doer}),
+                    )
+                    for tail in tails
                     if (c := graph.lookup(form + tail)) is not None and c.id != f.id
                 ),
                 None,
@@ -1472,6 +1480,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         lines = _define(graph, concepts[-1], notes, focus)
     if led:
         lines = [*led, *lines]
+    if intent in ("why", "how", "what_happens") and lines:
+        # the reason answers the question; the link it explains follows
+        lines[0] = told.reason_first(lines[0])
     return _answered(graph, q, intent, concepts, lines, notes, verdict)
 
 

@@ -257,6 +257,9 @@ class Told:
 
     relations: set[Relation] = field(default_factory=set)
     explained: set[Relation] = field(default_factory=set)
+    said: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    """Each relation told with its note, as :func:`explained` wrote it, and its parts:
+    the clause, its marks and the cited note."""
 
     def note(self, rel: Relation, notes: Footnotes) -> str:
         """The cited note of ``rel`` the first time it is asked for, then ``''``."""
@@ -264,6 +267,19 @@ class Told:
             return ""
         self.explained.add(rel)
         return cited_note(rel, notes)
+
+    def reason_first(self, line: str) -> str:
+        """``line``, if :func:`explained` wrote it as a relation followed by its note,
+        with the note first: "Optimizers do very well on the task ...; so ... it is
+        pulled toward one.[^1] That is why gradient descent makes the mesa-optimizer more
+        likely.[^1]". What answers a why, how or what-happens question is the reason,
+        not the name of the link; the link follows as what the reason shows. Any other
+        line as it is."""
+        parts = self.said.get(line)
+        if parts is None:
+            return line
+        text, marks, note = parts
+        return f"{note} That is why {text}.{marks}"
 
 
 def explained(
@@ -278,11 +294,14 @@ def explained(
     Why it holds.[^1]". ``lead`` goes before the sentence ("But ")."""
     told = told if told is not None else Told()
     told.relations.add(rel)
-    text = clause(graph, rel, forward)
-    text = f"{lead}{text}" if lead else capitalize(text)
+    raw = clause(graph, rel, forward)
+    text = f"{lead}{raw}" if lead else capitalize(raw)
     marks = notes.mark(rel.citations)  # numbered first: the sentence is read first
     note = told.note(rel, notes)
-    return f"{text}.{marks}" + (f" {note}" if note else "")
+    line = f"{text}.{marks}" + (f" {note}" if note else "")
+    if note and not lead:
+        told.said[line] = (raw, marks, note)
+    return line
 
 
 def _join(clauses: list[str]) -> str:
