@@ -10,8 +10,12 @@ definition of two sentences, and one or two citations on every concept and relat
 Degrees are skewed: both ends of a relation are drawn with a
 Zipf weight on the concept's index (a Chung-Lu graph, the static form of preferential
 attachment), so a few low-index concepts are hubs with thousands of relations while
-most have only a handful. ``is_a`` and ``part_of`` always go from a higher index to a
-lower one, so the hierarchy has no cycle; ``introduced_in`` always points at a work.
+most have only a handful. The links that make the published hierarchy (``is_a``,
+``part_of`` and ``example_of``, see :func:`kg.ontology.in_hierarchy`) always go from a
+higher index to a lower one, so it has no cycle, and only join concepts of the same
+parity of index, while every other relation joins an even and an odd one: no relation
+written ``skos:related`` can then join a concept to one above or below it (SKOS S27),
+which ``kg validate`` refuses. ``introduced_in`` always points at a work.
 
 There is one source, a text of generated sentences; every quote is one of its
 sentences, and sentences are reused across citations (as in the real data, where one
@@ -40,7 +44,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from kg.ids import normalize_term
-from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES, WORK_KIND
+from kg.ontology import KINDS, RELATION_TYPES, WORK_KIND, in_hierarchy
 
 SOURCE_ID = "synthetic-corpus"
 SOURCE_FILE = f"{SOURCE_ID}.txt"
@@ -351,7 +355,10 @@ def build(concepts: int, relations: int, seed: int = 1, sentences: int | None = 
             v = bisect_right(weights, rng.random() * weights[-1])
         if u == v:
             continue
-        if rtype in HIERARCHICAL_TYPES:
+        hierarchical = in_hierarchy(rtype, None)
+        if hierarchical != (u % 2 == v % 2):  # hierarchy within a parity, the rest across
+            continue
+        if hierarchical:
             s, t = max(u, v), min(u, v)  # downward in index order: never a cycle
         elif rtype == "introduced_in" or rng.random() < 0.7:
             s, t = u, v

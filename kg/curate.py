@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from kg import snapshot
+from kg.dataset import git_days
 from kg.edit import Record, concept_id, concept_path, find_relation, record_of, to_yaml
 from kg.errors import Busy, DataError, EditRefused, NotFound
 from kg.graph import KnowledgeGraph
@@ -239,7 +240,7 @@ def open_store(location: str | Path, data_dir: Path | None) -> SqlStore:
         store = SqliteStore(Path(location))
     if data_dir is not None:
         try:
-            store.fill(data_dir, check=load_files)
+            store.fill(data_dir, check=load_files, days=git_days)
         except BaseException:
             store.close()
             raise

@@ -87,13 +87,11 @@ GIT_TIMEOUT = 30.0
 """How long reading a data directory's git history may take, in seconds."""
 
 
-def dates_from_git(root: Path) -> dict[str, Dates]:
-    """Each concept's dates from the git history of the data directory ``root``: the
-    day of the first and of the last commit that touched its file. A concept file git
-    has no commit of (not committed yet, or ``root`` is no git checkout at all, such as
-    an unpacked tarball, or git is not installed) falls back to its file's modification
-    day, without a creation day (:func:`dates_from_files`)."""
-    dates = dates_from_files(root)
+def git_days(root: Path) -> dict[str, tuple[dt.date, dt.date]]:
+    """The day of the first and of the last commit that touched each file of
+    ``concepts/`` in the git history of the data directory ``root``, by path (relative
+    to ``root``); empty where git has none (``root`` is no checkout, or git is not
+    installed). Files since deleted or renamed are included."""
     try:
         log = subprocess.run(
             ["git", "log", "--format=%x00%cs", "--name-only", "--relative", "--", "concepts"],
@@ -105,17 +103,29 @@ def dates_from_git(root: Path) -> dict[str, Dates]:
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        return dates
-    seen: dict[str, Dates] = {}
+        return {}
+    days: dict[str, tuple[dt.date, dt.date]] = {}
     for commit in log.split("\0")[1:]:  # newest first
         day, *paths = commit.strip().splitlines()
         when = dt.date.fromisoformat(day)
         for path in filter(None, paths):
-            cid = concept_id(path)
-            if cid is None or cid not in dates:  # a file since deleted or renamed
-                continue
-            known = seen.get(cid)
-            seen[cid] = Dates(when, known.modified if known else when)
+            known = days.get(path)
+            days[path] = (when, known[1] if known else when)
+    return days
+
+
+def dates_from_git(root: Path) -> dict[str, Dates]:
+    """Each concept's dates from the git history of the data directory ``root``
+    (:func:`git_days`). A concept file git has no commit of (not committed yet, or
+    ``root`` is no git checkout at all, such as an unpacked tarball, or git is not
+    installed) falls back to its file's modification day, without a creation day
+    (:func:`dates_from_files`)."""
+    dates = dates_from_files(root)
+    seen: dict[str, Dates] = {}
+    for path, (first, last) in git_days(root).items():
+        cid = concept_id(path)
+        if cid is not None and cid in dates:  # not a file since deleted or renamed
+            seen[cid] = Dates(first, last)
     return {**dates, **seen}
 
 

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple, TypeGuard
 
@@ -30,11 +31,11 @@ from kg.graph import KnowledgeGraph
 from kg.ids import INVISIBLE, did_you_mean, is_slug, look_alike_key, normalize_term
 from kg.model import Citation, Concept, Mapping, Relation, Source, Tombstone
 from kg.ontology import (
-    HIERARCHICAL_TYPES,
     KINDS,
     MODALITIES,
     RELATION_TYPES,
     WORK_KIND,
+    in_hierarchy,
 )
 from kg.schema import (
     ARTICLES,
@@ -272,6 +273,11 @@ class _RawRelation(NamedTuple):
     target: str
     symmetric: bool
     hierarchical: bool
+    """Whether it puts its source under its target in the published hierarchy
+    (:func:`kg.ontology.in_hierarchy`: is_a, part_of and a plain example_of)."""
+    settled: bool
+    """False when its modality was refused: what it says is not known, so the checks
+    of the hierarchy (cycles, related links across it) leave it out."""
 
     @property
     def file(self) -> str:
@@ -559,7 +565,8 @@ def _read_concept(
                     doc.where(p),
                     target,
                     rtype in _SYMMETRIC,
-                    rtype in HIERARCHICAL_TYPES and modality != "does_not",
+                    in_hierarchy(rtype, modality),
+                    modality is not None or rel_.get("modality") is None,
                 )
             )
     complete = _is_str(label) and _is_str(definition) and kind in KINDS and citations
@@ -934,7 +941,8 @@ def _check_relations(state: _State) -> list[Relation]:
     known = concepts.keys() | state.concept_files.keys()
     relations: list[Relation] = []
     seen: dict[tuple[str, str, str], _RawRelation] = {}
-    hier: dict[tuple[str, str], _RawRelation] = {}  # each is_a/part_of edge, first stated
+    hier: dict[tuple[str, str], _RawRelation] = {}  # each skos:broader edge, first stated
+    related: list[_RawRelation] = []  # each relation the export writes as skos:related
     for raw in state.raw_relations:
         target = raw.target
         if target not in known:
@@ -947,8 +955,12 @@ def _check_relations(state: _State) -> list[Relation]:
             continue
         rel = raw.relation
         source, type_ = rel.source, rel.type
-        if raw.hierarchical:
+        if not raw.settled:
+            pass
+        elif raw.hierarchical:
             hier.setdefault((source, target), raw)
+        elif not rel.negated:
+            related.append(raw)
         key = (
             (target, type_, source)
             if raw.symmetric and target < source
@@ -972,16 +984,108 @@ def _check_relations(state: _State) -> list[Relation]:
                 )
         if target in concepts and source in concepts and rel.citations:
             relations.append(rel)
-    for cycle in _cycles(hier):
-        first = hier[(cycle[0], cycle[1 % len(cycle)])]
-        loop = " -> ".join([*cycle, cycle[0]])
-        out.add(first.file, first.line, f"cycle in is_a/part_of: {loop}")
+    cycles = _cycles(hier, CYCLES_SHOWN + 1)
+    for cycle in cycles[:CYCLES_SHOWN]:
+        steps = [hier[(a, cycle[(i + 1) % len(cycle)])] for i, a in enumerate(cycle)]
+        out.add(
+            steps[0].file,
+            steps[0].line,
+            f"cycle in the broader hierarchy: {_path(steps)}",
+            f"the links are stated at {_places(steps)}; take out the one that is not so",
+        )
+    if len(cycles) > CYCLES_SHOWN:
+        first = hier[(cycles[0][0], cycles[0][1])]
+        out.add(
+            first.file,
+            first.line,
+            f"more cycles in the broader hierarchy than the {CYCLES_SHOWN} listed",
+            "mend those and validate again",
+        )
+    if not cycles:  # where there is a cycle, what is above what is not yet settled
+        _check_clashes(hier, related, out)
     return relations
 
 
-def _cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
-    """Every elementary cycle of the directed graph of ``edges``, each once, starting
-    at its smallest node.
+def _path(steps: list[_RawRelation]) -> str:
+    """``a is_a b example_of c``: a chain of relations, each from where the last ended."""
+    return " ".join([steps[0].relation.source, *(f"{r.relation.type} {r.target}" for r in steps)])
+
+
+def _places(steps: list[_RawRelation]) -> str:
+    return ", ".join(f"{r.file}:{r.line}" for r in steps)
+
+
+def _check_clashes(
+    hier: dict[tuple[str, str], _RawRelation], related: list[_RawRelation], out: _Collector
+) -> None:
+    """qSKOS S27 ("relation clashes"): a relation the export writes as ``skos:related``
+    between two concepts one of which is above the other in the broader hierarchy,
+    directly or through others; SKOS makes ``skos:related`` disjoint with
+    ``skos:broaderTransitive``.
+
+    Only relations whose two concepts are in one tree of the hierarchy (a connected part,
+    found by union-find) are searched for a path, so the check stays linear where
+    related links join different trees, as they mostly do."""
+    if not hier or not related:
+        return
+    tree: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while (up := tree.setdefault(node, node)) != node:
+            tree[node] = node = tree.setdefault(up, up)
+        return node
+
+    above: dict[str, list[str]] = {}
+    for a, b in hier:
+        above.setdefault(a, []).append(b)
+        tree[root(a)] = root(b)
+    for raw in related:
+        one, other = raw.relation.source, raw.target
+        if one not in tree or other not in tree or root(one) != root(other):
+            continue
+        path = _up_path(above, one, other) or _up_path(above, other, one)
+        if path:
+            steps = [hier[(a, b)] for a, b in pairwise(path)]
+            out.add(
+                raw.file,
+                raw.line,
+                f"{one} {raw.relation.type} {other} links two concepts one of which is "
+                f"under the other: {_path(steps)} (SKOS S27: related is disjoint with broader)",
+                f"the broader links are stated at {_places(steps)}; keep the relation only "
+                "if the hierarchy is wrong, or drop it",
+            )
+
+
+def _up_path(above: dict[str, list[str]], start: str, goal: str) -> list[str] | None:
+    """The shortest chain of broader links from ``start`` up to ``goal`` (its nodes), or
+    None: a breadth-first search, visiting each concept once."""
+    came: dict[str, str] = {start: start}
+    frontier = [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for up in above.get(node, ()):
+                if up in came:
+                    continue
+                came[up] = node
+                if up == goal:
+                    path = [up]
+                    while path[-1] != start:
+                        path.append(came[path[-1]])
+                    return path[::-1]
+                following.append(up)
+        frontier = following
+    return None
+
+
+CYCLES_SHOWN = 20
+"""How many cycles of the hierarchy validation lists at most: a graph can have
+exponentially many, and a few are enough to start mending it."""
+
+
+def _cycles(edges: Iterable[tuple[str, str]], limit: int | None = None) -> list[list[str]]:
+    """Every elementary cycle of the directed graph of ``edges`` (the first ``limit``
+    found, when given), each once, starting at its smallest node.
 
     Nodes that no edge enters are taken off, and the edges that leave them, until none
     is left: what remains holds every cycle (a node on one always keeps the edge from
@@ -1007,11 +1111,19 @@ def _cycles(edges: Iterable[tuple[str, str]]) -> list[list[str]]:
 
     graph = nx.DiGraph()
     graph.add_edges_from((a, b) for a in left for b in following.get(a, ()) if b in left)
-    cycles = []
-    for found in nx.simple_cycles(graph):
-        at = found.index(min(found))  # report each cycle from the same place every time
-        cycles.append(found[at:] + found[:at])
-    return cycles
+    cycles: dict[tuple[str, ...], None] = {}  # each once, in the order found
+    bound = 2  # with a limit, the shortest first: doubling the length searched for
+    while limit is None or len(cycles) < limit:
+        whole = limit is None or bound >= graph.number_of_nodes()
+        for found in nx.simple_cycles(graph, length_bound=None if whole else bound):
+            at = found.index(min(found))  # report each cycle from the same place every time
+            cycles.setdefault((*found[at:], *found[:at]))
+            if limit is not None and len(cycles) == limit:
+                break
+        if whole:
+            break
+        bound *= 2
+    return [list(cycle) for cycle in cycles]
 
 
 def _suffix(name: str) -> str:

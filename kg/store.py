@@ -37,7 +37,7 @@ import secrets
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,10 +71,21 @@ CREATE TABLE IF NOT EXISTS token_expiry (
     id TEXT PRIMARY KEY,
     expires TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS imported_days (
+    path TEXT PRIMARY KEY,
+    first TEXT NOT NULL,
+    last TEXT NOT NULL
+);
 """
 """The tables. A token's expiry has a table of its own, beside ``tokens``, so that a
 store made before tokens could expire takes it up by this script alone, with no
-migration of the table it already has."""
+migration of the table it already has; so has ``imported_days``: the days (ISO 8601)
+of the first and last commit of each imported file in the git history of the data
+directory it was imported from, where that had one."""
+
+FileDays = Callable[[Path], Mapping[str, tuple[dt.date, dt.date]]]
+"""What gives the first and last day of each file of a data directory's history, by
+path (:func:`kg.dataset.git_days`)."""
 
 TOKEN_PREFIX = "kgt"
 """Tokens read ``kgt_<id>_<secret>``: the id finds the row, the secret is checked against
@@ -292,15 +303,19 @@ class SqlStore(ABC):
         its head must be polled instead (SQLite)."""
         return None
 
-    def fill(self, data_dir: Path, check: Check | None = None) -> None:
+    def fill(
+        self, data_dir: Path, check: Check | None = None, days: FileDays | None = None
+    ) -> None:
         """Import ``data_dir`` if the store is empty. ``check`` is given the files
         before they are imported and may refuse them by raising; the store then stays
-        empty (and the next open tries again)."""
+        empty (and the next open tries again). ``days`` gives the days of the files'
+        history before the import, which :meth:`file_spans` reports for them."""
         if self.head():
             return
         files = dict(data_files(data_dir))
         if check is not None:
             check(files)
+        history = {} if days is None else days(data_dir)
         now = _now()
         with self._writing() as db:
             # checked again inside the write transaction: of two processes opening a new
@@ -309,6 +324,12 @@ class SqlStore(ABC):
                 return
             for rel, content in files.items():
                 _log(db, now, "import", rel, "import", None, content)
+                if rel in history:
+                    first, last = history[rel]
+                    db.execute(
+                        "INSERT INTO imported_days (path, first, last) VALUES (?, ?, ?)",
+                        (rel, first.isoformat(), last.isoformat()),
+                    )
 
     def files(self) -> Iterator[tuple[str, bytes]]:
         with self._reading() as db:
@@ -371,11 +392,15 @@ class SqlStore(ABC):
 
     def file_spans(self, head: int) -> list[tuple[str, str, str]]:
         """Every file with a revision up to ``head``: its path and the times of its first
-        and last revision there (per-concept ``dct:created`` / ``dct:modified``)."""
+        and last revision there (per-concept ``dct:created`` / ``dct:modified``). A file
+        imported with the days of its history (:meth:`fill`) was first written on its
+        first day, and last changed on its last one unless a revision since changed it."""
         with self._reading() as db:
             rows = db.execute(
-                "SELECT path, MIN(at), MAX(at) FROM revisions WHERE revision <= ? "
-                "GROUP BY path ORDER BY path",
+                "SELECT r.path, COALESCE(MIN(d.first), MIN(r.at)), COALESCE("
+                "MAX(CASE WHEN r.action <> 'import' THEN r.at END), MIN(d.last), MAX(r.at)) "
+                "FROM revisions r LEFT JOIN imported_days d ON d.path = r.path "
+                "WHERE r.revision <= ? GROUP BY r.path ORDER BY r.path",
                 (head,),
             ).fetchall()
         return [(str(path), str(first), str(last)) for path, first, last in rows]

@@ -58,6 +58,11 @@ CREATE TABLE IF NOT EXISTS token_expiry (
     id TEXT COLLATE "C" PRIMARY KEY,
     expires TEXT COLLATE "C" NOT NULL
 );
+CREATE TABLE IF NOT EXISTS imported_days (
+    path TEXT COLLATE "C" PRIMARY KEY,
+    first TEXT COLLATE "C" NOT NULL,
+    last TEXT COLLATE "C" NOT NULL
+);
 """
 """The tables of :mod:`kg.store`'s SQLite schema, in PostgreSQL's types; paths and ids
 compare byte by byte ("C"), as SQLite compares them, whatever the database's locale."""

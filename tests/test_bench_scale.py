@@ -20,7 +20,7 @@ import bench.scale
 from bench.generate import SOURCE_ID, build, concept_yaml, generate, quoted
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
-from kg.ontology import HIERARCHICAL_TYPES, KINDS, RELATION_TYPES, WORK_KIND
+from kg.ontology import KINDS, RELATION_TYPES, WORK_KIND, in_hierarchy
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCEPTS, RELATIONS = 300, 1500
@@ -66,16 +66,24 @@ def test_generated_graph_has_a_realistic_shape(graph: KnowledgeGraph) -> None:
     assert all(q.endswith(".") and q in text for q in quotes)
 
 
-def test_hierarchy_goes_from_higher_to_lower_index() -> None:
+def test_hierarchy_goes_from_higher_to_lower_index_and_related_links_cross_it() -> None:
+    """The published hierarchy (is_a, part_of, example_of) has no cycle, and no related
+    link joins a concept to one above or below it (SKOS S27): it stays within a parity
+    of index, which every other relation crosses."""
     corpus = build(120, 600, seed=2)
     index = {c.id: i for i, c in enumerate(corpus.concepts)}
-    hierarchical = [
-        (i, index[r.target])
+    pairs = [
+        (i, index[r.target], in_hierarchy(r.type, None))
         for i, c in enumerate(corpus.concepts)
         for r in c.relations
-        if r.type in HIERARCHICAL_TYPES
     ]
-    assert hierarchical and all(s > t for s, t in hierarchical)
+    hierarchical = [(s, t) for s, t, broader in pairs if broader]
+    related = [(s, t) for s, t, broader in pairs if not broader]
+    assert {"example_of", "is_a", "part_of"} <= {
+        r.type for c in corpus.concepts for r in c.relations if in_hierarchy(r.type, None)
+    }
+    assert hierarchical and all(s > t and s % 2 == t % 2 for s, t in hierarchical)
+    assert related and all(s % 2 != t % 2 for s, t in related)
 
 
 def test_same_seed_same_files_other_seed_other_files(tmp_path: Path, generated: Path) -> None:

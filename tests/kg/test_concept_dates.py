@@ -36,8 +36,9 @@ def _git(root: Path, *args: str, day: str | None = None) -> None:
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_dates_come_from_the_git_history_of_the_data(tmp_path: Path) -> None:
+def _checkout(tmp_path: Path) -> Path:
+    """The data as a git checkout: every file committed on 2025-01-02, inner alignment's
+    changed again on 2025-03-04."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     _git(data, "init", "-q")
@@ -46,6 +47,12 @@ def test_dates_come_from_the_git_history_of_the_data(tmp_path: Path) -> None:
     concept = data / "concepts" / "inner-alignment.yaml"
     concept.write_text(concept.read_text("utf-8") + "\n", "utf-8")
     _git(data, "commit", "-q", "-am", "second", day="2025-03-04")
+    return data
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_dates_come_from_the_git_history_of_the_data(tmp_path: Path) -> None:
+    data = _checkout(tmp_path)
     (data / "concepts" / "optimizer.yaml").touch()  # changed, not committed: git's day
     dates = dates_from_git(data)
     assert dates["inner-alignment"] == Dates(dt.date(2025, 1, 2), dt.date(2025, 3, 4))
@@ -63,8 +70,10 @@ def test_without_git_the_files_give_the_modification_day_only(tmp_path: Path) ->
     assert all(d.created is None for d in dates.values())
 
 
-def test_dates_come_from_the_store_revisions(store_at: str) -> None:
-    store = open_store(store_at, ROOT / "data")
+def test_dates_come_from_the_store_revisions(store_at: str, tmp_path: Path) -> None:
+    data = tmp_path / "unpacked"
+    shutil.copytree(ROOT / "data", data)  # no git history: the import's day
+    store = open_store(store_at, data)
     try:
         head = store.head()
         dates = dates_from_revisions(store.file_spans(head))
@@ -92,3 +101,25 @@ def test_the_rdf_states_the_dates_it_is_given(shipped: KnowledgeGraph) -> None:
     void = rdflib.Namespace("http://rdfs.org/ns/void#")
     count = whole.value(rdflib.URIRef(f"{BASE}dataset"), void.triples)
     assert isinstance(count, rdflib.Literal) and count.toPython() == len(whole)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_store_imported_from_a_checkout_takes_the_dates_from_its_history(
+    tmp_path: Path, store_at: str
+) -> None:
+    data = _checkout(tmp_path)
+    store = open_store(store_at, data)
+    try:
+        dates = dates_from_revisions(store.file_spans(store.head()))
+        # a revision after the import is the concept's last change; created stays
+        path = "concepts/optimizer.yaml"
+        content, _ = store.read(path) or (b"", 0)
+        store.commit({path: content + b"\n"}, "t")
+        later = dates_from_revisions(store.file_spans(store.head()))
+    finally:
+        store.close()
+    assert dates["inner-alignment"] == Dates(dt.date(2025, 1, 2), dt.date(2025, 3, 4))
+    assert dates["optimizer"] == Dates(dt.date(2025, 1, 2), dt.date(2025, 1, 2))
+    today = dt.datetime.now(dt.UTC).date()
+    assert later["optimizer"] == Dates(dt.date(2025, 1, 2), today)
+    assert later["inner-alignment"] == dates["inner-alignment"]
