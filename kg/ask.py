@@ -317,6 +317,7 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
         found.append(Found(a.id, a.start, a.end, "term"))
         found.extend(_shared_heads(graph, question, a.start, a.text))
     found.extend(quoted)
+    found.extend(_elided(graph, question, found))
     words = [_Word(m.group(), m.start(), m.end()) for m in _WORDS.finditer(question)]
     found = _verbal(graph, question, words, found)
     _mark(words, found)
@@ -424,6 +425,24 @@ def _quoted(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Fo
         ranked = sorted((examples or holders).items(), key=lambda kv: COLUMNS.index(kv[1]))
         if ranked and (len(ranked) == 1 or ranked[0][1] != ranked[1][1]):
             out.append(Found(ranked[0][0], m.start(), m.end(), "quoted"))
+    return out
+
+
+_OR_ONE = re.compile(r"\s+or\s+(?:(?:a|an|the)\s+)?(?P<word>[^\W\d_]+)\s+ones?\b", re.I)
+
+
+def _elided(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Found]:
+    """The second option of "a terminal goal or an instrumental *one*": the word before
+    "one" with the first option's last word, where that names a concept."""
+    out: list[Found] = []
+    for f in found:
+        m = _OR_ONE.match(question, f.end)
+        if m is None:
+            continue
+        head = question[f.start : f.end].split()[-1]
+        c = graph.lookup(f"{m.group('word')} {head}")
+        if c is not None and c.id != f.id:
+            out.append(Found(c.id, m.start("word"), m.end(), "term"))
     return out
 
 

@@ -259,7 +259,7 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
     """What a yes/no question asks of its two concepts, from the relation types its words
     point at (:func:`kg.vocab.focus_types`) and its framing (the question with the concept
     names blanked)."""
-    if SAME_WORD.search(framing):
+    if SAME_WORD.search(framing) or (_JUST.search(framing) and not _CATEGORY.search(framing)):
         return "same"
     for rtype in focus:
         if rtype in ("mitigates", "insufficient_against", "reveals"):
@@ -275,6 +275,14 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
 
 
 _HAVE = re.compile(r"\b(?:have|has|had|having)\b", re.I)
+_JUST = re.compile(
+    r"^\W*(?:is|are|was|were|isn't|aren't|isnt|arent)\b.*?"
+    r"\b(?:just|merely|simply|nothing\s+but|no\s+more\s+than)\b",
+    re.I,
+)
+"""Whether a thing is *just* another ("is inner alignment basically just the old
+distributional-shift problem?"): whether the two are the same."""
+_CATEGORY = re.compile(r"\b(?:kinds?|types?|sorts?|forms?|parts?|examples?|cases?)\s+of\b", re.I)
 
 SAME_WORDS = frozenset({"same", "identical", "equal", "equivalent"})
 """Words by which a question asks whether two things are the same."""
@@ -861,9 +869,12 @@ def _same(
         return _say(graph, notes, told, verdict, contrast, x), verdict
     up = _climb(graph, x.id).get(y.id) or _climb(graph, y.id).get(x.id)
     if up:
+        # a part is not a kind: "distributional shift is part of inner alignment"
+        which = "part" if all(r.type == "part_of" for r in up) else "kind"
+        which = which if all(r.type == up[0].type for r in up) else "kind or part"
         return [
             _verdict_line(
-                "no", "One is a kind of the other: " + _chain_text(graph, notes, up, told)
+                "no", f"One is a {which} of the other: " + _chain_text(graph, notes, up, told)
             )
         ], "no"
     return [], "unknown"

@@ -304,6 +304,23 @@ def correct_intent_word(word: str) -> str | None:
 _LONG_FUNCTION_WORDS = frozenset(w for w in FUNCTION_WORDS if len(w) >= 5)
 
 
+_CHAT_SPELLINGS = {
+    "wud": "would",
+    "wuld": "would",
+    "cud": "could",
+    "shud": "should",
+    "ur": "your",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "tho": "though",
+    "abt": "about",
+    "thru": "through",
+}
+"""Function words as chat spells them; ``u`` and ``r`` are left alone (a letter may
+name something)."""
+
+
 def correct_function_word(word: str) -> str | None:
     """The function word of five letters or more that a misspelt ``word`` stands for
     ("betwen", "becuase": one letter missing, extra, wrong or swapped), if clearly one;
@@ -315,7 +332,15 @@ def correct_function_word(word: str) -> str | None:
     ['their', None, None]
     >>> [correct_function_word(w) for w in ("outer", "model", "whose", "pleasure")]
     [None, None, None, None]
+
+    Chat spellings of short ones are read too: "wud", "cud", "shud", "ur".
+
+    >>> [correct_function_word(w) for w in ("wud", "Shud", "ur")]
+    ['would', 'should', 'your']
     """
+    chat = _CHAT_SPELLINGS.get(word.lower())
+    if chat is not None:
+        return chat
     found = _corrected(word, _LONG_FUNCTION_WORDS)
     if found is not None and OSA.distance(word.lower(), found) <= 1:
         return found
