@@ -74,13 +74,18 @@ def fingerprint(data_dir: Path) -> Fingerprint:
     return tuple(sorted(walk(str(data_dir))))
 
 
-def prepare(graph: KnowledgeGraph) -> None:
+def prepare(graph: KnowledgeGraph, paths_now: bool = True) -> None:
     """Build what requests would otherwise build on first use (what path finding builds,
     :func:`kg.paths.prepare`, and the search index: both are in a graph read from its
     snapshot already); a large graph's description index is instead built in the
     background when first needed (see :func:`kg.describe.prepare`), in each process
-    that needs it."""
-    paths.prepare(graph)
+    that needs it. With ``paths_now`` False, what path finding builds is built in the
+    background instead (:func:`kg.paths.prepare_later`): a write, which serves its graph
+    at once, does not wait for it."""
+    if paths_now:
+        paths.prepare(graph)
+    else:
+        paths.prepare_later(graph)
     index_for(graph)
     describe.prepare(graph)
 

@@ -44,12 +44,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(command: list[str], port: int, env: dict[str, str], wait: float = 120) -> Iterator[str]:
+def server(command: list[str], port: int, env: dict[str, str], wait: float = 600) -> Iterator[str]:
     """Run a server until the block ends; yields its base URL once it answers.
 
-    Its output goes to a temporary file (a pipe nobody reads would stall it once full)
-    and is shown if it does not start within ``wait`` seconds. It is stopped with
-    SIGINT, then killed if it has not stopped 15 seconds later.
+    Readiness is asked of ``/v1/ready`` (the service answers 503 until its data is
+    loaded; the bare app, which knows no such URL, 404 at once): not of the home page,
+    which at 50,000 concepts takes a minute to render. Its output goes to a temporary
+    file (a pipe nobody reads would stall it once full) and is shown if it does not start
+    within ``wait`` seconds (a cold start on 50,000 concepts takes half a minute on a
+    busy machine). It is stopped with SIGINT, then killed if it has not stopped 15
+    seconds later.
     """
     with tempfile.TemporaryFile("w+") as said:
         proc = subprocess.Popen(command, env=env, stdout=said, stderr=subprocess.STDOUT, text=True)
@@ -58,10 +62,16 @@ def server(command: list[str], port: int, env: dict[str, str], wait: float = 120
             deadline = time.monotonic() + wait
             while True:
                 try:
-                    urllib.request.urlopen(base + "/", timeout=1)
+                    urllib.request.urlopen(base + "/v1/ready", timeout=5)
                     break
-                except urllib.error.HTTPError:
-                    break  # it answers, if only with an error
+                except urllib.error.HTTPError as e:
+                    if e.code != 503:
+                        break  # it answers, if only with an error
+                    e.close()
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        said.seek(0)
+                        raise RuntimeError(f"server did not get ready: {said.read()}") from e
+                    time.sleep(0.2)
                 except OSError as e:
                     if proc.poll() is not None or time.monotonic() > deadline:
                         said.seek(0)

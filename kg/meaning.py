@@ -12,9 +12,10 @@ Two texts are as close as the cosine of their vectors.
 The model is the one the ``wordllama`` wheel ships (32,000 tokens, 16 MB, loaded in
 about 0.1 s); it is loaded from the installed package with downloads turned off, so
 nothing is fetched at run time, and only on first use, so importing this module costs
-nothing. A concept's pieces are its definition, each ``described_as`` description and
-each quote that backs the definition: what it *is*, not what it relates to; a concept
-is as close to a description as its closest piece.
+nothing (numpy too is imported only when an index is built: a server that never
+compares meanings starts without it). A concept's pieces are its definition, each
+``described_as`` description and each quote that backs the definition: what it *is*,
+not what it relates to; a concept is as close to a description as its closest piece.
 
 Like the word index, a :class:`MeaningIndex` is built once per graph snapshot (graphs
 never change) on first use: about 20,000 pieces a second.
@@ -28,14 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-
 from kg.annotate import annotator_for
 from kg.graph import KnowledgeGraph, PerGraph
 from kg.model import Citation
 from kg.vocab import CONTRASTED
 
 if TYPE_CHECKING:
+    import numpy as np
     from wordllama.inference import WordLlamaInference
 
 Piece = Literal["definition", "described_as", "quote"]
@@ -82,6 +82,8 @@ class _Pooler:
     (:attr:`corpus`)."""
 
     def __init__(self, corpus: list[str]) -> None:
+        import numpy as np
+
         model = _model()
         self._tokenizer = model.tokenizer
         self._table = np.asarray(model.embedding, dtype=np.float32)
@@ -95,6 +97,8 @@ class _Pooler:
         self.corpus = self._pool(every)
 
     def _ids(self, texts: list[str]) -> list[np.ndarray]:
+        import numpy as np
+
         out: list[np.ndarray] = []
         # in batches: the tokenizer's encodings (tokens, offsets, masks) are large, and
         # only the ids are kept
@@ -108,6 +112,8 @@ class _Pooler:
     def _pool(self, every: list[np.ndarray]) -> np.ndarray:
         """The unit vector of each text given as its token ids (a text without tokens
         gets a row of zeros: close to nothing)."""
+        import numpy as np
+
         out = np.zeros((len(every), self._table.shape[1]), dtype=np.float32)
         for row, ids in enumerate(every):
             if len(ids):
@@ -135,6 +141,8 @@ class MeaningIndex:
     """Every concept's pieces as vectors; build once per snapshot."""
 
     def __init__(self, graph: KnowledgeGraph) -> None:
+        import numpy as np
+
         texts: list[str] = []
         fields: list[Piece] = []
         annotator = annotator_for(graph)
@@ -191,6 +199,8 @@ class MeaningIndex:
         """The ``limit`` concepts (of ``kind``, when given; none of ``skip``) whose pieces
         come closest to ``text`` in meaning, and the concepts in ``also``, each with its
         closest piece; {} for a text with nothing to compare."""
+        import numpy as np
+
         if not self._ids or not text.strip():
             return {}
         sims = self._vectors @ self._pooler.vectors([text])[0]

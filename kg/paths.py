@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
 from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -307,6 +308,59 @@ def prepare(graph: KnowledgeGraph) -> None:
     for cid, near in graph.adjacency.items():
         if len(near) > EAGER_DEGREE and cid not in orders:
             orders[cid] = orders.make(graph, cid)
+
+
+def prepare_later(graph: KnowledgeGraph) -> None:
+    """:func:`prepare` ``graph`` in a thread of its own, and return at once.
+
+    For a graph that is to be served at once, such as the one a write has just built:
+    preparing a large graph takes about a second (50,000 concepts), which a write
+    would otherwise wait for before answering. A path search on ``graph`` meanwhile
+    builds what it needs itself, as on any graph that was never prepared, with the same
+    answers. One thread prepares one graph at a time; when graphs come faster than it
+    prepares them, only the last one given is prepared next (a graph replaced before
+    its turn is skipped), and a graph nothing else holds any longer is not prepared.
+    """
+    global _worker
+    with _LATER:
+        _waiting[:] = [ref(graph)]
+        if _worker is None:
+            _worker = threading.Thread(
+                target=_prepare_waiting, name="kg-paths-prepare", daemon=True
+            )
+            _worker.start()
+
+
+def prepare_pending() -> bool:
+    """Whether :func:`prepare_later` has a graph still to prepare, or is preparing one."""
+    with _LATER:
+        return _worker is not None
+
+
+_LATER = threading.Lock()
+_waiting: list[ref[KnowledgeGraph]] = []
+"""The graph :func:`prepare_later` was given last and has not started on (one at most)."""
+_worker: threading.Thread | None = None
+"""The thread of :func:`prepare_later`, while it runs."""
+
+
+def _prepare_waiting() -> None:
+    """Prepare the graph waiting, then the next one given meanwhile, until none waits."""
+    global _worker
+    try:
+        while True:
+            with _LATER:
+                if not _waiting:
+                    _worker = None
+                    return
+                graph = _waiting.pop()()
+            if graph is not None:
+                prepare(graph)
+            graph = None  # not kept alive by this thread while it waits for the lock
+    except BaseException:  # the next prepare_later starts a thread again
+        with _LATER:
+            _worker = None
+        raise
 
 
 def prepared(graph: KnowledgeGraph) -> dict[str, _Order]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.context import context_of
 from api.settings import ServerSettings
+from kg import paths
+from kg.graph import KnowledgeGraph
 from kg.load import load_graph
 from kg.store import SqliteStore, data_files
 from tests.conftest import ROOT
@@ -416,13 +420,18 @@ def test_revert_to_the_import_gives_back_the_original_bytes(cur: Curation) -> No
 # -- relations -----------------------------------------------------------------------
 
 
-def test_relations_are_created_changed_and_removed(cur: Curation) -> None:
-    rel = {
+def contrast() -> dict[str, Any]:
+    """A relation the shipped data does not state: evolution contrasts with world model."""
+    return {
         "source": "evolution",
         "type": "contrasts_with",
         "target": "world-model",
         "citations": [{"source": SOURCE, "quote": QUOTE}],
     }
+
+
+def test_relations_are_created_changed_and_removed(cur: Curation) -> None:
+    rel = contrast()
     r = cur.client.post("/v1/relations", json=rel, headers=cur.auth("linker"))
     assert r.status_code == 201, r.text
     url = "/v1/relations/evolution/contrasts_with/world-model"
@@ -941,3 +950,34 @@ def test_a_worker_reloads_for_other_processes_writes_only(cur: Curation) -> None
     assert portal.call(context.reloader.reload) is True
     assert cur.client.get("/v1/concepts/toy-optimizer").status_code == 200
     assert changed() is False
+
+
+def test_a_write_answers_before_path_finding_is_prepared_and_relate_agrees(
+    cur: Curation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write serves its graph without waiting for what path finding builds (about a
+    second at 50,000 concepts): that is built in the background, and relate answers
+    meanwhile as on the prepared graph."""
+    release = threading.Event()
+    real = paths.prepare
+
+    def held(graph: KnowledgeGraph) -> None:
+        assert release.wait(120)
+        real(graph)
+
+    monkeypatch.setattr(paths, "prepare", held)
+    rel = contrast()
+    r = cur.client.post("/v1/relations", json=rel, headers=cur.auth("linker"))
+    assert r.status_code == 201, r.text  # answered while the preparation is held
+    served = context_of(cur.client.app).graph  # type: ignore[arg-type]
+    assert paths.prepare_pending()
+    relate = cur.client.get("/v1/relate?x=world model&y=mesa optimizer").json()
+    release.set()
+    deadline = time.monotonic() + 120
+    while paths.prepare_pending():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert "adjacency" in vars(served) and context_of(cur.client.app).graph is served  # type: ignore[arg-type]
+    # asked again of the prepared graph: the same answer
+    assert relate["paths"]
+    assert cur.client.get("/v1/relate?x=world model&y=mesa optimizer").json() == relate

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import gc
 import random
 import tempfile
+import threading
+import time
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -291,3 +296,92 @@ def test_prepare_makes_every_hub_order_as_paths_would(
         if cid in made:
             assert made[cid] == orders[cid]
     assert [rank_paths(deep, x, y) for x, y in pairs] == lazy
+
+
+@pytest.fixture(scope="module")
+def deep_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data of the ``deep`` graph, to load it afresh."""
+    from bench.generate import generate
+
+    return generate(tmp_path_factory.mktemp("deep") / "data", 600, 4000, seed=11)
+
+
+def _small(n: int) -> KnowledgeGraph:
+    """A small graph of its own (a star of ``n`` + 2 spokes and a chain)."""
+    spokes = [("hub", "related_to", f"s{i}") for i in range(n + 2)]
+    return _graph([*spokes, ("s0", "is_a", "s1"), ("s1", "is_a", "top")])
+
+
+def _prepared_soon() -> None:
+    """Wait (generously: the machine may be busy) until prepare_later has finished."""
+    deadline = time.monotonic() + 120
+    while paths.prepare_pending():
+        assert time.monotonic() < deadline, "prepare_later never finished"
+        time.sleep(0.01)
+
+
+def test_prepare_later_prepares_as_prepare_does_and_answers_stay(
+    deep_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graph given to prepare_later ends up with what prepare builds; relate queries
+    asked while it works, in other threads, answer as on a graph prepared beforehand."""
+    monkeypatch.setattr(paths, "EAGER_DEGREE", 8)
+    monkeypatch.setattr(paths, "_ORDERS", WeakKeyDictionary())
+    reference = load_graph(deep_dir)
+    paths.prepare(reference)
+    rng = random.Random(5)
+    ids = sorted(reference.concepts)
+    pairs = [tuple(rng.sample(ids, 2)) for _ in range(40)]
+    want = [rank_paths(reference, x, y) for x, y in pairs]
+    assert len(paths.prepared(reference)) >= 20 and sum(map(bool, want)) >= 20
+    graph = load_graph(deep_dir)
+    assert "adjacency" not in vars(graph)
+    paths.prepare_later(graph)
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        got = list(pool.map(lambda pair: rank_paths(graph, *pair), pairs))
+    _prepared_soon()
+    assert got == want
+    assert "adjacency" in vars(graph) and "node_costs" in vars(graph)
+    assert paths.prepared(graph).keys() == paths.prepared(reference).keys()
+    for cid, (keys, near) in paths.prepared(reference).items():
+        assert paths.prepared(graph)[cid] == (keys, near), cid
+
+
+def test_prepare_later_prepares_the_last_graph_given_and_skips_dropped_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Graphs given faster than they are prepared: the last is prepared; one that was
+    replaced while waiting is not; one nothing holds any longer is let go."""
+    monkeypatch.setattr(paths, "_ORDERS", WeakKeyDictionary())
+    started, release = threading.Event(), threading.Event()
+    real = paths.prepare
+    prepared: list[KnowledgeGraph] = []
+
+    def slow(graph: KnowledgeGraph) -> None:
+        started.set()
+        release.wait(60)
+        real(graph)
+        prepared.append(graph)
+
+    monkeypatch.setattr(paths, "prepare", slow)
+    first, skipped, last = (_small(n) for n in (1, 2, 3))
+    paths.prepare_later(first)
+    assert started.wait(60)  # the thread is busy with the first graph
+    paths.prepare_later(skipped)
+    paths.prepare_later(last)  # replaces the one waiting
+    dropped = _small(4)
+    paths.prepare_later(dropped)
+    paths.prepare_later(last)
+    gone = weakref.ref(dropped)
+    del dropped
+    gc.collect()
+    assert gone() is None  # waiting for its turn does not keep a graph alive
+    release.set()
+    _prepared_soon()
+    assert prepared == [first, last]
+    assert "adjacency" not in vars(skipped)
+    # and a new graph later gets a thread again
+    again = _small(5)
+    paths.prepare_later(again)
+    _prepared_soon()
+    assert prepared[-1] is again
