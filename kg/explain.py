@@ -494,6 +494,11 @@ OTHER_CONNECTIONS = "Other connections:"
 """The heading of the paths an answer tells after its lead."""
 
 
+MAX_ASIDE_STEPS = 2
+"""Most links in a further connection told beside an answer that is not itself about how
+two concepts relate (a why-, how- or yes/no answer's "Other connections")."""
+
+
 def relate_lines(
     graph: KnowledgeGraph,
     r: Relatedness,
@@ -535,7 +540,14 @@ def relate_lines(
         if lines:
             lines.append("")
         lines += ["What sets them apart:", "", *apart]
-    rest = [p for p in rest if not all(s.relation in told.relations for s in p.steps)]
+    rest = [
+        p
+        for p in rest
+        if not all(s.relation in told.relations for s in p.steps)
+        # beside an answer the caller gives (main false), a chain of three links or more
+        # is padding: what it connects is too far from what was asked
+        and (main or len(p.steps) <= MAX_ASIDE_STEPS)
+    ]
     if rest:
         if lines:
             lines.append("")
