@@ -457,7 +457,7 @@ def explain_prompt(graph: KnowledgeGraph, concept: Concept) -> str:
         lines += ["", "Relations:", *relations]
     lines += ["", "Footnotes (quote, source, character offsets in the source text):"]
     lines += [
-        f"[^{i.n}]: \u201c{' '.join(i.citation.quote.split())}\u201d ({i.title}, source "
+        f"[^{i.n}]: \u201c{' '.join(i.citation.quote.split())}\u201d ({i.where}, source "
         f"{i.citation.source}, characters {i.citation.start}-{i.citation.end})"
         for i in notes.items
     ]

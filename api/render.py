@@ -72,7 +72,7 @@ def footnotes(notes: Footnotes) -> list[dict[str, object]]:
         {
             "n": i.n,
             "quote": plain_quote(i.citation.quote),
-            "title": i.title,
+            "title": i.where,
             "url": quoted_passage(i.citation),
         }
         for i in notes.items

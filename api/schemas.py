@@ -105,6 +105,11 @@ class Citation(BaseModel):
 class NumberedCitation(Citation):
     n: int = Field(ge=1, description="footnote number used as [^n] in the answer")
     title: str = Field(description="title of the source")
+    draft: bool = Field(
+        default=False,
+        description="the quote comes from draft material kept with the source text (the "
+        "FAQ page's scratchpad), not from the text as published",
+    )
 
 
 class Statement(BaseModel):
@@ -470,7 +475,7 @@ def source_out(s: Source) -> SourceOut:
 
 def numbered(notes: Footnotes) -> list[NumberedCitation]:
     return [
-        NumberedCitation(n=i.n, title=i.title, **citation(i.citation).model_dump())
+        NumberedCitation(n=i.n, title=i.title, draft=i.draft, **citation(i.citation).model_dump())
         for i in notes.items
     ]
 

@@ -243,6 +243,7 @@ class Answer:
                 {
                     "n": item.n,
                     "title": item.title,
+                    "draft": item.draft,
                     "source": item.citation.source,
                     "quote": item.citation.quote,
                     "start": item.citation.start,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -27,6 +28,37 @@ _SPACE = re.compile(r"\s+")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)\s]*\)")
 _EMPHASIS = re.compile(r"(?<!\w)(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _HEADING = re.compile(r"^\s*(?:#{1,6}|[-*+]|\d+[.)]|>)\s+", re.M)
+
+
+_DRAFT_HEADING = re.compile(r"^(#{1,6})\s+(?:scratchpad|drafts?|removed)\b[^\n]*$", re.I | re.M)
+
+
+@lru_cache(maxsize=64)
+def draft_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where a source text holds draft material kept with it rather than the text as
+    published: a markdown section headed "Scratchpad", "Draft" or "Removed", to the next
+    heading of its level or above (the FAQ page keeps text it removed from its answer
+    under "## Scratchpad", before "## Sources"). A quote from there is the page's, but not
+    what it publishes.
+
+    >>> text = "Intro.\\n## Scratchpad\\n### Removed\\nOld text.\\n## Sources\\nx"
+    >>> [text[a:b].split()[:3] for a, b in draft_spans(text)]
+    [['##', 'Scratchpad', '###']]
+    """
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while (m := _DRAFT_HEADING.search(text, at)) is not None:
+        level = len(m.group(1))
+        end = re.compile(rf"^#{{1,{level}}}\s", re.M).search(text, m.end())
+        stop = end.start() if end is not None else len(text)
+        spans.append((m.start(), stop))
+        at = stop
+    return tuple(spans)
+
+
+def in_draft(text: str, start: int) -> bool:
+    """Whether offset ``start`` of ``text`` falls in its draft material (:func:`draft_spans`)."""
+    return any(a <= start < b for a, b in draft_spans(text))
 
 
 def plain_quote(quote: str) -> str:

@@ -60,11 +60,13 @@ from kg.ask import ask, read
 from kg.describe import describe
 from kg.errors import InvalidQuery
 from kg.explain import (
+    DRAFT_NOTE,
     Footnotes,
     Told,
     clause,
     defined,
     explained,
+    from_draft,
     misleading,
     ordered_direct,
     path_sentence,
@@ -116,6 +118,11 @@ class ContextQuote(BaseModel):
     start: int = Field(ge=0, description="offset of the passage in /v1/sources/{source}/text")
     end: int = Field(ge=0, description="offset just after the passage")
     text: str = Field(description="the passage, verbatim: the source's text[start:end]")
+    draft: bool = Field(
+        default=False,
+        description="the passage comes from draft material kept with the source text (the "
+        "FAQ page's scratchpad), not from the text as published",
+    )
 
 
 class ContextConcept(BaseModel):
@@ -275,7 +282,15 @@ class _Builder:
         title = self.graph.sources[c.source].title
         n = len(self.quotes) + len(new) + 1
         new.append(
-            ContextQuote(n=n, source=c.source, title=title, start=c.start, end=c.end, text=c.quote)
+            ContextQuote(
+                n=n,
+                source=c.source,
+                title=title,
+                start=c.start,
+                end=c.end,
+                text=c.quote,
+                draft=from_draft(self.graph, c),
+            )
         )
         return n
 
@@ -290,7 +305,8 @@ class _Builder:
     @staticmethod
     def quote_line(q: ContextQuote, key: str) -> str:
         text = " ".join(q.text.split())
-        return f'[{q.n}] "{text}" ({key}, chars {q.start}-{q.end})'
+        draft = f", {DRAFT_NOTE}" if q.draft else ""
+        return f'[{q.n}] "{text}" ({key}, chars {q.start}-{q.end}{draft})'
 
     def source_line(self, sid: str, key: str) -> str:
         return f"{key}: {self.graph.sources[sid].title}"

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.citations import plain_quote
+from kg.citations import in_draft, plain_quote
+from kg.errors import NoSourceText
 from kg.graph import KnowledgeGraph
 from kg.lexicon import fold_word
 from kg.model import Citation, Concept, Relation
@@ -153,6 +154,26 @@ class NumberedCitation:
     n: int
     citation: Citation
     title: str
+    draft: bool = False
+    """Whether the quote comes from draft material kept with the source (:func:`from_draft`)."""
+
+    @property
+    def where(self) -> str:
+        """The source as a footnote names it: its title, and whether the quote is draft."""
+        return f"{self.title}, {DRAFT_NOTE}" if self.draft else self.title
+
+
+DRAFT_NOTE = "draft text kept below the published answer"
+"""How a footnote says that its quote comes from a source's draft material."""
+
+
+def from_draft(graph: KnowledgeGraph, c: Citation) -> bool:
+    """Whether ``c`` quotes draft material kept with its source's text rather than the
+    text as published (:func:`kg.citations.in_draft`)."""
+    try:
+        return in_draft(graph.source_text(c.source), c.start)
+    except NoSourceText:
+        return False
 
 
 @dataclass
@@ -185,7 +206,11 @@ class Footnotes:
                 else:
                     n = len(self.items) + 1
                     self._seen[key] = n
-                    self.items.append(NumberedCitation(n, c, self.graph.sources[c.source].title))
+                    self.items.append(
+                        NumberedCitation(
+                            n, c, self.graph.sources[c.source].title, from_draft(self.graph, c)
+                        )
+                    )
             if self._seen[key] not in marks:
                 marks.append(self._seen[key])
         return "".join(f"[^{n}]" for n in sorted(marks))
@@ -193,7 +218,7 @@ class Footnotes:
     def markdown(self) -> str:
         """The footnote definitions, one line each."""
         return "\n".join(
-            f"[^{i.n}]: \u201c{plain_quote(i.citation.quote)}\u201d ({i.title})" for i in self.items
+            f"[^{i.n}]: \u201c{plain_quote(i.citation.quote)}\u201d ({i.where})" for i in self.items
         )
 
 
