@@ -1321,7 +1321,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         assert picked is not None
         subjects = [graph.concepts[f.id] for f in picked[0]]
         a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
-        lines, choice, subject = _which(graph, subjects, [a, b], focus, notes)
+        lines, choice, subject = _which(graph, subjects, [a, b], focus, notes, told)
         if choice is None:
             # no relation decides: the option whose own text the question's words
             # describe ("which is the *right way* ..., corrigibly or deceptively?")
@@ -1500,7 +1500,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         lines = _define(graph, concepts[-1], notes, focus)
     if led:
         lines = [*led, *lines]
-    if intent in ("why", "how", "what_happens") and lines:
+    if intent in ("why", "how", "what_happens", "which") and lines:
         # the reason answers the question; the link it explains follows
         lines[0] = told.reason_first(lines[0])
     return _answered(graph, q, intent, concepts, lines, notes, verdict)
@@ -1562,6 +1562,7 @@ def _which(
     options: list[Concept],
     focus: list[str],
     notes: Footnotes,
+    told: Told | None = None,
 ) -> tuple[list[str], Choice | None, Concept]:
     """A which-question with one or more subjects. "Which is the base optimizer and which
     the mesa-optimizer: evolution or humans?" names two, each decided on its own; "Under
@@ -1586,7 +1587,7 @@ def _which(
         return lines, decided[0][1], decided[0][0]
     asked = [d for d in decided if any(r.type in focus for r in d[1].relations)]
     subject = (asked or decided)[0][0] if decided else subjects[0]
-    lines, choice = which(graph, subject, options, notes, focus)
+    lines, choice = which(graph, subject, options, notes, focus, told=told)
     return lines, choice, subject
 
 

@@ -176,6 +176,10 @@ def from_draft(graph: KnowledgeGraph, c: Citation) -> bool:
         return False
 
 
+_CHOICE = re.compile(r"(\*\*[^*\n]+\*\* )")
+"""The option a which-answer names first, in bold."""
+
+
 @dataclass
 class Footnotes:
     """Numbers citations in order of first use; the same passage keeps its number."""
@@ -300,11 +304,13 @@ class Told:
         likely.[^1]". What answers a why, how or what-happens question is the reason,
         not the name of the link; the link follows as what the reason shows. Any other
         line as it is."""
-        parts = self.said.get(line)
+        choice = _CHOICE.match(line)  # "**The base objective.** ..." keeps its choice first
+        head, body = (choice.group(1), line[choice.end(1) :]) if choice else ("", line)
+        parts = self.said.get(body)
         if parts is None:
             return line
         text, marks, note = parts
-        return f"{note} That is why {text}.{marks}"
+        return f"{head}{note} That is why {text}.{marks}"
 
 
 def explained(

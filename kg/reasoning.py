@@ -1020,12 +1020,14 @@ def which(
     focus: list[str] | None = None,
     player: bool = True,
     second: bool = False,
+    told: Told | None = None,
 ) -> tuple[list[str], Choice | None]:
     """Which of ``options`` the ``subject`` is (or has, or does): the option with a chain
     up from the subject (or from the option to the subject) wins, then one with a direct
     relation other than a contrast; the answer names it first, then who plays the other.
-    With ``second`` the choice is told as the counterpart of another ("By contrast, ...")."""
-    told = Told()
+    With ``second`` the choice is told as the counterpart of another ("By contrast, ...");
+    ``told``, what the answer has said (so that the caller can turn its lead round)."""
+    told = told if told is not None else Told()
     ranked: list[tuple[int, int, Concept, list[Relation]]] = []
     for i, option in enumerate(options):
         found = sorted(_support(graph, subject, option, focus or []), key=lambda sr: sr[0])
