@@ -2287,6 +2287,7 @@ def _answered(
 ) -> Answer:
     """The answer of ``lines`` (with their footnotes) about ``concepts``, with the
     questions to ask next that :func:`_suggest` gives for them."""
+    lines = notes.renumbered(lines)
     return Answer(
         q,
         intent,

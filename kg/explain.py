@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.citations import in_draft, plain_quote
 from kg.errors import NoSourceText
@@ -176,6 +176,8 @@ def from_draft(graph: KnowledgeGraph, c: Citation) -> bool:
         return False
 
 
+_MARK = re.compile(r"\[\^(\d+)\]")
+_MARK_RUN = re.compile(r"(?:\[\^\d+\])+")
 _CHOICE = re.compile(r"(\*\*[^*\n]+\*\* )")
 """The option a which-answer names first, in bold."""
 
@@ -218,6 +220,27 @@ class Footnotes:
             if self._seen[key] not in marks:
                 marks.append(self._seen[key])
         return "".join(f"[^{n}]" for n in sorted(marks))
+
+    def renumbered(self, lines: list[str]) -> list[str]:
+        """``lines`` with their footnote marks numbered in order of first use again, and
+        the footnotes that no line marks dropped: an answer that turned a line round
+        (:meth:`Told.reason_first`) may use a later number first, or no longer cite a
+        passage its relation's sentence cited."""
+        order: dict[int, int] = {}
+        for m in _MARK.finditer("\n".join(lines)):
+            order.setdefault(int(m.group(1)), len(order) + 1)
+        if all(old == new for old, new in order.items()) and len(order) == len(self.items):
+            return lines
+
+        def marks(run: re.Match[str]) -> str:
+            numbers = sorted({order[int(n)] for n in _MARK.findall(run.group())})
+            return "".join(f"[^{n}]" for n in numbers)
+
+        self.items = sorted(
+            (replace(i, n=order[i.n]) for i in self.items if i.n in order), key=lambda i: i.n
+        )
+        self._seen = {k: order[n] for k, n in self._seen.items() if n in order}
+        return [_MARK_RUN.sub(marks, line) for line in lines]
 
     def markdown(self) -> str:
         """The footnote definitions, one line each."""
@@ -299,18 +322,18 @@ class Told:
 
     def reason_first(self, line: str) -> str:
         """``line``, if :func:`explained` wrote it as a relation followed by its note,
-        with the note first: "Optimizers do very well on the task ...; so ... it is
-        pulled toward one.[^1] That is why gradient descent makes the mesa-optimizer more
-        likely.[^1]". What answers a why, how or what-happens question is the reason,
-        not the name of the link; the link follows as what the reason shows. Any other
-        line as it is."""
+        as the note alone: "Optimizers do very well on the task ...; so ... it is pulled
+        toward one.[^1]" answers why gradient descent produces mesa-optimizers, where
+        "Gradient descent makes the mesa-optimizer more likely" only names the link (a
+        strict review read it as jargon before the answer, and again as a restatement
+        after it). A which-answer's bold choice stays first. Any other line as it is."""
         choice = _CHOICE.match(line)  # "**The base objective.** ..." keeps its choice first
         head, body = (choice.group(1), line[choice.end(1) :]) if choice else ("", line)
         parts = self.said.get(body)
         if parts is None:
             return line
-        text, marks, note = parts
-        return f"{head}{note} That is why {text}.{marks}"
+        _text, _marks, note = parts
+        return f"{head}{note}"
 
 
 def explained(

@@ -1613,6 +1613,24 @@ def what_happens(
             lines += [explained(graph, notes, rel, True, told), ""]
     else:
         c = concepts[0]
+        telling = sorted(
+            (
+                r
+                for r in graph.relations_of(c.id)
+                if r.source == c.id
+                and r.type in EFFECTS
+                and r.type != "mitigates"
+                and not r.negated
+                and r not in told.relations
+                and _overlap(r, asked)
+            ),
+            key=lambda r: (-_overlap(r, asked), EFFECTS.index(r.type), r.target),
+        )
+        if telling:
+            # "what happens if you keep adversarial training going long *enough*?": the
+            # effect whose reason uses the question's words says what happens, before
+            # what the thing is
+            lines += [explained(graph, notes, telling[0], True, told), ""]
         lines += [f"**{capitalize(c.label)}**: {defined(c, notes)}", ""]
     for c in concepts[-1:] if len(concepts) < 2 else concepts[:2]:
         effects = [

@@ -184,3 +184,24 @@ def test_answer_when_nothing_connects(good: KnowledgeGraph) -> None:
     assert "records no connection" in answer
     # what each of them is, cited, so the answer still says something true
     assert "- **A Paper on Learned Optimization**: " in answer and len(notes.items) == 2
+
+
+def test_renumbering_follows_first_use_and_drops_unused_footnotes(
+    shipped: KnowledgeGraph,
+) -> None:
+    """An answer that turns a line round may use footnote 2 before 1, or stop citing a
+    passage it had numbered: Footnotes.renumbered puts the marks in order again and
+    drops the footnote no line marks."""
+    from kg.explain import Footnotes
+
+    notes = Footnotes(shipped)
+    cites = [c for rel in shipped.relations_of("mesa-optimizer") for c in rel.citations]
+    first, second, third = (notes.mark([c]) for c in cites[:3])
+    assert (first, second, third) == ("[^1]", "[^2]", "[^3]")
+    lines = [f"Said second.{third}", f"Then{first}{third} and more."]
+    out = notes.renumbered(lines)
+    assert out == ["Said second.[^1]", "Then[^1][^2] and more."]
+    assert [i.n for i in notes.items] == [1, 2]
+    assert [i.citation for i in notes.items] == [cites[2], cites[0]]
+    # the same passage keeps its new number when marked again
+    assert notes.mark([cites[0]]) == "[^2]"
