@@ -1577,6 +1577,23 @@ def story_told(
     return _story(graph, (parts or story)[::-1], asked)
 
 
+def _effects(
+    graph: KnowledgeGraph, c: Concept, asked: frozenset[str], told: Told
+) -> list[Relation]:
+    """What ``c`` brings about or rests on, not yet told: those whose reasons use the
+    question's words (``asked``) first."""
+    effects = [
+        r
+        for r in graph.relations_of(c.id)
+        if r.source == c.id
+        and r.type in EFFECTS
+        and r.type != "mitigates"
+        and not r.negated
+        and r not in told.relations
+    ]
+    return sorted(effects, key=lambda r: (-_overlap(r, asked), EFFECTS.index(r.type), r.target))
+
+
 def what_happens(
     graph: KnowledgeGraph,
     concepts: list[Concept],
@@ -1613,19 +1630,7 @@ def what_happens(
             lines += [explained(graph, notes, rel, True, told), ""]
     else:
         c = concepts[0]
-        telling = sorted(
-            (
-                r
-                for r in graph.relations_of(c.id)
-                if r.source == c.id
-                and r.type in EFFECTS
-                and r.type != "mitigates"
-                and not r.negated
-                and r not in told.relations
-                and _overlap(r, asked)
-            ),
-            key=lambda r: (-_overlap(r, asked), EFFECTS.index(r.type), r.target),
-        )
+        telling = [r for r in _effects(graph, c, asked, told) if _overlap(r, asked)]
         if telling:
             # "what happens if you keep adversarial training going long *enough*?": the
             # effect whose reason uses the question's words says what happens, before
@@ -1633,16 +1638,7 @@ def what_happens(
             lines += [explained(graph, notes, telling[0], True, told), ""]
         lines += [f"**{capitalize(c.label)}**: {defined(c, notes)}", ""]
     for c in concepts[-1:] if len(concepts) < 2 else concepts[:2]:
-        effects = [
-            r
-            for r in graph.relations_of(c.id)
-            if r.source == c.id
-            and r.type in EFFECTS
-            and r.type != "mitigates"
-            and not r.negated
-            and r not in told.relations
-        ]
-        effects.sort(key=lambda r: (-_overlap(r, asked), EFFECTS.index(r.type), r.target))
+        effects = _effects(graph, c, asked, told)
         helps = [
             r
             for r in graph.relations_of(c.id)
