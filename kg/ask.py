@@ -1338,6 +1338,8 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             intent = "relate"
             lines = _relate(graph, [subject, a, b], notes)
         concepts = [subject, a, b] if choice is None else [subject, choice.chosen, choice.other]
+        if choice is not None and lines:
+            lines[0] = _in_asked_words(graph, q, [picked[1], picked[2]], choice.chosen, lines[0])
     elif intent == "yes_no" and len(concepts) == 1:
         universal = content_stems(reading.framing) if _UNIVERSAL.search(reading.framing) else None
         lines, verdict = whether_enough(graph, concepts[0], notes, universal)
@@ -1616,6 +1618,26 @@ def _only_settings(q: str, subjects: list[Found]) -> bool:
     """Whether every subject of a which-question is named only as its setting ("which
     is more likely to fail completely *after a* distributional shift, ...?")."""
     return bool(subjects) and all(_SETTING.search(q[: f.start]) for f in subjects)
+
+
+def _in_asked_words(
+    graph: KnowledgeGraph, q: str, options: list[Found], chosen: Concept, line: str
+) -> str:
+    """A which-answer's bold choice in the words the question offered it by, where they
+    are another name of the concept ("..., outer or inner misalignment?": **Outer
+    misalignment.**, not **Outer alignment.**, the problem it is the failure of)."""
+    head = f"**{capitalize(noun(chosen))}.**"
+    said = next((q[f.start : f.end] for f in options if f.id == chosen.id), None)
+    if said is not None and len(said.split()) == 1 and graph.lookup(said) is not chosen:
+        # "outer or inner misalignment": the first shares the second's head word
+        heads = [q[f.start : f.end].split()[-1] for f in options if f.id != chosen.id]
+        said = f"{said} {heads[0]}" if heads else said
+    if said is None or not line.startswith(head) or graph.lookup(said) is not chosen:
+        return line
+    mine, theirs = set(content_stems(chosen.label)), set(content_stems(said))
+    if said.isupper() or mine <= theirs or theirs <= mine:
+        return line  # "SGD", "collection of heuristics", "heuristic": the same name
+    return f"**{capitalize(said)}.**" + line[len(head) :]
 
 
 def _which_by_words(
