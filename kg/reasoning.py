@@ -401,7 +401,9 @@ def whether(
         "causal": partial(_causal, asked=focus),
         "objective": _objective,
         "requirement": _requirement,
-        "same": partial(_same, needed=bool(_NEEDED.search(framing))),
+        "same": partial(
+            _same, needed=bool(_NEEDED.search(framing)), just=bool(_JUST.search(framing))
+        ),
     }
     decide = deciders.get(kind, _identity)
     lines: list[str] = []
@@ -840,13 +842,15 @@ def _same(
     notes: Footnotes,
     told: Told,
     needed: bool = False,
+    just: bool = False,
 ) -> tuple[list[str], Verdict]:
-    """Is x the same as y? A contrast says they differ: No, or Not necessarily where a
-    problem of the graph is about both, as closing the gap between them (the mesa- and
-    the base objective can coincide; deceptive and corrigible alignment cannot); asked
-    whether they must be the same (``needed``), what that problem aims at instead leads
-    when a passage of it says so; a chain up says one is a kind of the other, not the
-    same."""
+    """Is x the same as y (or, with ``just``, is x *just* y)? Asked whether x is just y where
+    one is a part of the other, Partly. A contrast says they differ: No, or Not
+    necessarily where a problem of the graph is about both, as closing the gap between
+    them (the mesa- and the base objective can coincide; deceptive and corrigible
+    alignment cannot); asked whether they must be the same (``needed``), what that
+    problem aims at instead leads when a passage of it says so; a chain up says one is a
+    kind of the other, not the same."""
     contrast = _between(graph, x.id, y.id, ("contrasts_with",))
     if contrast:
         verdict: Verdict = "not_necessarily" if _gap_of_a_problem(graph, x, y) else "no"
@@ -872,6 +876,9 @@ def _same(
         # a part is not a kind: "distributional shift is part of inner alignment"
         which = "part" if all(r.type == "part_of" for r in up) else "kind"
         which = which if all(r.type == up[0].type for r in up) else "kind or part"
+        if just and which == "part":
+            # "is inner alignment basically just distributional shift?": one part of it
+            return [_verdict_line("partly", _chain_text(graph, notes, up, told))], "partly"
         return [
             _verdict_line(
                 "no", f"One is a {which} of the other: " + _chain_text(graph, notes, up, told)
