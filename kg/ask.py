@@ -1294,6 +1294,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         reason = _reason_matched(graph, q)
         if reason is not None:
             return reason
+        other = _object_described(graph, reading, concepts[0], focus)
+        if other is not None:
+            # "do animals actually care about copying their DNA?": the question asks
+            # whether the relation it names ("care": an objective) joins the concept to
+            # the one its other words describe (genetic fitness)
+            intent, concepts = "yes_no", [concepts[0], other]
     if intent in ("relate", "difference") and len(found) == 2:
         chosen = _which_by_words(graph, q, reading, found)
         if chosen is not None:
@@ -1741,6 +1747,32 @@ def _shared_passage(
 REASON_SCORE = 0.75
 """Least :mod:`kg.describe` score at which a relation's note or quote that a yes/no
 question about one concept matches is taken for the reason it asks about."""
+
+
+OBJECT_MARGIN = 0.05
+"""How much better (in :mod:`kg.describe`'s score) the words of a yes/no question must
+fit one neighbour of the concept it names than any other for that neighbour to be what
+it asks about (:func:`_object_described`)."""
+
+
+def _object_described(
+    graph: KnowledgeGraph, reading: Reading, named: Concept, focus: list[str]
+) -> Concept | None:
+    """The neighbour of ``named`` that a yes/no question naming only it describes, joined
+    to it by a relation of a type the question asks about ("do animals *care* about
+    copying their DNA?": animals and genetic fitness, by an objective), the question's
+    other words fitting it clearly better than any other such neighbour; else None."""
+    joined = {
+        r.target if r.source == named.id else r.source
+        for r in graph.relations_of(named.id)
+        if r.type in focus
+    } - {named.id}
+    if not joined:
+        return None
+    hits = describe(graph, reading.framing, limit=2, among=joined)
+    if not hits or (len(hits) > 1 and hits[0].score - hits[1].score < OBJECT_MARGIN):
+        return None
+    return graph.concepts[hits[0].id]
 
 
 def _reason_matched(graph: KnowledgeGraph, q: str) -> Answer | None:
