@@ -127,7 +127,7 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
     "is there a term for a mesa-optimizer that only cares about the current episode and "
-    "nothing after it?": "deceptive-maze-toy-example",
+    "nothing after it?": "humans",
     "What do you call training a model on human preference comparisons between its "
     "outputs?": "gradient-descent",
     "What is a reward model in RLHF?": "outer-alignment",
