@@ -84,9 +84,25 @@ def problem_page(kind: str) -> str:
     return f"/problems/{_segment(kind)}"
 
 
-def hierarchy_page() -> str:
-    """The tree of broader and narrower concepts."""
-    return "/hierarchy"
+def hierarchy_page(page: int = 1) -> str:
+    """The tree of broader and narrower concepts (``page``: of a large glossary's top
+    concepts)."""
+    return _with_query("/hierarchy", page=_page(page))
+
+
+def letter_page(slug: str, page: int = 1) -> str:
+    """A page of the concepts whose labels start with a letter (``slug``: ``a`` to ``z``,
+    or ``other``)."""
+    return _with_query(f"/browse/letters/{_segment(slug)}", page=_page(page))
+
+
+def kind_page(kind: str, page: int = 1) -> str:
+    """A page of the concepts of a kind."""
+    return _with_query(f"/browse/kinds/{_segment(kind)}", page=_page(page))
+
+
+def _page(number: int) -> int | None:
+    return number if number != 1 else None  # the first page's address is the listing's
 
 
 def signin_page(next: str | None = None) -> str:

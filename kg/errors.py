@@ -140,6 +140,10 @@ class NotFound(KGError):
     title = "Not found"
 
 
+class PageNotFound(NotFound):
+    """A page of a listing past its last one (``kg.browse.page_of``)."""
+
+
 class Conflict(KGError):
     """An edit that cannot apply to the current state: creating what exists, reverting
     a concept to a revision of another file."""

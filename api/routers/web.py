@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -38,10 +39,25 @@ from api.render import (
 from api.routers import html_errors, merged, problems
 from api.settings import ServerSettings
 from api.workbench import signed_in
+from kg import browse
 from kg.annotate import annotate
 from kg.ask import MAX_QUESTION
 from kg.ask import ask as run_ask
-from kg.browse import Branch, broader, letters, narrower, trail, tree
+from kg.browse import (
+    MAX_PAGE,
+    SAMPLE,
+    Branch,
+    Page,
+    broader,
+    full_index,
+    kinds,
+    letters,
+    narrower,
+    page_of,
+    tops,
+    trail,
+    tree,
+)
 from kg.errors import AmbiguousTerm, ConceptNotFound, InvalidQuery
 from kg.explain import (
     Footnotes,
@@ -53,7 +69,6 @@ from kg.explain import (
     shown_paths,
 )
 from kg.graph import KnowledgeGraph
-from kg.ontology import KINDS
 from kg.paths import Relatedness, relate
 from kg.search import search, unresolved
 from kg.svg import KIND_COLOURS, concept_svg, relate_svg
@@ -93,39 +108,134 @@ def _summary(text: str) -> str:
 
 @router.get("/", response_class=HTMLResponse, tags=["web pages"])
 def home(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
-    """The glossary's front page: search, and every concept A-Z grouped by kind."""
-    groups = []
-    for kind in KINDS:
-        members = sorted(
-            (c for c in graph.concepts.values() if c.kind == kind), key=lambda c: c.label.lower()
-        )
-        if members:
-            groups.append(
-                {
-                    "kind": kind,
-                    "title": _kind_title(kind).capitalize(),
-                    "colour": KIND_COLOURS[kind],
-                    "concepts": [
-                        {
-                            "url": urls.concept_page(c.id),
-                            "label": c.label,
-                            "summary": _summary(c.definition),
-                        }
-                        for c in members
-                    ],
-                }
-            )
+    """The glossary's front page: search, and every concept A-Z grouped by kind; for a
+    large glossary each letter and kind with its count, linking to its pages."""
+    full = full_index(graph)
+    groups = [
+        {
+            "kind": k.kind,
+            "title": _kind_title(k.kind).capitalize(),
+            "colour": KIND_COLOURS[k.kind],
+            "count": len(k.concepts),
+            "url": urls.kind_page(k.kind),
+            "concepts": _entries(graph, k.concepts if full else k.concepts[:SAMPLE]),
+        }
+        for k in kinds(graph)
+    ]
     index = [
-        {"letter": group.letter, "concepts": [_link(graph, cid) for cid in group.concepts]}
+        {
+            "letter": group.letter,
+            "count": len(group.concepts),
+            "url": urls.letter_page(group.slug),
+            "concepts": [_link(graph, cid) for cid in group.concepts] if full else [],
+        }
         for group in letters(graph)
     ]
     return page(
         request,
         "home.html",
         title="Glossary",
+        full=full,
         groups=groups,
         letters=index,
         stats=graph.stats(),
+    )
+
+
+def _entries(graph: KnowledgeGraph, ids: Sequence[str]) -> list[dict[str, str]]:
+    """Concepts as a glossary lists them: link, label, kind and the first sentence of the
+    definition."""
+    return [
+        {**_link(graph, cid), "summary": _summary(graph.concepts[cid].definition)} for cid in ids
+    ]
+
+
+def _paged(request: Request, p: Page, url: Callable[[int], str]) -> dict[str, Any]:
+    """What a page of a listing needs to link the pages before and after it (also as
+    ``rel=prev`` and ``rel=next``), and its canonical address."""
+    return {
+        "canonical": absolute(request, url(p.number)),
+        "p": p,
+        "previous": url(p.previous) if p.previous else None,
+        "next": url(p.next) if p.next else None,
+    }
+
+
+def _listing(
+    request: Request,
+    graph: KnowledgeGraph,
+    p: Page,
+    url: Callable[[int], str],
+    nav: list[tuple[str, str, bool]],
+    **context: Any,
+) -> HTMLResponse:
+    """A page of a listing of concepts (``listing.html``), with links to the other
+    listings of its sort (``nav``: label, address and whether it is this one each)."""
+    return page(
+        request,
+        "listing.html",
+        **_paged(request, p, url),
+        entries=_entries(graph, p.items),
+        nav=[{"label": label, "url": href, "current": current} for label, href, current in nav],
+        **context,
+    )
+
+
+_PAGE = Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE, description="page, from 1")]
+_LISTING: dict[str, Any] = {
+    "response_class": HTMLResponse,
+    "tags": ["web pages"],
+    "responses": html_errors(404, 422),
+}
+
+
+@router.get("/browse/letters/{letter}", **_LISTING)
+def letter_page(
+    request: Request, letter: str, graph: KnowledgeGraph = Depends(get_graph), number: _PAGE = 1
+) -> HTMLResponse:
+    """A page of the concepts whose labels start with a letter (``other``: with anything
+    but a letter), by label."""
+    found = browse.letter(graph, letter)
+    if found is None:
+        raise HTTPException(404, f"There is no letter {letter!r}: a to z, or 'other'.")
+    name = "other" if found.letter == "#" else found.letter
+    return _listing(
+        request,
+        graph,
+        page_of(found.concepts, number, f"the letter {name}"),
+        lambda n: urls.letter_page(found.slug, n),
+        [(g.letter, urls.letter_page(g.slug), g == found) for g in letters(graph)],
+        nav_label="Letters",
+        title=f"Concepts under {name}",
+        heading=f"A–Z: {found.letter}",
+        show_kind=True,
+    )
+
+
+@router.get("/browse/kinds/{kind}", **_LISTING)
+def kind_page(
+    request: Request, kind: str, graph: KnowledgeGraph = Depends(get_graph), number: _PAGE = 1
+) -> HTMLResponse:
+    """A page of the concepts of a kind, by label, each with the first sentence of its
+    definition."""
+    found = browse.kind(graph, kind)
+    if found is None:
+        raise HTTPException(404, f"There is no kind {kind!r}; /v1/ontology lists the kinds.")
+    title = _kind_title(found.kind).capitalize()
+    return _listing(
+        request,
+        graph,
+        page_of(found.concepts, number, f"the kind {_kind_title(found.kind)}"),
+        lambda n: urls.kind_page(found.kind, n),
+        [
+            (_kind_title(k.kind).capitalize(), urls.kind_page(k.kind), k.kind == found.kind)
+            for k in kinds(graph)
+        ],
+        nav_label="Kinds",
+        title=f"{title}: concepts",
+        heading=title,
+        colour=KIND_COLOURS[found.kind],
+        show_kind=False,
     )
 
 
@@ -144,18 +254,32 @@ def _branch(graph: KnowledgeGraph, b: Branch) -> dict[str, Any]:
     }
 
 
-@router.get("/hierarchy", response_class=HTMLResponse, tags=["web pages"])
-def hierarchy_page(request: Request, graph: KnowledgeGraph = Depends(get_graph)) -> HTMLResponse:
+@router.get("/hierarchy", **_LISTING)
+def hierarchy_page(
+    request: Request, graph: KnowledgeGraph = Depends(get_graph), number: _PAGE = 1
+) -> HTMLResponse:
     """Every concept in the tree of broader and narrower ones (is_a, part_of and
-    example_of), each
-    branch one that opens and closes without JavaScript."""
-    t = tree(graph)
+    example_of), each branch one that opens and closes without JavaScript; for a large
+    glossary, a page of the top concepts, each with how many are under it."""
+    if full_index(graph):
+        page_of((), number, "the hierarchy")  # one page: any other is not found
+        t = tree(graph)
+        return page(
+            request,
+            "hierarchy.html",
+            title="Hierarchy",
+            roots=[_branch(graph, b) for b in t.roots],
+            outside=[_link(graph, cid) for cid in t.outside],
+        )
+    found = tops(graph)
+    p = page_of(found.roots, number, "the hierarchy")
     return page(
         request,
         "hierarchy.html",
         title="Hierarchy",
-        roots=[_branch(graph, b) for b in t.roots],
-        outside=[_link(graph, cid) for cid in t.outside],
+        **_paged(request, p, urls.hierarchy_page),
+        tops=[{**_link(graph, c), "below": found.below[c]} for c in p.items],
+        outside_count=len(found.outside),
     )
 
 

@@ -192,6 +192,8 @@ def pages(graph: KnowledgeGraph) -> list[str]:
         "/search?q=zzzzzz",
         "/sources",
         "/hierarchy",
+        "/browse/letters/m",
+        "/browse/kinds/example",
         "/sources/no-such-source",
         "/concepts/no-such-thing",
         "/concepts/inner-alignment?depth=2",

@@ -27,6 +27,10 @@ CASES = [
         "source_page",
         {"id": "primer"},
     ),
+    (urls.hierarchy_page(), "hierarchy_page", {}),
+    (urls.hierarchy_page(2), "hierarchy_page", {}),
+    (urls.letter_page("other", 3), "letter_page", {"letter": "other"}),
+    (urls.kind_page("failure_mode"), "kind_page", {"kind": "failure_mode"}),
     (urls.api_docs(), "swagger_ui", {}),
     (urls.signin_page("/concepts/x"), "signin_page", {}),
     (urls.sign_out(), "sign_out", {}),
@@ -78,6 +82,8 @@ def test_segments_are_encoded_whole_and_query_values_as_the_pages_did() -> None:
         == "/sources/a%20b#q-3-9"
     )
     assert urls.source_passage("a b", 3, 9) == "/sources/a%20b?start=3&end=9#q-3-9"
+    assert urls.kind_page("example", 1) == "/browse/kinds/example"  # the first page's is bare
+    assert urls.letter_page("m", 2) == "/browse/letters/m?page=2"
     assert (urls.relate_page(), urls.export(), urls.home("index")) == (
         "/relate",
         "/v1/export",

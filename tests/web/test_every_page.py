@@ -22,6 +22,8 @@ READER_PAGES = [
     ("home", "/"),
     ("concept", "/concepts/mesa-optimizer"),
     ("hierarchy", "/hierarchy"),
+    ("letter", "/browse/letters/m"),
+    ("kind", "/browse/kinds/example"),
     ("relate", "/relate?x=evolution&y=mesa-optimizer"),
     ("ask", "/ask?q=What+is+the+difference+between+inner+and+outer+alignment"),
     ("source", "/sources/what-is-inner-alignment"),
