@@ -1073,8 +1073,8 @@ def _support(
     graph: KnowledgeGraph, s: Concept, o: Concept, focus: list[str]
 ) -> list[tuple[int, list[Relation]]]:
     """How closely option ``o`` is tied to subject ``s``, lower first: a relation of the
-    kind the question asks about ("more likely" asks for makes_likely) first, then a chain
-    up, then another direct relation."""
+    kind the question asks about ("more likely" asks for makes_likely) first, then one to
+    a kind of the option, then a chain up, then another direct relation."""
     found: list[tuple[int, list[Relation]]] = []
     up = _climb(graph, s.id).get(o.id)
     if up:
@@ -1085,6 +1085,14 @@ def _support(
     for rel in graph.relations_between(s.id, o.id):
         if rel.type != "contrasts_with" and not limiting(rel):
             found.append((0 if rel.type in focus else 2, [rel]))
+    for rel in graph.relations_of(s.id):
+        # the relation asked about, to a kind of the option: "which would gradient descent
+        # *prefer*, heuristics or an optimizer?" (it makes the mesa-optimizer, a kind of
+        # optimizer, more likely)
+        if rel.source == s.id and rel.type in focus and not rel.negated and not limiting(rel):
+            kind_of = _climb(graph, rel.target).get(o.id)
+            if kind_of:
+                found.append((1, [rel, *kind_of]))
     return found
 
 

@@ -131,7 +131,7 @@ _FOCUS = [
         "insufficient_against",
     ),
     (r"wors\w*|exacerbat\w*|amplif\w*|aggravat\w*", "exacerbates"),
-    (r"likel\w*|favou?r\w*|encourag\w*|incentiv\w*|push\w*", "makes_likely"),
+    (r"likel\w*|favou?r\w*|encourag\w*|incentiv\w*|push\w*|prefer\w*", "makes_likely"),
     (r"outperform\w*|better|beat\w*|advantage\w*", "outperforms"),
     (r"rel(?:y|ies|ied|ying)\s+on|work\w*\s+by|relies|implement\w*", "relies_on"),
     (r"caus\w*|lead|leads|led|result\w*|why|reasons?|trigger\w*", "causes"),
