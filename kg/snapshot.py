@@ -323,14 +323,15 @@ start, which takes a fraction of a second, and gets no snapshot."""
 
 def write_later(path: Path, key: str, graph: KnowledgeGraph) -> None:
     """:func:`write`, done by a forked copy of this process, so that the caller goes on
-    at once (a server starts serving while its snapshot is written); what the graph
-    builds for path finding and its search index, which the snapshot holds, are built
-    here first. The copy shares the graph's memory, copying the pages it touches, runs
-    at the lowest priority, and ends when done; it is forked twice, so that it is no
-    child of the caller's to wait for. Where this process cannot fork safely (another
-    thread runs), the snapshot is written at once."""
+    at once (a server starts serving while its snapshot is written). The graph's search
+    index, which the snapshot holds, is built here first, so that the caller has it
+    too; what path finding builds is left to the copy (:func:`dump` builds it), and to
+    the caller, which may build it in the background (:func:`kg.paths.prepare_later`)
+    rather than wait for it before serving. The copy shares the graph's memory,
+    copying the pages it touches, runs at the lowest priority, and ends when done; it
+    is forked twice, so that it is no child of the caller's to wait for. Where this
+    process cannot fork safely (another thread runs), the snapshot is written at once."""
     with collector_paused():  # millions of new objects, all kept: nothing to collect
-        paths.prepare(graph)  # here, so that the caller has them too
         search.index_for(graph)
     _LOADED[(str(path), key)] = graph
     if not hasattr(os, "fork") or threading.active_count() > 1:
