@@ -259,7 +259,7 @@ def test_a_cold_start_relates_as_a_start_from_the_snapshot(tmp_path: Path) -> No
     pairs = [(ids[i], ids[-1 - 7 * i]) for i in range(12)]
     env = {**os.environ, "KG_CACHE_DIR": str(cache)}
 
-    def answers() -> list[object]:
+    def answers() -> list[tuple[int, dict[str, object]]]:
         port = free_port()
         proc = subprocess.Popen(
             [sys.executable, "-m", "kg.cli", "serve", "--data", str(data)]
