@@ -1260,3 +1260,21 @@ def test_whatever_the_fast_parser_reads_pyyaml_reads_the_same(text: str) -> None
     data, dupes = _tracked(text)  # raises if PyYAML refuses what yaml-rs took
     assert dupes == []
     assert got[0] == data
+
+
+def test_clean_data_never_looks_up_a_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line is looked up (which parses the file again, with PyYAML) only for a problem:
+    the shipped data, with its notes, modalities, works and descriptions, has none."""
+    asked: list[tuple[object, ...]] = []
+    of = kg.yamlread.Lines.of
+
+    def counted(self: kg.yamlread.Lines, path: tuple[str | int, ...]) -> int:
+        asked.append(path)
+        return of(self, path)
+
+    monkeypatch.setattr(kg.yamlread.Lines, "of", counted)
+    graph = load_graph(SHIPPED)
+    assert any(r.note for r in graph.relations) and any(r.modality for r in graph.relations)
+    assert any(c.work for c in graph.concepts.values())
+    assert any(c.described_as for c in graph.concepts.values())
+    assert asked == []
