@@ -125,13 +125,11 @@ def serve(args: argparse.Namespace) -> int:
         # a new snapshot is written by a forked copy, while this process goes on
         graph, _ = snapshot.load_graph(settings.data_dir, settings.cache_dir, background=True)
         origin = str(settings.data_dir)
-    # what the first requests would build, built once for every worker; one process
-    # builds what path finding needs in the background instead (kg.paths.prepare_later:
-    # relate builds what it needs meanwhile, with the same answers), so that a cold
-    # start serves a second and a half sooner at 50,000 concepts (a graph read from its
-    # snapshot has it already)
     workers = args.workers or settings.workers
-    prepare(graph, paths_now=workers > 1)
+    if workers > 1:
+        prepare(graph)  # what the first requests would build, built once for every worker
+    # (one process leaves it to the app's start, which builds what path finding needs
+    # in the background, once it serves: see api.app)
     # the collector leaves the graph alone from now on, so that no worker writes to its
     # pages for it (a collection first would scan millions of objects for little)
     gc.freeze()

@@ -243,10 +243,11 @@ def test_access_log_is_one_json_line_per_request_with_its_id(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-def test_a_cold_start_relates_as_a_start_from_the_snapshot(tmp_path: Path) -> None:
-    """One process builds what path finding needs in the background on a cold start
-    (no snapshot); relate answers the same meanwhile and after, as a start from the
-    snapshot the first start wrote, which has it all prepared."""
+def test_a_cold_start_answers_as_a_start_from_the_snapshot(tmp_path: Path) -> None:
+    """One process builds the search index and what path finding needs in the
+    background on a cold start (no snapshot); search and relate answer the same
+    meanwhile and after, as a start from the snapshot the first start wrote, which has
+    it all prepared."""
     from bench.generate import generate
     from kg import snapshot
     from kg.load import load_graph
@@ -257,6 +258,10 @@ def test_a_cold_start_relates_as_a_start_from_the_snapshot(tmp_path: Path) -> No
     assert size >= snapshot.MIN_BYTES  # large enough to get a snapshot
     ids = sorted(load_graph(data).concepts)
     pairs = [(ids[i], ids[-1 - 7 * i]) for i in range(12)]
+    # prefixes, and names with a letter dropped (typos)
+    queries = [ids[5 * i][:6] for i in range(6)] + [
+        ids[3 * i][:4] + ids[3 * i][5:] for i in range(6)
+    ]
     env = {**os.environ, "KG_CACHE_DIR": str(cache)}
 
     def answers() -> list[tuple[int, dict[str, object]]]:
@@ -271,7 +276,8 @@ def test_a_cold_start_relates_as_a_start_from_the_snapshot(tmp_path: Path) -> No
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_for(lambda: _get(base + "/v1/ready")[0] == 200, 120)
-            return [_get(f"{base}/v1/relate?x={x}&y={y}") for x, y in pairs]
+            found = [_get(f"{base}/v1/search?q={q}") for q in queries]
+            return found + [_get(f"{base}/v1/relate?x={x}&y={y}") for x, y in pairs]
         finally:
             stop(proc, 20)
 
@@ -279,4 +285,5 @@ def test_a_cold_start_relates_as_a_start_from_the_snapshot(tmp_path: Path) -> No
     _wait_for(lambda: list(cache.glob("*.snapshot")) and not list(cache.glob("*.tmp")), 120)
     warm = answers()
     assert cold == warm
-    assert any(status == 200 for status, _ in cold)
+    assert all(status == 200 and body["results"] for status, body in cold[: len(queries)])
+    assert any(status == 200 for status, _ in cold[len(queries) :])
