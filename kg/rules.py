@@ -421,7 +421,7 @@ def _read_concept(
     out = _Collector()
     rel = f"concepts/{name}"
     shown = files.shown(rel)
-    cid = sys.intern(PurePosixPath(name).stem)
+    cid = sys.intern(_stem(name))
     doc = _read_yaml(files, rel, out)
     if doc is None:
         return _ConceptFile(cid, shown, tuple(out.problems), False)
@@ -1132,6 +1132,15 @@ def _suffix(name: str) -> str:
         return PurePosixPath(name).suffix
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _stem(name: str) -> str:
+    """``PurePosixPath(name).stem``, without making a path of a plain name (a load
+    takes the id of each of its 50,000 concept files' names)."""
+    suffix = _suffix(name)
+    if "/" in name or name in ("", ".") or not suffix:
+        return PurePosixPath(name).stem
+    return name[: -len(suffix)]
 
 
 def _iter_concept_files(files: Files, out: _Collector) -> Iterator[str]:

@@ -19,7 +19,7 @@ from kg.errors import DataError
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term, skeleton
 from kg.load import LoadCache, load_files, load_graph
-from kg.rules import CYCLES_SHOWN, _cycles, _suffix
+from kg.rules import CYCLES_SHOWN, _cycles, _stem, _suffix
 from kg.store import data_files
 from kg.yamlread import parse_yaml
 
@@ -1023,6 +1023,13 @@ def test_cycles_are_those_networkx_finds_in_the_whole_graph(seed: int) -> None:
 )
 def test_a_file_names_suffix_is_the_one_pathlib_gives(name: str) -> None:
     assert _suffix(name) == PurePosixPath(name).suffix
+    assert _stem(name) == PurePosixPath(name).stem
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab./ \\\u00e9", max_size=8))
+def test_any_names_suffix_and_stem_are_the_ones_pathlib_gives(name: str) -> None:
+    assert (_suffix(name), _stem(name)) == (PurePosixPath(name).suffix, PurePosixPath(name).stem)
 
 
 @pytest.mark.parametrize("data_dir", [FIXTURES / "good", SHIPPED], ids=lambda p: p.name)
