@@ -572,19 +572,21 @@ def _read_concept(
     complete = _is_str(label) and _is_str(definition) and kind in KINDS and citations
     concept = None
     if complete:
-        concept = Concept(
-            id=cid,
-            label=str(label).strip(),
-            kind=str(kind),
-            aliases=tuple(a.strip() for a in aliases),
-            definition=" ".join(str(definition).split()),
-            citations=citations,
-            described_as=described_as,
-            article=article,
-            plural=plural,
-            work=work,
-            mappings=mappings,
-        )
+        # every field checked above: made as pydantic would, without checking them again
+        fields = {
+            "id": cid,
+            "label": str(label).strip(),
+            "kind": str(kind),
+            "aliases": tuple(a.strip() for a in aliases),
+            "definition": " ".join(str(definition).split()),
+            "citations": citations,
+            "described_as": described_as,
+            "article": article,
+            "plural": plural,
+            "work": work,
+            "mappings": mappings,
+        }
+        concept = pickling.model(Concept, fields, _CONCEPT_FIELDS)
     return _ConceptFile(
         cid,
         shown,
@@ -613,6 +615,7 @@ def _folded(terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _RELATION_FIELDS = set(Relation.model_fields)
+_CONCEPT_FIELDS = set(Concept.model_fields)
 
 
 def _relation(

@@ -1285,3 +1285,24 @@ def test_clean_data_never_looks_up_a_line(monkeypatch: pytest.MonkeyPatch) -> No
     assert any(c.work for c in graph.concepts.values())
     assert any(c.described_as for c in graph.concepts.values())
     assert asked == []
+
+
+@pytest.mark.parametrize("source", ["shipped", "generated"])
+def test_loaded_concepts_are_what_pydantic_makes_of_their_fields(
+    source: str, tmp_path: Path
+) -> None:
+    """The loader makes each concept without pydantic checking its fields again (they
+    are checked by the rules): the same model as pydantic's, field by field."""
+    from bench.generate import generate
+    from kg.model import Concept
+
+    root = SHIPPED if source == "shipped" else generate(tmp_path / "gen", 200, 800, seed=4)
+    graph = load_graph(root)
+    assert len(graph.concepts) > 50
+    for concept in graph.concepts.values():
+        fields = {name: getattr(concept, name) for name in Concept.model_fields}
+        made = Concept(**fields)
+        assert made == concept and made.model_fields_set == concept.model_fields_set
+        assert made.model_dump() == concept.model_dump()
+        for name in Concept.model_fields:
+            assert type(getattr(made, name)) is type(getattr(concept, name)), name
