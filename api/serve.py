@@ -128,8 +128,8 @@ def serve(args: argparse.Namespace) -> int:
     workers = args.workers or settings.workers
     if workers > 1:
         prepare(graph)  # what the first requests would build, built once for every worker
-    # (one process leaves it to the app's start, which builds what path finding needs
-    # in the background, once it serves: see api.app)
+    # (one process leaves it to the app's start, which builds the search index and what
+    # path finding needs in the background while it serves: see api.app)
     # the collector leaves the graph alone from now on, so that no worker writes to its
     # pages for it (a collection first would scan millions of objects for little)
     gc.freeze()
