@@ -108,10 +108,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # build the look-up structures now rather than in the first request, then keep
-        # the garbage collector away from the snapshot: it never changes, and scanning
-        # its millions of objects would stall a request for seconds on a large graph
-        reload.prepare(context.graph)
+        # build the look-up structures in the background rather than in the first
+        # request (a graph read from its snapshot, or prepared before --workers forked,
+        # has them all already), then keep the garbage collector away from the
+        # snapshot: it never changes, and scanning its millions of objects would stall
+        # a request for seconds on a large graph
+        reload.prepare_in_background(context.graph)
         gc.freeze()
         # hand the interpreter to the event loop sooner when worker threads compute (an
         # annotation of a megabyte): SWITCH_INTERVAL between switches instead of 5 ms

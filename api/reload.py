@@ -42,6 +42,7 @@ from kg.curate import Curator
 from kg.errors import DataError, StoreUnavailable
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
+from kg.rules import collector_paused
 from kg.search import index_for
 from kg.store import Listening, SqlStore
 
@@ -88,6 +89,28 @@ def prepare(graph: KnowledgeGraph, paths_now: bool = True) -> None:
         paths.prepare_later(graph)
     index_for(graph)
     describe.prepare(graph)
+
+
+def prepare_in_background(graph: KnowledgeGraph) -> threading.Thread:
+    """What :func:`prepare` builds, built by a thread of its own (the thread is
+    returned): a server's start, which then serves at once. A search, or anything
+    else that needs the search index meanwhile, waits for it (:class:`kg.graph.PerGraph`
+    builds it once, under a lock: the request's own thread waits, the event loop does
+    not); a path search builds what it needs itself, with the same answers as on a
+    prepared graph. At 50,000 concepts the two take about four CPU seconds, which a
+    cold start (no snapshot) no longer waits for; a graph read from its snapshot has
+    them already. The garbage collector is paused while the thread builds (millions of
+    new objects, all kept)."""
+
+    def build() -> None:
+        with collector_paused():
+            index_for(graph)
+            paths.prepare(graph)
+
+    describe.prepare(graph)
+    thread = threading.Thread(target=build, name="kg-prepare", daemon=True)
+    thread.start()
+    return thread
 
 
 def install(context: AppContext, graph: KnowledgeGraph, settle: bool = True) -> None:

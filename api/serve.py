@@ -125,7 +125,11 @@ def serve(args: argparse.Namespace) -> int:
         # a new snapshot is written by a forked copy, while this process goes on
         graph, _ = snapshot.load_graph(settings.data_dir, settings.cache_dir, background=True)
         origin = str(settings.data_dir)
-    prepare(graph)  # what the first requests would build, built once for every worker
+    workers = args.workers or settings.workers
+    if workers > 1:
+        prepare(graph)  # what the first requests would build, built once for every worker
+    # (one process leaves it to the app's start, which builds the search index and what
+    # path finding needs in the background while it serves: see api.app)
     # the collector leaves the graph alone from now on, so that no worker writes to its
     # pages for it (a collection first would scan millions of objects for little)
     gc.freeze()
@@ -150,7 +154,7 @@ def serve(args: argparse.Namespace) -> int:
         factory=True,
         host=host,
         port=port,
-        workers=args.workers or settings.workers,
+        workers=workers,
         log_level=args.log_level,
         log_config=log_config(
             args.log_level, not args.no_access_log and args.log_level in ("info", "debug")

@@ -421,7 +421,7 @@ def _read_concept(
     out = _Collector()
     rel = f"concepts/{name}"
     shown = files.shown(rel)
-    cid = sys.intern(PurePosixPath(name).stem)
+    cid = sys.intern(_stem(name))
     doc = _read_yaml(files, rel, out)
     if doc is None:
         return _ConceptFile(cid, shown, tuple(out.problems), False)
@@ -572,19 +572,21 @@ def _read_concept(
     complete = _is_str(label) and _is_str(definition) and kind in KINDS and citations
     concept = None
     if complete:
-        concept = Concept(
-            id=cid,
-            label=str(label).strip(),
-            kind=str(kind),
-            aliases=tuple(a.strip() for a in aliases),
-            definition=" ".join(str(definition).split()),
-            citations=citations,
-            described_as=described_as,
-            article=article,
-            plural=plural,
-            work=work,
-            mappings=mappings,
-        )
+        # every field checked above: made as pydantic would, without checking them again
+        fields = {
+            "id": cid,
+            "label": str(label).strip(),
+            "kind": str(kind),
+            "aliases": tuple(a.strip() for a in aliases),
+            "definition": " ".join(str(definition).split()),
+            "citations": citations,
+            "described_as": described_as,
+            "article": article,
+            "plural": plural,
+            "work": work,
+            "mappings": mappings,
+        }
+        concept = pickling.model(Concept, fields, _CONCEPT_FIELDS)
     return _ConceptFile(
         cid,
         shown,
@@ -613,6 +615,7 @@ def _folded(terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _RELATION_FIELDS = set(Relation.model_fields)
+_CONCEPT_FIELDS = set(Concept.model_fields)
 
 
 def _relation(
@@ -645,17 +648,17 @@ def _work(
     work = data.get("work")
     if work is None:
         return None
-    where = doc.line(("work",))
+    where = doc.where(("work",))
     if not _is_str(work) or work not in sources.sources:
         out.add(
             doc.file,
-            where,
+            where.line,
             f"work {work!r} is not a source",
             did_you_mean(str(work), sources.sources),
         )
         return None
     if kind != WORK_KIND:
-        out.add(doc.file, where, f"only a concept of kind {WORK_KIND!r} is a source's work")
+        out.add(doc.file, where.line, f"only a concept of kind {WORK_KIND!r} is a source's work")
         return None
     return work
 
@@ -729,9 +732,9 @@ def _described_as(
     forms = {f" {normalize_term(n)} ": n for n in names if normalize_term(n)}
     kept: dict[str, None] = {}
     for i, item in enumerate(items):
-        where = doc.line(("described_as", i))
+        where = doc.where(("described_as", i))
         if not _is_str(item):
-            out.add(doc.file, where, "a description must be a non-empty string")
+            out.add(doc.file, where.line, "a description must be a non-empty string")
             continue
         text = " ".join(item.split())
         bad = _CONTROL.search(item)
@@ -740,7 +743,7 @@ def _described_as(
         if bad is not None:
             out.add(
                 doc.file,
-                where,
+                where.line,
                 f"description holds the character U+{ord(bad.group()):04X}, "
                 "which text may not hold",
                 "no control characters, lone surrogates or noncharacters",
@@ -748,19 +751,19 @@ def _described_as(
         elif len(text) > DESCRIPTION_MAX:
             out.add(
                 doc.file,
-                where,
+                where.line,
                 f"description is {len(text)} characters long, more than {DESCRIPTION_MAX}",
                 "a phrase or one sentence",
             )
         elif named is not None:
             out.add(
                 doc.file,
-                where,
+                where.line,
                 f"description {text!r} names the concept ({named!r})",
                 "describe it the way someone who does not know its name would",
             )
         elif text in kept:
-            out.add(doc.file, where, f"description {text!r} is given twice")
+            out.add(doc.file, where.line, f"description {text!r} is given twice")
         else:
             kept[text] = None
     return tuple(kept)
@@ -771,11 +774,11 @@ def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str |
     if "note" not in rel or rel["note"] is None:
         return None
     note = rel["note"]
-    where = doc.line(p + ("note",))
+    where = doc.where(p + ("note",))
     if not _is_str(note):
         out.add(
             doc.file,
-            where,
+            where.line,
             "note must be a non-empty string",
             "one or two sentences saying why or how the relation holds",
         )
@@ -785,7 +788,7 @@ def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str |
     if bad is not None:
         out.add(
             doc.file,
-            where,
+            where.line,
             f"note holds the character U+{ord(bad.group()):04X}, which text may not hold",
             "no control characters, lone surrogates or noncharacters",
         )
@@ -793,7 +796,7 @@ def _note(doc: _Doc, p: YamlPath, rel: dict[str, Any], out: _Collector) -> str |
     if len(text) > NOTE_MAX:
         out.add(
             doc.file,
-            where,
+            where.line,
             f"note is {len(text)} characters long, more than {NOTE_MAX}",
             "one or two sentences; the cited passage says the rest",
         )
@@ -808,11 +811,11 @@ def _modality(
     modality = rel.get("modality")
     if modality is None:
         return None
-    where = doc.line(p + ("modality",))
+    where = doc.where(p + ("modality",))
     if not isinstance(modality, str) or modality not in MODALITIES:
         out.add(
             doc.file,
-            where,
+            where.line,
             f"unknown modality {modality!r}",
             did_you_mean(str(modality), MODALITIES) or f"one of {', '.join(MODALITIES)}",
         )
@@ -822,7 +825,7 @@ def _modality(
     allowed = RELATION_TYPES[rtype].modal
     if modality not in allowed:
         hint = f"{rtype} allows {', '.join(allowed)}" if allowed else f"{rtype} takes no modality"
-        out.add(doc.file, where, f"modality {modality!r} is not allowed on {rtype}", hint)
+        out.add(doc.file, where.line, f"modality {modality!r} is not allowed on {rtype}", hint)
         return None
     return modality
 
@@ -1132,6 +1135,15 @@ def _suffix(name: str) -> str:
         return PurePosixPath(name).suffix
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _stem(name: str) -> str:
+    """``PurePosixPath(name).stem``, without making a path of a plain name (a load
+    takes the id of each of its 50,000 concept files' names)."""
+    suffix = _suffix(name)
+    if "/" in name or name in ("", ".") or not suffix:
+        return PurePosixPath(name).stem
+    return name[: -len(suffix)]
 
 
 def _iter_concept_files(files: Files, out: _Collector) -> Iterator[str]:

@@ -177,8 +177,9 @@ def dump(graph: KnowledgeGraph, key: str, file: BinaryIO) -> None:
     node costs, the neighbour orders of its hubs) and its search index
     (:func:`kg.search.index_for`): they take seconds to build on a large graph, and
     less to load."""
-    paths.prepare(graph)
-    index = search.index_for(graph)
+    with collector_paused():  # millions of new objects, all kept: nothing to collect
+        paths.prepare(graph)
+        index = search.index_for(graph)
     file.write(b" " * HEADER_SPACE)
     body = _Body(file)
     with collector_paused():
@@ -323,15 +324,13 @@ start, which takes a fraction of a second, and gets no snapshot."""
 
 def write_later(path: Path, key: str, graph: KnowledgeGraph) -> None:
     """:func:`write`, done by a forked copy of this process, so that the caller goes on
-    at once (a server starts serving while its snapshot is written); what the graph
-    builds for path finding and its search index, which the snapshot holds, are built
-    here first. The copy shares the graph's memory, copying the pages it touches, runs
-    at the lowest priority, and ends when done; it is forked twice, so that it is no
-    child of the caller's to wait for. Where this process cannot fork safely (another
-    thread runs), the snapshot is written at once."""
-    with collector_paused():  # millions of new objects, all kept: nothing to collect
-        paths.prepare(graph)  # here, so that the caller has them too
-        search.index_for(graph)
+    at once (a server starts serving while its snapshot is written). What the snapshot
+    holds beside the graph (its search index, what path finding builds) is built by the
+    copy (:func:`dump`), and by the caller when it needs it (``kg serve`` builds them in
+    the background while it serves). The copy shares the graph's memory, copying the
+    pages it touches, runs at the lowest priority, and ends when done; it is forked
+    twice, so that it is no child of the caller's to wait for. Where this process
+    cannot fork safely (another thread runs), the snapshot is written at once."""
     _LOADED[(str(path), key)] = graph
     if not hasattr(os, "fork") or threading.active_count() > 1:
         write(path, key, graph)

@@ -240,3 +240,50 @@ def test_access_log_is_one_json_line_per_request_with_its_id(tmp_path: Path) -> 
     # uvicorn stops gracefully, then ends by the signal it caught
     assert code in (0, -signal.SIGTERM)
     assert "Application shutdown complete" in err.read_text()
+
+
+@pytest.mark.slow
+def test_a_cold_start_answers_as_a_start_from_the_snapshot(tmp_path: Path) -> None:
+    """One process builds the search index and what path finding needs in the
+    background on a cold start (no snapshot); search and relate answer the same
+    meanwhile and after, as a start from the snapshot the first start wrote, which has
+    it all prepared."""
+    from bench.generate import generate
+    from kg import snapshot
+    from kg.load import load_graph
+
+    data = generate(tmp_path / "data", 900, 6000, seed=3)
+    cache = tmp_path / "cache"
+    size = sum(p.stat().st_size for p in data.glob("*/*") if p.is_file())
+    assert size >= snapshot.MIN_BYTES  # large enough to get a snapshot
+    ids = sorted(load_graph(data).concepts)
+    pairs = [(ids[i], ids[-1 - 7 * i]) for i in range(12)]
+    # prefixes, and names with a letter dropped (typos)
+    queries = [ids[5 * i][:6] for i in range(6)] + [
+        ids[3 * i][:4] + ids[3 * i][5:] for i in range(6)
+    ]
+    env = {**os.environ, "KG_CACHE_DIR": str(cache)}
+
+    def answers() -> list[tuple[int, dict[str, object]]]:
+        port = free_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "kg.cli", "serve", "--data", str(data)]
+            + ["--port", str(port), "--log-level", "warning"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for(lambda: _get(base + "/v1/ready")[0] == 200, 120)
+            found = [_get(f"{base}/v1/search?q={q}") for q in queries]
+            return found + [_get(f"{base}/v1/relate?x={x}&y={y}") for x, y in pairs]
+        finally:
+            stop(proc, 20)
+
+    cold = answers()
+    _wait_for(lambda: list(cache.glob("*.snapshot")) and not list(cache.glob("*.tmp")), 120)
+    warm = answers()
+    assert cold == warm
+    assert all(status == 200 and body["results"] for status, body in cold[: len(queries)])
+    assert any(status == 200 for status, _ in cold[len(queries) :])

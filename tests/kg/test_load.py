@@ -19,7 +19,7 @@ from kg.errors import DataError
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term, skeleton
 from kg.load import LoadCache, load_files, load_graph
-from kg.rules import CYCLES_SHOWN, _cycles, _suffix
+from kg.rules import CYCLES_SHOWN, _cycles, _stem, _suffix
 from kg.store import data_files
 from kg.yamlread import parse_yaml
 
@@ -1023,6 +1023,13 @@ def test_cycles_are_those_networkx_finds_in_the_whole_graph(seed: int) -> None:
 )
 def test_a_file_names_suffix_is_the_one_pathlib_gives(name: str) -> None:
     assert _suffix(name) == PurePosixPath(name).suffix
+    assert _stem(name) == PurePosixPath(name).stem
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab./ \\\u00e9", max_size=8))
+def test_any_names_suffix_and_stem_are_the_ones_pathlib_gives(name: str) -> None:
+    assert (_suffix(name), _stem(name)) == (PurePosixPath(name).suffix, PurePosixPath(name).stem)
 
 
 @pytest.mark.parametrize("data_dir", [FIXTURES / "good", SHIPPED], ids=lambda p: p.name)
@@ -1260,3 +1267,42 @@ def test_whatever_the_fast_parser_reads_pyyaml_reads_the_same(text: str) -> None
     data, dupes = _tracked(text)  # raises if PyYAML refuses what yaml-rs took
     assert dupes == []
     assert got[0] == data
+
+
+def test_clean_data_never_looks_up_a_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line is looked up (which parses the file again, with PyYAML) only for a problem:
+    the shipped data, with its notes, modalities, works and descriptions, has none."""
+    asked: list[tuple[object, ...]] = []
+    of = kg.yamlread.Lines.of
+
+    def counted(self: kg.yamlread.Lines, path: tuple[str | int, ...]) -> int:
+        asked.append(path)
+        return of(self, path)
+
+    monkeypatch.setattr(kg.yamlread.Lines, "of", counted)
+    graph = load_graph(SHIPPED)
+    assert any(r.note for r in graph.relations) and any(r.modality for r in graph.relations)
+    assert any(c.work for c in graph.concepts.values())
+    assert any(c.described_as for c in graph.concepts.values())
+    assert asked == []
+
+
+@pytest.mark.parametrize("source", ["shipped", "generated"])
+def test_loaded_concepts_are_what_pydantic_makes_of_their_fields(
+    source: str, tmp_path: Path
+) -> None:
+    """The loader makes each concept without pydantic checking its fields again (they
+    are checked by the rules): the same model as pydantic's, field by field."""
+    from bench.generate import generate
+    from kg.model import Concept
+
+    root = SHIPPED if source == "shipped" else generate(tmp_path / "gen", 200, 800, seed=4)
+    graph = load_graph(root)
+    assert len(graph.concepts) > 50
+    for concept in graph.concepts.values():
+        fields = {name: getattr(concept, name) for name in Concept.model_fields}
+        made = Concept(**fields)
+        assert made == concept and made.model_fields_set == concept.model_fields_set
+        assert made.model_dump() == concept.model_dump()
+        for name in Concept.model_fields:
+            assert type(getattr(made, name)) is type(getattr(concept, name)), name

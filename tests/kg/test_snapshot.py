@@ -410,17 +410,24 @@ _BACKGROUND = """
 import sys
 from pathlib import Path
 import kg.snapshot as snapshot
+from kg import paths
 snapshot.MIN_BYTES = 0
+paths.EAGER_DEGREE = 2  # hubs in a small graph
 graph, used = snapshot.load_graph(sys.argv[1], Path(sys.argv[2]), background=True)
-assert not used and "adjacency" in vars(graph)
+# what path finding builds is left to the caller (a server builds it in the background)
+assert not used and "adjacency" not in vars(graph) and not paths.prepared(graph)
 print(len(graph))
 """
 
 
-def test_a_snapshot_can_be_written_in_the_background(data: Path, cache: Path) -> None:
+def test_a_snapshot_can_be_written_in_the_background(
+    data: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import subprocess
     import sys
     import time
+
+    from kg import paths
 
     # a process of its own: one with other threads (the test runner's) writes at once
     done = subprocess.run(
@@ -439,7 +446,15 @@ def test_a_snapshot_can_be_written_in_the_background(data: Path, cache: Path) ->
         time.sleep(0.1)  # renamed into place only once whole
     key = snapshot.directory_key(DiskFiles.scan(data))
     graph = snapshot.loads(stored.read_bytes(), key)
-    assert graph is not None and graph.content() == load_graph(data).content()
+    fresh = load_graph(data)
+    assert graph is not None and graph.content() == fresh.content()
+    # the copy that wrote it built the hubs' neighbour orders itself, as prepare does
+    monkeypatch.setattr(paths, "EAGER_DEGREE", 2)
+    paths.prepare(fresh)
+    expected, kept = paths.prepared(fresh), paths.prepared(graph)
+    assert expected and kept.keys() == expected.keys()
+    for cid, (costs, near) in expected.items():
+        assert (list(kept[cid][0]), kept[cid][1]) == (list(costs), near)
 
 
 _HASHED_ELSEWHERE = """
