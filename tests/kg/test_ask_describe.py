@@ -206,14 +206,17 @@ def test_which_kind_a_thing_is_gets_the_kind_and_why(
 
 
 def test_a_which_kind_question_that_offers_the_kinds_is_a_choice(shipped: KnowledgeGraph) -> None:
-    """With the options given, the question is a choice between them, answered as such."""
+    """With the options given, the question is a choice between them, answered as such,
+    in the words the question offered it by ("outer misalignment", another name of outer
+    alignment)."""
     a = ask(
         shipped,
         "Which kind of failure is the troop-count objective, outer misalignment or inner "
         "misalignment?",
     )
     assert a.intent == "which"
-    assert a.answer.startswith("**Outer alignment.**")
+    assert a.answer.startswith("**Outer misalignment.**")
+    assert "outer-alignment" in a.concepts
 
 
 def test_is_there_an_example_where_asks_for_the_example_described(
