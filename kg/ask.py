@@ -63,6 +63,7 @@ from kg.explain import (
     Footnotes,
     Told,
     capitalize,
+    choice_head,
     cited_text,
     clause,
     defined,
@@ -1632,7 +1633,7 @@ def _in_asked_words(
     """A which-answer's bold choice in the words the question offered it by, where they
     are another name of the concept ("..., outer or inner misalignment?": **Outer
     misalignment.**, not **Outer alignment.**, the problem it is the failure of)."""
-    head = f"**{capitalize(noun(chosen))}.**"
+    head = choice_head(noun(chosen))
     said = next((q[f.start : f.end] for f in options if f.id == chosen.id), None)
     if said is not None and len(said.split()) == 1 and graph.lookup(said) is not chosen:
         # "outer or inner misalignment": the first shares the second's head word
@@ -1643,7 +1644,7 @@ def _in_asked_words(
     mine, theirs = set(content_stems(chosen.label)), set(content_stems(said))
     if said.isupper() or mine <= theirs or theirs <= mine:
         return line  # "SGD", "collection of heuristics", "heuristic": the same name
-    return f"**{capitalize(said)}.**" + line[len(head) :]
+    return choice_head(said) + line[len(head) :]
 
 
 def _which_by_words(
@@ -1699,7 +1700,7 @@ def _which_by_words(
         return None
     notes = Footnotes(graph)
     because = _matched(graph, chosen, hit, notes) or _definition(chosen, notes)
-    lines = [f"**{capitalize(noun(chosen))}.** {because}"]
+    lines = [f"{choice_head(noun(chosen))} {because}"]
     told = hit.field == "note" and any(
         r.note == hit.evidence for r in graph.relations_between(chosen.id, other.id)
     )

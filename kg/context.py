@@ -61,6 +61,7 @@ from kg.describe import describe
 from kg.errors import InvalidQuery
 from kg.explain import (
     DRAFT_NOTE,
+    MARK_RUN,
     Footnotes,
     Told,
     clause,
@@ -253,7 +254,6 @@ class _Rendered:
 
 
 _SECTIONS = {"missing": "", "definitions": "Definitions:", "relations": "Relations:"}
-_LOCAL_MARK = re.compile(r"(?:\[\^\d+\])+")
 
 
 @dataclass
@@ -349,7 +349,7 @@ class _Builder:
                     numbers.append(n)
             return "".join(f"[{n}]" for n in sorted(numbers))
 
-        line = "- " + _LOCAL_MARK.sub(renumber, body)
+        line = "- " + MARK_RUN.sub(renumber, body)
         runs = _MARK_RUN.findall(line)
         if len(fact.steps) == 1 and len(runs) == 2 and runs[0] == runs[1]:
             # "Sentence.[1][2] Note.[1][2]": the note's numbers say it once for both

@@ -177,9 +177,15 @@ def from_draft(graph: KnowledgeGraph, c: Citation) -> bool:
 
 
 _MARK = re.compile(r"\[\^(\d+)\]")
-_MARK_RUN = re.compile(r"(?:\[\^\d+\])+")
+MARK_RUN = re.compile(r"(?:\[\^\d+\])+")
+"""A run of footnote marks ("[^2][^5]")."""
 _CHOICE = re.compile(r"(\*\*[^*\n]+\*\* )")
-"""The option a which-answer names first, in bold."""
+"""The option a which-answer names first, in bold (:func:`choice_head`)."""
+
+
+def choice_head(name: str) -> str:
+    """How a which-answer names the option it chose, first and in bold: "**Heuristics.**"."""
+    return f"**{capitalize(name)}.**"
 
 
 @dataclass
@@ -240,7 +246,7 @@ class Footnotes:
             (replace(i, n=order[i.n]) for i in self.items if i.n in order), key=lambda i: i.n
         )
         self._seen = {k: order[n] for k, n in self._seen.items() if n in order}
-        return [_MARK_RUN.sub(marks, line) for line in lines]
+        return [MARK_RUN.sub(marks, line) for line in lines]
 
     def markdown(self) -> str:
         """The footnote definitions, one line each."""
@@ -309,9 +315,9 @@ class Told:
 
     relations: set[Relation] = field(default_factory=set)
     explained: set[Relation] = field(default_factory=set)
-    said: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    """Each relation told with its note, as :func:`explained` wrote it, and its parts:
-    the clause, its marks and the cited note."""
+    said: dict[str, str] = field(default_factory=dict)
+    """The cited note of each relation told with its note, by the line :func:`explained`
+    wrote for it."""
 
     def note(self, rel: Relation, notes: Footnotes) -> str:
         """The cited note of ``rel`` the first time it is asked for, then ``''``."""
@@ -329,11 +335,8 @@ class Told:
         after it). A which-answer's bold choice stays first. Any other line as it is."""
         choice = _CHOICE.match(line)  # "**The base objective.** ..." keeps its choice first
         head, body = (choice.group(1), line[choice.end(1) :]) if choice else ("", line)
-        parts = self.said.get(body)
-        if parts is None:
-            return line
-        _text, _marks, note = parts
-        return f"{head}{note}"
+        note = self.said.get(body)
+        return line if note is None else f"{head}{note}"
 
 
 def explained(
@@ -348,13 +351,13 @@ def explained(
     Why it holds.[^1]". ``lead`` goes before the sentence ("But ")."""
     told = told if told is not None else Told()
     told.relations.add(rel)
-    raw = clause(graph, rel, forward)
-    text = f"{lead}{raw}" if lead else capitalize(raw)
+    text = clause(graph, rel, forward)
+    text = f"{lead}{text}" if lead else capitalize(text)
     marks = notes.mark(rel.citations)  # numbered first: the sentence is read first
     note = told.note(rel, notes)
     line = f"{text}.{marks}" + (f" {note}" if note else "")
     if note and not lead:
-        told.said[line] = (raw, marks, note)
+        told.said[line] = note
     return line
 
 

@@ -39,6 +39,7 @@ from kg.explain import (
     Footnotes,
     Told,
     capitalize,
+    choice_head,
     clause,
     defined,
     explained,
@@ -1058,7 +1059,7 @@ def which(
     lines = [
         _chain_text(graph, notes, rels, told, lead="By contrast, ")
         if second
-        else f"**{capitalize(noun(chosen))}.** {_chain_text(graph, notes, rels, told)}"
+        else f"{choice_head(noun(chosen))} {_chain_text(graph, notes, rels, told)}"
     ]
     found_player = (
         _player(graph, subject, other, chosen) if player and rels[-1].type in UPWARD else None
