@@ -183,6 +183,12 @@ _CHOICE = re.compile(r"(\*\*[^*\n]+\*\* )")
 """The option a which-answer names first, in bold (:func:`choice_head`)."""
 
 
+_NAMES_ONLY = frozenset({"produces"})
+"""Relation types whose note tells what the link is rather than why it holds ("Humans
+are, with intelligent animals, the video's case of an optimizer that evolution
+produced"): such a line keeps its sentence first (:meth:`Told.reason_first`)."""
+
+
 def choice_head(name: str) -> str:
     """How a which-answer names the option it chose, first and in bold: "**Heuristics.**"."""
     return f"**{capitalize(name)}.**"
@@ -356,7 +362,7 @@ def explained(
     marks = notes.mark(rel.citations)  # numbered first: the sentence is read first
     note = told.note(rel, notes)
     line = f"{text}.{marks}" + (f" {note}" if note else "")
-    if note and not lead:
+    if note and not lead and rel.type not in _NAMES_ONLY:
         told.said[line] = note
     return line
 

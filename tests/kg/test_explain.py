@@ -6,6 +6,7 @@ import pytest
 
 from kg.explain import noun, relate_answer, sentence
 from kg.graph import KnowledgeGraph
+from kg.model import Relation
 from kg.ontology import RELATION_TYPES
 from kg.paths import relate
 
@@ -205,3 +206,32 @@ def test_renumbering_follows_first_use_and_drops_unused_footnotes(
     assert [i.citation for i in notes.items] == [cites[2], cites[0]]
     # the same passage keeps its new number when marked again
     assert notes.mark([cites[0]]) == "[^2]"
+
+
+def test_a_reason_leads_but_a_note_that_only_names_the_link_does_not(
+    shipped: KnowledgeGraph,
+) -> None:
+    """Told.reason_first puts a relation's note in place of its sentence when the note
+    is a reason ("Optimizers do very well on the task ..."), but not for a link whose
+    note only restates it ("Humans are ... the video's case of an optimizer that
+    evolution produced"): that line stays as explained() wrote it."""
+    from kg.explain import Footnotes, Told, explained
+
+    def first(source: str, rtype: str, target: str) -> Relation:
+        return next(
+            r
+            for r in shipped.relations_of(source)
+            if r.source == source and r.type == rtype and r.target == target
+        )
+
+    told = Told()
+    notes = Footnotes(shipped)
+    reason = explained(
+        shipped, notes, first("gradient-descent", "makes_likely", "mesa-optimizer"), told=told
+    )
+    named = explained(shipped, notes, first("evolution", "produces", "humans"), told=told)
+    assert told.reason_first(reason).startswith("Optimizers do very well")
+    assert told.reason_first(named) == named
+    assert told.reason_first("**Heuristics.** " + reason).startswith(
+        "**Heuristics.** Optimizers do very well"
+    )
