@@ -1292,7 +1292,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     if intent == "examples" and concepts[0].kind == "example":
         intent = "define"  # "the bottle cap example": the example itself is asked about
     if intent == "define" and len(concepts) == 1 and _YES_NO.match(q):
-        reason = _reason_matched(graph, q)
+        reason = _reason_matched(graph, q, concepts[0])
         if reason is not None:
             return reason
         other = _object_described(graph, reading, concepts[0], focus)
@@ -1750,6 +1750,12 @@ REASON_SCORE = 0.75
 question about one concept matches is taken for the reason it asks about."""
 
 
+NEIGHBOUR_REASON_SCORE = 0.6
+"""Least :mod:`kg.describe` score at which a yes/no question about one concept that
+describes one of its neighbours is taken to ask about the relation between the two
+(:func:`_reason_matched`)."""
+
+
 OBJECT_MARGIN = 0.05
 """How much better (in :mod:`kg.describe`'s score) the words of a yes/no question must
 fit one neighbour of the concept it names than any other for that neighbour to be what
@@ -1776,7 +1782,9 @@ def _object_described(
     return graph.concepts[hits[0].id]
 
 
-def _reason_matched(graph: KnowledgeGraph, q: str) -> Answer | None:
+def _reason_matched(
+    graph: KnowledgeGraph, q: str, named: Concept | None = None
+) -> Answer | None:
     """A yes/no question that names one concept and asks about something the graph says
     in a relation's own words ("Does doing well on the base objective in every
     environment mean the model has adopted it as its own?": "The model understands the
@@ -1785,21 +1793,36 @@ def _reason_matched(graph: KnowledgeGraph, q: str) -> Answer | None:
     match is no relation's passage or is not close (:data:`REASON_SCORE`). No verdict is
     given: the relation says it in its own terms."""
     hits = describe(graph, q, limit=1)
-    if not hits or hits[0].score < REASON_SCORE or hits[0].field not in ("note", "quote"):
+    if not hits:
         return None
     hit = hits[0]
-    rels = [
-        r
-        for r in graph.relations_of(hit.id)
-        # the passage, or a quote that holds it (a definition may cite a shorter part)
-        if r.note == hit.evidence or any(hit.evidence in c.quote for c in r.citations)
-    ]
+    if hit.field in ("note", "quote") and hit.score >= REASON_SCORE:
+        rels = [
+            r
+            for r in graph.relations_of(hit.id)
+            # the passage, or a quote that holds it (a definition may cite a shorter part)
+            if r.note == hit.evidence or any(hit.evidence in c.quote for c in r.citations)
+        ]
+    elif named is not None and hit.id != named.id and hit.score >= NEIGHBOUR_REASON_SCORE:
+        # "are today's AI misalignments a huge problem?": the question's other words
+        # describe a neighbour of the concept it names (capability: "why today's goal
+        # mismatches are no huge problem"), so the relation between the two, the one
+        # whose note shares most of the question's words, is what it asks about
+        asked = content_stems(q)
+        rels = sorted(
+            (r for r in graph.relations_between(named.id, hit.id) if r.note and not r.negated),
+            key=lambda r: -len(asked & content_stems(r.note or "")),
+        )
+    else:
+        return None
     if not rels:
         return None
     rel = rels[0]
     notes = Footnotes(graph)
     first = graph.concepts[hit.id]
-    lines = [explained(graph, notes, rel, rel.source == first.id), ""]
+    told = Told()
+    # the note, in the question's own words, is the answer; the link's name adds nothing
+    lines = [told.reason_first(explained(graph, notes, rel, rel.source == first.id, told)), ""]
     lines += [f"This is about **{first.label}**:", ""]
     lines += [
         line

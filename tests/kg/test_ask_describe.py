@@ -289,8 +289,10 @@ def test_a_yes_no_question_about_one_concept_in_a_relations_words_gets_that_rela
     """ "Does doing well ... mean the model has adopted the base objective as its own?"
     names one concept and asks what a relation says in its own quote ("that doesn't
     mean that it has adopted the base objective as its own"): that relation comes
-    first, then what it is about (it was the base objective's definition card). A
-    yes/no question about one concept that matches no relation's passage is defined."""
+    first, told by its note, which answers in our words, not by the link's name
+    ("Adversarial training does not rule out inner misalignment"); then what it is
+    about (it was the base objective's definition card). A yes/no question about one
+    concept that matches no relation's passage is defined."""
     a = ask(
         shipped,
         "Does doing well on the base objective in every environment mean the model has "
@@ -300,7 +302,8 @@ def test_a_yes_no_question_about_one_concept_in_a_relations_words_gets_that_rela
         "adversarial-training",
         "inner-misalignment",
     ]
-    assert a.answer.startswith("Adversarial training does not rule out inner misalignment.")
+    assert a.answer.startswith("Thorough adversarial training can only show")
+    assert "does not rule out" not in a.answer.split("\n")[0]
     assert "This is about **adversarial training**:" in a.answer
     check_answer(shipped, a.answer, a.notes)
     assert ask(shipped, "Is deceptive alignment dangerous?").intent == "define"

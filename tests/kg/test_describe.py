@@ -54,6 +54,7 @@ def test_the_questions_are_well_formed(shipped: KnowledgeGraph) -> None:
         "held_out_10",
         "held_out_11",
         "held_out_12",
+        "held_out_13",
     }
     for case in DESCRIBED:
         assert case["ids"] and all(cid in shipped.concepts for cid in case["ids"]), case
@@ -71,10 +72,10 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 778 of 876 (0.888) find a
+    """The figure over every written question, all splits: 839 of 943 (0.890) find a
     right concept in their first three (see the next test for the blind figures, lower,
     and for where the rest are lost)."""
-    assert _accuracy(shipped) >= 778 / 876
+    assert _accuracy(shipped) >= 839 / 943
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
@@ -100,17 +101,20 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     author after that, found 67 of 80 (0.838) when first run: the last blind figure
     then; 68 once "I teach ... class." was read as who asks. held_out_11, written blind
     by a tenth author after that, found 68 of 80 (0.85) when first run. held_out_12,
-    written blind by an eleventh author after that, found 64 of 80 (0.80) when first
-    run: the last blind figure (63 of 79 without one description that was word for word
-    a held_out_7 question). Of its 16 misses, 7 got nothing (the right concept led,
-    under the threshold) and 9 another concept first. Words that only say where a thing
-    was told ("in the strategy game *post*") moved one held_out_9 question out of the
-    first three and one held_out_7 question in; the kind-of links that put the intended
-    goal and the behavioural objective under objective function moved held_out_7's
-    contraception question out again (its right concept, inner misalignment, now falls
-    under the threshold). Most misses are descriptions whose right concept leads but
-    under the threshold, which is set so that no more of the questions the graph cannot
-    answer get one."""
+    written blind by an eleventh author after that, found 64 of 80 (0.80) when first run
+    (63 of 79 without one description that was word for word a held_out_7 question).
+    held_out_13, written blind by a twelfth author after that, found 61 of 67 (0.91)
+    when first run, the last blind figure (three descriptions that named their answer by
+    an alias, "contraception", "natural selection", "simple rules", are left out, as the
+    suite's rule asks; all three missed). Of held_out_12's 16 misses, 7 got nothing (the
+    right concept led, under the threshold) and 9 another concept first. Words that only
+    say where a thing was told ("in the strategy game *post*") moved one held_out_9
+    question out of the first three and one held_out_7 question in; the kind-of links
+    that put the intended goal and the behavioural objective under objective function
+    moved held_out_7's contraception question out again (its right concept, inner
+    misalignment, now falls under the threshold). Most misses are descriptions whose
+    right concept leads but under the threshold, which is set so that no more of the
+    questions the graph cannot answer get one."""
     assert _accuracy(shipped, "tune") >= 107 / 109
     assert _accuracy(shipped, "held_out_2") >= 43 / 45
     assert _accuracy(shipped, "held_out_3") >= 34 / 40
@@ -123,6 +127,7 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     assert _accuracy(shipped, "held_out_10") >= 68 / 80
     assert _accuracy(shipped, "held_out_11") >= 68 / 80
     assert _accuracy(shipped, "held_out_12") >= 63 / 79
+    assert _accuracy(shipped, "held_out_13") >= 61 / 67
 
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
@@ -163,7 +168,7 @@ catastrophic forgetting ("neural network", "trained"), distillation ("training",
 "reasoning"), model collapse ("trained", "earlier models", asked twice), catastrophic
 forgetting again ("a network trained", "new"), batch normalization ("speed up
 training"; "how does ... work", asked again), the EU AI Act ("general-purpose models"),
-dangerous capability evaluations ("dangerous", "capability"). 246 of 261 get
+dangerous capability evaluations ("dangerous", "capability"). 295 of 311 get
 nothing."""
 
 
