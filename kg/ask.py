@@ -173,7 +173,11 @@ _WHAT_HAPPENS = re.compile(
     r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
     r"went\s+wrong|goes\s+wrong|can\s+go\s+wrong|could\s+go\s+wrong|does\s+\S+(?:\s+\S+)?\s+lead\s+to|are\s+the\s+"
     r"(?:effects|consequences|results|outcomes)|is\s+the\s+(?:effect|consequence|result|outcome)|"
-    r"(?:does|do|did|will|would)\s+(?:it|they)\s+do))"
+    r"if\b|"
+    r"(?:does|do|did|will|would)\s+(?:it|they)\s+do|"
+    # "what does a trained mesa-optimizer do when ...?" (the name is blanked)
+    r"(?:does|do|did|will|would)\s+(?:(?:a|an|the)\s+)?(?:[^\W\d_]+\s+)?\s*do\s+"
+    r"(?:when|if|once|after|whenever)\b))"
     r"\b",
     re.I,
 )
@@ -191,13 +195,20 @@ _JUDGING = re.compile(
 )
 """Words by which a why-question asks why something is bad or matters, not why it
 happens."""
-_NEGATED = re.compile(r"\b(?:not|cannot|never|fail|fails|failed|failing)\b|n[’']t\b", re.I)
+_NEGATED = re.compile(
+    r"\b(?:not|cannot|never|fail|fails|failed|failing)\b|n[’']t\b"
+    # as chat spells them: "cant", "doesnt", "isnt"
+    r"|\b(?:did|does|do|is|are|was|were|ca|could|would|wo|should|has|have)nt\b",
+    re.I,
+)
 """Words by which a question asks why something falls short ("why doesn't adversarial
 training show ...")."""
 _GENERIC_OBJECTIVE = frozenset(
     {"goal", "goals", "objective", "objectives", "aim", "aims", "purpose"}
 )
 """Aliases of "objective function" that, beside another concept, ask for its objective."""
+GENERAL_OBJECTIVE = "objective-function"
+"""The concept that "objective" or "goal" names when it is no one's in particular."""
 
 
 @dataclass(frozen=True)
@@ -320,6 +331,7 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
         found.extend(_shared_heads(graph, question, a.start, a.text))
     found.extend(quoted)
     found.extend(_elided(graph, question, found))
+    found, head = _both_elided(graph, question, found)
     words = [_Word(m.group(), m.start(), m.end()) for m in _WORDS.finditer(question)]
     found = _verbal(graph, question, words, found)
     _mark(words, found)
@@ -327,7 +339,11 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
     _mark(words, found)
     found.extend(_adjectives(graph, words))
     _mark(words, found)
-    fuzzy = _fuzzy(graph, question, words)
+    fuzzy = [
+        f
+        for f in _fuzzy(graph, question, words)
+        if head is None or not head[0] <= f.start < head[1]
+    ]
     for f in fuzzy:
         # "inner and outer alignmnet": the misspelt head is shared as the right one is
         found.extend(_shared_heads(graph, question, f.start, graph.concepts[f.id].label))
@@ -346,6 +362,8 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
         elif w.role is None and _APART.search(question[: w.end]):
             w.role = "function"  # the "apart" of "tell ... apart", "come apart"
+        if head is not None and head[0] <= w.start < head[1]:
+            w.role = "generic"  # the noun both options share: "every *alignment failure*"
     for before, w, after in zip(words, words[1:], words[2:], strict=False):
         third_person = (
             w.text.endswith("s") and not w.text.endswith("ss") and after.role == "function"
@@ -433,6 +451,14 @@ def _quoted(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Fo
 _OR_ONE = re.compile(r"\s+or\s+(?:(?:a|an|the)\s+)?(?P<word>[^\W\d_]+)\s+ones?\b", re.I)
 
 
+_ONES = re.compile(
+    r"(?:\beither\s+)?\b(?:(?:a|an|the)\s+)?(?P<a>[^\W\d_]+)\s+one\s+or\s+"
+    r"(?:(?:a|an|the)\s+)?(?P<b>[^\W\d_]+)\s+one\b",
+    re.I,
+)
+_HEAD_WORDS = re.compile(r"([^\W\d_]+)\s+([^\W\d_]+)\s*$")
+
+
 def _elided(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Found]:
     """The second option of "a terminal goal or an instrumental *one*": the word before
     "one" with the first option's last word, where that names a concept."""
@@ -446,6 +472,31 @@ def _elided(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Fo
         if c is not None and c.id != f.id:
             out.append(Found(c.id, m.start("word"), m.end(), "term"))
     return out
+
+
+def _both_elided(
+    graph: KnowledgeGraph, question: str, found: list[Found]
+) -> tuple[list[Found], tuple[int, int] | None]:
+    """``found`` with both options of "is every alignment failure either an inner *one*
+    or an outer *one*?" read as concepts: each word with the noun before them ("inner
+    alignment failure", "outer alignment failure"), where both name one; that noun is then
+    what the two are kinds of, not a third concept asked about: its span is returned."""
+    for m in _ONES.finditer(question):
+        words = _HEAD_WORDS.search(question, 0, m.start())
+        if words is None:
+            continue
+        for start in (words.start(1), words.start(2)):
+            head = question[start : words.end(2)]
+            a = graph.lookup(f"{m.group('a')} {head}")
+            b = graph.lookup(f"{m.group('b')} {head}")
+            if a is not None and b is not None and a.id != b.id:
+                kept = [f for f in found if f.end <= start or f.start >= words.end(2)]
+                return [
+                    *kept,
+                    Found(a.id, m.start("a"), m.end("a"), "term"),
+                    Found(b.id, m.start("b"), m.end("b"), "term"),
+                ], (start, words.end(2))
+    return found, None
 
 
 def _compound(question: str, words: list[_Word], i: int, lex: Lexicon) -> bool:
@@ -676,6 +727,12 @@ def _crosses_punctuation(question: str, span: list[_Word]) -> bool:
     )
 
 
+_DOERS = frozenset("bot bots robot robots agent agents model models system systems".split())
+"""Generic nouns for what acts that, after words of the sources, name nothing the graph
+lacks ("a maze *bot*"); unlike "problem" or "process", which make a name of their own
+("safety problem")."""
+
+
 def _missing(
     question: str,
     words: list[_Word],
@@ -753,7 +810,15 @@ def _missing(
     spans: list[list[int]] = []
     anchored = bool(found)
     for run in runs:
-        if lex is not None and _known(question, run, found, lex):
+        # "a maze *bot*": a generic noun closing a run of the sources' own words adds
+        # nothing the graph lacks
+        core = run
+        while len(core) > 1 and core[-1].text.lower() in _DOERS:
+            core = core[:-1]
+        if lex is not None and (
+            _known(question, run, found, lex)
+            or (core is not run and _known(question, core, found, lex))
+        ):
             continue
         start, end = run[0].start, run[-1].end
         joins = [
@@ -831,12 +896,22 @@ def _mask(question: str, found: list[Found]) -> str:
     return "".join(chars)
 
 
+_LATE_QUESTION = re.compile(
+    r"[,;:.\u2014\u2013-]\s*(?:(?:so|but|and|then|yet)\s+)?((?:why|how|what\s+happens)\b)", re.I
+)
+
+
 def detect_intent(reading: Reading) -> Intent:
     """The intent of a question read by :func:`read` (see the module notes)."""
     if not reading.found or reading.missing:
         return "unknown"
     framing = reading.framing
     opening = framing[LEAD.match(framing).end() :]  # type: ignore[union-attr]
+    late = _LATE_QUESTION.search(opening)
+    if late is not None and not _ASKS.match(opening):
+        # "misalignment happens all the time today, so why is it supposed to become a big
+        # deal later?": what comes before the question proper is what it rests on
+        opening = opening[late.start(1) :]
     two = len(reading.found) >= 2
     if _WHY.match(opening):
         return "why"
@@ -888,6 +963,27 @@ _AGENT_BY = re.compile(
 relation asked about."""
 _CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
 _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
+_SET_ASIDE = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|other\s+than|apart\s+from|aside\s+from|besides|except)"
+    r"\b[^,.;:?!]*",
+    re.I,
+)
+_TELL_APART = re.compile(r"\btell\w*\s+(?:\S+\s+){0,8}$", re.I)
+
+
+def _set_aside(framing: str) -> str:
+    """``framing`` without what it sets aside ("besides being corrected by gradient
+    descent"), keeping the "apart from" of "tell X apart from Y"."""
+
+    def drop(m: re.Match[str]) -> str:
+        told_apart = m.group().lower().startswith("apart") and _TELL_APART.search(
+            framing[: m.start()]
+        )
+        return m.group() if told_apart else " "
+
+    return _SET_ASIDE.sub(drop, framing)
+
+
 _INSTEAD = re.compile(
     r"\b(?:instead\s+of|rather\s+than|other\s+than|than|over|apart\s+from|aside\s+from|besides|except)\b",
     re.I,
@@ -1040,7 +1136,10 @@ _NAMING = re.compile(
     r"|\bwhat\s+(?:term|word|name|concept)\s+(?:describes|means|refers\s+to|covers)\b"
     r"|\b(?:called|known\s+as)\s*\?*\s*$"
     r"|\b(?:is|was)\s+there\s+(?:an?|any)\s+(?:example|story|case|illustration|analogy"
-    r"|thought\s+experiment)\s+(?:where|in\s+which|when|that|with|about)\b",
+    r"|thought\s+experiment)\s+(?:where|in\s+which|when|that|with|about)\b"
+    # "... What's that example?", "which example is that?"
+    r"|\b(?:what|which)(?:['\u2019]?s|\s+is|\s+was)?\s+(?:that|this)\s+(?:example|story|case)\b"
+    r"|\bwhich\s+(?:example|story|case)\s+(?:is|was)\s+(?:that|this|it)\b",
     re.I,
 )
 """How a question asks for a term ("what do you call ...", "the term for ...", "is there
@@ -1187,6 +1286,12 @@ def _backing_name(
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
+_ASKS_WHY_HOW = re.compile(r"\s*(?:why|how)\b", re.I)
+NEIGHBOUR_DESCRIBED_SCORE = 0.6
+"""Least :mod:`kg.describe` score at which a question that names a concept beside words
+the graph lacks is taken to describe a neighbour of that concept."""
+
+
 def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     reading = read(graph, _unwrapped(graph, q))
     quoted = _QUOTED_WORD.findall(q)
@@ -1236,7 +1341,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if hits and (naming or sorted_by_kind):
             return _described(graph, q, hits, kind_of if sorted_by_kind else None)
     found = reading.found
-    focus = focus_types(reading.framing)
+    # what the question sets aside ("besides being *corrected* by gradient descent") is
+    # not what it asks about
+    focus = focus_types(_set_aside(reading.framing))
     if any(f.how == "verbal" for f in found):
         # "does a deceptive model understand the base objective?": whether it needs that
         # understanding is what the verb asks
@@ -1246,7 +1353,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     generic = [
         f
         for f in found
-        if f.id == "objective-function" and q[f.start : f.end].lower() in _GENERIC_OBJECTIVE
+        if f.id == GENERAL_OBJECTIVE and q[f.start : f.end].lower() in _GENERIC_OBJECTIVE
     ]
     if generic and len(found) > 1:
         owner = _objective_of(graph, q, found, generic[0])
@@ -1268,7 +1375,15 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "which ...: the barracks full of weak troops or the assistant not
             # attacking Brotherhood?": options told, not named, are the concepts they
             # describe; the question is answered as if it named them
-            return replace(_ask(graph, named_options), question=q)
+            again, described_as = named_options
+            answer = _ask(graph, again)
+            head = _BOLD_HEAD.match(answer.answer)
+            for c, phrase in described_as:
+                if head is not None and c.label.lower() in head.group(1).lower():
+                    # the choice in the question's words first, then what the graph calls it
+                    head_line = f"**{capitalize(phrase.strip())} ({noun(c)}).**"
+                    answer = replace(answer, answer=head_line + answer.answer[head.end() :])
+            return replace(answer, question=q)
     if reading.missing and concepts:
         set_against = " ".join(m.group() for m in CONTRASTED.finditer(q)).lower()
         if all(p.lower() in set_against for p in reading.missing):
@@ -1284,6 +1399,17 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # may describe what it does not name
             hits = describe(graph, q, limit=DESCRIBED)
             if hits:
+                return _described(graph, q, hits)
+        elif concepts and not _ASKS_WHY_HOW.match(LEAD.sub("", q, count=1)):
+            # "the strategy game example where the assistant only destroys villages
+            # belonging to the one enemy alliance it had seen": words the graph lacks
+            # around a name may still describe, closely, a neighbour of what it names
+            hits = describe(graph, q, limit=DESCRIBED)
+            if (
+                hits
+                and hits[0].score >= NEIGHBOUR_DESCRIBED_SCORE
+                and any(graph.relations_between(hits[0].id, c.id) for c in concepts)
+            ):
                 return _described(graph, q, hits)
         return _unknown(graph, q, missing, concepts)
     intent = detect_intent(
@@ -1401,6 +1527,13 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             within=within,
             universal=universal,
         )
+        if verdict == "unknown":
+            # "if an AI system performs its task really well, does that mean it's an
+            # optimizer?": no relation joins what it names, but a passage says it in the
+            # question's words ("... does not mean it has to be an optimizer")
+            passage = _reason_matched(graph, q, floor=PASSAGE_OVER_UNKNOWN)
+            if passage is not None:
+                return passage
     elif intent == "why" and all(c.kind == "example" for c in concepts):
         # "why didn't the game assistant attack the Brotherhood players?": the story the
         # question names is the reason, told by the narrowest example it names
@@ -1472,7 +1605,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "what happens to its objective when the objective is a pointer to its world
             # model?": what happens follows from the condition
             concepts = [later[0], *(c for c in concepts if c is not later[0])]
-        situation = _situation(graph, reading, concepts)
+        situation = _situation(graph, reading, concepts, q)
         failure = _disagreement(graph, q, concepts)
         if situation is not None:
             # "what happens when the deployment environment differs from the training
@@ -1515,11 +1648,14 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     return _answered(graph, q, intent, concepts, lines, notes, verdict)
 
 
+_ITS_OWN = re.compile(r"\b(?:its|their)(?:\s+own)?\s*$", re.I)
+
+
 def _objective_of(
     graph: KnowledgeGraph, q: str, found: list[Found], generic: Found
 ) -> tuple[str, str] | None:
-    """For "the objective of Y" (or "Y's goal", "Y's own goal"): Y and the one objective
-    the graph says Y pursues, when it says so plainly; else None."""
+    """For "the objective of Y" (or "Y's goal", "Y's own goal", "Y ... its own goal"): Y
+    and the one objective the graph says Y pursues, when it says so plainly; else None."""
     after = [
         f for f in found if f.start > generic.end and _OF_BETWEEN.match(q[generic.end : f.start])
     ]
@@ -1529,6 +1665,10 @@ def _objective_of(
         if f.end <= generic.start
         and re.fullmatch(r"\s*(?:'s|\u2019s)(?:\s+own)?\s*", q[f.end : generic.start])
     ]
+    if not before and _ITS_OWN.search(q, 0, generic.start):
+        # "what does a mesa-optimizer do when *its own* objective ...": the pronoun's
+        # owner is the concept named last before it
+        before = [f for f in found if f.end <= generic.start and f is not generic]
     for owner in after[:1] or before[-1:]:
         targets = [
             r.target
@@ -1750,6 +1890,12 @@ REASON_SCORE = 0.75
 question about one concept matches is taken for the reason it asks about."""
 
 
+PASSAGE_OVER_UNKNOWN = 0.65
+"""Least :mod:`kg.describe` score at which a relation's note or quote that a yes/no
+question matches answers it when the relations between what it names decide nothing
+("The glossary does not say so")."""
+
+
 NEIGHBOUR_REASON_SCORE = 0.6
 """Least :mod:`kg.describe` score at which a yes/no question about one concept that
 describes one of its neighbours is taken to ask about the relation between the two
@@ -1783,7 +1929,7 @@ def _object_described(
 
 
 def _reason_matched(
-    graph: KnowledgeGraph, q: str, named: Concept | None = None
+    graph: KnowledgeGraph, q: str, named: Concept | None = None, floor: float = REASON_SCORE
 ) -> Answer | None:
     """A yes/no question that names one concept and asks about something the graph says
     in a relation's own words ("Does doing well on the base objective in every
@@ -1796,12 +1942,14 @@ def _reason_matched(
     if not hits:
         return None
     hit = hits[0]
-    if hit.field in ("note", "quote") and hit.score >= REASON_SCORE:
+    if hit.field in ("note", "quote") and hit.score >= floor:
         rels = [
             r
             for r in graph.relations_of(hit.id)
-            # the passage, or a quote that holds it (a definition may cite a shorter part)
-            if r.note == hit.evidence or any(hit.evidence in c.quote for c in r.citations)
+            # the passage, or a quote that holds it or that it holds (a definition may
+            # cite a shorter or a longer part)
+            if r.note == hit.evidence
+            or any(hit.evidence in c.quote or c.quote in hit.evidence for c in r.citations)
         ]
     elif named is not None and hit.id != named.id and hit.score >= NEIGHBOUR_REASON_SCORE:
         # "are today's AI misalignments a huge problem?": the question's other words
@@ -1928,25 +2076,33 @@ OPTION_SCORE = 0.55
 than names ("the barracks full of weak troops") is read as the concept it describes."""
 
 
-def _described_options(graph: KnowledgeGraph, q: str) -> str | None:
+_BOLD_HEAD = re.compile(r"\*\*([^*]+)\.\*\*")
+
+
+def _described_options(
+    graph: KnowledgeGraph, q: str
+) -> tuple[str, list[tuple[Concept, str]]] | None:
     """A which-question whose two options (after a colon or comma, joined by "or") are
     described, not named, with each described by a different concept (see
-    :data:`OPTION_SCORE`), asked again with the concepts' labels in their place; None
-    when that does not hold (an option named, or either described by nothing well)."""
+    :data:`OPTION_SCORE`), asked again with the concepts' labels in their place, and each
+    concept with the words that described it; None when that does not hold (an option
+    named, or either described by nothing well)."""
     tail = _OPTIONS_TAIL.search(q)
-    if tail is None or not _WHICH_OPENING.match(q):
+    # "in the strategy game example, which one was ...": a setting may come first
+    if tail is None or not _WHICH_OPENING.match(q[LEAD.match(q).end() :]):  # type: ignore[union-attr]
         return None
-    labels: list[str] = []
+    told: list[tuple[Concept, str]] = []
     for phrase in (tail.group("a"), tail.group("b")):
         if annotate(graph, phrase):
             return None
         hits = describe(graph, phrase, limit=1)
         if not hits or hits[0].score < OPTION_SCORE:
             return None
-        labels.append(graph.concepts[hits[0].id].label)
-    if labels[0] == labels[1]:
+        told.append((graph.concepts[hits[0].id], phrase))
+    (a, _), (b, _) = told
+    if a.id == b.id:
         return None
-    return f"{q[: tail.start('a')]}{labels[0]} or {labels[1]}?"
+    return f"{q[: tail.start('a')]}{a.label} or {b.label}?", told
 
 
 SITUATION_SCORE = 0.6
@@ -1954,14 +2110,22 @@ SITUATION_SCORE = 0.6
 the one concept it names is taken for the situation asked about."""
 
 
-def _situation(graph: KnowledgeGraph, reading: Reading, concepts: list[Concept]) -> Concept | None:
+def _situation(
+    graph: KnowledgeGraph, reading: Reading, concepts: list[Concept], q: str
+) -> Concept | None:
     """The concept a what-happens question describes without naming, when it names one
     general concept only (training data, not a mode, an optimizer or an example) and its
     other words fit another concept, not an example, closely (see
     :data:`SITUATION_SCORE`); else None. Examples are told by :func:`what_happens`
     itself, from the question's words."""
-    if len(concepts) != 1 or concepts[0].kind != "concept":
-        return None  # a named mode, optimizer or example is what happens to
+    if len(concepts) != 1 or concepts[0].kind != "concept" and concepts[0].id != GENERAL_OBJECTIVE:
+        # a named mode, optimizer or example is what happens to; "an AI's *objective*"
+        # names no one's in particular
+        return None
+    if concepts[0].id == GENERAL_OBJECTIVE:
+        # "what happens if an AI's *objective* is slightly different from ours?": the
+        # word is part of the description, not a name to blank out of it
+        reading = replace(reading, framing=q)
     hits = _described_beside(graph, reading, concepts[0], SITUATION_SCORE, limit=1)
     return graph.concepts[hits[0].id] if hits else None
 

@@ -333,7 +333,7 @@ def _slips_through(
 
 _APART = re.compile(r"\b(?:apart|separate\w*|dichotom\w*)\b", re.I)
 """Words by which a question asks whether two things can be told apart."""
-_EXCLUSIVE = re.compile(r"\bexclusive\w*\b", re.I)
+_EXCLUSIVE = re.compile(r"\bexclusive\w*\b|\b(?:never|not)\s+both\b", re.I)
 """Words by which a question asks whether two things rule each other out."""
 
 SUFFICES = re.compile(

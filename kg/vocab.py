@@ -95,7 +95,8 @@ deployment deployed training trained analogy picture story scenario
 programmer programmers designer designers developer developers engineer engineers
 researcher researchers user users human humans
 lol lmao haha hmm um uh huh idk tbh imo btw pls plz thx confused confusing wondering
-curious guys dude folks deal
+curious guys dude folks deal big huge later eventually someday soon sooner nowadays
+capable powerful advanced smart
 setup setups post posts article blog writeup style styled based
 """.split()
 )
@@ -112,7 +113,7 @@ GENERIC_HEADS = frozenset(
     """
 model models system systems agent agents policy policies problem problems phenomenon
 process processes setting scenario scenarios algorithm algorithms method methods technique
-techniques approach approaches
+techniques approach approaches bot bots robot robots
 """.split()
 )
 """Nouns that may follow a term without changing what is asked ("deceptively aligned model")."""
@@ -148,7 +149,8 @@ _FOCUS = [
     (r"parts?|sub-?problems?|components?", "part_of"),
     (
         r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*|apart|dichotom\w*|"
-        r"exclusive\w*|at\s+the\s+same\s+time|simultaneous\w*|concurrent\w*",
+        r"exclusive\w*|at\s+the\s+same\s+time|simultaneous\w*|concurrent\w*|"
+        r"(?:never|not|be|have|has|had|show\w*|suffer\w*)\s+both",
         "fails_together",
     ),
     (r"failures?\s+of|fails?\b|failing", "failure_of"),
@@ -374,7 +376,7 @@ def focus_types(text: str) -> list[str]:
 
 CONTRASTED = re.compile(
     r"\b(?:as\s+opposed\s+to|rather\s+than|instead\s+of|unlike|(?:the\s+)?opposite\s+of"
-    r"|not\s+(?:as|for|because)|not\s+just|(?:as\s+)?distinct\s+from|in\s+contrast\s+(?:to|with)"
+    r"|not\s+(?:as|for|because|whether)|not\s+just|(?:as\s+)?distinct\s+from|in\s+contrast\s+(?:to|with)"
     r"|as\s+against)"
     r"\b(?:(?!\s-\s|\s+but\b)[^,.;:?!()\u2013\u2014])*",
     re.I,
