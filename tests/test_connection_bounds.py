@@ -220,8 +220,10 @@ def test_many_slow_clients_at_once_do_not_stall_health(bounded: tuple[str, int])
     for t in threads:
         t.start()
     try:
+        # the trickles are cut off by the 1 s head deadline; health waits on none of
+        # them (bounded as the file's other health checks, for a busy machine)
         worst = max(_health(base) for _ in range(20))
-        assert worst < 2
+        assert worst < 5
     finally:
         stop.set()
         for t in threads:

@@ -139,9 +139,10 @@ def test_runaway_query_is_stopped_while_the_server_keeps_answering(live_server: 
     status, ctype, body = result["r"]
     assert status == 422 and ctype == "application/problem+json"
     assert "ran longer than 2 seconds" in body and f"{live_server}/problems/query-timeout" in body
-    # the configured limit, plus a busy machine's start-up of the next worker: the query
-    # itself would run for days
-    assert elapsed < 2 + 8
+    # the configured limit, plus a busy machine's start-up of the next worker (a similar
+    # query took 11.7 s against a 3 s limit with four other jobs on the two cores): the
+    # query itself would run for days
+    assert elapsed < 30
     status, _, body = _get(live_server + "/v1/sparql?query=" + urllib.parse.quote("ASK {?s ?p ?o}"))
     assert status == 200 and '"boolean": true' in body
 
