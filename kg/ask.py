@@ -181,7 +181,11 @@ _WHAT_HAPPENS = re.compile(
     r"\b",
     re.I,
 )
-_HOW = re.compile(r"how\s+(?:else\s+)?(?:does|do|did|can|could|would|will|is|are|might)\b", re.I)
+_HOW = re.compile(
+    r"how\s+(?:else\s+|exactly\s+|precisely\s+|really\s+|actually\s+)?"
+    r"(?:does|do|did|can|could|would|will|is|are|might)\b",
+    re.I,
+)
 _EXPLAINS = re.compile(rf"^\s*(?:{_WHY.pattern}|{_HOW.pattern})", re.I)
 """A question that asks for a reason or a mechanism, from its first word ("why would
 ...", "how could ...")."""
@@ -1134,6 +1138,9 @@ _NAMING = re.compile(
     r"\s+for\b"
     r"|\b(?:the|a|an)\s+(?:\w+\s+)?(?:word|term|name|phrase|label|jargon)\s+(?:for|of)\b"
     r"|\bwhat\s+(?:term|word|name|concept)\s+(?:describes|means|refers\s+to|covers)\b"
+    # "what term does the video use for ..."
+    r"|\bwhat\s+(?:term|word|name|phrase|label)\s+(?:do|does|did|would)\s+(?:\S+\s+){1,3}?"
+    r"(?:use|give)\s+(?:for|to)\b"
     r"|\b(?:called|known\s+as)\s*\?*\s*$"
     r"|\b(?:is|was)\s+there\s+(?:an?|any)\s+(?:example|story|case|illustration|analogy"
     r"|thought\s+experiment)\s+(?:where|in\s+which|when|that|with|about)\b"
@@ -1286,6 +1293,10 @@ def _backing_name(
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
+GENERAL_KINDS = 3
+"""Least number of kinds under a concept for it to be general enough that an example
+named as the setting of a how-question is what the question asks about (optimizer),
+rather than where it asks about the concept (adversarial training)."""
 _ASKS_WHY_HOW = re.compile(r"\s*(?:why|how)\b", re.I)
 NEIGHBOUR_DESCRIBED_SCORE = 0.6
 """Least :mod:`kg.describe` score at which a question that names a concept beside words
@@ -1580,9 +1591,16 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             if graph.concepts[f.id].kind == "example" and _IN_THE.search(q[: f.start])
         }
         if settings and len(concepts) == len(settings) + 1:
-            # "how does adversarial training work *in the maze example*?": the example is
-            # where the one other concept is asked about, not what is asked about
-            concepts = [c for c in concepts if c.id not in settings]
+            (other,) = [c for c in concepts if c.id not in settings]
+            if len(graph.descendants(other.id)) >= GENERAL_KINDS:
+                # "how does pretending pay off for the maze *optimizer* in the toy
+                # example?": a kind as general as that says only what the example is
+                # about; the example is what is asked about
+                concepts = [c for c in concepts if c is not other]
+            else:
+                # "how does adversarial training work *in the maze example*?": the example
+                # is where the one other concept is asked about, not what is asked about
+                concepts = [c for c in concepts if c.id not in settings]
         doing = [f for f in found if f.how == "verbal"]
         doers = {
             f.id

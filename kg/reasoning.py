@@ -1465,6 +1465,10 @@ def how(
         return lines
     if set(focus) & REMEDY:
         return remedies(graph, concepts[0], notes, told)
+    if concepts[0].kind == "example":
+        # "how does pretending pay off in the toy example?": an example works by its
+        # story, told by what it shows
+        return shows(graph, concepts[0], notes, told)
     return _workings(graph, concepts[0], notes, told)
 
 
