@@ -367,7 +367,8 @@ def cmd_store_migrate(args: argparse.Namespace) -> int:
             print(
                 f"copied {source.location} to {target.location}: {len(target.changes(0, head))} "
                 f"revisions (head {head}), {len(dict(target.files()))} files, "
-                f"{len(target.tokens())} tokens; the two dumps and revision logs are the same",
+                f"{len(target.tokens())} tokens, the days of {len(target.imported_days())} "
+                "imported files' history; the two dumps and revision logs are the same",
                 file=sys.stderr,
             )
             return 0

@@ -405,6 +405,17 @@ class SqlStore(ABC):
             ).fetchall()
         return [(str(path), str(first), str(last)) for path, first, last in rows]
 
+    def imported_days(self) -> list[tuple[str, str, str]]:
+        """The days (ISO 8601) of the first and last commit of each file imported with
+        its history (:meth:`fill`), as ``(path, first, last)`` in path order: what a copy
+        of the store must carry besides the log for :meth:`file_spans` to give the same
+        dates."""
+        with self._reading() as db:
+            rows = db.execute(
+                "SELECT path, first, last FROM imported_days ORDER BY path"
+            ).fetchall()
+        return [(str(path), str(first), str(last)) for path, first, last in rows]
+
     def revision(self, number: int) -> Revision | None:
         with self._reading() as db:
             row = db.execute("SELECT * FROM revisions WHERE revision = ?", (number,)).fetchone()
@@ -454,13 +465,22 @@ class SqlStore(ABC):
             )
             return cursor.rowcount == 1
 
-    def restore(self, log: Iterable[Revision], tokens: Iterable[tuple[Token, str]]) -> int:
+    def restore(
+        self,
+        log: Iterable[Revision],
+        tokens: Iterable[tuple[Token, str]],
+        days: Iterable[tuple[str, str, str]] = (),
+    ) -> int:
         """Fill an empty store with another's revision log (numbers, times and authors
-        as they were; the files are what the log leaves) and tokens (as digests); the
-        head. Raises :class:`Moved` if this store holds anything."""
+        as they were; the files are what the log leaves), tokens (as digests) and the
+        days of its imported files' history (:meth:`imported_days`); the head. Raises
+        :class:`Moved` if this store holds anything."""
         with self._writing() as db:
             head = _head(db)
-            if head or db.execute("SELECT COUNT(*) FROM tokens").fetchone()[0]:
+            if head or any(
+                db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for table in ("tokens", "imported_days")
+            ):
                 raise Moved(0, head)
             for entry in log:
                 head = _log(
@@ -475,6 +495,11 @@ class SqlStore(ABC):
                 )
             for token, digest in tokens:
                 _insert_token(db, token, digest)
+            for path, first, last in days:
+                db.execute(
+                    "INSERT INTO imported_days (path, first, last) VALUES (?, ?, ?)",
+                    (path, first, last),
+                )
         return head
 
     def dump(self, out_dir: Path) -> int:
@@ -506,8 +531,10 @@ class SqlStore(ABC):
 
 
 def copy_store(source: SqlStore, target: SqlStore) -> int:
-    """Copy ``source`` into the empty ``target``: its revision log (and so its files)
-    and its tokens; the head. Raises :class:`Moved` if ``target`` holds anything."""
+    """Copy ``source`` into the empty ``target``: its revision log (and so its files),
+    its tokens and the days of its imported files' history (without which the copy's
+    concepts would be dated by the import); the head. Raises :class:`Moved` if
+    ``target`` holds anything."""
 
     def log() -> Iterator[Revision]:
         since = 0
@@ -515,12 +542,13 @@ def copy_store(source: SqlStore, target: SqlStore) -> int:
             yield from batch
             since = batch[-1].revision
 
-    return target.restore(log(), source.token_digests())
+    return target.restore(log(), source.token_digests(), source.imported_days())
 
 
 def differences(a: SqlStore, b: SqlStore) -> list[str]:
     """What tells two stores apart (their files, that is their dumps; their revision
-    logs, entry by entry; their tokens); empty when they are copies."""
+    logs, entry by entry; their tokens; the days of their imported files' history);
+    empty when they are copies."""
     found = []
     files_a, files_b = dict(a.files()), dict(b.files())
     if files_a != files_b:
@@ -531,6 +559,8 @@ def differences(a: SqlStore, b: SqlStore) -> list[str]:
         found.append(f"their revision logs differ ({len(log_a)} and {len(log_b)} revisions)")
     if a.token_digests() != b.token_digests():
         found.append("their tokens differ")
+    if a.imported_days() != b.imported_days():
+        found.append("the days of their imported files' history differ")
     return found
 
 

@@ -21,7 +21,16 @@ from bench.http import free_port
 from kg.curate import open_store
 from kg.errors import StoreUnavailable
 from kg.load import load_graph
-from kg.store import Moved, SqliteStore, SqlStore, StaleWrite, data_files, stamp
+from kg.store import (
+    Moved,
+    SqliteStore,
+    SqlStore,
+    StaleWrite,
+    copy_store,
+    data_files,
+    differences,
+    stamp,
+)
 from kg.store_pg import PostgresStore
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -299,3 +308,61 @@ def test_a_store_made_before_expiry_takes_it_up(tmp_path: Path) -> None:
     token, secret = store.create_token("ann", ("concepts:write",), expires=stamp(FAR))
     assert store.check_token(secret) == token and token.expires == stamp(FAR)
     store.close()
+
+
+DAYS = {
+    "concepts/optimizer.yaml": (dt.date(2025, 1, 2), dt.date(2025, 3, 4)),
+    "concepts/evolution.yaml": (dt.date(2024, 6, 7), dt.date(2024, 6, 7)),
+}
+"""The days of a made-up git history of two concept files."""
+
+
+def test_a_copy_keeps_the_days_of_the_imported_history(store_at: str, tmp_path: Path) -> None:
+    """The git days an import recorded date the copy's concepts as the original's
+    (dct:created / dct:modified): SQLite into either backend, and back from it."""
+    source = SqliteStore(tmp_path / "source.sqlite3")
+    source.fill(DATA, days=lambda _: DAYS)
+    source.commit({"concepts/evolution.yaml": b"changed\n"}, "alice")
+    target = open_store(store_at, None)
+    back = SqliteStore(tmp_path / "back.sqlite3")
+    try:
+        assert copy_store(source, target) == source.head()
+        assert copy_store(target, back) == source.head()
+        spans = source.file_spans(source.head())
+        assert ("concepts/optimizer.yaml", "2025-01-02", "2025-03-04") in spans
+        for copy in (target, back):
+            assert copy.imported_days() == [
+                ("concepts/evolution.yaml", "2024-06-07", "2024-06-07"),
+                ("concepts/optimizer.yaml", "2025-01-02", "2025-03-04"),
+            ]
+            assert copy.file_spans(copy.head()) == spans
+            assert differences(source, copy) == []
+    finally:
+        for s in (source, target, back):
+            s.close()
+
+
+def test_stores_that_differ_only_in_imported_days_are_told_apart(
+    store_at: str, tmp_path: Path
+) -> None:
+    dated = SqliteStore(tmp_path / "dated.sqlite3")
+    dated.fill(DATA, days=lambda _: DAYS)
+    undated = open_store(store_at, None)
+    try:
+        # the same log, tokens and files without the days, as a copy made before
+        # copies carried them
+        undated.restore(dated.changes(0, 1 << 62), dated.token_digests())
+        assert differences(dated, undated) == ["the days of their imported files' history differ"]
+    finally:
+        dated.close()
+        undated.close()
+
+
+def test_a_store_holding_imported_days_is_not_restored_into(store_at: str) -> None:
+    store = open_store(store_at, None)
+    try:
+        assert store.restore([], [], [("concepts/optimizer.yaml", "2025-01-02", "2025-03-04")]) == 0
+        with pytest.raises(Moved):
+            store.restore([], [])
+    finally:
+        store.close()
