@@ -58,13 +58,26 @@ class CrossOrigin:
             "Access-Control-Allow-Origin": "*",
             "Access-Control-Expose-Headers": ", ".join(EXPOSED),
         }
+        self._raw = {
+            k.lower().encode("latin-1"): v.encode("latin-1") for k, v in self.headers.items()
+        }
+
+    def _open(self, message: Message) -> None:
+        """``MutableHeaders(scope=message).update(self.headers)``: the answer's headers, in a
+        new list, with these set; appended at once when none of them is there yet, as
+        nearly always, without that update's work for each header."""
+        headers = message.get("headers")
+        if type(headers) is list and not any(name in self._raw for name, _ in headers):
+            message["headers"] = [*headers, *self._raw.items()]
+        else:
+            MutableHeaders(scope=message).update(self.headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = Headers(scope=scope)
-        if scope["method"] == "OPTIONS" and {"origin", "access-control-request-method"} <= set(
+        request = Headers(scope=scope) if scope["method"] == "OPTIONS" else None
+        if request is not None and {"origin", "access-control-request-method"} <= set(
             request.keys()
         ):
             answer = self.preflight.preflight_response(request_headers=request)
@@ -81,7 +94,7 @@ class CrossOrigin:
 
         async def send_open(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(self.headers)
+                self._open(message)
             await send(message)
 
         await self.app(scope, receive, send_open)

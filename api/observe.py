@@ -26,11 +26,13 @@ import functools
 import json
 import logging
 import os
+import random
 import re
 import threading
 import time
-import uuid
+from bisect import bisect_left
 from collections import defaultdict, deque
+from itertools import accumulate
 from typing import Any
 
 import orjson
@@ -49,7 +51,20 @@ def request_id(scope: Scope) -> str:
         if name == REQUEST_ID and _GOOD_ID.fullmatch(value):
             token: str = value.decode("ascii")
             return token
-    return uuid.uuid4().hex
+    return new_request_id()
+
+
+def new_request_id() -> str:
+    """A random id, written as :func:`uuid.uuid4`'s ``hex`` (version and variant bits
+    included), from :mod:`random` rather than the system's random source: one system
+    call less on every request (tens of microseconds on a busy machine). Ids only tell
+    requests apart in logs; :mod:`random` draws a new seed in a forked worker."""
+    bits = random.getrandbits(128) & ~_VERSION_MASK | _VERSION_4
+    return f"{bits:032x}"
+
+
+_VERSION_MASK = (0xF000 << 64) | (0xC000 << 48)
+_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
 
 
 def route_of(scope: Scope) -> str:
@@ -65,7 +80,8 @@ class Metrics:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.requests: defaultdict[tuple[str, str, int], int] = defaultdict(int)
-        self.buckets: defaultdict[str, list[int]] = defaultdict(lambda: [0] * len(BUCKETS))
+        # answers by the first bucket they fit in (the last: none), summed up when shown
+        self.buckets: defaultdict[str, list[int]] = defaultdict(lambda: [0] * (len(BUCKETS) + 1))
         self.sums: defaultdict[str, float] = defaultdict(float)
         self.counts: defaultdict[str, int] = defaultdict(int)
         self.reloads: defaultdict[str, int] = defaultdict(int)
@@ -73,10 +89,7 @@ class Metrics:
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         with self._lock:
             self.requests[(method, route, status)] += 1
-            counts = self.buckets[route]
-            for i, bound in enumerate(BUCKETS):
-                if seconds <= bound:
-                    counts[i] += 1
+            self.buckets[route][bisect_left(BUCKETS, seconds)] += 1
             self.sums[route] += seconds
             self.counts[route] += 1
 
@@ -103,7 +116,8 @@ class Metrics:
             ]
             for route in sorted(self.counts):
                 label = f"route={_q(route)}"
-                for bound, n in zip(BUCKETS, self.buckets[route], strict=True):
+                below = accumulate(self.buckets[route][: len(BUCKETS)])
+                for bound, n in zip(BUCKETS, below, strict=True):
                     out.append(f'kg_request_duration_seconds_bucket{{{label},le="{bound}"}} {n}')
                 out.append(
                     f'kg_request_duration_seconds_bucket{{{label},le="+Inf"}} {self.counts[route]}'

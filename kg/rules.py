@@ -527,8 +527,47 @@ def _read_concept(
         out.add(shown, doc.line(("relations",)), "relations must be a list")
         relations = []
     raw_relations: list[_RawRelation] = []
+    quoted, lines = sources.quoted, doc.lines
     for i, rel_ in enumerate(relations):
         p: YamlPath = ("relations", i)
+        if type(rel_) is dict and rel_.keys() == _BARE_RELATION:
+            # nearly every relation: a type, a target and citations of passages cited
+            # before, each of which passes the checks below; made at once (the same
+            # relation, with no problem to find), else checked below
+            rtype, target, cits = rel_["type"], rel_["target"], rel_["citations"]
+            plain = _PLAIN_TYPES.get(rtype) if type(rtype) is str else None
+            if (
+                plain is not None
+                and type(target) is str
+                and target != cid
+                and target.strip()
+                and type(cits) is list
+            ):
+                known = _known_citations(cits, quoted)
+                if known is not None:
+                    target = sys.intern(target)
+                    fields: dict[str, Any] = {
+                        "source": cid,
+                        "type": plain[0],
+                        "target": target,
+                        "citations": known,
+                        "note": None,
+                        "modality": None,
+                    }
+                    raw_relations.append(
+                        _new_tuple(
+                            _RawRelation,
+                            (
+                                pickling.model(Relation, fields, _RELATION_FIELDS),
+                                _new_tuple(_Where, (shown, lines, p)),
+                                target,
+                                plain[1],
+                                plain[2],
+                                True,
+                            ),
+                        )
+                    )
+                    continue
         if not isinstance(rel_, dict):
             out.add(shown, doc.line(p), "a relation must be a mapping with type, target, citations")
             continue
@@ -600,6 +639,34 @@ def _read_concept(
         tuple(raw_relations),
         concept,
     )
+
+
+_BARE_RELATION = {"type", "target", "citations"}
+"""The fields of a relation with neither note nor modality (as a set, compared with a
+mapping's keys)."""
+
+_new_tuple = tuple.__new__
+"""Makes a named tuple of its fields without a call of its ``__new__`` (a load makes
+two for each of half a million relations)."""
+
+
+def _known_citations(
+    items: list[Any], quoted: dict[tuple[str, str], Citation]
+) -> tuple[Citation, ...] | None:
+    """The citations of ``items`` when each is a mapping of just a source and a quote
+    that :func:`_citations` has already found (it keeps them in ``quoted``), else None."""
+    found = []
+    for item in items:
+        if type(item) is not dict or len(item) != 2:
+            return None
+        source, quote = item.get("source"), item.get("quote")
+        if type(source) is not str or type(quote) is not str:
+            return None
+        known = quoted.get((source, quote))
+        if known is None:
+            return None
+        found.append(known)
+    return tuple(found) if found else None
 
 
 def _folded(terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -936,6 +1003,13 @@ def _line(where: _Where | None) -> int:
 
 
 _SYMMETRIC = frozenset(name for name, t in RELATION_TYPES.items() if t.symmetric)
+
+_PLAIN_TYPES = {
+    name: (sys.intern(name), name in _SYMMETRIC, in_hierarchy(name, None))
+    for name in RELATION_TYPES
+}
+"""For each relation type: its name (interned), whether it is symmetric and whether it
+puts its source under its target when stated without a modality."""
 
 
 def _check_relations(state: _State) -> list[Relation]:
