@@ -1352,6 +1352,22 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if hits and (naming or sorted_by_kind):
             return _described(graph, q, hits, kind_of if sorted_by_kind else None)
     found = reading.found
+    if (
+        found
+        and not reading.missing
+        # a what-happens question is told by the situation it describes (_situation)
+        and not _WHAT_HAPPENS.match(LEAD.sub("", q, count=1))
+        and all(
+            f.id == GENERAL_OBJECTIVE and q[f.start : f.end].lower() in _GENERIC_OBJECTIVE
+            for f in found
+        )
+    ):
+        # "why does an AI whose *goal* is even slightly off end up working against the
+        # people using it?": a goal that is no one's in particular names nothing; what the
+        # question describes around it may
+        hits = describe(graph, q, limit=DESCRIBED)
+        if hits and hits[0].score >= NEIGHBOUR_DESCRIBED_SCORE:
+            return _described(graph, q, hits)
     # what the question sets aside ("besides being *corrected* by gradient descent") is
     # not what it asks about
     focus = focus_types(_set_aside(reading.framing))
@@ -1438,6 +1454,20 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # whether the relation it names ("care": an objective) joins the concept to
             # the one its other words describe (genetic fitness)
             intent, concepts = "yes_no", [concepts[0], other]
+    if intent in ("relate", "yes_no") and len(concepts) > 1 and focus[:1] == ["introduced_in"]:
+        # "who came up with the terms inner and outer alignment?", "did Rob Miles come up
+        # with them?": where each term comes from, not how the two relate
+        origins = [
+            r
+            for c in concepts
+            for r in graph.relations_of(c.id)
+            if r.source == c.id and r.type == "introduced_in" and not r.negated
+        ]
+        if {r.source for r in origins} == {c.id for c in concepts}:
+            notes = Footnotes(graph)
+            told = Told()
+            lines = [line for r in origins for line in (explained(graph, notes, r, True, told), "")]
+            return _answered(graph, q, "relate", concepts, lines[:-1], notes)
     if intent in ("relate", "difference") and len(found) == 2:
         chosen = _which_by_words(graph, q, reading, found)
         if chosen is not None:

@@ -1469,6 +1469,17 @@ def how(
         # "how does pretending pay off in the toy example?": an example works by its
         # story, told by what it shows
         return shows(graph, concepts[0], notes, told)
+    parts = [
+        r
+        for r in graph.relations_of(concepts[0].id)
+        if r.type == "part_of" and r.target == concepts[0].id and not r.negated
+    ]
+    if "part_of" in focus and parts:
+        # "how can the inner alignment problem be broken down into smaller problems?"
+        c = concepts[0]
+        lines = [f"What {noun(c)} breaks down into:", ""]
+        lines += [f"- {explained(graph, notes, r, False, told)}" for r in parts]
+        return [*lines, "", f"**{capitalize(c.label)}**: {defined(c, notes)}"]
     return _workings(graph, concepts[0], notes, told)
 
 

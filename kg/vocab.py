@@ -96,7 +96,8 @@ programmer programmers designer designers developer developers engineer engineer
 researcher researchers user users human humans
 lol lmao haha hmm um uh huh idk tbh imo btw pls plz thx confused confusing wondering
 curious guys dude folks deal big huge later eventually someday soon sooner nowadays
-capable powerful advanced smart
+capable powerful advanced smart smaller bigger larger real fiasco place first mid
+rob robert miles
 setup setups post posts article blog writeup style styled based
 """.split()
 )
@@ -146,7 +147,10 @@ _FOCUS = [
     (r"pursu\w*|wants?|goals?|objectives?|aims?|trying|tries|values?|care\w*", "has_objective"),
     (r"optimi[sz]\w*|search\w*|adjust\w*|trains?|training", "optimizes"),
     (r"kinds?|types?|sorts?|forms?|categor\w*", "is_a"),
-    (r"parts?|sub-?problems?|components?", "part_of"),
+    (
+        r"parts?|sub-?problems?|components?|broken\s+down|break\w*\s+down|split\w*\s+(?:up|into)",
+        "part_of",
+    ),
     (
         r"fail\w*\s+together|together|at\s+once|both\s+at|co-?occur\w*|apart|dichotom\w*|"
         r"exclusive\w*|at\s+the\s+same\s+time|simultaneous\w*|concurrent\w*|"
@@ -154,7 +158,10 @@ _FOCUS = [
         "fails_together",
     ),
     (r"failures?\s+of|fails?\b|failing", "failure_of"),
-    (r"who|introduc\w*|coin\w*|origin\w*|paper|invent\w*|named", "introduced_in"),
+    (
+        r"who|introduc\w*|coin\w*|origin\w*|paper|invent\w*|named|c[oa]me\s+up\s+with",
+        "introduced_in",
+    ),
     (r"analog\w*|similar|like|parallel\w*", "analogous_to"),
     (r"opposite|contrast\w*|versus|vs|differ\w*|unlike", "contrasts_with"),
 ]

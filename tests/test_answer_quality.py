@@ -53,6 +53,8 @@ def check_answer(graph: KnowledgeGraph, answer: str, notes: Footnotes) -> None:
             or text.startswith(("The question names", "Also called:", "The graph covers"))
         ):
             continue
+        # a quoted passage is one claim however many sentences it holds
+        text = re.sub(r"\u201c[^\u201d]*\u201d", "\u201cquote\u201d", text)
         for part in re.split(r"(?<=[.!?])\s+(?=[A-Z*])", text):
             if part.startswith("**") and part.endswith(".**"):
                 continue  # a verdict or a choice, which the sentence after it supports

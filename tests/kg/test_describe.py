@@ -72,49 +72,52 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 839 of 943 (0.890) find a
+    """The figure over every written question, all splits: 844 of 943 (0.895) find a
     right concept in their first three (see the next test for the blind figures, lower,
     and for where the rest are lost)."""
-    assert _accuracy(shipped) >= 839 / 943
+    assert _accuracy(shipped) >= 844 / 943
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
-    """Each split, in the first three places. The method was chosen on the tune questions: 107
-    of 109. held_out_2 (42 of 45) and held_out_3 (35 of 40) were written blind by two
-    other authors and found 28 and 21 before concepts had descriptions; they have since
-    been used to choose the descriptions' weight and the threshold, with held_out_4 (61
-    of 70), written blind while the descriptions were curated (51 when first run), and
-    held_out_5 (49 of 60), written blind after (45 when first run, 41 by words alone
-    once the descriptions were reviewed). The words-and-meaning weights were then chosen
-    on all of these. held_out_6, written blind by a fifth author after meaning joined
-    the ranking, found 58 of 75 when first run (word matching alone: 38); it was then
-    seen while the token weighting was chosen (63 of 75 now). held_out_7, written blind
-    by a sixth author, found 71 of 79 when first run on the method as it stood, and 73
-    with the category step (kg.describe's answer to "which kind of failure does the
-    troop story illustrate?"), which had been written before it was run: the blind
-    figure then, 0.924 (74 now, with the role step that followed). held_out_8, written
-    blind by a seventh author after all of that, found 65 of 80 (0.812) on the method as
-    shipped, then 67 once its misses were studied. held_out_9, written blind by an
-    eighth author after that, found 68 of 79 (0.861) when first run on the method as
-    shipped, short of 0.90; 72 since its misses were studied (who asks left out, "which
-    of the two optimizers", three descriptions). held_out_10, written blind by a ninth
-    author after that, found 67 of 80 (0.838) when first run: the last blind figure
-    then; 68 once "I teach ... class." was read as who asks. held_out_11, written blind
-    by a tenth author after that, found 68 of 80 (0.85) when first run. held_out_12,
-    written blind by an eleventh author after that, found 64 of 80 (0.80) when first run
-    (63 of 79 without one description that was word for word a held_out_7 question).
-    held_out_13, written blind by a twelfth author after that, found 61 of 67 (0.91)
-    when first run, the last blind figure (three descriptions that named their answer by
-    an alias, "contraception", "natural selection", "simple rules", are left out, as the
-    suite's rule asks; all three missed). Of held_out_12's 16 misses, 7 got nothing (the
-    right concept led, under the threshold) and 9 another concept first. Words that only
-    say where a thing was told ("in the strategy game *post*") moved one held_out_9
-    question out of the first three and one held_out_7 question in; the kind-of links
-    that put the intended goal and the behavioural objective under objective function
-    moved held_out_7's contraception question out again (its right concept, inner
-    misalignment, now falls under the threshold). Most misses are descriptions whose
-    right concept leads but under the threshold, which is set so that no more of the
-    questions the graph cannot answer get one."""
+    """Each split, in the first three places. (held_out_8 is one lower since "Rob Miles" became
+    words that set the scene, not a name the graph lacks: one of its descriptions lost
+    its right concept, three of other splits gained theirs.) The method was chosen on
+    the tune questions: 107 of 109. held_out_2 (42 of 45) and held_out_3 (35 of 40) were
+    written blind by two other authors and found 28 and 21 before concepts had
+    descriptions; they have since been used to choose the descriptions' weight and the
+    threshold, with held_out_4 (61 of 70), written blind while the descriptions were
+    curated (51 when first run), and held_out_5 (49 of 60), written blind after (45 when
+    first run, 41 by words alone once the descriptions were reviewed). The words-and-
+    meaning weights were then chosen on all of these. held_out_6, written blind by a
+    fifth author after meaning joined the ranking, found 58 of 75 when first run (word
+    matching alone: 38); it was then seen while the token weighting was chosen (63 of 75
+    now). held_out_7, written blind by a sixth author, found 71 of 79 when first run on
+    the method as it stood, and 73 with the category step (kg.describe's answer to
+    "which kind of failure does the troop story illustrate?"), which had been written
+    before it was run: the blind figure then, 0.924 (74 now, with the role step that
+    followed). held_out_8, written blind by a seventh author after all of that, found 65
+    of 80 (0.812) on the method as shipped, then 67 once its misses were studied.
+    held_out_9, written blind by an eighth author after that, found 68 of 79 (0.861)
+    when first run on the method as shipped, short of 0.90; 72 since its misses were
+    studied (who asks left out, "which of the two optimizers", three descriptions).
+    held_out_10, written blind by a ninth author after that, found 67 of 80 (0.838) when
+    first run: the last blind figure then; 68 once "I teach ... class." was read as who
+    asks. held_out_11, written blind by a tenth author after that, found 68 of 80 (0.85)
+    when first run. held_out_12, written blind by an eleventh author after that, found
+    64 of 80 (0.80) when first run (63 of 79 without one description that was word for
+    word a held_out_7 question). held_out_13, written blind by a twelfth author after
+    that, found 61 of 67 (0.91) when first run, the last blind figure (three
+    descriptions that named their answer by an alias, "contraception", "natural
+    selection", "simple rules", are left out, as the suite's rule asks; all three
+    missed). Of held_out_12's 16 misses, 7 got nothing (the right concept led, under the
+    threshold) and 9 another concept first. Words that only say where a thing was told
+    ("in the strategy game *post*") moved one held_out_9 question out of the first three
+    and one held_out_7 question in; the kind-of links that put the intended goal and the
+    behavioural objective under objective function moved held_out_7's contraception
+    question out again (its right concept, inner misalignment, now falls under the
+    threshold). Most misses are descriptions whose right concept leads but under the
+    threshold, which is set so that no more of the questions the graph cannot answer get
+    one."""
     assert _accuracy(shipped, "tune") >= 107 / 109
     assert _accuracy(shipped, "held_out_2") >= 43 / 45
     assert _accuracy(shipped, "held_out_3") >= 34 / 40
@@ -122,7 +125,7 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     assert _accuracy(shipped, "held_out_5") >= 53 / 60
     assert _accuracy(shipped, "held_out_6") >= 66 / 75
     assert _accuracy(shipped, "held_out_7") >= 76 / 79
-    assert _accuracy(shipped, "held_out_8") >= 67 / 80
+    assert _accuracy(shipped, "held_out_8") >= 66 / 80
     assert _accuracy(shipped, "held_out_9") >= 71 / 79
     assert _accuracy(shipped, "held_out_10") >= 68 / 80
     assert _accuracy(shipped, "held_out_11") >= 68 / 80
