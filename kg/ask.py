@@ -79,6 +79,7 @@ from kg.model import Citation, Concept, Relation
 from kg.paths import relate
 from kg.reasoning import (
     EFFECTS,
+    NO_REMEDY,
     SAME_WORD,
     SUFFICES,
     UPWARD,
@@ -1454,6 +1455,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # whether the relation it names ("care": an objective) joins the concept to
             # the one its other words describe (genetic fitness)
             intent, concepts = "yes_no", [concepts[0], other]
+    if intent == "yes_no" and len(concepts) == 1 and focus:
+        other = _object_described(graph, reading, concepts[0], focus)
+        if other is not None:
+            # "does something *have to* model its environment to count as an optimizer?":
+            # whether the link asked about joins it to what its other words describe
+            concepts = [concepts[0], other]
     if intent in ("relate", "yes_no") and len(concepts) > 1 and focus[:1] == ["introduced_in"]:
         # "who came up with the terms inner and outer alignment?", "did Rob Miles come up
         # with them?": where each term comes from, not how the two relate
@@ -1689,7 +1696,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         # an intent that found nothing to say must not leave the reader with nothing
         lines = _define(graph, concepts[-1], notes, focus)
     if led:
-        lines = [*led, *lines]
+        # a passage that answers is no remedy the glossary lacks: "after the troops fiasco,
+        # how did the player try to fix the goal?" is told by the retraining
+        rest = [line for line in lines if not line.startswith(NO_REMEDY)]
+        while rest and not rest[0]:
+            rest.pop(0)
+        lines = [*led, *rest]
     if intent in ("why", "how", "what_happens", "which") and lines:
         # the reason answers the question; the link it explains follows
         lines[0] = told.reason_first(lines[0])
@@ -1972,6 +1984,14 @@ def _object_described(
         return None
     hits = describe(graph, reading.framing, limit=2, among=joined)
     if not hits or (len(hits) > 1 and hits[0].score - hits[1].score < OBJECT_MARGIN):
+        return None
+    # and the best of all its neighbours: "does a system that does its job well have to
+    # be an optimizer?" describes the bottle cap, not what an optimizer relies on
+    neighbours = {
+        r.target if r.source == named.id else r.source for r in graph.relations_of(named.id)
+    }
+    best = describe(graph, reading.framing, limit=1, among=neighbours - {named.id})
+    if best and best[0].id != hits[0].id:
         return None
     return graph.concepts[hits[0].id]
 

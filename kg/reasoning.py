@@ -333,6 +333,7 @@ def _slips_through(
 
 _APART = re.compile(r"\b(?:apart|separate\w*|dichotom\w*)\b", re.I)
 """Words by which a question asks whether two things can be told apart."""
+_NECESSARY = re.compile(r"\b(?:ha(?:ve|s)\s+to|must|needs?\s+to)\b", re.I)
 _EXCLUSIVE = re.compile(r"\bexclusive\w*\b|\b(?:never|not)\s+both\b", re.I)
 """Words by which a question asks whether two things rule each other out."""
 
@@ -443,6 +444,20 @@ def whether(
         lines, verdict = _possible_kind(graph, x, y, notes, told, modal)
     if not lines:
         lines, verdict = _undecided(graph, x, y, notes, told)
+    yes = f"**{_SAY['yes']}**"
+    decided = [r for r in told.relations if {r.source, r.target} == {x.id, y.id}]
+    if (
+        verdict == "yes"
+        and _NECESSARY.search(framing)
+        and lines
+        and lines[0].startswith(yes)
+        and decided
+        and all(r.modality in ("can", "may") for r in decided)
+    ):
+        # "does something *have to* model its environment to count as an optimizer?": what
+        # it only can rely on, it does not need
+        verdict = "not_necessarily"
+        lines[0] = _verdict_line(verdict, lines[0][len(yes) :].strip())
     if within is not None:
         lines += _speaking_of(graph, within, (x, y), notes, told)
     rest = _rest(graph, x, y, notes, told)
@@ -853,6 +868,17 @@ def _same(
     problem aims at instead leads when a passage of it says so; a chain up says one is a
     kind of the other, not the same."""
     contrast = _between(graph, x.id, y.id, ("contrasts_with",))
+    failed = [
+        r
+        for r in graph.relations_of(x.id)
+        if r.type == "failure_of" and r.source == x.id and not r.negated and r.target != y.id
+    ]
+    if not contrast and failed and not graph.relations_between(x.id, y.id):
+        # "is inner misalignment just the old distributional shift problem?": what a
+        # failure is a failure of says (inner alignment includes distributional shift)
+        said, of_what = _same(graph, graph.concepts[failed[0].target], y, notes, told, needed, just)
+        if said:
+            return [*said, "", explained(graph, notes, failed[0], True, told)], of_what
     if contrast:
         verdict: Verdict = "not_necessarily" if _gap_of_a_problem(graph, x, y) else "no"
         if verdict == "not_necessarily" and needed:
@@ -1483,6 +1509,10 @@ def how(
     return _workings(graph, concepts[0], notes, told)
 
 
+NO_REMEDY = "The glossary records no remedies for"
+"""How an answer says the graph holds nothing that helps against a concept."""
+
+
 def remedies(
     graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told | None = None
 ) -> list[str]:
@@ -1497,7 +1527,7 @@ def remedies(
         lines += [f"What helps against {noun(c)} or brings it to light:", ""]
         lines += [f"- {explained(graph, notes, r, False, told)}" for r in helps[:MAX_REASONS]]
     else:
-        lines.append(f"The glossary records no remedies for {noun(c)}.")
+        lines.append(f"{NO_REMEDY} {noun(c)}.")
     if limits:
         lines += ["", f"What does not rule out {noun(c)}:", ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in limits[:MAX_REASONS]]

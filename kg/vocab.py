@@ -138,7 +138,10 @@ _FOCUS = [
     (r"rel(?:y|ies|ied|ying)\s+on|work\w*\s+by|relies|implement\w*", "relies_on"),
     (r"caus\w*|lead|leads|led|result\w*|why|reasons?|trigger\w*", "causes"),
     (r"produc\w*|creat\w*|select\w*|mak\w+|gives? rise|arise\w*|emerg\w*", "produces"),
-    (r"requir\w*|needs?|depend\w*|prerequisites?|conditions?", "requires"),
+    (r"requir\w*|needs?|depend\w*|prerequisites?|conditions?|ha(?:ve|s)\s+to|must", "requires"),
+    # "does something *have to* model its environment to count as an optimizer?": what it
+    # cannot do without, which a "can rely on" link answers as not necessarily
+    (r"ha(?:ve|s)\s+to|must", "relies_on"),
     (
         r"fix\w*|prevent\w*|mitigat\w*|help\w*|solv\w*|stop\w*|counter\w*|address\w*|cure\w*|"
         r"correct\w*",
