@@ -99,6 +99,7 @@ from kg.reasoning import (
     why,
 )
 from kg.search import search
+from kg.verify import TooManyQuotations, verify
 from kg.vocab import (
     AMONG,
     ASPECT_VERBS,
@@ -551,6 +552,12 @@ _DETERMINERS = frozenset(
 _VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what|out|at|to|into))*\s+$", re.I)
 
 
+_POINTED = re.compile(
+    r"\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?P<what>\S.*?)\s+(?P<at>at)\s+(?:the\s+)?", re.I
+)
+"""A verb, what it carries, and "at": "pointing *the mesa-objective at* the world model"."""
+
+
 _IN_THE = re.compile(r"\b(?:in|within|inside|during)\s+(?:the|this|that|a|an|rob's|his)\s+$", re.I)
 """What names an example as the setting of a question ("... work *in the* maze example?")."""
 _FIND_OUT = frozenset({"find", "finds", "found", "figure", "figures", "figured", "work", "works"})
@@ -566,17 +573,34 @@ def _verbal(
     out: list[Found] = []
     for f in found:
         before = [w for w in words if w.end <= f.start]
-        for verb in reversed(before[-4:]):
-            lead = _VERB_LEAD.fullmatch(question[verb.end : f.start])
-            if lead is None:
+        for verb in reversed(before[-7:]):
+            between = question[verb.end : f.start]
+            lead = _VERB_LEAD.fullmatch(between)
+            # "*pointing* the mesa-objective *at* the world model": what points stands
+            # between the verb and "at" when it is itself a concept the question names
+            carried = _POINTED.fullmatch(between)
+            if carried is not None and not any(
+                o.start == verb.end + carried.start("what")
+                and o.end == verb.end + carried.end("what")
+                for o in found
+            ):
+                carried = None
+            if lead is None and carried is None:
                 continue
             stem = verb.text.lower()
             stems = {
                 st
-                for st in (stem, stem[:-1] if stem.endswith("s") else stem)
+                for st in (
+                    stem,
+                    stem[:-1] if stem.endswith("s") else stem,
+                    stem[:-3] if stem.endswith("ing") else stem,
+                    stem[:-2] if stem.endswith("ed") else stem,
+                )
                 if len(st) >= 3 and st.isalpha()
             }
             rest = question[verb.end : f.end]
+            if carried is not None:
+                rest = question[verb.end + carried.start("at") - 1 : f.end]
             out_of = re.match(r"\s+out\b", rest, re.I)
             if stem in _FIND_OUT and out_of is not None:
                 # "find out what the base objective is" is to learn it
@@ -605,7 +629,13 @@ def _verbal(
                 f = Found(hit.id, verb.start, f.end, "verbal")
                 break
         out.append(f)
-    return out
+    # what a verb carried ("pointing *the mesa-objective* at ...") is part of the doer
+    verbal = [f for f in out if f.how == "verbal"]
+    return [
+        f
+        for f in out
+        if not any(v is not f and v.start <= f.start and f.end <= v.end for v in verbal)
+    ]
 
 
 def _mark(words: list[_Word], found: list[Found]) -> None:
@@ -1371,7 +1401,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             return _described(graph, q, hits)
     # what the question sets aside ("besides being *corrected* by gradient descent") is
     # not what it asks about
-    focus = focus_types(_set_aside(reading.framing))
+    focus = worded = focus_types(_set_aside(reading.framing))
     if any(f.how == "verbal" for f in found):
         # "does a deceptive model understand the base objective?": whether it needs that
         # understanding is what the verb asks
@@ -1419,6 +1449,18 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # *instead of building it up through repeated corrections*?": what the question
             # sets its subject against, unnamed, is not what it asks about
             reading = replace(reading, missing=[])
+    asks = _ASKS_WHY_HOW.match(LEAD.sub("", q, count=1))
+    if (reading.missing or not concepts) and asks is not None:
+        # "why does the video say real machine learning systems 'don't actually work this
+        # way'?": the passage quoted, not a name, says what is asked about
+        quoted_said = _quoted_lead(graph, q, reading.framing)
+        if quoted_said:
+            notes = Footnotes(graph)
+            told = Told()
+            lines, about = _said_lines(graph, quoted_said, notes, told)
+            lines[0] = told.reason_first(lines[0])  # the reason answers; the link follows
+            why_how: Intent = "why" if asks.group().strip().lower() == "why" else "how"
+            return _answered(graph, q, why_how, about, lines, notes)
     if reading.missing or not concepts:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
         missing = (reading.named or reading.missing) if not concepts else reading.missing
@@ -1489,12 +1531,17 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     verdict: Verdict | None = None
     told = Told()
     led: list[str] = []
+    said: list[Relation | Concept] = []
     if intent in ("why", "how", "what_happens"):
         # what happens is told by an effect, not by what the setting is an example of
         lead = _passage_lead(
             graph, reading.framing, concepts, EFFECTS if intent == "what_happens" else None
         )
-        if lead is not None:
+        said = _quoted_lead(graph, q, reading.framing) if intent != "what_happens" else []
+        if said:
+            # what cites the words the question quotes tells why the sources said them
+            led, _about = _said_lines(graph, said, notes, told)
+        elif lead is not None:
             # the relation whose own words the question uses is what it asks about
             led = [explained(graph, notes, lead, told=told), ""]
     if intent == "which":
@@ -1502,7 +1549,8 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         assert picked is not None
         subjects = [graph.concepts[f.id] for f in picked[0]]
         a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
-        lines, choice, subject = _which(graph, subjects, [a, b], focus, notes, told)
+        # a verb that names an option ("*pointing* the objective at ...") is only its name
+        lines, choice, subject = _which(graph, subjects, [a, b], worded, notes, told)
         if choice is None:
             # no relation decides: the option whose own text the question's words
             # describe ("which is the *right way* ..., corrigibly or deceptively?")
@@ -1672,9 +1720,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # between the two; what the sources say happens then, in their own words
             # ("they'll go with their own every time"), leads
             concepts = [failure, *concepts]
-            said = _said_on_disagreeing(graph, failure, told)
-            if said is not None and not led:
-                led = [explained(graph, notes, said, told=told), ""]
+            disagreeing = _said_on_disagreeing(graph, failure, told)
+            if disagreeing is not None and not led:
+                led = [explained(graph, notes, disagreeing, told=told), ""]
             lines = what_happens(
                 graph, [failure], notes, asked=content_stems(reading.framing), told=told
             )
@@ -1701,7 +1749,14 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         rest = [line for line in lines if not line.startswith(NO_REMEDY)]
         while rest and not rest[0]:
             rest.pop(0)
+        if said:
+            # the passage the question quotes is what it asks about; what the concepts it
+            # names happen to be linked by would be beside the point
+            rest = []
+            _lines, concepts = _said_lines(graph, said, Footnotes(graph), Told())
         lines = [*led, *rest]
+    while lines and not lines[-1]:
+        lines.pop()
     if intent in ("why", "how", "what_happens", "which") and lines:
         # the reason answers the question; the link it explains follows
         lines[0] = told.reason_first(lines[0])
@@ -2059,6 +2114,119 @@ LEAD_MARGIN = 0.1
 """By how much the leading passage must hold more of the question than any other."""
 
 
+def _asking_weights(graph: KnowledgeGraph, framing: str) -> dict[str, float]:
+    """The stems of a question's own words (not naming a concept, not asking), each
+    weighted by how telling it is in the graph's text."""
+    index = index_for(graph)
+    weights: dict[str, float] = {}
+    asking = _WHAT_HAPPENS.sub(" ", _EXPLAINS.sub(" ", framing))
+    for m in _WORDS.finditer(asking):
+        low = m.group().lower()
+        if low in FUNCTION_WORDS or low in INTENT_WORDS or len(low) < 3:
+            continue  # nor what is left of a blanked name's "'s"
+        weights.setdefault(stem(fold_word(low)), index.weight(low))
+    return weights
+
+
+QUOTED_WORDS = 3
+"""Least number of words a question's quotation must have to be looked up in the sources
+(:func:`_quoted_lead`): two words ("point at") are found in too many places."""
+QUOTED_AFTER = 400
+"""How many characters past the words a question quotes a passage of the graph may begin
+and still be what tells why the source said them (the reason follows: "... is only an
+abstraction. ... You're not really selecting models that want to do X")."""
+
+
+def _citing(graph: KnowledgeGraph) -> dict[str, list[tuple[int, int, Relation | Concept]]]:
+    """Per source, the graph's cited passages in order, each with the relation or the
+    concept (by its definition) that cites it."""
+    found = _CITING.get(graph)
+    if found is None:
+        found = {}
+        owners: list[Relation | Concept] = [*graph.concepts.values(), *graph.relations]
+        for owner in owners:
+            for c in owner.citations:
+                found.setdefault(c.source, []).append((c.start, c.end, owner))
+        for spans in found.values():
+            spans.sort(key=lambda t: (t[0], t[1]))
+        _CITING[graph] = found
+    return found
+
+
+_CITING: WeakKeyDictionary[KnowledgeGraph, dict[str, list[tuple[int, int, Relation | Concept]]]]
+_CITING = WeakKeyDictionary()
+
+
+def _quoted_lead(graph: KnowledgeGraph, q: str, framing: str) -> list[Relation | Concept]:
+    """What tells why (or how) the sources say the words a question quotes from them:
+    "why does Rob say real machine learning systems 'don't actually work this way'?" is
+    told by the relation whose passage holds those words, "in the maze example why would
+    the network learn a rule like 'go down and to the right'?" by the definition of
+    heuristics, which cites them with their reason. The quotation is found in a source as
+    :func:`kg.verify.verify` finds one (exactly or nearly); of the relations and
+    definitions citing that place or the passage just after it (:data:`QUOTED_AFTER`),
+    the one whose note (or definition) and quotes hold most of the question's own words
+    leads, nearer first among equals; a relation whose passage goes straight on from the
+    leader's follows it (the source's reason may take two sentences). Nothing when the
+    question quotes no source."""
+    try:
+        checked = verify(graph, q, min_words=QUOTED_WORDS, max_quotes=4)
+    except TooManyQuotations:
+        return []
+    weights = _asking_weights(graph, framing)
+    total = sum(weights.values()) or 1.0
+    best: tuple[float, int, Relation | Concept, str, int] | None = None
+    for quote in checked.quotes:
+        if quote.match is None or quote.status == "not_found":
+            continue
+        start, end = quote.match.start, quote.match.end
+        cited = _citing(graph).get(quote.match.source, [])
+        for cs, ce, owner in cited:
+            if ce <= start or cs >= end + QUOTED_AFTER:
+                continue
+            if isinstance(owner, Relation):
+                if owner.negated:
+                    continue
+                text = owner.note or ""
+            else:
+                text = owner.definition
+            text = " ".join([text, *(c.quote for c in owner.citations)])
+            share = sum(weights[w] for w in weights.keys() & content_stems(text)) / total
+            away = max(0, cs - end)
+            if best is None or (share, -away) > (best[0], -best[1]):
+                best = (share, away, owner, quote.match.source, ce)
+    if best is None:
+        return []
+    _share, _away, owner, source, ce = best
+    going_on = [
+        o
+        for s, _e, o in _citing(graph).get(source, [])
+        if ce <= s <= ce + 2 and isinstance(o, Relation) and o is not owner and not o.negated
+    ]
+    return [owner, *going_on[:1]]
+
+
+def _said_lines(
+    graph: KnowledgeGraph, said: list[Relation | Concept], notes: Footnotes, told: Told
+) -> tuple[list[str], list[Concept]]:
+    """The passages :func:`_quoted_lead` found, each as a paragraph (a relation by its
+    note, a concept by its definition), and the concepts they are about."""
+    lines: list[str] = []
+    for s in said:
+        lines += [
+            explained(graph, notes, s, told=told)
+            if isinstance(s, Relation)
+            else f"**{capitalize(s.label)}**: {_definition(s, notes)}",
+            "",
+        ]
+    about = dict.fromkeys(
+        graph.concepts[cid]
+        for s in said
+        for cid in ((s.source, s.target) if isinstance(s, Relation) else (s.id,))
+    )
+    return lines[:-1], list(about)
+
+
 def _passage_lead(
     graph: KnowledgeGraph, framing: str, concepts: list[Concept], types: Collection[str] | None
 ) -> Relation | None:
@@ -2072,14 +2240,7 @@ def _passage_lead(
     among them, clearly more than any other passage, leads; None when no passage stands
     out (:data:`LEAD_SHARE`, :data:`LEAD_WORDS`, :data:`LEAD_MARGIN`). With ``types``,
     only relations of those types are candidates."""
-    index = index_for(graph)
-    weights: dict[str, float] = {}
-    asking = _WHAT_HAPPENS.sub(" ", _EXPLAINS.sub(" ", framing))
-    for m in _WORDS.finditer(asking):
-        low = m.group().lower()
-        if low in FUNCTION_WORDS or low in INTENT_WORDS or len(low) < 3:
-            continue  # nor what is left of a blanked name's "'s"
-        weights.setdefault(stem(fold_word(low)), index.weight(low))
+    weights = _asking_weights(graph, framing)
     total = sum(weights.values())
     if len(weights) < LEAD_WORDS or total <= 0:
         return None

@@ -1447,15 +1447,13 @@ def how(
         r = relate(graph, x.id, y.id)
         lines: list[str] = []
         among = _among(graph, others, told)
-        among.sort(
-            key=lambda d: (
-                d.type not in focus,
-                focus.index(d.type) if d.type in focus else 0,
-                limiting(d),
-                -_overlap(d, asked),
-            )
+        among.sort(key=lambda d: _asked_first(d, focus, asked))
+        bridged = (
+            _bridge(graph, x, story, focus, asked, told)
+            if story is not None and len(others) == 1 and not among and x is not story
+            else []
         )
-        for rel in among[:MAX_REASONS]:
+        for rel in [*among[:MAX_REASONS], *bridged[:1]]:
             lines += [explained(graph, notes, rel, True, told), ""]
             if rel.type == "mitigates" and not rel.negated:
                 # what it helps against is half the story; what it does not rule out, the
@@ -1469,7 +1467,7 @@ def how(
                 ]
                 for b in but[:2]:
                     lines += [explained(graph, notes, b, True, told, lead="But "), ""]
-        if story is not None:
+        if story is not None and not bridged:
             lines += [*shows(graph, story, notes, told), ""]
         if not among and story is None:
             # no relation says how x bears on y: what x does is the mechanism to tell first
@@ -1507,6 +1505,56 @@ def how(
         lines += [f"- {explained(graph, notes, r, False, told)}" for r in parts]
         return [*lines, "", f"**{capitalize(c.label)}**: {defined(c, notes)}"]
     return _workings(graph, concepts[0], notes, told)
+
+
+def _asked_first(
+    rel: Relation, focus: list[str], asked: frozenset[str]
+) -> tuple[bool, int, bool, int]:
+    """A sort key: the relations the question's verb asks about first (in its order),
+    positive before limiting, then those whose notes use more of its words."""
+    return (
+        rel.type not in focus,
+        focus.index(rel.type) if rel.type in focus else 0,
+        limiting(rel),
+        -_overlap(rel, asked),
+    )
+
+
+def _bridge(
+    graph: KnowledgeGraph,
+    x: Concept,
+    story: Concept,
+    focus: list[str],
+    asked: frozenset[str],
+    told: Told,
+) -> list[Relation]:
+    """What ``x`` does to what the example ``story`` is an example of: "how does
+    adversarial training try to fix the green-apple problem?" asks how it bears on goal
+    misgeneralization, which the maze shows; the relations the question's verb asks about
+    first, then those whose notes use its words."""
+    shown = {
+        r.target
+        for r in graph.relations_of(story.id)
+        if r.source == story.id and r.type in UPWARD and not r.negated
+    }
+    story_words = content_stems(story.definition)
+    found = [
+        r
+        for r in graph.relations_of(x.id)
+        if r.source == x.id and r.target in shown and not r.negated and r not in told.relations
+    ]
+    found.sort(
+        key=lambda d: (
+            _asked_first(d, focus, asked),
+            # the passage that tells the example's own story ("mazes where green and the
+            # exit come apart") before one that could be about any case
+            -len(
+                story_words
+                & content_stems(" ".join([d.note or "", *(c.quote for c in d.citations)]))
+            ),
+        )
+    )
+    return found
 
 
 NO_REMEDY = "The glossary records no remedies for"

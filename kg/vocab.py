@@ -133,7 +133,10 @@ _FOCUS = [
         "insufficient_against",
     ),
     (r"wors\w*|exacerbat\w*|amplif\w*|aggravat\w*", "exacerbates"),
-    (r"likel\w*|favou?r\w*|encourag\w*|incentiv\w*|push\w*|prefer\w*", "makes_likely"),
+    (
+        r"likel\w*|favou?r\w*|encourag\w*|incentiv\w*|push\w*|prefer\w*|efficien\w*|easier|cheaper",
+        "makes_likely",
+    ),
     (r"outperform\w*|better|beat\w*|advantage\w*", "outperforms"),
     (r"rel(?:y|ies|ied|ying)\s+on|work\w*\s+by|relies|implement\w*", "relies_on"),
     (r"caus\w*|lead|leads|led|result\w*|why|reasons?|trigger\w*", "causes"),
@@ -452,7 +455,11 @@ the end of its :data:`ROLE_OF` words: the thing stands between them and "play"."
 LEAD = re.compile(
     r"^\s*(?:(?:so|and|but|please|ok|okay|then|hey|hi)[\s,]+"
     # a setting before the question proper: "in the strategy game example, why ..."
-    r"|(?:in|for|about|regarding|with|from)\s[^,?]{1,80},\s*)*",
+    r"|(?:in|for|about|regarding|with|from)\s[^,?]{1,80},\s*"
+    # the same without its comma, once the concept that sets it is blanked ("in the maze
+    # example why would ..." reads "in the          why would ...")
+    r"|(?:in|for|about|regarding|with|from)\s+(?:(?:the|this|that|rob's)\s+)?"
+    r"(?=(?:why|how|what\s+happens)\b))*",
     re.I,
 )
 """What a question may begin with before the question proper: fillers ("so", "ok") and
