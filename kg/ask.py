@@ -68,6 +68,7 @@ from kg.explain import (
     clause,
     defined,
     explained,
+    limiting,
     noun,
     relate_lines,
     with_footnotes,
@@ -78,6 +79,7 @@ from kg.lexicon import Lexicon, content_stems, fold_word, lexicon, stem
 from kg.model import Citation, Concept, Relation
 from kg.paths import relate
 from kg.reasoning import (
+    CAUSAL,
     EFFECTS,
     NO_REMEDY,
     SAME_WORD,
@@ -558,6 +560,10 @@ _POINTED = re.compile(
 """A verb, what it carries, and "at": "pointing *the mesa-objective at* the world model"."""
 
 
+_SCARE_QUOTES = re.compile(r"[\"\u201c\u201d]|(?<!\w)['\u2018]|['\u2019](?!\w)")
+"""Quote marks around words, not an apostrophe inside one ("model's")."""
+
+
 _IN_THE = re.compile(r"\b(?:in|within|inside|during)\s+(?:the|this|that|a|an|rob's|his)\s+$", re.I)
 """What names an example as the setting of a question ("... work *in the* maze example?")."""
 _FIND_OUT = frozenset({"find", "finds", "found", "figure", "figures", "figured", "work", "works"})
@@ -574,7 +580,8 @@ def _verbal(
     for f in found:
         before = [w for w in words if w.end <= f.start]
         for verb in reversed(before[-7:]):
-            between = question[verb.end : f.start]
+            # a verb in scare quotes ("just *"point at"* its world model") reads as one
+            between = _SCARE_QUOTES.sub("", question[verb.end : f.start])
             lead = _VERB_LEAD.fullmatch(between)
             # "*pointing* the mesa-objective *at* the world model": what points stands
             # between the verb and "at" when it is itself a concept the question names
@@ -598,9 +605,9 @@ def _verbal(
                 )
                 if len(st) >= 3 and st.isalpha()
             }
-            rest = question[verb.end : f.end]
+            rest = _SCARE_QUOTES.sub("", question[verb.end : f.end])
             if carried is not None:
-                rest = question[verb.end + carried.start("at") - 1 : f.end]
+                rest = rest[carried.start("at") - 1 :]
             out_of = re.match(r"\s+out\b", rest, re.I)
             if stem in _FIND_OUT and out_of is not None:
                 # "find out what the base objective is" is to learn it
@@ -611,6 +618,10 @@ def _verbal(
             # model": the doer's noun, with "to" for "at"
             at = re.match(r"\s+at\b", rest, re.I)
             doer = {rest[: at.start()] + " to" + rest[at.end() :]} if at else set()
+            # "points at *its* world model": the doer's noun names the model as "the"
+            doer |= {
+                re.sub(r"^(\s+to\s+)(?:its|their|his|her|our|your)\b", r"\1the", d) for d in doer
+            }
             hit = next(
                 (
                     c
@@ -1647,6 +1658,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             concepts = [c for c in concepts if c is not contrast]
         else:
             contrast = None
+        concepts = _caused_last(graph, concepts)
         if _WHY_IS.match(reading.framing) and len(concepts) > 1:
             # "why is deception the best strategy for a mesa-optimizer": the first is what
             # is explained, the last the one it is explained for
@@ -1761,6 +1773,28 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         # the reason answers the question; the link it explains follows
         lines[0] = told.reason_first(lines[0])
     return _answered(graph, q, intent, concepts, lines, notes, verdict)
+
+
+def _caused_last(graph: KnowledgeGraph, concepts: list[Concept]) -> list[Concept]:
+    """The concepts of a why-question with the one it asks the reason for last: the
+    last named, unless the first brings about (or favours) only one of the others
+    directly and not the last ("why would gradient descent make a model's objective
+    *point at* its world model's idea of human values?" asks why gradient descent favours
+    the pointer; human values only say what it points at)."""
+    if len(concepts) < 3:
+        return concepts
+    subject, *middle, last = concepts
+
+    def brings(c: Concept) -> bool:
+        return any(
+            r.source == subject.id and r.type in CAUSAL and not limiting(r)
+            for r in graph.relations_between(subject.id, c.id)
+        )
+
+    caused = [c for c in middle if brings(c)]
+    if brings(last) or len(caused) != 1:
+        return concepts
+    return [subject, *(c for c in middle if c is not caused[0]), last, caused[0]]
 
 
 _ITS_OWN = re.compile(r"\b(?:its|their)(?:\s+own)?\s*$", re.I)
