@@ -55,6 +55,7 @@ def test_the_questions_are_well_formed(shipped: KnowledgeGraph) -> None:
         "held_out_11",
         "held_out_12",
         "held_out_13",
+        "held_out_14",
     }
     for case in DESCRIBED:
         assert case["ids"] and all(cid in shipped.concepts for cid in case["ids"]), case
@@ -72,10 +73,14 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 844 of 943 (0.895) find a
+    """The figure over every written question, all splits: 908 of 1,010 (0.899) find a
     right concept in their first three (see the next test for the blind figures, lower,
-    and for where the rest are lost)."""
-    assert _accuracy(shipped) >= 844 / 943
+    and for where the rest are lost). It was 844 until two descriptions were added from
+    the sources' words that missed questions used ("freaks out", "flails around" for the
+    failure to generalize; "nothing deeper behind it" for a terminal goal): six
+    questions of five splits gained (850 of 943, 0.901). held_out_14, run after that,
+    found 58 of its 67."""
+    assert _accuracy(shipped) >= 908 / 1010
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
@@ -106,10 +111,14 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     when first run. held_out_12, written blind by an eleventh author after that, found
     64 of 80 (0.80) when first run (63 of 79 without one description that was word for
     word a held_out_7 question). held_out_13, written blind by a twelfth author after
-    that, found 61 of 67 (0.91) when first run, the last blind figure (three
+    that, found 61 of 67 (0.91) when first run (three
     descriptions that named their answer by an alias, "contraception", "natural
     selection", "simple rules", are left out, as the suite's rule asks; all three
-    missed). Of held_out_12's 16 misses, 7 got nothing (the right concept led, under the
+    missed). held_out_14, written blind by a thirteenth author after two descriptions
+    were added for held_out misses, found 58 of 67 (0.866) when first run, 55 first: the
+    last blind figure (two descriptions naming their answer by an alias, and one word
+    for word a held_out_13 question, left out). Of
+    held_out_12's 16 misses, 7 got nothing (the right concept led, under the
     threshold) and 9 another concept first. Words that only say where a thing was told
     ("in the strategy game *post*") moved one held_out_9 question out of the first three
     and one held_out_7 question in; the kind-of links that put the intended goal and the
@@ -121,16 +130,17 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     assert _accuracy(shipped, "tune") >= 107 / 109
     assert _accuracy(shipped, "held_out_2") >= 43 / 45
     assert _accuracy(shipped, "held_out_3") >= 34 / 40
-    assert _accuracy(shipped, "held_out_4") >= 62 / 70
+    assert _accuracy(shipped, "held_out_4") >= 63 / 70
     assert _accuracy(shipped, "held_out_5") >= 53 / 60
-    assert _accuracy(shipped, "held_out_6") >= 66 / 75
+    assert _accuracy(shipped, "held_out_6") >= 68 / 75
     assert _accuracy(shipped, "held_out_7") >= 76 / 79
-    assert _accuracy(shipped, "held_out_8") >= 66 / 80
-    assert _accuracy(shipped, "held_out_9") >= 71 / 79
+    assert _accuracy(shipped, "held_out_8") >= 67 / 80
+    assert _accuracy(shipped, "held_out_9") >= 72 / 79
     assert _accuracy(shipped, "held_out_10") >= 68 / 80
     assert _accuracy(shipped, "held_out_11") >= 68 / 80
-    assert _accuracy(shipped, "held_out_12") >= 63 / 79
-    assert _accuracy(shipped, "held_out_13") >= 61 / 67
+    assert _accuracy(shipped, "held_out_12") >= 66 / 79
+    assert _accuracy(shipped, "held_out_13") >= 62 / 67
+    assert _accuracy(shipped, "held_out_14") >= 58 / 67
 
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
@@ -161,6 +171,8 @@ ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
     "what does the EU AI Act say about general-purpose models": "optimizer",
     "what are dangerous capability evaluations and who runs them": "shutdown-avoidance",
     "how does batch normalization work": "stochastic-gradient-descent",
+    "can plastic bottle caps be recycled together with the bottles?": "optimization",
+    "how many parameters does GPT-3 have?": "base-objective-modeling",
 }
 """The questions about something the graph lacks that get an answer, with the concept
 they get first. Their words and their drift are the graph's, used about something else:
@@ -171,7 +183,8 @@ catastrophic forgetting ("neural network", "trained"), distillation ("training",
 "reasoning"), model collapse ("trained", "earlier models", asked twice), catastrophic
 forgetting again ("a network trained", "new"), batch normalization ("speed up
 training"; "how does ... work", asked again), the EU AI Act ("general-purpose models"),
-dangerous capability evaluations ("dangerous", "capability"). 295 of 311 get
+dangerous capability evaluations ("dangerous", "capability"), recycling bottle caps
+("bottle caps"), GPT-3's size ("GPT-3", which the notes name). 318 of 336 get
 nothing."""
 
 
