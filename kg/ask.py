@@ -417,8 +417,26 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
             [*occurrences, *(f for f in kept if f.how == "keyword")], key=lambda f: f.start
         )
     loose, _ = _missing(question, words, found, loose=True)
+    kept = _headed(question, kept)
     ids = {f.id for f in kept}
     return Reading(kept, words, missing, framing, loose, [f for f in occurrences if f.id in ids])
+
+
+_THAT_IS = re.compile(
+    r"\s*(?:,\s*)?(?:that|who)(?:'s|\s+is|\s+are|\s+was)\s+(?:just\s+|only\s+|really\s+)?"
+    r"(?:(?:a|an|the)\s+)?$",
+    re.I,
+)
+
+
+def _headed(question: str, found: list[Found]) -> list[Found]:
+    """Without a concept that only heads what the next one says it is: "a *network* that's
+    a collection of heuristics" is heuristics, not the neural network as well."""
+    return [
+        f
+        for f, g in itertools.zip_longest(found, found[1:])
+        if g is None or not _THAT_IS.fullmatch(question[f.end : g.start])
+    ]
 
 
 _APART = re.compile(
@@ -1639,6 +1657,17 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # optimizer?": no relation joins what it names, but a passage says it in the
             # question's words ("... does not mean it has to be an optimizer")
             passage = _reason_matched(graph, q, floor=PASSAGE_OVER_UNKNOWN)
+            if passage is None:
+                # "can you tell whether a system is an optimizer just by watching how well
+                # it performs a task?": a less close passage will do when it is about what
+                # the question names or a neighbour of it (the bottle cap's "performs some
+                # tasks really well does not mean it has to be an optimizer")
+                near = {c.id for c in concepts} | {
+                    r.target if r.source == c.id else r.source
+                    for c in concepts
+                    for r in graph.relations_of(c.id)
+                }
+                passage = _reason_matched(graph, q, floor=PASSAGE_NEAR_UNKNOWN, near=near)
             if passage is not None:
                 return passage
     elif intent == "why" and all(c.kind == "example" for c in concepts):
@@ -1659,6 +1688,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         else:
             contrast = None
         concepts = _caused_last(graph, concepts)
+        counted = _counted_as(graph, reading.framing, concepts)
+        if counted is not None:
+            # "why is humans using birth control *described as* an inner alignment
+            # failure?": the link that makes the one a case of the other is asked about
+            concepts = counted
         if _WHY_IS.match(reading.framing) and len(concepts) > 1:
             # "why is deception the best strategy for a mesa-optimizer": the first is what
             # is explained, the last the one it is explained for
@@ -1773,6 +1807,37 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         # the reason answers the question; the link it explains follows
         lines[0] = told.reason_first(lines[0])
     return _answered(graph, q, intent, concepts, lines, notes, verdict)
+
+
+_COUNTED_AS = re.compile(
+    r"\b(?:described|seen|counted|considered|called|classed|classified|labell?ed|regarded|"
+    r"treated|thought\s+of)\s+as\b|\b(?:an?\s+)?(?:example|case|instance|kind|form|type)\s+of\b"
+    r"|\bcounts?\s+as\b",
+    re.I,
+)
+
+
+def _counted_as(
+    graph: KnowledgeGraph, framing: str, concepts: list[Concept]
+) -> list[Concept] | None:
+    """The two concepts a why-question asks to be told why one counts as the other ("why
+    is humans using birth control described as an inner alignment failure?": birth
+    control is an example of inner misalignment), when it says so and one of the concepts
+    it names is recorded as a case or kind of another; None otherwise."""
+    if len(concepts) < 2 or not _COUNTED_AS.search(framing):
+        return None
+    ids = {c.id for c in concepts}
+    links = [
+        r
+        for c in concepts
+        for r in graph.relations_of(c.id)
+        if r.source == c.id and r.target in ids and r.type in UPWARD and not r.negated
+    ]
+    if not links:
+        return None
+    # an example before a kind: the narrowest case is what the question is about
+    links.sort(key=lambda r: (graph.concepts[r.source].kind != "example", r.type != "example_of"))
+    return [graph.concepts[links[0].source], graph.concepts[links[0].target]]
 
 
 def _caused_last(graph: KnowledgeGraph, concepts: list[Concept]) -> list[Concept]:
@@ -2045,6 +2110,9 @@ question matches answers it when the relations between what it names decide noth
 ("The glossary does not say so")."""
 
 
+PASSAGE_NEAR_UNKNOWN = 0.55
+"""The same, for a passage about a concept the question names or one of their
+neighbours."""
 NEIGHBOUR_REASON_SCORE = 0.6
 """Least :mod:`kg.describe` score at which a yes/no question about one concept that
 describes one of its neighbours is taken to ask about the relation between the two
@@ -2086,7 +2154,11 @@ def _object_described(
 
 
 def _reason_matched(
-    graph: KnowledgeGraph, q: str, named: Concept | None = None, floor: float = REASON_SCORE
+    graph: KnowledgeGraph,
+    q: str,
+    named: Concept | None = None,
+    floor: float = REASON_SCORE,
+    near: Collection[str] | None = None,
 ) -> Answer | None:
     """A yes/no question that names one concept and asks about something the graph says
     in a relation's own words ("Does doing well on the base objective in every
@@ -2099,6 +2171,8 @@ def _reason_matched(
     if not hits:
         return None
     hit = hits[0]
+    if near is not None and hit.id not in near:
+        return None
     if hit.field in ("note", "quote") and hit.score >= floor:
         rels = [
             r

@@ -154,7 +154,8 @@ _FOCUS = [
     (r"optimi[sz]\w*|search\w*|adjust\w*|trains?|training", "optimizes"),
     (r"kinds?|types?|sorts?|forms?|categor\w*", "is_a"),
     (
-        r"parts?|sub-?problems?|components?|broken\s+down|break\w*\s+down|split\w*\s+(?:up|into)",
+        r"parts?|sub-?problems?|components?|broken\s+(?:(?:the|it|this|that|them)\s+)?down|"
+        r"break\w*\s+(?:(?:the|it|this|that|them)\s+)?down|split\w*\s+(?:up|into)",
         "part_of",
     ),
     (
