@@ -960,6 +960,8 @@ def _mask(question: str, found: list[Found]) -> str:
     return "".join(chars)
 
 
+_LAST_SENTENCE = re.compile(r"[.!]\s+([^\s.!?][^.!?]*\?\s*)$")
+"""The last sentence of a question that opens with a statement, when it is a question."""
 _LATE_QUESTION = re.compile(
     r"[,;:.\u2014\u2013-]\s*(?:(?:so|but|and|then|yet)\s+)?((?:why|how|what\s+happens)\b)", re.I
 )
@@ -976,6 +978,11 @@ def detect_intent(reading: Reading) -> Intent:
         # "misalignment happens all the time today, so why is it supposed to become a big
         # deal later?": what comes before the question proper is what it rests on
         opening = opening[late.start(1) :]
+    last = _LAST_SENTENCE.search(opening)
+    if late is None and last is not None and not _ASKS.match(opening):
+        # "The notes say mesa objectives should 'robustly agree across distributions'.
+        # Does that mean ...?": what the question proper asks, after what it quotes
+        opening = opening[last.start(1) :]
     two = len(reading.found) >= 2
     if _WHY.match(opening):
         return "why"
@@ -1082,7 +1089,7 @@ def _after(
     m = marker.search(q)
     if m is None:
         return None
-    later = [f for f in found if f.start >= m.end() and len(q[m.end() : f.start].split()) <= 3]
+    later = [f for f in found if f.start >= m.end() and len(q[m.end() : f.start].split()) <= 4]
     return graph.concepts[later[0].id] if later else None
 
 
