@@ -77,7 +77,7 @@ from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
 from kg.lexicon import Lexicon, content_stems, fold_word, lexicon, stem
 from kg.model import Citation, Concept, Relation
-from kg.paths import relate
+from kg.paths import Relatedness, relate
 from kg.reasoning import (
     CAUSAL,
     EFFECTS,
@@ -101,7 +101,7 @@ from kg.reasoning import (
     why,
 )
 from kg.search import search
-from kg.verify import TooManyQuotations, verify
+from kg.verify import Quote, TooManyQuotations, verify
 from kg.vocab import (
     AMONG,
     ASPECT_VERBS,
@@ -1573,7 +1573,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         lead = _passage_lead(
             graph, reading.framing, concepts, EFFECTS if intent == "what_happens" else None
         )
-        said = _quoted_lead(graph, q, reading.framing) if intent != "what_happens" else []
+        said = (
+            _quoted_lead(graph, q, reading.framing, short=len(concepts) < 2)
+            if intent != "what_happens"
+            else []
+        )
         if said:
             # what cites the words the question quotes tells why the sources said them
             led, _about = _said_lines(graph, said, notes, told)
@@ -2244,8 +2248,8 @@ def _asking_weights(graph: KnowledgeGraph, framing: str) -> dict[str, float]:
 
 
 QUOTED_WORDS = 3
-"""Least number of words a question's quotation must have to be looked up in the sources
-(:func:`_quoted_lead`): two words ("point at") are found in too many places."""
+"""Least number of words a question's quotation must have to be found nearly in the
+sources (:func:`_quoted_lead`); two words ("much worse") only count when found exactly."""
 QUOTED_AFTER = 400
 """How many characters past the words a question quotes a passage of the graph may begin
 and still be what tells why the source said them (the reason follows: "... is only an
@@ -2272,7 +2276,33 @@ _CITING: WeakKeyDictionary[KnowledgeGraph, dict[str, list[tuple[int, int, Relati
 _CITING = WeakKeyDictionary()
 
 
-def _quoted_lead(graph: KnowledgeGraph, q: str, framing: str) -> list[Relation | Concept]:
+def _once(graph: KnowledgeGraph, quote: Quote) -> bool:
+    """Whether a short quotation is found exactly, and in one place of the sources only:
+    "very concerning" is a line of the video; "point at" is said in many places."""
+    if quote.status != "exact" or quote.match is None:
+        return False
+    words = re.escape(" ".join(quote.text.lower().split())).replace(r"\ ", r"\s+")
+    seen = sum(
+        len(re.findall(rf"(?<!\w){words}(?!\w)", graph.source_text(sid).lower()))
+        for sid, src in graph.sources.items()
+        if src.has_text
+    )
+    return seen == 1
+
+
+_QUOTE_FRAMING = frozenset(
+    stem(w)
+    for w in """say says said saying call calls called calling mention mentions mentioned
+    describe describes described put puts video notes faq paper article post blog rob
+    miles someone somebody""".split()
+)
+"""Words that report who said what a question quotes ("why does *Rob call* it ...", "in
+the *video* someone *says*"): not what it asks about (:func:`_quoted_lead`)."""
+
+
+def _quoted_lead(
+    graph: KnowledgeGraph, q: str, framing: str, short: bool = True
+) -> list[Relation | Concept]:
     """What tells why (or how) the sources say the words a question quotes from them:
     "why does Rob say real machine learning systems 'don't actually work this way'?" is
     told by the relation whose passage holds those words, "in the maze example why would
@@ -2282,18 +2312,37 @@ def _quoted_lead(graph: KnowledgeGraph, q: str, framing: str) -> list[Relation |
     definitions citing that place or the passage just after it (:data:`QUOTED_AFTER`),
     the one whose note (or definition) and quotes hold most of the question's own words
     leads, nearer first among equals; a relation whose passage goes straight on from the
-    leader's follows it (the source's reason may take two sentences). Nothing when the
-    question quotes no source."""
+    leader's follows it (the source's reason may take two sentences). The words the
+    question says itself weigh, not those it quotes: every candidate holds those ("...
+    is 'much worse'. Why is it worse?" asks about the passage that holds "worse"). A
+    quotation of two words counts only when a source has it exactly, once, and with
+    ``short`` (a question naming two concepts or more is better told by how they relate
+    than by a two-word line). Nothing when the question quotes no source."""
     try:
-        checked = verify(graph, q, min_words=QUOTED_WORDS, max_quotes=4)
+        checked = verify(graph, q, min_words=2, max_quotes=4)
     except TooManyQuotations:
         return []
-    weights = _asking_weights(graph, framing)
+    quoted = [
+        quote
+        for quote in checked.quotes
+        if quote.match is not None
+        and quote.status != "not_found"
+        and (len(quote.text.split()) >= QUOTED_WORDS or (short and _once(graph, quote)))
+    ]
+    unquoted = framing
+    for quote in checked.quotes:
+        unquoted = unquoted[: quote.start] + " " * (quote.end - quote.start) + unquoted[quote.end :]
+    weights = {
+        w: weight
+        for w, weight in (
+            _asking_weights(graph, unquoted) or _asking_weights(graph, framing)
+        ).items()
+        if w not in _QUOTE_FRAMING
+    }
     total = sum(weights.values()) or 1.0
     best: tuple[float, int, Relation | Concept, str, int] | None = None
-    for quote in checked.quotes:
-        if quote.match is None or quote.status == "not_found":
-            continue
+    for quote in quoted:
+        assert quote.match is not None
         start, end = quote.match.start, quote.match.end
         cited = _citing(graph).get(quote.match.source, [])
         for cs, ce, owner in cited:
@@ -2755,7 +2804,8 @@ def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) ->
     told = Told()  # one pair's answer does not tell again what another's told
     for a, b in zip(concepts, concepts[1:], strict=False):
         r = relate(graph, a.id, b.id)
-        more = relate_lines(graph, r, notes, told=told)
+        shown = _what_it_shows(graph, r, notes, told)
+        more = [*shown, *relate_lines(graph, r, notes, told=told)]
         headings = [line for line in lines if line.endswith(":") and not line.startswith("-")]
         if more[:2] == [OTHER_CONNECTIONS, ""] and headings[-1:] == [OTHER_CONNECTIONS]:
             more = more[2:]  # the list under way goes on
@@ -2764,6 +2814,28 @@ def _relate(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) ->
         lines += more
         if any(rel.type == "mitigates" and rel.source == a.id for rel in r.direct):
             lines += _side_effects(graph, a, notes)
+    return lines
+
+
+def _what_it_shows(
+    graph: KnowledgeGraph, r: Relatedness, notes: Footnotes, told: Told
+) -> list[str]:
+    """What an example illustrates, first, when it is asked about beside a concept it has
+    no direct link to: "how does the duckling example relate to mesa-optimizers?" is
+    first of all an example of a pointer to the world model, however the two connect."""
+    if r.direct:
+        return []
+    examples = [c for c in (r.x, r.y) if c.kind == "example"]
+    if len(examples) != 1:
+        return []
+    shows = [
+        rel
+        for rel in graph.relations_of(examples[0].id)
+        if rel.source == examples[0].id and rel.type == "example_of" and not rel.negated
+    ]
+    lines: list[str] = []
+    for rel in shows[:2]:
+        lines += [explained(graph, notes, rel, True, told), ""]
     return lines
 
 
