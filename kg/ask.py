@@ -394,11 +394,18 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
     found = _unique(found)
     missing, kept = _missing(question, words, found, lex=lex)
     offered = len(kept) == 2 and re.search(r"\bor\b", _mask(question, kept))
-    if not missing and (len(kept) < 2 or offered):
+    last_or = list(re.finditer(r"\bor\b", question, re.I))
+    # "..., the troop-maximizing assistant or the one that only attacks Aurora?": an
+    # option after the last "or" that names nothing may be named by a word of the sources
+    bare_option = bool(last_or) and not any(f.start >= last_or[-1].end() for f in kept)
+    if not missing and (len(kept) < 2 or offered or bare_option):
         # a word of the sources that only one concept's name holds points at that concept
         # when the question names no other: "troops", "brotherhood", "mother"
         named = {f.id for f in kept}
+        tail = last_or[-1].end() if len(kept) >= 2 and not offered and last_or else 0
         for i, w in enumerate(words):
+            if w.start < tail:
+                continue
             if (
                 w.text.lower() in ASPECT_VERBS
                 and words[i + 1 : i + 2]
@@ -1148,11 +1155,12 @@ def _options(reading: Reading) -> tuple[list[Found], Found, Found] | None:
 
 _CHOICE_TAIL = re.compile(
     r"[,:;\u2014\u2013-]\s*(?P<a>(?:[\w'\u2019-]+\s+){0,3}?[\w'\u2019-]+)\s*,?\s+or\s+"
-    r"(?P<b>(?:[\w'\u2019-]+\s+){0,3}[\w'\u2019-]+)\s*\?*\s*$",
+    r"(?P<b>(?:[\w'\u2019-]+\s+){0,5}[\w'\u2019-]+)\s*\?*\s*$",
     re.I,
 )
-"""Two options closing a question after a comma or colon, each a phrase of at most four
-words: "..., optimizers or simple heuristic-following systems?"."""
+"""Two options closing a question after a comma or colon, the first a phrase of at most
+four words, the second of six: "..., optimizers or simple heuristic-following systems?",
+"...: the troop-maximizing assistant or the one that only attacks Aurora?"."""
 
 
 def ask(graph: KnowledgeGraph, question: str) -> Answer:
@@ -1623,6 +1631,16 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             x, y = despite, others[0]
         else:
             x, y = concepts[:2]
+            premise = _PREMISE.search(q)
+            asked_of = [
+                c
+                for c in concepts
+                if premise is None or any(f.id == c.id and f.start < premise.start() for f in found)
+            ]
+            if len(asked_of) >= 2 and len(asked_of) < len(concepts):
+                # "is a plant a mesa-optimizer, *since evolution produced it*?": what the
+                # question grants is not what it asks about
+                concepts = asked_of
             # "does using birth control mean humans are inner misaligned?": what the
             # question predicates comes last; the first concept the graph relates to it
             # directly is what it is predicated of
@@ -1849,6 +1867,13 @@ def _counted_as(
     # an example before a kind: the narrowest case is what the question is about
     links.sort(key=lambda r: (graph.concepts[r.source].kind != "example", r.type != "example_of"))
     return [graph.concepts[links[0].source], graph.concepts[links[0].target]]
+
+
+_PREMISE = re.compile(
+    r",?\s*\b(?:since|because|given\s+that|seeing\s+(?:as|that)|now\s+that)\b", re.I
+)
+"""What a yes/no question grants after its question proper ("is a plant a mesa-optimizer,
+*since* evolution produced it?")."""
 
 
 def _caused_last(graph: KnowledgeGraph, concepts: list[Concept]) -> list[Concept]:

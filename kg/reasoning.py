@@ -1776,6 +1776,17 @@ def what_happens(
                     ):
                         line += " " + explained(graph, notes, m, True, told)
                 lines.append(line)
+                if len(effects) == 1:
+                    # one outcome only: what it leads to in turn is what happens next
+                    # ("misalignment puts human and AI in conflict", and a system in
+                    # conflict with us has reason to stop us turning it off, ...)
+                    lines += [
+                        f"  - {explained(graph, notes, then, True, told)}"
+                        for then in _effects(graph, graph.concepts[effect.target], asked, told)[
+                            :MAX_REASONS
+                        ]
+                        if then.type in CAUSAL
+                    ]
             lines.append("")
         # what else is about it ("generalization is about distributional shift") tells
         # what happens with one thing asked about; beside two or more, it is noise
