@@ -1583,6 +1583,14 @@ def remedies(
     return lines
 
 
+_STORY = ("example_of", "concerns", "contrasts_with")
+"""The relations of an example that tell its story, in the order they are told."""
+STORY_LEAD_WORDS = 3
+"""Least number of a what-happens question's words the note of a part of an example's
+story must hold to lead the answer, ahead of the example's card (and two more than any
+other part's note)."""
+
+
 def shows(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> list[str]:
     """An example's story and what it is an example of, each with why: what an example
     brings about is its story."""
@@ -1592,10 +1600,11 @@ def shows(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> li
         for r in graph.relations_of(c.id)
         if r.source == c.id
         and not r.negated
-        and r.type in ("example_of", "concerns", "contrasts_with")
+        and r.type in _STORY
         and r.note
+        and r not in told.relations
     ]
-    found.sort(key=lambda r: ("example_of", "concerns", "contrasts_with").index(r.type))
+    found.sort(key=lambda r: _STORY.index(r.type))
     if found:
         lines += ["", "What it shows:", ""]
         for r in found[:MAX_REASONS]:
@@ -1717,7 +1726,23 @@ def what_happens(
     lines: list[str] = []
     chosen = story_told(graph, concepts, asked)
     if chosen is not None:
-        return shows(graph, chosen, notes, told) + _outcomes(graph, chosen, notes, told)
+        # "what happens when the maze agent is deployed where the exit is gray and the
+        # apples are green?": the part of the story the question tells leads
+        parts = sorted(
+            (
+                r
+                for r in graph.relations_of(chosen.id)
+                if r.source == chosen.id and r.type in _STORY and r.note and not r.negated
+            ),
+            key=lambda r: -_overlap(r, asked),
+        )
+        if (
+            parts
+            and _overlap(parts[0], asked) >= STORY_LEAD_WORDS
+            and (len(parts) == 1 or _overlap(parts[0], asked) >= _overlap(parts[1], asked) + 2)
+        ):
+            lines = [explained(graph, notes, parts[0], True, told), ""]
+        return lines + shows(graph, chosen, notes, told) + _outcomes(graph, chosen, notes, told)
     if len(concepts) >= 2:
         x, y = concepts[0], concepts[1]
         # y's effects that x makes likelier: what happens when the two meet
