@@ -21,6 +21,7 @@ from api.cache import ReadCache
 from api.context import AppContext, attach
 from api.cors import CrossOrigin, Options
 from api.deps import close_all
+from api.front import Front
 from api.limits import BodyLimit, RateLimit, UrlLimit
 from api.observe import HeadAsGet, Observe
 from api.reload import Reloader, fingerprint, listen_for_hangup
@@ -201,12 +202,18 @@ def create_app(
             max_age=0 if curator else 60,
         )
     # cross-origin reads and OPTIONS, around the cache so that cached answers get them too
-    front = CrossOrigin(Options(front, app.router.routes))
+    front = cross_origin = CrossOrigin(Options(front, app.router.routes))
     if settings.rate_limit:
         front = RateLimit(front, settings.rate_limit, settings.rate_burst)
     front = UrlLimit(front, settings.max_url_bytes)
+    observe = Observe(front, context.metrics)
     # pages vary with the session cookie: a curator's are never stored (api.workbench)
-    app.front = SecurityHeaders(SessionCaching(Observe(front, context.metrics)))
+    app.front = SecurityHeaders(SessionCaching(observe))
+    if context.read_cache is not None and not settings.rate_limit:
+        # an answer kept in memory skips the layers above (api.front): the same answer
+        app.front = Front(
+            app.front, context.read_cache, observe, cross_origin, settings.max_url_bytes
+        )
     return app
 
 

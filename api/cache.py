@@ -20,6 +20,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.headers import none_match as matches
 
+Headers = list[tuple[bytes, bytes]]
+Around = tuple[Headers, Headers]
+"""What the layers in front of the cache put around an answer's own headers: the headers
+before the request id and those after it."""
+
 CACHEABLE = (
     "/v1/concepts",
     "/v1/relate",
@@ -48,6 +53,9 @@ class Entry:
     """The path template of the route that rendered it (for metrics and logs)."""
     cost: int = 0
     """The memory it takes, as counted against the cache's limit (see :func:`cost_of`)."""
+    around: Around | None = None
+    """The headers the layers in front of the cache give it, before and after the
+    request id, when they are the same for every request (see :class:`api.front.Front`)."""
 
 
 ENTRY_OVERHEAD = 400
@@ -97,31 +105,48 @@ class ReadCache:
         self.size = 0
         self.graph: object = None
         self.hits = self.misses = 0
+        self.around: Callable[[Headers], Around | None] | None = None
+        """Set by :class:`api.front.Front`: the headers it puts around an answer's own,
+        worked out once for each answer kept."""
 
     def clear(self) -> None:
         """Forget every cached answer."""
         self.entries.clear()
         self.size = 0
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or not scope["path"].startswith(CACHEABLE)
-            or FROM_STORE.intersection(scope["path"].split("/")[4:5])
-        ):
-            await self.app(scope, receive, send)
-            return
+    @staticmethod
+    def cacheable(scope: Scope) -> bool:
+        """Whether the answer to this HTTP request may come from the cache."""
+        return (
+            scope["method"] in ("GET", "HEAD")
+            and scope["path"].startswith(CACHEABLE)
+            and not FROM_STORE.intersection(scope["path"].split("/")[4:5])
+        )
+
+    def find(self, key: tuple[bytes, bytes, bytes]) -> Entry | None:
+        """The answer kept for ``key`` (path, query string, Accept), if any, not yet
+        counted as a hit; everything kept is dropped first if the graph served is new."""
         graph = self.graph_of()
         if graph is not self.graph:  # a new snapshot: nothing cached is true of it
             self.clear()
             self.graph = graph
+        return self.entries.get(key)
+
+    def hit(self, key: tuple[bytes, bytes, bytes]) -> None:
+        """Count an answer given from the cache for ``key``, which is used most recently."""
+        self.hits += 1
+        self.entries.move_to_end(key)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.cacheable(scope):
+            await self.app(scope, receive, send)
+            return
         headers = dict(scope["headers"])
         key = (scope["path"].encode(), scope["query_string"], headers.get(b"accept", b""))
-        entry = self.entries.get(key)
+        entry = self.find(key)
+        graph = self.graph
         if entry is not None:
-            self.hits += 1
-            self.entries.move_to_end(key)
+            self.hit(key)
             scope["kg.route"] = entry.route
             await self._answer(
                 entry, scope["method"] == "HEAD", headers.get(b"if-none-match"), send
@@ -212,7 +237,13 @@ class ReadCache:
             (b"etag", etag),
             (b"cache-control", self.cache_control),
         ]
-        return Entry(headers, body, etag, route, cost_of(key, headers, body))
+        cost = cost_of(key, headers, body)
+        around = self.around(headers) if self.around is not None else None
+        if around is not None:  # two lists more, and the tuples new in them
+            before, after = around
+            cost += sys.getsizeof(before) + sys.getsizeof(after)
+            cost += 64 * (len(before) - len(headers))
+        return Entry(headers, body, etag, route, cost, around)
 
     def _keep(self, key: tuple[bytes, bytes, bytes], entry: Entry) -> None:
         replaced = self.entries.pop(key, None)  # two requests rendered it at once

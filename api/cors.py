@@ -72,6 +72,13 @@ class CrossOrigin:
         else:
             MutableHeaders(scope=message).update(self.headers)
 
+    def opened(self, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        """The headers this layer gives an answer that has ``headers`` (a new list)."""
+        message: Message = {"type": "http.response.start", "headers": list(headers)}
+        self._open(message)
+        opened: list[tuple[bytes, bytes]] = message["headers"]
+        return opened
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)

@@ -246,25 +246,31 @@ class Observe:
         try:
             await self.app(scope, receive, tagged)
         finally:
-            elapsed = time.perf_counter() - started
-            route = route_of(scope)
-            self.metrics.observe(scope["method"], route, status, elapsed)
-            if self.log.enabled():
-                client = scope.get("client")
-                self.log.add(
-                    (
-                        time.time(),
-                        rid,
-                        scope["method"],
-                        scope["path"],
-                        scope.get("query_string", b""),
-                        route,
-                        status,
-                        sent,
-                        elapsed,
-                        client[0] if client else None,
-                    )
+            self.answered(scope, rid, route_of(scope), status, sent, started)
+
+    def answered(
+        self, scope: Scope, rid: str, route: str, status: int, sent: int, started: float
+    ) -> None:
+        """Count an answer in the metrics and queue its access log line: ``status`` and
+        ``sent`` bytes of body, begun at ``started`` (:func:`time.perf_counter`)."""
+        elapsed = time.perf_counter() - started
+        self.metrics.observe(scope["method"], route, status, elapsed)
+        if self.log.enabled():
+            client = scope.get("client")
+            self.log.add(
+                (
+                    time.time(),
+                    rid,
+                    scope["method"],
+                    scope["path"],
+                    scope.get("query_string", b""),
+                    route,
+                    status,
+                    sent,
+                    elapsed,
+                    client[0] if client else None,
                 )
+            )
 
 
 def access_line(scope: Scope, rid: str, route: str, status: int, sent: int, elapsed: float) -> str:

@@ -7,8 +7,9 @@ alternating rounds, so that noise on a shared machine hits both alike. Two workl
 one concept lookup, and relate over twenty varied pairs. The service runs as the README
 starts it (access log on), then again with ``--no-access-log`` (figures suffixed
 ``_no_access_log``). Prints one JSON line: requests per second of each (median over the
-rounds), their ratio to the bare app, and wrk's error counts. Needs ``wrk`` (Debian:
-``apt-get install wrk``).
+rounds), their ratio to the bare app, wrk's error counts, each server's CPU time per
+request (``_cpu_us``, ``_bare_cpu_us``) and the load average at the start and the end.
+Needs ``wrk`` (Debian: ``apt-get install wrk``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def server(command: list[str], port: int, env: dict[str, str], wait: float = 600
     with tempfile.TemporaryFile("w+") as said:
         proc = subprocess.Popen(command, env=env, stdout=said, stderr=subprocess.STDOUT, text=True)
         base = f"http://127.0.0.1:{port}"
+        PIDS[base] = proc.pid
         try:
             deadline = time.monotonic() + wait
             while True:
@@ -80,6 +82,25 @@ def server(command: list[str], port: int, env: dict[str, str], wait: float = 600
             yield base
         finally:
             stop(proc, 15)
+
+
+PIDS: dict[str, int] = {}
+"""The process of each server :func:`server` started, by its base URL."""
+WORKERS = [1]
+"""The servers' ``--workers`` (set by :func:`main`)."""
+
+
+def cpu_seconds(pid: int, workers: bool = False) -> float:
+    """The CPU time (user and system) of process ``pid``, with ``workers`` also of its
+    children now alive (``--workers N``: the workers; one server process has only a
+    passing child, the copy that writes or checks the snapshot, left out), in seconds;
+    0 for a process that is gone."""
+    total = 0
+    for each in (pid, *(children(pid) if workers else ())):
+        fields = stat_fields(each)
+        if fields is not None:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def stat_fields(pid: int) -> list[str] | None:
@@ -152,7 +173,10 @@ end
 
 
 def wrk(base: str, urls: list[str], seconds: int, connections: int) -> dict[str, float]:
-    """One wrk run over ``urls`` in turn: requests/s and error counts."""
+    """One wrk run over ``urls`` in turn: requests/s, error counts, and the server's CPU
+    time per request in microseconds (when :func:`server` started it)."""
+    pid = PIDS.get(base)
+    cpu = cpu_seconds(pid, WORKERS[0] > 1) if pid else 0.0
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(LUA % ", ".join(json.dumps(u) for u in urls))
         script = f.name
@@ -174,7 +198,10 @@ def wrk(base: str, urls: list[str], seconds: int, connections: int) -> dict[str,
     errors = int(non2xx.group(1)) if non2xx else 0
     if sockets:
         errors += sum(int(g) for g in sockets.groups())
-    return {"rps": rps, "errors": errors}
+    done_requests = re.search(r"(\d+) requests in", text)
+    served = int(done_requests.group(1)) if done_requests else 0
+    cpu_us = (cpu_seconds(pid, WORKERS[0] > 1) - cpu) / served * 1e6 if pid and served else 0.0
+    return {"rps": rps, "errors": errors, "cpu_us": cpu_us}
 
 
 CONFIGURATIONS: tuple[tuple[str, list[str]], ...] = (
@@ -193,9 +220,9 @@ def serve_command(port: int, workers: int, extra: list[str]) -> list[str]:
 
 def compare(
     real: str, bare: str, urls: list[str], args: argparse.Namespace
-) -> tuple[float, float, int]:
-    """Median requests/s of the service and of the bare app over alternating rounds, and
-    the service's error count."""
+) -> tuple[float, float, int, float, float]:
+    """Median requests/s of the service and of the bare app over alternating rounds, the
+    service's error count, and the median CPU time per request of each (microseconds)."""
     runs: dict[str, list[dict[str, float]]] = {"service": [], "bare": []}
     wrk(real, urls, 1, args.connections)  # warm both
     wrk(bare, urls, 1, args.connections)
@@ -204,7 +231,10 @@ def compare(
         runs["bare"].append(wrk(bare, urls, args.seconds, args.connections))
     service = statistics.median(r["rps"] for r in runs["service"])
     ceiling = statistics.median(r["rps"] for r in runs["bare"])
-    return service, ceiling, int(sum(r["errors"] for r in runs["service"]))
+    errors = int(sum(r["errors"] for r in runs["service"]))
+    service_cpu = statistics.median(r["cpu_us"] for r in runs["service"])
+    ceiling_cpu = statistics.median(r["cpu_us"] for r in runs["bare"])
+    return service, ceiling, errors, service_cpu, ceiling_cpu
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -216,6 +246,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=1, help="server processes, for both")
     args = parser.parse_args(argv)
+    load_at_start = os.getloadavg()[0]
+    WORKERS[0] = args.workers
     data = Path(args.data) if args.data else Settings().data_dir
     graph = load_graph(data)
     rng = random.Random(args.seed)
@@ -251,12 +283,15 @@ def main(argv: list[str] | None = None) -> None:
                 port = free_port()
                 with server(serve_command(port, args.workers, extra), port, env) as real:
                     for name, urls in workloads:
-                        service, ceiling, errors = compare(real, bare, urls, args)
+                        service, ceiling, errors, cpu, bare_cpu = compare(real, bare, urls, args)
                         key = name + label
                         figures[f"{key}_rps"] = round(service)
                         figures[f"{key}_bare_rps"] = round(ceiling)
                         figures[f"{key}_ratio"] = round(service / ceiling, 3)
                         figures[f"{key}_errors"] = errors
+                        figures[f"{key}_cpu_us"] = round(cpu, 1)
+                        figures[f"{key}_bare_cpu_us"] = round(bare_cpu, 1)
+    figures["load_average"] = [load_at_start, os.getloadavg()[0]]
     print(json.dumps(figures))
 
 

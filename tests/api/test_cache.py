@@ -110,6 +110,30 @@ def test_a_new_graph_empties_the_cache(shipped: KnowledgeGraph, good_dir: Path) 
     assert before == len(shipped.concepts) and after == 11
 
 
+def test_an_answer_from_memory_has_the_headers_the_layers_give(shipped: KnowledgeGraph) -> None:
+    """api.front answers a hit without the layers, with the same headers in the same order
+    (bar the request id), for a GET and a HEAD, the client's request id kept."""
+    client, app = _client(shipped)
+    # with a rate limit every request goes through the layers
+    layered, _ = _client(shipped, rate_limit=10_000, rate_burst=10_000)
+
+    def raw(r: object) -> list[tuple[bytes, bytes]]:
+        return [(k, v) for k, v in r.headers.raw if k not in (b"x-request-id", b"date")]  # type: ignore[attr-defined]
+
+    for url in ("/v1/concepts/mesa-optimizer", "/v1/relate?x=evolution&y=mesa-optimizer"):
+        first = client.get(url)  # rendered, through the layers
+        hits = _cache_of(app).hits
+        again = client.get(url, headers={"x-request-id": "kept-1"})
+        head = client.head(url)
+        assert _cache_of(app).hits == hits + 2
+        layered.get(url)
+        through = layered.get(url, headers={"x-request-id": "kept-1"})
+        assert raw(again) == raw(first) == raw(head) == raw(through), url
+        assert again.content == first.content and head.content == b""
+        assert again.headers["x-request-id"] == through.headers["x-request-id"] == "kept-1"
+        assert len(head.headers["x-request-id"]) == 32
+
+
 def test_cache_can_be_turned_off(shipped: KnowledgeGraph) -> None:
     client, _app = _client(shipped, cache_max_bytes=0)
     assert "etag" not in client.get("/v1/concepts/mesa-optimizer").headers
