@@ -600,7 +600,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add(
         "store-migrate",
         "Copy a store into a new one (SQLite to PostgreSQL or back) with its whole "
-        "history and tokens, then check that the two are the same.",
+        "history, its tokens and the dates of its imported concepts (their dct:created "
+        "and dct:modified), then check that the two are the same.",
         data=False,
     )
     sp.add_argument("source", metavar="FROM", help="the store to copy (a path or URL)")
