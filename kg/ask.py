@@ -1041,11 +1041,9 @@ _AGENT_BY = re.compile(
 relation asked about."""
 _CONDITION = re.compile(r"\b(?:when|if|once|whenever)\b", re.I)
 _DESPITE = re.compile(r"\beven\s+(?:if|when|though|with)\b", re.I)
-_SET_ASIDE = re.compile(
-    r"\b(?:instead\s+of|rather\s+than|other\s+than|apart\s+from|aside\s+from|besides|except)"
-    r"\b[^,.;:?!]*",
-    re.I,
-)
+_ASIDE_WORDS = r"instead\s+of|rather\s+than|other\s+than|apart\s+from|aside\s+from|besides|except"
+"""The words that set something aside ("*besides* being corrected by gradient descent")."""
+_SET_ASIDE = re.compile(rf"\b(?:{_ASIDE_WORDS})\b[^,.;:?!]*", re.I)
 _TELL_APART = re.compile(r"\btell\w*\s+(?:\S+\s+){0,8}$", re.I)
 
 
@@ -1062,10 +1060,8 @@ def _set_aside(framing: str) -> str:
     return _SET_ASIDE.sub(drop, framing)
 
 
-_INSTEAD = re.compile(
-    r"\b(?:instead\s+of|rather\s+than|other\s+than|than|over|apart\s+from|aside\s+from|besides|except)\b",
-    re.I,
-)
+_INSTEAD = re.compile(rf"\b(?:{_ASIDE_WORDS}|than|over)\b", re.I)
+"""What sets aside the concept named next, with the comparisons "than" and "over"."""
 
 
 def _compared(
@@ -2175,16 +2171,17 @@ def _object_described(
     } - {named.id}
     if not joined:
         return None
-    hits = describe(graph, reading.framing, limit=2, among=joined)
+    neighbours = {
+        r.target if r.source == named.id else r.source for r in graph.relations_of(named.id)
+    } - {named.id}
+    # one ranking of all its neighbours, best first
+    fits = describe(graph, reading.framing, limit=len(neighbours), among=neighbours)
+    hits = [h for h in fits if h.id in joined][:2]
     if not hits or (len(hits) > 1 and hits[0].score - hits[1].score < OBJECT_MARGIN):
         return None
     # and the best of all its neighbours: "does a system that does its job well have to
     # be an optimizer?" describes the bottle cap, not what an optimizer relies on
-    neighbours = {
-        r.target if r.source == named.id else r.source for r in graph.relations_of(named.id)
-    }
-    best = describe(graph, reading.framing, limit=1, among=neighbours - {named.id})
-    if best and best[0].id != hits[0].id:
+    if fits[0].id != hits[0].id:
         return None
     return graph.concepts[hits[0].id]
 

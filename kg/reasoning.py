@@ -1801,7 +1801,7 @@ def what_happens(
                     ):
                         line += " " + explained(graph, notes, m, True, told)
                 lines.append(line)
-                if len(effects) == 1:
+                if len(effects) == 1 and effect.type in CAUSAL:
                     # one outcome only: what it leads to in turn is what happens next
                     # ("misalignment puts human and AI in conflict", and a system in
                     # conflict with us has reason to stop us turning it off, ...)
