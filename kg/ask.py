@@ -94,6 +94,7 @@ from kg.reasoning import (
     problems_about,
     shows,
     story_told,
+    verdict_line,
     what_happens,
     whether,
     whether_enough,
@@ -2234,7 +2235,9 @@ def _reason_matched(
     first = graph.concepts[hit.id]
     told = Told()
     # the note, in the question's own words, is the answer; the link's name adds nothing
-    lines = [told.reason_first(explained(graph, notes, rel, rel.source == first.id, told)), ""]
+    lead = told.reason_first(explained(graph, notes, rel, rel.source == first.id, told))
+    verdict = _passage_verdict(q, " ".join([rel.note or "", *(c.quote for c in rel.citations)]))
+    lines = [verdict_line(verdict, lead) if verdict is not None else lead, ""]
     lines += [f"This is about **{first.label}**:", ""]
     lines += [
         line
@@ -2242,7 +2245,32 @@ def _reason_matched(
         if rel.note is None or rel.note not in line  # told once
     ]
     other = graph.concepts[rel.target if rel.source == first.id else rel.source]
-    return _answered(graph, q, "describe", [first, other], lines, notes)
+    intent: Intent = "describe" if verdict is None else "yes_no"
+    return _answered(graph, q, intent, [first, other], lines, notes, verdict)
+
+
+_ASKS_MEANS = re.compile(r"\b(?:mean|means|imply|implies)\b", re.I)
+_ASKS_NEEDS = re.compile(r"\b(?:ha(?:ve|s)\s+to|needs?\s+to|must|required?)\b", re.I)
+_SAYS_NOT_MEANT = re.compile(
+    r"\b(?:does\s+not|doesn[\u2019']t|do\s+not|don[\u2019']t)\s+(?:necessarily\s+)?mean\b", re.I
+)
+_SAYS_NOT_NEEDED = re.compile(
+    r"\bneed\s+not\b|\bneedn[\u2019']t\b|\bnot\s+necessarily\b|\bnot\s+essential\b"
+    r"|\b(?:does\s+not|doesn[\u2019']t)\s+(?:need|have)\s+to\b",
+    re.I,
+)
+
+
+def _passage_verdict(q: str, passage: str) -> Verdict | None:
+    """The verdict a passage that answers a yes/no question says in so many words: asked
+    whether one thing *means* another, "... doesn't mean that it has adopted the base
+    objective" says No; asked whether something *has to* be so, "the mesa-objective need
+    not be a copy of the base objective" says Not necessarily. None when it says neither."""
+    if _ASKS_MEANS.search(q) and _SAYS_NOT_MEANT.search(passage):
+        return "no"
+    if _ASKS_NEEDS.search(q) and _SAYS_NOT_NEEDED.search(passage):
+        return "not_necessarily"
+    return None
 
 
 LEAD_SHARE = 0.6

@@ -232,7 +232,7 @@ def _chain_text(
     return " ".join([text, *why])
 
 
-def _verdict_line(verdict: Verdict, reason: str) -> str:
+def verdict_line(verdict: Verdict, reason: str) -> str:
     return f"**{_SAY[verdict]}** {reason}".rstrip()
 
 
@@ -367,7 +367,7 @@ def whether_enough(
             graph, notes, told, "no", limits[:MAX_REASONS], graph.concepts[limits[0].source]
         ), "no"
     return [
-        _verdict_line("unknown", f"What it holds on {noun(x)}:"),
+        verdict_line("unknown", f"What it holds on {noun(x)}:"),
         "",
         f"**{capitalize(x.label)}**: {defined(x, notes)}",
     ], "unknown"
@@ -457,7 +457,7 @@ def whether(
         # "does something *have to* model its environment to count as an optimizer?": what
         # it only can rely on, it does not need
         verdict = "not_necessarily"
-        lines[0] = _verdict_line(verdict, lines[0][len(yes) :].strip())
+        lines[0] = verdict_line(verdict, lines[0][len(yes) :].strip())
     if within is not None:
         lines += _speaking_of(graph, within, (x, y), notes, told)
     rest = _rest(graph, x, y, notes, told)
@@ -485,7 +485,7 @@ def _one_kind(
 ) -> list[str]:
     """ "Is every x a y?" where y is one kind of x: Not necessarily, with the other kinds."""
     chain = _kind_of(graph, y, x)
-    lines = [_verdict_line("not_necessarily", _chain_text(graph, notes, chain, told))]
+    lines = [verdict_line("not_necessarily", _chain_text(graph, notes, chain, told))]
     others = [
         r
         for r in graph.relations_of(x.id)
@@ -605,7 +605,7 @@ def _say(
     ("deceptive alignment is a kind of pseudo-alignment"), so the verdict reads as an
     answer about ``within``."""
     first, *others = rels
-    lines = [_verdict_line(verdict, _bridged(graph, notes, told, first, x, within))]
+    lines = [verdict_line(verdict, _bridged(graph, notes, told, first, x, within))]
     for rel in others:
         lines += ["", explained(graph, notes, rel, rel.source == x.id, told)]
     return lines
@@ -745,7 +745,7 @@ def _direct_or_chain(
     back = _from(graph, y.id, {x.id}, types)
     if back:
         reason = explained(graph, notes, back[0], True, told, lead="It is the other way round: ")
-        return [_verdict_line("no", reason)], "no"
+        return [verdict_line("no", reason)], "no"
     return [], "unknown"
 
 
@@ -772,7 +772,7 @@ def _causal(
     direct = [r for r in _from(graph, x.id, {y.id}, CAUSAL) if r.modality != "does_not"]
     if list(asked) == ["causes"] and direct and all(r.type == "exacerbates" for r in direct):
         reason = explained(graph, notes, direct[0], True, told, lead="Not as its cause: ")
-        return [_verdict_line("no", reason)], "no"
+        return [verdict_line("no", reason)], "no"
     return _direct_or_chain(graph, x, y, CAUSAL, notes, told, asked)
 
 
@@ -800,7 +800,7 @@ def _objective(
         to_y = _climb(graph, rel.target).get(y.id)
         if to_y:
             text = _chain_text(graph, notes, [*chain, rel, *to_y], told)
-            return [_verdict_line("yes", text)], "yes"
+            return [verdict_line("yes", text)], "yes"
     for chain, rel in own:
         # its objective, or what that is, set against y: a different role ("the base
         # objective is contrasted with the mesa-objective"), whatever their content
@@ -818,7 +818,7 @@ def _objective(
                 continue
             text = _chain_text(graph, notes, [*chain, rel, *up], told)
             text += " " + explained(graph, notes, against[0], against[0].source == b, told)
-            return [_verdict_line("no", text)], "no"
+            return [verdict_line("no", text)], "no"
     if not own:
         # "do plants have goals of their own?": x is denied to be what has such an
         # objective (plants are no optimizers, and an optimizer is what pursues one)
@@ -837,7 +837,7 @@ def _objective(
             if holder:
                 text = explained(graph, notes, denial, True, told)
                 text += " " + explained(graph, notes, holder[0], True, told)
-                return [_verdict_line("no", text)], "no"
+                return [verdict_line("no", text)], "no"
     return [], "unknown"
 
 
@@ -905,9 +905,9 @@ def _same(
         which = which if all(r.type == up[0].type for r in up) else "kind or part"
         if just and which == "part":
             # "is inner alignment basically just distributional shift?": one part of it
-            return [_verdict_line("partly", _chain_text(graph, notes, up, told))], "partly"
+            return [verdict_line("partly", _chain_text(graph, notes, up, told))], "partly"
         return [
-            _verdict_line(
+            verdict_line(
                 "no", f"One is a {which} of the other: " + _chain_text(graph, notes, up, told)
             )
         ], "no"
@@ -937,7 +937,7 @@ def _identity(
     what y is), where the two are contrasted, or where they play different parts."""
     up_x = _climb(graph, x.id)
     if y.id in up_x and up_x[y.id]:
-        return [_verdict_line("yes", _chain_text(graph, notes, up_x[y.id], told))], "yes"
+        return [verdict_line("yes", _chain_text(graph, notes, up_x[y.id], told))], "yes"
     up_y = _climb(graph, y.id)
     for a, chain_a in up_x.items():
         for rel in graph.relations_of(a):
@@ -946,7 +946,7 @@ def _identity(
                 tail = up_y[rel.target]
                 if tail:
                     text += " " + _while(graph, notes, tail, told)
-                return [_verdict_line("no", text)], "no"
+                return [verdict_line("no", text)], "no"
     # what x *is* explains a No best ("evolution is an example of a base optimizer"), so
     # pairs reached by climbing from x come before x itself
     for a, chain_a in sorted(up_x.items(), key=lambda kv: (not kv[1], len(kv[1]))):
@@ -960,7 +960,7 @@ def _identity(
                 continue
             rel = links[0]
             lines = [
-                _verdict_line(
+                verdict_line(
                     "no",
                     _chain_text(graph, notes, [*chain_a, rel], told)
                     if chain_a
@@ -993,7 +993,7 @@ def _possible_kind(
         return [], "unknown"
     may = any(r.modality == "may" for r in chain)
     verdict: Verdict = ("possibly" if may else "yes") if modal else "not_necessarily"
-    return [_verdict_line(verdict, _chain_text(graph, notes, chain, told))], verdict
+    return [verdict_line(verdict, _chain_text(graph, notes, chain, told))], verdict
 
 
 def _while(graph: KnowledgeGraph, notes: Footnotes, chain: list[Relation], told: Told) -> str:

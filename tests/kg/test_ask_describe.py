@@ -298,11 +298,10 @@ def test_a_yes_no_question_about_one_concept_in_a_relations_words_gets_that_rela
         "Does doing well on the base objective in every environment mean the model has "
         "adopted the base objective as its own?",
     )
-    assert a.intent == "describe" and a.concepts[:2] == [
-        "adversarial-training",
-        "inner-misalignment",
-    ]
-    assert a.answer.startswith("Thorough adversarial training can only show")
+    # the passage says "doesn't mean" to a question asking whether it means: No
+    assert a.intent == "yes_no" and a.verdict == "no"
+    assert a.concepts[:2] == ["adversarial-training", "inner-misalignment"]
+    assert a.answer.startswith("**No.** Thorough adversarial training can only show")
     assert "does not rule out" not in a.answer.split("\n")[0]
     assert "This is about **adversarial training**:" in a.answer
     check_answer(shipped, a.answer, a.notes)
