@@ -1573,6 +1573,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     told = Told()
     led: list[str] = []
     said: list[Relation | Concept] = []
+    said_about: list[Concept] = []
     if intent in ("why", "how", "what_happens"):
         # what happens is told by an effect, not by what the setting is an example of
         lead = _passage_lead(
@@ -1585,7 +1586,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         )
         if said:
             # what cites the words the question quotes tells why the sources said them
-            led, _about = _said_lines(graph, said, notes, told)
+            led, said_about = _said_lines(graph, said, notes, told)
         elif lead is not None:
             # the relation whose own words the question uses is what it asks about
             led = [explained(graph, notes, lead, told=told), ""]
@@ -1825,7 +1826,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # the passage the question quotes is what it asks about; what the concepts it
             # names happen to be linked by would be beside the point
             rest = []
-            _lines, concepts = _said_lines(graph, said, Footnotes(graph), Told())
+            concepts = said_about
         lines = [*led, *rest]
     while lines and not lines[-1]:
         lines.pop()
@@ -2328,7 +2329,7 @@ _CITING = WeakKeyDictionary()
 
 def _once(graph: KnowledgeGraph, quote: Quote) -> bool:
     """Whether a short quotation is found exactly, and in one place of the sources only:
-    "very concerning" is a line of the video; "point at" is said in many places."""
+    "very concerning" is one line of the video; "much worse" is said twice."""
     if quote.status != "exact" or quote.match is None:
         return False
     words = re.escape(" ".join(quote.text.lower().split())).replace(r"\ ", r"\s+")

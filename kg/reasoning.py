@@ -1591,19 +1591,20 @@ story must hold to lead the answer, ahead of the example's card (and two more th
 other part's note)."""
 
 
+def _story_parts(graph: KnowledgeGraph, c: Concept) -> list[Relation]:
+    """The relations of example ``c`` that tell its story, each with its note."""
+    return [
+        r
+        for r in graph.relations_of(c.id)
+        if r.source == c.id and r.type in _STORY and r.note and not r.negated
+    ]
+
+
 def shows(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> list[str]:
     """An example's story and what it is an example of, each with why: what an example
     brings about is its story."""
     lines = [f"**{capitalize(c.label)}**: {defined(c, notes)}"]
-    found = [
-        r
-        for r in graph.relations_of(c.id)
-        if r.source == c.id
-        and not r.negated
-        and r.type in _STORY
-        and r.note
-        and r not in told.relations
-    ]
+    found = [r for r in _story_parts(graph, c) if r not in told.relations]
     found.sort(key=lambda r: _STORY.index(r.type))
     if found:
         lines += ["", "What it shows:", ""]
@@ -1728,14 +1729,7 @@ def what_happens(
     if chosen is not None:
         # "what happens when the maze agent is deployed where the exit is gray and the
         # apples are green?": the part of the story the question tells leads
-        parts = sorted(
-            (
-                r
-                for r in graph.relations_of(chosen.id)
-                if r.source == chosen.id and r.type in _STORY and r.note and not r.negated
-            ),
-            key=lambda r: -_overlap(r, asked),
-        )
+        parts = sorted(_story_parts(graph, chosen), key=lambda r: -_overlap(r, asked))
         if (
             parts
             and _overlap(parts[0], asked) >= STORY_LEAD_WORDS
