@@ -1596,7 +1596,18 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         subjects = [graph.concepts[f.id] for f in picked[0]]
         a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
         # a verb that names an option ("*pointing* the objective at ...") is only its name
-        lines, choice, subject = _which(graph, subjects, [a, b], worded, notes, told)
+        lines, choice, subject = _which(graph, subjects, [a, b], worded, Footnotes(graph), Told())
+        by_note = (
+            _object_named(graph, reading.framing, subject, [a, b])
+            if choice is None or _loosely(choice, worded)
+            else None
+        )
+        if by_note is not None and (choice is None or by_note[0] is not choice.chosen):
+            # a bare link ("deceptive alignment concerns the mesa-objective") does not
+            # answer a predicate that a note says in so many words of the other option
+            lines, choice = _chosen_by_note(graph, subject, [a, b], by_note, notes, told)
+        else:
+            lines, choice, subject = _which(graph, subjects, [a, b], worded, notes, told)
         if choice is None:
             # no relation decides: the option whose own text the question's words
             # describe ("which is the *right way* ..., corrigibly or deceptively?")
@@ -2033,6 +2044,97 @@ def _in_asked_words(
     if said.isupper() or mine <= theirs or theirs <= mine:
         return line  # "SGD", "collection of heuristics", "heuristic": the same name
     return choice_head(said) + line[len(head) :]
+
+
+_DENIED = re.compile(r"\b(?:not|never|no)\b[^,;:]*?(?=\bbut\b|[,;:]|$)", re.I)
+"""The words a sentence denies: from "not" to the "but" that turns it round, or to the end
+of the clause ("pursues the base objective *not for its own sake* but as a means")."""
+_DETERMINER = r"(?:(?:the|its|their|a|an|his|her)\s+)?"
+
+
+def _alike(word: str, stems: frozenset[str]) -> bool:
+    """Whether a stem is one of ``stems`` or shares its first :data:`STEM` letters with one
+    ("instrumental" and "instrumentally", which the stemmer leaves apart)."""
+    return word in stems or (
+        len(word) >= STEM and any(len(s) >= STEM and s[:STEM] == word[:STEM] for s in stems)
+    )
+
+
+def _chosen_by_note(
+    graph: KnowledgeGraph,
+    subject: Concept,
+    options: list[Concept],
+    by_note: tuple[Concept, Relation],
+    notes: Footnotes,
+    told: Told,
+) -> tuple[list[str], Choice]:
+    """A which-answer decided by :func:`_object_named`: the option, with the note that
+    says the question's words of it, then what the other option is to the subject, in
+    its notes' words."""
+    chosen, said_by = by_note
+    other = next(o for o in options if o is not chosen)
+    lines = [
+        f"{choice_head(noun(chosen))} "
+        + explained(graph, notes, said_by, said_by.source == subject.id, told)
+    ]
+    for r in graph.relations_between(subject.id, other.id):
+        if r is not said_by and not limiting(r) and r.type != "contrasts_with":
+            line = explained(graph, notes, r, r.source == subject.id, told)
+            lines += ["", told.reason_first(line)]
+    return lines, Choice(chosen, other, [said_by])
+
+
+def _loosely(choice: Choice, focus: list[str]) -> bool:
+    """Whether a which-answer's choice rests on one link of a kind the question does not
+    ask about and that does not say what the option is ("concerns")."""
+    return len(choice.relations) == 1 and choice.relations[0].type not in {*focus, *UPWARD}
+
+
+def _object_named(
+    graph: KnowledgeGraph, framing: str, subject: Concept, options: list[Concept]
+) -> tuple[Concept, Relation] | None:
+    """Of two options, the one that a note on the subject's relations names as the object
+    of the question's own words, in a sentence that holds every word of the question's
+    predicate ("which goal does a deceptively aligned model *pursue only
+    instrumentally*, ...?": "A deceptive model *pursues the base objective* not for its
+    own sake but as a means to its mesa-objective, i.e. as an *instrumental* goal").
+    The relation whose note says it comes with the option; None when no sentence says
+    it, the sentences disagree, or the predicate is a single word (a lone verb could be
+    said of either)."""
+    asked = content_stems(framing)
+    if len(asked) < 2 or _POLARITY.search(framing):
+        return None
+    names = {
+        o.id: "|".join(re.escape(n) for n in sorted({o.label, *o.aliases}, key=len, reverse=True))
+        for o in options
+    }
+    decided: dict[str, Relation] = {}
+    for rel in graph.relations_of(subject.id):
+        if not rel.note or limiting(rel):
+            continue
+        for sentence in _SENTENCES.split(" ".join(rel.note.split())):
+            denied = [range(m.start(), m.end()) for m in _DENIED.finditer(sentence)]
+            said = [
+                m
+                for m in _WORD_RE.finditer(sentence)
+                if not any(m.start() in span for span in denied)
+            ]
+            words = frozenset(stem(fold_word(m.group())) for m in said)
+            if not all(_alike(w, words) for w in asked):
+                continue
+            for m in said:
+                if not _alike(stem(fold_word(m.group())), asked):
+                    continue
+                for o in options:
+                    after = re.match(
+                        rf"\s+{_DETERMINER}(?:{names[o.id]})\b", sentence[m.end() :], re.I
+                    )
+                    if after:
+                        decided.setdefault(o.id, rel)
+    if len(decided) != 1:
+        return None
+    [(cid, rel)] = decided.items()
+    return graph.concepts[cid], rel
 
 
 def _which_by_words(
