@@ -56,6 +56,7 @@ def test_the_questions_are_well_formed(shipped: KnowledgeGraph) -> None:
         "held_out_12",
         "held_out_13",
         "held_out_14",
+        "held_out_15",
     }
     for case in DESCRIBED:
         assert case["ids"] and all(cid in shipped.concepts for cid in case["ids"]), case
@@ -73,14 +74,14 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 908 of 1,010 (0.899) find a
+    """The figure over every written question, all splits: 968 of 1,075 (0.900) find a
     right concept in their first three (see the next test for the blind figures, lower,
     and for where the rest are lost). It was 844 until two descriptions were added from
     the sources' words that missed questions used ("freaks out", "flails around" for the
     failure to generalize; "nothing deeper behind it" for a terminal goal): six
     questions of five splits gained (850 of 943, 0.901). held_out_14, run after that,
-    found 58 of its 67."""
-    assert _accuracy(shipped) >= 908 / 1010
+    found 58 of its 67 (908 of 1,010, 0.899), and held_out_15 60 of its 65."""
+    assert _accuracy(shipped) >= 968 / 1075
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
@@ -115,9 +116,12 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     descriptions that named their answer by an alias, "contraception", "natural
     selection", "simple rules", are left out, as the suite's rule asks; all three
     missed). held_out_14, written blind by a thirteenth author after two descriptions
-    were added for held_out misses, found 58 of 67 (0.866) when first run, 55 first: the
-    last blind figure (two descriptions naming their answer by an alias, and one word
-    for word a held_out_13 question, left out). Of
+    were added for held_out misses, found 58 of 67 (0.866) when first run, 55 first
+    (two descriptions naming their answer by an alias, and one word for word a
+    held_out_13 question, left out). held_out_15, written blind by a fourteenth author
+    after that, found 60 of 65 (0.923) when first run, 53 first: the last blind figure
+    (three descriptions naming their answer by an alias, and two word for word earlier
+    questions, left out). Of
     held_out_12's 16 misses, 7 got nothing (the right concept led, under the
     threshold) and 9 another concept first. Words that only say where a thing was told
     ("in the strategy game *post*") moved one held_out_9 question out of the first three
@@ -141,6 +145,7 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     assert _accuracy(shipped, "held_out_12") >= 66 / 79
     assert _accuracy(shipped, "held_out_13") >= 62 / 67
     assert _accuracy(shipped, "held_out_14") >= 58 / 67
+    assert _accuracy(shipped, "held_out_15") >= 60 / 65
 
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
@@ -173,6 +178,11 @@ ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
     "how does batch normalization work": "stochastic-gradient-descent",
     "can plastic bottle caps be recycled together with the bottles?": "optimization",
     "how many parameters does GPT-3 have?": "base-objective-modeling",
+    "should frontier model weights be open-sourced?": "neural-network",
+    "how does dropout regularization work in a neural network layer?": "gradient-descent",
+    "how do I cite a Wikipedia article in APA style for my ethics essay?": (
+        "wikipedia-ethics-example"
+    ),
 }
 """The questions about something the graph lacks that get an answer, with the concept
 they get first. Their words and their drift are the graph's, used about something else:
@@ -184,7 +194,9 @@ catastrophic forgetting ("neural network", "trained"), distillation ("training",
 forgetting again ("a network trained", "new"), batch normalization ("speed up
 training"; "how does ... work", asked again), the EU AI Act ("general-purpose models"),
 dangerous capability evaluations ("dangerous", "capability"), recycling bottle caps
-("bottle caps"), GPT-3's size ("GPT-3", which the notes name). 318 of 336 get
+("bottle caps"), GPT-3's size ("GPT-3", which the notes name), open-sourcing model
+weights ("model weights"), dropout ("neural network layer"), and citing an ethics article
+from Wikipedia (the sources' own example, asked of as a citation). 337 of 358 get
 nothing."""
 
 
