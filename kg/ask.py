@@ -882,6 +882,8 @@ def _missing(
     spans: list[list[int]] = []
     anchored = bool(found)
     for run in runs:
+        if _about_a_name(question, run, found, lex):
+            continue
         # "a maze *bot*": a generic noun closing a run of the sources' own words adds
         # nothing the graph lacks
         core = run
@@ -923,6 +925,35 @@ def _missing(
             spans.append([start, end])
     phrases = [question[a:b] for a, b in spans]
     return list(dict.fromkeys(phrases)), [f for f in found if f.id not in dropped]
+
+
+_NAMING_WORDS = frozenset(
+    "term terms terminology jargon vocabulary word words label labels name names "
+    "naming notion concept concepts framing framework".split()
+)
+"""Nouns for a name itself: after a concept's name ("the base objective *terminology*")
+they ask about the name, not about a thing the graph lacks."""
+_MODIFIER = re.compile(r"^[^\W\d_]+-[^\W\d_]+(?:ing|ed)$")
+"""A hyphenated participle ("apple-loving", "exit-seeking"): before a concept's name it
+says which one is meant, and names nothing of its own."""
+
+
+def _about_a_name(question: str, run: list[_Word], found: list[Found], lex: Lexicon | None) -> bool:
+    """Whether a run of words beside a concept's name only qualifies it: words for a name
+    after it ("the base objective *terminology*"), or one hyphenated participle of a
+    thing of the sources' stories before it ("the *apple-loving* mesa-optimizer", whose
+    head is the mesa-optimizer; not "a *power-seeking* mesa-optimizer", a term of its
+    own)."""
+    start, end = run[0].start, run[-1].end
+    after = any(f.end <= start and _joined(question[f.end : start]) for f in found)
+    before = any(f.start >= end and _joined(question[end : f.start]) for f in found)
+    if after and all(w.text.lower() in _NAMING_WORDS for w in run):
+        return True
+    modifier = _MODIFIER.match(question[start:end])
+    thing = question[start:end].split("-")[0]
+    return (
+        before and modifier is not None and lex is not None and stem(fold_word(thing)) in lex.story
+    )
 
 
 def _known(question: str, run: list[_Word], found: list[Found], lex: Lexicon) -> bool:
@@ -1538,7 +1569,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # whether the relation it names ("care": an objective) joins the concept to
             # the one its other words describe (genetic fitness)
             intent, concepts = "yes_no", [concepts[0], other]
-    if intent == "yes_no" and len(concepts) == 1 and focus:
+    if intent == "yes_no" and len(concepts) == 1 and focus and not SUFFICES.search(reading.framing):
+        # "if we solve outer alignment, is the AI *guaranteed* to be aligned?" asks whether
+        # the one concept settles the matter, not how it joins what "aligned" describes
         other = _object_described(graph, reading, concepts[0], focus)
         if other is not None:
             # "does something *have to* model its environment to count as an optimizer?":
@@ -2392,12 +2425,21 @@ def _asking_weights(graph: KnowledgeGraph, framing: str) -> dict[str, float]:
     index = index_for(graph)
     weights: dict[str, float] = {}
     asking = _WHAT_HAPPENS.sub(" ", _EXPLAINS.sub(" ", framing))
+    # "the apple-*loving* mesa-optimizer": a participle before a blanked name says which
+    # one is meant, as "apple" does, but in the asker's words
+    asking = _BEFORE_A_NAME.sub(
+        lambda m: m.group(1) + " " * (len(m.group()) - 1 - len(m.group(1))), asking
+    )
     for m in _WORDS.finditer(asking):
         low = m.group().lower()
-        if low in FUNCTION_WORDS or low in INTENT_WORDS or len(low) < 3:
+        if low in FUNCTION_WORDS or low in INTENT_WORDS or len(low) < 3 or low in _TOLD_BY:
             continue  # nor what is left of a blanked name's "'s"
         weights.setdefault(stem(fold_word(low)), index.weight(low))
     return weights
+
+
+_BEFORE_A_NAME = re.compile(r"\b([^\W\d_]+)-[^\W\d_]+(?:ing|ed)(?=\s{3,})")
+"""A hyphenated participle right before a concept's name, which a framing blanks."""
 
 
 QUOTED_WORDS = 3
@@ -2443,12 +2485,14 @@ def _once(graph: KnowledgeGraph, quote: Quote) -> bool:
     return seen == 1
 
 
+_TOLD_BY = frozenset("rob robert miles video notes faq paper article post blog".split())
+"""Words for who told the sources, or where ("in Rob Miles' toy example"): not what a
+question asks about."""
 _QUOTE_FRAMING = frozenset(
     stem(w)
     for w in """say says said saying call calls called calling mention mentions mentioned
-    describe describes described put puts video notes faq paper article post blog rob
-    miles someone somebody""".split()
-)
+    describe describes described put puts someone somebody""".split()
+) | frozenset(map(stem, _TOLD_BY))
 """Words that report who said what a question quotes ("why does *Rob call* it ...", "in
 the *video* someone *says*"): not what it asks about (:func:`_quoted_lead`)."""
 
@@ -2568,22 +2612,24 @@ def _passage_lead(
             other = r.target if r.source == cid else r.source
             if graph.concepts[other].kind == "example":
                 near.add(other)
+    candidates = [
+        (r, " ".join([r.note or "", *(c.quote for c in r.citations)]))
+        for cid in sorted(near)
+        for r in graph.relations_of(cid)
+        if not r.negated and (types is None or r.type in types)
+    ]
     telling = max(weights, key=lambda w: weights[w])
     scored: dict[str, tuple[float, int, Relation, bool]] = {}
-    for cid in sorted(near):
-        for r in graph.relations_of(cid):
-            if r.negated or (types is not None and r.type not in types):
-                continue
-            text = " ".join([r.note or "", *(c.quote for c in r.citations)])
-            # a passage stated on several relations counts once, for one that touches
-            # what the question names
-            touches = bool({r.source, r.target} & named)
-            prior = scored.get(text)
-            if prior is None or (touches and not prior[3]):
-                held = weights.keys() & content_stems(text)
-                # a passage without the question's most telling word is not about it
-                share = sum(weights[w] for w in held) / total if telling in held else 0.0
-                scored[text] = (share, len(held), r, touches)
+    for r, text in candidates:
+        # a passage stated on several relations counts once, for one that touches what
+        # the question names
+        touches = bool({r.source, r.target} & named)
+        prior = scored.get(text)
+        if prior is None or (touches and not prior[3]):
+            held = weights.keys() & content_stems(text)
+            # a passage without the question's most telling word is not about it
+            share = sum(weights[w] for w in held) / total if telling in held else 0.0
+            scored[text] = (share, len(held), r, touches)
     ranked = sorted(scored.values(), key=lambda t: -t[0])
     if not ranked:
         return None

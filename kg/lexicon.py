@@ -98,6 +98,9 @@ class Lexicon:
     of the graph's definitions and notes."""
     stems: frozenset[str]
     """The stems of every folded word of the sources."""
+    story: frozenset[str] = frozenset()
+    """The stems of the words the graph's examples are told in (their definitions and
+    notes): the things of the sources' stories ("apple", "exit", "troop")."""
 
     def known(self, words: list[str]) -> bool:
         """Whether ``words`` are the sources' own: one word they use (in any inflection:
@@ -140,7 +143,17 @@ def lexicon(graph: KnowledgeGraph) -> Lexicon:
             for part in _SENTENCE.split(text)
         )
         words = frozenset(folded) | ours
+        told = [c.definition for c in graph.concepts.values() if c.kind == "example"]
+        told += [
+            r.note for r in graph.relations if r.note and graph.concepts[r.source].kind == "example"
+        ]
+        story = frozenset(stem(fold_word(w)) for text in told for w in _WORD.findall(text))
         found = _LEXICONS[graph] = Lexicon(
-            words, f" {' '.join(folded)} ", keywords, sentences, frozenset(map(stem, words))
+            words,
+            f" {' '.join(folded)} ",
+            keywords,
+            sentences,
+            frozenset(map(stem, words)),
+            story,
         )
     return found
