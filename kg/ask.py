@@ -1612,6 +1612,17 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         lead = _passage_lead(
             graph, reading.framing, concepts, EFFECTS if intent == "what_happens" else None
         )
+        if (
+            lead is None
+            and intent == "what_happens"
+            and not any(c.kind == "example" for c in concepts)
+        ):
+            # "what happens to a mesa-optimizer that goes straight for its own goal (the
+            # apple) during training?" tells a story of the sources without naming it:
+            # the example's passage that holds the question's words tells what happens
+            # (a why-question is answered in general terms first)
+            examples = [c for c in graph.concepts.values() if c.kind == "example"]
+            lead = _passage_lead(graph, reading.framing, examples, None)
         said = (
             _quoted_lead(graph, q, reading.framing, short=len(concepts) < 2)
             if intent != "what_happens"
@@ -1739,6 +1750,13 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                     for r in graph.relations_of(c.id)
                 }
                 passage = _reason_matched(graph, q, floor=PASSAGE_NEAR_UNKNOWN, near=near)
+            if passage is None:
+                # "if a trained model performs its task extremely well, does that mean
+                # it's an optimizer?": a passage further down that says the verdict in
+                # so many words ("... does not mean it has to be an optimizer")
+                passage = _reason_matched(
+                    graph, q, floor=PASSAGE_SAYING_UNKNOWN, near=near, saying=True
+                )
             if passage is not None:
                 return passage
     elif intent == "why" and all(c.kind == "example" for c in concepts):
@@ -1804,16 +1822,28 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 # is where the one other concept is asked about, not what is asked about
                 concepts = [c for c in concepts if c.id not in settings]
         doing = [f for f in found if f.how == "verbal"]
+        kept = {c.id for c in concepts}  # not one set aside ("besides gradient descent")
         doers = {
             f.id
             for f in found
-            if doing and f.end <= doing[0].start and graph.concepts[f.id].kind == "optimizer"
+            if doing
+            and f.id in kept
+            and f.end <= doing[0].start
+            and graph.concepts[f.id].kind == "optimizer"
         }
         if doers and len(concepts) > len(doers):
             # "how can a mesa-optimizer *find out what the base objective is*?": how the
             # doing works is asked, not what the doer does
             concepts = [c for c in concepts if c.id not in doers]
-        lines = how(graph, concepts, focus, notes, asked=content_stems(reading.framing), told=told)
+        lines = how(
+            graph,
+            concepts,
+            focus,
+            notes,
+            asked=content_stems(reading.framing),
+            told=told,
+            doing=any(f.id == concepts[0].id for f in doing),
+        )
     elif intent == "what_happens":
         condition = _CONDITION.search(q)
         later = [
@@ -2246,18 +2276,7 @@ def _shared_passage(
     relation between them) holding the most of the question's own words, at least
     :data:`SHARED_WORDS` of them; None when there is none."""
     asked = content_stems(framing)
-
-    def passages(cid: str) -> dict[str, Literal["quote", "note"]]:
-        found: dict[str, Literal["quote", "note"]] = {
-            x.quote: "quote" for x in graph.concepts[cid].citations
-        }
-        for r in graph.relations_of(cid):
-            found.update({x.quote: "quote" for x in r.citations})
-            if r.note:
-                found[r.note] = "note"
-        return found
-
-    pa, pb = passages(a), passages(b)
+    pa, pb = _passages_of(graph, a), _passages_of(graph, b)
     # the sources' own words before a note about them, among equals
     scored = sorted(
         ((len(asked & content_stems(text)), text) for text in pa.keys() & pb.keys()),
@@ -2282,6 +2301,10 @@ question matches answers it when the relations between what it names decide noth
 PASSAGE_NEAR_UNKNOWN = 0.55
 """The same, for a passage about a concept the question names or one of their
 neighbours."""
+PASSAGE_SAYING_UNKNOWN = 0.5
+"""The same, for such a passage that says the verdict in so many words ("does not mean",
+"need not"), among the question's :data:`SAYING_REACH` closest."""
+SAYING_REACH = 5
 NEIGHBOUR_REASON_SCORE = 0.6
 """Least :mod:`kg.describe` score at which a yes/no question about one concept that
 describes one of its neighbours is taken to ask about the relation between the two
@@ -2329,6 +2352,7 @@ def _reason_matched(
     named: Concept | None = None,
     floor: float = REASON_SCORE,
     near: Collection[str] | None = None,
+    saying: bool = False,
 ) -> Answer | None:
     """A yes/no question that names one concept and asks about something the graph says
     in a relation's own words ("Does doing well on the base objective in every
@@ -2336,8 +2360,19 @@ def _reason_matched(
     base objective, but that doesn't mean that it has adopted the base objective"): that
     relation, with its note and quotes, first, then what it is about; None when the best
     match is no relation's passage or is not close (:data:`REASON_SCORE`). No verdict is
-    given: the relation says it in its own terms."""
-    hits = describe(graph, q, limit=1)
+    given: the relation says it in its own terms. With ``saying``, the first of the
+    question's closest passages (:data:`SAYING_REACH`) that says its verdict in so many
+    words (:func:`_passage_verdict`) is the one matched."""
+    hits = describe(graph, q, limit=SAYING_REACH if saying else 1)
+    if saying:
+        # the concept's passage that says the verdict, whichever of its passages matched
+        hits = [
+            replace(h, evidence=text, field=field)
+            for h in hits
+            if near is None or h.id in near
+            for text, field in _passages_of(graph, h.id).items()
+            if _passage_verdict(q, text) is not None
+        ][:1]
     if not hits:
         return None
     hit = hits[0]
@@ -2395,6 +2430,20 @@ _SAYS_NOT_NEEDED = re.compile(
     r"|\b(?:does\s+not|doesn[\u2019']t)\s+(?:need|have)\s+to\b",
     re.I,
 )
+
+
+def _passages_of(graph: KnowledgeGraph, cid: str) -> dict[str, Literal["note", "quote"]]:
+    """The passages about ``cid``, each once: the quotes its definition cites, then the
+    notes and quotes of its relations, in the graph's order."""
+    found: dict[str, Literal["note", "quote"]] = {
+        x.quote: "quote" for x in graph.concepts[cid].citations
+    }
+    for r in graph.relations_of(cid):
+        if r.note:
+            found.setdefault(r.note, "note")
+        for x in r.citations:
+            found.setdefault(x.quote, "quote")
+    return found
 
 
 def _passage_verdict(q: str, passage: str) -> Verdict | None:

@@ -46,6 +46,8 @@ def fold_word(word: str) -> str:
 
 
 _SUFFIXES = ("ingly", "edly", "ing", "ed", "es", "s")
+_IRREGULAR = {"goes": "go", "going": "go", "gone": "go", "went": "go"}
+"""Forms of a verb too short or too irregular for the suffixes ("goes", "going")."""
 
 
 def stem(word: str) -> str:
@@ -56,7 +58,11 @@ def stem(word: str) -> str:
     ('seek', 'seek', 'stop', 'stop', 'thing')
     >>> stem("specified"), stem("specifies"), stem("specify")
     ('specify', 'specify', 'specify')
+    >>> stem("goes"), stem("going")
+    ('go', 'go')
     """
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = word[: -len(suffix)]

@@ -1432,12 +1432,14 @@ def how(
     notes: Footnotes,
     asked: frozenset[str] = frozenset(),
     told: Told | None = None,
+    doing: bool = False,
 ) -> list[str]:
     """How x does something to y: an example the question names tells its story first;
     then the relations among the concepts named, those the question's verb asks about
     first, each with its note (the mechanism); then the paths. Where nothing relates them,
     what x does, the effects whose reasons use the question's words (``asked``) first.
-    With one concept: what it does and what it works by."""
+    With one concept: what it does and what it works by (``doing``: the question names
+    it by what is done, so what it works by comes first)."""
     told = told if told is not None else Told()
     if len(concepts) >= 2:
         named = next((c for c in concepts if c.kind == "example"), None)
@@ -1504,7 +1506,7 @@ def how(
         lines = [f"What {noun(c)} breaks down into:", ""]
         lines += [f"- {explained(graph, notes, r, False, told)}" for r in parts]
         return [*lines, "", f"**{capitalize(c.label)}**: {defined(c, notes)}"]
-    return _workings(graph, concepts[0], notes, told)
+    return _workings(graph, concepts[0], notes, told, doing)
 
 
 def _asked_first(
@@ -1625,17 +1627,29 @@ def shows(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> li
     return lines
 
 
-def _workings(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> list[str]:
-    lines = [f"**{capitalize(c.label)}**: {defined(c, notes)}"]
+def _workings(
+    graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told, doing: bool = False
+) -> list[str]:
+    """How one concept works: what it is, then how it works. With ``doing`` (the question
+    names it by what is done: "how can a mesa-optimizer *find out what the base objective
+    is*?") what it relies on comes first, in that relation's note (it reads it off its
+    data), then what it is."""
     found = [
         r
         for r in graph.relations_of(c.id)
         if r.source == c.id and r.type in WORKINGS and r not in told.relations
     ]
     found.sort(key=lambda r: WORKINGS.index(r.type))
+    card = f"**{capitalize(c.label)}**: {defined(c, notes)}"
+    if not doing or not found or not found[0].note:
+        lines = [card]
+    else:
+        lead = told.reason_first(explained(graph, notes, found[0], True, told))
+        lines = [lead, "", card]
+        found = found[1:]
     if found:
         lines += ["", "How it works and what it does:", ""]
-        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found[: MAX_REASONS + 2]]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found[: MAX_REASONS + 1]]
     return lines
 
 
