@@ -1787,6 +1787,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # is explained, the last the one it is explained for
             concepts = concepts[::-1]
         negative = bool(_NEGATED.search(reading.framing))
+        granted = _after(graph, q, found, _CONDITION)
+        if negative and granted is not None and granted is not concepts[0]:
+            # "if adversarial training makes the model do well everywhere, why isn't that
+            # the end of the inner alignment problem?": why what the question grants
+            # falls short of the first thing it names
+            concepts = [granted, concepts[0]]
         lines = why(
             graph,
             concepts,
@@ -2063,6 +2069,10 @@ def _which(
 
 
 _WHICH_OPENING = re.compile(r"^\s*(?:which|what)\b", re.I)
+_WHICH_AFTER = re.compile(r"[,;:]\s*(?:which|what)\b[^,;:]*[,:]?\s*$", re.I)
+"""A which-question after a clause that sets the scene ("When a mesa-optimizer comes to
+pursue the base objective via its world model, *which way does the paper call the
+right way*, corrigibly or deceptively?")."""
 _POLARITY = re.compile(
     r"\b(?:not|no|never|neither|less|least|fewer|rather|instead|unlike|without|lacks?|"
     r"cannot|opposite|whereas|versus|vs|contrast|contrasted)\b|n[\u2019']t\b",
@@ -2210,9 +2220,11 @@ def _which_by_words(
     matched and then how the two relate; None when neither is clearly better, and the
     question is answered as a relation."""
     places = reading.occurrences or found
-    if len(places) < 2 or not _WHICH_OPENING.match(q) or _POLARITY.search(reading.framing):
+    if len(places) < 2 or _POLARITY.search(reading.framing):
         return None
     a, b = places[-2], places[-1]
+    if not _WHICH_OPENING.match(q) and not _WHICH_AFTER.search(q[: a.start]):
+        return None
     if a.id == b.id or not re.fullmatch(
         r"[\s,]*(?:[^\W\d_]+\s+)?or\s+(?:(?:the|a|an)\s+)?", reading.framing[a.end : b.start]
     ):

@@ -385,6 +385,10 @@ def path_sentence(
         why = [n for s in path.steps if (n := told.note(s.relation, notes))]
         if why:
             text += " " + " ".join(why)
+            if len(why) == len(path.steps):
+                # every step has its reason: as an answer's first line, the reasons alone
+                # make the argument (Told.reason_first); the chain of names only restates
+                told.said[text] = " ".join(why)
     return text
 
 

@@ -329,7 +329,7 @@ def test_an_unnamed_thing_a_question_sets_its_subject_against_does_not_stop_it(
         "instead of building up the objective through repeated corrections?",
     )
     assert a.intent == "why" and not a.missing
-    assert a.answer.startswith("Gradient descent makes a pointer to the world model more likely")
+    assert a.answer.startswith("Pointing the mesa-objective at an understanding the model")
     check_answer(shipped, a.answer, a.notes)
     b = ask(shipped, "Why would gradient descent rely on repeated corrections?")
     assert b.intent == "unknown" and b.missing
