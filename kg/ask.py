@@ -1564,6 +1564,19 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if reason is not None:
             return reason
         other = _object_described(graph, reading, concepts[0], focus)
+        if other is None:
+            # "do the programmers get to write down the mesa-objective?": a passage close
+            # to the question that denies it of the concept by name ("..., mesa-objective
+            # is not")
+            near = {concepts[0].id} | {
+                r.target if r.source == concepts[0].id else r.source
+                for r in graph.relations_of(concepts[0].id)
+            }
+            denied = _reason_matched(
+                graph, q, concepts[0], floor=PASSAGE_SAYING_UNKNOWN, near=near, saying=True
+            )
+            if denied is not None:
+                return denied
         if other is not None:
             # "do animals actually care about copying their DNA?": the question asks
             # whether the relation it names ("care": an objective) joins the concept to
@@ -2383,7 +2396,7 @@ def _reason_matched(
             for h in hits
             if near is None or h.id in near
             for text, field in _passages_of(graph, h.id).items()
-            if _passage_verdict(q, text) is not None
+            if _passage_verdict(q, text, named) is not None
         ][:1]
     if not hits:
         return None
@@ -2419,7 +2432,9 @@ def _reason_matched(
     told = Told()
     # the note, in the question's own words, is the answer; the link's name adds nothing
     lead = told.reason_first(explained(graph, notes, rel, rel.source == first.id, told))
-    verdict = _passage_verdict(q, " ".join([rel.note or "", *(c.quote for c in rel.citations)]))
+    verdict = _passage_verdict(
+        q, " ".join([rel.note or "", *(c.quote for c in rel.citations)]), named
+    )
     lines = [verdict_line(verdict, lead) if verdict is not None else lead, ""]
     lines += [f"This is about **{first.label}**:", ""]
     lines += [
@@ -2458,15 +2473,24 @@ def _passages_of(graph: KnowledgeGraph, cid: str) -> dict[str, Literal["note", "
     return found
 
 
-def _passage_verdict(q: str, passage: str) -> Verdict | None:
+def _passage_verdict(q: str, passage: str, named: Concept | None = None) -> Verdict | None:
     """The verdict a passage that answers a yes/no question says in so many words: asked
     whether one thing *means* another, "... doesn't mean that it has adopted the base
     objective" says No; asked whether something *has to* be so, "the mesa-objective need
-    not be a copy of the base objective" says Not necessarily. None when it says neither."""
+    not be a copy of the base objective" says Not necessarily; asked, without a negation,
+    something of the one concept the question names (``named``), a passage that denies
+    something of it by name says No ("Do the programmers get to write down the
+    mesa-objective?": "While the base objective is specified by the programmers,
+    *mesa-objective is not*."). None when it says neither."""
     if _ASKS_MEANS.search(q) and _SAYS_NOT_MEANT.search(passage):
         return "no"
     if _ASKS_NEEDS.search(q) and _SAYS_NOT_NEEDED.search(passage):
         return "not_necessarily"
+    if named is not None and not _NEGATED.search(q):
+        names = "|".join(re.escape(n) for n in sorted({named.label, *named.aliases}, key=len)[::-1])
+        denied = rf"\b(?:{names})\s+(?:is|are|was|were|does|do|can)(?:\s+not\b|n[\u2019']t\b)"
+        if re.search(denied, passage, re.I):
+            return "no"
     return None
 
 
