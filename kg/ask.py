@@ -1300,13 +1300,14 @@ def _same_word(a: str, b: str) -> bool:
 
 
 def name_origin(
-    graph: KnowledgeGraph, words: list[str]
+    graph: KnowledgeGraph, words: list[str], naming_only: bool = False
 ) -> tuple[Concept, str, tuple[Citation, ...]] | None:
     """The sentence of the graph's own text that says where a name made of ``words``
     comes from, the concept whose text it is and the quotes that back that text: a
     sentence of a definition or a relation's note that quotes one of the words first
     ("'Mesa' (below) is meant as the opposite of 'meta'") or that names the name ("The
-    name mesa-optimizer was chosen as its opposite"); None if no text says."""
+    name mesa-optimizer was chosen as its opposite"); None if no text says. With
+    ``naming_only``, only a sentence that names the name."""
     phrase = normalize_term(" ".join(words))
     naming = re.compile(
         rf"\b(?:name|called)\s+{re.escape(phrase)}\b|\b{re.escape(phrase)}\s+"
@@ -1320,7 +1321,7 @@ def name_origin(
         for i, (text, citations) in enumerate(texts):
             for rank, sentence in enumerate(_SENTENCES.split(text)):
                 quoted = _QUOTED_WORD.findall(sentence)[:1]
-                if any(_same_word(q, w) for q in quoted for w in words):
+                if not naming_only and any(_same_word(q, w) for q in quoted for w in words):
                     score = 0
                 elif naming.search(normalize_term(sentence)):
                     score = 1
@@ -1361,9 +1362,22 @@ def _origin_answer(
     else:
         owner, sentence, citations = found
         backing = _backing_name(citations, sentence, words)
-        lines.append(f"**Why \u201c{shown}\u201d?** {cited_text(sentence, backing, notes)}")
+        line = f"**Why \u201c{shown}\u201d?** {cited_text(sentence, backing, notes)}"
+        named = name_origin(graph, [normalize_term(owner.label)], naming_only=True)
+        if named is not None and named[1] != sentence:
+            # what the word says, then what the whole name was chosen to say ("The name
+            # mesa-optimizer was chosen as its opposite: an optimizer that is itself
+            # optimized by an optimizer")
+            line += " " + cited_text(named[1], named[2], notes)
+        lines.append(line)
     if not concepts and found is not None:
         concepts = [found[0]]  # "what does 'mesa' mean?": what the word names
+    elif found is not None and normalize_term(found[0].label) == normalize_term(
+        " ".join([*words, concepts[0].label])
+    ):
+        # 'why is it called a "mesa" optimizer?': the word and the name after it make the
+        # name of the concept whose text says why (the mesa-optimizer, not the optimizer)
+        concepts = [found[0], *concepts[1:]]
     if concepts:
         asked = concepts[0]
         if found is not None and found[0] is asked:

@@ -26,11 +26,12 @@ def test_the_name_mesa_is_explained_with_its_passage(
     assert a.intent == "define" and a.concepts == list(dict.fromkeys(["mesa-optimizer", cid]))
     lead = a.answer.split("\n\n")[0]
     assert "opposite of 'meta'" in lead, lead
-    # the footnote of the lead is the passage that says so
-    marker = lead.rsplit("[^", 1)[1].split("]")[0]
+    # the lead's first footnote is the passage that says so
+    marker = lead.split("[^", 1)[1].split("]")[0]
     note = next(n for n in a.answer.splitlines() if n.startswith(f"[^{marker}]:"))
     assert "mesa is the opposite of meta" in note
-    # then what the concept is
+    # then what the whole name was chosen to say, and what the concept is
+    assert "optimized by an optimizer" in lead, lead
     assert f"**{shipped.concepts[cid].label.capitalize()}**" in a.answer
 
 
