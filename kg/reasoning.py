@@ -1250,8 +1250,11 @@ def why(
             lines += ["What it is an instance of:", ""]
             lines += [f"- {explained(graph, notes, r, True, told)}" for r in kinds[:3]]
             lines.append("")
+    # how the target works answers why it arises, not why something is not one
     works = (
-        [] if explains_relation else _incoming(graph, target, ("relies_on",), told, outgoing=True)
+        []
+        if explains_relation or negative
+        else _incoming(graph, target, ("relies_on",), told, outgoing=True)
     )
     if works:
         lines += [explained(graph, notes, r, True, told, lead="How it works: ") for r in works]
