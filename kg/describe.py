@@ -66,14 +66,14 @@ import sqlite3
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from weakref import WeakSet
 
 from kg import meaning
 from kg.annotate import Annotation, annotator_for
 from kg.graph import KnowledgeGraph, PerGraph
 from kg.ids import americanize
-from kg.lexicon import fold_word, stem
+from kg.lexicon import content_stems, fold_word, stem
 from kg.ontology import KINDS
 from kg.search import SearchHit, search
 from kg.vocab import (
@@ -176,6 +176,25 @@ must carry: about one word that ten of the graph's 1,600 pieces of text use. "th
 optimizer it produced" (4.4) is too vague: every concept whose text has both words fits
 it alike; the vaguest written question that names something carries 6.1."""
 CONTRAST_REACH = 3
+DENIAL = re.compile(r"\b(?:not|never|no|cannot)\b|n[\u2019']t\b", re.I)
+"""Words by which a description, or a passage, denies something."""
+DENIAL_MARGIN = 0.02
+"""How close (in score) two contrasted hits must be for what a description denies to
+choose between them."""
+DENIED_REACH = 8
+"""How many words after a denial count as what it denies."""
+
+
+def _denied_words(text: str) -> frozenset[str]:
+    """The content stems of the :data:`DENIED_REACH` words after each denial in ``text``
+    ("wouldn't *hold up on new data in deployment*")."""
+    out: set[str] = set()
+    for m in DENIAL.finditer(text):
+        after = _WORD.findall(text[m.end() :])[:DENIED_REACH]
+        out |= content_stems(" ".join(after))
+    return frozenset(out)
+
+
 VERBATIM = 6
 """Words in a row that a description and a concept's passage must share (small words
 too) for that concept to come first among the first :data:`VERBATIM_REACH` hits."""
@@ -622,6 +641,12 @@ class DescribeIndex:
             order = self._set_against(order, plain_words, kept)
         if len(order) > 1:
             order = self._verbatim(order, plain, rows_of)
+        if len(order) > 1 and DENIAL.search(plain):
+            passages = {
+                cid: [p for p in (best[cid][3] if cid in best else "", close.get(cid)) if p]
+                for cid in order[:2]
+            }
+            order = self._denying(order, scores, passages, plain)
         why: dict[str, _Reached] = {}
         asked, span = _asked_category(text)
         role = None if asked else ROLE_OF.search(text)
@@ -703,6 +728,34 @@ class DescribeIndex:
         best = max(top, key=lambda cid: runs[cid])
         if runs[best] >= VERBATIM and runs[order[0]] < VERBATIM:
             return [best, *(cid for cid in order if cid != best)]
+        return order
+
+    def _denying(
+        self,
+        order: list[str],
+        scores: dict[str, float],
+        passages: dict[str, list[Any]],
+        text: str,
+    ) -> list[str]:
+        """The hits of a description that denies something ("agrees with the base
+        objective on the training data but *wouldn't* hold up on new data"), reordered:
+        when the first two are concepts the graph contrasts, fit alike (within
+        :data:`DENIAL_MARGIN`), and the second's matching passage denies more of what the
+        description denies ("..., but *not* robustly: on *new data*, ... in
+        *deployment*"), the second comes first. Two opposites share their words; what is
+        denied tells them apart."""
+        top, second = order[0], order[1]
+        if second not in self._against[top] or scores[top] - scores[second] > DENIAL_MARGIN:
+            return order
+
+        asked = _denied_words(text)
+
+        def denies(cid: str) -> int:
+            texts = [p if isinstance(p, str) else p.piece for p in passages[cid]]
+            return max((len(asked & _denied_words(t)) for t in texts), default=0)
+
+        if denies(second) > denies(top):
+            return [second, top, *order[2:]]
         return order
 
     def _set_against(

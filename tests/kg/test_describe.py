@@ -575,3 +575,27 @@ def test_kg_search_describe(capsys: pytest.CaptureFixture[str], shipped: Knowled
     assert f"{hit.field}: {hit.evidence[:40]}" in out
     assert main(["search", "--describe", "What is the capital of France?"]) == 1
     assert "nothing in the graph fits" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("q", "first"),
+    [
+        (
+            "What's it called when the learned objective agrees with the base objective on "
+            "the training data but wouldn't hold up on new data in deployment?",
+            "pseudo-alignment",
+        ),
+        (
+            "the aim doesn't have to be literally identical to the training one, it just "
+            "has to keep agreeing with it on any data",
+            "robust-alignment",
+        ),
+    ],
+)
+def test_what_a_description_denies_tells_two_opposites_apart(
+    shipped: KnowledgeGraph, q: str, first: str
+) -> None:
+    """Robust and pseudo-alignment share their words; the one whose passage denies what
+    the description denies comes first ("wouldn't hold up on new data": "not robustly:
+    on new data"; "doesn't have to be identical": "need not be identical")."""
+    assert describe(shipped, q, limit=1)[0].id == first
