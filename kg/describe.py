@@ -69,6 +69,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from weakref import WeakSet
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from kg import meaning
 from kg.annotate import Annotation, annotator_for
 from kg.graph import KnowledgeGraph, PerGraph
@@ -181,6 +183,8 @@ DENIAL = re.compile(r"\b(?:not|never|no|cannot)\b|n[\u2019']t\b", re.I)
 DENIAL_MARGIN = 0.02
 """How close (in score) two contrasted hits must be for what a description denies to
 choose between them."""
+SPELL_MIN = 6
+"""Least length of a word that :meth:`DescribeIndex._respelled` may take for a typo."""
 DENIED_REACH = 8
 """How many words after a denial count as what it denies."""
 
@@ -457,6 +461,48 @@ class DescribeIndex:
         }
         self._stems: dict[int, dict[str, list[int]]] = {}
         self._piece_words: dict[int, list[str]] = {}
+        self._vocab: dict[str, int] | None = None  # made on first use (_respelled)
+        self._near: dict[str, list[str]] = {}
+
+    def _respelled(self, text: str) -> str:
+        """``text`` with each lower-case word of at least :data:`SPELL_MIN` letters that
+        the graph's text never uses replaced by a word of that text that has one letter
+        more (the slip most typed: a letter left out), the most used if several: "runing"
+        as "running", "trainng" as "training". A word with no such neighbour stays as it
+        is; a letter too many or a changed one is as likely another word ("preference",
+        "phrase")."""
+        with self._lock:
+            if self._vocab is None:
+                counts: dict[str, int] = {}
+                for (piece,) in self._db.execute("SELECT text FROM piece"):
+                    for w in set(_WORD.findall(_american(piece))):
+                        counts[w] = counts.get(w, 0) + 1
+                near: dict[str, list[str]] = {}
+                for w in counts:
+                    for d in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}:
+                        near.setdefault(d, []).append(w)
+                self._vocab, self._near = counts, near
+        vocab, near = self._vocab, self._near
+
+        def fixed(m: re.Match[str]) -> str:
+            w = m.group()
+            if len(w) < SPELL_MIN or not w.isalpha() or not w.islower() or w in vocab:
+                return w
+            found = {
+                c
+                for d in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}
+                for c in near.get(d, [])
+            }
+            # a dropped letter only: a word with one letter more or changed is as
+            # likely another word ("preference", "phrase") as a slip
+            close = [
+                c for c in found if len(c) == len(w) + 1 and DamerauLevenshtein.distance(w, c) == 1
+            ]
+            if not close or any(stem(fold_word(c)) == stem(fold_word(w)) for c in close):
+                return w  # none, or the word itself in another form ("preferences")
+            return max(close, key=lambda c: (vocab[c], c))
+
+        return _WORD.sub(fixed, text)
 
     def _word(self, word: str) -> _Word:
         rows = self._db.execute(
@@ -531,6 +577,7 @@ class DescribeIndex:
         a search (no threshold)."""
         # who asks is not what is asked about; blanked, so that places in the text stay
         text = ASKER.sub(lambda m: " " * len(m.group()), text)
+        text = self._respelled(text)
         words, together, meant_text = _query(text)
         # the text without what it sets its subject against ("..., not as a means")
         contrasted = CONTRASTED.search(text) is not None

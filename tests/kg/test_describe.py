@@ -74,14 +74,16 @@ def test_no_question_names_its_answer(shipped: KnowledgeGraph, case: dict[str, A
 
 
 def test_top3_accuracy_over_the_written_questions(shipped: KnowledgeGraph) -> None:
-    """The figure over every written question, all splits: 968 of 1,075 (0.900) find a
+    """The figure over every written question, all splits: 971 of 1,075 (0.903) find a
     right concept in their first three (see the next test for the blind figures, lower,
     and for where the rest are lost). It was 844 until two descriptions were added from
     the sources' words that missed questions used ("freaks out", "flails around" for the
     failure to generalize; "nothing deeper behind it" for a terminal goal): six
     questions of five splits gained (850 of 943, 0.901). held_out_14, run after that,
-    found 58 of its 67 (908 of 1,010, 0.899), and held_out_15 60 of its 65."""
-    assert _accuracy(shipped) >= 968 / 1075
+    found 58 of its 67 (908 of 1,010, 0.899), and held_out_15 60 of its 65 (968 of
+    1,075). Reading a word with a dropped letter as the graph's word ("unfamilar",
+    "oposed", "rewriten") found three more, and lost one (a troop-count description)."""
+    assert _accuracy(shipped) >= 971 / 1075
 
 
 def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
@@ -138,14 +140,14 @@ def test_the_tune_and_the_blind_questions(shipped: KnowledgeGraph) -> None:
     assert _accuracy(shipped, "held_out_5") >= 53 / 60
     assert _accuracy(shipped, "held_out_6") >= 68 / 75
     assert _accuracy(shipped, "held_out_7") >= 76 / 79
-    assert _accuracy(shipped, "held_out_8") >= 67 / 80
+    assert _accuracy(shipped, "held_out_8") >= 69 / 80
     assert _accuracy(shipped, "held_out_9") >= 72 / 79
     assert _accuracy(shipped, "held_out_10") >= 68 / 80
     assert _accuracy(shipped, "held_out_11") >= 68 / 80
     assert _accuracy(shipped, "held_out_12") >= 66 / 79
     assert _accuracy(shipped, "held_out_13") >= 62 / 67
     assert _accuracy(shipped, "held_out_14") >= 58 / 67
-    assert _accuracy(shipped, "held_out_15") >= 60 / 65
+    assert _accuracy(shipped, "held_out_15") >= 61 / 65
 
 
 ANSWERED_THOUGH_NOT_IN_THE_GRAPH = {
@@ -599,3 +601,16 @@ def test_what_a_description_denies_tells_two_opposites_apart(
     the description denies comes first ("wouldn't hold up on new data": "not robustly:
     on new data"; "doesn't have to be identical": "need not be identical")."""
     assert describe(shipped, q, limit=1)[0].id == first
+
+
+def test_a_dropped_letter_is_read_as_the_word_the_graph_uses(shipped: KnowledgeGraph) -> None:
+    """ "unfamilar" is "unfamiliar" less a letter: the description is read with the
+    graph's word and finds its concept, as it does when spelled right. A word one letter
+    longer or changed is left alone, since it is as likely another word ("preference" is
+    not "reference")."""
+    typo = "the model sees something totally unfamilar and just flails around doing nothing useful"
+    right = typo.replace("unfamilar", "unfamiliar")
+    assert [d.id for d in describe(shipped, typo, limit=1)] == ["generalization-failure"]
+    assert describe(shipped, typo, limit=3) == describe(shipped, right, limit=3)
+    index = index_for(shipped)
+    assert index._respelled("a preference for trainng") == "a preference for training"
