@@ -46,7 +46,6 @@ from typing import IO, Any, cast
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
-import rdflib
 
 from kg import dataset
 from kg.citations import IndexedText
@@ -1588,6 +1587,8 @@ def graph_from_rdf(data: bytes | str, fmt: str, base: str) -> KnowledgeGraph:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         if fmt == "jsonld":
+            import rdflib  # here: only reading JSON-LD needs it, and a start skips its import
+
             graph = rdflib.Graph()
             graph.parse(data=raw, format="json-ld")
             raw, fmt = graph.serialize(format="nt", encoding="utf-8"), "ntriples"

@@ -28,7 +28,7 @@ from kg.citations import IndexedText
 from kg.errors import DataError, Problem
 from kg.files import Files
 from kg.graph import KnowledgeGraph
-from kg.ids import INVISIBLE, did_you_mean, is_slug, look_alike_key, normalize_term
+from kg.ids import INVISIBLE, did_you_mean, is_slug, normalize_term, term_keys
 from kg.model import Citation, Concept, Mapping, Relation, Source, Tombstone
 from kg.ontology import (
     KINDS,
@@ -676,8 +676,10 @@ def _folded(terms: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     keys: dict[str, tuple[str, str]] = {}
     for term in terms:
         if term not in keys:
-            look = "" if INVISIBLE.search(term) else look_alike_key(term)
-            keys[term] = (normalize_term(term), look)
+            if INVISIBLE.search(term):
+                keys[term] = (normalize_term(term), "")
+            else:
+                keys[term] = term_keys(term)
     return tuple(keys[t][0] for t in terms), tuple(keys[t][1] for t in terms)
 
 
@@ -1116,9 +1118,13 @@ def _check_clashes(
     for a, b in hier:
         above.setdefault(a, []).append(b)
         tree[root(a)] = root(b)
+    # the tree of each concept in the hierarchy, looked up once per related link below
+    # (half a million of them in a large graph); a concept outside it has none
+    trees = {node: root(node) for node in list(tree)}
     for raw in related:
         one, other = raw.relation.source, raw.target
-        if one not in tree or other not in tree or root(one) != root(other):
+        tree_one = trees.get(one)
+        if tree_one is None or tree_one != trees.get(other):
             continue
         path = _up_path(above, one, other) or _up_path(above, other, one)
         if path:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import itertools
+import random
+
 import pytest
 
 from kg.ids import (
@@ -10,6 +13,7 @@ from kg.ids import (
     normalize_term,
     skeleton,
     slugify,
+    term_keys,
 )
 
 
@@ -157,3 +161,15 @@ def test_invisible_characters_are_known(ch: str) -> None:
 )
 def test_visible_text_is_not_invisible(text: str) -> None:
     assert INVISIBLE.search(text) is None
+
+
+def test_term_keys_are_the_two_folds() -> None:
+    """term_keys folds once where both folds agree: it must give what the two give,
+    on names of every character a name may start or end with."""
+    rng = random.Random(19)
+    alphabet = "abcimnrsz AIMNRZ-'\"`|_.0129\u0435\u00e9"
+    names = ["".join(p) for p in itertools.product("rnmMIi1- '", repeat=3)]
+    names += ["".join(rng.choices(alphabet, k=rng.randint(1, 14))) for _ in range(3000)]
+    names += ["modern optimizers", "Mesa-Optimisers", "AI", "Iearned", "gpt-0", "rnesa"]
+    for name in names:
+        assert term_keys(name) == (normalize_term(name), look_alike_key(name)), name
