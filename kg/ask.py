@@ -1798,6 +1798,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "why would a mesa-optimizer pretend to be aligned during training?" names the
             # mesa-optimizer and describes deceptive alignment: why the one comes to the other
             concepts = [*concepts, described]
+            # "why would a *misaligned* mesa-optimizer pretend ...": the argument starts
+            # from the mesa-optimizer, which the first name only qualifies
+            qualified = _head(q, found, concepts[:-1])
+            if len(qualified) == 1 and len(concepts) > 2:
+                concepts = [qualified[0], described]
         contrast = _after(graph, q, found, _INSTEAD)
         if contrast is not None and len(concepts) > 2:
             concepts = [c for c in concepts if c is not contrast]

@@ -467,10 +467,10 @@ class DescribeIndex:
     def _respelled(self, text: str) -> str:
         """``text`` with each lower-case word of at least :data:`SPELL_MIN` letters that
         the graph's text never uses replaced by a word of that text that has one letter
-        more (the slip most typed: a letter left out), the most used if several: "runing"
-        as "running", "trainng" as "training". A word with no such neighbour stays as it
-        is; a letter too many or a changed one is as likely another word ("preference",
-        "phrase")."""
+        more inside it (the slip most typed: a letter left out), the most used if
+        several: "runing" as "running", "trainng" as "training". A word with no such
+        neighbour stays as it is; a letter too many or a changed one, or one more at
+        either end, is as likely another word ("preference", "phrase", "references")."""
         with self._lock:
             if self._vocab is None:
                 counts: dict[str, int] = {}
@@ -495,8 +495,15 @@ class DescribeIndex:
             }
             # a dropped letter only: a word with one letter more or changed is as
             # likely another word ("preference", "phrase") as a slip
+            # inside the word: a first or last letter more makes another word
+            # ("references" is not "preferences")
             close = [
-                c for c in found if len(c) == len(w) + 1 and DamerauLevenshtein.distance(w, c) == 1
+                c
+                for c in found
+                if len(c) == len(w) + 1
+                and c[0] == w[0]
+                and c[-1] == w[-1]
+                and DamerauLevenshtein.distance(w, c) == 1
             ]
             if not close or any(stem(fold_word(c)) == stem(fold_word(w)) for c in close):
                 return w  # none, or the word itself in another form ("preferences")

@@ -614,3 +614,4 @@ def test_a_dropped_letter_is_read_as_the_word_the_graph_uses(shipped: KnowledgeG
     assert describe(shipped, typo, limit=3) == describe(shipped, right, limit=3)
     index = index_for(shipped)
     assert index._respelled("a preference for trainng") == "a preference for training"
+    assert index._respelled("the goal references a concept") == "the goal references a concept"
