@@ -1619,7 +1619,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             lines = [line for r in origins for line in (explained(graph, notes, r, True, told), "")]
             return _answered(graph, q, "relate", concepts, lines[:-1], notes)
     if intent in ("relate", "difference") and len(found) == 2:
-        chosen = _which_by_words(graph, q, reading, found)
+        chosen = _which_by_words(graph, q, reading, found) or _which_phrase(graph, q, concepts)
         if chosen is not None:
             return chosen
     toward: Concept | None = None
@@ -2187,6 +2187,64 @@ def _chosen_by_note(
             line = explained(graph, notes, r, r.source == subject.id, told)
             lines += ["", told.reason_first(line)]
     return lines, Choice(chosen, other, [said_by])
+
+
+def _which_phrase(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Answer | None:
+    """A which-question between two phrases that name no concept, about two concepts it
+    names ("In the maze example, which is the base objective: reaching the exit, or
+    going to the green thing?"): the option of which a relation between the two holds
+    clearly more words in its note and quotes, with that relation; None when no such
+    passage tells them apart."""
+    tail = _OPTIONS_TAIL.search(q)
+    if tail is None or not _WHICH_OPENING.match(q[LEAD.match(q).end() :]):  # type: ignore[union-attr]
+        return None
+    phrases = [tail.group("a"), tail.group("b")]
+    if any(annotate(graph, p) for p in phrases):
+        return None
+    words = [content_stems(p) for p in phrases]
+    a, b = concepts[:2]
+    decided: list[tuple[int, Relation]] = []
+    for r in graph.relations_between(a.id, b.id):
+        if limiting(r) or r.type == "contrasts_with":
+            continue
+        held = content_stems(" ".join([r.note or "", *(c.quote for c in r.citations)]))
+        counts = [len(w & held) for w in words]
+        # clearly one: twice the other's words at least ("reach", "exit" against the
+        # "go" of "going back to our maze example")
+        if max(counts) >= 2 and max(counts) >= 2 * min(counts):
+            decided.append((counts.index(max(counts)), r))
+    if not decided or len({i for i, _ in decided}) > 1:
+        return None
+    i, rel = decided[0]
+    notes = Footnotes(graph)
+    told = Told()
+    line = told.reason_first(explained(graph, notes, rel, rel.source == a.id, told))
+    lines = [f"{choice_head(phrases[i].strip())} {line}"]
+    # and what the other option is, where a passage of the first named says it ("its
+    # mesa objective is 'go to the green thing'")
+    other = words[1 - i]
+
+    def fit(r: Relation) -> tuple[int, int]:
+        held = content_stems(" ".join([r.note or "", *(c.quote for c in r.citations)]))
+        return len(other & held), len(words[i] & held)
+
+    # ... of what the graph sets against the second (the mesa-objective against the
+    # base objective)
+    against = {
+        r.target if r.source == b.id else r.source
+        for r in graph.relations_of(b.id)
+        if r.type == "contrasts_with" and not r.negated
+    }
+    rest = [
+        r
+        for r in graph.relations_of(a.id)
+        if r is not rel and not limiting(r) and {r.source, r.target} & against
+    ]
+    rest = [r for r in rest if fit(r)[0] >= 2 and fit(r)[0] > fit(r)[1]]
+    if rest:
+        best = max(rest, key=lambda r: fit(r)[0])
+        lines += ["", told.reason_first(explained(graph, notes, best, best.source == a.id, told))]
+    return _answered(graph, q, "which", [a, b], lines, notes)
 
 
 def _loosely(choice: Choice, focus: list[str]) -> bool:
@@ -2766,7 +2824,9 @@ def _subject_of(
     return best if named[best] >= 0 else None
 
 
-_OPTIONS_TAIL = re.compile(r"[:,]\s*(?P<a>[^,:;?]+?),?\s+or\s+(?P<b>[^,:;?]+?)\s*\?*\s*$", re.I)
+_OPTIONS_TAIL = re.compile(
+    r"[:,\u2014\u2013]\s*(?P<a>[^,:;?\u2014\u2013]+?),?\s+or\s+(?P<b>[^,:;?]+?)\s*\?*\s*$", re.I
+)
 OPTION_SCORE = 0.55
 """Least :mod:`kg.describe` score at which an option a which-question describes rather
 than names ("the barracks full of weak troops") is read as the concept it describes."""
