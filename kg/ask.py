@@ -1639,17 +1639,19 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         lead = _passage_lead(
             graph, reading.framing, concepts, EFFECTS if intent == "what_happens" else None
         )
-        if (
-            lead is None
-            and intent == "what_happens"
-            and not any(c.kind == "example" for c in concepts)
-        ):
+        if lead is None and intent == "what_happens":
             # "what happens to a mesa-optimizer that goes straight for its own goal (the
-            # apple) during training?" tells a story of the sources without naming it:
-            # the example's passage that holds the question's words tells what happens
+            # apple) during training?" tells a story of the sources (without naming it,
+            # or naming the example it grew from): the example's passage that holds the
+            # question's words tells what happens
             # (a why-question is answered in general terms first)
             examples = [c for c in graph.concepts.values() if c.kind == "example"]
-            lead = _passage_lead(graph, reading.framing, examples, None)
+            told_story = _passage_lead(graph, reading.framing, examples, None)
+            if told_story is not None and told_story.source not in {c.id for c in concepts}:
+                # another story than the one named ("the green-seeking mesa-optimizer"
+                # of the maze goes for the apple in the toy's training episodes); the
+                # named one tells what happens by its effects
+                lead = told_story
         said = (
             _quoted_lead(graph, q, reading.framing, short=len(concepts) < 2)
             if intent != "what_happens"
