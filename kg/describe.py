@@ -69,13 +69,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from weakref import WeakSet
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from kg import meaning
 from kg.annotate import Annotation, annotator_for
 from kg.graph import KnowledgeGraph, PerGraph
 from kg.ids import americanize
-from kg.lexicon import content_stems, fold_word, stem
+from kg.lexicon import content_stems, fold_word, mended, one_letter_short, stem
 from kg.ontology import KINDS
 from kg.search import SearchHit, search
 from kg.vocab import (
@@ -183,8 +181,6 @@ DENIAL = re.compile(r"\b(?:not|never|no|cannot)\b|n[\u2019']t\b", re.I)
 DENIAL_MARGIN = 0.02
 """How close (in score) two contrasted hits must be for what a description denies to
 choose between them."""
-SPELL_MIN = 6
-"""Least length of a word that :meth:`DescribeIndex._respelled` may take for a typo."""
 DENIED_REACH = 8
 """How many words after a denial count as what it denies."""
 
@@ -465,49 +461,22 @@ class DescribeIndex:
         self._near: dict[str, list[str]] = {}
 
     def _respelled(self, text: str) -> str:
-        """``text`` with each lower-case word of at least :data:`SPELL_MIN` letters that
-        the graph's text never uses replaced by a word of that text that has one letter
-        more inside it (the slip most typed: a letter left out), the most used if
-        several: "runing" as "running", "trainng" as "training". A word with no such
-        neighbour stays as it is; a letter too many or a changed one, or one more at
-        either end, is as likely another word ("preference", "phrase", "references")."""
+        """``text`` with each word the graph's text never uses read as the word of that
+        text it is one inner letter short of (:func:`kg.lexicon.mended`), the most used
+        if several: "runing" as "running", "trainng" as "training"."""
         with self._lock:
             if self._vocab is None:
                 counts: dict[str, int] = {}
                 for (piece,) in self._db.execute("SELECT text FROM piece"):
                     for w in set(_WORD.findall(_american(piece))):
                         counts[w] = counts.get(w, 0) + 1
-                near: dict[str, list[str]] = {}
-                for w in counts:
-                    for d in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}:
-                        near.setdefault(d, []).append(w)
-                self._vocab, self._near = counts, near
+                self._vocab, self._near = counts, one_letter_short(counts)
         vocab, near = self._vocab, self._near
 
         def fixed(m: re.Match[str]) -> str:
             w = m.group()
-            if len(w) < SPELL_MIN or not w.isalpha() or not w.islower() or w in vocab:
-                return w
-            found = {
-                c
-                for d in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}
-                for c in near.get(d, [])
-            }
-            # a dropped letter only: a word with one letter more or changed is as
-            # likely another word ("preference", "phrase") as a slip
-            # inside the word: a first or last letter more makes another word
-            # ("references" is not "preferences")
-            close = [
-                c
-                for c in found
-                if len(c) == len(w) + 1
-                and c[0] == w[0]
-                and c[-1] == w[-1]
-                and DamerauLevenshtein.distance(w, c) == 1
-            ]
-            if not close or any(stem(fold_word(c)) == stem(fold_word(w)) for c in close):
-                return w  # none, or the word itself in another form ("preferences")
-            return max(close, key=lambda c: (vocab[c], c))
+            close = [] if w in vocab else mended(w, near)
+            return max(close, key=lambda c: (vocab[c], c)) if close else w
 
         return _WORD.sub(fixed, text)
 

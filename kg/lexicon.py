@@ -23,7 +23,8 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from kg.graph import KnowledgeGraph
@@ -88,6 +89,36 @@ def content_stems(text: str) -> frozenset[str]:
     )
 
 
+SPELL_MIN = 6
+"""Least length of a typed word that may be read as a word with a letter left out."""
+
+
+def one_letter_short(words: Iterable[str]) -> dict[str, list[str]]:
+    """Each of ``words`` (one letter longer than :data:`SPELL_MIN` at least) under each
+    form of it with one inner letter left out: "runing" and "runnig" under "running"."""
+    near: dict[str, list[str]] = {}
+    for w in words:
+        if len(w) > SPELL_MIN:
+            for d in {w[:i] + w[i + 1 :] for i in range(1, len(w) - 1)}:
+                near.setdefault(d, []).append(w)
+    return near
+
+
+def mended(word: str, near: dict[str, list[str]]) -> list[str]:
+    """The words a typed ``word`` of at least :data:`SPELL_MIN` lower-case letters may be,
+    one inner letter short of one of them (``near``, from :func:`one_letter_short`): the
+    slip most typed. A letter too many, a changed one, or one more at either end is as
+    likely another word ("phrase", "references" for "preferences", "preference" for
+    "preferences") and is not mended.
+
+    >>> mended("runing", one_letter_short(["running", "ruling"]))
+    ['running']
+    """
+    if len(word) < SPELL_MIN or not word.isalpha() or not word.islower():
+        return []
+    return near.get(word, [])
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The folded words and running text of a graph's sources, and the words that point
@@ -107,13 +138,24 @@ class Lexicon:
     story: frozenset[str] = frozenset()
     """The stems of the words the graph's examples are told in (their definitions and
     notes): the things of the sources' stories ("apple", "exit", "troop")."""
+    short: dict[str, list[str]] = field(default_factory=dict)
+    """:func:`one_letter_short` of :attr:`words`: a typed word with a letter left out is
+    the sources' word ("decendants")."""
+
+    def _spelled(self, word: str) -> str:
+        """``word``, or the sources' word it is one letter short of (:func:`mended`)."""
+        if word in self.words:
+            return word
+        found = mended(word, self.short)
+        return found[0] if found else word
 
     def known(self, words: list[str]) -> bool:
         """Whether ``words`` are the sources' own: one word they use (in any inflection:
         "seeks" for their "seeking"), or several that one sentence of theirs uses together
         ("crowded barracks": "your barracks are crowded"; not "reward hacking", whose
-        words no sentence holds together)."""
-        folded = [fold_word(w) for w in words]
+        words no sentence holds together). One word typed with a letter left out is the
+        word it is short of ("decendants")."""
+        folded = [self._spelled(fold_word(w)) for w in words]
         if len(folded) == 1:
             return folded[0] in self.words or stem(folded[0]) in self.stems
         if f" {' '.join(folded)} " in self.text:
@@ -161,5 +203,6 @@ def lexicon(graph: KnowledgeGraph) -> Lexicon:
             sentences,
             frozenset(map(stem, words)),
             story,
+            one_letter_short(words),
         )
     return found
