@@ -1821,8 +1821,22 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # is explained, the last the one it is explained for
             concepts = concepts[::-1]
         negative = bool(_NEGATED.search(reading.framing))
+        named = list(dict.fromkeys(graph.concepts[f.id] for f in found))
+        pairs = [
+            (x, y)
+            for x in named
+            for y in named
+            if any(r.negated and r.source == x.id for r in graph.relations_between(x.id, y.id))
+        ]
         granted = _after(graph, q, found, _CONDITION)
-        if negative and granted is not None and granted is not concepts[0]:
+        if negative and pairs:
+            # "why don't humans try to have as many descendants as possible, if evolution
+            # optimized us for genetic fitness?": what the graph denies between two of
+            # the concepts named (humans do not pursue genetic fitness) is the answer,
+            # before any passage the question's words happen to fit
+            concepts = list(pairs[0])
+            led = []
+        elif negative and granted is not None and granted is not concepts[0]:
             # "if adversarial training makes the model do well everywhere, why isn't that
             # the end of the inner alignment problem?": why what the question grants
             # falls short of the first thing it names
