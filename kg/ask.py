@@ -108,6 +108,7 @@ from kg.vocab import (
     ASPECT_VERBS,
     CATEGORY_OF,
     CONTRASTED,
+    DENIAL_WORDS,
     FIELD_WORDS,
     FUNCTION_WORDS,
     INTENT_WORDS,
@@ -1643,8 +1644,8 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "what happens to a mesa-optimizer that goes straight for its own goal (the
             # apple) during training?" tells a story of the sources (without naming it,
             # or naming the example it grew from): the example's passage that holds the
-            # question's words tells what happens
-            # (a why-question is answered in general terms first)
+            # question's words tells what happens (a why-question is answered in general
+            # terms first)
             examples = [c for c in graph.concepts.values() if c.kind == "example"]
             told_story = _passage_lead(graph, reading.framing, examples, None)
             if told_story is not None and told_story.source not in {c.id for c in concepts}:
@@ -2167,7 +2168,7 @@ def _in_asked_words(
     return choice_head(said) + line[len(head) :]
 
 
-_DENIED = re.compile(r"\b(?:not|never|no)\b[^,;:]*?(?=\bbut\b|[,;:]|$)", re.I)
+_DENIED = re.compile(rf"(?:{DENIAL_WORDS})[^,;:]*?(?=\bbut\b|[,;:]|$)", re.I)
 """The words a sentence denies: from "not" to the "but" that turns it round, or to the end
 of the clause ("pursues the base objective *not for its own sake* but as a means")."""
 _DETERMINER = r"(?:(?:the|its|their|a|an|his|her)\s+)?"

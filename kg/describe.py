@@ -81,6 +81,7 @@ from kg.vocab import (
     CATEGORY_OF,
     CONTEXT_WORDS,
     CONTRASTED,
+    DENIAL,
     FUNCTION_WORDS,
     INTENT_WORDS,
     LEAD,
@@ -176,8 +177,6 @@ must carry: about one word that ten of the graph's 1,600 pieces of text use. "th
 optimizer it produced" (4.4) is too vague: every concept whose text has both words fits
 it alike; the vaguest written question that names something carries 6.1."""
 CONTRAST_REACH = 3
-DENIAL = re.compile(r"\b(?:not|never|no|cannot)\b|n[\u2019']t\b", re.I)
-"""Words by which a description, or a passage, denies something."""
 DENIAL_MARGIN = 0.02
 """How close (in score) two contrasted hits must be for what a description denies to
 choose between them."""

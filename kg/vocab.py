@@ -388,6 +388,13 @@ def focus_types(text: str) -> list[str]:
     return [t for _at, t in sorted(found)]
 
 
+DENIAL_WORDS = r"\b(?:not|never|no|cannot)\b|n[\u2019']t\b"
+"""The words by which a text denies something ("not", "never", "wouldn't"), as a
+pattern: :mod:`kg.describe` tells opposites apart by what follows them, and
+:mod:`kg.ask` reads a note's denied clause as not said."""
+DENIAL = re.compile(DENIAL_WORDS, re.I)
+
+
 CONTRASTED = re.compile(
     r"\b(?:as\s+opposed\s+to|rather\s+than|instead\s+of|unlike|(?:the\s+)?opposite\s+of"
     r"|not\s+(?:as|for|because|whether)|not\s+just|(?:as\s+)?distinct\s+from|in\s+contrast\s+(?:to|with)"
