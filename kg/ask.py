@@ -1623,6 +1623,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         chosen = _which_by_words(graph, q, reading, found) or _which_phrase(graph, q, concepts)
         if chosen is not None:
             return chosen
+    if intent in ("relate", "difference") and _BETTER.search(reading.framing):
+        # a which-question whose options the reader could not take for two concepts
+        chosen = _which_better(graph, q)
+        if chosen is not None:
+            return chosen
     toward: Concept | None = None
     if intent in ("relate", "difference") and _asks_of(q, found) and intent == "relate":
         # "what is the behavioural objective of a mesa-optimizer": define the first, with
@@ -2262,6 +2267,54 @@ def _which_phrase(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Ans
         best = max(rest, key=lambda r: fit(r)[0])
         lines += ["", told.reason_first(explained(graph, notes, best, best.source == a.id, told))]
     return _answered(graph, q, "which", [a, b], lines, notes)
+
+
+_BETTER = re.compile(r"\b(?:better|preferable|more\s+efficient)\b", re.I)
+"""A which-question that asks which option is better ("which works *better* for the
+model: ... or ...?"): an ``outperforms`` relation decides it."""
+
+
+def _which_better(graph: KnowledgeGraph, q: str) -> Answer | None:
+    """ "Which is better for a mesa-optimizer: learning about the base objective from its
+    world model, or internalizing it through gradient descent?": each option phrase
+    stands for the concepts it names and the two it describes best (:mod:`kg.describe`,
+    at least :data:`OPTION_SCORE`); an ``outperforms`` relation from a concept of only
+    one option to a concept of only the other chooses that option, with the relation's
+    reason; None when there is none, or one each way."""
+    tail = _OPTIONS_TAIL.search(q)
+    if tail is None or _POLARITY.search(q):
+        return None
+    phrases = [tail.group("a").strip(), tail.group("b").strip()]
+    names = [{a.id for a in annotate(graph, p)} for p in phrases]
+    named = names[0] | names[1]
+    # what an option names is its own; what it only describes, unless the other names it
+    sides = [
+        names[i]
+        | {
+            h.id
+            for h in describe(graph, p, limit=2)
+            if h.score >= OPTION_SCORE and h.id not in names[1 - i]
+        }
+        for i, p in enumerate(phrases)
+    ]
+    only = [sides[0] - sides[1], sides[1] - sides[0]]
+    wins = [
+        (i, r)
+        for i in (0, 1)
+        for cid in only[i]
+        for r in graph.relations_of(cid)
+        if r.type == "outperforms" and not r.negated and r.source == cid and r.target in only[1 - i]
+    ]
+    if not wins or len({i for i, _ in wins}) > 1:
+        return None
+    # a concept the option names before one it only describes
+    i, rel = min(wins, key=lambda w: (w[1].source not in named, w[1].target not in named))
+    notes = Footnotes(graph)
+    told = Told()
+    line = told.reason_first(explained(graph, notes, rel, True, told))
+    head = choice_head(phrases[i][0].upper() + phrases[i][1:])
+    concepts = [graph.concepts[rel.source], graph.concepts[rel.target]]
+    return _answered(graph, q, "which", concepts, [f"{head} {line}"], notes)
 
 
 def _loosely(choice: Choice, focus: list[str]) -> bool:
