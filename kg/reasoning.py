@@ -1643,6 +1643,7 @@ def _workings(
         if r.source == c.id and r.type in WORKINGS and r not in told.relations
     ]
     found.sort(key=lambda r: WORKINGS.index(r.type))
+    found = found[: MAX_REASONS + 2]
     card = f"**{capitalize(c.label)}**: {defined(c, notes)}"
     if not doing or not found or not found[0].note:
         lines = [card]
@@ -1652,7 +1653,7 @@ def _workings(
         found = found[1:]
     if found:
         lines += ["", "How it works and what it does:", ""]
-        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found[: MAX_REASONS + 1]]
+        lines += [f"- {explained(graph, notes, r, True, told)}" for r in found]
     return lines
 
 
