@@ -1583,10 +1583,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "do the programmers get to write down the mesa-objective?": a passage close
             # to the question that denies it of the concept by name ("..., mesa-objective
             # is not")
-            near = {concepts[0].id} | {
-                r.target if r.source == concepts[0].id else r.source
-                for r in graph.relations_of(concepts[0].id)
-            }
+            near = set(graph.neighbors(concepts[0].id)[0])
             denied = _reason_matched(
                 graph, q, concepts[0], floor=PASSAGE_SAYING_UNKNOWN, near=near, saying=True
             )
@@ -1675,7 +1672,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         subjects = [graph.concepts[f.id] for f in picked[0]]
         a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
         # a verb that names an option ("*pointing* the objective at ...") is only its name
-        lines, choice, subject = _which(graph, subjects, [a, b], worded, Footnotes(graph), Told())
+        lines, choice, subject = _which(graph, subjects, [a, b], worded, notes, told)
         by_note = (
             _object_named(graph, reading.framing, subject, [a, b])
             if choice is None or _loosely(choice, worded)
@@ -1683,10 +1680,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         )
         if by_note is not None and (choice is None or by_note[0] is not choice.chosen):
             # a bare link ("deceptive alignment concerns the mesa-objective") does not
-            # answer a predicate that a note says in so many words of the other option
+            # answer a predicate that a note says in so many words of the other option;
+            # what the lines set aside cited and told is not kept
+            notes, told = Footnotes(graph), Told()
             lines, choice = _chosen_by_note(graph, subject, [a, b], by_note, notes, told)
-        else:
-            lines, choice, subject = _which(graph, subjects, [a, b], worded, notes, told)
         if choice is None:
             # no relation decides: the option whose own text the question's words
             # describe ("which is the *right way* ..., corrigibly or deceptively?")
@@ -2229,7 +2226,7 @@ def _which_phrase(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Ans
     for r in graph.relations_between(a.id, b.id):
         if limiting(r) or r.type == "contrasts_with":
             continue
-        held = content_stems(" ".join([r.note or "", *(c.quote for c in r.citations)]))
+        held = content_stems(_note_and_quotes(r))
         counts = [len(w & held) for w in words]
         # clearly one: twice the other's words at least ("reach", "exit" against the
         # "go" of "going back to our maze example")
@@ -2246,8 +2243,8 @@ def _which_phrase(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Ans
     # mesa objective is 'go to the green thing'")
     other = words[1 - i]
 
-    def fit(r: Relation) -> tuple[int, int]:
-        held = content_stems(" ".join([r.note or "", *(c.quote for c in r.citations)]))
+    def fit(r: Relation) -> tuple[int, int]:  # the other option's words, the chosen's
+        held = content_stems(_note_and_quotes(r))
         return len(other & held), len(words[i] & held)
 
     # ... of what the graph sets against the second (the mesa-objective against the
@@ -2257,14 +2254,14 @@ def _which_phrase(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Ans
         for r in graph.relations_of(b.id)
         if r.type == "contrasts_with" and not r.negated
     }
-    rest = [
-        r
+    fits = [
+        (fit(r), r)
         for r in graph.relations_of(a.id)
         if r is not rel and not limiting(r) and {r.source, r.target} & against
     ]
-    rest = [r for r in rest if fit(r)[0] >= 2 and fit(r)[0] > fit(r)[1]]
+    rest = [(f, r) for f, r in fits if f[0] >= 2 and f[0] > f[1]]
     if rest:
-        best = max(rest, key=lambda r: fit(r)[0])
+        best = max(rest, key=lambda fr: fr[0][0])[1]
         lines += ["", told.reason_first(explained(graph, notes, best, best.source == a.id, told))]
     return _answered(graph, q, "which", [a, b], lines, notes)
 
@@ -2579,9 +2576,7 @@ def _reason_matched(
     told = Told()
     # the note, in the question's own words, is the answer; the link's name adds nothing
     lead = told.reason_first(explained(graph, notes, rel, rel.source == first.id, told))
-    verdict = _passage_verdict(
-        q, " ".join([rel.note or "", *(c.quote for c in rel.citations)]), named
-    )
+    verdict = _passage_verdict(q, _note_and_quotes(rel), named)
     lines = [verdict_line(verdict, lead) if verdict is not None else lead, ""]
     lines += [f"This is about **{first.label}**:", ""]
     lines += [
@@ -2604,6 +2599,11 @@ _SAYS_NOT_NEEDED = re.compile(
     r"|\b(?:does\s+not|doesn[\u2019']t)\s+(?:need|have)\s+to\b",
     re.I,
 )
+
+
+def _note_and_quotes(rel: Relation) -> str:
+    """A relation's note and the quotes that back it, as one text to match words in."""
+    return " ".join([rel.note or "", *(c.quote for c in rel.citations)])
 
 
 def _passages_of(graph: KnowledgeGraph, cid: str) -> dict[str, Literal["note", "quote"]]:
@@ -2845,7 +2845,7 @@ def _passage_lead(
             if graph.concepts[other].kind == "example":
                 near.add(other)
     candidates = [
-        (r, " ".join([r.note or "", *(c.quote for c in r.citations)]))
+        (r, _note_and_quotes(r))
         for cid in sorted(near)
         for r in graph.relations_of(cid)
         if not r.negated and (types is None or r.type in types)

@@ -66,7 +66,7 @@ import sqlite3
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 from weakref import WeakSet
 
 from kg import meaning
@@ -664,8 +664,12 @@ class DescribeIndex:
         if len(order) > 1:
             order = self._verbatim(order, plain, rows_of)
         if len(order) > 1 and DENIAL.search(plain):
+            # the passages that matched each: by words, and by meaning
             passages = {
-                cid: [p for p in (best[cid][3] if cid in best else "", close.get(cid)) if p]
+                cid: [
+                    *([best[cid][3]] if cid in best else []),
+                    *([close[cid].piece] if cid in close else []),
+                ]
                 for cid in order[:2]
             }
             order = self._denying(order, scores, passages, plain)
@@ -756,7 +760,7 @@ class DescribeIndex:
         self,
         order: list[str],
         scores: dict[str, float],
-        passages: dict[str, list[Any]],
+        passages: dict[str, list[str]],
         text: str,
     ) -> list[str]:
         """The hits of a description that denies something ("agrees with the base
@@ -773,8 +777,7 @@ class DescribeIndex:
         asked = _denied_words(text)
 
         def denies(cid: str) -> int:
-            texts = [p if isinstance(p, str) else p.piece for p in passages[cid]]
-            return max((len(asked & _denied_words(t)) for t in texts), default=0)
+            return max((len(asked & _denied_words(t)) for t in passages[cid]), default=0)
 
         if denies(second) > denies(top):
             return [second, top, *order[2:]]
