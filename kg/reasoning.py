@@ -253,7 +253,9 @@ def _rest(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told:
 
 # -- whether: yes/no questions
 
-Asked = Literal["remedy", "causal", "objective", "requirement", "identity", "same", "other"]
+Asked = Literal[
+    "remedy", "causal", "objective", "requirement", "identity", "same", "differ", "other"
+]
 
 
 def asked_kind(focus: list[str], framing: str) -> Asked:
@@ -267,14 +269,20 @@ def asked_kind(focus: list[str], framing: str) -> Asked:
             return "remedy"
         if rtype in ("causes", "produces", "makes_likely", "exacerbates"):
             return "causal"
-        if rtype == "has_objective":
+        if rtype == "has_objective" and not _DIFFER.search(framing):
+            # not "can a mesa-optimizer's objective differ from ...?", asked of the two
             return "objective"
         if rtype in ("requires", "relies_on"):
             return "requirement"
+    if _DIFFER.search(framing):
+        return "differ"  # after the relation asked about: "does X require Y to differ?"
     copula = framing.split()[:1] in (["is"], ["are"], ["was"], ["were"])
     return "identity" if copula else "other"
 
 
+_DIFFER = re.compile(r"\b(?:differ|differs|differed|different|distinct)\b", re.I)
+"""Words by which a question asks whether two things can differ ("can the mesa-objective
+*differ* from the base objective?"): whether they are the same, turned round."""
 _HAVE = re.compile(r"\b(?:have|has|had|having)\b", re.I)
 _JUST = re.compile(
     r"^\W*(?:is|are|was|were|isn't|aren't|isnt|arent)\b.*?"
@@ -406,6 +414,7 @@ def whether(
         "same": partial(
             _same, needed=bool(_NEEDED.search(framing)), just=bool(_JUST.search(framing))
         ),
+        "differ": _differ,
     }
     decide = deciders.get(kind, _identity)
     lines: list[str] = []
@@ -849,6 +858,21 @@ def _requirement(
 
 _NEEDED = re.compile(r"\b(?:(?:have|has|had)\s+to|must|need\w*|requir\w*)\b", re.I)
 """Words by which a question asks whether something is required, not whether it holds."""
+
+
+def _differ(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
+    """Can x differ from y? Yes where they are not the same, or not necessarily the same
+    (:func:`_same`, else :func:`_identity`: a contrast says they differ); otherwise
+    undecided here, since being one a kind of the other does not say they cannot differ."""
+    lines, verdict = _same(graph, x, y, notes, told)
+    if not lines:
+        lines, verdict = _identity(graph, x, y, notes, told)
+    if verdict not in ("no", "not_necessarily"):
+        return [], "unknown"
+    said = f"**{_SAY[verdict]}**"
+    return [verdict_line("yes", lines[0][len(said) :].strip()), *lines[1:]], "yes"
 
 
 def _same(
