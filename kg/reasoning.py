@@ -410,7 +410,7 @@ def whether(
         "remedy": partial(_remedy, strong=strong),
         "causal": partial(_causal, asked=focus),
         "objective": _objective,
-        "requirement": _requirement,
+        "requirement": partial(_requirement, needed=bool(_NEEDED.search(framing))),
         "same": partial(
             _same, needed=bool(_NEEDED.search(framing)), just=bool(_JUST.search(framing))
         ),
@@ -851,9 +851,21 @@ def _objective(
 
 
 def _requirement(
-    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+    graph: KnowledgeGraph,
+    x: Concept,
+    y: Concept,
+    notes: Footnotes,
+    told: Told,
+    needed: bool = False,
 ) -> tuple[list[str], Verdict]:
-    return _direct_or_chain(graph, x, y, frozenset({"requires", "relies_on"}), notes, told)
+    """Does x rely on y? As the relations from x to y say; but asked whether x *needs* y
+    (``needed``), where they only say x can (or may) rely on it, Not necessarily ("does an
+    optimizer always need a world model?": many rely on one, simpler ones do not)."""
+    types = frozenset({"requires", "relies_on"})
+    direct = _from(graph, x.id, {y.id}, types)
+    if needed and direct and all(r.modality in ("can", "may") for r in direct):
+        return _say(graph, notes, told, "not_necessarily", direct, x), "not_necessarily"
+    return _direct_or_chain(graph, x, y, types, notes, told)
 
 
 _NEEDED = re.compile(r"\b(?:(?:have|has|had)\s+to|must|need\w*|requir\w*)\b", re.I)
