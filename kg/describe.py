@@ -73,7 +73,7 @@ from kg import meaning
 from kg.annotate import Annotation, annotator_for
 from kg.graph import KnowledgeGraph, PerGraph
 from kg.ids import americanize
-from kg.lexicon import content_stems, fold_word, mended, one_letter_short, stem
+from kg.lexicon import content_stems, fold_word, mended, slips, stem
 from kg.ontology import KINDS
 from kg.search import SearchHit, search
 from kg.vocab import (
@@ -264,6 +264,9 @@ thing it asks about ("what role does *evolution* play", "the equivalent of *huma
 question tells, not the thing asked about."""
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_QUERY_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*", re.UNICODE)
+"""A word of a description with what an apostrophe joins to it: "won't" is the
+function word it is, not "won" and "t"; "model's" is "model"."""
 
 
 @dataclass(frozen=True)
@@ -319,8 +322,10 @@ def _query(text: str) -> tuple[list[str], bool, str]:
     places: list[int] = []
     span: list[str] = []
     last = ""
-    for i, m in enumerate(_WORD.finditer(text.replace("\u2019", "'"))):
+    for i, m in enumerate(_QUERY_WORD.finditer(text.replace("\u2019", "'"))):
         w = m.group().lower()
+        if w not in FUNCTION_WORDS:
+            w = w.split("'")[0]
         last, before = w, last
         if w in NAMING_WORDS or (
             w in INTENT_WORDS and not (w in NOUNS_AFTER and before in DETERMINERS)
@@ -461,15 +466,16 @@ class DescribeIndex:
 
     def _respelled(self, text: str) -> str:
         """``text`` with each word the graph's text never uses read as the word of that
-        text it is one inner letter short of (:func:`kg.lexicon.mended`), the most used
-        if several: "runing" as "running", "trainng" as "training"."""
+        text it is one slip away from (:func:`kg.lexicon.mended`: a letter left out or two
+        swapped), the most used if several: "runing" as "running", "behvaes" as
+        "behaves"."""
         with self._lock:
             if self._vocab is None:
                 counts: dict[str, int] = {}
                 for (piece,) in self._db.execute("SELECT text FROM piece"):
                     for w in set(_WORD.findall(_american(piece))):
                         counts[w] = counts.get(w, 0) + 1
-                self._vocab, self._near = counts, one_letter_short(counts)
+                self._vocab, self._near = counts, slips(counts)
         vocab, near = self._vocab, self._near
 
         def fixed(m: re.Match[str]) -> str:

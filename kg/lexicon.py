@@ -93,26 +93,36 @@ SPELL_MIN = 6
 """Least length of a typed word that may be read as a word with a letter left out."""
 
 
-def one_letter_short(words: Iterable[str]) -> dict[str, list[str]]:
+def slips(words: Iterable[str]) -> dict[str, list[str]]:
     """Each of ``words`` (one letter longer than :data:`SPELL_MIN` at least) under each
-    form of it with one inner letter left out: "runing" and "runnig" under "running"."""
+    form of it a slip of the hand inside it makes: one inner letter left out ("runing"
+    and "runnig" under "running"), or two neighbouring inner letters swapped ("behvaes"
+    under "behaves")."""
     near: dict[str, list[str]] = {}
     for w in words:
         if len(w) > SPELL_MIN:
-            for d in {w[:i] + w[i + 1 :] for i in range(1, len(w) - 1)}:
+            short = {w[:i] + w[i + 1 :] for i in range(1, len(w) - 1)}
+            swapped = {
+                w[:i] + w[i + 1] + w[i] + w[i + 2 :]
+                for i in range(1, len(w) - 2)
+                if w[i] != w[i + 1]
+            }
+            for d in short | swapped:
                 near.setdefault(d, []).append(w)
     return near
 
 
 def mended(word: str, near: dict[str, list[str]]) -> list[str]:
     """The words a typed ``word`` of at least :data:`SPELL_MIN` lower-case letters may be,
-    one inner letter short of one of them (``near``, from :func:`one_letter_short`): the
-    slip most typed. A letter too many, a changed one, or one more at either end is as
-    likely another word ("phrase", "references" for "preferences", "preference" for
-    "preferences") and is not mended.
+    one slip inside it away from one of them (``near``, from :func:`slips`): a letter
+    left out, or two neighbours swapped, the slips most typed. A letter too many, a
+    changed one, or one more at either end is as likely another word ("phrase",
+    "references" for "preferences", "preference" for "preferences") and is not mended.
 
-    >>> mended("runing", one_letter_short(["running", "ruling"]))
+    >>> mended("runing", slips(["running", "ruling"]))
     ['running']
+    >>> mended("behvaes", slips(["behaves", "behave"]))
+    ['behaves']
     """
     if len(word) < SPELL_MIN or not word.isalpha() or not word.islower():
         return []
@@ -139,11 +149,11 @@ class Lexicon:
     """The stems of the words the graph's examples are told in (their definitions and
     notes): the things of the sources' stories ("apple", "exit", "troop")."""
     short: dict[str, list[str]] = field(default_factory=dict)
-    """:func:`one_letter_short` of :attr:`words`: a typed word with a letter left out is
-    the sources' word ("decendants")."""
+    """:func:`slips` of :attr:`words`: a typed word with a letter left out or two
+    swapped is the sources' word ("decendants", "behvaes")."""
 
     def _spelled(self, word: str) -> str:
-        """``word``, or the sources' word it is one letter short of (:func:`mended`)."""
+        """``word``, or the sources' word it is one slip away from (:func:`mended`)."""
         if word in self.words:
             return word
         found = mended(word, self.short)
@@ -203,6 +213,6 @@ def lexicon(graph: KnowledgeGraph) -> Lexicon:
             sentences,
             frozenset(map(stem, words)),
             story,
-            one_letter_short(words),
+            slips(words),
         )
     return found

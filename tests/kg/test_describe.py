@@ -615,3 +615,33 @@ def test_a_dropped_letter_is_read_as_the_word_the_graph_uses(shipped: KnowledgeG
     index = index_for(shipped)
     assert index._respelled("a preference for trainng") == "a preference for training"
     assert index._respelled("the goal references a concept") == "the goal references a concept"
+
+
+def test_two_swapped_letters_are_read_as_the_word_the_graph_uses(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "behvaes" is "behaves" with two inner letters swapped, the other slip most typed:
+    the description is read with the graph's word and ranks as it does spelled right."""
+    typo = "a model that behvaes well in training only so it won't get changed"
+    right = typo.replace("behvaes", "behaves")
+    assert describe(shipped, typo, limit=3) == describe(shipped, right, limit=3)
+    assert index_for(shipped)._respelled("it behvaes") == "it behaves"
+    # the first and last letters stay put: a swap there is as likely another word
+    assert index_for(shipped)._respelled("it ebhaves") == "it ebhaves"
+
+
+def test_a_contraction_is_one_word(shipped: KnowledgeGraph) -> None:
+    """ "won't" is the function word it is, not the content word "won" and a stray "t";
+    "model's" is "model"."""
+    words = query_words("only so it won't get changed, as the model's goal")
+    assert "won" not in words and "t" not in words
+    assert "model" in words
+    assert (
+        describe(
+            shipped,
+            "whats the term for when a model behaves well in training only so it won't get "
+            "changed, and then does its own thing after deployment?",
+            limit=1,
+        )[0].id
+        == "deceptive-alignment"
+    )
