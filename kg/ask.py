@@ -92,6 +92,7 @@ from kg.reasoning import (
     failures_of,
     how,
     problems_about,
+    shown_in_training,
     shows,
     story_told,
     verdict_line,
@@ -1129,6 +1130,69 @@ def _after(
     return graph.concepts[later[0].id] if later else None
 
 
+CONDITION_DESCRIBED_SCORE = 0.6
+"""Least :mod:`kg.describe` score at which a condition a question grants without naming
+a concept ("if we write down exactly the right objective") is taken for the concept it
+describes."""
+
+
+def _condition_described(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Concept | None:
+    """The concept that a question's condition describes without naming anything: the
+    clause from "if"/"when" up to the comma or the question word; None when the clause
+    names a concept (a goal that is no one's in particular names none), or nothing but
+    an example fits it well enough (an example is a story, not a state of affairs
+    granted)."""
+    m = _CONDITION.search(q)
+    if m is None:
+        return None
+    end = re.search(r"[,;]|\b(?:why|how|what|then)\b", q[m.end() :], re.I)
+    clause = q[m.end() : m.end() + end.start()] if end else q[m.end() :]
+    if len(clause.split()) < 3 or any(
+        a.id != GENERAL_OBJECTIVE or a.text.lower() not in _GENERIC_OBJECTIVE
+        for a in annotate(graph, clause)
+    ):
+        return None  # "the right *objective*" is no one's in particular: it names nothing
+    named = {c.id for c in concepts}
+    for hit in describe(graph, clause, limit=DESCRIBED + 2):
+        if hit.score < CONDITION_DESCRIBED_SCORE:
+            return None
+        c = graph.concepts[hit.id]
+        if c.kind != "example" and c.id not in named:
+            return c
+    return None
+
+
+_SHOWN = re.compile(
+    r"\b(?:show\w*|reveal\w*|detect\w*|notic\w*|spot\w*|catch\w*|caught|see|seen|expos\w*|"
+    r"appear\w*|visible|apparent|obvious|observ\w*|surfac\w*|tell)\b",
+    re.I,
+)
+_IN_TRAINING = re.compile(
+    r"\b(?:during|in|while|throughout|at)\s+(?:the\s+)?training\b|\bbeing\s+trained\b"
+    r"|\bon\s+(?:the\s+)?training\s+(?:data|set|examples?)\b|\btraining\s+time\b",
+    re.I,
+)
+"""A yes/no question whether something shows itself while a model is trained: "will a
+pseudo-aligned mesa-optimizer *show* its misalignment *during training*?"."""
+
+
+def _shown_in_training(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | None:
+    """The answer to whether the first concept a yes/no question names shows itself in
+    training (:data:`_SHOWN`, :data:`_IN_TRAINING`), by
+    :func:`kg.reasoning.shown_in_training`; None for another question, one that also
+    speaks of deployment, or when the graph records nothing on it."""
+    if not (found and _YES_NO.match(q) and _SHOWN.search(q) and _IN_TRAINING.search(q)):
+        return None
+    if re.search(r"\bdeploy\w*", q, re.I):
+        return None
+    x = graph.concepts[found[0].id]
+    notes = Footnotes(graph)
+    lines, verdict = shown_in_training(graph, x, notes)
+    if not lines:
+        return None
+    return _answered(graph, q, "yes_no", [x], lines, notes, verdict)
+
+
 _PERFECT_STILL = re.compile(
     r"\b(?:perfect(?:ly)?|exact(?:ly)?|correct(?:ly)?|flawless(?:ly)?|solved|ideal)\b"
     r"(?P<between>.{0,60}?)\bstill\b",
@@ -1419,6 +1483,10 @@ _ASKS_WHY_HOW = re.compile(r"\s*(?:why|how)\b", re.I)
 NEIGHBOUR_DESCRIBED_SCORE = 0.6
 """Least :mod:`kg.describe` score at which a question that names a concept beside words
 the graph lacks is taken to describe a neighbour of that concept."""
+_WHY_WORD = re.compile(r"\bwhy\b", re.I)
+EXPLAINED_DESCRIBED_SCORE = 0.5
+"""Least :mod:`kg.describe` score at which a why- or how-question naming no concept
+but a goal that is no one's in particular is answered by the note that matched it."""
 
 
 def _ask(graph: KnowledgeGraph, q: str) -> Answer:
@@ -1470,6 +1538,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if hits and (naming or sorted_by_kind):
             return _described(graph, q, hits, kind_of if sorted_by_kind else None)
     found = reading.found
+    # "is outer alignment the problem of making the trained model's goal match the
+    # training objective?": whether the named concept is what the rest describes
+    checked = _defining(graph, q, found) or _shown_in_training(graph, q, found)
+    if checked is not None:
+        return checked
     if (
         found
         and not reading.missing
@@ -1479,12 +1552,24 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             f.id == GENERAL_OBJECTIVE and q[f.start : f.end].lower() in _GENERIC_OBJECTIVE
             for f in found
         )
+        # a passage a why-question quotes says what it asks about (_quoted_lead)
+        and not (_WHY_WORD.search(q) and _quoted_lead(graph, q, reading.framing))
     ):
         # "why does an AI whose *goal* is even slightly off end up working against the
         # people using it?": a goal that is no one's in particular names nothing; what the
         # question describes around it may
         hits = describe(graph, q, limit=DESCRIBED)
-        if hits and hits[0].score >= NEIGHBOUR_DESCRIBED_SCORE:
+        # a why-question so framed asks for a reason: a note that says it fits less
+        # closely than a name would ("why is a model that competently pursues the wrong
+        # goal after deployment more worrying than one that flails?" is the note on
+        # goal misgeneralization against failing to generalize, and defining "goal"
+        # would answer nothing)
+        floor = (
+            EXPLAINED_DESCRIBED_SCORE
+            if hits and hits[0].field == "note" and _EXPLAINS.match(q)
+            else NEIGHBOUR_DESCRIBED_SCORE
+        )
+        if hits and hits[0].score >= floor:
             return _described(graph, q, hits)
     # what the question sets aside ("besides being *corrected* by gradient descent") is
     # not what it asks about
@@ -1832,6 +1917,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             if any(r.negated and r.source == x.id for r in graph.relations_between(x.id, y.id))
         ]
         granted = _after(graph, q, found, _CONDITION)
+        if negative and granted is None:
+            # "if we write down exactly the right objective, why isn't the alignment
+            # problem solved?": what the condition describes, unnamed, is what is granted
+            granted = _condition_described(graph, q, concepts)
         if negative and pairs:
             # "why don't humans try to have as many descendants as possible, if evolution
             # optimized us for genetic fitness?": what the graph denies between two of
@@ -1965,6 +2054,104 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         # the reason answers the question; the link it explains follows
         lines[0] = told.reason_first(lines[0])
     return _answered(graph, q, intent, concepts, lines, notes, verdict)
+
+
+_DEFINING = re.compile(
+    r"^\W*(?:is|are|isn't|aren't|isnt|arent)\s+(?:the\s+|an?\s+)?(?P<subject>.+?)\s+"
+    r"(?:(?:just|simply|basically|really|essentially|actually|exactly|also)\s+)?"
+    r"(?P<predicate>(?:when|where|what\s+happens\s+when)\s+.+|"
+    r"(?:the|an?)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:problem|task|challenge|question|issue|process|idea|name|term|word|objective|goal|"
+    r"aim|thing|failure|risk|worry|concern|situation|case|model|system|optimizer|agent|"
+    r"scenario|gap|way)\s+(?:of|for|that|which|where|when|in\s+which|whose|who|to|by|"
+    r"the|an?|its|their|it|we|you|they|humans|people|training)\s+.+)$",
+    re.I,
+)
+"""A yes/no question whether a named concept is what the rest of the question describes:
+"Is outer alignment *the problem of making the trained model's goal match the training
+objective*?", "Is deceptive alignment *when a model pretends ...*?". A predicate that
+names a kind ("a kind of ...", "an example of ...") is a relation, not a description,
+and is not matched."""
+DEFINING_SCORE = 0.65
+"""Least :mod:`kg.describe` score at which what a defining question describes is taken
+to be another concept than the one it names."""
+DEFINING_MARGIN = 0.05
+"""How far behind the best fit the named concept may fit a defining question's
+description and still be what it describes."""
+_OWN_TEXT: frozenset[str] = frozenset({"label", "alias", "definition", "described_as", "quote"})
+"""The fields of a :class:`kg.describe.Described` hit that say what the concept itself is
+(a quote reported as such backs its definition); a relation's note speaks of two."""
+
+
+def _defining(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | None:
+    """The answer to a question whether the concept it names first is what the rest of
+    it describes (:data:`_DEFINING`), decided by :func:`kg.describe.describe` on that
+    description: **Yes** when the named concept fits it best, **No** when another does
+    clearly better and the graph sets the two against each other, with what each is.
+    "Is outer alignment the problem of making the trained model's goal match the
+    training objective?" is No: that is inner alignment. None when the description
+    fits nothing well enough, or what fits best is only a neighbour (a relation between
+    them answers better), or the evidence is a relation's note rather than what a
+    concept is."""
+    m = _DEFINING.match(q.strip())
+    if m is None or not found:
+        return None
+    first = found[0]
+    if not (first.start <= m.start("subject") + 1 and first.end >= m.end("subject") - 1):
+        return None  # the subject is not exactly one concept
+    named = graph.concepts[first.id]
+    hits = describe(graph, m.group("predicate"), limit=DESCRIBED + 2)
+    if not hits:
+        return None
+    best = max(hits, key=lambda h: h.score)
+    own = next((h for h in hits if h.id == named.id), None)
+    # what the graph sets against the named concept, fitting about as well, leaves the
+    # question open ("is robust alignment when the objectives agree *only on the
+    # training data*?" fits robust and pseudo-alignment alike, by the same quote)
+    rivals = [h for h in hits if h.id != named.id and _opposed(graph, named.id, h.id)]
+    notes = Footnotes(graph)
+    told = Told()
+    if own is not None and own.score >= best.score - DEFINING_MARGIN:
+        if (
+            own.score < PASSAGE_SAYING_UNKNOWN
+            or own.field not in _OWN_TEXT
+            or any(h.score > own.score - DEFINING_MARGIN for h in rivals)
+        ):
+            return None
+        lines = [
+            verdict_line(
+                "yes", f"{capitalize(noun(named))} is {_lowered(_definition(named, notes))}"
+            ),
+        ]
+        return _answered(graph, q, "yes_no", [named], lines, notes, "yes")
+    if (
+        best.score < DEFINING_SCORE
+        or best.field not in _OWN_TEXT
+        # only a concept the graph sets against the named one is surely another thing:
+        # one merely ranked first may be a neighbour the words also fit
+        or best not in rivals
+    ):
+        return None
+    other = graph.concepts[best.id]
+    lines = [
+        verdict_line(
+            "no",
+            f"What you describe is {noun(other)}: {_lowered(_definition(other, notes))}",
+        ),
+        "",
+        f"{capitalize(noun(named))} is {_lowered(_definition(named, notes))}",
+    ]
+    between = [r for r in graph.relations_between(named.id, other.id) if r.type == "contrasts_with"]
+    if between:
+        lines += ["", explained(graph, notes, between[0], between[0].source == named.id, told)]
+    return _answered(graph, q, "yes_no", [named, other], lines, notes, "no")
+
+
+def _lowered(text: str) -> str:
+    """A definition as it goes on after "X is": its first letter lower-cased unless the
+    first word is a name ("The 2019 paper" stays; "A specification" does not)."""
+    head = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if head[1:2].islower() or len(head) == 1 else text
 
 
 _COUNTED_AS = re.compile(
@@ -3437,8 +3624,9 @@ def _described(
         # "why would good training performance not show that a model is aligned?": the
         # relation whose note matched is the reason asked for, told first; then what it
         # is about
-        matched = _matched(graph, first, hits[0], notes)
-        lines = [matched, "", f"This is about **{first.label}**:", ""]
+        told = Told()
+        matched = _matched(graph, first, hits[0], notes, told)
+        lines = [told.reason_first(matched), "", f"This is about **{first.label}**:", ""]
         lines += [line for line in _define(graph, first, notes, []) if line != f"- {matched}"]
     else:
         lines = [f"What you describe is closest to **{first.label}** in the glossary:", ""]
@@ -3459,7 +3647,9 @@ def _opposed(graph: KnowledgeGraph, a: str, b: str) -> bool:
     return any(r.type == "contrasts_with" or r.negated for r in graph.relations_between(a, b))
 
 
-def _matched(graph: KnowledgeGraph, c: Concept, hit: Described, notes: Footnotes) -> str:
+def _matched(
+    graph: KnowledgeGraph, c: Concept, hit: Described, notes: Footnotes, told: Told | None = None
+) -> str:
     """The text that matched a description, cited: a quote with its footnote, a note with
     the relation it explains; nothing for a name or the definition, told already."""
     if hit.field == "quote":
@@ -3469,7 +3659,7 @@ def _matched(graph: KnowledgeGraph, c: Concept, hit: Described, notes: Footnotes
         return f"\u201c{' '.join(hit.evidence.split())}\u201d{notes.mark(cited[:1])}"
     if hit.field == "note":
         rel = next(r for r in graph.relations_of(c.id) if r.note == hit.evidence)
-        return explained(graph, notes, rel, rel.source == c.id)
+        return explained(graph, notes, rel, rel.source == c.id, told)
     return ""
 
 

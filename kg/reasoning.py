@@ -381,6 +381,38 @@ def whether_enough(
     ], "unknown"
 
 
+def shown_in_training(
+    graph: KnowledgeGraph, x: Concept, notes: Footnotes
+) -> tuple[list[str], Verdict]:
+    """Will x show itself while a model is being trained? What the graph says training
+    cannot tell or rule out about x (the limits of what acts in training, not of a
+    problem solved), what x waits for (a requirement of deployment: it holds back in
+    training on purpose), and what brings it out. No where x waits for deployment,
+    Not necessarily where training-side methods cannot tell it or only some bring it
+    out; nothing (and "unknown") where the graph records none of these."""
+    told = Told()
+    into = [r for r in graph.relations_of(x.id) if r.target == x.id and not r.negated]
+    hides = [
+        r
+        for r in into
+        if r.type == "insufficient_against" and graph.concepts[r.source].kind != "problem"
+    ]
+    waits = [
+        r
+        for r in graph.relations_of(x.id)
+        if r.source == x.id
+        and r.type == "requires"
+        and not r.negated
+        and "deployment" in graph.concepts[r.target].label.lower()
+    ]
+    reveals = [r for r in into if r.type == "reveals"]
+    if not (hides or waits or reveals):
+        return [], "unknown"
+    verdict: Verdict = "no" if waits else "not_necessarily"
+    rels = [*hides, *waits, *reveals][:MAX_REASONS]
+    return _say(graph, notes, told, verdict, rels, x), verdict
+
+
 def whether(
     graph: KnowledgeGraph,
     x: Concept,
