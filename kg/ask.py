@@ -75,7 +75,7 @@ from kg.explain import (
 )
 from kg.graph import KnowledgeGraph
 from kg.ids import normalize_term
-from kg.lexicon import Lexicon, content_stems, fold_word, lexicon, stem
+from kg.lexicon import POSSESSIVE, Lexicon, content_stems, fold_word, lexicon, stem
 from kg.model import Citation, Concept, Relation
 from kg.paths import Relatedness, relate
 from kg.reasoning import (
@@ -1722,6 +1722,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     led: list[str] = []
     said: list[Relation | Concept] = []
     said_about: list[Concept] = []
+    described_lead: Relation | None = None
     if intent in ("why", "how", "what_happens"):
         # what happens is told by an effect, not by what the setting is an example of
         lead = _passage_lead(
@@ -1945,6 +1946,13 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         )
         if contrast is not None:
             concepts = [*concepts, contrast]
+        if not led and _no_reason(q, lines):
+            # "if the base objective is perfect, why can the model still be misaligned?":
+            # where the graph gives no reason between the names, a note the whole
+            # question describes closely does
+            described_lead = _note_described(graph, q, concepts)
+            if described_lead is not None:
+                led = [explained(graph, notes, described_lead, told=told), ""]
     elif intent == "how":
         contrast = _after(graph, q, found, _INSTEAD)
         if contrast is not None and len(concepts) > 1:
@@ -2047,6 +2055,15 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # names happen to be linked by would be beside the point
             rest = []
             concepts = said_about
+        elif described_lead is not None:
+            # the note the whole question describes is the answer; what the names in it
+            # are linked by otherwise is padding ("misalignment is made worse by
+            # capability" after why a perfect base objective is not enough)
+            rest = []
+            concepts = [
+                graph.concepts[described_lead.source],
+                graph.concepts[described_lead.target],
+            ]
         lines = [*led, *rest]
     while lines and not lines[-1]:
         lines.pop()
@@ -2853,6 +2870,7 @@ def _asking_weights(graph: KnowledgeGraph, framing: str) -> dict[str, float]:
         low = m.group().lower()
         if low in FUNCTION_WORDS or low in INTENT_WORDS or len(low) < 3 or low in _TOLD_BY:
             continue  # nor what is left of a blanked name's "'s"
+        low = POSSESSIVE.sub("", low)  # "the model's goal" speaks of the model
         weights.setdefault(stem(fold_word(low)), index.weight(low))
     return weights
 
@@ -3057,6 +3075,46 @@ def _passage_lead(
     if share < LEAD_SHARE or held_count < LEAD_WORDS or share - second < LEAD_MARGIN:
         return None
     return best
+
+
+_CONCEDED = re.compile(r"\b(?:still|even|anyway|nevertheless|despite)\b", re.I)
+"""Words by which a why-question grants something that should have prevented what it
+asks about ("if the base objective is perfect, why can the model *still* be
+misaligned?")."""
+
+
+def _no_reason(q: str, lines: list[str]) -> bool:
+    """Whether a why-answer's lines give no reason for what ``q`` asks: nothing, or only
+    what the thing is a kind of, or its definition (the fallbacks of
+    :func:`kg.reasoning.why`); or, to a question that grants something
+    (:data:`_CONCEDED`), only the general causes of the thing, which say nothing of why
+    what is granted does not prevent it."""
+    first = next((line for line in lines if line), "")
+    if not first or first == "What it is an instance of:" or first.startswith("**"):
+        return True
+    return first in ("The reasons:", "What brings it about:") and bool(_CONCEDED.search(q))
+
+
+WHY_NOTE_SCORE = 0.65
+"""Least :mod:`kg.describe` score at which the note a why-question describes as a whole
+leads its answer (:func:`_note_described`)."""
+
+
+def _note_described(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Relation | None:
+    """The relation whose note a why-question describes best, when that is what
+    :func:`kg.describe.describe` ranks first, closely (:data:`WHY_NOTE_SCORE`), and the
+    relation touches a concept the question names or a neighbour of one; else None."""
+    hits = describe(graph, q, limit=1)
+    if not hits or hits[0].field != "note" or hits[0].score < WHY_NOTE_SCORE:
+        return None
+    named = {c.id for c in concepts}
+    near = set(named)
+    for cid in named:
+        near |= set(graph.neighbors(cid)[0])
+    for rel in graph.relations_of(hits[0].id):
+        if rel.note == hits[0].evidence and not rel.negated and {rel.source, rel.target} & near:
+            return rel
+    return None
 
 
 def _subject_of(

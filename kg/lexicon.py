@@ -46,6 +46,10 @@ def fold_word(word: str) -> str:
     return singular(americanize(word.lower().replace("\u2019", "'")))
 
 
+POSSESSIVE = re.compile(r"['\u2019]s$|(?<=s)['\u2019]$", re.I)
+"""A possessive ending: "the model's goal" speaks of the model."""
+
+
 _SUFFIXES = ("ingly", "edly", "ing", "ed", "es", "s")
 _IRREGULAR = {"goes": "go", "going": "go", "gone": "go", "went": "go"}
 """Forms of a verb too short or too irregular for the suffixes ("goes", "going")."""
@@ -81,9 +85,11 @@ def content_stems(text: str) -> frozenset[str]:
 
     >>> sorted(content_stems("Why can't it tell green things from the exit?"))
     ['exit', 'green', 'tell', 'thing']
+    >>> sorted(content_stems("the model's goal"))
+    ['goal', 'model']
     """
     return frozenset(
-        stem(fold_word(w))
+        stem(fold_word(POSSESSIVE.sub("", w)))
         for w in _WORD.findall(text)
         if w.lower() not in FUNCTION_WORDS and w.lower() not in INTENT_WORDS
     )

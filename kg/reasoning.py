@@ -1342,6 +1342,14 @@ def why(
     while lines and not lines[-1]:
         lines.pop()
     if not any(lines) and subject is not None and not negative:
+        # nothing joins the two, but a relation of either gives a reason in the
+        # question's own words ("why would gradient descent make a model's objective
+        # *point at* its own *understanding* ... instead of correcting *mistake* after
+        # mistake?": the note on why gradient descent favours the pointer)
+        spoken = _spoken_of(graph, [subject, concepts[-1]], asked, told)
+        if spoken is not None:
+            return [explained(graph, notes, spoken, spoken.source == subject.id, told)]
+    if not any(lines) and subject is not None and not negative:
         # nothing explains the subject's bearing on the target ("why would a deceptively
         # aligned model pursue the base objective in training?"): why the subject is as it
         # is explains it
@@ -1367,6 +1375,33 @@ def why(
     while lines and not lines[-1]:
         lines.pop()
     return lines
+
+
+SPOKEN_WORDS = 4
+"""Least number of a why-question's own words (stems) a relation's note must use to
+give the reason when nothing in the graph joins what the question names."""
+
+
+def _spoken_of(
+    graph: KnowledgeGraph, concepts: list[Concept], asked: frozenset[str], told: Told
+) -> Relation | None:
+    """The relation of one of ``concepts`` whose note uses most of the question's own
+    words (``asked``), at least :data:`SPOKEN_WORDS`, a causal one first among equals;
+    None when none does, or two unlike relations do equally."""
+    seen: set[Relation] = set()
+    ranked: list[tuple[int, bool, Relation]] = []
+    for c in concepts:
+        for r in graph.relations_of(c.id):
+            if r in seen or r.negated or r in told.relations:
+                continue
+            seen.add(r)
+            ranked.append((_overlap(r, asked), r.type in CAUSAL, r))
+    ranked.sort(key=lambda t: (-t[0], not t[1]))
+    if not ranked or ranked[0][0] < SPOKEN_WORDS:
+        return None
+    if len(ranked) > 1 and ranked[1][:2] == ranked[0][:2]:
+        return None  # two reasons fit alike: neither is surely the one asked for
+    return ranked[0][2]
 
 
 def _closest_target(
