@@ -896,6 +896,16 @@ def _missing(
             or (core is not run and _known(question, core, found, lex))
         ):
             continue
+        if (
+            len(run) == 2
+            and run[1].text.lower() in _PARTICLES
+            and run[0].text.isalpha()
+            and run[0].text.islower()
+            and is_common(run[0].text)
+        ):
+            # "just completely *fall apart*", "*break down*": a verb with its particle
+            # says what is asked of the things named, not a thing the graph lacks
+            continue
         start, end = run[0].start, run[-1].end
         joins = [
             f
@@ -929,6 +939,8 @@ def _missing(
     return list(dict.fromkeys(phrases)), [f for f in found if f.id not in dropped]
 
 
+_PARTICLES = frozenset("apart up down out off away back around".split())
+"""The particles of English phrasal verbs ("fall *apart*", "break *down*")."""
 _NAMING_WORDS = frozenset(
     "term terms terminology jargon vocabulary word words label labels name names "
     "naming notion concept concepts framing framework".split()
@@ -1162,6 +1174,12 @@ def _condition_described(graph: KnowledgeGraph, q: str, concepts: list[Concept])
     return None
 
 
+def _asks_yes_no(q: str) -> bool:
+    """Whether ``q`` asks yes or no, after any setting it opens with ("for a
+    mesa-optimizer to be aligned, *does* its objective have to ...?")."""
+    return _YES_NO.match(LEAD.sub("", q, count=1)) is not None
+
+
 _SHOWN = re.compile(
     r"\b(?:show\w*|reveal\w*|detect\w*|notic\w*|spot\w*|catch\w*|caught|see|seen|expos\w*|"
     r"appear\w*|visible|apparent|obvious|observ\w*|surfac\w*|tell)\b",
@@ -1181,7 +1199,7 @@ def _shown_in_training(graph: KnowledgeGraph, q: str, found: list[Found]) -> Ans
     training (:data:`_SHOWN`, :data:`_IN_TRAINING`), by
     :func:`kg.reasoning.shown_in_training`; None for another question, one that also
     speaks of deployment, or when the graph records nothing on it."""
-    if not (found and _YES_NO.match(q) and _SHOWN.search(q) and _IN_TRAINING.search(q)):
+    if not (found and _asks_yes_no(q) and _SHOWN.search(q) and _IN_TRAINING.search(q)):
         return None
     if re.search(r"\bdeploy\w*", q, re.I):
         return None
@@ -1587,11 +1605,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     ]
     if generic and len(found) > 1:
         owner = _objective_of(graph, q, found, generic[0])
-        if not (owner is None and len(found) == 2 and _YES_NO.match(q)):
+        if not (owner is None and len(found) == 2 and _asks_yes_no(q)):
             # "do plants have goals of their own?" keeps the objective as what is asked
             found = [f for f in found if f not in generic]
         focus = ["has_objective", *focus]
-        if owner is not None and len(found) > 1 and (_YES_NO.match(q) or _DISAGREE.search(q)):
+        if owner is not None and len(found) > 1 and (_asks_yes_no(q) or _DISAGREE.search(q)):
             # "do humans care about the objective of evolution?": asks about the objective
             # itself, genetic fitness, not about evolution; so does "what happens when a
             # mesa-optimizer's own objective disagrees with the base objective?"
@@ -1659,7 +1677,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     )
     if intent == "examples" and concepts[0].kind == "example":
         intent = "define"  # "the bottle cap example": the example itself is asked about
-    if intent == "define" and len(concepts) == 1 and _YES_NO.match(q):
+    if intent == "define" and len(concepts) == 1 and _asks_yes_no(q):
         reason = _reason_matched(graph, q, concepts[0])
         if reason is not None:
             return reason
@@ -3294,9 +3312,11 @@ def _described_cause(
     best = max(tied, key=lambda h: shared(h.label))
     found = graph.concepts[best.id]
     named = concepts[0].id
-    if found.kind == "example" or found.id in graph.ancestors(named) | graph.descendants(named):
+    if found.kind == "example" or found.id in graph.ancestors(named):
         # "for a deceptive model, why would it behave well in training?" describes
-        # pseudo-alignment, which deceptive alignment is a kind of: the named one is asked
+        # pseudo-alignment, which deceptive alignment is a kind of: the named one is asked.
+        # A narrower kind is what is described ("why would a *misaligned* AI pretend to
+        # be aligned ...": deceptive alignment, a kind of misalignment)
         return None
     return found
 

@@ -457,6 +457,10 @@ def whether(
         lines, verdict = _counterexample(graph, y, universal, notes, told)
     if not lines and universal is not None and _kind_of(graph, y, x):
         lines, verdict = _one_kind(graph, x, y, notes, told), "not_necessarily"
+    if not lines and _ONLY.search(framing):
+        # "is distributional shift a problem *only* mesa-optimizers have?": what y only
+        # makes worse exists without it
+        lines, verdict = _not_only(graph, x, y, notes, told)
     if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
         lines, verdict = _slips_through(graph, x, y, notes, told)
     if not lines and kind in ("identity", "other"):
@@ -503,6 +507,23 @@ def whether(
         lines += _speaking_of(graph, within, (x, y), notes, told)
     rest = _rest(graph, x, y, notes, told)
     return (lines + [""] + rest if rest else lines), verdict
+
+
+_ONLY = re.compile(r"\bonly\b|\bunique\s+to\b|\bexclusively\b|\bspecific\s+to\b", re.I)
+"""Words by which a question asks whether something belongs to one thing alone."""
+
+
+def _not_only(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
+    """Is x found only with y? No, where the graph says one only makes the other worse
+    or likelier: what is made worse was there before ("distributional shift is an old
+    problem, but a learned optimizer makes it much worse")."""
+    between = graph.relations_between(x.id, y.id)
+    worse = [r for r in between if r.type in ("exacerbates", "makes_likely") and not r.negated]
+    if not worse or any(r.type == "requires" and not r.negated for r in between):
+        return [], "unknown"  # what needs y is not found without it
+    return _say(graph, notes, told, "no", worse[:1], x), "no"
 
 
 def _counterexample(

@@ -232,6 +232,14 @@ def _verbs() -> frozenset[str]:
         if len(stem) <= 4 and stem[-1] not in "aeiouywx" and stem[-2:-1] in "aeiou":
             forms |= {stem + stem[-1] + "ed", stem + stem[-1] + "ing"}  # stop -> stopped
     forms |= {
+        # modal verbs: "how a mesa-objective *might* get formed" names nothing after it
+        "might",
+        "may",
+        "shall",
+        "ought",
+        "gonna",
+        "wanna",
+        "gotta",
         "did",
         "done",
         "made",
@@ -326,6 +334,8 @@ _CHAT_SPELLINGS = {
     "cud": "could",
     "shud": "should",
     "ur": "your",
+    "r": "are",
+    "u": "you",
     "bc": "because",
     "cuz": "because",
     "coz": "because",
@@ -333,8 +343,7 @@ _CHAT_SPELLINGS = {
     "abt": "about",
     "thru": "through",
 }
-"""Function words as chat spells them; ``u`` and ``r`` are left alone (a letter may
-name something)."""
+"""Function words as chat spells them ("how *r* SGD and mesa-optimizers related?")."""
 
 
 def correct_function_word(word: str) -> str | None:
