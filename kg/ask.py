@@ -1323,6 +1323,9 @@ _NAMING = re.compile(
     r"|\b(?:is|was)\s+there\s+(?:a|an|any)\s+(?:\w+\s+)?(?:word|term|name|phrase|label)"
     r"\s+for\b"
     r"|\b(?:the|a|an)\s+(?:\w+\s+)?(?:word|term|name|phrase|label|jargon)\s+(?:for|of)\b"
+    # "what's the term when gradient descent keeps tweaking ...", "the name if ..."
+    r"|\bwhat(?:['\u2019]?s|\s+is)\s+the\s+(?:\w+\s+)?(?:word|term|name|phrase|label)"
+    r"\s+(?:when|if|where|whereby)\b"
     r"|\bwhat\s+(?:term|word|name|concept)\s+(?:describes|means|refers\s+to|covers)\b"
     # "what term does the video use for ..."
     r"|\bwhat\s+(?:term|word|name|phrase|label)\s+(?:do|does|did|would)\s+(?:\S+\s+){1,3}?"
@@ -1603,6 +1606,15 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         for f in found
         if f.id == GENERAL_OBJECTIVE and q[f.start : f.end].lower() in _GENERIC_OBJECTIVE
     ]
+    unnamed_owner = _unnamed_owner(graph, q, generic[0]) if generic and len(found) > 1 else None
+    if unnamed_owner is not None:
+        # "what if *the model's own goal* and the training objective conflict?": the
+        # goal of an owner the question names only by a word of its kind's names is
+        # that kind's objective (the mesa-objective)
+        found = [
+            Found(unnamed_owner, f.start, f.end, f.how) if f is generic[0] else f for f in found
+        ]
+        generic = []
     if generic and len(found) > 1:
         owner = _objective_of(graph, q, found, generic[0])
         if not (owner is None and len(found) == 2 and _asks_yes_no(q)):
@@ -2279,6 +2291,38 @@ def _objective_of(
         if len(targets) == 1:
             return owner.id, targets[0]
     return None
+
+
+_OWN_OF = re.compile(r"\b([^\W\d_]+)(?:'s|\u2019s)\s+own\s*$", re.I)
+
+
+def _unnamed_owner(graph: KnowledgeGraph, q: str, generic: Found) -> str | None:
+    """The objective meant by "the *model's own* goal", where "model" names no concept
+    but ends the names of one, after a participle (the learned algorithm: "trained
+    model", "learned model"; not "world model"): of
+    that concept and its kinds, the one objective the graph says one of them pursues,
+    if exactly one does; else None."""
+    m = _OWN_OF.search(q, 0, generic.start)
+    if m is None or graph.lookup(m.group(1)) is not None:
+        return None
+    head = fold_word(m.group(1))
+    # "trained model", "learned model": the head with what made it so before it, not a
+    # model of something ("world model")
+    owners = {
+        cid
+        for term, cid in graph.terms().items()
+        if len(words := term.split()) == 2 and words[1] == head and words[0].endswith("ed")
+    }
+    if len(owners) != 1:
+        return None
+    (owner,) = owners
+    targets = {
+        r.target
+        for cid in (owner, *graph.descendants(owner))
+        for r in graph.relations_of(cid)
+        if r.source == cid and r.type == "has_objective" and r.modality is None and not r.negated
+    }
+    return targets.pop() if len(targets) == 1 else None
 
 
 _ASKS = re.compile(
@@ -3630,6 +3674,10 @@ def _examples(graph: KnowledgeGraph, c: Concept, notes: Footnotes) -> list[str]:
 
 DESCRIBED = 3
 """Most concepts a described question is answered with: the term, then others that fit."""
+ALSO_FITS_MARGIN = 0.01
+"""How far behind the first a concept may fit a description and still be offered as
+fitting it as well: 0.581 against 0.580 is a tie (:mod:`kg.describe` scores carry no
+such precision)."""
 
 
 def _answered(
@@ -3673,7 +3721,11 @@ def _described(
         graph.concepts[h.id]
         for h in hits[1:]
         # to a question asking for a kind or a role, only others of that kind or role
-        if (h.via is not None if category is not None else h.score >= hits[0].score)
+        if (
+            h.via is not None
+            if category is not None
+            else h.score >= hits[0].score - ALSO_FITS_MARGIN
+        )
         and not _opposed(graph, first.id, h.id)
     ]
     also = "Other concepts that fit your description as well:"

@@ -264,6 +264,13 @@ thing it asks about ("what role does *evolution* play", "the equivalent of *huma
 question tells, not the thing asked about."""
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_A_WORK = re.compile(
+    r"\b(?:papers?|articles?|stud(?:y|ies)|publications?|published|preprints?|arxiv|authors?"
+    r"|wrote|written|books?|reports?|essays?|posts?|\d{4}|et\s+al|hubinger|source)\b",
+    re.I,
+)
+"""Words by which a description asks for a published work ("which 2019 *paper* ..."):
+without one, a work (the paper) is not what it describes."""
 _QUERY_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*", re.UNICODE)
 """A word of a description with what an apostrophe joins to it: "won't" is the
 function word it is, not "won" and "t"; "model's" is "model"."""
@@ -450,6 +457,7 @@ class DescribeIndex:
                 # of its kind
                 if r.type != "contrasts_with" and not r.negated
             ]
+        self._kinds = {cid: c.kind for cid, c in graph.concepts.items()}
         # what the graph sets each concept against
         self._against = {
             cid: frozenset(
@@ -665,6 +673,10 @@ class DescribeIndex:
                 and (words_fit[cid] >= WORDS_ALONE or meant.get(cid, 0.0) >= MEANING_ALONE)
             )
         ]
+        if not _A_WORK.search(text):
+            # "what do you call it when the trained model is itself planning?" asks for
+            # a thing, not the paper about it: a work is found by words for a work
+            order = [cid for cid in order if self._kinds.get(cid) != "work"]
         if len(order) > 1 and contrasted:
             order = self._set_against(order, plain_words, kept)
         if len(order) > 1:
@@ -795,8 +807,8 @@ class DescribeIndex:
         """The hits of a description that sets its subject against something ("what you
         want just because you want it, *not as a means to anything*"), reordered: when
         the first hit owes its words to what is set against and a concept the graph
-        contrasts it with fits the rest of the description better, that one comes
-        first. What is set against names the first hit's opposite, not the thing.
+        contrasts it with fits the rest of the description as well or better, that one
+        comes first. What is set against names the first hit's opposite, not the thing.
         ``plain_words`` are the description's words outside what it sets against."""
         top = order[0]
         partners = [cid for cid in order[1:CONTRAST_REACH] if cid in self._against[top]]
@@ -813,7 +825,10 @@ class DescribeIndex:
             return sum(weights)
 
         partner = partners[0]
-        if fit(partner, False) > fit(top, False) and fit(top, True) > fit(partner, True):
+        # the partner fits what is described at least as well, and the first owes its
+        # lead to what is set against ("goals you want for their own sake, as opposed to
+        # goals you want because they *help* you *get* those")
+        if fit(partner, False) >= fit(top, False) and fit(top, True) > fit(partner, True):
             return [partner, *(cid for cid in order if cid != partner)]
         return order
 

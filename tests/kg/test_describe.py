@@ -645,3 +645,29 @@ def test_a_contraction_is_one_word(shipped: KnowledgeGraph) -> None:
         )[0].id
         == "deceptive-alignment"
     )
+
+
+def test_what_is_set_against_does_not_win_a_tie(shipped: KnowledgeGraph) -> None:
+    """Terminal and instrumental goals share their words; a description that sets the
+    one against the other ("..., as opposed to goals you only want because they *help*
+    you *get* those") names the one the rest fits as well, not the one the words set
+    against fit better."""
+    hits = describe(
+        shipped,
+        "What's the word for goals you want just for their own sake, as opposed to goals "
+        "you only want because they help you get those?",
+        limit=1,
+    )
+    assert [h.id for h in hits] == ["terminal-goal"]
+
+
+def test_a_work_is_found_only_by_words_for_a_work(shipped: KnowledgeGraph) -> None:
+    """The paper's descriptions tell what it is about; a description that does not ask
+    for a paper, an article or its authors asks for the thing, not the paper."""
+    thing = (
+        "What do you call it when the trained model is itself doing search and planning "
+        "toward some goal of its own?"
+    )
+    assert all(h.kind != "work" for h in describe(shipped, thing, limit=5))
+    paper = "the paper that coined inner alignment and mesa-optimizers"
+    assert describe(shipped, paper, limit=1)[0].id == "risks-from-learned-optimization"
