@@ -236,12 +236,17 @@ def verdict_line(verdict: Verdict, reason: str) -> str:
     return f"**{_SAY[verdict]}** {reason}".rstrip()
 
 
-def _rest(graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told) -> list[str]:
-    """What else the graph holds on x and y, after the lines that decided the answer."""
+def _rest(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told, paths: bool = True
+) -> list[str]:
+    """What else the graph holds on x and y, after the lines that decided the answer:
+    the relations between them, and with ``paths`` how they are linked through others."""
     untold = [rel for rel in graph.relations_between(x.id, y.id) if rel not in told.relations]
     lines = [f"- {explained(graph, notes, rel, rel.source == x.id, told)}" for rel in untold]
     if lines:
         lines = ["Also:", "", *lines]
+    if not paths:
+        return lines
     more = relate_lines(
         graph, relate(graph, x.id, y.id), notes, others=1, main=False, told=told, common=False
     )
@@ -505,7 +510,10 @@ def whether(
         lines[0] = verdict_line(verdict, lines[0][len(yes) :].strip())
     if within is not None:
         lines += _speaking_of(graph, within, (x, y), notes, told)
-    rest = _rest(graph, x, y, notes, told)
+    # a decided answer ends with what else joins the two directly; the paths through
+    # other concepts ("Other connections") only pad it (two strict reviews read them
+    # so); an undecided one shows them, as all the graph holds on the two
+    rest = _rest(graph, x, y, notes, told, paths=verdict == "unknown")
     return (lines + [""] + rest if rest else lines), verdict
 
 
