@@ -2100,6 +2100,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     if intent in ("why", "how", "what_happens", "which") and lines:
         # the reason answers the question; the link it explains follows
         lines[0] = told.reason_first(lines[0])
+    if intent in ("why", "how") and lines:
+        # a bullet lifted above its heading keeps its link: "Adversarial training does
+        # not rule out inner misalignment." says what the heading said. What happens is
+        # told by all its outcomes together (one of three is no answer)
+        lines = _lead_lifted(lines)
     return _answered(graph, q, intent, concepts, lines, notes, verdict)
 
 
@@ -2199,6 +2204,29 @@ def _lowered(text: str) -> str:
     first word is a name ("The 2019 paper" stays; "A specification" does not)."""
     head = text.split(" ", 1)[0]
     return text[:1].lower() + text[1:] if head[1:2].islower() or len(head) == 1 else text
+
+
+_WHOLE_LIST = re.compile(r"instance of|breaks? down|\bkinds?\b|\bexamples?\b|\bparts?\b", re.I)
+"""Headings over lists whose items answer together: what a thing is an instance of, the
+parts or kinds it breaks down into, its examples."""
+
+
+def _lead_lifted(lines: list[str]) -> list[str]:
+    """An answer that opens with a heading over bullets ("What does not rule it out:"),
+    with its first bullet lifted above the heading as the opening paragraph: a reader
+    (and two strict reviews) expect the first sentence to answer, not to announce a
+    list. The heading stays over the bullets left; with none left, it goes."""
+    if len(lines) < 3 or not lines[0].endswith(":") or lines[1] or not lines[2].startswith("- "):
+        return lines
+    if _WHOLE_LIST.search(lines[0]):
+        return lines  # the list is the answer ("what inner alignment breaks down into")
+    rest = lines[3:]
+    body = [lines[2][2:], ""]
+    if rest and rest[0].startswith("- "):
+        return [*body, lines[0], "", *rest]
+    while rest and not rest[0]:
+        rest = rest[1:]
+    return [*body, *rest]
 
 
 _COUNTED_AS = re.compile(
