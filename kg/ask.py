@@ -1148,6 +1148,11 @@ a concept ("if we write down exactly the right objective") is taken for the conc
 describes."""
 
 
+CONDITION_NAMING_SCORE = 0.75
+"""The same, for a condition that names concepts on the way ("if we managed to write down
+exactly what we want as the training objective")."""
+
+
 def _condition_described(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Concept | None:
     """The concept that a question's condition describes without naming anything: the
     clause from "if"/"when" up to the comma or the question word; None when the clause
@@ -1157,16 +1162,23 @@ def _condition_described(graph: KnowledgeGraph, q: str, concepts: list[Concept])
     m = _CONDITION.search(q)
     if m is None:
         return None
-    end = re.search(r"[,;]|\b(?:why|how|what|then)\b", q[m.end() :], re.I)
+    # "what" may be part of the clause ("exactly *what* we want"); the question word
+    # after it comes past a comma, or is "why", "how"
+    end = re.search(r"[,;]|\b(?:why|how|then)\b", q[m.end() :], re.I)
     clause = q[m.end() : m.end() + end.start()] if end else q[m.end() :]
-    if len(clause.split()) < 3 or any(
+    if len(clause.split()) < 3:
+        return None
+    # "the right *objective*" is no one's in particular: it names nothing; a clause that
+    # names something ("what we want as the *training objective*") must be described
+    # more closely to stand for another concept
+    naming = any(
         a.id != GENERAL_OBJECTIVE or a.text.lower() not in _GENERIC_OBJECTIVE
         for a in annotate(graph, clause)
-    ):
-        return None  # "the right *objective*" is no one's in particular: it names nothing
+    )
+    least = CONDITION_NAMING_SCORE if naming else CONDITION_DESCRIBED_SCORE
     named = {c.id for c in concepts}
     for hit in describe(graph, clause, limit=DESCRIBED + 2):
-        if hit.score < CONDITION_DESCRIBED_SCORE:
+        if hit.score < least:
             return None
         c = graph.concepts[hit.id]
         if c.kind != "example" and c.id not in named:
