@@ -2884,12 +2884,19 @@ def _reason_matched(
     lead = told.reason_first(explained(graph, notes, rel, rel.source == first.id, told))
     verdict = _passage_verdict(q, _note_and_quotes(rel), named)
     lines = [verdict_line(verdict, lead) if verdict is not None else lead, ""]
-    lines += [f"This is about **{first.label}**:", ""]
-    lines += [
-        line
-        for line in _define(graph, first, notes, [])
-        if rel.note is None or rel.note not in line  # told once
-    ]
+    if verdict is None:
+        # with no verdict, what the passage is about says where it stands; after one,
+        # a glossary entry of whatever the passage was found on only pads it, and may
+        # name a concept the question is not about ("This is about **base objective**"
+        # after whether the mesa-objective is written by programmers)
+        lines += [f"This is about **{first.label}**:", ""]
+        lines += [
+            line
+            for line in _define(graph, first, notes, [])
+            if rel.note is None or rel.note not in line  # told once
+        ]
+    while lines and not lines[-1]:
+        lines.pop()
     other = graph.concepts[rel.target if rel.source == first.id else rel.source]
     intent: Intent = "describe" if verdict is None else "yes_no"
     return _answered(graph, q, intent, [first, other], lines, notes, verdict)
