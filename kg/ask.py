@@ -361,11 +361,15 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
     found.extend(fuzzy)
     _mark(words, found)
     framing = _mask(question, found)
+    known = lexicon(graph)
     for w in words:
         if w.concept:
             continue
         w.role = role(w.text)
-        if w.role is None and (corrected := correct_intent_word(w.text)):
+        folded = fold_word(w.text)
+        if w.role is None and (folded in known.words or stem(folded) in known.stems):
+            pass  # a word the sources use is no misspelling: "world" is not "word"
+        elif w.role is None and (corrected := correct_intent_word(w.text)):
             w.role = "intent"
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
         elif w.role is None and (corrected := correct_function_word(w.text)):
@@ -1130,6 +1134,27 @@ def _compared(
     return concepts[0], (concepts[1], concepts[2])
 
 
+STORY_WORDS = 2
+"""How many of a question's own words (not the example's names) an example's
+definition and notes must use for the question to be telling its story."""
+
+
+def _tells_story(graph: KnowledgeGraph, example_id: str, framing: str) -> bool:
+    """Whether the words left when the names are taken out of a question (``framing``)
+    are the example's story: "get three apples instead of one" is what the deceptive maze
+    toy tells; "how does adversarial training *work* in the maze example?" asks nothing
+    the example tells."""
+    example = graph.concepts[example_id]
+    named = content_stems(" ".join([example.label, *example.aliases]))
+    asked = content_stems(framing) - named
+    if len(asked) < STORY_WORDS:
+        return False
+    own = [example.definition] + [
+        r.note or "" for r in graph.relations_of(example_id) if r.source == example_id
+    ]
+    return len(asked & content_stems(" ".join(own))) >= STORY_WORDS
+
+
 def _after(
     graph: KnowledgeGraph, q: str, found: list[Found], marker: re.Pattern[str]
 ) -> Concept | None:
@@ -1138,7 +1163,14 @@ def _after(
     m = marker.search(q)
     if m is None:
         return None
-    later = [f for f in found if f.start >= m.end() and len(q[m.end() : f.start].split()) <= 4]
+    later = [
+        f
+        for f in found
+        if f.start >= m.end()
+        and len(q[m.end() : f.start].split()) <= 4
+        # "get three apples instead of one *in the toy example*": where it happens
+        and not _IN_THE.search(q[m.end() : f.start])
+    ]
     return graph.concepts[later[0].id] if later else None
 
 
@@ -1347,7 +1379,25 @@ _NAMING = re.compile(
     r"|thought\s+experiment)\s+(?:where|in\s+which|when|that|with|about)\b"
     # "... What's that example?", "which example is that?"
     r"|\b(?:what|which)(?:['\u2019]?s|\s+is|\s+was)?\s+(?:that|this)\s+(?:example|story|case)\b"
-    r"|\bwhich\s+(?:example|story|case)\s+(?:is|was)\s+(?:that|this|it)\b",
+    r"|\bwhich\s+(?:example|story|case)\s+(?:is|was)\s+(?:that|this|it)\b"
+    # "whats the problem called of ...", "what's that kind of goal called"
+    r"|\b(?:what|which)(?:['\u2019]?s|\s+is|\s+was|\s+are)?\s+(?:the|that|this)\s+"
+    r"(?:[a-z-]+\s+){1,3}?(?:called|named)\b"
+    # "term for the goal ...", "generic term: ...", "name for a misaligned ..."
+    r"|(?:^|[.:;,!?]\s*)(?:\w+\s+)?(?:word|term|name|label)(?:\s+for\b|\s*:)"
+    # "which example was it where ...", "what was the baby bird example, where ..."
+    r"|\b(?:what|which)(?:['\u2019]?s|\s+is|\s+was)?\s+(?:(?:the|that|an?)\s+)?"
+    r"(?:[\w'-]+\s+){0,3}?(?:example|story|case|analogy)\s*(?:\s(?:was|is)\s+it)?,?\s+"
+    r"(?:where|in\s+which|when|has|had|involved|involves|involving)\b"
+    # "what's the idea that ...", "whats the result that says ..."
+    r"|\bwhat(?:['\u2019]?s|\s+is|\s+was)\s+the\s+(?:[\w-]+\s+){0,2}?(?:idea|mechanism|"
+    r"phenomenon|result|process|property|principle|strategy|technique|trick|tendency|"
+    r"observation)\s+(?:that|where|whereby|when|in\s+which|saying)\b"
+    # "which 2019 paper introduced ..."
+    r"|\bwhich\s+(?:\d{4}\s+)?(?:paper|article|essay)\b"
+    # "..., which of the alignment modes is that?"
+    r"|\bwhich\s+(?:one\s+|of\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?)?(?:is|was)\s+(?:that|this|it)"
+    r"\s*\??\s*$",
     re.I,
 )
 """How a question asks for a term ("what do you call ...", "the term for ...", "is there
@@ -1355,6 +1405,48 @@ a word for ...", "what is it called when ...", "... called?", "is there an examp
 where ..."): its answer is the concept it describes. ("What is the objective that ..."
 is not among them: it as often asks about a concept it names, "what is the problem that
 outer alignment solves?", as it describes one.)"""
+
+
+_BARE = re.compile(
+    r"^\s*(?:the|a|an|when|some|that|this|something|any|one|two|whatever)\b(?![^?]*\?)", re.I
+)
+"""How a description that asks nothing begins: a noun phrase ("the tendency of agents
+with almost any goal to resist being shut off") or a situation ("when the environment at
+deployment differs from training"), with no question mark after."""
+
+UNKNOWN_DESCRIBED_SCORE = 0.5
+"""Least :mod:`kg.describe` score at which a long question with words the graph lacks
+is answered by the concept it describes rather than refused."""
+
+UNKNOWN_DESCRIBED_WORDS = 5
+"""How many words of its own (stems, the names taken out) such a question must have."""
+
+BARE_WORDS = 6
+"""How many words (stems) a description that asks nothing must have to be read as asking
+for the term it describes, :data:`BARE_OWN_WORDS` of them not in the names it uses."""
+
+BARE_OWN_WORDS = 3
+
+
+def _bare_description(q: str, framing: str, words: list[_Word]) -> bool:
+    """Whether ``q`` is a description typed without a question ("the objective a
+    mesa-optimizer really ends up pursuing, as opposed to the one it was trained on"):
+    its answer is the concept it describes, which need not be one it names on the way.
+    A few words around a name ("the mesa-optimizer in the maze example") are no
+    description, nor is a phrase with a word of what it asks ("the *difference* between
+    ...")."""
+    return (
+        _BARE.match(q) is not None
+        and len(content_stems(framing)) >= BARE_OWN_WORDS
+        and len(content_stems(q)) >= BARE_WORDS
+        and not any(w.role == "intent" and _RELATING.match(w.text) for w in words)
+    )
+
+
+_RELATING = re.compile(
+    r"(?:differences?$|diff$|compar|relat|link|connect|contrast|versus|similar|distin)", re.I
+)
+"""Words of a phrase that asks how things relate: "the *difference* between ..."."""
 
 
 _NAME_ORIGIN = re.compile(
@@ -1547,7 +1639,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             words = [w for p in unnamed for w in p.split() if w.lower() not in _ASKING][:3]
         if words:
             return _origin_answer(graph, q, named, words)
-    naming = _NAMING.search(q) is not None
+    naming = _NAMING.search(q) is not None or _bare_description(q, reading.framing, reading.words)
     kind_of = CATEGORY_OF.search(q) or ROLE_OF.search(q)
     offered = kind_of is not None and (
         len([f for f in reading.found if f.start >= kind_of.end()]) >= 2
@@ -1694,6 +1786,15 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 and hits[0].score >= NEIGHBOUR_DESCRIBED_SCORE
                 and any(graph.relations_between(hits[0].id, c.id) for c in concepts)
             ):
+                return _described(graph, q, hits)
+        if not _ASKS_WHY_HOW.match(LEAD.sub("", q, count=1)) and (
+            len(content_stems(reading.framing)) >= UNKNOWN_DESCRIBED_WORDS
+        ):
+            # "creatures evolution produced that have brains, learn and plan, but do not
+            # care about copying their DNA": a long description that names things on the
+            # way, with words the graph lacks, may still fit one concept closely
+            hits = describe(graph, q, limit=DESCRIBED)
+            if hits and hits[0].score >= UNKNOWN_DESCRIBED_SCORE:
                 return _described(graph, q, hits)
         return _unknown(graph, q, missing, concepts)
     intent = detect_intent(
@@ -1995,6 +2096,26 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             described_lead = _note_described(graph, q, concepts)
             if described_lead is not None:
                 led = [explained(graph, notes, described_lead, told=told), ""]
+            else:
+                described_lead = (
+                    None
+                    if _JUDGING.search(reading.framing)
+                    or len(content_stems(reading.framing)) < NEIGHBOUR_ENTRY_WORDS
+                    else _neighbour_described(graph, q, concepts)
+                )
+                if described_lead is not None:
+                    # what the question describes is a concept of its own: its entry
+                    # answers, and how it bears on the concept named follows
+                    (entry,) = {described_lead.source, described_lead.target} - {concepts[0].id}
+                    c = graph.concepts[entry]
+                    led = [
+                        f"**{capitalize(c.label)}**: {defined(c, notes)}",
+                        "",
+                        explained(
+                            graph, notes, described_lead, entry == described_lead.source, told
+                        ),
+                        "",
+                    ]
     elif intent == "how":
         contrast = _after(graph, q, found, _INSTEAD)
         if contrast is not None and len(concepts) > 1:
@@ -2013,6 +2134,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 # example?": a kind as general as that says only what the example is
                 # about; the example is what is asked about
                 concepts = [c for c in concepts if c is not other]
+            elif any(_tells_story(graph, s, reading.framing) for s in settings):
+                # "how does a deceptive mesa-optimizer get *three apples instead of one*
+                # in the toy example?": the question's own words are the example's story,
+                # so the example is asked about, with what it shows
+                pass
             else:
                 # "how does adversarial training work *in the maze example*?": the example
                 # is where the one other concept is asked about, not what is asked about
@@ -3226,6 +3352,39 @@ def _note_described(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> R
     return None
 
 
+NEIGHBOUR_ENTRY_SCORE = 0.45
+"""Least :mod:`kg.describe` score at which a neighbour of the one concept a why-question
+names, described by the rest of the question, gives the reason (:func:`_neighbour_described`)."""
+
+NEIGHBOUR_ENTRY_MARGIN = 0.05
+"""How far that neighbour must rank above the next concept described."""
+
+NEIGHBOUR_ENTRY_WORDS = 3
+"""How many words of its own (not the names) such a question must have: "why is outer
+alignment difficult?" describes nothing beside what it names."""
+
+
+def _neighbour_described(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Relation | None:
+    """Where a why-question names one concept and the graph has no reason for what it
+    asks of it, the relation to the neighbour the question describes, clearly first:
+    "why can neural nets represent basically any function? is that proven?" describes
+    universal approximation, which is what the video says of neural networks; else None."""
+    if len(concepts) != 1:
+        return None
+    (named,) = concepts
+    hits = [h for h in describe(graph, q, limit=3) if h.id != named.id]
+    if not hits or hits[0].score < NEIGHBOUR_ENTRY_SCORE:
+        return None
+    if len(hits) > 1 and hits[0].score - hits[1].score < NEIGHBOUR_ENTRY_MARGIN:
+        return None
+    between = [
+        r
+        for r in graph.relations_between(hits[0].id, named.id)
+        if r.note and not r.negated and not limiting(r)
+    ]
+    return between[0] if len(between) == 1 else None
+
+
 def _subject_of(
     graph: KnowledgeGraph, passage: str, framing: str, options: tuple[str, str]
 ) -> str | None:
@@ -3809,7 +3968,8 @@ def _described(
         lines = [f"What you describe is closest to **{first.label}** in the glossary:", ""]
         lines += _define(graph, first, notes, [])
         matched = _matched(graph, first, hits[0], notes)
-        if matched:
+        if matched and f"- {matched}" not in lines:
+            # a related concept's line already told is not told again
             lines += ["", "What matched your description:", "", f"- {matched}"]
     if others:
         lines += ["", also, ""]

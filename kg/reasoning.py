@@ -1284,6 +1284,7 @@ def why(
         for rel in limits[:MAX_REASONS]:
             lines += [_bridged(graph, notes, told, rel, subject, target), ""]
     explains_relation = False
+    classifying = False
     on_chain: set[str] = set()
     if subject is not None:
         target, r = _closest_target(graph, subject, target)
@@ -1294,6 +1295,9 @@ def why(
             d.type not in CAUSAL and d.type not in UPWARD and d.type != "contrasts_with"
             for d in direct
         )
+        # "why do humans count as mesa-optimizers?": what makes the subject one is asked;
+        # what brings the kind about in general (gradient descent) is not why it is one
+        classifying = any(d.type in UPWARD and not d.negated and not limiting(d) for d in direct)
         for d in direct:
             if d in told.relations:
                 continue  # led with already, as what the subject does not rule out
@@ -1308,8 +1312,8 @@ def why(
         if explains_relation or (direct and chain is None):
             lines += relate_lines(graph, r, notes, others=2, main=False, told=told, common=False)
             lines.append("")
-    premises = _incoming(graph, target, ("requires",), told, outgoing=True)
-    reasons = [] if explains_relation else _incoming(graph, target, REASONS, told)
+    premises = [] if classifying else _incoming(graph, target, ("requires",), told, outgoing=True)
+    reasons = [] if explains_relation or classifying else _incoming(graph, target, REASONS, told)
     steps = [(p, True) for p in premises] + [(c, False) for c in reasons][:MAX_REASONS]
     if steps:
         heading = "What it rests on, premises first:" if premises else "What brings it about:"

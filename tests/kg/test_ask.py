@@ -395,3 +395,17 @@ def test_a_definition_shows_one_fact_of_each_kind_before_a_second(shipped: Knowl
         every = {(r.type, r.source == c.id) for r in shipped.relations_of(c.id)}
         assert len(facts) == min(DEFINE_FACTS, len(shipped.relations_of(c.id)))
         assert len(set(told)) == min(len(told), len(every)), (c.id, told)
+
+
+def test_a_word_the_sources_use_is_not_mended_into_a_word_of_asking(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ "world" is one letter from "word", and "chase" from "case": words the sources use
+    are theirs, not misspelt words of what is asked ("out in the world" was read as "out in
+    the word"). A misspelling the sources do not use is still mended."""
+    from kg.ask import read
+
+    reading = read(shipped, "then it turns on us once it is out in the world, and the chase")
+    assert "in the world" in reading.framing and "the chase" in reading.framing
+    mended = read(shipped, "whats the diffrence betwen inner and outer alignmnet").framing
+    assert mended.startswith("whats the difference between")

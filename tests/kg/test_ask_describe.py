@@ -59,6 +59,37 @@ DESCRIBED = [
         "shutdown-avoidance",
         "stop humans from switching it off",
     ),
+    # a description typed without a question, naming concepts on the way
+    (
+        "the objective a mesa-optimizer really ends up pursuing, as opposed to the one it was "
+        "trained on",
+        "mesa-objective",
+        "the learned model itself, actually pursues",
+    ),
+    (
+        "the problem of aligning the learned optimizer with the objective it was trained on",
+        "inner-alignment",
+        "robustly matches the base objective",
+    ),
+    # words the graph lacks around names, in a long description that fits one concept
+    (
+        "creatures evolution produced that have brains, learn and plan, but do not care about "
+        "copying their DNA",
+        "animals",
+        "do not care about",
+    ),
+    # requests for a term in other words
+    (
+        "whats the problem called of making sure the thing the trained model ends up wanting "
+        "actually matches what we trained it for",
+        "inner-alignment",
+        "robustly matches the base objective",
+    ),
+    (
+        "which 2019 paper introduced the whole mesa/base optimizer terminology?",
+        "risks-from-learned-optimization",
+        "2019 paper",
+    ),
 ]
 
 
@@ -118,6 +149,16 @@ def test_a_named_concept_is_defined_not_described(shipped: KnowledgeGraph) -> No
         "the word for a goal valued for its own sake",
         "how do you call a goal that is only a means to an end",
         "an AI that fakes alignment, what is that known as?",
+        "whats the problem called of making sure the model wants what we trained it for",
+        "what's that kind of goal called, as opposed to the one the model learns?",
+        "term for the goal living inside the neural net",
+        "generic term: the thing an optimiser is scored against",
+        "which animal example was it where evolution points at a concept?",
+        "Which example has a network learn to head for green things?",
+        "What's the idea that agents with almost any final aim want the same sub-goals?",
+        "which 2019 paper coined inner vs outer alignment?",
+        "a model that knows the base objective but pursues it instrumentally, which of the "
+        "alignment modes is that",
     ],
 )
 def test_requests_for_a_term_are_recognised(question: str) -> None:
@@ -132,6 +173,10 @@ def test_requests_for_a_term_are_recognised(question: str) -> None:
         "Why would a mesa-optimizer be deceptive?",
         "Which is the base optimizer, evolution or humans?",
         "What does the duckling example show?",
+        "What is an example of deceptive alignment?",
+        "What is the idea of mesa-optimization?",
+        "Which example shows deceptive alignment?",
+        "Which is it, inner or outer alignment?",
     ],
 )
 def test_other_questions_are_not_requests_for_a_term(question: str) -> None:
@@ -307,3 +352,19 @@ def test_a_yes_no_question_about_one_concept_in_a_relations_words_gets_that_rela
     assert "This is about" not in a.answer
     check_answer(shipped, a.answer, a.notes)
     assert ask(shipped, "Is deceptive alignment dangerous?").intent == "define"
+
+
+def test_most_written_descriptions_are_answered_with_a_right_concept_first(
+    shipped: KnowledgeGraph,
+) -> None:
+    """ask, not only kg.describe, is what a bot calls with a description. Of the 1,075
+    written descriptive questions, 761 (0.708) get a right concept first from ask (633,
+    0.589, before requests for a term were recognised in more wordings, a description
+    typed without a question was read as one, and a long question with words the graph
+    lacks was answered by the concept it closely describes instead of refused): most of
+    the rest name another concept on the way and are answered about it."""
+    cases: list[dict[str, Any]] = yaml.safe_load(
+        (Path(__file__).parent.parent / "quality" / "descriptive.yaml").read_text("utf-8")
+    )["describe"]
+    right = [c for c in cases if ask(shipped, c["q"]).concepts[:1] in ([i] for i in c["ids"])]
+    assert len(right) >= 761
