@@ -466,6 +466,15 @@ def whether(
         # "is distributional shift a problem *only* mesa-optimizers have?": what y only
         # makes worse exists without it
         lines, verdict = _not_only(graph, x, y, notes, told)
+    if not lines and _WITHOUT.search(framing):
+        # "can deceptive alignment happen *without* a mesa-optimizer?": not what needs it
+        needs = [
+            r
+            for r in graph.relations_between(x.id, y.id)
+            if r.type == "requires" and r.source == x.id and not r.negated
+        ]
+        if needs:
+            lines, verdict = _say(graph, notes, told, "no", needs[:1], x), "no"
     if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
         lines, verdict = _slips_through(graph, x, y, notes, told)
     if not lines and kind in ("identity", "other"):
@@ -522,6 +531,9 @@ def whether(
     return (lines + [""] + rest if rest else lines), verdict
 
 
+_WITHOUT = re.compile(r"\bwithout\b", re.I)
+"""How a question asks whether one thing can be had without another."""
+
 _ONLY = re.compile(r"\bonly\b|\bunique\s+to\b|\bexclusively\b|\bspecific\s+to\b", re.I)
 """Words by which a question asks whether something belongs to one thing alone."""
 
@@ -529,13 +541,19 @@ _ONLY = re.compile(r"\bonly\b|\bunique\s+to\b|\bexclusively\b|\bspecific\s+to\b"
 def _not_only(
     graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
 ) -> tuple[list[str], Verdict]:
-    """Is x found only with y? No, where the graph says one only makes the other worse
-    or likelier: what is made worse was there before ("distributional shift is an old
-    problem, but a learned optimizer makes it much worse")."""
+    """Is x found only with y? Yes, where x requires y; no, where the graph says one only
+    makes the other worse or likelier: what is made worse was there before
+    ("distributional shift is an old problem, but a learned optimizer makes it much
+    worse")."""
     between = graph.relations_between(x.id, y.id)
+    needs = [r for r in between if r.type == "requires" and r.source == x.id and not r.negated]
+    if needs:
+        # "does deceptive alignment only happen with mesa-optimizers?": what needs y is
+        # not found without it
+        return _say(graph, notes, told, "yes", needs[:1], x), "yes"
     worse = [r for r in between if r.type in ("exacerbates", "makes_likely") and not r.negated]
     if not worse or any(r.type == "requires" and not r.negated for r in between):
-        return [], "unknown"  # what needs y is not found without it
+        return [], "unknown"
     return _say(graph, notes, told, "no", worse[:1], x), "no"
 
 
