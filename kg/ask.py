@@ -3909,6 +3909,13 @@ def _answered(
     )
 
 
+CLOSE_FIT = 0.5
+"""The :mod:`kg.describe` score below which the concept a description fits best is
+offered as the nearest entry, not as what was described: of the written descriptions'
+first hits under it, 143 were right, 63 another concept, and 17 of the 21 hits for
+questions about things the graph does not hold fell there."""
+
+
 def _described(
     graph: KnowledgeGraph, q: str, hits: list[Described], category: re.Match[str] | None = None
 ) -> Answer:
@@ -3965,7 +3972,14 @@ def _described(
         lines = [told.reason_first(matched), "", f"This is about **{first.label}**:", ""]
         lines += [line for line in _define(graph, first, notes, []) if line != f"- {matched}"]
     else:
-        lines = [f"What you describe is closest to **{first.label}** in the glossary:", ""]
+        lines = [
+            f"What you describe is closest to **{first.label}** in the glossary:"
+            if hits[0].score >= CLOSE_FIT
+            # a loose fit is said to be one: about a third of them are not what was meant
+            else f"Nothing in the glossary fits your description closely; the nearest entry "
+            f"is **{first.label}**:",
+            "",
+        ]
         lines += _define(graph, first, notes, [])
         matched = _matched(graph, first, hits[0], notes)
         if matched and f"- {matched}" not in lines:

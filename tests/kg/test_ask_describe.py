@@ -368,3 +368,21 @@ def test_most_written_descriptions_are_answered_with_a_right_concept_first(
     )["describe"]
     right = [c for c in cases if ask(shipped, c["q"]).concepts[:1] in ([i] for i in c["ids"])]
     assert len(right) >= 761
+
+
+def test_a_loose_fit_is_offered_as_the_nearest_entry_only(shipped: KnowledgeGraph) -> None:
+    """Under :data:`kg.ask.CLOSE_FIT` the concept a question fits best is offered as the
+    nearest entry, not as what it describes: most questions about things the graph does
+    not hold that kg.describe matches at all fall there."""
+    from kg.ask import CLOSE_FIT
+    from kg.describe import describe
+
+    q = "what does the EU AI Act say about general-purpose models"
+    hits = describe(shipped, q, limit=1)
+    assert hits and hits[0].score < CLOSE_FIT
+    a = ask(shipped, q)
+    first = a.answer.splitlines()[0]
+    assert first.startswith("Nothing in the glossary fits your description closely")
+    assert f"**{shipped.concepts[hits[0].id].label}**" in first
+    close = ask(shipped, "What do you call it when a model pretends to be aligned until deployment?")
+    assert close.answer.startswith("What you describe is closest to")
