@@ -384,5 +384,7 @@ def test_a_loose_fit_is_offered_as_the_nearest_entry_only(shipped: KnowledgeGrap
     first = a.answer.splitlines()[0]
     assert first.startswith("Nothing in the glossary fits your description closely")
     assert f"**{shipped.concepts[hits[0].id].label}**" in first
-    close = ask(shipped, "What do you call it when a model pretends to be aligned until deployment?")
+    close = ask(
+        shipped, "What do you call it when a model pretends to be aligned until deployment?"
+    )
     assert close.answer.startswith("What you describe is closest to")
