@@ -9,7 +9,10 @@ cannot answer (the share answered with nothing, as they must be), the same figur
 each split (``by_split``: ``tune``, what the method was chosen on, and ``held_out_2``,
 written blind and never used to choose anything), and the p50 and p99 latency of one
 call, over every question, ``--rounds`` times each, after a first call that builds the
-index (timed on its own).
+index (timed on its own). ``ask_top1`` and ``ask_no_answer_rate`` are the same
+questions sent to :func:`kg.ask.ask`, as a bot sends them to ``/v1/ask``: the share whose
+answer's first concept is a right one, and the share of the questions the graph cannot
+answer that ask leaves unanswered (intent ``unknown``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from kg.ask import ask
 from kg.describe import describe
 from kg.graph import KnowledgeGraph
 from kg.load import load_graph
@@ -90,10 +94,14 @@ def run(split: str | None = None, rounds: int = 5) -> dict[str, Any]:
             describe(graph, case["q"])
             times.append(time.perf_counter() - t0)
     cuts = statistics.quantiles(times, n=100)
+    asked = [ask(graph, c["q"]).concepts[:1] in ([i] for i in c["ids"]) for c in described]
+    unanswered = [ask(graph, c["q"]).intent == "unknown" for c in none]
     return {
         "bench": "describe",
         "split": split or "all",
         **_figures(graph, described, none),
+        "ask_top1": _share(asked),
+        "ask_no_answer_rate": _share(unanswered),
         "by_split": by_split,
         "build_seconds": round(build, 4),
         "p50_ms": round(cuts[49] * 1000, 2),

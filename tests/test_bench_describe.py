@@ -18,6 +18,7 @@ def test_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
     assert figures["questions"] >= 20 and figures["no_answer_questions"] >= 5
     assert 0 <= figures["top1"] <= figures["top3"] <= 1
     assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+    assert 0 < figures["ask_top1"] <= 1 and 0 < figures["ask_no_answer_rate"] <= 1
     # one split: its own figures are the whole
     assert list(figures["by_split"]) == ["held_out_2"]
     assert figures["by_split"]["held_out_2"]["top3"] == figures["top3"]

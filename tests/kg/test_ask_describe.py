@@ -358,7 +358,7 @@ def test_most_written_descriptions_are_answered_with_a_right_concept_first(
     shipped: KnowledgeGraph,
 ) -> None:
     """ask, not only kg.describe, is what a bot calls with a description. Of the 1,075
-    written descriptive questions, 761 (0.708) get a right concept first from ask (633,
+    written descriptive questions, 762 (0.709) get a right concept first from ask (633,
     0.589, before requests for a term were recognised in more wordings, a description
     typed without a question was read as one, and a long question with words the graph
     lacks was answered by the concept it closely describes instead of refused): most of
@@ -367,7 +367,7 @@ def test_most_written_descriptions_are_answered_with_a_right_concept_first(
         (Path(__file__).parent.parent / "quality" / "descriptive.yaml").read_text("utf-8")
     )["describe"]
     right = [c for c in cases if ask(shipped, c["q"]).concepts[:1] in ([i] for i in c["ids"])]
-    assert len(right) >= 761
+    assert len(right) >= 762
 
 
 def test_a_loose_fit_is_offered_as_the_nearest_entry_only(shipped: KnowledgeGraph) -> None:
