@@ -121,6 +121,7 @@ from kg.vocab import (
     is_adjective,
     is_common,
     role,
+    slipped_verb,
 )
 
 Intent = Literal[
@@ -350,6 +351,13 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
     _mark(words, found)
     found.extend(_adjectives(graph, words))
     _mark(words, found)
+    widened = _widened(graph, question, words, found)
+    for f in list(widened):
+        if f not in found:
+            # "inner and outter alignment": the head is shared as the right one's is
+            widened.extend(_shared_heads(graph, question, f.start, graph.concepts[f.id].label))
+    found = widened
+    _mark(words, found)
     fuzzy = [
         f
         for f in _fuzzy(graph, question, words)
@@ -369,6 +377,14 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
         folded = fold_word(w.text)
         if w.role is None and (folded in known.words or stem(folded) in known.stems):
             pass  # a word the sources use is no misspelling: "world" is not "word"
+        elif (
+            w.role is None
+            and w.text.islower()  # "Turing" is a name, not "turning"
+            and (verb := slipped_verb(folded)) is not None
+            and verb in known.words
+        ):
+            # "hapen" is the verb "happen", a letter short, not a word the graph lacks
+            w.role = role(verb)
         elif w.role is None and (corrected := correct_intent_word(w.text)):
             w.role = "intent"
             framing = re.sub(rf"\b{re.escape(w.text.lower())}\b", corrected, framing, count=1)
@@ -798,6 +814,73 @@ def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Fou
     return found
 
 
+def _nearer_example(graph: KnowledgeGraph, q: str, found: list[Found]) -> list[Found]:
+    """An example named by a name other examples share the words of ("the *maze example*")
+    is the one of them closest to what else the question names: "how does the B, B, A,
+    A, A maze example show that *deception* pays off?" is the deceptive maze toy, which
+    deception is two steps from, not the maze with green apples, which it is three."""
+    examples = [f for f in found if graph.concepts[f.id].kind == "example"]
+    others = {f.id for f in found if graph.concepts[f.id].kind != "example"}
+    if len(examples) != 1 or not others:
+        return found
+    (named,) = examples
+    words = set(normalize_term(q[named.start : named.end]).split()) - {"example"}
+    if not words:
+        return found
+
+    def near(cid: str) -> int:
+        one = set(graph.neighbors(cid)[0])
+        two = {n for m in one for n in graph.neighbors(m)[0]}
+        return 2 * len(others & one) + len(others & (two - one))
+
+    rivals = [
+        c.id
+        for c in graph.concepts.values()
+        if c.kind == "example"
+        and c.id != named.id
+        and any(words <= set(normalize_term(n).split()) for n in (c.label, *c.aliases))
+    ]
+    if not rivals:
+        return found
+    best = max(rivals, key=near)
+    if near(best) <= near(named.id):
+        return found
+    return [Found(best, f.start, f.end, f.how) if f is named else f for f in found]
+
+
+def _widened(
+    graph: KnowledgeGraph, question: str, words: list[_Word], found: list[Found]
+) -> list[Found]:
+    """A name with a misspelt word right before it that, together, are one slip from a
+    longer name: "outter alignment" is outer alignment, not "alignment" after a word the
+    graph lacks. A word the sources use is not misspelt ("inter" stays)."""
+    terms = graph.terms()
+    known = lexicon(graph).words
+    out: list[Found] = []
+    for f in found:
+        before = [w for w in words if w.end <= f.start]
+        w = before[-1] if before and f.how == "term" else None
+        if (
+            w is not None
+            and not w.concept
+            and w.text.isalpha()
+            and len(w.text) >= 4
+            and role(w.text) is None
+            and fold_word(w.text) not in known
+            and question[w.end : f.start] in (" ", "-")
+        ):
+            named = normalize_term(question[f.start : f.end])
+            phrase = normalize_term(question[w.start : f.end])
+            best = process.extractOne(
+                phrase, list(terms), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+            )
+            if best is not None and terms[best[0]] != f.id and len(best[0]) > len(named):
+                out.append(Found(terms[best[0]], w.start, f.end, "fuzzy"))
+                continue
+        out.append(f)
+    return out
+
+
 def _crosses_punctuation(question: str, span: list[_Word]) -> bool:
     return any(
         re.search(r"[^\s\-'\u2019]", question[a.end : b.start])
@@ -1031,7 +1114,9 @@ def detect_intent(reading: Reading) -> Intent:
     framing = reading.framing
     opening = framing[LEAD.match(framing).end() :]  # type: ignore[union-attr]
     late = _LATE_QUESTION.search(opening)
-    if late is not None and not _ASKS.match(opening):
+    # "distributional shift *is* an old problem, so why ...?": a name then "is" states
+    stated = framing[:1].isspace() and re.match(r"(?:is|are|was|were)\b", opening) is not None
+    if late is not None and (stated or not _ASKS.match(opening)):
         # "misalignment happens all the time today, so why is it supposed to become a big
         # deal later?": what comes before the question proper is what it rests on
         opening = opening[late.start(1) :]
@@ -1719,6 +1804,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             Found(unnamed_owner, f.start, f.end, f.how) if f is generic[0] else f for f in found
         ]
         generic = []
+    if generic and _AS_ITS.search(q, 0, generic[0].start):
+        # "has it adopted the base objective *as its goal*?": a role, not a concept asked
+        # about
+        found = [f for f in found if f not in generic]
+        generic = []
     if generic and len(found) > 1:
         owner = _objective_of(graph, q, found, generic[0])
         if not (owner is None and len(found) == 2 and _asks_yes_no(q)):
@@ -1732,6 +1822,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             found = [
                 Found(owner[1], f.start, f.end, f.how) if f.id == owner[0] else f for f in found
             ]
+    found = _nearer_example(graph, q, found)
     concepts = [graph.concepts[f.id] for f in found][:MAX_CONCEPTS]
     if reading.missing:
         named_options = _described_options(graph, q)
@@ -2196,8 +2287,21 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 graph, [failure], notes, asked=content_stems(reading.framing), told=told
             )
         else:
+            happening = concepts
+            if (
+                led
+                and lead is not None
+                and graph.concepts[lead.source].kind != "example"
+                and any(c.id == lead.source for c in concepts)
+            ):
+                # "what happens when the adversarial trainer generates a maze with green
+                # walls?": the passage tells it of what acts (adversarial training); the
+                # example it acts in is the setting, not what happens next
+                happening = [graph.concepts[lead.source]] + [
+                    c for c in concepts if c.id != lead.source and c.kind != "example"
+                ]
             lines = what_happens(
-                graph, concepts, notes, asked=content_stems(reading.framing), told=told
+                graph, happening, notes, asked=content_stems(reading.framing), told=told
             )
     elif intent == "define":
         lines = _define(graph, concepts[0], notes, focus, toward)
@@ -2459,6 +2563,8 @@ def _objective_of(
     return None
 
 
+_AS_ITS = re.compile(r"\bas\s+(?:its|their|his|her|your|our|one's)\s+(?:own\s+)?$", re.I)
+"""What says a goal named next is a role ("adopted it *as its* goal")."""
 _OWN_OF = re.compile(r"\b([^\W\d_]+)(?:'s|\u2019s)\s+own\s*$", re.I)
 
 
@@ -2888,6 +2994,14 @@ def _shared_passage(
     return scored[0][1], pa[scored[0][1]]
 
 
+def _names_in(c: Concept | None, text: str) -> bool:
+    """Whether ``text`` names concept ``c`` by its label or an alias."""
+    if c is None:
+        return False
+    folded = f" {normalize_term(text)} "
+    return any(f" {normalize_term(n)} " in folded for n in (c.label, *c.aliases))
+
+
 REASON_SCORE = 0.75
 """Least :mod:`kg.describe` score at which a relation's note or quote that a yes/no
 question about one concept matches is taken for the reason it asks about."""
@@ -2970,14 +3084,17 @@ def _reason_matched(
         hits = [
             replace(h, evidence=text, field=field)
             for h in hits
-            if near is None or h.id in near
             for text, field in _passages_of(graph, h.id).items()
-            if _passage_verdict(q, text, named) is not None
+            # near what the question names, or naming it ("The model understands the
+            # base objective, but that doesn't mean that it has adopted the base
+            # objective", on adversarial training)
+            if (near is None or h.id in near or _names_in(named, text))
+            and _passage_verdict(q, text, named) is not None
         ][:1]
     if not hits:
         return None
     hit = hits[0]
-    if near is not None and hit.id not in near:
+    if near is not None and hit.id not in near and not (saying and _names_in(named, hit.evidence)):
         return None
     if hit.field in ("note", "quote") and hit.score >= floor:
         rels = [

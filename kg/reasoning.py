@@ -1315,7 +1315,14 @@ def why(
         )
         # "why do humans count as mesa-optimizers?": what makes the subject one is asked;
         # what brings the kind about in general (gradient descent) is not why it is one
-        classifying = any(d.type in UPWARD and not d.negated and not limiting(d) for d in direct)
+        classifying = any(
+            d.type in UPWARD and not d.negated and not limiting(d) for d in direct
+        ) or any(
+            # "why do mesa-optimizers make distributional shift worse?": the target is what
+            # acts; what brings it about in general is not why it acts so
+            d.type in CAUSAL and d.source == target.id and not d.negated
+            for d in direct
+        )
         for d in direct:
             if d in told.relations:
                 continue  # led with already, as what the subject does not rule out
@@ -1651,7 +1658,7 @@ def how(
         if story is None:
             lines += relate_lines(graph, r, notes, others=1, told=told)
         return lines
-    if set(focus) & REMEDY:
+    if set(focus) & REMEDY and not _is_remedy(graph, concepts[0]):
         return remedies(graph, concepts[0], notes, told)
     if concepts[0].kind == "example":
         # "how does pretending pay off in the toy example?": an example works by its
@@ -1669,6 +1676,16 @@ def how(
         lines += [f"- {explained(graph, notes, r, False, told)}" for r in parts]
         return [*lines, "", f"**{capitalize(c.label)}**: {defined(c, notes)}"]
     return _workings(graph, concepts[0], notes, told, doing)
+
+
+def _is_remedy(graph: KnowledgeGraph, c: Concept) -> bool:
+    """Whether ``c`` is itself a remedy, helping against something with nothing recorded
+    as helping against it: "how is adversarial training supposed to *fix* a model that
+    learned the wrong goal?" asks how it works, not what fixes it."""
+    rels = graph.relations_of(c.id)
+    return any(
+        r.type == "mitigates" and r.source == c.id and not r.negated for r in rels
+    ) and not any(r.type == "mitigates" and r.target == c.id and not r.negated for r in rels)
 
 
 def _asked_first(

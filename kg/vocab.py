@@ -64,6 +64,7 @@ consequences reason reasons
 
 _VERB_STEMS = """
 act address affect aim align apply arise ask avoid be become begin behave believe break
+suppose
 coin invent introduce propose publish write name label dub discover define
 bring call care cause change choose claim come compare concern connect consider contain
 count create deal deceive decide define depend deploy describe detect develop die differ
@@ -319,6 +320,30 @@ def role(word: str) -> Role | None:
     if w in GENERIC_HEADS:
         return "generic"
     return None
+
+
+@cache
+def _verb_slips() -> dict[str, frozenset[str]]:
+    near: dict[str, set[str]] = {}
+    for verb in _verbs():
+        if len(verb) >= 5:
+            for i in range(1, len(verb) - 1):
+                near.setdefault(verb[:i] + verb[i + 1 :], set()).add(verb)
+    return {typed: frozenset(verbs) for typed, verbs in near.items()}
+
+
+def slipped_verb(word: str) -> str | None:
+    """The verb a typed ``word`` is one inner letter short of ("hapen" for "happen"), if
+    exactly one and the word is nothing else.
+
+    >>> slipped_verb("hapen"), slipped_verb("happen"), slipped_verb("outter")
+    ('happen', None, None)
+    """
+    w = word.lower()
+    if len(w) < 4 or role(w) is not None:
+        return None
+    verbs = _verb_slips().get(w, frozenset())
+    return next(iter(verbs)) if len(verbs) == 1 else None
 
 
 def correct_intent_word(word: str) -> str | None:

@@ -409,3 +409,16 @@ def test_a_word_the_sources_use_is_not_mended_into_a_word_of_asking(
     assert "in the world" in reading.framing and "the chase" in reading.framing
     mended = read(shipped, "whats the diffrence betwen inner and outer alignmnet").framing
     assert mended.startswith("whats the difference between")
+
+
+def test_a_misspelt_word_before_a_name_makes_the_longer_name(shipped: KnowledgeGraph) -> None:
+    """ "outter alignment" is outer alignment, not "alignment" after a word the graph lacks;
+    "hapen" is the verb it is a letter short of; "Turing" is a name, not "turning"."""
+    from kg.ask import read
+
+    assert [f.id for f in read(shipped, "what is outter alignment").found] == ["outer-alignment"]
+    both = read(shipped, "can inner and outter alignment failures hapen at the same time?")
+    assert [f.id for f in both.found] == ["inner-alignment", "outer-alignment"]
+    assert both.missing == []
+    assert read(shipped, "what is the Turing test?").named == ["Turing test"]
+    assert "no entry for \u201cTuring test\u201d" in ask(shipped, "what is the Turing test?").answer
