@@ -40,6 +40,7 @@ from api.settings import ServerSettings
 from kg import snapshot
 from kg.curate import Curator, open_store
 from kg.graph import KnowledgeGraph
+from kg.rules import collector_paused
 from kg.store import is_url
 
 if TYPE_CHECKING:
@@ -99,12 +100,6 @@ def serve(args: argparse.Namespace) -> int:
     Raises :class:`kg.errors.DataError` when the data (or the store) does not load, so
     bad data is never served.
     """
-    import uvicorn
-
-    import api.app  # noqa: F401 - imported once here, before the workers fork, not in each
-    from api.protocol import Bounds
-    from api.reload import prepare
-
     if args.data:
         os.environ["KG_DATA_DIR"] = str(Path(args.data).resolve())
     if args.store:  # the option wins over KG_STORE_PATH and KG_STORE_URL
@@ -112,6 +107,40 @@ def serve(args: argparse.Namespace) -> int:
             args.store if is_url(args.store) else str(Path(args.store).resolve())
         )
     settings = ServerSettings()
+    # with a snapshot to read, a forked copy reads and hashes the data files (about a
+    # CPU-second at 50,000 concepts) while this process imports the app and reads the
+    # snapshot: the key is ready when the snapshot is
+    hashing = (
+        None
+        if settings.store is not None
+        else snapshot.hash_later(settings.data_dir, settings.cache_dir)
+    )
+    # imports and the load make objects that all live on: no collections meanwhile
+    # (the block ends with gc.freeze, as below)
+    with collector_paused():
+        graph, origin = _load(settings, hashing)
+    workers = args.workers or settings.workers
+    if workers > 1:
+        from api.reload import prepare
+
+        prepare(graph)  # what the first requests would build, built once for every worker
+    # (one process leaves it to the app's start, which builds the search index and what
+    # path finding needs, or reads them from the snapshot, in the background while it
+    # serves: see api.app)
+    # the collector leaves the graph alone from now on, so that no worker writes to its
+    # pages for it (a collection first would scan millions of objects for little)
+    gc.freeze()
+    return _serve(args, settings, graph, origin, workers)
+
+
+def _load(settings: ServerSettings, hashing: snapshot.Hashing | None) -> tuple[KnowledgeGraph, str]:
+    """Import the app (once here, before workers fork, not in each), then load the
+    graph to serve and say where it came from."""
+    import uvicorn  # noqa: F401
+
+    import api.app  # noqa: F401
+    import api.protocol  # noqa: F401
+
     if settings.store is not None:
         # refuse to start on a store that does not load; create it now, in one process.
         # The app's own curator loads the same revision: the graph loaded here, which
@@ -123,16 +152,27 @@ def serve(args: argparse.Namespace) -> int:
     else:
         # refuse to start on bad data, with the report
         # a new snapshot is written by a forked copy, while this process goes on
-        graph, _ = snapshot.load_graph(settings.data_dir, settings.cache_dir, background=True)
+        # the snapshot's search index and path finding's structures are read in the
+        # background once serving (lazy; see kg.snapshot.loads)
+        graph, _ = snapshot.load_graph(
+            settings.data_dir, settings.cache_dir, background=True, lazy=True, hashing=hashing
+        )
         origin = str(settings.data_dir)
-    workers = args.workers or settings.workers
-    if workers > 1:
-        prepare(graph)  # what the first requests would build, built once for every worker
-    # (one process leaves it to the app's start, which builds the search index and what
-    # path finding needs in the background while it serves: see api.app)
-    # the collector leaves the graph alone from now on, so that no worker writes to its
-    # pages for it (a collection first would scan millions of objects for little)
-    gc.freeze()
+    return graph, origin
+
+
+def _serve(
+    args: argparse.Namespace,
+    settings: ServerSettings,
+    graph: KnowledgeGraph,
+    origin: str,
+    workers: int,
+) -> int:
+    """Serve ``graph`` (see :func:`serve`)."""
+    import uvicorn
+
+    from api.protocol import Bounds
+
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     s = graph.stats()

@@ -67,6 +67,40 @@ def hierarchy_steps(
     return steps[:limit]
 
 
+_UNFINISHED: WeakKeyDictionary[KnowledgeGraph, Callable[[], None]] = WeakKeyDictionary()
+"""What is left to do for a graph read from its snapshot (see :func:`finish_later`)."""
+_FINISHING = threading.RLock()
+
+
+def finish_later(graph: KnowledgeGraph, finish: Callable[[], None]) -> None:
+    """Leave ``finish`` to be run once, by the first that needs what it gives: the rest
+    of a snapshot (the search index, what path finding builds), read while the graph is
+    already served (:mod:`kg.snapshot`). Whatever would build one of those for
+    ``graph`` (:class:`PerGraph`, :attr:`KnowledgeGraph.adjacency`,
+    :attr:`KnowledgeGraph.node_costs`, :mod:`kg.paths`) runs it first, so that it finds
+    them made; ``finish`` must not fail (what it does not give is built as usual). A
+    graph left unfinished lives as long as ``finish`` holds it: one that will not be used
+    is given to :func:`abandon`."""
+    _UNFINISHED[graph] = finish
+
+
+def abandon(graph: KnowledgeGraph) -> None:
+    """Drop what :func:`finish_later` left to do for ``graph``, which will not be used
+    (what is left to do may hold the graph, which would then live on)."""
+    _UNFINISHED.pop(graph, None)
+
+
+def finish(graph: KnowledgeGraph) -> None:
+    """Run what :func:`finish_later` left to do for ``graph``, if anything (once: a
+    caller meanwhile waits for it to end)."""
+    if graph not in _UNFINISHED:
+        return
+    with _FINISHING:
+        todo = _UNFINISHED.pop(graph, None)
+        if todo is not None:
+            todo()
+
+
 class KnowledgeGraph:
     """An immutable, validated graph of concepts with cited relations.
 
@@ -396,6 +430,9 @@ class KnowledgeGraph:
     @cached_property
     def node_costs(self) -> Mapping[str, float]:
         """How generic each concept is for path ranking: log2(1 + degree)."""
+        finish(self)  # the snapshot's, if it is still being read
+        if "node_costs" in self.__dict__:
+            return self.__dict__["node_costs"]  # type: ignore[no-any-return]
         return MappingProxyType({cid: math.log2(1 + self.degree(cid)) for cid in self._concepts})
 
     @cached_property
@@ -407,6 +444,9 @@ class KnowledgeGraph:
         relation that denies something ("humans do not pursue genetic fitness") joins
         nothing: a path through it would chain a denial as if it were a link.
         """
+        finish(self)  # the snapshot's, if it is still being read
+        if "adjacency" in self.__dict__:
+            return self.__dict__["adjacency"]  # type: ignore[no-any-return]
         adj: dict[str, dict[str, Relation]] = {cid: {} for cid in self._concepts}
         cost = {name: t.cost for name, t in RELATION_TYPES.items()}
         for rel in self._relations:
@@ -444,6 +484,9 @@ class PerGraph(Generic[T]):
 
     def __call__(self, graph: KnowledgeGraph) -> T:
         found = self._values.get(graph)
+        if found is None and graph in _UNFINISHED:
+            finish(graph)  # the rest of its snapshot may hold it
+            found = self._values.get(graph)
         if found is None:
             started = self._building.get(graph)
             if started is not None:

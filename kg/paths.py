@@ -29,7 +29,7 @@ from operator import add, attrgetter, itemgetter
 from weakref import WeakKeyDictionary, ref
 
 from kg.errors import InvalidQuery
-from kg.graph import KnowledgeGraph
+from kg.graph import KnowledgeGraph, finish
 from kg.model import Concept, Relation
 from kg.ontology import RELATION_TYPES
 from kg.search import resolve
@@ -380,6 +380,9 @@ def keep_prepared(graph: KnowledgeGraph, orders: Mapping[str, _Order]) -> None:
 def _orders_of(graph: KnowledgeGraph) -> _Orders:
     """The neighbour orders of ``graph`` (see :class:`_Orders`)."""
     orders = _ORDERS.get(graph)
+    if orders is None:
+        finish(graph)  # the rest of its snapshot holds the hubs' orders
+        orders = _ORDERS.get(graph)
     if orders is None:
         orders = _ORDERS[graph] = _Orders(graph)
     return orders

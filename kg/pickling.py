@@ -12,7 +12,14 @@ Many models of one class (a graph's hundreds of thousands of relations) can be w
 as one :class:`Table` instead: a column for each field, which unpickling turns back into
 the models in one loop (about a third faster to load than a call for each, and half the
 bytes). Every other place the pickle holds one of them refers to its row of the table,
-so that it is the same object there.
+so that it is the same object there. A pickle may hold several tables (the citations,
+then the concepts and relations that hold them): a table's columns may hold rows of the
+tables written before it, each then a reference to its row.
+
+One :class:`Pickler` may write several pickles one after the other into one stream, and
+one :class:`pickle.Unpickler` read them back one at a time: a later pickle refers to
+what an earlier one holds instead of holding it again (the memo is kept), so a reader
+can take the first part now and the rest later.
 
 Unpickling runs code named in the data: only ever unpickle what this library wrote
 itself, never data from elsewhere.
@@ -102,19 +109,17 @@ def _unpack(
 class Pickler(pickle.Pickler):
     """A pickler that writes pydantic models as their fields and read-only mappings as
     dictionaries, and a :class:`Table`'s models by their row number (see the module's
-    docstring). At most one table, and it must come before any of its models."""
+    docstring). A table must come before any of its models, and a model can be in one
+    table only."""
 
     def __init__(self, file: _Writable) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._models: dict[type, bool] = {}
         self._field_sets: dict[frozenset[str], set[str]] = {}
-        self._rows: dict[int, int] = {}
-        self._table: Table | None = None
+        self._rows: dict[int, tuple[Table, int]] = {}
+        self._tables: list[Table] = []  # kept, so that no id below is reused by another object
 
     def _pack(self, table: Table) -> Any:
-        if self._table is not None:
-            raise ValueError("one table per pickle")
-        self._table = table  # kept, so that no id below is reused by another object
         names = tuple(table.cls.model_fields)
         field_sets: list[set[str]] = []
         for row in table.rows:
@@ -124,11 +129,15 @@ class Pickler(pickle.Pickler):
                 or row.__pydantic_private__ is not None
             ):  # not for a table: the models one by one
                 return tuple, (list(table.rows),)
+            if id(row) in self._rows:
+                raise ValueError("a model can be in one table only")
             fields_set = row.__pydantic_fields_set__
             field_sets.append(self._field_sets.setdefault(frozenset(fields_set), fields_set))
+        # a column may hold rows of the tables before this one (written as references to
+        # them), never of this one, which is not made until its columns are read
         columns = tuple(tuple(row.__dict__[name] for row in table.rows) for name in names)
-        # from here on a row is written as its place in the table (no column holds one)
-        self._rows = {id(row): i for i, row in enumerate(table.rows)}
+        self._tables.append(table)
+        self._rows.update({id(row): (table, i) for i, row in enumerate(table.rows)})
         return _unpack, (table.cls, names, tuple(field_sets), columns)
 
     def reducer_override(self, obj: Any) -> Any:
@@ -140,7 +149,7 @@ class Pickler(pickle.Pickler):
         if self._rows:
             row = self._rows.get(id(obj))
             if row is not None:  # the table's tuple (remembered by the pickle), at row
-                return operator.getitem, (self._table, row)
+                return operator.getitem, row
         is_model = self._models.get(kind)
         if is_model is None:
             is_model = self._models[kind] = isinstance(kind, type) and issubclass(kind, BaseModel)

@@ -19,14 +19,19 @@ served from a snapshot that validation would not have given.
 Changes are found by reading the bytes of every file (about a second for 50,000 concept
 files), never by modification times alone.
 
-The body is a :mod:`pickle` of the :class:`~kg.graph.KnowledgeGraph`, with what it
-builds for path finding, and of its search index. Unpickling runs code named in the
+The body is two :mod:`pickle` s, the second referring to what the first holds: the
+:class:`~kg.graph.KnowledgeGraph` itself, and then what is built from it, its search index
+and what it builds for path finding. A server reads the first before it serves and the
+second in the background while it serves (``lazy``: :func:`kg.graph.finish_later`; a
+search or path search meanwhile waits for it, as after a cold start it waits for them to
+be built). Unpickling runs code named in the
 file, which is safe only for a file this module wrote itself: a snapshot is only ever
 read from the local cache directory it was written to, never from anywhere else (a
 store shared by servers, a download), and its header and checksum are checked before
 it is unpickled. Pydantic models are pickled as their fields, which loads them several
-times faster than pydantic's own pickling, and the relations as one table of columns,
-faster still (:mod:`kg.pickling`); the garbage collector is paused meanwhile.
+times faster than pydantic's own pickling, and the citations, concepts and relations as
+tables of columns, faster still (:mod:`kg.pickling`); the garbage collector is paused
+meanwhile.
 
 A snapshot is written to a temporary file in the cache directory and renamed over the
 old one, so a reader sees the old snapshot or the new one, never part of one, and two
@@ -41,7 +46,8 @@ Data under :data:`MIN_BYTES` (the shipped data) is validated at every start and 
 no snapshot; a cache directory keeps the :data:`KEEP` snapshots last used. ``kg serve``
 writes a new snapshot in a forked copy of itself while it starts serving
 (:func:`write_later`), and on two processors a warm start hashes the files in a forked
-copy while it loads the snapshot, which it serves only if the two keys match.
+copy while it loads the snapshot, which it serves only if the two keys match (``kg
+serve`` starts that copy before it imports the web app: :func:`hash_later`).
 """
 
 from __future__ import annotations
@@ -63,21 +69,21 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pydantic
 
 from kg import paths, pickling, search
 from kg.errors import DataError, Problem
 from kg.files import DiskFiles
-from kg.graph import KnowledgeGraph
-from kg.model import Relation
+from kg.graph import KnowledgeGraph, abandon, finish_later
+from kg.model import Citation, Concept, Relation
 from kg.rules import collector_paused, validate
 from kg.settings import Settings
 
 LOG = logging.getLogger("kg.snapshot")
 
-FORMAT = 4
+FORMAT = 5
 """The layout of a snapshot; raised when it changes, which makes every snapshot stale."""
 
 MAGIC = b"alignment-kg snapshot\n"
@@ -171,6 +177,49 @@ class _Body:
         return self.file.write(data)
 
 
+_LATER = ("adjacency", "node_costs")
+"""What the graph builds for path finding (cached in its ``__dict__``): in the second
+pickle of a snapshot, with the search index and the hubs' neighbour orders."""
+
+
+def _tables(graph: KnowledgeGraph) -> tuple[pickling.Table, ...]:
+    """The graph's citations (of concepts and relations, each once), concepts and
+    relations as tables (:class:`kg.pickling.Table`), in that order: each table's
+    columns hold rows of the one before."""
+    citations: dict[int, Citation] = {}
+    for holder in (graph.concepts.values(), graph.relations):
+        for item in holder:
+            for citation in item.citations:
+                citations.setdefault(id(citation), citation)
+    return (
+        pickling.Table(Citation, list(citations.values())),
+        pickling.Table(Concept, list(graph.concepts.values())),
+        pickling.Table(Relation, graph.relations),
+    )
+
+
+def _rebuilt(state: dict[str, object]) -> KnowledgeGraph:
+    """The graph whose ``__dict__`` was ``state`` (the first pickle of a snapshot)."""
+    graph = object.__new__(KnowledgeGraph)
+    graph.__dict__.update(state)
+    return graph
+
+
+class _Pickler(pickling.Pickler):
+    """Writes one graph as its state without what :data:`_LATER` names (which the second
+    pickle holds), so that reading the first pickle does not make it."""
+
+    def __init__(self, file: _Body, graph: KnowledgeGraph) -> None:
+        super().__init__(file)
+        self._graph = graph
+
+    def reducer_override(self, obj: Any) -> Any:
+        if obj is self._graph:
+            state = {k: v for k, v in vars(obj).items() if k not in _LATER}
+            return _rebuilt, (state,)
+        return super().reducer_override(obj)
+
+
 def dump(graph: KnowledgeGraph, key: str, file: BinaryIO) -> None:
     """Write the snapshot of ``graph`` for data ``key`` into the seekable ``file``, with
     what path finding prepares (:func:`kg.paths.prepare`: the graph's adjacency and
@@ -183,10 +232,11 @@ def dump(graph: KnowledgeGraph, key: str, file: BinaryIO) -> None:
     file.write(b" " * HEADER_SPACE)
     body = _Body(file)
     with collector_paused():
-        # the relations as a table first; everything else refers to them by row
-        pickling.Pickler(body).dump(
-            (pickling.Table(Relation, graph.relations), graph, index, paths.prepared(graph))
-        )
+        pickler = _Pickler(body, graph)
+        # the tables first; everything else refers to their models by row
+        pickler.dump((_tables(graph), graph))
+        later = {name: vars(graph)[name] for name in _LATER}
+        pickler.dump((index, paths.prepared(graph), later))
     header = Header(FORMAT, code_version(), key, body.size, body.digest.hexdigest())
     line = MAGIC + header.encode()[:-1]
     if len(line) >= HEADER_SPACE:
@@ -202,31 +252,81 @@ def dumps(graph: KnowledgeGraph, key: str) -> bytes:
     return out.getvalue()
 
 
-def loads(data: bytes, key: str | None) -> KnowledgeGraph | None:
+class _Reader:
+    """A snapshot's body, read by the unpickler a frame (64 kB) at a time through
+    Python calls, at each of which another thread may take its turn: the second pickle
+    is read by a thread while the server serves, and a C loop over it that never let go
+    of the interpreter would hold every request up until it ended."""
+
+    def __init__(self, body: memoryview) -> None:
+        self._body = body
+        self._at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        start = self._at
+        end = len(self._body) if size < 0 else min(start + size, len(self._body))
+        self._at = end
+        return bytes(self._body[start:end])
+
+    def readinto(self, buffer: memoryview) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readline(self) -> bytes:
+        end = bytes(self._body[self._at :]).find(b"\n")
+        return self.read(-1 if end < 0 else end + 1)
+
+
+def loads(data: bytes, key: str | None, lazy: bool = False) -> KnowledgeGraph | None:
     """The graph of the snapshot ``data`` if it is a whole snapshot of this format,
     built by this code, from data ``key``; else None. With ``key`` None, from any
-    data: the caller compares :func:`key_of` with the data's key before using it."""
+    data: the caller compares :func:`key_of` with the data's key before using it.
+
+    With ``lazy``, only the graph is read now, and the rest (its search index, what path
+    finding builds) when first needed, by whatever needs it
+    (:func:`kg.graph.finish_later`): a server's start reads it in the background while
+    it serves (:func:`api.reload.prepare_in_background`)."""
     header = _header(data)
     if header is None or (key is not None and header.key != key):
         return None
     body = memoryview(data)[-header.size :] if header.size else memoryview(b"")
     if hashlib.sha256(body).hexdigest() != header.checksum:
         return None
+    unpickler = pickle.Unpickler(_Reader(body))
     try:
         with collector_paused():
-            _, graph, index, orders = pickle.loads(body)
+            _, graph = unpickler.load()
     except Exception:  # a checksum that matches a broken body: treated as none at all
         LOG.warning("could not read the snapshot body; rebuilding it", exc_info=True)
         return None
-    if (
-        not isinstance(graph, KnowledgeGraph)
-        or not isinstance(index, search.SearchIndex)
-        or not isinstance(orders, dict)
-    ):
+    if not isinstance(graph, KnowledgeGraph):
         return None
-    # kept with the graph, as index_for and paths.prepare keep what they build
-    search.keep_index(graph, index)
-    paths.keep_prepared(graph, orders)
+
+    def read_the_rest() -> None:
+        try:
+            with collector_paused():
+                index, orders, later = unpickler.load()
+        except Exception:  # what it would give is built from the graph instead
+            LOG.warning("could not read the rest of the snapshot", exc_info=True)
+            return
+        if (
+            not isinstance(index, search.SearchIndex)
+            or not isinstance(orders, dict)
+            or not isinstance(later, dict)
+            or later.keys() != set(_LATER)
+        ):
+            return
+        for name in _LATER:
+            vars(graph).setdefault(name, later[name])
+        # kept with the graph, as index_for and paths.prepare keep what they build
+        search.keep_index(graph, index)
+        paths.keep_prepared(graph, orders)
+
+    if lazy:
+        finish_later(graph, read_the_rest)
+    else:
+        read_the_rest()
     return graph
 
 
@@ -253,9 +353,9 @@ def key_of(data: bytes) -> str | None:
     return None if header is None else header.key
 
 
-def read(path: Path, key: str) -> KnowledgeGraph | None:
+def read(path: Path, key: str, lazy: bool = False) -> KnowledgeGraph | None:
     """The graph of the snapshot at ``path`` if it is valid for ``key`` (see
-    :func:`loads`); None if there is none or it is not."""
+    :func:`loads`, and ``lazy`` there); None if there is none or it is not."""
     remembered = _LOADED.get((str(path), key))
     if remembered is not None:
         return remembered
@@ -263,7 +363,7 @@ def read(path: Path, key: str) -> KnowledgeGraph | None:
         data = path.read_bytes()
     except OSError:
         return None
-    graph = loads(data, key)
+    graph = loads(data, key, lazy)
     if graph is not None:
         _LOADED[(str(path), key)] = graph
         with contextlib.suppress(OSError):
@@ -355,15 +455,16 @@ def cached(
     build: Callable[[], KnowledgeGraph],
     size: int,
     background: bool = False,
+    lazy: bool = False,
 ) -> tuple[KnowledgeGraph, bool]:
-    """The graph of the snapshot at ``path`` for ``key``, or else ``build()``, whose
-    graph is then written there (if the data's ``size`` in bytes is at least
-    :data:`MIN_BYTES`; by :func:`write_later` if ``background``); and whether it came
-    from the snapshot. ``build``'s errors (:class:`~kg.errors.DataError`) pass
-    through, and nothing is written."""
+    """The graph of the snapshot at ``path`` for ``key`` (read as :func:`loads` reads it
+    with ``lazy``), or else ``build()``, whose graph is then written there (if the
+    data's ``size`` in bytes is at least :data:`MIN_BYTES`; by :func:`write_later` if
+    ``background``); and whether it came from the snapshot. ``build``'s errors
+    (:class:`~kg.errors.DataError`) pass through, and nothing is written."""
     if size < MIN_BYTES:
         return build(), False
-    graph = read(path, key)
+    graph = read(path, key, lazy)
     if graph is not None:
         return graph, True
     graph = build()
@@ -372,12 +473,18 @@ def cached(
 
 
 def load_graph(
-    data_dir: str | Path, cache_dir: Path | None = None, background: bool = False
+    data_dir: str | Path,
+    cache_dir: Path | None = None,
+    background: bool = False,
+    lazy: bool = False,
+    hashing: Hashing | None = None,
 ) -> tuple[KnowledgeGraph, bool]:
     """:func:`kg.load.load_graph` of ``data_dir`` through its snapshot in
     ``cache_dir`` (default: the ``KG_CACHE_DIR`` setting), and whether the snapshot was
     used. With ``background``, a new snapshot is written by a forked copy of this
-    process (:func:`write_later`).
+    process (:func:`write_later`); with ``lazy``, only the graph is read from the
+    snapshot now, the rest when first needed (see :func:`loads`). ``hashing`` is the
+    copy :func:`hash_later` started for this directory and cache, if it was.
 
     Every file the loader reads is read once, hashed, and (when the snapshot does not
     fit) validated from those same bytes, so a snapshot always holds the graph of the
@@ -386,15 +493,19 @@ def load_graph(
     """
     root = Path(data_dir)
     if not root.is_dir():
+        if hashing is not None:
+            hashing.result()
         raise DataError([Problem(str(root), 1, "data directory does not exist")])
     path = snapshot_path(cache_dir or Settings().cache_dir, "data", root)
-    if path.is_file() and forking_helps() and not _remembered(path):
-        graph = _read_while_hashing(path, root)
+    if hashing is None and path.is_file() and forking_helps() and not _remembered(path):
+        hashing = Hashing(root)
+    if hashing is not None:
+        graph = _read_while_hashing(path, hashing, lazy)
         if graph is not None:
             return graph, True
     files = DiskFiles.scan(root)
     size = sum(len(content or b"") for _, _, content in files.scanned())
-    return cached(path, directory_key(files), lambda: validate(files), size, background)
+    return cached(path, directory_key(files), lambda: validate(files), size, background, lazy)
 
 
 def forking_helps() -> bool:
@@ -411,37 +522,67 @@ def _remembered(path: Path) -> bool:
     return any(where == str(path) for where, _ in list(_LOADED.keys()))
 
 
-def _read_while_hashing(path: Path, root: Path) -> KnowledgeGraph | None:
-    """The graph of the snapshot at ``path`` if it fits the data directory ``root``,
-    which a forked copy of this process reads and hashes meanwhile (on two processors,
-    the time to hash the files is hidden behind the time to load the snapshot); None
-    if it does not fit, after which the caller reads the files itself."""
-    readable, writable = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the copy: the key and size of the data, on one line, then the end
-        status = 1
-        try:
-            os.close(readable)
-            files = DiskFiles.scan(root)
-            size = sum(len(content or b"") for _, _, content in files.scanned())
-            os.write(writable, f"{directory_key(files)} {size}".encode())
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writable)
+class Hashing:
+    """A forked copy of this process that reads the files of the data directory
+    ``root`` and hashes them (:func:`directory_key`), while this process goes on."""
+
+    def __init__(self, root: Path) -> None:
+        readable, writable = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the copy: the key and size of the data, on one line, then the end
+            status = 1
+            try:
+                os.close(readable)
+                files = DiskFiles.scan(root)
+                size = sum(len(content or b"") for _, _, content in files.scanned())
+                os.write(writable, f"{directory_key(files)} {size}".encode())
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(writable)
+        self._pid = pid
+        self._readable = readable
+
+    def result(self) -> tuple[str, int] | None:
+        """The key and size in bytes of the data, once the copy is done; None if it
+        failed."""
+        with os.fdopen(self._readable, "rb") as answer:
+            said = answer.read().decode().split()
+        _, status = os.waitpid(self._pid, 0)
+        if status != 0 or len(said) != 2:
+            return None
+        return said[0], int(said[1])
+
+
+def hash_later(data_dir: str | Path, cache_dir: Path | None = None) -> Hashing | None:
+    """The data directory's files read and hashed by a forked copy of this process
+    (:class:`Hashing`), to be given to :func:`load_graph`, if it has a snapshot in
+    ``cache_dir`` that this process has not loaded and forking helps
+    (:func:`forking_helps`); else None. Started early (``kg serve`` starts it before
+    importing the web app), the hashing is done by the time the snapshot is read."""
+    root = Path(data_dir)
+    path = snapshot_path(cache_dir or Settings().cache_dir, "data", root)
+    if root.is_dir() and path.is_file() and forking_helps() and not _remembered(path):
+        return Hashing(root)
+    return None
+
+
+def _read_while_hashing(path: Path, hashing: Hashing, lazy: bool) -> KnowledgeGraph | None:
+    """The graph of the snapshot at ``path`` (see :func:`loads`, and ``lazy`` there)
+    if it fits the data directory, which ``hashing`` reads and hashes meanwhile (on two
+    processors, the time to hash the files is hidden behind the time to load the
+    snapshot); None if it does not fit, after which the caller reads the files itself."""
     try:
         data = path.read_bytes()
     except OSError:
         data = b""
     key = key_of(data)
-    graph = loads(data, None) if key is not None else None
-    with os.fdopen(readable, "rb") as answer:
-        said = answer.read().decode().split()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or len(said) != 2 or graph is None:
+    graph = loads(data, None, lazy) if key is not None else None
+    said = hashing.result()
+    if said is None or graph is None or said[0] != key or said[1] < MIN_BYTES:
+        if graph is not None:  # the files changed since the snapshot was written
+            abandon(graph)
         return None
-    if said[0] != key or int(said[1]) < MIN_BYTES:
-        return None  # the files changed since the snapshot was written
     _LOADED[(str(path), key)] = graph
     with contextlib.suppress(OSError):
         os.utime(path)

@@ -77,3 +77,15 @@ def test_one_table_per_pickle() -> None:
     rels = _relations()
     with pytest.raises(ValueError, match="one table"):
         pickling.dumps((pickling.Table(Relation, rels), pickling.Table(Relation, rels)))
+
+
+def test_a_table_may_hold_the_rows_of_a_table_before_it() -> None:
+    rels = _relations()
+    other = Citation(source="s", quote="searches", start=12, end=20)
+    cites = [CITE, other]
+    table_of_cites, table_of_rels, one = pickle.loads(
+        pickling.dumps((pickling.Table(Citation, cites), pickling.Table(Relation, rels), rels[0]))
+    )
+    assert table_of_cites == tuple(cites) and table_of_rels == tuple(rels)
+    assert all(r.citations[0] is table_of_cites[0] for r in table_of_rels)
+    assert one is table_of_rels[0]

@@ -506,3 +506,65 @@ def test_a_process_on_two_processors_hashes_the_files_while_it_loads_the_snapsho
     # the copy's key differs from the snapshot's: not served, validated instead
     assert steps["changed"] == [False, new + " organisms by fitness.", [False]]
     assert steps["again"] == [True, new + " organisms by fitness.", [True]]
+
+
+def test_a_lazy_read_leaves_the_index_and_paths_to_the_first_that_needs_them(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import weakref
+
+    from kg import graph as graphs
+    from kg import paths, search
+
+    monkeypatch.setattr(paths, "EAGER_DEGREE", 8)  # more hubs in a small graph
+    root = generate(tmp_path / "gen", 300, 1500, seed=5)
+    _load(root, cache)
+    (stored,) = cache.glob("*.snapshot")
+    key = snapshot.directory_key(DiskFiles.scan(root))
+    fresh = load_graph(root)
+    paths.prepare(fresh)
+    expected = paths.prepared(fresh)
+    hits = [h.id for h in search.search(fresh, "mesa optimiser")]
+
+    def refuse(*args: object) -> object:
+        raise AssertionError("built again although the snapshot holds it")
+
+    # read the graph only: what is built from it comes when first asked for
+    lazy = snapshot.loads(stored.read_bytes(), key, lazy=True)
+    assert lazy is not None and lazy.content() == fresh.content()
+    assert "adjacency" not in vars(lazy) and lazy not in search._INDEXES
+    monkeypatch.setattr(search._INDEXES, "_build", refuse)
+    assert [h.id for h in search.search(lazy, "mesa optimiser")] == hits
+    assert lazy in search._INDEXES and "adjacency" in vars(lazy)
+    monkeypatch.setattr(paths._Orders, "make", staticmethod(refuse))
+    kept = paths.prepared(lazy)
+    assert kept.keys() == expected.keys()
+    assert dict(lazy.adjacency) == dict(fresh.adjacency)
+    assert dict(lazy.node_costs) == dict(fresh.node_costs)
+
+    # path finding first: the adjacency is the snapshot's, read then
+    again = snapshot.loads(stored.read_bytes(), key, lazy=True)
+    assert again is not None
+    adjacency = again.adjacency
+    assert again not in graphs._UNFINISHED and again in search._INDEXES
+    assert adjacency is vars(again)["adjacency"] and dict(adjacency) == dict(fresh.adjacency)
+
+    # a graph read lazily and then not used is not kept alive by what was left to do
+    unused = snapshot.loads(stored.read_bytes(), key, lazy=True)
+    assert unused is not None
+    gone = weakref.ref(unused)
+    graphs.abandon(unused)
+    del unused
+    gc.collect()
+    assert gone() is None
+
+
+def test_a_lazy_read_of_stale_files_is_rebuilt(data: Path, cache: Path) -> None:
+    _load(data, cache)
+    concept = data / "concepts" / "evolution.yaml"
+    concept.write_text(concept.read_text().replace("The process", "A process"))
+    _fresh_process_state()
+    graph, used = snapshot.load_graph(data, cache, lazy=True)
+    assert not used
+    assert graph.concept("evolution").definition.startswith("A process")
