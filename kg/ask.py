@@ -3647,6 +3647,9 @@ def _said_on_disagreeing(graph: KnowledgeGraph, failure: Concept, told: Told) ->
     return None
 
 
+NARROWER_DESCRIBED_SCORE = 0.55
+"""The same for a narrower kind of the concept named (a descendant of it)."""
+
 WHY_DESCRIBED_SCORE = 0.75
 """Least :mod:`kg.describe` score at which what a why-question describes beside the one
 concept it names is taken for what is to be explained: "why do mesa-optimizers arise?"
@@ -3663,7 +3666,11 @@ def _described_cause(
     deception, which the same passage backs); else None."""
     if len(concepts) != 1:
         return None
-    hits = _described_beside(graph, reading, concepts[0], WHY_DESCRIBED_SCORE, limit=3)
+    hits = _described_beside(graph, reading, concepts[0], NARROWER_DESCRIBED_SCORE, limit=3)
+    if hits and hits[0].score < WHY_DESCRIBED_SCORE:
+        # less closely, only a narrower kind of what is named: "why would a misaligned AI
+        # behave perfectly during training?" describes deceptive alignment (0.59)
+        hits = [h for h in hits if _kind_below(graph, h.id, concepts[0].id)][:1]
     if not hits:
         return None
     asked = content_stems(reading.framing)
@@ -3686,6 +3693,27 @@ def _described_cause(
         # be aligned ...": deceptive alignment, a kind of misalignment)
         return None
     return found
+
+
+def _kind_below(graph: KnowledgeGraph, cid: str, above: str) -> bool:
+    """Whether ``cid`` is a kind of ``above`` by a chain of is_a relations (a part or an
+    example is not a kind: human values are part of the alignment problem)."""
+    seen, todo = {cid}, [cid]
+    while todo:
+        at = todo.pop()
+        for r in graph.relations_of(at):
+            if (
+                r.source == at
+                and r.type == "is_a"
+                and not r.negated
+                and r.modality is None
+                and r.target not in seen
+            ):
+                if r.target == above:
+                    return True
+                seen.add(r.target)
+                todo.append(r.target)
+    return False
 
 
 def _head(q: str, found: list[Found], concepts: list[Concept]) -> list[Concept]:
