@@ -91,6 +91,7 @@ from kg.reasoning import (
     asked_kind,
     failures_of,
     how,
+    is_kind_of,
     problems_about,
     shown_in_training,
     shows,
@@ -786,6 +787,12 @@ def _adjectives(graph: KnowledgeGraph, words: list[_Word]) -> list[Found]:
     ]
 
 
+def _closest_name(phrase: str, names: list[str]) -> str | None:
+    """The name ``phrase`` is a misspelling of (:data:`FUZZY_CUTOFF`), if any."""
+    best = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return None if best is None else str(best[0])
+
+
 def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Found]:
     """Misspelt terms among the words no term covered; the longest phrases first."""
     terms = graph.terms()
@@ -805,10 +812,10 @@ def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Fou
             phrase = normalize_term(question[span[0].start : span[-1].end])
             if len(phrase) < 5:
                 continue
-            best = process.extractOne(phrase, names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            best = _closest_name(phrase, names)
             if best is None:
                 continue
-            found.append(Found(terms[best[0]], span[0].start, span[-1].end, "fuzzy"))
+            found.append(Found(terms[best], span[0].start, span[-1].end, "fuzzy"))
             for j in range(i, i + size):
                 covered[j] = True
     return found
@@ -871,11 +878,9 @@ def _widened(
         ):
             named = normalize_term(question[f.start : f.end])
             phrase = normalize_term(question[w.start : f.end])
-            best = process.extractOne(
-                phrase, list(terms), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-            )
-            if best is not None and terms[best[0]] != f.id and len(best[0]) > len(named):
-                out.append(Found(terms[best[0]], w.start, f.end, "fuzzy"))
+            best = _closest_name(phrase, list(terms))
+            if best is not None and terms[best] != f.id and len(best) > len(named):
+                out.append(Found(terms[best], w.start, f.end, "fuzzy"))
                 continue
         out.append(f)
     return out
@@ -1861,32 +1866,34 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     if reading.missing or not concepts:
         # with no concept at all, name the whole content, verbs too ("treacherous turn")
         missing = (reading.named or reading.missing) if not concepts else reading.missing
+        described_hits: list[Described] | None = None  # what the question describes, asked once
         if not concepts and not any(annotate(graph, phrase) for phrase in missing):
             # nothing named, and no term made of a name ("alignment tax"): the question
             # may describe what it does not name
-            hits = describe(graph, q, limit=DESCRIBED)
-            if hits:
-                return _described(graph, q, hits)
+            described_hits = describe(graph, q, limit=DESCRIBED)
+            if described_hits:
+                return _described(graph, q, described_hits)
         elif concepts and not _ASKS_WHY_HOW.match(LEAD.sub("", q, count=1)):
             # "the strategy game example where the assistant only destroys villages
             # belonging to the one enemy alliance it had seen": words the graph lacks
             # around a name may still describe, closely, a neighbour of what it names
-            hits = describe(graph, q, limit=DESCRIBED)
+            described_hits = describe(graph, q, limit=DESCRIBED)
             if (
-                hits
-                and hits[0].score >= NEIGHBOUR_DESCRIBED_SCORE
-                and any(graph.relations_between(hits[0].id, c.id) for c in concepts)
+                described_hits
+                and described_hits[0].score >= NEIGHBOUR_DESCRIBED_SCORE
+                and any(graph.relations_between(described_hits[0].id, c.id) for c in concepts)
             ):
-                return _described(graph, q, hits)
+                return _described(graph, q, described_hits)
         if not _ASKS_WHY_HOW.match(LEAD.sub("", q, count=1)) and (
             len(content_stems(reading.framing)) >= UNKNOWN_DESCRIBED_WORDS
         ):
             # "creatures evolution produced that have brains, learn and plan, but do not
             # care about copying their DNA": a long description that names things on the
             # way, with words the graph lacks, may still fit one concept closely
-            hits = describe(graph, q, limit=DESCRIBED)
-            if hits and hits[0].score >= UNKNOWN_DESCRIBED_SCORE:
-                return _described(graph, q, hits)
+            if described_hits is None:
+                described_hits = describe(graph, q, limit=DESCRIBED)
+            if described_hits and described_hits[0].score >= UNKNOWN_DESCRIBED_SCORE:
+                return _described(graph, q, described_hits)
         return _unknown(graph, q, missing, concepts)
     intent = detect_intent(
         Reading(found, reading.words, [], reading.framing, [], reading.occurrences)
@@ -2994,12 +3001,9 @@ def _shared_passage(
     return scored[0][1], pa[scored[0][1]]
 
 
-def _names_in(c: Concept | None, text: str) -> bool:
-    """Whether ``text`` names concept ``c`` by its label or an alias."""
-    if c is None:
-        return False
-    folded = f" {normalize_term(text)} "
-    return any(f" {normalize_term(n)} " in folded for n in (c.label, *c.aliases))
+def _names_in(graph: KnowledgeGraph, c: Concept | None, text: str) -> bool:
+    """Whether ``text`` names concept ``c`` (:func:`kg.annotate.annotate`)."""
+    return c is not None and any(a.id == c.id for a in annotate(graph, text))
 
 
 REASON_SCORE = 0.75
@@ -3088,13 +3092,17 @@ def _reason_matched(
             # near what the question names, or naming it ("The model understands the
             # base objective, but that doesn't mean that it has adopted the base
             # objective", on adversarial training)
-            if (near is None or h.id in near or _names_in(named, text))
+            if (near is None or h.id in near or _names_in(graph, named, text))
             and _passage_verdict(q, text, named) is not None
         ][:1]
     if not hits:
         return None
     hit = hits[0]
-    if near is not None and hit.id not in near and not (saying and _names_in(named, hit.evidence)):
+    if (
+        near is not None
+        and hit.id not in near
+        and not (saying and _names_in(graph, named, hit.evidence))
+    ):
         return None
     if hit.field in ("note", "quote") and hit.score >= floor:
         rels = [
@@ -3670,7 +3678,7 @@ def _described_cause(
     if hits and hits[0].score < WHY_DESCRIBED_SCORE:
         # less closely, only a narrower kind of what is named: "why would a misaligned AI
         # behave perfectly during training?" describes deceptive alignment (0.59)
-        hits = [h for h in hits if _kind_below(graph, h.id, concepts[0].id)][:1]
+        hits = [h for h in hits if is_kind_of(graph, h.id, concepts[0].id)][:1]
     if not hits:
         return None
     asked = content_stems(reading.framing)
@@ -3693,27 +3701,6 @@ def _described_cause(
         # be aligned ...": deceptive alignment, a kind of misalignment)
         return None
     return found
-
-
-def _kind_below(graph: KnowledgeGraph, cid: str, above: str) -> bool:
-    """Whether ``cid`` is a kind of ``above`` by a chain of is_a relations (a part or an
-    example is not a kind: human values are part of the alignment problem)."""
-    seen, todo = {cid}, [cid]
-    while todo:
-        at = todo.pop()
-        for r in graph.relations_of(at):
-            if (
-                r.source == at
-                and r.type == "is_a"
-                and not r.negated
-                and r.modality is None
-                and r.target not in seen
-            ):
-                if r.target == above:
-                    return True
-                seen.add(r.target)
-                todo.append(r.target)
-    return False
 
 
 def _head(q: str, found: list[Found], concepts: list[Concept]) -> list[Concept]:

@@ -29,7 +29,7 @@ from weakref import WeakKeyDictionary
 
 from kg.graph import KnowledgeGraph
 from kg.ids import americanize, singular
-from kg.vocab import FUNCTION_WORDS, INTENT_WORDS
+from kg.vocab import FUNCTION_WORDS, INTENT_WORDS, letter_short
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
@@ -107,7 +107,7 @@ def slips(words: Iterable[str]) -> dict[str, list[str]]:
     near: dict[str, list[str]] = {}
     for w in words:
         if len(w) > SPELL_MIN:
-            short = {w[:i] + w[i + 1 :] for i in range(1, len(w) - 1)}
+            short = letter_short(w)
             swapped = {
                 w[:i] + w[i + 1] + w[i] + w[i + 2 :]
                 for i in range(1, len(w) - 2)

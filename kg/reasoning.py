@@ -182,6 +182,20 @@ def _climb(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
     return _chains(graph, start, UPWARD, MAX_CLIMB, lambda rel: rel.modality is None)
 
 
+def is_kind_of(graph: KnowledgeGraph, cid: str, above: str) -> bool:
+    """Whether ``cid`` is a kind of ``above`` by a chain of definite is_a relations (a
+    part or an example is not a kind: human values are part of the alignment problem)."""
+    kinds = _chains(
+        graph,
+        cid,
+        frozenset({"is_a"}),
+        len(graph.concepts),
+        lambda rel: not rel.negated and rel.modality is None,
+        goal=above,
+    )
+    return above in kinds and above != cid
+
+
 def _scope(graph: KnowledgeGraph, cid: str) -> set[str]:
     """``cid`` and what falls under it: its narrower concepts and its failures ("inner
     misalignment is a failure of inner alignment"), with theirs."""
@@ -468,11 +482,7 @@ def whether(
         lines, verdict = _not_only(graph, x, y, notes, told)
     if not lines and _WITHOUT.search(framing):
         # "can deceptive alignment happen *without* a mesa-optimizer?": not what needs it
-        needs = [
-            r
-            for r in graph.relations_between(x.id, y.id)
-            if r.type == "requires" and r.source == x.id and not r.negated
-        ]
+        needs = _needs(graph, x, y)
         if needs:
             lines, verdict = _say(graph, notes, told, "no", needs[:1], x), "no"
     if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
@@ -538,6 +548,15 @@ _ONLY = re.compile(r"\bonly\b|\bunique\s+to\b|\bexclusively\b|\bspecific\s+to\b"
 """Words by which a question asks whether something belongs to one thing alone."""
 
 
+def _needs(graph: KnowledgeGraph, x: Concept, y: Concept) -> list[Relation]:
+    """What says x requires y (not denied)."""
+    return [
+        r
+        for r in graph.relations_between(x.id, y.id)
+        if r.type == "requires" and r.source == x.id and not r.negated
+    ]
+
+
 def _not_only(
     graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
 ) -> tuple[list[str], Verdict]:
@@ -546,7 +565,7 @@ def _not_only(
     ("distributional shift is an old problem, but a learned optimizer makes it much
     worse")."""
     between = graph.relations_between(x.id, y.id)
-    needs = [r for r in between if r.type == "requires" and r.source == x.id and not r.negated]
+    needs = _needs(graph, x, y)
     if needs:
         # "does deceptive alignment only happen with mesa-optimizers?": what needs y is
         # not found without it

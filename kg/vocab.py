@@ -322,13 +322,23 @@ def role(word: str) -> Role | None:
     return None
 
 
+def letter_short(word: str) -> set[str]:
+    """``word`` with one inner letter left out, in each place: "runing", "runnig" for
+    "running" (the first and last letters are kept).
+
+    >>> sorted(letter_short("happen"))
+    ['hapen', 'happn', 'hppen']
+    """
+    return {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1)}
+
+
 @cache
 def _verb_slips() -> dict[str, frozenset[str]]:
     near: dict[str, set[str]] = {}
     for verb in _verbs():
         if len(verb) >= 5:
-            for i in range(1, len(verb) - 1):
-                near.setdefault(verb[:i] + verb[i + 1 :], set()).add(verb)
+            for typed in letter_short(verb):
+                near.setdefault(typed, set()).add(verb)
     return {typed: frozenset(verbs) for typed, verbs in near.items()}
 
 

@@ -10,6 +10,7 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -376,19 +377,35 @@ def test_the_search_index_comes_back_with_the_graph(data: Path, cache: Path) -> 
     ]
 
 
-def test_what_path_finding_prepares_comes_back_with_the_graph(
-    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _with_hubs(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A generated graph with many hubs, loaded once so that its snapshot is written."""
     from kg import paths
 
     monkeypatch.setattr(paths, "EAGER_DEGREE", 8)  # more hubs in a small graph
     root = generate(tmp_path / "gen", 300, 1500, seed=5)
     _load(root, cache)
+    return root
+
+
+def _prepared_anew(root: Path) -> tuple[KnowledgeGraph, dict[str, Any]]:
+    """The graph of ``root`` validated and its path finding prepared here, with what
+    path finding prepared."""
+    from kg import paths
+
+    fresh = load_graph(root)
+    paths.prepare(fresh)
+    return fresh, paths.prepared(fresh)
+
+
+def test_what_path_finding_prepares_comes_back_with_the_graph(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg import paths
+
+    root = _with_hubs(tmp_path, cache, monkeypatch)
     again, used = _load(root, cache)
     assert used
-    fresh = load_graph(root)  # validated, prepared here
-    paths.prepare(fresh)
-    expected = paths.prepared(fresh)
+    fresh, expected = _prepared_anew(root)
     assert len(expected) > 10  # hubs with more than EAGER_DEGREE neighbours
 
     def refuse(graph: KnowledgeGraph, cid: str) -> object:
@@ -409,6 +426,7 @@ def test_what_path_finding_prepares_comes_back_with_the_graph(
 _BACKGROUND = """
 import sys
 from pathlib import Path
+from typing import Any
 import kg.snapshot as snapshot
 from kg import paths
 snapshot.MIN_BYTES = 0
@@ -460,6 +478,7 @@ def test_a_snapshot_can_be_written_in_the_background(
 _HASHED_ELSEWHERE = """
 import json, sys
 from pathlib import Path
+from typing import Any
 import kg.snapshot as snapshot
 snapshot.MIN_BYTES = 0
 data, cache = Path(sys.argv[1]), Path(sys.argv[2])
@@ -517,14 +536,10 @@ def test_a_lazy_read_leaves_the_index_and_paths_to_the_first_that_needs_them(
     from kg import graph as graphs
     from kg import paths, search
 
-    monkeypatch.setattr(paths, "EAGER_DEGREE", 8)  # more hubs in a small graph
-    root = generate(tmp_path / "gen", 300, 1500, seed=5)
-    _load(root, cache)
+    root = _with_hubs(tmp_path, cache, monkeypatch)
     (stored,) = cache.glob("*.snapshot")
     key = snapshot.directory_key(DiskFiles.scan(root))
-    fresh = load_graph(root)
-    paths.prepare(fresh)
-    expected = paths.prepared(fresh)
+    fresh, expected = _prepared_anew(root)
     hits = [h.id for h in search.search(fresh, "mesa optimiser")]
 
     def refuse(*args: object) -> object:
