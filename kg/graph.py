@@ -96,9 +96,20 @@ def finish(graph: KnowledgeGraph) -> None:
     if graph not in _UNFINISHED:
         return
     with _FINISHING:
-        todo = _UNFINISHED.pop(graph, None)
-        if todo is not None:
+        todo = _UNFINISHED.get(graph)
+        if todo is None or todo is _running:
+            return  # done meanwhile, or called from within ``todo`` itself
+        # kept in the table until it has run, so that another thread that needs it
+        # waits on the lock rather than finding it gone and building the same again
+        _UNFINISHED[graph] = _running
+        try:
             todo()
+        finally:
+            _UNFINISHED.pop(graph, None)
+
+
+def _running() -> None:
+    """Marks a graph whose :func:`finish_later` work is under way."""
 
 
 class KnowledgeGraph:

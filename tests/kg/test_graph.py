@@ -141,3 +141,35 @@ def test_a_value_built_in_the_background_is_not_ready_until_built(good_dir: Path
     started.join(10)
     with pytest.raises(RuntimeError, match="no"):
         failing(graph)  # built by the caller, which sees why it fails
+
+
+def test_what_is_left_to_finish_runs_once_and_others_wait_for_it(tmp_path: Path) -> None:
+    """kg.graph.finish: a second thread that needs what a snapshot left to read while the
+    first is reading it waits for it, rather than finding it gone and building the same
+    again; a call from within the work itself returns at once."""
+    from kg.graph import finish, finish_later
+
+    graph = load_graph(Path(__file__).parent.parent / "data" / "good")
+    started, release, runs = threading.Event(), threading.Event(), []
+
+    def work() -> None:
+        runs.append(1)
+        finish(graph)  # re-entrant: returns, does not run the work again
+        started.set()
+        release.wait(30)
+
+    finish_later(graph, work)
+    first = threading.Thread(target=finish, args=(graph,))
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(target=finish, args=(graph,))
+    second.start()
+    second.join(0.2)
+    assert second.is_alive()  # waiting for the first, not returned early
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert not first.is_alive() and not second.is_alive()
+    assert runs == [1]
+    finish(graph)  # nothing left
+    assert runs == [1]
