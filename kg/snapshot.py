@@ -497,15 +497,20 @@ def load_graph(
             hashing.result()
         raise DataError([Problem(str(root), 1, "data directory does not exist")])
     path = snapshot_path(cache_dir or Settings().cache_dir, "data", root)
-    if hashing is None and path.is_file() and forking_helps() and not _remembered(path):
-        hashing = Hashing(root)
+    if hashing is None:
+        hashing = hash_later(root, cache_dir)
     if hashing is not None:
         graph = _read_while_hashing(path, hashing, lazy)
         if graph is not None:
             return graph, True
     files = DiskFiles.scan(root)
-    size = sum(len(content or b"") for _, _, content in files.scanned())
-    return cached(path, directory_key(files), lambda: validate(files), size, background, lazy)
+    key, size = _key_and_size(files)
+    return cached(path, key, lambda: validate(files), size, background, lazy)
+
+
+def _key_and_size(files: DiskFiles) -> tuple[str, int]:
+    """The snapshot key of the data files (:func:`directory_key`) and their size in bytes."""
+    return directory_key(files), sum(len(content or b"") for _, _, content in files.scanned())
 
 
 def forking_helps() -> bool:
@@ -533,9 +538,8 @@ class Hashing:
             status = 1
             try:
                 os.close(readable)
-                files = DiskFiles.scan(root)
-                size = sum(len(content or b"") for _, _, content in files.scanned())
-                os.write(writable, f"{directory_key(files)} {size}".encode())
+                key, size = _key_and_size(DiskFiles.scan(root))
+                os.write(writable, f"{key} {size}".encode())
                 status = 0
             finally:
                 os._exit(status)
