@@ -9,10 +9,12 @@ which makes that a failure. Screenshots of every page are written to
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,15 +40,24 @@ FLAGS = [
 
 
 def _install_chromium() -> str | None:
-    """Install Debian's Chromium; returns why it could not, or None."""
+    """Install Debian's Chromium; returns why it could not, or None. The test workers
+    (pytest-xdist) each start a session: they take turns through a lock file, so that
+    the second finds Chromium installed instead of failing on dpkg's lock, and apt-get
+    waits for any other holder of that lock (``DPkg::Lock::Timeout``)."""
     if not shutil.which("apt-get"):
         return "apt-get is not available"
     if os.geteuid() != 0:
         return "installing it needs root"
+    with open(Path(tempfile.gettempdir()) / "alignment-kg-chromium.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return None if CHROMIUM.exists() else _apt_install_chromium()
+
+
+def _apt_install_chromium() -> str | None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for attempt in range(2):
         done = subprocess.run(
-            ["apt-get", "install", "-y", "-q", "chromium"],
+            ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "chromium"],
             env=env,
             capture_output=True,
             text=True,
