@@ -1982,6 +1982,22 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 # of the maze goes for the apple in the toy's training episodes); the
                 # named one tells what happens by its effects
                 lead = told_story
+                teller = graph.concepts[told_story.source]
+                kin = {
+                    c.id
+                    for c in concepts
+                    if c.kind == "example" and graph.relations_between(c.id, teller.id)
+                }
+                if kin or all(c.id == GENERAL_OBJECTIVE for c in concepts):
+                    # the story the question's words tell is what the answer is about:
+                    # not the example it grew from ("the green-seeking mesa-optimizer"
+                    # of the maze, in the toy's "first training episode"), nor the word
+                    # "objective", which names no one's in particular ("what happens if
+                    # a model goes straight for its own objective while still in
+                    # training?")
+                    concepts = [teller] + [
+                        c for c in concepts if c.id not in kin and c.id != GENERAL_OBJECTIVE
+                    ]
         said = (
             _quoted_lead(graph, q, reading.framing, short=len(concepts) < 2)
             if intent != "what_happens"
@@ -2255,21 +2271,30 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "how can a mesa-optimizer *find out what the base objective is*?": how the
             # doing works is asked, not what the doer does
             concepts = [c for c in concepts if c.id not in doers]
-        lines = how(
-            graph,
-            concepts,
-            focus,
-            notes,
-            asked=content_stems(reading.framing),
-            told=told,
-            doing=any(f.id == concepts[0].id for f in doing),
-        )
+        ways = _described_ways(graph, q, concepts) if not led else []
+        if ways:
+            # "how can a mesa-optimizer score well in training without caring about the
+            # base objective?": nothing links the two it names; the question describes
+            # what the sources call the case where that happens
+            lines = _ways_lines(graph, ways, notes, told)
+            concepts = [*ways, *concepts]
+        else:
+            lines = how(
+                graph,
+                concepts,
+                focus,
+                notes,
+                asked=content_stems(reading.framing),
+                told=told,
+                doing=any(f.id == concepts[0].id for f in doing),
+            )
     elif intent == "what_happens":
         condition = _CONDITION.search(q)
+        kept = {c.id for c in concepts}  # not one the story stood in for
         later = [
             graph.concepts[f.id]
             for f in found
-            if condition is not None and f.start >= condition.end()
+            if condition is not None and f.start >= condition.end() and f.id in kept
         ]
         if later and later[0] is not concepts[0]:
             # "what happens to its objective when the objective is a pointer to its world
@@ -3435,6 +3460,67 @@ def _passage_lead(
     if share < LEAD_SHARE or held_count < LEAD_WORDS or share - second < LEAD_MARGIN:
         return None
     return best
+
+
+WAYS_SCORE = 0.6
+"""Least :mod:`kg.describe` score at which a case (an alignment or failure mode) that a
+how-question describes around the two concepts it names answers it (:func:`_described_ways`)."""
+
+WAYS_MARGIN = 0.05
+"""How far behind the best such case a second may fit and be told too."""
+
+_WAYS_KINDS = frozenset({"alignment_mode", "failure_mode"})
+"""The kinds of concept that are a case of how a trained model turns out: what a
+how-question about what a model can do despite something asks for."""
+
+
+def _described_ways(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> list[Concept]:
+    """The cases a how-question describes when no relation joins the two concepts it
+    names: the alignment or failure modes :func:`kg.describe.describe` ranks closely
+    (:data:`WAYS_SCORE`, :data:`WAYS_MARGIN`) whose definitions name one of them. "How can
+    a mesa-optimizer score well in training without caring about the base objective?"
+    describes pseudo-alignment and its kind, deceptive alignment; [] when the question
+    names more or fewer than two, the graph relates them, or nothing fits well."""
+    if len(concepts) != 2 or graph.relations_between(concepts[0].id, concepts[1].id):
+        return []
+    named = {c.id for c in concepts}
+    ways: list[tuple[float, Concept]] = []
+    for hit in describe(graph, q, limit=DESCRIBED + 2):
+        c = graph.concepts[hit.id]
+        if hit.id in named or c.kind not in _WAYS_KINDS:
+            continue
+        if ways and hit.score < ways[0][0] - WAYS_MARGIN:
+            break
+        if hit.score >= WAYS_SCORE and {a.id for a in annotate(graph, c.definition)} & named:
+            ways.append((hit.score, c))
+    return [c for _, c in ways[:2]]
+
+
+def _ways_lines(
+    graph: KnowledgeGraph, ways: list[Concept], notes: Footnotes, told: Told
+) -> list[str]:
+    """The cases :func:`_described_ways` found, each with what it is; a second that is a
+    kind of the first is told as such; then an example of the first, with its story."""
+    first = ways[0]
+    what = _lowered(_definition(first, notes))
+    lines = [f"The sources call this {noun(first, 'bare')}: {what}", ""]
+    for other in ways[1:]:
+        if is_kind_of(graph, other.id, first.id):
+            lead = f"One kind of it is {noun(other, 'bare')}"
+        else:
+            lead = f"Or it is {noun(other, 'bare')}"
+        lines += [f"{lead}: {_lowered(_definition(other, notes))}", ""]
+    example = next(
+        (
+            r
+            for r in graph.relations_of(first.id)
+            if r.type == "example_of" and r.target == first.id and not r.negated and r.note
+        ),
+        None,
+    )
+    if example is not None:
+        lines += [explained(graph, notes, example, True, told), ""]
+    return lines
 
 
 _CONCEDED = re.compile(r"\b(?:still|even|anyway|nevertheless|despite)\b", re.I)

@@ -51,8 +51,9 @@ POSSESSIVE = re.compile(r"['\u2019]s$|(?<=s)['\u2019]$", re.I)
 
 
 _SUFFIXES = ("ingly", "edly", "ing", "ed", "es", "s")
-_IRREGULAR = {"goes": "go", "going": "go", "gone": "go", "went": "go"}
-"""Forms of a verb too short or too irregular for the suffixes ("goes", "going")."""
+_IRREGULAR = {"goes": "go", "goe": "go", "going": "go", "gone": "go", "went": "go"}
+"""Forms of a verb too short or too irregular for the suffixes ("goes", "going"); "goe"
+is what :func:`fold_word` makes of "goes", read as a plural, before the stem is taken."""
 
 
 def stem(word: str) -> str:
@@ -63,8 +64,8 @@ def stem(word: str) -> str:
     ('seek', 'seek', 'stop', 'stop', 'thing')
     >>> stem("specified"), stem("specifies"), stem("specify")
     ('specify', 'specify', 'specify')
-    >>> stem("goes"), stem("going")
-    ('go', 'go')
+    >>> stem("goes"), stem("going"), stem(fold_word("goes"))
+    ('go', 'go', 'go')
     """
     if word in _IRREGULAR:
         return _IRREGULAR[word]

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
+from kg.annotate import annotate
 from kg.explain import (
     Footnotes,
     Told,
@@ -485,6 +486,8 @@ def whether(
         needs = _needs(graph, x, y)
         if needs:
             lines, verdict = _say(graph, notes, told, "no", needs[:1], x), "no"
+        elif _defined_of(graph, x, y):
+            lines, verdict = _by_definition(graph, x, y, notes, "no"), "no"
     if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
         lines, verdict = _slips_through(graph, x, y, notes, told)
     if not lines and kind in ("identity", "other"):
@@ -557,23 +560,46 @@ def _needs(graph: KnowledgeGraph, x: Concept, y: Concept) -> list[Relation]:
     ]
 
 
+def _defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> bool:
+    """Whether x's definition is of something y (or a kind of y) is or does: the first
+    concept it names is y ("deceptive alignment: the case in which *a mesa-optimizer*
+    understands the base objective but ..."), so that x is not had without y."""
+    named = annotate(graph, x.definition)
+    return bool(named) and (named[0].id == y.id or is_kind_of(graph, named[0].id, y.id))
+
+
+def _by_definition(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, verdict: Verdict
+) -> list[str]:
+    """The verdict that x is not had without y, since its definition is of a y."""
+    definition = defined(x, notes)
+    reason = (
+        f"By the sources' definition, {noun(x)} happens in {noun(y, 'indefinite')}:"
+        f" {definition[:1].lower()}{definition[1:]}"
+    )
+    return [verdict_line(verdict, reason)]
+
+
 def _not_only(
     graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
 ) -> tuple[list[str], Verdict]:
-    """Is x found only with y? Yes, where x requires y; no, where the graph says one only
-    makes the other worse or likelier: what is made worse was there before
-    ("distributional shift is an old problem, but a learned optimizer makes it much
-    worse")."""
+    """Is x found only with y? Yes, where x requires y, or where x's definition is of a
+    y (:func:`_defined_of`); no, where the graph says one only makes the other worse or
+    likelier: what is made worse was there before ("distributional shift is an old
+    problem, but a learned optimizer makes it much worse")."""
     between = graph.relations_between(x.id, y.id)
     needs = _needs(graph, x, y)
     if needs:
-        # "does deceptive alignment only happen with mesa-optimizers?": what needs y is
-        # not found without it
+        # what needs y is not found without it
         return _say(graph, notes, told, "yes", needs[:1], x), "yes"
     worse = [r for r in between if r.type in ("exacerbates", "makes_likely") and not r.negated]
-    if not worse or any(r.type == "requires" and not r.negated for r in between):
-        return [], "unknown"
-    return _say(graph, notes, told, "no", worse[:1], x), "no"
+    if worse and not any(r.type == "requires" and not r.negated for r in between):
+        return _say(graph, notes, told, "no", worse[:1], x), "no"
+    if _defined_of(graph, x, y):
+        # "does deceptive alignment only happen with mesa-optimizers?": it is defined as
+        # a case of what a mesa-optimizer does
+        return _by_definition(graph, x, y, notes, "yes"), "yes"
+    return [], "unknown"
 
 
 def _counterexample(
