@@ -518,16 +518,19 @@ _HEAD_WORDS = re.compile(r"([^\W\d_]+)\s+([^\W\d_]+)\s*$")
 
 def _elided(graph: KnowledgeGraph, question: str, found: list[Found]) -> list[Found]:
     """The second option of "a terminal goal or an instrumental *one*": the word before
-    "one" with the first option's last word, where that names a concept."""
+    "one" with the first option's last words (one, then two: "an inner alignment failure
+    or an outer one"), where that names a concept."""
     out: list[Found] = []
     for f in found:
         m = _OR_ONE.match(question, f.end)
         if m is None:
             continue
-        head = question[f.start : f.end].split()[-1]
-        c = graph.lookup(f"{m.group('word')} {head}")
-        if c is not None and c.id != f.id:
-            out.append(Found(c.id, m.start("word"), m.end(), "term"))
+        words = question[f.start : f.end].split()
+        for n in range(1, min(len(words), 3)):
+            c = graph.lookup(f"{m.group('word')} {' '.join(words[-n:])}")
+            if c is not None and c.id != f.id:
+                out.append(Found(c.id, m.start("word"), m.end(), "term"))
+                break
     return out
 
 
