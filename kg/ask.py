@@ -361,7 +361,7 @@ def _read(graph: KnowledgeGraph, question: str, quoted: list[Found]) -> Reading:
     _mark(words, found)
     fuzzy = [
         f
-        for f in _fuzzy(graph, question, words)
+        for f in _fuzzy(graph, question, words, found)
         if head is None or not head[0] <= f.start < head[1]
     ]
     for f in fuzzy:
@@ -796,17 +796,23 @@ def _closest_name(phrase: str, names: list[str]) -> str | None:
     return None if best is None else str(best[0])
 
 
-def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Found]:
-    """Misspelt terms among the words no term covered; the longest phrases first."""
+def _fuzzy(
+    graph: KnowledgeGraph, question: str, words: list[_Word], named: Collection[Found] = ()
+) -> list[Found]:
+    """Misspelt terms among the words no term covered; the longest phrases first. A word
+    a term covered may be part of a misspelling of the same term: "nueral *network*"
+    (``named``: what covered the words)."""
     terms = graph.terms()
     names = list(terms)
     found: list[Found] = []
     covered = [w.concept for w in words]
+    by = [{f.id for f in named if f.start < w.end and w.start < f.end} for w in words]
     n = len(words)
     for size in range(min(6, n), 0, -1):
         for i in range(n - size + 1):
             span = words[i : i + size]
-            if any(covered[i : i + size]):
+            within = set().union(*by[i : i + size])
+            if all(covered[i : i + size]) or (any(covered[i : i + size]) and len(within) != 1):
                 continue
             if role(span[0].text) is not None or role(span[-1].text) is not None:
                 continue  # a phrase starts and ends with a content word ("optimise" is a verb)
@@ -816,7 +822,10 @@ def _fuzzy(graph: KnowledgeGraph, question: str, words: list[_Word]) -> list[Fou
             if len(phrase) < 5:
                 continue
             best = _closest_name(phrase, names)
-            if best is None:
+            if best is None or (
+                # a covered word is part of the misspelt name, word for word
+                within and (terms[best] not in within or len(best.split()) != size)
+            ):
                 continue
             found.append(Found(terms[best], span[0].start, span[-1].end, "fuzzy"))
             for j in range(i, i + size):
@@ -1010,6 +1019,16 @@ def _missing(
         ]
         if (
             lex is not None
+            and not joins
+            and len(run) == 2
+            and _VERB_BEFORE.search(question[:start])
+            and all(w.text.isalpha() and w.text.islower() and is_common(w.text) for w in run)
+        ):
+            # "... and then *switch behavior* once deployed": everyday words after "then",
+            # "to" or a modal are a verb and its object, what is said of the things named
+            continue
+        if (
+            lex is not None
             and anchored
             and not joins
             and len(run) == 1
@@ -1032,6 +1051,15 @@ def _missing(
             spans.append([start, end])
     phrases = [question[a:b] for a, b in spans]
     return list(dict.fromkeys(phrases)), [f for f in found if f.id not in dropped]
+
+
+_VERB_BEFORE = re.compile(
+    r"\b(?:then|to|would|will|could|can|might|may|should|must|(?:do|does|did)(?:n't|\s+not)?"
+    r"|not)\s+$",
+    re.I,
+)
+"""What comes before a verb: the words before a run of everyday words that make it a verb
+and its object rather than a name."""
 
 
 _PARTICLES = frozenset("apart up down out off away back around".split())

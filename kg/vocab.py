@@ -116,7 +116,7 @@ GENERIC_HEADS = frozenset(
     """
 model models system systems agent agents policy policies problem problems phenomenon
 process processes setting scenario scenarios algorithm algorithms method methods technique
-techniques approach approaches bot bots robot robots
+techniques approach approaches bot bots robot robots behavior behaviors behaviour behaviours
 """.split()
 )
 """Nouns that may follow a term without changing what is asked ("deceptively aligned model")."""
