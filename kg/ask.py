@@ -607,9 +607,12 @@ _VERB_LEAD = re.compile(r"(?:\s+(?:about|of|the|a|an|its|their|what|out|at|to|in
 
 
 _POINTED = re.compile(
-    r"\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?P<what>\S.*?)\s+(?P<at>at)\s+(?:the\s+)?", re.I
+    r"\s+(?:the\s+|its\s+|their\s+|a\s+|an\s+)?(?P<what>\S.*?)\s+(?P<at>at)\s+"
+    r"(?:the\s+|its\s+|their\s+)?",
+    re.I,
 )
-"""A verb, what it carries, and "at": "pointing *the mesa-objective at* the world model"."""
+"""A verb, what it carries, and "at": "pointing *the mesa-objective at* the world model",
+"point *the model's goal at its* world model"."""
 
 
 _SCARE_QUOTES = re.compile(r"[\"\u201c\u201d]|(?<!\w)['\u2018]|['\u2019](?!\w)")
@@ -639,7 +642,8 @@ def _verbal(
             # between the verb and "at" when it is itself a concept the question names
             carried = _POINTED.fullmatch(between)
             if carried is not None and not any(
-                o.start == verb.end + carried.start("what")
+                # the whole of what is carried, or its head ("the model's *goal*")
+                o.start >= verb.end + carried.start("what")
                 and o.end == verb.end + carried.end("what")
                 for o in found
             ):

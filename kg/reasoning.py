@@ -1669,6 +1669,13 @@ def how(
             if story is not None and len(others) == 1 and not among and x is not story
             else []
         )
+        acting = _acts_on(graph, others, told) if story is None else None
+        if acting is not None:
+            # "how does adversarial training push the mesa-objective toward the base
+            # objective?": what the first does, in a note that names the others, is the
+            # mechanism; how those others relate to each other is background
+            lines += [explained(graph, notes, acting, True, told), ""]
+            among = [r for r in among if x.id in (r.source, r.target)]
         for rel in [*among[:MAX_REASONS], *bridged[:1]]:
             lines += [explained(graph, notes, rel, True, told), ""]
             if rel.type == "mitigates" and not rel.negated:
@@ -1721,6 +1728,26 @@ def how(
         lines += [f"- {explained(graph, notes, r, False, told)}" for r in parts]
         return [*lines, "", f"**{capitalize(c.label)}**: {defined(c, notes)}"]
     return _workings(graph, concepts[0], notes, told, doing)
+
+
+def _acts_on(graph: KnowledgeGraph, concepts: list[Concept], told: Told) -> Relation | None:
+    """Where a how-question names a doer and two or more others that it does not relate
+    to directly, the doer's own relation (not denied) whose note names all the others;
+    None otherwise."""
+    x, *rest = concepts
+    if len(rest) < 2 or any(graph.relations_between(x.id, c.id) for c in rest):
+        return None
+    wanted = {c.id for c in rest}
+    for rel in graph.relations_of(x.id):
+        if (
+            rel.source == x.id
+            and not rel.negated
+            and rel.note
+            and rel not in told.relations
+            and wanted <= {a.id for a in annotate(graph, rel.note)}
+        ):
+            return rel
+    return None
 
 
 def _is_remedy(graph: KnowledgeGraph, c: Concept) -> bool:
