@@ -2371,7 +2371,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 graph, happening, notes, asked=content_stems(reading.framing), told=told
             )
     elif intent == "define":
-        lines = _define(graph, concepts[0], notes, focus, toward)
+        lines = _define(
+            graph, concepts[0], notes, focus, toward, say_none=not _TO_DO_WITH.search(q)
+        )
         if toward is not None:
             concepts = [concepts[0], toward]
     elif intent == "examples":
@@ -3941,13 +3943,22 @@ def _definition(c: Concept, notes: Footnotes) -> str:
     return defined(c, notes)
 
 
+_TO_DO_WITH = re.compile(r"\b(?:to\s+do\s+with|relat\w*\s+to|connect\w*\s+(?:to|with))\b", re.I)
+"""How a question asks what a thing has to do with something it does not name as a
+concept ("what does a duckling imprinting on its mom have to do with AI *goals*?"): the
+word after it says what the thing bears on, not what it is asked to have."""
+
+
 def _define(
     graph: KnowledgeGraph,
     c: Concept,
     notes: Footnotes,
     focus: list[str],
     toward: Concept | None = None,
+    say_none: bool = True,
 ) -> list[str]:
+    """What ``c`` is, its names and its facts, those ``focus`` asks about first; with
+    ``say_none``, that the graph records none of what the focus asks for, if so."""
     lines = [f"**{capitalize(c.label)}** ({c.kind.replace('_', ' ')}): {_definition(c, notes)}"]
     if c.aliases:
         lines += ["", "Also called: " + ", ".join(c.aliases) + "."]
@@ -3958,7 +3969,7 @@ def _define(
         told = Told()
         lines += [f"- {explained(graph, notes, r, fwd, told)}" for r, fwd in facts]
     asked = focus[0] if focus else None
-    if asked in _NONE_RECORDED and not any(r.type == asked for r, _fwd in facts):
+    if say_none and asked in _NONE_RECORDED and not any(r.type == asked for r, _fwd in facts):
         lines += ["", f"The glossary records no {_NONE_RECORDED[asked]} for {noun(c)}."]
     if asked == "mitigates":
         lines += _side_effects(graph, c, notes)
