@@ -181,7 +181,9 @@ _WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)"
 _WHAT_HAPPENS = re.compile(
     r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
     r"went\s+wrong|goes\s+wrong|can\s+go\s+wrong|could\s+go\s+wrong|does\s+\S+(?:\s+\S+)?\s+lead\s+to|are\s+the\s+"
-    r"(?:effects|consequences|results|outcomes)|is\s+the\s+(?:effect|consequence|result|outcome)|"
+    # "what are the (three) (possible) outcomes ...?"
+    r"(?:[^\W_]+\s+){0,2}(?:effects|consequences|results|outcomes)|"
+    r"is\s+the\s+(?:[^\W_]+\s+){0,2}(?:effect|consequence|result|outcome)|"
     r"if\b|"
     r"(?:does|do|did|will|would)\s+(?:it|they)\s+do|"
     # "what does a trained mesa-optimizer do when ...?" (the name is blanked)
@@ -3969,7 +3971,15 @@ def _define(
         told = Told()
         lines += [f"- {explained(graph, notes, r, fwd, told)}" for r, fwd in facts]
     asked = focus[0] if focus else None
-    if say_none and asked in _NONE_RECORDED and not any(r.type == asked for r, _fwd in facts):
+    if (
+        say_none
+        and asked in _NONE_RECORDED
+        and not any(r.type == asked for r, _fwd in facts)
+        # what is named so has none of its own: "what's wrong with the objective
+        # 'minimize cancer'?" asks about the cancer-minimizing objective, not for its
+        # objective
+        and _NONE_RECORDED[asked] not in c.label.lower()
+    ):
         lines += ["", f"The glossary records no {_NONE_RECORDED[asked]} for {noun(c)}."]
     if asked == "mitigates":
         lines += _side_effects(graph, c, notes)
