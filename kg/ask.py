@@ -2146,6 +2146,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             within=within,
             universal=universal,
         )
+        unlike = _unlike_neighbour(graph, q, x, y, notes) if verdict == "unknown" else None
+        if unlike is not None:
+            # "is a small network trained only briefly likely to be a mesa-optimizer?":
+            # what the question describes x as (heuristics) is set against y
+            lines, verdict = unlike, "not_necessarily"
         if verdict == "unknown":
             # "if an AI system performs its task really well, does that mean it's an
             # optimizer?": no relation joins what it names, but a passage says it in the
@@ -3127,6 +3132,59 @@ def _object_described(
     if fits[0].id != hits[0].id:
         return None
     return graph.concepts[hits[0].id]
+
+
+UNLIKE_SCORE = 0.55
+"""Least :mod:`kg.describe` score at which what a yes/no question describes its subject
+as (a concept of the subject's own, by its own text) decides the question
+(:func:`_unlike_neighbour`)."""
+
+
+def _unlike_neighbour(
+    graph: KnowledgeGraph, q: str, x: Concept, y: Concept, notes: Footnotes
+) -> list[str] | None:
+    """Where nothing decides whether x is y, but the question describes x, by words of a
+    concept z's own text (its definition or descriptions, closely: :data:`UNLIKE_SCORE`),
+    as what x can rely on or be, and the graph sets z against y: Not necessarily, with
+    both links and what else x can rely on (the first such z of the three closest). "Is a
+    small maze network trained only briefly likely to be a mesa-optimizer?" describes
+    heuristics, which such a network probably relies on and which the sources set
+    against a mesa-optimizer. None otherwise."""
+    for hit in describe(graph, q, limit=3):
+        if hit.id in (x.id, y.id) or hit.score < UNLIKE_SCORE or hit.field not in _OWN_TEXT:
+            continue
+        has = [
+            r
+            for r in graph.relations_between(x.id, hit.id)
+            if r.source == x.id and r.type in ("relies_on", "is_a") and not r.negated and r.note
+        ]
+        unlike = [
+            r
+            for r in graph.relations_between(hit.id, y.id)
+            if r.type == "contrasts_with" and not r.negated
+        ]
+        if has and unlike:
+            told = Told()
+            lines = [verdict_line("not_necessarily", explained(graph, notes, has[0], True, told))]
+            # what else x can rely on or be ("with more training or a bigger network ... a
+            # search algorithm"): the other side of the question
+            others = [
+                r
+                for r in graph.relations_of(x.id)
+                if r.source == x.id
+                and r.type == has[0].type
+                and r.target != hit.id
+                and not r.negated
+                and r.note
+            ]
+            for r in others[:1]:
+                lines += ["", explained(graph, notes, r, True, told)]
+            return [
+                *lines,
+                "",
+                explained(graph, notes, unlike[0], unlike[0].source == hit.id, told),
+            ]
+    return None
 
 
 def _reason_matched(
