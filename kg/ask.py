@@ -2176,12 +2176,30 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 )
             if passage is not None:
                 return passage
-    elif intent == "why" and all(c.kind == "example" for c in concepts):
+    elif intent == "why" and all(
+        c.kind == "example"
+        for c in (
+            # a negative question ("why don't humans ..., if evolution ...?") is answered
+            # by what the graph denies between what it names, below
+            concepts
+            if _NEGATED.search(reading.framing)
+            else _asked_outside_condition(q, found, concepts)
+        )
+    ):
         # "why didn't the game assistant attack the Brotherhood players?": the story the
-        # question names is the reason, told by the narrowest example it names
-        story = story_told(graph, concepts, content_stems(reading.framing))
+        # question names is the reason, told by the narrowest example it names; what a
+        # condition grants is its setting ("why do people use birth control, if
+        # evolution optimised us for genetic fitness?")
+        asked_of = _asked_outside_condition(q, found, concepts)
+        story = (
+            asked_of[0]
+            if len(asked_of) < len(concepts)  # the one asked about, not the setting's words
+            else story_told(graph, asked_of, content_stems(reading.framing))
+        )
         assert story is not None
         lines = shows(graph, story, notes, told)
+        if len(asked_of) < len(concepts):
+            concepts = [story, *(c for c in concepts if c is not story)]
     elif intent == "why":
         described = _described_cause(graph, reading, _head(q, found, concepts))
         if described is not None:
@@ -3132,6 +3150,17 @@ def _object_described(
     if fits[0].id != hits[0].id:
         return None
     return graph.concepts[hits[0].id]
+
+
+def _asked_outside_condition(q: str, found: list[Found], concepts: list[Concept]) -> list[Concept]:
+    """The concepts a question names outside a trailing condition ("... if evolution
+    optimised us for genetic fitness?"), or all of them where it has none; never none."""
+    m = _CONDITION.search(q)
+    if m is None:
+        return concepts
+    granted = {f.id for f in found if f.start >= m.end()}
+    kept = [c for c in concepts if c.id not in granted]
+    return kept or concepts
 
 
 UNLIKE_SCORE = 0.55
