@@ -1589,6 +1589,8 @@ _NAME_ORIGIN = re.compile(
 _WORD_MEANING = re.compile(
     r"\bwhat\s+does\s+(?:the\s+)?(?:word\s+|prefix\s+|name\s+|term\s+)?"
     r"[\"'\u2018\u201c]?(?P<word>[^\W\d_]+(?:-[^\W\d_]+)?)[\"'\u2019\u201d]?\s+"
+    # "what does the 'mesa' *in mesa-optimizer* mean?"
+    r"(?:in\s+(?:the\s+|a\s+|an\s+)?[^\W\d_]+(?:[\s-][^\W\d_]+)?\s+)?"
     r"(?:mean|stand\s+for)\b",
     re.I,
 )
@@ -1683,9 +1685,13 @@ def _origin_answer(
         named = name_origin(graph, [normalize_term(owner.label)], naming_only=True)
         if named is not None and named[1] != sentence:
             # what the word says, then what the whole name was chosen to say ("The name
-            # mesa-optimizer was chosen as its opposite: an optimizer that is itself
-            # optimized by an optimizer")
-            line += " " + cited_text(named[1], named[2], notes)
+            # mesa-optimizer was chosen as the meta-optimizer's opposite: an optimizer
+            # that is itself optimized by an optimizer"): out of the definition it was
+            # part of, "its" is said by the name of whose definition it is
+            chosen = named[1]
+            if named[0] is not owner:
+                chosen = re.sub(r"\bits\b", f"the {named[0].label}'s", chosen, count=1)
+            line += " " + cited_text(chosen, named[2], notes)
         lines.append(line)
     if not concepts and found is not None:
         concepts = [found[0]]  # "what does 'mesa' mean?": what the word names
