@@ -2410,7 +2410,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     elif intent == "examples":
         lines = _examples(graph, concepts[0], notes)
     elif intent == "difference":
-        lines = _difference(graph, concepts, notes)
+        lines = _difference(graph, concepts, notes, alike=bool(_ALIKE.search(q)))
     else:
         lines = _relate(graph, concepts, notes)
     if not any(lines):
@@ -4154,14 +4154,34 @@ def _what_it_shows(
     return lines
 
 
-def _difference(graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes) -> list[str]:
+_ALIKE = re.compile(r"\b(?:similar\w*|alike|analog\w*|in\s+common|resembl\w*)\b", re.I)
+"""How a comparison asks what two things share rather than how they differ."""
+
+
+def _difference(
+    graph: KnowledgeGraph, concepts: list[Concept], notes: Footnotes, alike: bool = False
+) -> list[str]:
+    """Two or more concepts compared: what each is, then how each pair relates. With
+    ``alike`` ("how is gradient descent similar to evolution?"), the analogy the graph
+    states between the first two, if any, comes first: it is what is asked."""
     names = [f"**{capitalize(c.label) if i == 0 else c.label}**" for i, c in enumerate(concepts)]
-    lines = [f"{', '.join(names[:-1])} and {names[-1]} compared:", ""]
+    led: list[str] = []
+    told = Told()
+    if alike and len(concepts) >= 2:
+        analogy = [
+            r
+            for r in graph.relations_between(concepts[0].id, concepts[1].id)
+            if r.type == "analogous_to" and not r.negated
+        ]
+        if analogy:
+            first = analogy[0]
+            led = [explained(graph, notes, first, first.source == concepts[0].id, told), ""]
+    lines = [*led, f"{', '.join(names[:-1])} and {names[-1]} compared:", ""]
     lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in concepts]
     for a, b in zip(concepts, concepts[1:], strict=False):
         r = relate(graph, a.id, b.id)
         lines.append("")
-        lines += relate_lines(graph, r, notes, others=1)
+        lines += relate_lines(graph, r, notes, others=1, told=told)
         if not r.shared and not r.direct:
             lines += ["", f"The glossary records nothing that {noun(a)} and {noun(b)} share."]
     return lines
