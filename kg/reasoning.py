@@ -1995,13 +1995,31 @@ def what_happens(
     if chosen is not None:
         # "what happens when the maze agent is deployed where the exit is gray and the
         # apples are green?": the part of the story the question tells leads
-        parts = sorted(_story_parts(graph, chosen), key=lambda r: -_overlap(r, asked))
+        def failing(r: Relation) -> bool:
+            return graph.concepts[r.target].kind == "failure_mode"
+
+        # what happens in a story is the failure it shows, where its passage holds the
+        # question's words as well as any ("deployed where the apples are green and the
+        # exit is gray": goal misgeneralization, before the shift that sets it off)
+        parts = sorted(
+            _story_parts(graph, chosen), key=lambda r: (-_overlap(r, asked), not failing(r))
+        )
         if (
             parts
             and _overlap(parts[0], asked) >= STORY_LEAD_WORDS
-            and (len(parts) == 1 or _overlap(parts[0], asked) >= _overlap(parts[1], asked) + 2)
+            and (
+                len(parts) == 1
+                or _overlap(parts[0], asked) >= _overlap(parts[1], asked) + 2
+                or (failing(parts[0]) and not failing(parts[1]))
+            )
         ):
-            lines = [explained(graph, notes, parts[0], True, told), ""]
+            line = explained(graph, notes, parts[0], True, told)
+            note = told.said.get(line)
+            if note is not None and failing(parts[0]):
+                # what happens, then the name of the failure it is ("... its goal does not.
+                # The maze with green apples is an example of goal misgeneralization.")
+                line = f"{note} {line[: len(line) - len(note)].strip()}"
+            lines = [line, ""]
         return lines + shows(graph, chosen, notes, told) + _outcomes(graph, chosen, notes, told)
     if len(concepts) >= 2:
         x, y = concepts[0], concepts[1]
