@@ -2266,6 +2266,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             negative=negative,
             asked=content_stems(reading.framing),
             told=told,
+            insufficient=negative and bool(SUFFICES.search(reading.framing)),
         )
         if contrast is not None:
             concepts = [*concepts, contrast]

@@ -1315,6 +1315,7 @@ def why(
     negative: bool = False,
     asked: frozenset[str] = frozenset(),
     told: Told | None = None,
+    insufficient: bool = False,
 ) -> list[str]:
     """The reasons for the last concept, as an argument: the chain of causes and
     incentives from the first concept (the subject) to it leads, as one sentence with the
@@ -1333,7 +1334,7 @@ def why(
     subject = concepts[0] if len(concepts) > 1 else None
     lines: list[str] = []
     if judging and subject is None:
-        lines += _judged(graph, target, notes, told)
+        lines += _judged(graph, target, notes, told, insufficient)
     if negative and subject is not None:
         scope = _scope(graph, target.id)
         own = [r for r in graph.relations_of(subject.id) if r.source == subject.id and limiting(r)]
@@ -1566,9 +1567,17 @@ def _incoming(
     return sorted(found, key=lambda r: (order.index(r.type), r.modality is not None))
 
 
-def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told) -> list[str]:
+def _judged(
+    graph: KnowledgeGraph,
+    target: Concept,
+    notes: Footnotes,
+    told: Told,
+    insufficient: bool = False,
+) -> list[str]:
     """Why a thing matters: for a problem, the failures that are it unsolved; what it
-    brings about, and what does not rule it out."""
+    brings about, and what does not rule it out. With ``insufficient`` ("why might
+    solving outer alignment not be enough?"), what it does not rule out comes first: it
+    is the answer."""
     failures = _incoming(graph, target, ("failure_of",), told)
     effects = [
         r
@@ -1587,7 +1596,21 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told
         for r in graph.relations_of(target.id)
         if r.source == target.id and limiting(r) and r not in told.relations
     ]
-    lines: list[str] = []
+
+    def left() -> list[str]:
+        # for a problem, what it does not rule out is what remains once it is solved
+        if not fails:
+            return []
+        heading = (
+            "Even solved, it does not rule out:"
+            if target.kind == "problem"
+            else "What it does not rule out:"
+        )
+        out = [heading, ""]
+        out += [f"- {explained(graph, notes, r, True, told)}" for r in fails[:MAX_REASONS]]
+        return [*out, ""]
+
+    lines: list[str] = left() if insufficient else []
     if not failures and target.kind == "problem":
         # "why is outer alignment a problem?", with no failure recorded as its own concept:
         # what the problem is says what is hard, and its examples are cases of it unsolved
@@ -1598,16 +1621,8 @@ def _judged(graph: KnowledgeGraph, target: Concept, notes: Footnotes, told: Told
         lines += ["What goes wrong when it is not achieved:", ""]
         lines += [f"- {explained(graph, notes, r, False, told)}" for r in failures[:MAX_REASONS]]
         lines.append("")
-    if fails:
-        # for a problem, what it does not rule out is what remains once it is solved
-        heading = (
-            "Even solved, it does not rule out:"
-            if target.kind == "problem"
-            else "What it does not rule out:"
-        )
-        lines += [heading, ""]
-        lines += [f"- {explained(graph, notes, r, True, told)}" for r in fails[:MAX_REASONS]]
-        lines.append("")
+    if not insufficient:
+        lines += left()
     if effects:
         lines += ["What it leads to:", ""]
         lines += [f"- {explained(graph, notes, r, True, told)}" for r in effects[:MAX_REASONS]]
