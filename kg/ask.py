@@ -87,6 +87,7 @@ from kg.reasoning import (
     UPWARD,
     Choice,
     Verdict,
+    an_example,
     and_what_it_fails,
     asked_kind,
     failures_of,
@@ -2052,6 +2053,14 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         elif lead is not None:
             # the relation whose own words the question uses is what it asks about
             led = [explained(graph, notes, lead, told=told), ""]
+    # what a why-question asks about, without what a trailing condition grants; a negative
+    # one ("why don't humans ..., if evolution ...?") is answered by what the graph denies
+    # between all it names
+    asked_of = (
+        concepts
+        if intent != "why" or _NEGATED.search(reading.framing)
+        else _asked_outside_condition(q, found, concepts)
+    )
     if intent == "which":
         picked = _options(reading)
         assert picked is not None
@@ -2182,21 +2191,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 )
             if passage is not None:
                 return passage
-    elif intent == "why" and all(
-        c.kind == "example"
-        for c in (
-            # a negative question ("why don't humans ..., if evolution ...?") is answered
-            # by what the graph denies between what it names, below
-            concepts
-            if _NEGATED.search(reading.framing)
-            else _asked_outside_condition(q, found, concepts)
-        )
-    ):
+    elif intent == "why" and all(c.kind == "example" for c in asked_of):
         # "why didn't the game assistant attack the Brotherhood players?": the story the
         # question names is the reason, told by the narrowest example it names; what a
         # condition grants is its setting ("why do people use birth control, if
         # evolution optimised us for genetic fitness?")
-        asked_of = _asked_outside_condition(q, found, concepts)
         story = (
             asked_of[0]
             if len(asked_of) < len(concepts)  # the one asked about, not the setting's words
@@ -2411,7 +2410,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     elif intent == "examples":
         lines = _examples(graph, concepts[0], notes)
     elif intent == "difference":
-        lines = _difference(graph, concepts, notes, alike=bool(_ALIKE.search(q)))
+        lines = _difference(graph, concepts, notes, alike="analogous_to" in focus)
     else:
         lines = _relate(graph, concepts, notes)
     if not any(lines):
@@ -3643,14 +3642,7 @@ def _ways_lines(
         else:
             lead = f"Or it is {noun(other, 'bare')}"
         lines += [f"{lead}: {_lowered(_definition(other, notes))}", ""]
-    example = next(
-        (
-            r
-            for r in graph.relations_of(first.id)
-            if r.type == "example_of" and r.target == first.id and not r.negated and r.note
-        ),
-        None,
-    )
+    example = an_example(graph, first, told)
     if example is not None:
         lines += [explained(graph, notes, example, True, told), ""]
     return lines
@@ -4153,10 +4145,6 @@ def _what_it_shows(
     for rel in shows[:2]:
         lines += [explained(graph, notes, rel, True, told), ""]
     return lines
-
-
-_ALIKE = re.compile(r"\b(?:similar\w*|alike|analog\w*|in\s+common|resembl\w*)\b", re.I)
-"""How a comparison asks what two things share rather than how they differ."""
 
 
 def _difference(

@@ -1436,7 +1436,7 @@ def why(
     if works:
         lines += [explained(graph, notes, r, True, told, lead="How it works: ") for r in works]
         lines.append("")
-    example = None if explains_relation else _an_example(graph, target, told)
+    example = None if explains_relation else an_example(graph, target, told)
     if (
         example is not None
         and subject is not None
@@ -1634,7 +1634,8 @@ def _judged(
     return lines
 
 
-def _an_example(graph: KnowledgeGraph, target: Concept, told: Told) -> Relation | None:
+def an_example(graph: KnowledgeGraph, target: Concept, told: Told) -> Relation | None:
+    """The first relation, not told yet, that names an example of ``target``."""
     for rel in graph.relations_of(target.id):
         if (
             rel.type == "example_of"

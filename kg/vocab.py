@@ -171,7 +171,7 @@ _FOCUS = [
         r"who|introduc\w*|coin\w*|origin\w*|paper|invent\w*|named|c[oa]me\s+up\s+with",
         "introduced_in",
     ),
-    (r"analog\w*|similar|like|parallel\w*", "analogous_to"),
+    (r"analog\w*|similar\w*|alike|like|parallel\w*|resembl\w*", "analogous_to"),
     (r"opposite|contrast\w*|versus|vs|differ\w*|unlike", "contrasts_with"),
 ]
 
