@@ -149,7 +149,7 @@ MAX_CONCEPTS = 3
 
 _DIFFERENCE = re.compile(
     r"\b(differen\w*|differ|differs|diff|distinguish\w*|distinction|versus|vs|compar\w*|"
-    r"contrast\w*|same|similar\w*|unlike|opposite)\b"
+    r"contrast\w*|same|similar\w*|alike|resembl\w*|unlike|opposite)\b"
 )
 _EXAMPLES = re.compile(r"\b(examples?|instances?|illustrat\w*|e\.?g|cases?)\b")
 _YES_NO = re.compile(
@@ -1572,7 +1572,8 @@ def _bare_description(q: str, framing: str, words: list[_Word]) -> bool:
 
 
 _RELATING = re.compile(
-    r"(?:differences?$|diff$|compar|relat|link|connect|contrast|versus|similar|distin)", re.I
+    r"(?:differences?$|diff$|compar|relat|link|connect|contrast|versus|similar|alike|resembl|distin)",
+    re.I,
 )
 """Words of a phrase that asks how things relate: "the *difference* between ..."."""
 

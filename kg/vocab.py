@@ -52,7 +52,8 @@ INTENT_WORDS = frozenset(
 answer ask concept concepts define defined definition describe described explain explained
 explanation idea ideas mean meaning meant means name notion question term terms word words
 difference differences different differ differs distinguish distinction diff compare
-compared comparison contrast contrasted similar similarity similarities unlike opposite
+compared comparison contrast contrasted similar similarity similarities alike resemble
+resembles resemblance unlike opposite
 versus vs relate relates related relation relations relationship relationships connect
 connected connection connections link linked links role example examples instance
 instances illustrate illustrates illustration case cases analogy analogies eg kind kinds
