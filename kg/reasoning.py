@@ -486,8 +486,9 @@ def whether(
         needs = _needs(graph, x, y)
         if needs:
             lines, verdict = _say(graph, notes, told, "no", needs[:1], x), "no"
-        elif _defined_of(graph, x, y):
-            lines, verdict = _by_definition(graph, x, y, notes, "no"), "no"
+        elif through := _defined_of(graph, x, y):
+            lines = _by_definition(graph, x, y, notes, "no", _relation_or_none(through))
+            verdict = "no"
     if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
         lines, verdict = _slips_through(graph, x, y, notes, told)
     if not lines and kind in ("identity", "other"):
@@ -504,6 +505,11 @@ def whether(
         )
     if not lines:
         lines, verdict = decide(graph, x, y, notes, told)
+    if not lines and kind == "requirement" and (through := _defined_of(graph, x, y)):
+        # "does deceptive alignment require a mesa-optimizer?": what is defined as a case
+        # of what a y does needs one
+        lines = _by_definition(graph, x, y, notes, "yes", _relation_or_none(through))
+        verdict = "yes"
     if not lines and kind not in ("identity", "other"):
         lines, verdict = _identity(graph, x, y, notes, told)
     if not lines and kind in ("remedy", "causal"):
@@ -560,23 +566,56 @@ def _needs(graph: KnowledgeGraph, x: Concept, y: Concept) -> list[Relation]:
     ]
 
 
-def _defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> bool:
-    """Whether x's definition is of something y (or a kind of y) is or does: the first
-    concept it names is y ("deceptive alignment: the case in which *a mesa-optimizer*
-    understands the base objective but ..."), so that x is not had without y."""
-    named = annotate(graph, x.definition)
-    return bool(named) and (named[0].id == y.id or is_kind_of(graph, named[0].id, y.id))
+def _defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | None | bool:
+    """Whether x is not had without y by definition: x's definition is of something y (or
+    a kind of y) is or does, the first concept it names being y ("deceptive alignment: the
+    case in which *a mesa-optimizer* understands the base objective but ..."): True; or x
+    is a failure of something so defined ("inner misalignment" fails inner alignment, the
+    problem of ensuring that *a mesa-optimizer* ...): the relation that says so. False
+    when neither."""
+
+    def of_y(c: Concept) -> bool:
+        named = annotate(graph, c.definition)
+        return bool(named) and (named[0].id == y.id or is_kind_of(graph, named[0].id, y.id))
+
+    if of_y(x):
+        return True
+    for r in graph.relations_of(x.id):
+        if r.type == "failure_of" and r.source == x.id and not r.negated:
+            if r.target != y.id and of_y(graph.concepts[r.target]):
+                return r
+    return False
+
+
+def _relation_or_none(found: Relation | None | bool) -> Relation | None:
+    """The relation :func:`_defined_of` went through, if any."""
+    return found if isinstance(found, Relation) else None
 
 
 def _by_definition(
-    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, verdict: Verdict
+    graph: KnowledgeGraph,
+    x: Concept,
+    y: Concept,
+    notes: Footnotes,
+    verdict: Verdict,
+    through: Relation | None = None,
 ) -> list[str]:
-    """The verdict that x is not had without y, since its definition is of a y."""
-    definition = defined(x, notes)
-    reason = (
-        f"By the sources' definition, {noun(x)} happens in {noun(y, 'indefinite')}:"
-        f" {definition[:1].lower()}{definition[1:]}"
-    )
+    """The verdict that x is not had without y, since its definition is of a y, or
+    (``through``, from :func:`_defined_of`) it is a failure of what is defined so."""
+    if through is None:
+        definition = defined(x, notes)
+        reason = (
+            f"By the sources' definition, {noun(x)} happens in {noun(y, 'indefinite')}:"
+            f" {definition[:1].lower()}{definition[1:]}"
+        )
+    else:
+        failed = graph.concepts[through.target]
+        definition = defined(failed, notes)
+        reason = (
+            f"As the sources define it, {noun(x)} is a failure of {noun(failed, 'bare')}"
+            f"{notes.mark(through.citations)}, and {noun(failed)} is"
+            f" {definition[:1].lower()}{definition[1:]}"
+        )
     return [verdict_line(verdict, reason)]
 
 
@@ -595,10 +634,11 @@ def _not_only(
     worse = [r for r in between if r.type in ("exacerbates", "makes_likely") and not r.negated]
     if worse and not any(r.type == "requires" and not r.negated for r in between):
         return _say(graph, notes, told, "no", worse[:1], x), "no"
-    if _defined_of(graph, x, y):
+    through = _defined_of(graph, x, y)
+    if through:
         # "does deceptive alignment only happen with mesa-optimizers?": it is defined as
         # a case of what a mesa-optimizer does
-        return _by_definition(graph, x, y, notes, "yes"), "yes"
+        return _by_definition(graph, x, y, notes, "yes", _relation_or_none(through)), "yes"
     return [], "unknown"
 
 
