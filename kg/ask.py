@@ -69,6 +69,7 @@ from kg.explain import (
     defined,
     explained,
     limiting,
+    lowered,
     noun,
     relate_lines,
     with_footnotes,
@@ -2515,7 +2516,7 @@ def _defining(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | Non
             return None
         lines = [
             verdict_line(
-                "yes", f"{capitalize(noun(named))} is {_lowered(_definition(named, notes))}"
+                "yes", f"{capitalize(noun(named))} is {lowered(_definition(named, notes))}"
             ),
         ]
         return _answered(graph, q, "yes_no", [named], lines, notes, "yes")
@@ -2531,22 +2532,15 @@ def _defining(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | Non
     lines = [
         verdict_line(
             "no",
-            f"What you describe is {noun(other)}: {_lowered(_definition(other, notes))}",
+            f"What you describe is {noun(other)}: {lowered(_definition(other, notes))}",
         ),
         "",
-        f"{capitalize(noun(named))} is {_lowered(_definition(named, notes))}",
+        f"{capitalize(noun(named))} is {lowered(_definition(named, notes))}",
     ]
     between = [r for r in graph.relations_between(named.id, other.id) if r.type == "contrasts_with"]
     if between:
         lines += ["", explained(graph, notes, between[0], between[0].source == named.id, told)]
     return _answered(graph, q, "yes_no", [named, other], lines, notes, "no")
-
-
-def _lowered(text: str) -> str:
-    """A definition as it goes on after "X is": its first letter lower-cased unless the
-    first word is a name ("The 2019 paper" stays; "A specification" does not)."""
-    head = text.split(" ", 1)[0]
-    return text[:1].lower() + text[1:] if head[1:2].islower() or len(head) == 1 else text
 
 
 _WHOLE_LIST = re.compile(r"instance of|breaks? down|\bkinds?\b|\bexamples?\b|\bparts?\b", re.I)
@@ -3635,14 +3629,14 @@ def _ways_lines(
     """The cases :func:`_described_ways` found, each with what it is; a second that is a
     kind of the first is told as such; then an example of the first, with its story."""
     first = ways[0]
-    what = _lowered(_definition(first, notes))
+    what = lowered(_definition(first, notes))
     lines = [f"The sources call this {noun(first, 'bare')}: {what}", ""]
     for other in ways[1:]:
         if is_kind_of(graph, other.id, first.id):
             lead = f"One kind of it is {noun(other, 'bare')}"
         else:
             lead = f"Or it is {noun(other, 'bare')}"
-        lines += [f"{lead}: {_lowered(_definition(other, notes))}", ""]
+        lines += [f"{lead}: {lowered(_definition(other, notes))}", ""]
     example = an_example(graph, first, told)
     if example is not None:
         lines += [explained(graph, notes, example, True, told), ""]

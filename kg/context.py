@@ -13,10 +13,10 @@ graph, and nothing more, within a token budget.
 3. the relations among them, as sentences read in the direction told, each followed by
    its note (why it holds) and its quotes; then the relations the graph's own reasoned
    answer to the question tells (:func:`kg.ask.ask`: the chain of a why, what decides a
-   yes/no); then paths of two steps between two of them; then the definitions of the
-   concepts these relations bring in; then their other relations (neighbours), those
-   whose note or other end shares words with the question first; then the definitions
-   of those neighbours.
+   yes/no) and the definitions it gives on the way; then paths of two steps between
+   two of them; then the definitions of the concepts these relations bring in; then
+   their other relations (neighbours), those whose note or other end shares words with
+   the question first; then the definitions of those neighbours.
 
 Facts are ranked in that order and kept whole, most useful first, until the budget is
 spent: a fact that does not fit (with the quotes it would add) is left out, counted in
@@ -56,6 +56,7 @@ from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, Field
 
+from kg.annotate import annotate
 from kg.ask import ask, read
 from kg.describe import describe
 from kg.errors import InvalidQuery
@@ -604,6 +605,23 @@ def _told_by(graph: KnowledgeGraph, answer: str) -> list[tuple[Relation, bool]]:
     return [(rel, fwd) for rel, (_i, fwd) in sorted(at.items(), key=lambda kv: kv[1][0])]
 
 
+def _defined_by(graph: KnowledgeGraph, answer: str) -> list[str]:
+    """The concepts whose definition an answer of :func:`kg.ask.ask` gives (its first
+    sentence, found in the answer's text), in the order it gives them."""
+    text = _MARKS.sub("", answer.split("\n[^1]:")[0])
+    body = text.lower()
+    at: dict[str, int] = {}
+    # only a concept the answer names can be one it defines ("... aligned: robust
+    # alignment, the case in which ..."): the glossary's automaton finds those at once
+    for cid in dict.fromkeys(a.id for a in annotate(graph, text, first_only=True)):
+        c = graph.concepts[cid]
+        first = _MARKS.sub("", c.definition).split(". ")[0].lower().rstrip(".")
+        i = body.find(first) if len(first) > 20 else -1
+        if i >= 0:
+            at[c.id] = i
+    return sorted(at, key=at.__getitem__)
+
+
 _TYPE_ORDER = (
     "is_a",
     "part_of",
@@ -781,6 +799,11 @@ def build_context(
     if core:
         for step in told:
             b.add(_told_fact(step, inside))
+        for cid in _defined_by(graph, answer.answer):
+            # a concept the answer defines on the way ("not necessarily: ... robust
+            # alignment, the case in which ..."), not by a relation: part of its reason
+            if cid not in inside:
+                b.add(_Fact("related", concept=graph.concepts[cid]))
     paths: list[RankedPath] = []
     every = [*core, *later]
     for i, x in enumerate(every):

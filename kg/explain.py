@@ -101,6 +101,13 @@ def _agree_inside(text: str, template: str, subject: str) -> str:
     return text.replace(f"{subject} {verb}", f"{subject} {_plural_verb(verb)}", 1)
 
 
+def lowered(text: str) -> str:
+    """A definition as it goes on after "X is": its first letter lower-cased unless the
+    first word is a name ("The 2019 paper" stays; "A specification" does not)."""
+    head = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if head[1:2].islower() or len(head) == 1 else text
+
+
 def capitalize(text: str) -> str:
     """Upper-case the first character only (``'mesa-optimizer'`` -> ``'Mesa-optimizer'``)."""
     return text[:1].upper() + text[1:]

@@ -45,6 +45,7 @@ from kg.explain import (
     defined,
     explained,
     limiting,
+    lowered,
     noun,
     path_sentence,
     relate_lines,
@@ -512,6 +513,15 @@ def whether(
         verdict = "yes"
     if not lines and kind not in ("identity", "other"):
         lines, verdict = _identity(graph, x, y, notes, told)
+    if not lines and kind == "identity":
+        lines, verdict = _in_a_part(graph, x, y, notes, told, framing)
+    if (
+        not lines
+        and y.kind == "failure_mode"
+        and (kind == "identity" or (kind in ("other", "requirement") and _BE.search(framing)))
+    ):
+        # "is a mesa-optimizer always misaligned?", "does it have to be misaligned?"
+        lines, verdict = _turns_out_well(graph, x, y, notes)
     if not lines and kind in ("remedy", "causal"):
         # "can gradient descent tell a green-seeker from an exit-seeker?": what x does not
         # rule out, it cannot tell apart either
@@ -606,7 +616,7 @@ def _by_definition(
         definition = defined(x, notes)
         reason = (
             f"By the sources' definition, {noun(x)} happens in {noun(y, 'indefinite')}:"
-            f" {definition[:1].lower()}{definition[1:]}"
+            f" {lowered(definition)}"
         )
     else:
         failed = graph.concepts[through.target]
@@ -614,7 +624,7 @@ def _by_definition(
         reason = (
             f"As the sources define it, {noun(x)} is a failure of {noun(failed, 'bare')}"
             f"{notes.mark(through.citations)}, and {noun(failed)} is"
-            f" {definition[:1].lower()}{definition[1:]}"
+            f" {lowered(definition)}"
         )
     return [verdict_line(verdict, reason)]
 
@@ -1177,6 +1187,73 @@ def _identity(
             player = _who_plays(graph, x, y, notes, told) if rel.type in ROLES else []
             return lines + player, "no"
     return [], "unknown"
+
+
+def _in_a_part(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told, framing: str
+) -> tuple[list[str], Verdict]:
+    """Is x a y, where not x but a part of it is ("was the strategy-game assistant
+    pseudo-aligned?": its Aurora episode is an example of pseudo-alignment): Yes when
+    the question's own words name that part ("... the assistant that only destroyed
+    *Aurora*'s villages"), Partly when they do not, since the other parts may not be."""
+    asked = content_stems(framing)
+    for rel in graph.relations_of(x.id):
+        if rel.type != "part_of" or rel.target != x.id or rel.negated or rel.modality:
+            continue
+        part = graph.concepts[rel.source]
+        chain = _climb(graph, part.id).get(y.id)
+        if not chain:
+            continue
+        own = content_stems(part.label) - content_stems(x.label) - content_stems(y.label)
+        verdict: Verdict = "yes" if own & asked else "partly"
+        return [verdict_line(verdict, _chain_text(graph, notes, [rel, *chain], told))], verdict
+    return [], "unknown"
+
+
+def _turns_out_well(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes
+) -> tuple[list[str], Verdict]:
+    """Is x (a mesa-optimizer) bound to be y (misaligned)? Not necessarily, where the
+    sources define a way x can turn out that is no failure: the alignment modes defined
+    of x (:func:`_defined_of`) that are no failure of anything and do not lead up to
+    y, the broadest first (robust alignment before internal alignment, a kind of it)."""
+    ways = [
+        c
+        for c in graph.concepts.values()
+        if c.kind == "alignment_mode"
+        and c.id != x.id
+        and _defined_of(graph, c, x) is True
+        and not any(
+            r.type == "failure_of" and r.source == c.id and not r.negated
+            for r in graph.relations_of(c.id)
+        )
+        and y.id not in _climb(graph, c.id)
+    ]
+    broadest = [
+        c for c in ways if not any(w is not c and w.id in _climb(graph, c.id) for w in ways)
+    ]
+    if not broadest:
+        return [], "unknown"
+    # the one with kinds of its own first (robust alignment, of which internal alignment
+    # is one), then by how much the graph says of it
+    first, *others = sorted(
+        broadest,
+        key=lambda c: (
+            -sum(1 for w in ways if w is not c and c.id in _climb(graph, w.id)),
+            -len(graph.relations_of(c.id)),
+            c.id,
+        ),
+    )
+    lines = [
+        verdict_line(
+            "not_necessarily",
+            f"The sources also describe how {noun(x, 'indefinite')} can turn out aligned:"
+            f" {noun(first, 'bare')}, {lowered(defined(first, notes))}",
+        )
+    ]
+    for other in others:
+        lines += ["", f"- **{capitalize(other.label)}**: {defined(other, notes)}"]
+    return lines, "not_necessarily"
 
 
 _MODAL = re.compile(r"\s*(?:can|could|might|may)\b", re.I)

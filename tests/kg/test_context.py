@@ -122,6 +122,19 @@ def test_named_concepts_come_first_then_what_decides_the_question(
         assert roles == sorted(roles, key=lambda role: role == "related"), q
 
 
+def test_a_concept_the_answer_defines_on_the_way_is_defined(shipped: KnowledgeGraph) -> None:
+    """The graph's verdict on "is a mesa-optimizer always misaligned?" rests on no
+    relation between the two but on the ways a mesa-optimizer can turn out aligned,
+    which it defines: a model given the context needs those definitions too."""
+    q = "Is a mesa-optimizer always misaligned?"
+    assert "robust alignment, the case in which" in ask(shipped, q).answer
+    ctx = build_context(shipped, q, budget=1000)
+    ids = [c.id for c in ctx.concepts]
+    assert ids[:2] == ["mesa-optimizer", "misalignment"]
+    assert "robust-alignment" in ids and "corrigible-alignment" in ids
+    assert {c.role for c in ctx.concepts if c.id == "robust-alignment"} == {"related"}
+
+
 def test_relations_among_named_concepts_come_with_their_notes(shipped: KnowledgeGraph) -> None:
     ctx = build_context(shipped, "How does the base optimizer relate to the mesa-optimizer?")
     among = [r for r in ctx.relations if r.role == "among"]
