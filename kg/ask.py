@@ -2152,17 +2152,33 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # the third has it ("... for a model to count as inner aligned?")
             within, (x, y) = _compared(q, found[:3], concepts)
         universal = content_stems(reading.framing) if _UNIVERSAL.search(framing) else None
-        lines, verdict = whether(
-            graph,
-            x,
-            y,
-            focus,
-            notes,
-            framing=framing,
-            despite=despite,
-            within=within,
-            universal=universal,
-        )
+        first_at = min((f.start for f in found), default=0)
+        if despite is None and _described_subject(q[:first_at]):
+            # "are most organisms *that evolution selected* optimizers?": the subject is
+            # what the clause describes, not evolution; a passage may say it ("Most of
+            # the selected organisms (e.g. plants) are not optimizers")
+            by_passage = _reason_matched(
+                graph, q, floor=PASSAGE_SAYING_UNKNOWN, saying=True, predicate=concepts[-1]
+            )
+            if by_passage is not None:
+                return by_passage
+            lines, verdict = [], "unknown"
+        else:
+            lines, verdict = whether(
+                graph,
+                x,
+                y,
+                focus,
+                notes,
+                framing=framing,
+                despite=despite,
+                within=within,
+                universal=universal,
+            )
+        if verdict == "yes" and lines:
+            # "is SGD a *general-purpose real-world* optimizer?": an optimizer, but the
+            # reason says "rather than a general-purpose optimizer acting in the world"
+            lines[0], verdict = _qualifier_denied(q, found, y, lines[0])
         unlike = _unlike_neighbour(graph, q, x, y, notes) if verdict == "unknown" else None
         if unlike is not None:
             # "is a small network trained only briefly likely to be a mesa-optimizer?":
@@ -3224,6 +3240,7 @@ def _reason_matched(
     floor: float = REASON_SCORE,
     near: Collection[str] | None = None,
     saying: bool = False,
+    predicate: Concept | None = None,
 ) -> Answer | None:
     """A yes/no question that names one concept and asks about something the graph says
     in a relation's own words ("Does doing well on the base objective in every
@@ -3233,7 +3250,7 @@ def _reason_matched(
     match is no relation's passage or is not close (:data:`REASON_SCORE`). No verdict is
     given: the relation says it in its own terms. With ``saying``, the first of the
     question's closest passages (:data:`SAYING_REACH`) that says its verdict in so many
-    words (:func:`_passage_verdict`) is the one matched."""
+    words (:func:`_passage_verdict`, which ``predicate`` is passed to) is the one matched."""
     hits = describe(graph, q, limit=SAYING_REACH if saying else 1)
     if saying:
         # the concept's passage that says the verdict, whichever of its passages matched
@@ -3245,7 +3262,7 @@ def _reason_matched(
             # base objective, but that doesn't mean that it has adopted the base
             # objective", on adversarial training)
             if (near is None or h.id in near or _names_in(graph, named, text))
-            and _passage_verdict(q, text, named) is not None
+            and _passage_verdict(q, text, named, predicate) is not None
         ][:1]
     if not hits:
         return None
@@ -3279,13 +3296,17 @@ def _reason_matched(
         return None
     if not rels:
         return None
+    if predicate is not None:
+        # of the relations the passage backs, the one about what is asked of ("plants
+        # are not a kind of *optimizer*", not "plants rely on heuristics")
+        rels.sort(key=lambda r: predicate.id not in (r.source, r.target))
     rel = rels[0]
     notes = Footnotes(graph)
     first = graph.concepts[hit.id]
     told = Told()
     # the note, in the question's own words, is the answer; the link's name adds nothing
     lead = told.reason_first(explained(graph, notes, rel, rel.source == first.id, told))
-    verdict = _passage_verdict(q, _note_and_quotes(rel), named)
+    verdict = _passage_verdict(q, _note_and_quotes(rel), named, predicate)
     lines = [verdict_line(verdict, lead) if verdict is not None else lead, ""]
     if verdict is None:
         # with no verdict, what the passage is about says where it stands; after one,
@@ -3336,7 +3357,13 @@ def _passages_of(graph: KnowledgeGraph, cid: str) -> dict[str, Literal["note", "
     return found
 
 
-def _passage_verdict(q: str, passage: str, named: Concept | None = None) -> Verdict | None:
+_SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-Z])")
+"""Where a sentence of a passage ends and the next begins (not inside "e.g. plants")."""
+
+
+def _passage_verdict(
+    q: str, passage: str, named: Concept | None = None, predicate: Concept | None = None
+) -> Verdict | None:
     """The verdict a passage that answers a yes/no question says in so many words: asked
     whether one thing *means* another, "... doesn't mean that it has adopted the base
     objective" says No; asked whether something *has to* be so, "the mesa-objective need
@@ -3344,7 +3371,9 @@ def _passage_verdict(q: str, passage: str, named: Concept | None = None) -> Verd
     something of the one concept the question names (``named``), a passage that denies
     something of it by name says No ("Do the programmers get to write down the
     mesa-objective?": "While the base objective is specified by the programmers,
-    *mesa-objective is not*."). None when it says neither."""
+    *mesa-objective is not*."); asked whether what it describes is a ``predicate``, a
+    passage that says the same words "are not" one ("Most of the selected organisms
+    (e.g. plants) *are not optimizers*") says No. None when it says neither."""
     if _ASKS_MEANS.search(q) and _SAYS_NOT_MEANT.search(passage):
         return "no"
     if _ASKS_NEEDS.search(q) and _SAYS_NOT_NEEDED.search(passage):
@@ -3354,6 +3383,22 @@ def _passage_verdict(q: str, passage: str, named: Concept | None = None) -> Verd
         denied = rf"\b(?:{names})\s+(?:is|are|was|were|does|do|can)(?:\s+not\b|n[\u2019']t\b)"
         if re.search(denied, passage, re.I):
             return "no"
+    if predicate is not None and not _NEGATED.search(q):
+        names = "|".join(
+            re.escape(n) for n in sorted({predicate.label, *predicate.aliases}, key=len)[::-1]
+        )
+        denied = rf"\b(?:is|are|was|were)\s+not\s+(?:an?\s+)?(?:{names})s?\b"
+        said = [m.start() for m in re.finditer(denied, passage, re.I)]
+        if said:
+            # "*most* of the selected organisms are not optimizers": to "are *the*
+            # organisms ... optimizers?", not necessarily; to "are *most* ...?", no
+            most = re.compile(r"\bmost\b", re.I)
+            starts = [m.end() for m in _SENTENCE_START.finditer(passage)]
+            some = any(
+                most.search(passage[max((j for j in starts if j <= i), default=0) : i])
+                for i in said
+            )
+            return "not_necessarily" if some and not most.search(q) else "no"
     return None
 
 
@@ -3587,6 +3632,60 @@ def _passage_lead(
     if share < LEAD_SHARE or held_count < LEAD_WORDS or share - second < LEAD_MARGIN:
         return None
     return best
+
+
+_RELATIVE_TAIL = re.compile(r"\b(?:that|which|who|whom)\s*$", re.I)
+
+
+def _described_subject(before: str) -> bool:
+    """Whether a yes/no question's subject is a thing it describes by a relative clause
+    around its first concept, not that concept: what comes before the concept (``before``)
+    is the question word, then words of content, then "that", "which" or "who" ("are most
+    *organisms that* evolution selects optimizers?")."""
+    lead = _YES_NO.match(before)
+    if lead is None or not _RELATIVE_TAIL.search(before):
+        return False
+    return bool(content_stems(_RELATIVE_TAIL.sub("", before[lead.end() :])))
+
+
+_DENIAL = re.compile(r"\b(?:rather\s+than|instead\s+of|not|never|nor)\b[^.;:]*", re.I)
+"""A clause that denies what follows it ("... a simple one *rather than a general-purpose
+optimizer acting in the world*")."""
+_ARTICLE = re.compile(r"^\W*(?:an?|the|any|some)\s+", re.I)
+
+
+def _qualifier_denied(q: str, found: list[Found], y: Concept, line: str) -> tuple[str, Verdict]:
+    """A Yes to "is x a y?" turned to No where the question qualifies y ("a
+    *general-purpose real-world* optimizer") and the reason that decided it denies that
+    qualifier ("SGD is ... a simple one rather than a general-purpose optimizer acting in
+    the world"): x is a y, but not such a y. Else the line and Yes unchanged."""
+    at = next((f for f in found if f.id == y.id), None)
+    if at is None:
+        return line, "yes"
+    before = q[: at.start]
+    ends = [f.end for f in found if f.end <= at.start]
+    words = _ARTICLE.sub("", before[max(ends, default=0) :]).strip()
+    if not words or re.search(r"[^\w\s'-]", words):
+        return line, "yes"
+    qualifier = content_stems(words) - content_stems(y.label)
+    if not qualifier:
+        return line, "yes"
+    parts = _VERDICT_SAID.match(line)
+    if parts is None:
+        return line, "yes"
+    reason = parts.group("rest")
+    denied = frozenset().union(*(content_stems(m.group()) for m in _DENIAL.finditer(reason)))
+    if len(qualifier & denied) * 2 < len(qualifier):
+        return line, "yes"
+    article = "an" if words[:1].lower() in "aeiou" else "a"
+    said = f"{parts.group('said')}, but not {article} {words} one.{parts.group('marks')}"
+    return verdict_line("no", said + reason), "no"
+
+
+_VERDICT_SAID = re.compile(
+    r"^\*\*[^*]+\*\*\s*(?P<said>[^.]+)\.(?P<marks>(?:\[\^\d+\])*)(?P<rest>.*)$", re.S
+)
+"""A verdict line: the verdict, its first sentence and that sentence's marks, the rest."""
 
 
 WAYS_SCORE = 0.6
