@@ -1946,6 +1946,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     )
     if intent == "examples" and concepts[0].kind == "example":
         intent = "define"  # "the bottle cap example": the example itself is asked about
+    if intent not in ("why", "how", "yes_no"):
+        alternative = _instead(graph, q, found, concepts)
+        if alternative is not None:
+            return alternative
     if intent == "define" and len(concepts) == 1 and _asks_yes_no(q):
         reason = _reason_matched(graph, q, concepts[0])
         if reason is not None:
@@ -3214,15 +3218,7 @@ def _unlike_neighbour(
             lines = [verdict_line("not_necessarily", explained(graph, notes, has[0], True, told))]
             # what else x can rely on or be ("with more training or a bigger network ... a
             # search algorithm"): the other side of the question
-            others = [
-                r
-                for r in graph.relations_of(x.id)
-                if r.source == x.id
-                and r.type == has[0].type
-                and r.target != hit.id
-                and not r.negated
-                and r.note
-            ]
+            others = [r for r in _alternatives(graph, x.id, has[0].type, hit.id) if r.note]
             for r in others[:1]:
                 lines += ["", explained(graph, notes, r, True, told)]
             return [
@@ -3646,6 +3642,60 @@ def _described_subject(before: str) -> bool:
     if lead is None or not _RELATIVE_TAIL.search(before):
         return False
     return bool(content_stems(_RELATIVE_TAIL.sub("", before[lead.end() :])))
+
+
+def _alternatives(graph: KnowledgeGraph, cid: str, rtype: str, besides: str) -> list[Relation]:
+    """The relations of type ``rtype`` from ``cid`` (not denied) to other ends than
+    ``besides``: what else it can rely on, be, or do of that kind."""
+    return [
+        r
+        for r in graph.relations_of(cid)
+        if r.source == cid and r.type == rtype and r.target != besides and not r.negated
+    ]
+
+
+def _instead(
+    graph: KnowledgeGraph, q: str, found: list[Found], concepts: list[Concept]
+) -> Answer | None:
+    """The answer to a question that asks what something does *instead of* a thing it
+    names ("what kind of rules might a small maze network learn *instead of planning*?"):
+    the other ends of the same relation from the subject (the network can rely on a
+    search algorithm, or on heuristics), told first, then the one it is set against.
+    None when the question sets nothing it names against another, or the graph holds no
+    such alternative."""
+    m = re.search(rf"\b(?:{_ASIDE_WORDS})\b", q, re.I)
+    # the concept right after the words (two words between at most: "instead of *a*
+    # search algorithm"), not one further on ("besides us ... more adaptable than plants")
+    after = [
+        f
+        for f in found
+        if m is not None and f.start >= m.end() and len(q[m.end() : f.start].split()) <= 2
+    ]
+    if not after:
+        return None
+    against = graph.concepts[after[0].id]
+    subject = next((c for c in concepts if c.id != against.id), None)
+    if subject is None:
+        return None
+    links = [
+        r
+        for r in graph.relations_between(subject.id, against.id)
+        if r.source == subject.id and not r.negated
+    ]
+    if not links:
+        return None
+    alternatives = _alternatives(graph, subject.id, links[0].type, against.id)
+    if not alternatives or len(alternatives) > MAX_CONCEPTS:
+        return None
+    notes = Footnotes(graph)
+    told = Told()
+    head = " or ".join(graph.concepts[r.target].label for r in alternatives)
+    lines = [f"**{capitalize(head)}.** {explained(graph, notes, alternatives[0], True, told)}"]
+    lines += [f"- {explained(graph, notes, r, True, told)}" for r in alternatives[1:]]
+    lines += ["", f"The other option, {noun(against)}:", ""]
+    lines += [f"- {explained(graph, notes, r, True, told)}" for r in links]
+    chosen = [graph.concepts[r.target] for r in alternatives]
+    return _answered(graph, q, "which", [*chosen, subject, against], lines, notes)
 
 
 _DENIAL = re.compile(r"\b(?:rather\s+than|instead\s+of|not|never|nor)\b[^.;:]*", re.I)
