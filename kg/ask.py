@@ -2213,7 +2213,20 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 )
             if passage is not None:
                 return passage
-    elif intent == "why" and all(c.kind == "example" for c in asked_of):
+    elif (
+        intent == "why"
+        and all(c.kind == "example" for c in asked_of)
+        # "why do animals beat plants?": two stories the graph relates directly, other
+        # than as one inside the other, are explained by that relation, not by telling
+        # one of them
+        and not (
+            len(asked_of) >= 2
+            and any(
+                r.type not in UPWARD
+                for r in graph.relations_between(asked_of[0].id, asked_of[1].id)
+            )
+        )
+    ):
         # "why didn't the game assistant attack the Brotherhood players?": the story the
         # question names is the reason, told by the narrowest example it names; what a
         # condition grants is its setting ("why do people use birth control, if
@@ -2734,7 +2747,23 @@ def _unwrapped(graph: KnowledgeGraph, q: str) -> str:
     if quoted:
         at = q.index(body)
         q = q[:at] + " " + quoted.group(1) + " " * (len(body) - len(quoted.group(1)) - 1)
+    setting = _IN_A_SOURCE.search(q)
+    if setting and annotate(graph, q[: setting.start()]):
+        # "what counts as optimization *in the learned optimization paper*?", "why do
+        # animals beat plants, *according to the mesa optimizer video*?": which source
+        # says it, not a concept asked about (the rest must name one)
+        q = q[: setting.start()] + " " * (setting.end() - setting.start()) + q[setting.end() :]
     return q
+
+
+_IN_A_SOURCE = re.compile(
+    r",?\s*\b(?:in|according\s+to|from|by)\s+(?:the|that|this|rob\s+miles[\u2019']?s?)\s+"
+    r"(?:[\w'\u2019-]+\s+){0,4}(?:paper|video|faq|notes|post|article|transcript|talk)"
+    r"(?=\s*[?.!]*\s*$)",
+    re.I,
+)
+"""A closing phrase that says in which source the asker read it ("..., according to the
+mesa optimizer video?")."""
 
 
 def _which(

@@ -1469,8 +1469,16 @@ def why(
     on_chain: set[str] = set()
     if subject is not None:
         target, r = _closest_target(graph, subject, target)
+        # a contrast says least of why ("animals are contrasted with plants" before
+        # "animals outperform plants", asked why animals beat plants): it comes last
         direct = sorted(
-            r.direct, key=lambda d: (limiting(d), d.type not in CAUSAL, d.modality is not None)
+            r.direct,
+            key=lambda d: (
+                limiting(d),
+                d.type not in CAUSAL,
+                d.type == "contrasts_with",
+                d.modality is not None,
+            ),
         )
         explains_relation = any(
             d.type not in CAUSAL and d.type not in UPWARD and d.type != "contrasts_with"
