@@ -91,6 +91,7 @@ from kg.reasoning import (
     an_example,
     and_what_it_fails,
     asked_kind,
+    defined_of,
     failures_of,
     how,
     is_kind_of,
@@ -2098,6 +2099,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # shift*") is not what the options are compared on: told undecided
             lines, choice = [], None
         if not lines:
+            # "in the Wikipedia ethics story, does the mesa-optimizer end up corrigible or
+            # deceptive?": what the graph holds fits both options alike
+            lines = _either(graph, subjects, a, b, notes, told)
+        if not lines:
             intent = "relate"
             lines = _relate(graph, [subject, a, b], notes)
         concepts = [subject, a, b] if choice is None else [subject, choice.chosen, choice.other]
@@ -3671,6 +3676,59 @@ def _described_subject(before: str) -> bool:
     if lead is None or not _RELATIVE_TAIL.search(before):
         return False
     return bool(content_stems(_RELATIVE_TAIL.sub("", before[lead.end() :])))
+
+
+def _either(
+    graph: KnowledgeGraph,
+    subjects: list[Concept],
+    a: Concept,
+    b: Concept,
+    notes: Footnotes,
+    told: Told,
+) -> list[str]:
+    """An undecided choice between ``a`` and ``b`` that the graph shows to be open: a
+    subject that is an example of what both options require (the Wikipedia-ethics story
+    shows a model learning the base objective, which corrigible and deceptive alignment
+    both rest on), or two options that are both ways a subject can turn out (alignment
+    modes defined of a mesa-optimizer). [] when neither holds."""
+    head = f"**Either: the sources leave it open between {noun(a, 'bare')} and {noun(b, 'bare')}.**"
+    for subject in subjects:
+        ups: dict[str, list[Relation]] = {subject.id: []} | _up_from(graph, subject.id)
+        for need in _requires(graph, a.id):
+            if need.target in ups and any(r.target == need.target for r in _requires(graph, b.id)):
+                both = [need, *(r for r in _requires(graph, b.id) if r.target == need.target)]
+                up = ups[need.target]
+                lines = [f"{head} {explained(graph, notes, up[0], True, told)}" if up else head, ""]
+                lines += [f"- {explained(graph, notes, r, True, told)}" for r in both]
+                return lines
+    for subject in subjects:
+        modes = [c for c in (a, b) if c.kind == "alignment_mode" and defined_of(graph, c, subject)]
+        if len(modes) == 2:
+            lines = [
+                f"{head} Both are ways {noun(subject, 'indefinite')} can turn out:",
+                "",
+            ]
+            lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in modes]
+            return lines
+    return []
+
+
+def _requires(graph: KnowledgeGraph, cid: str) -> list[Relation]:
+    """What ``cid`` requires, by relations not denied."""
+    return [
+        r
+        for r in graph.relations_of(cid)
+        if r.source == cid and r.type == "requires" and not r.negated
+    ]
+
+
+def _up_from(graph: KnowledgeGraph, cid: str) -> dict[str, list[Relation]]:
+    """What ``cid`` is an example or a kind of, one step up, with the relation."""
+    return {
+        r.target: [r]
+        for r in graph.relations_of(cid)
+        if r.source == cid and r.type in UPWARD and not r.negated and r.modality is None
+    }
 
 
 def _alternatives(graph: KnowledgeGraph, cid: str, rtype: str, besides: str) -> list[Relation]:

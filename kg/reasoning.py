@@ -487,7 +487,7 @@ def whether(
         needs = _needs(graph, x, y)
         if needs:
             lines, verdict = _say(graph, notes, told, "no", needs[:1], x), "no"
-        elif through := _defined_of(graph, x, y):
+        elif through := defined_of(graph, x, y):
             lines = _by_definition(graph, x, y, notes, "no", _relation_or_none(through))
             verdict = "no"
     if not lines and _SLIPS.search(framing) and kind in ("identity", "other", "remedy"):
@@ -506,7 +506,7 @@ def whether(
         )
     if not lines:
         lines, verdict = decide(graph, x, y, notes, told)
-    if not lines and kind == "requirement" and (through := _defined_of(graph, x, y)):
+    if not lines and kind == "requirement" and (through := defined_of(graph, x, y)):
         # "does deceptive alignment require a mesa-optimizer?": what is defined as a case
         # of what a y does needs one
         lines = _by_definition(graph, x, y, notes, "yes", _relation_or_none(through))
@@ -576,7 +576,7 @@ def _needs(graph: KnowledgeGraph, x: Concept, y: Concept) -> list[Relation]:
     ]
 
 
-def _defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | None | bool:
+def defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | None | bool:
     """Whether x is not had without y by definition: x's definition is of something y (or
     a kind of y) is or does, the first concept it names being y ("deceptive alignment: the
     case in which *a mesa-optimizer* understands the base objective but ..."): True; or x
@@ -598,7 +598,7 @@ def _defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | Non
 
 
 def _relation_or_none(found: Relation | None | bool) -> Relation | None:
-    """The relation :func:`_defined_of` went through, if any."""
+    """The relation :func:`defined_of` went through, if any."""
     return found if isinstance(found, Relation) else None
 
 
@@ -611,7 +611,7 @@ def _by_definition(
     through: Relation | None = None,
 ) -> list[str]:
     """The verdict that x is not had without y, since its definition is of a y, or
-    (``through``, from :func:`_defined_of`) it is a failure of what is defined so."""
+    (``through``, from :func:`defined_of`) it is a failure of what is defined so."""
     if through is None:
         definition = defined(x, notes)
         reason = (
@@ -633,7 +633,7 @@ def _not_only(
     graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
 ) -> tuple[list[str], Verdict]:
     """Is x found only with y? Yes, where x requires y, or where x's definition is of a
-    y (:func:`_defined_of`); no, where the graph says one only makes the other worse or
+    y (:func:`defined_of`); no, where the graph says one only makes the other worse or
     likelier: what is made worse was there before ("distributional shift is an old
     problem, but a learned optimizer makes it much worse")."""
     between = graph.relations_between(x.id, y.id)
@@ -644,7 +644,7 @@ def _not_only(
     worse = [r for r in between if r.type in ("exacerbates", "makes_likely") and not r.negated]
     if worse and not any(r.type == "requires" and not r.negated for r in between):
         return _say(graph, notes, told, "no", worse[:1], x), "no"
-    through = _defined_of(graph, x, y)
+    through = defined_of(graph, x, y)
     if through:
         # "does deceptive alignment only happen with mesa-optimizers?": it is defined as
         # a case of what a mesa-optimizer does
@@ -1215,14 +1215,14 @@ def _turns_out_well(
 ) -> tuple[list[str], Verdict]:
     """Is x (a mesa-optimizer) bound to be y (misaligned)? Not necessarily, where the
     sources define a way x can turn out that is no failure: the alignment modes defined
-    of x (:func:`_defined_of`) that are no failure of anything and do not lead up to
+    of x (:func:`defined_of`) that are no failure of anything and do not lead up to
     y, the broadest first (robust alignment before internal alignment, a kind of it)."""
     ways = [
         c
         for c in graph.concepts.values()
         if c.kind == "alignment_mode"
         and c.id != x.id
-        and _defined_of(graph, c, x) is True
+        and defined_of(graph, c, x) is True
         and not any(
             r.type == "failure_of" and r.source == c.id and not r.negated
             for r in graph.relations_of(c.id)
