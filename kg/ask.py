@@ -1952,6 +1952,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if alternative is not None:
             return alternative
     if intent == "define" and len(concepts) == 1 and _asks_yes_no(q):
+        hard = _said_hard(graph, q, concepts[0])
+        if hard is not None:
+            return hard
         reason = _reason_matched(graph, q, concepts[0])
         if reason is not None:
             return reason
@@ -3729,6 +3732,39 @@ def _up_from(graph: KnowledgeGraph, cid: str) -> dict[str, list[Relation]]:
         for r in graph.relations_of(cid)
         if r.source == cid and r.type in UPWARD and not r.negated and r.modality is None
     }
+
+
+_EASY = re.compile(r"\b(?:easy|easily|simple|simply|straightforward|trivial)\b", re.I)
+_HARD = re.compile(r"\b(?:hard|difficult|complicated|complex)\b", re.I)
+
+
+def _said_hard(graph: KnowledgeGraph, q: str, named: Concept) -> Answer | None:
+    """ "Is the human objective easy to write down as code?": No, where the definition of
+    the named concept, or of the neighbour the question describes best (human values, an
+    example of the intended goal), calls it hard, complicated or difficult. None when
+    the question asks nothing of ease or no such definition fits it."""
+    if not _EASY.search(q) or _NEGATED.search(q):
+        return None
+    near = {named.id, *graph.neighbors(named.id)[0]}
+    fitting = [h.id for h in describe(graph, q, limit=DESCRIBED) if h.id in near]
+    for cid in dict.fromkeys([*fitting, named.id]):
+        c = graph.concepts[cid]
+        if _HARD.search(c.definition):
+            notes = Footnotes(graph)
+            line = (
+                f"{capitalize(noun(c))} {'are' if c.plural else 'is'} {lowered(defined(c, notes))}"
+            )
+            if c.id != named.id:
+                line += "\n\n" + explained(graph, notes, _link(graph, c, named), True)
+            about = list(dict.fromkeys([named, c]))
+            return _answered(graph, q, "yes_no", about, [verdict_line("no", line)], notes, "no")
+    return None
+
+
+def _link(graph: KnowledgeGraph, c: Concept, other: Concept) -> Relation:
+    """The first relation between two neighbours, from ``c``'s side."""
+    between = graph.relations_between(c.id, other.id)
+    return next((r for r in between if r.source == c.id), between[0])
 
 
 def _alternatives(graph: KnowledgeGraph, cid: str, rtype: str, besides: str) -> list[Relation]:
