@@ -1171,7 +1171,7 @@ def detect_intent(reading: Reading) -> Intent:
         # Does that mean ...?": what the question proper asks, after what it quotes
         opening = opening[last.start(1) :]
     two = len(reading.found) >= 2
-    if _WHY.match(opening):
+    if _WHY.match(opening) or _WHAT_CAUSES.match(opening):
         return "why"
     if _WHAT_HAPPENS.match(opening):
         return "what_happens"
@@ -1204,6 +1204,14 @@ def detect_intent(reading: Reading) -> Intent:
     return "define"
 
 
+_WHAT_CAUSES = re.compile(
+    r"^\s*what(?:'s|\s+is|\s+are)?\s+(?:(?:usually|actually|really|mainly)\s+)?"
+    r"(?:causes?|caused|leads?\s+to|led\s+to|brings?\s+about|gives?\s+rise\s+to|"
+    r"drives?|the\s+(?:causes?|reasons?)\s+(?:of|for|behind))\b",
+    re.I,
+)
+"""A question that asks for the causes of something ("what causes pseudo-alignment?",
+"what leads to deceptive alignment?"): a why-question in other words."""
 _RELATE_WORDS = re.compile(r"\b(?:relat\w*|connect\w*|link\w*|relationship)\b")
 _WHY_IS = re.compile(r"^\s*why\s+(?:is|are|was|were|'s)\b", re.I)
 _UNIVERSAL = re.compile(

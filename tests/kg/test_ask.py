@@ -90,7 +90,7 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("give me an example of a mesa-optimiser", "examples", ["mesa-optimizer"]),
     ("examples of deceptive alignment", "examples", ["deceptive-alignment"]),
     ("Can you give an instance of a base optimizer?", "examples", ["base-optimizer"]),
-    ("what causes goal misgeneralization", "define", ["goal-misgeneralization"]),
+    ("what causes goal misgeneralization", "why", ["goal-misgeneralization"]),
     ("what is the objective of evolution", "define", ["evolution"]),
     ("what is the mesa-optimizer's goal", "define", ["mesa-optimizer"]),
     ("what do humans optimise for", "define", ["humans"]),
@@ -348,9 +348,9 @@ def test_what_an_example_is_about_is_told_with_the_part_it_plays(
 
 
 def test_verbs_put_the_relations_asked_about_first(shipped: KnowledgeGraph) -> None:
-    a = ask(shipped, "what causes goal misgeneralization")
+    a = ask(shipped, "what reveals pseudo alignment")
     facts = a.answer.split("Related concepts:\n\n")[1].splitlines()
-    assert facts[0].startswith("- Goal misgeneralization can be caused by ")
+    assert facts[0].startswith("- Pseudo-alignment can be revealed by ")
 
 
 def test_the_objective_of_a_concept_is_its_has_objective_relation(shipped: KnowledgeGraph) -> None:
