@@ -2123,6 +2123,13 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         universal = content_stems(reading.framing) if _UNIVERSAL.search(reading.framing) else None
         lines, verdict = whether_enough(graph, concepts[0], notes, universal)
     elif intent == "yes_no":
+        only = _OR_ONLY.search(q)
+        if only is not None and len(concepts) > 2:
+            # "can evolution produce optimizers, *or only* heuristic-followers like
+            # plants?": whether the first option is possible too; the one it is set
+            # against is granted
+            set_by = {f.id for f in found if f.start >= only.end()}
+            concepts = [c for c in concepts if c.id not in set_by] or concepts
         despite = _after(graph, q, found, _DESPITE) or _conceded(graph, q, found)
         others = [c for c in concepts if c is not despite]
         if despite is not None and len(concepts) > 2:
@@ -2165,6 +2172,8 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 # agent after "by" is what would do it
                 x, y = y, x
         framing = reading.framing[LEAD.match(reading.framing).end() :]  # type: ignore[union-attr]
+        if only is not None:
+            framing = _OR_ONLY.split(framing)[0]  # what is granted is not asked ("only")
         within = None
         if despite is None and len(concepts) == 3 and asked_kind(focus, framing) == "same":
             # "does inner alignment require the mesa-objective to be identical to the base
@@ -3773,6 +3782,11 @@ def _link(graph: KnowledgeGraph, c: Concept, other: Concept) -> Relation:
     """The first relation between two neighbours, from ``c``'s side."""
     between = graph.relations_between(c.id, other.id)
     return next((r for r in between if r.source == c.id), between[0])
+
+
+_OR_ONLY = re.compile(r",?\s+or\s+(?:only|just|merely|simply)\b", re.I)
+"""How a yes/no question sets what it asks against what it grants ("..., or only
+heuristic-followers like plants?")."""
 
 
 def _alternatives(graph: KnowledgeGraph, cid: str, rtype: str, besides: str) -> list[Relation]:

@@ -506,6 +506,9 @@ def whether(
         )
     if not lines:
         lines, verdict = decide(graph, x, y, notes, told)
+    if not lines and "produces" in focus:
+        # "can evolution produce optimizers?": what it produces is one (humans)
+        lines, verdict = _produces_one(graph, x, y, notes, told)
     if not lines and kind == "requirement" and (through := defined_of(graph, x, y)):
         # "does deceptive alignment require a mesa-optimizer?": what is defined as a case
         # of what a y does needs one
@@ -576,6 +579,11 @@ def _needs(graph: KnowledgeGraph, x: Concept, y: Concept) -> list[Relation]:
     ]
 
 
+_OF_A_CASE = re.compile(r"\b(?:in\s+which|where|when|that|whose)\b", re.I)
+"""Words by which a definition tells a case of something ("the case *in which* a
+mesa-optimizer ...") rather than what the thing is."""
+
+
 def defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | None | bool:
     """Whether x is not had without y by definition: x's definition is of something y (or
     a kind of y) is or does, the first concept it names being y ("deceptive alignment: the
@@ -586,7 +594,14 @@ def defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | None
 
     def of_y(c: Concept) -> bool:
         named = annotate(graph, c.definition)
-        return bool(named) and (named[0].id == y.id or is_kind_of(graph, named[0].id, y.id))
+        return (
+            bool(named)
+            # "the case *in which* a mesa-optimizer ...", "the problem of ensuring *that*
+            # a mesa-optimizer ...", not what x is ("natural selection viewed as an
+            # optimizer")
+            and _OF_A_CASE.search(c.definition[: named[0].start]) is not None
+            and (named[0].id == y.id or is_kind_of(graph, named[0].id, y.id))
+        )
 
     if of_y(x):
         return True
@@ -1186,6 +1201,21 @@ def _identity(
                 lines[0] += " " + _while(graph, notes, chain_b, told)
             player = _who_plays(graph, x, y, notes, told) if rel.type in ROLES else []
             return lines + player, "no"
+    return [], "unknown"
+
+
+def _produces_one(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told
+) -> tuple[list[str], Verdict]:
+    """Does x produce a y? Yes, where something x produces is a y by a chain up
+    ("evolution produces humans, and humans are an example of an optimizer")."""
+    for rel in graph.relations_of(x.id):
+        if rel.source != x.id or rel.type != "produces" or rel.negated:
+            continue
+        chain = _climb(graph, rel.target).get(y.id)
+        if chain:
+            verdict: Verdict = "possibly" if rel.modality == "may" else "yes"
+            return [verdict_line(verdict, _chain_text(graph, notes, [rel, *chain], told))], verdict
     return [], "unknown"
 
 
