@@ -2121,7 +2121,27 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             lines[0] = _in_asked_words(graph, q, [picked[1], picked[2]], choice.chosen, lines[0])
     elif intent == "yes_no" and len(concepts) == 1:
         universal = content_stems(reading.framing) if _UNIVERSAL.search(reading.framing) else None
-        lines, verdict = whether_enough(graph, concepts[0], notes, universal)
+        if universal is not None and not SUFFICES.search(reading.framing):
+            # "is the base objective *always* written by the programmers?" asks what
+            # holds of it, not whether it settles anything: a passage that says
+            # "usually" answers ("some base objective (usually specified by programmers)")
+            usual = _reason_matched(
+                graph, q, concepts[0], floor=PASSAGE_SAYING_UNKNOWN, saying=True
+            )
+            if usual is not None:
+                return usual
+        c = concepts[0]
+        if universal is not None and _ASKS_ALWAYS.search(q) and _usually_so(q, c.definition):
+            # "... always written by the programmers?": "normally specified by the
+            # programmers", says its definition
+            line = (
+                f"{capitalize(noun(c))} {'are' if c.plural else 'is'} {lowered(defined(c, notes))}"
+            )
+            lines, verdict = [verdict_line("not_necessarily", line)], "not_necessarily"
+        else:
+            lines, verdict = whether_enough(
+                graph, c, notes, universal, settles=bool(SUFFICES.search(reading.framing))
+            )
     elif intent == "yes_no":
         only = _OR_ONLY.search(q)
         if only is not None and len(concepts) > 2:
@@ -3357,7 +3377,21 @@ def _reason_matched(
     # the note, in the question's own words, is the answer; the link's name adds nothing
     lead = told.reason_first(explained(graph, notes, rel, rel.source == first.id, told))
     verdict = _passage_verdict(q, _note_and_quotes(rel), named, predicate)
-    lines = [verdict_line(verdict, lead) if verdict is not None else lead, ""]
+    qualifying = [
+        c
+        for c in rel.citations
+        if _ASKS_ALWAYS.search(q) and _usually_so(q, c.quote)
+        if not _SAYS_USUALLY.search(rel.note or "")
+    ]
+    if verdict is not None and qualifying:
+        # the note does not say the "usually" its quote does: the quote, in its own
+        # words, gives the verdict, and the note follows
+        said = (
+            f"In the sources' words: \u201c{qualifying[0].quote}\u201d{notes.mark(qualifying[:1])}"
+        )
+        lines = [verdict_line(verdict, said), "", lead, ""]
+    else:
+        lines = [verdict_line(verdict, lead) if verdict is not None else lead, ""]
     if verdict is None:
         # with no verdict, what the passage is about says where it stands; after one,
         # a glossary entry of whatever the passage was found on only pads it, and may
@@ -3386,6 +3420,30 @@ _SAYS_NOT_NEEDED = re.compile(
     r"|\b(?:does\s+not|doesn[\u2019']t)\s+(?:need|have)\s+to\b",
     re.I,
 )
+
+
+_ASKS_ALWAYS = re.compile(r"\b(?:always|invariably|every\s+time)\b", re.I)
+_SAYS_USUALLY = re.compile(
+    r"\b(?:usually|typically|generally|mostly|normally|in\s+most\s+cases)\b", re.I
+)
+
+
+def _usually_so(q: str, passage: str) -> bool:
+    """Whether ``passage`` says "usually" of what the question asks holds always: the
+    words around it (:data:`USUALLY_REACH` characters either side) share one of the
+    question's ("some base objective (usually specified by *programmers*)"), unlike a
+    "usually" about something else ("that's usually a good enough abstraction")."""
+    asked = content_stems(_ASKS_ALWAYS.sub(" ", q))
+    return any(
+        asked
+        & content_stems(passage[max(0, m.start() - USUALLY_REACH) : m.end() + USUALLY_REACH])
+        - content_stems(m.group())
+        for m in _SAYS_USUALLY.finditer(passage)
+    )
+
+
+USUALLY_REACH = 30
+"""How far, in characters, from a "usually" the words it qualifies are looked for."""
 
 
 def _note_and_quotes(rel: Relation) -> str:
@@ -3426,6 +3484,8 @@ def _passage_verdict(
     (e.g. plants) *are not optimizers*") says No. None when it says neither."""
     if _ASKS_MEANS.search(q) and _SAYS_NOT_MEANT.search(passage):
         return "no"
+    if _ASKS_ALWAYS.search(q) and _usually_so(q, passage):
+        return "not_necessarily"
     if _ASKS_NEEDS.search(q) and _SAYS_NOT_NEEDED.search(passage):
         return "not_necessarily"
     if named is not None and not _NEGATED.search(q):

@@ -376,19 +376,25 @@ SUFFICES = re.compile(
 
 
 def whether_enough(
-    graph: KnowledgeGraph, x: Concept, notes: Footnotes, universal: frozenset[str] | None = None
+    graph: KnowledgeGraph,
+    x: Concept,
+    notes: Footnotes,
+    universal: frozenset[str] | None = None,
+    settles: bool = True,
 ) -> tuple[list[str], Verdict]:
     """Does x settle the matter on its own? No, where the graph records what x, or the
     problem about x (outer alignment for the base objective), does not rule out; with
     ``universal`` ("does a system that does its job well have to be an optimizer?"), Not
     necessarily where a case is denied x (see :func:`_counterexample`); otherwise the
-    graph does not say, and what it holds on x follows."""
+    graph does not say, and what it holds on x follows. Not asked whether x settles
+    anything (``settles`` false: "is the base objective *always* written by the
+    programmers?"), what x does not rule out is no answer."""
     told = Told()
     if universal is not None:
         lines, verdict = _counterexample(graph, x, universal, notes, told)
         if lines:
             return lines, verdict
-    guards = _guards(graph, x.id)  # a perfect base objective: outer alignment solved
+    guards = _guards(graph, x.id) if settles else []  # a perfect base objective: outer ...
     limits = [r for g in guards for r in graph.relations_of(g) if r.source == g and limiting(r)]
     limits.sort(key=lambda r: (r.source != x.id, r.type != "insufficient_against", r.target))
     if limits:
