@@ -3428,6 +3428,16 @@ _SAYS_USUALLY = re.compile(
 )
 
 
+_ASKS_MATTERS = re.compile(r"\b(?:matters?|mattered|count|counts|important)\b", re.I)
+_SAYS_IRRELEVANT = re.compile(
+    r"\b(?:(?:do|does|did)\s+not|don[\u2019']t|doesn[\u2019']t|didn[\u2019']t)\s+matter\b"
+    r"|\b(?:mere|just\s+for|only\s+for)\s+decoration\b|\bearn\s+nothing\b",
+    re.I,
+)
+"""How a passage says something is beside the point ("the apples are mere decoration and
+earn nothing", "I know they don't matter")."""
+
+
 def _usually_so(q: str, passage: str) -> bool:
     """Whether ``passage`` says "usually" of what the question asks holds always: the
     words around it (:data:`USUALLY_REACH` characters either side) share one of the
@@ -3486,6 +3496,8 @@ def _passage_verdict(
         return "no"
     if _ASKS_ALWAYS.search(q) and _usually_so(q, passage):
         return "not_necessarily"
+    if _ASKS_MATTERS.search(q) and not _NEGATED.search(q) and _SAYS_IRRELEVANT.search(passage):
+        return "no"
     if _ASKS_NEEDS.search(q) and _SAYS_NOT_NEEDED.search(passage):
         return "not_necessarily"
     if named is not None and not _NEGATED.search(q):
