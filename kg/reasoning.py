@@ -184,6 +184,11 @@ def _climb(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
     return _chains(graph, start, UPWARD, MAX_CLIMB, lambda rel: rel.modality is None)
 
 
+def _climb_failing(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
+    """As :func:`_climb`, and from a failure to what it is a failure of."""
+    return _chains(graph, start, UPWARD | {"failure_of"}, MAX_CLIMB, lambda r: r.modality is None)
+
+
 def is_kind_of(graph: KnowledgeGraph, cid: str, above: str) -> bool:
     """Whether ``cid`` is a kind of ``above`` by a chain of definite is_a relations (a
     part or an example is not a kind: human values are part of the alignment problem)."""
@@ -1184,7 +1189,10 @@ def _identity(
                     text += " " + _while(graph, notes, tail, told)
                 return [verdict_line("no", text)], "no"
     # what x *is* explains a No best ("evolution is an example of a base optimizer"), so
-    # pairs reached by climbing from x come before x itself
+    # pairs reached by climbing from x come before x itself; a failure climbs to what it
+    # fails ("birth control is an example of inner misalignment, a failure of inner
+    # alignment", which is contrasted with outer alignment)
+    up_x = _climb_failing(graph, x.id)
     for a, chain_a in sorted(up_x.items(), key=lambda kv: (not kv[1], len(kv[1]))):
         for b, chain_b in sorted(up_y.items(), key=lambda kv: len(kv[1])):
             links = [
