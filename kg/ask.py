@@ -107,7 +107,7 @@ from kg.reasoning import (
     why,
 )
 from kg.search import search
-from kg.verify import Quote, TooManyQuotations, verify
+from kg.verify import TooManyQuotations, verify
 from kg.vocab import (
     AMONG,
     ASPECT_VERBS,
@@ -3587,18 +3587,21 @@ _CITING: WeakKeyDictionary[KnowledgeGraph, dict[str, list[tuple[int, int, Relati
 _CITING = WeakKeyDictionary()
 
 
-def _once(graph: KnowledgeGraph, quote: Quote) -> bool:
-    """Whether a short quotation is found exactly, and in one place of the sources only:
+QUOTED_AROUND = 300
+"""How many characters before a short quotation said in several places are read to tell
+which place a question means (:func:`_quoted_lead`)."""
+
+
+def _said_at(graph: KnowledgeGraph, text: str) -> list[tuple[str, int, int]]:
+    """Every place a source says a short quotation exactly, as (source, start, end):
     "very concerning" is one line of the video; "much worse" is said twice."""
-    if quote.status != "exact" or quote.match is None:
-        return False
-    words = re.escape(" ".join(quote.text.lower().split())).replace(r"\ ", r"\s+")
-    seen = sum(
-        len(re.findall(rf"(?<!\w){words}(?!\w)", graph.source_text(sid).lower()))
+    words = re.escape(" ".join(text.lower().split())).replace(r"\ ", r"\s+")
+    return [
+        (sid, m.start(), m.end())
         for sid, src in graph.sources.items()
         if src.has_text
-    )
-    return seen == 1
+        for m in re.finditer(rf"(?<!\w){words}(?!\w)", graph.source_text(sid).lower())
+    ]
 
 
 _TOLD_BY = frozenset("rob robert miles video notes faq paper article post blog".split())
@@ -3635,13 +3638,17 @@ def _quoted_lead(
         checked = verify(graph, q, min_words=2, max_quotes=4)
     except TooManyQuotations:
         return []
-    quoted = [
-        quote
-        for quote in checked.quotes
-        if quote.match is not None
-        and quote.status != "not_found"
-        and (len(quote.text.split()) >= QUOTED_WORDS or (short and _once(graph, quote)))
-    ]
+    # each quotation at each place a source holds it: a two-word one at every place it
+    # is said exactly ("much worse", said twice), for the question's own words to choose
+    places: list[tuple[str, int, int]] = []
+    for quote in checked.quotes:
+        if quote.match is None or quote.status == "not_found":
+            continue
+        if len(quote.text.split()) >= QUOTED_WORDS:
+            places.append((quote.match.source, quote.match.start, quote.match.end))
+        elif short and quote.status == "exact":
+            places += _said_at(graph, quote.text)
+    several = len(places) > 1
     unquoted = framing
     for quote in checked.quotes:
         unquoted = unquoted[: quote.start] + " " * (quote.end - quote.start) + unquoted[quote.end :]
@@ -3653,11 +3660,22 @@ def _quoted_lead(
         if w not in _QUOTE_FRAMING
     }
     total = sum(weights.values()) or 1.0
+    if several:
+        # said in several places ("much worse"): the place whose surroundings hold the
+        # question's own words is meant (the critic's "... give an objective to an
+        # optimizer that optimizes a model ...", just before it), if one does most
+        def echoed(place: tuple[str, int, int]) -> float:
+            sid, start, end = place
+            around = graph.source_text(sid)[max(0, start - QUOTED_AROUND) : end]
+            return sum(weights[w] for w in weights.keys() & content_stems(around))
+
+        ranked = sorted(places, key=echoed, reverse=True)
+        if echoed(ranked[0]) <= echoed(ranked[1]):
+            return []
+        places = ranked[:1]
     best: tuple[float, int, Relation | Concept, str, int] | None = None
-    for quote in quoted:
-        assert quote.match is not None
-        start, end = quote.match.start, quote.match.end
-        cited = _citing(graph).get(quote.match.source, [])
+    for source_id, start, end in places:
+        cited = _citing(graph).get(source_id, [])
         for cs, ce, owner in cited:
             if ce <= start or cs >= end + QUOTED_AFTER:
                 continue
@@ -3671,7 +3689,7 @@ def _quoted_lead(
             share = sum(weights[w] for w in weights.keys() & content_stems(text)) / total
             away = max(0, cs - end)
             if best is None or (share, -away) > (best[0], -best[1]):
-                best = (share, away, owner, quote.match.source, ce)
+                best = (share, away, owner, source_id, ce)
     if best is None:
         return []
     _share, _away, owner, source, ce = best
