@@ -2228,6 +2228,16 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "is SGD a *general-purpose real-world* optimizer?": an optimizer, but the
             # reason says "rather than a general-purpose optimizer acting in the world"
             lines[0], verdict = _qualifier_denied(q, found, y, lines[0])
+        phrased = _worded_options(q, found, y) if verdict in ("yes", "no") else None
+        if phrased is not None and lines:
+            # "does gradient descent search over actions in the world *or* over network
+            # weights?": not Yes or No, but the option the verdict on y picks, in the
+            # question's words
+            phrase = phrased[0] if verdict == "yes" else phrased[1]
+            parts = _VERDICT_SAID.match(lines[0])
+            if parts is not None:
+                lines[0] = f"**{capitalize(phrase)}.** {lines[0][parts.start('said') :]}"
+                intent, verdict = "which", None
         unlike = _unlike_neighbour(graph, q, x, y, notes) if verdict == "unknown" else None
         if unlike is not None:
             # "is a small network trained only briefly likely to be a mesa-optimizer?":
@@ -3965,6 +3975,31 @@ def _qualifier_denied(q: str, found: list[Found], y: Concept, line: str) -> tupl
     article = "an" if words[:1].lower() in "aeiou" else "a"
     said = f"{parts.group('said')}, but not {article} {words} one.{parts.group('marks')}"
     return verdict_line("no", said + reason), "no"
+
+
+def _worded_options(q: str, found: list[Found], y: Concept) -> tuple[str, str] | None:
+    """The two options a yes/no question closes with, when one names ``y`` and the other
+    is words the glossary has no name for ("... over actions in the world *or* over
+    network weights?"): (the option naming y, the other), each in the question's words;
+    None when the question offers no such pair."""
+    at = next((f for f in found if f.id == y.id), None)
+    tail = re.search(r"\s+or\s+(?P<b>[^,;:?]+?)\s*\?*\s*$", q)
+    if at is None or tail is None:
+        return None
+    b = tail.group("b").strip()
+    first = b.split()[0].lower()
+    # the first option starts as the second does ("over ... or over ..."), after the
+    # question's own verb
+    starts = [m.start() for m in re.finditer(rf"\b{re.escape(first)}\b", q[: tail.start()], re.I)]
+    if not starts or first in ("the", "a", "an"):
+        return None
+    a = q[starts[-1] : tail.start()].strip()
+    in_b = at.start >= tail.start("b")
+    in_a = starts[-1] <= at.start < tail.start()
+    others = [f for f in found if f.id != y.id and f.start >= starts[-1]]
+    if in_a == in_b or others or len(a.split()) > 6:
+        return None
+    return (b, a) if in_b else (a, b)
 
 
 _VERDICT_SAID = re.compile(
