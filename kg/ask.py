@@ -183,7 +183,10 @@ _LAST_WORD = re.compile(r"([^\W_]+)\s*$")
 _WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)", re.I)
 _WHAT_HAPPENS = re.compile(
     r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
-    r"went\s+wrong|goes\s+wrong|can\s+go\s+wrong|could\s+go\s+wrong|does\s+\S+(?:\s+\S+)?\s+lead\s+to|are\s+the\s+"
+    r"went\s+wrong|goes\s+wrong|can\s+go\s+wrong|could\s+go\s+wrong|"
+    # "what does misalignment lead to?" (the name blanked: nothing but spaces between)
+    r"(?:does|do|would|can|could|might)\s+(?:\S+\s+){0,2}"
+    r"(?:lead\s+to|cause|result\s+in|bring\s+about)\b|are\s+the\s+"
     # "what are the (three) (possible) outcomes ...?"
     r"(?:[^\W_]+\s+){0,2}(?:effects|consequences|results|outcomes)|"
     r"is\s+the\s+(?:[^\W_]+\s+){0,2}(?:effect|consequence|result|outcome)|"
