@@ -493,7 +493,8 @@ def whether(
         # "is distributional shift a problem *only* mesa-optimizers have?": what y only
         # makes worse exists without it
         lines, verdict = _not_only(graph, x, y, notes, told)
-    if not lines and _WITHOUT.search(framing):
+    being_without = _WITHOUT_BEING.search(framing) is not None
+    if not lines and _WITHOUT.search(framing) and not being_without:
         # "can deceptive alignment happen *without* a mesa-optimizer?": not what needs it
         needs = _needs(graph, x, y)
         if needs:
@@ -560,6 +561,11 @@ def whether(
         # it only can rely on, it does not need
         verdict = "not_necessarily"
         lines[0] = verdict_line(verdict, lines[0][len(yes) :].strip())
+    if being_without and verdict == "no" and lines and lines[0].startswith(f"**{_SAY['no']}**"):
+        # "can a plant make decisions *without being* an optimizer?": what is not a y
+        # does what it does without being one
+        verdict = "yes"
+        lines[0] = verdict_line(verdict, lines[0][len(f"**{_SAY['no']}**") :].strip())
     if within is not None:
         lines += _speaking_of(graph, within, (x, y), notes, told)
     # a decided answer with reasons of its own ends with what else joins the two
@@ -575,6 +581,9 @@ def whether(
 
 
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
+_WITHOUT_BEING = re.compile(r"\bwithout\s+(?:\S+\s+)?(?:being|becoming)\b", re.I)
+"""How a question asks whether x can do something while not being y ("can a plant make
+decisions *without being* an optimizer?")."""
 """How a question asks whether one thing can be had without another."""
 
 _ONLY = re.compile(r"\bonly\b|\bunique\s+to\b|\bexclusively\b|\bspecific\s+to\b", re.I)
