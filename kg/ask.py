@@ -2085,7 +2085,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
     if intent == "which":
         picked = _options(reading)
         assert picked is not None
-        subjects = [graph.concepts[f.id] for f in picked[0]]
+        setting = _SETTING_FIRST.match(q)
+        subject_found = [
+            f for f in picked[0] if setting is None or f.start >= setting.end()
+        ] or picked[0]  # "*in the evolution analogy*, is the human brain ...?": humans
+        subjects = [graph.concepts[f.id] for f in subject_found]
         a, b = graph.concepts[picked[1].id], graph.concepts[picked[2].id]
         # a verb that names an option ("*pointing* the objective at ...") is only its name
         lines, choice, subject = _which(graph, subjects, [a, b], worded, notes, told)
@@ -2115,7 +2119,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if not lines:
             # "in the Wikipedia ethics story, does the mesa-optimizer end up corrigible or
             # deceptive?": what the graph holds fits both options alike
-            lines = _either(graph, subjects, a, b, notes, told)
+            # (the story a setting names counts: what it shows may be what both need)
+            named_first = [graph.concepts[f.id] for f in picked[0]]
+            lines, subject = _either(graph, named_first, a, b, notes, told) or ([], subject)
         if not lines:
             intent = "relate"
             lines = _relate(graph, [subject, a, b], notes)
@@ -3808,12 +3814,13 @@ def _either(
     b: Concept,
     notes: Footnotes,
     told: Told,
-) -> list[str]:
-    """An undecided choice between ``a`` and ``b`` that the graph shows to be open: a
+) -> tuple[list[str], Concept] | None:
+    """An undecided choice between ``a`` and ``b`` that the graph shows to be open, with
+    the subject it is open for: a
     subject that is an example of what both options require (the Wikipedia-ethics story
     shows a model learning the base objective, which corrigible and deceptive alignment
     both rest on), or two options that are both ways a subject can turn out (alignment
-    modes defined of a mesa-optimizer). [] when neither holds."""
+    modes defined of a mesa-optimizer). None when neither holds."""
     head = f"**Either: the sources leave it open between {noun(a, 'bare')} and {noun(b, 'bare')}.**"
     for subject in subjects:
         ups: dict[str, list[Relation]] = {subject.id: []} | _up_from(graph, subject.id)
@@ -3823,7 +3830,7 @@ def _either(
                 up = ups[need.target]
                 lines = [f"{head} {explained(graph, notes, up[0], True, told)}" if up else head, ""]
                 lines += [f"- {explained(graph, notes, r, True, told)}" for r in both]
-                return lines
+                return lines, subject
     for subject in subjects:
         modes = [c for c in (a, b) if c.kind == "alignment_mode" and defined_of(graph, c, subject)]
         if len(modes) == 2:
@@ -3832,8 +3839,8 @@ def _either(
                 "",
             ]
             lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in modes]
-            return lines
-    return []
+            return lines, subject
+    return None
 
 
 def _requires(graph: KnowledgeGraph, cid: str) -> list[Relation]:
@@ -3890,6 +3897,16 @@ def _link(graph: KnowledgeGraph, c: Concept, other: Concept) -> Relation:
 _OR_ONLY = re.compile(r",?\s+or\s+(?:only|just|merely|simply)\b", re.I)
 """How a yes/no question sets what it asks against what it grants ("..., or only
 heuristic-followers like plants?")."""
+
+
+_SETTING_FIRST = re.compile(
+    r"^\W*(?:in|within|for)\s+(?:the|this|that|rob(?:\s+miles)?[\u2019']?s?)\s+"
+    r"(?:[\w'\u2019-]+\s+){0,4}(?:analogy|example|story|case|picture|scenario|comparison)"
+    r"\s*[,:]",
+    re.I,
+)
+"""An opening phrase that names the setting of a question ("In the evolution analogy,
+...")."""
 
 
 def _alternatives(graph: KnowledgeGraph, cid: str, rtype: str, besides: str) -> list[Relation]:
