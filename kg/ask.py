@@ -1993,7 +1993,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "does something *have to* model its environment to count as an optimizer?":
             # whether the link asked about joins it to what its other words describe
             concepts = [concepts[0], other]
-    if intent in ("relate", "yes_no") and len(concepts) > 1 and focus[:1] == ["introduced_in"]:
+    if focus[:1] == ["introduced_in"] and (
+        (len(concepts) > 1 and intent in ("relate", "yes_no"))
+        or (len(concepts) == 1 and intent == "define" and _ASKS_ORIGIN.match(q))
+    ):
         # "who came up with the terms inner and outer alignment?", "did Rob Miles come up
         # with them?": where each term comes from, not how the two relate
         origins = [
@@ -2002,11 +2005,19 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             for r in graph.relations_of(c.id)
             if r.source == c.id and r.type == "introduced_in" and not r.negated
         ]
-        if {r.source for r in origins} == {c.id for c in concepts}:
+        if origins and {r.source for r in origins} == {c.id for c in concepts}:
             notes = Footnotes(graph)
             told = Told()
             lines = [line for r in origins for line in (explained(graph, notes, r, True, told), "")]
-            return _answered(graph, q, "relate", concepts, lines[:-1], notes)
+            works = list(dict.fromkeys(graph.concepts[r.target] for r in origins))
+            if len(concepts) == 1:
+                # "who wrote the paper that introduced mesa-optimizers?": the work, with
+                # who wrote it and when
+                lines += [f"**{capitalize(w.label)}**: {_definition(w, notes)}" for w in works]
+                lines.append("")
+            return _answered(
+                graph, q, "relate", [*concepts, *works][:MAX_CONCEPTS], lines[:-1], notes
+            )
     if intent in ("relate", "difference") and len(found) == 2:
         chosen = _which_by_words(graph, q, reading, found) or _which_phrase(graph, q, concepts)
         if chosen is not None:
@@ -3899,6 +3910,8 @@ _OR_ONLY = re.compile(r",?\s+or\s+(?:only|just|merely|simply)\b", re.I)
 heuristic-followers like plants?")."""
 
 
+_ASKS_ORIGIN = re.compile(r"^\W*(?:who|which\s+(?:paper|work|article|authors?)|when|where)\b", re.I)
+"""A question for where a term comes from ("*who* introduced ...", "*which paper* ...")."""
 _SETTING_FIRST = re.compile(
     r"^\W*(?:in|within|for)\s+(?:the|this|that|rob(?:\s+miles)?[\u2019']?s?)\s+"
     r"(?:[\w'\u2019-]+\s+){0,4}(?:analogy|example|story|case|picture|scenario|comparison)"

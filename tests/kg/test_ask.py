@@ -21,7 +21,11 @@ QUESTIONS: list[tuple[str, str, list[str]]] = [
     ("What is psuedo-alignment", "define", ["pseudo-alignment"]),
     ("what is inner allignment?", "define", ["inner-alignment"]),
     ("What's SGD?", "define", ["stochastic-gradient-descent"]),
-    ("Who introduced the term mesa-optimizer?", "define", ["mesa-optimizer"]),
+    (
+        "Who introduced the term mesa-optimizer?",
+        "relate",
+        ["mesa-optimizer", "risks-from-learned-optimization"],
+    ),
     ("what is the behavioural objective", "define", ["behavioral-objective"]),
     ("What is goal misgeneralisation?", "define", ["goal-misgeneralization"]),
     ("WHAT IS A DECEPTIVELY ALIGNED MODEL", "define", ["deceptive-alignment"]),
