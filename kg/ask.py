@@ -4617,8 +4617,14 @@ def _difference(
     for a, b in zip(concepts, concepts[1:], strict=False):
         r = relate(graph, a.id, b.id)
         lines.append("")
-        lines += relate_lines(graph, r, notes, others=1, told=told)
-        if not r.shared and not r.direct:
+        more = relate_lines(graph, r, notes, others=1, told=told)
+        if OTHER_CONNECTIONS in lines and more[:1] == [OTHER_CONNECTIONS]:
+            # three compared: the second pair's paths go on under the first pair's heading
+            more = more[2:] if more[1:2] == [""] else more[1:]
+            while lines and not lines[-1]:
+                lines.pop()
+        lines += more
+        if not r.shared and not r.direct and len(concepts) == 2:
             lines += ["", f"The glossary records nothing that {noun(a)} and {noun(b)} share."]
     return lines
 

@@ -426,3 +426,13 @@ def test_a_misspelt_word_before_a_name_makes_the_longer_name(shipped: KnowledgeG
     assert both.missing == []
     assert read(shipped, "what is the Turing test?").named == ["Turing test"]
     assert "no entry for \u201cTuring test\u201d" in ask(shipped, "what is the Turing test?").answer
+
+
+def test_a_comparison_of_three_has_one_other_connections_heading(shipped: KnowledgeGraph) -> None:
+    """Each pair's paths go under one heading, and no 'records nothing they share' line
+    is added for a pair of three (a strict review read both as padding)."""
+    q = "What is the difference between pseudo-alignment, robust alignment and training data?"
+    a = ask(shipped, q)
+    assert a.intent == "difference" and len(a.concepts) == 3
+    assert a.answer.count("Other connections:") == 1
+    assert "records nothing that" not in a.answer
