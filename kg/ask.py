@@ -4512,6 +4512,9 @@ def _define(
         # 'minimize cancer'?" asks about the cancer-minimizing objective, not for its
         # objective
         and _NONE_RECORDED[asked] not in c.label.lower()
+        # only what can pursue one lacks an objective: "what is the adversary in
+        # adversarial training trying to do?" is no question for a technique's objective
+        and (asked != "has_objective" or c.kind in _PURSUING_KINDS)
     ):
         lines += ["", f"The glossary records no {_NONE_RECORDED[asked]} for {noun(c)}."]
     if asked == "mitigates":
@@ -4519,6 +4522,9 @@ def _define(
     return lines
 
 
+_PURSUING_KINDS = frozenset({"optimizer", "example"})
+"""The kinds of concept the graph gives objectives to (optimizers, and examples such as
+humans): only of these is a missing objective worth saying."""
 _NONE_RECORDED = {
     "causes": "causes or effects",
     "mitigates": "remedies",
