@@ -581,10 +581,10 @@ def whether(
 
 
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
+"""How a question asks whether one thing can be had without another."""
 _WITHOUT_BEING = re.compile(r"\bwithout\s+(?:\S+\s+)?(?:being|becoming)\b", re.I)
 """How a question asks whether x can do something while not being y ("can a plant make
 decisions *without being* an optimizer?")."""
-"""How a question asks whether one thing can be had without another."""
 
 _ONLY = re.compile(r"\bonly\b|\bunique\s+to\b|\bexclusively\b|\bspecific\s+to\b", re.I)
 """Words by which a question asks whether something belongs to one thing alone."""
@@ -604,7 +604,7 @@ _OF_A_CASE = re.compile(r"\b(?:in\s+which|where|when|that|whose)\b", re.I)
 mesa-optimizer ...") rather than what the thing is."""
 
 
-def defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | None | bool:
+def defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | bool:
     """Whether x is not had without y by definition: x's definition is of something y (or
     a kind of y) is or does, the first concept it names being y ("deceptive alignment: the
     case in which *a mesa-optimizer* understands the base objective but ..."): True; or x
@@ -632,7 +632,7 @@ def defined_of(graph: KnowledgeGraph, x: Concept, y: Concept) -> Relation | None
     return False
 
 
-def _relation_or_none(found: Relation | None | bool) -> Relation | None:
+def _relation_or_none(found: Relation | bool) -> Relation | None:
     """The relation :func:`defined_of` went through, if any."""
     return found if isinstance(found, Relation) else None
 
