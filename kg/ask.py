@@ -3468,6 +3468,13 @@ _SAYS_IRRELEVANT = re.compile(
 earn nothing", "I know they don't matter")."""
 
 
+_ASKS_KEEPS = re.compile(r"\b(?:keeps?|keeping|continues?|continuing|go(?:es)?\s+on)\b", re.I)
+_SAYS_STOPS = re.compile(
+    r"\b(?:drops?|dropping|stops?|abandons?|defects?|turns?\s+on\s+us|gives?\s+up)\b", re.I
+)
+"""How a passage says something ends ("then drops the pretence once deployed")."""
+
+
 def _usually_so(q: str, passage: str) -> bool:
     """Whether ``passage`` says "usually" of what the question asks holds always: the
     words around it (:data:`USUALLY_REACH` characters either side) share one of the
@@ -3527,6 +3534,10 @@ def _passage_verdict(
     if _ASKS_ALWAYS.search(q) and _usually_so(q, passage):
         return "not_necessarily"
     if _ASKS_MATTERS.search(q) and not _NEGATED.search(q) and _SAYS_IRRELEVANT.search(passage):
+        return "no"
+    if _ASKS_KEEPS.search(q) and not _NEGATED.search(q) and _SAYS_STOPS.search(passage):
+        # "once it's deployed, does a deceptively aligned model *keep going for* the base
+        # objective?": "... then *drops the pretence* once deployed"
         return "no"
     if _ASKS_NEEDS.search(q) and _SAYS_NOT_NEEDED.search(passage):
         return "not_necessarily"
