@@ -1222,6 +1222,10 @@ _UNIVERSAL = re.compile(
     r"ha(?:ve|s) to)\b|^\W*(?:is|are|does|do|will|would|can)\s+(?:every|all|any)\b",
     re.I,
 )
+_NEEDED_FOR = re.compile(
+    r"\b(?:needed|required|necessary|essential|a\s+(?:prerequisite|precondition))\s+for\b", re.I
+)
+"""How a question asks whether the first thing it names is what the second needs."""
 _AGENT_BY = re.compile(
     r"\b(?:caused|produced|created|made(?:\s+(?:much\s+)?(?:worse|more\s+likely|likelier))?|"
     r"brought\s+about|driven|introduced|generated|"
@@ -2211,6 +2215,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 # "is distributional shift a new problem *caused by* mesa-optimizers?": the
                 # agent after "by" is what would do it
                 x, y = y, x
+            elif x.id in by and y.id in by and _NEEDED_FOR.search(q[by[x.id].end : by[y.id].start]):
+                # "is a mesa-optimizer *needed for* deceptive alignment to happen?": whether
+                # deceptive alignment requires one
+                x, y = y, x
+                focus = ["requires", *focus]
         framing = reading.framing[LEAD.match(reading.framing).end() :]  # type: ignore[union-attr]
         if only is not None:
             framing = _OR_ONLY.split(framing)[0]  # what is granted is not asked ("only")
@@ -3555,7 +3564,7 @@ def _passage_verdict(
         if said:
             # "*most* of the selected organisms are not optimizers": to "are *the*
             # organisms ... optimizers?", not necessarily; to "are *most* ...?", no
-            most = re.compile(r"\bmost\b", re.I)
+            most = re.compile(r"\bmost(?:ly)?\b", re.I)
             starts = [m.end() for m in _SENTENCE_START.finditer(passage)]
             some = any(
                 most.search(passage[max((j for j in starts if j <= i), default=0) : i])
@@ -3815,7 +3824,9 @@ def _passage_lead(
     return best
 
 
-_RELATIVE_TAIL = re.compile(r"\b(?:that|which|who|whom)\s*$", re.I)
+_RELATIVE_TAIL = re.compile(
+    r"\b(?:that|which|who|whom|(?:selected|produced|made|created|trained|built)\s+by)\s*$", re.I
+)
 
 
 def _described_subject(before: str) -> bool:
@@ -4003,7 +4014,8 @@ def _qualifier_denied(q: str, found: list[Found], y: Concept, line: str) -> tupl
         return line, "yes"
     before = q[: at.start]
     ends = [f.end for f in found if f.end <= at.start]
-    words = _ARTICLE.sub("", before[max(ends, default=0) :]).strip()
+    # "a capable, general-purpose optimizer": the qualifiers, commas and all
+    words = " ".join(_ARTICLE.sub("", before[max(ends, default=0) :]).replace(",", " ").split())
     if not words or re.search(r"[^\w\s'-]", words):
         return line, "yes"
     qualifier = content_stems(words) - content_stems(y.label)

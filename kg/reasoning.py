@@ -533,7 +533,13 @@ def whether(
     if (
         not lines
         and y.kind == "failure_mode"
-        and (kind == "identity" or (kind in ("other", "requirement") and _BE.search(framing)))
+        and (
+            kind == "identity"
+            or (
+                kind in ("other", "requirement")
+                and (_BE.search(framing) or _END_UP.search(framing))
+            )
+        )
     ):
         # "is a mesa-optimizer always misaligned?", "does it have to be misaligned?"
         lines, verdict = _turns_out_well(graph, x, y, notes)
@@ -582,7 +588,9 @@ def whether(
 
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
 """How a question asks whether one thing can be had without another."""
-_WITHOUT_BEING = re.compile(r"\bwithout\s+(?:\S+\s+)?(?:being|becoming)\b", re.I)
+_WITHOUT_BEING = re.compile(
+    r"\b(?:without|while\s+not|whilst\s+not)\s+(?:\S+\s+)?(?:being|becoming)\b", re.I
+)
 """How a question asks whether x can do something while not being y ("can a plant make
 decisions *without being* an optimizer?")."""
 
@@ -1312,6 +1320,9 @@ def _turns_out_well(
 _MODAL = re.compile(r"\s*(?:can|could|might|may)\b", re.I)
 """How a question asks whether something is possible rather than whether it holds."""
 _BE = re.compile(r"\b(?:be|become)\b", re.I)
+_END_UP = re.compile(r"\b(?:end\w*\s+up|turn\w*\s+out|becomes?)\b", re.I)
+"""How a question asks what something comes to be ("does every mesa-optimizer *end up*
+misaligned?")."""
 
 
 def _possible_kind(

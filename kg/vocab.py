@@ -83,6 +83,7 @@ attack destroy launch fight build gather win lose kill cure heal hatch imprint
 maximize maximise minimize minimise copy care solve remove
 fake adopt internalize internalise imprint solve guarantee remove eliminate protect preserve
 conflict clash disagree diverge agree coincide overlap compete
+rely author
 """.split()
 
 CONTEXT_WORDS = frozenset(
