@@ -1209,7 +1209,7 @@ def detect_intent(reading: Reading) -> Intent:
 
 _WHAT_CAUSES = re.compile(
     r"^\s*what(?:'s|\s+is|\s+are)?\s+(?:(?:usually|actually|really|mainly)\s+)?"
-    r"(?:causes?|caused|leads?\s+to|led\s+to|brings?\s+about|gives?\s+rise\s+to|"
+    r"(?:causes?|caused|creates?|leads?\s+to|led\s+to|brings?\s+about|gives?\s+rise\s+to|"
     r"drives?|the\s+(?:causes?|reasons?)\s+(?:of|for|behind))\b",
     re.I,
 )
