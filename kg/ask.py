@@ -2231,7 +2231,25 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             within, (x, y) = _compared(q, found[:3], concepts)
         universal = content_stems(reading.framing) if _UNIVERSAL.search(framing) else None
         first_at = min((f.start for f in found), default=0)
-        if despite is None and _described_subject(q[:first_at]):
+        maker = _MAKER_OF.search(q[:first_at]) if despite is None else None
+        made_by = [
+            r
+            for r in graph.relations_of(x.id)
+            if maker is not None and r.type == "produces" and r.target == x.id and not r.negated
+        ]
+        if made_by:
+            # "was *the process that made* the bottle cap an optimizer?", "was *making* the
+            # bottle cap an optimization process?": what produced x is the subject
+            made = x
+            x = graph.concepts[made_by[0].source]
+            concepts = [x, *(c for c in concepts if c is not x)]
+            if x.id == y.id:
+                concepts = [made, x]
+        if made_by and x.id == y.id:
+            # what made the bottle cap is the very thing asked about: optimization
+            lines = [verdict_line("yes", explained(graph, notes, made_by[0], False, told))]
+            verdict = "yes"
+        elif despite is None and _described_subject(q[:first_at]):
             # "are most organisms *that evolution selected* optimizers?": the subject is
             # what the clause describes, not evolution; a passage may say it ("Most of
             # the selected organisms (e.g. plants) are not optimizers")
@@ -3824,6 +3842,16 @@ def _passage_lead(
     return best
 
 
+_MAKER_OF = re.compile(
+    r"(?:\b(?:process|thing|one|what)\s+(?:that|which)\s+"
+    r"(?:made|makes|created|creates|produced|produces|designed|built)"
+    r"|\b(?:making|creating|designing|building)"
+    r"|\bthe\s+(?:making|creation|design|production)\s+of)"
+    r"\s+(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
+"""Words before a concept by which a question asks about what produced it ("was *the
+process that made* the bottle cap an optimizer?")."""
 _RELATIVE_TAIL = re.compile(
     r"\b(?:that|which|who|whom|(?:selected|produced|made|created|trained|built)\s+by)\s*$", re.I
 )
