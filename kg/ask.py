@@ -2125,11 +2125,23 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             by_words = _which_by_words(graph, q, reading, found)
             if by_words is not None:
                 return by_words
-        if _POLARITY.search(reading.framing) or _only_settings(q, picked[0]):
+        predicate = (
+            _described_predicate(graph, q, [a, b])
+            if _only_settings(q, picked[0]) and not _POLARITY.search(reading.framing)
+            else None
+        )
+        if predicate is not None:
+            # "which is likelier to *fail completely* after a distributional shift,
+            # heuristics or a mesa-optimizer?": the setting is not what the options are
+            # compared on, but the predicate the question describes (failure to
+            # generalize) is, as if it had named it
+            notes, told = Footnotes(graph), Told()
+            lines, choice, subject = _which(graph, [predicate], [a, b], worded, notes, told)
+        elif _POLARITY.search(reading.framing) or _only_settings(q, picked[0]):
             # "which one is *not* an optimizer ...?", "which is *less* likely ...": the
             # choice is made by what holds, not by what does not; and a concept named
-            # only as the setting ("... fail completely *after a distributional
-            # shift*") is not what the options are compared on: told undecided
+            # only as the setting, with nothing else that the options are compared on,
+            # leaves it undecided
             lines, choice = [], None
         if not lines:
             # "in the Wikipedia ethics story, does the mesa-optimizer end up corrigible or
@@ -2926,6 +2938,19 @@ _SETTING = re.compile(
     r"(?:\s+(?:a|an|the|some))?\s*$",
     re.I,
 )
+
+
+def _described_predicate(graph: KnowledgeGraph, q: str, options: list[Concept]) -> Concept | None:
+    """What a which-question whose named subjects are only its setting describes as the
+    predicate the options are compared on ("... likelier to *fail completely* ...":
+    failure to generalize): the concept :mod:`kg.describe` finds first, at
+    :data:`OPTION_SCORE` or more, if the graph relates it to an option; else None."""
+    hits = describe(graph, q, limit=1)
+    if not hits or hits[0].score < OPTION_SCORE or hits[0].id in {o.id for o in options}:
+        return None
+    if not any(graph.relations_between(hits[0].id, o.id) for o in options):
+        return None
+    return graph.concepts[hits[0].id]
 
 
 def _only_settings(q: str, subjects: list[Found]) -> bool:

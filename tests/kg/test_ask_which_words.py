@@ -69,9 +69,6 @@ def test_a_passage_about_both_options_decides_nothing(shipped: KnowledgeGraph, q
         # the passage that fits sets the two against each other ("it doesn't just
         # implement heuristics; it plans")
         "Which one plans ahead, a collection of heuristics or a mesa-optimizer?",
-        # the only other concept is the setting, not what the options are compared on
-        "Which one is more likely to fail completely after a distributional shift, a "
-        "mesa-optimizer or a collection of heuristics?",
     ],
 )
 def test_a_turned_predicate_chooses_nothing(shipped: KnowledgeGraph, q: str) -> None:
@@ -80,6 +77,26 @@ def test_a_turned_predicate_chooses_nothing(shipped: KnowledgeGraph, q: str) -> 
     a = ask(shipped, q)
     assert a.intent != "which", a.answer[:200]
     assert not a.answer.startswith("**The") and "**Heuristics.**" not in a.answer
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Which one is more likely to fail completely after a distributional shift, a "
+        "mesa-optimizer or a collection of heuristics?",
+        "Which is likelier to fail completely after a distributional shift, heuristics or a "
+        "mesa-optimizer?",
+    ],
+)
+def test_a_described_predicate_decides_when_the_rest_is_setting(
+    shipped: KnowledgeGraph, q: str
+) -> None:
+    """The only concept named besides the options is the setting, which the options are
+    not compared on; what the question describes ("fail completely": failure to
+    generalize, which heuristics make likelier) is, and it decides."""
+    a = ask(shipped, q)
+    assert a.intent == "which" and a.answer.startswith("**Heuristics.**"), a.answer[:200]
+    assert a.concepts[0] == "generalization-failure"
 
 
 def test_a_subject_beside_the_setting_still_decides(shipped: KnowledgeGraph) -> None:
