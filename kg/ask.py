@@ -2170,10 +2170,8 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if universal is not None and _ASKS_ALWAYS.search(q) and _usually_so(q, c.definition):
             # "... always written by the programmers?": "normally specified by the
             # programmers", says its definition
-            line = (
-                f"{capitalize(noun(c))} {'are' if c.plural else 'is'} {lowered(defined(c, notes))}"
-            )
-            lines, verdict = [verdict_line("not_necessarily", line)], "not_necessarily"
+            lines = [verdict_line("not_necessarily", _is_defined(c, notes))]
+            verdict = "not_necessarily"
         else:
             lines, verdict = whether_enough(
                 graph, c, notes, universal, settles=bool(SUFFICES.search(reading.framing))
@@ -2243,12 +2241,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             within, (x, y) = _compared(q, found[:3], concepts)
         universal = content_stems(reading.framing) if _UNIVERSAL.search(framing) else None
         first_at = min((f.start for f in found), default=0)
-        maker = _MAKER_OF.search(q[:first_at]) if despite is None else None
-        made_by = [
-            r
-            for r in graph.relations_of(x.id)
-            if maker is not None and r.type == "produces" and r.target == x.id and not r.negated
-        ]
+        made_by = (
+            [r for r in graph.relations_of(x.id) if r.type == "produces" and r.target == x.id]
+            if despite is None and _MAKER_OF.search(q[:first_at])
+            else []
+        )
+        made_by = [r for r in made_by if not r.negated]
         if made_by:
             # "was *the process that made* the bottle cap an optimizer?", "was *making* the
             # bottle cap an optimization process?": what produced x is the subject
@@ -3143,10 +3141,7 @@ def _object_named(
     asked = content_stems(framing)
     if len(asked) < 2 or _POLARITY.search(framing):
         return None
-    names = {
-        o.id: "|".join(re.escape(n) for n in sorted({o.label, *o.aliases}, key=len, reverse=True))
-        for o in options
-    }
+    names = {o.id: _names_pattern(o) for o in options}
     decided: dict[str, Relation] = {}
     for rel in graph.relations_of(subject.id):
         if not rel.note or limiting(rel):
@@ -3374,7 +3369,7 @@ def _unlike_neighbour(
             lines = [verdict_line("not_necessarily", explained(graph, notes, has[0], True, told))]
             # what else x can rely on or be ("with more training or a bigger network ... a
             # search algorithm"): the other side of the question
-            others = [r for r in _alternatives(graph, x.id, has[0].type, hit.id) if r.note]
+            others = [r for r in _outgoing(graph, x.id, has[0].type, hit.id) if r.note]
             for r in others[:1]:
                 lines += ["", explained(graph, notes, r, True, told)]
             return [
@@ -3459,12 +3454,11 @@ def _reason_matched(
     # the note, in the question's own words, is the answer; the link's name adds nothing
     lead = told.reason_first(explained(graph, notes, rel, rel.source == first.id, told))
     verdict = _passage_verdict(q, _note_and_quotes(rel), named, predicate)
-    qualifying = [
-        c
-        for c in rel.citations
-        if _ASKS_ALWAYS.search(q) and _usually_so(q, c.quote)
-        if not _SAYS_USUALLY.search(rel.note or "")
-    ]
+    qualifying = (
+        [c for c in rel.citations if _usually_so(q, c.quote)]
+        if _ASKS_ALWAYS.search(q) and not _SAYS_USUALLY.search(rel.note or "")
+        else []
+    )
     if verdict is not None and qualifying:
         # the note does not say the "usually" its quote does: the quote, in its own
         # words, gives the verdict, and the note follows
@@ -3564,6 +3558,12 @@ def _passages_of(graph: KnowledgeGraph, cid: str) -> dict[str, Literal["note", "
     return found
 
 
+def _names_pattern(c: Concept) -> str:
+    """A regex alternation of a concept's label and aliases, longest first, so that the
+    longest name it is called by matches."""
+    return "|".join(re.escape(n) for n in sorted({c.label, *c.aliases}, key=len, reverse=True))
+
+
 _SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-Z])")
 """Where a sentence of a passage ends and the next begins (not inside "e.g. plants")."""
 
@@ -3594,14 +3594,12 @@ def _passage_verdict(
     if _ASKS_NEEDS.search(q) and _SAYS_NOT_NEEDED.search(passage):
         return "not_necessarily"
     if named is not None and not _NEGATED.search(q):
-        names = "|".join(re.escape(n) for n in sorted({named.label, *named.aliases}, key=len)[::-1])
+        names = _names_pattern(named)
         denied = rf"\b(?:{names})\s+(?:is|are|was|were|does|do|can)(?:\s+not\b|n[\u2019']t\b)"
         if re.search(denied, passage, re.I):
             return "no"
     if predicate is not None and not _NEGATED.search(q):
-        names = "|".join(
-            re.escape(n) for n in sorted({predicate.label, *predicate.aliases}, key=len)[::-1]
-        )
+        names = _names_pattern(predicate)
         denied = rf"\b(?:is|are|was|were)\s+not\s+(?:an?\s+)?(?:{names})s?\b"
         said = [m.start() for m in re.finditer(denied, passage, re.I)]
         if said:
@@ -3910,9 +3908,10 @@ def _either(
     head = f"**Either: the sources leave it open between {noun(a, 'bare')} and {noun(b, 'bare')}.**"
     for subject in subjects:
         ups: dict[str, list[Relation]] = {subject.id: []} | _up_from(graph, subject.id)
-        for need in _requires(graph, a.id):
-            if need.target in ups and any(r.target == need.target for r in _requires(graph, b.id)):
-                both = [need, *(r for r in _requires(graph, b.id) if r.target == need.target)]
+        b_needs = _outgoing(graph, b.id, "requires")
+        for need in _outgoing(graph, a.id, "requires"):
+            if need.target in ups and any(r.target == need.target for r in b_needs):
+                both = [need, *(r for r in b_needs if r.target == need.target)]
                 up = ups[need.target]
                 lines = [f"{head} {explained(graph, notes, up[0], True, told)}" if up else head, ""]
                 lines += [f"- {explained(graph, notes, r, True, told)}" for r in both]
@@ -3927,15 +3926,6 @@ def _either(
             lines += [f"- **{capitalize(c.label)}**: {_definition(c, notes)}" for c in modes]
             return lines, subject
     return None
-
-
-def _requires(graph: KnowledgeGraph, cid: str) -> list[Relation]:
-    """What ``cid`` requires, by relations not denied."""
-    return [
-        r
-        for r in graph.relations_of(cid)
-        if r.source == cid and r.type == "requires" and not r.negated
-    ]
 
 
 def _up_from(graph: KnowledgeGraph, cid: str) -> dict[str, list[Relation]]:
@@ -3964,14 +3954,17 @@ def _said_hard(graph: KnowledgeGraph, q: str, named: Concept) -> Answer | None:
         c = graph.concepts[cid]
         if _HARD.search(c.definition):
             notes = Footnotes(graph)
-            line = (
-                f"{capitalize(noun(c))} {'are' if c.plural else 'is'} {lowered(defined(c, notes))}"
-            )
+            line = _is_defined(c, notes)
             if c.id != named.id:
                 line += "\n\n" + explained(graph, notes, _link(graph, c, named), True)
             about = list(dict.fromkeys([named, c]))
             return _answered(graph, q, "yes_no", about, [verdict_line("no", line)], notes, "no")
     return None
+
+
+def _is_defined(c: Concept, notes: Footnotes) -> str:
+    """ "X is <its definition>", cited: the sentence a verdict read off a definition gives."""
+    return f"{capitalize(noun(c))} {'are' if c.plural else 'is'} {lowered(defined(c, notes))}"
 
 
 def _link(graph: KnowledgeGraph, c: Concept, other: Concept) -> Relation:
@@ -3997,9 +3990,11 @@ _SETTING_FIRST = re.compile(
 ...")."""
 
 
-def _alternatives(graph: KnowledgeGraph, cid: str, rtype: str, besides: str) -> list[Relation]:
-    """The relations of type ``rtype`` from ``cid`` (not denied) to other ends than
-    ``besides``: what else it can rely on, be, or do of that kind."""
+def _outgoing(
+    graph: KnowledgeGraph, cid: str, rtype: str, besides: str | None = None
+) -> list[Relation]:
+    """The relations of type ``rtype`` from ``cid`` (not denied), to other ends than
+    ``besides``: what it requires, or what else it can rely on, be, or do of that kind."""
     return [
         r
         for r in graph.relations_of(cid)
@@ -4037,7 +4032,7 @@ def _instead(
     ]
     if not links:
         return None
-    alternatives = _alternatives(graph, subject.id, links[0].type, against.id)
+    alternatives = _outgoing(graph, subject.id, links[0].type, against.id)
     if not alternatives or len(alternatives) > MAX_CONCEPTS:
         return None
     notes = Footnotes(graph)

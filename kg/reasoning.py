@@ -178,15 +178,13 @@ def _among(graph: KnowledgeGraph, concepts: list[Concept], told: Told) -> list[R
     return sorted(found, key=limiting)
 
 
-def _climb(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
+def _climb(
+    graph: KnowledgeGraph, start: str, types: frozenset[str] = UPWARD
+) -> dict[str, list[Relation]]:
     """Every concept ``start`` reaches over definite (unqualified) upward relations
-    within :data:`MAX_CLIMB` steps, with the (shortest) chain of relations that reaches it."""
-    return _chains(graph, start, UPWARD, MAX_CLIMB, lambda rel: rel.modality is None)
-
-
-def _climb_failing(graph: KnowledgeGraph, start: str) -> dict[str, list[Relation]]:
-    """As :func:`_climb`, and from a failure to what it is a failure of."""
-    return _chains(graph, start, UPWARD | {"failure_of"}, MAX_CLIMB, lambda r: r.modality is None)
+    within :data:`MAX_CLIMB` steps, with the (shortest) chain of relations that reaches it.
+    ``types`` widens what counts as upward (a failure to what it fails, for a contrast)."""
+    return _chains(graph, start, types, MAX_CLIMB, lambda rel: rel.modality is None)
 
 
 def is_kind_of(graph: KnowledgeGraph, cid: str, above: str) -> bool:
@@ -1209,7 +1207,7 @@ def _identity(
     # pairs reached by climbing from x come before x itself; a failure climbs to what it
     # fails ("birth control is an example of inner misalignment, a failure of inner
     # alignment", which is contrasted with outer alignment)
-    up_x = _climb_failing(graph, x.id)
+    up_x = _climb(graph, x.id, UPWARD | {"failure_of"})
     for a, chain_a in sorted(up_x.items(), key=lambda kv: (not kv[1], len(kv[1]))):
         for b, chain_b in sorted(up_y.items(), key=lambda kv: len(kv[1])):
             links = [
@@ -1288,11 +1286,10 @@ def _turns_out_well(
             r.type == "failure_of" and r.source == c.id and not r.negated
             for r in graph.relations_of(c.id)
         )
-        and y.id not in _climb(graph, c.id)
     ]
-    broadest = [
-        c for c in ways if not any(w is not c and w.id in _climb(graph, c.id) for w in ways)
-    ]
+    ups = {c.id: _climb(graph, c.id) for c in ways}  # each way's climb, worked out once
+    ways = [c for c in ways if y.id not in ups[c.id]]
+    broadest = [c for c in ways if not any(w is not c and w.id in ups[c.id] for w in ways)]
     if not broadest:
         return [], "unknown"
     # the one with kinds of its own first (robust alignment, of which internal alignment
@@ -1300,7 +1297,7 @@ def _turns_out_well(
     first, *others = sorted(
         broadest,
         key=lambda c: (
-            -sum(1 for w in ways if w is not c and c.id in _climb(graph, w.id)),
+            -sum(1 for w in ways if w is not c and c.id in ups[w.id]),
             -len(graph.relations_of(c.id)),
             c.id,
         ),
