@@ -551,25 +551,20 @@ def whether(
         lines, verdict = _possible_kind(graph, x, y, notes, told, modal)
     if not lines:
         lines, verdict = _undecided(graph, x, y, notes, told)
-    yes = f"**{_SAY['yes']}**"
     decided = [r for r in told.relations if {r.source, r.target} == {x.id, y.id}]
     if (
         verdict == "yes"
         and _NECESSARY.search(framing)
-        and lines
-        and lines[0].startswith(yes)
         and decided
         and all(r.modality in ("can", "may") for r in decided)
     ):
         # "does something *have to* model its environment to count as an optimizer?": what
         # it only can rely on, it does not need
-        verdict = "not_necessarily"
-        lines[0] = verdict_line(verdict, lines[0][len(yes) :].strip())
-    if being_without and verdict == "no" and lines and lines[0].startswith(f"**{_SAY['no']}**"):
+        lines, verdict = _reverdict(lines, "yes", "not_necessarily")
+    if being_without and verdict == "no":
         # "can a plant make decisions *without being* an optimizer?": what is not a y
         # does what it does without being one
-        verdict = "yes"
-        lines[0] = verdict_line(verdict, lines[0][len(f"**{_SAY['no']}**") :].strip())
+        lines, verdict = _reverdict(lines, "no", "yes")
     if within is not None:
         lines += _speaking_of(graph, within, (x, y), notes, told)
     # a decided answer with reasons of its own ends with what else joins the two
@@ -582,6 +577,15 @@ def whether(
     thin = sum(1 for line in lines if line) <= 1
     rest = _rest(graph, x, y, notes, told, paths=verdict == "unknown" or thin)
     return (lines + [""] + rest if rest else lines), verdict
+
+
+def _reverdict(lines: list[str], was: Verdict, now: Verdict) -> tuple[list[str], Verdict]:
+    """``lines`` with their first line's verdict ``was`` said as ``now`` instead, and
+    ``now``; unchanged, with ``was``, when the first line does not open with it."""
+    said = f"**{_SAY[was]}**"
+    if not lines or not lines[0].startswith(said):
+        return lines, was
+    return [verdict_line(now, lines[0][len(said) :].strip()), *lines[1:]], now
 
 
 _WITHOUT = re.compile(r"\bwithout\b", re.I)
