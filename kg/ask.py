@@ -1026,7 +1026,11 @@ def _missing(
         joins = [
             f
             for f in found
-            if (f.end <= start and _joined(question[f.end : start]))
+            if (
+                f.end <= start
+                and _joined(question[f.end : start])
+                and not _bare_owner(question, f, run)
+            )
             or (f.start >= end and _joined(question[end : f.start]))
         ]
         if (
@@ -1114,7 +1118,11 @@ def _known(question: str, run: list[_Word], found: list[Found], lex: Lexicon) ->
     if any(ch.isdigit() for t in texts for ch in t) or run[0].role == "context":
         return False
     head_of = [
-        f for f in found if f.end <= run[0].start and _joined(question[f.end : run[0].start])
+        f
+        for f in found
+        if f.end <= run[0].start
+        and _joined(question[f.end : run[0].start])
+        and not _bare_owner(question, f, run)
     ]
     if head_of:
         f = head_of[-1]
@@ -1124,6 +1132,25 @@ def _known(question: str, run: list[_Word], found: list[Found], lex: Lexicon) ->
 
 def _adjacent(question: str, a: _Word, b: _Word) -> bool:
     return not re.search(r"[^\s\-'\u2019]", question[a.end : b.start])
+
+
+def _bare_owner(question: str, f: Found, run: list[_Word] | None = None) -> bool:
+    """Whether a concept's name, written in the plural right before one noun (the ``run``
+    of words after it, if given), owns that noun with its apostrophe left out ("a
+    *ducklings* brain", "the mesa *optimizers* objective"): English makes no compounds of
+    a plural, so it names no new term. A plural before a participle or before several
+    words is a subject with its verb ("humans *combined*", "humans *rank* outputs")."""
+    if run is not None and (
+        len(run) != 1 or run[0].text.lower().endswith(("ing", "ed", "ly", "s"))
+    ):
+        return False
+    last = question[f.start : f.end].split()[-1].split("-")[-1]
+    return (
+        len(last) > 3
+        and last[-1] in "sS"
+        and last[-2] not in "sS'\u2019"
+        and fold_word(last) != last.lower()
+    )
 
 
 def _joined(between: str) -> bool:
@@ -1538,6 +1565,9 @@ _NAMING = re.compile(
     r"|\bwhat(?:['\u2019]?s|\s+is|\s+was)\s+the\s+(?:[\w-]+\s+){0,2}?(?:idea|mechanism|"
     r"phenomenon|result|process|property|principle|strategy|technique|trick|tendency|"
     r"observation)\s+(?:that|where|whereby|when|in\s+which|saying)\b"
+    # "which role does 'reach the exit' play in the paper's terminology?"
+    r"|\b(?:in|by)\s+(?:the\s+)?\w+(?:['\u2019]s|s['\u2019])\s+(?:own\s+)?"
+    r"(?:terminology|jargon|vocabulary|terms(?!\s+of\b))\s*\??\s*$"
     # "which 2019 paper introduced ..."
     r"|\bwhich\s+(?:\d{4}\s+)?(?:paper|article|essay)\b"
     # "..., which of the alignment modes is that?"
@@ -2786,7 +2816,10 @@ def _objective_of(
         f
         for f in found
         if f.end <= generic.start
-        and re.fullmatch(r"\s*(?:'s|\u2019s)(?:\s+own)?\s*", q[f.end : generic.start])
+        and (
+            re.fullmatch(r"\s*(?:'s|\u2019s|['\u2019])(?:\s+own)?\s*", q[f.end : generic.start])
+            or (q[f.end : generic.start] == " " and _bare_owner(q, f))
+        )
     ]
     if not before and _ITS_OWN.search(q, 0, generic.start):
         # "what does a mesa-optimizer do when *its own* objective ...": the pronoun's
