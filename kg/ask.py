@@ -82,6 +82,7 @@ from kg.paths import Relatedness, relate
 from kg.reasoning import (
     CAUSAL,
     EFFECTS,
+    JUDGING,
     NO_REMEDY,
     SAME_WORD,
     SUFFICES,
@@ -104,6 +105,7 @@ from kg.reasoning import (
     whether,
     whether_enough,
     which,
+    which_judged,
     why,
 )
 from kg.search import search
@@ -2052,6 +2054,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             return _answered(
                 graph, q, "relate", [*concepts, *works][:MAX_CONCEPTS], lines[:-1], notes
             )
+    if intent in ("relate", "difference") and len(concepts) == 2:
+        chosen = _which_judged(graph, q, reading, concepts)
+        if chosen is not None:
+            return chosen
     if intent in ("relate", "difference") and len(found) == 2:
         chosen = _which_by_words(graph, q, reading, found) or _which_phrase(graph, q, concepts)
         if chosen is not None:
@@ -3202,6 +3208,27 @@ def _object_named(
         return None
     [(cid, rel)] = decided.items()
     return graph.concepts[cid], rel
+
+
+def _which_judged(
+    graph: KnowledgeGraph, q: str, reading: Reading, concepts: list[Concept]
+) -> Answer | None:
+    """ "Which is more dangerous, deceptive alignment or corrigible alignment?": two
+    options and a word that judges them; the failure of the two is the worse
+    (:func:`kg.reasoning.which_judged`). None when the question asks no such thing or
+    the graph does not set the two apart."""
+    judging = JUDGING.search(reading.framing)
+    if judging is None or not (_WHICH_OPENING.match(q) or _WHICH_AFTER.search(q)):
+        return None
+    if _POLARITY.search(reading.framing.replace(judging.group(), " ")):
+        return None
+    notes = Footnotes(graph)
+    lines = which_judged(
+        graph, concepts[0], concepts[1], judging.group("good") is None, notes, Told()
+    )
+    if not lines:
+        return None
+    return _answered(graph, q, "which", concepts, lines, notes)
 
 
 def _which_by_words(

@@ -491,6 +491,10 @@ def whether(
         # "is distributional shift a problem *only* mesa-optimizers have?": what y only
         # makes worse exists without it
         lines, verdict = _not_only(graph, x, y, notes, told)
+    if not lines and (judged := _JUDGED.search(framing)) is not None:
+        # "is deceptive alignment *worse than* corrigible alignment?": a failure against
+        # a way of turning out aligned
+        lines, verdict = _worse_of(graph, x, y, notes, told, worse=judged.group("good") is None)
     being_without = _WITHOUT_BEING.search(framing) is not None
     if not lines and _WITHOUT.search(framing) and not being_without:
         # "can deceptive alignment happen *without* a mesa-optimizer?": not what needs it
@@ -672,6 +676,99 @@ def _by_definition(
             f" {lowered(definition)}"
         )
     return [verdict_line(verdict, reason)]
+
+
+_JUDGING_CORE = (
+    r"(?:(?P<good>better|best|safer|safest|preferable|less\s+(?:dangerous|risky|worrying|"
+    r"concerning|harmful|bad))|worse|worst|riskier|riskiest|scarier|scariest|"
+    r"(?:more|most)\s+(?:dangerous|risky|worrying|concerning|harmful|problematic)"
+    r"|more\s+of\s+a\s+(?:problem|worry|concern|danger))"
+)
+_JUDGED = re.compile(rf"\b{_JUDGING_CORE}\s+(?:\w+\s+)?than\b", re.I)
+"""How a yes/no question asks which of two is the worse ("is x *worse than* y?", "*more
+dangerous than*") or the better ("*safer than*", "*better than*"; the group ``good``)."""
+JUDGING = re.compile(rf"\b{_JUDGING_CORE}\b", re.I)
+"""The same words in a which-question ("which is *more dangerous*, x or y?")."""
+
+
+def _failing(graph: KnowledgeGraph, cid: str) -> list[Relation]:
+    """The chain by which ``cid`` is a failure: its own ``failure_of`` relation, or the
+    kinds it is (definite ``is_a`` steps) up to one that is a failure of something
+    ("deceptive alignment is a kind of pseudo-alignment, a failure of inner alignment");
+    empty when it is none, the shortest chain first."""
+    kinds = {cid: [], **_climb(graph, cid, frozenset({"is_a"}))}
+    for above, chain in sorted(kinds.items(), key=lambda kv: (len(kv[1]), kv[0])):
+        for r in graph.relations_of(above):
+            if r.type == "failure_of" and r.source == above and not r.negated:
+                return [*chain, r]
+    return []
+
+
+def _judged_pair(
+    graph: KnowledgeGraph, x: Concept, y: Concept
+) -> tuple[Concept, Concept, list[Relation]] | None:
+    """Of x and y, the failure and the sound one, with the chain that makes the first a
+    failure (:func:`_failing`): where one is a failure and the other a way of turning out
+    aligned that is none (an alignment mode with no failure in its kinds); else None."""
+    chains = {c.id: _failing(graph, c.id) for c in (x, y)}
+    for bad, good in ((x, y), (y, x)):
+        if chains[bad.id] and good.kind == "alignment_mode" and not chains[good.id]:
+            return bad, good, chains[bad.id]
+    return None
+
+
+def _judged_lines(
+    graph: KnowledgeGraph,
+    notes: Footnotes,
+    told: Told,
+    good: Concept,
+    chain: list[Relation],
+    good_first: bool,
+) -> list[str]:
+    """Why the failure is the worse (its chain) and what the sound one is, in two
+    paragraphs, the sound one's first with ``good_first``."""
+    sound = f"is a way for the model to turn out aligned: {lowered(defined(good, notes))}"
+    if good_first:
+        return [
+            f"{capitalize(good.label)} {sound}",
+            "",
+            _chain_text(graph, notes, chain, told, lead="By contrast, "),
+        ]
+    return [
+        _chain_text(graph, notes, chain, told),
+        "",
+        f"{capitalize(good.label)}, by contrast, {sound}",
+    ]
+
+
+def _worse_of(
+    graph: KnowledgeGraph, x: Concept, y: Concept, notes: Footnotes, told: Told, worse: bool
+) -> tuple[list[str], Verdict]:
+    """Is x worse (or, not ``worse``, better) than y? The failure of the two is the worse
+    (:func:`_judged_pair`), and the answer tells of x first; nothing where the graph does
+    not set them apart so."""
+    pair = _judged_pair(graph, x, y)
+    if pair is None:
+        return [], "unknown"
+    bad, good, chain = pair
+    verdict: Verdict = "yes" if (bad is x) == worse else "no"
+    first, *rest = _judged_lines(graph, notes, told, good, chain, good_first=good is x)
+    return [verdict_line(verdict, first), *rest], verdict
+
+
+def which_judged(
+    graph: KnowledgeGraph, x: Concept, y: Concept, worse: bool, notes: Footnotes, told: Told
+) -> list[str]:
+    """ "Which is more dangerous, x or y?" (``worse``), "which is safer?" (not): the
+    option chosen, in bold, with why the failure is the worse and what the sound one is,
+    the chosen one's first; nothing where the graph does not set them apart
+    (:func:`_judged_pair`)."""
+    pair = _judged_pair(graph, x, y)
+    if pair is None:
+        return []
+    bad, good, chain = pair
+    first, *rest = _judged_lines(graph, notes, told, good, chain, good_first=not worse)
+    return [f"{choice_head((bad if worse else good).label)} {first}", *rest]
 
 
 def _not_only(

@@ -184,7 +184,10 @@ _ADJECTIVE = re.compile(
     r"easy|safe|unsafe|likely|unlikely|real|possible|common|rare|true|"
     r"false|wrong|right|new|old|big|serious|risky|scary|worse|worst|"
     r"better|best|inevitable|solvable|unsolved|open|difficult|tricky|tough|complicated|"
-    r"subtle|unclear|crucial|critical|central|relevant|necessary|sufficient|enough)$"
+    r"subtle|unclear|crucial|critical|central|relevant|necessary|sufficient|enough|"
+    # comparatives and superlatives ("is corrigible alignment *safer* than ...?")
+    r"safer|safest|riskier|riskiest|scarier|scariest|harder|hardest|easier|easiest|"
+    r"likelier|likeliest|trickier|worrying|concerning|worrisome)$"
 )
 
 
