@@ -3918,9 +3918,14 @@ def _passage_lead(
     ranked = sorted(scored.values(), key=lambda t: -t[0])
     if not ranked:
         return None
-    share, held_count, best, _touches = ranked[0]
+    share, held_count, best, touches = ranked[0]
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     if share < LEAD_SHARE or held_count < LEAD_WORDS or share - second < LEAD_MARGIN:
+        return None
+    if not touches and any(c.kind != "example" for c in concepts):
+        # "why can't gradient descent tell a green-seeking model from an exit-seeking
+        # one?": a neighbouring example's passage is the answer only to a question that
+        # names nothing but examples; one that names gradient descent asks about it
         return None
     return best
 
