@@ -2054,6 +2054,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             return _answered(
                 graph, q, "relate", [*concepts, *works][:MAX_CONCEPTS], lines[:-1], notes
             )
+    if intent == "define" and len(found) == 1:
+        chosen = _which_of_one(graph, q, reading.framing, found[0])
+        if chosen is not None:
+            return chosen
     if intent in ("relate", "difference") and len(concepts) == 2:
         chosen = _which_judged(graph, q, reading, concepts)
         if chosen is not None:
@@ -3208,6 +3212,55 @@ def _object_named(
         return None
     [(cid, rel)] = decided.items()
     return graph.concepts[cid], rel
+
+
+_WHICH_OF_ONE = re.compile(
+    r"^\s*(?:which|what)\s+(?!(?:is|are|was|were|do|does|did|can|could|would|will|should"
+    r"|has|have|had|kind|kinds|type|types|sort|sorts)\b)(?P<head>[a-z]+)\s+"
+    r"(?:of|from|after)\s+(?:(?:the|a|an)\s+)?",
+    re.I,
+)
+"""A which-question whose head noun is of the one concept it names ("*which outcome of*
+distributional shift do we hope for?"): it asks which neighbour the rest describes."""
+
+
+def _which_of_one(graph: KnowledgeGraph, q: str, framing: str, named: Found) -> Answer | None:
+    """ "Which outcome of distributional shift do we hope for?": the one concept's
+    neighbour whose relations with it say in their passages (notes and quotes) the
+    question's own words, its head noun ("outcome") and the names aside, where exactly
+    one neighbour's passages hold the most of them (weighted as :func:`_asking_weights`
+    weighs them); in bold, then the relation whose passage holds them, then what the
+    neighbour is. None when no neighbour stands out."""
+    m = _WHICH_OF_ONE.match(q)
+    if m is None or named.start != m.end():
+        return None
+    asked = framing[: m.start("head")] + " " * len(m.group("head")) + framing[m.end("head") :]
+    weights = _asking_weights(graph, asked)
+    if not weights:
+        return None
+    fits: dict[str, tuple[float, Relation]] = {}
+    for r in graph.relations_of(named.id):
+        other = r.target if r.source == named.id else r.source
+        if r.negated or other == named.id:
+            continue
+        held = weights.keys() & content_stems(_note_and_quotes(r))
+        score = sum(weights[w] for w in held)
+        if score > 0 and score > fits.get(other, (0.0, r))[0]:
+            fits[other] = (score, r)
+    ranked = sorted(fits.items(), key=lambda kv: -kv[1][0])
+    if not ranked or (len(ranked) > 1 and ranked[1][1][0] >= ranked[0][1][0]):
+        return None
+    cid, (_score, rel) = ranked[0]
+    chosen, about = graph.concepts[cid], graph.concepts[named.id]
+    notes = Footnotes(graph)
+    told = Told()
+    lines = [
+        f"{choice_head(chosen.label)} "
+        + told.reason_first(explained(graph, notes, rel, rel.source == chosen.id, told)),
+        "",
+        f"**{capitalize(chosen.label)}**: {_definition(chosen, notes)}",
+    ]
+    return _answered(graph, q, "which", [chosen, about], lines, notes)
 
 
 def _which_judged(
