@@ -226,8 +226,24 @@ class Footnotes:
                     ),
                     None,
                 )
+                around = next(
+                    (
+                        k
+                        for k, i in enumerate(self.items)
+                        if i.citation.source == c.source
+                        and c.start <= i.citation.start
+                        and i.citation.end <= c.end
+                    ),
+                    None,
+                )
                 if within is not None:
                     self._seen[key] = within
+                elif around is not None:
+                    # a passage that holds one already cited widens that footnote: two
+                    # footnotes, one inside the other, say the same words twice
+                    item = self.items[around]
+                    self.items[around] = replace(item, citation=c, draft=from_draft(self.graph, c))
+                    self._seen[key] = item.n
                 else:
                     n = len(self.items) + 1
                     self._seen[key] = n

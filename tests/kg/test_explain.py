@@ -235,3 +235,30 @@ def test_a_reason_leads_but_a_note_that_only_names_the_link_does_not(
     assert told.reason_first("**Heuristics.** " + reason).startswith(
         "**Heuristics.** Optimizers do very well"
     )
+
+
+def test_a_passage_inside_another_is_one_footnote_whichever_is_cited_first(
+    shipped: KnowledgeGraph,
+) -> None:
+    """Two citations of one source, one passage inside the other, make one footnote:
+    the shorter after the longer reuses its number, and the longer after the shorter
+    widens the footnote the shorter made, so no footnote repeats another's words."""
+    from kg.explain import Footnotes
+
+    pairs = [
+        (short, long)
+        for short in (c for r in shipped.relations for c in r.citations)
+        for long in (c for r in shipped.relations for c in r.citations)
+        if short.source == long.source
+        and long.start <= short.start
+        and short.end <= long.end
+        and (long.start, long.end) != (short.start, short.end)
+    ]
+    assert pairs, "the shipped data cites passages inside others"
+    short, long = pairs[0]
+    for order in ((long, short), (short, long)):
+        notes = Footnotes(shipped)
+        marks = [notes.mark([c]) for c in order]
+        assert marks == ["[^1]", "[^1]"]
+        assert [i.citation for i in notes.items] == [long]
+        assert notes.mark([short]) == notes.mark([long]) == "[^1]"
