@@ -2456,6 +2456,14 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         )
         if contrast is not None:
             concepts = [*concepts, contrast]
+        if described is not None and not led and lines and lines[0].endswith(":"):
+            # an answer that opens with a heading ("The argument, premises first:") first
+            # says what the question described: the reasons that follow are its
+            led = [
+                f"What the question describes is **{described.label}**:"
+                f" {lowered(defined(described, notes))}",
+                "",
+            ]
         if not led and _no_reason(q, lines):
             # "if the base objective is perfect, why can the model still be misaligned?":
             # where the graph gives no reason between the names, a note the whole
@@ -4506,6 +4514,10 @@ NARROWER_DESCRIBED_SCORE = 0.55
 """The same for a narrower kind of the concept named (a descendant of it)."""
 
 WHY_DESCRIBED_SCORE = 0.75
+CASE_DESCRIBED_SCORE = 0.5
+"""Least score at which what a why-question describes beside the one concept it names
+is taken for what is to be explained, when it is a case of that concept by definition
+(:func:`kg.reasoning.defined_of`)."""
 """Least :mod:`kg.describe` score at which what a why-question describes beside the one
 concept it names is taken for what is to be explained: "why do mesa-optimizers arise?"
 describes nothing well (0.65 at best), "why would a mesa-optimizer pretend to be aligned
@@ -4526,6 +4538,18 @@ def _described_cause(
         # less closely, only a narrower kind of what is named: "why would a misaligned AI
         # behave perfectly during training?" describes deceptive alignment (0.59)
         hits = [h for h in hits if is_kind_of(graph, h.id, concepts[0].id)][:1]
+    if not hits:
+        # or a case of what is named, one the sources define as what it does or is: "why
+        # would a *trained model* act like it shares our goal during training and then
+        # switch ...?" describes deceptive alignment, the case in which a mesa-optimizer
+        # (a kind of learned model) pursues the base objective only until deployment
+        hits = [
+            h
+            for h in _described_beside(
+                graph, reading, concepts[0], CASE_DESCRIBED_SCORE, limit=DESCRIBED
+            )
+            if defined_of(graph, graph.concepts[h.id], concepts[0]) is True
+        ][:1]
     if not hits:
         return None
     asked = content_stems(reading.framing)
