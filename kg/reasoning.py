@@ -1972,7 +1972,7 @@ def how(
             if story is not None and len(others) == 1 and not among and x is not story
             else []
         )
-        acting = _acts_on(graph, others, told) if story is None else None
+        acting = _acts_on(graph, others, told, asked) if story is None else None
         if acting is not None:
             # "how does adversarial training push the mesa-objective toward the base
             # objective?": what the first does, in a note that names the others, is the
@@ -2033,24 +2033,28 @@ def how(
     return _workings(graph, concepts[0], notes, told, doing)
 
 
-def _acts_on(graph: KnowledgeGraph, concepts: list[Concept], told: Told) -> Relation | None:
-    """Where a how-question names a doer and two or more others that it does not relate
-    to directly, the doer's own relation (not denied) whose note names all the others;
-    None otherwise."""
+def _acts_on(
+    graph: KnowledgeGraph, concepts: list[Concept], told: Told, asked: frozenset[str]
+) -> Relation | None:
+    """Where a how-question names a doer and others that it does not relate to directly,
+    the doer's own relation (not denied) whose note names all the others, the one whose
+    note holds most of the question's words (``asked``) if several do, then one of what
+    it works by; None otherwise."""
     x, *rest = concepts
-    if len(rest) < 2 or any(graph.relations_between(x.id, c.id) for c in rest):
+    if not rest or any(graph.relations_between(x.id, c.id) for c in rest):
         return None
     wanted = {c.id for c in rest}
-    for rel in graph.relations_of(x.id):
-        if (
-            rel.source == x.id
-            and not rel.negated
-            and rel.note
-            and rel not in told.relations
-            and wanted <= {a.id for a in annotate(graph, rel.note)}
-        ):
-            return rel
-    return None
+    acting = [
+        rel
+        for rel in graph.relations_of(x.id)
+        if rel.source == x.id
+        and not rel.negated
+        and rel.note
+        and rel not in told.relations
+        and wanted <= {a.id for a in annotate(graph, rel.note)}
+    ]
+    # of equal fits, what x works by (relies on, requires) is how it does it
+    return max(acting, key=lambda rel: (_overlap(rel, asked), rel.type in PREMISES), default=None)
 
 
 def _is_remedy(graph: KnowledgeGraph, c: Concept) -> bool:
