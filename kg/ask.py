@@ -2453,6 +2453,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             asked=content_stems(reading.framing),
             told=told,
             insufficient=negative and bool(SUFFICES.search(reading.framing)),
+            making="produces" in focus,
         )
         if contrast is not None:
             concepts = [*concepts, contrast]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Literal
 
@@ -1595,6 +1595,7 @@ def why(
     asked: frozenset[str] = frozenset(),
     told: Told | None = None,
     insufficient: bool = False,
+    making: bool = False,
 ) -> list[str]:
     """The reasons for the last concept, as an argument: the chain of causes and
     incentives from the first concept (the subject) to it leads, as one sentence with the
@@ -1607,7 +1608,9 @@ def why(
     reasons use the question's words, ``asked``). With ``judging``
     ("why is X dangerous?") the answer is why the first concept matters: what it leads to
     and what does not rule it out. With ``contrast`` ("... instead of heuristics"), what
-    sets the target (or what it is a kind of) against it follows."""
+    sets the target (or what it is a kind of) against it follows. With ``making`` ("why
+    would SGD make the model an optimizer?"), what the subject makes is asked about, not
+    what it is (see :func:`_closest_target`)."""
     told = told if told is not None else Told()
     target = concepts[-1]
     subject = concepts[0] if len(concepts) > 1 else None
@@ -1630,7 +1633,7 @@ def why(
     classifying = False
     on_chain: set[str] = set()
     if subject is not None:
-        target, r = _closest_target(graph, subject, target)
+        target, r = _closest_target(graph, subject, target, making)
         # a contrast says least of why ("animals are contrasted with plants" before
         # "animals outperform plants", asked why animals beat plants): it comes last
         direct = sorted(
@@ -1662,6 +1665,8 @@ def why(
             lead = "But " if limiting(d) and lines else ""
             lines += [explained(graph, notes, d, d.source == subject.id, told, lead), ""]
         chain = None if explains_relation else _explaining_path(r.paths)
+        if chain is not None:
+            chain = _with_reasons(graph, chain)
         if chain is not None:
             lines += [path_sentence(graph, notes, chain, told), ""]
             on_chain = {s.to_id for s in chain.steps} | {subject.id}
@@ -1801,24 +1806,52 @@ def _spoken_of(
 
 
 def _closest_target(
-    graph: KnowledgeGraph, subject: Concept, target: Concept
+    graph: KnowledgeGraph, subject: Concept, target: Concept, making: bool = False
 ) -> tuple[Concept, Relatedness]:
     """The target a why-question is about: the one named, unless only a narrower concept
     is directly related to the subject ("why would gradient descent produce optimizers":
-    it produces mesa-optimizers)."""
+    it produces mesa-optimizers). Asked why the subject makes one (``making``), the
+    subject's kinds count as it ("why would SGD make the model an optimizer?": SGD is a
+    kind of gradient descent, which makes mesa-optimizers likelier), and that the subject
+    is itself a kind of the target is no answer."""
     r = relate(graph, subject.id, target.id, limit=10)
     if any(d.type not in UPWARD for d in r.direct):
         return target, r
+    doers = {subject.id}
+    if making and r.direct:
+        doers |= set(_climb(graph, subject.id, frozenset({"is_a"})))
     for cid in sorted(graph.descendants(target.id), key=lambda c: graph.descendants(target.id)[c]):
-        if cid == subject.id:
+        if cid in doers:
             continue
         if any(
             d.type not in UPWARD and not limiting(d)
-            for d in graph.relations_between(subject.id, cid)
+            for doer in doers
+            for d in graph.relations_between(doer, cid)
         ):
             narrower = graph.concepts[cid]
             return narrower, relate(graph, subject.id, cid, limit=10)
     return target, r
+
+
+def _with_reasons(graph: KnowledgeGraph, path: RankedPath) -> RankedPath:
+    """``path`` with each step that only says one thing produces the next told instead by
+    a reason between the same two in the same direction, where the graph has one ("why
+    would SGD make the model an optimizer?": gradient descent *makes mesa-optimizers
+    likelier*, because they do better, not only "can produce" them)."""
+    steps = []
+    for step in path.steps:
+        rel = step.relation
+        if rel.type == "produces":
+            rel = next(
+                (
+                    r
+                    for r in graph.relations_between(rel.source, rel.target)
+                    if r.source == rel.source and r.type in REASONS and not r.negated
+                ),
+                rel,
+            )
+        steps.append(replace(step, relation=rel))
+    return replace(path, steps=tuple(steps))
 
 
 def _explaining_path(paths: Iterable[RankedPath]) -> RankedPath | None:
