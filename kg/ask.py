@@ -881,6 +881,32 @@ def _nearer_example(graph: KnowledgeGraph, q: str, found: list[Found]) -> list[F
     return [Found(best, f.start, f.end, f.how) if f is named else f for f in found]
 
 
+TOLD_EXAMPLE_WORDS = 3
+"""Least number of a question's own words an example's story must hold, and hold twice
+as many of as another example's, to be the one a what-happens question tells of."""
+
+
+def _told_example(graph: KnowledgeGraph, q: str, found: list[Found]) -> list[Found]:
+    """Of two or more examples a what-happens question names, the one whose story (its
+    own passages and notes) holds clearly more of the question's other words, alone:
+    "what happens when the *maze solver* that learned 'go to the green thing' is
+    deployed where the apples are green and the exit is gray?" tells the green-apple
+    maze, not the route-finding program of the video's opening."""
+    examples = [f for f in found if graph.concepts[f.id].kind == "example"]
+    if len(examples) < 2 or not _WHAT_HAPPENS.match(LEAD.sub("", q, count=1)):
+        return found
+    asked = content_stems(_mask(q, found))
+    held = {
+        f.id: len(asked & content_stems(" ".join(_own_text(graph, graph.concepts[f.id]))))
+        for f in examples
+    }
+    first, second = sorted(held.values(), reverse=True)[:2]
+    if first < TOLD_EXAMPLE_WORDS or first < 2 * second:
+        return found
+    best = max(held, key=lambda cid: held[cid])
+    return [f for f in found if f.id == best or graph.concepts[f.id].kind != "example"]
+
+
 def _widened(
     graph: KnowledgeGraph, question: str, words: list[_Word], found: list[Found]
 ) -> list[Found]:
@@ -1921,7 +1947,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             found = [
                 Found(owner[1], f.start, f.end, f.how) if f.id == owner[0] else f for f in found
             ]
-    found = _nearer_example(graph, q, found)
+    found = _told_example(graph, q, _nearer_example(graph, q, found))
     concepts = [graph.concepts[f.id] for f in found][:MAX_CONCEPTS]
     if reading.missing:
         named_options = _described_options(graph, q)
@@ -2594,9 +2620,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 happening = [graph.concepts[lead.source]] + [
                     c for c in concepts if c.id != lead.source and c.kind != "example"
                 ]
-            lines = what_happens(
-                graph, happening, notes, asked=content_stems(reading.framing), told=told
-            )
+            # what the question quotes says which thing it means ("the maze solver that
+            # learned 'go to the green thing'"), not what happens to it
+            unquoted = _QUOTED_PHRASE.sub(" ", reading.framing)
+            lines = what_happens(graph, happening, notes, asked=content_stems(unquoted), told=told)
     elif intent == "define":
         lines = _define(
             graph, concepts[0], notes, focus, toward, say_none=not _TO_DO_WITH.search(q)

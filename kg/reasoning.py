@@ -2340,16 +2340,18 @@ def what_happens(
 
         # what happens in a story is the failure it shows, where its passage holds the
         # question's words as well as any ("deployed where the apples are green and the
-        # exit is gray": goal misgeneralization, before the shift that sets it off)
-        parts = sorted(
-            _story_parts(graph, chosen), key=lambda r: (-_overlap(r, asked), not failing(r))
-        )
+        # exit is gray": goal misgeneralization, before the shift that sets it off); a
+        # failure, being what happens, counts one word more than the setting's parts
+        def fit(r: Relation) -> int:
+            return _overlap(r, asked) + failing(r)
+
+        parts = sorted(_story_parts(graph, chosen), key=lambda r: (-fit(r), not failing(r)))
         if (
             parts
             and _overlap(parts[0], asked) >= STORY_LEAD_WORDS
             and (
                 len(parts) == 1
-                or _overlap(parts[0], asked) >= _overlap(parts[1], asked) + 2
+                or fit(parts[0]) >= fit(parts[1]) + 2
                 or (failing(parts[0]) and not failing(parts[1]))
             )
         ):
