@@ -2080,6 +2080,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             return _answered(
                 graph, q, "relate", [*concepts, *works][:MAX_CONCEPTS], lines[:-1], notes
             )
+    if len(found) >= 2:
+        roles = _which_roles(graph, q, found)
+        if roles is not None:
+            return roles
     if intent == "define" and len(found) == 1:
         chosen = _which_of_one(graph, q, reading.framing, found[0])
         if chosen is not None:
@@ -3248,6 +3252,104 @@ def _object_named(
         return None
     [(cid, rel)] = decided.items()
     return graph.concepts[cid], rel
+
+
+_WHICH_ROLES = re.compile(
+    r"\bwhich(?:\s+one)?\s+(?:is|plays|are)\s+(?:the\s+|an?\s+)?(?P<a>[^,?]+?)"
+    r",?\s+and\s+which(?:\s+one)?\s+(?:is|plays|are)?\s*(?:the\s+|an?\s+)?(?P<b>[^,?]+?)"
+    r"\s*\??\s*$",
+    re.I,
+)
+"""A question that asks which thing plays each of two roles ("in the evolution analogy,
+*which one is* the base optimizer *and which one is* the mesa-optimizer?")."""
+
+
+def _which_roles(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | None:
+    """ "In the evolution analogy, which one is the base optimizer and which one is the
+    mesa-optimizer?": for each role the question names, the thing of its setting that
+    is one (the setting itself, or what it is directly related to, by a definite "is an
+    example of" or "is a kind of"): the setting first where it fills a role. None when a
+    role has no such thing, or the question names no setting."""
+    m = _WHICH_ROLES.search(q)
+    if m is None:
+        return None
+    roles = [
+        next((f for f in found if f.start >= m.start(g) and f.end <= m.end(g)), None)
+        for g in ("a", "b")
+    ]
+    settings = [f for f in found if f.end <= m.start()]
+    if roles[0] is None or roles[1] is None or not settings:
+        return None
+    setting = graph.concepts[settings[-1].id]
+    near = [setting.id, *graph.neighbors(setting.id)[0]]
+
+    def filling(role: str, taken: set[str]) -> Relation | None:
+        for cid in near:
+            if cid in taken or cid == role:
+                continue
+            for r in graph.relations_between(cid, role):
+                if (
+                    r.source == cid
+                    and r.type in ("example_of", "is_a")
+                    and r.modality is None
+                    and not r.negated
+                ):
+                    return r
+        return None
+
+    first = filling(roles[0].id, set())
+    second = filling(roles[1].id, {first.source} if first else set())
+    notes = Footnotes(graph)
+    told = Told()
+    if (first is None or second is None) and setting.kind == "example":
+        # "in the maze example, which is the base objective and which the mesa-objective?":
+        # what the example's own notes say of each role ("to reach the exit", "go to the
+        # green thing")
+        told_of = [
+            next(
+                (
+                    r
+                    for r in graph.relations_between(setting.id, f.id)
+                    if r.source == setting.id and r.type == "concerns" and r.note
+                ),
+                None,
+            )
+            for f in roles
+            if f is not None
+        ]
+        if len(told_of) == 2 and all(told_of):
+            lines = [f"In {noun(setting)}:", ""]
+            for r in told_of:
+                assert r is not None
+                role = graph.concepts[r.target]
+                said = told.reason_first(explained(graph, notes, r, True, told))
+                lines.append(f"- **{capitalize(role.label)}**: {said}")
+            concepts = [setting, *(graph.concepts[r.target] for r in told_of if r)]
+            return _answered(graph, q, "which", concepts, lines, notes)
+    if first is None or second is None:
+        return None
+
+    def plays(r: Relation) -> str:
+        c, role = graph.concepts[r.source], graph.concepts[r.target]
+        return f"{capitalize(noun(c))} {'are' if c.plural else 'is'} {noun(role)}"
+
+    lines = [
+        f"**{plays(first)}; {lowered(plays(second))}.** "
+        + explained(graph, notes, first, True, told)
+        + " "
+        + explained(graph, notes, second, True, told)
+    ]
+    link = [
+        r
+        for r in graph.relations_between(first.source, second.source)
+        if not r.negated and r not in told.relations
+    ]
+    if link:
+        lines += ["", explained(graph, notes, link[0], link[0].source == first.source, told)]
+    concepts = [
+        graph.concepts[c] for c in (first.source, first.target, second.source, second.target)
+    ]
+    return _answered(graph, q, "which", concepts, lines, notes)
 
 
 _WHICH_OF_ONE = re.compile(
