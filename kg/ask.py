@@ -2081,7 +2081,7 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 graph, q, "relate", [*concepts, *works][:MAX_CONCEPTS], lines[:-1], notes
             )
     if len(found) >= 2:
-        roles = _which_roles(graph, q, found)
+        roles = _which_roles(graph, q, found) or _which_part(graph, q, found)
         if roles is not None:
             return roles
     if intent == "define" and len(found) == 1:
@@ -3252,6 +3252,60 @@ def _object_named(
         return None
     [(cid, rel)] = decided.items()
     return graph.concepts[cid], rel
+
+
+_WHICH_PART = re.compile(
+    r"^\s*(?:so\s+|and\s+)?which\s+(?:one\s+)?of\s+(?:the\s+|its\s+)?"
+    r"(?:two|three|both|several|\d+)?\b",
+    re.I,
+)
+"""A question that asks which of a thing's parts is something ("*which of the two*
+strategy-game failures is the inner misalignment one?")."""
+
+
+def _which_part(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | None:
+    """ "Which of the two strategy-game failures is the inner misalignment one?": of the
+    parts of the first thing named, the one that is an example (or a kind) of the last
+    thing named, with the reason, then what the other parts are examples of; None when
+    not exactly one part is."""
+    if _WHICH_PART.match(q) is None:
+        return None
+    whole, role = graph.concepts[found[0].id], graph.concepts[found[-1].id]
+    parts = [
+        graph.concepts[r.source]
+        for r in graph.relations_of(whole.id)
+        if r.type == "part_of" and r.target == whole.id and not r.negated
+    ]
+
+    def being(c: Concept, what: str | None = None) -> list[Relation]:
+        return [
+            r
+            for r in graph.relations_of(c.id)
+            if r.source == c.id
+            and r.type in ("example_of", "is_a")
+            and r.modality is None
+            and not r.negated
+            and (
+                r.target == what
+                if what is not None
+                else graph.concepts[r.target].kind not in ("example", "work")
+            )
+        ]
+
+    fitting = [(c, rels) for c in parts if (rels := being(c, role.id))]
+    if len(parts) < 2 or len(fitting) != 1:
+        return None
+    chosen, (rel, *_) = fitting[0]
+    notes = Footnotes(graph)
+    told = Told()
+    lines = [
+        f"{choice_head(chosen.label)} "
+        + told.reason_first(explained(graph, notes, rel, True, told))
+    ]
+    for other in parts:
+        if other is not chosen and (kinds := being(other)):
+            lines += ["", f"By contrast, {lowered(explained(graph, notes, kinds[0], True, told))}"]
+    return _answered(graph, q, "which", [chosen, role, whole], lines, notes)
 
 
 _WHICH_ROLES = re.compile(
