@@ -2088,8 +2088,8 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         chosen = _which_of_one(graph, q, reading.framing, found[0])
         if chosen is not None:
             return chosen
-    if intent in ("relate", "difference") and len(concepts) == 2:
-        chosen = _which_judged(graph, q, reading, concepts)
+    if intent in ("relate", "difference") and len(found) >= 2:
+        chosen = _which_judged(graph, q, reading, found)
         if chosen is not None:
             return chosen
     if intent in ("relate", "difference") and len(found) == 2:
@@ -2191,8 +2191,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             lines, choice = _chosen_by_note(graph, subject, [a, b], by_note, notes, told)
         if choice is None:
             # no relation decides: the option whose own text the question's words
-            # describe ("which is the *right way* ..., corrigibly or deceptively?")
-            by_words = _which_by_words(graph, q, reading, found)
+            # describe ("which is the *right way* ..., corrigibly or deceptively?"); a
+            # word that judges the two first (the failure is the worse)
+            by_words = _which_judged(graph, q, reading, found) or _which_by_words(
+                graph, q, reading, found
+            )
             if by_words is not None:
                 return by_words
         predicate = (
@@ -3456,17 +3459,25 @@ def _which_of_one(graph: KnowledgeGraph, q: str, framing: str, named: Found) -> 
 
 
 def _which_judged(
-    graph: KnowledgeGraph, q: str, reading: Reading, concepts: list[Concept]
+    graph: KnowledgeGraph, q: str, reading: Reading, found: list[Found]
 ) -> Answer | None:
-    """ "Which is more dangerous, deceptive alignment or corrigible alignment?": two
-    options and a word that judges them; the failure of the two is the worse
-    (:func:`kg.reasoning.which_judged`). None when the question asks no such thing or
-    the graph does not set the two apart."""
+    """ "Which is more dangerous, deceptive alignment or corrigible alignment?", "which
+    way of learning the base objective is the right one: corrigible or deceptive?": two
+    options, the last two names, joined by "or", and a word that judges them; the failure
+    of the two is the worse (:func:`kg.reasoning.which_judged`). None when the question
+    asks no such thing or the graph does not set the two apart."""
     judging = JUDGING.search(reading.framing)
     if judging is None or not (_WHICH_OPENING.match(q) or _WHICH_AFTER.search(q)):
         return None
     if _POLARITY.search(reading.framing.replace(judging.group(), " ")):
         return None
+    places = reading.occurrences or found
+    a, b = places[-2], places[-1]
+    if a.id == b.id or not re.fullmatch(
+        r"[\s,]*(?:[^\W\d_]+\s+)?or\s+(?:(?:the|a|an)\s+)?", reading.framing[a.end : b.start]
+    ):
+        return None
+    concepts = [graph.concepts[a.id], graph.concepts[b.id]]
     notes = Footnotes(graph)
     lines = which_judged(
         graph, concepts[0], concepts[1], judging.group("good") is None, notes, Told()

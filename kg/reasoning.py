@@ -679,7 +679,8 @@ def _by_definition(
 
 
 _JUDGING_CORE = (
-    r"(?:(?P<good>better|best|safer|safest|preferable|less\s+(?:dangerous|risky|worrying|"
+    r"(?:(?P<good>better|best|safer|safest|preferable|right|correct|"
+    r"less\s+(?:dangerous|risky|worrying|"
     r"concerning|harmful|bad))|worse|worst|riskier|riskiest|scarier|scariest|"
     r"(?:more|most)\s+(?:dangerous|risky|worrying|concerning|harmful|problematic)"
     r"|more\s+of\s+a\s+(?:problem|worry|concern|danger))"
