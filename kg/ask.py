@@ -92,6 +92,7 @@ from kg.reasoning import (
     an_example,
     and_what_it_fails,
     asked_kind,
+    broken_down,
     defined_of,
     failures_of,
     how,
@@ -2631,6 +2632,11 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # learned 'go to the green thing'"), not what happens to it
             unquoted = _QUOTED_PHRASE.sub(" ", reading.framing)
             lines = what_happens(graph, happening, notes, asked=content_stems(unquoted), told=told)
+    elif intent == "define" and focus[:1] == ["part_of"] and _BROKEN_DOWN.search(q):
+        # "which sub-problems can the inner alignment problem be split into?"
+        lines = broken_down(graph, concepts[0], notes, told) or _define(
+            graph, concepts[0], notes, focus, toward
+        )
     elif intent == "define":
         lines = _define(
             graph, concepts[0], notes, focus, toward, say_none=not _TO_DO_WITH.search(q)
@@ -3264,6 +3270,7 @@ _WHICH_PART = re.compile(
 )
 """A question that asks which of a thing's parts is something ("*which of the two*
 strategy-game failures is the inner misalignment one?")."""
+_WHICH_WORD = re.compile(r"\bwhich\b", re.I)
 
 
 def _which_part(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | None:
@@ -3271,7 +3278,16 @@ def _which_part(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | N
     parts of the first thing named, the one that is an example (or a kind) of the last
     thing named, with the reason, then what the other parts are examples of; None when
     not exactly one part is."""
-    if _WHICH_PART.match(q) is None:
+    asking = _WHICH_PART.match(q) or _WHICH_WORD.search(q)
+    if (
+        asking is None
+        or found[-1].start < asking.end()
+        or found[0].start >= asking.start() > 0
+        # "..., outer misalignment or inner misalignment?" offers the options itself
+        or re.search(r"\bor\b", q[asking.end() :], re.I)
+    ):
+        # "of the two things that went wrong with the strategy-game assistant, which one
+        # counts as inner misalignment?": the whole told before "which", the role after
         return None
     whole, role = graph.concepts[found[0].id], graph.concepts[found[-1].id]
     parts = [
@@ -3388,7 +3404,10 @@ def _which_roles(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | 
 
     def plays(r: Relation) -> str:
         c, role = graph.concepts[r.source], graph.concepts[r.target]
-        return f"{capitalize(noun(c))} {'are' if c.plural else 'is'} {noun(role)}"
+        if not c.plural:
+            return f"{capitalize(noun(c))} is {noun(role)}"
+        named = noun(role)  # "humans are the mesa-optimizers"
+        return f"{capitalize(noun(c))} are {named if named.endswith('s') else named + 's'}"
 
     lines = [
         f"**{plays(first)}; {lowered(plays(second))}.** "
@@ -4928,6 +4947,15 @@ def _define(
     if asked == "mitigates":
         lines += _side_effects(graph, c, notes)
     return lines
+
+
+_BROKEN_DOWN = re.compile(
+    r"\b(?:split|broken|break|divided|divide|splits|breaks)\b.*\b(?:into|up)\b"
+    r"|\bsub-?(?:problems?|parts?|questions?)\b|\bparts?\s+of\b",
+    re.I,
+)
+"""How a question asks what a thing breaks down into ("which *sub-problems* can ... be
+*split into*?")."""
 
 
 _PURSUING_KINDS = frozenset({"optimizer", "example"})

@@ -2053,18 +2053,28 @@ def how(
         # "how does pretending pay off in the toy example?": an example works by its
         # story, told by what it shows
         return shows(graph, concepts[0], notes, told)
+    if "part_of" in focus:
+        # "how can the inner alignment problem be broken down into smaller problems?"
+        lines = broken_down(graph, concepts[0], notes, told)
+        if lines:
+            return lines
+    return _workings(graph, concepts[0], notes, told, doing)
+
+
+def broken_down(graph: KnowledgeGraph, c: Concept, notes: Footnotes, told: Told) -> list[str]:
+    """What ``c`` breaks down into, each part with its reason, then what ``c`` is; nothing
+    when the graph records no parts of it ("which sub-problems can the inner alignment
+    problem be split into?")."""
     parts = [
         r
-        for r in graph.relations_of(concepts[0].id)
-        if r.type == "part_of" and r.target == concepts[0].id and not r.negated
+        for r in graph.relations_of(c.id)
+        if r.type == "part_of" and r.target == c.id and not r.negated
     ]
-    if "part_of" in focus and parts:
-        # "how can the inner alignment problem be broken down into smaller problems?"
-        c = concepts[0]
-        lines = [f"What {noun(c)} breaks down into:", ""]
-        lines += [f"- {explained(graph, notes, r, False, told)}" for r in parts]
-        return [*lines, "", f"**{capitalize(c.label)}**: {defined(c, notes)}"]
-    return _workings(graph, concepts[0], notes, told, doing)
+    if not parts:
+        return []
+    lines = [f"What {noun(c)} breaks down into:", ""]
+    lines += [f"- {explained(graph, notes, r, False, told)}" for r in parts]
+    return [*lines, "", f"**{capitalize(c.label)}**: {defined(c, notes)}"]
 
 
 def _acts_on(
