@@ -2120,6 +2120,21 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         lead = _passage_lead(
             graph, reading.framing, concepts, EFFECTS if intent == "what_happens" else None
         )
+        if lead is not None and intent == "why" and _NEGATED.search(reading.framing):
+            # "why can't gradient descent tell the difference between a maze model that
+            # heads for the exit and one that heads for green things?": what the subject
+            # does not rule out, in a passage with the question's words, is the reason;
+            # a passage of the story that only shares more of its words is not
+            stems = content_stems(reading.framing)
+            if not limiting(lead) and any(
+                limiting(r)
+                and r.source == c.id
+                and len(stems & content_stems(_note_and_quotes(r))) >= NEGATIVE_REASON_WORDS
+                for c in concepts
+                if c.kind != "example"
+                for r in graph.relations_of(c.id)
+            ):
+                lead = None
         if lead is None and intent == "what_happens":
             # "what happens to a mesa-optimizer that goes straight for its own goal (the
             # apple) during training?" tells a story of the sources (without naming it,
@@ -4146,6 +4161,11 @@ def _said_lines(
         for cid in ((s.source, s.target) if isinstance(s, Relation) else (s.id,))
     )
     return lines[:-1], list(about)
+
+
+NEGATIVE_REASON_WORDS = 2
+"""Least number of a negative why-question's words that a limit of the thing it names
+must share to be its reason before any passage of a story."""
 
 
 def _passage_lead(
