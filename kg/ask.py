@@ -2475,6 +2475,17 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             for y in named
             if any(r.negated and r.source == x.id for r in graph.relations_between(x.id, y.id))
         ]
+        if negative and not pairs:
+            # "why don't humans organize their lives around having *as many descendants as
+            # possible*?": what the question describes, unnamed (genetic fitness), that the
+            # graph denies of a thing it names
+            pairs = [
+                (x, graph.concepts[h.id])
+                for h in describe(graph, reading.framing, limit=DESCRIBED)
+                if h.score >= CASE_DESCRIBED_SCORE
+                for x in named
+                if any(r.negated and r.source == x.id for r in graph.relations_between(x.id, h.id))
+            ][:1]
         granted = _after(graph, q, found, _CONDITION)
         if negative and granted is None:
             # "if we write down exactly the right objective, why isn't the alignment

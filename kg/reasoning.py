@@ -495,6 +495,11 @@ def whether(
         # "is deceptive alignment *worse than* corrigible alignment?": a failure against
         # a way of turning out aligned
         lines, verdict = _worse_of(graph, x, y, notes, told, worse=judged.group("good") is None)
+        if not lines:
+            # asked which of two is safer, the graph's other links between them decide
+            # nothing ("an optimizer pursues an objective function" is no "No"): what
+            # it holds on the two, undecided
+            lines, verdict = _undecided(graph, x, y, notes, told)
     being_without = _WITHOUT_BEING.search(framing) is not None
     if not lines and _WITHOUT.search(framing) and not being_without:
         # "can deceptive alignment happen *without* a mesa-optimizer?": not what needs it
