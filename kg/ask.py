@@ -2393,7 +2393,10 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # "if an AI system performs its task really well, does that mean it's an
             # optimizer?": no relation joins what it names, but a passage says it in the
             # question's words ("... does not mean it has to be an optimizer")
-            passage = _reason_matched(graph, q, floor=PASSAGE_OVER_UNKNOWN)
+            # "does doing a task well *make* a system an optimizer?": what is made is
+            # the predicate a passage may deny ("... so it is not an optimizer")
+            made_one = concepts[-1] if _ASKS_MAKES.search(q) else None
+            passage = _reason_matched(graph, q, floor=PASSAGE_OVER_UNKNOWN, predicate=made_one)
             if passage is None:
                 # "can you tell whether a system is an optimizer just by watching how well
                 # it performs a task?": a less close passage will do when it is about what
@@ -3847,6 +3850,13 @@ def _reason_matched(
     return _answered(graph, q, intent, [first, other], lines, notes, verdict)
 
 
+_ASKS_MAKES = re.compile(
+    r"\b(?:make|makes|turn|turns|render|renders)\s+(?:a|an|the|it|them|something|a\s+system)"
+    r"\b(?:\s+\w+)?\s+(?:a|an|into)\b",
+    re.I,
+)
+"""How a yes/no question asks whether something suffices to make a thing one ("does doing
+a task well *make a system an* optimizer?")."""
 _ASKS_MEANS = re.compile(r"\b(?:mean|means|imply|implies)\b", re.I)
 _ASKS_NEEDS = re.compile(r"\b(?:ha(?:ve|s)\s+to|needs?\s+to|must|required?)\b", re.I)
 _SAYS_NOT_MEANT = re.compile(
