@@ -1851,6 +1851,16 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
         if words:
             return _origin_answer(graph, q, named, words)
     naming = _NAMING.search(q) is not None or _bare_description(q, reading.framing, reading.words)
+    if naming and _ASKS_WHOSE.match(q):
+        # "which paper introduced the terms inner and outer misalignment?" names its terms:
+        # where they come from is asked, not a term for a description
+        naming = not reading.found or not all(
+            any(
+                r.type == "introduced_in" and r.source == f.id and not r.negated
+                for r in graph.relations_of(f.id)
+            )
+            for f in reading.found
+        )
     kind_of = CATEGORY_OF.search(q) or ROLE_OF.search(q)
     offered = kind_of is not None and (
         len([f for f in reading.found if f.start >= kind_of.end()]) >= 2
@@ -4361,6 +4371,9 @@ heuristic-followers like plants?")."""
 
 _ASKS_ORIGIN = re.compile(r"^\W*(?:who|which\s+(?:paper|work|article|authors?)|when|where)\b", re.I)
 """A question for where a term comes from ("*who* introduced ...", "*which paper* ...")."""
+_ASKS_WHOSE = re.compile(r"^\W*(?:who|which\s+(?:paper|work|article|authors?))\b", re.I)
+"""The same by who or which work, not when or where ("*when* repeated SGD tweaks ..."
+describes)."""
 _SETTING_FIRST = re.compile(
     r"^\W*(?:in|within|for)\s+(?:the|this|that|rob(?:\s+miles)?[\u2019']?s?)\s+"
     r"(?:[\w'\u2019-]+\s+){0,4}(?:analogy|example|story|case|picture|scenario|comparison)"
