@@ -4977,7 +4977,7 @@ def _define(
     ``say_none``, that the graph records none of what the focus asks for, if so."""
     lines = [f"**{capitalize(c.label)}** ({c.kind.replace('_', ' ')}): {_definition(c, notes)}"]
     if c.aliases:
-        lines += ["", "Also called: " + ", ".join(c.aliases) + "."]
+        lines += ["", "Also called: " + ", ".join(_distinct_aliases(c)) + "."]
     facts = _facts(graph, c, focus, toward)
     if facts:
         lines += ["", "Related concepts:", ""]
@@ -5010,6 +5010,27 @@ _BROKEN_DOWN = re.compile(
 )
 """How a question asks what a thing breaks down into ("which *sub-problems* can ... be
 *split into*?")."""
+
+
+def _distinct_aliases(c: Concept) -> list[str]:
+    """``c``'s aliases as a reader wants them listed: one of each set that differ only by
+    inflection or spelling ("preventing us from turning it off", not also "prevent us
+    from turning it off"; "modeling the base objective", not also "modelling"), none that
+    says the label again in other forms."""
+
+    def stems(text: str) -> frozenset[str]:
+        return frozenset(
+            stem(fold_word(w)) for w in _WORDS.findall(text) if w.lower() not in FUNCTION_WORDS
+        )
+
+    seen = {stems(c.label)}
+    out = []
+    for alias in c.aliases:
+        said = stems(alias)
+        if said and said not in seen:
+            seen.add(said)
+            out.append(alias)
+    return out
 
 
 _PURSUING_KINDS = frozenset({"optimizer", "example"})
