@@ -3867,6 +3867,18 @@ _ASKS_MAKES = re.compile(
 )
 """How a yes/no question asks whether something suffices to make a thing one ("does doing
 a task well *make a system an* optimizer?")."""
+_ASKS_ADOPTED = re.compile(
+    r"\b(?:adopted|adopts?|taken\s+(?:it\s+)?on|takes?\s+(?:it\s+)?on|internali[sz]ed)\b", re.I
+)
+_SAYS_NOT_ADOPTED = re.compile(
+    r"\bnot\s+the\s+same\s+as\s+taking\s+it\s+on\b"
+    r"|\b(?:does\s+not|doesn[\u2019']t|not)\s+(?:show|mean)\s+(?:that\s+)?(?:the\s+model\s+|it\s+)?"
+    r"(?:has\s+)?(?:adopted|taken\s+it\s+on)\b"
+    r"|\bwithout\s+having\s+adopted\b",
+    re.I,
+)
+"""How a question asks whether a model has made an objective its own, and how a passage
+says that doing well on it does not show so ("not the same as taking it on")."""
 _ASKS_MEANS = re.compile(r"\b(?:mean|means|imply|implies)\b", re.I)
 _ASKS_NEEDS = re.compile(r"\b(?:ha(?:ve|s)\s+to|needs?\s+to|must|required?)\b", re.I)
 _SAYS_NOT_MEANT = re.compile(
@@ -3973,6 +3985,10 @@ def _passage_verdict(
         # objective?": "... then *drops the pretence* once deployed"
         return "no"
     if _ASKS_NEEDS.search(q) and _SAYS_NOT_NEEDED.search(passage):
+        return "not_necessarily"
+    if _ASKS_ADOPTED.search(q) and not _NEGATED.search(q) and _SAYS_NOT_ADOPTED.search(passage):
+        # "... has the model *adopted* the base objective?": "knowing the base objective
+        # is *not the same as taking it on*"
         return "not_necessarily"
     if named is not None and not _NEGATED.search(q):
         names = _names_pattern(named)
