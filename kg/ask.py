@@ -183,7 +183,12 @@ _PREDICATE_QUESTION = re.compile(
     r"^\s*(?:why|how|in what way|is|are|was|were|can|could|would|will|does|do)\b", re.I
 )
 _LAST_WORD = re.compile(r"([^\W_]+)\s*$")
-_WHY = re.compile(r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b)", re.I)
+_WHY = re.compile(
+    r"(?:why\b|what\s+makes\b|for\s+what\s+reason\b|how\s+come\b"
+    # "what's the reason gradient descent tends to produce optimizers?"
+    r"|what(?:['\u2019]?s|\s+is|\s+are)\s+the\s+(?:main\s+)?reasons?\s+(?!for\s+the\s+name\b))",
+    re.I,
+)
 _WHAT_HAPPENS = re.compile(
     r"(?:what\s+(?:happens|happened|would\s+happen|will\s+happen|could\s+happen|can\s+happen|"
     r"went\s+wrong|goes\s+wrong|can\s+go\s+wrong|could\s+go\s+wrong|"
