@@ -1673,7 +1673,6 @@ def why(
         chain = None if explains_relation else _explaining_path(r.paths)
         if chain is not None:
             chain = _with_reasons(graph, chain)
-        if chain is not None:
             lines += [path_sentence(graph, notes, chain, told), ""]
             on_chain = {s.to_id for s in chain.steps} | {subject.id}
         else:
