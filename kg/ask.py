@@ -3317,6 +3317,24 @@ strategy-game failures is the inner misalignment one?")."""
 _WHICH_WORD = re.compile(r"\bwhich\b", re.I)
 
 
+def _being(graph: KnowledgeGraph, cid: str, what: str | None = None) -> list[Relation]:
+    """What ``cid`` is, by a definite "is an example of" or "is a kind of" (not denied):
+    of ``what`` only, if given; else of anything but an example or a work."""
+    return [
+        r
+        for r in graph.relations_of(cid)
+        if r.source == cid
+        and r.type in ("example_of", "is_a")
+        and r.modality is None
+        and not r.negated
+        and (
+            r.target == what
+            if what is not None
+            else graph.concepts[r.target].kind not in ("example", "work")
+        )
+    ]
+
+
 def _which_part(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | None:
     """ "Which of the two strategy-game failures is the inner misalignment one?": of the
     parts of the first thing named, the one that is an example (or a kind) of the last
@@ -3340,22 +3358,7 @@ def _which_part(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | N
         if r.type == "part_of" and r.target == whole.id and not r.negated
     ]
 
-    def being(c: Concept, what: str | None = None) -> list[Relation]:
-        return [
-            r
-            for r in graph.relations_of(c.id)
-            if r.source == c.id
-            and r.type in ("example_of", "is_a")
-            and r.modality is None
-            and not r.negated
-            and (
-                r.target == what
-                if what is not None
-                else graph.concepts[r.target].kind not in ("example", "work")
-            )
-        ]
-
-    fitting = [(c, rels) for c in parts if (rels := being(c, role.id))]
+    fitting = [(c, rels) for c in parts if (rels := _being(graph, c.id, role.id))]
     if len(parts) < 2 or len(fitting) != 1:
         return None
     chosen, (rel, *_) = fitting[0]
@@ -3366,7 +3369,7 @@ def _which_part(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | N
         + told.reason_first(explained(graph, notes, rel, True, told))
     ]
     for other in parts:
-        if other is not chosen and (kinds := being(other)):
+        if other is not chosen and (kinds := _being(graph, other.id)):
             lines += ["", f"By contrast, {lowered(explained(graph, notes, kinds[0], True, told))}"]
     return _answered(graph, q, "which", [chosen, role, whole], lines, notes)
 
@@ -3401,18 +3404,15 @@ def _which_roles(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | 
     near = [setting.id, *graph.neighbors(setting.id)[0]]
 
     def filling(role: str, taken: set[str]) -> Relation | None:
-        for cid in near:
-            if cid in taken or cid == role:
-                continue
-            for r in graph.relations_between(cid, role):
-                if (
-                    r.source == cid
-                    and r.type in ("example_of", "is_a")
-                    and r.modality is None
-                    and not r.negated
-                ):
-                    return r
-        return None
+        return next(
+            (
+                r
+                for cid in near
+                if cid not in taken and cid != role
+                for r in _being(graph, cid, role)
+            ),
+            None,
+        )
 
     first = filling(roles[0].id, set())
     second = filling(roles[1].id, {first.source} if first else set())
@@ -3521,6 +3521,21 @@ def _which_of_one(graph: KnowledgeGraph, q: str, framing: str, named: Found) -> 
     return _answered(graph, q, "which", [chosen, about], lines, notes)
 
 
+def _or_options(reading: Reading, found: list[Found]) -> tuple[Found, Found] | None:
+    """The two options of a which-question: its last two names (where each occurs, if
+    known), two different concepts joined by "or" ("..., *corrigible or deceptive*?");
+    None when they are not."""
+    places = reading.occurrences or found
+    if len(places) < 2:
+        return None
+    a, b = places[-2], places[-1]
+    if a.id == b.id or not re.fullmatch(
+        r"[\s,]*(?:[^\W\d_]+\s+)?or\s+(?:(?:the|a|an)\s+)?", reading.framing[a.end : b.start]
+    ):
+        return None
+    return a, b
+
+
 def _which_judged(
     graph: KnowledgeGraph, q: str, reading: Reading, found: list[Found]
 ) -> Answer | None:
@@ -3534,13 +3549,10 @@ def _which_judged(
         return None
     if _POLARITY.search(reading.framing.replace(judging.group(), " ")):
         return None
-    places = reading.occurrences or found
-    a, b = places[-2], places[-1]
-    if a.id == b.id or not re.fullmatch(
-        r"[\s,]*(?:[^\W\d_]+\s+)?or\s+(?:(?:the|a|an)\s+)?", reading.framing[a.end : b.start]
-    ):
+    options = _or_options(reading, found)
+    if options is None:
         return None
-    concepts = [graph.concepts[a.id], graph.concepts[b.id]]
+    concepts = [graph.concepts[f.id] for f in options]
     notes = Footnotes(graph)
     lines = which_judged(
         graph, concepts[0], concepts[1], judging.group("good") is None, notes, Told()
@@ -3565,9 +3577,7 @@ def _which_by_words(
     a, b = places[-2], places[-1]
     if not _WHICH_OPENING.match(q) and not _WHICH_AFTER.search(q[: a.start]):
         return None
-    if a.id == b.id or not re.fullmatch(
-        r"[\s,]*(?:[^\W\d_]+\s+)?or\s+(?:(?:the|a|an)\s+)?", reading.framing[a.end : b.start]
-    ):
+    if _or_options(reading, found) is None:
         return None
     # how well the words fit each option, however weakly: the two are compared, not
     # searched for
@@ -4390,9 +4400,10 @@ _OR_ONLY = re.compile(r",?\s+or\s+(?:only|just|merely|simply)\b", re.I)
 heuristic-followers like plants?")."""
 
 
-_ASKS_ORIGIN = re.compile(r"^\W*(?:who|which\s+(?:paper|work|article|authors?)|when|where)\b", re.I)
+_WHOSE = r"who|which\s+(?:paper|work|article|authors?)"
+_ASKS_ORIGIN = re.compile(rf"^\W*(?:{_WHOSE}|when|where)\b", re.I)
 """A question for where a term comes from ("*who* introduced ...", "*which paper* ...")."""
-_ASKS_WHOSE = re.compile(r"^\W*(?:who|which\s+(?:paper|work|article|authors?))\b", re.I)
+_ASKS_WHOSE = re.compile(rf"^\W*(?:{_WHOSE})\b", re.I)
 """The same by who or which work, not when or where ("*when* repeated SGD tweaks ..."
 describes)."""
 _SETTING_FIRST = re.compile(
