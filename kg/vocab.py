@@ -40,7 +40,7 @@ we were weren't what what's whats when where which while who who's whom why will
 within without won't would wouldn't you you're your yours yourself yourselves
 hello hi hey thanks thank please ok okay yes between among amongst against via per onto
 upon toward towards across around beyond behind beside besides despite inside outside
-throughout
+throughout alone
 versus whether though although unless since till like unlike instead either neither
 whose whatever whichever whoever anybody everything nothing somebody everyone according
 together enough sufficient insufficient instead anymore otherwise well
