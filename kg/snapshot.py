@@ -47,7 +47,10 @@ no snapshot; a cache directory keeps the :data:`KEEP` snapshots last used. ``kg 
 writes a new snapshot in a forked copy of itself while it starts serving
 (:func:`write_later`), and on two processors a warm start hashes the files in a forked
 copy while it loads the snapshot, which it serves only if the two keys match (``kg
-serve`` starts that copy before it imports the web app: :func:`hash_later`).
+serve`` starts that copy before it imports the web app: :func:`hash_later`). A cold
+load on two processors has a forked copy parse the concept files while it checks the
+ones parsed before (:meth:`kg.files.DiskFiles.parse_ahead`), with the same graph or
+problems as parsing them itself.
 """
 
 from __future__ import annotations
@@ -505,7 +508,26 @@ def load_graph(
             return graph, True
     files = DiskFiles.scan(root)
     key, size = _key_and_size(files)
-    return cached(path, key, lambda: validate(files), size, background, lazy)
+    return cached(path, key, lambda: _validate_parsing_ahead(files, size), size, background, lazy)
+
+
+AHEAD_MIN_BYTES = MIN_BYTES
+"""Data of at least this many bytes is parsed by a forked copy of the loading process
+while it checks (:func:`_validate_parsing_ahead`), on a machine with two processors;
+smaller data is loaded before a fork would pay off."""
+
+
+def _validate_parsing_ahead(files: DiskFiles, size: int) -> KnowledgeGraph:
+    """:func:`kg.rules.validate` of ``files``, with the concept files parsed by a
+    forked copy of this process meanwhile (:meth:`DiskFiles.parse_ahead`) when forking
+    helps (:func:`forking_helps`) and the data (``size`` bytes) is large: the same
+    graph or problems, sooner."""
+    if size >= AHEAD_MIN_BYTES and forking_helps():
+        files.parse_ahead("concepts")
+    try:
+        return validate(files)
+    finally:
+        files.end_ahead()
 
 
 def _key_and_size(files: DiskFiles) -> tuple[str, int]:
