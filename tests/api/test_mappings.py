@@ -35,7 +35,8 @@ def client() -> TestClient:
 def test_the_shipped_mappings_and_the_paper_are_in_the_json(client: TestClient) -> None:
     inner = client.get("/v1/concepts/inner-alignment").json()
     assert [(m["match"], m["iri"]) for m in inner["mappings"]] == [
-        ("close", "https://aisafety.info/questions/8PYW")
+        ("close", "https://aisafety.info/questions/8PYW"),
+        ("exact", "https://www.lesswrong.com/tag/inner-alignment"),
     ]
     assert inner["work"] is None
     paper = client.get(f"/v1/concepts/{PAPER}").json()
@@ -44,6 +45,21 @@ def test_the_shipped_mappings_and_the_paper_are_in_the_json(client: TestClient) 
         (m["match"], m["iri"]) for m in paper["mappings"]
     }
     assert all(m["note"] for m in inner["mappings"] + paper["mappings"])
+
+
+def test_every_lesswrong_mapping_is_a_tag_with_its_evidence(client: TestClient) -> None:
+    concepts = client.get("/v1/concepts?limit=500").json()["items"]
+    found = {}
+    for item in concepts:
+        for m in client.get(f"/v1/concepts/{item['id']}").json()["mappings"]:
+            if "lesswrong.com" in m["iri"]:
+                found[item["id"]] = m
+    assert len(found) == 7
+    for m in found.values():
+        assert m["iri"].startswith("https://www.lesswrong.com/tag/")
+        assert "not fetched from LessWrong" in m["note"]  # says how it was established
+    # a tag about people's inner conflicts is not the paper's internalization
+    assert "internal-alignment" not in found
 
 
 def test_the_rdf_links_out_and_the_paper_both_ways(client: TestClient) -> None:
