@@ -16,6 +16,7 @@ import gc
 import marshal
 import os
 import pickle
+import select
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -231,69 +232,153 @@ class DiskFiles(Files):
 class _ParseAhead:
     """A forked copy of this process that parses the files ``rels`` from the bytes
     ``read`` holds for them (:func:`parse_file`, as the loader would) and sends what
-    each gave, pickled, a batch at a time, over a pipe; on two processors the parsing,
-    two fifths of a cold load's work per file, is done beside the checks.
+    each gave, a batch at a time, over a pipe; on two processors the parsing, two fifths
+    of a cold load's work per file, is done beside the checks.
 
-    The copy ends when it has sent them all, when a parse cannot be pickled (the rest
-    are then parsed here), or when :meth:`close` closes the pipe. Nothing it sends is
-    used but a parse of the very bytes this process read."""
+    The two share the work from both ends: the copy claims batches from the first file
+    on, and this process, whenever it would wait for the copy, parses the last batch not
+    yet claimed itself (its parses wait until the loader asks for them), so neither
+    waits long for the other on a machine of any speed. The claims are two numbers in
+    memory both processes share, changed under a lock: the end of what the copy has
+    claimed, and the start of what this process has.
+
+    The copy ends when nothing is left to claim, when a batch can be written neither by
+    marshal nor by pickle (the rest is then parsed here), or when :meth:`close` closes
+    the pipe. Nothing it sends is used but a parse of the very bytes this process read."""
 
     BATCH = 256
-    """Files per message: a message is some tens of kilobytes, within a pipe's buffer."""
+    """Files per message and per claim: a message is some hundreds of kilobytes."""
 
     def __init__(self, read: dict[str, bytes], rels: list[str]) -> None:
+        import mmap
+        import multiprocessing
+
+        self._read = read
+        self._rels = rels
+        self._claims = _Claims(
+            mmap.mmap(-1, _Claims.SIZE), multiprocessing.get_context("fork").Lock()
+        )
+        self._claims.set(0, len(rels))
         readable, writable = os.pipe()
         pid = os.fork()
         if pid == 0:  # the copy
             status = 1
             try:
                 os.close(readable)
-                _send_parses(writable, read, rels, self.BATCH)
+                _send_parses(writable, read, rels, self.BATCH, self._claims)
                 status = 0
             finally:
                 os._exit(status)
         os.close(writable)
         self._pid: int | None = pid
-        self._pipe = os.fdopen(readable, "rb")
+        self._fd = readable
         self._got: dict[str, tuple[Any, tuple[tuple[YamlPath, int], ...], Any]] = {}
         self._coming = set(rels)
 
     def take(self, rel: str) -> tuple[Any, tuple[tuple[YamlPath, int], ...], Any] | None:
         """The data, duplicate keys and error of ``rel``'s parse, once the copy has sent
-        it; None if it never will (it is not one of the copy's files, or the copy failed
-        before it)."""
+        it or this process has parsed it in its stead; None if neither will (it is not
+        one of the copy's files, or the copy failed before it)."""
         if rel not in self._coming:
             return None
         while rel not in self._got and self._pid is not None:
-            head = self._pipe.read(8)
-            size = int.from_bytes(head, "little") if len(head) == 8 else 0
-            body = self._pipe.read(size) if size else b""
-            if not size or len(body) != size:
+            if not _ready(self._fd) and self._steal():
+                continue  # parsed a batch here instead of waiting
+            body = self._message()
+            if body is None:
                 self.close()  # done, or gone: what it did not send is parsed here
                 break
             self._got.update(_received(body))
         self._coming.discard(rel)
         return self._got.pop(rel, None)
 
+    def _steal(self) -> bool:
+        """Parse the last batch the copy has not claimed here, if there is one beyond
+        the batch it works on and the next; whether there was."""
+        with self._claims.lock:
+            claimed, limit = self._claims.get()
+            start = limit - self.BATCH
+            if start < claimed + self.BATCH:
+                return False
+            self._claims.set(claimed, start)
+        for rel in self._rels[start:limit]:
+            parsed = parse_file(partial(_decode, self._read[rel]))
+            self._got[rel] = (parsed.data, parsed.dupes, parsed.error)
+        return True
+
+    def _message(self) -> bytes | None:
+        """The next message of the copy; None at the end or if it is cut short."""
+        head = _read_exactly(self._fd, 8)
+        size = int.from_bytes(head, "little") if len(head) == 8 else 0
+        body = _read_exactly(self._fd, size) if size else b""
+        return body if size and len(body) == size else None
+
     def close(self) -> None:
         """Close the pipe (a copy still sending ends) and wait for the copy."""
         pid, self._pid = self._pid, None
-        self._pipe.close()
         if pid is not None:
+            os.close(self._fd)
             os.waitpid(pid, 0)
 
 
-def _send_parses(fd: int, read: dict[str, bytes], rels: list[str], batch: int) -> None:
-    """In :class:`_ParseAhead`'s copy: parse each of ``rels`` and write the parses to
-    ``fd``, ``batch`` files to a message: its length in eight bytes, then the files'
-    paths to their data, duplicate keys and error, by :mod:`marshal` (a tenth of
-    pickle's time for plain data) or, for what only pickle can write (a date PyYAML
-    read), by :mod:`pickle`, told apart by the first byte."""
+class _Claims:
+    """The two numbers :class:`_ParseAhead`'s processes share: how many files from the
+    first the copy has claimed, and from which file on this process has (the copy's
+    limit), in an anonymous shared mapping, with the lock to hold while changing them."""
+
+    SIZE = 16
+
+    def __init__(self, memory: Any, lock: Any) -> None:
+        self.memory = memory
+        self.lock = lock
+
+    def get(self) -> tuple[int, int]:
+        return (
+            int.from_bytes(self.memory[:8], "little"),
+            int.from_bytes(self.memory[8:16], "little"),
+        )
+
+    def set(self, claimed: int, limit: int) -> None:
+        self.memory[:16] = claimed.to_bytes(8, "little") + limit.to_bytes(8, "little")
+
+
+def _ready(fd: int) -> bool:
+    """Whether the pipe ``fd`` has something to read (or is closed) now."""
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    """``size`` bytes from ``fd``, fewer only at its end."""
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _send_parses(
+    fd: int, read: dict[str, bytes], rels: list[str], batch: int, claims: _Claims
+) -> None:
+    """In :class:`_ParseAhead`'s copy: claim the next ``batch`` files of ``rels`` while
+    any are left before the limit the other process sets, parse them and write their
+    parses to ``fd``: a message is its length in eight bytes, then the files' paths to
+    their data, duplicate keys and error, by :mod:`marshal` (a tenth of pickle's time for
+    plain data) or, for what only pickle can write (a date PyYAML read), by
+    :mod:`pickle`, told apart by the first byte."""
     gc.disable()  # nothing the copy makes is garbage before it ends
     with os.fdopen(fd, "wb") as pipe:
-        for start in range(0, len(rels), batch):
+        while True:
+            with claims.lock:
+                start, limit = claims.get()
+                end = min(start + batch, limit)
+                if start >= end:
+                    return
+                claims.set(end, limit)
             parses = {}
-            for rel in rels[start : start + batch]:
+            for rel in rels[start:end]:
                 parsed = parse_file(partial(_decode, read[rel]))
                 parses[rel] = (parsed.data, parsed.dupes, parsed.error)
             try:

@@ -21,7 +21,7 @@ from bench.generate import generate
 GOOD = Path(__file__).resolve().parent.parent / "data" / "good"
 
 _COMPARE = """
-import json, os, sys
+import json, os, sys, time
 from pathlib import Path
 import kg.files as kf
 import kg.snapshot as snapshot
@@ -31,16 +31,36 @@ from kg.rules import validate
 root, how = Path(sys.argv[1]), sys.argv[2]
 kf._ParseAhead.BATCH = 7  # many messages, some files left in the pipe at any moment
 
-if how == "copy fails":  # the copy dies after its first message: the rest is parsed here
-    send = kf._send_parses
-    def send_one(fd, read, rels, batch):
-        send(fd, read, rels[:batch], batch)
-        raise SystemExit(3)
+send = kf._send_parses
+if how == "copy fails":  # the copy dies in its second batch: the rest is parsed here
+    def send_one(fd, read, rels, batch, claims):
+        parse, count = kf.parse_file, []
+        def limited(read_text):
+            count.append(1)
+            if len(count) > batch:
+                raise SystemExit(3)
+            return parse(read_text)
+        kf.parse_file = limited  # in the copy only
+        send(fd, read, rels, batch, claims)
     kf._send_parses = send_one
 elif how == "copy sends nothing":
-    def send_nothing(fd, read, rels, batch):
+    def send_nothing(fd, read, rels, batch, claims):
         os._exit(1)
     kf._send_parses = send_nothing
+elif how == "copy starts late":  # it waits until this process has parsed a batch itself
+    def send_late(fd, read, rels, batch, claims):
+        while claims.get()[1] == len(rels):
+            time.sleep(0.01)
+        send(fd, read, rels, batch, claims)
+    kf._send_parses = send_late
+
+stolen = []
+steal = kf._ParseAhead._steal
+def counted_steal(self):
+    done = steal(self)
+    stolen.extend([1] if done else [])
+    return done
+kf._ParseAhead._steal = counted_steal
 
 def outcome(files):
     try:
@@ -70,7 +90,8 @@ try:
 except ChildProcessError:
     pass  # no child left behind
 print(json.dumps({"same": plain == ahead, "from_copy": sum(taken), "asked": len(taken),
-                  "left": left, "problems": len(plain.get("problems", []))}))
+                  "left": left, "problems": len(plain.get("problems", [])),
+                  "stolen": len(stolen)}))
 """
 
 
@@ -104,8 +125,22 @@ def test_a_copy_that_fails_changes_nothing_but_who_parses(generated: Path, how: 
     result = _compare(generated, how)
     assert result["same"] is True
     assert result["left"] == []
-    expected = 7 if how == "copy fails" else 0
-    assert (result["from_copy"], result["asked"]) == (expected, 121)
+    assert result["asked"] == 121
+    # what the copy sent before it failed (its first batch of 7, or nothing) and the
+    # batches this process parsed while waiting for it came through the channel; the
+    # loader parsed the rest itself
+    sent = 7 if how == "copy fails" else 0
+    assert result["from_copy"] == sent + 7 * result["stolen"] < 120
+
+
+def test_this_process_parses_from_the_end_while_the_copy_is_behind(generated: Path) -> None:
+    result = _compare(generated, "copy starts late")
+    assert result["same"] is True
+    assert result["left"] == []
+    assert result["stolen"] >= 1
+    # each file parsed once, by one of the two: all of them came through the copy's
+    # channel, sent or parsed here in its stead
+    assert (result["from_copy"], result["asked"]) == (120, 121)
 
 
 def test_the_problems_are_the_ones_parsing_here_gives(tmp_path: Path) -> None:
