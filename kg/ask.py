@@ -5008,8 +5008,9 @@ def _define(
     """What ``c`` is, its names and its facts, those ``focus`` asks about first; with
     ``say_none``, that the graph records none of what the focus asks for, if so."""
     lines = [f"**{capitalize(c.label)}** ({c.kind.replace('_', ' ')}): {_definition(c, notes)}"]
-    if c.aliases:
-        lines += ["", "Also called: " + ", ".join(_distinct_aliases(c)) + "."]
+    aliases = _distinct_aliases(c)
+    if aliases:  # none when every alias only spells the label otherwise ("behavioural")
+        lines += ["", "Also called: " + ", ".join(aliases) + "."]
     facts = _facts(graph, c, focus, toward)
     if facts:
         lines += ["", "Related concepts:", ""]

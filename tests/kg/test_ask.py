@@ -436,3 +436,19 @@ def test_a_comparison_of_three_has_one_other_connections_heading(shipped: Knowle
     assert a.intent == "difference" and len(a.concepts) == 3
     assert a.answer.count("Other connections:") == 1
     assert "records nothing that" not in a.answer
+
+
+def test_also_called_lists_only_names_other_than_the_label(shipped: KnowledgeGraph) -> None:
+    """A concept whose aliases only spell its label otherwise ("behavioural objective")
+    gets no "Also called" line, never an empty one; every name listed is an alias."""
+    listed = 0
+    for c in shipped.concepts.values():
+        answer = ask(shipped, f"What is {c.label}?").answer
+        for line in answer.splitlines():
+            if line.startswith("Also called"):
+                names = line.removeprefix("Also called: ").removesuffix(".").split(", ")
+                assert all(name in c.aliases for name in names), (c.id, line)
+                listed += 1
+    assert listed > 20
+    behavioral = ask(shipped, "What is the behavioral objective?").answer
+    assert "Also called" not in behavioral
