@@ -1005,8 +1005,10 @@ def _missing(
         ):
             w.role = "context"  # "why is deceptive alignment dangerous?", "how likely is"
             continue
-        if content and w.role is None and len(w.text) > 4 and w.text.lower().endswith("ly"):
-            w.role = "context"  # an adverb is no name ("specify it perfectly")
+        if content and w.role is None and (
+            len(w.text) > 4 and w.text.lower().endswith("ly") or w.text.lower() in _ADVERBS
+        ):
+            w.role = "context"  # an adverb is no name ("specify it perfectly", "already")
             continue
         before = words[i - 1] if i else None
         if (
@@ -1102,6 +1104,10 @@ def _missing(
     phrases = [question[a:b] for a, b in spans]
     return list(dict.fromkeys(phrases)), [f for f in found if f.id not in dropped]
 
+
+_ADVERBS = frozenset({"already", "twice", "thrice", "yet", "soon", "afterwards"})
+"""Adverbs not in -ly, which name nothing: "a model trained on internet text *already*
+has a sense of human values", "go to the exit *twice*"."""
 
 _VERB_BEFORE = re.compile(
     r"\b(?:then|to|would|will|could|can|might|may|should|must|(?:do|does|did)(?:n't|\s+not)?"

@@ -187,7 +187,10 @@ class Lexicon:
         # "the FAQ's definition": a possessive is the word's own use
         folded = [self._loosely(self._spelled(fold_word(POSSESSIVE.sub("", w)))) for w in words]
         if len(folded) == 1:
-            return folded[0] in self.words or stem(folded[0]) in self.stems
+            word = folded[0]
+            if word.startswith("un") and len(word) > 5 and word[2:] in self.words:
+                word = word[2:]  # "unsophisticated": the negation of a word of theirs
+            return word in self.words or stem(word) in self.stems
         if f" {' '.join(folded)} " in self.text:
             return True
         wanted = {stem(w) for w in folded}

@@ -452,3 +452,15 @@ def test_also_called_lists_only_names_other_than_the_label(shipped: KnowledgeGra
     assert listed > 20
     behavioral = ask(shipped, "What is the behavioral objective?").answer
     assert "Also called" not in behavioral
+
+
+def test_the_negation_of_a_word_of_the_sources_is_no_missing_term(
+    shipped: KnowledgeGraph,
+) -> None:
+    """"unsophisticated" is the sources' "sophisticated" negated: it names nothing the
+    glossary lacks, so the question is not refused for it (what the answer says is the
+    reasoning's business)."""
+    q = "Is deception the optimal strategy for every misaligned mesa-optimizer, however {}?"
+    for word in ("unsophisticated", "sophisticated"):
+        assert "no entry for" not in ask(shipped, q.format(word)).answer
+    assert "unqwertyed" in ask(shipped, q.format("unqwertyed")).answer  # not a word of theirs
