@@ -47,9 +47,10 @@ snapshots in a temporary cache directory:
   the snapshot; ``python_start_s``: starting Python and importing the app, the floor
   of both; ``cold_start_cpu_s`` and ``warm_start_cpu_s``: the CPU time (user and
   system) the server process had used when it was ready, with that of the copy a warm
-  start hashes the files in and of the copy a cold start parses them in (less swayed by other work on the machine than the wall
-  clock); ``snapshot_written_s``: from the cold start to the snapshot being on disk
-  (written by a forked copy of the server while it serves);
+  start hashes the files in and of the copy a cold start parses them in (less swayed
+  by other work on the machine than the wall clock); ``snapshot_written_s``: from the
+  cold start to the snapshot being on disk (written by a forked copy of the server while
+  it serves);
 - ``serve_rss_mb``, ``serve_pss_mb``, ``serve_uss_mb``: the memory of the one server
   process after the warm start, from ``/proc/PID/smaps_rollup`` (PSS counts a page
   shared by n processes as 1/n of it; USS is what is the process's alone);

@@ -1005,8 +1005,10 @@ def _missing(
         ):
             w.role = "context"  # "why is deceptive alignment dangerous?", "how likely is"
             continue
-        if content and w.role is None and (
-            len(w.text) > 4 and w.text.lower().endswith("ly") or w.text.lower() in _ADVERBS
+        if (
+            content
+            and w.role is None
+            and (len(w.text) > 4 and w.text.lower().endswith("ly") or w.text.lower() in _ADVERBS)
         ):
             w.role = "context"  # an adverb is no name ("specify it perfectly", "already")
             continue

@@ -457,7 +457,7 @@ def test_also_called_lists_only_names_other_than_the_label(shipped: KnowledgeGra
 def test_the_negation_of_a_word_of_the_sources_is_no_missing_term(
     shipped: KnowledgeGraph,
 ) -> None:
-    """"unsophisticated" is the sources' "sophisticated" negated: it names nothing the
+    """The word "unsophisticated", the sources' "sophisticated" negated, names nothing the
     glossary lacks, so the question is not refused for it (what the answer says is the
     reasoning's business)."""
     q = "Is deception the optimal strategy for every misaligned mesa-optimizer, however {}?"
