@@ -57,7 +57,7 @@ def test_every_lesswrong_mapping_is_a_tag_with_its_evidence(client: TestClient) 
     assert len(found) == 7
     for m in found.values():
         assert m["iri"].startswith("https://www.lesswrong.com/tag/")
-        assert "not fetched from LessWrong" in m["note"]  # says how it was established
+        assert "without opening LessWrong itself" in m["note"]  # says how it was established
     # a tag about people's inner conflicts is not the paper's internalization
     assert "internal-alignment" not in found
 
