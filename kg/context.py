@@ -799,11 +799,12 @@ def build_context(
     if core:
         for step in told:
             b.add(_told_fact(step, inside))
-        for cid in _defined_by(graph, answer.answer):
-            # a concept the answer defines on the way ("not necessarily: ... robust
-            # alignment, the case in which ..."), not by a relation: part of its reason
-            if cid not in inside:
-                b.add(_Fact("related", concept=graph.concepts[cid]))
+    # a concept the answer defines on the way ("not necessarily: ... robust alignment,
+    # the case in which ..."), not by a relation: part of its reason, told after what the
+    # question names and describes (an answer listing examples defines each)
+    defined_on_the_way = (
+        [cid for cid in _defined_by(graph, answer.answer) if cid not in inside] if core else []
+    )
     paths: list[RankedPath] = []
     every = [*core, *later]
     for i, x in enumerate(every):
@@ -819,6 +820,8 @@ def build_context(
         b.add(fact)
     for cid in later:
         b.add(_Fact("named", concept=graph.concepts[cid]))
+    for cid in defined_on_the_way:
+        b.add(_Fact("related", concept=graph.concepts[cid]))
     for p in paths:
         b.add(_Fact("path", steps=tuple((s.relation, s.forward) for s in p.steps)))
     _define_brought_in(b, every)
