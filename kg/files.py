@@ -301,9 +301,7 @@ class _ParseAhead:
             if start < claimed + self.BATCH:
                 return False
             self._claims.set(claimed, start)
-        for rel in self._rels[start:limit]:
-            parsed = parse_file(partial(_decode, self._read[rel]))
-            self._got[rel] = (parsed.data, parsed.dupes, parsed.error)
+        self._got.update(_parses(self._read, self._rels[start:limit]))
         return True
 
     def _message(self) -> bytes | None:
@@ -359,6 +357,19 @@ def _read_exactly(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
+def _parses(
+    read: dict[str, bytes], rels: list[str]
+) -> dict[str, tuple[Any, tuple[tuple[YamlPath, int], ...], Any]]:
+    """The data, duplicate keys and error of each of ``rels``, parsed from its bytes in
+    ``read`` as :func:`parse_file` parses it: a batch of :class:`_ParseAhead`, by either
+    process."""
+    parses = {}
+    for rel in rels:
+        parsed = parse_file(partial(_decode, read[rel]))
+        parses[rel] = (parsed.data, parsed.dupes, parsed.error)
+    return parses
+
+
 def _send_parses(
     fd: int, read: dict[str, bytes], rels: list[str], batch: int, claims: _Claims
 ) -> None:
@@ -377,10 +388,7 @@ def _send_parses(
                 if start >= end:
                     return
                 claims.set(end, limit)
-            parses = {}
-            for rel in rels[start:end]:
-                parsed = parse_file(partial(_decode, read[rel]))
-                parses[rel] = (parsed.data, parsed.dupes, parsed.error)
+            parses = _parses(read, rels[start:end])
             try:
                 body = _MARSHALLED + marshal.dumps(parses)
             except ValueError:
