@@ -1,15 +1,18 @@
 """The HTTP read path against its ceiling: ``python -m bench.http [--data DIR]``.
 
-Starts the service (``kg serve``, ``--workers`` processes, 1 by default) and a bare
-ASGI app (:mod:`bench.bare`) that answers the same URLs with the same recorded bytes and
+Starts the service (``kg serve``, ``--workers`` processes, 1 by default) and a bare ASGI
+app (:mod:`bench.bare`) that answers the same URLs with the same recorded bytes and
 headers on the same server (uvicorn, same settings), then loads each with wrk in
 alternating rounds, so that noise on a shared machine hits both alike. Two workloads:
 one concept lookup, and relate over twenty varied pairs. The service runs as the README
 starts it (access log on), then again with ``--no-access-log`` (figures suffixed
-``_no_access_log``). Prints one JSON line: requests per second of each (median over the
-rounds), their ratio to the bare app, wrk's error counts, each server's CPU time per
-request (``_cpu_us``, ``_bare_cpu_us``) and the load average at the start and the end.
-Needs ``wrk`` (Debian: ``apt-get install wrk``).
+``_no_access_log``). The servers measured start from a snapshot (:mod:`kg.snapshot`) in
+a cache directory of the benchmark's own, which the first start, the one that records
+the answers, writes: the benchmark waits for it, so that the copy writing it does not
+share the machine with the measurements. Prints one JSON line: requests per second of
+each (median over the rounds), their ratio to the bare app, wrk's error counts, each
+server's CPU time per request (``_cpu_us``, ``_bare_cpu_us``) and the load average at
+the start and the end. Needs ``wrk`` (Debian: ``apt-get install wrk``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from kg import snapshot
 from kg.load import load_graph
 from kg.settings import Settings
 
@@ -42,6 +46,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def wait_for_snapshot(data_dir: Path, cache_dir: Path, wait: float) -> None:
+    """Wait until the snapshot of ``data_dir`` that a ``kg serve`` started with
+    ``cache_dir`` writes in a forked copy of itself is whole on disk (small data gets
+    none); raises :class:`RuntimeError` after ``wait`` seconds. Until then the copy takes
+    a processor, which a measurement must not share with it."""
+    deadline = time.perf_counter() + wait
+    size = sum(p.stat().st_size for p in data_dir.glob("*/*") if p.is_file())
+    while size >= snapshot.MIN_BYTES and (
+        not list(cache_dir.glob("*.snapshot")) or list(cache_dir.glob("*.tmp"))
+    ):
+        if time.perf_counter() > deadline:
+            raise RuntimeError("kg serve wrote no snapshot")
+        time.sleep(0.05)
 
 
 @contextmanager
@@ -260,7 +279,6 @@ def main(argv: list[str] | None = None) -> None:
     relate = [
         f"/v1/relate?x={urllib.parse.quote(x)}&y={urllib.parse.quote(y)}" for x, y in sorted(pairs)
     ]
-    env = {**os.environ, "KG_DATA_DIR": str(data.resolve())}
     bare_port = free_port()
     figures: dict[str, Any] = {
         "bench": "http",
@@ -273,10 +291,17 @@ def main(argv: list[str] | None = None) -> None:
     workloads = (("lookup", lookup), ("relate", relate))
     with tempfile.TemporaryDirectory() as tmp:
         responses = str(Path(tmp) / "responses.json")
+        # a cache directory of its own: the first start is a cold one, and writes the
+        # snapshot the measured servers start from, as a user's restarts would
+        cache = Path(tmp) / "cache"
+        env = {**os.environ, "KG_DATA_DIR": str(data.resolve()), "KG_CACHE_DIR": str(cache)}
         # the answers the bare app replays, recorded from the service as users run it
         port = free_port()
         with server(serve_command(port, args.workers, []), port, env) as real:
             Path(responses).write_text(json.dumps(record(real, lookup + relate)))
+        # the copy of that server that writes the snapshot (half a minute at 50,000
+        # concepts) would take a processor from the first measured rounds
+        wait_for_snapshot(data, cache, 600)
         bare_command = [sys.executable, "-m", "bench.bare", responses, "--port", str(bare_port)]
         with server([*bare_command, "--workers", str(args.workers)], bare_port, env) as bare:
             for label, extra in CONFIGURATIONS:

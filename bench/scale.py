@@ -85,7 +85,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench.generate import FILLER, generate
-from bench.http import children, free_port, stat_fields
+from bench.http import children, free_port, stat_fields, wait_for_snapshot
 from bench.typos import agreement, misspelt
 from kg import snapshot
 from kg.annotate import annotate, annotator_for
@@ -437,15 +437,7 @@ def measure_startup(
         proc, base, cold = start_server(data_dir, cache_dir, 1, wait)
         out["cold_start_cpu_s"] = round(cpu_seconds(proc.pid), 2)
         started = time.perf_counter() - cold
-        # the snapshot is written by a forked copy of the server: wait for it (small
-        # data gets none)
-        size = sum(p.stat().st_size for p in data_dir.glob("*/*") if p.is_file())
-        while size >= snapshot.MIN_BYTES and (
-            not list(cache_dir.glob("*.snapshot")) or list(cache_dir.glob("*.tmp"))
-        ):
-            if time.perf_counter() - started > wait:
-                raise RuntimeError("kg serve wrote no snapshot")
-            time.sleep(0.05)
+        wait_for_snapshot(data_dir, cache_dir, wait - (time.perf_counter() - started))
         out["snapshot_written_s"] = round(time.perf_counter() - started, 2)
         stop(proc, 30)
         proc, base, warm = start_server(data_dir, cache_dir, 1, wait)
