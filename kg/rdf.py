@@ -40,7 +40,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain, count
+from itertools import chain, compress, count
 from pathlib import Path
 from typing import IO, Any, cast
 from urllib.parse import urljoin
@@ -924,8 +924,19 @@ def graph_triples(
 ) -> Iterator[ox.Triple]:
     """Every triple of the export of ``graph`` with IRIs under ``base``, each concept's
     ``dates`` (``dct:created``, ``dct:modified``) where given, the dataset's description
-    (:func:`dataset_triples`, modified on ``modified``) last."""
-    return chain(_content(graph, base, dates), dataset_triples(graph, base, modified, dates))
+    (:func:`dataset_triples`, modified on ``modified``) last.
+
+    The description states how many triples the export holds: they are counted as they
+    are written (``compress`` takes one number of ``count(1)``, never false, for each
+    triple it lets through), so the description after them needs no second walk over
+    the graph, which would double an export's time."""
+    counter = count(1)
+    content = compress(_content(graph, base, dates), counter)
+
+    def description() -> Iterator[ox.Triple]:  # run once every triple before it is out
+        yield from dataset_triples(graph, base, modified, dates, next(counter) - 1)
+
+    return chain(content, description())
 
 
 def dataset_triples(
@@ -933,14 +944,17 @@ def dataset_triples(
     base: str,
     modified: dt.date | None = None,
     dates: dataset.ConceptDates | None = None,
+    content: int | None = None,
 ) -> list[ox.Triple]:
     """The VoID and DCAT description of the export of ``graph`` (facts from
     :mod:`kg.dataset`): title, publisher, licence, rights, version, ``modified`` (when
     known), the counts of triples (the whole export's, this description's included) and
     of concepts, the SPARQL endpoint and a download per format.
 
-    Counting walks the export's triples once (every one is written once: see
-    ``_Triples.linked``), without serialising them.
+    ``content`` is the number of the export's other triples, when the caller counted
+    them (:func:`graph_triples`); else they are counted here, by a walk over the
+    export's triples (every one is written once: see ``_Triples.linked``) without
+    serialising them.
     """
     t, ns = ox.Triple, Namespaces(base)
     d, a = ox.NamedNode(ns.dataset), RDF.type
@@ -985,7 +999,8 @@ def dataset_triples(
             t(dist, DCT.format, ox.Literal(fmt.media_type)),
             t(dist, DCT.license, ox.NamedNode(dataset.LICENSE)),
         )
-    content = sum(1 for _ in _content(graph, base, dates))
+    if content is None:
+        content = sum(1 for _ in _content(graph, base, dates))
     total = content + len(out) + 1  # and the triple that states it
     out.append(t(d, VOID.triples, ox.Literal(str(total), datatype=XSD.integer)))
     return out

@@ -12,7 +12,20 @@ import pyoxigraph as ox
 from kg import dataset
 from kg.dataset import modified_from_files, modified_from_revision
 from kg.graph import KnowledgeGraph
-from kg.rdf import DCAT, DCT, FOAF, FORMATS, OWL, RDF, SKOS, VOID, XSD, export, graph_triples
+from kg.rdf import (
+    DCAT,
+    DCT,
+    FOAF,
+    FORMATS,
+    OWL,
+    RDF,
+    SKOS,
+    VOID,
+    XSD,
+    dataset_triples,
+    export,
+    graph_triples,
+)
 
 BASE = "https://example.org/kg/"
 D = ox.NamedNode(f"{BASE}dataset")
@@ -52,6 +65,15 @@ def test_the_counts_are_the_exports_own(good: KnowledgeGraph) -> None:
     assert _objects(store, D, VOID.entities) == [str(len(concepts))]
     assert all(c.startswith(f"<{_objects(store, D, VOID.uriSpace)[0]}") for c in concepts)
     assert not list(store.quads_for_pattern(D, DCT.modified, None))  # not known: not said
+
+
+def test_the_description_alone_states_the_count_the_export_does(shipped: KnowledgeGraph) -> None:
+    # the export counts its triples as it writes them; the description served on its own
+    # (GET /v1/dataset) counts them by a walk of its own: the two must agree
+    exported = list(graph_triples(shipped, BASE))
+    stated = [t.object.value for t in exported if t.predicate == VOID.triples]
+    alone = [t.object.value for t in dataset_triples(shipped, BASE) if t.predicate == VOID.triples]
+    assert stated == alone == [str(len(exported))]
 
 
 def test_every_triple_is_written_once(shipped: KnowledgeGraph) -> None:
