@@ -3604,7 +3604,14 @@ def _which_by_words(
         # question's words may still say them of one ("which one do the programmers
         # specify, ...?": "While the base objective is specified by the programmers,
         # mesa-objective is not.")
-        shared = _shared_passage(graph, reading.framing, a.id, b.id)
+        # the passage is found by the question's words with the other names it holds
+        # ("likelier *for an optimizer* after a *distributional shift*"), which are what
+        # the options are compared on; what it says of which option, by the words proper
+        asked = reading.framing
+        for f in places:
+            if f.id not in (a.id, b.id):
+                asked = asked[: f.start] + q[f.start : f.end].lower() + asked[f.end :]
+        shared = _shared_passage(graph, asked, a.id, b.id)
         subject = _subject_of(graph, shared[0], reading.framing, (a.id, b.id)) if shared else None
         if shared is None or subject is None:
             return None

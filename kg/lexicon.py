@@ -51,9 +51,18 @@ POSSESSIVE = re.compile(r"['\u2019]s$|(?<=s)['\u2019]$", re.I)
 
 
 _SUFFIXES = ("ingly", "edly", "ing", "ed", "es", "s")
-_IRREGULAR = {"goes": "go", "goe": "go", "going": "go", "gone": "go", "went": "go"}
-"""Forms of a verb too short or too irregular for the suffixes ("goes", "going"); "goe"
-is what :func:`fold_word` makes of "goes", read as a plural, before the stem is taken."""
+_IRREGULAR = {
+    "goes": "go",
+    "goe": "go",
+    "going": "go",
+    "gone": "go",
+    "went": "go",
+    "likelier": "likely",
+    "likeliest": "likely",
+}
+"""Forms of a word too short or too irregular for the suffixes ("goes", "going"); "goe"
+is what :func:`fold_word` makes of "goes", read as a plural, before the stem is taken.
+"Likelier" meets "more likely": which of two is the likelier is asked both ways."""
 
 
 def stem(word: str) -> str:
@@ -66,6 +75,8 @@ def stem(word: str) -> str:
     ('specify', 'specify', 'specify')
     >>> stem("goes"), stem("going"), stem(fold_word("goes"))
     ('go', 'go', 'go')
+    >>> stem("likelier"), stem("likely")
+    ('likely', 'likely')
     """
     if word in _IRREGULAR:
         return _IRREGULAR[word]

@@ -113,3 +113,30 @@ def test_what_happens_to_a_named_mode_is_not_taken_for_an_example(
 ) -> None:
     a = ask(shipped, "What happens once a deceptive mesa-optimizer is deployed?")
     assert a.concepts[0] == "deceptive-alignment"
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "Which is more likely after a shift for an optimizer: failure to generalize or goal "
+        "misgeneralization?",
+        # the comparative, and the setting's names ("optimizer", "distributional shift")
+        # among the words a passage of both options is found by
+        "For an optimizer, which is likelier after a distributional shift, goal "
+        "misgeneralization or failure to generalize?",
+    ],
+)
+def test_the_note_between_the_options_says_which_is_likelier(
+    shipped: KnowledgeGraph, q: str
+) -> None:
+    # the video: a collection of heuristics is the likelier to fail to generalize; "a
+    # third possibility, which is more likely if it's an optimizer" is competence turned
+    # on the wrong objective
+    a = ask(shipped, q)
+    assert a.intent == "which"
+    assert a.concepts[:2] == ["goal-misgeneralization", "generalization-failure"]
+    assert a.answer.startswith("**Goal misgeneralization.**")
+    lead = a.answer.split("\n\n")[0]
+    assert "goal misgeneralization is the likelier" in lead
+    assert "which is more likely if it's an optimizer" in a.answer
+    check_answer(shipped, a.answer, a.notes)
