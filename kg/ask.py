@@ -1491,6 +1491,11 @@ def _conceded(graph: KnowledgeGraph, q: str, found: list[Found]) -> Concept | No
     return graph.concepts[inside[0].id] if inside and after else None
 
 
+_OR_BETWEEN = re.compile(r"[\s,]*or\s+(?:(?:of|for|in|to|by|with)\s+)?(?:(?:the|a|an)\s+)?", re.I)
+"""What joins two options named one after the other: "or", "or the", "or of" ("a failure
+of inner alignment *or of* outer alignment?")."""
+
+
 def _options(reading: Reading) -> tuple[list[Found], Found, Found] | None:
     """For "Is S the A or the B?" (or "Which is S, A or B?"): the other concepts named
     (the subjects, S first) and the two options joined by "or"; None when the question
@@ -1499,7 +1504,7 @@ def _options(reading: Reading) -> tuple[list[Found], Found, Found] | None:
     for i in range(len(places) - 1):
         a, b = places[i], places[i + 1]
         between = reading.framing[a.end : b.start]
-        if a.id == b.id or not re.fullmatch(r"[\s,]*or\s+(?:(?:the|a|an)\s+)?", between):
+        if a.id == b.id or not _OR_BETWEEN.fullmatch(between):
             continue
         rest = [f for f in reading.found if f.id not in (a.id, b.id)]
         if rest:
@@ -2330,7 +2335,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 # "do humans care about evolution's objective of genetic fitness?": the
                 # relation asked about ("care": an objective) joins humans and the last
                 x, y = asked[0], last
-            elif len(concepts) > 2 and related and not graph.relations_between(x.id, y.id):
+            elif (
+                len(concepts) > 2
+                and related
+                and not graph.relations_between(x.id, y.id)
+                and not _reference_of(q, found, y, last)
+            ):
                 x, y = related[0], last
             by = {f.id: f for f in found}
             if x.id in by and y.id in by and _AGENT_BY.search(q[by[x.id].end : by[y.id].start]):
@@ -3529,6 +3539,27 @@ def _which_of_one(graph: KnowledgeGraph, q: str, framing: str, named: Found) -> 
     return _answered(graph, q, "which", [chosen, about], lines, notes)
 
 
+_REFERENCE = re.compile(
+    r"\s*(?:with\s+(?:respect|regard)\s+to|relative\s+to|with|to|towards?)"
+    r"\s+(?:(?:the|a|an|its|their)\s+)?",
+    re.I,
+)
+
+
+def _reference_of(q: str, found: list[Found], predicate: Concept, last: Concept) -> bool:
+    """Whether ``last`` is only what the predicate is said with respect to, named right
+    after it ("are humans *misaligned with evolution*?"): the question asks whether the
+    subject is misaligned, not how it relates to evolution."""
+    by = {f.id: f for f in found}
+    p, r = by.get(predicate.id), by.get(last.id)
+    return (
+        p is not None
+        and r is not None
+        and p.end <= r.start
+        and _REFERENCE.fullmatch(q[p.end : r.start]) is not None
+    )
+
+
 def _or_options(reading: Reading, found: list[Found]) -> tuple[Found, Found] | None:
     """The two options of a which-question: its last two names (where each occurs, if
     known), two different concepts joined by "or" ("..., *corrigible or deceptive*?");
@@ -4625,7 +4656,7 @@ def _no_reason(q: str, lines: list[str]) -> bool:
     return first in ("The reasons:", "What brings it about:") and bool(_CONCEDED.search(q))
 
 
-WHY_NOTE_SCORE = 0.65
+WHY_NOTE_SCORE = 0.64
 """Least :mod:`kg.describe` score at which the note a why-question describes as a whole
 leads its answer (:func:`_note_described`)."""
 

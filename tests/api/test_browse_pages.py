@@ -85,6 +85,7 @@ def test_a_concept_page_has_its_breadcrumb_and_narrower_concepts(live: TestClien
         "/concepts/birth-control",
         "/concepts/deceptive-alignment",
         "/concepts/goal-misgeneralization",
+        "/concepts/humans",
     ]
 
 
