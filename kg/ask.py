@@ -1008,7 +1008,13 @@ def _missing(
         if (
             content
             and w.role is None
-            and (len(w.text) > 4 and w.text.lower().endswith("ly") or w.text.lower() in _ADVERBS)
+            and (
+                len(w.text) > 4
+                and w.text.lower().endswith("ly")
+                or w.text.lower() in _ADVERBS
+                or i
+                and (words[i - 1].text.lower(), w.text.lower()) in _ADVERB_PAIRS
+            )
         ):
             w.role = "context"  # an adverb is no name ("specify it perfectly", "already")
             continue
@@ -1110,6 +1116,10 @@ def _missing(
 _ADVERBS = frozenset({"already", "twice", "thrice", "yet", "soon", "afterwards"})
 """Adverbs not in -ly, which name nothing: "a model trained on internet text *already*
 has a sense of human values", "go to the exit *twice*"."""
+
+_ADVERB_PAIRS = frozenset({("no", "longer"), ("any", "longer"), ("no", "more"), ("any", "more")})
+"""Adverbs of two words whose second would pass for content: "when the exit is *no longer*
+green"."""
 
 _VERB_BEFORE = re.compile(
     r"\b(?:then|to|would|will|could|can|might|may|should|must|(?:do|does|did)(?:n't|\s+not)?"
@@ -2561,7 +2571,18 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 f" {lowered(defined(described, notes))}",
                 "",
             ]
-        if not led and _no_reason(q, lines):
+        unworded = (
+            not led
+            and not _no_reason(q, lines)
+            and _reasons_unworded(lines, content_stems(reading.framing))
+        )
+        if unworded:
+            described_lead = _note_described(graph, q, concepts)
+            if described_lead is not None:
+                # the note leads; the reasons that share no word of the question go
+                lines = []
+                led = [explained(graph, notes, described_lead, told=told), ""]
+        elif not led and _no_reason(q, lines):
             # "if the base objective is perfect, why can the model still be misaligned?":
             # where the graph gives no reason between the names, a note the whole
             # question describes closely does
@@ -4656,6 +4677,22 @@ def _no_reason(q: str, lines: list[str]) -> bool:
     return first in ("The reasons:", "What brings it about:") and bool(_CONCEDED.search(q))
 
 
+def _reasons_unworded(lines: list[str], asked: frozenset[str]) -> bool:
+    """Whether a why-answer's numbered reasons hold none of the question's own words
+    (``asked``: the stems of its words but the names, at least
+    :data:`NEIGHBOUR_ENTRY_WORDS` of them): "why would a misaligned mesa-optimizer
+    *pretend* to pursue the base objective *during training*?" is not answered by what
+    makes misalignment worse, and a note the whole question describes closely may be."""
+    reasons = " ".join(line for line in lines if _NUMBERED.match(line))
+    return (
+        bool(reasons) and len(asked) >= NEIGHBOUR_ENTRY_WORDS and not asked & content_stems(reasons)
+    )
+
+
+_NUMBERED = re.compile(r"\d+\.\s")
+"""A numbered reason of :func:`kg.reasoning.why`'s list (its examples follow unnumbered)."""
+
+
 WHY_NOTE_SCORE = 0.64
 """Least :mod:`kg.describe` score at which the note a why-question describes as a whole
 leads its answer (:func:`_note_described`)."""
@@ -4791,7 +4828,17 @@ def _situation(
         # "what happens if an AI's *objective* is slightly different from ours?": the
         # word is part of the description, not a name to blank out of it
         reading = replace(reading, framing=q)
-    hits = _described_beside(graph, reading, concepts[0], SITUATION_SCORE, limit=1)
+    (named,) = concepts
+    whole = describe(graph, q, limit=1)
+    if whole and any(
+        r.type in EFFECTS and r.source == named.id and r.target == whole[0].id and not r.negated
+        for r in graph.relations_of(named.id)
+    ):
+        # "what happens to a maze solver that is just a collection of *heuristics* when
+        # the deployment maze is very different?": the question as a whole describes an
+        # effect of what it names (failure to generalize), which is what happens to it
+        return None
+    hits = _described_beside(graph, reading, named, SITUATION_SCORE, limit=1)
     return graph.concepts[hits[0].id] if hits else None
 
 
