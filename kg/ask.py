@@ -2427,6 +2427,13 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             if parts is not None:
                 lines[0] = f"**{capitalize(phrase)}.** {lines[0][parts.start('said') :]}"
                 intent, verdict = "which", None
+        only_said = q[only.end() :].strip().rstrip("?").strip() if only is not None else ""
+        if verdict in ("no", "not_necessarily") and lines and 0 < len(only_said.split()) <= 8:
+            # "does inner alignment require the two objectives to be exactly the same, *or
+            # only robustly aligned*?": not the first, so what the question sets against it
+            head = _VERDICT_HEAD.match(lines[0])
+            if head is not None:
+                lines[0] = f"**{head.group(1)}: only {only_said}.**{lines[0][head.end() :]}"
         unlike = _unlike_neighbour(graph, q, x, y, notes) if verdict == "unknown" else None
         if unlike is not None:
             # "is a small network trained only briefly likely to be a mesa-optimizer?":
@@ -4598,6 +4605,9 @@ def _worded_options(q: str, found: list[Found], y: Concept) -> tuple[str, str] |
         return None
     return (b, a) if in_b else (a, b)
 
+
+_VERDICT_HEAD = re.compile(r"^\*\*(No|Not necessarily)\.\*\*")
+"""The head of a verdict line that denies."""
 
 _VERDICT_SAID = re.compile(
     r"^\*\*[^*]+\*\*\s*(?P<said>[^.]+)\.(?P<marks>(?:\[\^\d+\])*)(?P<rest>.*)$", re.S
