@@ -2556,6 +2556,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             # the end of the inner alignment problem?": why what the question grants
             # falls short of the first thing it names
             concepts = [granted, concepts[0]]
+        if not led and not negative and contrast is None:
+            # "why is deceptive alignment more dangerous than corrigible alignment?": the
+            # graph's own judgement of the two, where it agrees with the question's
+            judged = _why_judged(graph, reading, named, notes, told)
+            if judged:
+                led = [*judged, ""]
         lines = why(
             graph,
             concepts,
@@ -3601,6 +3607,28 @@ def _or_options(reading: Reading, found: list[Found]) -> tuple[Found, Found] | N
     ):
         return None
     return a, b
+
+
+def _why_judged(
+    graph: KnowledgeGraph, reading: Reading, named: list[Concept], notes: Footnotes, told: Told
+) -> list[str]:
+    """Why the first of two concepts a why-question names is the worse (or the better,
+    "safer") of the two, as :func:`kg.reasoning.which_judged` tells it, without its
+    head; [] when the question judges nothing or the graph does not judge the first as
+    the question does."""
+    judging = JUDGING.search(reading.framing)
+    if judging is None or len(named) != 2:
+        return []
+    if _POLARITY.search(reading.framing.replace(judging.group(), " ")):
+        return []
+    x, y = named
+    worse = judging.group("good") is None
+    head = choice_head(x.label)
+    trial = which_judged(graph, x, y, worse, Footnotes(graph), Told())
+    if not trial or not trial[0].startswith(head):
+        return []
+    lines = which_judged(graph, x, y, worse, notes, told)
+    return [lines[0][len(head) :].lstrip(), *lines[1:]]
 
 
 def _which_judged(
