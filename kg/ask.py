@@ -55,7 +55,7 @@ from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
-from kg.annotate import annotate
+from kg.annotate import Annotation, annotate
 from kg.describe import COLUMNS, Described, category_words, describe, head_stem, index_for
 from kg.errors import InvalidQuery, NotReady
 from kg.explain import (
@@ -1988,21 +1988,21 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             ]
     found = _told_example(graph, q, _nearer_example(graph, q, found))
     concepts = [graph.concepts[f.id] for f in found][:MAX_CONCEPTS]
-    if reading.missing:
-        named_options = _described_options(graph, q)
-        if named_options is not None:
-            # "which ...: the barracks full of weak troops or the assistant not
-            # attacking Brotherhood?": options told, not named, are the concepts they
-            # describe; the question is answered as if it named them
-            again, described_as = named_options
-            answer = _ask(graph, again)
-            head = _BOLD_HEAD.match(answer.answer)
-            for c, phrase in described_as:
-                if head is not None and c.label.lower() in head.group(1).lower():
-                    # the choice in the question's words first, then what the graph calls it
-                    head_line = f"**{capitalize(phrase.strip())} ({noun(c)}).**"
-                    answer = replace(answer, answer=head_line + answer.answer[head.end() :])
-            return replace(answer, question=q)
+    named_options = _described_options(graph, q, bool(reading.missing))
+    if named_options is not None:
+        # "which ...: the barracks full of weak troops or the assistant not attacking
+        # Brotherhood?", "... or competently pursuing the wrong goal?": options told, not
+        # named, are the concepts they describe; the question is answered as if it named
+        # them
+        again, described_as = named_options
+        answer = _ask(graph, again)
+        head = _BOLD_HEAD.match(answer.answer)
+        for c, phrase in described_as:
+            if head is not None and c.label.lower() in head.group(1).lower():
+                # the choice in the question's words first, then what the graph calls it
+                head_line = f"**{capitalize(phrase.strip())} ({noun(c)}).**"
+                answer = replace(answer, answer=head_line + answer.answer[head.end() :])
+        return replace(answer, question=q)
     if reading.missing and concepts:
         set_against = " ".join(m.group() for m in CONTRASTED.finditer(q)).lower()
         if all(p.lower() in set_against for p in reading.missing):
@@ -4820,29 +4820,64 @@ _BOLD_HEAD = re.compile(r"\*\*([^*]+)\.\*\*")
 
 
 def _described_options(
-    graph: KnowledgeGraph, q: str
+    graph: KnowledgeGraph, q: str, missing: bool
 ) -> tuple[str, list[tuple[Concept, str]]] | None:
     """A which-question whose two options (after a colon or comma, joined by "or") are
-    described, not named, with each described by a different concept (see
-    :data:`OPTION_SCORE`), asked again with the concepts' labels in their place, and each
-    concept with the words that described it; None when that does not hold (an option
-    named, or either described by nothing well)."""
+    described, not named (or one named as a whole, :func:`_named_whole`), with each
+    described by a different concept (see :data:`OPTION_SCORE`), asked again with the
+    concepts' labels in their place, and each concept with the words that described it;
+    None when that does not hold (both named, either described by nothing well, or one
+    naming a concept in passing). An option that says "goal" or "objective" only in
+    passing ("competently pursuing the wrong *goal*") counts as described; otherwise
+    only a question with words the glossary lacks (``missing``) is read this way."""
     tail = _OPTIONS_TAIL.search(q)
     # "in the strategy game example, which one was ...": a setting may come first
     if tail is None or not _WHICH_OPENING.match(q[LEAD.match(q).end() :]):  # type: ignore[union-attr]
         return None
     told: list[tuple[Concept, str]] = []
-    for phrase in (tail.group("a"), tail.group("b")):
-        if annotate(graph, phrase):
+    phrases = (tail.group("a"), tail.group("b"))
+    names = [annotate(graph, phrase) for phrase in phrases]
+    whole = [_named_whole(phrase, n) for phrase, n in zip(phrases, names, strict=True)]
+    in_passing = [bool(n) and all(x.id == GENERAL_OBJECTIVE for x in n) for n in names]
+    if not missing and not any(in_passing):
+        # options the reader took as they are, with nothing the question lacks
+        return None
+    for n, named, goal in zip(names, whole, in_passing, strict=True):
+        if n and not goal and (named is None or not any(in_passing)):
+            # what a phrase names is its option ("optimizers or simple heuristic-following
+            # systems" is answered by the names); only "goal" or "objective", which names
+            # no one's in particular, may be part of a description ("failing to generalize
+            # or competently pursuing the wrong *goal*"), beside which the other option
+            # may be named
             return None
+    described = False
+    for phrase, named in zip(phrases, whole, strict=True):
+        if named is not None and named != GENERAL_OBJECTIVE:
+            told.append((graph.concepts[named], phrase))
+            continue
         hits = describe(graph, phrase, limit=1)
         if not hits or hits[0].score < OPTION_SCORE:
             return None
+        described = True
         told.append((graph.concepts[hits[0].id], phrase))
     (a, _), (b, _) = told
-    if a.id == b.id:
+    if a.id == b.id or not described:
         return None
     return f"{q[: tail.start('a')]}{a.label} or {b.label}?", told
+
+
+def _named_whole(phrase: str, names: list[Annotation]) -> str | None:
+    """The concept that ``phrase`` names as a whole: one name, with nothing beside it but
+    function words and generic nouns for what acts ("a deceptively aligned *model*");
+    None when it names none, several, or one only in passing ("competently pursuing the
+    wrong *goal*")."""
+    if len({n.id for n in names}) != 1:
+        return None
+    rest = phrase
+    for n in sorted(names, key=lambda n: -n.start):
+        rest = rest[: n.start] + " " + rest[n.end :]
+    left = [w for w in _WORD_RE.findall(rest) if w.lower() not in FUNCTION_WORDS | _DOERS]
+    return None if left else names[0].id
 
 
 SITUATION_SCORE = 0.6
