@@ -2413,6 +2413,12 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
                 within=within,
                 universal=universal,
             )
+        if despite is not None and verdict in ("yes", "no") and lines:
+            if _SAFE_FROM.search(reading.framing):
+                # "if we solve outer alignment, are we *safe from* misalignment?" asks the
+                # opposite of whether misalignment can happen despite it
+                verdict = "no" if verdict == "yes" else "yes"
+                lines[0] = _VERDICT_WORD.sub(f"**{verdict.capitalize()}.**", lines[0], count=1)
         if verdict == "yes" and lines:
             # "is SGD a *general-purpose real-world* optimizer?": an optimizer, but the
             # reason says "rather than a general-purpose optimizer acting in the world"
@@ -4632,6 +4638,16 @@ def _worded_options(q: str, found: list[Found], y: Concept) -> tuple[str, str] |
     if in_a == in_b or others or len(a.split()) > 6:
         return None
     return (b, a) if in_b else (a, b)
+
+
+_SAFE_FROM = re.compile(
+    r"\b(?:safe|protected|shielded|immune|free|secure)\s+(?:from|against|to)\b", re.I
+)
+"""A yes/no question's predicate that asks whether something cannot happen ("are we
+*safe from* misalignment?")."""
+
+_VERDICT_WORD = re.compile(r"^\*\*(?:Yes|No)\.\*\*")
+"""A verdict line's plain yes or no."""
 
 
 _VERDICT_HEAD = re.compile(r"^\*\*(No|Not necessarily)\.\*\*")

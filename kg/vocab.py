@@ -152,7 +152,7 @@ _FOCUS = [
     (r"ha(?:ve|s)\s+to|must", "relies_on"),
     (
         r"fix\w*|prevent\w*|mitigat\w*|help\w*|solv\w*|stop\w*|counter\w*|address\w*|cure\w*|"
-        r"correct\w*",
+        r"correct\w*|safe\s+from|protect\w*|guard\w*\s+against|immune",
         "mitigates",
     ),
     (r"pursu\w*|wants?|goals?|objectives?|aims?|trying|tries|values?|care\w*", "has_objective"),
