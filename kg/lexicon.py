@@ -114,8 +114,9 @@ SPELL_MIN = 6
 def slips(words: Iterable[str]) -> dict[str, list[str]]:
     """Each of ``words`` (one letter longer than :data:`SPELL_MIN` at least) under each
     form of it a slip of the hand inside it makes: one inner letter left out ("runing"
-    and "runnig" under "running"), or two neighbouring inner letters swapped ("behvaes"
-    under "behaves")."""
+    and "runnig" under "running"), two neighbouring inner letters swapped ("behvaes"
+    under "behaves"), or one of its letters but the last typed twice ("alligned" under
+    "aligned"), a letter too many that seldom makes another word."""
     near: dict[str, list[str]] = {}
     for w in words:
         if len(w) > SPELL_MIN:
@@ -125,7 +126,12 @@ def slips(words: Iterable[str]) -> dict[str, list[str]]:
                 for i in range(1, len(w) - 2)
                 if w[i] != w[i + 1]
             }
-            for d in short | swapped:
+            doubled = {
+                w[: i + 1] + w[i:]
+                for i in range(len(w) - 1)
+                if w[i] != w[i + 1] and (i == 0 or w[i - 1] != w[i])
+            }
+            for d in short | swapped | doubled:
                 near.setdefault(d, []).append(w)
     return near
 
@@ -133,14 +139,17 @@ def slips(words: Iterable[str]) -> dict[str, list[str]]:
 def mended(word: str, near: dict[str, list[str]]) -> list[str]:
     """The words a typed ``word`` of at least :data:`SPELL_MIN` lower-case letters may be,
     one slip inside it away from one of them (``near``, from :func:`slips`): a letter
-    left out, or two neighbours swapped, the slips most typed. A letter too many, a
-    changed one, or one more at either end is as likely another word ("phrase",
-    "references" for "preferences", "preference" for "preferences") and is not mended.
+    left out, two neighbours swapped, or a letter typed twice, the slips most typed. Any
+    other letter too many, a changed one, or one more at either end is as likely another
+    word ("phrase", "references" for "preferences", "preference" for "preferences") and
+    is not mended.
 
     >>> mended("runing", slips(["running", "ruling"]))
     ['running']
     >>> mended("behvaes", slips(["behaves", "behave"]))
     ['behaves']
+    >>> mended("alligned", slips(["aligned"]))
+    ['aligned']
     """
     if len(word) < SPELL_MIN or not word.isalpha() or not word.islower():
         return []
