@@ -853,6 +853,12 @@ def _fuzzy(
     return found
 
 
+_DOERS = frozenset("bot bots robot robots agent agents model models system systems".split())
+"""Generic nouns for what acts that, after words of the sources, name nothing the graph
+lacks ("a maze *bot*"); unlike "problem" or "process", which make a name of their own
+("safety problem")."""
+
+
 def _nearer_example(graph: KnowledgeGraph, q: str, found: list[Found]) -> list[Found]:
     """An example named by a name other examples share the words of ("the *maze example*")
     is the one of them closest to what else the question names: "how does the B, B, A,
@@ -872,19 +878,43 @@ def _nearer_example(graph: KnowledgeGraph, q: str, found: list[Found]) -> list[F
         two = {n for m in one for n in graph.neighbors(m)[0]}
         return 2 * len(others & one) + len(others & (two - one))
 
-    rivals = [
-        c.id
-        for c in graph.concepts.values()
-        if c.kind == "example"
-        and c.id != named.id
-        and any(words <= set(normalize_term(n).split()) for n in (c.label, *c.aliases))
-    ]
+    def rivals_by(words: set[str]) -> list[str]:
+        return [
+            c.id
+            for c in graph.concepts.values()
+            if c.kind == "example"
+            and c.id != named.id
+            and any(words <= set(normalize_term(n).split()) for n in (c.label, *c.aliases))
+        ]
+
+    rivals = rivals_by(words)
+    if rivals:
+        best = max(rivals, key=near)
+        if near(best) <= near(named.id):
+            return found
+        return [Found(best, f.start, f.end, f.how) if f is named else f for f in found]
+    # "how can gradient descent tell a *maze solver* that wants the green thing from one
+    # that wants the exit?": a name of what acts shares only its head word ("maze") with
+    # the other examples; the one the rest of the question tells of, clearly, is meant
+    head = words - _ACTORS
+    rivals = rivals_by(head) if head and head != words else []
     if not rivals:
         return found
-    best = max(rivals, key=near)
-    if near(best) <= near(named.id):
+    fits = {h.id: h.score for h in describe(graph, q, limit=8, among={named.id, *rivals})}
+    best = max(rivals, key=lambda cid: (fits.get(cid, 0.0), cid))
+    if fits.get(best, 0.0) < fits.get(named.id, 0.0) + EXAMPLE_MARGIN:
         return found
     return [Found(best, f.start, f.end, f.how) if f is named else f for f in found]
+
+
+_ACTORS = _DOERS | frozenset(
+    "solver solvers solving algorithm algorithms program programs network networks ai".split()
+)
+"""Words of a name for what acts in an example ("maze *solver*"), not of the example."""
+
+EXAMPLE_MARGIN = 0.1
+"""How much better the rest of a question must fit another example sharing the head of
+the name it uses (:mod:`kg.describe` scores) for that one to be meant."""
 
 
 TOLD_EXAMPLE_WORDS = 3
@@ -949,12 +979,6 @@ def _crosses_punctuation(question: str, span: list[_Word]) -> bool:
         re.search(r"[^\s\-'\u2019]", question[a.end : b.start])
         for a, b in zip(span, span[1:], strict=False)
     )
-
-
-_DOERS = frozenset("bot bots robot robots agent agents model models system systems".split())
-"""Generic nouns for what acts that, after words of the sources, name nothing the graph
-lacks ("a maze *bot*"); unlike "problem" or "process", which make a name of their own
-("safety problem")."""
 
 
 def _missing(
