@@ -2012,6 +2012,9 @@ def _ask(graph: KnowledgeGraph, q: str) -> Answer:
             ]
     found = _told_example(graph, q, _nearer_example(graph, q, found))
     concepts = [graph.concepts[f.id] for f in found][:MAX_CONCEPTS]
+    by_phrase = _phrase_options(graph, q, found)
+    if by_phrase is not None:
+        return by_phrase
     named_options = _described_options(graph, q, bool(reading.missing))
     if named_options is not None:
         # "which ...: the barracks full of weak troops or the assistant not attacking
@@ -4904,6 +4907,68 @@ def _described_options(
     if a.id == b.id or not described:
         return None
     return f"{q[: tail.start('a')]}{a.label} or {b.label}?", told
+
+
+PHRASE_FIT = 0.75
+"""Least share of an option's own words (stems) a sentence must hold that names what a
+which-question asks about, for that sentence to say the option is it
+(:func:`_phrase_options`); the other option must fall short of it by as much again."""
+
+
+def _phrase_options(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer | None:
+    """ "Which one is inner alignment: aligning the base optimizer with the humans, or
+    aligning the mesa-optimizer with the base optimizer?": two options that are phrases,
+    not names, and one concept named before them; the option whose words a sentence of
+    that concept's own passages holds beside its name ("And this one—aligning the mesa
+    optimizer with the base optimizer—that's the inner alignment problem."), clearly more
+    than the other's (:data:`PHRASE_FIT`), is the answer, in the question's words, with
+    that passage. None when the question is not of that shape or no sentence decides."""
+    tail = _OPTIONS_TAIL.search(q)
+    lead = LEAD.match(q)
+    if tail is None or not _WHICH_OPENING.match(q[lead.end() if lead else 0 :]):
+        return None
+    before = list(dict.fromkeys(f.id for f in found if f.end <= tail.start()))
+    if len(before) != 1:
+        return None
+    subject = graph.concepts[before[0]]
+    phrases = (tail.group("a").strip(), tail.group("b").strip())
+    asked = [content_stems(p) for p in phrases]
+    if any(len(words) < 3 for words in asked):
+        return None  # options that are names or near it are read as names
+    name = re.compile(rf"\b(?:{_names_pattern(subject)})\b", re.I)
+    best: list[tuple[float, str, Literal["note", "quote"]]] = [(0.0, "", "quote")] * 2
+    for passage, where in _passages_of(graph, subject.id).items():
+        for sentence in _SENTENCE_START.split(passage):
+            if not name.search(sentence.replace("-", " ")):
+                continue
+            tokens = [content_stems(w) for w in _WORD_RE.findall(sentence)]
+            for i, words in enumerate(asked):
+                # the option's words together, as a phrase of the sentence, not scattered
+                # over it ("even if we get the *outer alignment* problem solved ... the
+                # optimal strategy for a *mesa optimizer* is to pretend to be *aligned*")
+                span = len(_WORD_RE.findall(phrases[i])) + 2
+                held = max(
+                    (
+                        len(words & frozenset().union(*tokens[at : at + span]))
+                        for at in range(max(1, len(tokens) - span + 1))
+                    ),
+                    default=0,
+                )
+                share = held / len(words)
+                if share > best[i][0]:
+                    best[i] = (share, passage, where)
+    i = 0 if best[0][0] > best[1][0] else 1
+    if best[i][0] < PHRASE_FIT or best[i][0] - best[1 - i][0] < 1 - PHRASE_FIT:
+        return None
+    notes = Footnotes(graph)
+    hit = Described(subject.id, subject.label, subject.kind, best[i][0], best[i][1], best[i][2])
+    because = _matched(graph, subject, hit, notes)
+    lines = [
+        f"**{capitalize(phrases[i])}.** {because}",
+        "",
+        f"**{capitalize(subject.label)}**: {_definition(subject, notes)}",
+    ]
+    return _answered(graph, q, "which", [subject], lines, notes)
 
 
 def _named_whole(phrase: str, names: list[Annotation]) -> str | None:
