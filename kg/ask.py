@@ -3242,8 +3242,8 @@ def _which_phrase(graph: KnowledgeGraph, q: str, concepts: list[Concept]) -> Ans
     going to the green thing?"): the option of which a relation between the two holds
     clearly more words in its note and quotes, with that relation; None when no such
     passage tells them apart."""
-    tail = _OPTIONS_TAIL.search(q)
-    if tail is None or not _WHICH_OPENING.match(q[LEAD.match(q).end() :]):  # type: ignore[union-attr]
+    tail = _options_tail(q)
+    if tail is None:
         return None
     phrases = [tail.group("a"), tail.group("b")]
     if any(annotate(graph, p) for p in phrases):
@@ -4862,6 +4862,17 @@ than names ("the barracks full of weak troops") is read as the concept it descri
 _BOLD_HEAD = re.compile(r"\*\*([^*]+)\.\*\*")
 
 
+def _options_tail(q: str) -> re.Match[str] | None:
+    """The two options closing a which-question, after a colon or comma and joined by
+    "or" (:data:`_OPTIONS_TAIL`); a setting may come first ("in the strategy game example,
+    which one was ..."). None for a question of another shape."""
+    tail = _OPTIONS_TAIL.search(q)
+    lead = LEAD.match(q)
+    if tail is None or not _WHICH_OPENING.match(q[lead.end() if lead else 0 :]):
+        return None
+    return tail
+
+
 def _described_options(
     graph: KnowledgeGraph, q: str, missing: bool
 ) -> tuple[str, list[tuple[Concept, str]]] | None:
@@ -4873,9 +4884,8 @@ def _described_options(
     naming a concept in passing). An option that says "goal" or "objective" only in
     passing ("competently pursuing the wrong *goal*") counts as described; otherwise
     only a question with words the glossary lacks (``missing``) is read this way."""
-    tail = _OPTIONS_TAIL.search(q)
-    # "in the strategy game example, which one was ...": a setting may come first
-    if tail is None or not _WHICH_OPENING.match(q[LEAD.match(q).end() :]):  # type: ignore[union-attr]
+    tail = _options_tail(q)
+    if tail is None:
         return None
     told: list[tuple[Concept, str]] = []
     phrases = (tail.group("a"), tail.group("b"))
@@ -4923,9 +4933,8 @@ def _phrase_options(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer
     optimizer with the base optimizer—that's the inner alignment problem."), clearly more
     than the other's (:data:`PHRASE_FIT`), is the answer, in the question's words, with
     that passage. None when the question is not of that shape or no sentence decides."""
-    tail = _OPTIONS_TAIL.search(q)
-    lead = LEAD.match(q)
-    if tail is None or not _WHICH_OPENING.match(q[lead.end() if lead else 0 :]):
+    tail = _options_tail(q)
+    if tail is None:
         return None
     before = list(dict.fromkeys(f.id for f in found if f.end <= tail.start()))
     if len(before) != 1:
@@ -4935,6 +4944,7 @@ def _phrase_options(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer
     asked = [content_stems(p) for p in phrases]
     if any(len(words) < 3 for words in asked):
         return None  # options that are names or near it are read as names
+    spans = [len(_WORD_RE.findall(p)) + 2 for p in phrases]  # a phrase, and two words more
     name = re.compile(rf"\b(?:{_names_pattern(subject)})\b", re.I)
     best: list[tuple[float, str, Literal["note", "quote"]]] = [(0.0, "", "quote")] * 2
     for passage, where in _passages_of(graph, subject.id).items():
@@ -4946,11 +4956,10 @@ def _phrase_options(graph: KnowledgeGraph, q: str, found: list[Found]) -> Answer
                 # the option's words together, as a phrase of the sentence, not scattered
                 # over it ("even if we get the *outer alignment* problem solved ... the
                 # optimal strategy for a *mesa optimizer* is to pretend to be *aligned*")
-                span = len(_WORD_RE.findall(phrases[i])) + 2
                 held = max(
                     (
-                        len(words & frozenset().union(*tokens[at : at + span]))
-                        for at in range(max(1, len(tokens) - span + 1))
+                        len(words & frozenset().union(*tokens[at : at + spans[i]]))
+                        for at in range(max(1, len(tokens) - spans[i] + 1))
                     ),
                     default=0,
                 )
